@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { configSchema, type Config } from "./schema";
+import { ConfigError, describeIssue } from "./errors";
+
+export const DEFAULT_CONFIG_FILE = "llm-api.config.json";
+
+/** The config file to use: `--config <file>`, else `LLM_API_CONFIG`, else the default next to main.ts. */
+export function configFileFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string {
+  const flag = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
+  if (flag >= 0) {
+    const value = argv[flag].includes("=") ? argv[flag].slice("--config=".length) : argv[flag + 1];
+    if (!value) throw new ConfigError("--config", ["--config needs a file. Fix: --config path/to/llm-api.config.json"]);
+    return resolve(cwd, value);
+  }
+  return resolve(cwd, env.LLM_API_CONFIG || DEFAULT_CONFIG_FILE);
+}
+
+/** Validates an already-parsed JSON value; every problem is reported at once. */
+export function parseConfig(value: unknown, file = "config"): Config {
+  const result = configSchema.safeParse(value, { reportInput: true });
+  if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue));
+  return Object.freeze(result.data) as Config;
+}
+
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [`cannot read the file (${code ?? String(err)}). Fix: pass an existing file with --config or LLM_API_CONFIG`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, [`is not valid JSON: ${(err as Error).message}. Fix: correct the JSON syntax at that position`]);
+  }
+  return parseConfig(json, file);
+}

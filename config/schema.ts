@@ -1,0 +1,269 @@
+import { z } from "zod";
+import { GPU_INSTANCE_TYPES, gpuCount } from "./instance-types";
+import { DLC_ACCOUNTS } from "../modules/images";
+
+/**
+ * The one config file of the product. This schema is the single source of
+ * defaults and validation: modules trust the parsed value and never re-check it.
+ * Messages that a user can act on carry their fix after "Fix:".
+ */
+
+const NAME = /^[a-z0-9-]+$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[A-Za-z0-9/-]+$/;
+const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/;
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[0-9]*x?large$/;
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const QUANTIZE = ["awq", "gptq", "bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "exl2", "fp8", "marlin"] as const;
+
+const huggingFace = z.strictObject({
+  modelId: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+      error: "must be a Hugging Face model id like \"mistralai/Mistral-7B-Instruct-v0.2\". Fix: copy the id from the model's page (owner/name)",
+    })
+    .describe("Hugging Face Hub model id, owner/name."),
+  revision: z.string().min(1).optional().describe("Git revision (commit sha, branch or tag) to pin the weights."),
+  tokenSecretArn: z
+    .string()
+    .regex(SECRET_ARN, {
+      error: "must be a Secrets Manager secret ARN. Fix: store the Hugging Face token in Secrets Manager and give its ARN; tokens are never read from this file",
+    })
+    .optional()
+    .describe("ARN of a Secrets Manager secret holding the Hugging Face token, for gated models."),
+  quantize: z.enum(QUANTIZE).optional().describe("TGI quantization (HF_MODEL_QUANTIZE)."),
+  trustRemoteCode: z.boolean().default(false).describe("Allow model repositories that ship their own Python code."),
+  maxInputTokens: z.number().int().min(1).optional().describe("Longest prompt in tokens (MAX_INPUT_TOKENS)."),
+  maxTotalTokens: z.number().int().min(2).optional().describe("Prompt plus generated tokens (MAX_TOTAL_TOKENS)."),
+  maxBatchPrefillTokens: z.number().int().min(1).optional().describe("MAX_BATCH_PREFILL_TOKENS."),
+  image: z
+    .string()
+    .regex(ECR_IMAGE, { error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>" })
+    .optional()
+    .describe("Override the serving image (default: the pinned TGI image for the region)."),
+});
+
+const custom = z.strictObject({
+  image: z
+    .string()
+    .regex(ECR_IMAGE, { error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>" })
+    .describe("ECR image that serves /invocations and /ping on port 8080."),
+  modelDataUrl: z
+    .string()
+    .regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<key> of a model.tar.gz" })
+    .optional()
+    .describe("S3 URI of model artifacts (model.tar.gz)."),
+  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).describe("Container environment."),
+});
+
+const instance = z.strictObject({
+  type: z
+    .string()
+    .regex(INSTANCE_TYPE, { error: "must be a SageMaker instance type like \"ml.g5.2xlarge\". Fix: use a type from the SageMaker inference pricing page" })
+    .describe("SageMaker instance type."),
+  initialCount: z.number().int().min(1).max(100).default(1).describe("Instances when the endpoint is created."),
+  volumeSizeGb: z.number().int().min(1).max(512).optional().describe("ML storage volume per instance, GB."),
+});
+
+const serverless = z.strictObject({
+  memorySizeMb: z
+    .literal([1024, 2048, 3072, 4096, 5120, 6144])
+    .describe("Memory per serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144."),
+  maxConcurrency: z.number().int().min(1).max(200).default(5).describe("Concurrent invocations (1-200)."),
+});
+
+const autoscaling = z.strictObject({
+  minCapacity: z.number().int().min(1, { error: "must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless" }),
+  maxCapacity: z.number().int().min(1).max(100),
+  metric: z
+    .enum(["invocationsPerInstance", "concurrentRequestsPerModel"])
+    .default("invocationsPerInstance")
+    .describe("invocationsPerInstance (1-minute metric) or concurrentRequestsPerModel (high-resolution, reacts in seconds)."),
+  targetValue: z.number().positive().describe("Target value of the metric per instance."),
+  scaleInCooldownSeconds: seconds(0, 3600).default(300),
+  scaleOutCooldownSeconds: seconds(0, 3600).default(60),
+});
+
+const model = z.strictObject({
+  name: z
+    .string()
+    .regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"mistral-7b\"" })
+    .max(32)
+    .describe("Becomes the URL path (/<name>/invoke) and part of resource names."),
+  huggingFace: huggingFace.optional(),
+  modelPackageArn: z
+    .string()
+    .regex(MODEL_PACKAGE_ARN, { error: "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)" })
+    .optional(),
+  custom: custom.optional(),
+  instance: instance.optional(),
+  serverless: serverless.optional(),
+  autoscaling: autoscaling.optional(),
+  modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
+  startupHealthCheckTimeoutSeconds: seconds(60, 3600).default(900).describe("Time allowed for the container to pass /ping (real-time endpoints)."),
+});
+
+const existingEndpoint = z.strictObject({
+  name: z.string().regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"legacy-falcon\"" }).max(32),
+  endpointName: z
+    .string()
+    .regex(ENDPOINT_NAME, { error: "must be a SageMaker endpoint name (letters, digits, '-', up to 63). Fix: copy it from the SageMaker console" }),
+});
+
+const api = z.strictObject({
+  auth: z.enum(["apiKey", "iam", "none"]).default("apiKey").describe("apiKey (x-api-key header), iam (SigV4) or none."),
+  allowUnauthenticated: z.boolean().default(false).describe("Must be true to accept auth \"none\": a public API is never a default."),
+  throttle: z
+    .strictObject({
+      rateLimit: z.number().positive().max(10000).default(5).describe("Steady requests per second."),
+      burstLimit: z.number().int().min(1).max(5000).default(10).describe("Burst of requests."),
+    })
+    .prefault({}),
+  quota: z
+    .strictObject({
+      limit: z.number().int().min(1),
+      period: z.enum(["DAY", "WEEK", "MONTH"]),
+    })
+    .optional()
+    .describe("Usage-plan quota per API key."),
+  accessLogRetentionDays: z
+    .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+    .default(30),
+  manageAccountLogRole: z
+    .boolean()
+    .default(true)
+    .describe("Set the account-wide API Gateway CloudWatch role that access logs need. Set false when another stack manages it."),
+});
+
+const lambda = z.strictObject({
+  memorySizeMb: z.number().int().min(128).max(10240).default(512),
+  timeoutSeconds: seconds(3, 900).default(29).describe("Buffered calls end at API Gateway's 29 s integration timeout anyway."),
+  logRetentionDays: z.number().int().min(1).max(3653).default(30),
+});
+
+const state = z.strictObject({
+  bucket: z.string().regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" }),
+  keyPrefix: z.string().regex(/^[A-Za-z0-9._\/-]*$/).default("llm-api"),
+  region: z.string().regex(REGION).optional().describe("Bucket region (default: the top-level region)."),
+});
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    project: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lower-case letters, digits or '-', starting with a letter. Fix: e.g. \"llm-api\"" })
+      .default("llm-api"),
+    stage: z.string().regex(/^[a-z][a-z0-9]{0,15}$/, { error: "must be 1-16 lower-case letters or digits, starting with a letter. Fix: e.g. \"v1\" or \"prod\"" }).default("v1"),
+    region: z.string().regex(REGION, { error: "must be an AWS region like \"us-east-1\". Fix: set the region to deploy to" }),
+    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+    models: z.array(model).default([]),
+    existingEndpoints: z.array(existingEndpoint).default([]),
+    api: api.prefault({}),
+    lambda: lambda.prefault({}),
+    state: state.optional(),
+  })
+  // Cross-field checks run even when single fields failed, so every problem is reported at once.
+  .superRefine((value, ctx) => checkCrossFields(value, ctx), { when: () => true });
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type ModelConfig = Config["models"][number];
+export type ExistingEndpointConfig = Config["existingEndpoints"][number];
+
+type Issue = (path: (string | number)[], message: string) => void;
+type Loose<T> = { [K in keyof T]?: unknown };
+
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : []);
+const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Checks that span fields. It may see a partly invalid value (single-field
+ * problems are reported beside these), so it reads everything defensively.
+ */
+function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>): void {
+  const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message, input: undefined });
+  const models = list(config.models);
+  const existing = list(config.existingEndpoints);
+
+  if (Array.isArray(config.models) && Array.isArray(config.existingEndpoints) && models.length + existing.length === 0) {
+    issue(["models"], "no model to serve. Fix: add an entry to models (or existingEndpoints)");
+  }
+
+  const seen = new Map<string, string>();
+  const named = [
+    ...models.map((m, i) => ({ name: m.name, group: "models", i })),
+    ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i })),
+  ];
+  for (const { name, group, i } of named) {
+    if (typeof name !== "string") continue;
+    const first = seen.get(name);
+    if (first) issue([group, i, "name"], `"${name}" is already used by ${first}. Fix: give every model a unique name`);
+    else seen.set(name, `${group}[${i}]`);
+  }
+
+  models.forEach((m, i) => checkModel(m, ["models", i], issue));
+
+  const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
+  if (typeof config.region === "string" && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
+    issue(["region"], `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`);
+  }
+
+  const api = obj(config.api);
+  if (api?.auth === "none" && api.allowUnauthenticated !== true) {
+    issue(["api", "auth"], "\"none\" makes the API public. Fix: use \"apiKey\" or \"iam\", or also set api.allowUnauthenticated to true");
+  }
+  if (api && api.auth !== "apiKey" && api.quota !== undefined) {
+    issue(["api", "quota"], "quotas apply per API key. Fix: remove api.quota or use auth \"apiKey\"");
+  }
+}
+
+function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const sources = (["huggingFace", "modelPackageArn", "custom"] as const).filter((k) => m[k] !== undefined);
+  if (sources.length !== 1) {
+    issue(at, `${sources.length === 0 ? "no model source" : `${sources.length} model sources (${sources.join(", ")})`}. Fix: set exactly one of huggingFace, modelPackageArn or custom`);
+  }
+  const instance = obj(m.instance);
+  const serverless = obj(m.serverless);
+  if ((m.instance === undefined) === (m.serverless === undefined)) {
+    issue(at, `${m.instance !== undefined ? "both instance and serverless are set" : "neither instance nor serverless is set"}. Fix: set exactly one of instance (real-time) or serverless`);
+  }
+
+  const hf = obj(m.huggingFace);
+  const type = instance?.type;
+  if (hf && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
+    issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);
+  }
+  if (hf && serverless && ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)) {
+    issue([...at, "huggingFace"], "quantize and token limits are TGI settings, and serverless endpoints run the CPU transformers image instead. Fix: remove them, or use an instance");
+  }
+  const maxInput = num(hf?.maxInputTokens);
+  const maxTotal = num(hf?.maxTotalTokens);
+  if (maxInput !== undefined && maxTotal !== undefined && maxInput >= maxTotal) {
+    issue([...at, "huggingFace", "maxInputTokens"], `${maxInput} must be less than maxTotalTokens (${maxTotal}), which counts prompt and generated tokens. Fix: lower maxInputTokens or raise maxTotalTokens`);
+  }
+  if (hf && (hf.maxInputTokens === undefined) !== (hf.maxTotalTokens === undefined)) {
+    issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
+  }
+
+  const scaling = obj(m.autoscaling);
+  if (scaling && serverless) {
+    issue([...at, "autoscaling"], "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance");
+  }
+  const min = num(scaling?.minCapacity);
+  const max = num(scaling?.maxCapacity);
+  if (min !== undefined && max !== undefined && min > max) {
+    issue([...at, "autoscaling", "minCapacity"], `${min} is greater than maxCapacity (${max}). Fix: make minCapacity <= maxCapacity`);
+  }
+  const initial = num(instance?.initialCount);
+  if (initial !== undefined && min !== undefined && max !== undefined && min <= max && (initial < min || initial > max)) {
+    issue([...at, "instance", "initialCount"], `${initial} is outside autoscaling ${min}..${max}. Fix: set initialCount within that range`);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The body of POST /{model}/invoke: Text Generation Inference's generate
+ * payload. One JSON Schema (draft 4, what API Gateway validates with) serves
+ * the OpenAPI document and the handler, so both reject the same requests.
+ */
+export const MAX_INPUT_CHARS = 200_000;
+
+export const generateRequestSchema = {
+  $schema: "http://json-schema.org/draft-04/schema#",
+  title: "GenerateRequest",
+  type: "object",
+  required: ["inputs"],
+  additionalProperties: false,
+  properties: {
+    inputs: { type: "string", minLength: 1, maxLength: MAX_INPUT_CHARS, description: "The prompt." },
+    parameters: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        max_new_tokens: { type: "integer", minimum: 1, maximum: 32768 },
+        temperature: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 100 },
+        top_p: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 1, exclusiveMaximum: true },
+        top_k: { type: "integer", minimum: 1 },
+        typical_p: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 1, exclusiveMaximum: true },
+        repetition_penalty: { type: "number", minimum: 0, exclusiveMinimum: true },
+        frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+        stop: { type: "array", items: { type: "string", minLength: 1 }, maxItems: 4 },
+        do_sample: { type: "boolean" },
+        seed: { type: "integer", minimum: 0 },
+        return_full_text: { type: "boolean" },
+        truncate: { type: "integer", minimum: 1 },
+        watermark: { type: "boolean" },
+        details: { type: "boolean" },
+      },
+    },
+  },
+} as const;
+
+export const generateResponseSchema = {
+  $schema: "http://json-schema.org/draft-04/schema#",
+  title: "GenerateResponse",
+  type: "object",
+  required: ["generated_text"],
+  properties: { generated_text: { type: "string" } },
+} as const;
+
+export const errorResponseSchema = {
+  $schema: "http://json-schema.org/draft-04/schema#",
+  title: "Error",
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["type", "message"],
+      properties: {
+        type: { type: "string" },
+        message: { type: "string" },
+        field: { type: "string" },
+      },
+    },
+  },
+} as const;

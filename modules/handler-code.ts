@@ -1,0 +1,25 @@
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset } from "cdktf";
+import { bundleHandler } from "./bundle";
+
+export interface HandlerCodeProps {
+  /** Folder under functions/ holding index.ts. */
+  readonly handler: string;
+}
+
+/** One esbuild bundle of a handler, shared by every function of the stack that runs it. */
+export class HandlerCode extends Construct {
+  /** Zip path for aws_lambda_function.filename, relative to the synthesised stack. */
+  readonly filename: string;
+  /** Base64 SHA-256 of the zip; changes exactly when the bundled code changes. */
+  readonly sourceCodeHash: string;
+  readonly entrypoint = "index.handler";
+
+  constructor(scope: Construct, id: string, props: HandlerCodeProps) {
+    super(scope, id);
+    const bundle = bundleHandler(props.handler);
+    const asset = new TerraformAsset(this, "zip", { path: bundle.zipPath, type: AssetType.FILE });
+    this.filename = asset.path;
+    this.sourceCodeHash = bundle.sha256;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * IAM documents as plain values. Resources are exact ARNs; the only "*" is
+ * ecr:GetAuthorizationToken, which AWS does not scope to a resource.
+ */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: string | readonly string[];
+  readonly Resource: string | readonly string[];
+  readonly Principal?: Record<string, string | readonly string[]> | "*";
+  readonly Condition?: Record<string, Record<string, string | boolean | readonly string[]>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export const policyDocument = (statements: readonly PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+
+export function assumeRolePolicy(service: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
+
+/** The invoker may call exactly these endpoints, buffered and streaming. */
+export function invokeEndpointStatements(endpointArns: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: "InvokeModelEndpoints",
+      Effect: "Allow",
+      Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+      Resource: endpointArns,
+    },
+  ];
+}
+
+/** SageMaker writes endpoint names lower-case in ARNs. */
+export function endpointArn(partition: string, region: string, account: string, endpointName: string): string {
+  return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpointName.toLowerCase()}`;
+}
+
+/** Write to one log group only; CreateLogGroup is not needed because the stack creates it. */
+export function logWriteStatements(logGroupArn: string): PolicyStatement[] {
+  return [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` }];
+}
+
+export interface ExecutionRoleInputs {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly endpointName: string;
+  /** ECR repository the model's image comes from, if any. */
+  readonly image?: { readonly account: string; readonly region: string; readonly repository: string };
+  readonly modelDataUrl?: string;
+  /** Model packages may reference images in this account's ECR. */
+  readonly modelPackage?: boolean;
+}
+
+/** What a SageMaker model needs to start: pull its image, read its artifacts, write its logs and metrics. */
+export function sagemakerExecutionStatements(input: ExecutionRoleInputs): PolicyStatement[] {
+  const { partition, region, account } = input;
+  const repositories: string[] = [];
+  if (input.image) repositories.push(`arn:${partition}:ecr:${input.image.region}:${input.image.account}:repository/${input.image.repository}`);
+  if (input.modelPackage) repositories.push(`arn:${partition}:ecr:${region}:${account}:repository/*`);
+
+  const logGroup = `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${input.endpointName}`;
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "WriteEndpointLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [logGroup, `${logGroup}:*`],
+    },
+    {
+      Sid: "PublishEndpointMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      // PutMetricData has no resource-level permissions; the namespace condition scopes it.
+      Resource: "*",
+      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
+    },
+  ];
+  if (repositories.length > 0) {
+    statements.push(
+      // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+      { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      { Sid: "PullModelImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
+    );
+  }
+  if (input.modelDataUrl) {
+    const { bucket, key } = parseS3Uri(input.modelDataUrl);
+    const objects = key === "" || key.endsWith("/") ? `${key}*` : key;
+    statements.push({ Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::${bucket}/${objects}` });
+  }
+  return statements;
+}
+
+export function parseS3Uri(uri: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+  if (!match) throw new Error(`not an S3 URI: ${uri}`);
+  return { bucket: match[1], key: match[2] };
+}
+
+/** TLS-only access to the state bucket. */
+export function tlsOnlyBucketStatements(bucketArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": false } },
+    },
+  ];
+}
+

@@ -1,0 +1,83 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { assumeRolePolicy, endpointArn, invokeEndpointStatements, logWriteStatements, policyDocument } from "./iam-policies";
+import { LAMBDA_RUNTIME } from "./bundle";
+import type { HandlerCode } from "./handler-code";
+
+export interface InvokerEndpoint {
+  /** Configured model name, as clients use it. */
+  readonly model: string;
+  readonly endpointName: string;
+  /** The endpoint's ARN; for an endpoint this stack does not manage, leave it out and it is built from the name. */
+  readonly endpointArn?: string;
+}
+
+export interface InvokerFunctionProps {
+  readonly functionName: string;
+  readonly code: HandlerCode;
+  /** The only endpoints this function may invoke. */
+  readonly endpoints: readonly InvokerEndpoint[];
+  readonly rolePrefix: string;
+  /** `aws_partition` and region, for ARNs of endpoints this stack does not manage. */
+  readonly partition: string;
+  readonly region: string;
+  /** @default 512 */
+  readonly memorySizeMb?: number;
+  /** @default 29 - API Gateway's buffered integration timeout */
+  readonly timeoutSeconds?: number;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
+export class InvokerFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: InvokerFunctionProps) {
+    super(scope, id);
+
+    // Created here, not by Lambda, so it has a retention and the role needs no logs:CreateLogGroup.
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+
+    this.role = new IamRole(this, "role", {
+      namePrefix: props.rolePrefix,
+      description: `Invoker for ${props.endpoints.map((e) => e.model).join(", ")}`,
+      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+    });
+    // The account, read from the role's own ARN, keeps plan free of STS calls.
+    const account = Fn.element(Fn.split(":", this.role.arn), 4);
+    const endpointArns = props.endpoints.map((e) => e.endpointArn ?? endpointArn(props.partition, props.region, account, e.endpointName));
+    const policy = new IamRolePolicy(this, "policy", {
+      role: this.role.id,
+      namePrefix: "invoke-",
+      policy: JSON.stringify(policyDocument([...invokeEndpointStatements(endpointArns), ...logWriteStatements(logGroup.arn)])),
+    });
+
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ["arm64"],
+      handler: props.code.entrypoint,
+      filename: props.code.filename,
+      sourceCodeHash: props.code.sourceCodeHash,
+      memorySize: props.memorySizeMb ?? 512,
+      timeout: props.timeoutSeconds ?? 29,
+      environment: {
+        variables: {
+          MODEL_ENDPOINTS: JSON.stringify(Object.fromEntries(props.endpoints.map((e) => [e.model, e.endpointName]))),
+        },
+      },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      dependsOn: [logGroup, policy],
+    });
+  }
+}

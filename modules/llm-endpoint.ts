@@ -1,0 +1,142 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
+import { SagemakerEndpointConfiguration, type SagemakerEndpointConfigurationProductionVariants } from "@cdktf/provider-aws/lib/sagemaker-endpoint-configuration";
+import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import type { ModelConfig } from "../config/schema";
+import { containerSpec } from "./model-container";
+import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "./iam-policies";
+import { fitName } from "./names";
+
+export interface LlmEndpointProps {
+  readonly model: ModelConfig;
+  /** Physical endpoint name; it stays the same across model and instance changes. */
+  readonly endpointName: string;
+  /** IAM role name prefix. */
+  readonly rolePrefix: string;
+  /** Deployment region, for the serving image table. */
+  readonly region: string;
+  /** `aws_partition` of the stack. */
+  readonly partition: string;
+}
+
+const VARIANT = "AllTraffic";
+
+const METRIC = {
+  invocationsPerInstance: "SageMakerVariantInvocationsPerInstance",
+  concurrentRequestsPerModel: "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+} as const;
+
+/** One model behind one SageMaker endpoint: execution role, model, endpoint config, endpoint and autoscaling. */
+export class LlmEndpoint extends Construct {
+  readonly endpoint: SagemakerEndpoint;
+  readonly executionRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: LlmEndpointProps) {
+    super(scope, id);
+    const { model, endpointName } = props;
+    const spec = containerSpec(model, props.region);
+
+    this.executionRole = new IamRole(this, "execution-role", {
+      namePrefix: props.rolePrefix,
+      description: `SageMaker execution role for ${endpointName}`,
+      assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com"),
+    });
+    const policy = new IamRolePolicy(this, "execution-policy", {
+      role: this.executionRole.id,
+      namePrefix: "model-",
+      policy: JSON.stringify(
+        policyDocument(
+          sagemakerExecutionStatements({
+            partition: props.partition,
+            region: props.region,
+            // The account, read from the role's own ARN, keeps plan free of STS calls.
+            account: Fn.element(Fn.split(":", this.executionRole.arn), 4),
+            endpointName,
+            image: spec.image,
+            modelDataUrl: spec.modelDataUrl,
+            modelPackage: spec.modelPackageName !== undefined,
+          }),
+        ),
+      ),
+    });
+
+    const environment: Record<string, string> = { ...spec.environment };
+    if (spec.tokenSecretArn) {
+      // SageMaker has no secret references in container environments: the token is
+      // read at deploy time (never from the config file) and is sensitive in plans.
+      // depends_on defers the read to apply while the role is still being created.
+      const token = new DataAwsSecretsmanagerSecretVersion(this, "hf-token", { secretId: spec.tokenSecretArn, dependsOn: [policy] });
+      environment.HF_TOKEN = token.secretString;
+    }
+
+    const container: SagemakerModelPrimaryContainer = spec.modelPackageName
+      ? { modelPackageName: spec.modelPackageName }
+      : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, environment };
+
+    const sagemakerModel = new SagemakerModel(this, "model", {
+      executionRoleArn: this.executionRole.arn,
+      primaryContainer: container,
+      dependsOn: [policy],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const variant: SagemakerEndpointConfigurationProductionVariants = model.serverless
+      ? {
+          variantName: VARIANT,
+          modelName: sagemakerModel.name,
+          serverlessConfig: { memorySizeInMb: model.serverless.memorySizeMb, maxConcurrency: model.serverless.maxConcurrency },
+        }
+      : {
+          variantName: VARIANT,
+          modelName: sagemakerModel.name,
+          instanceType: model.instance!.type,
+          initialInstanceCount: model.instance!.initialCount,
+          volumeSizeInGb: model.instance!.volumeSizeGb,
+          modelDataDownloadTimeoutInSeconds: model.modelDownloadTimeoutSeconds,
+          containerStartupHealthCheckTimeoutInSeconds: model.startupHealthCheckTimeoutSeconds,
+        };
+
+    // Endpoint configs are immutable: a prefix name plus create_before_destroy lets a
+    // model or instance change create the new config, switch the endpoint, then delete the old one.
+    const endpointConfig = new SagemakerEndpointConfiguration(this, "endpoint-config", {
+      namePrefix: `${fitName(endpointName, 36)}-`,
+      productionVariants: [variant],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    this.endpoint = new SagemakerEndpoint(this, "endpoint", {
+      name: endpointName,
+      endpointConfigName: endpointConfig.name,
+    });
+
+    if (model.autoscaling) {
+      const scaling = model.autoscaling;
+      const target = new AppautoscalingTarget(this, "scaling-target", {
+        serviceNamespace: "sagemaker",
+        scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+        resourceId: `endpoint/${this.endpoint.name}/variant/${VARIANT}`,
+        minCapacity: scaling.minCapacity,
+        maxCapacity: scaling.maxCapacity,
+      });
+      new AppautoscalingPolicy(this, "scaling-policy", {
+        name: `${endpointName}-${scaling.metric}`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: scaling.targetValue,
+          scaleInCooldown: scaling.scaleInCooldownSeconds,
+          scaleOutCooldown: scaling.scaleOutCooldownSeconds,
+          predefinedMetricSpecification: { predefinedMetricType: METRIC[scaling.metric] },
+        },
+      });
+    }
+  }
+}

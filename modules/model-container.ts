@@ -1,0 +1,53 @@
+import type { ModelConfig } from "../config/schema";
+import { gpuCount } from "../config/instance-types";
+import { hfCpuImage, parseEcrImage, tgiImage, type ImageRef } from "./images";
+
+/** What the SageMaker model's primary container runs, computed from the config alone. */
+export interface ContainerSpec {
+  readonly image?: ImageRef;
+  readonly modelPackageName?: string;
+  readonly modelDataUrl?: string;
+  /** Plain environment; the Hugging Face token is never here (see tokenSecretArn). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Secret whose value the stack passes as HF_TOKEN. */
+  readonly tokenSecretArn?: string;
+}
+
+type HuggingFace = NonNullable<ModelConfig["huggingFace"]>;
+
+/** Text Generation Inference settings; SM_NUM_GPUS shards the model over every GPU of the instance. */
+export function tgiEnvironment(hf: HuggingFace, instanceType: string): Record<string, string> {
+  const gpus = gpuCount(instanceType) ?? 1;
+  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, SM_NUM_GPUS: String(gpus) };
+  if (hf.revision) env.HF_MODEL_REVISION = hf.revision;
+  if (hf.quantize) env.HF_MODEL_QUANTIZE = hf.quantize;
+  if (hf.trustRemoteCode) env.HF_MODEL_TRUST_REMOTE_CODE = "true";
+  if (hf.maxInputTokens !== undefined) env.MAX_INPUT_TOKENS = String(hf.maxInputTokens);
+  if (hf.maxTotalTokens !== undefined) env.MAX_TOTAL_TOKENS = String(hf.maxTotalTokens);
+  if (hf.maxBatchPrefillTokens !== undefined) env.MAX_BATCH_PREFILL_TOKENS = String(hf.maxBatchPrefillTokens);
+  return env;
+}
+
+/** Hugging Face inference toolkit settings for the CPU image used by serverless endpoints. */
+export function hfCpuEnvironment(hf: HuggingFace): Record<string, string> {
+  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, HF_TASK: "text-generation" };
+  if (hf.revision) env.HF_MODEL_REVISION = hf.revision;
+  if (hf.trustRemoteCode) env.HF_MODEL_TRUST_REMOTE_CODE = "true";
+  return env;
+}
+
+export function containerSpec(model: ModelConfig, region: string): ContainerSpec {
+  if (model.huggingFace) {
+    const hf = model.huggingFace;
+    const tokenSecretArn = hf.tokenSecretArn;
+    if (model.instance) {
+      const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
+      return { image, environment: tgiEnvironment(hf, model.instance.type), tokenSecretArn };
+    }
+    return { image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region), environment: hfCpuEnvironment(hf), tokenSecretArn };
+  }
+  if (model.custom) {
+    return { image: parseEcrImage(model.custom.image), modelDataUrl: model.custom.modelDataUrl, environment: { ...model.custom.environment } };
+  }
+  return { modelPackageName: model.modelPackageArn, environment: {} };
+}

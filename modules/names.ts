@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Physical names, derived from project, stage and model name so two stages can
+ * live in one account. AWS limits lengths; a name that would be too long keeps
+ * a readable head and gets a short hash tail so it stays unique.
+ */
+export function fitName(name: string, maxLength: number): string {
+  if (name.length <= maxLength) return name;
+  const tail = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  return `${name.slice(0, maxLength - tail.length - 1).replace(/-+$/, "")}-${tail}`;
+}
+
+export const stateStackName = (project: string): string => `${project}-state`;
+export const apiStackName = (project: string, stage: string): string => `${project}-${stage}`;
+
+export function resourceNames(project: string, stage: string) {
+  const prefix = `${project}-${stage}`;
+  return {
+    prefix,
+    api: `${prefix}-api`,
+    /** SageMaker endpoint names: up to 63 characters. */
+    endpoint: (model: string) => fitName(`${prefix}-${model}`, 63),
+    /** Lambda function names: up to 64 characters. */
+    function: (model: string, kind: string) => fitName(`${prefix}-${model}-${kind}`, 64),
+    /** IAM name prefixes: up to 38 characters, Terraform appends 26. */
+    rolePrefix: (purpose: string) => `${fitName(`${prefix}-${purpose}`, 37)}-`,
+    usagePlan: `${prefix}-usage`,
+    apiKey: `${prefix}-default-key`,
+    accessLogGroup: `/aws/apigateway/${prefix}-access`,
+  };
+}
+
+export type ResourceNames = ReturnType<typeof resourceNames>;

@@ -1,0 +1,124 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
+import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
+import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
+import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usage-plan-key";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { ITerraformDependable } from "cdktf";
+import { buildOpenApiDocument, invokePath, type ApiAuth } from "./openapi";
+
+export interface RestApiRoute {
+  readonly model: string;
+  readonly function: LambdaFunction;
+}
+
+export interface RestApiProps {
+  readonly name: string;
+  readonly stageName: string;
+  readonly auth: ApiAuth;
+  readonly routes: readonly RestApiRoute[];
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
+  readonly accessLogGroupName: string;
+  readonly accessLogRetentionDays: number;
+  readonly usagePlanName: string;
+  readonly apiKeyName: string;
+  /** Resources the stage must wait for, such as the account's CloudWatch role. */
+  readonly stageDependsOn?: ITerraformDependable[];
+}
+
+/** One field per line of the access log, as JSON. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  integrationLatency: "$context.integration.latency",
+  apiKeyId: "$context.identity.apiKeyId",
+  errorType: "$context.error.responseType",
+});
+
+/** REST API imported from the generated OpenAPI body, with stage, access logs, keys and throttling. */
+export class RestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+  readonly apiKey?: ApiGatewayApiKey;
+
+  constructor(scope: Construct, id: string, props: RestApiProps) {
+    super(scope, id);
+    const document = buildOpenApiDocument({
+      title: props.name,
+      auth: props.auth,
+      routes: props.routes.map((r) => ({ model: r.model, integrationUri: r.function.invokeArn })),
+    });
+
+    this.api = new ApiGatewayRestApi(this, "api", {
+      name: props.name,
+      body: JSON.stringify(document),
+      endpointConfiguration: { types: ["REGIONAL"] },
+      putRestApiMode: "overwrite",
+      failOnWarnings: true,
+    });
+
+    // A body change does not redeploy by itself: redeploy on its hash, new deployment first.
+    const deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: this.api.id,
+      triggers: { redeployment: Fn.sha256(this.api.body) },
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    const accessLogs = new CloudwatchLogGroup(this, "access-logs", {
+      name: props.accessLogGroupName,
+      retentionInDays: props.accessLogRetentionDays,
+    });
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: this.api.id,
+      deploymentId: deployment.id,
+      stageName: props.stageName,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      dependsOn: props.stageDependsOn,
+    });
+
+    new ApiGatewayMethodSettings(this, "method-settings", {
+      restApiId: this.api.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+      },
+    });
+
+    if (props.auth === "apiKey") {
+      const plan = new ApiGatewayUsagePlan(this, "usage-plan", {
+        name: props.usagePlanName,
+        apiStages: [{ apiId: this.api.id, stage: this.stage.stageName }],
+        throttleSettings: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
+        quotaSettings: props.quota ? { limit: props.quota.limit, period: props.quota.period } : undefined,
+      });
+      this.apiKey = new ApiGatewayApiKey(this, "api-key", { name: props.apiKeyName, enabled: true });
+      new ApiGatewayUsagePlanKey(this, "usage-plan-key", { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: plan.id });
+    }
+
+    for (const route of props.routes) {
+      new LambdaPermission(this, `invoke-${route.model}`, {
+        action: "lambda:InvokeFunction",
+        functionName: route.function.functionName,
+        principal: "apigateway.amazonaws.com",
+        // Only this API, only its POST route for this model.
+        sourceArn: `${this.api.executionArn}/*/POST${invokePath(route.model)}`,
+      });
+    }
+  }
+}

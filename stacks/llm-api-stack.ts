@@ -1,0 +1,108 @@
+import { Construct } from "constructs";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import type { Config } from "../config/schema";
+import { LlmEndpoint } from "../modules/llm-endpoint";
+import { HandlerCode } from "../modules/handler-code";
+import { InvokerFunction } from "../modules/invoker-function";
+import { RestApi } from "../modules/rest-api";
+import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
+import { invokePath } from "../modules/openapi";
+import { resourceNames } from "../modules/names";
+import { defaultTags } from "./tags";
+
+export interface LlmApiStackProps {
+  readonly config: Config;
+}
+
+/** Terraform state key of a stack: one per stack and stage. */
+export const stateKey = (keyPrefix: string, stackName: string): string => `${keyPrefix ? `${keyPrefix}/` : ""}${stackName}/terraform.tfstate`;
+
+/** One stage of the API: model endpoints, invoker functions and the REST API in front of them. */
+export class LlmApiStack extends TerraformStack {
+  readonly endpoints: Record<string, LlmEndpoint> = {};
+  readonly functions: Record<string, InvokerFunction> = {};
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: LlmApiStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const names = resourceNames(config.project, config.stage);
+
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, config.stage) }] });
+    if (config.state) {
+      const backend = new S3Backend(this, {
+        bucket: config.state.bucket,
+        key: stateKey(config.state.keyPrefix, id),
+        region: config.state.region ?? config.region,
+        encrypt: true,
+      });
+      // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10).
+      backend.addOverride("use_lockfile", true);
+    }
+    const partition = new DataAwsPartition(this, "partition").partition;
+
+    for (const model of config.models) {
+      this.endpoints[model.name] = new LlmEndpoint(this, `model-${model.name}`, {
+        model,
+        endpointName: names.endpoint(model.name),
+        rolePrefix: names.rolePrefix(`${model.name}-sm`),
+        region: config.region,
+        partition,
+      });
+    }
+
+    const invokeCode = new HandlerCode(this, "invoke-code", { handler: "invoke" });
+    const targets = [
+      ...config.models.map((m) => ({ model: m.name, endpointName: names.endpoint(m.name), endpointArn: this.endpoints[m.name].endpoint.arn })),
+      ...config.existingEndpoints.map((e) => ({ model: e.name, endpointName: e.endpointName })),
+    ];
+    for (const target of targets) {
+      this.functions[target.model] = new InvokerFunction(this, `invoke-${target.model}`, {
+        functionName: names.function(target.model, "invoke"),
+        code: invokeCode,
+        endpoints: [target],
+        rolePrefix: names.rolePrefix(`${target.model}-fn`),
+        partition,
+        region: config.region,
+        memorySizeMb: config.lambda.memorySizeMb,
+        timeoutSeconds: config.lambda.timeoutSeconds,
+        logRetentionDays: config.lambda.logRetentionDays,
+      });
+    }
+
+    const logRole = config.api.manageAccountLogRole ? new ApiGatewayLogRole(this, "api-log-role", { rolePrefix: names.rolePrefix("apigw-logs"), partition }) : undefined;
+
+    this.restApi = new RestApi(this, "rest-api", {
+      name: names.api,
+      stageName: config.stage,
+      auth: config.api.auth,
+      routes: targets.map((t) => ({ model: t.model, function: this.functions[t.model].function })),
+      throttle: config.api.throttle,
+      quota: config.api.quota,
+      accessLogGroupName: names.accessLogGroup,
+      accessLogRetentionDays: config.api.accessLogRetentionDays,
+      usagePlanName: names.usagePlan,
+      apiKeyName: names.apiKey,
+      stageDependsOn: logRole ? [logRole.account] : undefined,
+    });
+
+    new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });
+    new TerraformOutput(this, "model_urls", {
+      value: Object.fromEntries(targets.map((t) => [t.model, `${this.restApi.stage.invokeUrl}${invokePath(t.model)}`])),
+      description: "POST {inputs, parameters} here for each model.",
+    });
+    new TerraformOutput(this, "endpoint_names", {
+      value: Object.fromEntries(targets.map((t) => [t.model, t.endpointName])),
+      description: "SageMaker endpoint behind each model.",
+    });
+    if (this.restApi.apiKey) {
+      new TerraformOutput(this, "api_key_id", {
+        value: this.restApi.apiKey.id,
+        description: "Read the key with: aws apigateway get-api-key --include-value --api-key <id>",
+      });
+      new TerraformOutput(this, "api_key_value", { value: this.restApi.apiKey.value, sensitive: true, description: "Send as the x-api-key header." });
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import type { Config } from "../config/schema";
+import { policyDocument, tlsOnlyBucketStatements } from "../modules/iam-policies";
+import { defaultTags } from "./tags";
+
+export interface StateStackProps {
+  readonly config: Config;
+}
+
+/**
+ * The S3 bucket that holds every other stack's Terraform state. It keeps its own
+ * state locally (it cannot live in the bucket it creates) and is deployed once.
+ */
+export class StateStack extends TerraformStack {
+  readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: StateStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const region = config.state?.region ?? config.region;
+    new AwsProvider(this, "aws", { region, defaultTags: [{ tags: defaultTags(config, "state") }] });
+
+    this.bucket = new S3Bucket(this, "bucket", {
+      ...(config.state ? { bucket: config.state.bucket } : { bucketPrefix: `${config.project}-tfstate-` }),
+      // Losing this bucket loses every stack's state.
+      lifecycle: { preventDestroy: true },
+    });
+    new S3BucketVersioningA(this, "versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketPolicy(this, "tls-only", {
+      bucket: this.bucket.id,
+      policy: JSON.stringify(policyDocument(tlsOnlyBucketStatements(this.bucket.arn))),
+      dependsOn: [publicAccess],
+    });
+
+    new TerraformOutput(this, "state_bucket", {
+      value: this.bucket.bucket,
+      description: "Put this name in the config's state.bucket so the API stacks keep their state here.",
+    });
+    new TerraformOutput(this, "state_region", { value: region, description: "Region of the state bucket." });
+  }
+}
