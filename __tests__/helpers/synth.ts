@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { App } from "cdktf";
+import { loadConfig, parseConfig } from "../../config/load";
+import type { Config, ConfigInput } from "../../config/schema";
+import { buildStacks } from "../../stacks/build";
+import { installLockFile } from "../../stacks/lock-file";
+
+export const ROOT = resolve(__dirname, "..", "..");
+export const EXAMPLE_CONFIGS = [join(ROOT, "llm-api.config.json"), join(ROOT, "examples", "multi-model.json")];
+
+export interface SynthResult {
+  readonly outdir: string;
+  /** Parsed cdk.tf.json per stack name. */
+  readonly stacks: Record<string, StackJson>;
+}
+
+export interface StackJson {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, Record<string, unknown>>;
+  terraform?: { backend?: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  provider?: Record<string, unknown[]>;
+}
+
+/** A minimal valid config, with overrides. */
+export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
+  return parseConfig({
+    region: "us-east-1",
+    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    ...overrides,
+  });
+}
+
+/** Synthesises every stack of a config into a fresh directory, as `cdktf synth` does. */
+export function synth(config: Config | string): SynthResult {
+  const parsed = typeof config === "string" ? loadConfig(config) : config;
+  const outdir = mkdtempSync(join(tmpdir(), "llm-api-synth-"));
+  const app = new App({ outdir });
+  buildStacks(app, parsed);
+  app.synth();
+  const names = installLockFile(outdir);
+  const stacks: Record<string, StackJson> = {};
+  for (const name of names) stacks[name] = JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+  return { outdir, stacks };
+}
+
+/** Resources of one type as [{ name, values }]. */
+export function resources(stack: StackJson, type: string): { name: string; values: Record<string, any> }[] {
+  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => ({ name, values: values as Record<string, any> }));
+}
+
+export function only(stack: StackJson, type: string): Record<string, any> {
+  const found = resources(stack, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0].values;
+}
+
+/**
+ * Parses a JSON document that holds Terraform interpolations. An interpolation
+ * may contain quotes (`${split(":", x)}`), valid for Terraform but not for
+ * JSON.parse, so each one is escaped first; the parsed strings keep its text.
+ */
+export function parseTemplateJson(text: string): any {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "$" && text[i + 1] === "{") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === "{") depth++;
+        else if (text[j] === "}" && --depth === 0) break;
+      }
+      out += JSON.stringify(text.slice(i, j + 1)).slice(1, -1);
+      i = j;
+    } else out += text[i];
+  }
+  return JSON.parse(out);
+}

@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Runs the real Terraform CLI against a synthesised stack, offline: the provider
+ * comes from the mirror named by TF_CLI_CONFIG_FILE, and an override file swaps
+ * in a local backend and dummy credentials so `plan` makes no AWS call.
+ */
+export interface TerraformCheck {
+  readonly ready: boolean;
+  readonly reason?: string;
+}
+
+export function terraformCheck(env: NodeJS.ProcessEnv = process.env): TerraformCheck {
+  const version = spawnSync("terraform", ["version"], { encoding: "utf8" });
+  if (version.error || version.status !== 0) {
+    return { ready: false, reason: "terraform is not on PATH. Install Terraform >= 1.10 (CI: .ci/run), then run eval \"$(../shared/tools/terraform-env)\"." };
+  }
+  const cliConfig = env.TF_CLI_CONFIG_FILE;
+  if (!cliConfig || !existsSync(cliConfig)) {
+    return { ready: false, reason: "TF_CLI_CONFIG_FILE is not set to a Terraform CLI config with a provider mirror. Run: eval \"$(../shared/tools/terraform-env)\"." };
+  }
+  return { ready: true };
+}
+
+/**
+ * Terraform tests fail loudly when Terraform is missing. LLM_API_SKIP_TERRAFORM=1
+ * turns that into a skip, announced on stderr, for machines that cannot have it.
+ */
+export function requireTerraform(): boolean {
+  const check = terraformCheck();
+  if (check.ready) return true;
+  if (process.env.LLM_API_SKIP_TERRAFORM === "1") {
+    process.stderr.write(`\n*** TERRAFORM TESTS SKIPPED (LLM_API_SKIP_TERRAFORM=1): ${check.reason} ***\n\n`);
+    return false;
+  }
+  throw new Error(`Terraform tests cannot run: ${check.reason} (set LLM_API_SKIP_TERRAFORM=1 to skip them on purpose)`);
+}
+
+export const OFFLINE_OVERRIDE = {
+  terraform: { backend: { local: { path: "terraform.tfstate" } } },
+  provider: {
+    aws: {
+      access_key: "offline-plan",
+      secret_key: "offline-plan",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+    },
+  },
+};
+
+function tf(cwd: string, args: string[]): string {
+  try {
+    return execFileSync("terraform", args, {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}`);
+  }
+}
+
+export interface PlannedStack {
+  readonly dir: string;
+  readonly validate: { valid: boolean; error_count: number; diagnostics: unknown[] };
+  /** `terraform show -json` of the saved plan. */
+  readonly plan: PlanJson;
+}
+
+export interface PlanJson {
+  resource_changes: { address: string; mode: "managed" | "data"; type: string; name: string; change: { actions: string[]; after: Record<string, any>; after_unknown: Record<string, any> } }[];
+  configuration: { root_module: { resources: { address: string; type: string; expressions: Record<string, any> }[] } };
+  planned_values: { outputs?: Record<string, { value?: unknown; sensitive: boolean }> };
+}
+
+/** Copies a synthesised stack, then init + validate + plan + show -json, with no network and no AWS. */
+export function planOffline(stackDir: string): PlannedStack {
+  const dir = mkdtempSync(join(tmpdir(), "llm-api-plan-"));
+  cpSync(stackDir, dir, { recursive: true });
+  writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  tf(dir, ["init", "-input=false", "-no-color"]);
+  const validate = JSON.parse(tf(dir, ["validate", "-json", "-no-color"]));
+  tf(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
+  const plan = JSON.parse(tf(dir, ["show", "-json", "plan.bin"]));
+  return { dir, validate, plan };
+}

@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { loadConfig } from "../../config/load";
+import type { Config } from "../../config/schema";
+import { EXAMPLE_CONFIGS, parseTemplateJson, synth, type StackJson } from "../helpers/synth";
+import { planOffline, requireTerraform, type PlannedStack } from "../helpers/terraform";
+
+// Real terraform init + validate + plan of every stack of both example configs.
+jest.setTimeout(300_000);
+
+const terraformReady = requireTerraform();
+const describeTf = terraformReady ? describe : describe.skip;
+
+type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
+
+const asList = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+const countOf = (planned: PlannedStack, type: string) => planned.plan.resource_changes.filter((r) => r.type === type).length;
+const expression = (planned: PlannedStack, address: string, key: string) =>
+  planned.plan.configuration.root_module.resources.find((r) => r.address === address)?.expressions[key]?.constant_value;
+
+for (const file of EXAMPLE_CONFIGS) {
+  describeTf(`terraform: ${file.split("/").slice(-2).join("/")}`, () => {
+    let config: Config;
+    let stacks: Record<string, StackJson>;
+    const planned: Record<string, PlannedStack> = {};
+
+    beforeAll(() => {
+      config = loadConfig(file);
+      const result = synth(config);
+      stacks = result.stacks;
+      for (const name of Object.keys(stacks)) planned[name] = planOffline(join(result.outdir, "stacks", name));
+    });
+
+    const apiStack = () => planned[`${config.project}-${config.stage}`];
+    const stateStack = () => planned[`${config.project}-state`];
+
+    it("validates and plans every stack as creates only, reading secrets at apply", () => {
+      expect(Object.keys(planned).sort()).toEqual([`${config.project}-${config.stage}`, `${config.project}-state`].sort());
+      for (const p of Object.values(planned)) {
+        expect(p.validate).toMatchObject({ valid: true, error_count: 0 });
+        expect(p.plan.resource_changes.length).toBeGreaterThan(0);
+        for (const change of p.plan.resource_changes) {
+          // The only data source read during the plan is the Hugging Face token, deferred to apply.
+          if (change.mode === "data") expect([change.type, change.change.actions]).toEqual(["aws_secretsmanager_secret_version", ["read"]]);
+          else expect([change.address, change.change.actions]).toEqual([change.address, ["create"]]);
+        }
+      }
+      const tokens = config.models.filter((m) => m.huggingFace?.tokenSecretArn).length;
+      expect(apiStack().plan.resource_changes.filter((r) => r.mode === "data")).toHaveLength(tokens);
+    });
+
+    it("plans one model, endpoint config and endpoint per model, and autoscaling only where configured", () => {
+      const p = apiStack();
+      const models = config.models.length;
+      const scaled = config.models.filter((m) => m.autoscaling).length;
+      const served = models + config.existingEndpoints.length;
+      expect(countOf(p, "aws_sagemaker_model")).toBe(models);
+      expect(countOf(p, "aws_sagemaker_endpoint_configuration")).toBe(models);
+      expect(countOf(p, "aws_sagemaker_endpoint")).toBe(models);
+      expect(countOf(p, "aws_appautoscaling_target")).toBe(scaled);
+      expect(countOf(p, "aws_appautoscaling_policy")).toBe(scaled);
+      expect(countOf(p, "aws_lambda_function")).toBe(served);
+      expect(countOf(p, "aws_lambda_permission")).toBe(served);
+      expect(countOf(p, "aws_api_gateway_rest_api")).toBe(1);
+      expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? 1 : 0);
+      const endpointNames = p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint").map((r) => r.change.after.name);
+      expect(endpointNames.sort()).toEqual(config.models.map((m) => `${config.project}-${config.stage}-${m.name}`).sort());
+    });
+
+    it("never grants SageMaker invoke on Resource \"*\", and names exactly the served endpoints", () => {
+      const p = apiStack();
+      const policies = p.plan.resource_changes.filter((r) => r.type === "aws_iam_role_policy");
+      expect(policies.length).toBeGreaterThan(0);
+      const invokeResources: string[] = [];
+      for (const policy of policies) {
+        // Policies holding ARNs are unknown until apply; the plan's configuration has their template.
+        const text = policy.change.after_unknown.policy ? expression(p, policy.address, "policy") : policy.change.after.policy;
+        const statements = parseTemplateJson(text).Statement as Statement[];
+        for (const s of statements) {
+          if (!asList(s.Action).some((a) => a.startsWith("sagemaker:Invoke"))) continue;
+          expect(asList(s.Resource)).not.toContain("*");
+          invokeResources.push(...asList(s.Resource));
+        }
+      }
+      expect(invokeResources).toHaveLength(config.models.length + config.existingEndpoints.length);
+      for (const e of config.existingEndpoints) expect(invokeResources.some((r) => r.endsWith(`:endpoint/${e.endpointName.toLowerCase()}`))).toBe(true);
+      expect(invokeResources.filter((r) => /^\$\{aws_sagemaker_endpoint\.[^}]+\.arn\}$/.test(r))).toHaveLength(config.models.length);
+    });
+
+    it("replaces endpoint configs and API deployments create-before-destroy, and redeploys on a body change", () => {
+      const stack = stacks[`${config.project}-${config.stage}`];
+      const lifecycle = (type: string) => Object.values(stack.resource?.[type] ?? {}).map((r) => (r as { lifecycle?: Record<string, unknown> }).lifecycle);
+      expect(lifecycle("aws_sagemaker_endpoint_configuration")).toEqual(config.models.map(() => ({ create_before_destroy: true })));
+      expect(lifecycle("aws_api_gateway_deployment")).toEqual([{ create_before_destroy: true }]);
+      const p = apiStack();
+      for (const c of p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint_configuration")) {
+        expect(c.change.after.name_prefix).toMatch(new RegExp(`^${config.project}-${config.stage}-`));
+        expect(c.change.after_unknown.name).toBe(true);
+      }
+      const deployment = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_deployment")!;
+      expect(expression(p, deployment.address, "triggers")).toEqual({ redeployment: expect.stringMatching(/^\$\{sha256\(aws_api_gateway_rest_api\.[^.]+\.body\)\}$/) });
+    });
+
+    it("requires authorization on every method of the planned API body", () => {
+      const p = apiStack();
+      const api = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_rest_api")!;
+      const body = parseTemplateJson(expression(p, api.address, "body"));
+      const operations = Object.values(body.paths as Record<string, Record<string, { security: unknown[]; "x-amazon-apigateway-integration": { httpMethod: string; type: string } }>>).flatMap((path) => Object.values(path));
+      expect(operations).toHaveLength(config.models.length + config.existingEndpoints.length);
+      for (const op of operations) {
+        expect(op.security).toEqual([{ api_key: [] }]);
+        expect(op["x-amazon-apigateway-integration"]).toMatchObject({ type: "aws_proxy", httpMethod: "POST" });
+      }
+      expect(body["x-amazon-apigateway-api-key-source"]).toBe("HEADER");
+    });
+
+    it("plans the state bucket versioned, encrypted, private, TLS-only and protected from destroy", () => {
+      const p = stateStack();
+      expect(countOf(p, "aws_s3_bucket_versioning")).toBe(1);
+      const versioning = p.plan.resource_changes.find((r) => r.type === "aws_s3_bucket_versioning")!;
+      expect(versioning.change.after.versioning_configuration).toEqual([expect.objectContaining({ status: "Enabled" })]);
+      const sse = p.plan.resource_changes.find((r) => r.type === "aws_s3_bucket_server_side_encryption_configuration")!;
+      expect(sse.change.after.rule[0].apply_server_side_encryption_by_default[0].sse_algorithm).toBe("AES256");
+      const block = p.plan.resource_changes.find((r) => r.type === "aws_s3_bucket_public_access_block")!;
+      expect(block.change.after).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      const policy = p.plan.resource_changes.find((r) => r.type === "aws_s3_bucket_policy")!;
+      const statements = parseTemplateJson(expression(p, policy.address, "policy")).Statement;
+      expect(statements).toEqual([expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": false } } })]);
+      const stack = stacks[`${config.project}-state`];
+      expect(Object.values(stack.resource!.aws_s3_bucket)[0]).toMatchObject({ lifecycle: { prevent_destroy: true } });
+    });
+  });
+}
