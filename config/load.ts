@@ -35,7 +35,15 @@ export function loadConfig(file: string): Config {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(file, [`is not valid JSON: ${(err as Error).message}. Fix: correct the JSON syntax at that position`]);
+    const { line, column } = jsonErrorLocation(text, err as Error);
+    throw new ConfigError(file, [`is not valid JSON at line ${line}, column ${column} (${(err as Error).message}). Fix: correct the JSON syntax there`]);
   }
   return parseConfig(json, file);
+}
+
+/** Line and column of a JSON.parse error; Node names an offset for most errors and none at end of input. */
+export function jsonErrorLocation(text: string, err: Error): { line: number; column: number } {
+  const offset = Number(/position (\d+)/.exec(err.message)?.[1] ?? text.length);
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before[before.length - 1].length + 1 };
 }

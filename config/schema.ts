@@ -212,7 +212,7 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
 
   const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
-  if (typeof config.region === "string" && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
+  if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
     issue(["region"], `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`);
   }
 

@@ -1,0 +1,36 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundleHandler, esbuildOptions } from "../../modules/bundle";
+import { deterministicZip } from "../../modules/zip";
+
+// Python's zipfile is an independent reader of the archive format.
+function unzipWithPython(zip: Buffer): Record<string, string> {
+  const file = join(mkdtempSync(join(tmpdir(), "zip-")), "a.zip");
+  writeFileSync(file, zip);
+  const script = "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))";
+  return JSON.parse(execFileSync("python3", ["-c", script, file], { encoding: "utf8" }));
+}
+
+describe("bundling", () => {
+  it("zips to the same bytes for the same files, whatever their order", () => {
+    const a = deterministicZip({ "index.js": Buffer.from("exports.handler=1"), "b.txt": Buffer.from("b") });
+    const b = deterministicZip({ "b.txt": Buffer.from("b"), "index.js": Buffer.from("exports.handler=1") });
+    expect(a.equals(b)).toBe(true);
+    expect(deterministicZip({ "index.js": Buffer.from("exports.handler=2") }).equals(a)).toBe(false);
+    expect(unzipWithPython(a)).toEqual({ "b.txt": "b", "index.js": "exports.handler=1" });
+  });
+
+  it("bundles a handler once into a minified CommonJS file with the SDK inside, under the size budget", () => {
+    const bundle = bundleHandler("invoke");
+    expect(bundleHandler("invoke")).toBe(bundle);
+    const files = unzipWithPython(readFileSync(bundle.zipPath));
+    expect(Object.keys(files)).toEqual(["index.js"]);
+    expect(files["index.js"]).toContain("InvokeEndpointCommand");
+    expect(files["index.js"]).not.toMatch(/require\("@(aws-sdk\/client-sagemaker-runtime|smithy\/[a-z-]+)"\)/);
+    expect(bundle.codeBytes).toBeLessThan(500 * 1024);
+    expect(bundle.sha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(esbuildOptions("x.ts")).toMatchObject({ bundle: true, minify: true, platform: "node", format: "cjs", external: [] });
+  });
+});

@@ -1,0 +1,127 @@
+import { join } from "node:path";
+import { ConfigError } from "../../config/errors";
+import { configFileFrom, loadConfig, parseConfig } from "../../config/load";
+import { ROOT } from "../helpers/synth";
+
+const base = () => ({
+  region: "us-east-1",
+  models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+});
+type Base = ReturnType<typeof base> & Record<string, any>;
+
+/** The problems reported for a config, or [] when it is valid. */
+function problems(mutate: (c: Base) => void): readonly string[] {
+  const config = base() as Base;
+  mutate(config);
+  try {
+    parseConfig(config);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems;
+  }
+}
+
+describe("config", () => {
+  it("when the default config is loaded, it deploys Mistral-7B-Instruct-v0.2 on ml.g5.2xlarge with API keys at stage v1", () => {
+    const config = loadConfig(join(ROOT, "llm-api.config.json"));
+    expect(config.stage).toBe("v1");
+    expect(config.api.auth).toBe("apiKey");
+    expect(config.models).toHaveLength(1);
+    expect(config.models[0]).toMatchObject({ huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge", initialCount: 1 } });
+    expect(config.state).toBeUndefined();
+  });
+
+  it("when optional sections are left out, it fills in the documented defaults", () => {
+    const config = parseConfig(base());
+    expect(config).toMatchObject({
+      project: "llm-api",
+      stage: "v1",
+      tags: {},
+      existingEndpoints: [],
+      api: { auth: "apiKey", allowUnauthenticated: false, throttle: { rateLimit: 5, burstLimit: 10 }, accessLogRetentionDays: 30, manageAccountLogRole: true },
+      lambda: { memorySizeMb: 512, timeoutSeconds: 29, logRetentionDays: 30 },
+    });
+    expect(config.models[0]).toMatchObject({ modelDownloadTimeoutSeconds: 1200, startupHealthCheckTimeoutSeconds: 900, huggingFace: { trustRemoteCode: false } });
+  });
+
+  it("when the example with three models is loaded, it holds a scaled TGI model, a serverless model and an adopted endpoint", () => {
+    const config = loadConfig(join(ROOT, "examples", "multi-model.json"));
+    expect(config.models.map((m) => [m.name, !!m.autoscaling, !!m.serverless])).toEqual([
+      ["llama-8b", true, false],
+      ["qwen-small", false, true],
+    ]);
+    expect(config.existingEndpoints).toEqual([{ name: "legacy-falcon", endpointName: "falcon-7b-instruct-prod" }]);
+    expect(config.state).toEqual({ bucket: "acme-llm-api-tfstate", keyPrefix: "llm-api" });
+  });
+
+  // Each invalid config gives exactly one message, naming the field and the fix.
+  const invalid: [string, (c: Base) => void, string][] = [
+    ["a model name with capitals", (c) => (c.models[0].name = "Mistral"), `models[0].name: got "Mistral"; must use only lower-case letters, digits and '-'. Fix: rename it, e.g. "mistral-7b"`],
+    ["two models with one name", (c) => c.models.push({ ...c.models[0] }), `models[1].name: "mistral-7b" is already used by models[0]. Fix: give every model a unique name`],
+    ["min capacity above max", (c) => ((c.models[0] as any).autoscaling = { minCapacity: 3, maxCapacity: 2, targetValue: 5 }), "models[0].autoscaling.minCapacity: 3 is greater than maxCapacity (2). Fix: make minCapacity <= maxCapacity"],
+    ["no model source", (c) => delete (c.models[0] as any).huggingFace, "models[0]: no model source. Fix: set exactly one of huggingFace, modelPackageArn or custom"],
+    [
+      "two model sources",
+      (c) => ((c.models[0] as any).modelPackageArn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/1"),
+      "models[0]: 2 model sources (huggingFace, modelPackageArn). Fix: set exactly one of huggingFace, modelPackageArn or custom",
+    ],
+    ["instance and serverless", (c) => ((c.models[0] as any).serverless = { memorySizeMb: 2048 }), "models[0]: both instance and serverless are set. Fix: set exactly one of instance (real-time) or serverless"],
+    ["neither instance nor serverless", (c) => delete (c.models[0] as any).instance, "models[0]: neither instance nor serverless is set. Fix: set exactly one of instance (real-time) or serverless"],
+    [
+      "input tokens not below total tokens",
+      (c) => Object.assign(c.models[0].huggingFace, { maxInputTokens: 4096, maxTotalTokens: 4096 }),
+      "models[0].huggingFace.maxInputTokens: 4096 must be less than maxTotalTokens (4096), which counts prompt and generated tokens. Fix: lower maxInputTokens or raise maxTotalTokens",
+    ],
+    [
+      "an instance type with unknown GPU count",
+      (c) => (c.models[0].instance.type = "ml.m5.xlarge"),
+      `models[0].instance.type: "ml.m5.xlarge" is not a known GPU instance type for the TGI image. Fix: use one of ml.g4dn.xlarge`,
+    ],
+    [
+      "a token in plain text",
+      (c) => ((c.models[0].huggingFace as any).tokenSecretArn = "hf_abcdefghijklmnop"),
+      `models[0].huggingFace.tokenSecretArn: got "hf_abcdefghijklmnop"; must be a Secrets Manager secret ARN. Fix: store the Hugging Face token in Secrets Manager and give its ARN; tokens are never read from this file`,
+    ],
+    ["an unknown key", (c) => ((c.models[0] as any).instanceType = "ml.g5.2xlarge"), `models[0].instanceType: unknown key. Fix: remove it or correct the spelling (see schema/llm-api.config.schema.json)`],
+    ["a missing region", (c) => delete (c as any).region, "region: is required. Fix: add region (string)"],
+    ["a public API without the flag", (c) => (c.api = { auth: "none" }), `api.auth: "none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true`],
+    ["a wrong type", (c) => (c.models[0].instance = { type: "ml.g5.2xlarge", initialCount: "two" } as any), `models[0].instance.initialCount: expected number, got "two". Fix: give a number`],
+    ["an unsupported serverless memory size", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 1000 } } as any), "models[0].serverless.memorySizeMb: got 1000. Fix: use one of 1024, 2048, 3072, 4096, 5120, 6144"],
+    ["autoscaling on serverless", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 2048 }, autoscaling: { minCapacity: 1, maxCapacity: 2, targetValue: 3 } } as any), "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance"],
+    ["a minimum capacity of zero", (c) => ((c.models[0] as any).autoscaling = { minCapacity: 0, maxCapacity: 2, targetValue: 5 }), "models[0].autoscaling.minCapacity: got 0; must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless"],
+    ["a region without the serving image", (c) => (c.region = "ap-southeast-7"), `region: "ap-southeast-7" has no Hugging Face serving image in this product's table (needed by models[0]). Fix: use one of af-south-1`],
+  ];
+
+  it.each(invalid)("fails when given %s, naming the field and the fix", (_, mutate, expected) => {
+    const found = problems(mutate);
+    expect(found).toHaveLength(1);
+    expect(found[0].startsWith(expected)).toBe(true);
+  });
+
+  it("fails with every problem at once, single-field and cross-field together", () => {
+    const found = problems((c) => {
+      c.region = "mars";
+      c.models[0].name = "Bad Name";
+      (c.models[0] as any).serverless = { memorySizeMb: 2048 };
+      c.api = { auth: "none" };
+    });
+    expect(found.map((p) => p.split(":")[0])).toEqual(["region", "models[0].name", "models[0]", "api.auth"]);
+  });
+
+  it("fails when the file is not JSON, naming the position", () => {
+    expect(() => loadConfig(join(ROOT, "__tests__", "fixtures", "broken.json"))).toThrow(/broken\.json: 1 problem\n {2}- is not valid JSON at line 4, column 1 \(.+\)\. Fix: correct the JSON syntax there$/);
+  });
+
+  it("fails when the file is missing, saying how to pick another", () => {
+    expect(() => loadConfig("/nonexistent/llm.json")).toThrow("/nonexistent/llm.json: 1 problem\n  - cannot read the file (ENOENT). Fix: pass an existing file with --config or LLM_API_CONFIG");
+  });
+
+  it("picks the file from --config, then LLM_API_CONFIG, then the default", () => {
+    expect(configFileFrom(["--config", "a.json"], { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/a.json");
+    expect(configFileFrom(["--config=c.json"], {}, "/w")).toBe("/w/c.json");
+    expect(configFileFrom([], { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/b.json");
+    expect(configFileFrom([], {}, "/w")).toBe("/w/llm-api.config.json");
+    expect(() => configFileFrom(["--config"], {}, "/w")).toThrow("--config needs a file");
+  });
+});

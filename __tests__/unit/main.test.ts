@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../helpers/synth";
+
+// main.ts as users run it (cdktf synth runs the same command), in a scratch directory.
+jest.setTimeout(60_000);
+
+function runMain(args: string[], env: Record<string, string> = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), "llm-api-main-"));
+  const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "main.ts"), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { ...result, cwd };
+}
+
+describe("main.ts", () => {
+  it("when given the default config, it writes both stacks and the provider lock file", () => {
+    const run = runMain(["--config", join(ROOT, "llm-api.config.json")]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const stacks = join(run.cwd, "cdktf.out", "stacks");
+    expect(readdirSync(stacks).sort()).toEqual(["llm-api-state", "llm-api-v1"]);
+    for (const stack of readdirSync(stacks)) {
+      expect(readFileSync(join(stacks, stack, ".terraform.lock.hcl"), "utf8")).toBe(readFileSync(join(ROOT, ".terraform.lock.hcl"), "utf8"));
+    }
+  });
+
+  it("fails when the config is invalid: exit 1, one line per problem, no stack trace, no Terraform written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "llm-api-bad-"));
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ region: "us-east-1", models: [{ name: "Bad", huggingFace: { modelId: "x/y" }, instance: { type: "ml.g5.2xlarge" } }], api: { auth: "none" } }));
+    const run = runMain([], { LLM_API_CONFIG: file });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `Invalid config ${file}: 2 problems\n` +
+        `  - models[0].name: got "Bad"; must use only lower-case letters, digits and '-'. Fix: rename it, e.g. "mistral-7b"\n` +
+        `  - api.auth: "none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true\n`,
+    );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+import { parseConfig } from "../../config/load";
+import { containerSpec, tgiEnvironment } from "../../modules/model-container";
+import { DLC_ACCOUNTS, TGI_TAG, hfCpuImage, parseEcrImage, tgiImage } from "../../modules/images";
+import { GPU_COUNT } from "../../config/instance-types";
+
+const model = (m: Record<string, unknown>) => parseConfig({ region: "us-east-1", models: [{ name: "m", ...m }] }).models[0];
+
+describe("serving containers", () => {
+  it("sets SM_NUM_GPUS from the instance type, so TGI shards over every GPU", () => {
+    const hf = { modelId: "tiiuae/falcon-7b-instruct", trustRemoteCode: false };
+    expect(tgiEnvironment(hf, "ml.g5.2xlarge").SM_NUM_GPUS).toBe("1");
+    expect(tgiEnvironment(hf, "ml.g5.12xlarge").SM_NUM_GPUS).toBe("4");
+    expect(tgiEnvironment(hf, "ml.p4d.24xlarge").SM_NUM_GPUS).toBe("8");
+    expect(Object.values(GPU_COUNT).every((n) => [1, 4, 8].includes(n))).toBe(true);
+  });
+
+  it("passes every TGI setting that is configured, and no others", () => {
+    const env = tgiEnvironment(
+      { modelId: "mistralai/Mistral-7B-Instruct-v0.2", revision: "abc123", quantize: "awq", trustRemoteCode: true, maxInputTokens: 3072, maxTotalTokens: 4096, maxBatchPrefillTokens: 8192 },
+      "ml.g5.2xlarge",
+    );
+    expect(env).toEqual({
+      HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2",
+      HF_MODEL_REVISION: "abc123",
+      HF_MODEL_QUANTIZE: "awq",
+      HF_MODEL_TRUST_REMOTE_CODE: "true",
+      MAX_INPUT_TOKENS: "3072",
+      MAX_TOTAL_TOKENS: "4096",
+      MAX_BATCH_PREFILL_TOKENS: "8192",
+      SM_NUM_GPUS: "1",
+    });
+  });
+
+  it("serves a Hugging Face model on an instance with the pinned TGI image of the region", () => {
+    const spec = containerSpec(model({ huggingFace: { modelId: "a/b", tokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC" }, instance: { type: "ml.g5.xlarge" } }), "eu-south-1");
+    expect(spec.image!.uri).toBe(`692866216735.dkr.ecr.eu-south-1.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`);
+    expect(spec.tokenSecretArn).toBe("arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC");
+    expect(Object.values(spec.environment).join(" ")).not.toContain("secretsmanager");
+    expect(spec.environment.HF_TOKEN).toBeUndefined();
+  });
+
+  it("serves a Hugging Face model on serverless with the CPU toolkit image, since TGI needs a GPU", () => {
+    const spec = containerSpec(model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
+    expect(spec.image).toEqual(hfCpuImage("us-east-1"));
+    expect(spec.environment).toEqual({ HF_MODEL_ID: "Qwen/Qwen2.5-0.5B-Instruct", HF_TASK: "text-generation" });
+  });
+
+  it("runs a custom image with its S3 model data and environment, or a model package as is", () => {
+    const custom = containerSpec(
+      model({ custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } }, instance: { type: "ml.g5.xlarge" } }),
+      "us-east-1",
+    );
+    expect(custom).toEqual({ image: parseEcrImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0"), modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } });
+    const pkg = containerSpec(model({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    expect(pkg).toEqual({ modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", environment: {} });
+  });
+
+  it("uses the China domain in China regions and fails with the fix for a region it does not know", () => {
+    expect(tgiImage("cn-north-1").uri.startsWith("727897471807.dkr.ecr.cn-north-1.amazonaws.com.cn/")).toBe(true);
+    expect(() => tgiImage("xx-none-1")).toThrow(/region "xx-none-1" has no Hugging Face serving image.*Fix:/);
+    expect(Object.keys(DLC_ACCOUNTS)).toContain("us-east-1");
+  });
+});
