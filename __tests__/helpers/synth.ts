@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { App } from "cdktf";
+import { App, TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadConfig, parseConfig } from "../../config/load";
 import type { Config, ConfigInput } from "../../config/schema";
 import { buildStacks } from "../../stacks/build";
@@ -77,4 +78,13 @@ export function parseTemplateJson(text: string): any {
     } else out += text[i];
   }
   return JSON.parse(out);
+}
+
+/** Synthesises one construct inside a bare stack with an AWS provider. */
+export function synthConstruct(build: (stack: TerraformStack) => void): StackJson {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  build(stack);
+  return JSON.parse(Testing.synth(stack));
 }

@@ -1,0 +1,49 @@
+import { only, resources, synth, testConfig } from "../helpers/synth";
+
+describe("stacks", () => {
+  it("when state is configured, the API stack keeps its state in S3 with lock-file locking, one key per stack", () => {
+    const { stacks } = synth(testConfig({ stage: "prod", state: { bucket: "acme-tfstate", keyPrefix: "teams/ml", region: "eu-central-1" } }));
+    expect(stacks["llm-api-prod"].terraform!.backend).toEqual({
+      s3: { bucket: "acme-tfstate", key: "teams/ml/llm-api-prod/terraform.tfstate", region: "eu-central-1", encrypt: true, use_lockfile: true },
+    });
+    // The state bucket cannot keep its own state in itself.
+    expect(Object.keys(stacks["llm-api-state"].terraform!.backend!)).toEqual(["local"]);
+    expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({ bucket: "acme-tfstate", lifecycle: { prevent_destroy: true } });
+  });
+
+  it("without state, every stack uses a local backend and the bucket gets a generated name", () => {
+    const { stacks } = synth(testConfig());
+    expect(Object.keys(stacks["llm-api-v1"].terraform!.backend!)).toEqual(["local"]);
+    expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({ bucket_prefix: "llm-api-tfstate-" });
+  });
+
+  it("tags every resource with project and stage through the provider", () => {
+    const { stacks } = synth(testConfig({ tags: { team: "ml" } }));
+    expect((stacks["llm-api-v1"].provider!.aws[0] as { default_tags: unknown }).default_tags).toEqual([{ tags: { team: "ml", Project: "llm-api", Stage: "v1", ManagedBy: "cdktf" } }]);
+  });
+
+  it("serves adopted endpoints through the API without creating SageMaker resources for them", () => {
+    const { stacks } = synth(testConfig({ existingEndpoints: [{ name: "legacy", endpointName: "old-endpoint" }] }));
+    const api = stacks["llm-api-v1"];
+    expect(resources(api, "aws_sagemaker_endpoint")).toHaveLength(1);
+    expect(resources(api, "aws_lambda_function").map((f) => f.values.function_name).sort()).toEqual(["llm-api-v1-legacy-invoke", "llm-api-v1-mistral-7b-invoke"]);
+    expect(api.output!.endpoint_names.value).toEqual({ "mistral-7b": "llm-api-v1-mistral-7b", legacy: "old-endpoint" });
+  });
+
+  it("outputs the invoke URL, per-model URLs, endpoint names and the API key", () => {
+    const { stacks } = synth(testConfig());
+    const outputs = stacks["llm-api-v1"].output!;
+    expect(Object.keys(outputs).sort()).toEqual(["api_key_id", "api_key_value", "endpoint_names", "invoke_url", "model_urls"]);
+    expect(outputs.api_key_value.sensitive).toBe(true);
+    expect(outputs.model_urls.value).toEqual({ "mistral-7b": expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.invoke_url\}\/mistral-7b\/invoke$/) });
+  });
+
+  it("when the account's API Gateway log role is managed elsewhere, it does not create one", () => {
+    const managed = synth(testConfig()).stacks["llm-api-v1"];
+    const [account] = resources(managed, "aws_api_gateway_account");
+    // Access logs fail to deploy until the account has the role, so the stage waits for it.
+    expect(only(managed, "aws_api_gateway_stage").depends_on).toEqual([`aws_api_gateway_account.${account.name}`]);
+    const elsewhere = synth(testConfig({ api: { manageAccountLogRole: false } })).stacks["llm-api-v1"];
+    expect(resources(elsewhere, "aws_api_gateway_account")).toHaveLength(0);
+  });
+});
