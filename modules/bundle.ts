@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { buildSync, type BuildOptions } from "esbuild";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
 import { deterministicZip } from "./zip";
+import { PROJECT_ROOT } from "../config/paths";
 
 /** Handlers live in functions/<name>/index.ts. */
-export const FUNCTIONS_DIR = resolve(__dirname, "..", "functions");
-const BUILD_DIR = resolve(__dirname, "..", ".build", "functions");
+export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");
+const BUILD_DIR = join(PROJECT_ROOT, ".build", "functions");
 
 /** Lambda runtime the bundles target; nodejs20.x is past its deprecation date. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -39,26 +40,56 @@ export interface HandlerBundle {
   readonly zipBytes: number;
 }
 
-const cache = new Map<string, HandlerBundle>();
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]))
+    .sort();
+}
 
-/** Bundles functions/<handler>/index.ts once per process into a content-addressed zip. */
+/**
+ * Everything a bundle depends on: handler sources, locked package versions and
+ * build options. Same key, same bytes, so a cached bundle can stand in.
+ */
+export function bundleKey(handler: string): string {
+  const hash = createHash("sha256").update(handler).update(esbuildVersion).update(JSON.stringify(esbuildOptions("entry")));
+  hash.update(readFileSync(join(PROJECT_ROOT, "package-lock.json")));
+  for (const file of filesUnder(FUNCTIONS_DIR)) hash.update(relative(FUNCTIONS_DIR, file)).update(readFileSync(file));
+  return hash.digest("hex").slice(0, 20);
+}
+
+function writeAtomically(path: string, data: Buffer | string): void {
+  // Parallel test workers may write the same file at once.
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, data);
+  renameSync(partial, path);
+}
+
+const memo = new Map<string, HandlerBundle>();
+
+/** Bundles functions/<handler>/index.ts into a deterministic zip, reusing the last build while no input changed. */
 export function bundleHandler(handler: string): HandlerBundle {
-  const hit = cache.get(handler);
+  const hit = memo.get(handler);
   if (hit) return hit;
-  const result = buildSync(esbuildOptions(join(FUNCTIONS_DIR, handler, "index.ts")));
-  const code = Buffer.from(result.outputFiles[0].contents);
-  const zip = deterministicZip({ "index.js": code });
-  const sha256 = createHash("sha256").update(zip).digest("base64");
-  const hex = createHash("sha256").update(zip).digest("hex").slice(0, 16);
-  const zipPath = join(BUILD_DIR, `${handler}-${hex}.zip`);
-  if (!existsSync(zipPath)) {
+  const key = bundleKey(handler);
+  const zipPath = join(BUILD_DIR, `${handler}-${key}.zip`);
+  const metaPath = `${zipPath}.json`;
+  let bundle: HandlerBundle;
+  if (existsSync(zipPath) && existsSync(metaPath)) {
+    bundle = { ...(JSON.parse(readFileSync(metaPath, "utf8")) as HandlerBundle), zipPath };
+  } else {
+    const result = buildSync(esbuildOptions(join(FUNCTIONS_DIR, handler, "index.ts")));
+    const code = Buffer.from(result.outputFiles[0].contents);
+    const zip = deterministicZip({ "index.js": code });
+    bundle = { handler, zipPath, sha256: createHash("sha256").update(zip).digest("base64"), codeBytes: code.length, zipBytes: zip.length };
     mkdirSync(BUILD_DIR, { recursive: true });
-    // Write then rename: parallel test workers may bundle the same handler at once.
-    const partial = `${zipPath}.${process.pid}.tmp`;
-    writeFileSync(partial, zip);
-    renameSync(partial, zipPath);
+    writeAtomically(zipPath, zip);
+    writeAtomically(metaPath, JSON.stringify(bundle));
   }
-  const bundle = { handler, zipPath, sha256, codeBytes: code.length, zipBytes: zip.length };
-  cache.set(handler, bundle);
+  memo.set(handler, bundle);
   return bundle;
+}
+
+/** Drops the in-process memo, so the next call reads or builds the bundle again. */
+export function forgetBundles(): void {
+  memo.clear();
 }

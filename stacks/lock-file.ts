@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../config/paths";
 
 /** The provider lock file kept in the repository: same provider build and hashes for every user and CI. */
-export const LOCK_FILE = resolve(__dirname, "..", ".terraform.lock.hcl");
+export const LOCK_FILE = join(PROJECT_ROOT, ".terraform.lock.hcl");
 
 /**
  * Puts the lock file into every synthesised stack. With it present, `cdktf diff`

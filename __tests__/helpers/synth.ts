@@ -9,7 +9,7 @@ import { buildStacks } from "../../stacks/build";
 import { installLockFile } from "../../stacks/lock-file";
 
 export const ROOT = resolve(__dirname, "..", "..");
-export const EXAMPLE_CONFIGS = [join(ROOT, "llm-api.config.json"), join(ROOT, "examples", "multi-model.json")];
+
 
 export interface SynthResult {
   readonly outdir: string;

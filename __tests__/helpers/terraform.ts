@@ -18,9 +18,10 @@ export function terraformCheck(env: NodeJS.ProcessEnv = process.env): TerraformC
   if (version.error || version.status !== 0) {
     return { ready: false, reason: "terraform is not on PATH. Install Terraform >= 1.10 (CI: .ci/run), then run eval \"$(../shared/tools/terraform-env)\"." };
   }
+  // Without TF_CLI_CONFIG_FILE, init downloads the provider from the registry.
   const cliConfig = env.TF_CLI_CONFIG_FILE;
-  if (!cliConfig || !existsSync(cliConfig)) {
-    return { ready: false, reason: "TF_CLI_CONFIG_FILE is not set to a Terraform CLI config with a provider mirror. Run: eval \"$(../shared/tools/terraform-env)\"." };
+  if (cliConfig && !existsSync(cliConfig)) {
+    return { ready: false, reason: `TF_CLI_CONFIG_FILE names ${cliConfig}, which does not exist. Run: eval "$(../shared/tools/terraform-env)".` };
   }
   return { ready: true };
 }
@@ -63,7 +64,8 @@ function tf(cwd: string, args: string[]): string {
     });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}`);
+    const hint = args[0] === "init" && !process.env.TF_CLI_CONFIG_FILE ? "\nNo network? Point TF_CLI_CONFIG_FILE at a provider mirror: eval \"$(../shared/tools/terraform-env)\"" : "";
+    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}${hint}`);
   }
 }
 

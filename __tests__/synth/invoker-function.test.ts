@@ -25,7 +25,7 @@ describe("InvokerFunction", () => {
       environment: { variables: { MODEL_ENDPOINTS: JSON.stringify({ m: "llm-api-v1-m" }) } },
       logging_config: { log_format: "JSON" },
     });
-    expect(fn.filename).toMatch(/^assets\/code_zip_[0-9A-F]+\/[0-9A-F]+\/invoke-[0-9a-f]{16}\.zip$/);
+    expect(fn.filename).toMatch(/^assets\/code_zip_[0-9A-F]+\/[0-9A-F]+\/invoke-[0-9a-f]{20}\.zip$/);
   });
 
   it("logs to its own log group with a retention, created before the function", () => {

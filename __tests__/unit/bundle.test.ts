@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleHandler, esbuildOptions } from "../../modules/bundle";
+import { bundleHandler, bundleKey, esbuildOptions, forgetBundles } from "../../modules/bundle";
 import { deterministicZip } from "../../modules/zip";
 
 // Python's zipfile is an independent reader of the archive format.
@@ -32,5 +32,15 @@ describe("bundling", () => {
     expect(bundle.codeBytes).toBeLessThan(500 * 1024);
     expect(bundle.sha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(esbuildOptions("x.ts")).toMatchObject({ bundle: true, minify: true, platform: "node", format: "cjs", external: [] });
+  });
+
+  it("reuses the last build while no input changed, with the same bytes and hash", () => {
+    const first = bundleHandler("invoke");
+    forgetBundles();
+    const again = bundleHandler("invoke");
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(first.zipPath.endsWith(`invoke-${bundleKey("invoke")}.zip`)).toBe(true);
+    expect(bundleKey("invoke")).not.toBe(bundleKey("stream"));
   });
 });
