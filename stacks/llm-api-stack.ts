@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
@@ -11,6 +11,7 @@ import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { invokePath } from "../modules/openapi";
 import { resourceNames } from "../modules/names";
 import { defaultTags } from "./tags";
+import { localStatePath } from "./local-state";
 
 export interface LlmApiStackProps {
   readonly config: Config;
@@ -40,6 +41,8 @@ export class LlmApiStack extends TerraformStack {
       });
       // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10).
       backend.addOverride("use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: localStatePath(id) });
     }
     const partition = new DataAwsPartition(this, "partition").partition;
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
@@ -10,6 +10,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import type { Config } from "../config/schema";
 import { policyDocument, tlsOnlyBucketStatements } from "../modules/iam-policies";
 import { defaultTags } from "./tags";
+import { localStatePath } from "./local-state";
 
 export interface StateStackProps {
   readonly config: Config;
@@ -27,6 +28,7 @@ export class StateStack extends TerraformStack {
     const { config } = props;
     const region = config.state?.region ?? config.region;
     new AwsProvider(this, "aws", { region, defaultTags: [{ tags: defaultTags(config, "state") }] });
+    new LocalBackend(this, { path: localStatePath(id) });
 
     this.bucket = new S3Bucket(this, "bucket", {
       ...(config.state ? { bucket: config.state.bucket } : { bucketPrefix: `${config.project}-tfstate-` }),

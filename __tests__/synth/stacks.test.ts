@@ -7,13 +7,13 @@ describe("stacks", () => {
       s3: { bucket: "acme-tfstate", key: "teams/ml/llm-api-prod/terraform.tfstate", region: "eu-central-1", encrypt: true, use_lockfile: true },
     });
     // The state bucket cannot keep its own state in itself.
-    expect(Object.keys(stacks["llm-api-state"].terraform!.backend!)).toEqual(["local"]);
+    expect(stacks["llm-api-state"].terraform!.backend).toEqual({ local: { path: "../../../terraform.llm-api-state.tfstate" } });
     expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({ bucket: "acme-tfstate", lifecycle: { prevent_destroy: true } });
   });
 
   it("without state, every stack uses a local backend and the bucket gets a generated name", () => {
     const { stacks } = synth(testConfig());
-    expect(Object.keys(stacks["llm-api-v1"].terraform!.backend!)).toEqual(["local"]);
+    expect(stacks["llm-api-v1"].terraform!.backend).toEqual({ local: { path: "../../../terraform.llm-api-v1.tfstate" } });
     expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({ bucket_prefix: "llm-api-tfstate-" });
   });
 
