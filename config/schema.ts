@@ -143,7 +143,8 @@ const api = z.strictObject({
 
 const lambda = z.strictObject({
   memorySizeMb: z.number().int().min(128).max(10240).default(512),
-  timeoutSeconds: seconds(3, 900).default(29).describe("Buffered calls end at API Gateway's 29 s integration timeout anyway."),
+  timeoutSeconds: seconds(3, 900).default(29).describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
+  streamTimeoutSeconds: seconds(3, 900).default(300).describe("Streamed and chat calls: API Gateway allows up to 15 minutes."),
   logRetentionDays: z.number().int().min(1).max(3653).default(30),
 });
 

@@ -7,11 +7,13 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { assumeRolePolicy, endpointArn, invokeEndpointStatements, logWriteStatements, policyDocument } from "./iam-policies";
 import { LAMBDA_RUNTIME } from "./bundle";
 import type { HandlerCode } from "./handler-code";
+import type { ModelRoute } from "../functions/lib/models";
 
 export interface InvokerEndpoint {
   /** Configured model name, as clients use it. */
   readonly model: string;
-  readonly endpointName: string;
+  /** How the handler calls it; route.endpoint is the endpoint name. */
+  readonly route: ModelRoute;
   /** The endpoint's ARN; for an endpoint this stack does not manage, leave it out and it is built from the name. */
   readonly endpointArn?: string;
 }
@@ -27,7 +29,7 @@ export interface InvokerFunctionProps {
   readonly region: string;
   /** @default 512 */
   readonly memorySizeMb?: number;
-  /** @default 29 - API Gateway's buffered integration timeout */
+  /** @default 29 - API Gateway's buffered integration timeout; streamed routes allow up to 900 */
   readonly timeoutSeconds?: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
@@ -54,7 +56,7 @@ export class InvokerFunction extends Construct {
     });
     // The account, read from the role's own ARN, keeps plan free of STS calls.
     const account = Fn.element(Fn.split(":", this.role.arn), 4);
-    const endpointArns = props.endpoints.map((e) => e.endpointArn ?? endpointArn(props.partition, props.region, account, e.endpointName));
+    const endpointArns = props.endpoints.map((e) => e.endpointArn ?? endpointArn(props.partition, props.region, account, e.route.endpoint));
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",
@@ -73,7 +75,7 @@ export class InvokerFunction extends Construct {
       timeout: props.timeoutSeconds ?? 29,
       environment: {
         variables: {
-          MODEL_ENDPOINTS: JSON.stringify(Object.fromEntries(props.endpoints.map((e) => [e.model, e.endpointName]))),
+          MODELS: JSON.stringify(Object.fromEntries(props.endpoints.map((e) => [e.model, e.route]))),
         },
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -22,6 +22,7 @@ export function resourceNames(project: string, stage: string) {
     /** SageMaker endpoint names: up to 63 characters. */
     endpoint: (model: string) => fitName(`${prefix}-${model}`, 63),
     /** Lambda function names: up to 64 characters. */
+    sharedFunction: (kind: string) => fitName(`${prefix}-${kind}`, 64),
     function: (model: string, kind: string) => fitName(`${prefix}-${model}-${kind}`, 64),
     /** IAM name prefixes: up to 38 characters, Terraform appends 26. */
     rolePrefix: (purpose: string) => `${fitName(`${prefix}-${purpose}`, 37)}-`,

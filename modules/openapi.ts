@@ -1,40 +1,54 @@
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../functions/lib/generate-request";
+import { chatRequestSchema } from "../functions/lib/chat-request";
 
 /**
  * The REST API as an OpenAPI 3 document, a pure function of the config and the
- * function ARNs. API Gateway imports it as the API body, so this is the one
- * place routes, validation and auth are defined.
+ * integration URIs. API Gateway imports it as the API body and the local server
+ * routes by it, so this is the one place routes, validation and auth are defined.
  */
 export type ApiAuth = "apiKey" | "iam" | "none";
 
-export interface ApiRoute {
-  /** Configured model name; the path is /<model>/invoke. */
+export interface ModelRoutes {
+  /** Configured model name: paths /<model>/invoke and /<model>/stream. */
   readonly model: string;
-  /** Lambda proxy integration URI (the function's invoke_arn). */
-  readonly integrationUri: string;
+  /** Buffered Lambda proxy integration URI (the function's invoke_arn). */
+  readonly invokeUri: string;
+  /** Response-streaming integration URI (see streamingInvokeUri). */
+  readonly streamUri: string;
 }
 
 export interface OpenApiInput {
   readonly title: string;
   readonly auth: ApiAuth;
-  readonly routes: readonly ApiRoute[];
+  readonly models: readonly ModelRoutes[];
+  /** Response-streaming URI of the OpenAI-compatible function (/v1/chat/completions, /v1/models). */
+  readonly chatUri: string;
   /** Buffered integrations end at API Gateway's 29 s default. */
   readonly integrationTimeoutMs?: number;
+  /** Streamed integrations may run up to 15 minutes. */
+  readonly streamTimeoutMs?: number;
 }
 
 export const invokePath = (model: string): string => `/${model}/invoke`;
+export const streamPath = (model: string): string => `/${model}/stream`;
+export const CHAT_PATH = "/v1/chat/completions";
+export const MODELS_PATH = "/v1/models";
+
+/** Lambda response streaming is its own integration URI (2021-11-15 API), not the function's invoke_arn. */
+export function streamingInvokeUri(partition: string, region: string, functionArn: string): string {
+  return `arn:${partition}:apigateway:${region}:lambda:path/2021-11-15/functions/${functionArn}/response-streaming-invocations`;
+}
 
 const API_KEY_SCHEME = "api_key";
 const SIGV4_SCHEME = "sigv4";
 
 /** API Gateway's own errors (bad body, missing key, throttling) in the same JSON shape as the handlers'. */
-function gatewayResponses(): Record<string, unknown> {
-  const body = (type: string) => ({
-    "application/json": `{"error":{"type":"${type}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
-  });
+function gatewayResponses(auth: ApiAuth): Record<string, unknown> {
   const response = (type: string, statusCode?: number) => ({
     ...(statusCode ? { statusCode } : {}),
-    responseTemplates: body(type),
+    responseTemplates: {
+      "application/json": `{"error":{"type":"${type}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
+    },
     responseParameters: { "gatewayresponse.header.content-type": "'application/json'" },
   });
   return {
@@ -44,7 +58,8 @@ function gatewayResponses(): Record<string, unknown> {
     BAD_REQUEST_PARAMETERS: response("invalid_request", 400),
     INVALID_API_KEY: response("invalid_api_key", 403),
     ACCESS_DENIED: response("access_denied", 403),
-    MISSING_AUTHENTICATION_TOKEN: response("not_found_or_unauthenticated", 403),
+    // API Gateway says this for unknown routes; with SigV4 it also means "not signed", so it stays 403 there.
+    MISSING_AUTHENTICATION_TOKEN: auth === "iam" ? response("missing_authentication", 403) : response("not_found", 404),
     THROTTLED: response("rate_limited", 429),
     QUOTA_EXCEEDED: response("quota_exceeded", 429),
     REQUEST_TOO_LARGE: response("request_too_large", 413),
@@ -52,16 +67,26 @@ function gatewayResponses(): Record<string, unknown> {
   };
 }
 
-function operationId(model: string): string {
-  return `invoke${model.split("-").map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("")}`;
-}
-
+const pascal = (name: string) => name.split("-").map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("");
 const jsonSchema = (ref: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } });
 const errorResponse = (description: string) => ({ description, content: jsonSchema("Error") });
+const sse = (description: string) => ({ description, content: { "text/event-stream": { schema: { type: "string" } } } });
+
+const ERRORS = {
+  "400": errorResponse("Invalid request"),
+  "403": errorResponse("Missing or invalid credentials"),
+  "404": errorResponse("Unknown model"),
+  "413": errorResponse("Request too large"),
+  "422": errorResponse("The model rejected the input (for example, too many tokens)"),
+  "424": errorResponse("The model failed"),
+  "429": errorResponse("Throttled"),
+  "502": errorResponse("The model endpoint failed"),
+  "503": errorResponse("The model endpoint is not in service"),
+  "504": errorResponse("The model did not answer in time"),
+};
 
 export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknown> {
-  const security =
-    input.auth === "apiKey" ? [{ [API_KEY_SCHEME]: [] }] : input.auth === "iam" ? [{ [SIGV4_SCHEME]: [] }] : [];
+  const security = input.auth === "apiKey" ? [{ [API_KEY_SCHEME]: [] }] : input.auth === "iam" ? [{ [SIGV4_SCHEME]: [] }] : [];
   const securitySchemes =
     input.auth === "apiKey"
       ? { [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" } }
@@ -69,56 +94,63 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
         ? { [SIGV4_SCHEME]: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } }
         : {};
 
+  // Lambda proxy integrations are always called with POST, whatever the client's method.
+  const buffered = (uri: string) => ({
+    type: "aws_proxy",
+    httpMethod: "POST",
+    uri,
+    passthroughBehavior: "when_no_match",
+    timeoutInMillis: input.integrationTimeoutMs ?? 29_000,
+  });
+  const streamed = (uri: string) => ({
+    type: "aws_proxy",
+    httpMethod: "POST",
+    uri,
+    passthroughBehavior: "when_no_match",
+    responseTransferMode: "STREAM",
+    timeoutInMillis: input.streamTimeoutMs ?? 900_000,
+  });
+  const operation = (id: string, summary: string, tag: string, body: string | undefined, ok: unknown, integration: unknown) => ({
+    operationId: id,
+    summary,
+    tags: [tag],
+    security,
+    ...(body ? { "x-amazon-apigateway-request-validator": "body", requestBody: { required: true, content: jsonSchema(body) } } : {}),
+    responses: { "200": ok, ...ERRORS },
+    "x-amazon-apigateway-integration": integration,
+  });
+
   const paths: Record<string, unknown> = {};
-  for (const route of input.routes) {
-    paths[invokePath(route.model)] = {
-      post: {
-        operationId: operationId(route.model),
-        summary: `Generate text with ${route.model}`,
-        tags: [route.model],
-        security,
-        "x-amazon-apigateway-request-validator": "body",
-        requestBody: { required: true, content: jsonSchema("GenerateRequest") },
-        responses: {
-          "200": { description: "Generated text", content: jsonSchema("GenerateResponse") },
-          "400": errorResponse("Invalid request"),
-          "403": errorResponse("Missing or invalid credentials"),
-          "404": errorResponse("Unknown model"),
-          "413": errorResponse("Request too large"),
-          "422": errorResponse("The model rejected the input (for example, too many tokens)"),
-          "424": errorResponse("The model failed"),
-          "429": errorResponse("Throttled"),
-          "502": errorResponse("The model endpoint failed"),
-          "503": errorResponse("The model endpoint is not in service"),
-          "504": errorResponse("The model did not answer in time"),
-        },
-        // Lambda proxy integrations are always called with POST, whatever the client's method.
-        "x-amazon-apigateway-integration": {
-          type: "aws_proxy",
-          httpMethod: "POST",
-          uri: route.integrationUri,
-          passthroughBehavior: "when_no_match",
-          timeoutInMillis: input.integrationTimeoutMs ?? 29000,
-        },
-      },
+  for (const m of input.models) {
+    paths[invokePath(m.model)] = {
+      post: operation(`invoke${pascal(m.model)}`, `Generate text with ${m.model}`, m.model, "GenerateRequest", { description: "Generated text", content: jsonSchema("GenerateResponse") }, buffered(m.invokeUri)),
+    };
+    paths[streamPath(m.model)] = {
+      post: operation(`stream${pascal(m.model)}`, `Stream tokens from ${m.model} as Server-Sent Events`, m.model, "GenerateRequest", sse("event: token / done / error"), streamed(m.streamUri)),
     };
   }
+  paths[CHAT_PATH] = {
+    post: operation("createChatCompletion", "OpenAI-compatible chat completion (stream: true for SSE chunks)", "openai", "ChatCompletionRequest", { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" }, streamed(input.chatUri)),
+  };
+  paths[MODELS_PATH] = {
+    get: operation("listModels", "The configured models, OpenAI style", "openai", undefined, { description: "A list of models" }, streamed(input.chatUri)),
+  };
 
-  const { $schema: _request, ...request } = generateRequestSchema;
-  const { $schema: _response, ...response } = generateResponseSchema;
-  const { $schema: _error, ...error } = errorResponseSchema;
-
+  const strip = <T extends { $schema?: string }>({ $schema: _, ...rest }: T) => rest;
   return {
     openapi: "3.0.1",
-    info: { title: input.title, version: "1.0.0", description: "Private LLM API: one path per configured model." },
+    info: { title: input.title, version: "1.0.0", description: "Private LLM API: buffered, streamed and OpenAI-compatible routes per configured model." },
     ...(input.auth === "apiKey" ? { "x-amazon-apigateway-api-key-source": "HEADER" } : {}),
-    "x-amazon-apigateway-request-validators": {
-      body: { validateRequestBody: true, validateRequestParameters: true },
-    },
-    "x-amazon-apigateway-gateway-responses": gatewayResponses(),
+    "x-amazon-apigateway-request-validators": { body: { validateRequestBody: true, validateRequestParameters: true } },
+    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.auth),
     paths,
     components: {
-      schemas: { GenerateRequest: request, GenerateResponse: response, Error: error },
+      schemas: {
+        GenerateRequest: strip(generateRequestSchema),
+        GenerateResponse: strip(generateResponseSchema),
+        ChatCompletionRequest: strip(chatRequestSchema),
+        Error: strip(errorResponseSchema),
+      },
       securitySchemes,
     },
   };

@@ -11,18 +11,26 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { ITerraformDependable } from "cdktf";
-import { buildOpenApiDocument, invokePath, type ApiAuth } from "./openapi";
+import { CHAT_PATH, MODELS_PATH, buildOpenApiDocument, invokePath, streamPath, streamingInvokeUri, type ApiAuth } from "./openapi";
 
-export interface RestApiRoute {
+export interface RestApiModel {
   readonly model: string;
-  readonly function: LambdaFunction;
+  /** Buffered handler of POST /<model>/invoke. */
+  readonly invokeFunction: LambdaFunction;
+  /** Streaming handler of POST /<model>/stream. */
+  readonly streamFunction: LambdaFunction;
 }
 
 export interface RestApiProps {
   readonly name: string;
   readonly stageName: string;
   readonly auth: ApiAuth;
-  readonly routes: readonly RestApiRoute[];
+  readonly models: readonly RestApiModel[];
+  /** Streaming handler of the OpenAI-compatible routes. */
+  readonly chatFunction: LambdaFunction;
+  /** `aws_partition` and region, for the response-streaming integration URIs. */
+  readonly partition: string;
+  readonly region: string;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
   readonly accessLogGroupName: string;
@@ -55,10 +63,12 @@ export class RestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
+    const streaming = (fn: LambdaFunction) => streamingInvokeUri(props.partition, props.region, fn.arn);
     const document = buildOpenApiDocument({
       title: props.name,
       auth: props.auth,
-      routes: props.routes.map((r) => ({ model: r.model, integrationUri: r.function.invokeArn })),
+      models: props.models.map((m) => ({ model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction) })),
+      chatUri: streaming(props.chatFunction),
     });
 
     this.api = new ApiGatewayRestApi(this, "api", {
@@ -111,14 +121,19 @@ export class RestApi extends Construct {
       new ApiGatewayUsagePlanKey(this, "usage-plan-key", { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: plan.id });
     }
 
-    for (const route of props.routes) {
-      new LambdaPermission(this, `invoke-${route.model}`, {
+    // Each function may be called by this API only, on its own routes only.
+    const allow = (id: string, fn: LambdaFunction, method: string, path: string) =>
+      new LambdaPermission(this, id, {
         action: "lambda:InvokeFunction",
-        functionName: route.function.functionName,
+        functionName: fn.functionName,
         principal: "apigateway.amazonaws.com",
-        // Only this API, only its POST route for this model.
-        sourceArn: `${this.api.executionArn}/*/POST${invokePath(route.model)}`,
+        sourceArn: `${this.api.executionArn}/*/${method}${path}`,
       });
+    for (const m of props.models) {
+      allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
+      allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
     }
+    allow("chat-completions", props.chatFunction, "POST", CHAT_PATH);
+    allow("chat-models", props.chatFunction, "GET", MODELS_PATH);
   }
 }

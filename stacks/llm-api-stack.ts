@@ -5,7 +5,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
 import { LlmEndpoint } from "../modules/llm-endpoint";
 import { HandlerCode } from "../modules/handler-code";
-import { InvokerFunction } from "../modules/invoker-function";
+import { InvokerFunction, type InvokerEndpoint } from "../modules/invoker-function";
+import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
 import { RestApi } from "../modules/rest-api";
 import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { invokePath } from "../modules/openapi";
@@ -56,24 +57,35 @@ export class LlmApiStack extends TerraformStack {
       });
     }
 
-    const invokeCode = new HandlerCode(this, "invoke-code", { handler: "invoke" });
-    const targets = [
-      ...config.models.map((m) => ({ model: m.name, endpointName: names.endpoint(m.name), endpointArn: this.endpoints[m.name].endpoint.arn })),
-      ...config.existingEndpoints.map((e) => ({ model: e.name, endpointName: e.endpointName })),
+    const code = {
+      invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
+      stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
+      chat: new HandlerCode(this, "chat-code", { handler: "chat" }),
+    };
+    const targets: InvokerEndpoint[] = [
+      ...config.models.map((m) => ({ model: m.name, route: modelRoute(m, names.endpoint(m.name)), endpointArn: this.endpoints[m.name].endpoint.arn })),
+      ...config.existingEndpoints.map((e) => ({ model: e.name, route: existingEndpointRoute(e) })),
     ];
-    for (const target of targets) {
-      this.functions[target.model] = new InvokerFunction(this, `invoke-${target.model}`, {
-        functionName: names.function(target.model, "invoke"),
-        code: invokeCode,
-        endpoints: [target],
-        rolePrefix: names.rolePrefix(`${target.model}-fn`),
+    const invoker = (id: string, functionName: string, handler: HandlerCode, endpoints: InvokerEndpoint[], timeoutSeconds: number, rolePurpose: string) =>
+      new InvokerFunction(this, id, {
+        functionName,
+        code: handler,
+        endpoints,
+        rolePrefix: names.rolePrefix(rolePurpose),
         partition,
         region: config.region,
         memorySizeMb: config.lambda.memorySizeMb,
-        timeoutSeconds: config.lambda.timeoutSeconds,
+        timeoutSeconds,
         logRetentionDays: config.lambda.logRetentionDays,
       });
-    }
+
+    const models = targets.map((t) => {
+      this.functions[`${t.model}-invoke`] = invoker(`invoke-${t.model}`, names.function(t.model, "invoke"), code.invoke, [t], config.lambda.timeoutSeconds, `${t.model}-fn`);
+      this.functions[`${t.model}-stream`] = invoker(`stream-${t.model}`, names.function(t.model, "stream"), code.stream, [t], config.lambda.streamTimeoutSeconds, `${t.model}-st`);
+      return { model: t.model, invokeFunction: this.functions[`${t.model}-invoke`].function, streamFunction: this.functions[`${t.model}-stream`].function };
+    });
+    // One OpenAI-compatible function picks the model from the request body, so it may call all of them.
+    this.functions.chat = invoker("chat", names.sharedFunction("chat"), code.chat, targets, config.lambda.streamTimeoutSeconds, "chat-fn");
 
     const logRole = config.api.manageAccountLogRole ? new ApiGatewayLogRole(this, "api-log-role", { rolePrefix: names.rolePrefix("apigw-logs"), partition }) : undefined;
 
@@ -81,7 +93,10 @@ export class LlmApiStack extends TerraformStack {
       name: names.api,
       stageName: config.stage,
       auth: config.api.auth,
-      routes: targets.map((t) => ({ model: t.model, function: this.functions[t.model].function })),
+      models,
+      chatFunction: this.functions.chat.function,
+      partition,
+      region: config.region,
       throttle: config.api.throttle,
       quota: config.api.quota,
       accessLogGroupName: names.accessLogGroup,
@@ -94,10 +109,14 @@ export class LlmApiStack extends TerraformStack {
     new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });
     new TerraformOutput(this, "model_urls", {
       value: Object.fromEntries(targets.map((t) => [t.model, `${this.restApi.stage.invokeUrl}${invokePath(t.model)}`])),
-      description: "POST {inputs, parameters} here for each model.",
+      description: "POST {inputs, parameters} here for each model; /stream beside it streams tokens.",
+    });
+    new TerraformOutput(this, "openai_base_url", {
+      value: `${this.restApi.stage.invokeUrl}/v1`,
+      description: "baseURL for OpenAI clients (send the API key as the x-api-key header).",
     });
     new TerraformOutput(this, "endpoint_names", {
-      value: Object.fromEntries(targets.map((t) => [t.model, t.endpointName])),
+      value: Object.fromEntries(targets.map((t) => [t.model, t.route.endpoint])),
       description: "SageMaker endpoint behind each model.",
     });
     if (this.restApi.apiKey) {

@@ -3,7 +3,9 @@ import { InvokerFunction } from "../../modules/invoker-function";
 import { bundleHandler } from "../../modules/bundle";
 import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/synth";
 
-function synthInvoker(endpoints: { model: string; endpointName: string; endpointArn?: string }[]) {
+type Target = { model: string; endpointName: string; endpointArn?: string };
+function synthInvoker(targets: Target[]) {
+  const endpoints = targets.map((t) => ({ model: t.model, route: { endpoint: t.endpointName, chat: "messages" as const, stream: true }, endpointArn: t.endpointArn }));
   return synthConstruct((stack) => {
     const code = new HandlerCode(stack, "code", { handler: "invoke" });
     new InvokerFunction(stack, "fn", { functionName: "llm-api-v1-m-invoke", code, endpoints, rolePrefix: "llm-api-v1-m-fn-", partition: "aws", region: "eu-west-1", memorySizeMb: 1024, timeoutSeconds: 20, logRetentionDays: 14 });
@@ -22,7 +24,7 @@ describe("InvokerFunction", () => {
       memory_size: 1024,
       timeout: 20,
       source_code_hash: bundleHandler("invoke").sha256,
-      environment: { variables: { MODEL_ENDPOINTS: JSON.stringify({ m: "llm-api-v1-m" }) } },
+      environment: { variables: { MODELS: JSON.stringify({ m: { endpoint: "llm-api-v1-m", chat: "messages", stream: true } }) } },
       logging_config: { log_format: "JSON" },
     });
     expect(fn.filename).toMatch(/^assets\/code_zip_[0-9A-F]+\/[0-9A-F]+\/invoke-[0-9a-f]{20}\.zip$/);

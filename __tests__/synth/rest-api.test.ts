@@ -4,12 +4,15 @@ import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/s
 
 function synthApi(over: Partial<RestApiProps> = {}) {
   return synthConstruct((stack) => {
-    const fn = new LambdaFunction(stack, "fn", { functionName: "f", role: "arn:aws:iam::1:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "x.zip" });
+    const fn = (id: string) => new LambdaFunction(stack, id, { functionName: id, role: "arn:aws:iam::1:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "x.zip" });
     new RestApi(stack, "api", {
       name: "llm-api-v1-api",
       stageName: "v1",
       auth: "apiKey",
-      routes: [{ model: "mistral-7b", function: fn }],
+      models: [{ model: "mistral-7b", invokeFunction: fn("invoke"), streamFunction: fn("stream") }],
+      chatFunction: fn("chat"),
+      partition: "aws",
+      region: "us-east-1",
       throttle: { rateLimit: 5, burstLimit: 10 },
       quota: { limit: 1000, period: "DAY" },
       accessLogGroupName: "/aws/apigateway/llm-api-v1-access",
@@ -22,11 +25,18 @@ function synthApi(over: Partial<RestApiProps> = {}) {
 }
 
 describe("RestApi", () => {
-  it("imports the generated OpenAPI body, with the Lambda invoke ARN as integration URI", () => {
+  it("imports the generated OpenAPI body: buffered routes on invoke_arn, streamed routes on the response-streaming URI", () => {
     const api = only(synthApi(), "aws_api_gateway_rest_api");
     expect(api).toMatchObject({ name: "llm-api-v1-api", put_rest_api_mode: "overwrite", fail_on_warnings: true, endpoint_configuration: { types: ["REGIONAL"] } });
     const body = parseTemplateJson(api.body);
-    expect(body.paths["/mistral-7b/invoke"].post["x-amazon-apigateway-integration"].uri).toMatch(/^\$\{aws_lambda_function\.[^.]+\.invoke_arn\}$/);
+    const integration = (path: string, method = "post") => body.paths[path][method]["x-amazon-apigateway-integration"];
+    expect(integration("/mistral-7b/invoke").uri).toBe("${aws_lambda_function.invoke.invoke_arn}");
+    expect(integration("/mistral-7b/stream")).toMatchObject({
+      responseTransferMode: "STREAM",
+      uri: "arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/${aws_lambda_function.stream.arn}/response-streaming-invocations",
+    });
+    expect(integration("/v1/chat/completions").uri).toContain("${aws_lambda_function.chat.arn}/response-streaming-invocations");
+    expect(integration("/v1/models", "get").uri).toBe(integration("/v1/chat/completions").uri);
   });
 
   it("redeploys when the body changes, new deployment first", () => {
@@ -58,9 +68,15 @@ describe("RestApi", () => {
     expect(resources(stack, "aws_api_gateway_api_key")).toHaveLength(0);
   });
 
-  it("lets only this API's POST route invoke each function", () => {
-    const permission = only(synthApi(), "aws_lambda_permission");
-    expect(permission).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
-    expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}\/\*\/POST\/mistral-7b\/invoke$/);
+  it("lets only this API, on each function's own routes, invoke it", () => {
+    const permissions = resources(synthApi(), "aws_lambda_permission").map((p) => p.values);
+    for (const p of permissions) expect(p).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
+    const grants = permissions.map((p) => [p.function_name, p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, "")]);
+    expect(grants.sort()).toEqual([
+      ["${aws_lambda_function.chat.function_name}", "/*/GET/v1/models"],
+      ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/chat/completions"],
+      ["${aws_lambda_function.invoke.function_name}", "/*/POST/mistral-7b/invoke"],
+      ["${aws_lambda_function.stream.function_name}", "/*/POST/mistral-7b/stream"],
+    ]);
   });
 });

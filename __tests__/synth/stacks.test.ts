@@ -26,14 +26,25 @@ describe("stacks", () => {
     const { stacks } = synth(testConfig({ existingEndpoints: [{ name: "legacy", endpointName: "old-endpoint" }] }));
     const api = stacks["llm-api-v1"];
     expect(resources(api, "aws_sagemaker_endpoint")).toHaveLength(1);
-    expect(resources(api, "aws_lambda_function").map((f) => f.values.function_name).sort()).toEqual(["llm-api-v1-legacy-invoke", "llm-api-v1-mistral-7b-invoke"]);
+    expect(resources(api, "aws_lambda_function").map((f) => f.values.function_name).sort()).toEqual([
+      "llm-api-v1-chat",
+      "llm-api-v1-legacy-invoke",
+      "llm-api-v1-legacy-stream",
+      "llm-api-v1-mistral-7b-invoke",
+      "llm-api-v1-mistral-7b-stream",
+    ]);
+    const chat = resources(api, "aws_lambda_function").find((f) => f.values.function_name === "llm-api-v1-chat")!;
+    expect(JSON.parse(chat.values.environment.variables.MODELS)).toEqual({
+      "mistral-7b": { endpoint: "llm-api-v1-mistral-7b", chat: "messages", stream: true },
+      legacy: { endpoint: "old-endpoint", chat: "prompt", stream: true },
+    });
     expect(api.output!.endpoint_names.value).toEqual({ "mistral-7b": "llm-api-v1-mistral-7b", legacy: "old-endpoint" });
   });
 
   it("outputs the invoke URL, per-model URLs, endpoint names and the API key", () => {
     const { stacks } = synth(testConfig());
     const outputs = stacks["llm-api-v1"].output!;
-    expect(Object.keys(outputs).sort()).toEqual(["api_key_id", "api_key_value", "endpoint_names", "invoke_url", "model_urls"]);
+    expect(Object.keys(outputs).sort()).toEqual(["api_key_id", "api_key_value", "endpoint_names", "invoke_url", "model_urls", "openai_base_url"]);
     expect(outputs.api_key_value.sensitive).toBe(true);
     expect(outputs.model_urls.value).toEqual({ "mistral-7b": expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.invoke_url\}\/mistral-7b\/invoke$/) });
   });

@@ -1,71 +1,91 @@
-import { buildOpenApiDocument, invokePath, type OpenApiInput } from "../../modules/openapi";
+import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../modules/openapi";
 
 const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
   title: "llm-api-v1-api",
   auth: "apiKey",
-  routes: [
-    { model: "mistral-7b", integrationUri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:a/invocations" },
-    { model: "falcon", integrationUri: "uri-b" },
+  models: [
+    { model: "mistral-7b", invokeUri: "invoke-a", streamUri: "stream-a" },
+    { model: "falcon", invokeUri: "invoke-b", streamUri: "stream-b" },
   ],
+  chatUri: "chat",
   ...over,
 });
 
 type Op = Record<string, any>;
-const operations = (doc: Record<string, any>): [string, Op][] => Object.entries(doc.paths).map(([path, item]) => [path, (item as { post: Op }).post]);
+const operations = (doc: Record<string, any>): [string, string, Op][] =>
+  Object.entries(doc.paths as Record<string, Record<string, Op>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [path, method, op] as [string, string, Op]));
 
 describe("buildOpenApiDocument", () => {
-  it("gives one POST path per model with a Lambda proxy integration called with POST", () => {
+  it("gives each model a buffered and a streamed POST path, plus the OpenAI-compatible routes", () => {
     const doc = buildOpenApiDocument(input());
-    expect(Object.keys(doc.paths as object)).toEqual(["/mistral-7b/invoke", "/falcon/invoke"]);
-    const [, op] = operations(doc)[0];
-    expect(Object.keys((doc.paths as any)["/mistral-7b/invoke"])).toEqual(["post"]);
-    expect(op["x-amazon-apigateway-integration"]).toEqual({
-      type: "aws_proxy",
-      httpMethod: "POST",
-      uri: input().routes[0].integrationUri,
-      passthroughBehavior: "when_no_match",
-      timeoutInMillis: 29000,
-    });
-    expect(op.operationId).toBe("invokeMistral7b");
+    expect(operations(doc).map(([path, method]) => `${method.toUpperCase()} ${path}`)).toEqual([
+      "POST /mistral-7b/invoke",
+      "POST /mistral-7b/stream",
+      "POST /falcon/invoke",
+      "POST /falcon/stream",
+      "POST /v1/chat/completions",
+      "GET /v1/models",
+    ]);
   });
 
-  it("validates every request body against the generate schema", () => {
-    const doc = buildOpenApiDocument(input());
+  it("calls every Lambda with POST; buffered within 29 s, streamed with STREAM for up to 15 minutes", () => {
+    const doc = buildOpenApiDocument(input()) as Record<string, any>;
+    expect(doc.paths["/mistral-7b/invoke"].post["x-amazon-apigateway-integration"]).toEqual({ type: "aws_proxy", httpMethod: "POST", uri: "invoke-a", passthroughBehavior: "when_no_match", timeoutInMillis: 29000 });
+    expect(doc.paths["/mistral-7b/stream"].post["x-amazon-apigateway-integration"]).toEqual({
+      type: "aws_proxy",
+      httpMethod: "POST",
+      uri: "stream-a",
+      passthroughBehavior: "when_no_match",
+      responseTransferMode: "STREAM",
+      timeoutInMillis: 900000,
+    });
+    expect(doc.paths["/v1/models"].get["x-amazon-apigateway-integration"]).toMatchObject({ httpMethod: "POST", uri: "chat", responseTransferMode: "STREAM" });
+    expect(streamingInvokeUri("aws", "eu-west-1", "arn:fn")).toBe("arn:aws:apigateway:eu-west-1:lambda:path/2021-11-15/functions/arn:fn/response-streaming-invocations");
+  });
+
+  it("validates every request body against its schema", () => {
+    const doc = buildOpenApiDocument(input()) as Record<string, any>;
     expect(doc["x-amazon-apigateway-request-validators"]).toEqual({ body: { validateRequestBody: true, validateRequestParameters: true } });
-    for (const [, op] of operations(doc)) {
-      expect(op["x-amazon-apigateway-request-validator"]).toBe("body");
-      expect(op.requestBody).toEqual({ required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/GenerateRequest" } } } });
-    }
-    const request = (doc.components as any).schemas.GenerateRequest;
-    expect(request).toMatchObject({ type: "object", required: ["inputs"], additionalProperties: false });
-    expect(request.$schema).toBeUndefined();
+    const bodies = operations(doc).map(([path, method, op]) => [`${method} ${path}`, op["x-amazon-apigateway-request-validator"], op.requestBody?.content["application/json"].schema.$ref]);
+    expect(bodies).toEqual([
+      ["post /mistral-7b/invoke", "body", "#/components/schemas/GenerateRequest"],
+      ["post /mistral-7b/stream", "body", "#/components/schemas/GenerateRequest"],
+      ["post /falcon/invoke", "body", "#/components/schemas/GenerateRequest"],
+      ["post /falcon/stream", "body", "#/components/schemas/GenerateRequest"],
+      ["post /v1/chat/completions", "body", "#/components/schemas/ChatCompletionRequest"],
+      ["get /v1/models", undefined, undefined],
+    ]);
+    expect(doc.components.schemas.GenerateRequest).toMatchObject({ type: "object", required: ["inputs"], additionalProperties: false });
+    expect(doc.components.schemas.GenerateRequest.$schema).toBeUndefined();
   });
 
   it("when auth is apiKey, it requires the x-api-key header on every method", () => {
-    const doc = buildOpenApiDocument(input());
+    const doc = buildOpenApiDocument(input()) as Record<string, any>;
     expect(doc["x-amazon-apigateway-api-key-source"]).toBe("HEADER");
-    expect((doc.components as any).securitySchemes).toEqual({ api_key: { type: "apiKey", name: "x-api-key", in: "header" } });
-    for (const [, op] of operations(doc)) expect(op.security).toEqual([{ api_key: [] }]);
+    expect(doc.components.securitySchemes).toEqual({ api_key: { type: "apiKey", name: "x-api-key", in: "header" } });
+    for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ api_key: [] }]);
   });
 
   it("when auth is iam, it requires SigV4 on every method", () => {
-    const doc = buildOpenApiDocument(input({ auth: "iam" }));
+    const doc = buildOpenApiDocument(input({ auth: "iam" })) as Record<string, any>;
     expect(doc["x-amazon-apigateway-api-key-source"]).toBeUndefined();
-    expect((doc.components as any).securitySchemes.sigv4["x-amazon-apigateway-authtype"]).toBe("awsSigv4");
-    for (const [, op] of operations(doc)) expect(op.security).toEqual([{ sigv4: [] }]);
+    expect(doc.components.securitySchemes.sigv4["x-amazon-apigateway-authtype"]).toBe("awsSigv4");
+    for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ sigv4: [] }]);
+    expect(doc["x-amazon-apigateway-gateway-responses"].MISSING_AUTHENTICATION_TOKEN.statusCode).toBe(403);
   });
 
   it("when auth is none, it leaves methods open and defines no scheme", () => {
-    const doc = buildOpenApiDocument(input({ auth: "none" }));
-    expect((doc.components as any).securitySchemes).toEqual({});
-    for (const [, op] of operations(doc)) expect(op.security).toEqual([]);
+    const doc = buildOpenApiDocument(input({ auth: "none" })) as Record<string, any>;
+    expect(doc.components.securitySchemes).toEqual({});
+    for (const [, , op] of operations(doc)) expect(op.security).toEqual([]);
   });
 
-  it("answers API Gateway's own errors with the handlers' JSON error shape", () => {
+  it("answers API Gateway's own errors with the handlers' JSON error shape, and unknown routes with 404", () => {
     const responses = buildOpenApiDocument(input())["x-amazon-apigateway-gateway-responses"] as Record<string, any>;
     expect(responses.BAD_REQUEST_BODY.statusCode).toBe(400);
     expect(responses.THROTTLED.statusCode).toBe(429);
     expect(responses.INVALID_API_KEY.statusCode).toBe(403);
+    expect(responses.MISSING_AUTHENTICATION_TOKEN.statusCode).toBe(404);
     for (const [name, response] of Object.entries(responses)) {
       // API Gateway fills $context.error.messageString with a quoted JSON string.
       const rendered = response.responseTemplates["application/json"].replace("$context.error.messageString", '"Forbidden"').replace("$context.requestId", "req-1");
@@ -76,6 +96,5 @@ describe("buildOpenApiDocument", () => {
 
   it("is a pure function: the same input gives the same document", () => {
     expect(JSON.stringify(buildOpenApiDocument(input()))).toBe(JSON.stringify(buildOpenApiDocument(input())));
-    expect(invokePath("a-b")).toBe("/a-b/invoke");
   });
 });

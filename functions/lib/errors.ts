@@ -12,58 +12,80 @@ export class HttpError extends Error {
     super(message, options);
     this.name = "HttpError";
   }
+
+  toBody(): { error: { type: string; message: string; field?: string } } {
+    return { error: { type: this.type, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
 }
 
 interface SdkError {
   name?: string;
   message?: string;
   OriginalStatusCode?: number;
-  $metadata?: { httpStatusCode?: number };
+  OriginalMessage?: string;
+  ErrorCode?: string;
+}
+
+/** The model's own message, from TGI's {"error": "..."} body when it sent one. */
+function modelMessage(original: string | undefined, fallback: string): string {
+  if (!original) return fallback;
+  try {
+    const parsed = JSON.parse(original) as { error?: unknown; message?: unknown };
+    const text = parsed.error ?? parsed.message;
+    if (typeof text === "string") return text;
+  } catch {
+    // not JSON: use as is
+  }
+  return original.slice(0, 500);
 }
 
 /**
- * Maps a SageMaker runtime failure to what the client should see. The request
- * was validated before the call, so nothing here is the client's fault unless
- * the model itself says so (its own 4xx passes through).
+ * Maps a SageMaker runtime failure to what the client should see. Requests are
+ * validated before the call, so a failure here is not the client's fault unless
+ * the model itself says so: its own 4xx passes through.
  */
 export function fromSageMakerError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
   const e = (err ?? {}) as SdkError;
   const message = e.message ?? String(err);
+  const cause = { cause: err };
   switch (e.name) {
     case "ModelError": {
       const status = e.OriginalStatusCode ?? 0;
-      if (status === 429) return new HttpError(429, "model_overloaded", "The model is busy; retry with backoff.", undefined, { cause: err });
-      if (status >= 400 && status < 500) return new HttpError(status, "model_rejected_request", message, undefined, { cause: err });
-      return new HttpError(424, "model_error", `The model failed (status ${status || "unknown"}).`, undefined, { cause: err });
+      if (status === 429) return new HttpError(429, "model_overloaded", "The model is busy; retry with backoff.", undefined, cause);
+      // TGI answers 424 when generation itself failed: that is the model's failure, not the request's.
+      if (status >= 400 && status < 500 && status !== 424) return new HttpError(status, "model_rejected_request", modelMessage(e.OriginalMessage, message), undefined, cause);
+      return new HttpError(424, "model_error", `The model failed (status ${status || "unknown"}).`, undefined, cause);
     }
     case "ThrottlingException":
-      return new HttpError(429, "throttled", "Too many requests to the model endpoint; retry with backoff.", undefined, { cause: err });
+      return new HttpError(429, "throttled", "Too many requests to the model endpoint; retry with backoff.", undefined, cause);
     case "ModelNotReadyException":
     case "ServiceUnavailable":
-      return new HttpError(503, "model_unavailable", "The model endpoint is not ready; retry later.", undefined, { cause: err });
+    case "InternalDependencyException":
+      return new HttpError(503, "model_unavailable", "The model endpoint is not ready; retry later.", undefined, cause);
     case "ValidationError":
-      if (/not found|InService|in service/i.test(message)) {
-        return new HttpError(503, "model_unavailable", "The model endpoint is not in service.", undefined, { cause: err });
+      if (/not found|InService|in service|Status Creating|Status Updating/i.test(message)) {
+        return new HttpError(503, "model_unavailable", "The model endpoint is not in service.", undefined, cause);
       }
-      return new HttpError(502, "upstream_error", "The model endpoint rejected the call.", undefined, { cause: err });
+      return new HttpError(502, "upstream_error", "The model endpoint rejected the call.", undefined, cause);
+    case "ModelStreamError":
+      return new HttpError(502, "model_stream_error", `The model's stream failed${e.ErrorCode ? ` (${e.ErrorCode})` : ""}.`, undefined, cause);
+    case "InternalStreamFailure":
+      return new HttpError(502, "stream_failure", "The model's stream was interrupted.", undefined, cause);
     case "TimeoutError":
     case "AbortError":
-      return new HttpError(504, "timeout", "The model did not answer in time.", undefined, { cause: err });
+      return new HttpError(504, "timeout", "The model did not answer in time.", undefined, cause);
     default:
-      return new HttpError(502, "upstream_error", "The model endpoint failed.", undefined, { cause: err });
+      return new HttpError(502, "upstream_error", "The model endpoint failed.", undefined, cause);
   }
 }
 
+export const JSON_HEADERS = { "content-type": "application/json" } as const;
+
 export function jsonResponse(statusCode: number, body: unknown, requestId?: string): APIGatewayProxyResult {
-  return {
-    statusCode,
-    headers: { "content-type": "application/json", ...(requestId ? { "x-request-id": requestId } : {}) },
-    body: JSON.stringify(body),
-  };
+  return { statusCode, headers: { ...JSON_HEADERS, ...(requestId ? { "x-request-id": requestId } : {}) }, body: JSON.stringify(body) };
 }
 
 export function toHttpResponse(err: HttpError, requestId?: string): APIGatewayProxyResult {
-  const error: Record<string, string> = { type: err.type, message: err.message };
-  if (err.field) error.field = err.field;
-  return jsonResponse(err.statusCode, { error }, requestId);
+  return jsonResponse(err.statusCode, err.toBody(), requestId);
 }

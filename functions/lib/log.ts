@@ -1,5 +1,11 @@
-/** One JSON line per event, with the request id; prompt text is never logged. */
-export function log(level: "info" | "warn" | "error", message: string, fields: Record<string, unknown> = {}): void {
+const LEVELS = { info: 1, warn: 2, error: 3, silent: 4 } as const;
+type Level = Exclude<keyof typeof LEVELS, "silent">;
+
+const threshold = LEVELS[(process.env.LOG_LEVEL?.toLowerCase() as keyof typeof LEVELS) ?? "info"] ?? LEVELS.info;
+
+/** One JSON line per event, with the request id; prompt text is never logged. LOG_LEVEL filters (info, warn, error, silent). */
+export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
+  if (LEVELS[level] < threshold) return;
   const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
   if (level === "error") console.error(line);
   else console.log(line);

@@ -1,0 +1,82 @@
+/**
+ * A stand-in for Text Generation Inference: deterministic tokens, the same
+ * payload and stream shapes as TGI's /invocations route on SageMaker.
+ */
+export const VOCABULARY = ["Hello", ",", " wörld", "!", " Ünïcode", " 🚀", " works", " here", " too", "."];
+
+export interface TgiAnswer {
+  readonly tokens: readonly string[];
+  readonly finishReason: "length" | "eos_token";
+  readonly promptTokens: number;
+}
+
+const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+/** Tokens for a generate or chat request: the vocabulary in order, cut at max_new_tokens / max_tokens. */
+export function answerFor(body: Record<string, any>): TgiAnswer {
+  const limit = body.messages ? body.max_tokens : body.parameters?.max_new_tokens;
+  const count = Math.min(typeof limit === "number" ? limit : VOCABULARY.length, VOCABULARY.length);
+  const prompt = body.messages ? body.messages.map((m: { content: string }) => m.content).join(" ") : String(body.inputs ?? "");
+  return { tokens: VOCABULARY.slice(0, count), finishReason: count < VOCABULARY.length ? "length" : "eos_token", promptTokens: words(prompt) };
+}
+
+export const isChat = (body: Record<string, any>): boolean => Array.isArray(body.messages);
+
+/** The buffered answer body. */
+export function buffered(body: Record<string, any>): unknown {
+  const answer = answerFor(body);
+  const text = answer.tokens.join("");
+  if (isChat(body)) {
+    return {
+      id: "",
+      object: "chat.completion",
+      created: 1700000000,
+      model: "tgi",
+      system_fingerprint: "3.3.6-native",
+      choices: [{ index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: answer.finishReason === "length" ? "length" : "stop" }],
+      usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length },
+    };
+  }
+  const details = body.parameters?.details ? { details: { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } } : {};
+  return [{ generated_text: text, ...details }];
+}
+
+/** The SSE events of a streamed answer, one string per event (with its blank line). */
+export function streamEvents(body: Record<string, any>): string[] {
+  const answer = answerFor(body);
+  const events: string[] = [];
+  if (isChat(body)) {
+    answer.tokens.forEach((token, i) => {
+      const last = i === answer.tokens.length - 1;
+      const chunk = {
+        object: "chat.completion.chunk",
+        created: 1700000000,
+        id: "",
+        model: "tgi",
+        system_fingerprint: "3.3.6-native",
+        choices: [{ index: 0, delta: { role: "assistant", content: token }, logprobs: null, finish_reason: last ? (answer.finishReason === "length" ? "length" : "stop") : null }],
+        usage: null,
+      };
+      events.push(`data:${JSON.stringify(chunk)}\n\n`);
+    });
+    events.push(`data:${JSON.stringify({ object: "chat.completion.chunk", created: 1700000000, id: "", model: "tgi", choices: [], usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length } })}\n\n`);
+    events.push("data:[DONE]\n\n");
+    return events;
+  }
+  let text = "";
+  answer.tokens.forEach((token, i) => {
+    text += token;
+    const last = i === answer.tokens.length - 1;
+    const event = {
+      index: i + 1,
+      token: { id: 1000 + i, text: token, logprob: -0.5, special: false },
+      generated_text: last ? text : null,
+      details: last ? { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } : null,
+    };
+    events.push(`data:${JSON.stringify(event)}\n\n`);
+  });
+  return events;
+}
+
+/** TGI's mid-stream failure event. */
+export const errorEvent = (message: string): string => `data:${JSON.stringify({ error: message, error_type: "generation" })}\n\n`;

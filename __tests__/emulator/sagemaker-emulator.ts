@@ -1,0 +1,149 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { buffered, errorEvent, isChat, streamEvents } from "./fake-tgi";
+import { payloadPart, streamException } from "./event-stream";
+
+/**
+ * A local SageMaker runtime: InvokeEndpoint and InvokeEndpointWithResponseStream
+ * on the real REST paths, errors as the restJson1 protocol sends them, streams in
+ * AWS event-stream framing. Point the real SDK at it with an endpoint override.
+ */
+export interface Behaviour {
+  /** The model answers with this status (SageMaker wraps it as ModelError). */
+  readonly modelStatus?: number;
+  readonly modelMessage?: string;
+  /** SageMaker's own refusals. */
+  readonly throttle?: boolean;
+  readonly notReady?: boolean;
+  readonly unavailable?: boolean;
+  /** Wait this long before answering at all. */
+  readonly stallMs?: number;
+  readonly firstTokenDelayMs?: number;
+  readonly tokenDelayMs?: number;
+  /** Re-cut the SSE bytes into PayloadParts of this many bytes (splits lines and characters). */
+  readonly chunkBytes?: number;
+  /** After this many tokens, end the stream with this failure. */
+  readonly cutAfterTokens?: number;
+  readonly cutWith?: "ModelStreamError" | "InternalStreamFailure" | "tgi-error" | "socket";
+  /** Raw bytes to send as one extra PayloadPart before the tokens (e.g. invalid UTF-8). */
+  readonly rawPrefix?: Uint8Array;
+}
+
+export interface RecordedCall {
+  readonly endpoint: string;
+  readonly stream: boolean;
+  readonly body: Record<string, any>;
+  readonly headers: IncomingMessage["headers"];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class SageMakerEmulator {
+  readonly calls: RecordedCall[] = [];
+  private readonly behaviours = new Map<string, Behaviour>();
+  private server?: Server;
+
+  constructor(private readonly endpoints: readonly string[]) {}
+
+  /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
+  behave(endpoint: string, behaviour: Behaviour): void {
+    this.behaviours.set(endpoint, behaviour);
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/endpoints\/([^/]+)\/(invocations|invocations-response-stream)$/.exec(req.url ?? "");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (req.method !== "POST" || !match) return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
+    const endpoint = decodeURIComponent(match[1]);
+    const stream = match[2] === "invocations-response-stream";
+    let body: Record<string, any>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      return this.modelError(res, 400, "Failed to deserialize the JSON body");
+    }
+    this.calls.push({ endpoint, stream, body, headers: req.headers });
+    if (!this.endpoints.includes(endpoint)) {
+      return this.error(res, 400, "ValidationError", { Message: `Endpoint ${endpoint} of account 123456789012 not found.` });
+    }
+    const b = this.behaviours.get(endpoint) ?? {};
+    if (b.stallMs) await sleep(b.stallMs);
+    if (res.destroyed) return;
+    if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
+    if (b.notReady) return this.error(res, 429, "ModelNotReadyException", { Message: "Model is not ready" });
+    if (b.unavailable) return this.error(res, 503, "ServiceUnavailable", { Message: "Service unavailable" });
+    if (b.modelStatus) return this.modelError(res, b.modelStatus, b.modelMessage ?? "model failure");
+    if (!stream) {
+      res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": "AllTraffic" });
+      res.end(JSON.stringify(buffered(body)));
+      return;
+    }
+    await this.streamAnswer(res, body, b);
+  }
+
+  private async streamAnswer(res: ServerResponse, body: Record<string, any>, b: Behaviour): Promise<void> {
+    res.writeHead(200, {
+      "content-type": "application/vnd.amazon.eventstream",
+      "x-amzn-sagemaker-content-type": "text/event-stream",
+      "x-amzn-invoked-production-variant": "AllTraffic",
+    });
+    const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
+    if (b.rawPrefix) await send(payloadPart(b.rawPrefix));
+    let events = streamEvents(body);
+    const chat = isChat(body);
+    if (b.cutAfterTokens !== undefined) events = events.slice(0, b.cutAfterTokens);
+    for (let i = 0; i < events.length; i++) {
+      const delay = i === 0 ? b.firstTokenDelayMs : b.tokenDelayMs;
+      if (delay) await sleep(delay);
+      const bytes = Buffer.from(events[i], "utf8");
+      const size = b.chunkBytes ?? bytes.length;
+      for (let at = 0; at < bytes.length; at += size) await send(payloadPart(bytes.subarray(at, at + size)));
+    }
+    if (b.cutAfterTokens !== undefined) {
+      switch (b.cutWith ?? "ModelStreamError") {
+        case "ModelStreamError":
+          await send(streamException("ModelStreamError", { Message: "The model stopped responding", ErrorCode: "ModelStreamError" }));
+          break;
+        case "InternalStreamFailure":
+          await send(streamException("InternalStreamFailure", { Message: "Internal stream failure" }));
+          break;
+        case "tgi-error":
+          await send(payloadPart(Buffer.from(errorEvent(chat ? "CUDA out of memory" : "CUDA out of memory"))));
+          break;
+        case "socket":
+          res.destroy();
+          return;
+      }
+    }
+    res.end();
+  }
+
+  /** restJson1 error: status, X-Amzn-ErrorType header, JSON body. */
+  private error(res: ServerResponse, status: number, type: string, body: Record<string, unknown>): void {
+    if (res.destroyed) return;
+    res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": type });
+    res.end(JSON.stringify(body));
+  }
+
+  /** What SageMaker answers when the container itself returns an error status. */
+  private modelError(res: ServerResponse, originalStatus: number, message: string): void {
+    this.error(res, 424, "ModelError", {
+      Message: `Received client error (${originalStatus}) from primary with message "${message}". See CloudWatch logs.`,
+      OriginalStatusCode: originalStatus,
+      OriginalMessage: JSON.stringify({ error: message, error_type: "validation" }),
+      LogStreamArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/emulated",
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { ResponseStreamSink, installLambdaRuntime, lambdaContext, type AnyHandler, type BufferedHandler, type ResponseHead, type StreamingHandler } from "../../local/lambda-runtime";
+import type { ModelRoute } from "../../functions/lib/models";
+import { SageMakerEmulator } from "../emulator/sagemaker-emulator";
+
+/**
+ * Runs the real handlers against the SageMaker emulator through the real AWS
+ * SDK: the SDK's endpoint override is the standard AWS_ENDPOINT_URL_* variable.
+ */
+export interface HandlerRig {
+  readonly emulator: SageMakerEmulator;
+  readonly invoke: BufferedHandler;
+  readonly stream: StreamingHandler;
+  readonly chat: StreamingHandler;
+  stop(): Promise<void>;
+}
+
+export const TEST_MODELS: Record<string, ModelRoute> = {
+  mistral: { endpoint: "ep-mistral", chat: "messages", stream: true },
+  falcon: { endpoint: "ep-falcon", chat: "prompt", stream: true },
+  tiny: { endpoint: "ep-tiny", chat: "prompt", stream: false },
+  gone: { endpoint: "ep-deleted", chat: "prompt", stream: true },
+};
+
+export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {
+  const emulator = new SageMakerEmulator(Object.values(models).map((m) => m.endpoint).filter((e) => e !== "ep-deleted"));
+  const url = await emulator.start();
+  Object.assign(process.env, {
+    MODELS: JSON.stringify(models),
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: url,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "emulator",
+    AWS_SECRET_ACCESS_KEY: "emulator",
+    // Lambda runs Node 22; the SDK's notice about older Node is noise in tests.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
+  });
+  installLambdaRuntime();
+  let handlers!: Pick<HandlerRig, "invoke" | "stream" | "chat">;
+  jest.isolateModules(() => {
+    handlers = {
+      invoke: require("../../functions/invoke").handler,
+      stream: require("../../functions/stream").handler,
+      chat: require("../../functions/chat").handler,
+    };
+  });
+  return { emulator, ...handlers, stop: () => emulator.stop() };
+}
+
+let counter = 0;
+export function apiEvent(method: string, path: string, body?: unknown, raw?: string): APIGatewayProxyEvent {
+  const requestId = `req-${++counter}`;
+  return {
+    resource: path,
+    path,
+    httpMethod: method,
+    headers: { "content-type": "application/json" },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: raw ?? (body === undefined ? null : JSON.stringify(body)),
+    requestContext: { requestId } as APIGatewayProxyEvent["requestContext"],
+  };
+}
+
+export interface Answer {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly json: any;
+  /** Body pieces as the client received them, with the time each arrived. */
+  readonly chunks: { text: string; at: number }[];
+}
+
+export async function call(handler: AnyHandler, event: APIGatewayProxyEvent, timeoutMs = 29_000): Promise<Answer> {
+  const context = lambdaContext(event.requestContext.requestId, timeoutMs);
+  const parse = (body: string) => {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  };
+  if ((handler as unknown as Record<symbol, unknown>)[Symbol.for("llm-api.streaming")]) {
+    let head: ResponseHead = { statusCode: 0, headers: {} };
+    const chunks: { text: string; at: number }[] = [];
+    const decoder = new TextDecoder();
+    const sink = new ResponseStreamSink(
+      (h) => (head = h),
+      (bytes) => void chunks.push({ text: decoder.decode(bytes, { stream: true }), at: performance.now() }),
+    );
+    await (handler as StreamingHandler)(event, sink, context);
+    await new Promise<void>((resolve) => (sink.writableFinished ? resolve() : sink.on("finish", () => resolve())));
+    const body = chunks.map((c) => c.text).join("");
+    return { ...head, body, json: parse(body), chunks };
+  }
+  const result: APIGatewayProxyResult = await (handler as BufferedHandler)(event, context);
+  return { statusCode: result.statusCode, headers: (result.headers ?? {}) as Record<string, string>, body: result.body, json: parse(result.body), chunks: [] };
+}
+
+/** The SSE events of a body: [{event, data}], data parsed as JSON where it is JSON. */
+export function sseEvents(body: string): { event?: string; data: any }[] {
+  return body
+    .split("\n\n")
+    .filter((block) => block.trim())
+    .map((block) => {
+      const lines = block.split("\n");
+      const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
+      const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+      try {
+        return { event, data: JSON.parse(data) };
+      } catch {
+        return { event, data };
+      }
+    });
+}

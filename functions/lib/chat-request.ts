@@ -1,0 +1,61 @@
+/**
+ * The body of POST /v1/chat/completions: OpenAI's chat request, the part this
+ * API supports. The schema is draft 4, shared by API Gateway and the handler.
+ */
+export const chatRequestSchema = {
+  $schema: "http://json-schema.org/draft-04/schema#",
+  title: "ChatCompletionRequest",
+  type: "object",
+  required: ["model", "messages"],
+  properties: {
+    model: { type: "string", minLength: 1 },
+    messages: {
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["role", "content"],
+        properties: {
+          role: { type: "string", enum: ["system", "developer", "user", "assistant"] },
+          content: { type: "string" },
+          name: { type: "string" },
+        },
+      },
+    },
+    stream: { type: "boolean" },
+    stream_options: { type: "object", properties: { include_usage: { type: "boolean" } } },
+    max_tokens: { type: "integer", minimum: 1, maximum: 32768 },
+    max_completion_tokens: { type: "integer", minimum: 1, maximum: 32768 },
+    temperature: { type: "number", minimum: 0, maximum: 2 },
+    top_p: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 1 },
+    stop: {},
+    seed: { type: "integer", minimum: 0 },
+    frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
+    presence_penalty: { type: "number", minimum: -2, maximum: 2 },
+    n: { type: "integer", minimum: 1, maximum: 1 },
+    user: { type: "string" },
+  },
+} as const;
+
+/** Accepted fields; `user` is accepted and ignored. Anything else is refused by name. */
+export const SUPPORTED_CHAT_FIELDS = new Set(Object.keys(chatRequestSchema.properties));
+
+export interface ChatMessage {
+  readonly role: "system" | "developer" | "user" | "assistant";
+  readonly content: string;
+}
+
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly stream?: boolean;
+  readonly stream_options?: { readonly include_usage?: boolean };
+  readonly max_tokens?: number;
+  readonly max_completion_tokens?: number;
+  readonly temperature?: number;
+  readonly top_p?: number;
+  readonly stop?: string | readonly string[];
+  readonly seed?: number;
+  readonly frequency_penalty?: number;
+  readonly presence_penalty?: number;
+}

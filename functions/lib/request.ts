@@ -1,0 +1,31 @@
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { HttpError } from "./errors";
+import { validate, type Schema } from "./validate";
+
+/** Larger bodies are refused before parsing; prompts are limited in tokens by the model itself. */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+export function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
+  return event.requestContext?.requestId ?? context.awsRequestId;
+}
+
+/** "/mistral-7b/invoke" -> "mistral-7b". */
+export function modelFromPath(path: string): string {
+  return path.split("/").filter(Boolean)[0] ?? "";
+}
+
+/** The JSON body, checked for size, syntax and schema; every failure is a 4xx naming the problem. */
+export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">, schema: Schema): T {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8")) : undefined;
+  if (!raw || raw.length === 0) throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
+  if (raw.length > MAX_BODY_BYTES) throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
+  }
+  const problem = validate(schema, body);
+  if (problem) throw new HttpError(400, "invalid_request", problem.message, problem.field);
+  return body as T;
+}

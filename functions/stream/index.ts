@@ -1,0 +1,89 @@
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import type { Writable } from "node:stream";
+import { fromSageMakerError, type HttpError } from "../lib/errors";
+import { generateRequestSchema } from "../lib/generate-request";
+import { log } from "../lib/log";
+import { modelRoutes, routeFor } from "../lib/models";
+import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
+import { SSE_HEADERS, openResponse, write, writeError } from "../lib/response-stream";
+import { invokeJson, invokeStream } from "../lib/sagemaker";
+import { SseDecoder, sseEvent } from "../lib/sse";
+import { generateBody, parseGenerateResponse, parseStreamEvent, type GenerateRequest, type GenerateResult } from "../lib/tgi";
+import { timeLeftMs } from "../lib/timing";
+
+const routes = modelRoutes();
+
+/**
+ * POST /{model}/stream: Server-Sent Events of tokens.
+ *   event: token  data: {"text": "..."}
+ *   event: done   data: {"generated_text": "...", "finish_reason": "...", "usage": {...}}
+ *   event: error  data: {"error": {"type": "...", "message": "..."}}   (then the stream closes)
+ * A refusal before the first token is an ordinary HTTP error with a JSON body.
+ */
+export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
+  const requestId = requestIdOf(event, context);
+  const started = Date.now();
+  const model = modelFromPath(event.resource ?? event.path ?? "");
+  let out: Writable | undefined;
+  let tokens = 0;
+  let firstTokenMs: number | undefined;
+  try {
+    const route = routeFor(routes, model);
+    const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
+
+    if (!route.stream) {
+      // Serverless endpoints cannot stream: one token event carries the whole answer.
+      const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
+      out = openResponse(responseStream, 200, { ...SSE_HEADERS, "x-request-id": requestId });
+      await write(out, sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
+      await write(out, sseEvent(JSON.stringify(done(result)), "done"));
+      out.end();
+      log("info", "stream", { requestId, model, status: 200, buffered: true, latencyMs: Date.now() - started });
+      return;
+    }
+
+    const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)));
+    const stream = openResponse(responseStream, 200, { ...SSE_HEADERS, "x-request-id": requestId });
+    out = stream;
+    const decoder = new SseDecoder();
+    let final: GenerateResult | undefined;
+    const emit = async (data: string) => {
+      const token = parseStreamEvent(data);
+      if (token.text) {
+        tokens++;
+        firstTokenMs ??= Date.now() - started;
+        await write(stream, sseEvent(JSON.stringify({ text: token.text }), "token"));
+      }
+      if (token.final) final = token.final;
+    };
+    for await (const bytes of parts) for (const data of decoder.push(bytes)) await emit(data);
+    for (const data of decoder.end()) await emit(data);
+    await write(stream, sseEvent(JSON.stringify(final ? done(final) : { finish_reason: "stop" }), "done"));
+    stream.end();
+    log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
+  } catch (err) {
+    const error = fromSageMakerError(err);
+    log(error.statusCode >= 500 ? "error" : "warn", "stream failed", { requestId, model, status: error.statusCode, type: error.type, tokens, latencyMs: Date.now() - started });
+    if (out) await failMidway(out, error);
+    else writeError(responseStream, error, requestId);
+  }
+});
+
+function done(result: GenerateResult): Record<string, unknown> {
+  return {
+    generated_text: result.generated_text,
+    finish_reason: result.finish_reason ?? "stop",
+    ...(result.generated_tokens !== undefined ? { usage: { completion_tokens: result.generated_tokens } } : {}),
+  };
+}
+
+/** Once the stream has started the status is sent: the failure becomes an error event and the stream closes cleanly. */
+async function failMidway(out: Writable, error: HttpError): Promise<void> {
+  try {
+    await write(out, sseEvent(JSON.stringify(error.toBody()), "error"));
+  } catch {
+    // the client is gone; nothing left to tell it
+  } finally {
+    out.end();
+  }
+}
