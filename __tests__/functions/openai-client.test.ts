@@ -1,0 +1,72 @@
+import type { AddressInfo } from "node:net";
+import OpenAI, { PermissionDeniedError } from "openai";
+import { buildOpenApiDocument } from "../../modules/openapi";
+import { createLocalApi } from "../../local/api-server";
+import { VOCABULARY } from "../emulator/fake-tgi";
+import { TEST_MODELS, startRig, type HandlerRig } from "../helpers/handlers";
+
+// The official openai client against a local server running the same handler code.
+const KEY = "local-test-key";
+let rig: HandlerRig;
+let server: ReturnType<typeof createLocalApi>;
+let client: OpenAI;
+
+beforeAll(async () => {
+  rig = await startRig();
+  const document = buildOpenApiDocument({
+    title: "local",
+    auth: "apiKey",
+    models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
+    chatUri: "local:chat",
+  });
+  server = createLocalApi({ document, apiKey: KEY, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  client = new OpenAI({ baseURL, apiKey: "not-used", defaultHeaders: { "x-api-key": KEY }, maxRetries: 0 });
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await rig.stop();
+});
+
+describe("the openai npm client", () => {
+  it("lists the models", async () => {
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(Object.keys(TEST_MODELS));
+  });
+
+  it("gets a buffered completion", async () => {
+    const completion = await client.chat.completions.create({ model: "mistral", messages: [{ role: "user", content: "Say hello" }], max_tokens: 4 });
+    expect(completion.choices[0].message.content).toBe(VOCABULARY.slice(0, 4).join(""));
+    expect(completion.choices[0].finish_reason).toBe("length");
+    expect(completion.usage?.completion_tokens).toBe(4);
+  });
+
+  it("gets a streamed completion token by token", async () => {
+    rig.emulator.behave("ep-mistral", { tokenDelayMs: 25 });
+    const stream = await client.chat.completions.create({ model: "mistral", messages: [{ role: "user", content: "Say hello" }], stream: true });
+    const arrivals: { text: string; at: number }[] = [];
+    for await (const chunk of stream) {
+      const text = chunk.choices[0]?.delta?.content;
+      if (text) arrivals.push({ text, at: performance.now() });
+    }
+    expect(arrivals.map((a) => a.text)).toEqual(VOCABULARY);
+    // Tokens arrived spread out as the model made them, not in one piece at the end.
+    expect(arrivals.at(-1)!.at - arrivals[0].at).toBeGreaterThan(25 * (VOCABULARY.length - 2));
+    rig.emulator.behave("ep-mistral", {});
+  });
+
+  it("sees a wrong API key as a 403 with the JSON error body", async () => {
+    const stranger = new OpenAI({ baseURL: client.baseURL, apiKey: "x", defaultHeaders: { "x-api-key": "wrong" }, maxRetries: 0 });
+    const error = await stranger.models.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
+    expect((error as PermissionDeniedError).status).toBe(403);
+    expect((error as PermissionDeniedError).error).toEqual({ type: "invalid_api_key", message: "Forbidden", requestId: expect.any(String) });
+  });
+
+  it("sees a handler's 400 naming an unsupported parameter", async () => {
+    const error = await client.chat.completions.create({ model: "mistral", messages: [{ role: "user", content: "x" }], logprobs: true }).catch((e: unknown) => e);
+    expect((error as { status: number }).status).toBe(400);
+    expect((error as { error: unknown }).error).toMatchObject({ type: "unsupported_parameter", field: "logprobs" });
+  });
+});
