@@ -11,9 +11,10 @@ const STREAMING = Symbol.for("llm-api.streaming");
 const DELIMITER = Buffer.alloc(8);
 
 export function installLambdaRuntime(): void {
-  const g = globalThis as unknown as { awslambda?: unknown };
-  if (g.awslambda) return;
-  g.awslambda = {
+  const g = globalThis as unknown as { awslambda?: Record<string, unknown> };
+  if (typeof g.awslambda?.streamifyResponse === "function") return;
+  // Some libraries leave an empty `awslambda` object behind: fill it in rather than trust it.
+  g.awslambda = Object.assign(g.awslambda ?? {}, {
     streamifyResponse: <T extends (...args: never[]) => unknown>(fn: T) => Object.assign(fn, { [STREAMING]: true }),
     HttpResponseStream: {
       from(stream: Writable, metadata: Record<string, unknown>) {
@@ -22,7 +23,7 @@ export function installLambdaRuntime(): void {
         return stream;
       },
     },
-  };
+  });
 }
 
 export type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

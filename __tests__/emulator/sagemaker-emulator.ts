@@ -40,6 +40,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class SageMakerEmulator {
   readonly calls: RecordedCall[] = [];
+  /** performance.now() when each stream's first token left the emulator, in call order. */
+  readonly firstTokenSentAt: number[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
   private server?: Server;
 
@@ -110,6 +112,7 @@ export class SageMakerEmulator {
       const bytes = Buffer.from(events[i], "utf8");
       const size = b.chunkBytes ?? bytes.length;
       for (let at = 0; at < bytes.length; at += size) await send(payloadPart(bytes.subarray(at, at + size)));
+      if (i === 0) this.firstTokenSentAt.push(performance.now());
     }
     if (b.cutAfterTokens !== undefined) {
       switch (b.cutWith ?? "ModelStreamError") {
