@@ -30,7 +30,8 @@ export async function handlerBenchmarks(): Promise<Row[]> {
   // Cold init: the bundled handler against a bare handler, each in a fresh process.
   const dir = mkdtempSync(join(tmpdir(), "llm-api-init-"));
   const bundled = join(dir, "invoke.js");
-  writeFileSync(bundled, buildSync(esbuildOptions(join(FUNCTIONS_DIR, "invoke", "index.ts"))).outputFiles[0].contents);
+  const build = buildSync(esbuildOptions(join(FUNCTIONS_DIR, "invoke", "index.ts")));
+  writeFileSync(bundled, build.outputFiles.find((f) => f.path.endsWith("index.js"))!.contents);
   const bare = join(dir, "bare.js");
   writeFileSync(bare, "exports.handler = async () => ({ statusCode: 200, body: '{}' });");
   const initBundled = initMs(bundled, 15);

@@ -27,6 +27,11 @@ export function esbuildOptions(entry: string): BuildOptions & { write: false } {
     mainFields: ["module", "main"],
     legalComments: "none",
     charset: "utf8",
+    // A linked map in the zip turns minified stack traces back into source lines; sources stay out
+    // of it, and paths are relative to the project so the bytes do not depend on the working directory.
+    sourcemap: "linked",
+    sourcesContent: false,
+    absWorkingDir: PROJECT_ROOT,
     write: false,
     logLevel: "silent",
   };
@@ -80,8 +85,9 @@ export function bundleHandler(handler: string): HandlerBundle {
     bundle = { ...(JSON.parse(readFileSync(metaPath, "utf8")) as HandlerBundle), zipPath };
   } else {
     const result = buildSync(esbuildOptions(join(FUNCTIONS_DIR, handler, "index.ts")));
-    const code = Buffer.from(result.outputFiles[0].contents);
-    const zip = deterministicZip({ "index.js": code });
+    const output = (suffix: string) => Buffer.from(result.outputFiles.find((f) => f.path.endsWith(suffix))!.contents);
+    const code = output("index.js");
+    const zip = deterministicZip({ "index.js": code, "index.js.map": output("index.js.map") });
     bundle = { handler, zipPath, sha256: createHash("sha256").update(zip).digest("base64"), codeBytes: code.length, zipBytes: zip.length };
     mkdirSync(BUILD_DIR, { recursive: true });
     writeAtomically(zipPath, zip);

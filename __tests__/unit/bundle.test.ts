@@ -26,7 +26,11 @@ describe("bundling", () => {
     const bundle = bundleHandler("invoke");
     expect(bundleHandler("invoke")).toBe(bundle);
     const files = unzipWithPython(readFileSync(bundle.zipPath));
-    expect(Object.keys(files)).toEqual(["index.js"]);
+    expect(Object.keys(files)).toEqual(["index.js", "index.js.map"]);
+    expect(files["index.js"].endsWith("//# sourceMappingURL=index.js.map\n")).toBe(true);
+    const map = JSON.parse(files["index.js.map"]);
+    expect(map.sources).toContain("functions/invoke/index.ts");
+    expect(map.sourcesContent).toBeUndefined();
     // The SageMaker runtime client is inside: its REST route is, and no require of it remains.
     expect(files["index.js"].includes("/endpoints/{EndpointName}/invocations")).toBe(true);
     expect(/require\("@(aws-sdk\/client-sagemaker-runtime|smithy\/[a-z-]+)"\)/.test(files["index.js"])).toBe(false);
