@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { bundleHandler, esbuildOptions, FUNCTIONS_DIR } from "../modules/bundle";
-import { SageMakerEmulator } from "../__tests__/emulator/sagemaker-emulator";
+import { SageMakerEmulator } from "../local/emulator/sagemaker-emulator";
 import type { StreamingHandler } from "../local/lambda-runtime";
 
 /** Handler benchmarks against the emulator; budgets from DESIGN.md. */

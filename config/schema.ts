@@ -132,6 +132,10 @@ const api = z.strictObject({
     })
     .optional()
     .describe("Usage-plan quota per API key."),
+  corsOrigins: z
+    .array(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, { error: 'must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash' }))
+    .default([])
+    .describe("Browser origins allowed to call the API (CORS), e.g. where the chat page is hosted. Empty: no CORS."),
   accessLogRetentionDays: z
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
     .default(30),

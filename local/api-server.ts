@@ -15,8 +15,8 @@ export interface LocalApiOptions {
   readonly handlers: Readonly<Record<string, AnyHandler>>;
   /** The key clients must send as x-api-key when the document asks for one. */
   readonly apiKey?: string;
-  /** Origins allowed to call from a browser; "*" for any. */
-  readonly corsOrigins?: readonly string[];
+  /** Files served beside the API, by path (the chat page). */
+  readonly staticFiles?: Readonly<Record<string, { readonly type: string; readonly body: string | Buffer }>>;
 }
 
 /** API Gateway's payload limit. */
@@ -26,7 +26,7 @@ export function createLocalApi(options: LocalApiOptions): Server {
   return createServer((req, res) => {
     handle(options, req, res).catch((err) => {
       // A handler that throws is a Lambda error: API Gateway answers 502.
-      if (!res.headersSent) gatewayError(options, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
+      if (!res.headersSent) gatewayError(options, req, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
       else res.destroy(err as Error);
     });
   });
@@ -43,47 +43,65 @@ async function readBody(req: IncomingMessage): Promise<Buffer | "too large"> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Header mappings as API Gateway applies them: 'quoted' values are constants,
+ * method.request.header.<name> copies a request header.
+ */
+function mappedHeaders(parameters: Record<string, string> | undefined, prefix: string, req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parameters ?? {})) {
+    if (!key.startsWith(prefix)) continue;
+    const name = key.slice(prefix.length);
+    if (/^'.*'$/.test(value)) headers[name] = value.slice(1, -1);
+    else if (value.startsWith("method.request.header.")) {
+      const copied = req.headers[value.slice("method.request.header.".length).toLowerCase()];
+      if (typeof copied === "string") headers[name] = copied;
+    }
+  }
+  return headers;
+}
+
 /** One of the document's gateway responses, rendered as API Gateway renders its template. */
-function gatewayError(options: LocalApiOptions, res: ServerResponse, type: string, fallbackStatus: number, message: string, requestId: string): void {
+function gatewayError(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse, type: string, fallbackStatus: number, message: string, requestId: string): void {
   const responses = options.document["x-amazon-apigateway-gateway-responses"] ?? {};
   const response = responses[type] ?? responses.DEFAULT_4XX;
   const template: string = response?.responseTemplates?.["application/json"] ?? '{"message":$context.error.messageString}';
   const body = template.replace("$context.error.messageString", JSON.stringify(message)).replace("$context.requestId", requestId);
-  res.writeHead(response?.statusCode ?? fallbackStatus, { "content-type": "application/json", "x-request-id": requestId, ...corsHeaders(options, res.req) });
+  res.writeHead(response?.statusCode ?? fallbackStatus, {
+    "content-type": "application/json",
+    "x-request-id": requestId,
+    ...mappedHeaders(response?.responseParameters, "gatewayresponse.header.", req),
+  });
   res.end(body);
-}
-
-function corsHeaders(options: LocalApiOptions, req: IncomingMessage | undefined): Record<string, string> {
-  const origin = req?.headers.origin;
-  const allowed = options.corsOrigins ?? [];
-  if (!origin || !(allowed.includes("*") || allowed.includes(origin))) return {};
-  return {
-    "access-control-allow-origin": allowed.includes("*") ? "*" : origin,
-    "access-control-allow-headers": "content-type,x-api-key,authorization",
-    "access-control-allow-methods": "GET,POST,OPTIONS",
-    vary: "origin",
-  };
 }
 
 async function handle(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const url = new URL(req.url ?? "/", "http://local");
   const method = (req.method ?? "GET").toLowerCase();
-  const cors = corsHeaders(options, req);
-  if (method === "options" && Object.keys(cors).length > 0) {
-    res.writeHead(204, cors);
-    res.end();
+  const file = method === "get" ? options.staticFiles?.[url.pathname] : undefined;
+  if (file) {
+    res.writeHead(200, { "content-type": file.type, "cache-control": "no-store" });
+    res.end(file.body);
     return;
   }
 
   const operation = options.document.paths?.[url.pathname]?.[method];
-  if (!operation) return gatewayError(options, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
+  if (!operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
 
   const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
-  if (needsKey && (!options.apiKey || req.headers["x-api-key"] !== options.apiKey)) return gatewayError(options, res, "INVALID_API_KEY", 403, "Forbidden", requestId);
+  if (needsKey && (!options.apiKey || req.headers["x-api-key"] !== options.apiKey)) return gatewayError(options, req, res, "INVALID_API_KEY", 403, "Forbidden", requestId);
 
   const body = await readBody(req);
-  if (body === "too large") return gatewayError(options, res, "REQUEST_TOO_LARGE", 413, "Request Too Long", requestId);
+  if (body === "too large") return gatewayError(options, req, res, "REQUEST_TOO_LARGE", 413, "Request Too Long", requestId);
+
+  const integration = operation["x-amazon-apigateway-integration"];
+  if (integration?.type === "mock") {
+    const answer = integration.responses?.default;
+    res.writeHead(Number(answer?.statusCode ?? 200), mappedHeaders(answer?.responseParameters, "method.response.header.", req));
+    res.end();
+    return;
+  }
 
   const ref: string | undefined = operation.requestBody?.content?.["application/json"]?.schema?.$ref;
   if (operation["x-amazon-apigateway-request-validator"] && ref) {
@@ -92,14 +110,13 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
-      return gatewayError(options, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
+      return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
     }
-    if (validate(schema, parsed)) return gatewayError(options, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
+    if (validate(schema, parsed)) return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
   }
 
-  const integration = operation["x-amazon-apigateway-integration"];
   const handler = options.handlers[integration?.uri];
-  if (!handler) return gatewayError(options, res, "DEFAULT_5XX", 500, "Internal server error", requestId);
+  if (!handler) return gatewayError(options, req, res, "DEFAULT_5XX", 500, "Internal server error", requestId);
 
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
   const event = {
@@ -120,7 +137,7 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
 
   if (isStreaming(handler)) {
     const sink = new ResponseStreamSink(
-      (head) => res.writeHead(head.statusCode, { ...head.headers, ...cors }),
+      (head) => res.writeHead(head.statusCode, head.headers),
       (chunk) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once("drain", () => resolve()))),
     );
     await handler(event, sink, context);
@@ -129,6 +146,6 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     return;
   }
   const result = await handler(event, context);
-  res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), ...cors });
+  res.writeHead(result.statusCode, result.headers as Record<string, string>);
   res.end(result.body);
 }

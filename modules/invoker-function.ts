@@ -33,6 +33,8 @@ export interface InvokerFunctionProps {
   readonly timeoutSeconds?: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /** Browser origins the answers may be read from (CORS). @default [] */
+  readonly corsOrigins?: readonly string[];
 }
 
 /** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
@@ -76,6 +78,7 @@ export class InvokerFunction extends Construct {
       environment: {
         variables: {
           MODELS: JSON.stringify(Object.fromEntries(props.endpoints.map((e) => [e.model, e.route]))),
+          ...(props.corsOrigins?.length ? { CORS_ORIGINS: JSON.stringify(props.corsOrigins) } : {}),
         },
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -27,6 +27,8 @@ export interface OpenApiInput {
   readonly integrationTimeoutMs?: number;
   /** Streamed integrations may run up to 15 minutes. */
   readonly streamTimeoutMs?: number;
+  /** Browser origins allowed by CORS; empty for none. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export const invokePath = (model: string): string => `/${model}/invoke`;
@@ -42,14 +44,31 @@ export function streamingInvokeUri(partition: string, region: string, functionAr
 const API_KEY_SCHEME = "api_key";
 const SIGV4_SCHEME = "sigv4";
 
+export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization";
+
+/**
+ * The Access-Control-Allow-Origin of answers API Gateway makes itself: one origin
+ * (or "*") as a constant; several are echoed from the request, since these
+ * answers carry errors only and the handlers check the list for real answers.
+ */
+function gatewayAllowOrigin(origins: readonly string[]): string | undefined {
+  if (origins.length === 0) return undefined;
+  if (origins.includes("*")) return "'*'";
+  return origins.length === 1 ? `'${origins[0]}'` : "method.request.header.origin";
+}
+
 /** API Gateway's own errors (bad body, missing key, throttling) in the same JSON shape as the handlers'. */
-function gatewayResponses(auth: ApiAuth): Record<string, unknown> {
+function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Record<string, unknown> {
+  const allowOrigin = gatewayAllowOrigin(origins);
   const response = (type: string, statusCode?: number) => ({
     ...(statusCode ? { statusCode } : {}),
     responseTemplates: {
       "application/json": `{"error":{"type":"${type}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
     },
-    responseParameters: { "gatewayresponse.header.content-type": "'application/json'" },
+    responseParameters: {
+      "gatewayresponse.header.content-type": "'application/json'",
+      ...(allowOrigin ? { "gatewayresponse.header.Access-Control-Allow-Origin": allowOrigin } : {}),
+    },
   });
   return {
     DEFAULT_4XX: response("client_error"),
@@ -120,21 +139,52 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     "x-amazon-apigateway-integration": integration,
   });
 
+  // Preflight answers with API Gateway's mock integration: no key, no Lambda. With several
+  // origins it answers "*": preflight reveals nothing, and the real answer names one origin.
+  const origins = input.corsOrigins ?? [];
+  const preflight = (methods: string) => ({
+    summary: "CORS preflight",
+    security: [],
+    responses: {
+      "200": {
+        description: "CORS preflight",
+        headers: Object.fromEntries(["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"].map((h) => [h, { schema: { type: "string" } }])),
+      },
+    },
+    "x-amazon-apigateway-integration": {
+      type: "mock",
+      requestTemplates: { "application/json": '{"statusCode": 200}' },
+      passthroughBehavior: "when_no_match",
+      responses: {
+        default: {
+          statusCode: "200",
+          responseParameters: {
+            "method.response.header.Access-Control-Allow-Origin": origins.length === 1 ? `'${origins[0]}'` : "'*'",
+            "method.response.header.Access-Control-Allow-Methods": `'${methods},OPTIONS'`,
+            "method.response.header.Access-Control-Allow-Headers": `'${CORS_ALLOW_HEADERS}'`,
+          },
+        },
+      },
+    },
+  });
+  const withCors = (item: Record<string, unknown>) =>
+    origins.length === 0 ? item : { ...item, options: preflight(Object.keys(item).map((m) => m.toUpperCase()).join(",")) };
+
   const paths: Record<string, unknown> = {};
   for (const m of input.models) {
-    paths[invokePath(m.model)] = {
+    paths[invokePath(m.model)] = withCors({
       post: operation(`invoke${pascal(m.model)}`, `Generate text with ${m.model}`, m.model, "GenerateRequest", { description: "Generated text", content: jsonSchema("GenerateResponse") }, buffered(m.invokeUri)),
-    };
-    paths[streamPath(m.model)] = {
+    });
+    paths[streamPath(m.model)] = withCors({
       post: operation(`stream${pascal(m.model)}`, `Stream tokens from ${m.model} as Server-Sent Events`, m.model, "GenerateRequest", sse("event: token / done / error"), streamed(m.streamUri)),
-    };
+    });
   }
-  paths[CHAT_PATH] = {
+  paths[CHAT_PATH] = withCors({
     post: operation("createChatCompletion", "OpenAI-compatible chat completion (stream: true for SSE chunks)", "openai", "ChatCompletionRequest", { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" }, streamed(input.chatUri)),
-  };
-  paths[MODELS_PATH] = {
+  });
+  paths[MODELS_PATH] = withCors({
     get: operation("listModels", "The configured models, OpenAI style", "openai", undefined, { description: "A list of models" }, streamed(input.chatUri)),
-  };
+  });
 
   const strip = <T extends { $schema?: string }>({ $schema: _, ...rest }: T) => rest;
   return {
@@ -142,7 +192,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     info: { title: input.title, version: "1.0.0", description: "Private LLM API: buffered, streamed and OpenAI-compatible routes per configured model." },
     ...(input.auth === "apiKey" ? { "x-amazon-apigateway-api-key-source": "HEADER" } : {}),
     "x-amazon-apigateway-request-validators": { body: { validateRequestBody: true, validateRequestParameters: true } },
-    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.auth),
+    "x-amazon-apigateway-gateway-responses": gatewayResponses(input.auth, origins),
     paths,
     components: {
       schemas: {

@@ -33,6 +33,8 @@ export interface RestApiProps {
   readonly region: string;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
+  /** Browser origins allowed by CORS. @default [] */
+  readonly corsOrigins?: readonly string[];
   readonly accessLogGroupName: string;
   readonly accessLogRetentionDays: number;
   readonly usagePlanName: string;
@@ -69,6 +71,7 @@ export class RestApi extends Construct {
       auth: props.auth,
       models: props.models.map((m) => ({ model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction) })),
       chatUri: streaming(props.chatFunction),
+      corsOrigins: props.corsOrigins,
     });
 
     this.api = new ApiGatewayRestApi(this, "api", {

@@ -77,6 +77,7 @@ export class LlmApiStack extends TerraformStack {
         memorySizeMb: config.lambda.memorySizeMb,
         timeoutSeconds,
         logRetentionDays: config.lambda.logRetentionDays,
+        corsOrigins: config.api.corsOrigins,
       });
 
     const models = targets.map((t) => {
@@ -99,6 +100,7 @@ export class LlmApiStack extends TerraformStack {
       region: config.region,
       throttle: config.api.throttle,
       quota: config.api.quota,
+      corsOrigins: config.api.corsOrigins,
       accessLogGroupName: names.accessLogGroup,
       accessLogRetentionDays: config.api.accessLogRetentionDays,
       usagePlanName: names.usagePlan,

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import OpenAI, { PermissionDeniedError } from "openai";
 import { buildOpenApiDocument } from "../../modules/openapi";
 import { createLocalApi } from "../../local/api-server";
-import { VOCABULARY } from "../emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { TEST_MODELS, startRig, type HandlerRig } from "../helpers/handlers";
 
 // The official openai client against a local server running the same handler code.

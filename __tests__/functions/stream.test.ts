@@ -1,4 +1,4 @@
-import { VOCABULARY } from "../emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 
 // POST /{model}/stream: Lambda response streaming over InvokeEndpointWithResponseStream, via the emulator.

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { ResponseStreamSink, installLambdaRuntime, lambdaContext, type AnyHandler, type BufferedHandler, type ResponseHead, type StreamingHandler } from "../../local/lambda-runtime";
 import type { ModelRoute } from "../../functions/lib/models";
-import { SageMakerEmulator } from "../emulator/sagemaker-emulator";
+import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 
 /**
  * Runs the real handlers against the SageMaker emulator through the real AWS

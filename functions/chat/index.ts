@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, fromSageMakerError } from "../lib/errors";
 import { chatRequestSchema, type ChatRequest } from "../lib/chat-request";
+import { corsHeaders } from "../lib/cors";
 import { log } from "../lib/log";
 import { modelRoutes, routeFor, type ModelRoute } from "../lib/models";
 import { checkChatRequest, chunk, completion, finishReason, modelList, promptRequest, tgiChatBody, type Usage } from "../lib/openai";
@@ -25,12 +26,13 @@ interface Call {
 /** GET /v1/models and POST /v1/chat/completions, as OpenAI clients expect them. */
 export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
   const requestId = requestIdOf(event, context);
+  const headers = { "x-request-id": requestId, ...corsHeaders(event.headers) };
   const started = Date.now();
   let model: string | undefined;
   let out: Writable | undefined;
   try {
     if (event.httpMethod === "GET") {
-      writeJson(responseStream, 200, modelList(Object.keys(routes)), requestId);
+      writeJson(responseStream, 200, modelList(Object.keys(routes)), headers);
       return;
     }
     const body = readJsonBody<Record<string, unknown>>(event, chatRequestSchema);
@@ -39,17 +41,17 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const call: Call = { id: `chatcmpl-${requestId}`, model: request.model, route: routeFor(routes, request.model), request, timeoutMs: timeLeftMs(context) };
 
     if (!request.stream) {
-      writeJson(responseStream, 200, await answer(call), requestId);
+      writeJson(responseStream, 200, await answer(call), headers);
     } else if (!call.route.stream) {
       // The endpoint cannot stream (serverless): the whole answer arrives as one chunk.
       const whole = (await answer(call)) as { choices: { message: { content: string }; finish_reason: string }[]; usage?: Usage };
-      out = openResponse(responseStream, 200, { ...SSE_HEADERS, "x-request-id": requestId });
+      out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
       await send(out, chunk(call.id, call.model, { role: "assistant", content: whole.choices[0].message.content }, null));
       await send(out, chunk(call.id, call.model, {}, whole.choices[0].finish_reason));
       await finish(out);
     } else {
       const parts = await startStream(call);
-      out = openResponse(responseStream, 200, { ...SSE_HEADERS, "x-request-id": requestId });
+      out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
       await (call.route.chat === "messages" ? relayChatStream : relayGenerateStream)(call, parts, out);
       await finish(out);
     }
@@ -57,7 +59,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   } catch (err) {
     const error = fromSageMakerError(err);
     log(error.statusCode >= 500 ? "error" : "warn", "chat failed", { requestId, model, status: error.statusCode, type: error.type, latencyMs: Date.now() - started });
-    if (!out) return writeError(responseStream, error, requestId);
+    if (!out) return writeError(responseStream, error, headers);
     try {
       // OpenAI clients read a mid-stream error as a data event with an error object.
       await write(out, `data: ${JSON.stringify(error.toBody())}\n\n`);

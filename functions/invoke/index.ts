@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { generateRequestSchema } from "../lib/generate-request";
 import { log } from "../lib/log";
@@ -15,15 +16,16 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const requestId = requestIdOf(event, context);
   const started = Date.now();
   const model = modelFromPath(event.resource ?? event.path ?? "");
+  const cors = corsHeaders(event.headers);
   try {
     const route = routeFor(routes, model);
     const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
     const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
-    return jsonResponse(200, { generated_text: result.generated_text }, requestId);
+    return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {
     const error = fromSageMakerError(err);
     log(error.statusCode >= 500 ? "error" : "warn", "invoke failed", { requestId, model, status: error.statusCode, type: error.type, latencyMs: Date.now() - started });
-    return toHttpResponse(error, requestId);
+    return toHttpResponse(error, requestId, cors);
   }
 }

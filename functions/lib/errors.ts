@@ -82,10 +82,10 @@ export function fromSageMakerError(err: unknown): HttpError {
 
 export const JSON_HEADERS = { "content-type": "application/json" } as const;
 
-export function jsonResponse(statusCode: number, body: unknown, requestId?: string): APIGatewayProxyResult {
-  return { statusCode, headers: { ...JSON_HEADERS, ...(requestId ? { "x-request-id": requestId } : {}) }, body: JSON.stringify(body) };
+export function jsonResponse(statusCode: number, body: unknown, requestId?: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...(requestId ? { "x-request-id": requestId } : {}), ...extraHeaders }, body: JSON.stringify(body) };
 }
 
-export function toHttpResponse(err: HttpError, requestId?: string): APIGatewayProxyResult {
-  return jsonResponse(err.statusCode, err.toBody(), requestId);
+export function toHttpResponse(err: HttpError, requestId?: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
+  return jsonResponse(err.statusCode, err.toBody(), requestId, extraHeaders);
 }

@@ -25,9 +25,11 @@ export function tgiChatBody(request: ChatRequest, stream: boolean): Record<strin
   };
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens !== undefined) body.max_tokens = maxTokens;
-  for (const key of ["temperature", "top_p", "seed", "frequency_penalty", "presence_penalty"] as const) {
+  for (const key of ["temperature", "seed", "frequency_penalty", "presence_penalty"] as const) {
     if (request[key] !== undefined) body[key] = request[key];
   }
+  // TGI refuses top_p = 1; it means "no nucleus filtering", which is the default anyway.
+  if (request.top_p !== undefined && request.top_p < 1) body.top_p = request.top_p;
   if (request.stop !== undefined) body.stop = stopList(request.stop);
   return body;
 }

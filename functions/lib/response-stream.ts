@@ -9,13 +9,13 @@ export function openResponse(responseStream: Writable, statusCode: number, heade
 }
 
 /** A whole JSON answer on a response stream. */
-export function writeJson(responseStream: Writable, statusCode: number, body: unknown, requestId: string): void {
-  const out = openResponse(responseStream, statusCode, { ...JSON_HEADERS, "x-request-id": requestId });
+export function writeJson(responseStream: Writable, statusCode: number, body: unknown, headers: Record<string, string>): void {
+  const out = openResponse(responseStream, statusCode, { ...JSON_HEADERS, ...headers });
   out.end(JSON.stringify(body));
 }
 
-export function writeError(responseStream: Writable, error: HttpError, requestId: string): void {
-  writeJson(responseStream, error.statusCode, error.toBody(), requestId);
+export function writeError(responseStream: Writable, error: HttpError, headers: Record<string, string>): void {
+  writeJson(responseStream, error.statusCode, error.toBody(), headers);
 }
 
 /** Resolves when the client has taken the bytes, so a slow reader slows the loop instead of filling memory. */

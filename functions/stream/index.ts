@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { fromSageMakerError, type HttpError } from "../lib/errors";
 import { generateRequestSchema } from "../lib/generate-request";
+import { corsHeaders } from "../lib/cors";
 import { log } from "../lib/log";
 import { modelRoutes, routeFor } from "../lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
@@ -22,6 +23,7 @@ const routes = modelRoutes();
  */
 export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
   const requestId = requestIdOf(event, context);
+  const headers = { "x-request-id": requestId, ...corsHeaders(event.headers) };
   const started = Date.now();
   const model = modelFromPath(event.resource ?? event.path ?? "");
   let out: Writable | undefined;
@@ -34,7 +36,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     if (!route.stream) {
       // Serverless endpoints cannot stream: one token event carries the whole answer.
       const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
-      out = openResponse(responseStream, 200, { ...SSE_HEADERS, "x-request-id": requestId });
+      out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
       await write(out, sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
       await write(out, sseEvent(JSON.stringify(done(result)), "done"));
       out.end();
@@ -43,7 +45,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     }
 
     const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)));
-    const stream = openResponse(responseStream, 200, { ...SSE_HEADERS, "x-request-id": requestId });
+    const stream = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
     out = stream;
     const decoder = new SseDecoder();
     let final: GenerateResult | undefined;
@@ -65,7 +67,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const error = fromSageMakerError(err);
     log(error.statusCode >= 500 ? "error" : "warn", "stream failed", { requestId, model, status: error.statusCode, type: error.type, tokens, latencyMs: Date.now() - started });
     if (out) await failMidway(out, error);
-    else writeError(responseStream, error, requestId);
+    else writeError(responseStream, error, headers);
   }
 });
 

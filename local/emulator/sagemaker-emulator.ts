@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { buffered, errorEvent, isChat, streamEvents } from "./fake-tgi";
 import { payloadPart, streamException } from "./event-stream";
+import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
 
 /**
  * A local SageMaker runtime: InvokeEndpoint and InvokeEndpointWithResponseStream
@@ -45,7 +46,11 @@ export class SageMakerEmulator {
   private readonly behaviours = new Map<string, Behaviour>();
   private server?: Server;
 
-  constructor(private readonly endpoints: readonly string[]) {}
+  constructor(
+    private readonly endpoints: readonly string[],
+    /** How every endpoint behaves until told otherwise (the local server adds a token delay). */
+    private readonly defaults: Behaviour = {},
+  ) {}
 
   /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
   behave(endpoint: string, behaviour: Behaviour): void {
@@ -64,7 +69,7 @@ export class SageMakerEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/endpoints\/([^/]+)\/(invocations|invocations-response-stream)$/.exec(req.url ?? "");
+    const match = ROUTE.exec(req.url ?? "");
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method !== "POST" || !match) return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
@@ -80,7 +85,7 @@ export class SageMakerEmulator {
     if (!this.endpoints.includes(endpoint)) {
       return this.error(res, 400, "ValidationError", { Message: `Endpoint ${endpoint} of account 123456789012 not found.` });
     }
-    const b = this.behaviours.get(endpoint) ?? {};
+    const b = this.behaviours.get(endpoint) ?? this.defaults;
     if (b.stallMs) await sleep(b.stallMs);
     if (res.destroyed) return;
     if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
@@ -96,11 +101,7 @@ export class SageMakerEmulator {
   }
 
   private async streamAnswer(res: ServerResponse, body: Record<string, any>, b: Behaviour): Promise<void> {
-    res.writeHead(200, {
-      "content-type": "application/vnd.amazon.eventstream",
-      "x-amzn-sagemaker-content-type": "text/event-stream",
-      "x-amzn-invoked-production-variant": "AllTraffic",
-    });
+    res.writeHead(200, STREAM_HEADERS);
     const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
     if (b.rawPrefix) await send(payloadPart(b.rawPrefix));
     let events = streamEvents(body);
@@ -133,20 +134,11 @@ export class SageMakerEmulator {
     res.end();
   }
 
-  /** restJson1 error: status, X-Amzn-ErrorType header, JSON body. */
   private error(res: ServerResponse, status: number, type: string, body: Record<string, unknown>): void {
-    if (res.destroyed) return;
-    res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": type });
-    res.end(JSON.stringify(body));
+    writeRuntimeError(res, status, type, body);
   }
 
-  /** What SageMaker answers when the container itself returns an error status. */
   private modelError(res: ServerResponse, originalStatus: number, message: string): void {
-    this.error(res, 424, "ModelError", {
-      Message: `Received client error (${originalStatus}) from primary with message "${message}". See CloudWatch logs.`,
-      OriginalStatusCode: originalStatus,
-      OriginalMessage: JSON.stringify({ error: message, error_type: "validation" }),
-      LogStreamArn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/emulated",
-    });
+    writeModelError(res, originalStatus, JSON.stringify({ error: message, error_type: "validation" }));
   }
 }

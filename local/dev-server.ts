@@ -1,0 +1,125 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Config } from "../config/schema";
+import { PROJECT_ROOT } from "../config/paths";
+import { buildOpenApiDocument } from "../modules/openapi";
+import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
+import { resourceNames } from "../modules/names";
+import type { ModelRoute } from "../functions/lib/models";
+import { createLocalApi } from "./api-server";
+import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
+import { installLambdaRuntime, type AnyHandler } from "./lambda-runtime";
+import { startBridge } from "./upstream-bridge";
+
+/**
+ * The whole API on one local port: the routes of the generated OpenAPI document,
+ * the real handlers, and behind them either the built-in emulator or a model
+ * server the user runs (--tgi-url). Also serves the chat page at /.
+ */
+export interface LocalStackOptions {
+  readonly config: Config;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** A TGI, vLLM or other OpenAI-compatible server; without it, the emulator answers. */
+  readonly tgiUrl?: string;
+  readonly apiKey?: string;
+  /** How the emulator behaves (a token delay makes streaming visible). */
+  readonly emulator?: Behaviour;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly apiKey?: string;
+  readonly models: readonly string[];
+  readonly backend: string;
+  readonly emulator?: SageMakerEmulator;
+  stop(): Promise<void>;
+}
+
+export function localRoutes(config: Config): Record<string, ModelRoute> {
+  const names = resourceNames(config.project, config.stage);
+  return Object.fromEntries([
+    ...config.models.map((m) => [m.name, modelRoute(m, names.endpoint(m.name))] as const),
+    ...config.existingEndpoints.map((e) => [e.name, existingEndpointRoute(e)] as const),
+  ]);
+}
+
+const file = (name: string) => readFileSync(join(PROJECT_ROOT, "local", "chat", name));
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { config } = options;
+  const routes = localRoutes(config);
+  let runtimeUrl: string;
+  let backend: string;
+  let emulator: SageMakerEmulator | undefined;
+  let stopBackend: () => Promise<void>;
+  if (options.tgiUrl) {
+    const bridge = await startBridge(options.tgiUrl);
+    runtimeUrl = bridge.url;
+    backend = `${options.tgiUrl} (model ${bridge.upstreamModel})`;
+    stopBackend = bridge.stop;
+  } else {
+    emulator = new SageMakerEmulator(Object.values(routes).map((r) => r.endpoint), options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 });
+    runtimeUrl = await emulator.start();
+    backend = "built-in emulator (deterministic tokens)";
+    stopBackend = () => emulator!.stop();
+  }
+
+  // The handlers read these once, when they load.
+  Object.assign(process.env, {
+    MODELS: JSON.stringify(routes),
+    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: runtimeUrl,
+    AWS_REGION: process.env.AWS_REGION ?? config.region,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "local",
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    CORS_ORIGINS: JSON.stringify(config.api.corsOrigins),
+  });
+  installLambdaRuntime();
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const handlers: Record<string, AnyHandler> = {
+    "local:invoke": require("../functions/invoke").handler,
+    "local:stream": require("../functions/stream").handler,
+    "local:chat": require("../functions/chat").handler,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const document = buildOpenApiDocument({
+    title: `${config.project}-${config.stage} (local)`,
+    auth: config.api.auth,
+    models: Object.keys(routes).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
+    chatUri: "local:chat",
+    corsOrigins: config.api.corsOrigins,
+  });
+  const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
+  const server: Server = createLocalApi({
+    document,
+    handlers,
+    apiKey,
+    staticFiles: {
+      "/": { type: "text/html; charset=utf-8", body: file("index.html") },
+      "/app.js": { type: "text/javascript; charset=utf-8", body: file("app.js") },
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8787, options.host ?? "127.0.0.1", resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    apiKey,
+    models: Object.keys(routes),
+    backend,
+    emulator,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopBackend();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ConfigError } from "../config/errors";
+import { configFileFrom, loadConfig } from "../config/load";
+import { startLocalStack } from "./dev-server";
+
+/** `npm run local [-- --port 8787] [--tgi-url http://localhost:8080] [--api-key KEY] [--config FILE]` */
+function flag(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return undefined;
+  return args[at].includes("=") ? args[at].slice(name.length + 3) : args[at + 1];
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(configFileFrom(process.argv.slice(2), process.env, process.cwd()));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`Invalid config ${err.message}`);
+    process.exit(1);
+  }
+  const port = Number(flag("port") ?? process.env.PORT ?? 8787);
+  const stack = await startLocalStack({ config, port, tgiUrl: flag("tgi-url"), apiKey: flag("api-key") ?? process.env.LLM_API_KEY });
+  const model = stack.models[0];
+  const key = stack.apiKey ? ` -H 'x-api-key: ${stack.apiKey}'` : "";
+  console.log(`LLM API running locally at ${stack.url}
+  models:   ${stack.models.join(", ")}
+  backend:  ${stack.backend}
+  API key:  ${stack.apiKey ?? "(none: api.auth is not apiKey)"}
+  chat:     open ${stack.url}/ in a browser
+
+curl ${stack.url}/${model}/invoke${key} -H 'content-type: application/json' -d '{"inputs":"Hello","parameters":{"max_new_tokens":32}}'
+curl -N ${stack.url}/${model}/stream${key} -H 'content-type: application/json' -d '{"inputs":"Hello"}'
+curl ${stack.url}/v1/chat/completions${key} -H 'content-type: application/json' -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'
+
+import OpenAI from "openai";
+const client = new OpenAI({ baseURL: "${stack.url}/v1", apiKey: "unused", defaultHeaders: { "x-api-key": "${stack.apiKey ?? ""}" } });
+const reply = await client.chat.completions.create({ model: "${model}", messages: [{ role: "user", content: "Hello" }] });
+
+Ctrl+C stops it.`);
+  const stop = () => void stack.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+void main().catch((err: Error) => {
+  console.error(`Cannot start the local API: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SseDecoder } from "../functions/lib/sse";
+import { payloadPart } from "./emulator/event-stream";
+import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./emulator/runtime-wire";
+
+/**
+ * A SageMaker runtime in front of a model server the user runs (TGI, vLLM or
+ * any OpenAI-compatible server): the handlers keep calling InvokeEndpoint, and
+ * this turns each call into the server's OpenAI routes. Chat payloads go to
+ * /v1/chat/completions as they are; generate payloads ({inputs, parameters})
+ * go to /v1/completions and come back in TGI's shapes.
+ */
+export interface Bridge {
+  readonly url: string;
+  readonly upstreamModel: string;
+  stop(): Promise<void>;
+}
+
+type Json = Record<string, any>;
+
+/** The served model's id: vLLM needs it in every request; TGI ignores it. */
+async function upstreamModelId(base: string): Promise<string> {
+  try {
+    const res = await fetch(`${base}/v1/models`, { signal: AbortSignal.timeout(5000) });
+    const body = (await res.json()) as { data?: { id?: string }[] };
+    return body.data?.[0]?.id ?? "tgi";
+  } catch {
+    return "tgi";
+  }
+}
+
+/** TGI generate parameters as an OpenAI completion request. */
+export function completionRequest(body: Json, model: string, stream: boolean): Json {
+  const p: Json = body.parameters ?? {};
+  const request: Json = { model, prompt: body.inputs, max_tokens: p.max_new_tokens ?? 256, stream };
+  for (const key of ["temperature", "top_p", "seed", "frequency_penalty", "stop"]) if (p[key] !== undefined) request[key] = p[key];
+  if (p.do_sample === false) request.temperature = 0;
+  if (stream) request.stream_options = { include_usage: true };
+  return request;
+}
+
+const tgiFinish = (openai: string | null | undefined) => (openai === "length" ? "length" : "eos_token");
+
+export async function startBridge(upstream: string): Promise<Bridge> {
+  const base = upstream.replace(/\/+$/, "");
+  const model = await upstreamModelId(base);
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => writeRuntimeError(res, 503, "ServiceUnavailable", { Message: `Model server unreachable: ${err.message}` }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = ROUTE.exec(req.url ?? "");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    if (req.method !== "POST" || !match) return writeRuntimeError(res, 404, "UnknownOperationException", { message: "Unknown operation" });
+    const stream = match[2] === "invocations-response-stream";
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Json;
+    const chat = Array.isArray(body.messages);
+    const target = chat ? `${base}/v1/chat/completions` : `${base}/v1/completions`;
+    const payload = chat ? { ...body, model, stream } : completionRequest(body, model, stream);
+    const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+    if (!answer.ok) return writeModelError(res, answer.status, await answer.text());
+
+    if (!stream) {
+      const json = (await answer.json()) as Json;
+      const result = chat
+        ? json
+        : [{ generated_text: json.choices?.[0]?.text ?? "", details: { finish_reason: tgiFinish(json.choices?.[0]?.finish_reason), generated_tokens: json.usage?.completion_tokens } }];
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(result));
+      return;
+    }
+
+    res.writeHead(200, STREAM_HEADERS);
+    const send = (text: string) => new Promise<void>((resolve) => res.write(payloadPart(Buffer.from(text)), () => resolve()));
+    const reader = answer.body!.getReader();
+    if (chat) {
+      // Already the shape the chat handler reads: pass the bytes on as they come.
+      for (let r = await reader.read(); !r.done; r = await reader.read()) await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
+      res.end();
+      return;
+    }
+    // OpenAI completion chunks to TGI generate-stream events.
+    const decoder = new SseDecoder();
+    let text = "";
+    let finish: string | undefined;
+    let tokens: number | undefined;
+    const relay = async (data: string) => {
+      if (data.trim() === "[DONE]") return;
+      const event = JSON.parse(data) as Json;
+      const choice = event.choices?.[0];
+      if (event.usage?.completion_tokens !== undefined) tokens = event.usage.completion_tokens;
+      if (choice?.finish_reason) finish = choice.finish_reason;
+      if (choice?.text) {
+        text += choice.text;
+        await send(`data:${JSON.stringify({ token: { text: choice.text, special: false }, generated_text: null, details: null })}\n\n`);
+      }
+    };
+    for (let r = await reader.read(); !r.done; r = await reader.read()) for (const data of decoder.push(r.value)) await relay(data);
+    for (const data of decoder.end()) await relay(data);
+    await send(`data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details: { finish_reason: tgiFinish(finish), generated_tokens: tokens } })}\n\n`);
+    res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    upstreamModel: model,
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
