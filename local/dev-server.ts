@@ -17,7 +17,8 @@ import { startBridge } from "./upstream-bridge";
 /**
  * The whole API on one local port: the routes of the generated OpenAPI document,
  * the real handlers, and behind them either the built-in emulator or a model
- * server the user runs (--tgi-url). Also serves the chat page at /.
+ * server the user runs (--tgi-url). Also serves the chat page at /. The handlers
+ * read their settings once when they load, so one process runs one local stack.
  */
 export interface LocalStackOptions {
   readonly config: Config;

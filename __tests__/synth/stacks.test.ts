@@ -1,4 +1,4 @@
-import { only, resources, synth, testConfig } from "../helpers/synth";
+import { only, parseTemplateJson, resources, synth, testConfig } from "../helpers/synth";
 
 describe("stacks", () => {
   it("when state is configured, the API stack keeps its state in S3 with lock-file locking, one key per stack", () => {
@@ -56,5 +56,14 @@ describe("stacks", () => {
     expect(only(managed, "aws_api_gateway_stage").depends_on).toEqual([`aws_api_gateway_account.${account.name}`]);
     const elsewhere = synth(testConfig({ api: { manageAccountLogRole: false } })).stacks["llm-api-v1"];
     expect(resources(elsewhere, "aws_api_gateway_account")).toHaveLength(0);
+  });
+
+  it("with CORS origins, every function gets the allow-list and the API answers preflight", () => {
+    const api = synth(testConfig({ api: { corsOrigins: ["https://chat.example.com"] } })).stacks["llm-api-v1"];
+    for (const fn of resources(api, "aws_lambda_function")) expect(JSON.parse(fn.values.environment.variables.CORS_ORIGINS)).toEqual(["https://chat.example.com"]);
+    const body = parseTemplateJson(only(api, "aws_api_gateway_rest_api").body);
+    expect(body.paths["/v1/chat/completions"].options["x-amazon-apigateway-integration"].type).toBe("mock");
+    const plain = synth(testConfig()).stacks["llm-api-v1"];
+    for (const fn of resources(plain, "aws_lambda_function")) expect(fn.values.environment.variables.CORS_ORIGINS).toBeUndefined();
   });
 });

@@ -90,6 +90,7 @@ describe("config", () => {
     ["an unsupported serverless memory size", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 1000 } } as any), "models[0].serverless.memorySizeMb: got 1000. Fix: use one of 1024, 2048, 3072, 4096, 5120, 6144"],
     ["autoscaling on serverless", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 2048 }, autoscaling: { minCapacity: 1, maxCapacity: 2, targetValue: 3 } } as any), "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance"],
     ["a minimum capacity of zero", (c) => ((c.models[0] as any).autoscaling = { minCapacity: 0, maxCapacity: 2, targetValue: 5 }), "models[0].autoscaling.minCapacity: got 0; must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless"],
+    ["a CORS origin with a path", (c) => (c.api = { corsOrigins: ["https://chat.example.com/"] }), `api.corsOrigins[0]: got "https://chat.example.com/"; must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash`],
     ["a region without the serving image", (c) => (c.region = "ap-southeast-7"), `region: "ap-southeast-7" has no Hugging Face serving image in this product's table (needed by models[0]). Fix: use one of af-south-1`],
   ];
 

@@ -97,4 +97,24 @@ describe("buildOpenApiDocument", () => {
   it("is a pure function: the same input gives the same document", () => {
     expect(JSON.stringify(buildOpenApiDocument(input()))).toBe(JSON.stringify(buildOpenApiDocument(input())));
   });
+
+  it("with CORS origins, it answers preflight with a mock integration and no key, and adds the origin to gateway errors", () => {
+    const doc = buildOpenApiDocument(input({ corsOrigins: ["https://chat.example.com"] })) as Record<string, any>;
+    const preflights = operations(doc).filter(([, method]) => method === "options");
+    expect(preflights.map(([path]) => path)).toEqual(["/mistral-7b/invoke", "/mistral-7b/stream", "/falcon/invoke", "/falcon/stream", "/v1/chat/completions", "/v1/models"]);
+    for (const [, , op] of preflights) {
+      expect(op.security).toEqual([]);
+      expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
+    }
+    const models = doc.paths["/v1/models"].options["x-amazon-apigateway-integration"].responses.default.responseParameters;
+    expect(models).toEqual({
+      "method.response.header.Access-Control-Allow-Origin": "'https://chat.example.com'",
+      "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
+      "method.response.header.Access-Control-Allow-Headers": "'content-type,x-api-key,authorization'",
+    });
+    expect(doc["x-amazon-apigateway-gateway-responses"].THROTTLED.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe("'https://chat.example.com'");
+    const several = buildOpenApiDocument(input({ corsOrigins: ["https://a.example", "https://b.example"] })) as Record<string, any>;
+    expect(several["x-amazon-apigateway-gateway-responses"].DEFAULT_4XX.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe("method.request.header.origin");
+    expect(operations(buildOpenApiDocument(input()) as Record<string, any>).some(([, method]) => method === "options")).toBe(false);
+  });
 });

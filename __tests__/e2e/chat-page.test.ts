@@ -1,0 +1,95 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { parseConfig } from "../../config/load";
+import { startLocalStack, type LocalStack } from "../../local/dev-server";
+import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { ROOT } from "../helpers/synth";
+import { browserAvailable, launchChromium } from "../helpers/browser";
+
+// The chat page in headless Chromium, served by the local stack with the emulator behind it.
+jest.setTimeout(60_000);
+const describeBrowser = browserAvailable() ? describe : describe.skip;
+const ARTIFACTS = join(ROOT, "test-artifacts");
+
+describeBrowser("chat page", () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    process.env.LOG_LEVEL = "silent";
+    const config = parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }] });
+    stack = await startLocalStack({ config, port: 0, apiKey: "browser-test-key", emulator: { firstTokenDelayMs: 100, tokenDelayMs: 60 } });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage();
+    await page.goto(`${stack.url}/`);
+  });
+  afterEach(() => page.close());
+
+  async function connect(key: string) {
+    await page.getByTestId("api-key").fill(key);
+    await page.getByTestId("connect").click();
+  }
+
+  it("streams an answer into the page token by token", async () => {
+    await connect("browser-test-key");
+    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 0);
+    expect(await page.getByTestId("model").inputValue()).toBe("mistral-7b");
+    // Count every change to the answer's text while it streams.
+    await page.evaluate(() => {
+      (window as unknown as { updates: number }).updates = 0;
+      new MutationObserver(() => (window as unknown as { updates: number }).updates++).observe(document.getElementById("messages")!, { subtree: true, characterData: true, childList: true });
+    });
+    await page.getByTestId("prompt").fill("Say hello");
+    await page.getByTestId("send").click();
+    await page.waitForFunction(() => document.getElementById("status")!.textContent === "Done.");
+    const answer = page.locator('[data-role="assistant"]').last();
+    expect(await answer.textContent()).toBe(VOCABULARY.join(""));
+    const updates = await page.evaluate(() => (window as unknown as { updates: number }).updates);
+    expect(updates).toBeGreaterThan(VOCABULARY.length / 2);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "chat-page.png"), fullPage: true });
+  });
+
+  it("stops a stream midway and keeps what arrived", async () => {
+    await connect("browser-test-key");
+    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 0);
+    await page.getByTestId("prompt").fill("Tell me a story");
+    await page.getByTestId("send").click();
+    const answer = page.locator('[data-role="assistant"]').last();
+    await page.waitForFunction(() => (document.querySelector('[data-role="assistant"]')?.textContent ?? "").length > 0);
+    await page.getByTestId("stop").click();
+    await page.waitForFunction(() => document.getElementById("status")!.textContent === "Stopped.");
+    const text = (await answer.textContent()) ?? "";
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.length).toBeLessThan(VOCABULARY.join("").length);
+    expect(await answer.getAttribute("class")).toContain("stopped");
+    await page.waitForTimeout(300);
+    expect(await answer.textContent()).toBe(text);
+  });
+
+  it("shows a clear message for a wrong API key", async () => {
+    await connect("not-the-key");
+    await page.waitForFunction(() => document.getElementById("error")!.textContent !== "");
+    expect(await page.getByTestId("error").textContent()).toBe("The API key was refused (403). Check the key for this stage.");
+  });
+
+  it("shows a clear message when the model is down", async () => {
+    stack.emulator!.behave("llm-api-v1-mistral-7b", { notReady: true });
+    await connect("browser-test-key");
+    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 0);
+    await page.getByTestId("prompt").fill("Hello?");
+    await page.getByTestId("send").click();
+    await page.waitForFunction(() => document.getElementById("error")!.textContent !== "");
+    expect(await page.getByTestId("error").textContent()).toBe("The model is not in service (503): it may be starting, updating or scaled in. Try again later.");
+    expect(await page.locator('[data-role="assistant"]').count()).toBe(0);
+    stack.emulator!.behave("llm-api-v1-mistral-7b", { firstTokenDelayMs: 100, tokenDelayMs: 60 });
+  });
+});

@@ -1,0 +1,64 @@
+import { parseConfig } from "../../config/load";
+import { startLocalStack, type LocalStack } from "../../local/dev-server";
+import { VOCABULARY } from "../../local/emulator/fake-tgi";
+
+// `npm run local` in-process: the document's routes, its key check, CORS, and the emulator or a real server behind.
+const config = (over: Record<string, unknown> = {}) =>
+  parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }], ...over });
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+describe("local server with the emulator", () => {
+  let stack: LocalStack;
+  beforeAll(async () => {
+    process.env.LOG_LEVEL = "silent";
+    stack = await startLocalStack({ config: config({ api: { corsOrigins: ["https://chat.example.com"] } }), port: 0, apiKey: "k", emulator: {} });
+  });
+  afterAll(() => stack.stop());
+
+  it("serves the API with the key", async () => {
+    const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "hi", parameters: { max_new_tokens: 2 } }, { "x-api-key": "k" });
+    expect([res.status, await res.json()]).toEqual([200, { generated_text: VOCABULARY.slice(0, 2).join("") }]);
+  });
+
+  it("rejects every route without the API key, or with a wrong one", async () => {
+    for (const [path, method] of [["/mistral-7b/invoke", "POST"], ["/mistral-7b/stream", "POST"], ["/v1/chat/completions", "POST"], ["/v1/models", "GET"]]) {
+      for (const headers of [{}, { "x-api-key": "wrong" }] as Record<string, string>[]) {
+        const res = await fetch(`${stack.url}${path}`, { method, headers, body: method === "POST" ? "{}" : undefined });
+        expect([path, res.status, (await res.json()).error.type]).toEqual([path, 403, "invalid_api_key"]);
+      }
+    }
+    expect(stack.emulator!.calls).toHaveLength(1);
+  });
+
+  it("answers 404 for routes and methods the OpenAPI document does not have", async () => {
+    for (const [path, method] of [["/nope", "GET"], ["/mistral-7b/invoke", "GET"], ["/other/invoke", "POST"], ["/v1/completions", "POST"]]) {
+      const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k" }, body: method === "POST" ? "{}" : undefined });
+      expect([path, method, res.status, (await res.json()).error.type]).toEqual([path, method, 404, "not_found"]);
+    }
+  });
+
+  it("validates bodies as API Gateway does, before any handler runs", async () => {
+    const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: 5 }, { "x-api-key": "k" });
+    expect([res.status, (await res.json()).error]).toEqual([400, { type: "invalid_request", message: "Invalid request body", requestId: expect.any(String) }]);
+  });
+
+  it("answers CORS preflight without a key, and lets only the configured origin read answers", async () => {
+    const preflight = await fetch(`${stack.url}/v1/chat/completions`, { method: "OPTIONS", headers: { origin: "https://chat.example.com" } });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://chat.example.com");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type,x-api-key,authorization");
+    const allowed = await fetch(`${stack.url}/v1/models`, { headers: { "x-api-key": "k", origin: "https://chat.example.com" } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://chat.example.com");
+    const other = await fetch(`${stack.url}/v1/models`, { headers: { "x-api-key": "k", origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("serves the chat page at /", async () => {
+    const res = await fetch(`${stack.url}/`);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await res.text()).toContain('<script src="app.js"></script>');
+    expect((await fetch(`${stack.url}/app.js`)).status).toBe(200);
+  });
+});

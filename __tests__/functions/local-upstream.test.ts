@@ -1,0 +1,73 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseConfig } from "../../config/load";
+import { startLocalStack, type LocalStack } from "../../local/dev-server";
+
+// `npm run local --tgi-url` in-process (its own file: handlers load once per process, with one backend).
+const config = (over: Record<string, unknown> = {}) =>
+  parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }], ...over });
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+describe("local server in front of a model server the user runs (--tgi-url)", () => {
+  // A stand-in for vLLM or TGI: OpenAI routes only, with a served model name it insists on.
+  let upstream: Server;
+  let stack: LocalStack;
+  const seen: Record<string, any>[] = [];
+  beforeAll(async () => {
+    upstream = createServer(async (req, res) => {
+      if (req.method === "GET" && req.url === "/v1/models") return res.end(JSON.stringify({ data: [{ id: "mistralai/Mistral-7B-Instruct-v0.2" }] }));
+      let raw = "";
+      for await (const c of req) raw += c;
+      const body = JSON.parse(raw);
+      seen.push({ url: req.url, body });
+      if (body.model !== "mistralai/Mistral-7B-Instruct-v0.2") return res.writeHead(404).end(JSON.stringify({ error: "model not found" }));
+      if (body.max_tokens === 999) return res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "too many tokens" }));
+      const words = ["Hi", " there", "!"];
+      if (!body.stream) {
+        const choice = req.url === "/v1/completions" ? { text: words.join(""), finish_reason: "stop" } : { message: { role: "assistant", content: words.join("") }, finish_reason: "stop" };
+        return res.end(JSON.stringify({ choices: [choice], usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 } }));
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (const w of words) {
+        const choice = req.url === "/v1/completions" ? { text: w, finish_reason: null } : { delta: { content: w }, finish_reason: null };
+        res.write(`data: ${JSON.stringify({ choices: [choice] })}\n\n`);
+      }
+      res.end("data: [DONE]\n\n");
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    process.env.LOG_LEVEL = "silent";
+    stack = await startLocalStack({ config: config(), port: 0, apiKey: "k", tgiUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  it("turns a generate call into the server's /v1/completions and back", async () => {
+    const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 7, temperature: 0.5 } }, { "x-api-key": "k" });
+    expect(await res.json()).toEqual({ generated_text: "Hi there!" });
+    expect(seen.at(-1)).toEqual({ url: "/v1/completions", body: { model: "mistralai/Mistral-7B-Instruct-v0.2", prompt: "Hello", max_tokens: 7, stream: false, temperature: 0.5 } });
+  });
+
+  it("streams the server's tokens through /stream", async () => {
+    const res = await post(`${stack.url}/mistral-7b/stream`, { inputs: "Hello" }, { "x-api-key": "k" });
+    const text = await res.text();
+    expect(text.match(/event: token\ndata: (.*)\n/g)!.map((l) => JSON.parse(l.split("data: ")[1]).text)).toEqual(["Hi", " there", "!"]);
+    expect(text).toContain('event: done\ndata: {"generated_text":"Hi there!","finish_reason":"eos_token"}');
+  });
+
+  it("passes chat to the server's /v1/chat/completions, streamed", async () => {
+    const res = await post(`${stack.url}/v1/chat/completions`, { model: "mistral-7b", messages: [{ role: "user", content: "Hello" }], stream: true }, { "x-api-key": "k" });
+    const chunks = (await res.text()).split("\n\n").filter(Boolean).map((b) => b.slice(6));
+    expect(chunks.at(-1)).toBe("[DONE]");
+    expect(chunks.slice(0, -1).map((c) => JSON.parse(c).choices[0].delta.content).join("")).toBe("Hi there!");
+    expect(seen.at(-1)!.url).toBe("/v1/chat/completions");
+  });
+
+  it("passes the server's 4xx through as the model's own", async () => {
+    const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 999 } }, { "x-api-key": "k" });
+    expect([res.status, (await res.json()).error]).toEqual([400, { type: "model_rejected_request", message: "too many tokens" }]);
+  });
+});
