@@ -18,6 +18,9 @@ const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+const STAGE = /^[a-z][a-z0-9]{0,15}$/;
+const STAGE_ERROR = 'must be 1-16 lower-case letters or digits, starting with a letter. Fix: e.g. "v1" or "prod"';
+
 const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const QUANTIZE = ["awq", "gptq", "bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "exl2", "fp8", "marlin"] as const;
@@ -152,6 +155,20 @@ const lambda = z.strictObject({
   logRetentionDays: z.number().int().min(1).max(3653).default(30),
 });
 
+const ci = z.strictObject({
+  repository: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'must be a GitHub repository like "acme/llm-api". Fix: use owner/name' })
+    .describe("GitHub repository whose workflows may assume the roles."),
+  branch: z.string().min(1).default("main").describe("Branch whose pushes may deploy."),
+  environment: z.string().min(1).default("production").describe("GitHub environment of the deploy job (its protection rules approve deploys)."),
+  oidcProviderArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, { error: "must be the ARN of the account's GitHub OIDC provider. Fix: copy it from IAM > Identity providers, or leave it out to create one" })
+    .optional()
+    .describe("Use the account's existing GitHub OIDC provider instead of creating one (one per account)."),
+});
+
 const state = z.strictObject({
   bucket: z.string().regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" }),
   keyPrefix: z.string().regex(/^[A-Za-z0-9._\/-]*$/).default("llm-api"),
@@ -165,7 +182,12 @@ export const configSchema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lower-case letters, digits or '-', starting with a letter. Fix: e.g. \"llm-api\"" })
       .default("llm-api"),
-    stage: z.string().regex(/^[a-z][a-z0-9]{0,15}$/, { error: "must be 1-16 lower-case letters or digits, starting with a letter. Fix: e.g. \"v1\" or \"prod\"" }).default("v1"),
+    stage: z.string().regex(STAGE, { error: STAGE_ERROR }).default("v1").describe("API Gateway stage; the API stack is <project>-<stage>."),
+    stages: z
+      .array(z.string().regex(STAGE, { error: STAGE_ERROR }))
+      .min(1)
+      .optional()
+      .describe("Several stages from one config, e.g. [\"dev\", \"prod\"]: one stack and state key each. Replaces stage."),
     region: z.string().regex(REGION, { error: "must be an AWS region like \"us-east-1\". Fix: set the region to deploy to" }),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
     models: z.array(model).default([]),
@@ -173,6 +195,7 @@ export const configSchema = z
     api: api.prefault({}),
     lambda: lambda.prefault({}),
     state: state.optional(),
+    ci: ci.optional().describe("Creates the llm-api-ci stack: GitHub OIDC roles for pull-request plans and deploys."),
   })
   // Cross-field checks run even when single fields failed, so every problem is reported at once.
   .superRefine((value, ctx) => checkCrossFields(value, ctx), { when: () => true });
@@ -219,6 +242,10 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
   const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
   if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
     issue(["region"], `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`);
+  }
+
+  if (Array.isArray(config.stages) && new Set(config.stages).size !== config.stages.length) {
+    issue(["stages"], "a stage is listed twice. Fix: list each stage once");
   }
 
   const api = obj(config.api);
@@ -271,4 +298,9 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   if (initial !== undefined && min !== undefined && max !== undefined && min <= max && (initial < min || initial > max)) {
     issue([...at, "instance", "initialCount"], `${initial} is outside autoscaling ${min}..${max}. Fix: set initialCount within that range`);
   }
+}
+
+/** The stages to synthesise: `stages` when given, else the single `stage`. */
+export function stagesOf(config: Config): readonly string[] {
+  return config.stages ?? [config.stage];
 }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Config } from "../config/schema";
+import { stagesOf, type Config } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { buildOpenApiDocument } from "../modules/openapi";
 import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
@@ -42,7 +42,7 @@ export interface LocalStack {
 }
 
 export function localRoutes(config: Config): Record<string, ModelRoute> {
-  const names = resourceNames(config.project, config.stage);
+  const names = resourceNames(config.project, stagesOf(config)[0]);
   return Object.fromEntries([
     ...config.models.map((m) => [m.name, modelRoute(m, names.endpoint(m.name))] as const),
     ...config.existingEndpoints.map((e) => [e.name, existingEndpointRoute(e)] as const),
@@ -90,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   const document = buildOpenApiDocument({
-    title: `${config.project}-${config.stage} (local)`,
+    title: `${config.project}-${stagesOf(config)[0]} (local)`,
     auth: config.api.auth,
     models: Object.keys(routes).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
     chatUri: "local:chat",

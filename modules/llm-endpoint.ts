@@ -9,7 +9,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import type { ModelConfig } from "../config/schema";
-import { containerSpec } from "./model-container";
+import { containerSpec, specHash } from "./model-container";
 import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "./iam-policies";
 import { fitName } from "./names";
 
@@ -17,6 +17,8 @@ export interface LlmEndpointProps {
   readonly model: ModelConfig;
   /** Physical endpoint name; it stays the same across model and instance changes. */
   readonly endpointName: string;
+  /** Head of the physical model name (up to 54 characters); a hash of the container is appended. */
+  readonly modelNamePrefix: string;
   /** IAM role name prefix. */
   readonly rolePrefix: string;
   /** Deployment region, for the serving image table. */
@@ -67,12 +69,17 @@ export class LlmEndpoint extends Construct {
     });
 
     const environment: Record<string, string> = { ...spec.environment };
+    // Models are immutable: the name changes with what the model runs, so a replacement
+    // (create before destroy) never clashes with the old model's name.
+    let modelName = `${props.modelNamePrefix}-${specHash(spec)}`;
     if (spec.tokenSecretArn) {
       // SageMaker has no secret references in container environments: the token is
       // read at deploy time (never from the config file) and is sensitive in plans.
       // depends_on defers the read to apply while the role is still being created.
       const token = new DataAwsSecretsmanagerSecretVersion(this, "hf-token", { secretId: spec.tokenSecretArn, dependsOn: [policy] });
       environment.HF_TOKEN = token.secretString;
+      // A rotated token changes the environment too; the hash of it reveals nothing of the token.
+      modelName = `${props.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
     }
 
     const container: SagemakerModelPrimaryContainer = spec.modelPackageName
@@ -80,6 +87,7 @@ export class LlmEndpoint extends Construct {
       : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, environment };
 
     const sagemakerModel = new SagemakerModel(this, "model", {
+      name: modelName,
       executionRoleArn: this.executionRole.arn,
       primaryContainer: container,
       dependsOn: [policy],

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ModelConfig } from "../config/schema";
 import { gpuCount } from "../config/instance-types";
 import { hfCpuImage, parseEcrImage, tgiImage, type ImageRef } from "./images";
@@ -50,4 +51,9 @@ export function containerSpec(model: ModelConfig, region: string): ContainerSpec
     return { image: parseEcrImage(model.custom.image), modelDataUrl: model.custom.modelDataUrl, environment: { ...model.custom.environment } };
   }
   return { modelPackageName: model.modelPackageArn, environment: {} };
+}
+
+/** 8 hex characters that change whenever the container spec does. */
+export function specHash(spec: ContainerSpec): string {
+  return createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 8);
 }

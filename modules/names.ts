@@ -13,12 +13,19 @@ export function fitName(name: string, maxLength: number): string {
 
 export const stateStackName = (project: string): string => `${project}-state`;
 export const apiStackName = (project: string, stage: string): string => `${project}-${stage}`;
+export const ciStackName = (project: string): string => `${project}-ci`;
 
 export function resourceNames(project: string, stage: string) {
   const prefix = `${project}-${stage}`;
   return {
     prefix,
     api: `${prefix}-api`,
+    /**
+     * Head of SageMaker model names (up to 54 characters); the model appends a hash of what it
+     * runs, so a change makes a new model, created before the old one goes, under a name the
+     * deploy role can be scoped to.
+     */
+    modelPrefix: (model: string) => fitName(`${prefix}-${model}`, 54),
     /** SageMaker endpoint names: up to 63 characters. */
     endpoint: (model: string) => fitName(`${prefix}-${model}`, 63),
     /** Lambda function names: up to 64 characters. */

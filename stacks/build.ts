@@ -1,13 +1,21 @@
 import type { App } from "cdktf";
-import type { Config } from "../config/schema";
-import { apiStackName, stateStackName } from "../modules/names";
+import { stagesOf, type Config } from "../config/schema";
+import { apiStackName, ciStackName, stateStackName } from "../modules/names";
 import { StateStack } from "./state-stack";
 import { LlmApiStack } from "./llm-api-stack";
+import { CiStack } from "./ci-stack";
 
-/** Every stack of one config: the state bucket and the API stage. */
-export function buildStacks(app: App, config: Config): { state: StateStack; api: LlmApiStack } {
-  return {
-    state: new StateStack(app, stateStackName(config.project), { config }),
-    api: new LlmApiStack(app, apiStackName(config.project, config.stage), { config }),
-  };
+export interface Stacks {
+  readonly state: StateStack;
+  /** One API stack per stage. */
+  readonly api: LlmApiStack[];
+  readonly ci?: CiStack;
+}
+
+/** Every stack of one config: the state bucket, one API stack per stage, and the CI roles when asked. */
+export function buildStacks(app: App, config: Config): Stacks {
+  const state = new StateStack(app, stateStackName(config.project), { config });
+  const api = stagesOf(config).map((stage) => new LlmApiStack(app, apiStackName(config.project, stage), { config, stage }));
+  const ci = config.ci ? new CiStack(app, ciStackName(config.project), { config, ci: config.ci }) : undefined;
+  return { state, api, ci };
 }

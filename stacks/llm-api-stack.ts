@@ -16,6 +16,8 @@ import { localStatePath } from "./local-state";
 
 export interface LlmApiStackProps {
   readonly config: Config;
+  /** The stage this stack deploys (one of stagesOf(config)). */
+  readonly stage: string;
 }
 
 /** Terraform state key of a stack: one per stack and stage. */
@@ -29,10 +31,10 @@ export class LlmApiStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: LlmApiStackProps) {
     super(scope, id);
-    const { config } = props;
-    const names = resourceNames(config.project, config.stage);
+    const { config, stage } = props;
+    const names = resourceNames(config.project, stage);
 
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, config.stage) }] });
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, stage) }] });
     if (config.state) {
       const backend = new S3Backend(this, {
         bucket: config.state.bucket,
@@ -51,6 +53,7 @@ export class LlmApiStack extends TerraformStack {
       this.endpoints[model.name] = new LlmEndpoint(this, `model-${model.name}`, {
         model,
         endpointName: names.endpoint(model.name),
+        modelNamePrefix: names.modelPrefix(model.name),
         rolePrefix: names.rolePrefix(`${model.name}-sm`),
         region: config.region,
         partition,
@@ -92,7 +95,7 @@ export class LlmApiStack extends TerraformStack {
 
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
-      stageName: config.stage,
+      stageName: stage,
       auth: config.api.auth,
       models,
       chatFunction: this.functions.chat.function,

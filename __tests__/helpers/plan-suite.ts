@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
-import type { Config } from "../../config/schema";
+import { stagesOf, type Config } from "../../config/schema";
 import { parseTemplateJson, synth, type StackJson } from "./synth";
 import { planOffline, requireTerraform, type PlannedStack } from "./terraform";
+import { COMMENT_MARKER, renderComment, summarizePlan } from "../../ci/plan-summary";
 
 type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
 
@@ -27,11 +28,14 @@ export function describePlannedConfig(file: string): void {
       for (const name of Object.keys(stacks)) planned[name] = planOffline(join(result.outdir, "stacks", name));
     });
 
-    const apiStack = () => planned[`${config.project}-${config.stage}`];
+    // The first stage's stack stands for all: they differ only in names.
+    const apiStack = () => planned[`${config.project}-${stagesOf(config)[0]}`];
     const stateStack = () => planned[`${config.project}-state`];
 
     it("validates and plans every stack as creates only, reading secrets at apply", () => {
-      expect(Object.keys(planned).sort()).toEqual([`${config.project}-${config.stage}`, `${config.project}-state`].sort());
+      expect(Object.keys(planned).sort()).toEqual(
+        [...stagesOf(config).map((s) => `${config.project}-${s}`), `${config.project}-state`, ...(config.ci ? [`${config.project}-ci`] : [])].sort(),
+      );
       for (const p of Object.values(planned)) {
         expect(p.validate).toMatchObject({ valid: true, error_count: 0 });
         expect(p.plan.resource_changes.length).toBeGreaterThan(0);
@@ -61,7 +65,7 @@ export function describePlannedConfig(file: string): void {
       expect(countOf(p, "aws_api_gateway_rest_api")).toBe(1);
       expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? 1 : 0);
       const endpointNames = p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint").map((r) => r.change.after.name);
-      expect(endpointNames.sort()).toEqual(config.models.map((m) => `${config.project}-${config.stage}-${m.name}`).sort());
+      expect(endpointNames.sort()).toEqual(config.models.map((m) => `${config.project}-${stagesOf(config)[0]}-${m.name}`).sort());
     });
 
     it("never grants SageMaker invoke on Resource \"*\", and names exactly the served endpoints", () => {
@@ -86,13 +90,13 @@ export function describePlannedConfig(file: string): void {
     });
 
     it("replaces endpoint configs and API deployments create-before-destroy, and redeploys on a body change", () => {
-      const stack = stacks[`${config.project}-${config.stage}`];
+      const stack = stacks[`${config.project}-${stagesOf(config)[0]}`];
       const lifecycle = (type: string) => Object.values(stack.resource?.[type] ?? {}).map((r) => (r as { lifecycle?: Record<string, unknown> }).lifecycle);
       expect(lifecycle("aws_sagemaker_endpoint_configuration")).toEqual(config.models.map(() => ({ create_before_destroy: true })));
       expect(lifecycle("aws_api_gateway_deployment")).toEqual([{ create_before_destroy: true }]);
       const p = apiStack();
       for (const c of p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint_configuration")) {
-        expect(c.change.after.name_prefix).toMatch(new RegExp(`^${config.project}-${config.stage}-`));
+        expect(c.change.after.name_prefix).toMatch(new RegExp(`^${config.project}-${stagesOf(config)[0]}-`));
         expect(c.change.after_unknown.name).toBe(true);
       }
       const deployment = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_deployment")!;
@@ -103,7 +107,13 @@ export function describePlannedConfig(file: string): void {
       const p = apiStack();
       const api = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_rest_api")!;
       const body = parseTemplateJson(expression(p, api.address, "body"));
-      const operations = Object.values(body.paths as Record<string, Record<string, { security: unknown[]; "x-amazon-apigateway-integration": { httpMethod: string; type: string } }>>).flatMap((path) => Object.values(path));
+      type Operation = { security: unknown[]; "x-amazon-apigateway-integration": { httpMethod: string; type: string } };
+      const all = Object.values(body.paths as Record<string, Record<string, Operation>>).flatMap((path) => Object.entries(path));
+      // CORS preflight (OPTIONS) is a keyless mock by design: browsers send no key on it, and it reaches no Lambda.
+      const preflights = all.filter(([method]) => method === "options").map(([, op]) => op);
+      expect(preflights.length).toBe(config.api.corsOrigins.length > 0 ? Object.keys(body.paths).length : 0);
+      for (const op of preflights) expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
+      const operations = all.filter(([method]) => method !== "options").map(([, op]) => op);
       expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) + 2);
       for (const op of operations) {
         expect(op.security).toEqual([{ api_key: [] }]);
@@ -123,6 +133,20 @@ export function describePlannedConfig(file: string): void {
         expect(integration.uri).toMatch(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:[a-z0-9-]+:lambda:path\/2021-11-15\/functions\/\$\{aws_lambda_function\.[^.]+\.arn\}\/response-streaming-invocations$/);
       }
       for (const m of config.models) expect(body.paths[`/${m.name}/invoke`].post["x-amazon-apigateway-integration"].responseTransferMode).toBeUndefined();
+    });
+
+    it("summarizes each stack's plan for the pull-request comment from terraform show -json", () => {
+      for (const [name, p] of Object.entries(planned)) {
+        const summary = summarizePlan(name, p.plan);
+        const creates = p.plan.resource_changes.filter((r) => r.mode === "managed").length;
+        expect(summary).toEqual({ stack: name, create: creates, update: 0, replace: 0, destroy: 0, risky: [] });
+      }
+      const comment = renderComment(
+        Object.entries(planned).map(([name, p]) => summarizePlan(name, p.plan)),
+        Object.fromEntries(Object.keys(planned).map((name) => [name, `plan of ${name}`])),
+      );
+      expect(comment.startsWith(COMMENT_MARKER)).toBe(true);
+      for (const name of Object.keys(planned)) expect(comment).toContain(`<summary>${name}: full plan</summary>`);
     });
 
     it("plans the state bucket versioned, encrypted, private, TLS-only and protected from destroy", () => {

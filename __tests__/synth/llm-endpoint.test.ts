@@ -6,7 +6,7 @@ import { only, parseTemplateJson, resources, synthConstruct, testConfig } from "
 function synthModel(model: Record<string, unknown>) {
   const parsed: ModelConfig = testConfig({ models: [{ name: "m", ...model } as never] }).models[0];
   return synthConstruct((stack) => {
-    new LlmEndpoint(stack, "model", { model: parsed, endpointName: "llm-api-v1-m", rolePrefix: "llm-api-v1-m-sm-", region: "us-east-1", partition: "aws" });
+    new LlmEndpoint(stack, "model", { model: parsed, endpointName: "llm-api-v1-m", modelNamePrefix: "llm-api-v1-m", rolePrefix: "llm-api-v1-m-sm-", region: "us-east-1", partition: "aws" });
   });
 }
 
@@ -21,7 +21,15 @@ describe("LlmEndpoint", () => {
       environment: { HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2", SM_NUM_GPUS: "4", MAX_INPUT_TOKENS: "3072", MAX_TOTAL_TOKENS: "4096" },
     });
     expect(model.lifecycle).toEqual({ create_before_destroy: true });
+    expect(model.name).toMatch(/^llm-api-v1-m-[0-9a-f]{8}$/);
     expect(stack.data).toBeUndefined();
+  });
+
+  it("names the model by what it runs, so a change makes a new name and never clashes on replacement", () => {
+    const name = (m: Record<string, unknown>) => only(synthModel(m), "aws_sagemaker_model").name;
+    expect(name(tgi)).toBe(name(tgi));
+    expect(name({ ...tgi, huggingFace: { ...tgi.huggingFace, revision: "abc" } })).not.toBe(name(tgi));
+    expect(name({ ...tgi, instance: { type: "ml.g5.2xlarge", initialCount: 1 } })).not.toBe(name(tgi));
   });
 
   it("names endpoint configs by prefix, replaces them create-before-destroy, and keeps the endpoint name fixed", () => {
@@ -50,7 +58,10 @@ describe("LlmEndpoint", () => {
     const stack = synthModel({ ...tgi, huggingFace: { ...tgi.huggingFace, tokenSecretArn: arn } });
     const [secret] = Object.entries(stack.data!.aws_secretsmanager_secret_version);
     expect(secret[1]).toMatchObject({ secret_id: arn, depends_on: [expect.stringMatching(/^aws_iam_role_policy\./)] });
-    expect(only(stack, "aws_sagemaker_model").primary_container.environment.HF_TOKEN).toBe(`\${data.aws_secretsmanager_secret_version.${secret[0]}.secret_string}`);
+    const model = only(stack, "aws_sagemaker_model");
+    expect(model.primary_container.environment.HF_TOKEN).toBe(`\${data.aws_secretsmanager_secret_version.${secret[0]}.secret_string}`);
+    // A rotated token changes the name too, through a hash Terraform computes.
+    expect(model.name).toMatch(new RegExp(`^llm-api-v1-m-\\$\\{substr\\(nonsensitive\\(sha256\\(join\\("", \\["[0-9a-f]{8}", data\\.aws_secretsmanager_secret_version\\.${secret[0]}\\.secret_string\\]\\)\\)\\), 0, 8\\)\\}$`));
   });
 
   it("gives the execution role only what the model needs, and no SageMaker actions", () => {

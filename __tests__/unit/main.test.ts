@@ -45,3 +45,20 @@ describe("main.ts", () => {
     expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
   });
 });
+
+describe("npm run destroy", () => {
+  const destroy = (args: string[]) =>
+    spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "scripts", "destroy.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+  it("refuses to destroy the state bucket, saying why and what to do instead", () => {
+    const run = destroy(["llm-api-state"]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Refusing to destroy llm-api-state: its bucket holds the Terraform state of every stage and has prevent_destroy.");
+  });
+
+  it("fails when no stack is named", () => {
+    const run = destroy([]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Name the stack to destroy");
+  });
+});

@@ -1,0 +1,67 @@
+import { join } from "node:path";
+import { only, parseTemplateJson, resources, ROOT, synth } from "../helpers/synth";
+
+// The GitHub OIDC roles of examples/team.json.
+const stack = () => synth(join(ROOT, "examples", "team.json")).stacks["llm-api-ci"];
+const role = (s: ReturnType<typeof stack>, name: string) => resources(s, "aws_iam_role").find((r) => r.values.name === name)!.values;
+const statementsOf = (s: ReturnType<typeof stack>, policyName: string) => parseTemplateJson(resources(s, "aws_iam_role_policy").find((p) => p.values.name === policyName)!.values.policy).Statement;
+
+describe("CI stack", () => {
+  it("creates the GitHub OIDC provider for sts.amazonaws.com", () => {
+    expect(only(stack(), "aws_iam_openid_connect_provider")).toMatchObject({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+  });
+
+  it("lets only the repository's pull requests assume the plan role", () => {
+    const trust = JSON.parse(role(stack(), "llm-api-ci-plan").assume_role_policy).Statement[0];
+    expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
+    expect(trust.Principal.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\.[^.]+\.arn\}$/);
+    expect(trust.Condition).toEqual({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": ["repo:acme/llm-api:pull_request"] } });
+  });
+
+  it("lets only the repository's main branch and production environment assume the deploy role", () => {
+    const trust = JSON.parse(role(stack(), "llm-api-ci-deploy").assume_role_policy).Statement[0];
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:ref:refs/heads/main", "repo:acme/llm-api:environment:production"]);
+  });
+
+  it("gives the plan role read-only access plus the state (with its lock) and nothing to write elsewhere", () => {
+    const s = stack();
+    expect(only(s, "aws_iam_role_policy_attachment").policy_arn).toMatch(/:iam::aws:policy\/ReadOnlyAccess$/);
+    expect(statementsOf(s, "state-and-tokens")).toEqual([
+      { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/) },
+      { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*$/) },
+      { Sid: "LockState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*\.tflock$/) },
+    ]);
+  });
+
+  it("scopes the deploy role to resources named for the stages, so it cannot touch the CI roles or the state bucket", () => {
+    const statements = statementsOf(stack(), "deploy-stages");
+    const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
+    expect(resourcesOf("ManageStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    expect(resourcesOf("ManageModels").map((r) => r.split(":").pop())).toEqual(["model/llm-api-dev-*", "model/llm-api-prod-*", "endpoint-config/llm-api-dev-*", "endpoint-config/llm-api-prod-*", "endpoint/llm-api-dev-*", "endpoint/llm-api-prod-*"]);
+    for (const r of resourcesOf("ManageStageRoles")) expect(r).not.toMatch(/llm-api-ci/);
+    // "*" only where AWS offers no resource-level permission.
+    const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);
+    expect(wildcards).toEqual(["WhoAmI", "ReadScaling"]);
+  });
+
+  it("outputs the role ARNs the workflows need as secrets", () => {
+    expect(Object.keys(stack().output!).sort()).toEqual(["deploy_role_arn", "plan_role_arn"]);
+  });
+
+  it("when the account already has the GitHub provider, it reuses it", () => {
+    const config = require(join(ROOT, "examples", "team.json"));
+    const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const { parseConfig } = require("../../config/load");
+    const s = synth(parseConfig({ ...config, ci: { ...config.ci, oidcProviderArn: arn } })).stacks["llm-api-ci"];
+    expect(resources(s, "aws_iam_openid_connect_provider")).toHaveLength(0);
+    expect(JSON.parse(role(s, "llm-api-ci-plan").assume_role_policy).Statement[0].Principal.Federated).toBe(arn);
+  });
+
+  it("gives each stage of one config its own stack and state key", () => {
+    const { stacks } = synth(join(ROOT, "examples", "team.json"));
+    expect(Object.keys(stacks).sort()).toEqual(["llm-api-ci", "llm-api-dev", "llm-api-prod", "llm-api-state"]);
+    expect(stacks["llm-api-dev"].terraform!.backend!.s3.key).toBe("llm-api/llm-api-dev/terraform.tfstate");
+    expect(stacks["llm-api-prod"].terraform!.backend!.s3.key).toBe("llm-api/llm-api-prod/terraform.tfstate");
+    expect(only(stacks["llm-api-prod"], "aws_api_gateway_stage").stage_name).toBe("prod");
+  });
+});

@@ -1,0 +1,23 @@
+import { spawnSync } from "node:child_process";
+import { stateStackName } from "../modules/names";
+import { configFileFrom, loadConfig } from "../config/load";
+
+/**
+ * `npm run destroy -- <stack>`: cdktf destroy, except for the state bucket,
+ * which has prevent_destroy because every stage's state lives in it.
+ */
+const stacks = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const config = loadConfig(configFileFrom(process.argv.slice(2), process.env, process.cwd()));
+const state = stateStackName(config.project);
+if (stacks.length === 0) {
+  console.error("Name the stack to destroy, e.g. npm run destroy -- llm-api-v1 (GPU endpoints stop billing when destroyed).");
+  process.exit(2);
+}
+if (stacks.includes(state)) {
+  console.error(`Refusing to destroy ${state}: its bucket holds the Terraform state of every stage and has prevent_destroy.
+Destroy every API stack first. If you really mean it, remove "preventDestroy" from stacks/state-stack.ts,
+empty the bucket (all object versions), then run: npx cdktf destroy ${state}`);
+  process.exit(1);
+}
+const run = spawnSync("npx", ["cdktf", "destroy", ...stacks, ...process.argv.slice(2).filter((a) => a === "--auto-approve")], { stdio: "inherit" });
+process.exit(run.status ?? 1);

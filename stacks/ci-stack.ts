@@ -1,0 +1,80 @@
+import { Construct } from "constructs";
+import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { stagesOf, type Config } from "../config/schema";
+import { GITHUB_OIDC_HOST, deployRoleStatements, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../modules/ci-policies";
+import { policyDocument } from "../modules/iam-policies";
+import { stateKey } from "./llm-api-stack";
+import { localStatePath } from "./local-state";
+import { defaultTags } from "./tags";
+
+export interface CiStackProps {
+  readonly config: Config;
+  readonly ci: NonNullable<Config["ci"]>;
+}
+
+/**
+ * The roles GitHub Actions assumes through OIDC: a read-only plan role for pull
+ * requests and a deploy role for the main branch's environment. Deployed once by
+ * an administrator; the workflows never get long-lived keys.
+ */
+export class CiStack extends TerraformStack {
+  readonly planRole: IamRole;
+  readonly deployRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: CiStackProps) {
+    super(scope, id);
+    const { config, ci } = props;
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, "ci") }] });
+    if (config.state) {
+      const backend = new S3Backend(this, { bucket: config.state.bucket, key: stateKey(config.state.keyPrefix, id), region: config.state.region ?? config.region, encrypt: true });
+      backend.addOverride("use_lockfile", true);
+    } else {
+      new LocalBackend(this, { path: localStatePath(id) });
+    }
+    const partition = new DataAwsPartition(this, "partition").partition;
+
+    // One GitHub provider per account: reuse it when the config names it.
+    const providerArn =
+      ci.oidcProviderArn ??
+      new IamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] }).arn;
+
+    this.planRole = new IamRole(this, "plan-role", {
+      name: `${config.project}-ci-plan`,
+      description: `Read-only plans of ${ci.repository} pull requests`,
+      assumeRolePolicy: githubTrustPolicy(providerArn, planSubjects(ci.repository)),
+      maxSessionDuration: 3600,
+    });
+    this.deployRole = new IamRole(this, "deploy-role", {
+      name: `${config.project}-ci-deploy`,
+      description: `Deploys of ${ci.repository} from ${ci.branch} (environment ${ci.environment})`,
+      assumeRolePolicy: githubTrustPolicy(providerArn, deploySubjects(ci.repository, ci.branch, ci.environment)),
+      maxSessionDuration: 3600,
+    });
+
+    const scopeFor = (role: IamRole): CiScope => ({
+      partition,
+      region: config.region,
+      // The account, read from the role's own ARN, keeps plan free of STS calls.
+      account: Fn.element(Fn.split(":", role.arn), 4),
+      project: config.project,
+      stages: stagesOf(config),
+      state: config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix } : undefined,
+      tokenSecretArns: [...new Set(config.models.flatMap((m) => (m.huggingFace?.tokenSecretArn ? [m.huggingFace.tokenSecretArn] : [])))],
+    });
+    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess` });
+    const planStatements = planRoleStatements(scopeFor(this.planRole));
+    if (planStatements.length > 0) {
+      new IamRolePolicy(this, "plan-policy", { role: this.planRole.id, name: "state-and-tokens", policy: JSON.stringify(policyDocument(planStatements)) });
+    }
+    new IamRolePolicy(this, "deploy-policy", { role: this.deployRole.id, name: "deploy-stages", policy: JSON.stringify(policyDocument(deployRoleStatements(scopeFor(this.deployRole)))) });
+
+    new TerraformOutput(this, "plan_role_arn", { value: this.planRole.arn, description: "GitHub secret AWS_PLAN_ROLE_ARN (pull-request plans)." });
+    new TerraformOutput(this, "deploy_role_arn", { value: this.deployRole.arn, description: "GitHub secret AWS_DEPLOY_ROLE_ARN (deploys from the environment)." });
+  }
+}
