@@ -126,3 +126,13 @@ describe("config", () => {
     expect(() => configFileFrom(["--config"], {}, "/w")).toThrow("--config needs a file");
   });
 });
+
+describe("JSON Schema", () => {
+  it("is up to date with the config schema (run npm run schema after changing it)", () => {
+    const { readFileSync } = require("node:fs");
+    const { configJsonSchema } = require("../../config/json-schema");
+    const committed = JSON.parse(readFileSync(join(ROOT, "schema", "llm-api.config.schema.json"), "utf8"));
+    expect(committed).toEqual(configJsonSchema());
+    expect(committed.properties.models.items.properties.huggingFace.properties.tokenSecretArn.pattern).toMatch(/secretsmanager/);
+  });
+});
