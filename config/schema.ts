@@ -81,6 +81,17 @@ const serverless = z.strictObject({
   maxConcurrency: z.number().int().min(1).max(200).default(5).describe("Concurrent invocations (1-200)."),
 });
 
+const schedule = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "must be letters, digits or '-'. Fix: e.g. \"night\"" }),
+  schedule: z
+    .string()
+    .regex(/^(cron\(.+\)|rate\(.+\)|at\(.+\))$/, { error: 'must be an Application Auto Scaling schedule. Fix: e.g. "cron(0 20 ? * MON-FRI *)"' })
+    .describe("cron(...), rate(...) or at(...)."),
+  timezone: z.string().min(1).default("UTC").describe("IANA time zone of the cron expression, e.g. Europe/Berlin."),
+  minCapacity: z.number().int().min(1).optional(),
+  maxCapacity: z.number().int().min(1).optional(),
+});
+
 const autoscaling = z.strictObject({
   minCapacity: z.number().int().min(1, { error: "must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless" }),
   maxCapacity: z.number().int().min(1).max(100),
@@ -91,6 +102,15 @@ const autoscaling = z.strictObject({
   targetValue: z.number().positive().describe("Target value of the metric per instance."),
   scaleInCooldownSeconds: seconds(0, 3600).default(300),
   scaleOutCooldownSeconds: seconds(0, 3600).default(60),
+  schedules: z.array(schedule).default([]).describe("Scheduled capacity changes, e.g. scale down at night."),
+});
+
+const deployment = z.strictObject({
+  strategy: z.enum(["allAtOnce", "canary", "linear"]).default("allAtOnce").describe("How traffic moves to the new fleet in a blue/green update."),
+  stepPercent: z.number().int().min(1).max(50).default(10).describe("Canary size, or linear step, in percent of capacity."),
+  waitSeconds: z.number().int().min(0).max(3600).default(300).describe("Time at each step while the rollback alarms watch."),
+  terminationWaitSeconds: z.number().int().min(0).max(3600).default(0).describe("Keep the old fleet this long after the switch."),
+  maxExecutionSeconds: z.number().int().min(600).max(28800).optional().describe("Give up (and roll back) after this long."),
 });
 
 const model = z.strictObject({
@@ -108,6 +128,7 @@ const model = z.strictObject({
   instance: instance.optional(),
   serverless: serverless.optional(),
   autoscaling: autoscaling.optional(),
+  deployment: deployment.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
   modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
   startupHealthCheckTimeoutSeconds: seconds(60, 3600).default(900).describe("Time allowed for the container to pass /ping (real-time endpoints)."),
 });
@@ -153,6 +174,28 @@ const lambda = z.strictObject({
   timeoutSeconds: seconds(3, 900).default(29).describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
   streamTimeoutSeconds: seconds(3, 900).default(300).describe("Streamed and chat calls: API Gateway allows up to 15 minutes."),
   logRetentionDays: z.number().int().min(1).max(3653).default(30),
+  tracing: z.boolean().default(false).describe("AWS X-Ray tracing of the functions."),
+});
+
+const rate = (value: number) => z.number().min(0).max(1).default(value);
+const alarms = z.strictObject({
+  enabled: z.boolean().default(true),
+  topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { error: "must be an SNS topic ARN. Fix: copy it from SNS, or use email" }).optional().describe("Existing SNS topic for alarm notifications."),
+  email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an e-mail address" }).optional().describe("Creates an SNS topic that e-mails this address (confirm the subscription)."),
+  endpoint5xxRate: rate(0.05).describe("Share of invocations failing with 5xx (0-1)."),
+  endpoint4xxRate: rate(0.25).describe("Share of invocations the model refuses with 4xx (0-1)."),
+  modelLatencyP90Ms: z.number().positive().default(30000).describe("p90 of the model's own latency, ms."),
+  gpuUtilizationPercent: z.number().min(1).max(100).default(95).describe("Average GPU use per GPU, percent."),
+  gpuMemoryPercent: z.number().min(1).max(100).default(95).describe("GPU memory per GPU, percent."),
+  memoryPercent: z.number().min(1).max(100).default(90).describe("Instance memory, percent."),
+  cpuPercent: z.number().min(1).max(100).default(90).describe("Average CPU use per vCPU, percent."),
+  invocationsPerInstancePerMinute: z.number().positive().optional().describe("Saturation: more than this per instance per minute means no spare capacity (default: 1.5x the autoscaling target, else 120)."),
+  api5xxRate: rate(0.05),
+  api4xxRate: rate(0.25).describe("Includes throttled (429) and unauthorised (403) requests."),
+  apiLatencyP90Ms: z.number().positive().default(25000),
+  lambdaErrors: z.number().int().min(1).default(5).describe("Function errors per 5 minutes."),
+  lambdaThrottles: z.number().int().min(1).default(1).describe("Throttled invocations per 5 minutes."),
+  lambdaDurationRatio: z.number().min(0.1).max(1).default(0.9).describe("Alarm when the longest run reaches this share of the timeout."),
 });
 
 const ci = z.strictObject({
@@ -194,6 +237,7 @@ export const configSchema = z
     existingEndpoints: z.array(existingEndpoint).default([]),
     api: api.prefault({}),
     lambda: lambda.prefault({}),
+    alarms: alarms.prefault({}),
     state: state.optional(),
     ci: ci.optional().describe("Creates the llm-api-ci stack: GitHub OIDC roles for pull-request plans and deploys."),
   })
@@ -248,6 +292,11 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
     issue(["stages"], "a stage is listed twice. Fix: list each stage once");
   }
 
+  const alarmSettings = obj(config.alarms);
+  if (alarmSettings?.topicArn !== undefined && alarmSettings?.email !== undefined) {
+    issue(["alarms"], "both topicArn and email are set. Fix: keep one: email creates a topic, topicArn uses yours");
+  }
+
   const api = obj(config.api);
   if (api?.auth === "none" && api.allowUnauthenticated !== true) {
     issue(["api", "auth"], "\"none\" makes the API public. Fix: use \"apiKey\" or \"iam\", or also set api.allowUnauthenticated to true");
@@ -285,7 +334,17 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
   }
 
+  if (m.deployment !== undefined && serverless) {
+    issue([...at, "deployment"], "blue/green updates need instances. Fix: remove deployment, or use an instance");
+  }
+
   const scaling = obj(m.autoscaling);
+  list(scaling?.schedules).forEach((sched, i) => {
+    const low = num(sched.minCapacity);
+    const high = num(sched.maxCapacity);
+    if (low === undefined && high === undefined) issue([...at, "autoscaling", "schedules", i], "changes nothing. Fix: set minCapacity, maxCapacity or both");
+    if (low !== undefined && high !== undefined && low > high) issue([...at, "autoscaling", "schedules", i, "minCapacity"], `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`);
+  });
   if (scaling && serverless) {
     issue([...at, "autoscaling"], "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance");
   }

@@ -42,6 +42,11 @@ export function endpointArn(partition: string, region: string, account: string, 
   return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpointName.toLowerCase()}`;
 }
 
+/** X-Ray segments: PutTraceSegments and PutTelemetryRecords have no resource-level permissions. */
+export function tracingStatements(): PolicyStatement[] {
+  return [{ Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }];
+}
+
 /** Write to one log group only; CreateLogGroup is not needed because the stack creates it. */
 export function logWriteStatements(logGroupArn: string): PolicyStatement[] {
   return [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` }];

@@ -4,7 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { assumeRolePolicy, endpointArn, invokeEndpointStatements, logWriteStatements, policyDocument } from "./iam-policies";
+import { assumeRolePolicy, endpointArn, invokeEndpointStatements, tracingStatements, logWriteStatements, policyDocument } from "./iam-policies";
 import { LAMBDA_RUNTIME } from "./bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../functions/lib/models";
@@ -35,6 +35,8 @@ export interface InvokerFunctionProps {
   readonly logRetentionDays?: number;
   /** Browser origins the answers may be read from (CORS). @default [] */
   readonly corsOrigins?: readonly string[];
+  /** AWS X-Ray tracing. @default false */
+  readonly tracing?: boolean;
 }
 
 /** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
@@ -62,7 +64,7 @@ export class InvokerFunction extends Construct {
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",
-      policy: JSON.stringify(policyDocument([...invokeEndpointStatements(endpointArns), ...logWriteStatements(logGroup.arn)])),
+      policy: JSON.stringify(policyDocument([...invokeEndpointStatements(endpointArns), ...logWriteStatements(logGroup.arn), ...(props.tracing ? tracingStatements() : [])])),
     });
 
     this.function = new LambdaFunction(this, "function", {
@@ -82,6 +84,7 @@ export class InvokerFunction extends Construct {
         },
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      tracingConfig: props.tracing ? { mode: "Active" } : undefined,
       dependsOn: [logGroup, policy],
     });
   }

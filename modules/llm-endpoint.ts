@@ -7,6 +7,7 @@ import { SagemakerEndpointConfiguration, type SagemakerEndpointConfigurationProd
 import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import type { ModelConfig } from "../config/schema";
 import { containerSpec, specHash } from "./model-container";
@@ -25,7 +26,11 @@ export interface LlmEndpointProps {
   readonly region: string;
   /** `aws_partition` of the stack. */
   readonly partition: string;
+  /** Alarms that stop and roll back a blue/green update (instance endpoints). @default - no rollback alarms */
+  readonly rollbackAlarmNames?: readonly string[];
 }
+
+const TRAFFIC = { allAtOnce: "ALL_AT_ONCE", canary: "CANARY", linear: "LINEAR" } as const;
 
 const VARIANT = "AllTraffic";
 
@@ -118,9 +123,32 @@ export class LlmEndpoint extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // Updates build the new fleet beside the old one and shift traffic in steps; a rollback
+    // alarm firing meanwhile sends all traffic back. Serverless endpoints cannot do this.
+    const deployment = model.deployment ?? { strategy: "allAtOnce" as const, stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 0 };
+    const step = { type: "CAPACITY_PERCENT", value: deployment.stepPercent };
+    const rollback = props.rollbackAlarmNames ?? [];
+    const deploymentConfig =
+      model.instance && (model.deployment || rollback.length > 0)
+        ? {
+            blueGreenUpdatePolicy: {
+              trafficRoutingConfiguration: {
+                type: TRAFFIC[deployment.strategy],
+                waitIntervalInSeconds: deployment.waitSeconds,
+                ...(deployment.strategy === "canary" ? { canarySize: step } : {}),
+                ...(deployment.strategy === "linear" ? { linearStepSize: step } : {}),
+              },
+              terminationWaitInSeconds: deployment.terminationWaitSeconds,
+              maximumExecutionTimeoutInSeconds: deployment.maxExecutionSeconds,
+            },
+            ...(rollback.length > 0 ? { autoRollbackConfiguration: { alarms: rollback.map((alarmName) => ({ alarmName })) } } : {}),
+          }
+        : undefined;
+
     this.endpoint = new SagemakerEndpoint(this, "endpoint", {
       name: endpointName,
       endpointConfigName: endpointConfig.name,
+      deploymentConfig,
     });
 
     if (model.autoscaling) {
@@ -145,6 +173,18 @@ export class LlmEndpoint extends Construct {
           predefinedMetricSpecification: { predefinedMetricType: METRIC[scaling.metric] },
         },
       });
+      for (const schedule of scaling.schedules) {
+        new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
+          name: `${endpointName}-${schedule.name}`,
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          schedule: schedule.schedule,
+          timezone: schedule.timezone,
+          // The provider takes capacities as strings here.
+          scalableTargetAction: { minCapacity: schedule.minCapacity?.toString(), maxCapacity: schedule.maxCapacity?.toString() },
+        });
+      }
     }
   }
 }

@@ -12,6 +12,11 @@ import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { invokePath } from "../modules/openapi";
 import { resourceNames } from "../modules/names";
 import { defaultTags } from "./tags";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { AlarmSet } from "../modules/alarm-set";
+import { AlarmTopic } from "../modules/alarm-topic";
+import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "../modules/alarm-specs";
+import { dashboardBody } from "../modules/dashboard";
 import { localStatePath } from "./local-state";
 
 export interface LlmApiStackProps {
@@ -49,8 +54,17 @@ export class LlmApiStack extends TerraformStack {
     }
     const partition = new DataAwsPartition(this, "partition").partition;
 
+    // Alarms first: endpoints name their rollback alarms.
+    const alarmsOn = config.alarms.enabled;
+    const topicArn = config.alarms.email ? new AlarmTopic(this, "alarm-topic", { name: `${names.prefix}-alarms`, email: config.alarms.email }).topic.arn : config.alarms.topicArn;
+    const actions = topicArn ? [topicArn] : undefined;
+    const alarmSet = (id: string, specs: AlarmSpec[]) => (alarmsOn ? new AlarmSet(this, id, { specs, actions }) : undefined);
+
     for (const model of config.models) {
+      const alarms = alarmSet(`alarms-${model.name}`, endpointAlarmSpecs(model, names.endpoint(model.name), config.alarms));
+      const rollback = alarms ? Object.entries(alarms.alarms).filter(([id]) => ["errors-5xx", "latency-p90"].includes(id)).map(([, a]) => a.alarmName) : [];
       this.endpoints[model.name] = new LlmEndpoint(this, `model-${model.name}`, {
+        rollbackAlarmNames: rollback,
         model,
         endpointName: names.endpoint(model.name),
         modelNamePrefix: names.modelPrefix(model.name),
@@ -69,8 +83,11 @@ export class LlmApiStack extends TerraformStack {
       ...config.models.map((m) => ({ model: m.name, route: modelRoute(m, names.endpoint(m.name)), endpointArn: this.endpoints[m.name].endpoint.arn })),
       ...config.existingEndpoints.map((e) => ({ model: e.name, route: existingEndpointRoute(e) })),
     ];
-    const invoker = (id: string, functionName: string, handler: HandlerCode, endpoints: InvokerEndpoint[], timeoutSeconds: number, rolePurpose: string) =>
-      new InvokerFunction(this, id, {
+    // Physical function names and timeouts, for alarms and the dashboard.
+    const functionInfo: { name: string; timeoutSeconds: number }[] = [];
+    const invoker = (id: string, functionName: string, handler: HandlerCode, endpoints: InvokerEndpoint[], timeoutSeconds: number, rolePurpose: string) => {
+      functionInfo.push({ name: functionName, timeoutSeconds });
+      return new InvokerFunction(this, id, {
         functionName,
         code: handler,
         endpoints,
@@ -81,7 +98,9 @@ export class LlmApiStack extends TerraformStack {
         timeoutSeconds,
         logRetentionDays: config.lambda.logRetentionDays,
         corsOrigins: config.api.corsOrigins,
+        tracing: config.lambda.tracing,
       });
+    };
 
     const models = targets.map((t) => {
       this.functions[`${t.model}-invoke`] = invoker(`invoke-${t.model}`, names.function(t.model, "invoke"), code.invoke, [t], config.lambda.timeoutSeconds, `${t.model}-fn`);
@@ -109,6 +128,19 @@ export class LlmApiStack extends TerraformStack {
       usagePlanName: names.usagePlan,
       apiKeyName: names.apiKey,
       stageDependsOn: logRole ? [logRole.account] : undefined,
+    });
+
+    alarmSet("alarms-api", apiAlarmSpecs(names.api, stage, config.alarms));
+    for (const fn of functionInfo) alarmSet(`alarms-${fn.name}`, functionAlarmSpecs(fn.name, fn.timeoutSeconds, config.alarms));
+    new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: names.prefix,
+      dashboardBody: dashboardBody({
+        region: config.region,
+        endpoints: [...config.models.map((m) => ({ name: names.endpoint(m.name), instance: m.instance !== undefined })), ...config.existingEndpoints.map((e) => ({ name: e.endpointName, instance: true }))],
+        apiName: names.api,
+        stage,
+        functions: functionInfo.map((fn) => fn.name),
+      }),
     });
 
     new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });

@@ -1,0 +1,125 @@
+import type { Config, ModelConfig } from "../config/schema";
+import { gpuCount } from "../config/instance-types";
+
+/**
+ * What to watch, as plain values: one spec per CloudWatch alarm. Endpoint
+ * alarms marked `rollback` also stop a blue/green update and roll it back.
+ */
+type Dimensions = Readonly<Record<string, string>>;
+
+export interface MetricRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly dimensions: Dimensions;
+  /** Statistic or percentile, e.g. "Sum", "Average", "Maximum", "p90". */
+  readonly stat: string;
+  readonly periodSeconds: number;
+}
+
+export interface AlarmSpec {
+  /** Construct id: stable, so Terraform addresses stay put. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  /** One metric, or a ratio of two (errors / requests). */
+  readonly metric: MetricRef | { readonly ratio: readonly [MetricRef, MetricRef] };
+  readonly rollback?: boolean;
+}
+
+type Thresholds = Config["alarms"];
+
+const VARIANT = "AllTraffic";
+
+/** vCPUs of an ml.* type: 4 per "xlarge" unit on the GPU families this product serves. */
+export function vcpuCount(instanceType: string): number {
+  const size = /\.(\d*)xlarge$/.exec(instanceType);
+  if (size) return 4 * Number(size[1] || 1);
+  return instanceType.endsWith(".large") ? 2 : 4;
+}
+
+export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: Thresholds): AlarmSpec[] {
+  const dims = { EndpointName: endpointName, VariantName: VARIANT };
+  const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });
+  const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
+  const specs: AlarmSpec[] = [
+    {
+      id: "errors-5xx",
+      name: `${endpointName}-5xx-rate`,
+      description: `More than ${t.endpoint5xxRate * 100}% of calls to ${endpointName} fail with 5xx: the model or its container is failing.`,
+      threshold: t.endpoint5xxRate,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      metric: { ratio: [invocation("Invocation5XXErrors"), invocation("Invocations")] },
+      rollback: true,
+    },
+    {
+      id: "errors-4xx",
+      name: `${endpointName}-4xx-rate`,
+      description: `More than ${t.endpoint4xxRate * 100}% of calls to ${endpointName} are refused with 4xx: inputs too long for the model, or the model overloaded.`,
+      threshold: t.endpoint4xxRate,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      metric: { ratio: [invocation("Invocation4XXErrors"), invocation("Invocations")] },
+    },
+    {
+      id: "latency-p90",
+      name: `${endpointName}-latency-p90`,
+      description: `The model's p90 latency on ${endpointName} is over ${t.modelLatencyP90Ms} ms.`,
+      // ModelLatency is in microseconds.
+      threshold: t.modelLatencyP90Ms * 1000,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      metric: { ...invocation("ModelLatency"), stat: "p90" },
+      rollback: true,
+    },
+  ];
+  if (!model.instance) return specs;
+
+  const type = model.instance.type;
+  const gpus = gpuCount(type) ?? 0;
+  // SageMaker sums CPU and GPU use over all cores and GPUs (0-100 per unit): scale the per-unit threshold.
+  specs.push(
+    { id: "cpu", name: `${endpointName}-cpu`, description: `CPU over ${t.cpuPercent}% per vCPU on ${endpointName}: pre/post-processing is the bottleneck.`, threshold: t.cpuPercent * vcpuCount(type), evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("CPUUtilization") },
+    { id: "memory", name: `${endpointName}-memory`, description: `Instance memory over ${t.memoryPercent}% on ${endpointName}.`, threshold: t.memoryPercent, evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("MemoryUtilization") },
+  );
+  if (gpus > 0) {
+    specs.push(
+      { id: "gpu", name: `${endpointName}-gpu`, description: `GPU use over ${t.gpuUtilizationPercent}% per GPU on ${endpointName}: add instances or a larger type.`, threshold: t.gpuUtilizationPercent * gpus, evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("GPUUtilization") },
+      { id: "gpu-memory", name: `${endpointName}-gpu-memory`, description: `GPU memory over ${t.gpuMemoryPercent}% per GPU on ${endpointName}: lower MAX_TOTAL_TOKENS or quantize.`, threshold: t.gpuMemoryPercent * gpus, evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("GPUMemoryUtilization") },
+    );
+  }
+  const target = model.autoscaling?.metric === "invocationsPerInstance" ? model.autoscaling.targetValue * 1.5 : 120;
+  const saturation = t.invocationsPerInstancePerMinute ?? target;
+  specs.push({
+    id: "saturation",
+    name: `${endpointName}-no-capacity`,
+    description: `Over ${saturation} invocations per instance per minute on ${endpointName}: no spare capacity${model.autoscaling ? " even after scaling out (raise maxCapacity)" : " (add autoscaling or instances)"}.`,
+    threshold: saturation,
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+    metric: invocation("InvocationsPerInstance"),
+  });
+  return specs;
+}
+
+export function apiAlarmSpecs(apiName: string, stage: string, t: Thresholds): AlarmSpec[] {
+  const metric = (name: string, stat: string): MetricRef => ({ namespace: "AWS/ApiGateway", name, dimensions: { ApiName: apiName, Stage: stage }, stat, periodSeconds: 60 });
+  return [
+    // The Average of 5XXError and 4XXError is the share of requests that failed.
+    { id: "api-5xx", name: `${apiName}-${stage}-5xx-rate`, description: `More than ${t.api5xxRate * 100}% of API requests fail with 5xx.`, threshold: t.api5xxRate, evaluationPeriods: 5, datapointsToAlarm: 3, metric: metric("5XXError", "Average") },
+    { id: "api-4xx", name: `${apiName}-${stage}-4xx-rate`, description: `More than ${t.api4xxRate * 100}% of API requests get 4xx: throttling (429), bad keys (403) or bad requests.`, threshold: t.api4xxRate, evaluationPeriods: 5, datapointsToAlarm: 3, metric: metric("4XXError", "Average") },
+    { id: "api-latency", name: `${apiName}-${stage}-latency-p90`, description: `API p90 latency over ${t.apiLatencyP90Ms} ms.`, threshold: t.apiLatencyP90Ms, evaluationPeriods: 5, datapointsToAlarm: 3, metric: metric("Latency", "p90") },
+  ];
+}
+
+export function functionAlarmSpecs(functionName: string, timeoutSeconds: number, t: Thresholds): AlarmSpec[] {
+  const metric = (name: string, stat: string): MetricRef => ({ namespace: "AWS/Lambda", name, dimensions: { FunctionName: functionName }, stat, periodSeconds: 300 });
+  return [
+    { id: "errors", name: `${functionName}-errors`, description: `${functionName} failed ${t.lambdaErrors}+ times in 5 minutes (errors the handler did not turn into HTTP answers).`, threshold: t.lambdaErrors - 1, evaluationPeriods: 1, datapointsToAlarm: 1, metric: metric("Errors", "Sum") },
+    { id: "throttles", name: `${functionName}-throttles`, description: `${functionName} was throttled: raise the account's Lambda concurrency or reserve some.`, threshold: t.lambdaThrottles - 1, evaluationPeriods: 1, datapointsToAlarm: 1, metric: metric("Throttles", "Sum") },
+    { id: "duration", name: `${functionName}-duration`, description: `${functionName} ran close to its ${timeoutSeconds} s timeout: the model is slow or the timeout too short.`, threshold: Math.round(timeoutSeconds * 1000 * t.lambdaDurationRatio), evaluationPeriods: 1, datapointsToAlarm: 1, metric: metric("Duration", "Maximum") },
+  ];
+}
