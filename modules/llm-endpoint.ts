@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
@@ -160,7 +160,7 @@ export class LlmEndpoint extends Construct {
         minCapacity: scaling.minCapacity,
         maxCapacity: scaling.maxCapacity,
       });
-      new AppautoscalingPolicy(this, "scaling-policy", {
+      const policy = new AppautoscalingPolicy(this, "scaling-policy", {
         name: `${endpointName}-${scaling.metric}`,
         policyType: "TargetTrackingScaling",
         serviceNamespace: target.serviceNamespace,
@@ -173,8 +173,11 @@ export class LlmEndpoint extends Construct {
           predefinedMetricSpecification: { predefinedMetricType: METRIC[scaling.metric] },
         },
       });
+      // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
+      let previous: ITerraformDependable = policy;
       for (const schedule of scaling.schedules) {
-        new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
+        previous = new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
+          dependsOn: [previous],
           name: `${endpointName}-${schedule.name}`,
           serviceNamespace: target.serviceNamespace,
           scalableDimension: target.scalableDimension,
