@@ -9,8 +9,8 @@ import { checkChatRequest, chunk, completion, finishReason, modelList, promptReq
 import { readJsonBody, requestIdOf } from "../lib/request";
 import { SSE_HEADERS, openResponse, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
-import { SseDecoder } from "../lib/sse";
-import { generateBody, parseGenerateResponse, parseStreamEvent } from "../lib/tgi";
+import { chatStream, generateStream } from "../lib/backends";
+import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 
 const routes = modelRoutes();
@@ -93,10 +93,9 @@ function startStream(call: Call): Promise<AsyncIterable<Uint8Array>> {
 
 /** TGI's chat stream is already OpenAI-shaped: pass it on under this API's id and model name. */
 async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
-  const decoder = new SseDecoder();
-  const relay = async (data: string) => {
-    if (data.trim() === "[DONE]") return;
-    const event = JSON.parse(data) as { choices?: { delta?: Record<string, string>; finish_reason?: string | null }[]; usage?: Usage; error?: string };
+  const chunks = chatStream(call.route);
+  const relay = async (chunkObject: Record<string, any>) => {
+    const event = chunkObject as { choices?: { delta?: Record<string, string>; finish_reason?: string | null }[]; usage?: Usage; error?: string };
     if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
     const choice = event.choices?.[0];
     const wantUsage = call.request.stream_options?.include_usage === true;
@@ -106,25 +105,24 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
     }
     await send(out, chunk(call.id, call.model, choice.delta ?? {}, choice.finish_reason ? finishReason(choice.finish_reason) : null, wantUsage ? event.usage : undefined));
   };
-  for await (const bytes of parts) for (const data of decoder.push(bytes)) await relay(data);
-  for (const data of decoder.end()) await relay(data);
+  for await (const bytes of parts) for (const c of chunks.push(bytes)) await relay(c);
+  for (const c of chunks.end()) await relay(c);
 }
 
 /** A prompt-mode model streams generate tokens: each becomes an OpenAI delta. */
 async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
-  const decoder = new SseDecoder();
+  const tokens = generateStream(call.route);
   let first = true;
   let finish: string | undefined;
-  const relay = async (data: string) => {
-    const token = parseStreamEvent(data);
+  const relay = async (token: StreamToken) => {
     if (token.text) {
       await send(out, chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null));
       first = false;
     }
     if (token.final) finish = token.final.finish_reason;
   };
-  for await (const bytes of parts) for (const data of decoder.push(bytes)) await relay(data);
-  for (const data of decoder.end()) await relay(data);
+  for await (const bytes of parts) for (const t of tokens.push(bytes)) await relay(t);
+  for (const t of tokens.end()) await relay(t);
   await send(out, chunk(call.id, call.model, {}, finishReason(finish)));
 }
 

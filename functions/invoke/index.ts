@@ -6,7 +6,7 @@ import { log } from "../lib/log";
 import { modelRoutes, routeFor } from "../lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
-import { generateBody, parseGenerateResponse, type GenerateRequest } from "../lib/tgi";
+import { generateBody, parseGenerateResponse, type GenerateRequest } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 
 const routes = modelRoutes();

@@ -7,6 +7,8 @@ export interface ModelRoute {
   readonly chat: "messages" | "prompt";
   /** Whether the endpoint supports InvokeEndpointWithResponseStream (serverless endpoints do not). */
   readonly stream: boolean;
+  /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */
+  readonly server?: "tgi" | "lmi";
 }
 
 export type ModelRoutes = Readonly<Record<string, ModelRoute>>;

@@ -1,6 +1,6 @@
 import { HttpError } from "./errors";
 import { SUPPORTED_CHAT_FIELDS, type ChatRequest } from "./chat-request";
-import type { GenerateRequest } from "./tgi";
+import type { GenerateRequest } from "./backends/tgi";
 
 /** Checks what the JSON Schema cannot say: unsupported fields by name, and the shape of `stop`. */
 export function checkChatRequest(body: Record<string, unknown>): ChatRequest {

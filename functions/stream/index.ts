@@ -8,8 +8,9 @@ import { modelRoutes, routeFor } from "../lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
 import { SSE_HEADERS, openResponse, write, writeError } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
-import { SseDecoder, sseEvent } from "../lib/sse";
-import { generateBody, parseGenerateResponse, parseStreamEvent, type GenerateRequest, type GenerateResult } from "../lib/tgi";
+import { sseEvent } from "../lib/sse";
+import { generateStream } from "../lib/backends";
+import { generateBody, parseGenerateResponse, type GenerateRequest, type GenerateResult, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 
 const routes = modelRoutes();
@@ -47,10 +48,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)));
     const stream = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
     out = stream;
-    const decoder = new SseDecoder();
+    const tokensOf = generateStream(route);
     let final: GenerateResult | undefined;
-    const emit = async (data: string) => {
-      const token = parseStreamEvent(data);
+    const emit = async (token: StreamToken) => {
       if (token.text) {
         tokens++;
         firstTokenMs ??= Date.now() - started;
@@ -58,8 +58,8 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       }
       if (token.final) final = token.final;
     };
-    for await (const bytes of parts) for (const data of decoder.push(bytes)) await emit(data);
-    for (const data of decoder.end()) await emit(data);
+    for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
+    for (const token of tokensOf.end()) await emit(token);
     await write(stream, sseEvent(JSON.stringify(final ? done(final) : { finish_reason: "stop" }), "done"));
     stream.end();
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });

@@ -1,4 +1,4 @@
-import { HttpError } from "./errors";
+import { HttpError } from "../errors";
 
 /** Text Generation Inference payloads: the generate API ({inputs, parameters}) and its stream. */
 export interface GenerateRequest {
