@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { GPU_INSTANCE_TYPES, gpuCount } from "./instance-types";
-import { DLC_ACCOUNTS } from "../modules/images";
+import { DLC_ACCOUNTS, LMI_REGIONS } from "../modules/images";
 
 /**
  * The one config file of the product. This schema is the single source of
@@ -120,6 +120,10 @@ const model = z.strictObject({
     .max(32)
     .describe("Becomes the URL path (/<name>/invoke) and part of resource names."),
   huggingFace: huggingFace.optional(),
+  server: z
+    .enum(["tgi", "vllm"])
+    .default("tgi")
+    .describe("Serving container of a Hugging Face model on an instance: Text Generation Inference, or vLLM in SageMaker's Large Model Inference container."),
   modelPackageArn: z
     .string()
     .regex(MODEL_PACKAGE_ARN, { error: "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)" })
@@ -283,6 +287,10 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
 
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
 
+  const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
+  if (typeof config.region === "string" && REGION.test(config.region) && needsLmi >= 0 && !LMI_REGIONS.includes(config.region)) {
+    issue(["region"], `"${config.region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`);
+  }
   const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
   if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
     issue(["region"], `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`);
@@ -318,6 +326,12 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   }
 
   const hf = obj(m.huggingFace);
+  if (m.server === "vllm" && !(hf && instance)) {
+    issue([...at, "server"], "\"vllm\" serves a huggingFace model on an instance. Fix: use \"tgi\" (the default), or give huggingFace and instance");
+  }
+  if (m.server === "vllm" && hf?.quantize !== undefined && !["awq", "gptq", "fp8"].includes(String(hf.quantize))) {
+    issue([...at, "huggingFace", "quantize"], `"${String(hf.quantize)}" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`);
+  }
   const type = instance?.type;
   if (hf && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
     issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);

@@ -9,6 +9,10 @@ export const TGI_VERSION = "3.3.6";
 export const TGI_REPOSITORY = "huggingface-pytorch-tgi-inference";
 export const TGI_TAG = "2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04";
 
+/** SageMaker's Large Model Inference container (DJL serving) with vLLM. */
+export const LMI_REPOSITORY = "djl-inference";
+export const LMI_TAG = "0.36.0-lmi20.0.0-cu128";
+
 /** CPU Hugging Face inference toolkit image: serverless endpoints have no GPU, so TGI cannot run there. */
 export const HF_CPU_REPOSITORY = "huggingface-pytorch-inference";
 export const HF_CPU_TAG = "2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04";
@@ -73,6 +77,10 @@ function dlcImage(region: string, repository: string, tag: string): ImageRef {
 }
 
 export const tgiImage = (region: string): ImageRef => dlcImage(region, TGI_REPOSITORY, TGI_TAG);
+export const lmiImage = (region: string): ImageRef => dlcImage(region, LMI_REPOSITORY, LMI_TAG);
+
+/** Regions the SageMaker Python SDK lists for the LMI image (a subset of the DLC accounts above). */
+export const LMI_REGIONS: readonly string[] = Object.keys(DLC_ACCOUNTS).filter((r) => !["ap-south-2", "ap-southeast-4", "eu-central-2", "eu-south-2"].includes(r));
 export const hfCpuImage = (region: string): ImageRef => dlcImage(region, HF_CPU_REPOSITORY, HF_CPU_TAG);
 
 /** Splits an ECR image URI into the parts an IAM policy needs. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ModelConfig } from "../config/schema";
 import { gpuCount } from "../config/instance-types";
-import { hfCpuImage, parseEcrImage, tgiImage, type ImageRef } from "./images";
+import { hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "./images";
 
 /** What the SageMaker model's primary container runs, computed from the config alone. */
 export interface ContainerSpec {
@@ -29,6 +29,21 @@ export function tgiEnvironment(hf: HuggingFace, instanceType: string): Record<st
   return env;
 }
 
+/**
+ * Large Model Inference (vLLM engine) settings: the model is split over every GPU
+ * of the instance (tensor parallel), and the context length is the token limit.
+ */
+export function lmiEnvironment(hf: HuggingFace, instanceType: string): Record<string, string> {
+  const gpus = gpuCount(instanceType) ?? 1;
+  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, OPTION_ROLLING_BATCH: "vllm", TENSOR_PARALLEL_DEGREE: String(gpus) };
+  if (hf.revision) env.OPTION_REVISION = hf.revision;
+  if (hf.quantize) env.OPTION_QUANTIZE = hf.quantize;
+  if (hf.trustRemoteCode) env.OPTION_TRUST_REMOTE_CODE = "true";
+  if (hf.maxTotalTokens !== undefined) env.OPTION_MAX_MODEL_LEN = String(hf.maxTotalTokens);
+  if (hf.maxBatchPrefillTokens !== undefined) env.OPTION_MAX_NUM_BATCHED_TOKENS = String(hf.maxBatchPrefillTokens);
+  return env;
+}
+
 /** Hugging Face inference toolkit settings for the CPU image used by serverless endpoints. */
 export function hfCpuEnvironment(hf: HuggingFace): Record<string, string> {
   const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, HF_TASK: "text-generation" };
@@ -41,6 +56,10 @@ export function containerSpec(model: ModelConfig, region: string): ContainerSpec
   if (model.huggingFace) {
     const hf = model.huggingFace;
     const tokenSecretArn = hf.tokenSecretArn;
+    if (model.instance && model.server === "vllm") {
+      const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
+      return { image, environment: lmiEnvironment(hf, model.instance.type), tokenSecretArn };
+    }
     if (model.instance) {
       const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
       return { image, environment: tgiEnvironment(hf, model.instance.type), tokenSecretArn };

@@ -22,7 +22,7 @@ describe("GET /v1/models", () => {
   it("lists the configured models, OpenAI style", async () => {
     const answer = await call(rig.chat, apiEvent("GET", "/v1/models"));
     expect(answer.statusCode).toBe(200);
-    expect(answer.json).toEqual({ object: "list", data: ["mistral", "falcon", "tiny", "gone"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })) });
+    expect(answer.json).toEqual({ object: "list", data: ["mistral", "falcon", "tiny", "gone", "vllm"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })) });
   });
 });
 

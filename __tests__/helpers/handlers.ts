@@ -20,10 +20,15 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   falcon: { endpoint: "ep-falcon", chat: "prompt", stream: true },
   tiny: { endpoint: "ep-tiny", chat: "prompt", stream: false },
   gone: { endpoint: "ep-deleted", chat: "prompt", stream: true },
+  vllm: { endpoint: "ep-vllm", chat: "messages", stream: true, server: "lmi" },
 };
 
 export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {
-  const emulator = new SageMakerEmulator(Object.values(models).map((m) => m.endpoint).filter((e) => e !== "ep-deleted"));
+  const emulator = new SageMakerEmulator(
+    Object.values(models).map((m) => m.endpoint).filter((e) => e !== "ep-deleted"),
+    {},
+    Object.values(models).filter((m) => m.server === "lmi").map((m) => m.endpoint),
+  );
   const url = await emulator.start();
   Object.assign(process.env, {
     MODELS: JSON.stringify(models),

@@ -91,6 +91,8 @@ describe("config", () => {
     ["autoscaling on serverless", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 2048 }, autoscaling: { minCapacity: 1, maxCapacity: 2, targetValue: 3 } } as any), "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance"],
     ["a minimum capacity of zero", (c) => ((c.models[0] as any).autoscaling = { minCapacity: 0, maxCapacity: 2, targetValue: 5 }), "models[0].autoscaling.minCapacity: got 0; must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless"],
     ["a CORS origin with a path", (c) => (c.api = { corsOrigins: ["https://chat.example.com/"] }), `api.corsOrigins[0]: got "https://chat.example.com/"; must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash`],
+    ["vllm without an instance", (c) => (c.models[0] = { name: "v", server: "vllm", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 } } as any), `models[0].server: "vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance`],
+    ["a TGI-only quantization on vllm", (c) => Object.assign(c.models[0], { server: "vllm", huggingFace: { modelId: "a/b", quantize: "eetq" } }), `models[0].huggingFace.quantize: "eetq" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`],
     ["a region without the serving image", (c) => (c.region = "ap-southeast-7"), `region: "ap-southeast-7" has no Hugging Face serving image in this product's table (needed by models[0]). Fix: use one of af-south-1`],
   ];
 

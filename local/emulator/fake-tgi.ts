@@ -1,7 +1,9 @@
 /**
- * A stand-in for Text Generation Inference: deterministic tokens, the same
- * payload and stream shapes as TGI's /invocations route on SageMaker.
+ * A stand-in for the serving containers: deterministic tokens in the payload
+ * and stream shapes of TGI's /invocations route (SSE) or of the LMI container
+ * with vLLM (JSON lines), on SageMaker.
  */
+export type ServerFormat = "tgi" | "lmi";
 export const VOCABULARY = ["Hello", ",", " wörld", "!", " Ünïcode", " 🚀", " works", " here", " too", "."];
 
 export interface TgiAnswer {
@@ -23,7 +25,7 @@ export function answerFor(body: Record<string, any>): TgiAnswer {
 export const isChat = (body: Record<string, any>): boolean => Array.isArray(body.messages);
 
 /** The buffered answer body. */
-export function buffered(body: Record<string, any>): unknown {
+export function buffered(body: Record<string, any>, format: ServerFormat = "tgi"): unknown {
   const answer = answerFor(body);
   const text = answer.tokens.join("");
   if (isChat(body)) {
@@ -38,11 +40,36 @@ export function buffered(body: Record<string, any>): unknown {
     };
   }
   const details = body.parameters?.details ? { details: { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } } : {};
-  return [{ generated_text: text, ...details }];
+  // LMI answers one object; TGI a list of one.
+  return format === "lmi" ? { generated_text: text, ...details } : [{ generated_text: text, ...details }];
 }
 
-/** The SSE events of a streamed answer, one string per event (with its blank line). */
-export function streamEvents(body: Record<string, any>): string[] {
+/** LMI's JSON lines: a token per line, generated_text on the last; chat chunks one per line, no [DONE]. */
+function lmiLines(body: Record<string, any>): string[] {
+  const answer = answerFor(body);
+  if (isChat(body)) {
+    return answer.tokens.map((token, i) => {
+      const last = i === answer.tokens.length - 1;
+      const delta = i === 0 ? { content: token, role: "assistant" } : { content: token };
+      return `${JSON.stringify({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1700000000, choices: [{ index: 0, delta, logprobs: null, finish_reason: last ? (answer.finishReason === "length" ? "length" : "eos_token") : null }] })}\n`;
+    });
+  }
+  let text = "";
+  return answer.tokens.map((token, i) => {
+    text += token;
+    const last = i === answer.tokens.length - 1;
+    const line: Record<string, unknown> = { token: { id: 1000 + i, text: token, log_prob: -0.5 } };
+    if (last) {
+      line.generated_text = text;
+      if (body.parameters?.details) line.details = { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length };
+    }
+    return `${JSON.stringify(line)}\n`;
+  });
+}
+
+/** The events of a streamed answer, one string per event or line, as the container sends them. */
+export function streamEvents(body: Record<string, any>, format: ServerFormat = "tgi"): string[] {
+  if (format === "lmi") return lmiLines(body);
   const answer = answerFor(body);
   const events: string[] = [];
   if (isChat(body)) {
@@ -78,5 +105,6 @@ export function streamEvents(body: Record<string, any>): string[] {
   return events;
 }
 
-/** TGI's mid-stream failure event. */
-export const errorEvent = (message: string): string => `data:${JSON.stringify({ error: message, error_type: "generation" })}\n\n`;
+/** The container's mid-stream failure event. */
+export const errorEvent = (message: string, format: ServerFormat = "tgi"): string =>
+  format === "lmi" ? `${JSON.stringify({ error: message, code: 500 })}\n` : `data:${JSON.stringify({ error: message, error_type: "generation" })}\n\n`;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buffered, errorEvent, isChat, streamEvents } from "./fake-tgi";
+import { buffered, errorEvent, streamEvents, type ServerFormat } from "./fake-tgi";
 import { payloadPart, streamException } from "./event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
 
@@ -50,7 +50,13 @@ export class SageMakerEmulator {
     private readonly endpoints: readonly string[],
     /** How every endpoint behaves until told otherwise (the local server adds a token delay). */
     private readonly defaults: Behaviour = {},
+    /** Endpoints that play the LMI (vLLM) container; the rest play TGI. */
+    private readonly lmiEndpoints: readonly string[] = [],
   ) {}
+
+  private formatOf(endpoint: string): ServerFormat {
+    return this.lmiEndpoints.includes(endpoint) ? "lmi" : "tgi";
+  }
 
   /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
   behave(endpoint: string, behaviour: Behaviour): void {
@@ -94,18 +100,17 @@ export class SageMakerEmulator {
     if (b.modelStatus) return this.modelError(res, b.modelStatus, b.modelMessage ?? "model failure");
     if (!stream) {
       res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": "AllTraffic" });
-      res.end(JSON.stringify(buffered(body)));
+      res.end(JSON.stringify(buffered(body, this.formatOf(endpoint))));
       return;
     }
-    await this.streamAnswer(res, body, b);
+    await this.streamAnswer(res, body, b, this.formatOf(endpoint));
   }
 
-  private async streamAnswer(res: ServerResponse, body: Record<string, any>, b: Behaviour): Promise<void> {
+  private async streamAnswer(res: ServerResponse, body: Record<string, any>, b: Behaviour, format: ServerFormat): Promise<void> {
     res.writeHead(200, STREAM_HEADERS);
     const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
     if (b.rawPrefix) await send(payloadPart(b.rawPrefix));
-    let events = streamEvents(body);
-    const chat = isChat(body);
+    let events = streamEvents(body, format);
     if (b.cutAfterTokens !== undefined) events = events.slice(0, b.cutAfterTokens);
     for (let i = 0; i < events.length; i++) {
       const delay = i === 0 ? b.firstTokenDelayMs : b.tokenDelayMs;
@@ -124,7 +129,7 @@ export class SageMakerEmulator {
           await send(streamException("InternalStreamFailure", { Message: "Internal stream failure" }));
           break;
         case "tgi-error":
-          await send(payloadPart(Buffer.from(errorEvent(chat ? "CUDA out of memory" : "CUDA out of memory"))));
+          await send(payloadPart(Buffer.from(errorEvent("CUDA out of memory", format))));
           break;
         case "socket":
           res.destroy();
