@@ -216,6 +216,15 @@ const ci = z.strictObject({
     .describe("Use the account's existing GitHub OIDC provider instead of creating one (one per account)."),
 });
 
+const cost = z.strictObject({
+  prices: z
+    .record(z.string().regex(/^ml\.[a-z0-9]+\.[0-9]*x?large$/), z.number().positive())
+    .default({})
+    .describe("USD per instance-hour, overriding or adding to the built-in us-east-1 list prices."),
+  serverlessRequestsPerMonth: z.number().int().min(0).default(100000).describe("Traffic assumed for serverless estimates."),
+  serverlessAverageSeconds: z.number().positive().default(2).describe("Average duration of one serverless request."),
+});
+
 const state = z.strictObject({
   bucket: z.string().regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" }),
   keyPrefix: z.string().regex(/^[A-Za-z0-9._\/-]*$/).default("llm-api"),
@@ -242,6 +251,7 @@ export const configSchema = z
     api: api.prefault({}),
     lambda: lambda.prefault({}),
     alarms: alarms.prefault({}),
+    cost: cost.prefault({}),
     state: state.optional(),
     ci: ci.optional().describe("Creates the llm-api-ci stack: GitHub OIDC roles for pull-request plans and deploys."),
   })

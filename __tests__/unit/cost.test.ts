@@ -1,0 +1,60 @@
+import { parseConfig } from "../../config/load";
+import { diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../cost/estimate";
+import { PRICES } from "../../cost/prices";
+
+const config = (models: unknown[], extra: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, ...extra });
+const g5 = (name: string, extra: Record<string, unknown> = {}) => ({ name, huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" }, ...extra });
+
+describe("cost estimate", () => {
+  it("prices a model per hour and per 30 days at its minimum and maximum capacity", () => {
+    const e = estimateCost(config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]));
+    const hourly = PRICES.hourly["ml.g5.2xlarge"];
+    expect(e.rows).toEqual([
+      { stage: "v1", model: "m", capacity: "ml.g5.2xlarge", minCount: 1, maxCount: 4, hourlyMin: Math.round(hourly * 100) / 100, hourlyMax: Math.round(hourly * 4 * 100) / 100, monthlyMin: Math.round(hourly * 720 * 100) / 100, monthlyMax: Math.round(hourly * 4 * 720 * 100) / 100 },
+    ]);
+    expect(e.totals).toEqual({ v1: { monthlyMin: 1090.8, monthlyMax: 4363.2 } });
+  });
+
+  it("uses the initial count without autoscaling, and one row per stage", () => {
+    const e = estimateCost(config([{ ...g5("m"), instance: { type: "ml.g5.2xlarge", initialCount: 2 } }], { stages: ["dev", "prod"] }));
+    expect(e.rows.map((r) => [r.stage, r.minCount, r.maxCount, r.monthlyMax])).toEqual([
+      ["dev", 2, 2, 2181.6],
+      ["prod", 2, 2, 2181.6],
+    ]);
+  });
+
+  it("estimates serverless per GB-second from the configured traffic, and says so", () => {
+    const e = estimateCost(config([{ name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 4096 } }], { cost: { serverlessRequestsPerMonth: 50000, serverlessAverageSeconds: 3 } }));
+    // 50,000 requests x 3 s x 4 GB x $0.00002
+    expect(e.rows[0]).toMatchObject({ capacity: "serverless", monthlyMin: 0, monthlyMax: 12 });
+    expect(e.assumptions.join("\n")).toContain("Serverless: 50000 requests/month x 3 s x memory, at 0.00002 per GB-second");
+  });
+
+  it("names instance types it has no price for instead of counting them as free", () => {
+    const e = estimateCost(config([{ name: "c", custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" }, instance: { type: "ml.m7i.2xlarge" } }, g5("m")]));
+    expect(e.unpriced).toEqual(["ml.m7i.2xlarge"]);
+    expect(e.rows[0].monthlyMax).toBeUndefined();
+    expect(formatCostTable(e)).toContain("Unpriced (add them to cost.prices): ml.m7i.2xlarge");
+    expect(formatCostTable(e)).toMatch(/v1 +c +ml\.m7i\.2xlarge +1 +unpriced +unpriced/);
+  });
+
+  it("lets the config override a price, and notes a region that differs from the table's", () => {
+    const e = estimateCost(config([g5("m")], { region: "eu-west-1", cost: { prices: { "ml.g5.2xlarge": 2 } } }));
+    expect(e.rows[0].monthlyMax).toBe(1440);
+    expect(e.assumptions[0]).toContain("with 1 from the config; eu-west-1 prices differ");
+  });
+
+  it("shows the change from the base branch per model, including added and removed models", () => {
+    const base = estimateCost(config([g5("a"), g5("b")]));
+    const current = estimateCost(config([{ ...g5("a"), instance: { type: "ml.g5.12xlarge" } }, g5("c")]));
+    expect(diffCosts(base, current).map((c) => [c.model, c.monthlyMaxDelta])).toEqual([
+      ["a", Math.round((PRICES.hourly["ml.g5.12xlarge"] - PRICES.hourly["ml.g5.2xlarge"]) * 720 * 100) / 100],
+      ["b", -1090.8],
+      ["c", 1090.8],
+    ]);
+    const md = formatCostMarkdown(current, base);
+    expect(md).toContain("| stage | model | capacity | instances | min - max | change at max |");
+    expect(md).toContain("| `v1` | c | ml.g5.2xlarge | 1-1 | $1,090.80 | +$1,090.80 |");
+    expect(md).toContain("| `v1` | b | removed | | | -$1,090.80 |");
+  });
+});

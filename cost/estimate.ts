@@ -1,0 +1,144 @@
+import { stagesOf, type Config } from "../config/schema";
+import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
+
+/**
+ * What a config costs to leave running: per model and stage, per hour and per
+ * 30 days, at minimum and maximum capacity. SageMaker instances only: Lambda,
+ * API Gateway and CloudWatch bill per request and are small beside a GPU.
+ */
+export interface CostRow {
+  readonly stage: string;
+  readonly model: string;
+  /** Instance type, or "serverless". */
+  readonly capacity: string;
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Undefined when the instance type has no price. */
+  readonly hourlyMin?: number;
+  readonly hourlyMax?: number;
+  readonly monthlyMin?: number;
+  readonly monthlyMax?: number;
+}
+
+export interface CostEstimate {
+  readonly rows: readonly CostRow[];
+  readonly totals: Readonly<Record<string, { monthlyMin: number; monthlyMax: number }>>;
+  /** Instance types with no price: named, never counted as zero. */
+  readonly unpriced: readonly string[];
+  readonly assumptions: readonly string[];
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function estimateCost(config: Config, table: PriceTable = PRICES): CostEstimate {
+  const prices: Record<string, number> = { ...table.hourly, ...config.cost.prices };
+  const rows: CostRow[] = [];
+  const unpriced = new Set<string>();
+  const serverlessGbSeconds = (memoryMb: number) => config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (memoryMb / 1024);
+
+  for (const stage of stagesOf(config)) {
+    for (const m of config.models) {
+      if (m.serverless) {
+        const monthly = round(serverlessGbSeconds(m.serverless.memorySizeMb) * table.serverlessPerGbSecond);
+        rows.push({ stage, model: m.name, capacity: "serverless", minCount: 0, maxCount: m.serverless.maxConcurrency, hourlyMin: 0, hourlyMax: round(monthly / HOURS_PER_MONTH), monthlyMin: 0, monthlyMax: monthly });
+        continue;
+      }
+      const type = m.instance!.type;
+      const minCount = m.autoscaling?.minCapacity ?? m.instance!.initialCount;
+      const maxCount = m.autoscaling?.maxCapacity ?? m.instance!.initialCount;
+      const price = prices[type];
+      if (price === undefined) {
+        unpriced.add(type);
+        rows.push({ stage, model: m.name, capacity: type, minCount, maxCount });
+        continue;
+      }
+      rows.push({
+        stage,
+        model: m.name,
+        capacity: type,
+        minCount,
+        maxCount,
+        hourlyMin: round(price * minCount),
+        hourlyMax: round(price * maxCount),
+        monthlyMin: round(price * minCount * HOURS_PER_MONTH),
+        monthlyMax: round(price * maxCount * HOURS_PER_MONTH),
+      });
+    }
+  }
+
+  const totals: Record<string, { monthlyMin: number; monthlyMax: number }> = {};
+  for (const r of rows) {
+    const t = (totals[r.stage] ??= { monthlyMin: 0, monthlyMax: 0 });
+    t.monthlyMin = round(t.monthlyMin + (r.monthlyMin ?? 0));
+    t.monthlyMax = round(t.monthlyMax + (r.monthlyMax ?? 0));
+  }
+
+  const assumptions = [
+    `${table.currency} list prices of ${table.region} taken ${table.takenOn}${Object.keys(config.cost.prices).length ? `, with ${Object.keys(config.cost.prices).length} from the config` : ""}; ${config.region === table.region ? "" : `${config.region} prices differ (often 5-25% higher). `}30 days = ${HOURS_PER_MONTH} h, running all the time.`,
+    ...(config.models.some((m) => m.serverless)
+      ? [`Serverless: ${config.cost.serverlessRequestsPerMonth} requests/month x ${config.cost.serverlessAverageSeconds} s x memory, at ${table.serverlessPerGbSecond} per GB-second (cost.serverless* in the config); 0 without traffic.`]
+      : []),
+    ...(config.models.some((m) => m.autoscaling?.schedules.length) ? ["Scheduled scaling is not counted: the range is min to max capacity."] : []),
+    ...(config.existingEndpoints.length ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`] : []),
+    "Not counted: Lambda, API Gateway, CloudWatch and data transfer (per request, small beside GPU hours).",
+  ];
+  return { rows, totals, unpriced: [...unpriced], assumptions };
+}
+
+const money = (n: number | undefined) => (n === undefined ? "unpriced" : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+const range = (a: number | undefined, b: number | undefined) => (a === undefined ? "unpriced" : a === b ? money(a) : `${money(a)} - ${money(b)}`);
+
+/** A plain-text table for the terminal. */
+export function formatCostTable(e: CostEstimate): string {
+  const header = ["stage", "model", "capacity", "instances", "per hour", "per 30 days"];
+  const body = e.rows.map((r) => [r.stage, r.model, r.capacity, r.minCount === r.maxCount ? String(r.minCount) : `${r.minCount}-${r.maxCount}`, range(r.hourlyMin, r.hourlyMax), range(r.monthlyMin, r.monthlyMax)]);
+  const totals = Object.entries(e.totals).map(([stage, t]) => [stage, "total", "", "", "", range(t.monthlyMin, t.monthlyMax)]);
+  const all = [header, ...body, ...totals];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line), ...totals.map(line), "", ...(e.unpriced.length ? [`Unpriced (add them to cost.prices): ${e.unpriced.join(", ")}`] : []), ...e.assumptions].join("\n");
+}
+
+export interface CostChange {
+  readonly stage: string;
+  readonly model: string;
+  readonly before?: CostRow;
+  readonly after?: CostRow;
+  /** After minus before, per 30 days at max capacity (undefined when either side is unpriced). */
+  readonly monthlyMaxDelta?: number;
+}
+
+/** Per model and stage, what a change of config does to the bill. */
+export function diffCosts(base: CostEstimate, current: CostEstimate): CostChange[] {
+  const key = (r: CostRow) => `${r.stage}/${r.model}`;
+  const before = new Map(base.rows.map((r) => [key(r), r]));
+  const after = new Map(current.rows.map((r) => [key(r), r]));
+  return [...new Set([...before.keys(), ...after.keys()])].map((k) => {
+    const b = before.get(k);
+    const a = after.get(k);
+    const unknown = (b && b.monthlyMax === undefined) || (a && a.monthlyMax === undefined);
+    return { stage: (a ?? b)!.stage, model: (a ?? b)!.model, before: b, after: a, monthlyMaxDelta: unknown ? undefined : round((a?.monthlyMax ?? 0) - (b?.monthlyMax ?? 0)) };
+  });
+}
+
+/** The cost section of the pull-request comment, with the change from the base branch when there is one. */
+export function formatCostMarkdown(current: CostEstimate, base?: CostEstimate): string {
+  const changes = base ? diffCosts(base, current) : [];
+  const delta = (c: CostChange | undefined) => (!c ? "" : c.monthlyMaxDelta === undefined ? " | unpriced" : ` | ${c.monthlyMaxDelta > 0 ? "+" : ""}${money(c.monthlyMaxDelta).replace("$-", "-$")}`);
+  const rows = current.rows.map((r) => {
+    const change = changes.find((c) => c.stage === r.stage && c.model === r.model);
+    return `| \`${r.stage}\` | ${r.model} | ${r.capacity} | ${r.minCount}-${r.maxCount} | ${range(r.monthlyMin, r.monthlyMax)}${base ? delta(change) : ""} |`;
+  });
+  const removed = changes.filter((c) => !c.after).map((c) => `| \`${c.stage}\` | ${c.model} | removed | | | ${delta(c).slice(3)} |`);
+  return [
+    "### Cost estimate (30 days)",
+    "",
+    `| stage | model | capacity | instances | min - max${base ? " | change at max" : ""} |`,
+    `| --- | --- | --- | --- | ---:${base ? " | ---:" : ""} |`,
+    ...rows,
+    ...removed,
+    "",
+    ...(current.unpriced.length ? [`:warning: Unpriced instance types: ${current.unpriced.join(", ")}`, ""] : []),
+    ...current.assumptions.map((a) => `- ${a}`),
+  ].join("\n");
+}
