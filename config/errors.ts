@@ -16,6 +16,8 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
+    // Keys that are not plain names (spaces, dots, empty) are quoted, so the path stays readable.
+    else if (!/^[A-Za-z_$][\w$-]*$/.test(String(part))) out += `[${JSON.stringify(String(part))}]`;
     else out += out ? `.${String(part)}` : String(part);
   }
   return out || "(top level)";

@@ -275,6 +275,8 @@ const num = (v: unknown): number | undefined => (typeof v === "number" && Number
  * problems are reported beside these), so it reads everything defensively.
  */
 function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>): void {
+  // A file holding null, a list or a number has already been reported as not an object.
+  if (obj(config) === undefined) return;
   const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message, input: undefined });
   const models = list(config.models);
   const existing = list(config.existingEndpoints);

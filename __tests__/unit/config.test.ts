@@ -112,6 +112,12 @@ describe("config", () => {
     expect(found.map((p) => p.split(":")[0])).toEqual(["region", "models[0].name", "models[0]", "api.auth"]);
   });
 
+  it("fails cleanly when the file holds null or a list, and quotes odd keys in paths (found by fuzzing)", () => {
+    expect(() => parseConfig(null)).toThrow("config: 1 problem\n  - (top level): expected object, got null. Fix: give a object");
+    expect(() => parseConfig([])).toThrow(ConfigError);
+    expect(problems((c) => (c[" "] = 1))).toEqual([`[" "]: unknown key. Fix: remove it or correct the spelling (see schema/llm-api.config.schema.json)`]);
+  });
+
   it("fails when the file is not JSON, naming the position", () => {
     expect(() => loadConfig(join(ROOT, "__tests__", "fixtures", "broken.json"))).toThrow(/broken\.json: 1 problem\n {2}- is not valid JSON at line 4, column 1 \(.+\)\. Fix: correct the JSON syntax there$/);
   });
