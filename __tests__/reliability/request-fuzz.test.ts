@@ -67,7 +67,7 @@ const chatBodies = fc
   .map((b) => JSON.stringify(b));
 
 async function send(method: string, path: string, body: string | Buffer | undefined): Promise<void> {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k", "content-type": "application/json" }, body: method === "GET" ? undefined : (body as string | Uint8Array | undefined) });
+  const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k", "content-type": "application/json" }, body: method === "GET" ? undefined : (body as unknown as string | undefined) });
   const text = await res.text();
   counts.requests++;
   if (res.status >= 500) {
