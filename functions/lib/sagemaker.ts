@@ -4,16 +4,20 @@ import { HttpError, fromSageMakerError } from "./errors";
 
 /** A buffered call: the model's whole answer as text. */
 export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number): Promise<string> {
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
     const output = await runtime.send(
       new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: "application/json", Accept: "application/json", Body: JSON.stringify(body) }),
-      { abortSignal: AbortSignal.timeout(timeoutMs) },
+      { abortSignal: signal },
     );
     return Buffer.from(output.Body ?? new Uint8Array()).toString("utf8");
   } catch (err) {
-    throw fromSageMakerError(err);
+    throw signal.aborted ? timedOut(err) : fromSageMakerError(err);
   }
 }
+
+/** Our own deadline passed: whatever the SDK calls the resulting error, it is a 504. */
+const timedOut = (cause: unknown) => new HttpError(504, "timeout", "The model did not answer in time.", undefined, { cause });
 
 /**
  * Starts a streamed call. It resolves once SageMaker accepted the call (so a
@@ -27,7 +31,7 @@ export async function invokeStream(endpoint: string, body: unknown, signal: Abor
       { abortSignal: signal },
     );
   } catch (err) {
-    throw fromSageMakerError(err);
+    throw signal.aborted ? timedOut(err) : fromSageMakerError(err);
   }
   const events = output.Body;
   if (!events) throw new HttpError(502, "upstream_error", "The model endpoint returned no stream.");
@@ -39,7 +43,7 @@ export async function invokeStream(endpoint: string, body: unknown, signal: Abor
         else if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
       }
     } catch (err) {
-      throw fromSageMakerError(err);
+      throw signal.aborted ? timedOut(err) : fromSageMakerError(err);
     }
   })();
 }

@@ -26,8 +26,10 @@ export interface Behaviour {
   /** After this many tokens, end the stream with this failure. */
   readonly cutAfterTokens?: number;
   readonly cutWith?: "ModelStreamError" | "InternalStreamFailure" | "tgi-error" | "socket";
-  /** Raw bytes to send as one extra PayloadPart before the tokens (e.g. invalid UTF-8). */
+  /** Raw bytes to send as one extra PayloadPart before the tokens. */
   readonly rawPrefix?: Uint8Array;
+  /** Put two bytes that are not UTF-8 inside the first token's text. */
+  readonly invalidUtf8?: boolean;
 }
 
 export interface RecordedCall {
@@ -115,7 +117,11 @@ export class SageMakerEmulator {
     for (let i = 0; i < events.length; i++) {
       const delay = i === 0 ? b.firstTokenDelayMs : b.tokenDelayMs;
       if (delay) await sleep(delay);
-      const bytes = Buffer.from(events[i], "utf8");
+      let bytes = Buffer.from(events[i], "utf8");
+      if (b.invalidUtf8 && i === 0) {
+        const at = bytes.indexOf('"text":"') + '"text":"'.length;
+        bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff, 0xfe]), bytes.subarray(at)]);
+      }
       const size = b.chunkBytes ?? bytes.length;
       for (let at = 0; at < bytes.length; at += size) await send(payloadPart(bytes.subarray(at, at + size)));
       if (i === 0) this.firstTokenSentAt.push(performance.now());
