@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { stagesOf, type Config } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
-import { buildOpenApiDocument } from "../modules/openapi";
+import { placeholderDocument } from "../modules/api-document";
 import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
 import { resourceNames } from "../modules/names";
 import type { ModelRoute } from "../functions/lib/models";
@@ -89,13 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 
-  const document = buildOpenApiDocument({
-    title: `${config.project}-${stagesOf(config)[0]} (local)`,
-    auth: config.api.auth,
-    models: Object.keys(routes).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
-    chatUri: "local:chat",
-    corsOrigins: config.api.corsOrigins,
-  });
+  const document = placeholderDocument(config, stagesOf(config)[0], "local");
   const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
   const server: Server = createLocalApi({
     document,
