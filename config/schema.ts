@@ -113,6 +113,13 @@ const deployment = z.strictObject({
   maxExecutionSeconds: z.number().int().min(600).max(28800).optional().describe("Give up (and roll back) after this long."),
 });
 
+const dataCapture = z.strictObject({
+  s3Uri: z.string().regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<prefix>" }).describe("Where SageMaker writes captured requests and responses."),
+  samplingPercent: z.number().int().min(1).max(100).default(10),
+  captureContent: z.enum(["both", "input", "output"]).default("both"),
+  kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: "must be a KMS key ARN. Fix: copy it from KMS" }).optional(),
+});
+
 const model = z.strictObject({
   name: z
     .string()
@@ -133,6 +140,7 @@ const model = z.strictObject({
   serverless: serverless.optional(),
   autoscaling: autoscaling.optional(),
   deployment: deployment.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
+  dataCapture: dataCapture.optional().describe("Model monitoring: capture a sample of requests and responses to S3 (instance endpoints)."),
   modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
   startupHealthCheckTimeoutSeconds: seconds(60, 3600).default(900).describe("Time allowed for the container to pass /ping (real-time endpoints)."),
 });
@@ -164,6 +172,15 @@ const api = z.strictObject({
     .array(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, { error: 'must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash' }))
     .default([])
     .describe("Browser origins allowed to call the API (CORS), e.g. where the chat page is hosted. Empty: no CORS."),
+  domain: z
+    .strictObject({
+      name: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a domain name like "llm.example.com". Fix: use the name your certificate covers' }),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: "must be an ACM certificate ARN in the API's region. Fix: copy it from ACM" }),
+      basePath: z.string().regex(/^[A-Za-z0-9._-]*$/).optional().describe("Path under the domain; empty maps the domain's root."),
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/).optional().describe("Route 53 zone to create the alias record in."),
+    })
+    .optional()
+    .describe("Custom domain for the API (regional)."),
   accessLogRetentionDays: z
     .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
     .default(30),
@@ -312,6 +329,10 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
     issue(["stages"], "a stage is listed twice. Fix: list each stage once");
   }
 
+  if (obj(obj(config.api)?.domain) && Array.isArray(config.stages) && config.stages.length > 1) {
+    issue(["api", "domain"], "one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain");
+  }
+
   const alarmSettings = obj(config.alarms);
   if (alarmSettings?.topicArn !== undefined && alarmSettings?.email !== undefined) {
     issue(["alarms"], "both topicArn and email are set. Fix: keep one: email creates a topic, topicArn uses yours");
@@ -360,6 +381,9 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
   }
 
+  if (m.dataCapture !== undefined && serverless) {
+    issue([...at, "dataCapture"], "serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance");
+  }
   if (m.deployment !== undefined && serverless) {
     issue([...at, "deployment"], "blue/green updates need instances. Fix: remove deployment, or use an instance");
   }

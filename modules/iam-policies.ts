@@ -62,6 +62,8 @@ export interface ExecutionRoleInputs {
   readonly modelDataUrl?: string;
   /** Model packages may reference images in this account's ECR. */
   readonly modelPackage?: boolean;
+  /** Where data capture writes, and the key it encrypts with. */
+  readonly dataCapture?: { readonly s3Uri: string; readonly kmsKeyArn?: string };
 }
 
 /** What a SageMaker model needs to start: pull its image, read its artifacts, write its logs and metrics. */
@@ -94,6 +96,13 @@ export function sagemakerExecutionStatements(input: ExecutionRoleInputs): Policy
       { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
       { Sid: "PullModelImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
     );
+  }
+  if (input.dataCapture) {
+    const { bucket, key } = parseS3Uri(input.dataCapture.s3Uri);
+    statements.push({ Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:${partition}:s3:::${bucket}/${key}*` });
+    if (input.dataCapture.kmsKeyArn) {
+      statements.push({ Sid: "EncryptDataCapture", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Encrypt"], Resource: input.dataCapture.kmsKeyArn });
+    }
   }
   if (input.modelDataUrl) {
     const { bucket, key } = parseS3Uri(input.modelDataUrl);

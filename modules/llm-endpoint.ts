@@ -68,6 +68,7 @@ export class LlmEndpoint extends Construct {
             image: spec.image,
             modelDataUrl: spec.modelDataUrl,
             modelPackage: spec.modelPackageName !== undefined,
+            dataCapture: model.dataCapture,
           }),
         ),
       ),
@@ -117,9 +118,21 @@ export class LlmEndpoint extends Construct {
 
     // Endpoint configs are immutable: a prefix name plus create_before_destroy lets a
     // model or instance change create the new config, switch the endpoint, then delete the old one.
+    const capture = model.dataCapture;
+    const modes = capture ? { both: ["Input", "Output"], input: ["Input"], output: ["Output"] }[capture.captureContent] : [];
     const endpointConfig = new SagemakerEndpointConfiguration(this, "endpoint-config", {
       namePrefix: `${fitName(endpointName, 36)}-`,
       productionVariants: [variant],
+      dataCaptureConfig: capture
+        ? {
+            enableCapture: true,
+            initialSamplingPercentage: capture.samplingPercent,
+            destinationS3Uri: capture.s3Uri,
+            kmsKeyId: capture.kmsKeyArn,
+            captureOptions: modes.map((captureMode) => ({ captureMode })),
+            captureContentTypeHeader: { jsonContentTypes: ["application/json"] },
+          }
+        : undefined,
       lifecycle: { createBeforeDestroy: true },
     });
 

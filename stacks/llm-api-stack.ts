@@ -17,6 +17,7 @@ import { AlarmSet } from "../modules/alarm-set";
 import { AlarmTopic } from "../modules/alarm-topic";
 import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "../modules/alarm-specs";
 import { dashboardBody } from "../modules/dashboard";
+import { CustomDomain } from "../modules/custom-domain";
 import { localStatePath } from "./local-state";
 
 export interface LlmApiStackProps {
@@ -142,6 +143,18 @@ export class LlmApiStack extends TerraformStack {
         functions: functionInfo.map((fn) => fn.name),
       }),
     });
+
+    if (config.api.domain) {
+      const domain = new CustomDomain(this, "custom-domain", {
+        domainName: config.api.domain.name,
+        certificateArn: config.api.domain.certificateArn,
+        apiId: this.restApi.api.id,
+        stageName: this.restApi.stage.stageName,
+        basePath: config.api.domain.basePath,
+        hostedZoneId: config.api.domain.hostedZoneId,
+      });
+      new TerraformOutput(this, "custom_url", { value: domain.url, description: "Base URL of the API on its custom domain." });
+    }
 
     new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });
     new TerraformOutput(this, "model_urls", {
