@@ -55,6 +55,11 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     }
     case "custom":
       return `${at}: ${issue.message}`;
+    case "invalid_key": {
+      // A record key that failed its own check: say what the check says.
+      const inner = issue.issues.find((i) => i.message.includes("Fix:"))?.message;
+      return inner ? `${at}: got ${shown(input)}; ${inner}` : `${at}: ${JSON.stringify(String(issue.path.at(-1)))} is not an allowed name. Fix: rename it`;
+    }
     default:
       return issue.message.includes("Fix:") ? `${at}: got ${shown(input)}; ${issue.message}` : `${at}: got ${shown(input)}; ${issue.message}. Fix: correct ${at}`;
   }

@@ -120,6 +120,33 @@ const dataCapture = z.strictObject({
   kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: "must be a KMS key ARN. Fix: copy it from KMS" }).optional(),
 });
 
+const statement = z.strictObject({
+  Sid: z.string().regex(/^[A-Za-z0-9]*$/).optional(),
+  Effect: z.enum(["Allow", "Deny"]).default("Allow"),
+  Action: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]),
+  Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+});
+
+const functionSettings = z.strictObject({
+  timeoutSeconds: seconds(3, 900).optional().describe("Of the model's /invoke function (API Gateway still ends buffered calls at 29 s)."),
+  streamTimeoutSeconds: seconds(3, 900).optional(),
+  memorySizeMb: z.number().int().min(128).max(10240).optional(),
+  reservedConcurrency: z.number().int().min(0).max(1000).optional().describe("Reserve (and cap) concurrent executions of each of the model's functions."),
+  environment: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).refine((k) => !/(TOKEN|SECRET|PASSWORD|API_KEY|CREDENTIALS)$/i.test(k), { error: "looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler" }).refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION"].includes(k), { error: "is set by the stack. Fix: use another name" }),
+      z.string(),
+    )
+    .default({}),
+  layers: z.array(z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/, { error: "must be a Lambda layer version ARN. Fix: copy it with its version number" })).max(5).default([]),
+  handler: z
+    .string()
+    .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: "must be a .ts or .js file in the project. Fix: e.g. \"handlers/my-invoke.ts\"" })
+    .optional()
+    .describe("Your own /invoke handler, bundled like the built-in one (see README, handler contract)."),
+  extraStatements: z.array(statement).default([]).describe("IAM statements added to the model's functions, e.g. to read a DynamoDB table."),
+});
+
 const model = z.strictObject({
   name: z
     .string()
@@ -140,12 +167,18 @@ const model = z.strictObject({
   serverless: serverless.optional(),
   autoscaling: autoscaling.optional(),
   deployment: deployment.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
+  integration: z
+    .enum(["lambda", "direct"])
+    .default("lambda")
+    .describe("lambda: the invoker functions (streaming, OpenAI routes); direct: API Gateway calls SageMaker itself for /invoke (no cold start, no streaming)."),
+  lambda: functionSettings.optional().describe("Settings of this model's functions."),
   dataCapture: dataCapture.optional().describe("Model monitoring: capture a sample of requests and responses to S3 (instance endpoints)."),
   modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
   startupHealthCheckTimeoutSeconds: seconds(60, 3600).default(900).describe("Time allowed for the container to pass /ping (real-time endpoints)."),
 });
 
 const existingEndpoint = z.strictObject({
+  lambda: functionSettings.optional().describe("Settings of this endpoint's functions."),
   name: z.string().regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"legacy-falcon\"" }).max(32),
   endpointName: z
     .string()
@@ -315,6 +348,7 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
   }
 
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
+  existing.forEach((e, i) => checkStatements(obj(e.lambda), ["existingEndpoints", i], issue));
 
   const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
   if (typeof config.region === "string" && REGION.test(config.region) && needsLmi >= 0 && !LMI_REGIONS.includes(config.region)) {
@@ -345,6 +379,14 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
   if (api && api.auth !== "apiKey" && api.quota !== undefined) {
     issue(["api", "quota"], "quotas apply per API key. Fix: remove api.quota or use auth \"apiKey\"");
   }
+}
+
+/** Extra IAM statements may not grant "*": least privilege is the default the product keeps. */
+function checkStatements(fn: Record<string, unknown> | undefined, at: (string | number)[], issue: Issue): void {
+  const wide = (v: unknown) => v === "*" || (Array.isArray(v) && v.includes("*"));
+  list(fn?.extraStatements).forEach((st, i) => {
+    if (wide(st.Action) || wide(st.Resource)) issue([...at, "lambda", "extraStatements", i], 'grants "*". Fix: name the actions and the resource ARNs the handler needs');
+  });
 }
 
 function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
@@ -381,6 +423,10 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
   }
 
+  if (m.integration === "direct" && obj(m.lambda)) {
+    issue([...at, "lambda"], "a direct integration runs no function of its own. Fix: remove lambda, or use integration \"lambda\"");
+  }
+  checkStatements(obj(m.lambda), at, issue);
   if (m.dataCapture !== undefined && serverless) {
     issue([...at, "dataCapture"], "serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance");
   }

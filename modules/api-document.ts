@@ -13,7 +13,10 @@ export function placeholderDocument(config: Config, stage: string, prefix: strin
   return buildOpenApiDocument({
     title: resourceNames(config.project, stage).api,
     auth: config.api.auth,
-    models: servedModels(config).map((model) => ({ model, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` })),
+    // Direct integrations have no /stream route; everything else runs the handlers here.
+    models: servedModels(config).map((model) =>
+      config.models.find((m) => m.name === model)?.integration === "direct" ? { model, invokeUri: `${prefix}:invoke` } : { model, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
+    ),
     chatUri: `${prefix}:chat`,
     corsOrigins: config.api.corsOrigins,
   });

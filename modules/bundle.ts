@@ -57,10 +57,11 @@ function filesUnder(dir: string): string[] {
  * Everything a bundle depends on: handler sources, locked package versions and
  * build options. Same key, same bytes, so a cached bundle can stand in.
  */
-export function bundleKey(handler: string): string {
+export function bundleKey(handler: string, entry?: string): string {
   const hash = createHash("sha256").update(handler).update(esbuildVersion).update(JSON.stringify(esbuildOptions("entry")));
   hash.update(readFileSync(join(PROJECT_ROOT, "package-lock.json")));
   for (const file of filesUnder(FUNCTIONS_DIR)) hash.update(relative(FUNCTIONS_DIR, file)).update(readFileSync(file));
+  if (entry) hash.update(entry);
   return hash.digest("hex").slice(0, 20);
 }
 
@@ -73,18 +74,23 @@ function writeAtomically(path: string, data: Buffer | string): void {
 
 const memo = new Map<string, HandlerBundle>();
 
-/** Bundles functions/<handler>/index.ts into a deterministic zip, reusing the last build while no input changed. */
-export function bundleHandler(handler: string): HandlerBundle {
-  const hit = memo.get(handler);
+/**
+ * Bundles functions/<handler>/index.ts (or `entry`, a user's own handler file) into a
+ * deterministic zip, reusing the last build while no input changed.
+ */
+export function bundleHandler(handler: string, entry?: string): HandlerBundle {
+  const memoKey = `${handler}:${entry ?? ""}`;
+  const hit = memo.get(memoKey);
   if (hit) return hit;
-  const key = bundleKey(handler);
+  const key = bundleKey(handler, entry);
   const zipPath = join(BUILD_DIR, `${handler}-${key}.zip`);
   const metaPath = `${zipPath}.json`;
   let bundle: HandlerBundle;
-  if (existsSync(zipPath) && existsSync(metaPath)) {
+  // A user's handler may import files of its own that the key cannot see: always build it.
+  if (!entry && existsSync(zipPath) && existsSync(metaPath)) {
     bundle = { ...(JSON.parse(readFileSync(metaPath, "utf8")) as HandlerBundle), zipPath };
   } else {
-    const result = buildSync(esbuildOptions(join(FUNCTIONS_DIR, handler, "index.ts")));
+    const result = buildSync(esbuildOptions(entry ?? join(FUNCTIONS_DIR, handler, "index.ts")));
     const output = (suffix: string) => Buffer.from(result.outputFiles.find((f) => f.path.endsWith(suffix))!.contents);
     const code = output("index.js");
     const zip = deterministicZip({ "index.js": code, "index.js.map": output("index.js.map") });
@@ -93,7 +99,7 @@ export function bundleHandler(handler: string): HandlerBundle {
     writeAtomically(zipPath, zip);
     writeAtomically(metaPath, JSON.stringify(bundle));
   }
-  memo.set(handler, bundle);
+  memo.set(memoKey, bundle);
   return bundle;
 }
 

@@ -3,8 +3,10 @@ import { AssetType, TerraformAsset } from "cdktf";
 import { bundleHandler } from "./bundle";
 
 export interface HandlerCodeProps {
-  /** Folder under functions/ holding index.ts. */
+  /** Folder under functions/ holding index.ts, or a name for the bundle of `entry`. */
   readonly handler: string;
+  /** Absolute path of a user's own handler file. @default functions/<handler>/index.ts */
+  readonly entry?: string;
 }
 
 /** One esbuild bundle of a handler, shared by every function of the stack that runs it. */
@@ -17,7 +19,7 @@ export class HandlerCode extends Construct {
 
   constructor(scope: Construct, id: string, props: HandlerCodeProps) {
     super(scope, id);
-    const bundle = bundleHandler(props.handler);
+    const bundle = bundleHandler(props.handler, props.entry);
     const asset = new TerraformAsset(this, "zip", { path: bundle.zipPath, type: AssetType.FILE });
     this.filename = asset.path;
     this.sourceCodeHash = bundle.sha256;

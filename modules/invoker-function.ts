@@ -4,7 +4,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { assumeRolePolicy, endpointArn, invokeEndpointStatements, tracingStatements, logWriteStatements, policyDocument } from "./iam-policies";
+import { assumeRolePolicy, endpointArn, invokeEndpointStatements, tracingStatements, type PolicyStatement, logWriteStatements, policyDocument } from "./iam-policies";
 import { LAMBDA_RUNTIME } from "./bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../functions/lib/models";
@@ -37,6 +37,14 @@ export interface InvokerFunctionProps {
   readonly corsOrigins?: readonly string[];
   /** AWS X-Ray tracing. @default false */
   readonly tracing?: boolean;
+  /** Concurrent executions reserved (and capped). @default - the account's unreserved pool */
+  readonly reservedConcurrency?: number;
+  /** More environment, from the config. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Lambda layer version ARNs. @default [] */
+  readonly layers?: readonly string[];
+  /** IAM statements the config adds. @default [] */
+  readonly extraStatements?: readonly PolicyStatement[];
 }
 
 /** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
@@ -64,7 +72,14 @@ export class InvokerFunction extends Construct {
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",
-      policy: JSON.stringify(policyDocument([...invokeEndpointStatements(endpointArns), ...logWriteStatements(logGroup.arn), ...(props.tracing ? tracingStatements() : [])])),
+      policy: JSON.stringify(
+        policyDocument([
+          ...invokeEndpointStatements(endpointArns),
+          ...logWriteStatements(logGroup.arn),
+          ...(props.tracing ? tracingStatements() : []),
+          ...(props.extraStatements ?? []),
+        ]),
+      ),
     });
 
     this.function = new LambdaFunction(this, "function", {
@@ -77,8 +92,11 @@ export class InvokerFunction extends Construct {
       sourceCodeHash: props.code.sourceCodeHash,
       memorySize: props.memorySizeMb ?? 512,
       timeout: props.timeoutSeconds ?? 29,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      layers: props.layers?.length ? [...props.layers] : undefined,
       environment: {
         variables: {
+          ...props.environment,
           MODELS: JSON.stringify(Object.fromEntries(props.endpoints.map((e) => [e.model, e.route]))),
           ...(props.corsOrigins?.length ? { CORS_ORIGINS: JSON.stringify(props.corsOrigins) } : {}),
         },

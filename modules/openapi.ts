@@ -13,8 +13,15 @@ export interface ModelRoutes {
   readonly model: string;
   /** Buffered Lambda proxy integration URI (the function's invoke_arn). */
   readonly invokeUri: string;
-  /** Response-streaming integration URI (see streamingInvokeUri). */
-  readonly streamUri: string;
+  /** Response-streaming integration URI (see streamingInvokeUri); none for a direct integration. */
+  readonly streamUri?: string;
+  /** API Gateway calls SageMaker itself for /invoke: invokeUri is then the runtime URI (see directInvokeUri). */
+  readonly direct?: {
+    /** Role API Gateway assumes to call the endpoint. */
+    readonly credentials: string;
+    /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
+    readonly answer: "list" | "object";
+  };
 }
 
 export interface OpenApiInput {
@@ -39,6 +46,48 @@ export const MODELS_PATH = "/v1/models";
 /** Lambda response streaming is its own integration URI (2021-11-15 API), not the function's invoke_arn. */
 export function streamingInvokeUri(partition: string, region: string, functionArn: string): string {
   return `arn:${partition}:apigateway:${region}:lambda:path/2021-11-15/functions/${functionArn}/response-streaming-invocations`;
+}
+
+/** SageMaker runtime's InvokeEndpoint as an API Gateway AWS service integration (note the double slash). */
+export function directInvokeUri(partition: string, region: string, endpointName: string): string {
+  return `arn:${partition}:apigateway:${region}:runtime.sagemaker:path//endpoints/${endpointName}/invocations`;
+}
+
+/**
+ * Mapping templates of a direct integration: the model's answer to {generated_text},
+ * SageMaker's errors to the API's JSON error shape. A model's own 4xx keeps its status.
+ */
+function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"]>, timeoutMs: number) {
+  const error = (type: string, message: string) => `{"error":{"type":"${type}","message":${message}}}`;
+  return {
+    type: "aws",
+    httpMethod: "POST",
+    uri,
+    credentials: direct.credentials,
+    passthroughBehavior: "never",
+    timeoutInMillis: timeoutMs,
+    requestParameters: { "integration.request.header.Content-Type": "'application/json'", "integration.request.header.Accept": "'application/json'" },
+    requestTemplates: { "application/json": "$input.body" },
+    responses: {
+      default: {
+        statusCode: "200",
+        responseTemplates: { "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}` },
+      },
+      // SageMaker answers 424 (ModelError) when the container itself returned an error status.
+      "424": {
+        statusCode: "424",
+        responseTemplates: {
+          "application/json":
+            "#set($code = $input.path('$.OriginalStatusCode'))\n#if($code >= 400 && $code < 500 && $code != 424)#set($context.responseOverride.status = $code)#end\n" +
+            error("model_error", "$util.toJson($input.path('$.OriginalMessage'))"),
+        },
+      },
+      "429": { statusCode: "429", responseTemplates: { "application/json": error("throttled", '"Too many requests to the model endpoint; retry with backoff."') } },
+      // ValidationError: the endpoint is missing or not InService.
+      "400": { statusCode: "503", responseTemplates: { "application/json": error("model_unavailable", '"The model endpoint is not in service."') } },
+      "5\\d{2}": { statusCode: "502", responseTemplates: { "application/json": error("upstream_error", '"The model endpoint failed."') } },
+    },
+  };
 }
 
 const API_KEY_SCHEME = "api_key";
@@ -172,12 +221,15 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
 
   const paths: Record<string, unknown> = {};
   for (const m of input.models) {
+    const invokeIntegration = m.direct ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? 29_000) : buffered(m.invokeUri);
     paths[invokePath(m.model)] = withCors({
-      post: operation(`invoke${pascal(m.model)}`, `Generate text with ${m.model}`, m.model, "GenerateRequest", { description: "Generated text", content: jsonSchema("GenerateResponse") }, buffered(m.invokeUri)),
+      post: operation(`invoke${pascal(m.model)}`, `Generate text with ${m.model}`, m.model, "GenerateRequest", { description: "Generated text", content: jsonSchema("GenerateResponse") }, invokeIntegration),
     });
-    paths[streamPath(m.model)] = withCors({
-      post: operation(`stream${pascal(m.model)}`, `Stream tokens from ${m.model} as Server-Sent Events`, m.model, "GenerateRequest", sse("event: token / done / error"), streamed(m.streamUri)),
-    });
+    if (m.streamUri) {
+      paths[streamPath(m.model)] = withCors({
+        post: operation(`stream${pascal(m.model)}`, `Stream tokens from ${m.model} as Server-Sent Events`, m.model, "GenerateRequest", sse("event: token / done / error"), streamed(m.streamUri)),
+      });
+    }
   }
   paths[CHAT_PATH] = withCors({
     post: operation("createChatCompletion", "OpenAI-compatible chat completion (stream: true for SSE chunks)", "openai", "ChatCompletionRequest", { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" }, streamed(input.chatUri)),

@@ -11,14 +11,16 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { ITerraformDependable } from "cdktf";
-import { CHAT_PATH, MODELS_PATH, buildOpenApiDocument, invokePath, streamPath, streamingInvokeUri, type ApiAuth } from "./openapi";
+import { CHAT_PATH, MODELS_PATH, buildOpenApiDocument, directInvokeUri, invokePath, streamPath, streamingInvokeUri, type ApiAuth } from "./openapi";
 
 export interface RestApiModel {
   readonly model: string;
-  /** Buffered handler of POST /<model>/invoke. */
-  readonly invokeFunction: LambdaFunction;
-  /** Streaming handler of POST /<model>/stream. */
-  readonly streamFunction: LambdaFunction;
+  /** Buffered handler of POST /<model>/invoke (lambda integration). */
+  readonly invokeFunction?: LambdaFunction;
+  /** Streaming handler of POST /<model>/stream (lambda integration). */
+  readonly streamFunction?: LambdaFunction;
+  /** API Gateway calls the endpoint itself for /invoke; no /stream. */
+  readonly direct?: { readonly endpointName: string; readonly roleArn: string; readonly answer: "list" | "object" };
 }
 
 export interface RestApiProps {
@@ -69,7 +71,11 @@ export class RestApi extends Construct {
     const document = buildOpenApiDocument({
       title: props.name,
       auth: props.auth,
-      models: props.models.map((m) => ({ model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction) })),
+      models: props.models.map((m) =>
+        m.direct
+          ? { model: m.model, invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName), direct: { credentials: m.direct.roleArn, answer: m.direct.answer } }
+          : { model: m.model, invokeUri: m.invokeFunction!.invokeArn, streamUri: streaming(m.streamFunction!) },
+      ),
       chatUri: streaming(props.chatFunction),
       corsOrigins: props.corsOrigins,
     });
@@ -133,8 +139,8 @@ export class RestApi extends Construct {
         sourceArn: `${this.api.executionArn}/*/${method}${path}`,
       });
     for (const m of props.models) {
-      allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
-      allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
+      if (m.invokeFunction) allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
+      if (m.streamFunction) allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
     }
     allow("chat-completions", props.chatFunction, "POST", CHAT_PATH);
     allow("chat-models", props.chatFunction, "GET", MODELS_PATH);

@@ -5,9 +5,12 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
 import { LlmEndpoint } from "../modules/llm-endpoint";
 import { HandlerCode } from "../modules/handler-code";
-import { InvokerFunction, type InvokerEndpoint } from "../modules/invoker-function";
+import { InvokerFunction, type InvokerEndpoint, type InvokerFunctionProps } from "../modules/invoker-function";
+import { DirectIntegrationRole } from "../modules/direct-integration-role";
+import { PROJECT_ROOT } from "../config/paths";
+import { resolve } from "node:path";
 import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
-import { RestApi } from "../modules/rest-api";
+import { RestApi, type RestApiModel } from "../modules/rest-api";
 import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { invokePath } from "../modules/openapi";
 import { resourceNames } from "../modules/names";
@@ -86,7 +89,8 @@ export class LlmApiStack extends TerraformStack {
     ];
     // Physical function names and timeouts, for alarms and the dashboard.
     const functionInfo: { name: string; timeoutSeconds: number }[] = [];
-    const invoker = (id: string, functionName: string, handler: HandlerCode, endpoints: InvokerEndpoint[], timeoutSeconds: number, rolePurpose: string) => {
+    type Extra = Pick<InvokerFunctionProps, "reservedConcurrency" | "environment" | "layers" | "extraStatements" | "memorySizeMb">;
+    const invoker = (id: string, functionName: string, handler: HandlerCode, endpoints: InvokerEndpoint[], timeoutSeconds: number, rolePurpose: string, extra: Extra = {}) => {
       functionInfo.push({ name: functionName, timeoutSeconds });
       return new InvokerFunction(this, id, {
         functionName,
@@ -95,17 +99,28 @@ export class LlmApiStack extends TerraformStack {
         rolePrefix: names.rolePrefix(rolePurpose),
         partition,
         region: config.region,
-        memorySizeMb: config.lambda.memorySizeMb,
         timeoutSeconds,
         logRetentionDays: config.lambda.logRetentionDays,
         corsOrigins: config.api.corsOrigins,
         tracing: config.lambda.tracing,
+        ...extra,
+        memorySizeMb: extra.memorySizeMb ?? config.lambda.memorySizeMb,
       });
     };
 
-    const models = targets.map((t) => {
-      this.functions[`${t.model}-invoke`] = invoker(`invoke-${t.model}`, names.function(t.model, "invoke"), code.invoke, [t], config.lambda.timeoutSeconds, `${t.model}-fn`);
-      this.functions[`${t.model}-stream`] = invoker(`stream-${t.model}`, names.function(t.model, "stream"), code.stream, [t], config.lambda.streamTimeoutSeconds, `${t.model}-st`);
+    const settingsOf = (model: string) => config.models.find((m) => m.name === model)?.lambda ?? config.existingEndpoints.find((e) => e.name === model)?.lambda;
+    const models: RestApiModel[] = targets.map((t) => {
+      const managed = config.models.find((m) => m.name === t.model);
+      if (managed?.integration === "direct") {
+        const role = new DirectIntegrationRole(this, `direct-${t.model}`, { rolePrefix: names.rolePrefix(`${t.model}-gw`), endpointArn: t.endpointArn!, model: t.model });
+        return { model: t.model, direct: { endpointName: t.route.endpoint, roleArn: role.role.arn, answer: t.route.server === "lmi" ? "object" : "list" } };
+      }
+      const s = settingsOf(t.model);
+      // A user's own /invoke handler, bundled by the same path as the built-in ones.
+      const invokeCode = s?.handler ? new HandlerCode(this, `invoke-code-${t.model}`, { handler: `invoke-${t.model}`, entry: resolve(PROJECT_ROOT, s.handler) }) : code.invoke;
+      const extra = { reservedConcurrency: s?.reservedConcurrency, environment: s?.environment, layers: s?.layers, extraStatements: s?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })), memorySizeMb: s?.memorySizeMb };
+      this.functions[`${t.model}-invoke`] = invoker(`invoke-${t.model}`, names.function(t.model, "invoke"), invokeCode, [t], s?.timeoutSeconds ?? config.lambda.timeoutSeconds, `${t.model}-fn`, extra);
+      this.functions[`${t.model}-stream`] = invoker(`stream-${t.model}`, names.function(t.model, "stream"), code.stream, [t], s?.streamTimeoutSeconds ?? config.lambda.streamTimeoutSeconds, `${t.model}-st`, extra);
       return { model: t.model, invokeFunction: this.functions[`${t.model}-invoke`].function, streamFunction: this.functions[`${t.model}-stream`].function };
     });
     // One OpenAI-compatible function picks the model from the request body, so it may call all of them.

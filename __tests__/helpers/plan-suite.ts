@@ -59,9 +59,10 @@ export function describePlannedConfig(file: string): void {
       expect(countOf(p, "aws_sagemaker_endpoint")).toBe(models);
       expect(countOf(p, "aws_appautoscaling_target")).toBe(scaled);
       expect(countOf(p, "aws_appautoscaling_policy")).toBe(scaled);
-      // Per model: buffered and streaming invokers; one OpenAI-compatible function for all.
-      expect(countOf(p, "aws_lambda_function")).toBe(2 * served + 1);
-      expect(countOf(p, "aws_lambda_permission")).toBe(2 * served + 2);
+      // Per model: buffered and streaming invokers (none for a direct integration); one OpenAI-compatible function for all.
+      const direct = config.models.filter((m) => m.integration === "direct").length;
+      expect(countOf(p, "aws_lambda_function")).toBe(2 * (served - direct) + 1);
+      expect(countOf(p, "aws_lambda_permission")).toBe(2 * (served - direct) + 2);
       expect(countOf(p, "aws_api_gateway_rest_api")).toBe(1);
       expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? 1 : 0);
       const endpointNames = p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint").map((r) => r.change.after.name);
@@ -83,10 +84,12 @@ export function describePlannedConfig(file: string): void {
           invokeResources.push(...asList(s.Resource));
         }
       }
-      // Each model appears in its invoke and stream functions' policies and in the chat function's.
-      expect(invokeResources).toHaveLength(3 * (config.models.length + config.existingEndpoints.length));
+      // Each model appears in its invoke and stream functions' policies and in the chat function's;
+      // a direct model in the chat function's and its API Gateway role's.
+      const direct = config.models.filter((m) => m.integration === "direct").length;
+      expect(invokeResources).toHaveLength(3 * (config.models.length + config.existingEndpoints.length) - direct);
       for (const e of config.existingEndpoints) expect(invokeResources.some((r) => r.endsWith(`:endpoint/${e.endpointName.toLowerCase()}`))).toBe(true);
-      expect(invokeResources.filter((r) => /^\$\{aws_sagemaker_endpoint\.[^}]+\.arn\}$/.test(r))).toHaveLength(3 * config.models.length);
+      expect(invokeResources.filter((r) => /^\$\{aws_sagemaker_endpoint\.[^}]+\.arn\}$/.test(r))).toHaveLength(3 * config.models.length - direct);
     });
 
     it("replaces endpoint configs and API deployments create-before-destroy, and redeploys on a body change", () => {
@@ -114,10 +117,11 @@ export function describePlannedConfig(file: string): void {
       expect(preflights.length).toBe(config.api.corsOrigins.length > 0 ? Object.keys(body.paths).length : 0);
       for (const op of preflights) expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
       const operations = all.filter(([method]) => method !== "options").map(([, op]) => op);
-      expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) + 2);
+      const direct = config.models.filter((m) => m.integration === "direct").length;
+      expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) - direct + 2);
       for (const op of operations) {
         expect(op.security).toEqual([{ api_key: [] }]);
-        expect(op["x-amazon-apigateway-integration"]).toMatchObject({ type: "aws_proxy", httpMethod: "POST" });
+        expect(op["x-amazon-apigateway-integration"]).toMatchObject({ type: direct && op["x-amazon-apigateway-integration"].type === "aws" ? "aws" : "aws_proxy", httpMethod: "POST" });
       }
       expect(body["x-amazon-apigateway-api-key-source"]).toBe("HEADER");
     });
@@ -126,13 +130,14 @@ export function describePlannedConfig(file: string): void {
       const p = apiStack();
       const api = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_rest_api")!;
       const body = parseTemplateJson(expression(p, api.address, "body"));
-      const streamed = [...[...config.models.map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [`/${m}/stream`, "post"]), ["/v1/chat/completions", "post"], ["/v1/models", "get"]];
+      const streamed = [...[...config.models.filter((m) => m.integration !== "direct").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [`/${m}/stream`, "post"]), ["/v1/chat/completions", "post"], ["/v1/models", "get"]];
       for (const [path, method] of streamed) {
         const integration = body.paths[path][method]["x-amazon-apigateway-integration"];
         expect([path, integration.responseTransferMode, integration.timeoutInMillis]).toEqual([path, "STREAM", 900000]);
         expect(integration.uri).toMatch(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:[a-z0-9-]+:lambda:path\/2021-11-15\/functions\/\$\{aws_lambda_function\.[^.]+\.arn\}\/response-streaming-invocations$/);
       }
       for (const m of config.models) expect(body.paths[`/${m.name}/invoke`].post["x-amazon-apigateway-integration"].responseTransferMode).toBeUndefined();
+      for (const m of config.models.filter((x) => x.integration === "direct")) expect(body.paths[`/${m.name}/stream`]).toBeUndefined();
     });
 
     it("summarizes each stack's plan for the pull-request comment from terraform show -json", () => {

@@ -1,0 +1,6 @@
+import { join } from "node:path";
+import { describePlannedConfig } from "../helpers/plan-suite";
+import { ROOT } from "../helpers/synth";
+
+// A direct model beside a lambda model with its own settings and handler, a custom domain and data capture.
+describePlannedConfig(join(ROOT, "examples", "integrations.json"));

@@ -1,0 +1,30 @@
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { assumeRolePolicy, policyDocument } from "./iam-policies";
+
+export interface DirectIntegrationRoleProps {
+  readonly rolePrefix: string;
+  /** The one endpoint API Gateway may invoke with this role. */
+  readonly endpointArn: string;
+  readonly model: string;
+}
+
+/** The credentials of a direct integration: API Gateway may call InvokeEndpoint on one endpoint, nothing else. */
+export class DirectIntegrationRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: DirectIntegrationRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, "role", {
+      namePrefix: props.rolePrefix,
+      description: `API Gateway invokes ${props.model} directly`,
+      assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com"),
+    });
+    new IamRolePolicy(this, "policy", {
+      role: this.role.id,
+      namePrefix: "invoke-",
+      policy: JSON.stringify(policyDocument([{ Sid: "InvokeOneEndpoint", Effect: "Allow", Action: "sagemaker:InvokeEndpoint", Resource: props.endpointArn }])),
+    });
+  }
+}
