@@ -23,5 +23,7 @@ installLockFile(app.outdir);
 // A GPU endpoint is the expensive thing to forget: say what this config costs to leave running.
 const cost = estimateCost(config);
 for (const [stage, total] of Object.entries(cost.totals)) {
-  console.log(`${stage}: about $${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)} per 30 days in SageMaker instances${cost.unpriced.length ? ` (unpriced: ${cost.unpriced.join(", ")})` : ""}. Details: npm run cost`);
+  console.log(
+    `${stage}: about $${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)} per 30 days in SageMaker instances${cost.unpriced.length ? ` (unpriced: ${cost.unpriced.join(", ")})` : ""}. Details: npm run cost`,
+  );
 }

@@ -17,7 +17,16 @@ const percentile = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math
 /** Module init time of a file in a fresh Node process, as Lambda's init phase loads it. */
 function initMs(file: string, runs: number): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  return median(Array.from({ length: runs }, () => Number(execFileSync("node", ["-e", script], { encoding: "utf8", env: { ...process.env, AWS_REGION: "us-east-1", MODELS: "{}", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } }))));
+  return median(
+    Array.from({ length: runs }, () =>
+      Number(
+        execFileSync("node", ["-e", script], {
+          encoding: "utf8",
+          env: { ...process.env, AWS_REGION: "us-east-1", MODELS: "{}", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+        }),
+      ),
+    ),
+  );
 }
 
 export async function handlerBenchmarks(): Promise<Row[]> {
@@ -36,7 +45,12 @@ export async function handlerBenchmarks(): Promise<Row[]> {
   writeFileSync(bare, "exports.handler = async () => ({ statusCode: 200, body: '{}' });");
   const initBundled = initMs(bundled, 15);
   const initBare = initMs(bare, 15);
-  rows.push(["cold init, invoke bundle vs bare handler (median of 15)", `${initBundled.toFixed(1)} ms vs ${initBare.toFixed(1)} ms (+${(initBundled - initBare).toFixed(1)})`, "+ < 60 ms", initBundled - initBare < 60]);
+  rows.push([
+    "cold init, invoke bundle vs bare handler (median of 15)",
+    `${initBundled.toFixed(1)} ms vs ${initBare.toFixed(1)} ms (+${(initBundled - initBare).toFixed(1)})`,
+    "+ < 60 ms",
+    initBundled - initBare < 60,
+  ]);
 
   // Warm overhead: the invoke handler against a direct SDK call to the same emulator.
   const emulator = new SageMakerEmulator(["ep-bench"]);
@@ -56,7 +70,8 @@ export async function handlerBenchmarks(): Promise<Row[]> {
   const { handler: stream } = await import("../functions/stream");
   const direct = new SageMakerRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
   const body = { inputs: "Say hello", parameters: { max_new_tokens: 8 } };
-  const event = (path: string) => ({ resource: path, path, httpMethod: "POST", body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: "bench" } }) as never;
+  const event = (path: string) =>
+    ({ resource: path, path, httpMethod: "POST", body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: "bench" } }) as never;
 
   const N = Number(process.env.BENCH_CALLS ?? 400);
   const viaHandler: number[] = [];
@@ -75,8 +90,18 @@ export async function handlerBenchmarks(): Promise<Row[]> {
   }
   const p50 = percentile(viaHandler, 50) - percentile(viaSdk, 50);
   const p99 = percentile(viaHandler, 99) - percentile(viaSdk, 99);
-  rows.push([`invoke: handler vs direct SDK call, p50 (${N} calls)`, `${percentile(viaHandler, 50).toFixed(2)} vs ${percentile(viaSdk, 50).toFixed(2)} ms (+${p50.toFixed(2)})`, "-", true]);
-  rows.push([`invoke: handler vs direct SDK call, p99 (${N} calls)`, `${percentile(viaHandler, 99).toFixed(2)} vs ${percentile(viaSdk, 99).toFixed(2)} ms (+${p99.toFixed(2)})`, "+ < 2 ms", p99 < 2]);
+  rows.push([
+    `invoke: handler vs direct SDK call, p50 (${N} calls)`,
+    `${percentile(viaHandler, 50).toFixed(2)} vs ${percentile(viaSdk, 50).toFixed(2)} ms (+${p50.toFixed(2)})`,
+    "-",
+    true,
+  ]);
+  rows.push([
+    `invoke: handler vs direct SDK call, p99 (${N} calls)`,
+    `${percentile(viaHandler, 99).toFixed(2)} vs ${percentile(viaSdk, 99).toFixed(2)} ms (+${p99.toFixed(2)})`,
+    "+ < 2 ms",
+    p99 < 2,
+  ]);
 
   // First token: from the emulator sending it to the client receiving it.
   emulator.behave("ep-bench", { firstTokenDelayMs: 50, tokenDelayMs: 5 });

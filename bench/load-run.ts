@@ -26,7 +26,10 @@ const GENERATE = JSON.stringify({ inputs: "Say hello", parameters: { max_new_tok
 
 export async function runLoad(connections: number, seconds: number): Promise<LoadResult> {
   process.env.LOG_LEVEL = "silent";
-  const config = parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }] });
+  const config = parseConfig({
+    region: "us-east-1",
+    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+  });
   const stack = await startLocalStack({ config, port: 0, apiKey: "load", emulator: { firstTokenDelayMs: 20, tokenDelayMs: 2 } });
   const counts = { badBodies: 0, droppedStreams: 0, streams: 0 };
   try {
@@ -65,7 +68,12 @@ export async function runLoad(connections: number, seconds: number): Promise<Loa
       duration: seconds,
       requests: [
         { method: "POST", path: "/endpoints/llm-api-v1-mistral-7b/invocations", headers: { "content-type": "application/json" }, body: GENERATE },
-        { method: "POST", path: "/endpoints/llm-api-v1-mistral-7b/invocations-response-stream", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...JSON.parse(GENERATE), stream: true }) },
+        {
+          method: "POST",
+          path: "/endpoints/llm-api-v1-mistral-7b/invocations-response-stream",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ...JSON.parse(GENERATE), stream: true }),
+        },
       ],
     });
     return {

@@ -45,20 +45,20 @@ const twenty = measure({ ...defaultConfig, models: Array.from({ length: 20 }, (_
 const bundle = bundleHandler("invoke");
 
 async function main(): Promise<void> {
-const rows: [string, string, string, boolean][] = [
-  ["synth, first run, bundle built (app time)", `${first.ms.toFixed(0)} ms`, "-", true],
-  ["synth, default config (app time, median)", `${one.ms.toFixed(0)} ms`, "< 1000 ms", one.ms < 1000],
-  ["synth, default config (whole process, median)", `${one.wallMs.toFixed(0)} ms`, "-", true],
-  ["synth, 20 models (app time, median)", `${twenty.ms.toFixed(0)} ms`, `<= 2x one model (${(2 * one.ms).toFixed(0)} ms)`, twenty.ms <= 2 * one.ms],
-  ["synth peak RSS, default / 20 models", `${one.maxRssMb.toFixed(0)} / ${twenty.maxRssMb.toFixed(0)} MB`, "-", true],
-  ["invoke bundle (zip)", `${(bundle.zipBytes / 1024).toFixed(0)} KB`, "-", true],
-  ...(await handlerBenchmarks()),
-];
+  const rows: [string, string, string, boolean][] = [
+    ["synth, first run, bundle built (app time)", `${first.ms.toFixed(0)} ms`, "-", true],
+    ["synth, default config (app time, median)", `${one.ms.toFixed(0)} ms`, "< 1000 ms", one.ms < 1000],
+    ["synth, default config (whole process, median)", `${one.wallMs.toFixed(0)} ms`, "-", true],
+    ["synth, 20 models (app time, median)", `${twenty.ms.toFixed(0)} ms`, `<= 2x one model (${(2 * one.ms).toFixed(0)} ms)`, twenty.ms <= 2 * one.ms],
+    ["synth peak RSS, default / 20 models", `${one.maxRssMb.toFixed(0)} / ${twenty.maxRssMb.toFixed(0)} MB`, "-", true],
+    ["invoke bundle (zip)", `${(bundle.zipBytes / 1024).toFixed(0)} KB`, "-", true],
+    ...(await handlerBenchmarks()),
+  ];
 
-const width = Math.max(...rows.map((r) => r[0].length));
-console.log(`${"benchmark".padEnd(width)} | result | budget | ok\n${"-".repeat(width + 30)}`);
-for (const [name, result, budget, ok] of rows) console.log(`${name.padEnd(width)} | ${result} | ${budget} | ${ok ? "yes" : "NO"}`);
-process.exitCode = rows.every((r) => r[3]) ? 0 : 1;
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`${"benchmark".padEnd(width)} | result | budget | ok\n${"-".repeat(width + 30)}`);
+  for (const [name, result, budget, ok] of rows) console.log(`${name.padEnd(width)} | ${result} | ${budget} | ${ok ? "yes" : "NO"}`);
+  process.exitCode = rows.every((r) => r[3]) ? 0 : 1;
 }
 
 void main();

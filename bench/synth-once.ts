@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 // One synth in a fresh process, as `cdktf synth` runs the app: prints {ms, maxRssMb} as JSON.
 // Modules are required after the clock starts so their load time counts.
 const started = performance.now();

@@ -8,7 +8,8 @@ import { renderComment, summarizePlan, type PlanJson } from "./plan-summary";
  *   node scripts/run-ts.js ci/plan-comment.ts cdktf.out/stacks plan-comment.md
  */
 const [stacksDir = "cdktf.out/stacks", out = "plan-comment.md"] = process.argv.slice(2);
-const show = (dir: string, args: string[]) => execFileSync("terraform", ["show", ...args, "plan"], { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+const show = (dir: string, args: string[]) =>
+  execFileSync("terraform", ["show", ...args, "plan"], { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
 
 const stacks = readdirSync(stacksDir).filter((s) => existsSync(join(stacksDir, s, "plan")));
 const summaries = stacks.map((s) => summarizePlan(s, JSON.parse(show(join(stacksDir, s), ["-json"])) as PlanJson));

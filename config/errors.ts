@@ -61,6 +61,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       return inner ? `${at}: got ${shown(input)}; ${inner}` : `${at}: ${JSON.stringify(String(issue.path.at(-1)))} is not an allowed name. Fix: rename it`;
     }
     default:
-      return issue.message.includes("Fix:") ? `${at}: got ${shown(input)}; ${issue.message}` : `${at}: got ${shown(input)}; ${issue.message}. Fix: correct ${at}`;
+      return issue.message.includes("Fix:")
+        ? `${at}: got ${shown(input)}; ${issue.message}`
+        : `${at}: got ${shown(input)}; ${issue.message}. Fix: correct ${at}`;
   }
 }

@@ -29,14 +29,15 @@ const huggingFace = z.strictObject({
   modelId: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-      error: "must be a Hugging Face model id like \"mistralai/Mistral-7B-Instruct-v0.2\". Fix: copy the id from the model's page (owner/name)",
+      error: 'must be a Hugging Face model id like "mistralai/Mistral-7B-Instruct-v0.2". Fix: copy the id from the model\'s page (owner/name)',
     })
     .describe("Hugging Face Hub model id, owner/name."),
   revision: z.string().min(1).optional().describe("Git revision (commit sha, branch or tag) to pin the weights."),
   tokenSecretArn: z
     .string()
     .regex(SECRET_ARN, {
-      error: "must be a Secrets Manager secret ARN. Fix: store the Hugging Face token in Secrets Manager and give its ARN; tokens are never read from this file",
+      error:
+        "must be a Secrets Manager secret ARN. Fix: store the Hugging Face token in Secrets Manager and give its ARN; tokens are never read from this file",
     })
     .optional()
     .describe("ARN of a Secrets Manager secret holding the Hugging Face token, for gated models."),
@@ -62,22 +63,23 @@ const custom = z.strictObject({
     .regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<key> of a model.tar.gz" })
     .optional()
     .describe("S3 URI of model artifacts (model.tar.gz)."),
-  environment: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}).describe("Container environment."),
+  environment: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
+    .default({})
+    .describe("Container environment."),
 });
 
 const instance = z.strictObject({
   type: z
     .string()
-    .regex(INSTANCE_TYPE, { error: "must be a SageMaker instance type like \"ml.g5.2xlarge\". Fix: use a type from the SageMaker inference pricing page" })
+    .regex(INSTANCE_TYPE, { error: 'must be a SageMaker instance type like "ml.g5.2xlarge". Fix: use a type from the SageMaker inference pricing page' })
     .describe("SageMaker instance type."),
   initialCount: z.number().int().min(1).max(100).default(1).describe("Instances when the endpoint is created."),
   volumeSizeGb: z.number().int().min(1).max(512).optional().describe("ML storage volume per instance, GB."),
 });
 
 const serverless = z.strictObject({
-  memorySizeMb: z
-    .literal([1024, 2048, 3072, 4096, 5120, 6144])
-    .describe("Memory per serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144."),
+  memorySizeMb: z.literal([1024, 2048, 3072, 4096, 5120, 6144]).describe("Memory per serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144."),
   maxConcurrency: z.number().int().min(1).max(200).default(5).describe("Concurrent invocations (1-200)."),
 });
 
@@ -114,14 +116,23 @@ const deployment = z.strictObject({
 });
 
 const dataCapture = z.strictObject({
-  s3Uri: z.string().regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<prefix>" }).describe("Where SageMaker writes captured requests and responses."),
+  s3Uri: z
+    .string()
+    .regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<prefix>" })
+    .describe("Where SageMaker writes captured requests and responses."),
   samplingPercent: z.number().int().min(1).max(100).default(10),
   captureContent: z.enum(["both", "input", "output"]).default("both"),
-  kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: "must be a KMS key ARN. Fix: copy it from KMS" }).optional(),
+  kmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: "must be a KMS key ARN. Fix: copy it from KMS" })
+    .optional(),
 });
 
 const statement = z.strictObject({
-  Sid: z.string().regex(/^[A-Za-z0-9]*$/).optional(),
+  Sid: z
+    .string()
+    .regex(/^[A-Za-z0-9]*$/)
+    .optional(),
   Effect: z.enum(["Allow", "Deny"]).default("Allow"),
   Action: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]),
   Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
@@ -134,14 +145,27 @@ const functionSettings = z.strictObject({
   reservedConcurrency: z.number().int().min(0).max(1000).optional().describe("Reserve (and cap) concurrent executions of each of the model's functions."),
   environment: z
     .record(
-      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).refine((k) => !/(TOKEN|SECRET|PASSWORD|API_KEY|CREDENTIALS)$/i.test(k), { error: "looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler" }).refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION"].includes(k), { error: "is set by the stack. Fix: use another name" }),
+      z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+        .refine((k) => !/(TOKEN|SECRET|PASSWORD|API_KEY|CREDENTIALS)$/i.test(k), {
+          error: "looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler",
+        })
+        .refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION"].includes(k), { error: "is set by the stack. Fix: use another name" }),
       z.string(),
     )
     .default({}),
-  layers: z.array(z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/, { error: "must be a Lambda layer version ARN. Fix: copy it with its version number" })).max(5).default([]),
+  layers: z
+    .array(
+      z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/, {
+        error: "must be a Lambda layer version ARN. Fix: copy it with its version number",
+      }),
+    )
+    .max(5)
+    .default([]),
   handler: z
     .string()
-    .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: "must be a .ts or .js file in the project. Fix: e.g. \"handlers/my-invoke.ts\"" })
+    .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: 'must be a .ts or .js file in the project. Fix: e.g. "handlers/my-invoke.ts"' })
     .optional()
     .describe("Your own /invoke handler, bundled like the built-in one (see README, handler contract)."),
   extraStatements: z.array(statement).default([]).describe("IAM statements added to the model's functions, e.g. to read a DynamoDB table."),
@@ -160,7 +184,9 @@ const model = z.strictObject({
     .describe("Serving container of a Hugging Face model on an instance: Text Generation Inference, or vLLM in SageMaker's Large Model Inference container."),
   modelPackageArn: z
     .string()
-    .regex(MODEL_PACKAGE_ARN, { error: "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)" })
+    .regex(MODEL_PACKAGE_ARN, {
+      error: "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)",
+    })
     .optional(),
   custom: custom.optional(),
   instance: instance.optional(),
@@ -170,7 +196,9 @@ const model = z.strictObject({
   integration: z
     .enum(["lambda", "direct"])
     .default("lambda")
-    .describe("lambda: the invoker functions (streaming, OpenAI routes); direct: API Gateway calls SageMaker itself for /invoke (no cold start, no streaming)."),
+    .describe(
+      "lambda: the invoker functions (streaming, OpenAI routes); direct: API Gateway calls SageMaker itself for /invoke (no cold start, no streaming).",
+    ),
   lambda: functionSettings.optional().describe("Settings of this model's functions."),
   dataCapture: dataCapture.optional().describe("Model monitoring: capture a sample of requests and responses to S3 (instance endpoints)."),
   modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
@@ -187,7 +215,7 @@ const existingEndpoint = z.strictObject({
 
 const api = z.strictObject({
   auth: z.enum(["apiKey", "iam", "none"]).default("apiKey").describe("apiKey (x-api-key header), iam (SigV4) or none."),
-  allowUnauthenticated: z.boolean().default(false).describe("Must be true to accept auth \"none\": a public API is never a default."),
+  allowUnauthenticated: z.boolean().default(false).describe('Must be true to accept auth "none": a public API is never a default.'),
   throttle: z
     .strictObject({
       rateLimit: z.number().positive().max(10000).default(5).describe("Steady requests per second."),
@@ -202,21 +230,35 @@ const api = z.strictObject({
     .optional()
     .describe("Usage-plan quota per API key."),
   corsOrigins: z
-    .array(z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, { error: 'must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash' }))
+    .array(
+      z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
+        error: 'must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash',
+      }),
+    )
     .default([])
     .describe("Browser origins allowed to call the API (CORS), e.g. where the chat page is hosted. Empty: no CORS."),
   domain: z
     .strictObject({
-      name: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a domain name like "llm.example.com". Fix: use the name your certificate covers' }),
-      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: "must be an ACM certificate ARN in the API's region. Fix: copy it from ACM" }),
-      basePath: z.string().regex(/^[A-Za-z0-9._-]*$/).optional().describe("Path under the domain; empty maps the domain's root."),
-      hostedZoneId: z.string().regex(/^Z[A-Z0-9]+$/).optional().describe("Route 53 zone to create the alias record in."),
+      name: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, {
+        error: 'must be a domain name like "llm.example.com". Fix: use the name your certificate covers',
+      }),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
+        error: "must be an ACM certificate ARN in the API's region. Fix: copy it from ACM",
+      }),
+      basePath: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]*$/)
+        .optional()
+        .describe("Path under the domain; empty maps the domain's root."),
+      hostedZoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]+$/)
+        .optional()
+        .describe("Route 53 zone to create the alias record in."),
     })
     .optional()
     .describe("Custom domain for the API (regional)."),
-  accessLogRetentionDays: z
-    .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
-    .default(30),
+  accessLogRetentionDays: z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]).default(30),
   manageAccountLogRole: z
     .boolean()
     .default(true)
@@ -234,8 +276,16 @@ const lambda = z.strictObject({
 const rate = (value: number) => z.number().min(0).max(1).default(value);
 const alarms = z.strictObject({
   enabled: z.boolean().default(true),
-  topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { error: "must be an SNS topic ARN. Fix: copy it from SNS, or use email" }).optional().describe("Existing SNS topic for alarm notifications."),
-  email: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an e-mail address" }).optional().describe("Creates an SNS topic that e-mails this address (confirm the subscription)."),
+  topicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { error: "must be an SNS topic ARN. Fix: copy it from SNS, or use email" })
+    .optional()
+    .describe("Existing SNS topic for alarm notifications."),
+  email: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an e-mail address" })
+    .optional()
+    .describe("Creates an SNS topic that e-mails this address (confirm the subscription)."),
   endpoint5xxRate: rate(0.05).describe("Share of invocations failing with 5xx (0-1)."),
   endpoint4xxRate: rate(0.25).describe("Share of invocations the model refuses with 4xx (0-1)."),
   modelLatencyP90Ms: z.number().positive().default(30000).describe("p90 of the model's own latency, ms."),
@@ -243,7 +293,11 @@ const alarms = z.strictObject({
   gpuMemoryPercent: z.number().min(1).max(100).default(95).describe("GPU memory per GPU, percent."),
   memoryPercent: z.number().min(1).max(100).default(90).describe("Instance memory, percent."),
   cpuPercent: z.number().min(1).max(100).default(90).describe("Average CPU use per vCPU, percent."),
-  invocationsPerInstancePerMinute: z.number().positive().optional().describe("Saturation: more than this per instance per minute means no spare capacity (default: 1.5x the autoscaling target, else 120)."),
+  invocationsPerInstancePerMinute: z
+    .number()
+    .positive()
+    .optional()
+    .describe("Saturation: more than this per instance per minute means no spare capacity (default: 1.5x the autoscaling target, else 120)."),
   api5xxRate: rate(0.05),
   api4xxRate: rate(0.25).describe("Includes throttled (429) and unauthorised (403) requests."),
   apiLatencyP90Ms: z.number().positive().default(25000),
@@ -261,7 +315,9 @@ const ci = z.strictObject({
   environment: z.string().min(1).default("production").describe("GitHub environment of the deploy job (its protection rules approve deploys)."),
   oidcProviderArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, { error: "must be the ARN of the account's GitHub OIDC provider. Fix: copy it from IAM > Identity providers, or leave it out to create one" })
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+      error: "must be the ARN of the account's GitHub OIDC provider. Fix: copy it from IAM > Identity providers, or leave it out to create one",
+    })
     .optional()
     .describe("Use the account's existing GitHub OIDC provider instead of creating one (one per account)."),
 });
@@ -276,8 +332,13 @@ const cost = z.strictObject({
 });
 
 const state = z.strictObject({
-  bucket: z.string().regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" }),
-  keyPrefix: z.string().regex(/^[A-Za-z0-9._\/-]*$/).default("llm-api"),
+  bucket: z
+    .string()
+    .regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" }),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]*$/)
+    .default("llm-api"),
   region: z.string().regex(REGION).optional().describe("Bucket region (default: the top-level region)."),
 });
 
@@ -293,8 +354,8 @@ export const configSchema = z
       .array(z.string().regex(STAGE, { error: STAGE_ERROR }))
       .min(1)
       .optional()
-      .describe("Several stages from one config, e.g. [\"dev\", \"prod\"]: one stack and state key each. Replaces stage."),
-    region: z.string().regex(REGION, { error: "must be an AWS region like \"us-east-1\". Fix: set the region to deploy to" }),
+      .describe('Several stages from one config, e.g. ["dev", "prod"]: one stack and state key each. Replaces stage.'),
+    region: z.string().regex(REGION, { error: 'must be an AWS region like "us-east-1". Fix: set the region to deploy to' }),
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
     models: z.array(model).default([]),
     existingEndpoints: z.array(existingEndpoint).default([]),
@@ -317,7 +378,8 @@ type Issue = (path: (string | number)[], message: string) => void;
 type Loose<T> = { [K in keyof T]?: unknown };
 
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : []);
-const obj = (v: unknown): Record<string, unknown> | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /**
@@ -336,10 +398,7 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
   }
 
   const seen = new Map<string, string>();
-  const named = [
-    ...models.map((m, i) => ({ name: m.name, group: "models", i })),
-    ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i })),
-  ];
+  const named = [...models.map((m, i) => ({ name: m.name, group: "models", i })), ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i }))];
   for (const { name, group, i } of named) {
     if (typeof name !== "string") continue;
     const first = seen.get(name);
@@ -352,11 +411,17 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
 
   const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
   if (typeof config.region === "string" && REGION.test(config.region) && needsLmi >= 0 && !LMI_REGIONS.includes(config.region)) {
-    issue(["region"], `"${config.region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`);
+    issue(
+      ["region"],
+      `"${config.region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`,
+    );
   }
   const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
   if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
-    issue(["region"], `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`);
+    issue(
+      ["region"],
+      `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`,
+    );
   }
 
   if (Array.isArray(config.stages) && new Set(config.stages).size !== config.stages.length) {
@@ -374,10 +439,10 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
 
   const api = obj(config.api);
   if (api?.auth === "none" && api.allowUnauthenticated !== true) {
-    issue(["api", "auth"], "\"none\" makes the API public. Fix: use \"apiKey\" or \"iam\", or also set api.allowUnauthenticated to true");
+    issue(["api", "auth"], '"none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true');
   }
   if (api && api.auth !== "apiKey" && api.quota !== undefined) {
-    issue(["api", "quota"], "quotas apply per API key. Fix: remove api.quota or use auth \"apiKey\"");
+    issue(["api", "quota"], 'quotas apply per API key. Fix: remove api.quota or use auth "apiKey"');
   }
 }
 
@@ -385,46 +450,62 @@ function checkCrossFields(config: Loose<Config>, ctx: z.RefinementCtx<unknown>):
 function checkStatements(fn: Record<string, unknown> | undefined, at: (string | number)[], issue: Issue): void {
   const wide = (v: unknown) => v === "*" || (Array.isArray(v) && v.includes("*"));
   list(fn?.extraStatements).forEach((st, i) => {
-    if (wide(st.Action) || wide(st.Resource)) issue([...at, "lambda", "extraStatements", i], 'grants "*". Fix: name the actions and the resource ARNs the handler needs');
+    if (wide(st.Action) || wide(st.Resource))
+      issue([...at, "lambda", "extraStatements", i], 'grants "*". Fix: name the actions and the resource ARNs the handler needs');
   });
 }
 
 function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
   const sources = (["huggingFace", "modelPackageArn", "custom"] as const).filter((k) => m[k] !== undefined);
   if (sources.length !== 1) {
-    issue(at, `${sources.length === 0 ? "no model source" : `${sources.length} model sources (${sources.join(", ")})`}. Fix: set exactly one of huggingFace, modelPackageArn or custom`);
+    issue(
+      at,
+      `${sources.length === 0 ? "no model source" : `${sources.length} model sources (${sources.join(", ")})`}. Fix: set exactly one of huggingFace, modelPackageArn or custom`,
+    );
   }
   const instance = obj(m.instance);
   const serverless = obj(m.serverless);
   if ((m.instance === undefined) === (m.serverless === undefined)) {
-    issue(at, `${m.instance !== undefined ? "both instance and serverless are set" : "neither instance nor serverless is set"}. Fix: set exactly one of instance (real-time) or serverless`);
+    issue(
+      at,
+      `${m.instance !== undefined ? "both instance and serverless are set" : "neither instance nor serverless is set"}. Fix: set exactly one of instance (real-time) or serverless`,
+    );
   }
 
   const hf = obj(m.huggingFace);
   if (m.server === "vllm" && !(hf && instance)) {
-    issue([...at, "server"], "\"vllm\" serves a huggingFace model on an instance. Fix: use \"tgi\" (the default), or give huggingFace and instance");
+    issue([...at, "server"], '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance');
   }
   if (m.server === "vllm" && hf?.quantize !== undefined && !["awq", "gptq", "fp8"].includes(String(hf.quantize))) {
-    issue([...at, "huggingFace", "quantize"], `"${String(hf.quantize)}" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`);
+    issue(
+      [...at, "huggingFace", "quantize"],
+      `"${String(hf.quantize)}" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`,
+    );
   }
   const type = instance?.type;
   if (hf && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
     issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);
   }
   if (hf && serverless && ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)) {
-    issue([...at, "huggingFace"], "quantize and token limits are TGI settings, and serverless endpoints run the CPU transformers image instead. Fix: remove them, or use an instance");
+    issue(
+      [...at, "huggingFace"],
+      "quantize and token limits are TGI settings, and serverless endpoints run the CPU transformers image instead. Fix: remove them, or use an instance",
+    );
   }
   const maxInput = num(hf?.maxInputTokens);
   const maxTotal = num(hf?.maxTotalTokens);
   if (maxInput !== undefined && maxTotal !== undefined && maxInput >= maxTotal) {
-    issue([...at, "huggingFace", "maxInputTokens"], `${maxInput} must be less than maxTotalTokens (${maxTotal}), which counts prompt and generated tokens. Fix: lower maxInputTokens or raise maxTotalTokens`);
+    issue(
+      [...at, "huggingFace", "maxInputTokens"],
+      `${maxInput} must be less than maxTotalTokens (${maxTotal}), which counts prompt and generated tokens. Fix: lower maxInputTokens or raise maxTotalTokens`,
+    );
   }
   if (hf && (hf.maxInputTokens === undefined) !== (hf.maxTotalTokens === undefined)) {
     issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
   }
 
   if (m.integration === "direct" && obj(m.lambda)) {
-    issue([...at, "lambda"], "a direct integration runs no function of its own. Fix: remove lambda, or use integration \"lambda\"");
+    issue([...at, "lambda"], 'a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"');
   }
   checkStatements(obj(m.lambda), at, issue);
   if (m.dataCapture !== undefined && serverless) {
@@ -439,7 +520,8 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     const low = num(sched.minCapacity);
     const high = num(sched.maxCapacity);
     if (low === undefined && high === undefined) issue([...at, "autoscaling", "schedules", i], "changes nothing. Fix: set minCapacity, maxCapacity or both");
-    if (low !== undefined && high !== undefined && low > high) issue([...at, "autoscaling", "schedules", i, "minCapacity"], `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`);
+    if (low !== undefined && high !== undefined && low > high)
+      issue([...at, "autoscaling", "schedules", i, "minCapacity"], `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`);
   });
   if (scaling && serverless) {
     issue([...at, "autoscaling"], "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance");

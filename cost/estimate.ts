@@ -40,7 +40,17 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     for (const m of config.models) {
       if (m.serverless) {
         const monthly = round(serverlessGbSeconds(m.serverless.memorySizeMb) * table.serverlessPerGbSecond);
-        rows.push({ stage, model: m.name, capacity: "serverless", minCount: 0, maxCount: m.serverless.maxConcurrency, hourlyMin: 0, hourlyMax: round(monthly / HOURS_PER_MONTH), monthlyMin: 0, monthlyMax: monthly });
+        rows.push({
+          stage,
+          model: m.name,
+          capacity: "serverless",
+          minCount: 0,
+          maxCount: m.serverless.maxConcurrency,
+          hourlyMin: 0,
+          hourlyMax: round(monthly / HOURS_PER_MONTH),
+          monthlyMin: 0,
+          monthlyMax: monthly,
+        });
         continue;
       }
       const type = m.instance!.type;
@@ -76,27 +86,51 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   const assumptions = [
     `${table.currency} list prices of ${table.region} taken ${table.takenOn}${Object.keys(config.cost.prices).length ? `, with ${Object.keys(config.cost.prices).length} from the config` : ""}; ${config.region === table.region ? "" : `${config.region} prices differ (often 5-25% higher). `}30 days = ${HOURS_PER_MONTH} h, running all the time.`,
     ...(config.models.some((m) => m.serverless)
-      ? [`Serverless: ${config.cost.serverlessRequestsPerMonth} requests/month x ${config.cost.serverlessAverageSeconds} s x memory, at ${table.serverlessPerGbSecond} per GB-second (cost.serverless* in the config); 0 without traffic.`]
+      ? [
+          `Serverless: ${config.cost.serverlessRequestsPerMonth} requests/month x ${config.cost.serverlessAverageSeconds} s x memory, at ${table.serverlessPerGbSecond} per GB-second (cost.serverless* in the config); 0 without traffic.`,
+        ]
       : []),
     ...(config.models.some((m) => m.autoscaling?.schedules.length) ? ["Scheduled scaling is not counted: the range is min to max capacity."] : []),
-    ...(config.existingEndpoints.length ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`] : []),
+    ...(config.existingEndpoints.length
+      ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`]
+      : []),
     "Not counted: Lambda, API Gateway, CloudWatch and data transfer (per request, small beside GPU hours).",
   ];
   return { rows, totals, unpriced: [...unpriced], assumptions };
 }
 
-const money = (n: number | undefined) => (n === undefined ? "unpriced" : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+const money = (n: number | undefined) =>
+  n === undefined ? "unpriced" : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const range = (a: number | undefined, b: number | undefined) => (a === undefined ? "unpriced" : a === b ? money(a) : `${money(a)} - ${money(b)}`);
 
 /** A plain-text table for the terminal. */
 export function formatCostTable(e: CostEstimate): string {
   const header = ["stage", "model", "capacity", "instances", "per hour", "per 30 days"];
-  const body = e.rows.map((r) => [r.stage, r.model, r.capacity, r.minCount === r.maxCount ? String(r.minCount) : `${r.minCount}-${r.maxCount}`, range(r.hourlyMin, r.hourlyMax), range(r.monthlyMin, r.monthlyMax)]);
+  const body = e.rows.map((r) => [
+    r.stage,
+    r.model,
+    r.capacity,
+    r.minCount === r.maxCount ? String(r.minCount) : `${r.minCount}-${r.maxCount}`,
+    range(r.hourlyMin, r.hourlyMax),
+    range(r.monthlyMin, r.monthlyMax),
+  ]);
   const totals = Object.entries(e.totals).map(([stage, t]) => [stage, "total", "", "", "", range(t.monthlyMin, t.monthlyMax)]);
   const all = [header, ...body, ...totals];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line), ...totals.map(line), "", ...(e.unpriced.length ? [`Unpriced (add them to cost.prices): ${e.unpriced.join(", ")}`] : []), ...e.assumptions].join("\n");
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(header),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...body.map(line),
+    ...totals.map(line),
+    "",
+    ...(e.unpriced.length ? [`Unpriced (add them to cost.prices): ${e.unpriced.join(", ")}`] : []),
+    ...e.assumptions,
+  ].join("\n");
 }
 
 export interface CostChange {
@@ -117,14 +151,21 @@ export function diffCosts(base: CostEstimate, current: CostEstimate): CostChange
     const b = before.get(k);
     const a = after.get(k);
     const unknown = (b && b.monthlyMax === undefined) || (a && a.monthlyMax === undefined);
-    return { stage: (a ?? b)!.stage, model: (a ?? b)!.model, before: b, after: a, monthlyMaxDelta: unknown ? undefined : round((a?.monthlyMax ?? 0) - (b?.monthlyMax ?? 0)) };
+    return {
+      stage: (a ?? b)!.stage,
+      model: (a ?? b)!.model,
+      before: b,
+      after: a,
+      monthlyMaxDelta: unknown ? undefined : round((a?.monthlyMax ?? 0) - (b?.monthlyMax ?? 0)),
+    };
   });
 }
 
 /** The cost section of the pull-request comment, with the change from the base branch when there is one. */
 export function formatCostMarkdown(current: CostEstimate, base?: CostEstimate): string {
   const changes = base ? diffCosts(base, current) : [];
-  const delta = (c: CostChange | undefined) => (!c ? "" : c.monthlyMaxDelta === undefined ? " | unpriced" : ` | ${c.monthlyMaxDelta > 0 ? "+" : ""}${money(c.monthlyMaxDelta).replace("$-", "-$")}`);
+  const delta = (c: CostChange | undefined) =>
+    !c ? "" : c.monthlyMaxDelta === undefined ? " | unpriced" : ` | ${c.monthlyMaxDelta > 0 ? "+" : ""}${money(c.monthlyMaxDelta).replace("$-", "-$")}`;
   const rows = current.rows.map((r) => {
     const change = changes.find((c) => c.stage === r.stage && c.model === r.model);
     return `| \`${r.stage}\` | ${r.model} | ${r.capacity} | ${r.minCount}-${r.maxCount} | ${range(r.monthlyMin, r.monthlyMax)}${base ? delta(change) : ""} |`;

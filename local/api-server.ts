@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { validate, type Schema } from "../functions/lib/validate";
 import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from "./lambda-runtime";
+import type { JsonObject } from "../functions/lib/json";
 
 /**
  * A local stand-in for the deployed REST API. Routes, auth and request
@@ -10,7 +11,7 @@ import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from 
  * integration URI names a handler, and the handlers are the real ones.
  */
 export interface LocalApiOptions {
-  readonly document: Record<string, any>;
+  readonly document: JsonObject;
   /** Handler per integration URI of the document. */
   readonly handlers: Readonly<Record<string, AnyHandler>>;
   /** The key clients must send as x-api-key when the document asks for one. */
@@ -62,7 +63,15 @@ function mappedHeaders(parameters: Record<string, string> | undefined, prefix: s
 }
 
 /** One of the document's gateway responses, rendered as API Gateway renders its template. */
-function gatewayError(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse, type: string, fallbackStatus: number, message: string, requestId: string): void {
+function gatewayError(
+  options: LocalApiOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  type: string,
+  fallbackStatus: number,
+  message: string,
+  requestId: string,
+): void {
   const responses = options.document["x-amazon-apigateway-gateway-responses"] ?? {};
   const response = responses[type] ?? responses.DEFAULT_4XX;
   const template: string = response?.responseTemplates?.["application/json"] ?? '{"message":$context.error.messageString}';
@@ -90,7 +99,8 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   if (!operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
 
   const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
-  if (needsKey && (!options.apiKey || req.headers["x-api-key"] !== options.apiKey)) return gatewayError(options, req, res, "INVALID_API_KEY", 403, "Forbidden", requestId);
+  if (needsKey && (!options.apiKey || req.headers["x-api-key"] !== options.apiKey))
+    return gatewayError(options, req, res, "INVALID_API_KEY", 403, "Forbidden", requestId);
 
   const body = await readBody(req);
   if (body === "too large") return gatewayError(options, req, res, "REQUEST_TOO_LARGE", 413, "Request Too Long", requestId);

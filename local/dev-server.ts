@@ -64,7 +64,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     backend = `${options.tgiUrl} (model ${bridge.upstreamModel})`;
     stopBackend = bridge.stop;
   } else {
-    emulator = new SageMakerEmulator(Object.values(routes).map((r) => r.endpoint), options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 });
+    emulator = new SageMakerEmulator(
+      Object.values(routes).map((r) => r.endpoint),
+      options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 },
+    );
     runtimeUrl = await emulator.start();
     backend = "built-in emulator (deterministic tokens)";
     stopBackend = () => emulator!.stop();

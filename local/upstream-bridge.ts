@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { SseDecoder } from "../functions/lib/sse";
 import { payloadPart } from "./emulator/event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./emulator/runtime-wire";
+import type { JsonObject } from "../functions/lib/json";
 
 /**
  * A SageMaker runtime in front of a model server the user runs (TGI, vLLM or
@@ -17,7 +18,7 @@ export interface Bridge {
   stop(): Promise<void>;
 }
 
-type Json = Record<string, any>;
+type Json = JsonObject;
 
 /** The served model's id: vLLM needs it in every request; TGI ignores it. */
 async function upstreamModelId(base: string): Promise<string> {
@@ -67,7 +68,12 @@ export async function startBridge(upstream: string): Promise<Bridge> {
       const json = (await answer.json()) as Json;
       const result = chat
         ? json
-        : [{ generated_text: json.choices?.[0]?.text ?? "", details: { finish_reason: tgiFinish(json.choices?.[0]?.finish_reason), generated_tokens: json.usage?.completion_tokens } }];
+        : [
+            {
+              generated_text: json.choices?.[0]?.text ?? "",
+              details: { finish_reason: tgiFinish(json.choices?.[0]?.finish_reason), generated_tokens: json.usage?.completion_tokens },
+            },
+          ];
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(result));
       return;
@@ -78,7 +84,8 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     const reader = answer.body!.getReader();
     if (chat) {
       // Already the shape the chat handler reads: pass the bytes on as they come.
-      for (let r = await reader.read(); !r.done; r = await reader.read()) await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
+      for (let r = await reader.read(); !r.done; r = await reader.read())
+        await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
       res.end();
       return;
     }
@@ -100,7 +107,9 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     };
     for (let r = await reader.read(); !r.done; r = await reader.read()) for (const data of decoder.push(r.value)) await relay(data);
     for (const data of decoder.end()) await relay(data);
-    await send(`data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details: { finish_reason: tgiFinish(finish), generated_tokens: tokens } })}\n\n`);
+    await send(
+      `data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details: { finish_reason: tgiFinish(finish), generated_tokens: tokens } })}\n\n`,
+    );
     res.end();
   }
 
@@ -108,9 +117,10 @@ export async function startBridge(upstream: string): Promise<Bridge> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     upstreamModel: model,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -11,7 +11,11 @@ export interface AlarmSetProps {
 const PERCENTILE = /^p\d+(\.\d+)?$/;
 
 function metricQuery(id: string, m: MetricRef) {
-  return { id, returnData: false, metric: { namespace: m.namespace, metricName: m.name, dimensions: { ...m.dimensions }, period: m.periodSeconds, stat: m.stat } };
+  return {
+    id,
+    returnData: false,
+    metric: { namespace: m.namespace, metricName: m.name, dimensions: { ...m.dimensions }, period: m.periodSeconds, stat: m.stat },
+  };
 }
 
 /** CloudWatch alarms from specs; missing data (no traffic) is not a breach. */

@@ -82,13 +82,45 @@ export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: 
   const gpus = gpuCount(type) ?? 0;
   // SageMaker sums CPU and GPU use over all cores and GPUs (0-100 per unit): scale the per-unit threshold.
   specs.push(
-    { id: "cpu", name: `${endpointName}-cpu`, description: `CPU over ${t.cpuPercent}% per vCPU on ${endpointName}: pre/post-processing is the bottleneck.`, threshold: t.cpuPercent * vcpuCount(type), evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("CPUUtilization") },
-    { id: "memory", name: `${endpointName}-memory`, description: `Instance memory over ${t.memoryPercent}% on ${endpointName}.`, threshold: t.memoryPercent, evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("MemoryUtilization") },
+    {
+      id: "cpu",
+      name: `${endpointName}-cpu`,
+      description: `CPU over ${t.cpuPercent}% per vCPU on ${endpointName}: pre/post-processing is the bottleneck.`,
+      threshold: t.cpuPercent * vcpuCount(type),
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      metric: utilisation("CPUUtilization"),
+    },
+    {
+      id: "memory",
+      name: `${endpointName}-memory`,
+      description: `Instance memory over ${t.memoryPercent}% on ${endpointName}.`,
+      threshold: t.memoryPercent,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      metric: utilisation("MemoryUtilization"),
+    },
   );
   if (gpus > 0) {
     specs.push(
-      { id: "gpu", name: `${endpointName}-gpu`, description: `GPU use over ${t.gpuUtilizationPercent}% per GPU on ${endpointName}: add instances or a larger type.`, threshold: t.gpuUtilizationPercent * gpus, evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("GPUUtilization") },
-      { id: "gpu-memory", name: `${endpointName}-gpu-memory`, description: `GPU memory over ${t.gpuMemoryPercent}% per GPU on ${endpointName}: lower MAX_TOTAL_TOKENS or quantize.`, threshold: t.gpuMemoryPercent * gpus, evaluationPeriods: 3, datapointsToAlarm: 3, metric: utilisation("GPUMemoryUtilization") },
+      {
+        id: "gpu",
+        name: `${endpointName}-gpu`,
+        description: `GPU use over ${t.gpuUtilizationPercent}% per GPU on ${endpointName}: add instances or a larger type.`,
+        threshold: t.gpuUtilizationPercent * gpus,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        metric: utilisation("GPUUtilization"),
+      },
+      {
+        id: "gpu-memory",
+        name: `${endpointName}-gpu-memory`,
+        description: `GPU memory over ${t.gpuMemoryPercent}% per GPU on ${endpointName}: lower MAX_TOTAL_TOKENS or quantize.`,
+        threshold: t.gpuMemoryPercent * gpus,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        metric: utilisation("GPUMemoryUtilization"),
+      },
     );
   }
   const target = model.autoscaling?.metric === "invocationsPerInstance" ? model.autoscaling.targetValue * 1.5 : 120;
@@ -106,20 +138,80 @@ export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: 
 }
 
 export function apiAlarmSpecs(apiName: string, stage: string, t: Thresholds): AlarmSpec[] {
-  const metric = (name: string, stat: string): MetricRef => ({ namespace: "AWS/ApiGateway", name, dimensions: { ApiName: apiName, Stage: stage }, stat, periodSeconds: 60 });
+  const metric = (name: string, stat: string): MetricRef => ({
+    namespace: "AWS/ApiGateway",
+    name,
+    dimensions: { ApiName: apiName, Stage: stage },
+    stat,
+    periodSeconds: 60,
+  });
   return [
     // The Average of 5XXError and 4XXError is the share of requests that failed.
-    { id: "api-5xx", name: `${apiName}-${stage}-5xx-rate`, description: `More than ${t.api5xxRate * 100}% of API requests fail with 5xx.`, threshold: t.api5xxRate, evaluationPeriods: 5, datapointsToAlarm: 3, metric: metric("5XXError", "Average") },
-    { id: "api-4xx", name: `${apiName}-${stage}-4xx-rate`, description: `More than ${t.api4xxRate * 100}% of API requests get 4xx: throttling (429), bad keys (403) or bad requests.`, threshold: t.api4xxRate, evaluationPeriods: 5, datapointsToAlarm: 3, metric: metric("4XXError", "Average") },
-    { id: "api-latency", name: `${apiName}-${stage}-latency-p90`, description: `API p90 latency over ${t.apiLatencyP90Ms} ms.`, threshold: t.apiLatencyP90Ms, evaluationPeriods: 5, datapointsToAlarm: 3, metric: metric("Latency", "p90") },
+    {
+      id: "api-5xx",
+      name: `${apiName}-${stage}-5xx-rate`,
+      description: `More than ${t.api5xxRate * 100}% of API requests fail with 5xx.`,
+      threshold: t.api5xxRate,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      metric: metric("5XXError", "Average"),
+    },
+    {
+      id: "api-4xx",
+      name: `${apiName}-${stage}-4xx-rate`,
+      description: `More than ${t.api4xxRate * 100}% of API requests get 4xx: throttling (429), bad keys (403) or bad requests.`,
+      threshold: t.api4xxRate,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      metric: metric("4XXError", "Average"),
+    },
+    {
+      id: "api-latency",
+      name: `${apiName}-${stage}-latency-p90`,
+      description: `API p90 latency over ${t.apiLatencyP90Ms} ms.`,
+      threshold: t.apiLatencyP90Ms,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      metric: metric("Latency", "p90"),
+    },
   ];
 }
 
 export function functionAlarmSpecs(functionName: string, timeoutSeconds: number, t: Thresholds): AlarmSpec[] {
-  const metric = (name: string, stat: string): MetricRef => ({ namespace: "AWS/Lambda", name, dimensions: { FunctionName: functionName }, stat, periodSeconds: 300 });
+  const metric = (name: string, stat: string): MetricRef => ({
+    namespace: "AWS/Lambda",
+    name,
+    dimensions: { FunctionName: functionName },
+    stat,
+    periodSeconds: 300,
+  });
   return [
-    { id: "errors", name: `${functionName}-errors`, description: `${functionName} failed ${t.lambdaErrors}+ times in 5 minutes (errors the handler did not turn into HTTP answers).`, threshold: t.lambdaErrors - 1, evaluationPeriods: 1, datapointsToAlarm: 1, metric: metric("Errors", "Sum") },
-    { id: "throttles", name: `${functionName}-throttles`, description: `${functionName} was throttled: raise the account's Lambda concurrency or reserve some.`, threshold: t.lambdaThrottles - 1, evaluationPeriods: 1, datapointsToAlarm: 1, metric: metric("Throttles", "Sum") },
-    { id: "duration", name: `${functionName}-duration`, description: `${functionName} ran close to its ${timeoutSeconds} s timeout: the model is slow or the timeout too short.`, threshold: Math.round(timeoutSeconds * 1000 * t.lambdaDurationRatio), evaluationPeriods: 1, datapointsToAlarm: 1, metric: metric("Duration", "Maximum") },
+    {
+      id: "errors",
+      name: `${functionName}-errors`,
+      description: `${functionName} failed ${t.lambdaErrors}+ times in 5 minutes (errors the handler did not turn into HTTP answers).`,
+      threshold: t.lambdaErrors - 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      metric: metric("Errors", "Sum"),
+    },
+    {
+      id: "throttles",
+      name: `${functionName}-throttles`,
+      description: `${functionName} was throttled: raise the account's Lambda concurrency or reserve some.`,
+      threshold: t.lambdaThrottles - 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      metric: metric("Throttles", "Sum"),
+    },
+    {
+      id: "duration",
+      name: `${functionName}-duration`,
+      description: `${functionName} ran close to its ${timeoutSeconds} s timeout: the model is slow or the timeout too short.`,
+      threshold: Math.round(timeoutSeconds * 1000 * t.lambdaDurationRatio),
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      metric: metric("Duration", "Maximum"),
+    },
   ];
 }

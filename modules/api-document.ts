@@ -15,7 +15,9 @@ export function placeholderDocument(config: Config, stage: string, prefix: strin
     auth: config.api.auth,
     // Direct integrations have no /stream route; everything else runs the handlers here.
     models: servedModels(config).map((model) =>
-      config.models.find((m) => m.name === model)?.integration === "direct" ? { model, invokeUri: `${prefix}:invoke` } : { model, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
+      config.models.find((m) => m.name === model)?.integration === "direct"
+        ? { model, invokeUri: `${prefix}:invoke` }
+        : { model, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
     ),
     chatUri: `${prefix}:chat`,
     corsOrigins: config.api.corsOrigins,

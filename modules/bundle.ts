@@ -58,7 +58,10 @@ function filesUnder(dir: string): string[] {
  * build options. Same key, same bytes, so a cached bundle can stand in.
  */
 export function bundleKey(handler: string, entry?: string): string {
-  const hash = createHash("sha256").update(handler).update(esbuildVersion).update(JSON.stringify(esbuildOptions("entry")));
+  const hash = createHash("sha256")
+    .update(handler)
+    .update(esbuildVersion)
+    .update(JSON.stringify(esbuildOptions("entry")));
   hash.update(readFileSync(join(PROJECT_ROOT, "package-lock.json")));
   for (const file of filesUnder(FUNCTIONS_DIR)) hash.update(relative(FUNCTIONS_DIR, file)).update(readFileSync(file));
   if (entry) hash.update(entry);

@@ -55,7 +55,9 @@ function stateStatements(scope: CiScope, write: boolean): PolicyStatement[] {
 }
 
 function secretStatements(scope: CiScope): PolicyStatement[] {
-  return scope.tokenSecretArns.length ? [{ Sid: "ReadModelTokens", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...scope.tokenSecretArns] }] : [];
+  return scope.tokenSecretArns.length
+    ? [{ Sid: "ReadModelTokens", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...scope.tokenSecretArns] }]
+    : [];
 }
 
 /** Pull-request plans: AWS's ReadOnlyAccess (attached separately) plus the state and the token secrets. */
@@ -78,7 +80,23 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     {
       Sid: "ManageStageRoles",
       Effect: "Allow",
-      Action: ["iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListInstanceProfilesForRole"],
+      Action: [
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:GetRole",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:UpdateRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:GetRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:ListInstanceProfilesForRole",
+      ],
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
     },
     {
@@ -98,34 +116,92 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     {
       Sid: "ManageModels",
       Effect: "Allow",
-      Action: ["sagemaker:CreateModel", "sagemaker:DeleteModel", "sagemaker:DescribeModel", "sagemaker:CreateEndpointConfig", "sagemaker:DeleteEndpointConfig", "sagemaker:DescribeEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:DescribeEndpoint", "sagemaker:AddTags", "sagemaker:DeleteTags", "sagemaker:ListTags"],
+      Action: [
+        "sagemaker:CreateModel",
+        "sagemaker:DeleteModel",
+        "sagemaker:DescribeModel",
+        "sagemaker:CreateEndpointConfig",
+        "sagemaker:DeleteEndpointConfig",
+        "sagemaker:DescribeEndpointConfig",
+        "sagemaker:CreateEndpoint",
+        "sagemaker:UpdateEndpoint",
+        "sagemaker:DeleteEndpoint",
+        "sagemaker:DescribeEndpoint",
+        "sagemaker:AddTags",
+        "sagemaker:DeleteTags",
+        "sagemaker:ListTags",
+      ],
       Resource: ["model", "endpoint-config", "endpoint"].flatMap((kind) => named(scope, (n) => `arn:${p}:sagemaker:${r}:${a}:${kind}/${n}`)),
     },
     {
       Sid: "ManageFunctions",
       Effect: "Allow",
-      Action: ["lambda:CreateFunction", "lambda:DeleteFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags", "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency"],
+      Action: [
+        "lambda:CreateFunction",
+        "lambda:DeleteFunction",
+        "lambda:GetFunction",
+        "lambda:GetFunctionConfiguration",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:ListVersionsByFunction",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:AddPermission",
+        "lambda:RemovePermission",
+        "lambda:GetPolicy",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+        "lambda:ListTags",
+        "lambda:PutFunctionConcurrency",
+        "lambda:DeleteFunctionConcurrency",
+      ],
       Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
     },
     {
       Sid: "ManageLogGroups",
       Effect: "Allow",
-      Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:DescribeLogGroups"],
-      Resource: [...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${n}`), ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/apigateway/${n}`), `arn:${p}:logs:${r}:${a}:log-group:*`],
+      Action: [
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:ListTagsForResource",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: [
+        ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${n}`),
+        ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/apigateway/${n}`),
+        `arn:${p}:logs:${r}:${a}:log-group:*`,
+      ],
     },
     {
       Sid: "ManageApi",
       Effect: "Allow",
       Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
-      Resource: ["/restapis", "/restapis/*", "/apikeys", "/apikeys/*", "/usageplans", "/usageplans/*", "/account", "/tags/*"].map((path) => `arn:${p}:apigateway:${r}::${path}`),
+      Resource: ["/restapis", "/restapis/*", "/apikeys", "/apikeys/*", "/usageplans", "/usageplans/*", "/account", "/tags/*"].map(
+        (path) => `arn:${p}:apigateway:${r}::${path}`,
+      ),
     },
     {
       Sid: "ManageScaling",
       Effect: "Allow",
-      Action: ["application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget", "application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy", "application-autoscaling:TagResource", "application-autoscaling:ListTagsForResource"],
+      Action: [
+        "application-autoscaling:RegisterScalableTarget",
+        "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:DeleteScalingPolicy",
+        "application-autoscaling:TagResource",
+        "application-autoscaling:ListTagsForResource",
+      ],
       Resource: `arn:${p}:application-autoscaling:${r}:${a}:scalable-target/*`,
     },
     // Application Auto Scaling's Describe* calls have no resource-level permissions.
-    { Sid: "ReadScaling", Effect: "Allow", Action: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"], Resource: "*" },
+    {
+      Sid: "ReadScaling",
+      Effect: "Allow",
+      Action: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies"],
+      Resource: "*",
+    },
   ];
 }

@@ -23,18 +23,82 @@ export function dashboardBody(input: DashboardInput): string {
   for (const e of input.endpoints) {
     const dims = ["EndpointName", e.name, "VariantName", "AllTraffic"];
     widgets.push(
-      widget(`${e.name}: invocations and errors`, [["AWS/SageMaker", "Invocations", ...dims], ["AWS/SageMaker", "Invocation4XXErrors", ...dims], ["AWS/SageMaker", "Invocation5XXErrors", ...dims]], region, y, 0),
-      widget(`${e.name}: model latency (µs)`, [["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }], ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }], ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }]], region, y, 8, "p90"),
+      widget(
+        `${e.name}: invocations and errors`,
+        [
+          ["AWS/SageMaker", "Invocations", ...dims],
+          ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
+          ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
+        ],
+        region,
+        y,
+        0,
+      ),
+      widget(
+        `${e.name}: model latency (µs)`,
+        [
+          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
+          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
+          ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
+        ],
+        region,
+        y,
+        8,
+        "p90",
+      ),
       e.instance
-        ? widget(`${e.name}: utilisation (%)`, [["/aws/sagemaker/Endpoints", "GPUUtilization", ...dims], ["/aws/sagemaker/Endpoints", "GPUMemoryUtilization", ...dims], ["/aws/sagemaker/Endpoints", "MemoryUtilization", ...dims], ["/aws/sagemaker/Endpoints", "CPUUtilization", ...dims]], region, y, 16, "Average")
-        : widget(`${e.name}: serverless`, [["AWS/SageMaker", "ModelSetupTime", ...dims, { stat: "Maximum" }], ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }]], region, y, 16, "Maximum"),
+        ? widget(
+            `${e.name}: utilisation (%)`,
+            [
+              ["/aws/sagemaker/Endpoints", "GPUUtilization", ...dims],
+              ["/aws/sagemaker/Endpoints", "GPUMemoryUtilization", ...dims],
+              ["/aws/sagemaker/Endpoints", "MemoryUtilization", ...dims],
+              ["/aws/sagemaker/Endpoints", "CPUUtilization", ...dims],
+            ],
+            region,
+            y,
+            16,
+            "Average",
+          )
+        : widget(
+            `${e.name}: serverless`,
+            [
+              ["AWS/SageMaker", "ModelSetupTime", ...dims, { stat: "Maximum" }],
+              ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
+            ],
+            region,
+            y,
+            16,
+            "Maximum",
+          ),
     );
     y += 6;
   }
   const api = ["ApiName", input.apiName, "Stage", input.stage];
   widgets.push(
-    widget(`API ${input.apiName}: requests and errors`, [["AWS/ApiGateway", "Count", ...api], ["AWS/ApiGateway", "4XXError", ...api], ["AWS/ApiGateway", "5XXError", ...api]], region, y, 0),
-    widget(`API ${input.apiName}: latency (ms)`, [["AWS/ApiGateway", "Latency", ...api, { stat: "p50" }], ["AWS/ApiGateway", "Latency", ...api, { stat: "p90" }], ["AWS/ApiGateway", "IntegrationLatency", ...api, { stat: "p90" }]], region, y, 8, "p90"),
+    widget(
+      `API ${input.apiName}: requests and errors`,
+      [
+        ["AWS/ApiGateway", "Count", ...api],
+        ["AWS/ApiGateway", "4XXError", ...api],
+        ["AWS/ApiGateway", "5XXError", ...api],
+      ],
+      region,
+      y,
+      0,
+    ),
+    widget(
+      `API ${input.apiName}: latency (ms)`,
+      [
+        ["AWS/ApiGateway", "Latency", ...api, { stat: "p50" }],
+        ["AWS/ApiGateway", "Latency", ...api, { stat: "p90" }],
+        ["AWS/ApiGateway", "IntegrationLatency", ...api, { stat: "p90" }],
+      ],
+      region,
+      y,
+      8,
+      "p90",
+    ),
   );
   y += 6;
   const fn = (name: string) => input.functions.map((f) => ["AWS/Lambda", name, "FunctionName", f]);

@@ -94,7 +94,12 @@ export function sagemakerExecutionStatements(input: ExecutionRoleInputs): Policy
     statements.push(
       // GetAuthorizationToken has no resource-level permissions: AWS requires "*".
       { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      { Sid: "PullModelImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: repositories },
+      {
+        Sid: "PullModelImage",
+        Effect: "Allow",
+        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+        Resource: repositories,
+      },
     );
   }
   if (input.dataCapture) {
@@ -131,4 +136,3 @@ export function tlsOnlyBucketStatements(bucketArn: string): PolicyStatement[] {
     },
   ];
 }
-

@@ -64,7 +64,9 @@ export interface ImageRef {
 
 export class UnsupportedRegionError extends Error {
   constructor(region: string) {
-    super(`region "${region}" has no Hugging Face serving image in this product's table. Fix: deploy to one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set models[].huggingFace.image`);
+    super(
+      `region "${region}" has no Hugging Face serving image in this product's table. Fix: deploy to one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set models[].huggingFace.image`,
+    );
     this.name = "UnsupportedRegionError";
   }
 }
@@ -80,7 +82,9 @@ export const tgiImage = (region: string): ImageRef => dlcImage(region, TGI_REPOS
 export const lmiImage = (region: string): ImageRef => dlcImage(region, LMI_REPOSITORY, LMI_TAG);
 
 /** Regions the SageMaker Python SDK lists for the LMI image (a subset of the DLC accounts above). */
-export const LMI_REGIONS: readonly string[] = Object.keys(DLC_ACCOUNTS).filter((r) => !["ap-south-2", "ap-southeast-4", "eu-central-2", "eu-south-2"].includes(r));
+export const LMI_REGIONS: readonly string[] = Object.keys(DLC_ACCOUNTS).filter(
+  (r) => !["ap-south-2", "ap-southeast-4", "eu-central-2", "eu-south-2"].includes(r),
+);
 export const hfCpuImage = (region: string): ImageRef => dlcImage(region, HF_CPU_REPOSITORY, HF_CPU_TAG);
 
 /** Splits an ECR image URI into the parts an IAM policy needs. */

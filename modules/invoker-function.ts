@@ -4,7 +4,15 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { assumeRolePolicy, endpointArn, invokeEndpointStatements, tracingStatements, type PolicyStatement, logWriteStatements, policyDocument } from "./iam-policies";
+import {
+  assumeRolePolicy,
+  endpointArn,
+  invokeEndpointStatements,
+  tracingStatements,
+  type PolicyStatement,
+  logWriteStatements,
+  policyDocument,
+} from "./iam-policies";
 import { LAMBDA_RUNTIME } from "./bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../functions/lib/models";

@@ -71,7 +71,9 @@ function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"
     responses: {
       default: {
         statusCode: "200",
-        responseTemplates: { "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}` },
+        responseTemplates: {
+          "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}`,
+        },
       },
       // SageMaker answers 424 (ModelError) when the container itself returned an error status.
       "424": {
@@ -82,7 +84,10 @@ function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"
             error("model_error", "$util.toJson($input.path('$.OriginalMessage'))"),
         },
       },
-      "429": { statusCode: "429", responseTemplates: { "application/json": error("throttled", '"Too many requests to the model endpoint; retry with backoff."') } },
+      "429": {
+        statusCode: "429",
+        responseTemplates: { "application/json": error("throttled", '"Too many requests to the model endpoint; retry with backoff."') },
+      },
       // ValidationError: the endpoint is missing or not InService.
       "400": { statusCode: "503", responseTemplates: { "application/json": error("model_unavailable", '"The model endpoint is not in service."') } },
       "5\\d{2}": { statusCode: "502", responseTemplates: { "application/json": error("upstream_error", '"The model endpoint failed."') } },
@@ -135,7 +140,11 @@ function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Record<str
   };
 }
 
-const pascal = (name: string) => name.split("-").map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("");
+const pascal = (name: string) =>
+  name
+    .split("-")
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join("");
 const jsonSchema = (ref: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } });
 const errorResponse = (description: string) => ({ description, content: jsonSchema("Error") });
 const sse = (description: string) => ({ description, content: { "text/event-stream": { schema: { type: "string" } } } });
@@ -197,7 +206,9 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     responses: {
       "200": {
         description: "CORS preflight",
-        headers: Object.fromEntries(["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"].map((h) => [h, { schema: { type: "string" } }])),
+        headers: Object.fromEntries(
+          ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"].map((h) => [h, { schema: { type: "string" } }]),
+        ),
       },
     },
     "x-amazon-apigateway-integration": {
@@ -217,22 +228,52 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     },
   });
   const withCors = (item: Record<string, unknown>) =>
-    origins.length === 0 ? item : { ...item, options: preflight(Object.keys(item).map((m) => m.toUpperCase()).join(",")) };
+    origins.length === 0
+      ? item
+      : {
+          ...item,
+          options: preflight(
+            Object.keys(item)
+              .map((m) => m.toUpperCase())
+              .join(","),
+          ),
+        };
 
   const paths: Record<string, unknown> = {};
   for (const m of input.models) {
     const invokeIntegration = m.direct ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? 29_000) : buffered(m.invokeUri);
     paths[invokePath(m.model)] = withCors({
-      post: operation(`invoke${pascal(m.model)}`, `Generate text with ${m.model}`, m.model, "GenerateRequest", { description: "Generated text", content: jsonSchema("GenerateResponse") }, invokeIntegration),
+      post: operation(
+        `invoke${pascal(m.model)}`,
+        `Generate text with ${m.model}`,
+        m.model,
+        "GenerateRequest",
+        { description: "Generated text", content: jsonSchema("GenerateResponse") },
+        invokeIntegration,
+      ),
     });
     if (m.streamUri) {
       paths[streamPath(m.model)] = withCors({
-        post: operation(`stream${pascal(m.model)}`, `Stream tokens from ${m.model} as Server-Sent Events`, m.model, "GenerateRequest", sse("event: token / done / error"), streamed(m.streamUri)),
+        post: operation(
+          `stream${pascal(m.model)}`,
+          `Stream tokens from ${m.model} as Server-Sent Events`,
+          m.model,
+          "GenerateRequest",
+          sse("event: token / done / error"),
+          streamed(m.streamUri),
+        ),
       });
     }
   }
   paths[CHAT_PATH] = withCors({
-    post: operation("createChatCompletion", "OpenAI-compatible chat completion (stream: true for SSE chunks)", "openai", "ChatCompletionRequest", { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" }, streamed(input.chatUri)),
+    post: operation(
+      "createChatCompletion",
+      "OpenAI-compatible chat completion (stream: true for SSE chunks)",
+      "openai",
+      "ChatCompletionRequest",
+      { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" },
+      streamed(input.chatUri),
+    ),
   });
   paths[MODELS_PATH] = withCors({
     get: operation("listModels", "The configured models, OpenAI style", "openai", undefined, { description: "A list of models" }, streamed(input.chatUri)),

@@ -1,3 +1,5 @@
+import type { JsonObject } from "../functions/lib/json";
+
 /**
  * The OpenAPI document clients see: the deployed one without API Gateway's
  * own extensions and CORS preflights, with a server URL to fill in. Same
@@ -13,7 +15,7 @@ export function publicOpenApiDocument(deployed: Record<string, unknown>, stage: 
         .map(([key, v]) => [key, strip(v)]),
     );
   };
-  const document = strip(deployed) as Record<string, any>;
+  const document = strip(deployed) as JsonObject;
   for (const item of Object.values(document.paths as Record<string, Record<string, unknown>>)) delete item.options;
   return {
     ...document,

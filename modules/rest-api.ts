@@ -73,7 +73,11 @@ export class RestApi extends Construct {
       auth: props.auth,
       models: props.models.map((m) =>
         m.direct
-          ? { model: m.model, invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName), direct: { credentials: m.direct.roleArn, answer: m.direct.answer } }
+          ? {
+              model: m.model,
+              invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
+              direct: { credentials: m.direct.roleArn, answer: m.direct.answer },
+            }
           : { model: m.model, invokeUri: m.invokeFunction!.invokeArn, streamUri: streaming(m.streamFunction!) },
       ),
       chatUri: streaming(props.chatFunction),

@@ -7,7 +7,15 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { stagesOf, type Config } from "../config/schema";
-import { GITHUB_OIDC_HOST, deployRoleStatements, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../modules/ci-policies";
+import {
+  GITHUB_OIDC_HOST,
+  deployRoleStatements,
+  deploySubjects,
+  githubTrustPolicy,
+  planRoleStatements,
+  planSubjects,
+  type CiScope,
+} from "../modules/ci-policies";
 import { policyDocument } from "../modules/iam-policies";
 import { stateKey } from "./llm-api-stack";
 import { localStatePath } from "./local-state";
@@ -32,7 +40,12 @@ export class CiStack extends TerraformStack {
     const { config, ci } = props;
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, "ci") }] });
     if (config.state) {
-      const backend = new S3Backend(this, { bucket: config.state.bucket, key: stateKey(config.state.keyPrefix, id), region: config.state.region ?? config.region, encrypt: true });
+      const backend = new S3Backend(this, {
+        bucket: config.state.bucket,
+        key: stateKey(config.state.keyPrefix, id),
+        region: config.state.region ?? config.region,
+        encrypt: true,
+      });
       backend.addOverride("use_lockfile", true);
     } else {
       new LocalBackend(this, { path: localStatePath(id) });
@@ -41,8 +54,7 @@ export class CiStack extends TerraformStack {
 
     // One GitHub provider per account: reuse it when the config names it.
     const providerArn =
-      ci.oidcProviderArn ??
-      new IamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] }).arn;
+      ci.oidcProviderArn ?? new IamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] }).arn;
 
     this.planRole = new IamRole(this, "plan-role", {
       name: `${config.project}-ci-plan`,
@@ -72,9 +84,16 @@ export class CiStack extends TerraformStack {
     if (planStatements.length > 0) {
       new IamRolePolicy(this, "plan-policy", { role: this.planRole.id, name: "state-and-tokens", policy: JSON.stringify(policyDocument(planStatements)) });
     }
-    new IamRolePolicy(this, "deploy-policy", { role: this.deployRole.id, name: "deploy-stages", policy: JSON.stringify(policyDocument(deployRoleStatements(scopeFor(this.deployRole)))) });
+    new IamRolePolicy(this, "deploy-policy", {
+      role: this.deployRole.id,
+      name: "deploy-stages",
+      policy: JSON.stringify(policyDocument(deployRoleStatements(scopeFor(this.deployRole)))),
+    });
 
     new TerraformOutput(this, "plan_role_arn", { value: this.planRole.arn, description: "GitHub secret AWS_PLAN_ROLE_ARN (pull-request plans)." });
-    new TerraformOutput(this, "deploy_role_arn", { value: this.deployRole.arn, description: "GitHub secret AWS_DEPLOY_ROLE_ARN (deploys from the environment)." });
+    new TerraformOutput(this, "deploy_role_arn", {
+      value: this.deployRole.arn,
+      description: "GitHub secret AWS_DEPLOY_ROLE_ARN (deploys from the environment).",
+    });
   }
 }

@@ -60,13 +60,19 @@ export class LlmApiStack extends TerraformStack {
 
     // Alarms first: endpoints name their rollback alarms.
     const alarmsOn = config.alarms.enabled;
-    const topicArn = config.alarms.email ? new AlarmTopic(this, "alarm-topic", { name: `${names.prefix}-alarms`, email: config.alarms.email }).topic.arn : config.alarms.topicArn;
+    const topicArn = config.alarms.email
+      ? new AlarmTopic(this, "alarm-topic", { name: `${names.prefix}-alarms`, email: config.alarms.email }).topic.arn
+      : config.alarms.topicArn;
     const actions = topicArn ? [topicArn] : undefined;
     const alarmSet = (id: string, specs: AlarmSpec[]) => (alarmsOn ? new AlarmSet(this, id, { specs, actions }) : undefined);
 
     for (const model of config.models) {
       const alarms = alarmSet(`alarms-${model.name}`, endpointAlarmSpecs(model, names.endpoint(model.name), config.alarms));
-      const rollback = alarms ? Object.entries(alarms.alarms).filter(([id]) => ["errors-5xx", "latency-p90"].includes(id)).map(([, a]) => a.alarmName) : [];
+      const rollback = alarms
+        ? Object.entries(alarms.alarms)
+            .filter(([id]) => ["errors-5xx", "latency-p90"].includes(id))
+            .map(([, a]) => a.alarmName)
+        : [];
       this.endpoints[model.name] = new LlmEndpoint(this, `model-${model.name}`, {
         rollbackAlarmNames: rollback,
         model,
@@ -90,7 +96,15 @@ export class LlmApiStack extends TerraformStack {
     // Physical function names and timeouts, for alarms and the dashboard.
     const functionInfo: { name: string; timeoutSeconds: number }[] = [];
     type Extra = Pick<InvokerFunctionProps, "reservedConcurrency" | "environment" | "layers" | "extraStatements" | "memorySizeMb">;
-    const invoker = (id: string, functionName: string, handler: HandlerCode, endpoints: InvokerEndpoint[], timeoutSeconds: number, rolePurpose: string, extra: Extra = {}) => {
+    const invoker = (
+      id: string,
+      functionName: string,
+      handler: HandlerCode,
+      endpoints: InvokerEndpoint[],
+      timeoutSeconds: number,
+      rolePurpose: string,
+      extra: Extra = {},
+    ) => {
       functionInfo.push({ name: functionName, timeoutSeconds });
       return new InvokerFunction(this, id, {
         functionName,
@@ -112,21 +126,51 @@ export class LlmApiStack extends TerraformStack {
     const models: RestApiModel[] = targets.map((t) => {
       const managed = config.models.find((m) => m.name === t.model);
       if (managed?.integration === "direct") {
-        const role = new DirectIntegrationRole(this, `direct-${t.model}`, { rolePrefix: names.rolePrefix(`${t.model}-gw`), endpointArn: t.endpointArn!, model: t.model });
+        const role = new DirectIntegrationRole(this, `direct-${t.model}`, {
+          rolePrefix: names.rolePrefix(`${t.model}-gw`),
+          endpointArn: t.endpointArn!,
+          model: t.model,
+        });
         return { model: t.model, direct: { endpointName: t.route.endpoint, roleArn: role.role.arn, answer: t.route.server === "lmi" ? "object" : "list" } };
       }
       const s = settingsOf(t.model);
       // A user's own /invoke handler, bundled by the same path as the built-in ones.
-      const invokeCode = s?.handler ? new HandlerCode(this, `invoke-code-${t.model}`, { handler: `invoke-${t.model}`, entry: resolve(PROJECT_ROOT, s.handler) }) : code.invoke;
-      const extra = { reservedConcurrency: s?.reservedConcurrency, environment: s?.environment, layers: s?.layers, extraStatements: s?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })), memorySizeMb: s?.memorySizeMb };
-      this.functions[`${t.model}-invoke`] = invoker(`invoke-${t.model}`, names.function(t.model, "invoke"), invokeCode, [t], s?.timeoutSeconds ?? config.lambda.timeoutSeconds, `${t.model}-fn`, extra);
-      this.functions[`${t.model}-stream`] = invoker(`stream-${t.model}`, names.function(t.model, "stream"), code.stream, [t], s?.streamTimeoutSeconds ?? config.lambda.streamTimeoutSeconds, `${t.model}-st`, extra);
+      const invokeCode = s?.handler
+        ? new HandlerCode(this, `invoke-code-${t.model}`, { handler: `invoke-${t.model}`, entry: resolve(PROJECT_ROOT, s.handler) })
+        : code.invoke;
+      const extra = {
+        reservedConcurrency: s?.reservedConcurrency,
+        environment: s?.environment,
+        layers: s?.layers,
+        extraStatements: s?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })),
+        memorySizeMb: s?.memorySizeMb,
+      };
+      this.functions[`${t.model}-invoke`] = invoker(
+        `invoke-${t.model}`,
+        names.function(t.model, "invoke"),
+        invokeCode,
+        [t],
+        s?.timeoutSeconds ?? config.lambda.timeoutSeconds,
+        `${t.model}-fn`,
+        extra,
+      );
+      this.functions[`${t.model}-stream`] = invoker(
+        `stream-${t.model}`,
+        names.function(t.model, "stream"),
+        code.stream,
+        [t],
+        s?.streamTimeoutSeconds ?? config.lambda.streamTimeoutSeconds,
+        `${t.model}-st`,
+        extra,
+      );
       return { model: t.model, invokeFunction: this.functions[`${t.model}-invoke`].function, streamFunction: this.functions[`${t.model}-stream`].function };
     });
     // One OpenAI-compatible function picks the model from the request body, so it may call all of them.
     this.functions.chat = invoker("chat", names.sharedFunction("chat"), code.chat, targets, config.lambda.streamTimeoutSeconds, "chat-fn");
 
-    const logRole = config.api.manageAccountLogRole ? new ApiGatewayLogRole(this, "api-log-role", { rolePrefix: names.rolePrefix("apigw-logs"), partition }) : undefined;
+    const logRole = config.api.manageAccountLogRole
+      ? new ApiGatewayLogRole(this, "api-log-role", { rolePrefix: names.rolePrefix("apigw-logs"), partition })
+      : undefined;
 
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
@@ -152,7 +196,10 @@ export class LlmApiStack extends TerraformStack {
       dashboardName: names.prefix,
       dashboardBody: dashboardBody({
         region: config.region,
-        endpoints: [...config.models.map((m) => ({ name: names.endpoint(m.name), instance: m.instance !== undefined })), ...config.existingEndpoints.map((e) => ({ name: e.endpointName, instance: true }))],
+        endpoints: [
+          ...config.models.map((m) => ({ name: names.endpoint(m.name), instance: m.instance !== undefined })),
+          ...config.existingEndpoints.map((e) => ({ name: e.endpointName, instance: true })),
+        ],
         apiName: names.api,
         stage,
         functions: functionInfo.map((fn) => fn.name),

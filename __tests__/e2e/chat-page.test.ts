@@ -19,7 +19,10 @@ describeBrowser("chat page", () => {
 
   beforeAll(async () => {
     process.env.LOG_LEVEL = "silent";
-    const config = parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }] });
+    const config = parseConfig({
+      region: "us-east-1",
+      models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    });
     stack = await startLocalStack({ config, port: 0, apiKey: "browser-test-key", emulator: { firstTokenDelayMs: 100, tokenDelayMs: 60 } });
     browser = await launchChromium();
   });
@@ -45,7 +48,11 @@ describeBrowser("chat page", () => {
     // Count every change to the answer's text while it streams.
     await page.evaluate(() => {
       (window as unknown as { updates: number }).updates = 0;
-      new MutationObserver(() => (window as unknown as { updates: number }).updates++).observe(document.getElementById("messages")!, { subtree: true, characterData: true, childList: true });
+      new MutationObserver(() => (window as unknown as { updates: number }).updates++).observe(document.getElementById("messages")!, {
+        subtree: true,
+        characterData: true,
+        childList: true,
+      });
     });
     await page.getByTestId("prompt").fill("Say hello");
     await page.getByTestId("send").click();
@@ -88,7 +95,9 @@ describeBrowser("chat page", () => {
     await page.getByTestId("prompt").fill("Hello?");
     await page.getByTestId("send").click();
     await page.waitForFunction(() => document.getElementById("error")!.textContent !== "");
-    expect(await page.getByTestId("error").textContent()).toBe("The model is not in service (503): it may be starting, updating or scaled in. Try again later.");
+    expect(await page.getByTestId("error").textContent()).toBe(
+      "The model is not in service (503): it may be starting, updating or scaled in. Try again later.",
+    );
     expect(await page.locator('[data-role="assistant"]').count()).toBe(0);
     stack.emulator!.behave("llm-api-v1-mistral-7b", { firstTokenDelayMs: 100, tokenDelayMs: 60 });
   });

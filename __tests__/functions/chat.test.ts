@@ -16,13 +16,20 @@ const messages = [
 const chat = (body: Record<string, unknown>) => call(rig.chat, apiEvent("POST", "/v1/chat/completions", body));
 
 /** The data payloads of an OpenAI-style stream. */
-const dataLines = (body: string) => body.split("\n\n").filter(Boolean).map((b) => b.replace(/^data: /, ""));
+const dataLines = (body: string) =>
+  body
+    .split("\n\n")
+    .filter(Boolean)
+    .map((b) => b.replace(/^data: /, ""));
 
 describe("GET /v1/models", () => {
   it("lists the configured models, OpenAI style", async () => {
     const answer = await call(rig.chat, apiEvent("GET", "/v1/models"));
     expect(answer.statusCode).toBe(200);
-    expect(answer.json).toEqual({ object: "list", data: ["mistral", "falcon", "tiny", "gone", "vllm"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })) });
+    expect(answer.json).toEqual({
+      object: "list",
+      data: ["mistral", "falcon", "tiny", "gone", "vllm"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
+    });
   });
 });
 
@@ -89,7 +96,12 @@ describe("POST /v1/chat/completions", () => {
     [{ stop: [1] }, "invalid_request", "stop", "stop must be a string or up to 4 non-empty strings."],
     [{ temperature: 3 }, "invalid_request", "temperature", "temperature must be at most 2."],
     [{ messages: [] }, "invalid_request", "messages", "messages must have at least 1 item(s)."],
-    [{ messages: [{ role: "wizard", content: "x" }] }, "invalid_request", "messages[0].role", 'messages[0].role must be one of "system", "developer", "user", "assistant".'],
+    [
+      { messages: [{ role: "wizard", content: "x" }] },
+      "invalid_request",
+      "messages[0].role",
+      'messages[0].role must be one of "system", "developer", "user", "assistant".',
+    ],
   ])("fails with 400 naming the field when given %j", async (change, type, field, message) => {
     const answer = await chat({ model: "mistral", messages, ...change });
     expect(answer.statusCode).toBe(400);

@@ -15,14 +15,19 @@ const invoke = (body: unknown, model = "mistral") => call(rig.invoke, apiEvent("
 describe("POST /{model}/invoke", () => {
   it("passes {inputs, parameters} to the endpoint and answers {generated_text}", async () => {
     // Prepare
-    const body = { inputs: "Say hello", parameters: { max_new_tokens: 4, temperature: 0.7, top_p: 0.9, repetition_penalty: 1.1, stop: ["\n"], do_sample: true } };
+    const body = {
+      inputs: "Say hello",
+      parameters: { max_new_tokens: 4, temperature: 0.7, top_p: 0.9, repetition_penalty: 1.1, stop: ["\n"], do_sample: true },
+    };
     // Act
     const answer = await invoke(body);
     // Assess
     expect(answer.statusCode).toBe(200);
     expect(answer.json).toEqual({ generated_text: VOCABULARY.slice(0, 4).join("") });
     expect(answer.headers["x-request-id"]).toMatch(/^req-/);
-    expect(rig.emulator.calls).toEqual([expect.objectContaining({ endpoint: "ep-mistral", stream: false, body: { inputs: "Say hello", parameters: body.parameters } })]);
+    expect(rig.emulator.calls).toEqual([
+      expect.objectContaining({ endpoint: "ep-mistral", stream: false, body: { inputs: "Say hello", parameters: body.parameters } }),
+    ]);
   });
 
   it("works for a serverless (non-streaming) model too", async () => {
@@ -69,7 +74,12 @@ describe("POST /{model}/invoke", () => {
   });
 
   const failures: [string, Parameters<HandlerRig["emulator"]["behave"]>[1], number, string][] = [
-    ["the model rejects the input (TGI 422)", { modelStatus: 422, modelMessage: "Input validation error: inputs tokens + max_new_tokens must be <= 4096" }, 422, "model_rejected_request"],
+    [
+      "the model rejects the input (TGI 422)",
+      { modelStatus: 422, modelMessage: "Input validation error: inputs tokens + max_new_tokens must be <= 4096" },
+      422,
+      "model_rejected_request",
+    ],
     ["the model is overloaded (TGI 429)", { modelStatus: 429 }, 429, "model_overloaded"],
     ["the model fails (TGI 500)", { modelStatus: 500 }, 424, "model_error"],
     ["the model fails its dependency (TGI 424)", { modelStatus: 424 }, 424, "model_error"],

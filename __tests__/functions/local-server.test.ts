@@ -4,7 +4,11 @@ import { VOCABULARY } from "../../local/emulator/fake-tgi";
 
 // `npm run local` in-process: the document's routes, its key check, CORS, and the emulator or a real server behind.
 const config = (over: Record<string, unknown> = {}) =>
-  parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }], ...over });
+  parseConfig({
+    region: "us-east-1",
+    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    ...over,
+  });
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -23,7 +27,12 @@ describe("local server with the emulator", () => {
   });
 
   it("rejects every route without the API key, or with a wrong one", async () => {
-    for (const [path, method] of [["/mistral-7b/invoke", "POST"], ["/mistral-7b/stream", "POST"], ["/v1/chat/completions", "POST"], ["/v1/models", "GET"]]) {
+    for (const [path, method] of [
+      ["/mistral-7b/invoke", "POST"],
+      ["/mistral-7b/stream", "POST"],
+      ["/v1/chat/completions", "POST"],
+      ["/v1/models", "GET"],
+    ]) {
       for (const headers of [{}, { "x-api-key": "wrong" }] as Record<string, string>[]) {
         const res = await fetch(`${stack.url}${path}`, { method, headers, body: method === "POST" ? "{}" : undefined });
         expect([path, res.status, (await res.json()).error.type]).toEqual([path, 403, "invalid_api_key"]);
@@ -33,7 +42,12 @@ describe("local server with the emulator", () => {
   });
 
   it("answers 404 for routes and methods the OpenAPI document does not have", async () => {
-    for (const [path, method] of [["/nope", "GET"], ["/mistral-7b/invoke", "GET"], ["/other/invoke", "POST"], ["/v1/completions", "POST"]]) {
+    for (const [path, method] of [
+      ["/nope", "GET"],
+      ["/mistral-7b/invoke", "GET"],
+      ["/other/invoke", "POST"],
+      ["/v1/completions", "POST"],
+    ]) {
       const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k" }, body: method === "POST" ? "{}" : undefined });
       expect([path, method, res.status, (await res.json()).error.type]).toEqual([path, method, 404, "not_found"]);
     }

@@ -5,7 +5,11 @@ import { startLocalStack, type LocalStack } from "../../local/dev-server";
 
 // `npm run local --tgi-url` in-process (its own file: handlers load once per process, with one backend).
 const config = (over: Record<string, unknown> = {}) =>
-  parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }], ...over });
+  parseConfig({
+    region: "us-east-1",
+    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    ...over,
+  });
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -26,7 +30,10 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
       if (body.max_tokens === 999) return res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "too many tokens" }));
       const words = ["Hi", " there", "!"];
       if (!body.stream) {
-        const choice = req.url === "/v1/completions" ? { text: words.join(""), finish_reason: "stop" } : { message: { role: "assistant", content: words.join("") }, finish_reason: "stop" };
+        const choice =
+          req.url === "/v1/completions"
+            ? { text: words.join(""), finish_reason: "stop" }
+            : { message: { role: "assistant", content: words.join("") }, finish_reason: "stop" };
         return res.end(JSON.stringify({ choices: [choice], usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 } }));
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -48,7 +55,10 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
   it("turns a generate call into the server's /v1/completions and back", async () => {
     const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 7, temperature: 0.5 } }, { "x-api-key": "k" });
     expect(await res.json()).toEqual({ generated_text: "Hi there!" });
-    expect(seen.at(-1)).toEqual({ url: "/v1/completions", body: { model: "mistralai/Mistral-7B-Instruct-v0.2", prompt: "Hello", max_tokens: 7, stream: false, temperature: 0.5 } });
+    expect(seen.at(-1)).toEqual({
+      url: "/v1/completions",
+      body: { model: "mistralai/Mistral-7B-Instruct-v0.2", prompt: "Hello", max_tokens: 7, stream: false, temperature: 0.5 },
+    });
   });
 
   it("streams the server's tokens through /stream", async () => {
@@ -59,10 +69,22 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
   });
 
   it("passes chat to the server's /v1/chat/completions, streamed", async () => {
-    const res = await post(`${stack.url}/v1/chat/completions`, { model: "mistral-7b", messages: [{ role: "user", content: "Hello" }], stream: true }, { "x-api-key": "k" });
-    const chunks = (await res.text()).split("\n\n").filter(Boolean).map((b) => b.slice(6));
+    const res = await post(
+      `${stack.url}/v1/chat/completions`,
+      { model: "mistral-7b", messages: [{ role: "user", content: "Hello" }], stream: true },
+      { "x-api-key": "k" },
+    );
+    const chunks = (await res.text())
+      .split("\n\n")
+      .filter(Boolean)
+      .map((b) => b.slice(6));
     expect(chunks.at(-1)).toBe("[DONE]");
-    expect(chunks.slice(0, -1).map((c) => JSON.parse(c).choices[0].delta.content).join("")).toBe("Hi there!");
+    expect(
+      chunks
+        .slice(0, -1)
+        .map((c) => JSON.parse(c).choices[0].delta.content)
+        .join(""),
+    ).toBe("Hi there!");
     expect(seen.at(-1)!.url).toBe("/v1/chat/completions");
   });
 

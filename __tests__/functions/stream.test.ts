@@ -17,7 +17,10 @@ describe("POST /{model}/stream", () => {
     expect(answer.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
     const events = sseEvents(answer.body);
     expect(tokens(events)).toEqual(VOCABULARY.slice(0, 6));
-    expect(events.at(-1)).toEqual({ event: "done", data: { generated_text: VOCABULARY.slice(0, 6).join(""), finish_reason: "length", usage: { completion_tokens: 6 } } });
+    expect(events.at(-1)).toEqual({
+      event: "done",
+      data: { generated_text: VOCABULARY.slice(0, 6).join(""), finish_reason: "length", usage: { completion_tokens: 6 } },
+    });
     expect(rig.emulator.calls.at(-1)).toMatchObject({ stream: true, body: { inputs: "Say hello", parameters: { max_new_tokens: 6 }, stream: true } });
   });
 

@@ -21,7 +21,10 @@ describe("a vLLM (LMI) model", () => {
     const answer = await call(rig.stream, apiEvent("POST", "/vllm/stream", { inputs: "hi", parameters: { details: true } }));
     const events = sseEvents(answer.body);
     expect(events.filter((e) => e.event === "token").map((e) => e.data.text)).toEqual(VOCABULARY);
-    expect(events.at(-1)).toEqual({ event: "done", data: { generated_text: VOCABULARY.join(""), finish_reason: "eos_token", usage: { completion_tokens: VOCABULARY.length } } });
+    expect(events.at(-1)).toEqual({
+      event: "done",
+      data: { generated_text: VOCABULARY.join(""), finish_reason: "eos_token", usage: { completion_tokens: VOCABULARY.length } },
+    });
   });
 
   it("answers a buffered chat completion through LMI's chat schema", async () => {
@@ -33,7 +36,10 @@ describe("a vLLM (LMI) model", () => {
   it("relays LMI's JSON-line chat chunks as OpenAI SSE chunks ending in [DONE]", async () => {
     rig.emulator.behave("ep-vllm", { chunkBytes: 7 });
     const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true }));
-    const lines = answer.body.split("\n\n").filter(Boolean).map((l) => l.replace(/^data: /, ""));
+    const lines = answer.body
+      .split("\n\n")
+      .filter(Boolean)
+      .map((l) => l.replace(/^data: /, ""));
     expect(lines.at(-1)).toBe("[DONE]");
     const chunks = lines.slice(0, -1).map((l) => JSON.parse(l));
     expect(chunks.map((c) => c.choices[0].delta.content).join("")).toBe(VOCABULARY.join(""));

@@ -1,5 +1,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { ResponseStreamSink, installLambdaRuntime, lambdaContext, type AnyHandler, type BufferedHandler, type ResponseHead, type StreamingHandler } from "../../local/lambda-runtime";
+import {
+  ResponseStreamSink,
+  installLambdaRuntime,
+  lambdaContext,
+  type AnyHandler,
+  type BufferedHandler,
+  type ResponseHead,
+  type StreamingHandler,
+} from "../../local/lambda-runtime";
 import type { ModelRoute } from "../../functions/lib/models";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 
@@ -25,9 +33,13 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
 
 export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {
   const emulator = new SageMakerEmulator(
-    Object.values(models).map((m) => m.endpoint).filter((e) => e !== "ep-deleted"),
+    Object.values(models)
+      .map((m) => m.endpoint)
+      .filter((e) => e !== "ep-deleted"),
     {},
-    Object.values(models).filter((m) => m.server === "lmi").map((m) => m.endpoint),
+    Object.values(models)
+      .filter((m) => m.server === "lmi")
+      .map((m) => m.endpoint),
   );
   const url = await emulator.start();
   Object.assign(process.env, {
@@ -114,7 +126,10 @@ export function sseEvents(body: string): { event?: string; data: any }[] {
     .map((block) => {
       const lines = block.split("\n");
       const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
-      const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+      const data = lines
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n");
       try {
         return { event, data: JSON.parse(data) };
       } catch {

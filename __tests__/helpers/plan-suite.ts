@@ -69,7 +69,7 @@ export function describePlannedConfig(file: string): void {
       expect(endpointNames.sort()).toEqual(config.models.map((m) => `${config.project}-${stagesOf(config)[0]}-${m.name}`).sort());
     });
 
-    it("never grants SageMaker invoke on Resource \"*\", and names exactly the served endpoints", () => {
+    it('never grants SageMaker invoke on Resource "*", and names exactly the served endpoints', () => {
       const p = apiStack();
       const policies = p.plan.resource_changes.filter((r) => r.type === "aws_iam_role_policy");
       expect(policies.length).toBeGreaterThan(0);
@@ -103,7 +103,9 @@ export function describePlannedConfig(file: string): void {
         expect(c.change.after_unknown.name).toBe(true);
       }
       const deployment = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_deployment")!;
-      expect(expression(p, deployment.address, "triggers")).toEqual({ redeployment: expect.stringMatching(/^\$\{sha256\(aws_api_gateway_rest_api\.[^.]+\.body\)\}$/) });
+      expect(expression(p, deployment.address, "triggers")).toEqual({
+        redeployment: expect.stringMatching(/^\$\{sha256\(aws_api_gateway_rest_api\.[^.]+\.body\)\}$/),
+      });
     });
 
     it("requires authorization on every method of the planned API body", () => {
@@ -121,7 +123,10 @@ export function describePlannedConfig(file: string): void {
       expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) - direct + 2);
       for (const op of operations) {
         expect(op.security).toEqual([{ api_key: [] }]);
-        expect(op["x-amazon-apigateway-integration"]).toMatchObject({ type: direct && op["x-amazon-apigateway-integration"].type === "aws" ? "aws" : "aws_proxy", httpMethod: "POST" });
+        expect(op["x-amazon-apigateway-integration"]).toMatchObject({
+          type: direct && op["x-amazon-apigateway-integration"].type === "aws" ? "aws" : "aws_proxy",
+          httpMethod: "POST",
+        });
       }
       expect(body["x-amazon-apigateway-api-key-source"]).toBe("HEADER");
     });
@@ -130,11 +135,20 @@ export function describePlannedConfig(file: string): void {
       const p = apiStack();
       const api = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_rest_api")!;
       const body = parseTemplateJson(expression(p, api.address, "body"));
-      const streamed = [...[...config.models.filter((m) => m.integration !== "direct").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [`/${m}/stream`, "post"]), ["/v1/chat/completions", "post"], ["/v1/models", "get"]];
+      const streamed = [
+        ...[...config.models.filter((m) => m.integration !== "direct").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [
+          `/${m}/stream`,
+          "post",
+        ]),
+        ["/v1/chat/completions", "post"],
+        ["/v1/models", "get"],
+      ];
       for (const [path, method] of streamed) {
         const integration = body.paths[path][method]["x-amazon-apigateway-integration"];
         expect([path, integration.responseTransferMode, integration.timeoutInMillis]).toEqual([path, "STREAM", 900000]);
-        expect(integration.uri).toMatch(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:[a-z0-9-]+:lambda:path\/2021-11-15\/functions\/\$\{aws_lambda_function\.[^.]+\.arn\}\/response-streaming-invocations$/);
+        expect(integration.uri).toMatch(
+          /^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:[a-z0-9-]+:lambda:path\/2021-11-15\/functions\/\$\{aws_lambda_function\.[^.]+\.arn\}\/response-streaming-invocations$/,
+        );
       }
       for (const m of config.models) expect(body.paths[`/${m.name}/invoke`].post["x-amazon-apigateway-integration"].responseTransferMode).toBeUndefined();
       for (const m of config.models.filter((x) => x.integration === "direct")) expect(body.paths[`/${m.name}/stream`]).toBeUndefined();

@@ -10,7 +10,6 @@ import { installLockFile } from "../../stacks/lock-file";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
-
 export interface SynthResult {
   readonly outdir: string;
   /** Parsed cdk.tf.json per stack name. */

@@ -16,7 +16,7 @@ export interface TerraformCheck {
 export function terraformCheck(env: NodeJS.ProcessEnv = process.env): TerraformCheck {
   const version = spawnSync("terraform", ["version"], { encoding: "utf8" });
   if (version.error || version.status !== 0) {
-    return { ready: false, reason: "terraform is not on PATH. Install Terraform >= 1.10 (CI: .ci/run), then run eval \"$(../shared/tools/terraform-env)\"." };
+    return { ready: false, reason: 'terraform is not on PATH. Install Terraform >= 1.10 (CI: .ci/run), then run eval "$(../shared/tools/terraform-env)".' };
   }
   // Without TF_CLI_CONFIG_FILE, init downloads the provider from the registry.
   const cliConfig = env.TF_CLI_CONFIG_FILE;
@@ -64,8 +64,11 @@ function tf(cwd: string, args: string[]): string {
     });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
-    const hint = args[0] === "init" && !process.env.TF_CLI_CONFIG_FILE ? "\nNo network? Point TF_CLI_CONFIG_FILE at a provider mirror: eval \"$(../shared/tools/terraform-env)\"" : "";
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}${hint}`);
+    const hint =
+      args[0] === "init" && !process.env.TF_CLI_CONFIG_FILE
+        ? '\nNo network? Point TF_CLI_CONFIG_FILE at a provider mirror: eval "$(../shared/tools/terraform-env)"'
+        : "";
+    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}${hint}`, { cause: err });
   }
 }
 
@@ -77,7 +80,13 @@ export interface PlannedStack {
 }
 
 export interface PlanJson {
-  resource_changes: { address: string; mode: "managed" | "data"; type: string; name: string; change: { actions: string[]; after: Record<string, any>; after_unknown: Record<string, any> } }[];
+  resource_changes: {
+    address: string;
+    mode: "managed" | "data";
+    type: string;
+    name: string;
+    change: { actions: string[]; after: Record<string, any>; after_unknown: Record<string, any> };
+  }[];
   configuration: { root_module: { resources: { address: string; type: string; expressions: Record<string, any> }[] } };
   planned_values: { outputs?: Record<string, { value?: unknown; sensitive: boolean }> };
 }

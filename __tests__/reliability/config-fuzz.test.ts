@@ -34,7 +34,9 @@ function mutate(config: unknown, path: (string | number)[], value: unknown): unk
   return copy;
 }
 
-const mutated = fc.tuple(fc.array(fc.tuple(fc.constantFrom(...ALL_PATHS), anything), { minLength: 1, maxLength: 4 })).map(([changes]) => changes.reduce((c, [path, value]) => mutate(c, path, value), valid as unknown));
+const mutated = fc
+  .tuple(fc.array(fc.tuple(fc.constantFrom(...ALL_PATHS), anything), { minLength: 1, maxLength: 4 }))
+  .map(([changes]) => changes.reduce((c, [path, value]) => mutate(c, path, value), valid as unknown));
 const configs = fc.oneof({ weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) });
 
 /** Problem lines: a JSON path (or "(top level)"), a colon, and words; never a stack frame. */
@@ -63,14 +65,17 @@ describe("config fuzzing", () => {
   });
 
   it("makes main.ts exit 1 with problem lines and no Terraform for generated invalid configs", () => {
-    const samples = fc.sample(mutated.filter((c) => {
-      try {
-        parseConfig(c);
-        return false;
-      } catch {
-        return true;
-      }
-    }), { numRuns: 8, seed: 42 });
+    const samples = fc.sample(
+      mutated.filter((c) => {
+        try {
+          parseConfig(c);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+      { numRuns: 8, seed: 42 },
+    );
     for (const config of samples) {
       const dir = mkdtempSync(join(tmpdir(), "llm-api-fuzz-"));
       writeFileSync(join(dir, "config.json"), JSON.stringify(config));

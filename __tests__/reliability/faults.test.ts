@@ -74,7 +74,10 @@ describe("injected faults", () => {
       rig.emulator.behave("ep-mistral", behaviour);
       const invoke = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }));
       const streamed = await stream();
-      const chat = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "x" }], stream: true }));
+      const chat = await call(
+        rig.chat,
+        apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "x" }], stream: true }),
+      );
       expect([invoke.statusCode, streamed.statusCode, chat.statusCode]).toEqual([status, status, status]);
     }
   });

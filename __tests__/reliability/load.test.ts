@@ -10,6 +10,11 @@ describe("under load", () => {
     // Every connection got through at least once (throughput itself is a benchmark figure, not asserted).
     expect(r.requests).toBeGreaterThanOrEqual(200);
     expect(r.streams).toBeGreaterThanOrEqual(100);
-    expect({ errors: r.errors, non2xx: r.non2xx, badBodies: r.badBodies, droppedStreams: r.droppedStreams }).toEqual({ errors: 0, non2xx: 0, badBodies: 0, droppedStreams: 0 });
+    expect({ errors: r.errors, non2xx: r.non2xx, badBodies: r.badBodies, droppedStreams: r.droppedStreams }).toEqual({
+      errors: 0,
+      non2xx: 0,
+      badBodies: 0,
+      droppedStreams: 0,
+    });
   });
 });

@@ -15,13 +15,18 @@ const counts = { requests: 0, ok: 0, client: 0, server: 0 };
 beforeAll(async () => {
   process.on("unhandledRejection", onUnhandled);
   process.env.LOG_LEVEL = "silent";
-  const config = parseConfig({ region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }] });
+  const config = parseConfig({
+    region: "us-east-1",
+    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+  });
   stack = await startLocalStack({ config, port: 0, apiKey: "k", emulator: {} });
 });
 afterAll(async () => {
   process.off("unhandledRejection", onUnhandled);
   await stack.stop();
-  console.log(`request fuzzing: ${counts.requests} requests, ${counts.ok} 2xx, ${counts.client} 4xx, ${counts.server} 5xx, ${unhandled.length} unhandled rejections`);
+  console.log(
+    `request fuzzing: ${counts.requests} requests, ${counts.ok} 2xx, ${counts.client} 4xx, ${counts.server} 5xx, ${unhandled.length} unhandled rejections`,
+  );
 });
 
 const GENERATE_KEYS = ["max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "stop", "do_sample", "seed", "details", "bogus"];
@@ -31,7 +36,17 @@ const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 /** JSON text, or raw bytes that are not JSON or not UTF-8. */
 const rawBodies = fc.oneof(
   fc.uint8Array({ maxLength: 512 }).map((b) => Buffer.from(b)),
-  fc.constantFrom("NaN", "-Infinity", '{"inputs": NaN}', '{"inputs": "x", "parameters": {"temperature": -Infinity}}', "", "null", "[]", "{", '{"inputs":"\\ud800"}'),
+  fc.constantFrom(
+    "NaN",
+    "-Infinity",
+    '{"inputs": NaN}',
+    '{"inputs": "x", "parameters": {"temperature": -Infinity}}',
+    "",
+    "null",
+    "[]",
+    "{",
+    '{"inputs":"\\ud800"}',
+  ),
   fc.integer({ min: 1, max: 20_000 }).map((d) => nested(d)),
   fc.integer({ min: 1, max: 3000 }).map((d) => `{"inputs":"x","parameters":{"stop":${nested(d)}}}`),
   fc.constant(JSON.stringify({ inputs: "x".repeat(700 * 1024) })),
@@ -53,7 +68,16 @@ const chatBodies = fc
   .record(
     {
       model: fc.oneof(fc.constant("mistral-7b"), fc.string()),
-      messages: fc.oneof(fc.array(fc.record({ role: fc.constantFrom("user", "system", "assistant", "developer", "wizard"), content: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }, { requiredKeys: [] }), { maxLength: 4 }), fc.string()),
+      messages: fc.oneof(
+        fc.array(
+          fc.record(
+            { role: fc.constantFrom("user", "system", "assistant", "developer", "wizard"), content: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 4 },
+        ),
+        fc.string(),
+      ),
       stream: fc.oneof(fc.boolean(), fc.string()),
       temperature: fc.oneof(fc.double(), fc.integer({ min: -5, max: 5 })),
       top_p: fc.double(),
@@ -67,7 +91,11 @@ const chatBodies = fc
   .map((b) => JSON.stringify(b));
 
 async function send(method: string, path: string, body: string | Buffer | undefined): Promise<void> {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k", "content-type": "application/json" }, body: method === "GET" ? undefined : (body as unknown as string | undefined) });
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { "x-api-key": "k", "content-type": "application/json" },
+    body: method === "GET" ? undefined : (body as unknown as string | undefined),
+  });
   const text = await res.text();
   counts.requests++;
   if (res.status >= 500) {
@@ -88,15 +116,24 @@ describe("request fuzzing", () => {
     ["POST", "/mistral-7b/invoke"],
     ["POST", "/mistral-7b/stream"],
   ])("%s %s answers every generated body with 2xx or a JSON 4xx, never 5xx", async (method, path) => {
-    await fc.assert(fc.asyncProperty(fc.oneof(generateBodies, rawBodies, chatBodies), (body) => send(method, path, body)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(generateBodies, rawBodies, chatBodies), (body) => send(method, path, body)),
+      { numRuns: RUNS },
+    );
   });
 
   it("POST /v1/chat/completions answers every generated body with 2xx or a JSON 4xx, never 5xx", async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(chatBodies, rawBodies, generateBodies), (body) => send("POST", "/v1/chat/completions", body)), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(chatBodies, rawBodies, generateBodies), (body) => send("POST", "/v1/chat/completions", body)),
+      { numRuns: RUNS },
+    );
   });
 
   it("GET /v1/models survives whatever else happened, and nothing was left unhandled", async () => {
-    await fc.assert(fc.asyncProperty(fc.constant(undefined), (body) => send("GET", "/v1/models", body)), { numRuns: 50 });
+    await fc.assert(
+      fc.asyncProperty(fc.constant(undefined), (body) => send("GET", "/v1/models", body)),
+      { numRuns: 50 },
+    );
     expect(unhandled).toEqual([]);
     expect(counts.server).toBe(0);
   });
@@ -107,7 +144,11 @@ describe("handler fuzzing (no gateway validation)", () => {
   const handlers = () => {
     let loaded!: Record<string, AnyHandler>;
     jest.isolateModules(() => {
-      loaded = { invoke: require("../../functions/invoke").handler, stream: require("../../functions/stream").handler, chat: require("../../functions/chat").handler };
+      loaded = {
+        invoke: require("../../functions/invoke").handler,
+        stream: require("../../functions/stream").handler,
+        chat: require("../../functions/chat").handler,
+      };
     });
     return loaded;
   };

@@ -13,12 +13,18 @@ const api = stacks["llm-api-prod"];
 
 /** What each Terraform reference in a policy becomes once the stack exists. */
 function resolve(stack: StackJson, text: string): string {
-  const named = (type: string, name: string) => (stack.resource![type][name] as Record<string, string>);
+  const named = (type: string, name: string) => stack.resource![type][name] as Record<string, string>;
   return text
     .replace(/\$\{data\.aws_partition\.[^}]+\.partition\}/g, "aws")
     .replace(/\$\{element\(split\(":", aws_iam_role\.[^)]+\), 4\)\}/g, ACCOUNT)
-    .replace(/\$\{aws_sagemaker_endpoint\.([^.]+)\.arn\}/g, (_, n) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${named("aws_sagemaker_endpoint", n).name}`)
-    .replace(/\$\{aws_cloudwatch_log_group\.([^.]+)\.arn\}/g, (_, n) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${named("aws_cloudwatch_log_group", n).name}`)
+    .replace(
+      /\$\{aws_sagemaker_endpoint\.([^.]+)\.arn\}/g,
+      (_, n) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${named("aws_sagemaker_endpoint", n).name}`,
+    )
+    .replace(
+      /\$\{aws_cloudwatch_log_group\.([^.]+)\.arn\}/g,
+      (_, n) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${named("aws_cloudwatch_log_group", n).name}`,
+    )
     .replace(/\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/g, `arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123`);
 }
 
@@ -63,7 +69,8 @@ describe("IAM, by simulation", () => {
 
   it("lets the chat function invoke the served endpoints only", async () => {
     const chat = policyOf(api, /^Invoker for llama-8b, qwen-small, legacy-falcon$/);
-    for (const name of ["llm-api-prod-llama-8b", "llm-api-prod-qwen-small", "falcon-7b-instruct-prod"]) expect(await decide(chat, "sagemaker:InvokeEndpoint", endpoint(name))).toBe("Allowed");
+    for (const name of ["llm-api-prod-llama-8b", "llm-api-prod-qwen-small", "falcon-7b-instruct-prod"])
+      expect(await decide(chat, "sagemaker:InvokeEndpoint", endpoint(name))).toBe("Allowed");
     expect(await decide(chat, "sagemaker:InvokeEndpoint", endpoint("other"))).toBe("ImplicitlyDenied");
   });
 
@@ -72,7 +79,9 @@ describe("IAM, by simulation", () => {
     expect(await decide(exec, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe("ImplicitlyDenied");
     expect(await decide(exec, "ecr:BatchGetImage", `arn:aws:ecr:${REGION}:763104351884:repository/huggingface-pytorch-tgi-inference`)).toBe("Allowed");
     expect(await decide(exec, "ecr:BatchGetImage", `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/other`)).toBe("ImplicitlyDenied");
-    expect(await decide(exec, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/llm-api-prod-llama-8b:log-stream:x`)).toBe("Allowed");
+    expect(
+      await decide(exec, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/llm-api-prod-llama-8b:log-stream:x`),
+    ).toBe("Allowed");
     expect(await decide(exec, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`)).toBe("ImplicitlyDenied");
     expect(await decide(exec, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" })).toBe("Allowed");
     expect(await decide(exec, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Billing" })).toBe("ImplicitlyDenied");
@@ -83,7 +92,15 @@ describe("IAM, by simulation", () => {
     const invokeLlama = permissions.find((p) => /\/POST\/llama-8b\/invoke$/.test(p.source_arn))!;
     const policy = {
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Service: invokeLlama.principal }, Action: invokeLlama.action, Resource: "*", Condition: { ArnLike: { "AWS:SourceArn": resolve(api, invokeLlama.source_arn) } } }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: invokeLlama.principal },
+          Action: invokeLlama.action,
+          Resource: "*",
+          Condition: { ArnLike: { "AWS:SourceArn": resolve(api, invokeLlama.source_arn) } },
+        },
+      ],
     };
     const call = async (sourceArn: string) => {
       const result = await runSimulation(
@@ -92,7 +109,12 @@ describe("IAM, by simulation", () => {
           serviceControlPolicies: [],
           resourceControlPolicies: [],
           resourcePolicy: policy,
-          request: { action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com", resource: { accountId: ACCOUNT, resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:llm-api-prod-llama-8b-invoke` }, contextVariables: { "aws:SourceArn": sourceArn } },
+          request: {
+            action: "lambda:InvokeFunction",
+            principal: "apigateway.amazonaws.com",
+            resource: { accountId: ACCOUNT, resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:llm-api-prod-llama-8b-invoke` },
+            contextVariables: { "aws:SourceArn": sourceArn },
+          },
         },
         {},
       );
@@ -116,7 +138,12 @@ describe("IAM, by simulation", () => {
     const found = new Set<string>();
     for (const stack of [...Object.values(stacks), ...Object.values(synth(join(ROOT, "examples", "team.json")).stacks)]) {
       for (const p of [...resources(stack, "aws_iam_role_policy"), ...resources(stack, "aws_s3_bucket_policy")]) {
-        for (const s of parseTemplateJson(p.values.policy).Statement as { Sid: string; Effect: string; Action: string | string[]; Resource: string | string[] }[]) {
+        for (const s of parseTemplateJson(p.values.policy).Statement as {
+          Sid: string;
+          Effect: string;
+          Action: string | string[];
+          Resource: string | string[];
+        }[]) {
           expect([s.Sid, [s.Action].flat()]).not.toEqual([s.Sid, ["*"]]);
           if ([s.Resource].flat().includes("*")) found.add(s.Sid);
         }

@@ -6,7 +6,9 @@ describe("serving backends", () => {
   const api = () => synth(join(ROOT, "examples", "backends.json")).stacks["llm-api-v1"];
 
   it("runs the TGI model on the TGI image and the vLLM model on the LMI image, each with its own settings", () => {
-    const containers = Object.fromEntries(resources(api(), "aws_sagemaker_model").map((m) => [m.values.name.replace(/-[0-9a-f]{8}$/, ""), m.values.primary_container]));
+    const containers = Object.fromEntries(
+      resources(api(), "aws_sagemaker_model").map((m) => [m.values.name.replace(/-[0-9a-f]{8}$/, ""), m.values.primary_container]),
+    );
     expect(containers["llm-api-v1-mistral-tgi"]).toEqual({
       image: `763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`,
       environment: { HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2", SM_NUM_GPUS: "1", MAX_INPUT_TOKENS: "3072", MAX_TOTAL_TOKENS: "4096" },
@@ -14,7 +16,13 @@ describe("serving backends", () => {
     expect(containers["llm-api-v1-qwen-vllm"]).toEqual({
       image: `763104351884.dkr.ecr.us-west-2.amazonaws.com/djl-inference:${LMI_TAG}`,
       // ml.g5.12xlarge has 4 GPUs: the model is split over all of them.
-      environment: { HF_MODEL_ID: "Qwen/Qwen2.5-14B-Instruct-AWQ", OPTION_ROLLING_BATCH: "vllm", TENSOR_PARALLEL_DEGREE: "4", OPTION_QUANTIZE: "awq", OPTION_MAX_MODEL_LEN: "8192" },
+      environment: {
+        HF_MODEL_ID: "Qwen/Qwen2.5-14B-Instruct-AWQ",
+        OPTION_ROLLING_BATCH: "vllm",
+        TENSOR_PARALLEL_DEGREE: "4",
+        OPTION_QUANTIZE: "awq",
+        OPTION_MAX_MODEL_LEN: "8192",
+      },
     });
   });
 

@@ -4,23 +4,35 @@ import { only, parseTemplateJson, resources, ROOT, synth } from "../helpers/synt
 // The GitHub OIDC roles of examples/team.json.
 const stack = () => synth(join(ROOT, "examples", "team.json")).stacks["llm-api-ci"];
 const role = (s: ReturnType<typeof stack>, name: string) => resources(s, "aws_iam_role").find((r) => r.values.name === name)!.values;
-const statementsOf = (s: ReturnType<typeof stack>, policyName: string) => parseTemplateJson(resources(s, "aws_iam_role_policy").find((p) => p.values.name === policyName)!.values.policy).Statement;
+const statementsOf = (s: ReturnType<typeof stack>, policyName: string) =>
+  parseTemplateJson(resources(s, "aws_iam_role_policy").find((p) => p.values.name === policyName)!.values.policy).Statement;
 
 describe("CI stack", () => {
   it("creates the GitHub OIDC provider for sts.amazonaws.com", () => {
-    expect(only(stack(), "aws_iam_openid_connect_provider")).toMatchObject({ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] });
+    expect(only(stack(), "aws_iam_openid_connect_provider")).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
   });
 
   it("lets only the repository's pull requests assume the plan role", () => {
     const trust = JSON.parse(role(stack(), "llm-api-ci-plan").assume_role_policy).Statement[0];
     expect(trust.Action).toBe("sts:AssumeRoleWithWebIdentity");
     expect(trust.Principal.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\.[^.]+\.arn\}$/);
-    expect(trust.Condition).toEqual({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": ["repo:acme/llm-api:pull_request"] } });
+    expect(trust.Condition).toEqual({
+      StringEquals: {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": ["repo:acme/llm-api:pull_request"],
+      },
+    });
   });
 
   it("lets only the repository's main branch and production environment assume the deploy role", () => {
     const trust = JSON.parse(role(stack(), "llm-api-ci-deploy").assume_role_policy).Statement[0];
-    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:ref:refs/heads/main", "repo:acme/llm-api:environment:production"]);
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:acme/llm-api:ref:refs/heads/main",
+      "repo:acme/llm-api:environment:production",
+    ]);
   });
 
   it("gives the plan role read-only access plus the state (with its lock) and nothing to write elsewhere", () => {
@@ -29,7 +41,12 @@ describe("CI stack", () => {
     expect(statementsOf(s, "state-and-tokens")).toEqual([
       { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/) },
       { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*$/) },
-      { Sid: "LockState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*\.tflock$/) },
+      {
+        Sid: "LockState",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:DeleteObject"],
+        Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*\.tflock$/),
+      },
     ]);
   });
 
@@ -37,7 +54,14 @@ describe("CI stack", () => {
     const statements = statementsOf(stack(), "deploy-stages");
     const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
     expect(resourcesOf("ManageStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
-    expect(resourcesOf("ManageModels").map((r) => r.split(":").pop())).toEqual(["model/llm-api-dev-*", "model/llm-api-prod-*", "endpoint-config/llm-api-dev-*", "endpoint-config/llm-api-prod-*", "endpoint/llm-api-dev-*", "endpoint/llm-api-prod-*"]);
+    expect(resourcesOf("ManageModels").map((r) => r.split(":").pop())).toEqual([
+      "model/llm-api-dev-*",
+      "model/llm-api-prod-*",
+      "endpoint-config/llm-api-dev-*",
+      "endpoint-config/llm-api-prod-*",
+      "endpoint/llm-api-dev-*",
+      "endpoint/llm-api-prod-*",
+    ]);
     for (const r of resourcesOf("ManageStageRoles")) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
     const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);

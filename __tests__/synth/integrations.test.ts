@@ -12,7 +12,9 @@ describe("integrations and options", () => {
     expect(integration).toMatchObject({
       type: "aws",
       httpMethod: "POST",
-      uri: expect.stringMatching(/^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:us-east-1:runtime\.sagemaker:path\/\/endpoints\/llm-api-v1-falcon-direct\/invocations$/),
+      uri: expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:us-east-1:runtime\.sagemaker:path\/\/endpoints\/llm-api-v1-falcon-direct\/invocations$/,
+      ),
       credentials: expect.stringMatching(/^\$\{aws_iam_role\.direct-falcon-direct_role_[0-9A-F]+\.arn\}$/),
       requestParameters: { "integration.request.header.Content-Type": "'application/json'", "integration.request.header.Accept": "'application/json'" },
     });
@@ -30,29 +32,57 @@ describe("integrations and options", () => {
     expect(JSON.parse(role.values.assume_role_policy).Statement[0].Principal).toEqual({ Service: "apigateway.amazonaws.com" });
     const policy = resources(s, "aws_iam_role_policy").find((p) => p.values.role === `\${aws_iam_role.${role.name}.id}`)!;
     expect(parseTemplateJson(policy.values.policy).Statement).toEqual([
-      { Sid: "InvokeOneEndpoint", Effect: "Allow", Action: "sagemaker:InvokeEndpoint", Resource: expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.model-falcon-direct_endpoint_[0-9A-F]+\.arn\}$/) },
+      {
+        Sid: "InvokeOneEndpoint",
+        Effect: "Allow",
+        Action: "sagemaker:InvokeEndpoint",
+        Resource: expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.model-falcon-direct_endpoint_[0-9A-F]+\.arn\}$/),
+      },
     ]);
-    expect(resources(s, "aws_lambda_function").map((f) => f.values.function_name).sort()).toEqual(["llm-api-v1-chat", "llm-api-v1-mistral-7b-invoke", "llm-api-v1-mistral-7b-stream"]);
+    expect(
+      resources(s, "aws_lambda_function")
+        .map((f) => f.values.function_name)
+        .sort(),
+    ).toEqual(["llm-api-v1-chat", "llm-api-v1-mistral-7b-invoke", "llm-api-v1-mistral-7b-stream"]);
   });
 
   it("puts the model's Lambda settings on its functions, and bundles its own handler", () => {
     const s = api();
     const fns = Object.fromEntries(resources(s, "aws_lambda_function").map((f) => [f.values.function_name, f.values]));
     const invoke = fns["llm-api-v1-mistral-7b-invoke"];
-    expect(invoke).toMatchObject({ timeout: 25, memory_size: 1024, reserved_concurrent_executions: 50, layers: ["arn:aws:lambda:us-east-1:123456789012:layer:company-certs:3"] });
+    expect(invoke).toMatchObject({
+      timeout: 25,
+      memory_size: 1024,
+      reserved_concurrent_executions: 50,
+      layers: ["arn:aws:lambda:us-east-1:123456789012:layer:company-certs:3"],
+    });
     expect(invoke.environment.variables.BLOCKED_TOPICS).toBe("weapons,malware");
     expect(invoke.filename).toMatch(/\/invoke-mistral-7b-[0-9a-f]{20}\.zip$/);
     expect(fns["llm-api-v1-mistral-7b-stream"]).toMatchObject({ memory_size: 1024, reserved_concurrent_executions: 50 });
     expect(fns["llm-api-v1-chat"].reserved_concurrent_executions).toBeUndefined();
     const policy = resources(s, "aws_iam_role_policy").find((p) => p.values.policy.includes("ReadPromptAudit"))!;
-    expect(parseTemplateJson(policy.values.policy).Statement.at(-1)).toEqual({ Sid: "ReadPromptAudit", Effect: "Allow", Action: "dynamodb:PutItem", Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/prompt-audit" });
+    expect(parseTemplateJson(policy.values.policy).Statement.at(-1)).toEqual({
+      Sid: "ReadPromptAudit",
+      Effect: "Allow",
+      Action: "dynamodb:PutItem",
+      Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/prompt-audit",
+    });
   });
 
   it("maps the custom domain to the stage with a regional TLS 1.2 endpoint and a Route 53 alias, and outputs its URL", () => {
     const s = api();
-    expect(only(s, "aws_api_gateway_domain_name")).toMatchObject({ domain_name: "llm.acme.example", security_policy: "TLS_1_2", endpoint_configuration: { types: ["REGIONAL"] } });
+    expect(only(s, "aws_api_gateway_domain_name")).toMatchObject({
+      domain_name: "llm.acme.example",
+      security_policy: "TLS_1_2",
+      endpoint_configuration: { types: ["REGIONAL"] },
+    });
     expect(only(s, "aws_api_gateway_base_path_mapping")).toMatchObject({ base_path: "v1", stage_name: expect.stringMatching(/aws_api_gateway_stage/) });
-    expect(only(s, "aws_route53_record")).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", name: "llm.acme.example", type: "A", alias: { evaluate_target_health: false } });
+    expect(only(s, "aws_route53_record")).toMatchObject({
+      zone_id: "Z0123456789ABCDEFGHIJ",
+      name: "llm.acme.example",
+      type: "A",
+      alias: { evaluate_target_health: false },
+    });
     expect(s.output!.custom_url.value).toBe("https://llm.acme.example/v1");
   });
 
@@ -70,6 +100,8 @@ describe("integrations and options", () => {
     const exec = resources(s, "aws_iam_role_policy").find((p) => p.values.policy.includes("WriteDataCapture"))!;
     const statements = parseTemplateJson(exec.values.policy).Statement;
     expect(statements.find((x: { Sid: string }) => x.Sid === "WriteDataCapture").Resource).toMatch(/:s3:::acme-llm-capture\/mistral\/\*$/);
-    expect(statements.find((x: { Sid: string }) => x.Sid === "EncryptDataCapture").Resource).toBe("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(statements.find((x: { Sid: string }) => x.Sid === "EncryptDataCapture").Resource).toBe(
+      "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    );
   });
 });

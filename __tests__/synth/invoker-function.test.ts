@@ -5,10 +5,24 @@ import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/s
 
 type Target = { model: string; endpointName: string; endpointArn?: string };
 function synthInvoker(targets: Target[]) {
-  const endpoints = targets.map((t) => ({ model: t.model, route: { endpoint: t.endpointName, chat: "messages" as const, stream: true }, endpointArn: t.endpointArn }));
+  const endpoints = targets.map((t) => ({
+    model: t.model,
+    route: { endpoint: t.endpointName, chat: "messages" as const, stream: true },
+    endpointArn: t.endpointArn,
+  }));
   return synthConstruct((stack) => {
     const code = new HandlerCode(stack, "code", { handler: "invoke" });
-    new InvokerFunction(stack, "fn", { functionName: "llm-api-v1-m-invoke", code, endpoints, rolePrefix: "llm-api-v1-m-fn-", partition: "aws", region: "eu-west-1", memorySizeMb: 1024, timeoutSeconds: 20, logRetentionDays: 14 });
+    new InvokerFunction(stack, "fn", {
+      functionName: "llm-api-v1-m-invoke",
+      code,
+      endpoints,
+      rolePrefix: "llm-api-v1-m-fn-",
+      partition: "aws",
+      region: "eu-west-1",
+      memorySizeMb: 1024,
+      timeoutSeconds: 20,
+      logRetentionDays: 14,
+    });
   });
 }
 
@@ -44,13 +58,20 @@ describe("InvokerFunction", () => {
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(statements).toEqual([
       { Sid: "InvokeModelEndpoints", Effect: "Allow", Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"], Resource: [arn] },
-      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^.]+\.arn\}:\*$/) },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.[^.]+\.arn\}:\*$/),
+      },
     ]);
   });
 
   it("when the endpoint is not managed here, it builds the exact ARN from partition, region and its own account", () => {
     const stack = synthInvoker([{ model: "legacy", endpointName: "Falcon-Prod" }]);
     const [invoke] = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
-    expect(invoke.Resource).toEqual([expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/falcon-prod$/)]);
+    expect(invoke.Resource).toEqual([
+      expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/falcon-prod$/),
+    ]);
   });
 });

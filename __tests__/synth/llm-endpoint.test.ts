@@ -6,11 +6,21 @@ import { only, parseTemplateJson, resources, synthConstruct, testConfig } from "
 function synthModel(model: Record<string, unknown>) {
   const parsed: ModelConfig = testConfig({ models: [{ name: "m", ...model } as never] }).models[0];
   return synthConstruct((stack) => {
-    new LlmEndpoint(stack, "model", { model: parsed, endpointName: "llm-api-v1-m", modelNamePrefix: "llm-api-v1-m", rolePrefix: "llm-api-v1-m-sm-", region: "us-east-1", partition: "aws" });
+    new LlmEndpoint(stack, "model", {
+      model: parsed,
+      endpointName: "llm-api-v1-m",
+      modelNamePrefix: "llm-api-v1-m",
+      rolePrefix: "llm-api-v1-m-sm-",
+      region: "us-east-1",
+      partition: "aws",
+    });
   });
 }
 
-const tgi = { huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2", maxInputTokens: 3072, maxTotalTokens: 4096 }, instance: { type: "ml.g5.12xlarge", initialCount: 2 } };
+const tgi = {
+  huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2", maxInputTokens: 3072, maxTotalTokens: 4096 },
+  instance: { type: "ml.g5.12xlarge", initialCount: 2 },
+};
 
 describe("LlmEndpoint", () => {
   it("serves a Hugging Face model with the TGI image, sharded over the instance's GPUs", () => {
@@ -61,7 +71,11 @@ describe("LlmEndpoint", () => {
     const model = only(stack, "aws_sagemaker_model");
     expect(model.primary_container.environment.HF_TOKEN).toBe(`\${data.aws_secretsmanager_secret_version.${secret[0]}.secret_string}`);
     // A rotated token changes the name too, through a hash Terraform computes.
-    expect(model.name).toMatch(new RegExp(`^llm-api-v1-m-\\$\\{substr\\(nonsensitive\\(sha256\\(join\\("", \\["[0-9a-f]{8}", data\\.aws_secretsmanager_secret_version\\.${secret[0]}\\.secret_string\\]\\)\\)\\), 0, 8\\)\\}$`));
+    expect(model.name).toMatch(
+      new RegExp(
+        `^llm-api-v1-m-\\$\\{substr\\(nonsensitive\\(sha256\\(join\\("", \\["[0-9a-f]{8}", data\\.aws_secretsmanager_secret_version\\.${secret[0]}\\.secret_string\\]\\)\\)\\), 0, 8\\)\\}$`,
+      ),
+    );
   });
 
   it("gives the execution role only what the model needs, and no SageMaker actions", () => {
@@ -69,15 +83,33 @@ describe("LlmEndpoint", () => {
     expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({ Service: "sagemaker.amazonaws.com" });
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(["WriteEndpointLogs", "PublishEndpointMetrics", "EcrLogin", "PullModelImage"]);
-    expect(statements[0].Resource[0]).toMatch(/^arn:aws:logs:us-east-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:log-group:\/aws\/sagemaker\/Endpoints\/llm-api-v1-m$/);
+    expect(statements[0].Resource[0]).toMatch(
+      /^arn:aws:logs:us-east-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:log-group:\/aws\/sagemaker\/Endpoints\/llm-api-v1-m$/,
+    );
     expect(JSON.stringify(statements)).not.toContain("sagemaker:");
     expect(only(stack, "aws_sagemaker_model").depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\./)]);
   });
 
   it("when autoscaling is configured, it tracks the chosen metric with the configured cooldowns", () => {
-    const stack = synthModel({ ...tgi, instance: { type: "ml.g5.2xlarge", initialCount: 1 }, autoscaling: { minCapacity: 1, maxCapacity: 4, metric: "concurrentRequestsPerModel", targetValue: 8, scaleInCooldownSeconds: 600, scaleOutCooldownSeconds: 120 } });
+    const stack = synthModel({
+      ...tgi,
+      instance: { type: "ml.g5.2xlarge", initialCount: 1 },
+      autoscaling: {
+        minCapacity: 1,
+        maxCapacity: 4,
+        metric: "concurrentRequestsPerModel",
+        targetValue: 8,
+        scaleInCooldownSeconds: 600,
+        scaleOutCooldownSeconds: 120,
+      },
+    });
     const target = only(stack, "aws_appautoscaling_target");
-    expect(target).toMatchObject({ service_namespace: "sagemaker", scalable_dimension: "sagemaker:variant:DesiredInstanceCount", min_capacity: 1, max_capacity: 4 });
+    expect(target).toMatchObject({
+      service_namespace: "sagemaker",
+      scalable_dimension: "sagemaker:variant:DesiredInstanceCount",
+      min_capacity: 1,
+      max_capacity: 4,
+    });
     expect(target.resource_id).toMatch(/^endpoint\/\$\{aws_sagemaker_endpoint\.[^.]+\.name\}\/variant\/AllTraffic$/);
     const policy = only(stack, "aws_appautoscaling_policy");
     expect(policy.policy_type).toBe("TargetTrackingScaling");

@@ -8,7 +8,13 @@ describe("operations", () => {
   it("creates the alarms of every model with the configured thresholds, notifying the e-mail topic", () => {
     const s = stack();
     const alarms = Object.fromEntries(resources(s, "aws_cloudwatch_metric_alarm").map((a) => [a.values.alarm_name, a.values]));
-    expect(alarms["llm-api-prod-llama-8b-latency-p90"]).toMatchObject({ threshold: 20_000_000, extended_statistic: "p90", metric_name: "ModelLatency", namespace: "AWS/SageMaker", dimensions: { EndpointName: "llm-api-prod-llama-8b", VariantName: "AllTraffic" } });
+    expect(alarms["llm-api-prod-llama-8b-latency-p90"]).toMatchObject({
+      threshold: 20_000_000,
+      extended_statistic: "p90",
+      metric_name: "ModelLatency",
+      namespace: "AWS/SageMaker",
+      dimensions: { EndpointName: "llm-api-prod-llama-8b", VariantName: "AllTraffic" },
+    });
     expect(alarms["llm-api-prod-llama-8b-5xx-rate"].metric_query.map((q: { id: string }) => q.id)).toEqual(["part", "whole", "rate"]);
     expect(alarms["llm-api-prod-qwen-small-5xx-rate"]).toBeDefined();
     expect(alarms["llm-api-prod-qwen-small-gpu"]).toBeUndefined();
@@ -30,7 +36,10 @@ describe("operations", () => {
         termination_wait_in_seconds: 0,
       },
       auto_rollback_configuration: {
-        alarms: [{ alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_errors-5xx_[0-9A-F]+\.alarm_name\}$/) }, { alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_latency-p90_[0-9A-F]+\.alarm_name\}$/) }],
+        alarms: [
+          { alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_errors-5xx_[0-9A-F]+\.alarm_name\}$/) },
+          { alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_latency-p90_[0-9A-F]+\.alarm_name\}$/) },
+        ],
       },
     });
     const serverless = resources(s, "aws_sagemaker_endpoint").find((e) => e.values.name === "llm-api-prod-qwen-small")!.values;
@@ -40,11 +49,22 @@ describe("operations", () => {
   it("schedules capacity changes when configured", () => {
     const actions = resources(stack(), "aws_appautoscaling_scheduled_action").map((a) => a.values);
     expect(actions.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
-      expect.objectContaining({ name: "llm-api-prod-llama-8b-morning", schedule: "cron(0 7 ? * MON-FRI *)", scalable_target_action: { min_capacity: "1", max_capacity: "4" } }),
-      expect.objectContaining({ name: "llm-api-prod-llama-8b-night", schedule: "cron(0 20 ? * MON-FRI *)", timezone: "Europe/Dublin", scalable_target_action: { min_capacity: "1", max_capacity: "1" } }),
+      expect.objectContaining({
+        name: "llm-api-prod-llama-8b-morning",
+        schedule: "cron(0 7 ? * MON-FRI *)",
+        scalable_target_action: { min_capacity: "1", max_capacity: "4" },
+      }),
+      expect.objectContaining({
+        name: "llm-api-prod-llama-8b-night",
+        schedule: "cron(0 20 ? * MON-FRI *)",
+        timezone: "Europe/Dublin",
+        scalable_target_action: { min_capacity: "1", max_capacity: "1" },
+      }),
     ]);
     // One change at a time to the scalable target: Application Auto Scaling refuses concurrent updates.
-    expect(actions.find((a) => a.name.endsWith("-morning"))!.depends_on).toEqual([expect.stringMatching(/^aws_appautoscaling_scheduled_action\.model-llama-8b_schedule-night_/)]);
+    expect(actions.find((a) => a.name.endsWith("-morning"))!.depends_on).toEqual([
+      expect.stringMatching(/^aws_appautoscaling_scheduled_action\.model-llama-8b_schedule-night_/),
+    ]);
   });
 
   it("builds a dashboard naming the stage's real endpoints, API and functions", () => {

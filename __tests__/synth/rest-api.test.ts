@@ -4,7 +4,8 @@ import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/s
 
 function synthApi(over: Partial<RestApiProps> = {}) {
   return synthConstruct((stack) => {
-    const fn = (id: string) => new LambdaFunction(stack, id, { functionName: id, role: "arn:aws:iam::1:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "x.zip" });
+    const fn = (id: string) =>
+      new LambdaFunction(stack, id, { functionName: id, role: "arn:aws:iam::1:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "x.zip" });
     new RestApi(stack, "api", {
       name: "llm-api-v1-api",
       stageName: "v1",
@@ -27,7 +28,12 @@ function synthApi(over: Partial<RestApiProps> = {}) {
 describe("RestApi", () => {
   it("imports the generated OpenAPI body: buffered routes on invoke_arn, streamed routes on the response-streaming URI", () => {
     const api = only(synthApi(), "aws_api_gateway_rest_api");
-    expect(api).toMatchObject({ name: "llm-api-v1-api", put_rest_api_mode: "overwrite", fail_on_warnings: true, endpoint_configuration: { types: ["REGIONAL"] } });
+    expect(api).toMatchObject({
+      name: "llm-api-v1-api",
+      put_rest_api_mode: "overwrite",
+      fail_on_warnings: true,
+      endpoint_configuration: { types: ["REGIONAL"] },
+    });
     const body = parseTemplateJson(api.body);
     const integration = (path: string, method = "post") => body.paths[path][method]["x-amazon-apigateway-integration"];
     expect(integration("/mistral-7b/invoke").uri).toBe("${aws_lambda_function.invoke.invoke_arn}");
@@ -52,12 +58,19 @@ describe("RestApi", () => {
     expect(stage.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.[^.]+\.arn\}$/);
     expect(Object.keys(JSON.parse(stage.access_log_settings.format))).toContain("requestId");
     expect(only(stack, "aws_cloudwatch_log_group")).toEqual({ name: "/aws/apigateway/llm-api-v1-access", retention_in_days: 30 });
-    expect(only(stack, "aws_api_gateway_method_settings")).toMatchObject({ method_path: "*/*", settings: { metrics_enabled: true, throttling_rate_limit: 5, throttling_burst_limit: 10 } });
+    expect(only(stack, "aws_api_gateway_method_settings")).toMatchObject({
+      method_path: "*/*",
+      settings: { metrics_enabled: true, throttling_rate_limit: 5, throttling_burst_limit: 10 },
+    });
   });
 
   it("with API keys, it creates a key bound to a usage plan with throttling and quota", () => {
     const stack = synthApi();
-    expect(only(stack, "aws_api_gateway_usage_plan")).toMatchObject({ name: "llm-api-v1-usage", throttle_settings: { rate_limit: 5, burst_limit: 10 }, quota_settings: { limit: 1000, period: "DAY" } });
+    expect(only(stack, "aws_api_gateway_usage_plan")).toMatchObject({
+      name: "llm-api-v1-usage",
+      throttle_settings: { rate_limit: 5, burst_limit: 10 },
+      quota_settings: { limit: 1000, period: "DAY" },
+    });
     expect(only(stack, "aws_api_gateway_api_key")).toEqual({ name: "llm-api-v1-default-key", enabled: true });
     expect(only(stack, "aws_api_gateway_usage_plan_key").key_type).toBe("API_KEY");
   });

@@ -19,20 +19,20 @@ describe("stacks", () => {
 
   it("tags every resource with project and stage through the provider", () => {
     const { stacks } = synth(testConfig({ tags: { team: "ml" } }));
-    expect((stacks["llm-api-v1"].provider!.aws[0] as { default_tags: unknown }).default_tags).toEqual([{ tags: { team: "ml", Project: "llm-api", Stage: "v1", ManagedBy: "cdktf" } }]);
+    expect((stacks["llm-api-v1"].provider!.aws[0] as { default_tags: unknown }).default_tags).toEqual([
+      { tags: { team: "ml", Project: "llm-api", Stage: "v1", ManagedBy: "cdktf" } },
+    ]);
   });
 
   it("serves adopted endpoints through the API without creating SageMaker resources for them", () => {
     const { stacks } = synth(testConfig({ existingEndpoints: [{ name: "legacy", endpointName: "old-endpoint" }] }));
     const api = stacks["llm-api-v1"];
     expect(resources(api, "aws_sagemaker_endpoint")).toHaveLength(1);
-    expect(resources(api, "aws_lambda_function").map((f) => f.values.function_name).sort()).toEqual([
-      "llm-api-v1-chat",
-      "llm-api-v1-legacy-invoke",
-      "llm-api-v1-legacy-stream",
-      "llm-api-v1-mistral-7b-invoke",
-      "llm-api-v1-mistral-7b-stream",
-    ]);
+    expect(
+      resources(api, "aws_lambda_function")
+        .map((f) => f.values.function_name)
+        .sort(),
+    ).toEqual(["llm-api-v1-chat", "llm-api-v1-legacy-invoke", "llm-api-v1-legacy-stream", "llm-api-v1-mistral-7b-invoke", "llm-api-v1-mistral-7b-stream"]);
     const chat = resources(api, "aws_lambda_function").find((f) => f.values.function_name === "llm-api-v1-chat")!;
     expect(JSON.parse(chat.values.environment.variables.MODELS)).toEqual({
       "mistral-7b": { endpoint: "llm-api-v1-mistral-7b", chat: "messages", stream: true },
@@ -60,7 +60,8 @@ describe("stacks", () => {
 
   it("with CORS origins, every function gets the allow-list and the API answers preflight", () => {
     const api = synth(testConfig({ api: { corsOrigins: ["https://chat.example.com"] } })).stacks["llm-api-v1"];
-    for (const fn of resources(api, "aws_lambda_function")) expect(JSON.parse(fn.values.environment.variables.CORS_ORIGINS)).toEqual(["https://chat.example.com"]);
+    for (const fn of resources(api, "aws_lambda_function"))
+      expect(JSON.parse(fn.values.environment.variables.CORS_ORIGINS)).toEqual(["https://chat.example.com"]);
     const body = parseTemplateJson(only(api, "aws_api_gateway_rest_api").body);
     expect(body.paths["/v1/chat/completions"].options["x-amazon-apigateway-integration"].type).toBe("mock");
     const plain = synth(testConfig()).stacks["llm-api-v1"];

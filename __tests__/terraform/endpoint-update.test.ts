@@ -33,7 +33,16 @@ function deployedState(plan: PlanJson & { planned_values: { root_module: { resou
     const v = { ...r.values };
     switch (r.type) {
       case "aws_iam_role":
-        return { ...v, id: roleName, name: roleName, arn: roleArn, unique_id: "AROAEXAMPLE", create_date: "2026-11-24T00:00:00Z", managed_policy_arns: [], inline_policy: [] };
+        return {
+          ...v,
+          id: roleName,
+          name: roleName,
+          arn: roleArn,
+          unique_id: "AROAEXAMPLE",
+          create_date: "2026-11-24T00:00:00Z",
+          managed_policy_arns: [],
+          inline_policy: [],
+        };
       case "aws_iam_role_policy":
         return { ...v, role: roleName, id: `${roleName}:model-1`, name: "model-1", policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) };
       case "aws_sagemaker_model":
@@ -74,7 +83,8 @@ function planChange(changed: ConfigInput): PlanJson["resource_changes"] {
   cpSync(join(after.outdir, "stacks", "llm-api-v1"), dir, { recursive: true });
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE));
   writeFileSync(join(dir, "terraform.tfstate"), state);
-  const tf = (args: string[]) => execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const tf = (args: string[]) =>
+    execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
   tf(["init", "-input=false", "-no-color"]);
   tf(["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
   return (JSON.parse(tf(["show", "-json", "plan.bin"])) as PlanJson).resource_changes;
@@ -85,7 +95,8 @@ const actionsOf = (changes: PlanJson["resource_changes"], type: string) => chang
 describeTf("updating a deployed endpoint", () => {
   it("when nothing changes, the endpoint's resources are left alone", () => {
     const changes = planChange(base);
-    for (const type of ["aws_sagemaker_model", "aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"]) expect([type, actionsOf(changes, type)]).toEqual([type, [["no-op"]]]);
+    for (const type of ["aws_sagemaker_model", "aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"])
+      expect([type, actionsOf(changes, type)]).toEqual([type, [["no-op"]]]);
   });
 
   it("when the instance type changes, a new endpoint config is created before the old is deleted and the endpoint is updated in place", () => {
@@ -100,7 +111,10 @@ describeTf("updating a deployed endpoint", () => {
   });
 
   it("when the model changes, a new model and config are created before the old are deleted, under new names, and the endpoint is updated in place", () => {
-    const changed: ConfigInput = { ...base, models: [{ name: "mistral-7b", huggingFace: { ...mistral, revision: "abc123" }, instance: { type: "ml.g5.2xlarge" } }] };
+    const changed: ConfigInput = {
+      ...base,
+      models: [{ name: "mistral-7b", huggingFace: { ...mistral, revision: "abc123" }, instance: { type: "ml.g5.2xlarge" } }],
+    };
     const changes = planChange(changed);
     const model = changes.find((c) => c.type === "aws_sagemaker_model")!;
     expect(model.change.actions).toEqual(["create", "delete"]);

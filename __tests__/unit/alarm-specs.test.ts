@@ -22,8 +22,20 @@ describe("alarm specs", () => {
     ]);
     expect(specs[0].metric).toEqual({
       ratio: [
-        { namespace: "AWS/SageMaker", name: "Invocation5XXErrors", dimensions: { EndpointName: "llm-api-v1-m", VariantName: "AllTraffic" }, stat: "Sum", periodSeconds: 60 },
-        { namespace: "AWS/SageMaker", name: "Invocations", dimensions: { EndpointName: "llm-api-v1-m", VariantName: "AllTraffic" }, stat: "Sum", periodSeconds: 60 },
+        {
+          namespace: "AWS/SageMaker",
+          name: "Invocation5XXErrors",
+          dimensions: { EndpointName: "llm-api-v1-m", VariantName: "AllTraffic" },
+          stat: "Sum",
+          periodSeconds: 60,
+        },
+        {
+          namespace: "AWS/SageMaker",
+          name: "Invocations",
+          dimensions: { EndpointName: "llm-api-v1-m", VariantName: "AllTraffic" },
+          stat: "Sum",
+          periodSeconds: 60,
+        },
       ],
     });
   });
@@ -53,7 +65,18 @@ describe("alarm specs", () => {
 
 describe("dashboard", () => {
   it("is valid CloudWatch dashboard JSON naming the endpoints, API and functions", () => {
-    const body = JSON.parse(dashboardBody({ region: "eu-west-1", endpoints: [{ name: "ep-a", instance: true }, { name: "ep-b", instance: false }], apiName: "api", stage: "v1", functions: ["f1", "f2"] }));
+    const body = JSON.parse(
+      dashboardBody({
+        region: "eu-west-1",
+        endpoints: [
+          { name: "ep-a", instance: true },
+          { name: "ep-b", instance: false },
+        ],
+        apiName: "api",
+        stage: "v1",
+        functions: ["f1", "f2"],
+      }),
+    );
     expect(body.widgets).toHaveLength(3 * 2 + 2 + 3);
     for (const w of body.widgets) {
       expect(w).toMatchObject({ type: "metric", properties: { region: "eu-west-1" } });

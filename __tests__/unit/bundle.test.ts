@@ -9,7 +9,8 @@ import { deterministicZip } from "../../modules/zip";
 function unzipWithPython(zip: Buffer): Record<string, string> {
   const file = join(mkdtempSync(join(tmpdir(), "zip-")), "a.zip");
   writeFileSync(file, zip);
-  const script = "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))";
+  const script =
+    "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))";
   return JSON.parse(execFileSync("python3", ["-c", script, file], { encoding: "utf8" }));
 }
 

@@ -28,7 +28,10 @@ describe("config", () => {
     expect(config.stage).toBe("v1");
     expect(config.api.auth).toBe("apiKey");
     expect(config.models).toHaveLength(1);
-    expect(config.models[0]).toMatchObject({ huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge", initialCount: 1 } });
+    expect(config.models[0]).toMatchObject({
+      huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+      instance: { type: "ml.g5.2xlarge", initialCount: 1 },
+    });
     expect(config.state).toBeUndefined();
   });
 
@@ -42,7 +45,11 @@ describe("config", () => {
       api: { auth: "apiKey", allowUnauthenticated: false, throttle: { rateLimit: 5, burstLimit: 10 }, accessLogRetentionDays: 30, manageAccountLogRole: true },
       lambda: { memorySizeMb: 512, timeoutSeconds: 29, logRetentionDays: 30 },
     });
-    expect(config.models[0]).toMatchObject({ modelDownloadTimeoutSeconds: 1200, startupHealthCheckTimeoutSeconds: 900, huggingFace: { trustRemoteCode: false } });
+    expect(config.models[0]).toMatchObject({
+      modelDownloadTimeoutSeconds: 1200,
+      startupHealthCheckTimeoutSeconds: 900,
+      huggingFace: { trustRemoteCode: false },
+    });
   });
 
   it("when the example with three models is loaded, it holds a scaled TGI model, a serverless model and an adopted endpoint", () => {
@@ -57,17 +64,41 @@ describe("config", () => {
 
   // Each invalid config gives exactly one message, naming the field and the fix.
   const invalid: [string, (c: Base) => void, string][] = [
-    ["a model name with capitals", (c) => (c.models[0].name = "Mistral"), `models[0].name: got "Mistral"; must use only lower-case letters, digits and '-'. Fix: rename it, e.g. "mistral-7b"`],
-    ["two models with one name", (c) => c.models.push({ ...c.models[0] }), `models[1].name: "mistral-7b" is already used by models[0]. Fix: give every model a unique name`],
-    ["min capacity above max", (c) => ((c.models[0] as any).autoscaling = { minCapacity: 3, maxCapacity: 2, targetValue: 5 }), "models[0].autoscaling.minCapacity: 3 is greater than maxCapacity (2). Fix: make minCapacity <= maxCapacity"],
-    ["no model source", (c) => delete (c.models[0] as any).huggingFace, "models[0]: no model source. Fix: set exactly one of huggingFace, modelPackageArn or custom"],
+    [
+      "a model name with capitals",
+      (c) => (c.models[0].name = "Mistral"),
+      `models[0].name: got "Mistral"; must use only lower-case letters, digits and '-'. Fix: rename it, e.g. "mistral-7b"`,
+    ],
+    [
+      "two models with one name",
+      (c) => c.models.push({ ...c.models[0] }),
+      `models[1].name: "mistral-7b" is already used by models[0]. Fix: give every model a unique name`,
+    ],
+    [
+      "min capacity above max",
+      (c) => ((c.models[0] as any).autoscaling = { minCapacity: 3, maxCapacity: 2, targetValue: 5 }),
+      "models[0].autoscaling.minCapacity: 3 is greater than maxCapacity (2). Fix: make minCapacity <= maxCapacity",
+    ],
+    [
+      "no model source",
+      (c) => delete (c.models[0] as any).huggingFace,
+      "models[0]: no model source. Fix: set exactly one of huggingFace, modelPackageArn or custom",
+    ],
     [
       "two model sources",
       (c) => ((c.models[0] as any).modelPackageArn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/1"),
       "models[0]: 2 model sources (huggingFace, modelPackageArn). Fix: set exactly one of huggingFace, modelPackageArn or custom",
     ],
-    ["instance and serverless", (c) => ((c.models[0] as any).serverless = { memorySizeMb: 2048 }), "models[0]: both instance and serverless are set. Fix: set exactly one of instance (real-time) or serverless"],
-    ["neither instance nor serverless", (c) => delete (c.models[0] as any).instance, "models[0]: neither instance nor serverless is set. Fix: set exactly one of instance (real-time) or serverless"],
+    [
+      "instance and serverless",
+      (c) => ((c.models[0] as any).serverless = { memorySizeMb: 2048 }),
+      "models[0]: both instance and serverless are set. Fix: set exactly one of instance (real-time) or serverless",
+    ],
+    [
+      "neither instance nor serverless",
+      (c) => delete (c.models[0] as any).instance,
+      "models[0]: neither instance nor serverless is set. Fix: set exactly one of instance (real-time) or serverless",
+    ],
     [
       "input tokens not below total tokens",
       (c) => Object.assign(c.models[0].huggingFace, { maxInputTokens: 4096, maxTotalTokens: 4096 }),
@@ -83,22 +114,93 @@ describe("config", () => {
       (c) => ((c.models[0].huggingFace as any).tokenSecretArn = "hf_abcdefghijklmnop"),
       `models[0].huggingFace.tokenSecretArn: got "hf_abcdefghijklmnop"; must be a Secrets Manager secret ARN. Fix: store the Hugging Face token in Secrets Manager and give its ARN; tokens are never read from this file`,
     ],
-    ["an unknown key", (c) => ((c.models[0] as any).instanceType = "ml.g5.2xlarge"), `models[0].instanceType: unknown key. Fix: remove it or correct the spelling (see schema/llm-api.config.schema.json)`],
+    [
+      "an unknown key",
+      (c) => ((c.models[0] as any).instanceType = "ml.g5.2xlarge"),
+      `models[0].instanceType: unknown key. Fix: remove it or correct the spelling (see schema/llm-api.config.schema.json)`,
+    ],
     ["a missing region", (c) => delete (c as any).region, "region: is required. Fix: add region (string)"],
-    ["a public API without the flag", (c) => (c.api = { auth: "none" }), `api.auth: "none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true`],
-    ["a wrong type", (c) => (c.models[0].instance = { type: "ml.g5.2xlarge", initialCount: "two" } as any), `models[0].instance.initialCount: expected number, got "two". Fix: give a number`],
-    ["an unsupported serverless memory size", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 1000 } } as any), "models[0].serverless.memorySizeMb: got 1000. Fix: use one of 1024, 2048, 3072, 4096, 5120, 6144"],
-    ["autoscaling on serverless", (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 2048 }, autoscaling: { minCapacity: 1, maxCapacity: 2, targetValue: 3 } } as any), "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance"],
-    ["a minimum capacity of zero", (c) => ((c.models[0] as any).autoscaling = { minCapacity: 0, maxCapacity: 2, targetValue: 5 }), "models[0].autoscaling.minCapacity: got 0; must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless"],
-    ["a CORS origin with a path", (c) => (c.api = { corsOrigins: ["https://chat.example.com/"] }), `api.corsOrigins[0]: got "https://chat.example.com/"; must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash`],
-    ["vllm without an instance", (c) => (c.models[0] = { name: "v", server: "vllm", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 } } as any), `models[0].server: "vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance`],
-    ["a TGI-only quantization on vllm", (c) => Object.assign(c.models[0], { server: "vllm", huggingFace: { modelId: "a/b", quantize: "eetq" } }), `models[0].huggingFace.quantize: "eetq" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`],
-    ["function settings on a direct integration", (c) => Object.assign(c.models[0], { integration: "direct", lambda: { memorySizeMb: 1024 } }), `models[0].lambda: a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"`],
-    ["an extra IAM statement on every resource", (c) => Object.assign(c.models[0], { lambda: { extraStatements: [{ Action: "s3:GetObject", Resource: "*" }] } }), `models[0].lambda.extraStatements[0]: grants "*". Fix: name the actions and the resource ARNs the handler needs`],
-    ["a secret in a function's environment", (c) => Object.assign(c.models[0], { lambda: { environment: { OPENAI_API_KEY: "sk-1" } } }), `models[0].lambda.environment.OPENAI_API_KEY: got "OPENAI_API_KEY"; looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler`],
-    ["one custom domain for two stages", (c) => Object.assign(c, { stages: ["dev", "prod"], api: { domain: { name: "llm.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-123" } } }), `api.domain: one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain`],
-    ["data capture on serverless", (c) => (c.models[0] = { name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 }, dataCapture: { s3Uri: "s3://bucket/x/" } } as any), `models[0].dataCapture: serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance`],
-    ["a region without the serving image", (c) => (c.region = "ap-southeast-7"), `region: "ap-southeast-7" has no Hugging Face serving image in this product's table (needed by models[0]). Fix: use one of af-south-1`],
+    [
+      "a public API without the flag",
+      (c) => (c.api = { auth: "none" }),
+      `api.auth: "none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true`,
+    ],
+    [
+      "a wrong type",
+      (c) => (c.models[0].instance = { type: "ml.g5.2xlarge", initialCount: "two" } as any),
+      `models[0].instance.initialCount: expected number, got "two". Fix: give a number`,
+    ],
+    [
+      "an unsupported serverless memory size",
+      (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 1000 } } as any),
+      "models[0].serverless.memorySizeMb: got 1000. Fix: use one of 1024, 2048, 3072, 4096, 5120, 6144",
+    ],
+    [
+      "autoscaling on serverless",
+      (c) =>
+        (c.models[0] = {
+          name: "tiny",
+          huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" },
+          serverless: { memorySizeMb: 2048 },
+          autoscaling: { minCapacity: 1, maxCapacity: 2, targetValue: 3 },
+        } as any),
+      "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance",
+    ],
+    [
+      "a minimum capacity of zero",
+      (c) => ((c.models[0] as any).autoscaling = { minCapacity: 0, maxCapacity: 2, targetValue: 5 }),
+      "models[0].autoscaling.minCapacity: got 0; must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless",
+    ],
+    [
+      "a CORS origin with a path",
+      (c) => (c.api = { corsOrigins: ["https://chat.example.com/"] }),
+      `api.corsOrigins[0]: got "https://chat.example.com/"; must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash`,
+    ],
+    [
+      "vllm without an instance",
+      (c) => (c.models[0] = { name: "v", server: "vllm", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 } } as any),
+      `models[0].server: "vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance`,
+    ],
+    [
+      "a TGI-only quantization on vllm",
+      (c) => Object.assign(c.models[0], { server: "vllm", huggingFace: { modelId: "a/b", quantize: "eetq" } }),
+      `models[0].huggingFace.quantize: "eetq" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`,
+    ],
+    [
+      "function settings on a direct integration",
+      (c) => Object.assign(c.models[0], { integration: "direct", lambda: { memorySizeMb: 1024 } }),
+      `models[0].lambda: a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"`,
+    ],
+    [
+      "an extra IAM statement on every resource",
+      (c) => Object.assign(c.models[0], { lambda: { extraStatements: [{ Action: "s3:GetObject", Resource: "*" }] } }),
+      `models[0].lambda.extraStatements[0]: grants "*". Fix: name the actions and the resource ARNs the handler needs`,
+    ],
+    [
+      "a secret in a function's environment",
+      (c) => Object.assign(c.models[0], { lambda: { environment: { OPENAI_API_KEY: "sk-1" } } }),
+      `models[0].lambda.environment.OPENAI_API_KEY: got "OPENAI_API_KEY"; looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler`,
+    ],
+    [
+      "one custom domain for two stages",
+      (c) =>
+        Object.assign(c, {
+          stages: ["dev", "prod"],
+          api: { domain: { name: "llm.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-123" } },
+        }),
+      `api.domain: one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain`,
+    ],
+    [
+      "data capture on serverless",
+      (c) =>
+        (c.models[0] = { name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 }, dataCapture: { s3Uri: "s3://bucket/x/" } } as any),
+      `models[0].dataCapture: serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance`,
+    ],
+    [
+      "a region without the serving image",
+      (c) => (c.region = "ap-southeast-7"),
+      `region: "ap-southeast-7" has no Hugging Face serving image in this product's table (needed by models[0]). Fix: use one of af-south-1`,
+    ],
   ];
 
   it.each(invalid)("fails when given %s, naming the field and the fix", (_, mutate, expected) => {
@@ -124,11 +226,15 @@ describe("config", () => {
   });
 
   it("fails when the file is not JSON, naming the position", () => {
-    expect(() => loadConfig(join(ROOT, "__tests__", "fixtures", "broken.json"))).toThrow(/broken\.json: 1 problem\n {2}- is not valid JSON at line 4, column 1 \(.+\)\. Fix: correct the JSON syntax there$/);
+    expect(() => loadConfig(join(ROOT, "__tests__", "fixtures", "broken.json"))).toThrow(
+      /broken\.json: 1 problem\n {2}- is not valid JSON at line 4, column 1 \(.+\)\. Fix: correct the JSON syntax there$/,
+    );
   });
 
   it("fails when the file is missing, saying how to pick another", () => {
-    expect(() => loadConfig("/nonexistent/llm.json")).toThrow("/nonexistent/llm.json: 1 problem\n  - cannot read the file (ENOENT). Fix: pass an existing file with --config or LLM_API_CONFIG");
+    expect(() => loadConfig("/nonexistent/llm.json")).toThrow(
+      "/nonexistent/llm.json: 1 problem\n  - cannot read the file (ENOENT). Fix: pass an existing file with --config or LLM_API_CONFIG",
+    );
   });
 
   it("picks the file from --config, then LLM_API_CONFIG, then the default", () => {

@@ -10,7 +10,17 @@ describe("cost estimate", () => {
     const e = estimateCost(config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]));
     const hourly = PRICES.hourly["ml.g5.2xlarge"];
     expect(e.rows).toEqual([
-      { stage: "v1", model: "m", capacity: "ml.g5.2xlarge", minCount: 1, maxCount: 4, hourlyMin: Math.round(hourly * 100) / 100, hourlyMax: Math.round(hourly * 4 * 100) / 100, monthlyMin: Math.round(hourly * 720 * 100) / 100, monthlyMax: Math.round(hourly * 4 * 720 * 100) / 100 },
+      {
+        stage: "v1",
+        model: "m",
+        capacity: "ml.g5.2xlarge",
+        minCount: 1,
+        maxCount: 4,
+        hourlyMin: Math.round(hourly * 100) / 100,
+        hourlyMax: Math.round(hourly * 4 * 100) / 100,
+        monthlyMin: Math.round(hourly * 720 * 100) / 100,
+        monthlyMax: Math.round(hourly * 4 * 720 * 100) / 100,
+      },
     ]);
     expect(e.totals).toEqual({ v1: { monthlyMin: 1090.8, monthlyMax: 4363.2 } });
   });
@@ -24,14 +34,20 @@ describe("cost estimate", () => {
   });
 
   it("estimates serverless per GB-second from the configured traffic, and says so", () => {
-    const e = estimateCost(config([{ name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 4096 } }], { cost: { serverlessRequestsPerMonth: 50000, serverlessAverageSeconds: 3 } }));
+    const e = estimateCost(
+      config([{ name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 4096 } }], {
+        cost: { serverlessRequestsPerMonth: 50000, serverlessAverageSeconds: 3 },
+      }),
+    );
     // 50,000 requests x 3 s x 4 GB x $0.00002
     expect(e.rows[0]).toMatchObject({ capacity: "serverless", monthlyMin: 0, monthlyMax: 12 });
     expect(e.assumptions.join("\n")).toContain("Serverless: 50000 requests/month x 3 s x memory, at 0.00002 per GB-second");
   });
 
   it("names instance types it has no price for instead of counting them as free", () => {
-    const e = estimateCost(config([{ name: "c", custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" }, instance: { type: "ml.m7i.2xlarge" } }, g5("m")]));
+    const e = estimateCost(
+      config([{ name: "c", custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" }, instance: { type: "ml.m7i.2xlarge" } }, g5("m")]),
+    );
     expect(e.unpriced).toEqual(["ml.m7i.2xlarge"]);
     expect(e.rows[0].monthlyMax).toBeUndefined();
     expect(formatCostTable(e)).toContain("Unpriced (add them to cost.prices): ml.m7i.2xlarge");

@@ -1,4 +1,12 @@
-import { endpointArn, invokeEndpointStatements, logWriteStatements, parseS3Uri, sagemakerExecutionStatements, tlsOnlyBucketStatements, type PolicyStatement } from "../../modules/iam-policies";
+import {
+  endpointArn,
+  invokeEndpointStatements,
+  logWriteStatements,
+  parseS3Uri,
+  sagemakerExecutionStatements,
+  tlsOnlyBucketStatements,
+  type PolicyStatement,
+} from "../../modules/iam-policies";
 import { tgiImage } from "../../modules/images";
 
 const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string]));
@@ -17,7 +25,12 @@ describe("IAM statements", () => {
 
   it("lets a function write only to its own log group", () => {
     expect(logWriteStatements("arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f")).toEqual([
-      { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:*" },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f:*",
+      },
     ]);
   });
 
@@ -30,17 +43,24 @@ describe("IAM statements", () => {
       image: tgiImage("us-east-1"),
       modelDataUrl: "s3://models/mistral/model.tar.gz",
     });
-    expect(statements.find((s) => s.Sid === "PullModelImage")!.Resource).toEqual(["arn:aws:ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference"]);
+    expect(statements.find((s) => s.Sid === "PullModelImage")!.Resource).toEqual([
+      "arn:aws:ecr:us-east-1:763104351884:repository/huggingface-pytorch-tgi-inference",
+    ]);
     expect(statements.find((s) => s.Sid === "WriteEndpointLogs")!.Resource).toEqual([
       "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm-api-v1-mistral-7b",
       "arn:aws:logs:us-east-1:123456789012:log-group:/aws/sagemaker/Endpoints/llm-api-v1-mistral-7b:*",
     ]);
-    expect(statements.find((s) => s.Sid === "ReadModelData")).toEqual({ Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::models/mistral/model.tar.gz" });
+    expect(statements.find((s) => s.Sid === "ReadModelData")).toEqual({
+      Sid: "ReadModelData",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::models/mistral/model.tar.gz",
+    });
     // No invoke rights: the model's role cannot call endpoints.
     expect(statements.flatMap((s) => s.Action).some((a) => a.startsWith("sagemaker:"))).toBe(false);
   });
 
-  it("uses \"*\" only where AWS has no resource-level permission, and scopes it by condition when it can", () => {
+  it('uses "*" only where AWS has no resource-level permission, and scopes it by condition when it can', () => {
     const statements = sagemakerExecutionStatements({ partition: "aws", region: "us-east-1", account: "1", endpointName: "e", image: tgiImage("us-east-1") });
     const wildcards = statements.filter((s) => resourcesOf([s]).includes("*")).map((s) => [s.Action, s.Condition]);
     expect(wildcards).toEqual([
@@ -50,7 +70,13 @@ describe("IAM statements", () => {
   });
 
   it("reads a model data prefix when the URI ends with a slash", () => {
-    const statements = sagemakerExecutionStatements({ partition: "aws-cn", region: "cn-north-1", account: "1", endpointName: "e", modelDataUrl: "s3://b/prefix/" });
+    const statements = sagemakerExecutionStatements({
+      partition: "aws-cn",
+      region: "cn-north-1",
+      account: "1",
+      endpointName: "e",
+      modelDataUrl: "s3://b/prefix/",
+    });
     expect(statements.find((s) => s.Sid === "ReadModelData")!.Resource).toBe("arn:aws-cn:s3:::b/prefix/*");
     expect(statements.find((s) => s.Sid === "PullModelImage")).toBeUndefined();
     expect(parseS3Uri("s3://bucket")).toEqual({ bucket: "bucket", key: "" });
@@ -58,7 +84,14 @@ describe("IAM statements", () => {
 
   it("denies every non-TLS request to the state bucket", () => {
     expect(tlsOnlyBucketStatements("arn:aws:s3:::state")).toEqual([
-      { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::state", "arn:aws:s3:::state/*"], Condition: { Bool: { "aws:SecureTransport": false } } },
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: ["arn:aws:s3:::state", "arn:aws:s3:::state/*"],
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      },
     ]);
   });
 });

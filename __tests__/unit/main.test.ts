@@ -33,7 +33,14 @@ describe("main.ts", () => {
   it("fails when the config is invalid: exit 1, one line per problem, no stack trace, no Terraform written", () => {
     const dir = mkdtempSync(join(tmpdir(), "llm-api-bad-"));
     const file = join(dir, "bad.json");
-    writeFileSync(file, JSON.stringify({ region: "us-east-1", models: [{ name: "Bad", huggingFace: { modelId: "x/y" }, instance: { type: "ml.g5.2xlarge" } }], api: { auth: "none" } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        region: "us-east-1",
+        models: [{ name: "Bad", huggingFace: { modelId: "x/y" }, instance: { type: "ml.g5.2xlarge" } }],
+        api: { auth: "none" },
+      }),
+    );
     const run = runMain([], { LLM_API_CONFIG: file });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");

@@ -16,7 +16,15 @@ describe("serving containers", () => {
 
   it("passes every TGI setting that is configured, and no others", () => {
     const env = tgiEnvironment(
-      { modelId: "mistralai/Mistral-7B-Instruct-v0.2", revision: "abc123", quantize: "awq", trustRemoteCode: true, maxInputTokens: 3072, maxTotalTokens: 4096, maxBatchPrefillTokens: 8192 },
+      {
+        modelId: "mistralai/Mistral-7B-Instruct-v0.2",
+        revision: "abc123",
+        quantize: "awq",
+        trustRemoteCode: true,
+        maxInputTokens: 3072,
+        maxTotalTokens: 4096,
+        maxBatchPrefillTokens: 8192,
+      },
       "ml.g5.2xlarge",
     );
     expect(env).toEqual({
@@ -32,7 +40,13 @@ describe("serving containers", () => {
   });
 
   it("serves a Hugging Face model on an instance with the pinned TGI image of the region", () => {
-    const spec = containerSpec(model({ huggingFace: { modelId: "a/b", tokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC" }, instance: { type: "ml.g5.xlarge" } }), "eu-south-1");
+    const spec = containerSpec(
+      model({
+        huggingFace: { modelId: "a/b", tokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC" },
+        instance: { type: "ml.g5.xlarge" },
+      }),
+      "eu-south-1",
+    );
     expect(spec.image!.uri).toBe(`692866216735.dkr.ecr.eu-south-1.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`);
     expect(spec.tokenSecretArn).toBe("arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC");
     expect(Object.values(spec.environment).join(" ")).not.toContain("secretsmanager");
@@ -47,11 +61,21 @@ describe("serving containers", () => {
 
   it("runs a custom image with its S3 model data and environment, or a model package as is", () => {
     const custom = containerSpec(
-      model({ custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } }, instance: { type: "ml.g5.xlarge" } }),
+      model({
+        custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } },
+        instance: { type: "ml.g5.xlarge" },
+      }),
       "us-east-1",
     );
-    expect(custom).toEqual({ image: parseEcrImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0"), modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } });
-    const pkg = containerSpec(model({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    expect(custom).toEqual({
+      image: parseEcrImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0"),
+      modelDataUrl: "s3://bucket/model.tar.gz",
+      environment: { A: "1" },
+    });
+    const pkg = containerSpec(
+      model({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", instance: { type: "ml.g5.xlarge" } }),
+      "us-east-1",
+    );
     expect(pkg).toEqual({ modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", environment: {} });
   });
 

@@ -13,7 +13,9 @@ const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
 
 type Op = Record<string, any>;
 const operations = (doc: Record<string, any>): [string, string, Op][] =>
-  Object.entries(doc.paths as Record<string, Record<string, Op>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [path, method, op] as [string, string, Op]));
+  Object.entries(doc.paths as Record<string, Record<string, Op>>).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => [path, method, op] as [string, string, Op]),
+  );
 
 describe("buildOpenApiDocument", () => {
   it("gives each model a buffered and a streamed POST path, plus the OpenAI-compatible routes", () => {
@@ -30,7 +32,13 @@ describe("buildOpenApiDocument", () => {
 
   it("calls every Lambda with POST; buffered within 29 s, streamed with STREAM for up to 15 minutes", () => {
     const doc = buildOpenApiDocument(input()) as Record<string, any>;
-    expect(doc.paths["/mistral-7b/invoke"].post["x-amazon-apigateway-integration"]).toEqual({ type: "aws_proxy", httpMethod: "POST", uri: "invoke-a", passthroughBehavior: "when_no_match", timeoutInMillis: 29000 });
+    expect(doc.paths["/mistral-7b/invoke"].post["x-amazon-apigateway-integration"]).toEqual({
+      type: "aws_proxy",
+      httpMethod: "POST",
+      uri: "invoke-a",
+      passthroughBehavior: "when_no_match",
+      timeoutInMillis: 29000,
+    });
     expect(doc.paths["/mistral-7b/stream"].post["x-amazon-apigateway-integration"]).toEqual({
       type: "aws_proxy",
       httpMethod: "POST",
@@ -40,13 +48,19 @@ describe("buildOpenApiDocument", () => {
       timeoutInMillis: 900000,
     });
     expect(doc.paths["/v1/models"].get["x-amazon-apigateway-integration"]).toMatchObject({ httpMethod: "POST", uri: "chat", responseTransferMode: "STREAM" });
-    expect(streamingInvokeUri("aws", "eu-west-1", "arn:fn")).toBe("arn:aws:apigateway:eu-west-1:lambda:path/2021-11-15/functions/arn:fn/response-streaming-invocations");
+    expect(streamingInvokeUri("aws", "eu-west-1", "arn:fn")).toBe(
+      "arn:aws:apigateway:eu-west-1:lambda:path/2021-11-15/functions/arn:fn/response-streaming-invocations",
+    );
   });
 
   it("validates every request body against its schema", () => {
     const doc = buildOpenApiDocument(input()) as Record<string, any>;
     expect(doc["x-amazon-apigateway-request-validators"]).toEqual({ body: { validateRequestBody: true, validateRequestParameters: true } });
-    const bodies = operations(doc).map(([path, method, op]) => [`${method} ${path}`, op["x-amazon-apigateway-request-validator"], op.requestBody?.content["application/json"].schema.$ref]);
+    const bodies = operations(doc).map(([path, method, op]) => [
+      `${method} ${path}`,
+      op["x-amazon-apigateway-request-validator"],
+      op.requestBody?.content["application/json"].schema.$ref,
+    ]);
     expect(bodies).toEqual([
       ["post /mistral-7b/invoke", "body", "#/components/schemas/GenerateRequest"],
       ["post /mistral-7b/stream", "body", "#/components/schemas/GenerateRequest"],
@@ -88,7 +102,9 @@ describe("buildOpenApiDocument", () => {
     expect(responses.MISSING_AUTHENTICATION_TOKEN.statusCode).toBe(404);
     for (const [name, response] of Object.entries(responses)) {
       // API Gateway fills $context.error.messageString with a quoted JSON string.
-      const rendered = response.responseTemplates["application/json"].replace("$context.error.messageString", '"Forbidden"').replace("$context.requestId", "req-1");
+      const rendered = response.responseTemplates["application/json"]
+        .replace("$context.error.messageString", '"Forbidden"')
+        .replace("$context.requestId", "req-1");
       const body = JSON.parse(rendered);
       expect([name, Object.keys(body.error)]).toEqual([name, ["type", "message", "requestId"]]);
     }
@@ -101,7 +117,14 @@ describe("buildOpenApiDocument", () => {
   it("with CORS origins, it answers preflight with a mock integration and no key, and adds the origin to gateway errors", () => {
     const doc = buildOpenApiDocument(input({ corsOrigins: ["https://chat.example.com"] })) as Record<string, any>;
     const preflights = operations(doc).filter(([, method]) => method === "options");
-    expect(preflights.map(([path]) => path)).toEqual(["/mistral-7b/invoke", "/mistral-7b/stream", "/falcon/invoke", "/falcon/stream", "/v1/chat/completions", "/v1/models"]);
+    expect(preflights.map(([path]) => path)).toEqual([
+      "/mistral-7b/invoke",
+      "/mistral-7b/stream",
+      "/falcon/invoke",
+      "/falcon/stream",
+      "/v1/chat/completions",
+      "/v1/models",
+    ]);
     for (const [, , op] of preflights) {
       expect(op.security).toEqual([]);
       expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
@@ -112,9 +135,13 @@ describe("buildOpenApiDocument", () => {
       "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
       "method.response.header.Access-Control-Allow-Headers": "'content-type,x-api-key,authorization'",
     });
-    expect(doc["x-amazon-apigateway-gateway-responses"].THROTTLED.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe("'https://chat.example.com'");
+    expect(doc["x-amazon-apigateway-gateway-responses"].THROTTLED.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe(
+      "'https://chat.example.com'",
+    );
     const several = buildOpenApiDocument(input({ corsOrigins: ["https://a.example", "https://b.example"] })) as Record<string, any>;
-    expect(several["x-amazon-apigateway-gateway-responses"].DEFAULT_4XX.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe("method.request.header.origin");
+    expect(several["x-amazon-apigateway-gateway-responses"].DEFAULT_4XX.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe(
+      "method.request.header.origin",
+    );
     expect(operations(buildOpenApiDocument(input()) as Record<string, any>).some(([, method]) => method === "options")).toBe(false);
   });
 });

@@ -22,7 +22,11 @@ describe("plan summary", () => {
       update: 1,
       replace: 2,
       destroy: 1,
-      risky: ["replace aws_sagemaker_endpoint_configuration.c", "replace aws_sagemaker_model.d (destroyed first: downtime)", "destroy aws_cloudwatch_log_group.e"],
+      risky: [
+        "replace aws_sagemaker_endpoint_configuration.c",
+        "replace aws_sagemaker_model.d (destroyed first: downtime)",
+        "destroy aws_cloudwatch_log_group.e",
+      ],
     });
   });
 

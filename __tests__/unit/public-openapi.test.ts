@@ -8,7 +8,11 @@ import { only, parseTemplateJson, ROOT, synth } from "../helpers/synth";
 
 const routes = (doc: Record<string, any>) =>
   Object.entries(doc.paths as Record<string, Record<string, unknown>>)
-    .flatMap(([path, item]) => Object.keys(item).filter((m) => m !== "options").map((m) => `${m.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((m) => m !== "options")
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    )
     .sort();
 
 describe("published OpenAPI document", () => {
@@ -26,7 +30,13 @@ describe("published OpenAPI document", () => {
   }
 
   it("the validator does reject a broken document (the check can fail)", async () => {
-    await expect(SwaggerParser.validate({ openapi: "3.0.1", info: { title: "x", version: "1" }, paths: { "/a": { post: { responses: { "200": { $ref: "#/nope" } } } } } } as never)).rejects.toThrow();
+    await expect(
+      SwaggerParser.validate({
+        openapi: "3.0.1",
+        info: { title: "x", version: "1" },
+        paths: { "/a": { post: { responses: { "200": { $ref: "#/nope" } } } } },
+      } as never),
+    ).rejects.toThrow();
   });
 
   it("is committed up to date for the default config (run npm run openapi)", () => {

@@ -4,7 +4,22 @@ import { chatRequestSchema } from "../../functions/lib/chat-request";
 
 describe("validate", () => {
   it("accepts the documented generate payload", () => {
-    expect(validate(generateRequestSchema, { inputs: "x", parameters: { max_new_tokens: 5, temperature: 0.5, top_p: 0.95, top_k: 50, repetition_penalty: 1.2, stop: ["</s>"], do_sample: true, seed: 1, return_full_text: false } })).toBeUndefined();
+    expect(
+      validate(generateRequestSchema, {
+        inputs: "x",
+        parameters: {
+          max_new_tokens: 5,
+          temperature: 0.5,
+          top_p: 0.95,
+          top_k: 50,
+          repetition_penalty: 1.2,
+          stop: ["</s>"],
+          do_sample: true,
+          seed: 1,
+          return_full_text: false,
+        },
+      }),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -22,7 +37,10 @@ describe("validate", () => {
   });
 
   it("checks chat messages item by item, and leaves unknown chat fields to the handler", () => {
-    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }, { role: "user" }] })).toEqual({ field: "messages[1].content", message: "messages[1].content is required." });
+    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }, { role: "user" }] })).toEqual({
+      field: "messages[1].content",
+      message: "messages[1].content is required.",
+    });
     expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], tools: [] })).toBeUndefined();
   });
 });

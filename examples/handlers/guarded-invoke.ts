@@ -14,7 +14,10 @@ import { timeLeftMs } from "../../functions/lib/timing";
  * are there to reuse. This one refuses prompts that name a blocked topic.
  */
 const routes = modelRoutes();
-const BLOCKED = (process.env.BLOCKED_TOPICS ?? "").split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+const BLOCKED = (process.env.BLOCKED_TOPICS ?? "")
+  .split(",")
+  .map((t) => t.trim().toLowerCase())
+  .filter(Boolean);
 
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
   const requestId = requestIdOf(event, context);

@@ -12,6 +12,7 @@ import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
+import type { JsonObject } from "../lib/json";
 
 const routes = modelRoutes();
 
@@ -58,7 +59,13 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     log("info", "chat", { requestId, model, status: 200, stream: Boolean(request.stream), latencyMs: Date.now() - started });
   } catch (err) {
     const error = fromSageMakerError(err);
-    log(error.statusCode >= 500 ? "error" : "warn", "chat failed", { requestId, model, status: error.statusCode, type: error.type, latencyMs: Date.now() - started });
+    log(error.statusCode >= 500 ? "error" : "warn", "chat failed", {
+      requestId,
+      model,
+      status: error.statusCode,
+      type: error.type,
+      latencyMs: Date.now() - started,
+    });
     if (!out) return writeError(responseStream, error, headers);
     try {
       // OpenAI clients read a mid-stream error as a data event with an error object.
@@ -94,7 +101,7 @@ function startStream(call: Call): Promise<AsyncIterable<Uint8Array>> {
 /** TGI's chat stream is already OpenAI-shaped: pass it on under this API's id and model name. */
 async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
   const chunks = chatStream(call.route);
-  const relay = async (chunkObject: Record<string, any>) => {
+  const relay = async (chunkObject: JsonObject) => {
     const event = chunkObject as { choices?: { delta?: Record<string, string>; finish_reason?: string | null }[]; usage?: Usage; error?: string };
     if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
     const choice = event.choices?.[0];
@@ -103,7 +110,10 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
       if (event.usage && wantUsage) await send(out, { ...chunk(call.id, call.model, {}, null, event.usage), choices: [] });
       return;
     }
-    await send(out, chunk(call.id, call.model, choice.delta ?? {}, choice.finish_reason ? finishReason(choice.finish_reason) : null, wantUsage ? event.usage : undefined));
+    await send(
+      out,
+      chunk(call.id, call.model, choice.delta ?? {}, choice.finish_reason ? finishReason(choice.finish_reason) : null, wantUsage ? event.usage : undefined),
+    );
   };
   for await (const bytes of parts) for (const c of chunks.push(bytes)) await relay(c);
   for (const c of chunks.end()) await relay(c);

@@ -25,7 +25,13 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {
     const error = fromSageMakerError(err);
-    log(error.statusCode >= 500 ? "error" : "warn", "invoke failed", { requestId, model, status: error.statusCode, type: error.type, latencyMs: Date.now() - started });
+    log(error.statusCode >= 500 ? "error" : "warn", "invoke failed", {
+      requestId,
+      model,
+      status: error.statusCode,
+      type: error.type,
+      latencyMs: Date.now() - started,
+    });
     return toHttpResponse(error, requestId, cors);
   }
 }

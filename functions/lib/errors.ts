@@ -54,7 +54,8 @@ export function fromSageMakerError(err: unknown): HttpError {
       const status = e.OriginalStatusCode ?? 0;
       if (status === 429) return new HttpError(429, "model_overloaded", "The model is busy; retry with backoff.", undefined, cause);
       // TGI answers 424 when generation itself failed: that is the model's failure, not the request's.
-      if (status >= 400 && status < 500 && status !== 424) return new HttpError(status, "model_rejected_request", modelMessage(e.OriginalMessage, message), undefined, cause);
+      if (status >= 400 && status < 500 && status !== 424)
+        return new HttpError(status, "model_rejected_request", modelMessage(e.OriginalMessage, message), undefined, cause);
       return new HttpError(424, "model_error", `The model failed (status ${status || "unknown"}).`, undefined, cause);
     }
     case "ThrottlingException":

@@ -9,7 +9,8 @@ export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
     throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${unsupported.join(", ")}.`, unsupported[0]);
   }
   const stop = body.stop;
-  const stopOk = stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
+  const stopOk =
+    stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
   if (!stopOk) throw new HttpError(400, "invalid_request", "stop must be a string or up to 4 non-empty strings.", "stop");
   return body as unknown as ChatRequest;
 }

@@ -27,7 +27,12 @@ export async function invokeStream(endpoint: string, body: unknown, signal: Abor
   let output;
   try {
     output = await runtime.send(
-      new InvokeEndpointWithResponseStreamCommand({ EndpointName: endpoint, ContentType: "application/json", Accept: "text/event-stream", Body: JSON.stringify(body) }),
+      new InvokeEndpointWithResponseStreamCommand({
+        EndpointName: endpoint,
+        ContentType: "application/json",
+        Accept: "text/event-stream",
+        Body: JSON.stringify(body),
+      }),
       { abortSignal: signal },
     );
   } catch (err) {
@@ -39,7 +44,8 @@ export async function invokeStream(endpoint: string, body: unknown, signal: Abor
     try {
       for await (const event of events) {
         if (event.PayloadPart?.Bytes) yield event.PayloadPart.Bytes;
-        else if (event.ModelStreamError) throw Object.assign(new Error(event.ModelStreamError.Message), { name: "ModelStreamError", ErrorCode: event.ModelStreamError.ErrorCode });
+        else if (event.ModelStreamError)
+          throw Object.assign(new Error(event.ModelStreamError.Message), { name: "ModelStreamError", ErrorCode: event.ModelStreamError.ErrorCode });
         else if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
       }
     } catch (err) {

@@ -38,12 +38,18 @@ export function validate(schema: Schema, value: unknown, path = ""): SchemaProbl
   const here = path || "body";
   const actual = typeOf(value);
   if (schema.type && !(schema.type === actual || (schema.type === "number" && actual === "integer"))) {
-    return { field: here, message: `${here} must be ${schema.type === "integer" ? "an integer" : `a${/^[aeiou]/.test(schema.type) ? "n" : ""} ${schema.type}`}, not ${actual}.` };
+    return {
+      field: here,
+      message: `${here} must be ${schema.type === "integer" ? "an integer" : `a${/^[aeiou]/.test(schema.type) ? "n" : ""} ${schema.type}`}, not ${actual}.`,
+    };
   }
-  if (schema.enum && !schema.enum.includes(value)) return { field: here, message: `${here} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}.` };
+  if (schema.enum && !schema.enum.includes(value))
+    return { field: here, message: `${here} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}.` };
   if (typeof value === "string") {
-    if (schema.minLength !== undefined && value.length < schema.minLength) return { field: here, message: `${here} must have at least ${schema.minLength} character(s).` };
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) return { field: here, message: `${here} must have at most ${schema.maxLength} characters.` };
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      return { field: here, message: `${here} must have at least ${schema.minLength} character(s).` };
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      return { field: here, message: `${here} must have at most ${schema.maxLength} characters.` };
   }
   if (typeof value === "number") {
     if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) {
@@ -54,7 +60,8 @@ export function validate(schema: Schema, value: unknown, path = ""): SchemaProbl
     }
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) return { field: here, message: `${here} must have at least ${schema.minItems} item(s).` };
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      return { field: here, message: `${here} must have at least ${schema.minItems} item(s).` };
     if (schema.maxItems !== undefined && value.length > schema.maxItems) return { field: here, message: `${here} must have at most ${schema.maxItems} items.` };
     if (schema.items) {
       for (let i = 0; i < value.length; i++) {

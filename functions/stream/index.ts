@@ -65,7 +65,14 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
   } catch (err) {
     const error = fromSageMakerError(err);
-    log(error.statusCode >= 500 ? "error" : "warn", "stream failed", { requestId, model, status: error.statusCode, type: error.type, tokens, latencyMs: Date.now() - started });
+    log(error.statusCode >= 500 ? "error" : "warn", "stream failed", {
+      requestId,
+      model,
+      status: error.statusCode,
+      type: error.type,
+      tokens,
+      latencyMs: Date.now() - started,
+    });
     if (out) await failMidway(out, error);
     else writeError(responseStream, error, headers);
   }

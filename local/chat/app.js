@@ -5,7 +5,10 @@
 const $ = (id) => document.getElementById(id);
 const state = { history: [], controller: null };
 
-for (const [id, key] of [["base-url", "llm-api.base"], ["api-key", "llm-api.key"]]) {
+for (const [id, key] of [
+  ["base-url", "llm-api.base"],
+  ["api-key", "llm-api.key"],
+]) {
   $(id).value = sessionStorage.getItem(key) ?? "";
   $(id).addEventListener("change", () => sessionStorage.setItem(key, $(id).value.trim()));
 }
@@ -82,7 +85,11 @@ async function readEvents(body, onData) {
     while ((end = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
+      const data = block
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trimStart())
+        .join("\n");
       if (data && onData(data) === false) return;
     }
   }

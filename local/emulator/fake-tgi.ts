@@ -1,3 +1,5 @@
+import type { JsonObject } from "../../functions/lib/json";
+
 /**
  * A stand-in for the serving containers: deterministic tokens in the payload
  * and stream shapes of TGI's /invocations route (SSE) or of the LMI container
@@ -15,17 +17,17 @@ export interface TgiAnswer {
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** Tokens for a generate or chat request: the vocabulary in order, cut at max_new_tokens / max_tokens. */
-export function answerFor(body: Record<string, any>): TgiAnswer {
+export function answerFor(body: JsonObject): TgiAnswer {
   const limit = body.messages ? body.max_tokens : body.parameters?.max_new_tokens;
   const count = Math.min(typeof limit === "number" ? limit : VOCABULARY.length, VOCABULARY.length);
   const prompt = body.messages ? body.messages.map((m: { content: string }) => m.content).join(" ") : String(body.inputs ?? "");
   return { tokens: VOCABULARY.slice(0, count), finishReason: count < VOCABULARY.length ? "length" : "eos_token", promptTokens: words(prompt) };
 }
 
-export const isChat = (body: Record<string, any>): boolean => Array.isArray(body.messages);
+export const isChat = (body: JsonObject): boolean => Array.isArray(body.messages);
 
 /** The buffered answer body. */
-export function buffered(body: Record<string, any>, format: ServerFormat = "tgi"): unknown {
+export function buffered(body: JsonObject, format: ServerFormat = "tgi"): unknown {
   const answer = answerFor(body);
   const text = answer.tokens.join("");
   if (isChat(body)) {
@@ -35,7 +37,9 @@ export function buffered(body: Record<string, any>, format: ServerFormat = "tgi"
       created: 1700000000,
       model: "tgi",
       system_fingerprint: "3.3.6-native",
-      choices: [{ index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: answer.finishReason === "length" ? "length" : "stop" }],
+      choices: [
+        { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: answer.finishReason === "length" ? "length" : "stop" },
+      ],
       usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length },
     };
   }
@@ -45,7 +49,7 @@ export function buffered(body: Record<string, any>, format: ServerFormat = "tgi"
 }
 
 /** LMI's JSON lines: a token per line, generated_text on the last; chat chunks one per line, no [DONE]. */
-function lmiLines(body: Record<string, any>): string[] {
+function lmiLines(body: JsonObject): string[] {
   const answer = answerFor(body);
   if (isChat(body)) {
     return answer.tokens.map((token, i) => {
@@ -68,7 +72,7 @@ function lmiLines(body: Record<string, any>): string[] {
 }
 
 /** The events of a streamed answer, one string per event or line, as the container sends them. */
-export function streamEvents(body: Record<string, any>, format: ServerFormat = "tgi"): string[] {
+export function streamEvents(body: JsonObject, format: ServerFormat = "tgi"): string[] {
   if (format === "lmi") return lmiLines(body);
   const answer = answerFor(body);
   const events: string[] = [];
@@ -81,12 +85,21 @@ export function streamEvents(body: Record<string, any>, format: ServerFormat = "
         id: "",
         model: "tgi",
         system_fingerprint: "3.3.6-native",
-        choices: [{ index: 0, delta: { role: "assistant", content: token }, logprobs: null, finish_reason: last ? (answer.finishReason === "length" ? "length" : "stop") : null }],
+        choices: [
+          {
+            index: 0,
+            delta: { role: "assistant", content: token },
+            logprobs: null,
+            finish_reason: last ? (answer.finishReason === "length" ? "length" : "stop") : null,
+          },
+        ],
         usage: null,
       };
       events.push(`data:${JSON.stringify(chunk)}\n\n`);
     });
-    events.push(`data:${JSON.stringify({ object: "chat.completion.chunk", created: 1700000000, id: "", model: "tgi", choices: [], usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length } })}\n\n`);
+    events.push(
+      `data:${JSON.stringify({ object: "chat.completion.chunk", created: 1700000000, id: "", model: "tgi", choices: [], usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length } })}\n\n`,
+    );
     events.push("data:[DONE]\n\n");
     return events;
   }

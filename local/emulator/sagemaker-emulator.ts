@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { buffered, errorEvent, streamEvents, type ServerFormat } from "./fake-tgi";
 import { payloadPart, streamException } from "./event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
+import type { JsonObject } from "../../functions/lib/json";
 
 /**
  * A local SageMaker runtime: InvokeEndpoint and InvokeEndpointWithResponseStream
@@ -35,7 +36,7 @@ export interface Behaviour {
 export interface RecordedCall {
   readonly endpoint: string;
   readonly stream: boolean;
-  readonly body: Record<string, any>;
+  readonly body: JsonObject;
   readonly headers: IncomingMessage["headers"];
 }
 
@@ -83,7 +84,7 @@ export class SageMakerEmulator {
     if (req.method !== "POST" || !match) return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
     const endpoint = decodeURIComponent(match[1]);
     const stream = match[2] === "invocations-response-stream";
-    let body: Record<string, any>;
+    let body: JsonObject;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch {
@@ -108,7 +109,7 @@ export class SageMakerEmulator {
     await this.streamAnswer(res, body, b, this.formatOf(endpoint));
   }
 
-  private async streamAnswer(res: ServerResponse, body: Record<string, any>, b: Behaviour, format: ServerFormat): Promise<void> {
+  private async streamAnswer(res: ServerResponse, body: JsonObject, b: Behaviour, format: ServerFormat): Promise<void> {
     res.writeHead(200, STREAM_HEADERS);
     const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
     if (b.rawPrefix) await send(payloadPart(b.rawPrefix));

@@ -2,6 +2,7 @@ import type { ModelRoute } from "../models";
 import { SseDecoder } from "../sse";
 import { parseStreamEvent, type StreamToken } from "./tgi";
 import { JsonLinesDecoder, parseLmiChatLine, parseLmiStreamLine } from "./lmi";
+import type { JsonObject } from "../json";
 
 /**
  * The one place handlers learn a serving container's stream format. Both
@@ -23,8 +24,8 @@ export function generateStream(route: ModelRoute): StreamReader<StreamToken> {
 }
 
 /** chat.completion.chunk objects of a chat stream; TGI's closing [DONE] is dropped. */
-export function chatStream(route: ModelRoute): StreamReader<Record<string, any>> {
+export function chatStream(route: ModelRoute): StreamReader<JsonObject> {
   return route.server === "lmi"
     ? reader(new JsonLinesDecoder(), parseLmiChatLine)
-    : reader(new SseDecoder(), (data) => (data.trim() === "[DONE]" ? undefined : (JSON.parse(data) as Record<string, any>)));
+    : reader(new SseDecoder(), (data) => (data.trim() === "[DONE]" ? undefined : (JSON.parse(data) as JsonObject)));
 }

@@ -1,5 +1,6 @@
 import { HttpError } from "../errors";
 import type { GenerateResult, StreamToken } from "./tgi";
+import type { JsonObject } from "../json";
 
 /**
  * SageMaker's Large Model Inference container (DJL serving, vLLM engine). It
@@ -25,9 +26,9 @@ export class JsonLinesDecoder {
   }
 }
 
-function parseLine(line: string): Record<string, any> {
+function parseLine(line: string): JsonObject {
   try {
-    return JSON.parse(line) as Record<string, any>;
+    return JSON.parse(line) as JsonObject;
   } catch {
     throw new HttpError(502, "upstream_error", "The model streamed something other than JSON lines.");
   }
@@ -51,4 +52,4 @@ export function parseLmiStreamLine(line: string): StreamToken {
 }
 
 /** One line of LMI's chat stream: already a chat.completion.chunk. */
-export const parseLmiChatLine = (line: string): Record<string, any> => parseLine(line);
+export const parseLmiChatLine = (line: string): JsonObject => parseLine(line);

@@ -27,7 +27,8 @@ function parseJson(text: string): unknown {
 /** TGI and the Hugging Face toolkit answer [{generated_text, details?}]; some containers drop the list. */
 export function parseGenerateResponse(text: string): GenerateResult {
   const parsed = parseJson(text);
-  const first = (Array.isArray(parsed) ? parsed[0] : parsed) as { generated_text?: unknown; details?: { finish_reason?: string; generated_tokens?: number } } | undefined;
+  const first = (Array.isArray(parsed) ? parsed[0] : parsed) as
+    { generated_text?: unknown; details?: { finish_reason?: string; generated_tokens?: number } } | undefined;
   if (!first || typeof first.generated_text !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no generated_text.");
   return {
     generated_text: first.generated_text,
