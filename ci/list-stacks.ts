@@ -1,9 +1,9 @@
 import { stagesOf } from "../config/schema";
-import { configFileFrom, loadConfig } from "../config/load";
+import { configFromCommandLine } from "../config/cli";
 import { apiStackName } from "../modules/names";
 
 /** The API stacks of the config, one per line: what CI plans and deploys (state and CI stacks are an administrator's). */
-const config = loadConfig(configFileFrom(process.argv.slice(2), process.env, process.cwd()));
+const config = configFromCommandLine();
 console.log(
   stagesOf(config)
     .map((stage) => apiStackName(config.project, stage))

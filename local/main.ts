@@ -1,5 +1,4 @@
-import { ConfigError } from "../config/errors";
-import { configFileFrom, loadConfig } from "../config/load";
+import { configFromCommandLine } from "../config/cli";
 import { startLocalStack } from "./dev-server";
 
 /** `npm run local [-- --port 8787] [--tgi-url http://localhost:8080] [--api-key KEY] [--config FILE]` */
@@ -11,14 +10,7 @@ function flag(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(configFileFrom(process.argv.slice(2), process.env, process.cwd()));
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`Invalid config ${err.message}`);
-    process.exit(1);
-  }
+  const config = configFromCommandLine();
   const port = Number(flag("port") ?? process.env.PORT ?? 8787);
   const stack = await startLocalStack({ config, port, tgiUrl: flag("tgi-url"), apiKey: flag("api-key") ?? process.env.LLM_API_KEY });
   const model = stack.models[0];

@@ -1,13 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { stateStackName } from "../modules/names";
-import { configFileFrom, loadConfig } from "../config/load";
+import { configFromCommandLine } from "../config/cli";
 
 /**
  * `npm run destroy -- <stack>`: cdktf destroy, except for the state bucket,
  * which has prevent_destroy because every stage's state lives in it.
  */
 const stacks = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const config = loadConfig(configFileFrom(process.argv.slice(2), process.env, process.cwd()));
+const config = configFromCommandLine();
 const state = stateStackName(config.project);
 if (stacks.length === 0) {
   console.error("Name the stack to destroy, e.g. npm run destroy -- llm-api-v1 (GPU endpoints stop billing when destroyed).");

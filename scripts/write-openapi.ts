@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stagesOf } from "../config/schema";
-import { configFileFrom, loadConfig } from "../config/load";
+import { configFromCommandLine } from "../config/cli";
 import { PROJECT_ROOT } from "../config/paths";
 import { placeholderDocument } from "../modules/api-document";
 import { publicOpenApiDocument } from "../modules/public-openapi";
 
 /** npm run openapi [-- --config FILE]: writes openapi/llm-api.openapi.json for clients and SDK generators. */
-const config = loadConfig(configFileFrom(process.argv.slice(2), process.env, process.cwd()));
+const config = configFromCommandLine();
 const stage = stagesOf(config)[0];
 const target = join(PROJECT_ROOT, "openapi", `${config.project}.openapi.json`);
 mkdirSync(dirname(target), { recursive: true });

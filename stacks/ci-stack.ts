@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
@@ -17,8 +17,7 @@ import {
   type CiScope,
 } from "../modules/ci-policies";
 import { policyDocument } from "../modules/iam-policies";
-import { stateKey } from "./llm-api-stack";
-import { localStatePath } from "./local-state";
+import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";
 
 export interface CiStackProps {
@@ -39,17 +38,7 @@ export class CiStack extends TerraformStack {
     super(scope, id);
     const { config, ci } = props;
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, "ci") }] });
-    if (config.state) {
-      const backend = new S3Backend(this, {
-        bucket: config.state.bucket,
-        key: stateKey(config.state.keyPrefix, id),
-        region: config.state.region ?? config.region,
-        encrypt: true,
-      });
-      backend.addOverride("use_lockfile", true);
-    } else {
-      new LocalBackend(this, { path: localStatePath(id) });
-    }
+    useStateBackend(this, config, id);
     const partition = new DataAwsPartition(this, "partition").partition;
 
     // One GitHub provider per account: reuse it when the config names it.

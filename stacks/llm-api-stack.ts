@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
@@ -21,16 +21,13 @@ import { AlarmTopic } from "../modules/alarm-topic";
 import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "../modules/alarm-specs";
 import { dashboardBody } from "../modules/dashboard";
 import { CustomDomain } from "../modules/custom-domain";
-import { localStatePath } from "./local-state";
+import { useStateBackend } from "./backend";
 
 export interface LlmApiStackProps {
   readonly config: Config;
   /** The stage this stack deploys (one of stagesOf(config)). */
   readonly stage: string;
 }
-
-/** Terraform state key of a stack: one per stack and stage. */
-export const stateKey = (keyPrefix: string, stackName: string): string => `${keyPrefix ? `${keyPrefix}/` : ""}${stackName}/terraform.tfstate`;
 
 /** One stage of the API: model endpoints, invoker functions and the REST API in front of them. */
 export class LlmApiStack extends TerraformStack {
@@ -44,18 +41,7 @@ export class LlmApiStack extends TerraformStack {
     const names = resourceNames(config.project, stage);
 
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, stage) }] });
-    if (config.state) {
-      const backend = new S3Backend(this, {
-        bucket: config.state.bucket,
-        key: stateKey(config.state.keyPrefix, id),
-        region: config.state.region ?? config.region,
-        encrypt: true,
-      });
-      // cdktf 0.21 has no prop for S3-native locking (Terraform >= 1.10).
-      backend.addOverride("use_lockfile", true);
-    } else {
-      new LocalBackend(this, { path: localStatePath(id) });
-    }
+    useStateBackend(this, config, id);
     const partition = new DataAwsPartition(this, "partition").partition;
 
     // Alarms first: endpoints name their rollback alarms.
