@@ -4,6 +4,11 @@
 // this for synth; `npx tsx main.ts` works too, but tsx's loader hooks roughly double
 // the time Node takes to load cdktf and the provider.
 "use strict";
+// Compiled code of cdktf, the provider and zod is cached between runs: Node 22's own cache, or
+// v8-compile-cache on Node 20. Loading them is most of a synth.
+const nodeModule = require("node:module");
+if (typeof nodeModule.enableCompileCache === "function") nodeModule.enableCompileCache();
+else require("v8-compile-cache");
 const { buildSync } = require("esbuild");
 const { join, resolve, basename } = require("node:path");
 
