@@ -1,17 +1,8 @@
-import { parseConfig } from "../../config/load";
+import { localConfig as config, post } from "../helpers/local";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 
 // `npm run local` in-process: the document's routes, its key check, CORS, and the emulator or a real server behind.
-const config = (over: Record<string, unknown> = {}) =>
-  parseConfig({
-    region: "us-east-1",
-    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
-    ...over,
-  });
-
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 describe("local server with the emulator", () => {
   let stack: LocalStack;

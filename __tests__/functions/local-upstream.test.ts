@@ -1,18 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseConfig } from "../../config/load";
+import { localConfig as config, post } from "../helpers/local";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
 
 // `npm run local --tgi-url` in-process (its own file: handlers load once per process, with one backend).
-const config = (over: Record<string, unknown> = {}) =>
-  parseConfig({
-    region: "us-east-1",
-    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
-    ...over,
-  });
-
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 describe("local server in front of a model server the user runs (--tgi-url)", () => {
   // A stand-in for vLLM or TGI: OpenAI routes only, with a served model name it insists on.

@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { HttpError, fromSageMakerError } from "../lib/errors";
 import { chatRequestSchema, type ChatRequest } from "../lib/chat-request";
 import { corsHeaders } from "../lib/cors";
-import { log } from "../lib/log";
+import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor, type ModelRoute } from "../lib/models";
 import { checkChatRequest, chunk, completion, finishReason, modelList, promptRequest, tgiChatBody, type Usage } from "../lib/openai";
 import { readJsonBody, requestIdOf } from "../lib/request";
@@ -59,10 +59,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     log("info", "chat", { requestId, model, status: 200, stream: Boolean(request.stream), latencyMs: Date.now() - started });
   } catch (err) {
     const error = fromSageMakerError(err);
-    log(error.statusCode >= 500 ? "error" : "warn", "chat failed", {
+    logFailure("chat failed", error.statusCode, {
       requestId,
       model,
-      status: error.statusCode,
       type: error.type,
       latencyMs: Date.now() - started,
     });

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { generateRequestSchema } from "../lib/generate-request";
-import { log } from "../lib/log";
+import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor } from "../lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
@@ -25,10 +25,9 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {
     const error = fromSageMakerError(err);
-    log(error.statusCode >= 500 ? "error" : "warn", "invoke failed", {
+    logFailure("invoke failed", error.statusCode, {
       requestId,
       model,
-      status: error.statusCode,
       type: error.type,
       latencyMs: Date.now() - started,
     });

@@ -10,3 +10,8 @@ export function log(level: Level, message: string, fields: Record<string, unknow
   if (level === "error") console.error(line);
   else console.log(line);
 }
+
+/** A failed request: error for what is ours or the model's (5xx), warn for what the client sent (4xx). */
+export function logFailure(message: string, statusCode: number, fields: Record<string, unknown>): void {
+  log(statusCode >= 500 ? "error" : "warn", message, { status: statusCode, ...fields });
+}

@@ -3,7 +3,7 @@ import type { Writable } from "node:stream";
 import { fromSageMakerError, type HttpError } from "../lib/errors";
 import { generateRequestSchema } from "../lib/generate-request";
 import { corsHeaders } from "../lib/cors";
-import { log } from "../lib/log";
+import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor } from "../lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
 import { SSE_HEADERS, openResponse, write, writeError } from "../lib/response-stream";
@@ -65,10 +65,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
   } catch (err) {
     const error = fromSageMakerError(err);
-    log(error.statusCode >= 500 ? "error" : "warn", "stream failed", {
+    logFailure("stream failed", error.statusCode, {
       requestId,
       model,
-      status: error.statusCode,
       type: error.type,
       tokens,
       latencyMs: Date.now() - started,
