@@ -57,13 +57,21 @@ function filesUnder(dir: string): string[] {
  * Everything a bundle depends on: handler sources, locked package versions and
  * build options. Same key, same bytes, so a cached bundle can stand in.
  */
-export function bundleKey(handler: string, entry?: string): string {
+let sharedInputs: string | undefined;
+
+/** Hash of what every handler's bundle depends on; read once per process. */
+function sharedInputsHash(): string {
+  if (sharedInputs) return sharedInputs;
   const hash = createHash("sha256")
-    .update(handler)
     .update(esbuildVersion)
     .update(JSON.stringify(esbuildOptions("entry")));
   hash.update(readFileSync(join(PROJECT_ROOT, "package-lock.json")));
   for (const file of filesUnder(FUNCTIONS_DIR)) hash.update(relative(FUNCTIONS_DIR, file)).update(readFileSync(file));
+  return (sharedInputs = hash.digest("hex"));
+}
+
+export function bundleKey(handler: string, entry?: string): string {
+  const hash = createHash("sha256").update(handler).update(sharedInputsHash());
   if (entry) hash.update(entry);
   return hash.digest("hex").slice(0, 20);
 }
@@ -106,7 +114,8 @@ export function bundleHandler(handler: string, entry?: string): HandlerBundle {
   return bundle;
 }
 
-/** Drops the in-process memo, so the next call reads or builds the bundle again. */
+/** Drops the in-process memos, so the next call reads or builds the bundle again. */
 export function forgetBundles(): void {
   memo.clear();
+  sharedInputs = undefined;
 }

@@ -27,8 +27,6 @@ export interface Behaviour {
   /** After this many tokens, end the stream with this failure. */
   readonly cutAfterTokens?: number;
   readonly cutWith?: "ModelStreamError" | "InternalStreamFailure" | "tgi-error" | "socket";
-  /** Raw bytes to send as one extra PayloadPart before the tokens. */
-  readonly rawPrefix?: Uint8Array;
   /** Put two bytes that are not UTF-8 inside the first token's text. */
   readonly invalidUtf8?: boolean;
 }
@@ -112,7 +110,6 @@ export class SageMakerEmulator {
   private async streamAnswer(res: ServerResponse, body: JsonObject, b: Behaviour, format: ServerFormat): Promise<void> {
     res.writeHead(200, STREAM_HEADERS);
     const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
-    if (b.rawPrefix) await send(payloadPart(b.rawPrefix));
     let events = streamEvents(body, format);
     if (b.cutAfterTokens !== undefined) events = events.slice(0, b.cutAfterTokens);
     for (let i = 0; i < events.length; i++) {
