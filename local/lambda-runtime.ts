@@ -3,12 +3,19 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 
 /**
  * The part of the Lambda Node.js runtime the handlers use, for running them
- * outside Lambda: `awslambda.streamifyResponse` and `HttpResponseStream.from`,
- * which writes the JSON prelude and eight NUL bytes before the body, as the
- * real runtime does for API Gateway.
+ * outside Lambda: `awslambda.streamifyResponse` and `HttpResponseStream.from`.
+ * It behaves as AWS's runtime interface client (aws-lambda-ric 4.x) does:
+ * `from()` sets the HTTP-integration content type and arms a hook that writes
+ * the JSON prelude and eight NUL bytes on the first `write()`; `end(chunk)`
+ * does not go through `write()`, so a body given to `end()` alone goes out
+ * without a prelude, and API Gateway answers such a stream with 502.
  */
 const STREAMING = Symbol.for("llm-api.streaming");
 const DELIMITER = Buffer.alloc(8);
+export const HTTP_INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
+const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+type PreludeHook = (write: (chunk: string | Uint8Array) => void) => void;
 
 export function installLambdaRuntime(): void {
   const g = globalThis as unknown as { awslambda?: Record<string, unknown> };
@@ -17,9 +24,13 @@ export function installLambdaRuntime(): void {
   g.awslambda = Object.assign(g.awslambda ?? {}, {
     streamifyResponse: <T extends (...args: never[]) => unknown>(fn: T) => Object.assign(fn, { [STREAMING]: true }),
     HttpResponseStream: {
-      from(stream: Writable, metadata: Record<string, unknown>) {
-        stream.write(JSON.stringify(metadata));
-        stream.write(DELIMITER);
+      from(stream: ResponseStreamSink, metadata: Record<string, unknown>) {
+        stream.setContentType(HTTP_INTEGRATION_CONTENT_TYPE);
+        const prelude = JSON.stringify(metadata);
+        stream._onBeforeFirstWrite = (write) => {
+          write(prelude);
+          write(new Uint8Array(DELIMITER.length));
+        };
         return stream;
       },
     },
@@ -55,43 +66,93 @@ export interface ResponseHead {
   readonly headers: Record<string, string>;
 }
 
+/** What API Gateway answers when a streaming function's bytes are not an HTTP-integration response. */
+export const MALFORMED_STREAM: { head: ResponseHead; body: string } = {
+  head: { statusCode: 502, headers: { "content-type": "application/json" } },
+  body: JSON.stringify({ message: "Internal server error" }),
+};
+
 /**
- * A Writable standing in for Lambda's response stream: it splits off the
- * prelude, reports status and headers once, then passes each body chunk on.
+ * Reads a streaming function's output as API Gateway's STREAM integration does:
+ * the content type must be the HTTP-integration type and the bytes must start
+ * with a JSON prelude and eight NUL bytes; anything else is a 502.
  */
-export class ResponseStreamSink extends Writable {
-  private prelude: Buffer | undefined = Buffer.alloc(0);
+export class IntegrationResponseReader {
+  private pending: Buffer | undefined = Buffer.alloc(0);
+  private malformed = false;
 
   constructor(
+    private readonly contentType: () => string,
     private readonly onHead: (head: ResponseHead) => void,
     private readonly onBody: (chunk: Buffer) => void | Promise<void>,
-  ) {
+  ) {}
+
+  async push(bytes: Buffer): Promise<void> {
+    if (this.malformed) return;
+    if (this.pending) {
+      if (this.contentType() !== HTTP_INTEGRATION_CONTENT_TYPE) return this.reject();
+      this.pending = Buffer.concat([this.pending, bytes]);
+      const at = this.pending.indexOf(DELIMITER);
+      if (at < 0) return;
+      let head: { statusCode?: unknown; headers?: unknown };
+      try {
+        head = JSON.parse(this.pending.subarray(0, at).toString("utf8"));
+      } catch {
+        return this.reject();
+      }
+      bytes = this.pending.subarray(at + DELIMITER.length);
+      this.pending = undefined;
+      this.onHead({ statusCode: typeof head.statusCode === "number" ? head.statusCode : 200, headers: (head.headers ?? {}) as Record<string, string> });
+    }
+    if (bytes.length > 0) await this.onBody(bytes);
+  }
+
+  /** The function finished: a stream that never completed its prelude was not an HTTP answer. */
+  async end(): Promise<void> {
+    if (this.pending && !this.malformed) await this.reject();
+  }
+
+  private async reject(): Promise<void> {
+    this.malformed = true;
+    this.pending = undefined;
+    this.onHead(MALFORMED_STREAM.head);
+    await this.onBody(Buffer.from(MALFORMED_STREAM.body));
+  }
+}
+
+/**
+ * A Writable standing in for Lambda's response stream, with the runtime
+ * client's first-write hook and content type, read as API Gateway reads it.
+ */
+export class ResponseStreamSink extends Writable {
+  private contentType = DEFAULT_CONTENT_TYPE;
+  private written = false;
+  private readonly reader: IntegrationResponseReader;
+  _onBeforeFirstWrite: PreludeHook | undefined;
+
+  constructor(onHead: (head: ResponseHead) => void, onBody: (chunk: Buffer) => void | Promise<void>) {
     super();
+    this.reader = new IntegrationResponseReader(() => this.contentType, onHead, onBody);
+  }
+
+  setContentType(contentType: string): void {
+    if (this.written) throw new Error("Cannot set content-type, too late.");
+    this.contentType = contentType;
+  }
+
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    if (!this.written && this._onBeforeFirstWrite) this._onBeforeFirstWrite((c) => super.write(c));
+    this.written = true;
+    return super.write(chunk, encoding as BufferEncoding, callback as (error?: Error | null) => void);
   }
 
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    if (this.prelude) {
-      this.prelude = Buffer.concat([this.prelude, bytes]);
-      const at = this.prelude.indexOf(DELIMITER);
-      if (at < 0) return callback();
-      const head = JSON.parse(this.prelude.subarray(0, at).toString("utf8")) as { statusCode?: number; headers?: Record<string, string> };
-      bytes = this.prelude.subarray(at + DELIMITER.length);
-      this.prelude = undefined;
-      this.onHead({ statusCode: head.statusCode ?? 200, headers: head.headers ?? {} });
-    }
-    if (bytes.length === 0) return callback();
-    Promise.resolve(this.onBody(bytes)).then(() => callback(), callback);
+    // end(chunk) reaches here without write(): it is a body without a prelude, as on Lambda.
+    this.written = true;
+    this.reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)).then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    // A handler that ended without HttpResponseStream.from sent a bare body.
-    if (this.prelude) {
-      const body = this.prelude;
-      this.prelude = undefined;
-      this.onHead({ statusCode: 200, headers: {} });
-      if (body.length > 0) void this.onBody(body);
-    }
-    callback();
+    this.reader.end().then(() => callback(), callback);
   }
 }

@@ -8,10 +8,15 @@ export function openResponse(responseStream: Writable, statusCode: number, heade
   return awslambda.HttpResponseStream.from(responseStream, { statusCode, headers });
 }
 
-/** A whole JSON answer on a response stream. */
+/**
+ * A whole JSON answer on a response stream. The body goes through write(), not end(body):
+ * Lambda's runtime writes the prelude (status and headers) on the first write() only, and a
+ * body handed to end() alone reaches API Gateway without it, which answers 502.
+ */
 export function writeJson(responseStream: Writable, statusCode: number, body: unknown, headers: Record<string, string>): void {
   const out = openResponse(responseStream, statusCode, { ...JSON_HEADERS, ...headers });
-  out.end(JSON.stringify(body));
+  out.write(JSON.stringify(body));
+  out.end();
 }
 
 export function writeError(responseStream: Writable, error: HttpError, headers: Record<string, string>): void {
