@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bundleHandler } from "../modules/bundle";
 import { handlerBenchmarks } from "./handlers";
+import { runtimeInitBenchmarks } from "./runtime-init";
 
 /**
  * Benchmarks with their budgets (DESIGN.md): synth app time of the default
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     ["synth peak RSS, default / 20 models", `${one.maxRssMb.toFixed(0)} / ${twenty.maxRssMb.toFixed(0)} MB`, "-", true],
     ["invoke bundle (zip)", `${(bundle.zipBytes / 1024).toFixed(0)} KB`, "-", true],
     ...(await handlerBenchmarks()),
+    ...(await runtimeInitBenchmarks()),
   ];
 
   const width = Math.max(...rows.map((r) => r[0].length));

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buffered, errorEvent, streamEvents, type ServerFormat } from "./fake-tgi";
@@ -38,9 +39,9 @@ export interface RecordedCall {
   readonly headers: IncomingMessage["headers"];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export class SageMakerEmulator {
+  /** Ends pending delays on stop, so a stalled answer keeps no timer alive. */
+  private readonly stopping = new AbortController();
   readonly calls: RecordedCall[] = [];
   /** performance.now() when each stream's first token left the emulator, in call order. */
   readonly firstTokenSentAt: number[] = [];
@@ -70,7 +71,12 @@ export class SageMakerEmulator {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  private sleep(ms: number): Promise<void> {
+    return delay(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -93,7 +99,7 @@ export class SageMakerEmulator {
       return this.error(res, 400, "ValidationError", { Message: `Endpoint ${endpoint} of account 123456789012 not found.` });
     }
     const b = this.behaviours.get(endpoint) ?? this.defaults;
-    if (b.stallMs) await sleep(b.stallMs);
+    if (b.stallMs) await this.sleep(b.stallMs);
     if (res.destroyed) return;
     if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
     if (b.notReady) return this.error(res, 429, "ModelNotReadyException", { Message: "Model is not ready" });
@@ -114,7 +120,7 @@ export class SageMakerEmulator {
     if (b.cutAfterTokens !== undefined) events = events.slice(0, b.cutAfterTokens);
     for (let i = 0; i < events.length; i++) {
       const delay = i === 0 ? b.firstTokenDelayMs : b.tokenDelayMs;
-      if (delay) await sleep(delay);
+      if (delay) await this.sleep(delay);
       let bytes = Buffer.from(events[i], "utf8");
       if (b.invalidUtf8 && i === 0) {
         const at = bytes.indexOf('"text":"') + '"text":"'.length;

@@ -1,0 +1,214 @@
+import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { readProxyIntegration, readStreamIntegration, type GatewayAnswer } from "../../local/api-gateway-view";
+import type { Behaviour } from "../../local/emulator/sagemaker-emulator";
+import { apiEvent, sseEvents } from "../helpers/handlers";
+import { runtimeClientOrSkip, startRealRuntime, type RealRuntimeRig } from "../helpers/real-runtime";
+
+// The function zips the stack deploys, run by AWS's own Lambda runtime interface client on Node 22,
+// their answers read as API Gateway reads them: the proxy integration for invoke, STREAM for the others.
+const client = runtimeClientOrSkip();
+const suite = client ? describe : describe.skip;
+
+const MODELS = {
+  mistral: { endpoint: "ep-mistral", chat: "messages", stream: true },
+  falcon: { endpoint: "ep-falcon", chat: "prompt", stream: true },
+  tiny: { endpoint: "ep-tiny", chat: "prompt", stream: false },
+} as const;
+
+let rig: RealRuntimeRig;
+beforeAll(async () => {
+  if (client) rig = await startRealRuntime(client, MODELS);
+}, 60_000);
+afterAll(() => rig?.stop());
+beforeEach(() => {
+  for (const m of Object.values(MODELS)) rig?.emulator.behave(m.endpoint, {});
+});
+
+type Fn = "invoke" | "stream" | "chat";
+async function send(fn: Fn, method: string, path: string, body?: unknown, timeoutMs = 29_000): Promise<GatewayAnswer & { json: any }> {
+  const answer = await rig.functions[fn].invoke(apiEvent(method, path, body), { timeoutMs });
+  const seen = fn === "invoke" ? readProxyIntegration(answer) : await readStreamIntegration(answer);
+  let json: unknown;
+  try {
+    json = JSON.parse(seen.body);
+  } catch {
+    json = undefined;
+  }
+  return { ...seen, json };
+}
+
+const messages = [{ role: "user", content: "Say hello" }];
+const big = "x".repeat(600 * 1024);
+
+suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () => {
+  describe("answers given as one JSON body", () => {
+    const cases: [string, Fn, string, string, unknown, Behaviour, number, string][] = [
+      ["invoke", "invoke", "POST", "/mistral/invoke", { inputs: "x" }, {}, 200, ""],
+      ["invoke, bad body", "invoke", "POST", "/mistral/invoke", { inputs: 42 }, {}, 400, "invalid_request"],
+      ["invoke, unknown model", "invoke", "POST", "/nope/invoke", { inputs: "x" }, {}, 404, "model_not_found"],
+      ["invoke, model 422", "invoke", "POST", "/mistral/invoke", { inputs: "x" }, { modelStatus: 422 }, 422, "model_rejected_request"],
+      ["models list", "chat", "GET", "/v1/models", undefined, {}, 200, ""],
+      ["chat, not streamed", "chat", "POST", "/v1/chat/completions", { model: "mistral", messages }, {}, 200, ""],
+      ["chat, prompt mode, not streamed", "chat", "POST", "/v1/chat/completions", { model: "falcon", messages }, {}, 200, ""],
+      ["chat, unknown model", "chat", "POST", "/v1/chat/completions", { model: "gpt-4o", messages }, {}, 404, "model_not_found"],
+      ["chat, unsupported parameter", "chat", "POST", "/v1/chat/completions", { model: "mistral", messages, n: 2 }, {}, 400, "invalid_request"],
+      [
+        "chat, too large",
+        "chat",
+        "POST",
+        "/v1/chat/completions",
+        { model: "mistral", messages: [{ role: "user", content: big }] },
+        {},
+        413,
+        "request_too_large",
+      ],
+      [
+        "chat stream, model 422",
+        "chat",
+        "POST",
+        "/v1/chat/completions",
+        { model: "mistral", messages, stream: true },
+        { modelStatus: 422 },
+        422,
+        "model_rejected_request",
+      ],
+      [
+        "chat stream, model 500",
+        "chat",
+        "POST",
+        "/v1/chat/completions",
+        { model: "mistral", messages, stream: true },
+        { modelStatus: 500 },
+        424,
+        "model_error",
+      ],
+      ["chat, model 429", "chat", "POST", "/v1/chat/completions", { model: "mistral", messages }, { modelStatus: 429 }, 429, "model_overloaded"],
+      [
+        "chat stream, not ready",
+        "chat",
+        "POST",
+        "/v1/chat/completions",
+        { model: "mistral", messages, stream: true },
+        { notReady: true },
+        503,
+        "model_unavailable",
+      ],
+      ["stream, unknown model", "stream", "POST", "/nope/stream", { inputs: "x" }, {}, 404, "model_not_found"],
+      ["stream, unsupported parameter", "stream", "POST", "/mistral/stream", { inputs: "x", parameters: { max_tokens: 5 } }, {}, 400, "invalid_request"],
+      ["stream, too large", "stream", "POST", "/mistral/stream", { inputs: big }, {}, 413, "request_too_large"],
+      ["stream, model 500", "stream", "POST", "/mistral/stream", { inputs: "x" }, { modelStatus: 500 }, 424, "model_error"],
+      ["stream, SageMaker throttles", "stream", "POST", "/mistral/stream", { inputs: "x" }, { throttle: true }, 429, "throttled"],
+      ["stream, unavailable", "stream", "POST", "/mistral/stream", { inputs: "x" }, { unavailable: true }, 503, "model_unavailable"],
+    ];
+    it.each(cases)("%s: status, JSON content type and body arrive intact", async (_, fn, method, path, body, behaviour, status, type) => {
+      rig.emulator.behave("ep-mistral", behaviour);
+      const answer = await send(fn, method, path, body);
+      expect(answer.statusCode).toBe(status);
+      expect(answer.headers["content-type"]).toMatch(/^application\/json/);
+      expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
+      if (type) expect(answer.json.error).toMatchObject({ type, message: expect.any(String) });
+      else expect(answer.json).toEqual(expect.any(Object));
+    });
+
+    it("the answers carry what each route promises", async () => {
+      expect((await send("invoke", "POST", "/mistral/invoke", { inputs: "x" })).json).toEqual({ generated_text: VOCABULARY.join("") });
+      expect((await send("chat", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(["mistral", "falcon", "tiny"]);
+      const completion = (await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages })).json;
+      expect(completion).toMatchObject({
+        object: "chat.completion",
+        model: "mistral",
+        choices: [{ message: { role: "assistant", content: VOCABULARY.join("") } }],
+      });
+    });
+
+    it.each([
+      ["invoke", "/mistral/invoke", { inputs: "x" }],
+      ["stream", "/mistral/stream", { inputs: "x" }],
+      ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+    ] as const)("%s: a model that does not answer before the deadline is a 504", async (fn, path, body) => {
+      rig.emulator.behave("ep-mistral", { stallMs: 4000 });
+      const answer = await send(fn, "POST", path, body, 2500);
+      expect([answer.statusCode, answer.json.error.type]).toEqual([504, "timeout"]);
+    });
+  });
+
+  describe("streamed answers", () => {
+    it("stream: token events arrive in several chunks over time, then done", async () => {
+      rig.emulator.behave("ep-mistral", { tokenDelayMs: 30 });
+      const answer = await send("stream", "POST", "/mistral/stream", { inputs: "x" });
+      expect([answer.statusCode, answer.headers["content-type"]]).toEqual([200, "text/event-stream; charset=utf-8"]);
+      const events = sseEvents(answer.body);
+      expect(events.filter((e) => e.event === "token").map((e) => e.data.text)).toEqual(VOCABULARY);
+      expect(events.at(-1)).toMatchObject({ event: "done", data: { generated_text: VOCABULARY.join("") } });
+      const tokenChunks = answer.chunks.filter((c) => c.text.includes("event: token"));
+      expect(tokenChunks.length).toBeGreaterThanOrEqual(5);
+      expect(tokenChunks.at(-1)!.at - tokenChunks[0].at).toBeGreaterThan(30 * (VOCABULARY.length - 3));
+    });
+
+    it("stream on a serverless model: one token event and done", async () => {
+      const events = sseEvents((await send("stream", "POST", "/tiny/stream", { inputs: "x" })).body);
+      expect(events.map((e) => e.event)).toEqual(["token", "done"]);
+    });
+
+    it("chat: OpenAI chunks arrive over time and end in [DONE]", async () => {
+      rig.emulator.behave("ep-mistral", { tokenDelayMs: 30 });
+      const answer = await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages, stream: true });
+      expect([answer.statusCode, answer.headers["content-type"]]).toEqual([200, "text/event-stream; charset=utf-8"]);
+      const data = answer.body.split("\n\n").filter(Boolean);
+      expect(data.at(-1)).toBe("data: [DONE]");
+      const text = data
+        .slice(0, -1)
+        .map((d) => JSON.parse(d.slice(6)).choices[0]?.delta?.content ?? "")
+        .join("");
+      expect(text).toBe(VOCABULARY.join(""));
+      expect(answer.chunks.length).toBeGreaterThanOrEqual(5);
+      expect(answer.chunks.at(-1)!.at - answer.chunks[0].at).toBeGreaterThan(30 * (VOCABULARY.length - 3));
+    });
+
+    it("stream: a failure after the first token is an error event after the tokens so far", async () => {
+      rig.emulator.behave("ep-mistral", { cutAfterTokens: 3, cutWith: "ModelStreamError" });
+      const answer = await send("stream", "POST", "/mistral/stream", { inputs: "x" });
+      const events = sseEvents(answer.body);
+      expect(answer.statusCode).toBe(200);
+      expect(events.filter((e) => e.event === "token")).toHaveLength(3);
+      expect(events.at(-1)).toMatchObject({ event: "error", data: { error: { type: "model_stream_error" } } });
+    });
+
+    it("chat: a failure after the first token is an error object and no [DONE]", async () => {
+      rig.emulator.behave("ep-mistral", { cutAfterTokens: 2, cutWith: "InternalStreamFailure" });
+      const answer = await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages, stream: true });
+      const data = answer.body.split("\n\n").filter(Boolean);
+      expect(answer.statusCode).toBe(200);
+      expect(data).not.toContain("data: [DONE]");
+      expect(JSON.parse(data.at(-1)!.slice(6))).toMatchObject({ error: { type: "stream_failure" } });
+    });
+  });
+
+  describe("logs, as Lambda's JSON log format records them", () => {
+    it("a refused request is one WARN record whose message is an object with status, model and type", async () => {
+      const before = rig.logs.length;
+      await send("stream", "POST", "/nope/stream", { inputs: "x" });
+      const records = rig.logs
+        .slice(before)
+        .filter((l) => l.function === "stream")
+        .map((l) => JSON.parse(l.line));
+      expect(records).toEqual([
+        expect.objectContaining({
+          level: "WARN",
+          requestId: expect.any(String),
+          message: expect.objectContaining({ status: 404, model: "nope", type: "model_not_found" }),
+        }),
+      ]);
+    });
+
+    it("a served request is one INFO record with its status", async () => {
+      const before = rig.logs.length;
+      await send("invoke", "POST", "/mistral/invoke", { inputs: "x" });
+      const records = rig.logs
+        .slice(before)
+        .filter((l) => l.function === "invoke")
+        .map((l) => JSON.parse(l.line));
+      expect(records).toEqual([expect.objectContaining({ level: "INFO", message: expect.objectContaining({ status: 200, model: "mistral" }) })]);
+    });
+  });
+});
