@@ -5,14 +5,20 @@ import { parseConfig } from "../../config/load";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { ROOT } from "../helpers/synth";
-import { browserAvailable, launchChromium } from "../helpers/browser";
+import { browserAvailable, findBrowser, launchChromium, type BrowserSource } from "../helpers/browser";
 
 // The chat page in headless Chromium, served by the local stack with the emulator behind it.
 jest.setTimeout(60_000);
-const describeBrowser = browserAvailable() ? describe : describe.skip;
 const ARTIFACTS = join(ROOT, "test-artifacts");
 
-describeBrowser("chat page", () => {
+// The browser found on this machine, and also the npm-shipped Chromium where that is another one,
+// so the suite is shown to pass on a machine without a system browser.
+const found = browserAvailable() ? (findBrowser() as BrowserSource) : undefined;
+const sources: [string, BrowserSource][] = found ? [[found.kind === "path" ? found.path : "npm-shipped Chromium", found]] : [];
+if (found?.kind === "path" && process.platform === "linux" && process.arch === "x64") sources.push(["npm-shipped Chromium", { kind: "bundled" }]);
+const describeBrowsers = sources.length ? describe.each(sources) : describe.skip.each([["none", { kind: "bundled" } as BrowserSource]]);
+
+describeBrowsers("chat page in %s", (_, source) => {
   let stack: LocalStack;
   let browser: Browser;
   let page: Page;
@@ -24,7 +30,7 @@ describeBrowser("chat page", () => {
       models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
     });
     stack = await startLocalStack({ config, port: 0, apiKey: "browser-test-key", emulator: { firstTokenDelayMs: 100, tokenDelayMs: 60 } });
-    browser = await launchChromium();
+    browser = await launchChromium(source);
   });
   afterAll(async () => {
     await browser?.close();

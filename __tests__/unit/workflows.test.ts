@@ -45,4 +45,12 @@ describe("GitHub workflows", () => {
     expect(pr).toContain("github.rest.issues.updateComment");
     expect(pr).toContain("node scripts/run-ts.js cost/main.ts --markdown --base base-config.json");
   });
+
+  it("turns off the cdktf CLI's checkpoint call wherever the project runs the CLI", () => {
+    for (const file of files) expect(readFileSync(join(dir, file), "utf8")).toMatch(/\nenv:\n {2}CHECKPOINT_DISABLE: "1"\n/);
+    const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
+    const cli = Object.values(scripts).filter((command) => /\bcdktf /.test(command));
+    expect(cli.length).toBeGreaterThanOrEqual(3);
+    for (const command of cli) expect(command).toMatch(/^CHECKPOINT_DISABLE=1 cdktf /);
+  });
 });
