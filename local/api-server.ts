@@ -76,7 +76,7 @@ function gatewayError(
   const response = responses[type] ?? responses.DEFAULT_4XX;
   const template: string = response?.responseTemplates?.["application/json"] ?? '{"message":$context.error.messageString}';
   const body = template.replace("$context.error.messageString", JSON.stringify(message)).replace("$context.requestId", requestId);
-  res.writeHead(response?.statusCode ?? fallbackStatus, {
+  res.writeHead(Number(response?.statusCode ?? fallbackStatus), {
     "content-type": "application/json",
     "x-request-id": requestId,
     ...mappedHeaders(response?.responseParameters, "gatewayresponse.header.", req),

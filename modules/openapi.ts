@@ -1,5 +1,6 @@
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../functions/lib/generate-request";
 import { chatRequestSchema } from "../functions/lib/chat-request";
+import { gatewayModel } from "./gateway-model";
 
 /**
  * The REST API as an OpenAPI 3 document, a pure function of the config and the
@@ -114,7 +115,8 @@ function gatewayAllowOrigin(origins: readonly string[]): string | undefined {
 /** API Gateway's own errors (bad body, missing key, throttling) in the same JSON shape as the handlers'. */
 function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Record<string, unknown> {
   const allowOrigin = gatewayAllowOrigin(origins);
-  const response = (type: string, statusCode?: number) => ({
+  // statusCode is a string matching [1-5]\d\d: a number is a warning, and warnings fail the import.
+  const response = (type: string, statusCode?: string) => ({
     ...(statusCode ? { statusCode } : {}),
     responseTemplates: {
       "application/json": `{"error":{"type":"${type}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
@@ -127,16 +129,16 @@ function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Record<str
   return {
     DEFAULT_4XX: response("client_error"),
     DEFAULT_5XX: response("gateway_error"),
-    BAD_REQUEST_BODY: response("invalid_request", 400),
-    BAD_REQUEST_PARAMETERS: response("invalid_request", 400),
-    INVALID_API_KEY: response("invalid_api_key", 403),
-    ACCESS_DENIED: response("access_denied", 403),
+    BAD_REQUEST_BODY: response("invalid_request", "400"),
+    BAD_REQUEST_PARAMETERS: response("invalid_request", "400"),
+    INVALID_API_KEY: response("invalid_api_key", "403"),
+    ACCESS_DENIED: response("access_denied", "403"),
     // API Gateway says this for unknown routes; with SigV4 it also means "not signed", so it stays 403 there.
-    MISSING_AUTHENTICATION_TOKEN: auth === "iam" ? response("missing_authentication", 403) : response("not_found", 404),
-    THROTTLED: response("rate_limited", 429),
-    QUOTA_EXCEEDED: response("quota_exceeded", 429),
-    REQUEST_TOO_LARGE: response("request_too_large", 413),
-    INTEGRATION_TIMEOUT: response("timeout", 504),
+    MISSING_AUTHENTICATION_TOKEN: auth === "iam" ? response("missing_authentication", "403") : response("not_found", "404"),
+    THROTTLED: response("rate_limited", "429"),
+    QUOTA_EXCEEDED: response("quota_exceeded", "429"),
+    // REQUEST_TOO_LARGE cannot be customised (developer guide): API Gateway answers its own 413.
+    INTEGRATION_TIMEOUT: response("timeout", "504"),
   };
 }
 
@@ -147,7 +149,8 @@ const pascal = (name: string) =>
     .join("");
 const jsonSchema = (ref: string) => ({ "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } });
 const errorResponse = (description: string) => ({ description, content: jsonSchema("Error") });
-const sse = (description: string) => ({ description, content: { "text/event-stream": { schema: { type: "string" } } } });
+// A method response schema must be an object type: a text/event-stream body has none.
+const sse = (description: string) => ({ description: `${description} (text/event-stream)` });
 
 const ERRORS = {
   "400": errorResponse("Invalid request"),
@@ -160,6 +163,16 @@ const ERRORS = {
   "502": errorResponse("The model endpoint failed"),
   "503": errorResponse("The model endpoint is not in service"),
   "504": errorResponse("The model did not answer in time"),
+};
+
+const withoutDialect = <T extends { $schema?: string }>({ $schema: _, ...rest }: T) => rest;
+
+/** The request and response contract in full; API Gateway gets the part it can check (gatewayModel). */
+export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>> = {
+  GenerateRequest: withoutDialect(generateRequestSchema),
+  GenerateResponse: withoutDialect(generateResponseSchema),
+  ChatCompletionRequest: withoutDialect(chatRequestSchema),
+  Error: withoutDialect(errorResponseSchema),
 };
 
 export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknown> {
@@ -279,7 +292,6 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     get: operation("listModels", "The configured models, OpenAI style", "openai", undefined, { description: "A list of models" }, streamed(input.chatUri)),
   });
 
-  const strip = <T extends { $schema?: string }>({ $schema: _, ...rest }: T) => rest;
   return {
     openapi: "3.0.1",
     info: { title: input.title, version: "1.0.0", description: "Private LLM API: buffered, streamed and OpenAI-compatible routes per configured model." },
@@ -288,12 +300,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     "x-amazon-apigateway-gateway-responses": gatewayResponses(input.auth, origins),
     paths,
     components: {
-      schemas: {
-        GenerateRequest: strip(generateRequestSchema),
-        GenerateResponse: strip(generateResponseSchema),
-        ChatCompletionRequest: strip(chatRequestSchema),
-        Error: strip(errorResponseSchema),
-      },
+      schemas: Object.fromEntries(Object.entries(CONTRACT_SCHEMAS).map(([name, schema]) => [name, gatewayModel(schema)])),
       securitySchemes,
     },
   };

@@ -1,9 +1,12 @@
 import type { JsonObject } from "../functions/lib/json";
+import { CONTRACT_SCHEMAS } from "./openapi";
 
 /**
  * The OpenAPI document clients see: the deployed one without API Gateway's
  * own extensions and CORS preflights, with a server URL to fill in. Same
- * builder, so SDKs generated from it have exactly the deployed routes.
+ * builder, so SDKs generated from it have exactly the deployed routes, with
+ * the request schemas in full (the gateway checks only part of them; the
+ * handlers check the rest).
  */
 export function publicOpenApiDocument(deployed: Record<string, unknown>, stage: string): Record<string, unknown> {
   const strip = (value: unknown): unknown => {
@@ -19,6 +22,7 @@ export function publicOpenApiDocument(deployed: Record<string, unknown>, stage: 
   for (const item of Object.values(document.paths as Record<string, Record<string, unknown>>)) delete item.options;
   return {
     ...document,
+    components: { ...document.components, schemas: CONTRACT_SCHEMAS },
     servers: [
       {
         url: "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}",
