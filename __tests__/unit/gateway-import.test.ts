@@ -7,10 +7,18 @@ import { chatRequestSchema } from "../../functions/lib/chat-request";
 // unsupported OpenAPI features ("Amazon API Gateway important notes for REST APIs") fails the apply.
 const documents = [
   ["api key", buildOpenApiDocument({ title: "t", auth: "apiKey", chatUri: "arn:chat", models: [{ model: "m", invokeUri: "arn:i", streamUri: "arn:s" }] })],
-  ["iam, cors", buildOpenApiDocument({ title: "t", auth: "iam", chatUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] })],
+  [
+    "iam, cors",
+    buildOpenApiDocument({ title: "t", auth: "iam", chatUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),
+  ],
   [
     "direct integration",
-    buildOpenApiDocument({ title: "t", auth: "none", chatUri: "arn:chat", models: [{ model: "d", invokeUri: "arn:d", direct: { credentials: "arn:r", answer: "list" } }] }),
+    buildOpenApiDocument({
+      title: "t",
+      auth: "none",
+      chatUri: "arn:chat",
+      models: [{ model: "d", invokeUri: "arn:d", direct: { credentials: "arn:r", answer: "list" } }],
+    }),
   ],
 ] as const;
 
@@ -45,10 +53,12 @@ function problems(doc: any): string[] {
       }
     }
   }
-  for (const scheme of Object.values<any>(doc.components.securitySchemes ?? {})) if (scheme.type !== "apiKey") found.push(`security scheme type ${scheme.type}`);
+  for (const scheme of Object.values<any>(doc.components.securitySchemes ?? {}))
+    if (scheme.type !== "apiKey") found.push(`security scheme type ${scheme.type}`);
   for (const [type, response] of Object.entries<any>(doc["x-amazon-apigateway-gateway-responses"])) {
     if (type === "REQUEST_TOO_LARGE") found.push("REQUEST_TOO_LARGE cannot be customised");
-    if ("statusCode" in response && !(typeof response.statusCode === "string" && /^[1-5]\d\d$/.test(response.statusCode))) found.push(`${type}: statusCode ${JSON.stringify(response.statusCode)}`);
+    if ("statusCode" in response && !(typeof response.statusCode === "string" && /^[1-5]\d\d$/.test(response.statusCode)))
+      found.push(`${type}: statusCode ${JSON.stringify(response.statusCode)}`);
   }
   return found;
 }
