@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { assumeRolePolicy, policyDocument } from "./iam-policies";
+import { Fn } from "cdktf";
+import { assumeRolePolicy, endpointArn, policyDocument } from "./iam-policies";
 
 export interface DirectIntegrationRoleProps {
   readonly rolePrefix: string;
+  readonly partition: string;
+  readonly region: string;
   /** The one endpoint API Gateway may invoke with this role. */
-  readonly endpointArn: string;
+  readonly endpointName: string;
   readonly model: string;
 }
 
@@ -24,7 +27,17 @@ export class DirectIntegrationRole extends Construct {
     new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",
-      policy: JSON.stringify(policyDocument([{ Sid: "InvokeOneEndpoint", Effect: "Allow", Action: "sagemaker:InvokeEndpoint", Resource: props.endpointArn }])),
+      policy: JSON.stringify(
+        policyDocument([
+          {
+            Sid: "InvokeOneEndpoint",
+            Effect: "Allow",
+            Action: "sagemaker:InvokeEndpoint",
+            // Built from the name, not the endpoint resource: see InvokerFunction.
+            Resource: endpointArn(props.partition, props.region, Fn.element(Fn.split(":", this.role.arn), 4), props.endpointName),
+          },
+        ]),
+      ),
     });
   }
 }

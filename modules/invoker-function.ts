@@ -20,10 +20,8 @@ import type { ModelRoute } from "../functions/lib/models";
 export interface InvokerEndpoint {
   /** Configured model name, as clients use it. */
   readonly model: string;
-  /** How the handler calls it; route.endpoint is the endpoint name. */
+  /** How the handler calls it; route.endpoint is the endpoint name, from which the ARN is built. */
   readonly route: ModelRoute;
-  /** The endpoint's ARN; for an endpoint this stack does not manage, leave it out and it is built from the name. */
-  readonly endpointArn?: string;
 }
 
 export interface InvokerFunctionProps {
@@ -76,7 +74,7 @@ export class InvokerFunction extends Construct {
     });
     // The account, read from the role's own ARN, keeps plan free of STS calls.
     const account = Fn.element(Fn.split(":", this.role.arn), 4);
-    const endpointArns = props.endpoints.map((e) => e.endpointArn ?? endpointArn(props.partition, props.region, account, e.route.endpoint));
+    const endpointArns = props.endpoints.map((e) => endpointArn(props.partition, props.region, account, e.route.endpoint));
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",

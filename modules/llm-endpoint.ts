@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { DataResource, Fn, type ITerraformDependable, type TerraformResource } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
@@ -82,11 +82,12 @@ export class LlmEndpoint extends Construct {
     // (create before destroy) never clashes with the old model's name.
     let modelName = `${props.modelNamePrefix}-${specHash(spec)}`;
     if (spec.tokenSecretArn) {
-      // SageMaker has no secret references in container environments: the token is
-      // read at deploy time (never from the config file) and is sensitive in plans.
-      // depends_on defers the read to apply while the role is still being created.
-      const token = new DataAwsSecretsmanagerSecretVersion(this, "hf-token", { secretId: spec.tokenSecretArn, dependsOn: [policy] });
-      environment.HF_TOKEN = token.secretString;
+      // SageMaker has no secret references in container environments: the token is read
+      // when Terraform plans (never from the config file) and is sensitive in plans. No
+      // depends_on: a read deferred to apply would leave the model name unknown and force a
+      // replacement that collides with the model's own name.
+      const token = new DataAwsSecretsmanagerSecretVersion(this, "hf-token", { secretId: spec.tokenSecretArn });
+      environment[spec.tokenVariable] = token.secretString;
       // A rotated token changes the environment too; the hash of it reveals nothing of the token.
       modelName = `${props.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
     }
@@ -161,22 +162,43 @@ export class LlmEndpoint extends Construct {
           }
         : undefined;
 
+    // SageMaker refuses an update that changes the instance type of a variant registered with
+    // Application Auto Scaling (and blue/green updates of one). Terraform orders a dependent's
+    // destroy only before its dependencies' destroys, never before their updates, so this gate,
+    // replaced whenever the variant changes, carries the order: the scalable target (which
+    // depends on it) is deregistered, the gate replaced, the endpoint updated, the target registered.
+    // Its trigger is what the config file says of the variant, known at synth: a reference to the
+    // endpoint config would make Terraform force create-before-destroy on it, and lose the order.
+    const scalingGate = model.autoscaling
+      ? new DataResource(this, "scaling-gate", { triggersReplace: { variant: JSON.stringify({ ...variant, modelName: specHash(spec) }) } })
+      : undefined;
+
     this.endpoint = new SagemakerEndpoint(this, "endpoint", {
       name: endpointName,
       endpointConfigName: endpointConfig.name,
       deploymentConfig,
+      dependsOn: scalingGate ? [scalingGate] : undefined,
     });
 
-    if (model.autoscaling) {
+    if (model.autoscaling && scalingGate) {
       const scaling = model.autoscaling;
       const target = new AppautoscalingTarget(this, "scaling-target", {
+        dependsOn: [scalingGate],
         serviceNamespace: "sagemaker",
         scalableDimension: "sagemaker:variant:DesiredInstanceCount",
         resourceId: `endpoint/${this.endpoint.name}/variant/${VARIANT}`,
         minCapacity: scaling.minCapacity,
         maxCapacity: scaling.maxCapacity,
+        lifecycle: {
+          replaceTriggeredBy: [addressOf(scalingGate)],
+          // Scheduled actions move min and max; the next deploy must not move them back.
+          ...(scaling.schedules.length > 0 ? { ignoreChanges: ["min_capacity", "max_capacity"] } : {}),
+        },
       });
+      // Deregistering a target deletes its policies and scheduled actions: they go and come back with it.
+      const withTarget = { replaceTriggeredBy: [addressOf(target)] };
       const policy = new AppautoscalingPolicy(this, "scaling-policy", {
+        lifecycle: withTarget,
         name: `${endpointName}-${scaling.metric}`,
         policyType: "TargetTrackingScaling",
         serviceNamespace: target.serviceNamespace,
@@ -194,6 +216,7 @@ export class LlmEndpoint extends Construct {
       for (const schedule of scaling.schedules) {
         previous = new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
           dependsOn: [previous],
+          lifecycle: withTarget,
           name: `${endpointName}-${schedule.name}`,
           serviceNamespace: target.serviceNamespace,
           scalableDimension: target.scalableDimension,
@@ -207,3 +230,6 @@ export class LlmEndpoint extends Construct {
     }
   }
 }
+
+/** A resource's address for replace_triggered_by: cdktf 0.21 writes a resource there as "${...}", which Terraform refuses. */
+const addressOf = (resource: TerraformResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;

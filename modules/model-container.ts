@@ -10,8 +10,10 @@ export interface ContainerSpec {
   readonly modelDataUrl?: string;
   /** Plain environment; the Hugging Face token is never here (see tokenSecretArn). */
   readonly environment: Readonly<Record<string, string>>;
-  /** Secret whose value the stack passes as HF_TOKEN. */
+  /** Secret whose value the stack passes in tokenVariable. */
   readonly tokenSecretArn?: string;
+  /** Where the container reads the Hugging Face token: HF_TOKEN (TGI, LMI) or HF_API_TOKEN (the CPU inference toolkit). */
+  readonly tokenVariable: "HF_TOKEN" | "HF_API_TOKEN";
 }
 
 type HuggingFace = NonNullable<ModelConfig["huggingFace"]>;
@@ -44,11 +46,15 @@ export function lmiEnvironment(hf: HuggingFace, instanceType: string): Record<st
   return env;
 }
 
-/** Hugging Face inference toolkit settings for the CPU image used by serverless endpoints. */
+/**
+ * Hugging Face inference toolkit settings for the CPU image used by serverless endpoints.
+ * The toolkit reads HF_MODEL_ID, HF_MODEL_REVISION, HF_TASK, HF_TRUST_REMOTE_CODE and HF_API_TOKEN
+ * (not TGI's HF_MODEL_TRUST_REMOTE_CODE and HF_TOKEN).
+ */
 export function hfCpuEnvironment(hf: HuggingFace): Record<string, string> {
   const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, HF_TASK: "text-generation" };
   if (hf.revision) env.HF_MODEL_REVISION = hf.revision;
-  if (hf.trustRemoteCode) env.HF_MODEL_TRUST_REMOTE_CODE = "true";
+  if (hf.trustRemoteCode) env.HF_TRUST_REMOTE_CODE = "true";
   return env;
 }
 
@@ -58,21 +64,36 @@ export function containerSpec(model: ModelConfig, region: string): ContainerSpec
     const tokenSecretArn = hf.tokenSecretArn;
     if (model.instance && model.server === "vllm") {
       const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
-      return { image, environment: lmiEnvironment(hf, model.instance.type), tokenSecretArn };
+      return { image, environment: lmiEnvironment(hf, model.instance.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
     }
     if (model.instance) {
       const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
-      return { image, environment: tgiEnvironment(hf, model.instance.type), tokenSecretArn };
+      return { image, environment: tgiEnvironment(hf, model.instance.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
     }
-    return { image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region), environment: hfCpuEnvironment(hf), tokenSecretArn };
+    return {
+      image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region),
+      environment: hfCpuEnvironment(hf),
+      tokenSecretArn,
+      tokenVariable: "HF_API_TOKEN",
+    };
   }
   if (model.custom) {
-    return { image: parseEcrImage(model.custom.image), modelDataUrl: model.custom.modelDataUrl, environment: { ...model.custom.environment } };
+    return {
+      image: parseEcrImage(model.custom.image),
+      modelDataUrl: model.custom.modelDataUrl,
+      environment: { ...model.custom.environment },
+      tokenVariable: "HF_TOKEN",
+    };
   }
-  return { modelPackageName: model.modelPackageArn, environment: {} };
+  return { modelPackageName: model.modelPackageArn, environment: {}, tokenVariable: "HF_TOKEN" };
 }
 
 /** 8 hex characters that change whenever the container spec does. */
 export function specHash(spec: ContainerSpec): string {
-  return createHash("sha256").update(JSON.stringify(spec)).digest("hex").slice(0, 8);
+  // The default token variable stays out of the hash, so models deployed before it was a field keep their names.
+  const { tokenVariable, ...rest } = spec;
+  return createHash("sha256")
+    .update(JSON.stringify(tokenVariable === "HF_TOKEN" ? rest : spec))
+    .digest("hex")
+    .slice(0, 8);
 }

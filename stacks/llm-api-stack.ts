@@ -76,7 +76,10 @@ export class LlmApiStack extends TerraformStack {
       chat: new HandlerCode(this, "chat-code", { handler: "chat" }),
     };
     const targets: InvokerEndpoint[] = [
-      ...config.models.map((m) => ({ model: m.name, route: modelRoute(m, names.endpoint(m.name)), endpointArn: this.endpoints[m.name].endpoint.arn })),
+      // Endpoint ARNs are built from the names, not read from the endpoint resources: a reference would put
+      // the endpoints upstream of the API deployment, whose create_before_destroy Terraform would then force
+      // onto everything in between, and the autoscaling order around endpoint updates would be lost.
+      ...config.models.map((m) => ({ model: m.name, route: modelRoute(m, names.endpoint(m.name)) })),
       ...config.existingEndpoints.map((e) => ({ model: e.name, route: existingEndpointRoute(e) })),
     ];
     // Physical function names and timeouts, for alarms and the dashboard.
@@ -114,7 +117,9 @@ export class LlmApiStack extends TerraformStack {
       if (managed?.integration === "direct") {
         const role = new DirectIntegrationRole(this, `direct-${t.model}`, {
           rolePrefix: names.rolePrefix(`${t.model}-gw`),
-          endpointArn: t.endpointArn!,
+          partition,
+          region: config.region,
+          endpointName: t.route.endpoint,
           model: t.model,
         });
         return { model: t.model, direct: { endpointName: t.route.endpoint, roleArn: role.role.arn, answer: t.route.server === "lmi" ? "object" : "list" } };

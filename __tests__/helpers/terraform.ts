@@ -40,18 +40,25 @@ export function requireTerraform(): boolean {
   throw new Error(`Terraform tests cannot run: ${check.reason} (set LLM_API_SKIP_TERRAFORM=1 to skip them on purpose)`);
 }
 
-export const OFFLINE_OVERRIDE = {
-  terraform: { backend: { local: { path: "terraform.tfstate" } } },
-  provider: {
-    aws: {
-      access_key: "offline-plan",
-      secret_key: "offline-plan",
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: true,
+/**
+ * Local backend, dummy credentials, no account or metadata look-ups; `secretsManagerUrl` sends the
+ * provider's Secrets Manager calls (the Hugging Face token's data source) to a local stand-in.
+ */
+export function offlineOverride(secretsManagerUrl?: string): Record<string, unknown> {
+  return {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: {
+      aws: {
+        access_key: "offline-plan",
+        secret_key: "offline-plan",
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        ...(secretsManagerUrl ? { endpoints: [{ secretsmanager: secretsManagerUrl }] } : {}),
+      },
     },
-  },
-};
+  };
+}
 
 function tf(cwd: string, args: string[]): string {
   try {
@@ -92,10 +99,10 @@ export interface PlanJson {
 }
 
 /** Copies a synthesised stack, then init + validate + plan + show -json, with no network and no AWS. */
-export function planOffline(stackDir: string): PlannedStack {
+export function planOffline(stackDir: string, secretsManagerUrl?: string): PlannedStack {
   const dir = mkdtempSync(join(tmpdir(), "llm-api-plan-"));
   cpSync(stackDir, dir, { recursive: true });
-  writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secretsManagerUrl), null, 2));
   tf(dir, ["init", "-input=false", "-no-color"]);
   const validate = JSON.parse(tf(dir, ["validate", "-json", "-no-color"]));
   tf(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);

@@ -36,7 +36,9 @@ describe("integrations and options", () => {
         Sid: "InvokeOneEndpoint",
         Effect: "Allow",
         Action: "sagemaker:InvokeEndpoint",
-        Resource: expect.stringMatching(/^\$\{aws_sagemaker_endpoint\.model-falcon-direct_endpoint_[0-9A-F]+\.arn\}$/),
+        Resource: expect.stringMatching(
+          /^arn:\$\{data\.aws_partition\.partition\.partition\}:sagemaker:us-east-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/llm-api-v1-falcon-direct$/,
+        ),
       },
     ]);
     expect(

@@ -3,12 +3,11 @@ import { InvokerFunction } from "../../modules/invoker-function";
 import { bundleHandler } from "../../modules/bundle";
 import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/synth";
 
-type Target = { model: string; endpointName: string; endpointArn?: string };
+type Target = { model: string; endpointName: string };
 function synthInvoker(targets: Target[]) {
   const endpoints = targets.map((t) => ({
     model: t.model,
     route: { endpoint: t.endpointName, chat: "messages" as const, stream: true },
-    endpointArn: t.endpointArn,
   }));
   return synthConstruct((stack) => {
     const code = new HandlerCode(stack, "code", { handler: "invoke" });
@@ -28,7 +27,7 @@ function synthInvoker(targets: Target[]) {
 
 describe("InvokerFunction", () => {
   it("runs the bundled handler on Node 22 arm64, redeployed exactly when the bundle changes", () => {
-    const stack = synthInvoker([{ model: "m", endpointName: "llm-api-v1-m", endpointArn: "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/llm-api-v1-m" }]);
+    const stack = synthInvoker([{ model: "m", endpointName: "llm-api-v1-m" }]);
     const fn = only(stack, "aws_lambda_function");
     expect(fn).toMatchObject({
       function_name: "llm-api-v1-m-invoke",
@@ -45,15 +44,15 @@ describe("InvokerFunction", () => {
   });
 
   it("logs to its own log group with a retention, created before the function", () => {
-    const stack = synthInvoker([{ model: "m", endpointName: "e", endpointArn: "arn:aws:sagemaker:eu-west-1:1:endpoint/e" }]);
+    const stack = synthInvoker([{ model: "m", endpointName: "e" }]);
     const [group] = resources(stack, "aws_cloudwatch_log_group");
     expect(group.values).toEqual({ name: "/aws/lambda/llm-api-v1-m-invoke", retention_in_days: 14 });
     expect(only(stack, "aws_lambda_function").depends_on).toContain(`aws_cloudwatch_log_group.${group.name}`);
   });
 
   it("may invoke exactly its endpoints and write only its own logs", () => {
-    const arn = "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/llm-api-v1-m";
-    const stack = synthInvoker([{ model: "m", endpointName: "llm-api-v1-m", endpointArn: arn }]);
+    const stack = synthInvoker([{ model: "m", endpointName: "llm-api-v1-m" }]);
+    const arn = expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/llm-api-v1-m$/);
     expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(statements).toEqual([
@@ -67,7 +66,7 @@ describe("InvokerFunction", () => {
     ]);
   });
 
-  it("when the endpoint is not managed here, it builds the exact ARN from partition, region and its own account", () => {
+  it("for an endpoint it does not manage too, it builds the exact ARN from partition, region and its own account", () => {
     const stack = synthInvoker([{ model: "legacy", endpointName: "Falcon-Prod" }]);
     const [invoke] = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(invoke.Resource).toEqual([

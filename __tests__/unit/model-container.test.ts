@@ -57,6 +57,15 @@ describe("serving containers", () => {
     const spec = containerSpec(model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
     expect(spec.image).toEqual(hfCpuImage("us-east-1"));
     expect(spec.environment).toEqual({ HF_MODEL_ID: "Qwen/Qwen2.5-0.5B-Instruct", HF_TASK: "text-generation" });
+    expect(spec.tokenVariable).toBe("HF_API_TOKEN");
+  });
+
+  it("on serverless, names settings as the CPU inference toolkit reads them: HF_TRUST_REMOTE_CODE, and the token in HF_API_TOKEN", () => {
+    const spec = containerSpec(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
+    expect(spec.environment).toEqual({ HF_MODEL_ID: "a/b", HF_TASK: "text-generation", HF_TRUST_REMOTE_CODE: "true" });
+    expect(spec.tokenVariable).toBe("HF_API_TOKEN");
+    const onInstance = containerSpec(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    expect([onInstance.environment.HF_MODEL_TRUST_REMOTE_CODE, onInstance.tokenVariable]).toEqual(["true", "HF_TOKEN"]);
   });
 
   it("runs a custom image with its S3 model data and environment, or a model package as is", () => {
@@ -71,12 +80,13 @@ describe("serving containers", () => {
       image: parseEcrImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0"),
       modelDataUrl: "s3://bucket/model.tar.gz",
       environment: { A: "1" },
+      tokenVariable: "HF_TOKEN",
     });
     const pkg = containerSpec(
       model({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", instance: { type: "ml.g5.xlarge" } }),
       "us-east-1",
     );
-    expect(pkg).toEqual({ modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", environment: {} });
+    expect(pkg).toEqual({ modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", environment: {}, tokenVariable: "HF_TOKEN" });
   });
 
   it("uses the China domain in China regions and fails with the fix for a region it does not know", () => {

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from "node:child_process";
+
+/**
+ * A Secrets Manager stand-in for offline plans: GetSecretValue over the service's JSON protocol,
+ * answering a fixed token for any secret. It runs in a child process because the tests run
+ * Terraform synchronously, which would block a server in this one. Terraform reaches it through
+ * the provider's `endpoints` override (see planOffline).
+ */
+export const FAKE_TOKEN = "hf_offline_plan_token";
+
+const SERVER = `
+const http = require("node:http");
+const server = http.createServer((req, res) => {
+  let body = "";
+  req.on("data", (c) => (body += c));
+  req.on("end", () => {
+    const target = req.headers["x-amz-target"];
+    if (target !== "secretsmanager.GetSecretValue") {
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+      return res.end(JSON.stringify({ __type: "InvalidRequestException", message: "only GetSecretValue: " + target }));
+    }
+    const id = JSON.parse(body).SecretId;
+    const name = id.split(":").pop();
+    res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+    res.end(JSON.stringify({ ARN: id, Name: name, SecretString: process.env.TOKEN, VersionId: "00000000-0000-0000-0000-000000000001", VersionStages: ["AWSCURRENT"], CreatedDate: 1764460800 }));
+  });
+});
+server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
+`;
+
+export interface FakeSecretsManager {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startFakeSecretsManager(token = FAKE_TOKEN): Promise<FakeSecretsManager> {
+  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], { env: { TOKEN: token }, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
+    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8").trim()));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill();
+      }),
+  };
+}
