@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FLEET_START_SECONDS, PROVIDER_ENDPOINT_WAIT_SECONDS, blueGreenSeconds, trafficSteps, type DeploymentSettings } from "./deployment-time";
 import { GPU_INSTANCE_TYPES, gpuCount } from "./instance-types";
 import { DLC_ACCOUNTS, LMI_REGIONS } from "../modules/images";
 
@@ -107,7 +108,7 @@ const autoscaling = z.strictObject({
   schedules: z.array(schedule).default([]).describe("Scheduled capacity changes, e.g. scale down at night."),
 });
 
-const deployment = z.strictObject({
+const deploymentSchema = z.strictObject({
   strategy: z.enum(["allAtOnce", "canary", "linear"]).default("allAtOnce").describe("How traffic moves to the new fleet in a blue/green update."),
   stepPercent: z.number().int().min(1).max(50).default(10).describe("Canary size, or linear step, in percent of capacity."),
   waitSeconds: z.number().int().min(0).max(3600).default(300).describe("Time at each step while the rollback alarms watch."),
@@ -192,7 +193,7 @@ const model = z.strictObject({
   instance: instance.optional(),
   serverless: serverless.optional(),
   autoscaling: autoscaling.optional(),
-  deployment: deployment.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
+  deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
   integration: z
     .enum(["lambda", "direct"])
     .default("lambda")
@@ -513,6 +514,14 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   }
   if (m.deployment !== undefined && serverless) {
     issue([...at, "deployment"], "blue/green updates need instances. Fix: remove deployment, or use an instance");
+  }
+  const deployment = obj(m.deployment) as DeploymentSettings | undefined;
+  if (deployment && blueGreenSeconds(deployment) > PROVIDER_ENDPOINT_WAIT_SECONDS) {
+    const minutes = Math.round(blueGreenSeconds(deployment) / 60);
+    issue(
+      [...at, "deployment"],
+      `an update would take about ${minutes} minutes (${trafficSteps(deployment)} traffic steps × waitSeconds, terminationWaitSeconds and ~${FLEET_START_SECONDS / 60} minutes to start the new fleet), longer than the ${PROVIDER_ENDPOINT_WAIT_SECONDS / 60} minutes Terraform's AWS provider waits for the endpoint, so the apply would fail midway. Fix: fewer steps (a larger stepPercent, or canary), or a shorter waitSeconds`,
+    );
   }
 
   const scaling = obj(m.autoscaling);

@@ -67,13 +67,14 @@ export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: 
     {
       id: "latency-p90",
       name: `${endpointName}-latency-p90`,
-      description: `The model's p90 latency on ${endpointName} is over ${t.modelLatencyP90Ms} ms.`,
-      // ModelLatency is in microseconds.
+      description: `The model's p90 latency on ${endpointName} is over ${t.modelLatencyP90Ms} ms (streamed answers count their whole generation).`,
+      // ModelLatency is in microseconds. It is no rollback alarm: a streamed generation legitimately
+      // runs for minutes and its length is the client's max_tokens, so a blue/green update would roll
+      // back for nothing. Rollbacks watch the 5xx rate: a broken model fails, a slow one is only slow.
       threshold: t.modelLatencyP90Ms * 1000,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       metric: { ...invocation("ModelLatency"), stat: "p90" },
-      rollback: true,
     },
   ];
   if (!model.instance) return specs;
@@ -137,11 +138,16 @@ export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: 
   return specs;
 }
 
-export function apiAlarmSpecs(apiName: string, stage: string, t: Thresholds): AlarmSpec[] {
-  const metric = (name: string, stat: string): MetricRef => ({
+/**
+ * The API's error rates, and the latency of its buffered routes (given as paths): streamed routes
+ * last as long as their generation, so the stage-wide latency would fire on long answers. The
+ * per-route metrics exist because the stage enables detailed metrics.
+ */
+export function apiAlarmSpecs(apiName: string, stage: string, t: Thresholds, bufferedPaths: readonly string[]): AlarmSpec[] {
+  const metric = (name: string, stat: string, route?: string): MetricRef => ({
     namespace: "AWS/ApiGateway",
     name,
-    dimensions: { ApiName: apiName, Stage: stage },
+    dimensions: { ApiName: apiName, Stage: stage, ...(route ? { Resource: route, Method: "POST" } : {}) },
     stat,
     periodSeconds: 60,
   });
@@ -165,15 +171,18 @@ export function apiAlarmSpecs(apiName: string, stage: string, t: Thresholds): Al
       datapointsToAlarm: 3,
       metric: metric("4XXError", "Average"),
     },
-    {
-      id: "api-latency",
-      name: `${apiName}-${stage}-latency-p90`,
-      description: `API p90 latency over ${t.apiLatencyP90Ms} ms.`,
-      threshold: t.apiLatencyP90Ms,
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      metric: metric("Latency", "p90"),
-    },
+    ...bufferedPaths.map((path) => {
+      const slug = path.replace(/^\//, "").replace(/\//g, "-");
+      return {
+        id: `api-latency-${slug}`,
+        name: `${apiName}-${stage}-${slug}-latency-p90`,
+        description: `p90 latency of POST ${path} over ${t.apiLatencyP90Ms} ms: buffered calls are near API Gateway's 29 s limit.`,
+        threshold: t.apiLatencyP90Ms,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        metric: metric("Latency", "p90", path),
+      };
+    }),
   ];
 }
 

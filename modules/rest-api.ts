@@ -34,6 +34,8 @@ export interface RestApiProps {
   readonly partition: string;
   readonly region: string;
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** X-Ray tracing on the stage, with the functions'. @default false */
+  readonly tracing?: boolean;
   readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
   /** Browser origins allowed by CORS. @default [] */
   readonly corsOrigins?: readonly string[];
@@ -109,6 +111,7 @@ export class RestApi extends Construct {
       deploymentId: deployment.id,
       stageName: props.stageName,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      xrayTracingEnabled: props.tracing ?? false,
       dependsOn: props.stageDependsOn,
     });
 
@@ -116,10 +119,11 @@ export class RestApi extends Construct {
       restApiId: this.api.id,
       stageName: this.stage.stageName,
       methodPath: "*/*",
+      // With API keys the usage plan throttles each key; a stage-wide limit here would cap all keys
+      // together at one key's rate. Without keys, the stage limit is the only throttle.
       settings: {
         metricsEnabled: true,
-        throttlingRateLimit: props.throttle.rateLimit,
-        throttlingBurstLimit: props.throttle.burstLimit,
+        ...(props.auth === "apiKey" ? {} : { throttlingRateLimit: props.throttle.rateLimit, throttlingBurstLimit: props.throttle.burstLimit }),
       },
     });
 

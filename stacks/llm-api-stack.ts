@@ -53,12 +53,9 @@ export class LlmApiStack extends TerraformStack {
     const alarmSet = (id: string, specs: AlarmSpec[]) => (alarmsOn ? new AlarmSet(this, id, { specs, actions }) : undefined);
 
     for (const model of config.models) {
-      const alarms = alarmSet(`alarms-${model.name}`, endpointAlarmSpecs(model, names.endpoint(model.name), config.alarms));
-      const rollback = alarms
-        ? Object.entries(alarms.alarms)
-            .filter(([id]) => ["errors-5xx", "latency-p90"].includes(id))
-            .map(([, a]) => a.alarmName)
-        : [];
+      const specs = endpointAlarmSpecs(model, names.endpoint(model.name), config.alarms);
+      const alarms = alarmSet(`alarms-${model.name}`, specs);
+      const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
       this.endpoints[model.name] = new LlmEndpoint(this, `model-${model.name}`, {
         rollbackAlarmNames: rollback,
         model,
@@ -172,6 +169,7 @@ export class LlmApiStack extends TerraformStack {
       partition,
       region: config.region,
       throttle: config.api.throttle,
+      tracing: config.lambda.tracing,
       quota: config.api.quota,
       corsOrigins: config.api.corsOrigins,
       accessLogGroupName: names.accessLogGroup,
@@ -181,7 +179,7 @@ export class LlmApiStack extends TerraformStack {
       stageDependsOn: logRole ? [logRole.account] : undefined,
     });
 
-    alarmSet("alarms-api", apiAlarmSpecs(names.api, stage, config.alarms));
+    alarmSet("alarms-api", apiAlarmSpecs(names.api, stage, config.alarms, targets.map((t) => invokePath(t.model))));
     for (const fn of functionInfo) alarmSet(`alarms-${fn.name}`, functionAlarmSpecs(fn.name, fn.timeoutSeconds, config.alarms));
     new CloudwatchDashboard(this, "dashboard", {
       dashboardName: names.prefix,

@@ -21,13 +21,15 @@ describe("operations", () => {
     const topic = resources(s, "aws_sns_topic")[0];
     expect(only(s, "aws_sns_topic_subscription")).toMatchObject({ protocol: "email", endpoint: "ml-oncall@acme.example" });
     for (const alarm of Object.values(alarms) as { alarm_actions: string[] }[]) expect(alarm.alarm_actions).toEqual([`\${aws_sns_topic.${topic.name}.arn}`]);
-    // Per function: errors, throttles, duration; the API: 5xx, 4xx, latency.
+    // Per function: errors, throttles, duration; the API: 5xx, 4xx, and latency per buffered route (one per model).
     const functions = resources(s, "aws_lambda_function").length;
+    const routes = Object.keys(alarms).filter((n) => /-invoke-latency-p90$/.test(n)).length;
+    expect(routes).toBe(3);
     const endpointAlarms = Object.keys(alarms).filter((n) => /-(llama-8b|qwen-small)-/.test(n) && !/-(invoke|stream)-/.test(n)).length;
-    expect(Object.keys(alarms)).toHaveLength(endpointAlarms + 3 + 3 * functions);
+    expect(Object.keys(alarms)).toHaveLength(endpointAlarms + 2 + routes + 3 * functions);
   });
 
-  it("wires the model's 5xx and latency alarms into the endpoint's canary update as rollback alarms", () => {
+  it("wires the model's 5xx alarm, not its latency, into the endpoint's canary update as the rollback alarm", () => {
     const s = stack();
     const endpoint = resources(s, "aws_sagemaker_endpoint").find((e) => e.values.name === "llm-api-prod-llama-8b")!.values;
     expect(endpoint.deployment_config).toEqual({
@@ -38,7 +40,6 @@ describe("operations", () => {
       auto_rollback_configuration: {
         alarms: [
           { alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_errors-5xx_[0-9A-F]+\.alarm_name\}$/) },
-          { alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_latency-p90_[0-9A-F]+\.alarm_name\}$/) },
         ],
       },
     });

@@ -51,17 +51,26 @@ describe("RestApi", () => {
     expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
   });
 
-  it("writes JSON access logs to a log group with retention, and throttles every method", () => {
+  it("writes JSON access logs to a log group with retention; with API keys, throttles per key (usage plan), not the whole stage", () => {
     const stack = synthApi();
     const stage = only(stack, "aws_api_gateway_stage");
     expect(stage.stage_name).toBe("v1");
     expect(stage.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.[^.]+\.arn\}$/);
     expect(Object.keys(JSON.parse(stage.access_log_settings.format))).toContain("requestId");
     expect(only(stack, "aws_cloudwatch_log_group")).toEqual({ name: "/aws/apigateway/llm-api-v1-access", retention_in_days: 30 });
-    expect(only(stack, "aws_api_gateway_method_settings")).toMatchObject({
+    expect(only(stack, "aws_api_gateway_method_settings")).toEqual({
+      rest_api_id: expect.any(String),
+      stage_name: expect.any(String),
       method_path: "*/*",
-      settings: { metrics_enabled: true, throttling_rate_limit: 5, throttling_burst_limit: 10 },
+      settings: { metrics_enabled: true },
     });
+    expect(stage.xray_tracing_enabled).toBe(false);
+  });
+
+  it("without API keys, the stage limit is the throttle; with tracing, the stage is traced too", () => {
+    const stack = synthApi({ auth: "iam", tracing: true });
+    expect(only(stack, "aws_api_gateway_method_settings").settings).toEqual({ metrics_enabled: true, throttling_rate_limit: 5, throttling_burst_limit: 10 });
+    expect(only(stack, "aws_api_gateway_stage").xray_tracing_enabled).toBe(true);
   });
 
   it("with API keys, it creates a key bound to a usage plan with throttling and quota", () => {

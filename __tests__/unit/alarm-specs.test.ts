@@ -12,7 +12,8 @@ describe("alarm specs", () => {
     expect(specs.map((s) => [s.name, s.threshold, Boolean(s.rollback)])).toEqual([
       ["llm-api-v1-m-5xx-rate", 0.02, true],
       ["llm-api-v1-m-4xx-rate", 0.25, false],
-      ["llm-api-v1-m-latency-p90", 15_000_000, true],
+      // Latency is never a rollback alarm: a long generation is not a broken model.
+      ["llm-api-v1-m-latency-p90", 15_000_000, false],
       // SageMaker sums use over all units: 48 vCPUs and 4 GPUs on ml.g5.12xlarge.
       ["llm-api-v1-m-cpu", 90 * 48, false],
       ["llm-api-v1-m-memory", 90, false],
@@ -48,13 +49,16 @@ describe("alarm specs", () => {
     expect([vcpuCount("ml.g5.xlarge"), vcpuCount("ml.g5.48xlarge"), vcpuCount("ml.p4d.24xlarge")]).toEqual([4, 192, 96]);
   });
 
-  it("watches the API's error rates and latency, and each function's errors, throttles and duration near its timeout", () => {
+  it("watches the API's error rates, the latency of its buffered routes only, and each function's errors, throttles and duration near its timeout", () => {
     const c = config([tgi("ml.g5.2xlarge")], { lambdaDurationRatio: 0.8, lambdaErrors: 3 });
-    expect(apiAlarmSpecs("llm-api-v1-api", "v1", c.alarms).map((s) => [s.name, s.threshold])).toEqual([
+    const api = apiAlarmSpecs("llm-api-v1-api", "v1", c.alarms, ["/m/invoke", "/n/invoke"]);
+    expect(api.map((s) => [s.name, s.threshold])).toEqual([
       ["llm-api-v1-api-v1-5xx-rate", 0.05],
       ["llm-api-v1-api-v1-4xx-rate", 0.25],
-      ["llm-api-v1-api-v1-latency-p90", 25000],
+      ["llm-api-v1-api-v1-m-invoke-latency-p90", 25000],
+      ["llm-api-v1-api-v1-n-invoke-latency-p90", 25000],
     ]);
+    expect(api[2].metric).toMatchObject({ name: "Latency", stat: "p90", dimensions: { ApiName: "llm-api-v1-api", Stage: "v1", Resource: "/m/invoke", Method: "POST" } });
     expect(functionAlarmSpecs("f", 29, c.alarms).map((s) => [s.name, s.threshold])).toEqual([
       ["f-errors", 2],
       ["f-throttles", 0],

@@ -197,6 +197,16 @@ describe("config", () => {
       `models[0].dataCapture: serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance`,
     ],
     [
+      "a linear blue/green update with the default steps (10 × 300 s), longer than the provider waits",
+      (c) => Object.assign(c.models[0], { deployment: { strategy: "linear" } }),
+      `models[0].deployment: an update would take about 65 minutes (10 traffic steps × waitSeconds, terminationWaitSeconds and ~15 minutes to start the new fleet), longer than the 60 minutes Terraform's AWS provider waits for the endpoint, so the apply would fail midway. Fix: fewer steps`,
+    ],
+    [
+      "a canary update whose waits and termination wait outlast the provider",
+      (c) => Object.assign(c.models[0], { deployment: { strategy: "canary", waitSeconds: 1200, terminationWaitSeconds: 900 } }),
+      `models[0].deployment: an update would take about 70 minutes (2 traffic steps`,
+    ],
+    [
       "a region without the serving image",
       (c) => (c.region = "ap-southeast-7"),
       `region: "ap-southeast-7" has no Hugging Face serving image in this product's table (needed by models[0]). Fix: use one of af-south-1`,

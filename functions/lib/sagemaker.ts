@@ -3,8 +3,11 @@ import { runtime } from "./client";
 import { HttpError, fromSageMakerError } from "./errors";
 
 /** A buffered call: the model's whole answer as text. */
+/** SageMaker ends an InvokeEndpoint call the container has not answered in 60 s; streamed calls may run longer. */
+export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
+
 export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number): Promise<string> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
   try {
     const output = await runtime.send(
       new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: "application/json", Accept: "application/json", Body: JSON.stringify(body) }),
