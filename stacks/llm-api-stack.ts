@@ -179,7 +179,15 @@ export class LlmApiStack extends TerraformStack {
       stageDependsOn: logRole ? [logRole.account] : undefined,
     });
 
-    alarmSet("alarms-api", apiAlarmSpecs(names.api, stage, config.alarms, targets.map((t) => invokePath(t.model))));
+    alarmSet(
+      "alarms-api",
+      apiAlarmSpecs(
+        names.api,
+        stage,
+        config.alarms,
+        targets.map((t) => invokePath(t.model)),
+      ),
+    );
     for (const fn of functionInfo) alarmSet(`alarms-${fn.name}`, functionAlarmSpecs(fn.name, fn.timeoutSeconds, config.alarms));
     new CloudwatchDashboard(this, "dashboard", {
       dashboardName: names.prefix,

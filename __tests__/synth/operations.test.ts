@@ -38,9 +38,7 @@ describe("operations", () => {
         termination_wait_in_seconds: 0,
       },
       auto_rollback_configuration: {
-        alarms: [
-          { alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_errors-5xx_[0-9A-F]+\.alarm_name\}$/) },
-        ],
+        alarms: [{ alarm_name: expect.stringMatching(/^\$\{aws_cloudwatch_metric_alarm\.alarms-llama-8b_errors-5xx_[0-9A-F]+\.alarm_name\}$/) }],
       },
     });
     const serverless = resources(s, "aws_sagemaker_endpoint").find((e) => e.values.name === "llm-api-prod-qwen-small")!.values;

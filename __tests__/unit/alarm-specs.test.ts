@@ -58,7 +58,11 @@ describe("alarm specs", () => {
       ["llm-api-v1-api-v1-m-invoke-latency-p90", 25000],
       ["llm-api-v1-api-v1-n-invoke-latency-p90", 25000],
     ]);
-    expect(api[2].metric).toMatchObject({ name: "Latency", stat: "p90", dimensions: { ApiName: "llm-api-v1-api", Stage: "v1", Resource: "/m/invoke", Method: "POST" } });
+    expect(api[2].metric).toMatchObject({
+      name: "Latency",
+      stat: "p90",
+      dimensions: { ApiName: "llm-api-v1-api", Stage: "v1", Resource: "/m/invoke", Method: "POST" },
+    });
     expect(functionAlarmSpecs("f", 29, c.alarms).map((s) => [s.name, s.threshold])).toEqual([
       ["f-errors", 2],
       ["f-throttles", 0],
