@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -7,11 +8,14 @@ import { assumeRolePolicy } from "./iam-policies";
 export interface ApiGatewayLogRoleProps {
   readonly rolePrefix: string;
   readonly partition: string;
+  /** Provider of the API's region, when it is not the stack's default. @default - the stack's provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
  * The account-wide role API Gateway uses to write access logs. It is one
- * setting per account and region, so a config can leave it to another stack.
+ * setting per account and region: the state stack, deployed once per account,
+ * holds it, and a config can leave it to another stack.
  */
 export class ApiGatewayLogRole extends Construct {
   readonly account: ApiGatewayAccount;
@@ -22,11 +26,13 @@ export class ApiGatewayLogRole extends Construct {
       namePrefix: props.rolePrefix,
       description: "API Gateway writes access logs to CloudWatch",
       assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com"),
+      provider: props.provider,
     });
     const attachment = new IamRolePolicyAttachment(this, "push-to-cloudwatch", {
       role: role.name,
       policyArn: `arn:${props.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+      provider: props.provider,
     });
-    this.account = new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment] });
+    this.account = new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment], provider: props.provider });
   }
 }

@@ -10,7 +10,6 @@ import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usag
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import type { ITerraformDependable } from "cdktf";
 import { CHAT_PATH, MODELS_PATH, buildOpenApiDocument, directInvokeUri, invokePath, streamPath, streamingInvokeUri, type ApiAuth } from "./openapi";
 
 export interface RestApiModel {
@@ -43,8 +42,6 @@ export interface RestApiProps {
   readonly accessLogRetentionDays: number;
   readonly usagePlanName: string;
   readonly apiKeyName: string;
-  /** Resources the stage must wait for, such as the account's CloudWatch role. */
-  readonly stageDependsOn?: ITerraformDependable[];
 }
 
 /** One field per line of the access log, as JSON. */
@@ -112,7 +109,6 @@ export class RestApi extends Construct {
       stageName: props.stageName,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       xrayTracingEnabled: props.tracing ?? false,
-      dependsOn: props.stageDependsOn,
     });
 
     new ApiGatewayMethodSettings(this, "method-settings", {

@@ -6,9 +6,10 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { stagesOf, type Config } from "../config/schema";
+import type { Config } from "../config/schema";
 import {
   GITHUB_OIDC_HOST,
+  ciScope,
   deployRoleStatements,
   deploySubjects,
   githubTrustPolicy,
@@ -54,20 +55,12 @@ export class CiStack extends TerraformStack {
     this.deployRole = new IamRole(this, "deploy-role", {
       name: `${config.project}-ci-deploy`,
       description: `Deploys of ${ci.repository} from ${ci.branch} (environment ${ci.environment})`,
-      assumeRolePolicy: githubTrustPolicy(providerArn, deploySubjects(ci.repository, ci.branch, ci.environment)),
+      assumeRolePolicy: githubTrustPolicy(providerArn, deploySubjects(ci.repository, ci.environment)),
       maxSessionDuration: 3600,
     });
 
-    const scopeFor = (role: IamRole): CiScope => ({
-      partition,
-      region: config.region,
-      // The account, read from the role's own ARN, keeps plan free of STS calls.
-      account: Fn.element(Fn.split(":", role.arn), 4),
-      project: config.project,
-      stages: stagesOf(config),
-      state: config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix } : undefined,
-      tokenSecretArns: [...new Set(config.models.flatMap((m) => (m.huggingFace?.tokenSecretArn ? [m.huggingFace.tokenSecretArn] : [])))],
-    });
+    // The account, read from the role's own ARN, keeps plan free of STS calls.
+    const scopeFor = (role: IamRole): CiScope => ciScope(config, partition, Fn.element(Fn.split(":", role.arn), 4));
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess` });
     const planStatements = planRoleStatements(scopeFor(this.planRole));
     if (planStatements.length > 0) {

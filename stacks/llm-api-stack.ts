@@ -11,7 +11,6 @@ import { PROJECT_ROOT } from "../config/paths";
 import { resolve } from "node:path";
 import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
 import { RestApi, type RestApiModel } from "../modules/rest-api";
-import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { invokePath } from "../modules/openapi";
 import { resourceNames } from "../modules/names";
 import { defaultTags } from "./tags";
@@ -156,10 +155,6 @@ export class LlmApiStack extends TerraformStack {
     // One OpenAI-compatible function picks the model from the request body, so it may call all of them.
     this.functions.chat = invoker("chat", names.sharedFunction("chat"), code.chat, targets, config.lambda.streamTimeoutSeconds, "chat-fn");
 
-    const logRole = config.api.manageAccountLogRole
-      ? new ApiGatewayLogRole(this, "api-log-role", { rolePrefix: names.rolePrefix("apigw-logs"), partition })
-      : undefined;
-
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
       stageName: stage,
@@ -176,7 +171,6 @@ export class LlmApiStack extends TerraformStack {
       accessLogRetentionDays: config.api.accessLogRetentionDays,
       usagePlanName: names.usagePlan,
       apiKeyName: names.apiKey,
-      stageDependsOn: logRole ? [logRole.account] : undefined,
     });
 
     alarmSet(

@@ -7,7 +7,9 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
+import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { policyDocument, tlsOnlyBucketStatements } from "../modules/iam-policies";
 import { defaultTags } from "./tags";
 import { localStatePath } from "./local-state";
@@ -17,8 +19,11 @@ export interface StateStackProps {
 }
 
 /**
- * The S3 bucket that holds every other stack's Terraform state. It keeps its own
- * state locally (it cannot live in the bucket it creates) and is deployed once.
+ * What exists once per account: the S3 bucket that holds every other stack's
+ * Terraform state, and the account-wide API Gateway CloudWatch role that access
+ * logs need. It keeps its own state locally (it cannot live in the bucket it
+ * creates) and is deployed once, before the stages; no stage stack sets or
+ * removes account-wide settings.
  */
 export class StateStack extends TerraformStack {
   readonly bucket: S3Bucket;
@@ -59,6 +64,19 @@ export class StateStack extends TerraformStack {
       policy: JSON.stringify(policyDocument(tlsOnlyBucketStatements(this.bucket.arn))),
       dependsOn: [publicAccess],
     });
+
+    if (config.api.manageAccountLogRole) {
+      // API Gateway's account settings are per region: the API's region, wherever the bucket is.
+      const api =
+        region === config.region
+          ? undefined
+          : new AwsProvider(this, "aws-api", { region: config.region, alias: "api", defaultTags: [{ tags: defaultTags(config, "state") }] });
+      new ApiGatewayLogRole(this, "api-log-role", {
+        rolePrefix: `${config.project}-apigw-logs-`,
+        partition: new DataAwsPartition(this, "partition").partition,
+        provider: api,
+      });
+    }
 
     new TerraformOutput(this, "state_bucket", {
       value: this.bucket.bucket,

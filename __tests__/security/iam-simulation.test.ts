@@ -134,6 +134,7 @@ describe("IAM, by simulation", () => {
       WriteTraces: "X-Ray PutTraceSegments/PutTelemetryRecords have no resources",
       WhoAmI: "sts:GetCallerIdentity has no resources",
       ReadScaling: "Application Auto Scaling Describe* have no resources",
+      ListLogGroups: "logs:DescribeLogGroups has no resources",
     };
     const found = new Set<string>();
     for (const stack of [...Object.values(stacks), ...Object.values(synth(join(ROOT, "examples", "team.json")).stacks)]) {

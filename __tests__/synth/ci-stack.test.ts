@@ -27,27 +27,23 @@ describe("CI stack", () => {
     });
   });
 
-  it("lets only the repository's main branch and production environment assume the deploy role", () => {
+  it("lets only jobs in the repository's production environment assume the deploy role (not any job on main)", () => {
     const trust = JSON.parse(role(stack(), "llm-api-ci-deploy").assume_role_policy).Statement[0];
-    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
-      "repo:acme/llm-api:ref:refs/heads/main",
-      "repo:acme/llm-api:environment:production",
-    ]);
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:environment:production"]);
   });
 
-  it("gives the plan role read-only access plus the state (with its lock) and nothing to write elsewhere", () => {
+  it("gives the plan role read-only access plus the stage states (with their locks), not the CI stack's state, and nothing to write elsewhere", () => {
     const s = stack();
     expect(only(s, "aws_iam_role_policy_attachment").policy_arn).toMatch(/:iam::aws:policy\/ReadOnlyAccess$/);
+    const keys = (suffix = "") =>
+      ["dev", "prod"].map((stage) => expect.stringMatching(new RegExp(`:s3:::acme-llm-api-tfstate/llm-api/llm-api-${stage}/\\*${suffix}$`)));
     expect(statementsOf(s, "state-and-tokens")).toEqual([
       { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/) },
-      { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*$/) },
-      {
-        Sid: "LockState",
-        Effect: "Allow",
-        Action: ["s3:PutObject", "s3:DeleteObject"],
-        Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate\/llm-api\/\*\.tflock$/),
-      },
+      { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: keys() },
+      { Sid: "LockState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: keys("\\.tflock") },
     ]);
+    const deployState = statementsOf(s, "deploy-stages").find((st: { Sid: string }) => st.Sid === "ReadWriteState");
+    expect(deployState.Resource).toEqual(keys());
   });
 
   it("scopes the deploy role to resources named for the stages, so it cannot touch the CI roles or the state bucket", () => {
@@ -65,7 +61,7 @@ describe("CI stack", () => {
     for (const r of resourcesOf("ManageStageRoles")) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
     const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);
-    expect(wildcards).toEqual(["WhoAmI", "ReadScaling"]);
+    expect(wildcards).toEqual(["WhoAmI", "ListLogGroups", "ReadScaling"]);
   });
 
   it("outputs the role ARNs the workflows need as secrets", () => {

@@ -49,12 +49,16 @@ describe("stacks", () => {
     expect(outputs.model_urls.value).toEqual({ "mistral-7b": expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.invoke_url\}\/mistral-7b\/invoke$/) });
   });
 
-  it("when the account's API Gateway log role is managed elsewhere, it does not create one", () => {
-    const managed = synth(testConfig()).stacks["llm-api-v1"];
-    const [account] = resources(managed, "aws_api_gateway_account");
-    // Access logs fail to deploy until the account has the role, so the stage waits for it.
-    expect(only(managed, "aws_api_gateway_stage").depends_on).toEqual([`aws_api_gateway_account.${account.name}`]);
-    const elsewhere = synth(testConfig({ api: { manageAccountLogRole: false } })).stacks["llm-api-v1"];
+  it("sets the account's API Gateway log role in the once-per-account state stack, in the API's region, never in a stage stack", () => {
+    const { stacks } = synth(testConfig({ stages: ["dev", "prod"], state: { bucket: "tfstate-bucket", region: "eu-west-1" } }));
+    for (const stage of ["llm-api-dev", "llm-api-prod"]) expect(resources(stacks[stage], "aws_api_gateway_account")).toHaveLength(0);
+    const state = stacks["llm-api-state"];
+    const account = only(state, "aws_api_gateway_account");
+    expect(account.provider).toBe("aws.api");
+    expect(state.provider!.aws).toEqual(
+      expect.arrayContaining([expect.objectContaining({ region: "eu-west-1" }), expect.objectContaining({ region: "us-east-1", alias: "api" })]),
+    );
+    const elsewhere = synth(testConfig({ api: { manageAccountLogRole: false } })).stacks["llm-api-state"];
     expect(resources(elsewhere, "aws_api_gateway_account")).toHaveLength(0);
   });
 

@@ -1,0 +1,369 @@
+/**
+ * What the deploy role needs, per Terraform resource type the stage stacks hold: the IAM actions
+ * that creating, reading (refresh), updating, tagging and deleting it call, with the resources they
+ * are authorised on. Actions come from the AWS provider 5.100's calls for the resource (its
+ * internal/service/<service>/<resource>.go: create, read, update, delete functions and the tags
+ * interceptor), resource types and condition keys from the IAM service reference
+ * ("Actions, resources, and condition keys for <service>"). `source` names them per row.
+ */
+export interface Need {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Readonly<Record<string, string>>;
+}
+
+export interface Row {
+  readonly source: string;
+  /** False where the service names resources by generated ids, so no name can scope them. */
+  readonly named: boolean;
+  readonly needs: (values: Record<string, any>, at: Place) => Need[];
+}
+
+/** Where the stack is: names resolved, account and region fixed. */
+export interface Place {
+  readonly partition: "aws";
+  readonly region: string;
+  readonly account: string;
+  /** A referenced resource's name, e.g. the role of a role policy. */
+  readonly nameOf: (reference: string) => string;
+}
+
+const each = (actions: string[], resource: string, context?: Record<string, string>): Need[] => actions.map((action) => ({ action, resource, context }));
+const apigw = (at: Place, path: string) => `arn:aws:apigateway:${at.region}::${path}`;
+const ID = "a1b2c3d4e5";
+
+export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
+  aws_iam_role: {
+    source:
+      "provider iam/role.go (CreateRole, GetRole, ListRolePolicies, ListAttachedRolePolicies, UpdateAssumeRolePolicy, UpdateRole, TagRole; delete: ListInstanceProfilesForRole, DeleteRole); IAM reference: role",
+    named: true,
+    needs: (v, at) =>
+      each(
+        [
+          "iam:CreateRole",
+          "iam:GetRole",
+          "iam:ListRolePolicies",
+          "iam:ListAttachedRolePolicies",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:UpdateRole",
+          "iam:TagRole",
+          "iam:UntagRole",
+          "iam:ListInstanceProfilesForRole",
+          "iam:DeleteRole",
+        ],
+        `arn:aws:iam::${at.account}:role/${v.name ?? `${v.name_prefix}20261130000000000000000001`}`,
+      ),
+  },
+  aws_iam_role_policy: {
+    source: "provider iam/role_policy.go (PutRolePolicy, GetRolePolicy, DeleteRolePolicy); IAM reference: role",
+    named: true,
+    needs: (v, at) => each(["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`),
+  },
+  aws_sagemaker_model: {
+    source:
+      "provider sagemaker/model.go (CreateModel with iam:PassRole of the execution role, DescribeModel, DeleteModel; tags: AddTags, ListTags, DeleteTags); IAM reference: model, iam:PassedToService",
+    named: true,
+    needs: (v, at) => [
+      ...each(
+        ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:DeleteModel", "sagemaker:AddTags", "sagemaker:ListTags", "sagemaker:DeleteTags"],
+        `arn:aws:sagemaker:${at.region}:${at.account}:model/${v.name}`,
+      ),
+      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.execution_role_arn)}`, { "iam:PassedToService": "sagemaker.amazonaws.com" }),
+    ],
+  },
+  aws_sagemaker_endpoint_configuration: {
+    source:
+      "provider sagemaker/endpoint_configuration.go (CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig; tags); IAM reference: endpoint-config",
+    named: true,
+    needs: (v, at) =>
+      each(
+        [
+          "sagemaker:CreateEndpointConfig",
+          "sagemaker:DescribeEndpointConfig",
+          "sagemaker:DeleteEndpointConfig",
+          "sagemaker:AddTags",
+          "sagemaker:ListTags",
+          "sagemaker:DeleteTags",
+        ],
+        `arn:aws:sagemaker:${at.region}:${at.account}:endpoint-config/${v.name_prefix}20261130000000000000000002`,
+      ),
+  },
+  aws_sagemaker_endpoint: {
+    source: "provider sagemaker/endpoint.go (CreateEndpoint, DescribeEndpoint, UpdateEndpoint, DeleteEndpoint; tags); IAM reference: endpoint",
+    named: true,
+    needs: (v, at) =>
+      each(
+        [
+          "sagemaker:CreateEndpoint",
+          "sagemaker:DescribeEndpoint",
+          "sagemaker:UpdateEndpoint",
+          "sagemaker:DeleteEndpoint",
+          "sagemaker:AddTags",
+          "sagemaker:ListTags",
+          "sagemaker:DeleteTags",
+        ],
+        `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${v.name}`,
+      ),
+  },
+  aws_appautoscaling_target: {
+    source:
+      "provider appautoscaling/target.go (RegisterScalableTarget, DescribeScalableTargets, DeregisterScalableTarget; tags); Application Auto Scaling guide, 'permissions for SageMaker': the caller also needs sagemaker:DescribeEndpoint and UpdateEndpointWeightsAndCapacities, and the service-linked role",
+    named: false,
+    needs: (v, at) => {
+      const endpoint = String(v.resource_id).split("/")[1];
+      return [
+        ...each(
+          [
+            "application-autoscaling:RegisterScalableTarget",
+            "application-autoscaling:DeregisterScalableTarget",
+            "application-autoscaling:TagResource",
+            "application-autoscaling:ListTagsForResource",
+          ],
+          `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
+        ),
+        ...each(["application-autoscaling:DescribeScalableTargets"], "*"),
+        ...each(
+          ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"],
+          `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${endpoint}`,
+        ),
+        ...each(
+          ["iam:CreateServiceLinkedRole"],
+          `arn:aws:iam::${at.account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`,
+          { "iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com" },
+        ),
+      ];
+    },
+  },
+  aws_appautoscaling_policy: {
+    source:
+      "provider appautoscaling/policy.go (PutScalingPolicy, DescribeScalingPolicies, DeleteScalingPolicy); target tracking creates and deletes its CloudWatch alarms (TargetTracking-<resource id>-AlarmHigh/Low-<uuid>) with the caller's permissions",
+    named: false,
+    needs: (v, at) => [
+      ...each(
+        ["application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy"],
+        `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
+      ),
+      ...each(["application-autoscaling:DescribeScalingPolicies"], "*"),
+      ...each(
+        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"],
+        `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:TargetTracking-${at.nameOf(v.resource_id)}-AlarmHigh-0000`,
+      ),
+    ],
+  },
+  aws_appautoscaling_scheduled_action: {
+    source: "provider appautoscaling/scheduled_action.go (PutScheduledAction, DescribeScheduledActions, DeleteScheduledAction)",
+    named: false,
+    needs: (_, at) => [
+      ...each(
+        ["application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction"],
+        `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
+      ),
+      ...each(["application-autoscaling:DescribeScheduledActions"], "*"),
+    ],
+  },
+  aws_lambda_function: {
+    source:
+      "provider lambda/function.go (CreateFunction with iam:PassRole, GetFunction, GetFunctionCodeSigningConfig, ListVersionsByFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PutFunctionConcurrency, DeleteFunctionConcurrency, DeleteFunction; tags: TagResource, UntagResource, ListTags; layers: GetLayerVersion); IAM reference: function, layerVersion",
+    named: true,
+    needs: (v, at) => [
+      ...each(
+        [
+          "lambda:CreateFunction",
+          "lambda:GetFunction",
+          "lambda:GetFunctionConfiguration",
+          "lambda:GetFunctionCodeSigningConfig",
+          "lambda:ListVersionsByFunction",
+          "lambda:UpdateFunctionCode",
+          "lambda:UpdateFunctionConfiguration",
+          "lambda:PutFunctionConcurrency",
+          "lambda:DeleteFunctionConcurrency",
+          "lambda:TagResource",
+          "lambda:UntagResource",
+          "lambda:ListTags",
+          "lambda:DeleteFunction",
+        ],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`,
+      ),
+      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`, { "iam:PassedToService": "lambda.amazonaws.com" }),
+      ...((v.layers as string[] | undefined) ?? []).map((layer) => ({ action: "lambda:GetLayerVersion", resource: layer })),
+    ],
+  },
+  aws_lambda_permission: {
+    source: "provider lambda/permission.go (AddPermission, GetPolicy, RemovePermission); IAM reference: function",
+    named: true,
+    needs: (v, at) =>
+      each(
+        ["lambda:AddPermission", "lambda:GetPolicy", "lambda:RemovePermission"],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`,
+      ),
+  },
+  aws_cloudwatch_log_group: {
+    source:
+      "provider logs/group.go (CreateLogGroup, PutRetentionPolicy, DescribeLogGroups by prefix, DeleteLogGroup; tags: TagResource, UntagResource, ListTagsForResource); IAM reference: log-group",
+    named: true,
+    needs: (v, at) => [
+      ...each(
+        [
+          "logs:CreateLogGroup",
+          "logs:PutRetentionPolicy",
+          "logs:DeleteRetentionPolicy",
+          "logs:DeleteLogGroup",
+          "logs:TagResource",
+          "logs:UntagResource",
+          "logs:ListTagsForResource",
+        ],
+        `arn:aws:logs:${at.region}:${at.account}:log-group:${v.name}`,
+      ),
+      // IAM reference: DescribeLogGroups has no resource types, so only "*" grants it.
+      ...each(["logs:DescribeLogGroups"], "*"),
+    ],
+  },
+  aws_cloudwatch_metric_alarm: {
+    source:
+      "provider cloudwatch/metric_alarm.go (PutMetricAlarm, DescribeAlarms, DeleteAlarms; tags: TagResource, UntagResource, ListTagsForResource); IAM reference: alarm",
+    named: true,
+    needs: (v, at) => [
+      ...each(
+        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+        `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:${v.alarm_name}`,
+      ),
+      // The provider reads alarms by listing them; the list shows names, so it is granted on every alarm.
+      ...each(["cloudwatch:DescribeAlarms"], `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:*`),
+    ],
+  },
+  aws_cloudwatch_dashboard: {
+    source: "provider cloudwatch/dashboard.go (PutDashboard, GetDashboard, DeleteDashboards); IAM reference: dashboard (no region)",
+    named: true,
+    needs: (v, at) =>
+      each(
+        ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+        `arn:aws:cloudwatch::${at.account}:dashboard/${v.dashboard_name}`,
+      ),
+  },
+  aws_sns_topic: {
+    source: "provider sns/topic.go (CreateTopic, GetTopicAttributes, SetTopicAttributes, DeleteTopic; tags); IAM reference: topic",
+    named: true,
+    needs: (v, at) =>
+      each(
+        [
+          "sns:CreateTopic",
+          "sns:GetTopicAttributes",
+          "sns:SetTopicAttributes",
+          "sns:DeleteTopic",
+          "sns:TagResource",
+          "sns:UntagResource",
+          "sns:ListTagsForResource",
+        ],
+        `arn:aws:sns:${at.region}:${at.account}:${v.name}`,
+      ),
+  },
+  aws_sns_topic_subscription: {
+    source:
+      "provider sns/topic_subscription.go (Subscribe, GetSubscriptionAttributes, SetSubscriptionAttributes, Unsubscribe); IAM reference: all four are authorised on the topic",
+    named: true,
+    needs: (v, at) =>
+      each(
+        ["sns:Subscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
+        `arn:aws:sns:${at.region}:${at.account}:${at.nameOf(v.topic_arn)}`,
+      ),
+  },
+  aws_api_gateway_rest_api: {
+    source:
+      "provider apigateway/rest_api.go (POST /restapis, PUT /restapis/{id} with the body, GET, PATCH, DELETE; tags via /tags/{arn}); IAM reference: RestApi, RestApis",
+    named: false,
+    needs: (_, at) => [
+      ...each(["apigateway:POST"], apigw(at, "/restapis")),
+      ...each(["apigateway:PUT", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}`)),
+      ...each(["apigateway:PUT", "apigateway:DELETE", "apigateway:GET"], apigw(at, `/tags/${encodeURIComponent(apigw(at, `/restapis/${ID}`))}`)),
+    ],
+  },
+  aws_api_gateway_deployment: {
+    source:
+      "provider apigateway/deployment.go (POST /restapis/{id}/deployments, GET and DELETE /restapis/{id}/deployments/{id}); IAM reference: Deployments, Deployment",
+    named: false,
+    needs: (_, at) => [
+      ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/deployments`)),
+      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/deployments/${ID}`)),
+    ],
+  },
+  aws_api_gateway_stage: {
+    source: "provider apigateway/stage.go (POST /restapis/{id}/stages, GET, PATCH, DELETE /restapis/{id}/stages/{name}); IAM reference: Stages, Stage",
+    named: false,
+    needs: (v, at) => [
+      ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/stages`)),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/stages/${v.stage_name}`)),
+    ],
+  },
+  aws_api_gateway_method_settings: {
+    source: "provider apigateway/method_settings.go (PATCH and GET /restapis/{id}/stages/{name}); IAM reference: Stage",
+    named: false,
+    needs: (_, at) => each(["apigateway:PATCH", "apigateway:GET"], apigw(at, `/restapis/${ID}/stages/v1`)),
+  },
+  aws_api_gateway_api_key: {
+    source: "provider apigateway/api_key.go (POST /apikeys, GET /apikeys/{id} with its value, PATCH, DELETE); IAM reference: ApiKeys, ApiKey",
+    named: false,
+    needs: (_, at) => [
+      ...each(["apigateway:POST"], apigw(at, "/apikeys")),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/apikeys/${ID}`)),
+    ],
+  },
+  aws_api_gateway_usage_plan: {
+    source: "provider apigateway/usage_plan.go (POST /usageplans, GET, PATCH, DELETE /usageplans/{id}); IAM reference: UsagePlans, UsagePlan",
+    named: false,
+    needs: (_, at) => [
+      ...each(["apigateway:POST"], apigw(at, "/usageplans")),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}`)),
+    ],
+  },
+  aws_api_gateway_usage_plan_key: {
+    source:
+      "provider apigateway/usage_plan_key.go (POST /usageplans/{id}/keys, GET and DELETE /usageplans/{id}/keys/{key}); IAM reference: UsagePlanKeys, UsagePlanKey",
+    named: false,
+    needs: (_, at) => [
+      ...each(["apigateway:POST"], apigw(at, `/usageplans/${ID}/keys`)),
+      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}/keys/${ID}`)),
+    ],
+  },
+  aws_api_gateway_domain_name: {
+    source:
+      "provider apigateway/domain_name.go (POST /domainnames, GET, PATCH, DELETE /domainnames/{name}; the regional certificate is read: acm:DescribeCertificate); IAM reference: DomainNames, DomainName",
+    named: true,
+    needs: (v, at) => [
+      ...each(["apigateway:POST"], apigw(at, "/domainnames")),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/domainnames/${v.domain_name}`)),
+      ...each(["acm:DescribeCertificate"], v.regional_certificate_arn),
+    ],
+  },
+  aws_api_gateway_base_path_mapping: {
+    source:
+      "provider apigateway/base_path_mapping.go (POST /domainnames/{name}/basepathmappings, GET, DELETE /domainnames/{name}/basepathmappings/{path}); IAM reference: BasePathMappings",
+    named: true,
+    needs: (v, at) => {
+      const domain = at.nameOf(v.domain_name);
+      return [
+        ...each(["apigateway:POST"], apigw(at, `/domainnames/${domain}/basepathmappings`)),
+        ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/domainnames/${domain}/basepathmappings/${v.base_path || "(none)"}`)),
+      ];
+    },
+  },
+  aws_route53_record: {
+    source:
+      "provider route53/record.go (ChangeResourceRecordSets, GetChange while it waits, ListResourceRecordSets to read; GetHostedZone); IAM reference: hostedzone, change",
+    named: true,
+    needs: (v) => [
+      ...each(["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"], `arn:aws:route53:::hostedzone/${v.zone_id}`),
+      ...each(["route53:GetChange"], "arn:aws:route53:::change/C0000000000"),
+    ],
+  },
+  terraform_data: { source: "Terraform's built-in provider: no AWS call", named: true, needs: () => [] },
+};
+
+/** Data sources the stacks read, and what reading them calls. */
+export const DATA_ACTIONS: Readonly<Record<string, Row>> = {
+  aws_partition: { source: "provider meta/partition_data_source.go: computed locally, no call", named: true, needs: () => [] },
+  aws_secretsmanager_secret_version: {
+    source: "provider secretsmanager/secret_version_data_source.go (GetSecretValue); IAM reference: Secret",
+    named: true,
+    needs: (v) => each(["secretsmanager:GetSecretValue"], v.secret_id),
+  },
+};

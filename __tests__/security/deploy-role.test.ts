@@ -1,0 +1,152 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { loadConfig } from "../../config/load";
+import { stagesOf } from "../../config/schema";
+import { ciScope, deployRoleStatements } from "../../modules/ci-policies";
+import { policyDocument } from "../../modules/iam-policies";
+import { ROOT, synth, type StackJson } from "../helpers/synth";
+import { DATA_ACTIONS, DEPLOY_ACTIONS, type Need, type Place, type Row } from "./deploy-actions";
+
+/**
+ * The deploy role is enough, and no more: for every resource of every stage stack of every example
+ * config, each action its lifecycle calls (deploy-actions.ts, per resource type, with sources) is
+ * allowed on that resource by IAM simulation of the role's policy; and the same action on another
+ * project's resource of the same kind is not.
+ */
+const ACCOUNT = "123456789012";
+const CONFIGS = [
+  join(ROOT, "llm-api.config.json"),
+  ...readdirSync(join(ROOT, "examples"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => join(ROOT, "examples", f)),
+];
+
+async function decide(policy: Record<string, unknown>, need: Need): Promise<string> {
+  const result = await simulate(policy, need);
+  // The simulator's copy of the IAM reference gives some API Gateway resource types two ARN formats
+  // in one (Deployments, Stages: /apis/... and /restapis/...), and then matches no resource for
+  // POST on them. GET covers the same ARN: it is asked instead, and every statement that grants GET
+  // must grant POST too, as ManageApi does.
+  if (result.resultType === "error" && need.action === "apigateway:POST" && JSON.stringify(result.errors).includes("no.resource.types")) {
+    const get = await simulate(policy, { ...need, action: "apigateway:GET" });
+    if (get.resultType === "error") throw new Error(`${need.action} on ${need.resource}: ${JSON.stringify(get.errors)}`);
+    const granting = (policy.Statement as { Action: string | string[] }[]).filter((st) => [st.Action].flat().includes("apigateway:GET"));
+    return granting.every((st) => [st.Action].flat().includes("apigateway:POST")) ? get.overallResult : "POST is not granted beside GET";
+  }
+  if (result.resultType === "error") throw new Error(`${need.action} on ${need.resource}: ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+}
+
+function simulate(policy: Record<string, unknown>, need: Need) {
+  return runSimulation(
+    {
+      identityPolicies: [{ name: "deploy", policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      request: {
+        action: need.action,
+        principal: `arn:aws:iam::${ACCOUNT}:role/llm-api-ci-deploy`,
+        resource: { accountId: ACCOUNT, resource: need.resource },
+        contextVariables: { ...need.context },
+      },
+    },
+    {},
+  );
+}
+
+/** A resource's name as AWS will know it; interpolations of other resources resolved, computed parts filled in. */
+function placeOf(stack: StackJson, region: string): Place {
+  const nameOf = (text: string): string =>
+    String(text).replace(/\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}|\$\{[^}]*\}/g, (whole, type?: string, name?: string) => {
+      if (!type || !name) return "0a1b2c3d";
+      const values = stack.resource?.[type]?.[name] as Record<string, any> | undefined;
+      if (!values) return whole;
+      const own =
+        values.name ??
+        values.function_name ??
+        values.domain_name ??
+        values.resource_id ??
+        (values.name_prefix ? `${values.name_prefix}20261130000000000000000001` : undefined);
+      // A resource without a name of its own (a stage, a key) is known by a generated id.
+      return own === undefined ? "a1b2c3d4e5" : nameOf(own);
+    });
+  return { partition: "aws", region, account: ACCOUNT, nameOf };
+}
+
+const resolved = (values: Record<string, any>, at: Place): Record<string, any> =>
+  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? at.nameOf(v) : v]));
+
+/** The same resource of another project: its stage prefix swapped. */
+const foreign = (resource: string, prefix: string) => resource.split(prefix).join("other-app-prod");
+
+for (const file of CONFIGS) {
+  const config = loadConfig(file);
+  const name = file.split("/").slice(-2).join("/");
+  const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
+  const { stacks } = synth(config);
+
+  describe(`the deploy role, for ${name}`, () => {
+    for (const stage of stagesOf(config)) {
+      const stackName = `${config.project}-${stage}`;
+      const stack = stacks[stackName];
+      const at = placeOf(stack, config.region);
+      const rows = (table: Readonly<Record<string, Row>>, entries: StackJson["resource"]) =>
+        Object.entries(entries ?? {}).flatMap(([type, byName]) =>
+          Object.entries(byName).map(([id, values]) => ({ type, id, row: table[type], values: values as Record<string, any> })),
+        );
+      const all = [...rows(DEPLOY_ACTIONS, stack.resource), ...rows(DATA_ACTIONS, stack.data as StackJson["resource"])];
+
+      it(`${stackName}: every resource type has a row in the table`, () => {
+        expect(all.filter((r) => !r.row).map((r) => r.type)).toEqual([]);
+      });
+
+      it(`${stackName}: allows every action each resource needs, on that resource`, async () => {
+        const refused: string[] = [];
+        expect(await decide(policy, { action: "sts:GetCallerIdentity", resource: "*" })).toBe("Allowed");
+        for (const { type, id, row, values } of all) {
+          if (!row) continue;
+          for (const need of row.needs(resolved(values, at), at)) {
+            const result = await decide(policy, need);
+            if (result !== "Allowed") refused.push(`${type}.${id}: ${need.action} on ${need.resource} -> ${result}`);
+          }
+        }
+        expect(refused).toEqual([]);
+      });
+
+      it(`${stackName}: refuses the same actions on another project's resources`, async () => {
+        const allowed: string[] = [];
+        for (const { type, id, row, values } of all) {
+          if (!row?.named) continue;
+          for (const need of row.needs(resolved(values, at), at)) {
+            if (!need.resource.includes(stackName)) continue;
+            const other = { ...need, resource: foreign(need.resource, stackName) };
+            if ((await decide(policy, other)) === "Allowed") allowed.push(`${type}.${id}: ${other.action} on ${other.resource}`);
+          }
+        }
+        expect(allowed).toEqual([]);
+      });
+    }
+  });
+}
+
+describe("the deploy role's reach", () => {
+  it("cannot touch the CI roles, the state stack's state or the account's API Gateway settings", async () => {
+    const config = loadConfig(join(ROOT, "examples", "team.json"));
+    const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
+    const denied: Need[] = [
+      { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${ACCOUNT}:role/llm-api-ci-deploy` },
+      { action: "s3:PutObject", resource: `arn:aws:s3:::${config.state!.bucket}/${config.state!.keyPrefix}/llm-api-ci/terraform.tfstate` },
+      { action: "s3:GetObject", resource: `arn:aws:s3:::${config.state!.bucket}/${config.state!.keyPrefix}/llm-api-state/terraform.tfstate` },
+      { action: "apigateway:PATCH", resource: `arn:aws:apigateway:${config.region}::/account` },
+      { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:${config.region}:${ACCOUNT}:log-group:/aws/lambda/payments-prod` },
+    ];
+    for (const need of denied) expect([need.action, need.resource, await decide(policy, need)]).toEqual([need.action, need.resource, "ImplicitlyDenied"]);
+    expect(
+      await decide(policy, {
+        action: "s3:PutObject",
+        resource: `arn:aws:s3:::${config.state!.bucket}/${config.state!.keyPrefix}/llm-api-prod/terraform.tfstate`,
+      }),
+    ).toBe("Allowed");
+  });
+});
