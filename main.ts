@@ -3,9 +3,11 @@ import { configFromCommandLine } from "./config/cli";
 import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
 import { estimateCost } from "./cost/estimate";
+import { configWarnings } from "./config/warnings";
 
 // Validate first: a bad config must fail before any Terraform is written.
 const config = configFromCommandLine();
+for (const warning of configWarnings(config)) console.warn(`warning: ${warning}`);
 
 const app = new App();
 buildStacks(app, config);

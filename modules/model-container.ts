@@ -34,12 +34,26 @@ export function tgiEnvironment(hf: HuggingFace, instanceType: string): Record<st
 /**
  * Large Model Inference (vLLM engine) settings: the model is split over every GPU
  * of the instance (tensor parallel), and the context length is the token limit.
+ * vLLM runs in LMI's async mode (the vllm_async_service entry point), which recent
+ * LMI releases recommend; OPTION_ROLLING_BATCH=vllm would select the older rolling-batch
+ * handler. Its streams are JSON lines as before: TGI-shaped token objects for generate
+ * requests, OpenAI chunks for chat (djl_python/lmi_vllm/request_response_utils.py).
  */
 export function lmiEnvironment(hf: HuggingFace, instanceType: string): Record<string, string> {
   const gpus = gpuCount(instanceType) ?? 1;
-  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, OPTION_ROLLING_BATCH: "vllm", TENSOR_PARALLEL_DEGREE: String(gpus) };
+  const env: Record<string, string> = {
+    HF_MODEL_ID: hf.modelId,
+    OPTION_ASYNC_MODE: "true",
+    OPTION_ROLLING_BATCH: "disable",
+    OPTION_ENTRYPOINT: "djl_python.lmi_vllm.vllm_async_service",
+    // A container whose engine fails restarts instead of answering errors forever.
+    SERVING_FAIL_FAST: "true",
+    TENSOR_PARALLEL_DEGREE: String(gpus),
+  };
   if (hf.revision) env.OPTION_REVISION = hf.revision;
-  if (hf.quantize) env.OPTION_QUANTIZE = hf.quantize;
+  // AWQ and GPTQ checkpoints say so in their config, and vLLM then picks its fast (Marlin) kernels;
+  // naming the method forces the slower ones. Only fp8, quantized on load, needs saying.
+  if (hf.quantize === "fp8") env.OPTION_QUANTIZE = "fp8";
   if (hf.trustRemoteCode) env.OPTION_TRUST_REMOTE_CODE = "true";
   if (hf.maxTotalTokens !== undefined) env.OPTION_MAX_MODEL_LEN = String(hf.maxTotalTokens);
   if (hf.maxBatchPrefillTokens !== undefined) env.OPTION_MAX_NUM_BATCHED_TOKENS = String(hf.maxBatchPrefillTokens);

@@ -15,12 +15,15 @@ describe("serving backends", () => {
     });
     expect(containers["llm-api-v1-qwen-vllm"]).toEqual({
       image: `763104351884.dkr.ecr.us-west-2.amazonaws.com/djl-inference:${LMI_TAG}`,
-      // ml.g5.12xlarge has 4 GPUs: the model is split over all of them.
+      // ml.g5.12xlarge has 4 GPUs: the model is split over all of them. vLLM in LMI's async mode;
+      // the AWQ checkpoint names its method itself, so OPTION_QUANTIZE stays unset (fast kernels).
       environment: {
         HF_MODEL_ID: "Qwen/Qwen2.5-14B-Instruct-AWQ",
-        OPTION_ROLLING_BATCH: "vllm",
+        OPTION_ASYNC_MODE: "true",
+        OPTION_ROLLING_BATCH: "disable",
+        OPTION_ENTRYPOINT: "djl_python.lmi_vllm.vllm_async_service",
+        SERVING_FAIL_FAST: "true",
         TENSOR_PARALLEL_DEGREE: "4",
-        OPTION_QUANTIZE: "awq",
         OPTION_MAX_MODEL_LEN: "8192",
       },
     });

@@ -60,6 +60,19 @@ describe("serving containers", () => {
     expect(spec.tokenVariable).toBe("HF_API_TOKEN");
   });
 
+  it("on vLLM, names a quantization only when it happens on load (fp8): AWQ and GPTQ checkpoints say so themselves", () => {
+    const lmi = (quantize: string) =>
+      containerSpec(model({ server: "vllm", huggingFace: { modelId: "a/b", quantize }, instance: { type: "ml.g5.xlarge" } }), "us-east-1").environment;
+    expect(lmi("fp8").OPTION_QUANTIZE).toBe("fp8");
+    expect(lmi("awq").OPTION_QUANTIZE).toBeUndefined();
+    expect(lmi("gptq").OPTION_QUANTIZE).toBeUndefined();
+    expect(lmi("awq")).toMatchObject({
+      OPTION_ASYNC_MODE: "true",
+      OPTION_ROLLING_BATCH: "disable",
+      OPTION_ENTRYPOINT: "djl_python.lmi_vllm.vllm_async_service",
+    });
+  });
+
   it("on serverless, names settings as the CPU inference toolkit reads them: HF_TRUST_REMOTE_CODE, and the token in HF_API_TOKEN", () => {
     const spec = containerSpec(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
     expect(spec.environment).toEqual({ HF_MODEL_ID: "a/b", HF_TASK: "text-generation", HF_TRUST_REMOTE_CODE: "true" });

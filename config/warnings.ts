@@ -1,0 +1,32 @@
+import type { Config } from "./schema";
+
+/**
+ * Things a valid config can still run into on a first deploy in a fresh account: limits that are
+ * per account and not visible in the config. Printed at synth; they never stop it.
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  config.models.forEach((m, i) => {
+    if (!m.instance || !m.deployment) return;
+    const fleet = m.autoscaling?.maxCapacity ?? m.instance.initialCount;
+    warnings.push(
+      `models[${i}].deployment: a blue/green update starts a second fleet beside the first, so up to ${2 * fleet} ${m.instance.type} instances run at once. ` +
+        `Check the account's SageMaker quota "${m.instance.type} for endpoint usage" (Service Quotas) covers that, or the update fails.`,
+    );
+  });
+  const reserved = [...config.models, ...config.existingEndpoints].flatMap((m, i) =>
+    m.lambda?.reservedConcurrency
+      ? [{ at: i < config.models.length ? `models[${i}]` : `existingEndpoints[${i - config.models.length}]`, n: m.lambda.reservedConcurrency }]
+      : [],
+  );
+  if (reserved.length > 0) {
+    // Each model with reserved concurrency has two functions (invoke and stream) that reserve it.
+    const total = reserved.reduce((sum, r) => sum + 2 * r.n, 0);
+    warnings.push(
+      `${reserved.map((r) => `${r.at}.lambda.reservedConcurrency`).join(", ")}: the functions reserve ${total} concurrent executions in all. ` +
+        `Lambda keeps 100 of the account's quota unreserved, and new accounts can start with a quota as low as 10, where any reservation fails. ` +
+        `Check "Concurrent executions" in Service Quotas, or leave reservedConcurrency out.`,
+    );
+  }
+  return warnings;
+}
