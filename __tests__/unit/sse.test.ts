@@ -1,4 +1,6 @@
 import { SseDecoder, sseEvent } from "../../functions/lib/sse";
+import { LineSplitter, MAX_LINE_CHARS } from "../../functions/lib/lines";
+import { JsonLinesDecoder } from "../../functions/lib/backends/lmi";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -18,14 +20,15 @@ describe("SseDecoder", () => {
 
   it("accepts CRLF and CR line ends, multi-line data, comments and other fields", () => {
     const decoder = new SseDecoder();
-    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual(["one\ntwo", "three"]);
-    expect(decoder.end()).toEqual(["four"]);
+    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual(["one\ntwo", "three", "four"]);
+    expect(decoder.end()).toEqual([]);
   });
 
-  it("keeps a CR at the end of a piece until it knows whether LF follows", () => {
+  it("ends a line at a CR that closes a piece, and does not count an LF opening the next one as a second line end", () => {
     const decoder = new SseDecoder();
     expect(decoder.push(bytes("data: a\r"))).toEqual([]);
-    expect(decoder.push(bytes("\n\r\n"))).toEqual(["a"]);
+    expect(decoder.push(bytes("\n"))).toEqual([]);
+    expect(decoder.push(bytes("\r\n"))).toEqual(["a"]);
   });
 
   it("returns an event left without its blank line when the stream ends", () => {
@@ -42,5 +45,47 @@ describe("SseDecoder", () => {
   it("writes events that decode to the same data", () => {
     const decoder = new SseDecoder();
     expect(decoder.push(bytes(sseEvent("line 1\nline 2", "token")))).toEqual(["line 1\nline 2"]);
+  });
+});
+
+describe("LineSplitter", () => {
+  // Counts the characters the splitter copies or scans: linear means a fixed multiple of the input.
+  it("takes time linear in a long line split into many pieces (a 4 MiB line in 4 KiB pieces)", () => {
+    const piece = bytes("x".repeat(4096));
+    const time = (pieces: number) => {
+      const splitter = new LineSplitter();
+      const started = performance.now();
+      for (let i = 0; i < pieces; i++) splitter.push(piece);
+      splitter.push(bytes("\n"));
+      return performance.now() - started;
+    };
+    time(64);
+    // Quadratic work would make 8x the input take ~64x the time; linear about 8x.
+    const small = Math.max(time(32), 0.5);
+    const large = time(256);
+    expect(large / small).toBeLessThan(30);
+  });
+
+  it("ends the stream with upstream_error when a line passes the cap, and keeps nothing of it", () => {
+    const splitter = new LineSplitter();
+    const piece = bytes("y".repeat(64 * 1024));
+    let thrown: unknown;
+    try {
+      for (let i = 0; i * piece.length <= MAX_LINE_CHARS; i++) splitter.push(piece);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ statusCode: 502, type: "upstream_error", message: expect.stringContaining("longer than") });
+    expect(splitter.end()).toEqual([]);
+  });
+
+  it("gives JSON lines, blank lines dropped, the last one without its line end at the end", () => {
+    const decoder = new JsonLinesDecoder();
+    expect(decoder.push(bytes('{"a":1}\n\n{"b"'))).toEqual(['{"a":1}']);
+    expect(decoder.push(bytes(':2}\n'))).toEqual(['{"b":2}']);
+    expect(decoder.end()).toEqual([]);
+    const other = new JsonLinesDecoder();
+    expect(other.push(bytes('{"b":2}'))).toEqual([]);
+    expect(other.end()).toEqual(['{"b":2}']);
   });
 });

@@ -1,38 +1,28 @@
+import { LineSplitter } from "./lines";
+
 /**
  * Server-Sent Events from a byte stream that arrives in arbitrary pieces: a
- * SageMaker PayloadPart can end mid-line or even mid-character, so bytes are
- * decoded as a stream and lines are buffered until complete.
+ * SageMaker PayloadPart can end mid-line or even mid-character; LineSplitter
+ * decodes the bytes as a stream and buffers lines until complete.
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder("utf-8");
-  private buffer = "";
+  private readonly lines = new LineSplitter();
   private data: string[] = [];
 
   /** Feeds bytes; returns the data of every event completed by them. */
   push(bytes: Uint8Array): string[] {
-    this.buffer += this.decoder.decode(bytes, { stream: true });
-    return this.drain(false);
+    return this.collect(this.lines.push(bytes), false);
   }
 
   /** Ends the stream; returns an event left without its closing blank line. */
   end(): string[] {
-    this.buffer += this.decoder.decode();
-    return this.drain(true);
+    return this.collect(this.lines.end(), true);
   }
 
-  private drain(final: boolean): string[] {
+  private collect(lines: string[], final: boolean): string[] {
     const events: string[] = [];
-    let newline: number;
-    while ((newline = this.buffer.search(/\r\n|\n|\r(?!$)/)) >= 0) {
-      const line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + (this.buffer.startsWith("\r\n", newline) ? 2 : 1));
-      this.line(line, events);
-    }
-    if (final) {
-      if (this.buffer) this.line(this.buffer, events);
-      this.buffer = "";
-      this.line("", events);
-    }
+    for (const line of lines) this.line(line, events);
+    if (final) this.line("", events);
     return events;
   }
 

@@ -1,4 +1,5 @@
 import { HttpError } from "../errors";
+import { LineSplitter } from "../lines";
 import type { GenerateResult, StreamToken } from "./tgi";
 import type { JsonObject } from "../json";
 
@@ -9,20 +10,14 @@ import type { JsonObject } from "../json";
  * chat streams one chat.completion.chunk per line and no [DONE].
  */
 export class JsonLinesDecoder {
-  private readonly decoder = new TextDecoder("utf-8");
-  private buffer = "";
+  private readonly lines = new LineSplitter();
 
   push(bytes: Uint8Array): string[] {
-    this.buffer += this.decoder.decode(bytes, { stream: true });
-    const lines = this.buffer.split("\n");
-    this.buffer = lines.pop() ?? "";
-    return lines.filter((l) => l.trim() !== "");
+    return this.lines.push(bytes).filter((l) => l.trim() !== "");
   }
 
   end(): string[] {
-    const rest = (this.buffer + this.decoder.decode()).trim();
-    this.buffer = "";
-    return rest ? [rest] : [];
+    return this.lines.end().filter((l) => l.trim() !== "");
   }
 }
 
