@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { validate, type Schema } from "../functions/lib/validate";
@@ -18,19 +18,41 @@ export interface LocalApiOptions {
   readonly apiKey?: string;
   /** Files served beside the API, by path (the chat page). */
   readonly staticFiles?: Readonly<Record<string, { readonly type: string; readonly body: string | Buffer }>>;
+  /**
+   * Host names the server answers to. A page on another site can make a browser send requests
+   * to a loopback port under its own name (DNS rebinding); they are refused.
+   * @default loopback names only
+   */
+  readonly allowedHosts?: readonly string[] | "any";
 }
+
+export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/** How long a client may take to send its whole request (a slow body holds a socket). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Equal keys compare in the same time as unequal ones: digests of equal length, compared in constant time. */
+function sameKey(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== "string") return false;
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+const hostName = (host: string | undefined) => (host ?? "").replace(/:\d+$/, "").toLowerCase();
 
 /** API Gateway's payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export function createLocalApi(options: LocalApiOptions): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     handle(options, req, res).catch((err) => {
       // A handler that throws is a Lambda error: API Gateway answers 502.
       if (!res.headersSent) gatewayError(options, req, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
       else res.destroy(err as Error);
     });
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  return server;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | "too large"> {
@@ -86,7 +108,15 @@ function gatewayError(
 
 async function handle(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
-  const url = new URL(req.url ?? "/", "http://local");
+  const allowed = options.allowedHosts ?? LOOPBACK_HOSTS;
+  if (allowed !== "any" && !allowed.includes(hostName(req.headers.host))) {
+    res.writeHead(403, { "content-type": "application/json" });
+    res.end(JSON.stringify({ message: `Host ${JSON.stringify(req.headers.host ?? "")} is not served here; start with --host to allow it.` }));
+    return;
+  }
+  // The path as sent, as API Gateway matches it: "//x/m/invoke" is not "/m/invoke" (a URL parser would read "//x" as a host).
+  const rawPath = (req.url ?? "/").split("?")[0];
+  const url = { pathname: rawPath, searchParams: new URLSearchParams((req.url ?? "").split("?")[1] ?? "") };
   const method = (req.method ?? "GET").toLowerCase();
   const file = method === "get" ? options.staticFiles?.[url.pathname] : undefined;
   if (file) {
@@ -99,7 +129,7 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   if (!operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
 
   const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
-  if (needsKey && (!options.apiKey || req.headers["x-api-key"] !== options.apiKey))
+  if (needsKey && (!options.apiKey || !sameKey(req.headers["x-api-key"], options.apiKey)))
     return gatewayError(options, req, res, "INVALID_API_KEY", 403, "Forbidden", requestId);
 
   const body = await readBody(req);
@@ -148,11 +178,24 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   if (isStreaming(handler)) {
     const sink = new ResponseStreamSink(
       (head) => res.writeHead(head.statusCode, head.headers),
-      (chunk) => new Promise<void>((resolve) => (res.write(chunk) ? resolve() : res.once("drain", () => resolve()))),
+      // A slow reader slows the handler; a reader that leaves ends the wait (no drain comes then).
+      (chunk) =>
+        new Promise<void>((resolve) => {
+          if (res.destroyed || res.write(chunk)) return resolve();
+          const done = () => {
+            res.off("drain", done).off("close", done);
+            resolve();
+          };
+          res.on("drain", done).on("close", done);
+        }),
     );
+    // The client leaving closes the function's response stream, as Lambda does; the handler cancels its call.
+    res.once("close", () => {
+      if (!res.writableFinished) sink.destroy();
+    });
     await handler(event, sink, context);
-    await new Promise<void>((resolve) => (sink.writableFinished ? resolve() : sink.once("finish", () => resolve())));
-    res.end();
+    await new Promise<void>((resolve) => (sink.writableFinished || sink.destroyed ? resolve() : sink.once("finish", resolve).once("close", resolve)));
+    if (!res.destroyed) res.end();
     return;
   }
   const result = await handler(event, context);

@@ -9,7 +9,7 @@ import { placeholderDocument } from "../modules/api-document";
 import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
 import { resourceNames } from "../modules/names";
 import type { ModelRoute } from "../functions/lib/models";
-import { createLocalApi } from "./api-server";
+import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
 import { installLambdaRuntime, type AnyHandler } from "./lambda-runtime";
 import { startBridge } from "./upstream-bridge";
@@ -94,10 +94,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const document = placeholderDocument(config, stagesOf(config)[0], "local");
   const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
+  // Loopback names only, unless the user chose to listen elsewhere: then that name, or any on a wildcard address.
+  const host = options.host ?? "127.0.0.1";
+  const allowedHosts = LOOPBACK_HOSTS.includes(host) ? undefined : ["0.0.0.0", "::"].includes(host) ? ("any" as const) : [...LOOPBACK_HOSTS, host];
   const server: Server = createLocalApi({
     document,
     handlers,
     apiKey,
+    allowedHosts,
     staticFiles: {
       "/": { type: "text/html; charset=utf-8", body: file("index.html") },
       "/app.js": { type: "text/javascript; charset=utf-8", body: file("app.js") },
@@ -105,7 +109,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 8787, options.host ?? "127.0.0.1", resolve);
+    server.listen(options.port ?? 8787, host, resolve);
   });
   const address = server.address() as AddressInfo;
   return {

@@ -1,7 +1,10 @@
 import { configFromCommandLine } from "../config/cli";
 import { startLocalStack } from "./dev-server";
 
-/** `npm run local [-- --port 8787] [--tgi-url http://localhost:8080] [--api-key KEY] [--config FILE]` */
+/**
+ * `npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url http://localhost:8080] [--config FILE]`;
+ * the key comes from LLM_API_KEY (or --api-key, which other users of the machine can read in `ps`).
+ */
 function flag(name: string): string | undefined {
   const args = process.argv.slice(2);
   const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
@@ -12,7 +15,7 @@ function flag(name: string): string | undefined {
 async function main(): Promise<void> {
   const config = configFromCommandLine();
   const port = Number(flag("port") ?? process.env.PORT ?? 8787);
-  const stack = await startLocalStack({ config, port, tgiUrl: flag("tgi-url"), apiKey: flag("api-key") ?? process.env.LLM_API_KEY });
+  const stack = await startLocalStack({ config, port, host: flag("host"), tgiUrl: flag("tgi-url"), apiKey: process.env.LLM_API_KEY ?? flag("api-key") });
   const model = stack.models[0];
   const key = stack.apiKey ? ` -H 'x-api-key: ${stack.apiKey}'` : "";
   console.log(`LLM API running locally at ${stack.url}

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SseDecoder } from "../functions/lib/sse";
-import { payloadPart } from "./emulator/event-stream";
+import { payloadPart, streamException } from "./emulator/event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./emulator/runtime-wire";
 import type { JsonObject } from "../functions/lib/json";
 
@@ -43,15 +43,34 @@ export function completionRequest(body: Json, model: string, stream: boolean): J
 
 const tgiFinish = (openai: string | null | undefined) => (openai === "length" ? "length" : "eos_token");
 
+/** As the deployed stack allows a streamed call at most: API Gateway's 15 minutes. */
+const UPSTREAM_TIMEOUT_MS = 900_000;
+
+/** A connection that failed (refused, reset, DNS), as opposed to an answer that made no sense. */
+const unreachable = (err: Error) => err.name === "TypeError" && /fetch failed/.test(err.message);
+
 export async function startBridge(upstream: string): Promise<Bridge> {
   const base = upstream.replace(/\/+$/, "");
   const model = await upstreamModelId(base);
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => writeRuntimeError(res, 503, "ServiceUnavailable", { Message: `Model server unreachable: ${err.message}` }));
+    // The handler leaving (its client gone, or its deadline) cancels the call to the model server.
+    const upstreamCall = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) upstreamCall.abort();
+    });
+    handle(req, res, AbortSignal.any([upstreamCall.signal, AbortSignal.timeout(UPSTREAM_TIMEOUT_MS)])).catch((err: Error) => {
+      upstreamCall.abort();
+      if (res.destroyed) return;
+      // Once the stream has started its status is sent: the failure becomes the stream's error event.
+      if (res.headersSent)
+        return void res.end(streamException("ModelStreamError", { Message: `Model server failed midway: ${err.message}`, ErrorCode: "ModelStreamError" }));
+      if (unreachable(err)) writeRuntimeError(res, 503, "ServiceUnavailable", { Message: `Model server unreachable: ${err.message}` });
+      else writeModelError(res, 502, JSON.stringify({ error: `The model server's answer could not be read: ${err.message}` }));
+    });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const match = ROUTE.exec(req.url ?? "");
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -61,7 +80,7 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     const chat = Array.isArray(body.messages);
     const target = chat ? `${base}/v1/chat/completions` : `${base}/v1/completions`;
     const payload = chat ? { ...body, model, stream } : completionRequest(body, model, stream);
-    const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload) });
+    const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), signal });
     if (!answer.ok) return writeModelError(res, answer.status, await answer.text());
 
     if (!stream) {
@@ -107,9 +126,12 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     };
     for (let r = await reader.read(); !r.done; r = await reader.read()) for (const data of decoder.push(r.value)) await relay(data);
     for (const data of decoder.end()) await relay(data);
-    await send(
-      `data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details: { finish_reason: tgiFinish(finish), generated_tokens: tokens } })}\n\n`,
-    );
+    // Without the server's finish reason the answer was cut short: no final event, so the handler says so.
+    if (finish) {
+      await send(
+        `data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details: { finish_reason: tgiFinish(finish), generated_tokens: tokens } })}\n\n`,
+      );
+    }
     res.end();
   }
 

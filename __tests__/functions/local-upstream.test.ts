@@ -28,8 +28,10 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
         return res.end(JSON.stringify({ choices: [choice], usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 } }));
       }
       res.writeHead(200, { "content-type": "text/event-stream" });
-      for (const w of words) {
-        const choice = req.url === "/v1/completions" ? { text: w, finish_reason: null } : { delta: { content: w }, finish_reason: null };
+      // As vLLM and TGI do, the last chunk carries the finish reason.
+      for (const [i, w] of words.entries()) {
+        const finish_reason = i === words.length - 1 ? "stop" : null;
+        const choice = req.url === "/v1/completions" ? { text: w, finish_reason } : { delta: { content: w }, finish_reason };
         res.write(`data: ${JSON.stringify({ choices: [choice] })}\n\n`);
       }
       res.end("data: [DONE]\n\n");

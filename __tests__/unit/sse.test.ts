@@ -20,7 +20,11 @@ describe("SseDecoder", () => {
 
   it("accepts CRLF and CR line ends, multi-line data, comments and other fields", () => {
     const decoder = new SseDecoder();
-    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual(["one\ntwo", "three", "four"]);
+    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual([
+      "one\ntwo",
+      "three",
+      "four",
+    ]);
     expect(decoder.end()).toEqual([]);
   });
 
@@ -82,7 +86,7 @@ describe("LineSplitter", () => {
   it("gives JSON lines, blank lines dropped, the last one without its line end at the end", () => {
     const decoder = new JsonLinesDecoder();
     expect(decoder.push(bytes('{"a":1}\n\n{"b"'))).toEqual(['{"a":1}']);
-    expect(decoder.push(bytes(':2}\n'))).toEqual(['{"b":2}']);
+    expect(decoder.push(bytes(":2}\n"))).toEqual(['{"b":2}']);
     expect(decoder.end()).toEqual([]);
     const other = new JsonLinesDecoder();
     expect(other.push(bytes('{"b":2}'))).toEqual([]);

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
-import { HttpError, fromSageMakerError } from "../lib/errors";
+import { HttpError, logDetail } from "../lib/errors";
 import { chatRequestSchema, type ChatRequest } from "../lib/chat-request";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor, type ModelRoute } from "../lib/models";
 import { checkChatRequest, chunk, completion, finishReason, modelList, promptRequest, tgiChatBody, type Usage } from "../lib/openai";
 import { readJsonBody, requestIdOf } from "../lib/request";
-import { SSE_HEADERS, openResponse, write, writeError, writeJson } from "../lib/response-stream";
+import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
@@ -22,13 +22,18 @@ interface Call {
   readonly route: ModelRoute;
   readonly request: ChatRequest;
   readonly timeoutMs: number;
+  /** Aborted when the client leaves. */
+  readonly cancel: AbortSignal;
 }
+
+const incomplete = () => new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
 
 /** GET /v1/models and POST /v1/chat/completions, as OpenAI clients expect them. */
 export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
   const requestId = requestIdOf(event, context);
   const headers = { "x-request-id": requestId, ...corsHeaders(event.headers) };
   const started = Date.now();
+  const client = watchClient(responseStream);
   let model: string | undefined;
   let out: Writable | undefined;
   try {
@@ -39,7 +44,14 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const body = readJsonBody<Record<string, unknown>>(event, chatRequestSchema);
     const request = checkChatRequest(body);
     model = request.model;
-    const call: Call = { id: `chatcmpl-${requestId}`, model: request.model, route: routeFor(routes, request.model), request, timeoutMs: timeLeftMs(context) };
+    const call: Call = {
+      id: `chatcmpl-${requestId}`,
+      model: request.model,
+      route: routeFor(routes, request.model),
+      request,
+      timeoutMs: timeLeftMs(context),
+      cancel: client.signal,
+    };
 
     if (!request.stream) {
       writeJson(responseStream, 200, await answer(call), headers);
@@ -58,13 +70,16 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     }
     log("info", "chat", { requestId, model, status: 200, stream: Boolean(request.stream), latencyMs: Date.now() - started });
   } catch (err) {
-    const error = fromSageMakerError(err);
-    logFailure("chat failed", error.statusCode, {
+    const error = failureOf(err, client, responseStream);
+    logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
       requestId,
       model,
       type: error.type,
+      outcome: error.type === "client_closed" ? "client_closed" : "error",
       latencyMs: Date.now() - started,
+      detail: logDetail(error),
     });
+    if (error.type === "client_closed") return void responseStream.destroy();
     if (!out) return writeError(responseStream, error, headers);
     try {
       // OpenAI clients read a mid-stream error as a data event with an error object.
@@ -80,7 +95,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
 /** A buffered chat completion. */
 async function answer(call: Call): Promise<Record<string, unknown>> {
   if (call.route.chat === "messages") {
-    const tgi = JSON.parse(await invokeJson(call.route.endpoint, tgiChatBody(call.request, false), call.timeoutMs)) as {
+    const tgi = JSON.parse(await invokeJson(call.route.endpoint, tgiChatBody(call.request, false), call.timeoutMs, call.cancel)) as {
       choices?: { message?: { content?: string }; finish_reason?: string }[];
       usage?: Usage;
     };
@@ -88,18 +103,19 @@ async function answer(call: Call): Promise<Record<string, unknown>> {
     if (typeof choice?.message?.content !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no message.");
     return completion(call.id, call.model, choice.message.content, finishReason(choice.finish_reason), tgi.usage);
   }
-  const result = parseGenerateResponse(await invokeJson(call.route.endpoint, generateBody(promptRequest(call.request), false), call.timeoutMs));
+  const result = parseGenerateResponse(await invokeJson(call.route.endpoint, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel));
   return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason));
 }
 
 function startStream(call: Call): Promise<AsyncIterable<Uint8Array>> {
   const body = call.route.chat === "messages" ? tgiChatBody(call.request, true) : generateBody(promptRequest(call.request), true);
-  return invokeStream(call.route.endpoint, body, AbortSignal.timeout(call.timeoutMs));
+  return invokeStream(call.route.endpoint, body, AbortSignal.timeout(call.timeoutMs), call.cancel);
 }
 
 /** TGI's chat stream is already OpenAI-shaped: pass it on under this API's id and model name. */
 async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
   const chunks = chatStream(call.route);
+  let finished = false;
   const relay = async (chunkObject: JsonObject) => {
     const event = chunkObject as { choices?: { delta?: Record<string, string>; finish_reason?: string | null }[]; usage?: Usage; error?: string };
     if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
@@ -109,6 +125,7 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
       if (event.usage && wantUsage) await send(out, { ...chunk(call.id, call.model, {}, null, event.usage), choices: [] });
       return;
     }
+    if (choice.finish_reason) finished = true;
     await send(
       out,
       chunk(call.id, call.model, choice.delta ?? {}, choice.finish_reason ? finishReason(choice.finish_reason) : null, wantUsage ? event.usage : undefined),
@@ -116,6 +133,7 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
   };
   for await (const bytes of parts) for (const c of chunks.push(bytes)) await relay(c);
   for (const c of chunks.end()) await relay(c);
+  if (!finished) throw incomplete();
 }
 
 /** A prompt-mode model streams generate tokens: each becomes an OpenAI delta. */
@@ -130,8 +148,14 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
     }
     if (token.final) finish = token.final.finish_reason;
   };
-  for await (const bytes of parts) for (const t of tokens.push(bytes)) await relay(t);
-  for (const t of tokens.end()) await relay(t);
+  let ended = false;
+  const relayToken = async (token: StreamToken) => {
+    ended ||= token.final !== undefined;
+    await relay(token);
+  };
+  for await (const bytes of parts) for (const t of tokens.push(bytes)) await relayToken(t);
+  for (const t of tokens.end()) await relayToken(t);
+  if (!ended) throw incomplete();
   await send(out, chunk(call.id, call.model, {}, finishReason(finish)));
 }
 

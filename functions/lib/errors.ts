@@ -26,18 +26,38 @@ interface SdkError {
   ErrorCode?: string;
 }
 
-/** The model's own message, from TGI's {"error": "..."} body when it sent one. */
-function modelMessage(original: string | undefined, fallback: string): string {
+/** Longest model message passed to a client; the whole one goes to the log (see logDetail). */
+export const MAX_MODEL_MESSAGE_CHARS = 2048;
+
+/**
+ * The model's own message, from TGI's {"error": "..."} body when it sent one: its first lines up to
+ * a traceback, capped. Container tracebacks and file paths stay in the log, not in the answer.
+ */
+export function modelMessage(original: string | undefined, fallback: string): string {
   if (!original) return fallback;
+  let text = original;
   try {
     const parsed = JSON.parse(original) as { error?: unknown; message?: unknown };
-    const text = parsed.error ?? parsed.message;
-    if (typeof text === "string") return text;
+    const inner = parsed.error ?? parsed.message;
+    if (typeof inner === "string") text = inner;
   } catch {
     // not JSON: use as is
   }
-  return original.slice(0, 500);
+  const beforeTrace = text.split(/\n\s*(?:Traceback \(most recent call last\)|File "|at \S+ \(|\s+at )/)[0];
+  const clean = beforeTrace.replace(/(?:\/[\w.-]+){2,}\.(?:py|js|ts|rs|so)\b(?::\d+)?/g, "<path>").trim();
+  if (!clean) return fallback;
+  return clean.length > MAX_MODEL_MESSAGE_CHARS ? `${clean.slice(0, MAX_MODEL_MESSAGE_CHARS)}…` : clean;
 }
+
+/** For the log: what the model or SageMaker said, capped so one log record stays readable. */
+export function logDetail(error: HttpError): string | undefined {
+  const cause = error.cause as { OriginalMessage?: unknown; message?: unknown } | undefined;
+  const text = cause?.OriginalMessage ?? cause?.message;
+  return typeof text === "string" && text ? text.slice(0, 8192) : undefined;
+}
+
+/** The client went away; the call was cancelled. Never sent to anyone: it is for the log. */
+export const clientClosed = (): HttpError => new HttpError(499, "client_closed", "The client closed the connection.");
 
 /**
  * Maps a SageMaker runtime failure to what the client should see. Requests are
@@ -73,9 +93,8 @@ export function fromSageMakerError(err: unknown): HttpError {
       return new HttpError(502, "model_stream_error", `The model's stream failed${e.ErrorCode ? ` (${e.ErrorCode})` : ""}.`, undefined, cause);
     case "InternalStreamFailure":
       return new HttpError(502, "stream_failure", "The model's stream was interrupted.", undefined, cause);
-    case "TimeoutError":
-    case "AbortError":
-      return new HttpError(504, "timeout", "The model did not answer in time.", undefined, cause);
+    // Only our own deadline is a 504 (the callers check it); a reset or refused connection, whatever
+    // the SDK names it, is the endpoint failing.
     default:
       return new HttpError(502, "upstream_error", "The model endpoint failed.", undefined, cause);
   }

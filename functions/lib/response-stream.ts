@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import { HttpError, JSON_HEADERS } from "./errors";
+import { HttpError, JSON_HEADERS, clientClosed, fromSageMakerError } from "./errors";
 
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } as const;
 
@@ -26,4 +26,27 @@ export function writeError(responseStream: Writable, error: HttpError, headers: 
 /** Resolves when the client has taken the bytes, so a slow reader slows the loop instead of filling memory. */
 export function write(out: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => out.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Notices a client that leaves: the response stream closes before it finished (the local runtime
+ * destroys it; Lambda closes the runtime's request to it). The signal then cancels the model call.
+ */
+export function watchClient(responseStream: Writable): AbortController {
+  const controller = new AbortController();
+  const gone = () => {
+    if (!responseStream.writableFinished && !controller.signal.aborted) controller.abort(clientClosed());
+  };
+  responseStream.on("close", gone);
+  responseStream.on("error", gone);
+  return controller;
+}
+
+/** What went wrong: the client leaving (noticed by watchClient, or by a write into a destroyed stream) comes first. */
+export function failureOf(err: unknown, client: AbortController, responseStream: Writable): HttpError {
+  const gone = client.signal.aborted || (responseStream.destroyed && !responseStream.writableFinished);
+  const error = gone ? clientClosed() : fromSageMakerError(err);
+  // Whatever happened, nothing may keep calling the model.
+  if (!client.signal.aborted) client.abort(error);
+  return error;
 }

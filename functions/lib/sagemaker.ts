@@ -1,32 +1,42 @@
 import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { runtime } from "./client";
-import { HttpError, fromSageMakerError } from "./errors";
+import { HttpError, clientClosed, fromSageMakerError } from "./errors";
 
 /** A buffered call: the model's whole answer as text. */
 /** SageMaker ends an InvokeEndpoint call the container has not answered in 60 s; streamed calls may run longer. */
 export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
 
-export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number): Promise<string> {
-  const signal = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
+export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
+  const deadline = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
   try {
     const output = await runtime.send(
       new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: "application/json", Accept: "application/json", Body: JSON.stringify(body) }),
-      { abortSignal: signal },
+      { abortSignal: either(deadline, cancel) },
     );
     return Buffer.from(output.Body ?? new Uint8Array()).toString("utf8");
   } catch (err) {
-    throw signal.aborted ? timedOut(err) : fromSageMakerError(err);
+    throw failure(err, deadline, cancel);
   }
 }
 
-/** Our own deadline passed: whatever the SDK calls the resulting error, it is a 504. */
-const timedOut = (cause: unknown) => new HttpError(504, "timeout", "The model did not answer in time.", undefined, { cause });
+const either = (deadline: AbortSignal, cancel?: AbortSignal): AbortSignal => (cancel ? AbortSignal.any([deadline, cancel]) : deadline);
+
+/**
+ * Why a call failed: the client left (we cancelled it), our own deadline passed (504, whatever the
+ * SDK calls the resulting error), or SageMaker and the model said so.
+ */
+function failure(err: unknown, deadline: AbortSignal, cancel?: AbortSignal): HttpError {
+  if (cancel?.aborted) return clientClosed();
+  if (deadline.aborted) return new HttpError(504, "timeout", "The model did not answer in time.", undefined, { cause: err });
+  return fromSageMakerError(err);
+}
 
 /**
  * Starts a streamed call. It resolves once SageMaker accepted the call (so a
  * refusal is still an HTTP status), then yields the payload bytes as they come.
  */
-export async function invokeStream(endpoint: string, body: unknown, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+export async function invokeStream(endpoint: string, body: unknown, deadline: AbortSignal, cancel?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+  const signal = either(deadline, cancel);
   let output;
   try {
     output = await runtime.send(
@@ -39,7 +49,7 @@ export async function invokeStream(endpoint: string, body: unknown, signal: Abor
       { abortSignal: signal },
     );
   } catch (err) {
-    throw signal.aborted ? timedOut(err) : fromSageMakerError(err);
+    throw failure(err, deadline, cancel);
   }
   const events = output.Body;
   if (!events) throw new HttpError(502, "upstream_error", "The model endpoint returned no stream.");
@@ -52,7 +62,7 @@ export async function invokeStream(endpoint: string, body: unknown, signal: Abor
         else if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
       }
     } catch (err) {
-      throw signal.aborted ? timedOut(err) : fromSageMakerError(err);
+      throw failure(err, deadline, cancel);
     }
   })();
 }

@@ -72,11 +72,12 @@ export function validate(schema: Schema, value: unknown, path = ""): SchemaProbl
   }
   if (actual === "object") {
     const object = value as Record<string, unknown>;
+    // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
     for (const key of schema.required ?? []) {
-      if (!(key in object)) return { field: join(path, key), message: `${join(path, key)} is required.` };
+      if (!Object.hasOwn(object, key)) return { field: join(path, key), message: `${join(path, key)} is required.` };
     }
     for (const [key, item] of Object.entries(object)) {
-      const child = schema.properties?.[key];
+      const child = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
       if (!child) {
         if (schema.additionalProperties === false) return { field: join(path, key), message: `${join(path, key)} is not a supported field.` };
         continue;

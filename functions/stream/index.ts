@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
-import { fromSageMakerError, type HttpError } from "../lib/errors";
+import { HttpError, logDetail } from "../lib/errors";
 import { generateRequestSchema } from "../lib/generate-request";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor } from "../lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
-import { SSE_HEADERS, openResponse, write, writeError } from "../lib/response-stream";
+import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { sseEvent } from "../lib/sse";
 import { generateStream } from "../lib/backends";
@@ -20,13 +20,16 @@ const routes = modelRoutes();
  *   event: token  data: {"text": "..."}
  *   event: done   data: {"generated_text": "...", "finish_reason": "...", "usage": {...}}
  *   event: error  data: {"error": {"type": "...", "message": "..."}}   (then the stream closes)
- * A refusal before the first token is an ordinary HTTP error with a JSON body.
+ * A refusal before the first token is an ordinary HTTP error with a JSON body. A stream that ends
+ * without the model's final event is an error event, never a `done`. A client that leaves cancels
+ * the model call.
  */
 export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
   const requestId = requestIdOf(event, context);
   const headers = { "x-request-id": requestId, ...corsHeaders(event.headers) };
   const started = Date.now();
   const model = modelFromPath(event.resource ?? event.path ?? "");
+  const client = watchClient(responseStream);
   let out: Writable | undefined;
   let tokens = 0;
   let firstTokenMs: number | undefined;
@@ -36,7 +39,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
 
     if (!route.stream) {
       // Serverless endpoints cannot stream: one token event carries the whole answer.
-      const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
+      const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context), client.signal));
       out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
       await write(out, sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
       await write(out, sseEvent(JSON.stringify(done(result)), "done"));
@@ -45,7 +48,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       return;
     }
 
-    const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)));
+    const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)), client.signal);
     const stream = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
     out = stream;
     const tokensOf = generateStream(route);
@@ -60,19 +63,24 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     };
     for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
     for (const token of tokensOf.end()) await emit(token);
-    await write(stream, sseEvent(JSON.stringify(final ? done(final) : { finish_reason: "stop" }), "done"));
+    if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final event: the answer is incomplete.");
+    await write(stream, sseEvent(JSON.stringify(done(final)), "done"));
     stream.end();
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
   } catch (err) {
-    const error = fromSageMakerError(err);
-    logFailure("stream failed", error.statusCode, {
+    const error = failureOf(err, client, responseStream);
+    logFailure(error.type === "client_closed" ? "stream closed by the client" : "stream failed", error.statusCode, {
       requestId,
       model,
       type: error.type,
+      outcome: error.type === "client_closed" ? "client_closed" : "error",
       tokens,
+      firstTokenMs,
       latencyMs: Date.now() - started,
+      detail: logDetail(error),
     });
-    if (out) await failMidway(out, error);
+    if (error.type === "client_closed") responseStream.destroy();
+    else if (out) await failMidway(out, error);
     else writeError(responseStream, error, headers);
   }
 });

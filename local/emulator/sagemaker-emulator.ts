@@ -30,7 +30,21 @@ export interface Behaviour {
   readonly cutWith?: "ModelStreamError" | "InternalStreamFailure" | "tgi-error" | "socket";
   /** Put two bytes that are not UTF-8 inside the first token's text. */
   readonly invalidUtf8?: boolean;
+  /** Stream tokens until the caller goes away (a model that never stops). */
+  readonly endless?: boolean;
 }
+
+/** A streamed call whose caller went away before it ended. */
+export interface CancelledCall {
+  readonly body: JsonObject;
+  /** performance.now() when the emulator saw the connection close. */
+  readonly at: number;
+  /** Tokens sent before that. */
+  readonly tokens: number;
+}
+
+/** Calls kept for tests to read: the most recent ones only, so a long local session holds no prompt forever. */
+export const RECORDED_CALLS = 100;
 
 export interface RecordedCall {
   readonly endpoint: string;
@@ -43,6 +57,9 @@ export class SageMakerEmulator {
   /** Ends pending delays on stop, so a stalled answer keeps no timer alive. */
   private readonly stopping = new AbortController();
   readonly calls: RecordedCall[] = [];
+  readonly cancelled: CancelledCall[] = [];
+  /** Streams being written now. */
+  openStreams = 0;
   /** performance.now() when each stream's first token left the emulator, in call order. */
   readonly firstTokenSentAt: number[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
@@ -94,7 +111,7 @@ export class SageMakerEmulator {
     } catch {
       return this.modelError(res, 400, "Failed to deserialize the JSON body");
     }
-    this.calls.push({ endpoint, stream, body, headers: req.headers });
+    keepRecent(this.calls, { endpoint, stream, body, headers: req.headers });
     if (!this.endpoints.includes(endpoint)) {
       return this.error(res, 400, "ValidationError", { Message: `Endpoint ${endpoint} of account 123456789012 not found.` });
     }
@@ -115,21 +132,32 @@ export class SageMakerEmulator {
 
   private async streamAnswer(res: ServerResponse, body: JsonObject, b: Behaviour, format: ServerFormat): Promise<void> {
     res.writeHead(200, STREAM_HEADERS);
+    let sent = 0;
+    this.openStreams++;
+    res.once("close", () => {
+      this.openStreams--;
+      // The caller left: stop generating, as a model server does when its client goes.
+      if (!res.writableFinished) keepRecent(this.cancelled, { body, at: performance.now(), tokens: sent });
+    });
     const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
     let events = streamEvents(body, format);
     if (b.cutAfterTokens !== undefined) events = events.slice(0, b.cutAfterTokens);
-    for (let i = 0; i < events.length; i++) {
+    // An endless model repeats its first (never final) token.
+    const count = b.endless ? Infinity : events.length;
+    for (let i = 0; i < count && !res.destroyed; i++) {
       const delay = i === 0 ? b.firstTokenDelayMs : b.tokenDelayMs;
       if (delay) await this.sleep(delay);
-      let bytes = Buffer.from(events[i], "utf8");
+      let bytes = Buffer.from(events[b.endless ? 0 : i], "utf8");
       if (b.invalidUtf8 && i === 0) {
         const at = bytes.indexOf('"text":"') + '"text":"'.length;
         bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff, 0xfe]), bytes.subarray(at)]);
       }
       const size = b.chunkBytes ?? bytes.length;
       for (let at = 0; at < bytes.length; at += size) await send(payloadPart(bytes.subarray(at, at + size)));
-      if (i === 0) this.firstTokenSentAt.push(performance.now());
+      sent++;
+      if (i === 0) keepRecent(this.firstTokenSentAt, performance.now());
     }
+    if (res.destroyed) return;
     if (b.cutAfterTokens !== undefined) {
       switch (b.cutWith ?? "ModelStreamError") {
         case "ModelStreamError":
@@ -156,4 +184,9 @@ export class SageMakerEmulator {
   private modelError(res: ServerResponse, originalStatus: number, message: string): void {
     writeModelError(res, originalStatus, JSON.stringify({ error: message, error_type: "validation" }));
   }
+}
+
+function keepRecent<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > RECORDED_CALLS) list.splice(0, list.length - RECORDED_CALLS);
 }
