@@ -24,6 +24,8 @@ export interface LocalApiOptions {
    * @default loopback names only
    */
   readonly allowedHosts?: readonly string[] | "any";
+  /** How long a client may take to send its whole request. @default REQUEST_TIMEOUT_MS */
+  readonly requestTimeoutMs?: number;
 }
 
 export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
@@ -44,14 +46,15 @@ const hostName = (host: string | undefined) => (host ?? "").replace(/:\d+$/, "")
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export function createLocalApi(options: LocalApiOptions): Server {
-  const server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  // Node checks the timeout on this interval: keep it shorter than the timeout itself.
+  const server = createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2) }, (req, res) => {
     handle(options, req, res).catch((err) => {
       // A handler that throws is a Lambda error: API Gateway answers 502.
       if (!res.headersSent) gatewayError(options, req, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
       else res.destroy(err as Error);
     });
   });
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
   return server;
 }
 

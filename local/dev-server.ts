@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   readonly apiKey?: string;
   /** How the emulator behaves (a token delay makes streaming visible). */
   readonly emulator?: Behaviour;
+  /** How long a client may take to send its request. @default 30 s */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface LocalStack {
@@ -102,6 +104,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     handlers,
     apiKey,
     allowedHosts,
+    requestTimeoutMs: options.requestTimeoutMs,
     staticFiles: {
       "/": { type: "text/html; charset=utf-8", body: file("index.html") },
       "/app.js": { type: "text/javascript; charset=utf-8", body: file("app.js") },

@@ -19,6 +19,12 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
       seen.push({ url: req.url, body });
       if (body.model !== "mistralai/Mistral-7B-Instruct-v0.2") return res.writeHead(404).end(JSON.stringify({ error: "model not found" }));
       if (body.max_tokens === 999) return res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: "too many tokens" }));
+      // A server that answers nonsense, or dies after its first token.
+      if (body.max_tokens === 998) return res.writeHead(200, { "content-type": "application/json" }).end("<html>502 Bad Gateway</html>");
+      if (body.max_tokens === 997) {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        return res.write(`data: ${JSON.stringify({ choices: [{ text: "Hi", finish_reason: null }] })}\n\n`, () => setTimeout(() => res.destroy(), 20));
+      }
       const words = ["Hi", " there", "!"];
       if (!body.stream) {
         const choice =
@@ -84,5 +90,20 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
   it("passes the server's 4xx through as the model's own", async () => {
     const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 999 } }, { "x-api-key": "k" });
     expect([res.status, (await res.json()).error]).toEqual([400, { type: "model_rejected_request", message: "too many tokens" }]);
+  });
+
+  it("reports a server that answers nonsense as the model failing, not as an endpoint that is not ready", async () => {
+    const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 998 } }, { "x-api-key": "k" });
+    expect([res.status, (await res.json()).error.type]).toEqual([424, "model_error"]);
+  });
+
+  it("ends the stream with an error event when the server dies after its first token, instead of hanging", async () => {
+    const started = Date.now();
+    const res = await post(`${stack.url}/mistral-7b/stream`, { inputs: "Hello", parameters: { max_new_tokens: 997 } }, { "x-api-key": "k" });
+    const text = await res.text();
+    expect(text).toContain("event: token");
+    expect(text).not.toContain("event: done");
+    expect(text).toMatch(/event: error\ndata: \{"error":\{"type":"(model_stream_error|upstream_error)"/);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

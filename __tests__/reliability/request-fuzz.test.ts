@@ -29,7 +29,22 @@ afterAll(async () => {
   );
 });
 
-const GENERATE_KEYS = ["max_new_tokens", "temperature", "top_p", "top_k", "repetition_penalty", "stop", "do_sample", "seed", "details", "bogus"];
+// Inherited names too: a lookup on a plain object finds Object.prototype's members for them.
+const GENERATE_KEYS = [
+  "max_new_tokens",
+  "temperature",
+  "top_p",
+  "top_k",
+  "repetition_penalty",
+  "stop",
+  "do_sample",
+  "seed",
+  "details",
+  "bogus",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+];
 const scalar = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 6 }));
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 
@@ -46,6 +61,10 @@ const rawBodies = fc.oneof(
     "[]",
     "{",
     '{"inputs":"\\ud800"}',
+    '{"inputs":"x","parameters":{"constructor":{}}}',
+    '{"inputs":"x","parameters":{"__proto__":{"max_new_tokens":5}}}',
+    '{"__proto__":{"inputs":"x"}}',
+    '{"model":"mistral-7b","messages":[{"role":"user","content":"x","__proto__":{}}],"constructor":1}',
   ),
   fc.integer({ min: 1, max: 20_000 }).map((d) => nested(d)),
   fc.integer({ min: 1, max: 3000 }).map((d) => `{"inputs":"x","parameters":{"stop":${nested(d)}}}`),

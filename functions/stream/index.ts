@@ -49,23 +49,23 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     }
 
     const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)), client.signal);
-    const stream = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
-    out = stream;
+    // The status goes out with the first token: until then, a failure is still an HTTP error.
+    const opened = () => (out ??= openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
     const tokensOf = generateStream(route);
     let final: GenerateResult | undefined;
     const emit = async (token: StreamToken) => {
       if (token.text) {
         tokens++;
         firstTokenMs ??= Date.now() - started;
-        await write(stream, sseEvent(JSON.stringify({ text: token.text }), "token"));
+        await write(opened(), sseEvent(JSON.stringify({ text: token.text }), "token"));
       }
       if (token.final) final = token.final;
     };
     for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
     for (const token of tokensOf.end()) await emit(token);
     if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final event: the answer is incomplete.");
-    await write(stream, sseEvent(JSON.stringify(done(final)), "done"));
-    stream.end();
+    await write(opened(), sseEvent(JSON.stringify(done(final)), "done"));
+    opened().end();
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
   } catch (err) {
     const error = failureOf(err, client, responseStream);

@@ -27,7 +27,10 @@ export interface Behaviour {
   readonly chunkBytes?: number;
   /** After this many tokens, end the stream with this failure. */
   readonly cutAfterTokens?: number;
-  readonly cutWith?: "ModelStreamError" | "InternalStreamFailure" | "tgi-error" | "socket";
+  /** "end": the stream just ends, without the model's final event (an answer cut short). */
+  readonly cutWith?: "ModelStreamError" | "InternalStreamFailure" | "tgi-error" | "socket" | "end";
+  /** Drop the connection before answering anything (a reset before the first byte). */
+  readonly reset?: boolean;
   /** Put two bytes that are not UTF-8 inside the first token's text. */
   readonly invalidUtf8?: boolean;
   /** Stream tokens until the caller goes away (a model that never stops). */
@@ -88,6 +91,11 @@ export class SageMakerEmulator {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Open connections to the emulator (callers that left must leave none behind). */
+  connections(): Promise<number> {
+    return new Promise((resolve, reject) => (this.server ? this.server.getConnections((err, n) => (err ? reject(err) : resolve(n))) : resolve(0)));
+  }
+
   private sleep(ms: number): Promise<void> {
     return delay(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined);
   }
@@ -116,6 +124,7 @@ export class SageMakerEmulator {
       return this.error(res, 400, "ValidationError", { Message: `Endpoint ${endpoint} of account 123456789012 not found.` });
     }
     const b = this.behaviours.get(endpoint) ?? this.defaults;
+    if (b.reset) return void req.socket.destroy();
     if (b.stallMs) await this.sleep(b.stallMs);
     if (res.destroyed) return;
     if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
@@ -172,6 +181,8 @@ export class SageMakerEmulator {
         case "socket":
           res.destroy();
           return;
+        case "end":
+          break;
       }
     }
     res.end();
