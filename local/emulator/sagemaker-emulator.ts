@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,8 +58,12 @@ export interface RecordedCall {
 }
 
 export class SageMakerEmulator {
-  /** Ends pending delays on stop, so a stalled answer keeps no timer alive. */
-  private readonly stopping = new AbortController();
+  /** Ends pending delays on stop, so a stalled answer keeps no timer alive; every pending delay listens to it. */
+  private readonly stopping = (() => {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+  })();
   readonly calls: RecordedCall[] = [];
   readonly cancelled: CancelledCall[] = [];
   /** Streams being written now. */
