@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { validate, type Schema } from "../functions/lib/validate";
 import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from "./lambda-runtime";
 import type { JsonObject } from "../functions/lib/json";
+import { apiKeyOf } from "../functions/lib/api-key";
 
 /**
  * A local stand-in for the deployed REST API. Routes, auth and request
@@ -14,7 +15,7 @@ export interface LocalApiOptions {
   readonly document: JsonObject;
   /** Handler per integration URI of the document. */
   readonly handlers: Readonly<Record<string, AnyHandler>>;
-  /** The key clients must send as x-api-key when the document asks for one. */
+  /** The key clients must send (Authorization: Bearer, or x-api-key) when the document asks for one. */
   readonly apiKey?: string;
   /** Files served beside the API, by path (the chat page). */
   readonly staticFiles?: Readonly<Record<string, { readonly type: string; readonly body: string | Buffer }>>;
@@ -131,9 +132,13 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   const operation = options.document.paths?.[url.pathname]?.[method];
   if (!operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
 
+  // As deployed: the authorizer takes the key from Bearer or x-api-key (none: denied), API Gateway checks it.
   const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
-  if (needsKey && (!options.apiKey || !sameKey(req.headers["x-api-key"], options.apiKey)))
-    return gatewayError(options, req, res, "INVALID_API_KEY", 403, "Forbidden", requestId);
+  if (needsKey) {
+    const key = apiKeyOf(req.headers as Record<string, string>);
+    if (!key) return gatewayError(options, req, res, "ACCESS_DENIED", 401, "Unauthorized", requestId);
+    if (!options.apiKey || !sameKey(key, options.apiKey)) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
+  }
 
   const body = await readBody(req);
   if (body === "too large") return gatewayError(options, req, res, "REQUEST_TOO_LARGE", 413, "Request Too Long", requestId);

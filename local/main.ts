@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const port = Number(flag("port") ?? process.env.PORT ?? 8787);
   const stack = await startLocalStack({ config, port, host: flag("host"), tgiUrl: flag("tgi-url"), apiKey: process.env.LLM_API_KEY ?? flag("api-key") });
   const model = stack.models[0];
-  const key = stack.apiKey ? ` -H 'x-api-key: ${stack.apiKey}'` : "";
+  const key = stack.apiKey ? ` -H 'authorization: Bearer ${stack.apiKey}'` : "";
   console.log(`LLM API running locally at ${stack.url}
   models:   ${stack.models.join(", ")}
   backend:  ${stack.backend}
@@ -29,7 +29,7 @@ curl -N ${stack.url}/${model}/stream${key} -H 'content-type: application/json' -
 curl ${stack.url}/v1/chat/completions${key} -H 'content-type: application/json' -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'
 
 import OpenAI from "openai";
-const client = new OpenAI({ baseURL: "${stack.url}/v1", apiKey: "unused", defaultHeaders: { "x-api-key": "${stack.apiKey ?? ""}" } });
+const client = new OpenAI({ baseURL: "${stack.url}/v1", apiKey: "${stack.apiKey ?? "unused"}" });
 const reply = await client.chat.completions.create({ model: "${model}", messages: [{ role: "user", content: "Hello" }] });
 
 Ctrl+C stops it.`);

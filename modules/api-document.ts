@@ -20,6 +20,7 @@ export function placeholderDocument(config: Config, stage: string, prefix: strin
         : { model, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
     ),
     chatUri: `${prefix}:chat`,
+    authorizerUri: `${prefix}:authorizer`,
     corsOrigins: config.api.corsOrigins,
   });
 }

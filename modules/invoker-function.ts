@@ -80,7 +80,8 @@ export class InvokerFunction extends Construct {
       namePrefix: "invoke-",
       policy: JSON.stringify(
         policyDocument([
-          ...invokeEndpointStatements(endpointArns),
+          // An authorizer calls no endpoint.
+          ...(endpointArns.length > 0 ? invokeEndpointStatements(endpointArns) : []),
           ...logWriteStatements(logGroup.arn),
           ...(props.tracing ? tracingStatements() : []),
           ...(props.extraStatements ?? []),

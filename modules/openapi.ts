@@ -31,6 +31,11 @@ export interface OpenApiInput {
   readonly models: readonly ModelRoutes[];
   /** Response-streaming URI of the OpenAI-compatible function (/v1/chat/completions, /v1/models). */
   readonly chatUri: string;
+  /**
+   * With auth "apiKey": the invoke URI of the REQUEST authorizer that passes the key a client sent
+   * (Bearer or x-api-key) to API Gateway, which checks it against the usage plans.
+   */
+  readonly authorizerUri?: string;
   /** Buffered integrations end at API Gateway's 29 s default. */
   readonly integrationTimeoutMs?: number;
   /** Streamed integrations may run up to 15 minutes. */
@@ -97,6 +102,7 @@ function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"
 }
 
 const API_KEY_SCHEME = "api_key";
+const BEARER_SCHEME = "bearer";
 const SIGV4_SCHEME = "sigv4";
 
 export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization";
@@ -126,13 +132,28 @@ function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Record<str
       ...(allowOrigin ? { "gatewayresponse.header.Access-Control-Allow-Origin": allowOrigin } : {}),
     },
   });
+  // A missing or wrong key, in OpenAI's error shape, so OpenAI clients raise their authentication error.
+  const invalidKey = (message: string) => ({
+    statusCode: "401",
+    responseTemplates: { "application/json": JSON.stringify({ error: { message, type: "invalid_request_error", code: "invalid_api_key" } }) },
+    responseParameters: response("invalid_api_key").responseParameters,
+  });
+  const noKey = "No API key: send it as Authorization: Bearer <key> (or x-api-key).";
+  const keys =
+    auth === "apiKey"
+      ? {
+          // The authorizer denies a request without a key; API Gateway refuses a wrong one.
+          ACCESS_DENIED: invalidKey(noKey),
+          UNAUTHORIZED: invalidKey(noKey),
+          INVALID_API_KEY: invalidKey("Incorrect API key provided."),
+        }
+      : { INVALID_API_KEY: response("invalid_api_key", "403"), ACCESS_DENIED: response("access_denied", "403") };
   return {
+    ...keys,
     DEFAULT_4XX: response("client_error"),
     DEFAULT_5XX: response("gateway_error"),
     BAD_REQUEST_BODY: response("invalid_request", "400"),
     BAD_REQUEST_PARAMETERS: response("invalid_request", "400"),
-    INVALID_API_KEY: response("invalid_api_key", "403"),
-    ACCESS_DENIED: response("access_denied", "403"),
     // API Gateway says this for unknown routes; with SigV4 it also means "not signed", so it stays 403 there.
     MISSING_AUTHENTICATION_TOKEN: auth === "iam" ? response("missing_authentication", "403") : response("not_found", "404"),
     THROTTLED: response("rate_limited", "429"),
@@ -176,10 +197,23 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>>
 };
 
 export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknown> {
-  const security = input.auth === "apiKey" ? [{ [API_KEY_SCHEME]: [] }] : input.auth === "iam" ? [{ [SIGV4_SCHEME]: [] }] : [];
+  if (input.auth === "apiKey" && !input.authorizerUri) throw new Error("auth apiKey needs the authorizer's URI");
+  // Both at once (AND): the authorizer names the key, and API Gateway requires a valid one.
+  const security = input.auth === "apiKey" ? [{ [API_KEY_SCHEME]: [], [BEARER_SCHEME]: [] }] : input.auth === "iam" ? [{ [SIGV4_SCHEME]: [] }] : [];
   const securitySchemes =
     input.auth === "apiKey"
-      ? { [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" } }
+      ? {
+          [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" },
+          [BEARER_SCHEME]: {
+            type: "apiKey",
+            name: "Authorization",
+            in: "header",
+            "x-amazon-apigateway-authtype": "custom",
+            // No identity source and no cache: a cached authorizer needs every identity source
+            // present, and clients send either header. The cost is one authorizer call per request.
+            "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: input.authorizerUri, authorizerResultTtlInSeconds: 0 },
+          },
+        }
       : input.auth === "iam"
         ? { [SIGV4_SCHEME]: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } }
         : {};
@@ -295,7 +329,8 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
   return {
     openapi: "3.0.1",
     info: { title: input.title, version: "1.0.0", description: "Private LLM API: buffered, streamed and OpenAI-compatible routes per configured model." },
-    ...(input.auth === "apiKey" ? { "x-amazon-apigateway-api-key-source": "HEADER" } : {}),
+    // The key comes from the authorizer (usageIdentifierKey), read from Bearer or x-api-key.
+    ...(input.auth === "apiKey" ? { "x-amazon-apigateway-api-key-source": "AUTHORIZER" } : {}),
     "x-amazon-apigateway-request-validators": { body: { validateRequestBody: true, validateRequestParameters: true } },
     "x-amazon-apigateway-gateway-responses": gatewayResponses(input.auth, origins),
     paths,

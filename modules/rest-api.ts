@@ -29,6 +29,8 @@ export interface RestApiProps {
   readonly models: readonly RestApiModel[];
   /** Streaming handler of the OpenAI-compatible routes. */
   readonly chatFunction: LambdaFunction;
+  /** With auth "apiKey": the REQUEST authorizer that reads the key from Bearer or x-api-key. */
+  readonly authorizerFunction?: LambdaFunction;
   /** `aws_partition` and region, for the response-streaming integration URIs. */
   readonly partition: string;
   readonly region: string;
@@ -80,6 +82,7 @@ export class RestApi extends Construct {
           : { model: m.model, invokeUri: m.invokeFunction!.invokeArn, streamUri: streaming(m.streamFunction!) },
       ),
       chatUri: streaming(props.chatFunction),
+      authorizerUri: props.authorizerFunction?.invokeArn,
       corsOrigins: props.corsOrigins,
     });
 
@@ -148,5 +151,13 @@ export class RestApi extends Construct {
     }
     allow("chat-completions", props.chatFunction, "POST", CHAT_PATH);
     allow("chat-models", props.chatFunction, "GET", MODELS_PATH);
+    if (props.authorizerFunction) {
+      new LambdaPermission(this, "authorizer", {
+        action: "lambda:InvokeFunction",
+        functionName: props.authorizerFunction.functionName,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${this.api.executionArn}/authorizers/*`,
+      });
+    }
   }
 }

@@ -70,6 +70,7 @@ export class LlmApiStack extends TerraformStack {
       invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
       stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
       chat: new HandlerCode(this, "chat-code", { handler: "chat" }),
+      authorizer: new HandlerCode(this, "authorizer-code", { handler: "authorizer" }),
     };
     const targets: InvokerEndpoint[] = [
       // Endpoint ARNs are built from the names, not read from the endpoint resources: a reference would put
@@ -154,6 +155,10 @@ export class LlmApiStack extends TerraformStack {
     });
     // One OpenAI-compatible function picks the model from the request body, so it may call all of them.
     this.functions.chat = invoker("chat", names.sharedFunction("chat"), code.chat, targets, config.lambda.streamTimeoutSeconds, "chat-fn");
+    // Reads the key from Authorization: Bearer (OpenAI clients) or x-api-key; API Gateway checks it.
+    if (config.api.auth === "apiKey") {
+      this.functions.authorizer = invoker("authorizer", names.sharedFunction("authorizer"), code.authorizer, [], 10, "auth-fn", { memorySizeMb: 256 });
+    }
 
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
@@ -161,6 +166,7 @@ export class LlmApiStack extends TerraformStack {
       auth: config.api.auth,
       models,
       chatFunction: this.functions.chat.function,
+      authorizerFunction: this.functions.authorizer?.function,
       partition,
       region: config.region,
       throttle: config.api.throttle,

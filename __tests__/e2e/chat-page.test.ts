@@ -91,7 +91,7 @@ describeBrowsers("chat page in %s", (_, source) => {
   it("shows a clear message for a wrong API key", async () => {
     await connect("not-the-key");
     await page.waitForFunction(() => document.getElementById("error")!.textContent !== "");
-    expect(await page.getByTestId("error").textContent()).toBe("The API key was refused (403). Check the key for this stage.");
+    expect(await page.getByTestId("error").textContent()).toBe("The API key was refused (401). Check the key for this stage.");
   });
 
   it("shows a clear message when the model is down", async () => {

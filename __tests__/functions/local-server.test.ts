@@ -17,19 +17,31 @@ describe("local server with the emulator", () => {
     expect([res.status, await res.json()]).toEqual([200, { generated_text: VOCABULARY.slice(0, 2).join("") }]);
   });
 
-  it("rejects every route without the API key, or with a wrong one", async () => {
+  it("rejects every route without the API key, or with a wrong one, as Bearer or x-api-key: 401 in OpenAI's shape", async () => {
     for (const [path, method] of [
       ["/mistral-7b/invoke", "POST"],
       ["/mistral-7b/stream", "POST"],
       ["/v1/chat/completions", "POST"],
       ["/v1/models", "GET"],
     ]) {
-      for (const headers of [{}, { "x-api-key": "wrong" }] as Record<string, string>[]) {
+      for (const headers of [{}, { "x-api-key": "wrong" }, { authorization: "Bearer wrong" }, { authorization: "Basic k" }] as Record<string, string>[]) {
         const res = await fetch(`${stack.url}${path}`, { method, headers, body: method === "POST" ? "{}" : undefined });
-        expect([path, res.status, (await res.json()).error.type]).toEqual([path, 403, "invalid_api_key"]);
+        expect([path, headers, res.status, (await res.json()).error]).toEqual([
+          path,
+          headers,
+          401,
+          { message: expect.any(String), type: "invalid_request_error", code: "invalid_api_key" },
+        ]);
       }
     }
     expect(stack.emulator!.calls).toHaveLength(1);
+  });
+
+  it("takes the key as Authorization: Bearer, as OpenAI clients send it, or as x-api-key", async () => {
+    for (const headers of [{ authorization: "Bearer k" }, { Authorization: "bearer k" }, { "x-api-key": "k" }] as Record<string, string>[]) {
+      const res = await fetch(`${stack.url}/v1/models`, { headers });
+      expect([headers, res.status]).toEqual([headers, 200]);
+    }
   });
 
   it("answers 404 for routes and methods the OpenAPI document does not have", async () => {

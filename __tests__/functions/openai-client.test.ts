@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import OpenAI, { PermissionDeniedError } from "openai";
+import OpenAI, { AuthenticationError } from "openai";
 import { buildOpenApiDocument } from "../../modules/openapi";
 import { createLocalApi } from "../../local/api-server";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
@@ -18,11 +18,13 @@ beforeAll(async () => {
     auth: "apiKey",
     models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
     chatUri: "local:chat",
+    authorizerUri: "local:authorizer",
   });
   server = createLocalApi({ document, apiKey: KEY, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  client = new OpenAI({ baseURL, apiKey: "not-used", defaultHeaders: { "x-api-key": KEY }, maxRetries: 0 });
+  // Configured as OpenAI's docs say: a base URL and a key, nothing else (the key goes as Authorization: Bearer).
+  client = new OpenAI({ baseURL, apiKey: KEY, maxRetries: 0 });
 });
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -56,12 +58,20 @@ describe("the openai npm client", () => {
     rig.emulator.behave("ep-mistral", {});
   });
 
-  it("sees a wrong API key as a 403 with the JSON error body", async () => {
-    const stranger = new OpenAI({ baseURL: client.baseURL, apiKey: "x", defaultHeaders: { "x-api-key": "wrong" }, maxRetries: 0 });
+  it("sees a wrong API key as the client's authentication error: 401 in OpenAI's error shape", async () => {
+    const stranger = new OpenAI({ baseURL: client.baseURL, apiKey: "wrong", maxRetries: 0 });
     const error = await stranger.models.list().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermissionDeniedError);
-    expect((error as PermissionDeniedError).status).toBe(403);
-    expect((error as PermissionDeniedError).error).toEqual({ type: "invalid_api_key", message: "Forbidden", requestId: expect.any(String) });
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as AuthenticationError).status).toBe(401);
+    expect((error as AuthenticationError).code).toBe("invalid_api_key");
+    expect((error as AuthenticationError).error).toEqual({ message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" });
+  });
+
+  it("still takes the key as x-api-key, for clients that send it so", async () => {
+    const res = await fetch(`${client.baseURL}/models`, { headers: { "x-api-key": KEY } });
+    expect(res.status).toBe(200);
+    const none = await fetch(`${client.baseURL}/models`);
+    expect([none.status, (await none.json()).error.code]).toEqual([401, "invalid_api_key"]);
   });
 
   it("sees a handler's 400 naming an unsupported parameter", async () => {

@@ -132,7 +132,7 @@ export function describePlannedConfig(file: string): void {
       const direct = config.models.filter((m) => m.integration === "direct").length;
       expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) - direct + 2);
       for (const op of operations) {
-        expect(op.security).toEqual([{ api_key: [] }]);
+        expect(op.security).toEqual([{ api_key: [], bearer: [] }]);
         expect(op["x-amazon-apigateway-integration"]).toMatchObject({
           type: direct && op["x-amazon-apigateway-integration"].type === "aws" ? "aws" : "aws_proxy",
           httpMethod: "POST",

@@ -22,12 +22,12 @@ export interface FunctionLog {
 
 export interface RealRuntimeRig {
   readonly emulator: SageMakerEmulator;
-  readonly functions: Readonly<Record<"invoke" | "stream" | "chat", LambdaProcess>>;
+  readonly functions: Readonly<Record<"invoke" | "stream" | "chat" | "authorizer", LambdaProcess>>;
   readonly logs: FunctionLog[];
   stop(): Promise<void>;
 }
 
-/** The three function zips the stack deploys, each in its own runtime process, against the emulator. */
+/** The four function zips the stack deploys, each in its own runtime process, against the emulator. */
 export async function startRealRuntime(client: RuntimeClient, models: Record<string, ModelRoute>): Promise<RealRuntimeRig> {
   const emulator = new SageMakerEmulator(Object.values(models).map((m) => m.endpoint));
   const url = await emulator.start();
@@ -38,20 +38,20 @@ export async function startRealRuntime(client: RuntimeClient, models: Record<str
     AWS_ACCESS_KEY_ID: "emulator",
     AWS_SECRET_ACCESS_KEY: "emulator",
   };
-  const start = (name: "invoke" | "stream" | "chat") =>
+  const start = (name: "invoke" | "stream" | "chat" | "authorizer") =>
     LambdaProcess.start(client, {
       zipPath: bundleHandler(name).zipPath,
       functionName: `llm-api-test-${name}`,
       environment,
       onLog: (line) => logs.push({ function: name, line }),
     });
-  const [invoke, stream, chat] = await Promise.all([start("invoke"), start("stream"), start("chat")]);
+  const [invoke, stream, chat, authorizer] = await Promise.all([start("invoke"), start("stream"), start("chat"), start("authorizer")]);
   return {
     emulator,
-    functions: { invoke, stream, chat },
+    functions: { invoke, stream, chat, authorizer },
     logs,
     stop: async () => {
-      await Promise.all([invoke.stop(), stream.stop(), chat.stop()]);
+      await Promise.all([invoke.stop(), stream.stop(), chat.stop(), authorizer.stop()]);
       await emulator.stop();
     },
   };

@@ -184,6 +184,30 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     });
   });
 
+  describe("the authorizer", () => {
+    const authorize = async (headers: Record<string, string>) => {
+      const methodArn = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/GET/v1/models";
+      const answer = await rig.functions.authorizer.invoke({
+        type: "REQUEST",
+        methodArn,
+        resource: "/v1/models",
+        path: "/v1/models",
+        httpMethod: "GET",
+        headers,
+      });
+      expect(answer.mode).toBe("buffered");
+      return JSON.parse(answer.body.toString("utf8"));
+    };
+
+    it("names the Bearer key as the usage identifier and allows the stage; denies without a key", async () => {
+      expect(await authorize({ Authorization: "Bearer sk-test" })).toMatchObject({
+        usageIdentifierKey: "sk-test",
+        policyDocument: { Statement: [{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*" }] },
+      });
+      expect((await authorize({})).policyDocument.Statement[0].Effect).toBe("Deny");
+    });
+  });
+
   describe("logs, as Lambda's JSON log format records them", () => {
     it("a refused request is one WARN record whose message is an object with status, model and type", async () => {
       const before = rig.logs.length;

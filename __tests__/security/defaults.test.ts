@@ -21,7 +21,7 @@ describe("security defaults", () => {
         const body = parseTemplateJson(api.values.body);
         for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, { security: unknown[] }>>)) {
           for (const [method, op] of Object.entries(item))
-            expect([path, method, op.security]).toEqual([path, method, method === "options" ? [] : [{ api_key: [] }]]);
+            expect([path, method, op.security]).toEqual([path, method, method === "options" ? [] : [{ api_key: [], bearer: [] }]]);
         }
       }
     }

@@ -45,7 +45,7 @@ describe("integrations and options", () => {
       resources(s, "aws_lambda_function")
         .map((f) => f.values.function_name)
         .sort(),
-    ).toEqual(["llm-api-v1-chat", "llm-api-v1-mistral-7b-invoke", "llm-api-v1-mistral-7b-stream"]);
+    ).toEqual(["llm-api-v1-authorizer", "llm-api-v1-chat", "llm-api-v1-mistral-7b-invoke", "llm-api-v1-mistral-7b-stream"]);
   });
 
   it("puts the model's Lambda settings on its functions, and bundles its own handler", () => {

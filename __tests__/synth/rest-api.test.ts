@@ -12,6 +12,7 @@ function synthApi(over: Partial<RestApiProps> = {}) {
       auth: "apiKey",
       models: [{ model: "mistral-7b", invokeFunction: fn("invoke"), streamFunction: fn("stream") }],
       chatFunction: fn("chat"),
+      authorizerFunction: fn("authorizer"),
       partition: "aws",
       region: "us-east-1",
       throttle: { rateLimit: 5, burstLimit: 10 },
@@ -95,6 +96,8 @@ describe("RestApi", () => {
     for (const p of permissions) expect(p).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
     const grants = permissions.map((p) => [p.function_name, p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, "")]);
     expect(grants.sort()).toEqual([
+      // The authorizer, for this API's authorizers only.
+      ["${aws_lambda_function.authorizer.function_name}", "/authorizers/*"],
       ["${aws_lambda_function.chat.function_name}", "/*/GET/v1/models"],
       ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/chat/completions"],
       ["${aws_lambda_function.invoke.function_name}", "/*/POST/mistral-7b/invoke"],

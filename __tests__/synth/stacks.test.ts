@@ -32,7 +32,14 @@ describe("stacks", () => {
       resources(api, "aws_lambda_function")
         .map((f) => f.values.function_name)
         .sort(),
-    ).toEqual(["llm-api-v1-chat", "llm-api-v1-legacy-invoke", "llm-api-v1-legacy-stream", "llm-api-v1-mistral-7b-invoke", "llm-api-v1-mistral-7b-stream"]);
+    ).toEqual([
+      "llm-api-v1-authorizer",
+      "llm-api-v1-chat",
+      "llm-api-v1-legacy-invoke",
+      "llm-api-v1-legacy-stream",
+      "llm-api-v1-mistral-7b-invoke",
+      "llm-api-v1-mistral-7b-stream",
+    ]);
     const chat = resources(api, "aws_lambda_function").find((f) => f.values.function_name === "llm-api-v1-chat")!;
     expect(JSON.parse(chat.values.environment.variables.MODELS)).toEqual({
       "mistral-7b": { endpoint: "llm-api-v1-mistral-7b", chat: "messages", stream: true },

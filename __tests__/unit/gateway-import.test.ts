@@ -6,7 +6,16 @@ import { chatRequestSchema } from "../../functions/lib/chat-request";
 // API Gateway imports the body with fail_on_warnings: one construct from the developer guide's list of
 // unsupported OpenAPI features ("Amazon API Gateway important notes for REST APIs") fails the apply.
 const documents = [
-  ["api key", buildOpenApiDocument({ title: "t", auth: "apiKey", chatUri: "arn:chat", models: [{ model: "m", invokeUri: "arn:i", streamUri: "arn:s" }] })],
+  [
+    "api key",
+    buildOpenApiDocument({
+      title: "t",
+      auth: "apiKey",
+      chatUri: "arn:chat",
+      authorizerUri: "arn:auth",
+      models: [{ model: "m", invokeUri: "arn:i", streamUri: "arn:s" }],
+    }),
+  ],
   [
     "iam, cors",
     buildOpenApiDocument({ title: "t", auth: "iam", chatUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),

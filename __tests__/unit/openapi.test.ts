@@ -8,6 +8,7 @@ const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
     { model: "falcon", invokeUri: "invoke-b", streamUri: "stream-b" },
   ],
   chatUri: "chat",
+  authorizerUri: "authorizer",
   ...over,
 });
 
@@ -73,11 +74,29 @@ describe("buildOpenApiDocument", () => {
     expect(doc.components.schemas.GenerateRequest.$schema).toBeUndefined();
   });
 
-  it("when auth is apiKey, it requires the x-api-key header on every method", () => {
+  it("when auth is apiKey, every method needs a key API Gateway checks, named by the authorizer from Bearer or x-api-key", () => {
     const doc = buildOpenApiDocument(input()) as Record<string, any>;
-    expect(doc["x-amazon-apigateway-api-key-source"]).toBe("HEADER");
-    expect(doc.components.securitySchemes).toEqual({ api_key: { type: "apiKey", name: "x-api-key", in: "header" } });
-    for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ api_key: [] }]);
+    expect(doc["x-amazon-apigateway-api-key-source"]).toBe("AUTHORIZER");
+    expect(doc.components.securitySchemes).toEqual({
+      api_key: { type: "apiKey", name: "x-api-key", in: "header" },
+      bearer: {
+        type: "apiKey",
+        name: "Authorization",
+        in: "header",
+        "x-amazon-apigateway-authtype": "custom",
+        "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "authorizer", authorizerResultTtlInSeconds: 0 },
+      },
+    });
+    for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ api_key: [], bearer: [] }]);
+    // A missing or wrong key: 401 in OpenAI's error shape, which OpenAI clients raise as an authentication error.
+    const responses = doc["x-amazon-apigateway-gateway-responses"];
+    for (const type of ["ACCESS_DENIED", "UNAUTHORIZED", "INVALID_API_KEY"]) {
+      expect(responses[type].statusCode).toBe("401");
+      expect(JSON.parse(responses[type].responseTemplates["application/json"])).toEqual({
+        error: { message: expect.any(String), type: "invalid_request_error", code: "invalid_api_key" },
+      });
+    }
+    expect(() => buildOpenApiDocument(input({ authorizerUri: undefined }))).toThrow("auth apiKey needs the authorizer's URI");
   });
 
   it("when auth is iam, it requires SigV4 on every method", () => {
@@ -98,9 +117,10 @@ describe("buildOpenApiDocument", () => {
     const responses = buildOpenApiDocument(input())["x-amazon-apigateway-gateway-responses"] as Record<string, any>;
     expect(responses.BAD_REQUEST_BODY.statusCode).toBe("400");
     expect(responses.THROTTLED.statusCode).toBe("429");
-    expect(responses.INVALID_API_KEY.statusCode).toBe("403");
+    expect(responses.INVALID_API_KEY.statusCode).toBe("401");
     expect(responses.MISSING_AUTHENTICATION_TOKEN.statusCode).toBe("404");
-    for (const [name, response] of Object.entries(responses)) {
+    // The key errors speak OpenAI's shape (see above); every other one the handlers'.
+    for (const [name, response] of Object.entries(responses).filter(([n]) => !["ACCESS_DENIED", "UNAUTHORIZED", "INVALID_API_KEY"].includes(n))) {
       // API Gateway fills $context.error.messageString with a quoted JSON string.
       const rendered = response.responseTemplates["application/json"]
         .replace("$context.error.messageString", '"Forbidden"')

@@ -15,7 +15,7 @@ for (const [id, key] of [
 for (const id of ["temperature", "top-p"]) $(id).addEventListener("input", () => ($(`${id}-value`).textContent = $(id).value));
 
 const base = () => ($("base-url").value.trim() || location.origin).replace(/\/+$/, "");
-const headers = () => ({ "content-type": "application/json", "x-api-key": $("api-key").value.trim() });
+const headers = () => ({ "content-type": "application/json", authorization: `Bearer ${$("api-key").value.trim()}` });
 const setError = (text) => ($("error").textContent = text);
 const setStatus = (text) => ($("status").textContent = text);
 
