@@ -62,10 +62,12 @@ export function describePlannedConfig(file: string): void {
       expect(countOf(p, "aws_sagemaker_endpoint")).toBe(models);
       expect(countOf(p, "aws_appautoscaling_target")).toBe(scaled);
       expect(countOf(p, "aws_appautoscaling_policy")).toBe(scaled);
-      // Per model: buffered and streaming invokers (none for a direct integration); one OpenAI-compatible function for all.
+      // Per model: buffered and streaming invokers (none for a direct integration); one OpenAI-compatible function
+      // for all; with API keys, the authorizer that reads them.
       const direct = config.models.filter((m) => m.integration === "direct").length;
-      expect(countOf(p, "aws_lambda_function")).toBe(2 * (served - direct) + 1);
-      expect(countOf(p, "aws_lambda_permission")).toBe(2 * (served - direct) + 2);
+      const keys = config.api.auth === "apiKey" ? 1 : 0;
+      expect(countOf(p, "aws_lambda_function")).toBe(2 * (served - direct) + 1 + keys);
+      expect(countOf(p, "aws_lambda_permission")).toBe(2 * (served - direct) + 2 + keys);
       expect(countOf(p, "aws_api_gateway_rest_api")).toBe(1);
       expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? 1 : 0);
       const endpointNames = p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint").map((r) => r.change.after.name);
@@ -131,14 +133,16 @@ export function describePlannedConfig(file: string): void {
       const operations = all.filter(([method]) => method !== "options").map(([, op]) => op);
       const direct = config.models.filter((m) => m.integration === "direct").length;
       expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) - direct + 2);
+      const scheme = config.api.auth === "apiKey" ? [{ api_key: [], bearer: [] }] : config.api.auth === "iam" ? [{ sigv4: [] }] : [];
       for (const op of operations) {
-        expect(op.security).toEqual([{ api_key: [], bearer: [] }]);
+        expect(op.security).toEqual(scheme);
         expect(op["x-amazon-apigateway-integration"]).toMatchObject({
           type: direct && op["x-amazon-apigateway-integration"].type === "aws" ? "aws" : "aws_proxy",
           httpMethod: "POST",
         });
       }
-      expect(body["x-amazon-apigateway-api-key-source"]).toBe("HEADER");
+      // The key comes from the authorizer, which reads Bearer or x-api-key.
+      if (config.api.auth === "apiKey") expect(body["x-amazon-apigateway-api-key-source"]).toBe("AUTHORIZER");
     });
 
     it("streams the /stream and OpenAI routes through Lambda response streaming in the planned body", () => {
