@@ -74,7 +74,11 @@ export async function handlerBenchmarks(): Promise<Row[]> {
     ({ resource: path, path, httpMethod: "POST", body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: "bench" } }) as never;
 
   const { handler: authorize } = await import("../functions/authorizer");
-  const authorizerEvent = { type: "REQUEST", methodArn: "arn:aws:execute-api:us-east-1:1:a/v1/POST/bench/invoke", headers: { Authorization: "Bearer k" } } as never;
+  const authorizerEvent = {
+    type: "REQUEST",
+    methodArn: "arn:aws:execute-api:us-east-1:1:a/v1/POST/bench/invoke",
+    headers: { Authorization: "Bearer k" },
+  } as never;
   const N = Number(process.env.BENCH_CALLS ?? 400);
   const viaHandler: number[] = [];
   const viaSdk: number[] = [];
