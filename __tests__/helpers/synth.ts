@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -7,6 +6,7 @@ import { loadConfig, parseConfig } from "../../config/load";
 import type { Config, ConfigInput } from "../../config/schema";
 import { buildStacks } from "../../stacks/build";
 import { installLockFile } from "../../stacks/lock-file";
+import { tempDir } from "./temp";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
@@ -36,7 +36,7 @@ export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
 /** Synthesises every stack of a config into a fresh directory, as `cdktf synth` does. */
 export function synth(config: Config | string): SynthResult {
   const parsed = typeof config === "string" ? loadConfig(config) : config;
-  const outdir = mkdtempSync(join(tmpdir(), "llm-api-synth-"));
+  const outdir = tempDir("llm-api-synth-");
   const app = new App({ outdir });
   buildStacks(app, parsed);
   app.synth();
@@ -81,7 +81,7 @@ export function parseTemplateJson(text: string): any {
 
 /** Synthesises one construct inside a bare stack with an AWS provider. */
 export function synthConstruct(build: (stack: TerraformStack) => void): StackJson {
-  const app = Testing.app();
+  const app = Testing.app({ outdir: tempDir("llm-api-construct-") });
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   build(stack);

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "./temp";
 
 /**
  * Runs the real Terraform CLI against a synthesised stack, offline: the provider
@@ -100,7 +100,7 @@ export interface PlanJson {
 
 /** Copies a synthesised stack, then init + validate + plan + show -json, with no network and no AWS. */
 export function planOffline(stackDir: string, secretsManagerUrl?: string): PlannedStack {
-  const dir = mkdtempSync(join(tmpdir(), "llm-api-plan-"));
+  const dir = tempDir("llm-api-plan-");
   cpSync(stackDir, dir, { recursive: true });
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secretsManagerUrl), null, 2));
   tf(dir, ["init", "-input=false", "-no-color"]);

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { ConfigError } from "../../config/errors";
 import { parseConfig } from "../../config/load";
 import { ROOT } from "../helpers/synth";
+import { tempDir } from "../helpers/temp";
 
 // Generated invalid configs: always the clear error path, never a crash or a stack trace.
 jest.setTimeout(120_000);
@@ -77,7 +77,7 @@ describe("config fuzzing", () => {
       { numRuns: 8, seed: 42 },
     );
     for (const config of samples) {
-      const dir = mkdtempSync(join(tmpdir(), "llm-api-fuzz-"));
+      const dir = tempDir("llm-api-fuzz-");
       writeFileSync(join(dir, "config.json"), JSON.stringify(config));
       const run = spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "main.ts"), "--config", "config.json"], { cwd: dir, encoding: "utf8" });
       expect(run.status).toBe(1);

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { parseConfig } from "../../config/load";
@@ -7,6 +6,7 @@ import type { ConfigInput } from "../../config/schema";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
+import { tempDir } from "../helpers/temp";
 
 /**
  * Changes to a deployed endpoint: a state of the deployed stage is made offline from a plan's
@@ -164,8 +164,6 @@ beforeAll(async () => {
 afterAll(() => secrets?.stop());
 
 const deployedOf = new Map<ConfigInput, string>();
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 interface Planned2 {
   readonly changes: PlanJson["resource_changes"];
@@ -178,12 +176,10 @@ interface Planned2 {
 function planChange(changed: ConfigInput, before: ConfigInput = base, state?: string): Planned2 {
   if (!state && !deployedOf.has(before)) {
     const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), secrets.url);
-    dirs.push(planned.dir);
     deployedOf.set(before, deployedState(planned.plan as never));
   }
   const after = synth(parseConfig(changed));
-  const dir = mkdtempSync(join(tmpdir(), "llm-api-update-"));
-  dirs.push(dir);
+  const dir = tempDir("llm-api-update-");
   cpSync(join(after.outdir, "stacks", "llm-api-v1"), dir, { recursive: true });
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secrets.url)));
   writeFileSync(join(dir, "terraform.tfstate"), state ?? deployedOf.get(before)!);
@@ -261,7 +257,6 @@ describeTf("updating a deployed endpoint", () => {
       const old = await startFakeSecretsManager("hf_the_old_token");
       try {
         const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), old.url);
-        dirs.push(planned.dir);
         const deployedWithOldToken = deployedState(planned.plan as never);
         const oldName = JSON.parse(deployedWithOldToken).resources.find((r: { type: string }) => r.type === "aws_sagemaker_model").instances[0].attributes.name;
         const model = planChange(before, before, deployedWithOldToken).changes.find((c) => c.type === "aws_sagemaker_model")!;

@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bundleHandler, bundleKey, esbuildOptions, forgetBundles } from "../../modules/bundle";
 import { deterministicZip } from "../../modules/zip";
+import { tempDir } from "../helpers/temp";
 
 // Python's zipfile is an independent reader of the archive format.
 function unzipWithPython(zip: Buffer): Record<string, string> {
-  const file = join(mkdtempSync(join(tmpdir(), "zip-")), "a.zip");
+  const file = join(tempDir("llm-api-zip-"), "a.zip");
   writeFileSync(file, zip);
   const script =
     "import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({n: z.read(n).decode() for n in z.namelist()}))";
@@ -21,6 +21,24 @@ describe("bundling", () => {
     expect(a.equals(b)).toBe(true);
     expect(deterministicZip({ "index.js": Buffer.from("exports.handler=2") }).equals(a)).toBe(false);
     expect(unzipWithPython(a)).toEqual({ "b.txt": "b", "index.js": "exports.handler=1" });
+  });
+
+  it("zips to the same bytes in every time zone, with readable Unix modes", () => {
+    const zip = () => deterministicZip({ "index.js": Buffer.from("exports.handler=1") });
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = "UTC";
+      const utc = zip();
+      process.env.TZ = "Pacific/Kiritimati";
+      expect(zip().equals(utc)).toBe(true);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    // Central directory entry: "made by" Unix (3) and mode 0100644 in the external attributes.
+    const central = zip().indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(zip()[central + 5]).toBe(3);
+    expect(zip().readUInt32LE(central + 38) >>> 16).toBe(0o100644);
   });
 
   it("bundles a handler once into a minified CommonJS file with the SDK inside, under the size budget", () => {

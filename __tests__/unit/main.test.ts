@@ -1,14 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers/synth";
+import { tempDir } from "../helpers/temp";
 
 // main.ts as users run it (cdktf synth runs the same command), in a scratch directory.
 jest.setTimeout(60_000);
 
 function runMain(args: string[], env: Record<string, string> = {}) {
-  const cwd = mkdtempSync(join(tmpdir(), "llm-api-main-"));
+  const cwd = tempDir("llm-api-main-");
   const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "main.ts"), ...args], {
     cwd,
     encoding: "utf8",
@@ -31,7 +31,7 @@ describe("main.ts", () => {
   });
 
   it("fails when the config is invalid: exit 1, one line per problem, no stack trace, no Terraform written", () => {
-    const dir = mkdtempSync(join(tmpdir(), "llm-api-bad-"));
+    const dir = tempDir("llm-api-bad-");
     const file = join(dir, "bad.json");
     writeFileSync(
       file,
