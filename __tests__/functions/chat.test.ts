@@ -126,4 +126,36 @@ describe("POST /v1/chat/completions", () => {
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[2])).toEqual({ error: { type: "model_stream_error", message: expect.any(String) } });
   });
+
+  it("takes content as a list of text parts, and accepts (and ignores) user, metadata, store and service_tier", async () => {
+    const parts = [
+      { type: "text", text: "Say" },
+      { type: "text", text: "hello" },
+    ];
+    const answer = await chat({
+      model: "mistral",
+      messages: [{ role: "user", content: parts }],
+      user: "u1",
+      metadata: { team: "x" },
+      store: false,
+      service_tier: "auto",
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(rig.emulator.calls.at(-1)!.body.messages).toEqual([{ role: "user", content: "Say\nhello" }]);
+  });
+
+  it.each([
+    [
+      [{ type: "image_url", image_url: { url: "https://x.example/cat.png" } }],
+      "unsupported_content",
+      "messages[0].content[0]: this model takes text only, not image_url parts.",
+    ],
+    [[{ type: "text" }], "invalid_request", 'messages[0].content[0] must be a part like {"type": "text", "text": "..."}.'],
+    [42, "invalid_request", "messages[0].content must be a string or a list of content parts."],
+  ])("refuses content %j with a 400 that names the part", async (content, type, message) => {
+    const calls = rig.emulator.calls.length;
+    const answer = await chat({ model: "mistral", messages: [{ role: "user", content }] });
+    expect([answer.statusCode, answer.json.error.type, answer.json.error.message]).toEqual([400, type, message]);
+    expect(rig.emulator.calls.length).toBe(calls);
+  });
 });

@@ -17,7 +17,8 @@ export const chatRequestSchema = {
         required: ["role", "content"],
         properties: {
           role: { type: "string", enum: ["system", "developer", "user", "assistant"] },
-          content: { type: "string" },
+          // A string, or a list of parts ({type: "text", text}); checkChatRequest reads either.
+          content: {},
           name: { type: "string" },
         },
       },
@@ -33,11 +34,15 @@ export const chatRequestSchema = {
     frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
     presence_penalty: { type: "number", minimum: -2, maximum: 2 },
     n: { type: "integer", minimum: 1, maximum: 1 },
+    // Sent by clients, meaningless here: accepted and ignored.
     user: { type: "string" },
+    metadata: {},
+    store: {},
+    service_tier: {},
   },
 } as const;
 
-/** Accepted fields; `user` is accepted and ignored. Anything else is refused by name. */
+/** Accepted fields; user, metadata, store and service_tier are accepted and ignored. Anything else is refused by name. */
 export const SUPPORTED_CHAT_FIELDS = new Set(Object.keys(chatRequestSchema.properties));
 
 export interface ChatMessage {

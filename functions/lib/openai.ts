@@ -12,7 +12,26 @@ export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
   const stopOk =
     stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
   if (!stopOk) throw new HttpError(400, "invalid_request", "stop must be a string or up to 4 non-empty strings.", "stop");
-  return body as unknown as ChatRequest;
+  const messages = (body.messages as { content: unknown }[]).map((m, i) => ({ ...m, content: textOf(m.content, `messages[${i}].content`) }));
+  return { ...body, messages } as unknown as ChatRequest;
+}
+
+/**
+ * A message's content as OpenAI clients send it: a string, or a list of parts. Text parts are joined
+ * with line breaks; an image part is refused by name, since no model here takes images.
+ */
+function textOf(content: unknown, at: string): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) throw new HttpError(400, "invalid_request", `${at} must be a string or a list of content parts.`, at);
+  return content
+    .map((part: unknown, j) => {
+      const p = (part ?? {}) as { type?: unknown; text?: unknown };
+      if (p.type === "text" && typeof p.text === "string") return p.text;
+      if (p.type === "image_url" || p.type === "input_audio" || p.type === "file")
+        throw new HttpError(400, "unsupported_content", `${at}[${j}]: this model takes text only, not ${p.type} parts.`, `${at}[${j}]`);
+      throw new HttpError(400, "invalid_request", `${at}[${j}] must be a part like {"type": "text", "text": "..."}.`, `${at}[${j}]`);
+    })
+    .join("\n");
 }
 
 const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop]);

@@ -1,0 +1,110 @@
+import type { AddressInfo } from "node:net";
+import { ChatOpenAI } from "@langchain/openai";
+import { execFile } from "node:child_process";
+import { buildOpenApiDocument } from "../../modules/openapi";
+import { createLocalApi } from "../../local/api-server";
+import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { TEST_MODELS, startRig, type HandlerRig } from "../helpers/handlers";
+
+// The clients people use, configured as their docs say: a base URL and a key, nothing else.
+const KEY = "tools-test-key";
+let rig: HandlerRig;
+let server: ReturnType<typeof createLocalApi>;
+let baseURL: string;
+
+beforeAll(async () => {
+  rig = await startRig();
+  const document = buildOpenApiDocument({
+    title: "local",
+    auth: "apiKey",
+    models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
+    chatUri: "local:chat",
+    authorizerUri: "local:authorizer",
+  });
+  server = createLocalApi({ document, apiKey: KEY, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await rig.stop();
+});
+
+describe("LangChain's ChatOpenAI", () => {
+  const chat = () => new ChatOpenAI({ model: "mistral", apiKey: KEY, configuration: { baseURL }, maxRetries: 0 });
+
+  it("answers a conversation", async () => {
+    const reply = await chat().invoke([
+      ["system", "Be brief."],
+      ["human", "Say hello"],
+    ]);
+    expect(reply.content).toBe(VOCABULARY.join(""));
+  });
+
+  it("streams the answer in pieces", async () => {
+    const pieces: string[] = [];
+    for await (const piece of await chat().stream("Say hello")) pieces.push(String(piece.content));
+    expect(pieces.join("")).toBe(VOCABULARY.join(""));
+    expect(pieces.filter(Boolean).length).toBeGreaterThan(3);
+  });
+
+  it("sends content as parts and gets the same answer", async () => {
+    const reply = await chat().invoke([{ role: "user", content: [{ type: "text", text: "Say hello" }] }]);
+    expect(reply.content).toBe(VOCABULARY.join(""));
+    const sent = rig.emulator.calls.at(-1)!.body as { messages: { content: string }[] };
+    expect(sent.messages.at(-1)!.content).toBe("Say hello");
+  });
+
+  it("raises the authentication error for a wrong key", async () => {
+    const stranger = new ChatOpenAI({ model: "mistral", apiKey: "wrong", configuration: { baseURL }, maxRetries: 0 });
+    await expect(stranger.invoke("hi")).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+/**
+ * The AI SDK ships ES modules only, which jest's CommonJS runtime cannot load: each call runs in a
+ * plain Node child against the server of this test, and prints what it got as JSON.
+ */
+function aiSdk(call: string): Promise<any> {
+  const script = `
+    import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+    import { generateText, streamText } from "ai";
+    const provider = createOpenAICompatible({ name: "llm-api", baseURL: process.env.BASE_URL, apiKey: process.env.KEY });
+    const out = await (async () => { ${call} })();
+    process.stdout.write(JSON.stringify(out));`;
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: __dirname, env: { ...process.env, BASE_URL: baseURL, KEY } },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+    ),
+  );
+}
+
+describe("the Vercel AI SDK with @ai-sdk/openai-compatible", () => {
+  it("generates text", async () => {
+    const result = await aiSdk(
+      `const r = await generateText({ model: provider("mistral"), prompt: "Say hello", maxRetries: 0 }); return { text: r.text, finishReason: r.finishReason, usage: r.usage };`,
+    );
+    expect(result.text).toBe(VOCABULARY.join(""));
+    expect(result.finishReason).toBe("stop");
+    expect(result.usage.outputTokens).toBe(VOCABULARY.length);
+  });
+
+  it("streams text in pieces", async () => {
+    const pieces: string[] = await aiSdk(
+      `const pieces = []; for await (const p of streamText({ model: provider("mistral"), prompt: "Say hello", maxRetries: 0 }).textStream) pieces.push(p); return pieces;`,
+    );
+    expect(pieces.join("")).toBe(VOCABULARY.join(""));
+    expect(pieces.length).toBeGreaterThan(3);
+  });
+
+  it("fails with 401 for a wrong key", async () => {
+    const error = await aiSdk(
+      `process.env.KEY = "wrong"; try { await generateText({ model: createOpenAICompatible({ name: "x", baseURL: process.env.BASE_URL, apiKey: "wrong" })("mistral"), prompt: "hi", maxRetries: 0 }); return null; } catch (e) { return { status: e.statusCode }; }`,
+    );
+    expect(error).toEqual({ status: 401 });
+  });
+});
