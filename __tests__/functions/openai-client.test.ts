@@ -1,33 +1,21 @@
-import type { AddressInfo } from "node:net";
 import OpenAI, { AuthenticationError } from "openai";
-import { buildOpenApiDocument } from "../../modules/openapi";
-import { createLocalApi } from "../../local/api-server";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
-import { TEST_MODELS, startRig, type HandlerRig } from "../helpers/handlers";
+import { TEST_MODELS, startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
 
 // The official openai client against a local server running the same handler code.
 const KEY = "local-test-key";
 let rig: HandlerRig;
-let server: ReturnType<typeof createLocalApi>;
+let server: OpenAiServer;
 let client: OpenAI;
 
 beforeAll(async () => {
   rig = await startRig();
-  const document = buildOpenApiDocument({
-    title: "local",
-    auth: "apiKey",
-    models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
-    chatUri: "local:chat",
-    authorizerUri: "local:authorizer",
-  });
-  server = createLocalApi({ document, apiKey: KEY, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  server = await startOpenAiServer(rig, KEY);
   // Configured as OpenAI's docs say: a base URL and a key, nothing else (the key goes as Authorization: Bearer).
-  client = new OpenAI({ baseURL, apiKey: KEY, maxRetries: 0 });
+  client = new OpenAI({ baseURL: server.baseURL, apiKey: KEY, maxRetries: 0 });
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.stop();
   await rig.stop();
 });
 

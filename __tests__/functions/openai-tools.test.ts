@@ -1,33 +1,21 @@
-import type { AddressInfo } from "node:net";
-import { ChatOpenAI } from "@langchain/openai";
 import { execFile } from "node:child_process";
-import { buildOpenApiDocument } from "../../modules/openapi";
-import { createLocalApi } from "../../local/api-server";
+import { ChatOpenAI } from "@langchain/openai";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
-import { TEST_MODELS, startRig, type HandlerRig } from "../helpers/handlers";
+import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
 
 // The clients people use, configured as their docs say: a base URL and a key, nothing else.
 const KEY = "tools-test-key";
 let rig: HandlerRig;
-let server: ReturnType<typeof createLocalApi>;
+let server: OpenAiServer;
 let baseURL: string;
 
 beforeAll(async () => {
   rig = await startRig();
-  const document = buildOpenApiDocument({
-    title: "local",
-    auth: "apiKey",
-    models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
-    chatUri: "local:chat",
-    authorizerUri: "local:authorizer",
-  });
-  server = createLocalApi({ document, apiKey: KEY, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  server = await startOpenAiServer(rig, KEY);
+  baseURL = server.baseURL;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.stop();
   await rig.stop();
 });
 

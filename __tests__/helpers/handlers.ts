@@ -137,3 +137,31 @@ export function sseEvents(body: string): { event?: string; data: any }[] {
       }
     });
 }
+
+export interface OpenAiServer {
+  /** The OpenAI base URL, `<server>/v1`. */
+  readonly baseURL: string;
+  stop(): Promise<void>;
+}
+
+/** The rig's handlers behind a local API server with the given key, as OpenAI clients reach them. */
+export async function startOpenAiServer(rig: HandlerRig, key: string): Promise<OpenAiServer> {
+  const { buildOpenApiDocument } = await import("../../modules/openapi");
+  const { createLocalApi } = await import("../../local/api-server");
+  const document = buildOpenApiDocument({
+    title: "local",
+    auth: "apiKey",
+    models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
+    chatUri: "local:chat",
+    authorizerUri: "local:authorizer",
+  });
+  const server = createLocalApi({ document, apiKey: key, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
