@@ -140,23 +140,18 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
 async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
   const tokens = generateStream(call.route);
   let first = true;
-  let finish: string | undefined;
+  let final: StreamToken["final"];
   const relay = async (token: StreamToken) => {
     if (token.text) {
       await send(out, chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null));
       first = false;
     }
-    if (token.final) finish = token.final.finish_reason;
+    if (token.final) final = token.final;
   };
-  let ended = false;
-  const relayToken = async (token: StreamToken) => {
-    ended ||= token.final !== undefined;
-    await relay(token);
-  };
-  for await (const bytes of parts) for (const t of tokens.push(bytes)) await relayToken(t);
-  for (const t of tokens.end()) await relayToken(t);
-  if (!ended) throw incomplete();
-  await send(out, chunk(call.id, call.model, {}, finishReason(finish)));
+  for await (const bytes of parts) for (const t of tokens.push(bytes)) await relay(t);
+  for (const t of tokens.end()) await relay(t);
+  if (!final) throw incomplete();
+  await send(out, chunk(call.id, call.model, {}, finishReason(final.finish_reason)));
 }
 
 const send = (out: Writable, body: unknown) => write(out, `data: ${JSON.stringify(body)}\n\n`);
