@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { configFromCommandLine } from "./config/cli";
 import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
-import { estimateCost } from "./cost/estimate";
+import { costLine, estimateCost } from "./cost/estimate";
 import { configWarnings } from "./config/warnings";
 
 // Validate first: a bad config must fail before any Terraform is written.
@@ -16,8 +16,4 @@ installLockFile(app.outdir);
 
 // A GPU endpoint is the expensive thing to forget: say what this config costs to leave running.
 const cost = estimateCost(config);
-for (const [stage, total] of Object.entries(cost.totals)) {
-  console.log(
-    `${stage}: about $${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)} per 30 days in SageMaker instances${cost.unpriced.length ? ` (unpriced: ${cost.unpriced.join(", ")})` : ""}. Details: npm run cost`,
-  );
-}
+for (const [stage, total] of Object.entries(cost.totals)) console.log(costLine(stage, total, cost.unpriced));

@@ -29,10 +29,11 @@ const QUANTIZE = ["awq", "gptq", "bitsandbytes", "bitsandbytes-nf4", "bitsandbyt
 const huggingFace = z.strictObject({
   modelId: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-      error: 'must be a Hugging Face model id like "mistralai/Mistral-7B-Instruct-v0.2". Fix: copy the id from the model\'s page (owner/name)',
+    // Older models have ids without an owner ("gpt2", "bert-base-uncased").
+    .regex(/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+      error: 'must be a Hugging Face model id like "mistralai/Mistral-7B-Instruct-v0.2" or "gpt2". Fix: copy the id from the model\'s page',
     })
-    .describe("Hugging Face Hub model id, owner/name."),
+    .describe("Hugging Face Hub model id: owner/name, or a name alone for the older models that have none."),
   revision: z.string().min(1).optional().describe("Git revision (commit sha, branch or tag) to pin the weights."),
   tokenSecretArn: z
     .string()

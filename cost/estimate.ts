@@ -183,3 +183,15 @@ export function formatCostMarkdown(current: CostEstimate, base?: CostEstimate): 
     ...current.assumptions.map((a) => `- ${a}`),
   ].join("\n");
 }
+
+/**
+ * The line synth prints for a stage: one figure when minimum and maximum agree, and never "$0" for
+ * instance types the price table does not have (those are named instead).
+ */
+export function costLine(stage: string, total: { monthlyMin: number; monthlyMax: number }, unpriced: readonly string[]): string {
+  const note = unpriced.length ? ` (unpriced, not counted: ${unpriced.join(", ")})` : "";
+  if (unpriced.length && total.monthlyMax === 0)
+    return `${stage}: cost unknown: no price for ${unpriced.join(", ")} in the table (set cost.prices). Details: npm run cost`;
+  const range = total.monthlyMin === total.monthlyMax ? `$${total.monthlyMax.toFixed(0)}` : `$${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)}`;
+  return `${stage}: about ${range} per 30 days in SageMaker instances${note}. Details: npm run cost`;
+}

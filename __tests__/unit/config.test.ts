@@ -35,6 +35,13 @@ describe("config", () => {
     expect(config.state).toBeUndefined();
   });
 
+  it("takes Hugging Face ids with an owner and the older ones without (gpt2), and refuses what is neither", () => {
+    const withId = (modelId: string) => () =>
+      parseConfig({ region: "us-east-1", models: [{ name: "m", huggingFace: { modelId }, instance: { type: "ml.g5.2xlarge" } }] });
+    for (const id of ["gpt2", "bert-base-uncased", "mistralai/Mistral-7B-Instruct-v0.2"]) expect(withId(id)).not.toThrow();
+    for (const id of ["a/b/c", "/gpt2", "gpt 2", "owner/"]) expect(withId(id)).toThrow(/models\[0\]\.huggingFace\.modelId: .*must be a Hugging Face model id/);
+  });
+
   it("when optional sections are left out, it fills in the documented defaults", () => {
     const config = parseConfig(base());
     expect(config).toMatchObject({

@@ -1,5 +1,5 @@
 import { parseConfig } from "../../config/load";
-import { diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../cost/estimate";
+import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../cost/estimate";
 import { PRICES } from "../../cost/prices";
 
 const config = (models: unknown[], extra: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, ...extra });
@@ -72,5 +72,21 @@ describe("cost estimate", () => {
     expect(md).toContain("| stage | model | capacity | instances | min - max | change at max |");
     expect(md).toContain("| `v1` | c | ml.g5.2xlarge | 1-1 | $1,090.80 | +$1,090.80 |");
     expect(md).toContain("| `v1` | b | removed | | | -$1,090.80 |");
+  });
+});
+
+describe("the cost line synth prints", () => {
+  it("gives one figure when minimum and maximum agree, a range when they differ", () => {
+    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 1091 }, [])).toBe("v1: about $1091 per 30 days in SageMaker instances. Details: npm run cost");
+    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 2182 }, [])).toBe("v1: about $1091-2182 per 30 days in SageMaker instances. Details: npm run cost");
+  });
+
+  it("never shows an unpriced instance type as free", () => {
+    expect(costLine("v1", { monthlyMin: 0, monthlyMax: 0 }, ["ml.x9.huge"])).toBe(
+      "v1: cost unknown: no price for ml.x9.huge in the table (set cost.prices). Details: npm run cost",
+    );
+    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 1091 }, ["ml.x9.huge"])).toBe(
+      "v1: about $1091 per 30 days in SageMaker instances (unpriced, not counted: ml.x9.huge). Details: npm run cost",
+    );
   });
 });

@@ -22,7 +22,7 @@ describe("main.ts", () => {
     const run = runMain(["--config", join(ROOT, "llm-api.config.json")]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe("v1: about $1091-1091 per 30 days in SageMaker instances. Details: npm run cost\n");
+    expect(run.stdout).toBe("v1: about $1091 per 30 days in SageMaker instances. Details: npm run cost\n");
     const stacks = join(run.cwd, "cdktf.out", "stacks");
     expect(readdirSync(stacks).sort()).toEqual(["llm-api-state", "llm-api-v1"]);
     for (const stack of readdirSync(stacks)) {
