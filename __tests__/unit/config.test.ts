@@ -23,7 +23,7 @@ function problems(mutate: (c: Base) => void): readonly string[] {
 }
 
 describe("config", () => {
-  it("when the default config is loaded, it deploys Mistral-7B-Instruct-v0.2 on ml.g5.2xlarge with API keys at stage v1", () => {
+  it("when the default config is loaded, it deploys Mistral-7B-Instruct-v0.2 on ml.g5.2xlarge, autoscaled 1 to 2 on concurrent requests, with API keys at stage v1", () => {
     const config = loadConfig(join(ROOT, "llm-api.config.json"));
     expect(config.stage).toBe("v1");
     expect(config.api.auth).toBe("apiKey");
@@ -31,6 +31,7 @@ describe("config", () => {
     expect(config.models[0]).toMatchObject({
       huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
       instance: { type: "ml.g5.2xlarge", initialCount: 1 },
+      autoscaling: { minCapacity: 1, maxCapacity: 2, metric: "concurrentRequestsPerModel", targetValue: 4 },
     });
     expect(config.state).toBeUndefined();
   });
