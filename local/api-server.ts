@@ -35,8 +35,7 @@ export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Equal keys compare in the same time as unequal ones: digests of equal length, compared in constant time. */
-function sameKey(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== "string") return false;
+function sameKey(given: string, expected: string): boolean {
   const digest = (text: string) => createHash("sha256").update(text).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
@@ -49,14 +48,13 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export function createLocalApi(options: LocalApiOptions): Server {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Node checks the timeout on this interval: keep it shorter than the timeout itself.
-  const server = createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2) }, (req, res) => {
+  return createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2) }, (req, res) => {
     handle(options, req, res).catch((err) => {
       // A handler that throws is a Lambda error: API Gateway answers 502.
       if (!res.headersSent) gatewayError(options, req, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
       else res.destroy(err as Error);
     });
   });
-  return server;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | "too large"> {

@@ -75,7 +75,6 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       requestId,
       model,
       type: error.type,
-      outcome: error.type === "client_closed" ? "client_closed" : "error",
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });

@@ -22,7 +22,10 @@ export function log(level: Level, message: string, fields: Record<string, unknow
   else console.log(line);
 }
 
-/** A failed request: error for what is ours or the model's (5xx), warn for what the client sent (4xx). */
+/**
+ * A failed request: error for what is ours or the model's (5xx), warn for what the client sent (4xx),
+ * with its outcome: "client_closed" when the client left (499), else "error".
+ */
 export function logFailure(message: string, statusCode: number, fields: Record<string, unknown>): void {
-  log(statusCode >= 500 ? "error" : "warn", message, { status: statusCode, ...fields });
+  log(statusCode >= 500 ? "error" : "warn", message, { status: statusCode, outcome: statusCode === 499 ? "client_closed" : "error", ...fields });
 }

@@ -2,10 +2,10 @@ import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand } from "
 import { runtime } from "./client";
 import { HttpError, clientClosed, fromSageMakerError } from "./errors";
 
-/** A buffered call: the model's whole answer as text. */
 /** SageMaker ends an InvokeEndpoint call the container has not answered in 60 s; streamed calls may run longer. */
 export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
 
+/** A buffered call: the model's whole answer as text. */
 export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
   const deadline = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
   try {

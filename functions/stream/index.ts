@@ -73,7 +73,6 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       requestId,
       model,
       type: error.type,
-      outcome: error.type === "client_closed" ? "client_closed" : "error",
       tokens,
       firstTokenMs,
       latencyMs: Date.now() - started,
