@@ -2,7 +2,7 @@ import { App } from "cdktf";
 import { configFromCommandLine } from "./config/cli";
 import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
-import { costLine, estimateCost } from "./cost/estimate";
+import { costLine, estimateCost } from "./deployment/cost";
 import { configWarnings } from "./config/warnings";
 
 // Validate first: a bad config must fail before any Terraform is written.

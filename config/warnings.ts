@@ -1,4 +1,4 @@
-import type { Config } from "./schema";
+import { functionSettingsOf, type Config } from "./schema";
 
 /**
  * Things a valid config can still run into on a first deploy in a fresh account: limits that are
@@ -7,18 +7,19 @@ import type { Config } from "./schema";
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   config.models.forEach((m, i) => {
-    if (!m.instance || !m.deployment) return;
-    const fleet = m.autoscaling?.maxCapacity ?? m.instance.initialCount;
+    const capacity = m.capacity;
+    if (capacity.kind !== "instance" || !capacity.deployment) return;
+    const fleet = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
     warnings.push(
-      `models[${i}].deployment: a blue/green update starts a second fleet beside the first, so up to ${2 * fleet} ${m.instance.type} instances run at once. ` +
-        `Check the account's SageMaker quota "${m.instance.type} for endpoint usage" (Service Quotas) covers that, or the update fails.`,
+      `models[${i}].deployment: a blue/green update starts a second fleet beside the first, so up to ${2 * fleet} ${capacity.type} instances run at once. ` +
+        `Check the account's SageMaker quota "${capacity.type} for endpoint usage" (Service Quotas) covers that, or the update fails.`,
     );
   });
-  const reserved = [...config.models, ...config.existingEndpoints].flatMap((m, i) =>
-    m.lambda?.reservedConcurrency
-      ? [{ at: i < config.models.length ? `models[${i}]` : `existingEndpoints[${i - config.models.length}]`, n: m.lambda.reservedConcurrency }]
-      : [],
-  );
+  const settings = [
+    ...config.models.map((m, i) => ({ at: `models[${i}]`, lambda: functionSettingsOf(m) })),
+    ...config.existingEndpoints.map((e, i) => ({ at: `existingEndpoints[${i}]`, lambda: functionSettingsOf(e) })),
+  ];
+  const reserved = settings.flatMap(({ at, lambda }) => (lambda?.reservedConcurrency ? [{ at, n: lambda.reservedConcurrency }] : []));
   if (reserved.length > 0) {
     // Each model with reserved concurrency has two functions (invoke and stream) that reserve it.
     const total = reserved.reduce((sum, r) => sum + 2 * r.n, 0);

@@ -5,10 +5,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { stagesOf, type Config } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
-import { placeholderDocument } from "../modules/api-document";
-import { existingEndpointRoute, modelRoute } from "../modules/model-routes";
-import { resourceNames } from "../modules/names";
-import type { ModelRoute } from "../functions/lib/models";
+import { placeholderDocument } from "../deployment/api-document";
+import { resolve, type Deployment } from "../deployment/resolve";
+import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
 import { installLambdaRuntime, type AnyHandler } from "./lambda-runtime";
@@ -43,19 +42,17 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export function localRoutes(config: Config): Record<string, ModelRoute> {
-  const names = resourceNames(config.project, stagesOf(config)[0]);
-  return Object.fromEntries([
-    ...config.models.map((m) => [m.name, modelRoute(m, names.endpoint(m.name))] as const),
-    ...config.existingEndpoints.map((e) => [e.name, existingEndpointRoute(e)] as const),
-  ]);
+/** The handlers' routes of every model: the deployed MODELS variable, for the first stage. */
+export function localRoutes(deployment: Deployment): Record<string, ModelRoute> {
+  return Object.fromEntries(deployment.models.map((m) => [m.name, m.route]));
 }
 
 const file = (name: string) => readFileSync(join(PROJECT_ROOT, "local", "chat", name));
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config } = options;
-  const routes = localRoutes(config);
+  const deployment = resolve(config, stagesOf(config)[0]);
+  const routes = localRoutes(deployment);
   let runtimeUrl: string;
   let backend: string;
   let emulator: SageMakerEmulator | undefined;
@@ -66,13 +63,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     backend = `${options.tgiUrl} (model ${bridge.upstreamModel})`;
     stopBackend = bridge.stop;
   } else {
-    emulator = new SageMakerEmulator(
+    const started = new SageMakerEmulator(
       Object.values(routes).map((r) => r.endpoint),
       options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 },
     );
-    runtimeUrl = await emulator.start();
+    runtimeUrl = await started.start();
     backend = "built-in emulator (deterministic tokens)";
-    stopBackend = () => emulator!.stop();
+    stopBackend = () => started.stop();
+    emulator = started;
   }
 
   // The handlers read these once, when they load.
@@ -94,7 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 
-  const document = placeholderDocument(config, stagesOf(config)[0], "local");
+  const document = placeholderDocument(deployment, "local");
   const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
   // Loopback names only, unless the user chose to listen elsewhere: then that name, or any on a wildcard address.
   const host = options.host ?? "127.0.0.1";

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { AlarmSpec, MetricRef } from "./alarm-specs";
+import type { AlarmSpec, MetricRef } from "../deployment/alarm-specs";
 
 export interface AlarmSetProps {
   readonly specs: readonly AlarmSpec[];
@@ -58,4 +58,15 @@ export class AlarmSet extends Construct {
             });
     }
   }
+}
+
+/** Where alarms notify; undefined when the config turns alarms off. */
+export interface AlarmOptions {
+  /** SNS topics. @default - none */
+  readonly actions?: readonly string[];
+}
+
+/** An AlarmSet when alarms are on, else nothing. */
+export function alarmsFor(scope: Construct, id: string, specs: readonly AlarmSpec[], options: AlarmOptions | undefined): AlarmSet | undefined {
+  return options ? new AlarmSet(scope, id, { specs, actions: options.actions }) : undefined;
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
-import { bundleHandler } from "./bundle";
+import { bundleHandler } from "../deployment/bundle";
 
 export interface HandlerCodeProps {
   /** Folder under functions/ holding index.ts, or a name for the bundle of `entry`. */

@@ -12,10 +12,12 @@ import {
   type PolicyStatement,
   logWriteStatements,
   policyDocument,
-} from "./iam-policies";
-import { LAMBDA_RUNTIME } from "./bundle";
+} from "../deployment/iam-policies";
+import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
-import type { ModelRoute } from "../functions/lib/models";
+import type { ModelRoute } from "../contract/routes";
+import type { ResolvedFunction } from "../deployment/resolve";
+import { alarmsFor, type AlarmOptions } from "./alarm-set";
 
 export interface InvokerEndpoint {
   /** Configured model name, as clients use it. */
@@ -113,4 +115,12 @@ export class InvokerFunction extends Construct {
       dependsOn: [logGroup, policy],
     });
   }
+}
+
+/** A resolved function with its code and, when alarms are on, its alarms beside it. */
+export function invokerFor(scope: Construct, fn: ResolvedFunction, code: HandlerCode, partition: string, alarms?: AlarmOptions): InvokerFunction {
+  const { id, alarms: specs, ...props } = fn;
+  const invoker = new InvokerFunction(scope, id, { ...props, code, partition });
+  alarmsFor(scope, `alarms-${fn.functionName}`, specs, alarms);
+  return invoker;
 }

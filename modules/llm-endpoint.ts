@@ -12,20 +12,18 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
-import type { ModelConfig } from "../config/schema";
-import { containerSpec, specHash } from "./model-container";
-import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "./iam-policies";
-import { fitName } from "./names";
+import type { ManagedEndpoint } from "../deployment/resolve";
+import { specHash } from "../deployment/model-container";
+import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "../deployment/iam-policies";
+import { fitName } from "../deployment/names";
 
 export interface LlmEndpointProps {
-  readonly model: ModelConfig;
-  /** Physical endpoint name; it stays the same across model and instance changes. */
-  readonly endpointName: string;
-  /** Head of the physical model name (up to 54 characters); a hash of the container is appended. */
-  readonly modelNamePrefix: string;
-  /** IAM role name prefix. */
-  readonly rolePrefix: string;
-  /** Deployment region, for the serving image table. */
+  /**
+   * The resolved endpoint: its physical name (the same across model and instance changes), the head
+   * of its model names (a hash of the container is appended), its role prefix, capacity and container.
+   */
+  readonly endpoint: ManagedEndpoint;
+  /** Deployment region, for the execution role's ARNs. */
   readonly region: string;
   /** `aws_partition` of the stack. */
   readonly partition: string;
@@ -49,11 +47,12 @@ export class LlmEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmEndpointProps) {
     super(scope, id);
-    const { model, endpointName } = props;
-    const spec = containerSpec(model, props.region);
+    const { endpointName, capacity, container: spec } = props.endpoint;
+    // Only instances have these; a serverless endpoint has none of them.
+    const instance = capacity.kind === "instance" ? capacity : undefined;
 
     this.executionRole = new IamRole(this, "execution-role", {
-      namePrefix: props.rolePrefix,
+      namePrefix: props.endpoint.rolePrefix,
       description: `SageMaker execution role for ${endpointName}`,
       assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com"),
     });
@@ -71,7 +70,7 @@ export class LlmEndpoint extends Construct {
             image: spec.image,
             modelDataUrl: spec.modelDataUrl,
             modelPackage: spec.modelPackageName !== undefined,
-            dataCapture: model.dataCapture,
+            dataCapture: instance?.dataCapture,
           }),
         ),
       ),
@@ -80,7 +79,7 @@ export class LlmEndpoint extends Construct {
     const environment: Record<string, string> = { ...spec.environment };
     // Models are immutable: the name changes with what the model runs, so a replacement
     // (create before destroy) never clashes with the old model's name.
-    let modelName = `${props.modelNamePrefix}-${specHash(spec)}`;
+    let modelName = `${props.endpoint.modelNamePrefix}-${specHash(spec)}`;
     if (spec.tokenSecretArn) {
       // SageMaker has no secret references in container environments: the token is read
       // when Terraform plans (never from the config file) and is sensitive in plans. No
@@ -89,7 +88,7 @@ export class LlmEndpoint extends Construct {
       const token = new DataAwsSecretsmanagerSecretVersion(this, "hf-token", { secretId: spec.tokenSecretArn });
       environment[spec.tokenVariable] = token.secretString;
       // A rotated token changes the environment too; the hash of it reveals nothing of the token.
-      modelName = `${props.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
+      modelName = `${props.endpoint.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
     }
 
     const container: SagemakerModelPrimaryContainer = spec.modelPackageName
@@ -104,25 +103,26 @@ export class LlmEndpoint extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    const variant: SagemakerEndpointConfigurationProductionVariants = model.serverless
-      ? {
-          variantName: VARIANT,
-          modelName: sagemakerModel.name,
-          serverlessConfig: { memorySizeInMb: model.serverless.memorySizeMb, maxConcurrency: model.serverless.maxConcurrency },
-        }
-      : {
-          variantName: VARIANT,
-          modelName: sagemakerModel.name,
-          instanceType: model.instance!.type,
-          initialInstanceCount: model.instance!.initialCount,
-          volumeSizeInGb: model.instance!.volumeSizeGb,
-          modelDataDownloadTimeoutInSeconds: model.modelDownloadTimeoutSeconds,
-          containerStartupHealthCheckTimeoutInSeconds: model.startupHealthCheckTimeoutSeconds,
-        };
+    const variant: SagemakerEndpointConfigurationProductionVariants =
+      capacity.kind === "serverless"
+        ? {
+            variantName: VARIANT,
+            modelName: sagemakerModel.name,
+            serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency },
+          }
+        : {
+            variantName: VARIANT,
+            modelName: sagemakerModel.name,
+            instanceType: capacity.type,
+            initialInstanceCount: capacity.initialCount,
+            volumeSizeInGb: capacity.volumeSizeGb,
+            modelDataDownloadTimeoutInSeconds: capacity.modelDownloadTimeoutSeconds,
+            containerStartupHealthCheckTimeoutInSeconds: capacity.startupHealthCheckTimeoutSeconds,
+          };
 
     // Endpoint configs are immutable: a prefix name plus create_before_destroy lets a
     // model or instance change create the new config, switch the endpoint, then delete the old one.
-    const capture = model.dataCapture;
+    const capture = instance?.dataCapture;
     const modes = capture ? { both: ["Input", "Output"], input: ["Input"], output: ["Output"] }[capture.captureContent] : [];
     const endpointConfig = new SagemakerEndpointConfiguration(this, "endpoint-config", {
       namePrefix: `${fitName(endpointName, 36)}-`,
@@ -142,11 +142,11 @@ export class LlmEndpoint extends Construct {
 
     // Updates build the new fleet beside the old one and shift traffic in steps; a rollback
     // alarm firing meanwhile sends all traffic back. Serverless endpoints cannot do this.
-    const deployment = model.deployment ?? { strategy: "allAtOnce" as const, stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 0 };
+    const deployment = instance?.deployment ?? { strategy: "allAtOnce" as const, stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 0 };
     const step = { type: "CAPACITY_PERCENT", value: deployment.stepPercent };
     const rollback = props.rollbackAlarmNames ?? [];
     const deploymentConfig =
-      model.instance && (model.deployment || rollback.length > 0)
+      instance && (instance.deployment || rollback.length > 0)
         ? {
             blueGreenUpdatePolicy: {
               trafficRoutingConfiguration: {
@@ -169,7 +169,8 @@ export class LlmEndpoint extends Construct {
     // depends on it) is deregistered, the gate replaced, the endpoint updated, the target registered.
     // Its trigger is what the config file says of the variant, known at synth: a reference to the
     // endpoint config would make Terraform force create-before-destroy on it, and lose the order.
-    const scalingGate = model.autoscaling
+    const scaling = instance?.autoscaling;
+    const scalingGate = scaling
       ? new DataResource(this, "scaling-gate", { triggersReplace: { variant: JSON.stringify({ ...variant, modelName: specHash(spec) }) } })
       : undefined;
 
@@ -180,8 +181,7 @@ export class LlmEndpoint extends Construct {
       dependsOn: scalingGate ? [scalingGate] : undefined,
     });
 
-    if (model.autoscaling && scalingGate) {
-      const scaling = model.autoscaling;
+    if (scaling && scalingGate) {
       const target = new AppautoscalingTarget(this, "scaling-target", {
         dependsOn: [scalingGate],
         serviceNamespace: "sagemaker",

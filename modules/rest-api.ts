@@ -10,17 +10,22 @@ import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usag
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { CHAT_PATH, MODELS_PATH, buildOpenApiDocument, directInvokeUri, invokePath, streamPath, streamingInvokeUri, type ApiAuth } from "./openapi";
+import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth } from "../deployment/openapi";
+import { CHAT_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
 
-export interface RestApiModel {
-  readonly model: string;
-  /** Buffered handler of POST /<model>/invoke (lambda integration). */
-  readonly invokeFunction?: LambdaFunction;
-  /** Streaming handler of POST /<model>/stream (lambda integration). */
-  readonly streamFunction?: LambdaFunction;
-  /** API Gateway calls the endpoint itself for /invoke; no /stream. */
-  readonly direct?: { readonly endpointName: string; readonly roleArn: string; readonly answer: "list" | "object" };
-}
+export type RestApiModel =
+  | {
+      readonly model: string;
+      /** Buffered handler of POST /<model>/invoke. */
+      readonly invokeFunction: LambdaFunction;
+      /** Streaming handler of POST /<model>/stream. */
+      readonly streamFunction: LambdaFunction;
+    }
+  | {
+      readonly model: string;
+      /** API Gateway calls the endpoint itself for /invoke; no /stream. */
+      readonly direct: { readonly endpointName: string; readonly roleArn: string; readonly answer: "list" | "object" };
+    };
 
 export interface RestApiProps {
   readonly name: string;
@@ -73,13 +78,13 @@ export class RestApi extends Construct {
       title: props.name,
       auth: props.auth,
       models: props.models.map((m) =>
-        m.direct
+        "direct" in m
           ? {
               model: m.model,
               invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
               direct: { credentials: m.direct.roleArn, answer: m.direct.answer },
             }
-          : { model: m.model, invokeUri: m.invokeFunction!.invokeArn, streamUri: streaming(m.streamFunction!) },
+          : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction) },
       ),
       chatUri: streaming(props.chatFunction),
       authorizerUri: props.authorizerFunction?.invokeArn,
@@ -146,8 +151,9 @@ export class RestApi extends Construct {
         sourceArn: `${this.api.executionArn}/*/${method}${path}`,
       });
     for (const m of props.models) {
-      if (m.invokeFunction) allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
-      if (m.streamFunction) allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
+      if ("direct" in m) continue;
+      allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
+      allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
     }
     allow("chat-completions", props.chatFunction, "POST", CHAT_PATH);
     allow("chat-models", props.chatFunction, "GET", MODELS_PATH);

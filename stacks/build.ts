@@ -1,6 +1,6 @@
 import type { App } from "cdktf";
 import { stagesOf, type Config } from "../config/schema";
-import { apiStackName, ciStackName, stateStackName } from "../modules/names";
+import { apiStackName, ciStackName, stateStackName } from "../deployment/names";
 import { StateStack } from "./state-stack";
 import { LlmApiStack } from "./llm-api-stack";
 import { CiStack } from "./ci-stack";

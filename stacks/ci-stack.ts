@@ -16,8 +16,8 @@ import {
   planRoleStatements,
   planSubjects,
   type CiScope,
-} from "../modules/ci-policies";
-import { policyDocument } from "../modules/iam-policies";
+} from "../deployment/ci-policies";
+import { policyDocument } from "../deployment/iam-policies";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";
 

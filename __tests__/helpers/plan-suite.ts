@@ -4,7 +4,7 @@ import { stagesOf, type Config } from "../../config/schema";
 import { parseTemplateJson, synth, type StackJson } from "./synth";
 import { planOffline, requireTerraform, type PlannedStack } from "./terraform";
 import { startFakeSecretsManager } from "./fake-secrets-manager";
-import { COMMENT_MARKER, renderComment, summarizePlan } from "../../ci/plan-summary";
+import { COMMENT_MARKER, renderComment, summarizePlan } from "../../bin/plan-summary";
 
 type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
 
@@ -55,7 +55,7 @@ export function describePlannedConfig(file: string): void {
     it("plans one model, endpoint config and endpoint per model, and autoscaling only where configured", () => {
       const p = apiStack();
       const models = config.models.length;
-      const scaled = config.models.filter((m) => m.autoscaling).length;
+      const scaled = config.models.filter((m) => m.capacity.kind === "instance" && m.capacity.autoscaling).length;
       const served = models + config.existingEndpoints.length;
       expect(countOf(p, "aws_sagemaker_model")).toBe(models);
       expect(countOf(p, "aws_sagemaker_endpoint_configuration")).toBe(models);
@@ -64,7 +64,7 @@ export function describePlannedConfig(file: string): void {
       expect(countOf(p, "aws_appautoscaling_policy")).toBe(scaled);
       // Per model: buffered and streaming invokers (none for a direct integration); one OpenAI-compatible function
       // for all; with API keys, the authorizer that reads them.
-      const direct = config.models.filter((m) => m.integration === "direct").length;
+      const direct = config.models.filter((m) => m.integration.kind === "direct").length;
       const keys = config.api.auth === "apiKey" ? 1 : 0;
       expect(countOf(p, "aws_lambda_function")).toBe(2 * (served - direct) + 1 + keys);
       expect(countOf(p, "aws_lambda_permission")).toBe(2 * (served - direct) + 2 + keys);
@@ -91,7 +91,7 @@ export function describePlannedConfig(file: string): void {
       }
       // Each model appears in its invoke and stream functions' policies and in the chat function's;
       // a direct model in the chat function's and its API Gateway role's.
-      const direct = config.models.filter((m) => m.integration === "direct").length;
+      const direct = config.models.filter((m) => m.integration.kind === "direct").length;
       expect(invokeResources).toHaveLength(3 * (config.models.length + config.existingEndpoints.length) - direct);
       for (const e of config.existingEndpoints) expect(invokeResources.some((r) => r.endsWith(`:endpoint/${e.endpointName.toLowerCase()}`))).toBe(true);
       // Managed endpoints by ARNs built from their names, so no policy waits on (or is replaced with) an endpoint.
@@ -99,7 +99,7 @@ export function describePlannedConfig(file: string): void {
         for (const m of config.models)
           expect([m.name, invokeResources.filter((r) => r.endsWith(`:endpoint/${config.project}-${stage}-${m.name}`)).length]).toEqual([
             m.name,
-            m.integration === "direct" ? 2 : 3,
+            m.integration.kind === "direct" ? 2 : 3,
           ]);
       expect(invokeResources.filter((r) => r.includes("aws_sagemaker_endpoint."))).toEqual([]);
     });
@@ -131,7 +131,7 @@ export function describePlannedConfig(file: string): void {
       expect(preflights.length).toBe(config.api.corsOrigins.length > 0 ? Object.keys(body.paths).length : 0);
       for (const op of preflights) expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
       const operations = all.filter(([method]) => method !== "options").map(([, op]) => op);
-      const direct = config.models.filter((m) => m.integration === "direct").length;
+      const direct = config.models.filter((m) => m.integration.kind === "direct").length;
       expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) - direct + 2);
       const scheme = config.api.auth === "apiKey" ? [{ api_key: [], bearer: [] }] : config.api.auth === "iam" ? [{ sigv4: [] }] : [];
       for (const op of operations) {
@@ -150,7 +150,7 @@ export function describePlannedConfig(file: string): void {
       const api = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_rest_api")!;
       const body = parseTemplateJson(expression(p, api.address, "body"));
       const streamed = [
-        ...[...config.models.filter((m) => m.integration !== "direct").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [
+        ...[...config.models.filter((m) => m.integration.kind !== "direct").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [
           `/${m}/stream`,
           "post",
         ]),
@@ -165,7 +165,7 @@ export function describePlannedConfig(file: string): void {
         );
       }
       for (const m of config.models) expect(body.paths[`/${m.name}/invoke`].post["x-amazon-apigateway-integration"].responseTransferMode).toBeUndefined();
-      for (const m of config.models.filter((x) => x.integration === "direct")) expect(body.paths[`/${m.name}/stream`]).toBeUndefined();
+      for (const m of config.models.filter((x) => x.integration.kind === "direct")) expect(body.paths[`/${m.name}/stream`]).toBeUndefined();
     });
 
     it("summarizes each stack's plan for the pull-request comment from terraform show -json", () => {

@@ -1,4 +1,4 @@
-import { bundleHandler } from "../../modules/bundle";
+import { bundleHandler } from "../../deployment/bundle";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 import { LambdaProcess, findRuntimeClient, type RuntimeClient } from "../../local/lambda-process";
 import type { ModelRoute } from "../../functions/lib/models";

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { loadConfig } from "../../config/load";
 import { stagesOf } from "../../config/schema";
-import { ciScope, deployRoleStatements } from "../../modules/ci-policies";
-import { policyDocument } from "../../modules/iam-policies";
+import { ciScope, deployRoleStatements } from "../../deployment/ci-policies";
+import { policyDocument } from "../../deployment/iam-policies";
 import { ROOT, synth, type StackJson } from "../helpers/synth";
 import { DATA_ACTIONS, DEPLOY_ACTIONS, type Need, type Place, type Row } from "./deploy-actions";
 

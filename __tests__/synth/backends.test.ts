@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { LMI_TAG, TGI_TAG } from "../../modules/images";
+import { LMI_TAG, TGI_TAG } from "../../reference/images";
 import { resources, ROOT, synth } from "../helpers/synth";
 
 describe("serving backends", () => {

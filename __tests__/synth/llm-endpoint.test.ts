@@ -1,19 +1,13 @@
 import { LlmEndpoint } from "../../modules/llm-endpoint";
-import { TGI_TAG, hfCpuImage } from "../../modules/images";
-import type { ModelConfig } from "../../config/schema";
+import { TGI_TAG, hfCpuImage } from "../../reference/images";
+import { resolve } from "../../deployment/resolve";
 import { only, parseTemplateJson, resources, synthConstruct, testConfig } from "../helpers/synth";
 
 function synthModel(model: Record<string, unknown>) {
-  const parsed: ModelConfig = testConfig({ models: [{ name: "m", ...model } as never] }).models[0];
+  const endpoint = resolve(testConfig({ models: [{ name: "m", ...model } as never] }), "v1").models[0].endpoint;
+  if (endpoint.kind !== "managed") throw new Error("expected a managed endpoint");
   return synthConstruct((stack) => {
-    new LlmEndpoint(stack, "model", {
-      model: parsed,
-      endpointName: "llm-api-v1-m",
-      modelNamePrefix: "llm-api-v1-m",
-      rolePrefix: "llm-api-v1-m-sm-",
-      region: "us-east-1",
-      partition: "aws",
-    });
+    new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });
   });
 }
 

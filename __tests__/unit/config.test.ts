@@ -29,9 +29,14 @@ describe("config", () => {
     expect(config.api.auth).toBe("apiKey");
     expect(config.models).toHaveLength(1);
     expect(config.models[0]).toMatchObject({
-      huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
-      instance: { type: "ml.g5.2xlarge", initialCount: 1 },
-      autoscaling: { minCapacity: 1, maxCapacity: 2, metric: "concurrentRequestsPerModel", targetValue: 4 },
+      source: { kind: "huggingFace", server: "tgi", modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+      capacity: {
+        kind: "instance",
+        type: "ml.g5.2xlarge",
+        initialCount: 1,
+        autoscaling: { minCapacity: 1, maxCapacity: 2, metric: "concurrentRequestsPerModel", targetValue: 4 },
+      },
+      integration: { kind: "lambda" },
     });
     expect(config.state).toBeUndefined();
   });
@@ -54,15 +59,14 @@ describe("config", () => {
       lambda: { memorySizeMb: 512, timeoutSeconds: 29, logRetentionDays: 30 },
     });
     expect(config.models[0]).toMatchObject({
-      modelDownloadTimeoutSeconds: 1200,
-      startupHealthCheckTimeoutSeconds: 900,
-      huggingFace: { trustRemoteCode: false },
+      capacity: { modelDownloadTimeoutSeconds: 1200, startupHealthCheckTimeoutSeconds: 900 },
+      source: { trustRemoteCode: false },
     });
   });
 
   it("when the example with three models is loaded, it holds a scaled TGI model, a serverless model and an adopted endpoint", () => {
     const config = loadConfig(join(ROOT, "examples", "multi-model.json"));
-    expect(config.models.map((m) => [m.name, !!m.autoscaling, !!m.serverless])).toEqual([
+    expect(config.models.map((m) => [m.name, m.capacity.kind === "instance" && !!m.capacity.autoscaling, m.capacity.kind === "serverless"])).toEqual([
       ["llama-8b", true, false],
       ["qwen-small", false, true],
     ]);

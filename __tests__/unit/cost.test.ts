@@ -1,6 +1,6 @@
 import { parseConfig } from "../../config/load";
-import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../cost/estimate";
-import { PRICES } from "../../cost/prices";
+import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/cost";
+import { PRICES } from "../../reference/prices";
 
 const config = (models: unknown[], extra: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, ...extra });
 const g5 = (name: string, extra: Record<string, unknown> = {}) => ({ name, huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" }, ...extra });

@@ -1,7 +1,7 @@
-import { buildOpenApiDocument } from "../../modules/openapi";
-import { UNSUPPORTED_FORMATS, UNSUPPORTED_MODEL_KEYWORDS, gatewayModel } from "../../modules/gateway-model";
-import { generateRequestSchema } from "../../functions/lib/generate-request";
-import { chatRequestSchema } from "../../functions/lib/chat-request";
+import { buildOpenApiDocument } from "../../deployment/openapi";
+import { UNSUPPORTED_FORMATS, UNSUPPORTED_MODEL_KEYWORDS, gatewayModel } from "../../deployment/gateway-model";
+import { generateRequestSchema } from "../../contract/generate-request";
+import { chatRequestSchema } from "../../contract/chat-request";
 
 // API Gateway imports the body with fail_on_warnings: one construct from the developer guide's list of
 // unsupported OpenAPI features ("Amazon API Gateway important notes for REST APIs") fails the apply.

@@ -6,8 +6,8 @@ import {
   sagemakerExecutionStatements,
   tlsOnlyBucketStatements,
   type PolicyStatement,
-} from "../../modules/iam-policies";
-import { tgiImage } from "../../modules/images";
+} from "../../deployment/iam-policies";
+import { tgiImage } from "../../reference/images";
 
 const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string]));
 

@@ -57,7 +57,7 @@ describe("main.ts", () => {
 
 describe("npm run destroy", () => {
   const destroy = (args: string[]) =>
-    spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "scripts", "destroy.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "bin", "destroy.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
 
   it("refuses to destroy the state bucket, saying why and what to do instead", () => {
     const run = destroy(["llm-api-state"]);

@@ -1,9 +1,10 @@
 import { parseConfig } from "../../config/load";
-import { containerSpec, tgiEnvironment } from "../../modules/model-container";
-import { DLC_ACCOUNTS, TGI_TAG, hfCpuImage, parseEcrImage, tgiImage } from "../../modules/images";
-import { GPU_COUNT } from "../../config/instance-types";
+import { containerSpec, tgiEnvironment } from "../../deployment/model-container";
+import { DLC_ACCOUNTS, TGI_TAG, hfCpuImage, parseEcrImage, tgiImage } from "../../reference/images";
+import { GPU_COUNT } from "../../reference/instance-types";
 
 const model = (m: Record<string, unknown>) => parseConfig({ region: "us-east-1", models: [{ name: "m", ...m }] }).models[0];
+const specOf = (m: ReturnType<typeof model>, region: string) => containerSpec(m.source, m.capacity, region);
 
 describe("serving containers", () => {
   it("sets SM_NUM_GPUS from the instance type, so TGI shards over every GPU", () => {
@@ -40,7 +41,7 @@ describe("serving containers", () => {
   });
 
   it("serves a Hugging Face model on an instance with the pinned TGI image of the region", () => {
-    const spec = containerSpec(
+    const spec = specOf(
       model({
         huggingFace: { modelId: "a/b", tokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC" },
         instance: { type: "ml.g5.xlarge" },
@@ -54,7 +55,7 @@ describe("serving containers", () => {
   });
 
   it("serves a Hugging Face model on serverless with the CPU toolkit image, since TGI needs a GPU", () => {
-    const spec = containerSpec(model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
+    const spec = specOf(model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
     expect(spec.image).toEqual(hfCpuImage("us-east-1"));
     expect(spec.environment).toEqual({ HF_MODEL_ID: "Qwen/Qwen2.5-0.5B-Instruct", HF_TASK: "text-generation" });
     expect(spec.tokenVariable).toBe("HF_API_TOKEN");
@@ -62,7 +63,7 @@ describe("serving containers", () => {
 
   it("on vLLM, names a quantization only when it happens on load (fp8): AWQ and GPTQ checkpoints say so themselves", () => {
     const lmi = (quantize: string) =>
-      containerSpec(model({ server: "vllm", huggingFace: { modelId: "a/b", quantize }, instance: { type: "ml.g5.xlarge" } }), "us-east-1").environment;
+      specOf(model({ server: "vllm", huggingFace: { modelId: "a/b", quantize }, instance: { type: "ml.g5.xlarge" } }), "us-east-1").environment;
     expect(lmi("fp8").OPTION_QUANTIZE).toBe("fp8");
     expect(lmi("awq").OPTION_QUANTIZE).toBeUndefined();
     expect(lmi("gptq").OPTION_QUANTIZE).toBeUndefined();
@@ -74,15 +75,15 @@ describe("serving containers", () => {
   });
 
   it("on serverless, names settings as the CPU inference toolkit reads them: HF_TRUST_REMOTE_CODE, and the token in HF_API_TOKEN", () => {
-    const spec = containerSpec(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
+    const spec = specOf(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
     expect(spec.environment).toEqual({ HF_MODEL_ID: "a/b", HF_TASK: "text-generation", HF_TRUST_REMOTE_CODE: "true" });
     expect(spec.tokenVariable).toBe("HF_API_TOKEN");
-    const onInstance = containerSpec(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    const onInstance = specOf(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
     expect([onInstance.environment.HF_MODEL_TRUST_REMOTE_CODE, onInstance.tokenVariable]).toEqual(["true", "HF_TOKEN"]);
   });
 
   it("runs a custom image with its S3 model data and environment, or a model package as is", () => {
-    const custom = containerSpec(
+    const custom = specOf(
       model({
         custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } },
         instance: { type: "ml.g5.xlarge" },
@@ -95,7 +96,7 @@ describe("serving containers", () => {
       environment: { A: "1" },
       tokenVariable: "HF_TOKEN",
     });
-    const pkg = containerSpec(
+    const pkg = specOf(
       model({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", instance: { type: "ml.g5.xlarge" } }),
       "us-east-1",
     );

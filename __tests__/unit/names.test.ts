@@ -1,4 +1,4 @@
-import { fitName, resourceNames } from "../../modules/names";
+import { fitName, resourceNames } from "../../deployment/names";
 
 describe("names", () => {
   it("keeps short names as they are and cuts long ones to the limit with a unique tail", () => {

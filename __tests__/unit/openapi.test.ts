@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../modules/openapi";
+import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../deployment/openapi";
 
 const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
   title: "llm-api-v1-api",

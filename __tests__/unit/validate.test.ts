@@ -1,6 +1,6 @@
 import { validate } from "../../functions/lib/validate";
-import { generateRequestSchema } from "../../functions/lib/generate-request";
-import { chatRequestSchema } from "../../functions/lib/chat-request";
+import { generateRequestSchema } from "../../contract/generate-request";
+import { chatRequestSchema } from "../../contract/chat-request";
 
 describe("validate", () => {
   it("accepts the documented generate payload", () => {

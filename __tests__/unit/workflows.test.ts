@@ -43,7 +43,7 @@ describe("GitHub workflows", () => {
     expect(pr).toContain('npx cdktf diff "$stack" --skip-synth');
     expect(pr).toContain('const marker = "<!-- llm-api-plan -->";');
     expect(pr).toContain("github.rest.issues.updateComment");
-    expect(pr).toContain("node scripts/run-ts.js cost/main.ts --markdown --base base-config.json");
+    expect(pr).toContain("node scripts/run-ts.js bin/cost.ts --markdown --base base-config.json");
   });
 
   it("turns off the cdktf CLI's checkpoint call wherever the project runs the CLI", () => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { HttpError, fromSageMakerError, jsonResponse, toHttpResponse } from "../../functions/lib/errors";
-import { generateRequestSchema } from "../../functions/lib/generate-request";
+import { generateRequestSchema } from "../../contract/generate-request";
 import { modelRoutes, routeFor } from "../../functions/lib/models";
 import { modelFromPath, readJsonBody, requestIdOf } from "../../functions/lib/request";
 import { invokeJson } from "../../functions/lib/sagemaker";

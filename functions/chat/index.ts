@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
-import { chatRequestSchema, type ChatRequest } from "../lib/chat-request";
+import { chatRequestSchema, type ChatRequest } from "../../contract/chat-request";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor, type ModelRoute } from "../lib/models";

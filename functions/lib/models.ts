@@ -1,15 +1,7 @@
 import { HttpError } from "./errors";
+import type { ModelRoute } from "../../contract/routes";
 
-/** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
-export interface ModelRoute {
-  readonly endpoint: string;
-  /** "messages": TGI's own chat API; "prompt": chat rendered into a prompt for the generate API. */
-  readonly chat: "messages" | "prompt";
-  /** Whether the endpoint supports InvokeEndpointWithResponseStream (serverless endpoints do not). */
-  readonly stream: boolean;
-  /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */
-  readonly server?: "tgi" | "lmi";
-}
+export type { ModelRoute };
 
 export type ModelRoutes = Readonly<Record<string, ModelRoute>>;
 

@@ -1,5 +1,5 @@
 import { HttpError } from "./errors";
-import { SUPPORTED_CHAT_FIELDS, type ChatRequest } from "./chat-request";
+import { SUPPORTED_CHAT_FIELDS, type ChatRequest } from "../../contract/chat-request";
 import type { GenerateRequest } from "./backends/tgi";
 
 /** Checks what the JSON Schema cannot say: unsupported fields by name, and the shape of `stop`. */

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
-import { generateRequestSchema } from "../lib/generate-request";
+import { generateRequestSchema } from "../../contract/generate-request";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { modelRoutes, routeFor } from "../lib/models";

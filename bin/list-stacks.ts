@@ -1,6 +1,6 @@
 import { stagesOf } from "../config/schema";
 import { configFromCommandLine } from "../config/cli";
-import { apiStackName } from "../modules/names";
+import { apiStackName } from "../deployment/names";
 
 /** The API stacks of the config, one per line: what CI plans and deploys (state and CI stacks are an administrator's). */
 const config = configFromCommandLine();

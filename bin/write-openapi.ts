@@ -3,13 +3,14 @@ import { dirname, join } from "node:path";
 import { stagesOf } from "../config/schema";
 import { configFromCommandLine } from "../config/cli";
 import { PROJECT_ROOT } from "../config/paths";
-import { placeholderDocument } from "../modules/api-document";
-import { publicOpenApiDocument } from "../modules/public-openapi";
+import { placeholderDocument } from "../deployment/api-document";
+import { publicOpenApiDocument } from "../deployment/public-openapi";
+import { resolve } from "../deployment/resolve";
 
 /** npm run openapi [-- --config FILE]: writes openapi/llm-api.openapi.json for clients and SDK generators. */
 const config = configFromCommandLine();
 const stage = stagesOf(config)[0];
 const target = join(PROJECT_ROOT, "openapi", `${config.project}.openapi.json`);
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, `${JSON.stringify(publicOpenApiDocument(placeholderDocument(config, stage, "public"), stage), null, 2)}\n`);
+writeFileSync(target, `${JSON.stringify(publicOpenApiDocument(placeholderDocument(resolve(config, stage), "public"), stage), null, 2)}\n`);
 console.log(`wrote ${target}`);

@@ -1,5 +1,5 @@
 import { stagesOf, type Config } from "../config/schema";
-import { HOURS_PER_MONTH, PRICES, type PriceTable } from "./prices";
+import { HOURS_PER_MONTH, PRICES, type PriceTable } from "../reference/prices";
 
 /**
  * What a config costs to leave running: per model and stage, per hour and per
@@ -38,14 +38,15 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
 
   for (const stage of stagesOf(config)) {
     for (const m of config.models) {
-      if (m.serverless) {
-        const monthly = round(serverlessGbSeconds(m.serverless.memorySizeMb) * table.serverlessPerGbSecond);
+      const capacity = m.capacity;
+      if (capacity.kind === "serverless") {
+        const monthly = round(serverlessGbSeconds(capacity.memorySizeMb) * table.serverlessPerGbSecond);
         rows.push({
           stage,
           model: m.name,
           capacity: "serverless",
           minCount: 0,
-          maxCount: m.serverless.maxConcurrency,
+          maxCount: capacity.maxConcurrency,
           hourlyMin: 0,
           hourlyMax: round(monthly / HOURS_PER_MONTH),
           monthlyMin: 0,
@@ -53,9 +54,9 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
         });
         continue;
       }
-      const type = m.instance!.type;
-      const minCount = m.autoscaling?.minCapacity ?? m.instance!.initialCount;
-      const maxCount = m.autoscaling?.maxCapacity ?? m.instance!.initialCount;
+      const type = capacity.type;
+      const minCount = capacity.autoscaling?.minCapacity ?? capacity.initialCount;
+      const maxCount = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
       const price = prices[type];
       if (price === undefined) {
         unpriced.add(type);
@@ -85,12 +86,14 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
 
   const assumptions = [
     `${table.currency} list prices of ${table.region} taken ${table.takenOn}${Object.keys(config.cost.prices).length ? `, with ${Object.keys(config.cost.prices).length} from the config` : ""}; ${config.region === table.region ? "" : `${config.region} prices differ (often 5-25% higher). `}30 days = ${HOURS_PER_MONTH} h, running all the time.`,
-    ...(config.models.some((m) => m.serverless)
+    ...(config.models.some((m) => m.capacity.kind === "serverless")
       ? [
           `Serverless: ${config.cost.serverlessRequestsPerMonth} requests/month x ${config.cost.serverlessAverageSeconds} s x memory, at ${table.serverlessPerGbSecond} per GB-second (cost.serverless* in the config); 0 without traffic.`,
         ]
       : []),
-    ...(config.models.some((m) => m.autoscaling?.schedules.length) ? ["Scheduled scaling is not counted: the range is min to max capacity."] : []),
+    ...(config.models.some((m) => m.capacity.kind === "instance" && m.capacity.autoscaling?.schedules.length)
+      ? ["Scheduled scaling is not counted: the range is min to max capacity."]
+      : []),
     ...(config.existingEndpoints.length
       ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`]
       : []),
@@ -147,13 +150,14 @@ export function diffCosts(base: CostEstimate, current: CostEstimate): CostChange
   const key = (r: CostRow) => `${r.stage}/${r.model}`;
   const before = new Map(base.rows.map((r) => [key(r), r]));
   const after = new Map(current.rows.map((r) => [key(r), r]));
-  return [...new Set([...before.keys(), ...after.keys()])].map((k) => {
+  const rows = new Map([...base.rows, ...current.rows].map((r) => [key(r), r]));
+  return [...rows].map(([k, row]) => {
     const b = before.get(k);
     const a = after.get(k);
     const unknown = (b && b.monthlyMax === undefined) || (a && a.monthlyMax === undefined);
     return {
-      stage: (a ?? b)!.stage,
-      model: (a ?? b)!.model,
+      stage: row.stage,
+      model: row.model,
       before: b,
       after: a,
       monthlyMaxDelta: unknown ? undefined : round((a?.monthlyMax ?? 0) - (b?.monthlyMax ?? 0)),

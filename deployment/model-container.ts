@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { ModelConfig } from "../config/schema";
-import { gpuCount } from "../config/instance-types";
-import { hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "./images";
+import type { Capacity, HuggingFaceSettings, ModelSource } from "../config/schema";
+import { gpuCount } from "../reference/instance-types";
+import { hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "../reference/images";
 
 /** What the SageMaker model's primary container runs, computed from the config alone. */
 export interface ContainerSpec {
@@ -16,7 +16,7 @@ export interface ContainerSpec {
   readonly tokenVariable: "HF_TOKEN" | "HF_API_TOKEN";
 }
 
-type HuggingFace = NonNullable<ModelConfig["huggingFace"]>;
+type HuggingFace = HuggingFaceSettings;
 
 /** Text Generation Inference settings; SM_NUM_GPUS shards the model over every GPU of the instance. */
 export function tgiEnvironment(hf: HuggingFace, instanceType: string): Record<string, string> {
@@ -72,17 +72,17 @@ export function hfCpuEnvironment(hf: HuggingFace): Record<string, string> {
   return env;
 }
 
-export function containerSpec(model: ModelConfig, region: string): ContainerSpec {
-  if (model.huggingFace) {
-    const hf = model.huggingFace;
+export function containerSpec(source: ModelSource, capacity: Capacity, region: string): ContainerSpec {
+  if (source.kind === "huggingFace") {
+    const hf = source;
     const tokenSecretArn = hf.tokenSecretArn;
-    if (model.instance && model.server === "vllm") {
+    if (capacity.kind === "instance" && hf.server === "vllm") {
       const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
-      return { image, environment: lmiEnvironment(hf, model.instance.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+      return { image, environment: lmiEnvironment(hf, capacity.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
     }
-    if (model.instance) {
+    if (capacity.kind === "instance") {
       const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
-      return { image, environment: tgiEnvironment(hf, model.instance.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+      return { image, environment: tgiEnvironment(hf, capacity.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
     }
     return {
       image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region),
@@ -91,15 +91,10 @@ export function containerSpec(model: ModelConfig, region: string): ContainerSpec
       tokenVariable: "HF_API_TOKEN",
     };
   }
-  if (model.custom) {
-    return {
-      image: parseEcrImage(model.custom.image),
-      modelDataUrl: model.custom.modelDataUrl,
-      environment: { ...model.custom.environment },
-      tokenVariable: "HF_TOKEN",
-    };
+  if (source.kind === "custom") {
+    return { image: parseEcrImage(source.image), modelDataUrl: source.modelDataUrl, environment: { ...source.environment }, tokenVariable: "HF_TOKEN" };
   }
-  return { modelPackageName: model.modelPackageArn, environment: {}, tokenVariable: "HF_TOKEN" };
+  return { modelPackageName: source.arn, environment: {}, tokenVariable: "HF_TOKEN" };
 }
 
 /** 8 hex characters that change whenever the container spec does. */

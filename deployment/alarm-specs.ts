@@ -1,5 +1,5 @@
-import type { Config, ModelConfig } from "../config/schema";
-import { gpuCount } from "../config/instance-types";
+import type { Capacity, Config } from "../config/schema";
+import { gpuCount } from "../reference/instance-types";
 
 /**
  * What to watch, as plain values: one spec per CloudWatch alarm. Endpoint
@@ -40,7 +40,7 @@ export function vcpuCount(instanceType: string): number {
   return instanceType.endsWith(".large") ? 2 : 4;
 }
 
-export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: Thresholds): AlarmSpec[] {
+export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: Thresholds): AlarmSpec[] {
   const dims = { EndpointName: endpointName, VariantName: VARIANT };
   const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });
   const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
@@ -77,9 +77,9 @@ export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: 
       metric: { ...invocation("ModelLatency"), stat: "p90" },
     },
   ];
-  if (!model.instance) return specs;
+  if (capacity.kind !== "instance") return specs;
 
-  const type = model.instance.type;
+  const type = capacity.type;
   const gpus = gpuCount(type) ?? 0;
   // SageMaker sums CPU and GPU use over all cores and GPUs (0-100 per unit): scale the per-unit threshold.
   specs.push(
@@ -124,12 +124,13 @@ export function endpointAlarmSpecs(model: ModelConfig, endpointName: string, t: 
       },
     );
   }
-  const target = model.autoscaling?.metric === "invocationsPerInstance" ? model.autoscaling.targetValue * 1.5 : 120;
+  const scaling = capacity.autoscaling;
+  const target = scaling?.metric === "invocationsPerInstance" ? scaling.targetValue * 1.5 : 120;
   const saturation = t.invocationsPerInstancePerMinute ?? target;
   specs.push({
     id: "saturation",
     name: `${endpointName}-no-capacity`,
-    description: `Over ${saturation} invocations per instance per minute on ${endpointName}: no spare capacity${model.autoscaling ? " even after scaling out (raise maxCapacity)" : " (add autoscaling or instances)"}.`,
+    description: `Over ${saturation} invocations per instance per minute on ${endpointName}: no spare capacity${scaling ? " even after scaling out (raise maxCapacity)" : " (add autoscaling or instances)"}.`,
     threshold: saturation,
     evaluationPeriods: 5,
     datapointsToAlarm: 3,

@@ -1,5 +1,6 @@
-import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../functions/lib/generate-request";
-import { chatRequestSchema } from "../functions/lib/chat-request";
+import { CHAT_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
+import { chatRequestSchema } from "../contract/chat-request";
 import { gatewayModel } from "./gateway-model";
 
 /**
@@ -43,11 +44,6 @@ export interface OpenApiInput {
   /** Browser origins allowed by CORS; empty for none. */
   readonly corsOrigins?: readonly string[];
 }
-
-export const invokePath = (model: string): string => `/${model}/invoke`;
-export const streamPath = (model: string): string => `/${model}/stream`;
-export const CHAT_PATH = "/v1/chat/completions";
-export const MODELS_PATH = "/v1/models";
 
 /** Lambda response streaming is its own integration URI (2021-11-15 API), not the function's invoke_arn. */
 export function streamingInvokeUri(partition: string, region: string, functionArn: string): string {

@@ -1,4 +1,4 @@
-import { stagesOf, type Config } from "../config/schema";
+import { functionSettingsOf, stagesOf, type Config } from "../config/schema";
 import type { PolicyStatement } from "./iam-policies";
 
 /**
@@ -49,7 +49,7 @@ export interface CiScope {
 
 /** What the CI roles may reach, from the config. */
 export function ciScope(config: Config, partition: string, account: string): CiScope {
-  const functionSettings = [...config.models, ...config.existingEndpoints].map((m) => m.lambda);
+  const functionSettings = [...config.models, ...config.existingEndpoints].map(functionSettingsOf);
   return {
     partition,
     region: config.region,
@@ -57,7 +57,7 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     project: config.project,
     stages: stagesOf(config),
     state: config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix } : undefined,
-    tokenSecretArns: [...new Set(config.models.flatMap((m) => (m.huggingFace?.tokenSecretArn ? [m.huggingFace.tokenSecretArn] : [])))],
+    tokenSecretArns: [...new Set(config.models.flatMap((m) => (m.source.kind === "huggingFace" && m.source.tokenSecretArn ? [m.source.tokenSecretArn] : [])))],
     layerArns: [...new Set(functionSettings.flatMap((s) => s?.layers ?? []))],
     domain: config.api.domain,
   };

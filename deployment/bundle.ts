@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from "../config/paths";
 
 /** Handlers live in functions/<name>/index.ts. */
 export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");
+const CONTRACT_DIR = join(PROJECT_ROOT, "contract");
 const BUILD_DIR = join(PROJECT_ROOT, ".build", "functions");
 
 /** Lambda runtime the bundles target; nodejs20.x is past its deprecation date. */
@@ -66,7 +67,10 @@ function sharedInputsHash(): string {
     .update(esbuildVersion)
     .update(JSON.stringify(esbuildOptions("entry")));
   hash.update(readFileSync(join(PROJECT_ROOT, "package-lock.json")));
-  for (const file of filesUnder(FUNCTIONS_DIR)) hash.update(relative(FUNCTIONS_DIR, file)).update(readFileSync(file));
+  // The handlers and the request contract they import.
+  for (const dir of [FUNCTIONS_DIR, CONTRACT_DIR]) {
+    for (const file of filesUnder(dir)) hash.update(relative(PROJECT_ROOT, file)).update(readFileSync(file));
+  }
   return (sharedInputs = hash.digest("hex"));
 }
 

@@ -1,5 +1,5 @@
 import type { ExistingEndpointConfig, ModelConfig } from "../config/schema";
-import type { ModelRoute } from "../functions/lib/models";
+import type { ModelRoute } from "../contract/routes";
 
 /**
  * How the handlers talk to each model. TGI and LMI/vLLM (a Hugging Face model
@@ -8,8 +8,9 @@ import type { ModelRoute } from "../functions/lib/models";
  * Adopted endpoints are assumed to be TGI behind the generate API.
  */
 export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
-  const served = model.huggingFace !== undefined && model.instance !== undefined;
-  return { endpoint, chat: served ? "messages" : "prompt", stream: served, ...(served && model.server === "vllm" ? { server: "lmi" as const } : {}) };
+  const { source, capacity } = model;
+  const served = source.kind === "huggingFace" && capacity.kind === "instance";
+  return { endpoint, chat: served ? "messages" : "prompt", stream: served, ...(served && source.server === "vllm" ? { server: "lmi" as const } : {}) };
 }
 
 export function existingEndpointRoute(existing: ExistingEndpointConfig): ModelRoute {

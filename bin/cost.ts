@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/errors";
 import { configFileFrom, loadConfig, parseConfig } from "../config/load";
-import { estimateCost, formatCostMarkdown, formatCostTable } from "./estimate";
+import { estimateCost, formatCostMarkdown, formatCostTable } from "../deployment/cost";
 
 /**
  * npm run cost [-- --config FILE]              the table in the terminal

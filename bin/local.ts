@@ -1,5 +1,5 @@
 import { configFromCommandLine } from "../config/cli";
-import { startLocalStack } from "./dev-server";
+import { startLocalStack } from "../local/dev-server";
 
 /**
  * `npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url http://localhost:8080] [--config FILE]`;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { stateStackName } from "../modules/names";
+import { stateStackName } from "../deployment/names";
 import { configFromCommandLine } from "../config/cli";
 
 /**

@@ -1,0 +1,178 @@
+import type { z } from "zod";
+import { FLEET_START_SECONDS, PROVIDER_ENDPOINT_WAIT_SECONDS, blueGreenSeconds, trafficSteps, type DeploymentSettings } from "./deployment-time";
+import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
+import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
+
+/** Rules that span fields of the config; single fields are checked by their schemas. */
+
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+type Issue = (path: (string | number)[], message: string) => void;
+
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : []);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+/**
+ * Checks that span fields. It may see a partly invalid value (single-field
+ * problems are reported beside these), so it reads everything defensively.
+ */
+export function checkCrossFields(config: Record<string, unknown>, ctx: z.RefinementCtx<unknown>): void {
+  // A file holding null, a list or a number has already been reported as not an object.
+  if (obj(config) === undefined) return;
+  const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message, input: undefined });
+  const models = list(config.models);
+  const existing = list(config.existingEndpoints);
+
+  if (Array.isArray(config.models) && Array.isArray(config.existingEndpoints) && models.length + existing.length === 0) {
+    issue(["models"], "no model to serve. Fix: add an entry to models (or existingEndpoints)");
+  }
+
+  const seen = new Map<string, string>();
+  const named = [...models.map((m, i) => ({ name: m.name, group: "models", i })), ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i }))];
+  for (const { name, group, i } of named) {
+    if (typeof name !== "string") continue;
+    const first = seen.get(name);
+    if (first) issue([group, i, "name"], `"${name}" is already used by ${first}. Fix: give every model a unique name`);
+    else seen.set(name, `${group}[${i}]`);
+  }
+
+  models.forEach((m, i) => checkModel(m, ["models", i], issue));
+  existing.forEach((e, i) => checkStatements(obj(e.lambda), ["existingEndpoints", i], issue));
+
+  const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
+  if (typeof config.region === "string" && REGION.test(config.region) && needsLmi >= 0 && !LMI_REGIONS.includes(config.region)) {
+    issue(
+      ["region"],
+      `"${config.region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`,
+    );
+  }
+  const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
+  if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
+    issue(
+      ["region"],
+      `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`,
+    );
+  }
+
+  if (Array.isArray(config.stages) && new Set(config.stages).size !== config.stages.length) {
+    issue(["stages"], "a stage is listed twice. Fix: list each stage once");
+  }
+
+  if (obj(obj(config.api)?.domain) && Array.isArray(config.stages) && config.stages.length > 1) {
+    issue(["api", "domain"], "one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain");
+  }
+
+  const alarmSettings = obj(config.alarms);
+  if (alarmSettings?.topicArn !== undefined && alarmSettings?.email !== undefined) {
+    issue(["alarms"], "both topicArn and email are set. Fix: keep one: email creates a topic, topicArn uses yours");
+  }
+
+  const api = obj(config.api);
+  if (api?.auth === "none" && api.allowUnauthenticated !== true) {
+    issue(["api", "auth"], '"none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true');
+  }
+  if (api && api.auth !== "apiKey" && api.quota !== undefined) {
+    issue(["api", "quota"], 'quotas apply per API key. Fix: remove api.quota or use auth "apiKey"');
+  }
+}
+
+/** Extra IAM statements may not grant "*": least privilege is the default the product keeps. */
+function checkStatements(fn: Record<string, unknown> | undefined, at: (string | number)[], issue: Issue): void {
+  const wide = (v: unknown) => v === "*" || (Array.isArray(v) && v.includes("*"));
+  list(fn?.extraStatements).forEach((st, i) => {
+    if (wide(st.Action) || wide(st.Resource))
+      issue([...at, "lambda", "extraStatements", i], 'grants "*". Fix: name the actions and the resource ARNs the handler needs');
+  });
+}
+
+function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const sources = (["huggingFace", "modelPackageArn", "custom"] as const).filter((k) => m[k] !== undefined);
+  if (sources.length !== 1) {
+    issue(
+      at,
+      `${sources.length === 0 ? "no model source" : `${sources.length} model sources (${sources.join(", ")})`}. Fix: set exactly one of huggingFace, modelPackageArn or custom`,
+    );
+  }
+  const instance = obj(m.instance);
+  const serverless = obj(m.serverless);
+  if ((m.instance === undefined) === (m.serverless === undefined)) {
+    issue(
+      at,
+      `${m.instance !== undefined ? "both instance and serverless are set" : "neither instance nor serverless is set"}. Fix: set exactly one of instance (real-time) or serverless`,
+    );
+  }
+
+  const hf = obj(m.huggingFace);
+  if (m.server === "vllm" && !(hf && instance)) {
+    issue([...at, "server"], '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance');
+  }
+  if (m.server === "vllm" && hf?.quantize !== undefined && !["awq", "gptq", "fp8"].includes(String(hf.quantize))) {
+    issue(
+      [...at, "huggingFace", "quantize"],
+      `"${String(hf.quantize)}" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`,
+    );
+  }
+  const type = instance?.type;
+  if (hf && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
+    issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);
+  }
+  if (hf && serverless && ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)) {
+    issue(
+      [...at, "huggingFace"],
+      "quantize and token limits are TGI settings, and serverless endpoints run the CPU transformers image instead. Fix: remove them, or use an instance",
+    );
+  }
+  const maxInput = num(hf?.maxInputTokens);
+  const maxTotal = num(hf?.maxTotalTokens);
+  if (maxInput !== undefined && maxTotal !== undefined && maxInput >= maxTotal) {
+    issue(
+      [...at, "huggingFace", "maxInputTokens"],
+      `${maxInput} must be less than maxTotalTokens (${maxTotal}), which counts prompt and generated tokens. Fix: lower maxInputTokens or raise maxTotalTokens`,
+    );
+  }
+  if (hf && (hf.maxInputTokens === undefined) !== (hf.maxTotalTokens === undefined)) {
+    issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
+  }
+
+  if (m.integration === "direct" && obj(m.lambda)) {
+    issue([...at, "lambda"], 'a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"');
+  }
+  checkStatements(obj(m.lambda), at, issue);
+  if (m.dataCapture !== undefined && serverless) {
+    issue([...at, "dataCapture"], "serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance");
+  }
+  if (m.deployment !== undefined && serverless) {
+    issue([...at, "deployment"], "blue/green updates need instances. Fix: remove deployment, or use an instance");
+  }
+  const deployment = obj(m.deployment) as DeploymentSettings | undefined;
+  if (deployment && blueGreenSeconds(deployment) > PROVIDER_ENDPOINT_WAIT_SECONDS) {
+    const minutes = Math.round(blueGreenSeconds(deployment) / 60);
+    issue(
+      [...at, "deployment"],
+      `an update would take about ${minutes} minutes (${trafficSteps(deployment)} traffic steps × waitSeconds, terminationWaitSeconds and ~${FLEET_START_SECONDS / 60} minutes to start the new fleet), longer than the ${PROVIDER_ENDPOINT_WAIT_SECONDS / 60} minutes Terraform's AWS provider waits for the endpoint, so the apply would fail midway. Fix: fewer steps (a larger stepPercent, or canary), or a shorter waitSeconds`,
+    );
+  }
+
+  const scaling = obj(m.autoscaling);
+  list(scaling?.schedules).forEach((sched, i) => {
+    const low = num(sched.minCapacity);
+    const high = num(sched.maxCapacity);
+    if (low === undefined && high === undefined) issue([...at, "autoscaling", "schedules", i], "changes nothing. Fix: set minCapacity, maxCapacity or both");
+    if (low !== undefined && high !== undefined && low > high)
+      issue([...at, "autoscaling", "schedules", i, "minCapacity"], `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`);
+  });
+  if (scaling && serverless) {
+    issue([...at, "autoscaling"], "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance");
+  }
+  const min = num(scaling?.minCapacity);
+  const max = num(scaling?.maxCapacity);
+  if (min !== undefined && max !== undefined && min > max) {
+    issue([...at, "autoscaling", "minCapacity"], `${min} is greater than maxCapacity (${max}). Fix: make minCapacity <= maxCapacity`);
+  }
+  const initial = num(instance?.initialCount);
+  if (initial !== undefined && min !== undefined && max !== undefined && min <= max && (initial < min || initial > max)) {
+    issue([...at, "instance", "initialCount"], `${initial} is outside autoscaling ${min}..${max}. Fix: set initialCount within that range`);
+  }
+}

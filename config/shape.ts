@@ -1,0 +1,67 @@
+import type { z } from "zod";
+import type { existingEndpointSchema, modelSchema } from "./model-schema";
+
+/**
+ * The file names a model's alternatives as sibling keys (huggingFace | modelPackageArn | custom,
+ * instance | serverless), which reads well and lets the checks say "set exactly one of".
+ * Once those checks pass, the parsed config carries each choice as a tagged union instead,
+ * so code downstream narrows on `kind` and never asserts that a field is there.
+ */
+type RawModel = z.output<typeof modelSchema>;
+
+export type FunctionSettings = NonNullable<RawModel["lambda"]>;
+export type HuggingFaceSettings = NonNullable<RawModel["huggingFace"]>;
+export type HuggingFaceSource = { readonly kind: "huggingFace"; readonly server: RawModel["server"] } & HuggingFaceSettings;
+export type ModelSource =
+  HuggingFaceSource | { readonly kind: "modelPackage"; readonly arn: string } | ({ readonly kind: "custom" } & NonNullable<RawModel["custom"]>);
+
+/** A real-time endpoint, with what only instances have: scaling, blue/green updates, data capture, start-up timeouts. */
+export type InstanceCapacity = { readonly kind: "instance" } & NonNullable<RawModel["instance"]> &
+  Pick<RawModel, "autoscaling" | "deployment" | "dataCapture" | "modelDownloadTimeoutSeconds" | "startupHealthCheckTimeoutSeconds">;
+export type ServerlessCapacity = { readonly kind: "serverless" } & NonNullable<RawModel["serverless"]>;
+export type Capacity = InstanceCapacity | ServerlessCapacity;
+
+/** lambda: the invoker functions (with their settings); direct: API Gateway calls SageMaker itself. */
+export type Integration = { readonly kind: "lambda"; readonly settings?: FunctionSettings } | { readonly kind: "direct" };
+
+export interface ModelConfig {
+  readonly name: string;
+  readonly source: ModelSource;
+  readonly capacity: Capacity;
+  readonly integration: Integration;
+}
+
+export type ExistingEndpointConfig = z.output<typeof existingEndpointSchema>;
+
+/** The settings of a model's functions; a direct integration has none. */
+export const functionSettingsOf = (m: ModelConfig | ExistingEndpointConfig): FunctionSettings | undefined =>
+  "integration" in m ? (m.integration.kind === "lambda" ? m.integration.settings : undefined) : m.lambda;
+
+function sourceOf(m: RawModel): ModelSource {
+  if (m.huggingFace) return { kind: "huggingFace", server: m.server, ...m.huggingFace };
+  if (m.modelPackageArn) return { kind: "modelPackage", arn: m.modelPackageArn };
+  if (m.custom) return { kind: "custom", ...m.custom };
+  throw new Error(`models "${m.name}": no source passed the checks`);
+}
+
+function capacityOf(m: RawModel): Capacity {
+  if (m.serverless) return { kind: "serverless", ...m.serverless };
+  if (m.instance) {
+    const { autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds } = m;
+    return { kind: "instance", ...m.instance, autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds };
+  }
+  throw new Error(`models "${m.name}": no capacity passed the checks`);
+}
+
+export function shapeModel(m: RawModel): ModelConfig {
+  return {
+    name: m.name,
+    source: sourceOf(m),
+    capacity: capacityOf(m),
+    integration: m.integration === "direct" ? { kind: "direct" } : { kind: "lambda", settings: m.lambda },
+  };
+}
+
+export function shapeConfig<T extends { readonly models: readonly RawModel[] }>(raw: T): Omit<T, "models"> & { readonly models: readonly ModelConfig[] } {
+  return { ...raw, models: raw.models.map(shapeModel) };
+}

@@ -1,0 +1,19 @@
+/**
+ * The API's routes and how a handler reaches each model: shared by the handlers,
+ * the OpenAPI builder and the local server, so a path is spelled in one place.
+ */
+export const invokePath = (model: string): string => `/${model}/invoke`;
+export const streamPath = (model: string): string => `/${model}/stream`;
+export const CHAT_PATH = "/v1/chat/completions";
+export const MODELS_PATH = "/v1/models";
+
+/** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
+export interface ModelRoute {
+  readonly endpoint: string;
+  /** "messages": TGI's own chat API; "prompt": chat rendered into a prompt for the generate API. */
+  readonly chat: "messages" | "prompt";
+  /** Whether the endpoint supports InvokeEndpointWithResponseStream (serverless endpoints do not). */
+  readonly stream: boolean;
+  /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */
+  readonly server?: "tgi" | "lmi";
+}

@@ -1,0 +1,23 @@
+import { buildOpenApiDocument } from "./openapi";
+import type { Deployment } from "./resolve";
+
+/**
+ * The API document with placeholder integrations (`<prefix>:invoke`, `:stream`,
+ * `:chat`): what the local server routes by and the public document is cut from.
+ */
+export function placeholderDocument(deployment: Deployment, prefix: string): Record<string, unknown> {
+  const { config, names } = deployment;
+  return buildOpenApiDocument({
+    title: names.api,
+    auth: config.api.auth,
+    // Direct integrations have no /stream route; everything else runs the handlers here.
+    models: deployment.models.map((m) =>
+      m.integration.kind === "direct"
+        ? { model: m.name, invokeUri: `${prefix}:invoke` }
+        : { model: m.name, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
+    ),
+    chatUri: `${prefix}:chat`,
+    authorizerUri: `${prefix}:authorizer`,
+    corsOrigins: config.api.corsOrigins,
+  });
+}

@@ -1,0 +1,229 @@
+import { resolve as resolvePath } from "node:path";
+import { functionSettingsOf, type Capacity, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
+import { PROJECT_ROOT } from "../config/paths";
+import { invokePath, type ModelRoute } from "../contract/routes";
+import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
+import type { DashboardInput } from "./dashboard";
+import type { PolicyStatement } from "./iam-policies";
+import { containerSpec, type ContainerSpec } from "./model-container";
+import { existingEndpointRoute, modelRoute } from "./model-routes";
+import { resourceNames, type ResourceNames } from "./names";
+
+/**
+ * The deployment of one stage as data: every model with its endpoint, integration,
+ * functions and alarms, named and settled. Stacks, the local server, the OpenAPI
+ * document, the cost estimate and the dashboard all read this one value.
+ */
+export interface Deployment {
+  readonly config: Config;
+  readonly stage: string;
+  readonly names: ResourceNames;
+  readonly models: readonly ResolvedModel[];
+  /** The OpenAI-compatible function: it picks the model from the request, so it may call every endpoint. */
+  readonly chat: ResolvedFunction;
+  /** With auth "apiKey": reads the key from Bearer or x-api-key for API Gateway to check. */
+  readonly authorizer?: ResolvedFunction;
+  /** Every function of the stage, for alarms and the dashboard. */
+  readonly functions: readonly ResolvedFunction[];
+  readonly apiAlarms: readonly AlarmSpec[];
+  readonly dashboard: DashboardInput;
+}
+
+export interface ResolvedModel {
+  /** As clients name it: path /<name>/invoke and the OpenAI `model`. */
+  readonly name: string;
+  /** How the handlers reach the endpoint. */
+  readonly route: ModelRoute;
+  readonly endpoint: ManagedEndpoint | ExistingEndpoint;
+  readonly integration: LambdaIntegration | DirectIntegration;
+}
+
+/** An endpoint this stack creates. */
+export interface ManagedEndpoint {
+  readonly kind: "managed";
+  readonly endpointName: string;
+  readonly modelNamePrefix: string;
+  readonly rolePrefix: string;
+  readonly capacity: Capacity;
+  readonly container: ContainerSpec;
+  readonly alarms: readonly AlarmSpec[];
+}
+
+/** An endpoint managed elsewhere that the API adopts. */
+export interface ExistingEndpoint {
+  readonly kind: "existing";
+  readonly endpointName: string;
+}
+
+export interface LambdaIntegration {
+  readonly kind: "lambda";
+  readonly invoke: ResolvedFunction;
+  readonly stream: ResolvedFunction;
+}
+
+/** API Gateway calls InvokeEndpoint itself for /invoke, with a role of its own; there is no /stream. */
+export interface DirectIntegration {
+  readonly kind: "direct";
+  readonly rolePrefix: string;
+  /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
+  readonly answer: "list" | "object";
+}
+
+export type HandlerKind = "invoke" | "stream" | "chat" | "authorizer";
+
+/** A Lambda function with everything InvokerFunction needs but the code and the partition. */
+export interface ResolvedFunction {
+  /** Construct id: stable, so Terraform addresses stay put. */
+  readonly id: string;
+  readonly functionName: string;
+  readonly handler: HandlerKind;
+  /** A user's own handler file, bundled in place of the built-in one. @default - functions/<handler> */
+  readonly entry?: string;
+  readonly rolePrefix: string;
+  readonly region: string;
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  readonly logRetentionDays: number;
+  readonly corsOrigins: readonly string[];
+  readonly tracing: boolean;
+  readonly reservedConcurrency?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly layers?: readonly string[];
+  readonly extraStatements?: readonly PolicyStatement[];
+  /** The only endpoints it may invoke. */
+  readonly endpoints: readonly { readonly model: string; readonly route: ModelRoute }[];
+  readonly alarms: readonly AlarmSpec[];
+}
+
+type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
+  Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
+
+export function resolve(config: Config, stage: string): Deployment {
+  const names = resourceNames(config.project, stage);
+
+  const fn = (spec: FunctionSpec, settings?: FunctionSettings): ResolvedFunction => ({
+    region: config.region,
+    logRetentionDays: config.lambda.logRetentionDays,
+    corsOrigins: config.api.corsOrigins,
+    tracing: config.lambda.tracing,
+    reservedConcurrency: settings?.reservedConcurrency,
+    environment: settings?.environment,
+    layers: settings?.layers,
+    extraStatements: settings?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })),
+    ...spec,
+    memorySizeMb: settings?.memorySizeMb ?? spec.memorySizeMb ?? config.lambda.memorySizeMb,
+    alarms: functionAlarmSpecs(spec.functionName, spec.timeoutSeconds, config.alarms),
+  });
+
+  const lambdaIntegration = (name: string, route: ModelRoute, settings?: FunctionSettings): LambdaIntegration => {
+    const endpoints = [{ model: name, route }];
+    return {
+      kind: "lambda",
+      invoke: fn(
+        {
+          id: `invoke-${name}`,
+          functionName: names.function(name, "invoke"),
+          handler: "invoke",
+          // A user's own /invoke handler, bundled by the same path as the built-in ones.
+          entry: settings?.handler ? resolvePath(PROJECT_ROOT, settings.handler) : undefined,
+          rolePrefix: names.rolePrefix(`${name}-fn`),
+          timeoutSeconds: settings?.timeoutSeconds ?? config.lambda.timeoutSeconds,
+          endpoints,
+        },
+        settings,
+      ),
+      stream: fn(
+        {
+          id: `stream-${name}`,
+          functionName: names.function(name, "stream"),
+          handler: "stream",
+          rolePrefix: names.rolePrefix(`${name}-st`),
+          timeoutSeconds: settings?.streamTimeoutSeconds ?? config.lambda.streamTimeoutSeconds,
+          endpoints,
+        },
+        settings,
+      ),
+    };
+  };
+
+  const managed = (m: ModelConfig): ResolvedModel => {
+    const endpointName = names.endpoint(m.name);
+    const route = modelRoute(m, endpointName);
+    return {
+      name: m.name,
+      route,
+      endpoint: {
+        kind: "managed",
+        endpointName,
+        modelNamePrefix: names.modelPrefix(m.name),
+        rolePrefix: names.rolePrefix(`${m.name}-sm`),
+        capacity: m.capacity,
+        container: containerSpec(m.source, m.capacity, config.region),
+        alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
+      },
+      integration:
+        m.integration.kind === "direct"
+          ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), answer: route.server === "lmi" ? "object" : "list" }
+          : lambdaIntegration(m.name, route, functionSettingsOf(m)),
+    };
+  };
+
+  const existing = (e: ExistingEndpointConfig): ResolvedModel => {
+    const route = existingEndpointRoute(e);
+    return { name: e.name, route, endpoint: { kind: "existing", endpointName: e.endpointName }, integration: lambdaIntegration(e.name, route, e.lambda) };
+  };
+
+  const models = [...config.models.map(managed), ...config.existingEndpoints.map(existing)];
+  const chat = fn({
+    id: "chat",
+    functionName: names.sharedFunction("chat"),
+    handler: "chat",
+    rolePrefix: names.rolePrefix("chat-fn"),
+    timeoutSeconds: config.lambda.streamTimeoutSeconds,
+    endpoints: models.map((m) => ({ model: m.name, route: m.route })),
+  });
+  const authorizer =
+    config.api.auth === "apiKey"
+      ? fn({
+          id: "authorizer",
+          functionName: names.sharedFunction("authorizer"),
+          handler: "authorizer",
+          rolePrefix: names.rolePrefix("auth-fn"),
+          timeoutSeconds: 10,
+          memorySizeMb: 256,
+          endpoints: [],
+        })
+      : undefined;
+  const functions = [
+    ...models.flatMap((m) => (m.integration.kind === "lambda" ? [m.integration.invoke, m.integration.stream] : [])),
+    chat,
+    ...(authorizer ? [authorizer] : []),
+  ];
+
+  return {
+    config,
+    stage,
+    names,
+    models,
+    chat,
+    authorizer,
+    functions,
+    apiAlarms: apiAlarmSpecs(
+      names.api,
+      stage,
+      config.alarms,
+      models.map((m) => invokePath(m.name)),
+    ),
+    dashboard: {
+      region: config.region,
+      endpoints: models.map((m) => ({
+        name: m.endpoint.endpointName,
+        // Adopted endpoints are taken to be real-time: their instance metrics are drawn.
+        instance: m.endpoint.kind === "existing" || m.endpoint.capacity.kind === "instance",
+      })),
+      apiName: names.api,
+      stage,
+      functions: functions.map((f) => f.functionName),
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { Construct, type IConstruct } from "constructs";
+import type { ResolvedModel } from "../deployment/resolve";
+import { alarmsFor, type AlarmOptions } from "./alarm-set";
+import { DirectIntegrationRole } from "./direct-integration-role";
+import { HandlerCode } from "./handler-code";
+import { invokerFor, type InvokerFunction } from "./invoker-function";
+import { LlmEndpoint } from "./llm-endpoint";
+import type { RestApiModel } from "./rest-api";
+
+export interface ModelApiProps {
+  /** One model as resolve() settled it. */
+  readonly model: ResolvedModel;
+  /** `aws_partition` of the stack. */
+  readonly partition: string;
+  readonly region: string;
+  /** The built-in handler bundles, shared by every model of the stack. */
+  readonly code: { readonly invoke: HandlerCode; readonly stream: HandlerCode };
+  /** Where alarms notify. @default - no alarms */
+  readonly alarms?: AlarmOptions;
+}
+
+const MODEL_API = Symbol.for("llm-api.ModelApi");
+
+/**
+ * Everything one model adds to a stage: its endpoint (unless adopted) with its alarms, and either
+ * its invoke and stream functions or the role of a direct integration. The REST API takes `routes`.
+ *
+ * The construct groups resources without moving their Terraform addresses (the stack leaves its
+ * id out of logical ids), so stages deployed before it existed update in place.
+ */
+export class ModelApi extends Construct {
+  static isModelApi(x: IConstruct): x is ModelApi {
+    return (x as unknown as Record<symbol, unknown>)[MODEL_API] === true;
+  }
+
+  readonly endpoint?: LlmEndpoint;
+  readonly functions: readonly InvokerFunction[];
+  /** What the REST API needs to route to this model. */
+  readonly routes: RestApiModel;
+
+  constructor(scope: Construct, id: string, props: ModelApiProps) {
+    super(scope, id);
+    Object.defineProperty(this, MODEL_API, { value: true });
+    const { model, partition, region } = props;
+
+    if (model.endpoint.kind === "managed") {
+      // Alarms first: the endpoint names its rollback alarms.
+      const specs = model.endpoint.alarms;
+      const alarms = alarmsFor(this, `alarms-${model.name}`, specs, props.alarms);
+      const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
+      this.endpoint = new LlmEndpoint(this, `model-${model.name}`, { endpoint: model.endpoint, rollbackAlarmNames: rollback, region, partition });
+    }
+
+    const integration = model.integration;
+    if (integration.kind === "direct") {
+      const endpointName = model.endpoint.endpointName;
+      const role = new DirectIntegrationRole(this, `direct-${model.name}`, {
+        rolePrefix: integration.rolePrefix,
+        partition,
+        region,
+        endpointName,
+        model: model.name,
+      });
+      this.functions = [];
+      this.routes = { model: model.name, direct: { endpointName, roleArn: role.role.arn, answer: integration.answer } };
+      return;
+    }
+    const entry = integration.invoke.entry;
+    const invokeCode = entry ? new HandlerCode(this, `invoke-code-${model.name}`, { handler: `invoke-${model.name}`, entry }) : props.code.invoke;
+    const invoke = invokerFor(this, integration.invoke, invokeCode, partition, props.alarms);
+    const stream = invokerFor(this, integration.stream, props.code.stream, partition, props.alarms);
+    this.functions = [invoke, stream];
+    this.routes = { model: model.name, invokeFunction: invoke.function, streamFunction: stream.function };
+  }
+}
