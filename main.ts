@@ -1,12 +1,12 @@
 import { App } from "cdktf";
-import { configFromCommandLine } from "./config/cli";
+import { commandLine, configFrom } from "./bin/args";
 import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
 import { costLine, estimateCost } from "./deployment/cost";
 import { configWarnings } from "./config/warnings";
 
 // Validate first: a bad config must fail before any Terraform is written.
-const config = configFromCommandLine();
+const config = configFrom(commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE])", {}).values.config);
 for (const warning of configWarnings(config)) console.warn(`warning: ${warning}`);
 
 const app = new App();

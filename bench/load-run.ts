@@ -61,9 +61,8 @@ export async function runLoad(connections: number, seconds: number): Promise<Loa
       ],
     });
     // The same mix straight at the model (emulator), to see what the API and handlers add.
-    const runtime = process.env.AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME!;
     const direct = await autocannon({
-      url: runtime,
+      url: stack.runtimeUrl,
       connections,
       duration: seconds,
       requests: [

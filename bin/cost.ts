@@ -1,32 +1,24 @@
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../config/errors";
-import { configFileFrom, loadConfig, parseConfig } from "../config/load";
+import { parseConfig } from "../config/load";
+import { commandLine, configFrom } from "./args";
 import { estimateCost, formatCostMarkdown, formatCostTable } from "../deployment/cost";
 
 /**
  * npm run cost [-- --config FILE]              the table in the terminal
  * npm run cost -- --markdown [--base FILE]      the PR comment section, with the change from FILE
  */
-const args = process.argv.slice(2);
-try {
-  const config = loadConfig(configFileFrom(args, process.env, process.cwd()));
-  const current = estimateCost(config);
-  if (!args.includes("--markdown")) {
-    console.log(formatCostTable(current));
-  } else {
-    const baseFile = args[args.indexOf("--base") + 1];
-    let base;
-    if (args.includes("--base") && baseFile) {
-      try {
-        base = estimateCost(parseConfig(JSON.parse(readFileSync(baseFile, "utf8")), baseFile));
-      } catch {
-        // The base branch has no (valid) config: show the costs without a change column.
-      }
+const { values } = commandLine("npm run cost [-- --config FILE] [--markdown [--base FILE]]", { markdown: { type: "boolean" }, base: { type: "string" } });
+const current = estimateCost(configFrom(values.config));
+if (!values.markdown) {
+  console.log(formatCostTable(current));
+} else {
+  let base;
+  if (values.base) {
+    try {
+      base = estimateCost(parseConfig(JSON.parse(readFileSync(values.base, "utf8")), values.base));
+    } catch {
+      // The base branch has no (valid) config: show the costs without a change column.
     }
-    console.log(formatCostMarkdown(current, base));
   }
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`Invalid config ${err.message}`);
-  process.exit(1);
+  console.log(formatCostMarkdown(current, base));
 }

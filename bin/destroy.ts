@@ -1,13 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { stateStackName } from "../deployment/names";
-import { configFromCommandLine } from "../config/cli";
+import { commandLine, configFrom } from "./args";
 
 /**
  * `npm run destroy -- <stack>`: cdktf destroy, except for the state bucket,
  * which has prevent_destroy because every stage's state lives in it.
  */
-const stacks = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const config = configFromCommandLine();
+const args = commandLine("npm run destroy -- <stack>... [--auto-approve] [--config FILE]", { "auto-approve": { type: "boolean" } }, true);
+const stacks = args.positionals;
+const config = configFrom(args.values.config);
 const state = stateStackName(config.project);
 if (stacks.length === 0) {
   console.error("Name the stack to destroy, e.g. npm run destroy -- llm-api-v1 (GPU endpoints stop billing when destroyed).");
@@ -19,5 +20,5 @@ Destroy every API stack first. If you really mean it, remove "preventDestroy" fr
 empty the bucket (all object versions), then run: npx cdktf destroy ${state}`);
   process.exit(1);
 }
-const run = spawnSync("npx", ["cdktf", "destroy", ...stacks, ...process.argv.slice(2).filter((a) => a === "--auto-approve")], { stdio: "inherit" });
+const run = spawnSync("npx", ["cdktf", "destroy", ...stacks, ...(args.values["auto-approve"] ? ["--auto-approve"] : [])], { stdio: "inherit" });
 process.exit(run.status ?? 1);

@@ -1,21 +1,23 @@
-import { configFromCommandLine } from "../config/cli";
+import { commandLine, configFrom } from "./args";
 import { startLocalStack } from "../local/dev-server";
+
+// Lambda runs Node 22; the SDK's notice that it will drop Node 20 is not this tool's to show.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /**
  * `npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url http://localhost:8080] [--config FILE]`;
  * the key comes from LLM_API_KEY (or --api-key, which other users of the machine can read in `ps`).
  */
-function flag(name: string): string | undefined {
-  const args = process.argv.slice(2);
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (at < 0) return undefined;
-  return args[at].includes("=") ? args[at].slice(name.length + 3) : args[at + 1];
-}
-
 async function main(): Promise<void> {
-  const config = configFromCommandLine();
-  const port = Number(flag("port") ?? process.env.PORT ?? 8787);
-  const stack = await startLocalStack({ config, port, host: flag("host"), tgiUrl: flag("tgi-url"), apiKey: process.env.LLM_API_KEY ?? flag("api-key") });
+  const { values } = commandLine("npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url URL] [--api-key KEY] [--config FILE]", {
+    port: { type: "string" },
+    host: { type: "string" },
+    "tgi-url": { type: "string" },
+    "api-key": { type: "string" },
+  });
+  const config = configFrom(values.config);
+  const port = Number(values.port ?? process.env.PORT ?? 8787);
+  const stack = await startLocalStack({ config, port, host: values.host, tgiUrl: values["tgi-url"], apiKey: process.env.LLM_API_KEY ?? values["api-key"] });
   const model = stack.models[0];
   const key = stack.apiKey ? ` -H 'authorization: Bearer ${stack.apiKey}'` : "";
   console.log(`LLM API running locally at ${stack.url}

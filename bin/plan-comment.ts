@@ -1,13 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderComment, summarizePlan, type PlanJson } from "./plan-summary";
+import { commandLine } from "./args";
+import { renderComment, summarizePlan, type PlanJson } from "../deployment/plan-summary";
 
 /**
  * After `cdktf diff` (which saves each stack's plan as `plan`):
- *   node scripts/run-ts.js ci/plan-comment.ts cdktf.out/stacks plan-comment.md
+ *   node scripts/run-ts.js bin/plan-comment.ts cdktf.out/stacks plan-comment.md
  */
-const [stacksDir = "cdktf.out/stacks", out = "plan-comment.md"] = process.argv.slice(2);
+const {
+  positionals: [stacksDir = "cdktf.out/stacks", out = "plan-comment.md"],
+} = commandLine("bin/plan-comment.ts [STACKS_DIR] [OUT_FILE]", {}, true);
 const show = (dir: string, args: string[]) =>
   execFileSync("terraform", ["show", ...args, "plan"], { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
 

@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { stagesOf } from "../config/schema";
-import { configFromCommandLine } from "../config/cli";
+import { commandLine, configFrom } from "./args";
 import { PROJECT_ROOT } from "../config/paths";
 import { placeholderDocument } from "../deployment/api-document";
 import { publicOpenApiDocument } from "../deployment/public-openapi";
 import { resolve } from "../deployment/resolve";
 
 /** npm run openapi [-- --config FILE]: writes openapi/llm-api.openapi.json for clients and SDK generators. */
-const config = configFromCommandLine();
+const config = configFrom(commandLine("npm run openapi [-- --config FILE]", {}).values.config);
 const stage = stagesOf(config)[0];
 const target = join(PROJECT_ROOT, "openapi", `${config.project}.openapi.json`);
 mkdirSync(dirname(target), { recursive: true });

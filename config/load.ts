@@ -5,13 +5,11 @@ import { ConfigError, describeIssue } from "./errors";
 
 export const DEFAULT_CONFIG_FILE = "llm-api.config.json";
 
-/** The config file to use: `--config <file>`, else `LLM_API_CONFIG`, else the default next to main.ts. */
-export function configFileFrom(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string {
-  const flag = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
-  if (flag >= 0) {
-    const value = argv[flag].includes("=") ? argv[flag].slice("--config=".length) : argv[flag + 1];
-    if (!value) throw new ConfigError("--config", ["--config needs a file. Fix: --config path/to/llm-api.config.json"]);
-    return resolve(cwd, value);
+/** The config file to use: the --config flag's value, else `LLM_API_CONFIG`, else the default next to main.ts. */
+export function configFileFrom(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  if (flag !== undefined) {
+    if (!flag) throw new ConfigError("--config", ["--config needs a file. Fix: --config path/to/llm-api.config.json"]);
+    return resolve(cwd, flag);
   }
   return resolve(cwd, env.LLM_API_CONFIG || DEFAULT_CONFIG_FILE);
 }

@@ -10,14 +10,16 @@ import { resolve, type Deployment } from "../deployment/resolve";
 import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
-import { installLambdaRuntime, type AnyHandler } from "./lambda-runtime";
+import { builtInHandlers, withHandlerSettings, type BufferedHandler, type StreamingHandler } from "./lambda-runtime";
+import { createRuntimeClient } from "../functions/lib/client";
+import type { HandlerSettings } from "../functions/lib/settings";
 import { startBridge } from "./upstream-bridge";
 
 /**
  * The whole API on one local port: the routes of the generated OpenAPI document,
  * the real handlers, and behind them either the built-in emulator or a model
- * server the user runs (--tgi-url). Also serves the chat page at /. The handlers
- * read their settings once when they load, so one process runs one local stack.
+ * server the user runs (--tgi-url). Also serves the chat page at /. Each stack
+ * runs the handlers inside its own settings, so one process can run several.
  */
 export interface LocalStackOptions {
   readonly config: Config;
@@ -38,7 +40,11 @@ export interface LocalStack {
   readonly apiKey?: string;
   readonly models: readonly string[];
   readonly backend: string;
+  /** Where the handlers call SageMaker: the emulator, or the bridge to the user's server. */
+  readonly runtimeUrl: string;
   readonly emulator?: SageMakerEmulator;
+  /** The stack's handlers, bound to its settings (for calling them without the API in front). */
+  readonly handlers: { readonly invoke: BufferedHandler; readonly stream: StreamingHandler; readonly chat: StreamingHandler };
   stop(): Promise<void>;
 }
 
@@ -73,24 +79,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     emulator = started;
   }
 
-  // The handlers read these once, when they load.
-  Object.assign(process.env, {
-    MODELS: JSON.stringify(routes),
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: runtimeUrl,
-    AWS_REGION: process.env.AWS_REGION ?? config.region,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "local",
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "local",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    CORS_ORIGINS: JSON.stringify(config.api.corsOrigins),
-  });
-  installLambdaRuntime();
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const handlers: Record<string, AnyHandler> = {
-    "local:invoke": require("../functions/invoke").handler,
-    "local:stream": require("../functions/stream").handler,
-    "local:chat": require("../functions/chat").handler,
+  // The handlers run inside this stack's settings: nothing global changes, so stacks can share a process.
+  const settings: HandlerSettings = {
+    models: routes,
+    corsOrigins: config.api.corsOrigins,
+    runtime: createRuntimeClient({
+      endpoint: runtimeUrl,
+      region: config.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    }),
   };
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const builtIn = builtInHandlers();
+  const handlers = {
+    invoke: withHandlerSettings(builtIn.invoke, settings),
+    stream: withHandlerSettings(builtIn.stream, settings),
+    chat: withHandlerSettings(builtIn.chat, settings),
+  };
 
   const document = placeholderDocument(deployment, "local");
   const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
@@ -99,7 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const allowedHosts = LOOPBACK_HOSTS.includes(host) ? undefined : ["0.0.0.0", "::"].includes(host) ? ("any" as const) : [...LOOPBACK_HOSTS, host];
   const server: Server = createLocalApi({
     document,
-    handlers,
+    handlers: { "local:invoke": handlers.invoke, "local:stream": handlers.stream, "local:chat": handlers.chat },
     apiKey,
     allowedHosts,
     requestTimeoutMs: options.requestTimeoutMs,
@@ -118,11 +122,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     apiKey,
     models: Object.keys(routes),
     backend,
+    runtimeUrl,
     emulator,
+    handlers,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopBackend();
+      settings.runtime?.destroy();
     },
   };
 }

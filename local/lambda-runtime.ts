@@ -1,3 +1,4 @@
+import { withSettings, type HandlerSettings } from "../functions/lib/settings";
 import { Writable } from "node:stream";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 
@@ -155,4 +156,22 @@ export class ResponseStreamSink extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     this.reader.end().then(() => callback(), callback);
   }
+}
+
+/** The handler, run inside one local stack's settings; streaming or not as the original. */
+export function withHandlerSettings<T extends AnyHandler>(handler: T, settings: HandlerSettings): T {
+  const bound = (...args: unknown[]) => withSettings(settings, () => (handler as (...a: unknown[]) => unknown)(...args));
+  return (isStreaming(handler) ? Object.assign(bound, { [STREAMING]: true }) : bound) as unknown as T;
+}
+
+/** The built-in handlers, loaded once the Lambda globals they use at import are in place. */
+export function builtInHandlers(): { invoke: BufferedHandler; stream: StreamingHandler; chat: StreamingHandler } {
+  installLambdaRuntime();
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    invoke: require("../functions/invoke").handler,
+    stream: require("../functions/stream").handler,
+    chat: require("../functions/chat").handler,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
 }

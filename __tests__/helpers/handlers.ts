@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import {
   ResponseStreamSink,
-  installLambdaRuntime,
+  builtInHandlers,
+  withHandlerSettings,
   lambdaContext,
   type AnyHandler,
   type BufferedHandler,
@@ -10,10 +11,11 @@ import {
 } from "../../local/lambda-runtime";
 import type { ModelRoute } from "../../functions/lib/models";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
+import { createRuntimeClient } from "../../functions/lib/client";
 
 /**
  * Runs the real handlers against the SageMaker emulator through the real AWS
- * SDK: the SDK's endpoint override is the standard AWS_ENDPOINT_URL_* variable.
+ * SDK, with a client pointed at the emulator in the handlers' settings.
  */
 export interface HandlerRig {
   readonly emulator: SageMakerEmulator;
@@ -42,26 +44,23 @@ export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS)
       .map((m) => m.endpoint),
   );
   const url = await emulator.start();
-  Object.assign(process.env, {
-    MODELS: JSON.stringify(models),
-    AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: url,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "emulator",
-    AWS_SECRET_ACCESS_KEY: "emulator",
-    // Lambda runs Node 22; the SDK's notice about older Node is noise in tests.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "silent",
-  });
-  installLambdaRuntime();
-  let handlers!: Pick<HandlerRig, "invoke" | "stream" | "chat">;
-  jest.isolateModules(() => {
-    handlers = {
-      invoke: require("../../functions/invoke").handler,
-      stream: require("../../functions/stream").handler,
-      chat: require("../../functions/chat").handler,
-    };
-  });
-  return { emulator, ...handlers, stop: () => emulator.stop() };
+  process.env.LOG_LEVEL ??= "silent";
+  const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } });
+  const settings = { models, corsOrigins: [], runtime };
+  const builtIn = builtInHandlers();
+  const handlers = {
+    invoke: withHandlerSettings(builtIn.invoke, settings),
+    stream: withHandlerSettings(builtIn.stream, settings),
+    chat: withHandlerSettings(builtIn.chat, settings),
+  };
+  return {
+    emulator,
+    ...handlers,
+    stop: async () => {
+      await emulator.stop();
+      runtime.destroy();
+    },
+  };
 }
 
 let counter = 0;

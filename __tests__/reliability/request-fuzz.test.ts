@@ -160,17 +160,7 @@ describe("request fuzzing", () => {
 
 // The handlers themselves, without the gateway's validation in front: they must hold on their own.
 describe("handler fuzzing (no gateway validation)", () => {
-  const handlers = () => {
-    let loaded!: Record<string, AnyHandler>;
-    jest.isolateModules(() => {
-      loaded = {
-        invoke: require("../../functions/invoke").handler,
-        stream: require("../../functions/stream").handler,
-        chat: require("../../functions/chat").handler,
-      };
-    });
-    return loaded;
-  };
+  const handlers = (): Record<string, AnyHandler> => stack.handlers;
 
   it.each([
     ["invoke", "/mistral-7b/invoke"],

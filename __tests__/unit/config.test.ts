@@ -260,11 +260,10 @@ describe("config", () => {
   });
 
   it("picks the file from --config, then LLM_API_CONFIG, then the default", () => {
-    expect(configFileFrom(["--config", "a.json"], { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/a.json");
-    expect(configFileFrom(["--config=c.json"], {}, "/w")).toBe("/w/c.json");
-    expect(configFileFrom([], { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/b.json");
-    expect(configFileFrom([], {}, "/w")).toBe("/w/llm-api.config.json");
-    expect(() => configFileFrom(["--config"], {}, "/w")).toThrow("--config needs a file");
+    expect(configFileFrom("a.json", { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/a.json");
+    expect(configFileFrom(undefined, { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/b.json");
+    expect(configFileFrom(undefined, {}, "/w")).toBe("/w/llm-api.config.json");
+    expect(() => configFileFrom("", {}, "/w")).toThrow("--config needs a file");
   });
 });
 

@@ -4,15 +4,18 @@ import { join } from "node:path";
 import { ROOT } from "../helpers/synth";
 import { tempDir } from "../helpers/temp";
 
-// main.ts as users run it (cdktf synth runs the same command), in a scratch directory.
+// The app as `cdktf synth` runs it: the command of cdktf.json, from the project folder, writing where CDKTF_OUTDIR says.
 jest.setTimeout(60_000);
+
+const APP = (JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
 
 function runMain(args: string[], env: Record<string, string> = {}) {
   const cwd = tempDir("llm-api-main-");
-  const result = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "main.ts"), ...args], {
-    cwd,
+  const [command, ...appArgs] = APP.split(" ");
+  const result = spawnSync(command, [...appArgs, ...args], {
+    cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, ...env },
+    env: { ...process.env, CDKTF_OUTDIR: join(cwd, "cdktf.out"), ...env },
   });
   return { ...result, cwd };
 }
@@ -50,6 +53,16 @@ describe("main.ts", () => {
         `  - models[0].name: got "Bad"; must use only lower-case letters, digits and '-'. Fix: rename it, e.g. "mistral-7b"\n` +
         `  - api.auth: "none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true\n`,
     );
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
+  });
+});
+
+describe("entry points", () => {
+  it("refuse a flag they do not know with their usage line and exit 2, before reading any config", () => {
+    const run = runMain(["--confg", "x.json"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/Unknown option '--confg'[\s\S]*usage: cdktf synth/);
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
   });

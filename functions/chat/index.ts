@@ -4,7 +4,8 @@ import { HttpError, logDetail } from "../lib/errors";
 import { chatRequestSchema, type ChatRequest } from "../../contract/chat-request";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { modelRoutes, routeFor, type ModelRoute } from "../lib/models";
+import { routeFor, type ModelRoute } from "../lib/models";
+import { handlerSettings } from "../lib/settings";
 import { checkChatRequest, chunk, completion, finishReason, modelList, promptRequest, tgiChatBody, type Usage } from "../lib/openai";
 import { readJsonBody, requestIdOf } from "../lib/request";
 import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError, writeJson } from "../lib/response-stream";
@@ -13,8 +14,6 @@ import { chatStream, generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 import type { JsonObject } from "../lib/json";
-
-const routes = modelRoutes();
 
 interface Call {
   readonly id: string;
@@ -38,7 +37,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let out: Writable | undefined;
   try {
     if (event.httpMethod === "GET") {
-      writeJson(responseStream, 200, modelList(Object.keys(routes)), headers);
+      writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models)), headers);
       return;
     }
     const body = readJsonBody<Record<string, unknown>>(event, chatRequestSchema);
@@ -47,7 +46,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const call: Call = {
       id: `chatcmpl-${requestId}`,
       model: request.model,
-      route: routeFor(routes, request.model),
+      route: routeFor(handlerSettings().models, request.model),
       request,
       timeoutMs: timeLeftMs(context),
       cancel: client.signal,

@@ -3,13 +3,12 @@ import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { generateRequestSchema } from "../../contract/generate-request";
 import { log, logFailure } from "../lib/log";
-import { modelRoutes, routeFor } from "../lib/models";
+import { routeFor } from "../lib/models";
+import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
 import { generateBody, parseGenerateResponse, type GenerateRequest } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
-
-const routes = modelRoutes();
 
 /** POST /{model}/invoke: a TGI generate call, answered as {generated_text}. */
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
@@ -18,7 +17,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const model = modelFromPath(event.resource ?? event.path ?? "");
   const cors = corsHeaders(event.headers);
   try {
-    const route = routeFor(routes, model);
+    const route = routeFor(handlerSettings().models, model);
     const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
     const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });

@@ -1,10 +1,11 @@
+import { handlerSettings } from "./settings";
+
 /**
  * CORS for browsers calling a deployed stage (api.corsOrigins). The allowed
  * origin is echoed only when it is on the list, so other sites cannot read answers.
  */
-const allowed: readonly string[] = JSON.parse(process.env.CORS_ORIGINS || "[]");
-
 export function corsHeaders(headers: Record<string, string | undefined> | null | undefined): Record<string, string> {
+  const allowed = handlerSettings().corsOrigins;
   if (allowed.length === 0) return {};
   const origin = headers?.origin ?? headers?.Origin;
   if (allowed.includes("*")) return { "access-control-allow-origin": "*" };

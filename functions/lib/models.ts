@@ -5,10 +5,6 @@ export type { ModelRoute };
 
 export type ModelRoutes = Readonly<Record<string, ModelRoute>>;
 
-export function modelRoutes(env: NodeJS.ProcessEnv = process.env): ModelRoutes {
-  return Object.freeze(JSON.parse(env.MODELS || "{}") as Record<string, ModelRoute>);
-}
-
 export function routeFor(routes: ModelRoutes, model: string): ModelRoute {
   const route = Object.prototype.hasOwnProperty.call(routes, model) ? routes[model] : undefined;
   if (!route) throw new HttpError(404, "model_not_found", `No model named "${model}". Available: ${Object.keys(routes).join(", ") || "none"}.`, "model");

@@ -1,5 +1,6 @@
 import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { runtime } from "./client";
+import { handlerSettings } from "./settings";
 import { HttpError, clientClosed, fromSageMakerError } from "./errors";
 
 /** SageMaker ends an InvokeEndpoint call the container has not answered in 60 s; streamed calls may run longer. */
@@ -9,7 +10,7 @@ export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
 export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
   const deadline = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
   try {
-    const output = await runtime.send(
+    const output = await client().send(
       new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: "application/json", Accept: "application/json", Body: JSON.stringify(body) }),
       { abortSignal: either(deadline, cancel) },
     );
@@ -18,6 +19,9 @@ export async function invokeJson(endpoint: string, body: unknown, timeoutMs: num
     throw failure(err, deadline, cancel);
   }
 }
+
+/** The container's client, or the one a local stack runs its calls with. */
+const client = () => handlerSettings().runtime ?? runtime;
 
 const either = (deadline: AbortSignal, cancel?: AbortSignal): AbortSignal => (cancel ? AbortSignal.any([deadline, cancel]) : deadline);
 
@@ -39,7 +43,7 @@ export async function invokeStream(endpoint: string, body: unknown, deadline: Ab
   const signal = either(deadline, cancel);
   let output;
   try {
-    output = await runtime.send(
+    output = await client().send(
       new InvokeEndpointWithResponseStreamCommand({
         EndpointName: endpoint,
         ContentType: "application/json",

@@ -4,7 +4,8 @@ import { HttpError, logDetail } from "../lib/errors";
 import { generateRequestSchema } from "../../contract/generate-request";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { modelRoutes, routeFor } from "../lib/models";
+import { routeFor } from "../lib/models";
+import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
 import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -12,8 +13,6 @@ import { sseEvent } from "../lib/sse";
 import { generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type GenerateRequest, type GenerateResult, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
-
-const routes = modelRoutes();
 
 /**
  * POST /{model}/stream: Server-Sent Events of tokens.
@@ -34,7 +33,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let tokens = 0;
   let firstTokenMs: number | undefined;
   try {
-    const route = routeFor(routes, model);
+    const route = routeFor(handlerSettings().models, model);
     const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
 
     if (!route.stream) {

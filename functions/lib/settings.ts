@@ -1,0 +1,40 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import type { ModelRoutes } from "./models";
+
+/**
+ * What a handler is configured with. Deployed, it comes from the environment the stack
+ * sets (MODELS, CORS_ORIGINS), read once per container at the first call. A local
+ * server runs each call inside its own stack's settings, so several stacks share a process.
+ */
+export interface HandlerSettings {
+  readonly models: ModelRoutes;
+  /** Browser origins allowed to read answers (CORS). */
+  readonly corsOrigins: readonly string[];
+  /** The SageMaker runtime client to call. @default - the container's client */
+  readonly runtime?: SageMakerRuntimeClient;
+}
+
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings {
+  return {
+    models: Object.freeze(JSON.parse(env.MODELS || "{}") as ModelRoutes),
+    corsOrigins: Object.freeze(JSON.parse(env.CORS_ORIGINS || "[]") as string[]),
+  };
+}
+
+const scoped = new AsyncLocalStorage<HandlerSettings>();
+let fromEnvironment: HandlerSettings | undefined;
+
+export function handlerSettings(): HandlerSettings {
+  return scoped.getStore() ?? (fromEnvironment ??= settingsFromEnvironment(process.env));
+}
+
+/** Runs `call` (and everything it starts) with these settings. */
+export function withSettings<T>(settings: HandlerSettings, call: () => T): T {
+  return scoped.run(settings, call);
+}
+
+/** Forgets the settings read from the environment, so the next call reads it again. */
+export function resetSettings(): void {
+  fromEnvironment = undefined;
+}
