@@ -22,7 +22,7 @@ const server = http.createServer((req, res) => {
     const id = JSON.parse(body).SecretId;
     const name = id.split(":").pop();
     res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-    res.end(JSON.stringify({ ARN: id, Name: name, SecretString: process.env.TOKEN, VersionId: "00000000-0000-0000-0000-000000000001", VersionStages: ["AWSCURRENT"], CreatedDate: 1764460800 }));
+    res.end(JSON.stringify({ ARN: id, Name: name, SecretString: JSON.parse(process.env.TOKENS || "{}")[name] ?? process.env.TOKEN, VersionId: "00000000-0000-0000-0000-000000000001", VersionStages: ["AWSCURRENT"], CreatedDate: 1764460800 }));
   });
 });
 server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
@@ -33,8 +33,12 @@ export interface FakeSecretsManager {
   stop(): Promise<void>;
 }
 
-export async function startFakeSecretsManager(token = FAKE_TOKEN): Promise<FakeSecretsManager> {
-  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], { env: { TOKEN: token }, stdio: ["ignore", "pipe", "inherit"] });
+/** Answers `token` for every secret, or the token named for a secret (by the last part of its ARN) in `bySecret`. */
+export async function startFakeSecretsManager(token = FAKE_TOKEN, bySecret: Record<string, string> = {}): Promise<FakeSecretsManager> {
+  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], {
+    env: { TOKEN: token, TOKENS: JSON.stringify(bySecret) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<string>((resolve, reject) => {
     child.once("error", reject);
     child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8").trim()));

@@ -5,19 +5,57 @@ import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
-import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
+import { startFakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
 
 /**
- * Changes to a deployed endpoint: a state of the deployed stage is made offline from a plan's
+ * Changes to deployed endpoints: a state of the deployed stage is made offline from a plan's
  * planned values, then the changed config is planned against it. Terraform itself decides the
  * actions, and `terraform graph` of the saved plan gives the order it would apply them in.
+ * One stage holds a model per case, each changed in its own way (or not), so two plans answer
+ * every case: Terraform plans each resource from its own config and state alone.
  */
 jest.setTimeout(300_000);
 const describeTf = requireTerraform() ? describe : describe.skip;
 
 const mistral = { modelId: "mistralai/Mistral-7B-Instruct-v0.2", maxInputTokens: 3072, maxTotalTokens: 4096 };
-const base: ConfigInput = { region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: mistral, instance: { type: "ml.g5.2xlarge" } }] };
+const secret = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}`;
+const on = (type: string) => ({ type });
+const scaling = (schedules: { name: string; schedule: string; minCapacity?: number; maxCapacity?: number }[] = []) => ({
+  minCapacity: 1,
+  maxCapacity: 3,
+  metric: "concurrentRequestsPerModel" as const,
+  targetValue: 4,
+  schedules,
+});
+
+/** The deployed stage: a model per case. */
+const before: ConfigInput = {
+  region: "us-east-1",
+  models: [
+    { name: "same", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
+    { name: "bigger", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
+    { name: "revised", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
+    { name: "captured", huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-a-AbCdEf") }, instance: on("ml.g5.2xlarge") },
+    { name: "rotated", huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-b-AbCdEf") }, instance: on("ml.g5.2xlarge") },
+    { name: "scaled", huggingFace: mistral, instance: on("ml.g5.2xlarge"), autoscaling: scaling() },
+    {
+      name: "scheduled",
+      huggingFace: mistral,
+      instance: on("ml.g5.2xlarge"),
+      autoscaling: scaling([{ name: "night", schedule: "cron(0 20 * * ? *)", minCapacity: 1, maxCapacity: 1 }]),
+    },
+  ],
+};
+/** What each case changes; "rotated" changes its token in Secrets Manager, "scheduled" finds its capacity moved by the schedule. */
+const CHANGES: Record<string, object> = {
+  bigger: { instance: on("ml.g5.4xlarge") },
+  revised: { huggingFace: { ...mistral, revision: "abc123" } },
+  captured: { dataCapture: { s3Uri: "s3://captures/llm", samplingPercent: 10, captureContent: "both" } },
+  scaled: { instance: on("ml.g5.4xlarge") },
+};
+const after: ConfigInput = { ...before, models: before.models!.map((m) => ({ ...m, ...CHANGES[m.name] })) };
+
 const KEPT = [
   "aws_iam_role",
   "aws_iam_role_policy",
@@ -36,13 +74,35 @@ const ARN = `arn:aws:sagemaker:us-east-1:${ACCOUNT}`;
 
 type Planned = { address: string; mode: string; type: string; name: string; values: Record<string, any> };
 
-/** The deployed state: the endpoint's resources as planned, with the values AWS would have filled in. */
-function deployedState(plan: PlanJson & { planned_values: { root_module: { resources: Planned[] } } }): string {
-  const planned = plan.planned_values.root_module.resources.filter((r) => r.mode === "managed" && KEPT.includes(r.type) && r.address.includes("model-"));
+/** The model a resource belongs to, from its address (`aws_sagemaker_model.model-<name>_model_<hash>`). */
+const modelOf = (address: string): string | undefined => /\.model-([a-z0-9-]+)_/.exec(address)?.[1];
+
+type PlanWithValues = PlanJson & { planned_values: { root_module: { resources: Planned[] } } };
+
+/** The deployed state: each endpoint's resources as planned, with the values AWS would have filled in. */
+function deployedState(plan: PlanWithValues): string {
+  const byModel = new Map<string, Planned[]>();
+  for (const r of plan.planned_values.root_module.resources) {
+    const model = modelOf(r.address);
+    if (r.mode === "managed" && KEPT.includes(r.type) && model) byModel.set(model, [...(byModel.get(model) ?? []), r]);
+  }
+  return JSON.stringify({
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "00000000-0000-0000-0000-000000000001",
+    outputs: {},
+    resources: [...byModel.values()].flatMap((planned, i) => stateOf(plan, planned, i)),
+  });
+}
+
+/** One endpoint's resources in state; `n` keeps generated names apart. */
+function stateOf(plan: PlanJson, planned: Planned[], n: number) {
+  const unique = (k: number) => `2026112400000000000000${String(10 * n + k).padStart(4, "0")}`;
   const role = planned.find((r) => r.type === "aws_iam_role")!;
-  const roleName = `${role.values.name_prefix}20261124000000000000000001`;
+  const roleName = `${role.values.name_prefix}${unique(1)}`;
   const roleArn = `arn:aws:iam::${ACCOUNT}:role/${roleName}`;
-  const configName = `${planned.find((r) => r.type === "aws_sagemaker_endpoint_configuration")!.values.name_prefix}20261124000000000000000002`;
+  const configName = `${planned.find((r) => r.type === "aws_sagemaker_endpoint_configuration")!.values.name_prefix}${unique(2)}`;
   const resourceId = planned.find((r) => r.type === "aws_appautoscaling_target")?.values.resource_id;
   const scalingArn = `arn:aws:application-autoscaling:us-east-1:${ACCOUNT}`;
   const filled = (r: Planned): Record<string, any> => {
@@ -101,30 +161,23 @@ function deployedState(plan: PlanJson & { planned_values: { root_module: { resou
         return { ...v, id: `${v.name}-${resourceId}`, resource_id: resourceId, arn: `${scalingArn}:scheduledAction:0000:scheduledActionName/${v.name}` };
     }
   };
-  return JSON.stringify({
-    version: 4,
-    terraform_version: "1.11.4",
-    serial: 1,
-    lineage: "00000000-0000-0000-0000-000000000001",
-    outputs: {},
-    resources: planned.map((r) => ({
-      mode: "managed",
-      type: r.type,
-      name: r.name,
-      provider: r.type === "terraform_data" ? 'provider["terraform.io/builtin/terraform"]' : 'provider["registry.terraform.io/hashicorp/aws"]',
-      instances: [
-        {
-          schema_version: 0,
-          attributes: filled(r),
-          sensitive_attributes: sensitivePaths(r),
-          private: "bnVsbA==",
-          create_before_destroy: CBD.includes(r.type),
-          // Terraform orders destroys by the dependencies recorded in state, as apply records them.
-          dependencies: dependenciesOf(plan, r.address),
-        },
-      ],
-    })),
-  });
+  return planned.map((r) => ({
+    mode: "managed",
+    type: r.type,
+    name: r.name,
+    provider: r.type === "terraform_data" ? 'provider["terraform.io/builtin/terraform"]' : 'provider["registry.terraform.io/hashicorp/aws"]',
+    instances: [
+      {
+        schema_version: 0,
+        attributes: filled(r),
+        sensitive_attributes: sensitivePaths(r),
+        private: "bnVsbA==",
+        create_before_destroy: CBD.includes(r.type),
+        // Terraform orders destroys by the dependencies recorded in state, as apply records them.
+        dependencies: dependenciesOf(plan, r.address),
+      },
+    ],
+  }));
 }
 
 /** The resources a resource refers to or depends on, from the plan's configuration. */
@@ -157,154 +210,127 @@ function sensitivePaths(r: Planned): unknown[] {
   ];
 }
 
-let secrets: FakeSecretsManager;
-beforeAll(async () => {
-  if (requireTerraform()) secrets = await startFakeSecretsManager();
-});
-afterAll(() => secrets?.stop());
+const terraform = (dir: string, args: string[]) =>
+  execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
 
-const deployedOf = new Map<ConfigInput, string>();
-
-interface Planned2 {
-  readonly changes: PlanJson["resource_changes"];
-  /** Edges of the apply graph, "from -> to" meaning `to` waits for `from`. */
+interface Update {
+  /** Planned changes of one case's resources. */
+  readonly changesOf: (model: string) => PlanJson["resource_changes"];
+  /** Whether applying `later` waits for `earlier` (edges of `terraform graph`). */
   readonly waitsFor: (later: string, earlier: string) => boolean;
-  readonly dir: string;
 }
 
-/** Plans `changed` against the state of `before`, deployed. */
-function planChange(changed: ConfigInput, before: ConfigInput = base, state?: string): Planned2 {
-  if (!state && !deployedOf.has(before)) {
-    const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), secrets.url);
-    deployedOf.set(before, deployedState(planned.plan as never));
+/** Deploys `before` (tokens "old"), lets the night schedule move a capacity, then plans `after` with one token rotated. */
+async function planUpdate(): Promise<Update> {
+  const old = await startFakeSecretsManager("hf_the_old_token");
+  let deployed: string;
+  try {
+    const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), old.url, { validate: false });
+    deployed = deployedState(planned.plan as PlanWithValues);
+  } finally {
+    await old.stop();
   }
-  const after = synth(parseConfig(changed));
-  const dir = tempDir("llm-api-update-");
-  cpSync(join(after.outdir, "stacks", "llm-api-v1"), dir, { recursive: true });
-  writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secrets.url)));
-  writeFileSync(join(dir, "terraform.tfstate"), state ?? deployedOf.get(before)!);
-  const tf = (args: string[]) =>
-    execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
-  tf(["init", "-input=false", "-no-color"]);
-  tf(["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
-  const changes = (JSON.parse(tf(["show", "-json", "plan.bin"])) as PlanJson).resource_changes;
-  const graphText = tf(["graph", "-plan=plan.bin"]);
-  const edges = [...graphText.matchAll(/"(?:\[root\] )?([^"]+)" -> "(?:\[root\] )?([^"]+)"/g)].map((m) => [m[1], m[2]] as const);
-  // In Terraform's graph an edge points from a node to what it depends on.
-  const waitsFor = (later: string, earlier: string): boolean => {
-    const seen = new Set<string>();
-    const walk = (node: string): boolean => {
-      if (node === earlier) return true;
-      if (seen.has(node)) return false;
-      seen.add(node);
-      return edges.filter(([from]) => from === node).some(([, to]) => walk(to));
+  // What a night-time deploy finds: the schedule has moved the scheduled model's maximum.
+  const state = JSON.parse(deployed);
+  const target = state.resources.find((r: Planned) => r.type === "aws_appautoscaling_target" && modelOf(`x.${r.name}`) === "scheduled");
+  expect(target.instances[0].attributes.max_capacity).toBe(3);
+  target.instances[0].attributes.max_capacity = 1;
+
+  const rotated = await startFakeSecretsManager("hf_the_old_token", { "hf-token-b-AbCdEf": "hf_the_new_token" });
+  try {
+    const dir = tempDir("llm-api-update-");
+    cpSync(join(synth(parseConfig(after)).outdir, "stacks", "llm-api-v1"), dir, { recursive: true });
+    writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(rotated.url)));
+    writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
+    terraform(dir, ["init", "-input=false", "-no-color"]);
+    terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
+    const changes = (JSON.parse(terraform(dir, ["show", "-json", "plan.bin"])) as PlanJson).resource_changes;
+    const edges = [...terraform(dir, ["graph", "-plan=plan.bin"]).matchAll(/"(?:\[root\] )?([^"]+)" -> "(?:\[root\] )?([^"]+)"/g)].map(
+      (m) => [m[1], m[2]] as const,
+    );
+    // In Terraform's graph an edge points from a node to what it depends on.
+    const waitsFor = (later: string, earlier: string): boolean => {
+      const seen = new Set<string>();
+      const walk = (node: string): boolean => {
+        if (node === earlier) return true;
+        if (seen.has(node)) return false;
+        seen.add(node);
+        return edges.filter(([from]) => from === node).some(([, to]) => walk(to));
+      };
+      return walk(later);
     };
-    return walk(later);
-  };
-  return { changes, waitsFor, dir };
+    return { changesOf: (model) => changes.filter((c) => modelOf(c.address) === model), waitsFor };
+  } finally {
+    await rotated.stop();
+  }
 }
 
 const actionsOf = (changes: PlanJson["resource_changes"], type: string) => changes.filter((c) => c.type === type).map((c) => c.change.actions);
 const addressOf = (changes: PlanJson["resource_changes"], type: string) => changes.find((c) => c.type === type)!.address;
 
-describeTf("updating a deployed endpoint", () => {
+describeTf("updating deployed endpoints", () => {
+  let update: Update;
+  beforeAll(async () => {
+    update = await planUpdate();
+  });
+
   it("when nothing changes, the endpoint's resources are left alone", () => {
-    const { changes } = planChange(base);
+    const changes = update.changesOf("same");
     for (const type of ["aws_sagemaker_model", "aws_sagemaker_endpoint_configuration", "aws_sagemaker_endpoint"])
       expect([type, actionsOf(changes, type)]).toEqual([type, [["no-op"]]]);
   });
 
   it("when the instance type changes, a new endpoint config is created before the old is deleted and the endpoint is updated in place", () => {
-    const changed: ConfigInput = { ...base, models: [{ name: "mistral-7b", huggingFace: mistral, instance: { type: "ml.g5.4xlarge" } }] };
-    const { changes } = planChange(changed);
+    const changes = update.changesOf("bigger");
     expect(actionsOf(changes, "aws_sagemaker_endpoint_configuration")).toEqual([["create", "delete"]]);
     expect(actionsOf(changes, "aws_sagemaker_model")).toEqual([["no-op"]]);
     const endpoint = changes.find((c) => c.type === "aws_sagemaker_endpoint")!;
     expect(endpoint.change.actions).toEqual(["update"]);
-    expect(endpoint.change.after.name).toBe("llm-api-v1-mistral-7b");
+    expect(endpoint.change.after.name).toBe("llm-api-v1-bigger");
     expect(endpoint.change.after_unknown.endpoint_config_name).toBe(true);
   });
 
   it("when the model changes, a new model and config are created before the old are deleted, under new names, and the endpoint is updated in place", () => {
-    const changed: ConfigInput = {
-      ...base,
-      models: [{ name: "mistral-7b", huggingFace: { ...mistral, revision: "abc123" }, instance: { type: "ml.g5.2xlarge" } }],
-    };
-    const { changes } = planChange(changed);
+    const changes = update.changesOf("revised");
     const model = changes.find((c) => c.type === "aws_sagemaker_model")!;
     expect(model.change.actions).toEqual(["create", "delete"]);
-    expect(model.change.after.name).toMatch(/^llm-api-v1-mistral-7b-[0-9a-f]{8}$/);
+    expect(model.change.after.name).toMatch(/^llm-api-v1-revised-[0-9a-f]{8}$/);
     expect(actionsOf(changes, "aws_sagemaker_endpoint_configuration")).toEqual([["create", "delete"]]);
     expect(actionsOf(changes, "aws_sagemaker_endpoint")).toEqual([["update"]]);
   });
 
   describe("a gated model (token from Secrets Manager)", () => {
-    const gated = { ...mistral, tokenSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-token-AbCdEf" };
-    const before: ConfigInput = { region: "us-east-1", models: [{ name: "mistral-7b", huggingFace: gated, instance: { type: "ml.g5.2xlarge" } }] };
-
     it("keeps its model when only the execution policy changes (data capture added): the name stays known, so nothing collides", () => {
-      const changed: ConfigInput = {
-        ...before,
-        models: [{ ...before.models![0], dataCapture: { s3Uri: "s3://captures/llm", samplingPercent: 10, captureContent: "both" } }],
-      };
-      const { changes } = planChange(changed, before);
+      const changes = update.changesOf("captured");
       expect(actionsOf(changes, "aws_iam_role_policy").flat()).toContain("update");
       expect(actionsOf(changes, "aws_sagemaker_model")).toEqual([["no-op"]]);
       expect(changes.filter((c) => c.mode === "data")).toEqual([]);
     });
 
-    it("gets a new model under a new name when the token is rotated", async () => {
-      const old = await startFakeSecretsManager("hf_the_old_token");
-      try {
-        const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), old.url);
-        const deployedWithOldToken = deployedState(planned.plan as never);
-        const oldName = JSON.parse(deployedWithOldToken).resources.find((r: { type: string }) => r.type === "aws_sagemaker_model").instances[0].attributes.name;
-        const model = planChange(before, before, deployedWithOldToken).changes.find((c) => c.type === "aws_sagemaker_model")!;
-        expect(model.change.actions).toEqual(["create", "delete"]);
-        expect(model.change.after.name).toMatch(/^llm-api-v1-mistral-7b-[0-9a-f]{8}$/);
-        expect(model.change.after.name).not.toBe(oldName);
-      } finally {
-        await old.stop();
-      }
+    it("gets a new model under a new name when the token is rotated", () => {
+      const model = update.changesOf("rotated").find((c) => c.type === "aws_sagemaker_model")!;
+      expect(model.change.actions).toEqual(["create", "delete"]);
+      expect(model.change.after.name).toMatch(/^llm-api-v1-rotated-[0-9a-f]{8}$/);
+      expect(model.change.after.name).not.toBe(model.change.before?.name);
     });
   });
 
   describe("an autoscaled endpoint", () => {
-    const scaled = (type: string, schedules: { name: string; schedule: string; minCapacity?: number; maxCapacity?: number }[] = []): ConfigInput => ({
-      region: "us-east-1",
-      models: [
-        {
-          name: "mistral-7b",
-          huggingFace: mistral,
-          instance: { type },
-          autoscaling: { minCapacity: 1, maxCapacity: 3, metric: "concurrentRequestsPerModel", targetValue: 4, schedules },
-        },
-      ],
-    });
-    const before = scaled("ml.g5.2xlarge");
-
     it("changes instance type in an order SageMaker accepts: deregister, update the endpoint, register again", () => {
-      const { changes, waitsFor } = planChange(scaled("ml.g5.4xlarge"), before);
+      const changes = update.changesOf("scaled");
       expect(actionsOf(changes, "aws_appautoscaling_target")).toEqual([["delete", "create"]]);
       expect(actionsOf(changes, "aws_appautoscaling_policy")).toEqual([["delete", "create"]]);
       expect(actionsOf(changes, "aws_sagemaker_endpoint")).toEqual([["update"]]);
       const target = addressOf(changes, "aws_appautoscaling_target");
       const endpoint = addressOf(changes, "aws_sagemaker_endpoint");
-      expect(waitsFor(endpoint, `${target} (destroy)`)).toBe(true);
-      expect(waitsFor(target, endpoint)).toBe(true);
+      expect(update.waitsFor(endpoint, `${target} (destroy)`)).toBe(true);
+      expect(update.waitsFor(target, endpoint)).toBe(true);
       // The check can fail: nothing makes the endpoint wait for the new policy.
-      expect(waitsFor(endpoint, addressOf(changes, "aws_appautoscaling_policy"))).toBe(false);
+      expect(update.waitsFor(endpoint, addressOf(changes, "aws_appautoscaling_policy"))).toBe(false);
     });
 
-    it("with scheduled actions, a second plan of the same config leaves min and max where the schedules put them", () => {
-      const schedules = [{ name: "night", schedule: "cron(0 20 * * ? *)", minCapacity: 1, maxCapacity: 1 }];
-      const config = scaled("ml.g5.2xlarge", schedules);
-      planChange(config, config);
-      // What a night-time deploy finds: the schedule has moved min and max.
-      const atNight = deployedOf.get(config)!.replace(/"max_capacity":3/, '"max_capacity":1');
-      expect(atNight).not.toBe(deployedOf.get(config));
-      const { changes } = planChange(config, config, atNight);
-      expect(actionsOf(changes, "aws_appautoscaling_target")).toEqual([["no-op"]]);
+    it("with scheduled actions, a plan of the same config leaves min and max where the schedules put them", () => {
+      expect(actionsOf(update.changesOf("scheduled"), "aws_appautoscaling_target")).toEqual([["no-op"]]);
     });
   });
 });
