@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { validate, type Schema } from "../functions/lib/validate";
 import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from "./lambda-runtime";
-import type { JsonObject } from "../functions/lib/json";
+import type { JsonObject } from "../contract/json";
 import { apiKeyOf } from "../functions/lib/api-key";
 
 /**

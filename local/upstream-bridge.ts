@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { SseDecoder } from "../functions/lib/sse";
 import { payloadPart, streamException } from "./emulator/event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./emulator/runtime-wire";
-import type { JsonObject } from "../functions/lib/json";
+import type { JsonObject } from "../contract/json";
 
 /**
  * A SageMaker runtime in front of a model server the user runs (TGI, vLLM or

@@ -6,17 +6,9 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { deployRoleStatements } from "../deployment/deploy-role";
 import type { Config } from "../config/schema";
-import {
-  GITHUB_OIDC_HOST,
-  ciScope,
-  deployRoleStatements,
-  deploySubjects,
-  githubTrustPolicy,
-  planRoleStatements,
-  planSubjects,
-  type CiScope,
-} from "../deployment/ci-policies";
+import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/ci-policies";
 import { policyDocument } from "../deployment/iam-policies";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";

@@ -13,7 +13,7 @@ import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
-import type { JsonObject } from "../lib/json";
+import type { JsonObject } from "../../contract/json";
 
 interface Call {
   readonly id: string;

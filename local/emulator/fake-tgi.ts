@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../functions/lib/json";
+import type { JsonObject } from "../../contract/json";
 
 /**
  * A stand-in for the serving containers: deterministic tokens in the payload

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { buffered, errorEvent, streamEvents, type ServerFormat } from "./fake-tgi";
 import { payloadPart, streamException } from "./event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
-import type { JsonObject } from "../../functions/lib/json";
+import type { JsonObject } from "../../contract/json";
 
 /**
  * A local SageMaker runtime: InvokeEndpoint and InvokeEndpointWithResponseStream

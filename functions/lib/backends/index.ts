@@ -2,7 +2,7 @@ import type { ModelRoute } from "../models";
 import { SseDecoder } from "../sse";
 import { parseStreamEvent, type StreamToken } from "./tgi";
 import { JsonLinesDecoder, parseLmiChatLine, parseLmiStreamLine } from "./lmi";
-import type { JsonObject } from "../json";
+import type { JsonObject } from "../../../contract/json";
 
 /**
  * The one place handlers learn a serving container's stream format. Both

@@ -1,7 +1,7 @@
 import { HttpError } from "../errors";
 import { LineSplitter } from "../lines";
 import type { GenerateResult, StreamToken } from "./tgi";
-import type { JsonObject } from "../json";
+import type { JsonObject } from "../../../contract/json";
 
 /**
  * SageMaker's Large Model Inference container (DJL serving, vLLM engine). It

@@ -1,0 +1,72 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { ROOT } from "../helpers/synth";
+
+/**
+ * The import graph reads top-down: each layer imports only itself and the layers below it.
+ * reference (tables) and contract (routes, request schemas) know nothing of the product; the
+ * handlers know only the contract; config only the tables; deployment (pure: resolve, names,
+ * policies, documents) no constructs; modules (constructs) no stacks.
+ */
+const BELOW: Record<string, readonly string[]> = {
+  reference: [],
+  contract: [],
+  functions: ["contract"],
+  config: ["reference"],
+  deployment: ["config", "reference", "contract"],
+  modules: ["deployment", "config", "reference", "contract"],
+  stacks: ["modules", "deployment", "config", "reference", "contract"],
+  local: ["functions", "deployment", "config", "reference", "contract"],
+};
+/** Packages a layer may not use: configuration and handlers know no resources or constructs. */
+const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
+  reference: /^(cdktf|constructs|@cdktf\/)/,
+  contract: /^(cdktf|constructs|@cdktf\/|@aws-sdk\/)/,
+  functions: /^(cdktf|constructs|@cdktf\/|zod)/,
+  config: /^(cdktf|constructs|@cdktf\/)/,
+  deployment: /^(constructs|@cdktf\/)/,
+};
+
+const sources = (dir: string): string[] =>
+  readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (e.name === "node_modules" ? [] : sources(join(dir, e.name))) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  return [...text.matchAll(/(?:from|import|require)\s*\(?\s*"([^"]+)"/g)].map((m) => m[1]);
+}
+
+const layerOf = (file: string) => file.split("/")[0];
+
+describe("layers", () => {
+  const files = Object.keys(BELOW).flatMap(sources);
+
+  it("finds the source files of every layer", () => {
+    for (const layer of Object.keys(BELOW)) expect([layer, files.some((f) => layerOf(f) === layer)]).toEqual([layer, true]);
+  });
+
+  it("import nothing from a layer above them, nor a package their layer must not know", () => {
+    const wrong: string[] = [];
+    for (const file of files) {
+      const layer = layerOf(file);
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith(".")) {
+          const target = layerOf(relative(ROOT, resolve(dirname(join(ROOT, file)), spec)));
+          if (target !== layer && !BELOW[layer].includes(target)) wrong.push(`${file} imports ${spec} (${target})`);
+        } else if (FORBIDDEN_PACKAGES[layer]?.test(spec)) wrong.push(`${file} uses ${spec}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("keep every source file under about 300 lines", () => {
+    const long = files.filter((f) => readFileSync(join(ROOT, f), "utf8").split("\n").length > 310);
+    expect(long).toEqual([]);
+  });
+
+  it("take a config field to the Terraform JSON through few files: autoscaling.targetValue is named in at most four", () => {
+    const naming = files.filter((f) => readFileSync(join(ROOT, f), "utf8").includes("targetValue"));
+    expect(naming.length).toBeLessThanOrEqual(4);
+  });
+});

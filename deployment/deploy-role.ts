@@ -1,0 +1,228 @@
+import type { PolicyStatement } from "./iam-policies";
+import { secretStatements, stateStatements, type CiScope } from "./ci-policies";
+
+/**
+ * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
+ * named for this project's stages only (see __tests__/security/deploy-actions.ts for the sources).
+ */
+/** Resource ARNs named for the stages: <project>-<stage>-*, which the CI roles' own names are not. */
+function named(scope: CiScope, arn: (name: string) => string): string[] {
+  return scope.stages.map((stage) => arn(`${scope.project}-${stage}-*`));
+}
+
+export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
+  const { partition: p, region: r, account: a } = scope;
+  return [
+    ...stateStatements(scope, true),
+    ...secretStatements(scope),
+    // GetCallerIdentity has no resource-level permissions; the provider calls it to check credentials.
+    { Sid: "WhoAmI", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" },
+    {
+      Sid: "ManageStageRoles",
+      Effect: "Allow",
+      Action: [
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:GetRole",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:UpdateRole",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:PutRolePolicy",
+        "iam:GetRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy",
+        "iam:ListInstanceProfilesForRole",
+      ],
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+    },
+    {
+      Sid: "PassStageRoles",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Condition: { StringEquals: { "iam:PassedToService": ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "apigateway.amazonaws.com"] } },
+    },
+    {
+      Sid: "AutoscalingServiceRole",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: `arn:${p}:iam::${a}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/*`,
+      Condition: { StringEquals: { "iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com" } },
+    },
+    {
+      Sid: "ManageModels",
+      Effect: "Allow",
+      Action: [
+        // RegisterScalableTarget checks that its caller may read and resize the endpoint's variants.
+        "sagemaker:UpdateEndpointWeightsAndCapacities",
+        "sagemaker:CreateModel",
+        "sagemaker:DeleteModel",
+        "sagemaker:DescribeModel",
+        "sagemaker:CreateEndpointConfig",
+        "sagemaker:DeleteEndpointConfig",
+        "sagemaker:DescribeEndpointConfig",
+        "sagemaker:CreateEndpoint",
+        "sagemaker:UpdateEndpoint",
+        "sagemaker:DeleteEndpoint",
+        "sagemaker:DescribeEndpoint",
+        "sagemaker:AddTags",
+        "sagemaker:DeleteTags",
+        "sagemaker:ListTags",
+      ],
+      Resource: ["model", "endpoint-config", "endpoint"].flatMap((kind) => named(scope, (n) => `arn:${p}:sagemaker:${r}:${a}:${kind}/${n}`)),
+    },
+    {
+      Sid: "ManageFunctions",
+      Effect: "Allow",
+      Action: [
+        "lambda:CreateFunction",
+        "lambda:DeleteFunction",
+        "lambda:GetFunction",
+        "lambda:GetFunctionConfiguration",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:ListVersionsByFunction",
+        "lambda:GetFunctionCodeSigningConfig",
+        "lambda:AddPermission",
+        "lambda:RemovePermission",
+        "lambda:GetPolicy",
+        "lambda:TagResource",
+        "lambda:UntagResource",
+        "lambda:ListTags",
+        "lambda:PutFunctionConcurrency",
+        "lambda:DeleteFunctionConcurrency",
+      ],
+      Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
+    },
+    {
+      Sid: "ManageLogGroups",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:ListTagsForResource",
+      ],
+      Resource: [
+        ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${n}`),
+        ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/apigateway/${n}`),
+      ],
+    },
+    // The provider finds a log group by listing with its name as prefix. DescribeLogGroups has no
+    // resource-level permissions (IAM service reference), and a listing reveals names only.
+    { Sid: "ListLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+    {
+      Sid: "ManageApi",
+      Effect: "Allow",
+      Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+      // No /account: the account-wide CloudWatch role belongs to the state stack, deployed by an administrator.
+      Resource: ["/restapis", "/restapis/*", "/apikeys", "/apikeys/*", "/usageplans", "/usageplans/*", "/tags/*"].map(
+        (path) => `arn:${p}:apigateway:${r}::${path}`,
+      ),
+    },
+    {
+      Sid: "ManageAlarms",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+      Resource: [
+        ...named(scope, (n) => `arn:${p}:cloudwatch:${r}:${a}:alarm:${n}`),
+        // Target tracking policies create and delete their alarms with the caller's permissions.
+        ...named(scope, (n) => `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-endpoint/${n}`),
+      ],
+    },
+    { Sid: "ReadAlarms", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: `arn:${p}:cloudwatch:${r}:${a}:alarm:*` },
+    {
+      Sid: "ManageDashboards",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
+      // Dashboards are global: no region in their ARN.
+      Resource: scope.stages.flatMap((stage) => [
+        `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}`,
+        `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}-*`,
+      ]),
+    },
+    {
+      Sid: "ManageAlarmTopics",
+      Effect: "Allow",
+      Action: [
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:GetTopicAttributes",
+        "sns:SetTopicAttributes",
+        "sns:TagResource",
+        "sns:UntagResource",
+        "sns:ListTagsForResource",
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+      ],
+      // Subscription ARNs are the topic's ARN plus ":<id>", which the pattern covers.
+      Resource: named(scope, (n) => `arn:${p}:sns:${r}:${a}:${n}`),
+    },
+    ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
+    ...(scope.domain ? domainStatements(scope, scope.domain) : []),
+    {
+      Sid: "ManageScaling",
+      Effect: "Allow",
+      Action: [
+        "application-autoscaling:RegisterScalableTarget",
+        "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:DeleteScalingPolicy",
+        "application-autoscaling:PutScheduledAction",
+        "application-autoscaling:DeleteScheduledAction",
+        "application-autoscaling:TagResource",
+        "application-autoscaling:ListTagsForResource",
+      ],
+      Resource: `arn:${p}:application-autoscaling:${r}:${a}:scalable-target/*`,
+    },
+    // Application Auto Scaling's Describe* calls have no resource-level permissions.
+    {
+      Sid: "ReadScaling",
+      Effect: "Allow",
+      Action: [
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:DescribeScalingPolicies",
+        "application-autoscaling:DescribeScheduledActions",
+      ],
+      Resource: "*",
+    },
+  ];
+}
+
+/** A custom domain: its API Gateway domain name and mappings, its certificate, and the alias record in its zone. */
+function domainStatements(scope: CiScope, domain: NonNullable<CiScope["domain"]>): PolicyStatement[] {
+  const { partition: p, region: r } = scope;
+  return [
+    {
+      Sid: "ManageDomain",
+      Effect: "Allow",
+      Action: ["apigateway:GET", "apigateway:POST", "apigateway:PATCH", "apigateway:DELETE"],
+      Resource: [
+        `arn:${p}:apigateway:${r}::/domainnames`,
+        `arn:${p}:apigateway:${r}::/domainnames/${domain.name}`,
+        `arn:${p}:apigateway:${r}::/domainnames/${domain.name}/*`,
+      ],
+    },
+    { Sid: "ReadCertificate", Effect: "Allow", Action: "acm:DescribeCertificate", Resource: domain.certificateArn },
+    ...(domain.hostedZoneId
+      ? [
+          {
+            Sid: "ManageAliasRecord",
+            Effect: "Allow" as const,
+            Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"],
+            Resource: `arn:${p}:route53:::hostedzone/${domain.hostedZoneId}`,
+          },
+          { Sid: "WatchRecordChange", Effect: "Allow" as const, Action: "route53:GetChange", Resource: `arn:${p}:route53:::change/*` },
+        ]
+      : []),
+  ];
+}
