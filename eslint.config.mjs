@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".build/", "test-artifacts/", "coverage/"] },
+  { ignores: ["node_modules/", "cdktf.out/", ".build/", "test-artifacts/", "coverage/", "contract/validators.generated.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,3 +1,5 @@
+import type { FromDraft4Schema } from "./schema-types";
+
 /**
  * The body of POST /v1/chat/completions: OpenAI's chat request, the part this
  * API supports. The schema is draft 4, shared by API Gateway and the handler.
@@ -41,6 +43,9 @@ export const chatRequestSchema = {
     service_tier: {},
   },
 } as const;
+
+/** The body as the schema admits it; checkChatRequest then reads content parts and stop words. */
+export type ChatCompletionBody = FromDraft4Schema<typeof chatRequestSchema>;
 
 /** Accepted fields; user, metadata, store and service_tier are accepted and ignored. Anything else is refused by name. */
 export const SUPPORTED_CHAT_FIELDS = new Set(Object.keys(chatRequestSchema.properties));

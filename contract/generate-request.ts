@@ -1,3 +1,5 @@
+import type { FromDraft4Schema } from "./schema-types";
+
 /**
  * The body of POST /{model}/invoke: Text Generation Inference's generate
  * payload. One JSON Schema (draft 4, what API Gateway validates with) serves
@@ -34,6 +36,9 @@ export const generateRequestSchema = {
     },
   },
 } as const;
+
+/** The request as the schema admits it, derived from the schema so the two cannot drift. */
+export type GenerateRequest = FromDraft4Schema<typeof generateRequestSchema>;
 
 export const generateResponseSchema = {
   $schema: "http://json-schema.org/draft-04/schema#",

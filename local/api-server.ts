@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { validate, type Schema } from "../functions/lib/validate";
+import Ajv from "ajv-draft-04";
 import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from "./lambda-runtime";
 import type { JsonObject } from "../contract/json";
 import { apiKeyOf } from "../functions/lib/api-key";
@@ -38,6 +38,15 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 function sameKey(given: string, expected: string): boolean {
   const digest = (text: string) => createHash("sha256").update(text).digest();
   return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** API Gateway checks request models as JSON Schema draft 4; so does the local stand-in, with Ajv. */
+const ajv = new Ajv({ strict: false });
+const compiledModels = new WeakMap<object, (value: unknown) => boolean>();
+function modelValidator(schema: object): (value: unknown) => boolean {
+  let check = compiledModels.get(schema);
+  if (!check) compiledModels.set(schema, (check = ajv.compile(schema)));
+  return check;
 }
 
 const hostName = (host: string | undefined) => (host ?? "").replace(/:\d+$/, "").toLowerCase();
@@ -151,14 +160,14 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
 
   const ref: string | undefined = operation.requestBody?.content?.["application/json"]?.schema?.$ref;
   if (operation["x-amazon-apigateway-request-validator"] && ref) {
-    const schema = options.document.components.schemas[ref.split("/").pop()!] as Schema;
+    const schema = options.document.components.schemas[ref.split("/").pop()!] as object;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString("utf8"));
     } catch {
       return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
     }
-    if (validate(schema, parsed)) return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
+    if (!modelValidator(schema)(parsed)) return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
   }
 
   const handler = options.handlers[integration?.uri];

@@ -1,8 +1,24 @@
-import { validate } from "../../functions/lib/validate";
-import { generateRequestSchema } from "../../contract/generate-request";
-import { chatRequestSchema } from "../../contract/chat-request";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { problemOf } from "../../functions/lib/validate";
+import { validateChatRequest, validateGenerateRequest } from "../../contract/validators";
+import { standaloneValidators } from "../../deployment/validators";
+import { ROOT } from "../helpers/synth";
+
+const validate = (validator: typeof validateGenerateRequest, value: unknown) => problemOf(validator, value);
+const generateRequestSchema = validateGenerateRequest;
+const chatRequestSchema = validateChatRequest;
 
 describe("validate", () => {
+  it("uses validators compiled from the current schemas (run npm run validators after changing them)", () => {
+    expect(readFileSync(join(ROOT, "contract", "validators.generated.js"), "utf8")).toBe(standaloneValidators());
+  });
+
+  it("refuses a schema with a keyword Ajv does not know, instead of skipping it", () => {
+    const Ajv = require("ajv-draft-04");
+    expect(() => new Ajv({ strict: true }).compile({ type: "string", patern: "^a" })).toThrow(/unknown keyword: "patern"/);
+  });
+
   it("accepts the documented generate payload", () => {
     expect(
       validate(generateRequestSchema, {

@@ -3,7 +3,7 @@ import {
   HttpError,
   fromSageMakerError,
   generateBody,
-  generateRequestSchema,
+  validateGenerateRequest,
   handlerSettings,
   invokeJson,
   jsonResponse,
@@ -32,7 +32,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const requestId = requestIdOf(event, context);
   try {
     const route = routeFor(handlerSettings().models, modelFromPath(event.resource ?? event.path ?? ""));
-    const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
+    const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
     const topic = BLOCKED.find((t) => request.inputs.toLowerCase().includes(t));
     if (topic) throw new HttpError(400, "blocked_topic", `Prompts about "${topic}" are not served here.`, "inputs");
     const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
-import { chatRequestSchema, type ChatRequest } from "../../contract/chat-request";
+import type { ChatCompletionBody, ChatRequest } from "../../contract/chat-request";
+import { validateChatRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { routeFor, type ModelRoute } from "../lib/models";
@@ -40,7 +41,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models)), headers);
       return;
     }
-    const body = readJsonBody<Record<string, unknown>>(event, chatRequestSchema);
+    const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest);
     const request = checkChatRequest(body);
     model = request.model;
     const call: Call = {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
-import { generateRequestSchema } from "../../contract/generate-request";
+import { validateGenerateRequest } from "../../contract/validators";
 import { log, logFailure } from "../lib/log";
 import { routeFor } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
@@ -18,7 +18,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const cors = corsHeaders(event.headers);
   try {
     const route = routeFor(handlerSettings().models, model);
-    const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
+    const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
     const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);

@@ -11,4 +11,4 @@ export { INVOKE_ENDPOINT_LIMIT_MS, invokeJson, invokeStream } from "./sagemaker"
 export { generateBody, parseGenerateResponse, type GenerateRequest } from "./backends/tgi";
 export { timeLeftMs } from "./timing";
 export { log } from "./log";
-export { generateRequestSchema } from "../../contract/generate-request";
+export { validateChatRequest, validateGenerateRequest, type CompiledValidator } from "../../contract/validators";

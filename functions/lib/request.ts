@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { HttpError } from "./errors";
-import { validate, type Schema } from "./validate";
+import type { CompiledValidator } from "../../contract/validators";
+import { problemOf } from "./validate";
 
 /** Larger bodies are refused before parsing; prompts are limited in tokens by the model itself. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -15,7 +16,7 @@ export function modelFromPath(path: string): string {
 }
 
 /** The JSON body, checked for size, syntax and schema; every failure is a 4xx naming the problem. */
-export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">, schema: Schema): T {
+export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">, validator: CompiledValidator): T {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8")) : undefined;
   if (!raw || raw.length === 0) throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
   if (raw.length > MAX_BODY_BYTES) throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}.`);
@@ -25,7 +26,7 @@ export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBa
   } catch {
     throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
   }
-  const problem = validate(schema, body);
+  const problem = problemOf(validator, body);
   if (problem) throw new HttpError(400, "invalid_request", problem.message, problem.field);
   return body as T;
 }

@@ -1,25 +1,9 @@
-/**
- * A JSON Schema (draft 4) check for the subset the API's schemas use, so the
- * handlers reject exactly what API Gateway's validator rejects, and say which
- * field is wrong. Returns the first problem, or undefined when the value fits.
- */
-export interface Schema {
-  readonly type?: string;
-  readonly required?: readonly string[];
-  readonly properties?: Readonly<Record<string, Schema>>;
-  readonly additionalProperties?: boolean;
-  readonly items?: Schema;
-  readonly minItems?: number;
-  readonly maxItems?: number;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly exclusiveMinimum?: boolean;
-  readonly exclusiveMaximum?: boolean;
-  readonly enum?: readonly unknown[];
-}
+import type { CompiledValidator, ValidationError } from "../../contract/validators";
 
+/**
+ * The first problem of a request body, as a field and a sentence that names it, from a
+ * validator compiled by Ajv (draft 4, as API Gateway checks the same schema).
+ */
 export interface SchemaProblem {
   readonly field: string;
   readonly message: string;
@@ -32,59 +16,62 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-const join = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+/** "/parameters/stop/1" -> "parameters.stop[1]". */
+function fieldOf(instancePath: string, child?: unknown): string {
+  const parts = instancePath.split("/").slice(1);
+  if (typeof child === "string") parts.push(child);
+  const path = parts.map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((at, p) => (/^\d+$/.test(p) ? `${at}[${p}]` : at ? `${at}.${p}` : p), "");
+  return path || "body";
+}
 
-export function validate(schema: Schema, value: unknown, path = ""): SchemaProblem | undefined {
-  const here = path || "body";
-  const actual = typeOf(value);
-  if (schema.type && !(schema.type === actual || (schema.type === "number" && actual === "integer"))) {
-    return {
-      field: here,
-      message: `${here} must be ${schema.type === "integer" ? "an integer" : `a${/^[aeiou]/.test(schema.type) ? "n" : ""} ${schema.type}`}, not ${actual}.`,
-    };
+const article = (type: string) => (type === "integer" ? "an integer" : `a${/^[aeiou]/.test(type) ? "n" : ""} ${type}`);
+const LIMIT: Record<string, string> = { ">": "greater than", ">=": "at least", "<": "less than", "<=": "at most" };
+
+/** The value at a JSON pointer of the body (Ajv's errors carry none unless compiled verbose, which embeds the schemas). */
+function valueAt(value: unknown, instancePath: string): unknown {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), value);
+}
+
+function describe(e: ValidationError, body: unknown): SchemaProblem {
+  const p = e.params;
+  if (e.keyword === "required") {
+    const field = fieldOf(e.instancePath, p.missingProperty);
+    return { field, message: `${field} is required.` };
   }
-  if (schema.enum && !schema.enum.includes(value))
-    return { field: here, message: `${here} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}.` };
-  if (typeof value === "string") {
-    if (schema.minLength !== undefined && value.length < schema.minLength)
-      return { field: here, message: `${here} must have at least ${schema.minLength} character(s).` };
-    if (schema.maxLength !== undefined && value.length > schema.maxLength)
-      return { field: here, message: `${here} must have at most ${schema.maxLength} characters.` };
+  if (e.keyword === "additionalProperties") {
+    const field = fieldOf(e.instancePath, p.additionalProperty);
+    return { field, message: `${field} is not a supported field.` };
   }
-  if (typeof value === "number") {
-    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) {
-      return { field: here, message: `${here} must be ${schema.exclusiveMinimum ? "greater than" : "at least"} ${schema.minimum}.` };
-    }
-    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum)) {
-      return { field: here, message: `${here} must be ${schema.exclusiveMaximum ? "less than" : "at most"} ${schema.maximum}.` };
-    }
+  const field = fieldOf(e.instancePath);
+  const sentence = (rest: string) => ({ field, message: `${field} ${rest}.` });
+  switch (e.keyword) {
+    case "type":
+      return sentence(`must be ${article(String(p.type))}, not ${typeOf(valueAt(body, e.instancePath))}`);
+    case "enum":
+      return sentence(`must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
+    case "minimum":
+    case "maximum":
+      return sentence(`must be ${LIMIT[String(p.comparison)]} ${String(p.limit)}`);
+    case "minLength":
+      return sentence(`must have at least ${String(p.limit)} character(s)`);
+    case "maxLength":
+      return sentence(`must have at most ${String(p.limit)} characters`);
+    case "minItems":
+      return sentence(`must have at least ${String(p.limit)} item(s)`);
+    case "maxItems":
+      return sentence(`must have at most ${String(p.limit)} items`);
+    default:
+      return sentence(`does not fit the schema (${e.keyword})`);
   }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems)
-      return { field: here, message: `${here} must have at least ${schema.minItems} item(s).` };
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) return { field: here, message: `${here} must have at most ${schema.maxItems} items.` };
-    if (schema.items) {
-      for (let i = 0; i < value.length; i++) {
-        const problem = validate(schema.items, value[i], join(path || "body", i));
-        if (problem) return problem;
-      }
-    }
-  }
-  if (actual === "object") {
-    const object = value as Record<string, unknown>;
-    // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
-    for (const key of schema.required ?? []) {
-      if (!Object.hasOwn(object, key)) return { field: join(path, key), message: `${join(path, key)} is required.` };
-    }
-    for (const [key, item] of Object.entries(object)) {
-      const child = schema.properties && Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
-      if (!child) {
-        if (schema.additionalProperties === false) return { field: join(path, key), message: `${join(path, key)} is not a supported field.` };
-        continue;
-      }
-      const problem = validate(child, item, join(path, key));
-      if (problem) return problem;
-    }
-  }
-  return undefined;
+}
+
+/** The first problem of `value`, or undefined when it fits. */
+export function problemOf(validator: CompiledValidator, value: unknown): SchemaProblem | undefined {
+  if (validator(value)) return undefined;
+  const first = validator.errors?.[0];
+  return first ? describe(first, value) : { field: "body", message: "body does not fit the schema." };
 }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
-import { generateRequestSchema } from "../../contract/generate-request";
+import { validateGenerateRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { routeFor } from "../lib/models";
@@ -34,7 +34,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let firstTokenMs: number | undefined;
   try {
     const route = routeFor(handlerSettings().models, model);
-    const request = readJsonBody<GenerateRequest>(event, generateRequestSchema);
+    const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
 
     if (!route.stream) {
       // Serverless endpoints cannot stream: one token event carries the whole answer.

@@ -1,10 +1,9 @@
 import { HttpError } from "../errors";
 
 /** Text Generation Inference payloads: the generate API ({inputs, parameters}) and its stream. */
-export interface GenerateRequest {
-  readonly inputs: string;
-  readonly parameters?: Readonly<Record<string, unknown>>;
-}
+import type { GenerateRequest } from "../../../contract/generate-request";
+
+export type { GenerateRequest };
 
 export interface GenerateResult {
   readonly generated_text: string;
