@@ -20,12 +20,9 @@ describe("SseDecoder", () => {
 
   it("accepts CRLF and CR line ends, multi-line data, comments and other fields", () => {
     const decoder = new SseDecoder();
-    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual([
-      "one\ntwo",
-      "three",
-      "four",
-    ]);
-    expect(decoder.end()).toEqual([]);
+    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual(["one\ntwo", "three"]);
+    // A CR that ends a piece may be the first half of a CRLF: the event completes with what follows, or at the end.
+    expect(decoder.end()).toEqual(["four"]);
   });
 
   it("ends a line at a CR that closes a piece, and does not count an LF opening the next one as a second line end", () => {
@@ -44,6 +41,24 @@ describe("SseDecoder", () => {
   it("turns invalid UTF-8 into replacement characters instead of failing", () => {
     const decoder = new SseDecoder();
     expect(decoder.push(new Uint8Array([...bytes("data: a"), 0xff, 0xfe, ...bytes("b\n\n")]))).toEqual(["a\uFFFD\uFFFDb"]);
+  });
+
+  it("ends the stream on a line longer than the limit instead of buffering it", () => {
+    const decoder = new SseDecoder();
+    const piece = bytes("x".repeat(64 * 1024));
+    decoder.push(bytes("data: "));
+    let thrown: unknown;
+    try {
+      for (let i = 0; i * piece.length <= MAX_LINE_CHARS; i++) decoder.push(piece);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ statusCode: 502, type: "upstream_error", message: expect.stringContaining("longer than") });
+    // Long streams of short lines are fine.
+    const many = new SseDecoder();
+    let events = 0;
+    for (let i = 0; i < 20_000; i++) events += many.push(bytes(`data: ${"y".repeat(60)}\n\n`)).length;
+    expect(events).toBe(20_000);
   });
 
   it("writes events that decode to the same data", () => {
