@@ -1,4 +1,5 @@
 import { stagesOf, type Config } from "../config/schema";
+import { resolve } from "./resolve";
 import { HOURS_PER_MONTH, PRICES, type PriceTable } from "../reference/prices";
 
 /**
@@ -37,8 +38,10 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   const serverlessGbSeconds = (memoryMb: number) => config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (memoryMb / 1024);
 
   for (const stage of stagesOf(config)) {
-    for (const m of config.models) {
-      const capacity = m.capacity;
+    for (const m of resolve(config, stage).models) {
+      // Adopted endpoints are billed where they are managed.
+      if (m.endpoint.kind !== "managed") continue;
+      const capacity = m.endpoint.capacity;
       if (capacity.kind === "serverless") {
         const monthly = round(serverlessGbSeconds(capacity.memorySizeMb) * table.serverlessPerGbSecond);
         rows.push({
