@@ -1,7 +1,8 @@
+import { PROJECT_ROOT } from "../config/paths";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { bundleHandler } from "../deployment/bundle";
 import { handlerBenchmarks } from "./handlers";
 import { runtimeInitBenchmarks } from "./runtime-init";
@@ -10,7 +11,7 @@ import { runtimeInitBenchmarks } from "./runtime-init";
  * Benchmarks with their budgets (DESIGN.md): synth app time of the default
  * config under 1 s; 20 models at most 2x one model; invoke bundle under 500 KB.
  */
-const ROOT = resolve(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function model(i: number) {

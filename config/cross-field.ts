@@ -108,6 +108,9 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   if (m.server === "vllm" && !(hf && instance)) {
     issue([...at, "server"], '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance');
   }
+  if (hf?.toolCallParser !== undefined && m.server !== "vllm") {
+    issue([...at, "huggingFace", "toolCallParser"], 'is a vLLM setting; TGI picks tools by grammar without one. Fix: remove it, or set server "vllm"');
+  }
   if (m.server === "vllm" && hf?.quantize !== undefined && !["awq", "gptq", "fp8"].includes(String(hf.quantize))) {
     issue(
       [...at, "huggingFace", "quantize"],

@@ -32,6 +32,15 @@ const huggingFace = z.strictObject({
     .optional()
     .describe("ARN of a Secrets Manager secret holding the Hugging Face token, for gated models."),
   quantize: z.enum(QUANTIZE).optional().describe("TGI quantization (HF_MODEL_QUANTIZE)."),
+  toolCallParser: z
+    .string()
+    .regex(/^[a-z0-9_]+$/, {
+      error: 'must be a vLLM tool-call parser name like "hermes", "llama3_json" or "mistral". Fix: use the parser for the model family',
+    })
+    .optional()
+    .describe(
+      'vLLM only: lets the model pick tools itself (tool_choice "auto") with this parser (OPTION_TOOL_CALL_PARSER), e.g. hermes for Qwen, llama3_json, mistral.',
+    ),
   trustRemoteCode: z.boolean().default(false).describe("Allow model repositories that ship their own Python code."),
   maxInputTokens: z.number().int().min(1).optional().describe("Longest prompt in tokens (MAX_INPUT_TOKENS)."),
   maxTotalTokens: z.number().int().min(2).optional().describe("Prompt plus generated tokens (MAX_TOTAL_TOKENS)."),

@@ -4,6 +4,39 @@ import type { FromDraft4Schema } from "./schema-types";
  * The body of POST /v1/chat/completions: OpenAI's chat request, the part this
  * API supports. The schema is draft 4, shared by API Gateway and the handler.
  */
+const toolCall = {
+  type: "object",
+  required: ["id", "type", "function"],
+  properties: {
+    id: { type: "string", minLength: 1 },
+    type: { type: "string", enum: ["function"] },
+    function: {
+      type: "object",
+      required: ["name", "arguments"],
+      properties: { name: { type: "string", minLength: 1 }, arguments: { type: "string" } },
+    },
+  },
+} as const;
+
+const tool = {
+  type: "object",
+  required: ["type", "function"],
+  properties: {
+    type: { type: "string", enum: ["function"] },
+    function: {
+      type: "object",
+      required: ["name"],
+      properties: {
+        name: { type: "string", pattern: "^[A-Za-z0-9_-]{1,64}$" },
+        description: { type: "string" },
+        // A JSON Schema of the arguments, passed to the model as it is.
+        parameters: { type: "object" },
+        strict: { type: "boolean" },
+      },
+    },
+  },
+} as const;
+
 export const chatRequestSchema = {
   $schema: "http://json-schema.org/draft-04/schema#",
   title: "ChatCompletionRequest",
@@ -16,12 +49,14 @@ export const chatRequestSchema = {
       minItems: 1,
       items: {
         type: "object",
-        required: ["role", "content"],
+        required: ["role"],
         properties: {
-          role: { type: "string", enum: ["system", "developer", "user", "assistant"] },
-          // A string, or a list of parts ({type: "text", text}); checkChatRequest reads either.
+          role: { type: "string", enum: ["system", "developer", "user", "assistant", "tool"] },
+          // A string, a list of parts ({type: "text", text}), or null beside tool_calls; checkChatRequest reads each.
           content: {},
           name: { type: "string" },
+          tool_calls: { type: "array", items: toolCall },
+          tool_call_id: { type: "string", minLength: 1 },
         },
       },
     },
@@ -36,6 +71,24 @@ export const chatRequestSchema = {
     frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
     presence_penalty: { type: "number", minimum: -2, maximum: 2 },
     n: { type: "integer", minimum: 1, maximum: 1 },
+    tools: { type: "array", items: tool, maxItems: 128 },
+    // "none", "auto", "required", or {type: "function", function: {name}}; checkChatRequest checks which.
+    tool_choice: {},
+    parallel_tool_calls: { type: "boolean" },
+    response_format: {
+      type: "object",
+      required: ["type"],
+      properties: {
+        type: { type: "string", enum: ["text", "json_object", "json_schema"] },
+        json_schema: {
+          type: "object",
+          required: ["name"],
+          properties: { name: { type: "string" }, description: { type: "string" }, schema: { type: "object" }, strict: { type: "boolean" } },
+        },
+      },
+    },
+    logprobs: { type: "boolean" },
+    top_logprobs: { type: "integer", minimum: 0, maximum: 20 },
     // Sent by clients, meaningless here: accepted and ignored.
     user: { type: "string" },
     metadata: {},
@@ -50,10 +103,22 @@ export type ChatCompletionBody = FromDraft4Schema<typeof chatRequestSchema>;
 /** Accepted fields; user, metadata, store and service_tier are accepted and ignored. Anything else is refused by name. */
 export const SUPPORTED_CHAT_FIELDS = new Set(Object.keys(chatRequestSchema.properties));
 
-export interface ChatMessage {
-  readonly role: "system" | "developer" | "user" | "assistant";
-  readonly content: string;
+export interface ToolCall {
+  readonly id: string;
+  readonly type: "function";
+  readonly function: { readonly name: string; readonly arguments: string };
 }
+
+export interface ChatMessage {
+  readonly role: "system" | "developer" | "user" | "assistant" | "tool";
+  /** Text parts joined; null only for an assistant turn that calls tools. */
+  readonly content: string | null;
+  readonly name?: string;
+  readonly tool_calls?: readonly ToolCall[];
+  readonly tool_call_id?: string;
+}
+
+export type ToolChoice = "none" | "auto" | "required" | { readonly type: "function"; readonly function: { readonly name: string } };
 
 export interface ChatRequest {
   readonly model: string;
@@ -68,4 +133,16 @@ export interface ChatRequest {
   readonly seed?: number;
   readonly frequency_penalty?: number;
   readonly presence_penalty?: number;
+  readonly tools?: readonly {
+    readonly type: "function";
+    readonly function: { readonly name: string; readonly description?: string; readonly parameters?: object; readonly strict?: boolean };
+  }[];
+  readonly tool_choice?: ToolChoice;
+  readonly parallel_tool_calls?: boolean;
+  readonly response_format?: {
+    readonly type: "text" | "json_object" | "json_schema";
+    readonly json_schema?: { readonly name: string; readonly schema?: object; readonly strict?: boolean };
+  };
+  readonly logprobs?: boolean;
+  readonly top_logprobs?: number;
 }

@@ -16,4 +16,6 @@ export interface ModelRoute {
   readonly stream: boolean;
   /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */
   readonly server?: "tgi" | "lmi";
+  /** vLLM started with a tool-call parser, so it can pick a tool itself (tool_choice "auto"); TGI always can. */
+  readonly autoTools?: boolean;
 }

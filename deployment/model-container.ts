@@ -57,6 +57,8 @@ export function lmiEnvironment(hf: HuggingFace, instanceType: string): Record<st
   if (hf.trustRemoteCode) env.OPTION_TRUST_REMOTE_CODE = "true";
   if (hf.maxTotalTokens !== undefined) env.OPTION_MAX_MODEL_LEN = String(hf.maxTotalTokens);
   if (hf.maxBatchPrefillTokens !== undefined) env.OPTION_MAX_NUM_BATCHED_TOKENS = String(hf.maxBatchPrefillTokens);
+  // Tool choice "auto" needs vLLM's parser for the model family (LMI tool calling guide).
+  if (hf.toolCallParser) Object.assign(env, { OPTION_ENABLE_AUTO_TOOL_CHOICE: "true", OPTION_TOOL_CALL_PARSER: hf.toolCallParser });
   return env;
 }
 

@@ -10,7 +10,14 @@ import type { ModelRoute } from "../contract/routes";
 export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
   const { source, capacity } = model;
   const served = source.kind === "huggingFace" && capacity.kind === "instance";
-  return { endpoint, chat: served ? "messages" : "prompt", stream: served, ...(served && source.server === "vllm" ? { server: "lmi" as const } : {}) };
+  const lmi = served && source.server === "vllm";
+  return {
+    endpoint,
+    chat: served ? "messages" : "prompt",
+    stream: served,
+    ...(lmi ? { server: "lmi" as const } : {}),
+    ...(lmi && source.toolCallParser ? { autoTools: true } : {}),
+  };
 }
 
 export function existingEndpointRoute(existing: ExistingEndpointConfig): ModelRoute {

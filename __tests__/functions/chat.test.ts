@@ -28,7 +28,7 @@ describe("GET /v1/models", () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.json).toEqual({
       object: "list",
-      data: ["mistral", "falcon", "tiny", "gone", "vllm"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
+      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
     });
   });
 });
@@ -90,8 +90,27 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it.each([
-    [{ tools: [], logprobs: true }, "unsupported_parameter", "tools", "Unsupported parameters: tools, logprobs."],
-    [{ response_format: { type: "json_object" } }, "unsupported_parameter", "response_format", "Unsupported parameter: response_format."],
+    [{ functions: [], logit_bias: {} }, "unsupported_parameter", "functions", "Unsupported parameters: functions, logit_bias."],
+    [
+      { response_format: { type: "xml" } },
+      "invalid_request",
+      "response_format.type",
+      'response_format.type must be one of "text", "json_object", "json_schema".',
+    ],
+    [{ tool_choice: "auto" }, "invalid_request", "tool_choice", "tool_choice needs tools to choose from."],
+    [
+      { tools: [{ type: "function", function: { name: "a" } }], tool_choice: { type: "function", function: { name: "b" } } },
+      "invalid_request",
+      "tool_choice",
+      'tool_choice names "b", which is not among the tools.',
+    ],
+    [
+      { messages: [{ role: "tool", content: "42" }] },
+      "invalid_request",
+      "messages[0].tool_call_id",
+      "messages[0].tool_call_id is required: name the tool call this result answers.",
+    ],
+    [{ messages: [{ role: "user" }] }, "invalid_request", "messages[0].content", "messages[0].content is required."],
     [{ n: 2 }, "invalid_request", "n", "n must be at most 1."],
     [{ stop: [1] }, "invalid_request", "stop", "stop must be a string or up to 4 non-empty strings."],
     [{ temperature: 3 }, "invalid_request", "temperature", "temperature must be at most 2."],
@@ -100,7 +119,7 @@ describe("POST /v1/chat/completions", () => {
       { messages: [{ role: "wizard", content: "x" }] },
       "invalid_request",
       "messages[0].role",
-      'messages[0].role must be one of "system", "developer", "user", "assistant".',
+      'messages[0].role must be one of "system", "developer", "user", "assistant", "tool".',
     ],
   ])("fails with 400 naming the field when given %j", async (change, type, field, message) => {
     const answer = await chat({ model: "mistral", messages, ...change });

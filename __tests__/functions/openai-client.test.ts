@@ -64,9 +64,9 @@ describe("the openai npm client", () => {
 
   it("sees a handler's 400 naming an unsupported parameter", async () => {
     const error = await client.chat.completions
-      .create({ model: "mistral", messages: [{ role: "user", content: "x" }], logprobs: true })
+      .create({ model: "mistral", messages: [{ role: "user", content: "x" }], logit_bias: { "50256": -100 } })
       .catch((e: unknown) => e);
     expect((error as { status: number }).status).toBe(400);
-    expect((error as { error: unknown }).error).toMatchObject({ type: "unsupported_parameter", field: "logprobs" });
+    expect((error as { error: unknown }).error).toMatchObject({ type: "unsupported_parameter", field: "logit_bias" });
   });
 });

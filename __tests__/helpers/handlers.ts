@@ -31,6 +31,8 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   tiny: { endpoint: "ep-tiny", chat: "prompt", stream: false },
   gone: { endpoint: "ep-deleted", chat: "prompt", stream: true },
   vllm: { endpoint: "ep-vllm", chat: "messages", stream: true, server: "lmi" },
+  // vLLM started with a tool-call parser: it may pick tools itself.
+  qwen: { endpoint: "ep-qwen", chat: "messages", stream: true, server: "lmi", autoTools: true },
 };
 
 export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {

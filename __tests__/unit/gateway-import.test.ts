@@ -100,7 +100,7 @@ describe("the OpenAPI body, against API Gateway's list of unsupported features",
     const model = gatewayModel(chatRequestSchema) as any;
     expect(model.required).toEqual(["model", "messages"]);
     expect(model.properties.top_p).toEqual({ type: "number", minimum: 0, maximum: 1 });
-    expect(model.properties.messages.items.properties.role.enum).toEqual(["system", "developer", "user", "assistant"]);
+    expect(model.properties.messages.items.properties.role.enum).toEqual(["system", "developer", "user", "assistant", "tool"]);
     expect(model.properties.messages.minItems).toBe(1);
   });
 });

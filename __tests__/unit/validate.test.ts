@@ -53,10 +53,16 @@ describe("validate", () => {
   });
 
   it("checks chat messages item by item, and leaves unknown chat fields to the handler", () => {
-    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }, { role: "user" }] })).toEqual({
-      field: "messages[1].content",
-      message: "messages[1].content is required.",
+    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }, { content: "x" }] })).toEqual({
+      field: "messages[1].role",
+      message: "messages[1].role is required.",
     });
-    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], tools: [] })).toBeUndefined();
+    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], logit_bias: {} })).toBeUndefined();
+    expect(
+      validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "a b" } }] }),
+    ).toEqual({
+      field: "tools[0].function.name",
+      message: "tools[0].function.name must match ^[A-Za-z0-9_-]{1,64}$.",
+    });
   });
 });

@@ -7,7 +7,9 @@ import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { routeFor, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
-import { checkChatRequest, chunk, completion, finishReason, modelList, promptRequest, tgiChatBody, type Usage } from "../lib/openai";
+import { argumentsText, chunk, completion, finishReason, modelList, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
+import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
+import { chatBody } from "../lib/chat-backend";
 import { readJsonBody, requestIdOf } from "../lib/request";
 import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -44,10 +46,12 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest);
     const request = checkChatRequest(body);
     model = request.model;
+    const route = routeFor(handlerSettings().models, request.model);
+    checkBackendSupports(request, route, request.model);
     const call: Call = {
       id: `chatcmpl-${requestId}`,
       model: request.model,
-      route: routeFor(handlerSettings().models, request.model),
+      route,
       request,
       timeoutMs: timeLeftMs(context),
       cancel: client.signal,
@@ -57,9 +61,11 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       writeJson(responseStream, 200, await answer(call), headers);
     } else if (!call.route.stream) {
       // The endpoint cannot stream (serverless): the whole answer arrives as one chunk.
-      const whole = (await answer(call)) as { choices: { message: { content: string }; finish_reason: string }[]; usage?: Usage };
+      const whole = (await answer(call)) as { choices: { message: { content: string | null; tool_calls?: ToolCallOut[] }; finish_reason: string }[] };
+      const { content, tool_calls } = whole.choices[0].message;
       out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
-      await send(out, chunk(call.id, call.model, { role: "assistant", content: whole.choices[0].message.content }, null));
+      const calls = tool_calls?.map((c, index) => ({ index, ...c }));
+      await send(out, chunk(call.id, call.model, { role: "assistant", content, ...(calls ? { tool_calls: calls } : {}) }, null));
       await send(out, chunk(call.id, call.model, {}, whole.choices[0].finish_reason));
       await finish(out);
     } else {
@@ -94,29 +100,53 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
 /** A buffered chat completion. */
 async function answer(call: Call): Promise<Record<string, unknown>> {
   if (call.route.chat === "messages") {
-    const tgi = JSON.parse(await invokeJson(call.route.endpoint, tgiChatBody(call.request, false), call.timeoutMs, call.cancel)) as {
-      choices?: { message?: { content?: string }; finish_reason?: string }[];
+    const backend = JSON.parse(await invokeJson(call.route.endpoint, chatBody(call.route, call.request, false), call.timeoutMs, call.cancel)) as {
+      choices?: { message?: { content?: string | null; tool_calls?: unknown }; finish_reason?: string; logprobs?: unknown }[];
       usage?: Usage;
     };
-    const choice = tgi.choices?.[0];
-    if (typeof choice?.message?.content !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no message.");
-    return completion(call.id, call.model, choice.message.content, finishReason(choice.finish_reason), tgi.usage);
+    const choice = backend.choices?.[0];
+    const calls = toolCallsOf(choice?.message?.tool_calls, (i) => `call_${call.id}_${i}`);
+    const content = choice?.message?.content;
+    if (!calls && typeof content !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no message.");
+    const finish = calls ? "tool_calls" : finishReason(choice?.finish_reason);
+    return completion(call.id, call.model, typeof content === "string" ? content : null, finish, backend.usage, {
+      tool_calls: calls,
+      logprobs: choice?.logprobs,
+    });
   }
   const result = parseGenerateResponse(await invokeJson(call.route.endpoint, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel));
   return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason));
 }
 
 function startStream(call: Call): Promise<AsyncIterable<Uint8Array>> {
-  const body = call.route.chat === "messages" ? tgiChatBody(call.request, true) : generateBody(promptRequest(call.request), true);
+  const body = call.route.chat === "messages" ? chatBody(call.route, call.request, true) : generateBody(promptRequest(call.request), true);
   return invokeStream(call.route.endpoint, body, AbortSignal.timeout(call.timeoutMs), call.cancel);
 }
 
-/** TGI's chat stream is already OpenAI-shaped: pass it on under this API's id and model name. */
+type ToolCallDelta = { index?: number; function?: { name?: unknown; arguments?: unknown } };
+
+/**
+ * TGI's and vLLM's chat streams are already OpenAI-shaped: pass them on under this API's id and model
+ * name. Tool-call deltas get this API's call id and the type on their first delta only, and their
+ * arguments as text; a stream that called a tool finishes with "tool_calls".
+ */
 async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
   const chunks = chatStream(call.route);
   let finished = false;
+  const started = new Set<number>();
+  const toolDelta = (d: ToolCallDelta) => {
+    const index = d.index ?? 0;
+    const args = argumentsText(d.function?.arguments);
+    if (started.has(index)) return { index, function: { arguments: args } };
+    started.add(index);
+    return { index, id: `call_${call.id}_${index}`, type: "function", function: { name: String(d.function?.name ?? ""), arguments: args } };
+  };
   const relay = async (chunkObject: JsonObject) => {
-    const event = chunkObject as { choices?: { delta?: Record<string, string>; finish_reason?: string | null }[]; usage?: Usage; error?: string };
+    const event = chunkObject as {
+      choices?: { delta?: Record<string, unknown> & { tool_calls?: ToolCallDelta[] }; finish_reason?: string | null; logprobs?: unknown }[];
+      usage?: Usage;
+      error?: string;
+    };
     if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
     const choice = event.choices?.[0];
     const wantUsage = call.request.stream_options?.include_usage === true;
@@ -125,10 +155,10 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
       return;
     }
     if (choice.finish_reason) finished = true;
-    await send(
-      out,
-      chunk(call.id, call.model, choice.delta ?? {}, choice.finish_reason ? finishReason(choice.finish_reason) : null, wantUsage ? event.usage : undefined),
-    );
+    const { tool_calls, ...delta } = choice.delta ?? {};
+    if (Array.isArray(tool_calls)) delta.tool_calls = tool_calls.map(toolDelta);
+    const finish = choice.finish_reason ? (started.size > 0 ? "tool_calls" : finishReason(choice.finish_reason)) : null;
+    await send(out, chunk(call.id, call.model, delta, finish, wantUsage ? event.usage : undefined, choice.logprobs ?? null));
   };
   for await (const bytes of parts) for (const c of chunks.push(bytes)) await relay(c);
   for (const c of chunks.end()) await relay(c);

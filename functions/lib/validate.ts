@@ -56,6 +56,8 @@ function describe(e: ValidationError, body: unknown): SchemaProblem {
     case "minimum":
     case "maximum":
       return sentence(`must be ${LIMIT[String(p.comparison)]} ${String(p.limit)}`);
+    case "pattern":
+      return sentence(`must match ${String(p.pattern)}`);
     case "minLength":
       return sentence(`must have at least ${String(p.limit)} character(s)`);
     case "maxLength":

@@ -1,4 +1,5 @@
 import type { JsonObject } from "../../contract/json";
+import { chatBuffered, chatChunks } from "./fake-chat";
 
 /**
  * A stand-in for the serving containers: deterministic tokens in the payload
@@ -20,7 +21,7 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 export function answerFor(body: JsonObject): TgiAnswer {
   const limit = body.messages ? body.max_tokens : body.parameters?.max_new_tokens;
   const count = Math.min(typeof limit === "number" ? limit : VOCABULARY.length, VOCABULARY.length);
-  const prompt = body.messages ? body.messages.map((m: { content: string }) => m.content).join(" ") : String(body.inputs ?? "");
+  const prompt = body.messages ? body.messages.map((m: { content: string | null }) => m.content ?? "").join(" ") : String(body.inputs ?? "");
   return { tokens: VOCABULARY.slice(0, count), finishReason: count < VOCABULARY.length ? "length" : "eos_token", promptTokens: words(prompt) };
 }
 
@@ -30,19 +31,7 @@ export const isChat = (body: JsonObject): boolean => Array.isArray(body.messages
 export function buffered(body: JsonObject, format: ServerFormat = "tgi"): unknown {
   const answer = answerFor(body);
   const text = answer.tokens.join("");
-  if (isChat(body)) {
-    return {
-      id: "",
-      object: "chat.completion",
-      created: 1700000000,
-      model: "tgi",
-      system_fingerprint: "3.3.6-native",
-      choices: [
-        { index: 0, message: { role: "assistant", content: text }, logprobs: null, finish_reason: answer.finishReason === "length" ? "length" : "stop" },
-      ],
-      usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length },
-    };
-  }
+  if (isChat(body)) return chatBuffered(body, format);
   const details = body.parameters?.details ? { details: { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } } : {};
   // LMI answers one object; TGI a list of one.
   return format === "lmi" ? { generated_text: text, ...details } : [{ generated_text: text, ...details }];
@@ -51,13 +40,7 @@ export function buffered(body: JsonObject, format: ServerFormat = "tgi"): unknow
 /** LMI's JSON lines: a token per line, generated_text on the last; chat chunks one per line, no [DONE]. */
 function lmiLines(body: JsonObject): string[] {
   const answer = answerFor(body);
-  if (isChat(body)) {
-    return answer.tokens.map((token, i) => {
-      const last = i === answer.tokens.length - 1;
-      const delta = i === 0 ? { content: token, role: "assistant" } : { content: token };
-      return `${JSON.stringify({ id: "chatcmpl-1", object: "chat.completion.chunk", created: 1700000000, choices: [{ index: 0, delta, logprobs: null, finish_reason: last ? (answer.finishReason === "length" ? "length" : "eos_token") : null }] })}\n`;
-    });
-  }
+  if (isChat(body)) return chatChunks(body, "lmi").map((c) => `${JSON.stringify(c)}\n`);
   let text = "";
   return answer.tokens.map((token, i) => {
     text += token;
@@ -76,33 +59,7 @@ export function streamEvents(body: JsonObject, format: ServerFormat = "tgi"): st
   if (format === "lmi") return lmiLines(body);
   const answer = answerFor(body);
   const events: string[] = [];
-  if (isChat(body)) {
-    answer.tokens.forEach((token, i) => {
-      const last = i === answer.tokens.length - 1;
-      const chunk = {
-        object: "chat.completion.chunk",
-        created: 1700000000,
-        id: "",
-        model: "tgi",
-        system_fingerprint: "3.3.6-native",
-        choices: [
-          {
-            index: 0,
-            delta: { role: "assistant", content: token },
-            logprobs: null,
-            finish_reason: last ? (answer.finishReason === "length" ? "length" : "stop") : null,
-          },
-        ],
-        usage: null,
-      };
-      events.push(`data:${JSON.stringify(chunk)}\n\n`);
-    });
-    events.push(
-      `data:${JSON.stringify({ object: "chat.completion.chunk", created: 1700000000, id: "", model: "tgi", choices: [], usage: { prompt_tokens: answer.promptTokens, completion_tokens: answer.tokens.length, total_tokens: answer.promptTokens + answer.tokens.length } })}\n\n`,
-    );
-    events.push("data:[DONE]\n\n");
-    return events;
-  }
+  if (isChat(body)) return [...chatChunks(body, "tgi").map((c) => `data:${JSON.stringify(c)}\n\n`), "data:[DONE]\n\n"];
   let text = "";
   answer.tokens.forEach((token, i) => {
     text += token;

@@ -1,0 +1,82 @@
+import { HttpError } from "./errors";
+import { SUPPORTED_CHAT_FIELDS, type ChatMessage, type ChatRequest, type ToolChoice } from "../../contract/chat-request";
+import type { ModelRoute } from "../../contract/routes";
+
+const bad = (field: string, message: string) => new HttpError(400, "invalid_request", message, field);
+
+/** Checks what the JSON Schema cannot say: unsupported fields by name, stop words, message turns and tool_choice. */
+export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
+  const unsupported = Object.keys(body).filter((k) => !SUPPORTED_CHAT_FIELDS.has(k));
+  if (unsupported.length > 0) {
+    throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${unsupported.join(", ")}.`, unsupported[0]);
+  }
+  const stop = body.stop;
+  const stopOk =
+    stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
+  if (!stopOk) throw bad("stop", "stop must be a string or up to 4 non-empty strings.");
+  const messages = (body.messages as Record<string, unknown>[]).map(checkMessage);
+  const request = { ...body, messages } as unknown as ChatRequest;
+  checkToolChoice(request);
+  return request;
+}
+
+function checkMessage(m: Record<string, unknown>, i: number): ChatMessage {
+  const at = `messages[${i}]`;
+  const calls = Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+  if (m.tool_calls !== undefined && m.role !== "assistant") throw bad(`${at}.tool_calls`, `${at}.tool_calls belongs to an assistant turn only.`);
+  if (m.role === "tool" && typeof m.tool_call_id !== "string")
+    throw bad(`${at}.tool_call_id`, `${at}.tool_call_id is required: name the tool call this result answers.`);
+  // An assistant turn that calls tools may have no text.
+  if (calls && (m.content === undefined || m.content === null || m.content === "")) return { ...m, content: null } as unknown as ChatMessage;
+  if (m.content === undefined || m.content === null) throw bad(`${at}.content`, `${at}.content is required.`);
+  return { ...m, content: textOf(m.content, `${at}.content`) } as unknown as ChatMessage;
+}
+
+/**
+ * A message's content as OpenAI clients send it: a string, or a list of parts. Text parts are joined
+ * with line breaks; an image part is refused by name, since no model here takes images.
+ */
+function textOf(content: unknown, at: string): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) throw bad(at, `${at} must be a string or a list of content parts.`);
+  return content
+    .map((part: unknown, j) => {
+      const p = (part ?? {}) as { type?: unknown; text?: unknown };
+      if (p.type === "text" && typeof p.text === "string") return p.text;
+      if (p.type === "image_url" || p.type === "input_audio" || p.type === "file")
+        throw new HttpError(400, "unsupported_content", `${at}[${j}]: this model takes text only, not ${p.type} parts.`, `${at}[${j}]`);
+      throw bad(`${at}[${j}]`, `${at}[${j}] must be a part like {"type": "text", "text": "..."}.`);
+    })
+    .join("\n");
+}
+
+function checkToolChoice(request: ChatRequest): void {
+  const choice = request.tool_choice as unknown;
+  if (choice === undefined) return;
+  const named = typeof choice === "object" && choice !== null ? (choice as { type?: unknown; function?: { name?: unknown } }) : undefined;
+  const valid = choice === "none" || choice === "auto" || choice === "required" || (named?.type === "function" && typeof named.function?.name === "string");
+  if (!valid) throw bad("tool_choice", 'tool_choice must be "none", "auto", "required" or {"type": "function", "function": {"name": "..."}}.');
+  if (choice !== "none" && !request.tools?.length) throw bad("tool_choice", "tool_choice needs tools to choose from.");
+  const name = (choice as Exclude<ToolChoice, string>).function?.name;
+  if (name !== undefined && !request.tools?.some((t) => t.function.name === name))
+    throw bad("tool_choice", `tool_choice names "${name}", which is not among the tools.`);
+}
+
+/** Fields a model's backend cannot honour are refused by name rather than silently dropped. */
+export function checkBackendSupports(request: ChatRequest, route: ModelRoute, model: string): void {
+  const refuse = (field: string, why: string) => new HttpError(400, "unsupported_parameter", `${field}: ${why}`, field);
+  const usesTools = (request.tools?.length ?? 0) > 0 || request.messages.some((m) => m.role === "tool" || m.tool_calls);
+  if (route.chat === "prompt") {
+    const why = `model "${model}" has no chat API here (its conversation is rendered into a prompt), so it cannot honour this. Serve it with TGI or vLLM for`;
+    if (usesTools) throw refuse("tools", `${why} tool calls.`);
+    if (request.response_format && request.response_format.type !== "text") throw refuse("response_format", `${why} JSON mode.`);
+    if (request.logprobs) throw refuse("logprobs", `${why} log probabilities.`);
+  }
+  const auto = request.tool_choice === undefined || request.tool_choice === "auto";
+  if (route.server === "lmi" && route.autoTools !== true && (request.tools?.length ?? 0) > 0 && auto) {
+    throw refuse(
+      "tool_choice",
+      `model "${model}" runs vLLM without a tool-call parser, so it cannot choose a tool itself. Name one (tool_choice {"type": "function", ...}) or "required", or deploy it with models[].huggingFace.toolCallParser.`,
+    );
+  }
+}
