@@ -6,6 +6,7 @@ export const invokePath = (model: string): string => `/${model}/invoke`;
 export const streamPath = (model: string): string => `/${model}/stream`;
 export const CHAT_PATH = "/v1/chat/completions";
 export const MODELS_PATH = "/v1/models";
+export const COMPLETIONS_PATH = "/v1/completions";
 
 /** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
 export interface ModelRoute {

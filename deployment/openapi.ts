@@ -1,4 +1,5 @@
-import { CHAT_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { CHAT_PATH, COMPLETIONS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { completionRequestSchema } from "../contract/completion-request";
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
 import { chatRequestSchema } from "../contract/chat-request";
 import { gatewayModel } from "./gateway-model";
@@ -134,6 +135,7 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>>
   GenerateRequest: withoutDialect(generateRequestSchema),
   GenerateResponse: withoutDialect(generateResponseSchema),
   ChatCompletionRequest: withoutDialect(chatRequestSchema),
+  CompletionRequest: withoutDialect(completionRequestSchema),
   Error: withoutDialect(errorResponseSchema),
 };
 
@@ -260,6 +262,16 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
       "openai",
       "ChatCompletionRequest",
       { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" },
+      streamed(input.chatUri),
+    ),
+  });
+  paths[COMPLETIONS_PATH] = withCors({
+    post: operation(
+      "createCompletion",
+      "OpenAI-compatible legacy text completion on the model's generate API (stream: true for SSE chunks)",
+      "openai",
+      "CompletionRequest",
+      { description: "text_completion, or text_completion chunks ending in [DONE]" },
       streamed(input.chatUri),
     ),
   });

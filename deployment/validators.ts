@@ -2,9 +2,14 @@ import Ajv from "ajv-draft-04";
 import standaloneCode from "ajv/dist/standalone";
 import { chatRequestSchema } from "../contract/chat-request";
 import { generateRequestSchema } from "../contract/generate-request";
+import { completionRequestSchema } from "../contract/completion-request";
 
 /** The request schemas the handlers check, by the name their compiled validator is exported under. */
-export const VALIDATED_SCHEMAS = { generateRequest: generateRequestSchema, chatRequest: chatRequestSchema } as const;
+export const VALIDATED_SCHEMAS = {
+  generateRequest: generateRequestSchema,
+  chatRequest: chatRequestSchema,
+  completionRequest: completionRequestSchema,
+} as const;
 
 /**
  * Ajv (draft 4, the dialect API Gateway validates with) compiled ahead of time into plain

@@ -90,7 +90,23 @@ const chatBodies = fc
       messages: fc.oneof(
         fc.array(
           fc.record(
-            { role: fc.constantFrom("user", "system", "assistant", "developer", "wizard"), content: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) },
+            {
+              role: fc.constantFrom("user", "system", "assistant", "developer", "tool", "wizard"),
+              content: fc.oneof(
+                fc.string(),
+                fc.integer(),
+                fc.constant(null),
+                fc.array(fc.record({ type: fc.constantFrom("text", "image_url"), text: scalar })),
+              ),
+              tool_call_id: fc.oneof(fc.string(), fc.integer()),
+              tool_calls: fc.oneof(
+                fc.array(
+                  fc.record({ id: fc.string(), type: fc.constantFrom("function", "x"), function: fc.record({ name: fc.string(), arguments: scalar }) }),
+                  { maxLength: 2 },
+                ),
+                scalar,
+              ),
+            },
             { requiredKeys: [] },
           ),
           { maxLength: 4 },
@@ -103,7 +119,33 @@ const chatBodies = fc
       max_tokens: fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.double()),
       stop: fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 6 }), fc.integer()),
       n: fc.integer({ min: 0, max: 3 }),
-      tools: fc.array(fc.string(), { maxLength: 2 }),
+      tools: fc.oneof(
+        fc.array(fc.string(), { maxLength: 2 }),
+        fc.array(
+          fc.record({
+            type: fc.constantFrom("function", "x"),
+            function: fc.record({ name: fc.string(), parameters: fc.oneof(scalar, fc.jsonValue({ maxDepth: 3 })) }),
+          }),
+          { maxLength: 2 },
+        ),
+      ),
+      tool_choice: fc.oneof(
+        fc.constantFrom("auto", "none", "required", "bogus"),
+        fc.record({ type: fc.constant("function"), function: fc.record({ name: fc.string() }) }),
+        scalar,
+      ),
+      response_format: fc.oneof(
+        fc.record(
+          {
+            type: fc.constantFrom("text", "json_object", "json_schema", "xml"),
+            json_schema: fc.record({ name: fc.string(), schema: fc.jsonValue({ maxDepth: 3 }) }),
+          },
+          { requiredKeys: [] },
+        ),
+        scalar,
+      ),
+      logprobs: fc.oneof(fc.boolean(), scalar),
+      top_logprobs: fc.integer({ min: -2, max: 30 }),
     },
     { requiredKeys: [] },
   )
@@ -141,6 +183,30 @@ describe("request fuzzing", () => {
     );
   });
 
+  it("POST /v1/completions answers every generated body with 2xx or a JSON 4xx, never 5xx", async () => {
+    const completionBodies = fc
+      .record(
+        {
+          model: fc.oneof(fc.constant("mistral-7b"), fc.string()),
+          prompt: fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), scalar),
+          max_tokens: fc.oneof(fc.integer({ min: -10, max: 100_000 }), scalar),
+          stream: fc.oneof(fc.boolean(), scalar),
+          stop: fc.oneof(fc.string(), fc.array(scalar, { maxLength: 6 })),
+          echo: scalar,
+          suffix: scalar,
+          logprobs: scalar,
+          best_of: fc.integer({ min: 0, max: 3 }),
+          temperature: fc.oneof(fc.double(), scalar),
+        },
+        { requiredKeys: [] },
+      )
+      .map((b) => JSON.stringify(b));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(completionBodies, rawBodies, chatBodies), (body) => send("POST", "/v1/completions", body)),
+      { numRuns: RUNS },
+    );
+  });
+
   it("POST /v1/chat/completions answers every generated body with 2xx or a JSON 4xx, never 5xx", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(chatBodies, rawBodies, generateBodies), (body) => send("POST", "/v1/chat/completions", body)),
@@ -166,7 +232,8 @@ describe("handler fuzzing (no gateway validation)", () => {
     ["invoke", "/mistral-7b/invoke"],
     ["stream", "/mistral-7b/stream"],
     ["chat", "/v1/chat/completions"],
-  ])("%s answers every generated body with 2xx or a JSON 4xx", async (name, path) => {
+    ["chat", "/v1/completions"],
+  ])("%s on %s answers every generated body with 2xx or a JSON 4xx", async (name, path) => {
     const handler = handlers()[name];
     await fc.assert(
       fc.asyncProperty(fc.oneof(generateBodies, chatBodies, rawBodies), async (body) => {

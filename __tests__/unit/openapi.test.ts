@@ -27,6 +27,7 @@ describe("buildOpenApiDocument", () => {
       "POST /falcon/invoke",
       "POST /falcon/stream",
       "POST /v1/chat/completions",
+      "POST /v1/completions",
       "GET /v1/models",
     ]);
   });
@@ -68,6 +69,7 @@ describe("buildOpenApiDocument", () => {
       ["post /falcon/invoke", "body", "#/components/schemas/GenerateRequest"],
       ["post /falcon/stream", "body", "#/components/schemas/GenerateRequest"],
       ["post /v1/chat/completions", "body", "#/components/schemas/ChatCompletionRequest"],
+      ["post /v1/completions", "body", "#/components/schemas/CompletionRequest"],
       ["get /v1/models", undefined, undefined],
     ]);
     expect(doc.components.schemas.GenerateRequest).toMatchObject({ type: "object", required: ["inputs"] });
@@ -143,6 +145,7 @@ describe("buildOpenApiDocument", () => {
       "/falcon/invoke",
       "/falcon/stream",
       "/v1/chat/completions",
+      "/v1/completions",
       "/v1/models",
     ]);
     for (const [, , op] of preflights) {

@@ -3,6 +3,8 @@ import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
 import type { ChatCompletionBody, ChatRequest } from "../../contract/chat-request";
 import { validateChatRequest } from "../../contract/validators";
+import { COMPLETIONS_PATH } from "../../contract/routes";
+import { textCompletion } from "./completions";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { routeFor, type ModelRoute } from "../lib/models";
@@ -11,7 +13,7 @@ import { argumentsText, chunk, completion, finishReason, modelList, promptReques
 import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
 import { chatBody } from "../lib/chat-backend";
 import { readJsonBody, requestIdOf } from "../lib/request";
-import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError, writeJson } from "../lib/response-stream";
+import { SSE_HEADERS, failureOf, finish, openResponse, send, watchClient, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
@@ -28,6 +30,20 @@ interface Call {
   readonly cancel: AbortSignal;
 }
 
+/** One request of the OpenAI function, as far as answering it (or its failure) goes. */
+export interface Session {
+  readonly requestId: string;
+  readonly headers: Record<string, string>;
+  readonly responseStream: Writable;
+  readonly context: Context;
+  /** Aborted when the client leaves. */
+  readonly cancel: AbortSignal;
+  model?: string;
+  stream?: boolean;
+  /** The answer's stream, once its status is sent. */
+  out?: Writable;
+}
+
 const incomplete = () => new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
 
 /** GET /v1/models and POST /v1/chat/completions, as OpenAI clients expect them. */
@@ -36,55 +52,27 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   const headers = { "x-request-id": requestId, ...corsHeaders(event.headers) };
   const started = Date.now();
   const client = watchClient(responseStream);
-  let model: string | undefined;
-  let out: Writable | undefined;
+  // What the catch below needs to answer a failure: the model, and the stream once it is open.
+  const session: Session = { requestId, headers, responseStream, context, cancel: client.signal };
   try {
     if (event.httpMethod === "GET") {
       writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models)), headers);
       return;
     }
-    const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest);
-    const request = checkChatRequest(body);
-    model = request.model;
-    const route = routeFor(handlerSettings().models, request.model);
-    checkBackendSupports(request, route, request.model);
-    const call: Call = {
-      id: `chatcmpl-${requestId}`,
-      model: request.model,
-      route,
-      request,
-      timeoutMs: timeLeftMs(context),
-      cancel: client.signal,
-    };
-
-    if (!request.stream) {
-      writeJson(responseStream, 200, await answer(call), headers);
-    } else if (!call.route.stream) {
-      // The endpoint cannot stream (serverless): the whole answer arrives as one chunk.
-      const whole = (await answer(call)) as { choices: { message: { content: string | null; tool_calls?: ToolCallOut[] }; finish_reason: string }[] };
-      const { content, tool_calls } = whole.choices[0].message;
-      out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
-      const calls = tool_calls?.map((c, index) => ({ index, ...c }));
-      await send(out, chunk(call.id, call.model, { role: "assistant", content, ...(calls ? { tool_calls: calls } : {}) }, null));
-      await send(out, chunk(call.id, call.model, {}, whole.choices[0].finish_reason));
-      await finish(out);
-    } else {
-      const parts = await startStream(call);
-      out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
-      await (call.route.chat === "messages" ? relayChatStream : relayGenerateStream)(call, parts, out);
-      await finish(out);
-    }
-    log("info", "chat", { requestId, model, status: 200, stream: Boolean(request.stream), latencyMs: Date.now() - started });
+    const completions = (event.resource ?? event.path ?? "").endsWith(COMPLETIONS_PATH);
+    await (completions ? textCompletion : chatCompletion)(event, session);
+    log("info", completions ? "completion" : "chat", { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
       requestId,
-      model,
+      model: session.model,
       type: error.type,
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
     if (error.type === "client_closed") return void responseStream.destroy();
+    const out = session.out;
     if (!out) return writeError(responseStream, error, headers);
     try {
       // OpenAI clients read a mid-stream error as a data event with an error object.
@@ -96,6 +84,41 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     }
   }
 });
+
+async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
+  const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest);
+  const request = checkChatRequest(body);
+  session.model = request.model;
+  session.stream = Boolean(request.stream);
+  const route = routeFor(handlerSettings().models, request.model);
+  checkBackendSupports(request, route, request.model);
+  const call: Call = {
+    id: `chatcmpl-${session.requestId}`,
+    model: request.model,
+    route,
+    request,
+    timeoutMs: timeLeftMs(session.context),
+    cancel: session.cancel,
+  };
+  const { responseStream, headers } = session;
+  if (!request.stream) {
+    writeJson(responseStream, 200, await answer(call), headers);
+  } else if (!call.route.stream) {
+    // The endpoint cannot stream (serverless): the whole answer arrives as one chunk.
+    const whole = (await answer(call)) as { choices: { message: { content: string | null; tool_calls?: ToolCallOut[] }; finish_reason: string }[] };
+    const { content, tool_calls } = whole.choices[0].message;
+    const out = (session.out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
+    const calls = tool_calls?.map((c, index) => ({ index, ...c }));
+    await send(out, chunk(call.id, call.model, { role: "assistant", content, ...(calls ? { tool_calls: calls } : {}) }, null));
+    await send(out, chunk(call.id, call.model, {}, whole.choices[0].finish_reason));
+    await finish(out);
+  } else {
+    const parts = await startStream(call);
+    const out = (session.out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
+    await (call.route.chat === "messages" ? relayChatStream : relayGenerateStream)(call, parts, out);
+    await finish(out);
+  }
+}
 
 /** A buffered chat completion. */
 async function answer(call: Call): Promise<Record<string, unknown>> {
@@ -181,11 +204,4 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
   for (const t of tokens.end()) await relay(t);
   if (!final) throw incomplete();
   await send(out, chunk(call.id, call.model, {}, finishReason(final.finish_reason)));
-}
-
-const send = (out: Writable, body: unknown) => write(out, `data: ${JSON.stringify(body)}\n\n`);
-
-async function finish(out: Writable): Promise<void> {
-  await write(out, "data: [DONE]\n\n");
-  out.end();
 }

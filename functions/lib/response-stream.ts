@@ -50,3 +50,12 @@ export function failureOf(err: unknown, client: AbortController, responseStream:
   if (!client.signal.aborted) client.abort(error);
   return error;
 }
+
+/** One data event of an OpenAI stream. */
+export const send = (out: Writable, body: unknown): Promise<void> => write(out, `data: ${JSON.stringify(body)}\n\n`);
+
+/** OpenAI streams end with [DONE]; only a complete answer gets it. */
+export async function finish(out: Writable): Promise<void> {
+  await write(out, "data: [DONE]\n\n");
+  out.end();
+}

@@ -1,0 +1,97 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import type { Writable } from "node:stream";
+import type { CompletionBody } from "../../contract/completion-request";
+import { validateCompletionRequest } from "../../contract/validators";
+import { generateStream } from "../lib/backends";
+import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamToken } from "../lib/backends/tgi";
+import { HttpError } from "../lib/errors";
+import { routeFor } from "../lib/models";
+import { finishReason } from "../lib/openai";
+import { readJsonBody } from "../lib/request";
+import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
+import { invokeJson, invokeStream } from "../lib/sagemaker";
+import { handlerSettings } from "../lib/settings";
+import { timeLeftMs } from "../lib/timing";
+import type { Session } from "./index";
+
+const refuse = (field: string, why: string) => new HttpError(400, "unsupported_parameter", `${field}: ${why}`, field);
+
+/** The prompt as one string: OpenAI takes a string or a list; one prompt per request here. */
+function promptOf(prompt: unknown): string {
+  if (typeof prompt === "string") return prompt;
+  if (Array.isArray(prompt) && prompt.length === 1 && typeof prompt[0] === "string") return prompt[0];
+  throw new HttpError(400, "invalid_request", "prompt must be a string (or a list holding one string).", "prompt");
+}
+
+/** OpenAI's legacy completion as the generate API takes it; fields only OpenAI's own models honour are refused by name. */
+export function generateRequestOf(body: CompletionBody): GenerateRequest {
+  if (body.echo) throw refuse("echo", "the generate API does not return the prompt with the answer.");
+  if (body.suffix !== undefined && body.suffix !== null) throw refuse("suffix", "no model here fills in between a prompt and a suffix.");
+  if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== 0) throw refuse("logprobs", "use /v1/chat/completions with logprobs.");
+  const stop = body.stop;
+  const stopOk =
+    stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
+  if (!stopOk) throw new HttpError(400, "invalid_request", "stop must be a string or up to 4 non-empty strings.", "stop");
+  // OpenAI's default for this route is 16 tokens.
+  const parameters: Record<string, unknown> = { details: true, return_full_text: false, max_new_tokens: body.max_tokens ?? 16 };
+  if (body.temperature !== undefined) {
+    if (body.temperature > 0) parameters.temperature = body.temperature;
+    else parameters.do_sample = false;
+  }
+  if (body.top_p !== undefined && body.top_p < 1) parameters.top_p = body.top_p;
+  if (body.seed !== undefined) parameters.seed = body.seed;
+  if (body.frequency_penalty !== undefined) parameters.frequency_penalty = body.frequency_penalty;
+  if (stop !== undefined) parameters.stop = typeof stop === "string" ? [stop] : stop;
+  return { inputs: promptOf(body.prompt), parameters } as GenerateRequest;
+}
+
+const completionObject = (id: string, model: string, text: string, finish: string | null) => ({
+  id,
+  object: "text_completion",
+  created: Math.floor(Date.now() / 1000),
+  model,
+  choices: [{ text, index: 0, logprobs: null, finish_reason: finish }],
+});
+
+/** POST /v1/completions on the model's generate API, buffered or streamed. */
+export async function textCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
+  const body = readJsonBody<CompletionBody>(event, validateCompletionRequest);
+  const request = generateRequestOf(body);
+  const model = (session.model = body.model);
+  session.stream = Boolean(body.stream);
+  const route = routeFor(handlerSettings().models, model);
+  const id = `cmpl-${session.requestId}`;
+  const timeoutMs = timeLeftMs(session.context);
+  if (!body.stream || !route.stream) {
+    const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeoutMs, session.cancel));
+    // No usage: the generate API counts generated tokens but not the prompt's.
+    const answer = completionObject(id, model, result.generated_text, finishReason(result.finish_reason));
+    if (!body.stream) return writeJson(session.responseStream, 200, answer, session.headers);
+    // The endpoint cannot stream (serverless): the whole answer arrives as one chunk.
+    const out = (session.out = openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+    await send(out, answer);
+    return finish(out);
+  }
+  const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeoutMs), session.cancel);
+  const out = (session.out = openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+  await relay(out, parts, generateStream(route), (text, final) => completionObject(id, model, text, final ? finishReason(final.finish_reason) : null));
+  await finish(out);
+}
+
+async function relay(
+  out: Writable,
+  parts: AsyncIterable<Uint8Array>,
+  tokens: { push(b: Uint8Array): StreamToken[]; end(): StreamToken[] },
+  shape: (text: string, final?: StreamToken["final"]) => unknown,
+): Promise<void> {
+  let final: StreamToken["final"];
+  const each = async (token: StreamToken) => {
+    if (token.text) await send(out, shape(token.text));
+    if (token.final) final = token.final;
+  };
+  for await (const bytes of parts) for (const t of tokens.push(bytes)) await each(t);
+  for (const t of tokens.end()) await each(t);
+  // An answer cut short is an error, never a success.
+  if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final token: the answer is incomplete.");
+  await send(out, shape("", final));
+}
