@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { FLEET_START_SECONDS, PROVIDER_ENDPOINT_WAIT_SECONDS, blueGreenSeconds, trafficSteps, type DeploymentSettings } from "./deployment-time";
 import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
 import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
+import { TEI_ACCOUNTS } from "../reference/tei-images";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
@@ -48,7 +49,14 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
       `"${config.region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`,
     );
   }
-  const needsDlc = models.findIndex((m) => obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
+  const needsTei = models.findIndex((m) => m.server === "tei" && obj(m.huggingFace)?.image === undefined);
+  if (typeof config.region === "string" && REGION.test(config.region) && needsTei >= 0 && !TEI_ACCOUNTS[config.region]) {
+    issue(
+      ["region"],
+      `"${config.region}" has no Text Embeddings Inference image in this product's table (needed by models[${needsTei}]). Fix: use one of ${Object.keys(TEI_ACCOUNTS).join(", ")}, or set huggingFace.image`,
+    );
+  }
+  const needsDlc = models.findIndex((m) => m.server !== "tei" && obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
   if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
     issue(
       ["region"],
@@ -108,7 +116,7 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   if (m.server === "vllm" && !(hf && instance)) {
     issue([...at, "server"], '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance');
   }
-  if (hf?.toolCallParser !== undefined && m.server !== "vllm") {
+  if (hf?.toolCallParser !== undefined && m.server !== "vllm" && m.server !== "tei") {
     issue([...at, "huggingFace", "toolCallParser"], 'is a vLLM setting; TGI picks tools by grammar without one. Fix: remove it, or set server "vllm"');
   }
   if (m.server === "vllm" && hf?.quantize !== undefined && !["awq", "gptq", "fp8"].includes(String(hf.quantize))) {
@@ -117,8 +125,10 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
       `"${String(hf.quantize)}" is not a vLLM quantization in this product. Fix: use awq, gptq or fp8, or server "tgi"`,
     );
   }
+  if (m.server === "tei") checkEmbeddingModel(m, at, issue);
   const type = instance?.type;
-  if (hf && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
+  // TEI runs on CPU instances too; TGI and vLLM need a GPU.
+  if (hf && m.server !== "tei" && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
     issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);
   }
   if (hf && serverless && ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)) {
@@ -178,4 +188,18 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   if (initial !== undefined && min !== undefined && max !== undefined && min <= max && (initial < min || initial > max)) {
     issue([...at, "instance", "initialCount"], `${initial} is outside autoscaling ${min}..${max}. Fix: set initialCount within that range`);
   }
+}
+
+/** An embedding model (TEI): a Hugging Face model, served at /v1/embeddings by the shared function only. */
+function checkEmbeddingModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const hf = obj(m.huggingFace);
+  if (!hf) issue([...at, "server"], '"tei" serves a Hugging Face embedding model. Fix: give huggingFace.modelId, or use another server');
+  const generation = ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens", "toolCallParser"].filter((k) => hf?.[k] !== undefined);
+  if (generation.length > 0)
+    issue([...at, "huggingFace", generation[0]], `is a text-generation setting; TEI serves embeddings. Fix: remove ${generation.join(", ")}`);
+  if (m.integration === "direct" || m.lambda !== undefined)
+    issue(
+      [...at, m.lambda !== undefined ? "lambda" : "integration"],
+      "an embedding model has no /invoke route or functions of its own: /v1/embeddings serves it. Fix: remove it",
+    );
 }

@@ -178,9 +178,11 @@ export const modelSchema = z.strictObject({
     .describe("Becomes the URL path (/<name>/invoke) and part of resource names."),
   huggingFace: huggingFace.optional(),
   server: z
-    .enum(["tgi", "vllm"])
+    .enum(["tgi", "vllm", "tei"])
     .default("tgi")
-    .describe("Serving container of a Hugging Face model on an instance: Text Generation Inference, or vLLM in SageMaker's Large Model Inference container."),
+    .describe(
+      "Serving container of a Hugging Face model: Text Generation Inference, vLLM in SageMaker's Large Model Inference container (instances), or Text Embeddings Inference for an embedding model (instance or serverless; served at /v1/embeddings).",
+    ),
   modelPackageArn: z
     .string()
     .regex(MODEL_PACKAGE_ARN, {

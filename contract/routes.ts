@@ -7,6 +7,7 @@ export const streamPath = (model: string): string => `/${model}/stream`;
 export const CHAT_PATH = "/v1/chat/completions";
 export const MODELS_PATH = "/v1/models";
 export const COMPLETIONS_PATH = "/v1/completions";
+export const EMBEDDINGS_PATH = "/v1/embeddings";
 
 /** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
 export interface ModelRoute {
@@ -17,6 +18,8 @@ export interface ModelRoute {
   readonly stream: boolean;
   /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */
   readonly server?: "tgi" | "lmi";
+  /** "embedding": a Text Embeddings Inference model, served at /v1/embeddings only. @default - text generation */
+  readonly task?: "embedding";
   /** vLLM started with a tool-call parser, so it can pick a tool itself (tool_choice "auto"); TGI always can. */
   readonly autoTools?: boolean;
 }

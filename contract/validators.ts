@@ -12,9 +12,13 @@ export interface ValidationError {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated CommonJS (npm run validators)
-const compiled = require("./validators.generated.js") as Record<"generateRequest" | "chatRequest" | "completionRequest", CompiledValidator>;
+const compiled = require("./validators.generated.js") as Record<
+  "generateRequest" | "chatRequest" | "completionRequest" | "embeddingRequest",
+  CompiledValidator
+>;
 
 /** The request schemas of contract/, compiled ahead of time by Ajv. */
 export const validateGenerateRequest = compiled.generateRequest;
 export const validateChatRequest = compiled.chatRequest;
 export const validateCompletionRequest = compiled.completionRequest;
+export const validateEmbeddingRequest = compiled.embeddingRequest;

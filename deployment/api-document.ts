@@ -11,11 +11,13 @@ export function placeholderDocument(deployment: Deployment, prefix: string): Rec
     title: names.api,
     auth: config.api.auth,
     // Direct integrations have no /stream route; everything else runs the handlers here.
-    models: deployment.models.map((m) =>
-      m.integration.kind === "direct"
-        ? { model: m.name, invokeUri: `${prefix}:invoke` }
-        : { model: m.name, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
-    ),
+    models: deployment.models
+      .filter((m) => m.integration.kind !== "shared")
+      .map((m) =>
+        m.integration.kind === "direct"
+          ? { model: m.name, invokeUri: `${prefix}:invoke` }
+          : { model: m.name, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
+      ),
     chatUri: `${prefix}:chat`,
     authorizerUri: `${prefix}:authorizer`,
     corsOrigins: config.api.corsOrigins,

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Capacity, HuggingFaceSettings, ModelSource } from "../config/schema";
 import { gpuCount } from "../reference/instance-types";
-import { hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "../reference/images";
+import { UnsupportedRegionError, hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "../reference/images";
+import { teiImage } from "../reference/tei-images";
 
 /** What the SageMaker model's primary container runs, computed from the config alone. */
 export interface ContainerSpec {
@@ -62,6 +63,13 @@ export function lmiEnvironment(hf: HuggingFace, instanceType: string): Record<st
   return env;
 }
 
+/** Text Embeddings Inference reads the model id and revision (its SageMaker entry point maps them to its flags). */
+export function teiEnvironment(hf: HuggingFace): Record<string, string> {
+  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId };
+  if (hf.revision) env.HF_MODEL_REVISION = hf.revision;
+  return env;
+}
+
 /**
  * Hugging Face inference toolkit settings for the CPU image used by serverless endpoints.
  * The toolkit reads HF_MODEL_ID, HF_MODEL_REVISION, HF_TASK, HF_TRUST_REMOTE_CODE and HF_API_TOKEN
@@ -78,6 +86,12 @@ export function containerSpec(source: ModelSource, capacity: Capacity, region: s
   if (source.kind === "huggingFace") {
     const hf = source;
     const tokenSecretArn = hf.tokenSecretArn;
+    if (hf.server === "tei") {
+      const gpu = capacity.kind === "instance" && gpuCount(capacity.type) !== undefined;
+      const image = hf.image ? parseEcrImage(hf.image) : teiImage(region, gpu);
+      if (!image) throw new UnsupportedRegionError(region);
+      return { image, environment: teiEnvironment(hf), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+    }
     if (capacity.kind === "instance" && hf.server === "vllm") {
       const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
       return { image, environment: lmiEnvironment(hf, capacity.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };

@@ -9,6 +9,7 @@ import type { ModelRoute } from "../contract/routes";
  */
 export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
   const { source, capacity } = model;
+  if (source.kind === "huggingFace" && source.server === "tei") return { endpoint, chat: "prompt", stream: false, task: "embedding" };
   const served = source.kind === "huggingFace" && capacity.kind === "instance";
   const lmi = served && source.server === "vllm";
   return {

@@ -1,4 +1,5 @@
-import { CHAT_PATH, COMPLETIONS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { embeddingRequestSchema } from "../contract/embedding-request";
 import { completionRequestSchema } from "../contract/completion-request";
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
 import { chatRequestSchema } from "../contract/chat-request";
@@ -136,6 +137,7 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>>
   GenerateResponse: withoutDialect(generateResponseSchema),
   ChatCompletionRequest: withoutDialect(chatRequestSchema),
   CompletionRequest: withoutDialect(completionRequestSchema),
+  EmbeddingRequest: withoutDialect(embeddingRequestSchema),
   Error: withoutDialect(errorResponseSchema),
 };
 
@@ -272,6 +274,16 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
       "openai",
       "CompletionRequest",
       { description: "text_completion, or text_completion chunks ending in [DONE]" },
+      streamed(input.chatUri),
+    ),
+  });
+  paths[EMBEDDINGS_PATH] = withCors({
+    post: operation(
+      "createEmbedding",
+      "OpenAI-compatible embeddings from the embedding models (Text Embeddings Inference)",
+      "openai",
+      "EmbeddingRequest",
+      { description: "A list of embeddings" },
       streamed(input.chatUri),
     ),
   });

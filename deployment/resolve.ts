@@ -35,7 +35,12 @@ export interface ResolvedModel {
   /** How the handlers reach the endpoint. */
   readonly route: ModelRoute;
   readonly endpoint: ManagedEndpoint | ExistingEndpoint;
-  readonly integration: LambdaIntegration | DirectIntegration;
+  readonly integration: LambdaIntegration | DirectIntegration | SharedIntegration;
+}
+
+/** Served by the shared OpenAI-compatible function only (embedding models at /v1/embeddings): no routes of its own. */
+export interface SharedIntegration {
+  readonly kind: "shared";
 }
 
 /** An endpoint this stack creates. */
@@ -162,9 +167,11 @@ export function resolve(config: Config, stage: string): Deployment {
         alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
       },
       integration:
-        m.integration.kind === "direct"
-          ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), answer: route.server === "lmi" ? "object" : "list" }
-          : lambdaIntegration(m.name, route, functionSettingsOf(m)),
+        route.task === "embedding"
+          ? { kind: "shared" }
+          : m.integration.kind === "direct"
+            ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), answer: route.server === "lmi" ? "object" : "list" }
+            : lambdaIntegration(m.name, route, functionSettingsOf(m)),
     };
   };
 
@@ -212,7 +219,7 @@ export function resolve(config: Config, stage: string): Deployment {
       names.api,
       stage,
       config.alarms,
-      models.map((m) => invokePath(m.name)),
+      models.filter((m) => m.integration.kind !== "shared").map((m) => invokePath(m.name)),
     ),
     dashboard: {
       region: config.region,

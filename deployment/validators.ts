@@ -3,12 +3,14 @@ import standaloneCode from "ajv/dist/standalone";
 import { chatRequestSchema } from "../contract/chat-request";
 import { generateRequestSchema } from "../contract/generate-request";
 import { completionRequestSchema } from "../contract/completion-request";
+import { embeddingRequestSchema } from "../contract/embedding-request";
 
 /** The request schemas the handlers check, by the name their compiled validator is exported under. */
 export const VALIDATED_SCHEMAS = {
   generateRequest: generateRequestSchema,
   chatRequest: chatRequestSchema,
   completionRequest: completionRequestSchema,
+  embeddingRequest: embeddingRequestSchema,
 } as const;
 
 /**

@@ -10,6 +10,7 @@ import { resolve, type Deployment } from "../deployment/resolve";
 import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
+import type { ServerFormat } from "./emulator/fake-tgi";
 import { builtInHandlers, withHandlerSettings, type BufferedHandler, type StreamingHandler } from "./lambda-runtime";
 import { createRuntimeClient } from "../functions/lib/client";
 import type { HandlerSettings } from "../functions/lib/settings";
@@ -72,6 +73,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const started = new SageMakerEmulator(
       Object.values(routes).map((r) => r.endpoint),
       options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 },
+      Object.fromEntries(
+        Object.values(routes).flatMap((r): [string, ServerFormat][] =>
+          r.server === "lmi" ? [[r.endpoint, "lmi"]] : r.task === "embedding" ? [[r.endpoint, "tei"]] : [],
+        ),
+      ),
     );
     runtimeUrl = await started.start();
     backend = "built-in emulator (deterministic tokens)";

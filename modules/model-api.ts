@@ -35,8 +35,8 @@ export class ModelApi extends Construct {
 
   readonly endpoint?: LlmEndpoint;
   readonly functions: readonly InvokerFunction[];
-  /** What the REST API needs to route to this model. */
-  readonly routes: RestApiModel;
+  /** What the REST API needs to route to this model; none for a model served by the shared function only. */
+  readonly routes?: RestApiModel;
 
   constructor(scope: Construct, id: string, props: ModelApiProps) {
     super(scope, id);
@@ -52,6 +52,10 @@ export class ModelApi extends Construct {
     }
 
     const integration = model.integration;
+    if (integration.kind === "shared") {
+      this.functions = [];
+      return;
+    }
     if (integration.kind === "direct") {
       const endpointName = model.endpoint.endpointName;
       const role = new DirectIntegrationRole(this, `direct-${model.name}`, {

@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth } from "../deployment/openapi";
-import { CHAT_PATH, COMPLETIONS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
 
 export type RestApiModel =
   | {
@@ -158,6 +158,7 @@ export class RestApi extends Construct {
     allow("chat-completions", props.chatFunction, "POST", CHAT_PATH);
     allow("chat-models", props.chatFunction, "GET", MODELS_PATH);
     allow("completions", props.chatFunction, "POST", COMPLETIONS_PATH);
+    allow("embeddings", props.chatFunction, "POST", EMBEDDINGS_PATH);
     if (props.authorizerFunction) {
       new LambdaPermission(this, "authorizer", {
         action: "lambda:InvokeFunction",

@@ -59,7 +59,7 @@ export class LlmApiStack extends TerraformStack {
       name: names.api,
       stageName: stage,
       auth: config.api.auth,
-      models: this.models.map((m) => m.routes),
+      models: this.models.flatMap((m) => (m.routes ? [m.routes] : [])),
       chatFunction: this.chat.function,
       authorizerFunction: this.authorizer?.function,
       partition,

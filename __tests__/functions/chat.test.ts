@@ -28,7 +28,7 @@ describe("GET /v1/models", () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.json).toEqual({
       object: "list",
-      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
+      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen", "bge"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
     });
   });
 });

@@ -49,7 +49,7 @@ describe("local server with the emulator", () => {
       ["/nope", "GET"],
       ["/mistral-7b/invoke", "GET"],
       ["/other/invoke", "POST"],
-      ["/v1/embeddings", "POST"],
+      ["/v1/audio/speech", "POST"],
       ["/v1/completions", "GET"],
     ]) {
       const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k" }, body: method === "POST" ? "{}" : undefined });

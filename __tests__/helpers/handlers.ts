@@ -11,6 +11,7 @@ import {
 } from "../../local/lambda-runtime";
 import type { ModelRoute } from "../../functions/lib/models";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
+import type { ServerFormat } from "../../local/emulator/fake-tgi";
 import { createRuntimeClient } from "../../functions/lib/client";
 
 /**
@@ -33,7 +34,19 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   vllm: { endpoint: "ep-vllm", chat: "messages", stream: true, server: "lmi" },
   // vLLM started with a tool-call parser: it may pick tools itself.
   qwen: { endpoint: "ep-qwen", chat: "messages", stream: true, server: "lmi", autoTools: true },
+  // A Text Embeddings Inference model.
+  bge: { endpoint: "ep-bge", chat: "prompt", stream: false, task: "embedding" },
 };
+
+/** The container each endpoint plays in the emulator. */
+export function formatsOf(models: Record<string, ModelRoute>): Record<string, ServerFormat> {
+  const formats: Record<string, ServerFormat> = {};
+  for (const m of Object.values(models)) {
+    if (m.server === "lmi") formats[m.endpoint] = "lmi";
+    else if (m.task === "embedding") formats[m.endpoint] = "tei";
+  }
+  return formats;
+}
 
 export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {
   const emulator = new SageMakerEmulator(
@@ -41,9 +54,7 @@ export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS)
       .map((m) => m.endpoint)
       .filter((e) => e !== "ep-deleted"),
     {},
-    Object.values(models)
-      .filter((m) => m.server === "lmi")
-      .map((m) => m.endpoint),
+    formatsOf(models),
   );
   const url = await emulator.start();
   process.env.LOG_LEVEL ??= "silent";

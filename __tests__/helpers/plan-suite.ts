@@ -9,6 +9,10 @@ import { COMMENT_MARKER, renderComment, summarizePlan } from "../../deployment/p
 type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
 
 const asList = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+/** How the API reaches a model: its own functions, API Gateway directly, or only the shared OpenAI function (embedding models). */
+const reachOf = (m: Config["models"][number]) => (m.source.kind === "huggingFace" && m.source.server === "tei" ? "shared" : m.integration.kind);
+/** The OpenAI-compatible routes of the shared function: chat, completions, embeddings, models. */
+const OPENAI_ROUTES = 4;
 const countOf = (planned: PlannedStack, type: string) => planned.plan.resource_changes.filter((r) => r.type === type).length;
 const expression = (planned: PlannedStack, address: string, key: string) =>
   planned.plan.configuration.root_module.resources.find((r) => r.address === address)?.expressions[key]?.constant_value;
@@ -64,10 +68,10 @@ export function describePlannedConfig(file: string): void {
       expect(countOf(p, "aws_appautoscaling_policy")).toBe(scaled);
       // Per model: buffered and streaming invokers (none for a direct integration); one OpenAI-compatible function
       // for all; with API keys, the authorizer that reads them.
-      const direct = config.models.filter((m) => m.integration.kind === "direct").length;
+      const ownFunctions = served - config.models.filter((m) => reachOf(m) !== "lambda").length;
       const keys = config.api.auth === "apiKey" ? 1 : 0;
-      expect(countOf(p, "aws_lambda_function")).toBe(2 * (served - direct) + 1 + keys);
-      expect(countOf(p, "aws_lambda_permission")).toBe(2 * (served - direct) + 2 + keys);
+      expect(countOf(p, "aws_lambda_function")).toBe(2 * ownFunctions + 1 + keys);
+      expect(countOf(p, "aws_lambda_permission")).toBe(2 * ownFunctions + OPENAI_ROUTES + keys);
       expect(countOf(p, "aws_api_gateway_rest_api")).toBe(1);
       expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? 1 : 0);
       const endpointNames = p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint").map((r) => r.change.after.name);
@@ -90,17 +94,14 @@ export function describePlannedConfig(file: string): void {
         }
       }
       // Each model appears in its invoke and stream functions' policies and in the chat function's;
-      // a direct model in the chat function's and its API Gateway role's.
-      const direct = config.models.filter((m) => m.integration.kind === "direct").length;
-      expect(invokeResources).toHaveLength(3 * (config.models.length + config.existingEndpoints.length) - direct);
+      // a direct model in the chat function's and its API Gateway role's; an embedding model in the chat function's only.
+      const grantsOf = (m: Config["models"][number]) => ({ lambda: 3, direct: 2, shared: 1 })[reachOf(m)];
+      expect(invokeResources).toHaveLength(config.models.reduce((n, m) => n + grantsOf(m), 0) + 3 * config.existingEndpoints.length);
       for (const e of config.existingEndpoints) expect(invokeResources.some((r) => r.endsWith(`:endpoint/${e.endpointName.toLowerCase()}`))).toBe(true);
       // Managed endpoints by ARNs built from their names, so no policy waits on (or is replaced with) an endpoint.
       for (const stage of stagesOf(config).slice(0, 1))
         for (const m of config.models)
-          expect([m.name, invokeResources.filter((r) => r.endsWith(`:endpoint/${config.project}-${stage}-${m.name}`)).length]).toEqual([
-            m.name,
-            m.integration.kind === "direct" ? 2 : 3,
-          ]);
+          expect([m.name, invokeResources.filter((r) => r.endsWith(`:endpoint/${config.project}-${stage}-${m.name}`)).length]).toEqual([m.name, grantsOf(m)]);
       expect(invokeResources.filter((r) => r.includes("aws_sagemaker_endpoint."))).toEqual([]);
     });
 
@@ -131,8 +132,9 @@ export function describePlannedConfig(file: string): void {
       expect(preflights.length).toBe(config.api.corsOrigins.length > 0 ? Object.keys(body.paths).length : 0);
       for (const op of preflights) expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
       const operations = all.filter(([method]) => method !== "options").map(([, op]) => op);
-      const direct = config.models.filter((m) => m.integration.kind === "direct").length;
-      expect(operations).toHaveLength(2 * (config.models.length + config.existingEndpoints.length) - direct + 2);
+      const direct = config.models.filter((m) => reachOf(m) === "direct").length;
+      const routesOf = (m: Config["models"][number]) => ({ lambda: 2, direct: 1, shared: 0 })[reachOf(m)];
+      expect(operations).toHaveLength(config.models.reduce((n, m) => n + routesOf(m), 0) + 2 * config.existingEndpoints.length + OPENAI_ROUTES);
       const scheme = config.api.auth === "apiKey" ? [{ api_key: [], bearer: [] }] : config.api.auth === "iam" ? [{ sigv4: [] }] : [];
       for (const op of operations) {
         expect(op.security).toEqual(scheme);
@@ -150,11 +152,13 @@ export function describePlannedConfig(file: string): void {
       const api = p.plan.resource_changes.find((r) => r.type === "aws_api_gateway_rest_api")!;
       const body = parseTemplateJson(expression(p, api.address, "body"));
       const streamed = [
-        ...[...config.models.filter((m) => m.integration.kind !== "direct").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [
+        ...[...config.models.filter((m) => reachOf(m) === "lambda").map((m) => m.name), ...config.existingEndpoints.map((e) => e.name)].map((m) => [
           `/${m}/stream`,
           "post",
         ]),
         ["/v1/chat/completions", "post"],
+        ["/v1/completions", "post"],
+        ["/v1/embeddings", "post"],
         ["/v1/models", "get"],
       ];
       for (const [path, method] of streamed) {
@@ -164,7 +168,9 @@ export function describePlannedConfig(file: string): void {
           /^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:apigateway:[a-z0-9-]+:lambda:path\/2021-11-15\/functions\/\$\{aws_lambda_function\.[^.]+\.arn\}\/response-streaming-invocations$/,
         );
       }
-      for (const m of config.models) expect(body.paths[`/${m.name}/invoke`].post["x-amazon-apigateway-integration"].responseTransferMode).toBeUndefined();
+      for (const m of config.models.filter((x) => reachOf(x) !== "shared"))
+        expect(body.paths[`/${m.name}/invoke`].post["x-amazon-apigateway-integration"].responseTransferMode).toBeUndefined();
+      for (const m of config.models.filter((x) => reachOf(x) === "shared")) expect(body.paths[`/${m.name}/invoke`]).toBeUndefined();
       for (const m of config.models.filter((x) => x.integration.kind === "direct")) expect(body.paths[`/${m.name}/stream`]).toBeUndefined();
     });
 

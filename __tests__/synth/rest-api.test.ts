@@ -101,6 +101,7 @@ describe("RestApi", () => {
       ["${aws_lambda_function.chat.function_name}", "/*/GET/v1/models"],
       ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/chat/completions"],
       ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/completions"],
+      ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/embeddings"],
       ["${aws_lambda_function.invoke.function_name}", "/*/POST/mistral-7b/invoke"],
       ["${aws_lambda_function.stream.function_name}", "/*/POST/mistral-7b/stream"],
     ]);

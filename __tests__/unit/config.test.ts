@@ -41,6 +41,25 @@ describe("config", () => {
     expect(config.state).toBeUndefined();
   });
 
+  it("takes an embedding model (server tei) on a CPU instance or serverless, and refuses generation settings or routes of its own on it", () => {
+    const tei = (m: Record<string, unknown>) => () =>
+      parseConfig({ region: "us-east-1", models: [{ name: "bge", server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5" }, ...m }] });
+    expect(tei({ instance: { type: "ml.c6i.xlarge" } })).not.toThrow();
+    expect(tei({ serverless: { memorySizeMb: 2048 } })).not.toThrow();
+    expect(tei({ instance: { type: "ml.g5.xlarge" }, huggingFace: { modelId: "a/b", quantize: "awq" } })).toThrow(
+      "models[0].huggingFace.quantize: is a text-generation setting; TEI serves embeddings. Fix: remove quantize",
+    );
+    expect(tei({ instance: { type: "ml.g5.xlarge" }, integration: "direct" })).toThrow("models[0].integration: an embedding model has no /invoke route");
+    expect(() =>
+      parseConfig({
+        region: "us-east-1",
+        models: [
+          { name: "bge", server: "tei", modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/x/1", instance: { type: "ml.g5.xlarge" } },
+        ],
+      }),
+    ).toThrow('models[0].server: "tei" serves a Hugging Face embedding model');
+  });
+
   it("takes Hugging Face ids with an owner and the older ones without (gpt2), and refuses what is neither", () => {
     const withId = (modelId: string) => () =>
       parseConfig({ region: "us-east-1", models: [{ name: "m", huggingFace: { modelId }, instance: { type: "ml.g5.2xlarge" } }] });

@@ -82,6 +82,23 @@ describe("serving containers", () => {
     expect([onInstance.environment.HF_MODEL_TRUST_REMOTE_CODE, onInstance.tokenVariable]).toEqual(["true", "HF_TOKEN"]);
   });
 
+  it("serves an embedding model with Text Embeddings Inference: the GPU image on a GPU instance, the CPU image elsewhere", () => {
+    const tei = (capacity: Record<string, unknown>) =>
+      specOf(model({ server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5", revision: "r1" }, ...capacity }), "eu-west-1");
+    expect(tei({ instance: { type: "ml.g5.xlarge" } }).image!.uri).toBe(
+      "141502667606.dkr.ecr.eu-west-1.amazonaws.com/tei:2.0.1-tei1.8.2-gpu-py310-cu122-ubuntu22.04",
+    );
+    expect(tei({ instance: { type: "ml.c6i.xlarge" } }).image!.uri).toBe(
+      "141502667606.dkr.ecr.eu-west-1.amazonaws.com/tei-cpu:2.0.1-tei1.7.0-cpu-py310-ubuntu22.04",
+    );
+    const serverless = tei({ serverless: { memorySizeMb: 3072 } });
+    expect([serverless.image!.repository, serverless.environment, serverless.tokenVariable]).toEqual([
+      "tei-cpu",
+      { HF_MODEL_ID: "BAAI/bge-small-en-v1.5", HF_MODEL_REVISION: "r1" },
+      "HF_TOKEN",
+    ]);
+  });
+
   it("runs a custom image with its S3 model data and environment, or a model package as is", () => {
     const custom = specOf(
       model({

@@ -28,6 +28,7 @@ describe("buildOpenApiDocument", () => {
       "POST /falcon/stream",
       "POST /v1/chat/completions",
       "POST /v1/completions",
+      "POST /v1/embeddings",
       "GET /v1/models",
     ]);
   });
@@ -70,6 +71,7 @@ describe("buildOpenApiDocument", () => {
       ["post /falcon/stream", "body", "#/components/schemas/GenerateRequest"],
       ["post /v1/chat/completions", "body", "#/components/schemas/ChatCompletionRequest"],
       ["post /v1/completions", "body", "#/components/schemas/CompletionRequest"],
+      ["post /v1/embeddings", "body", "#/components/schemas/EmbeddingRequest"],
       ["get /v1/models", undefined, undefined],
     ]);
     expect(doc.components.schemas.GenerateRequest).toMatchObject({ type: "object", required: ["inputs"] });
@@ -146,6 +148,7 @@ describe("buildOpenApiDocument", () => {
       "/falcon/stream",
       "/v1/chat/completions",
       "/v1/completions",
+      "/v1/embeddings",
       "/v1/models",
     ]);
     for (const [, , op] of preflights) {

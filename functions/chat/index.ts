@@ -3,11 +3,12 @@ import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
 import type { ChatCompletionBody, ChatRequest } from "../../contract/chat-request";
 import { validateChatRequest } from "../../contract/validators";
-import { COMPLETIONS_PATH } from "../../contract/routes";
+import { COMPLETIONS_PATH, EMBEDDINGS_PATH } from "../../contract/routes";
+import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { routeFor, type ModelRoute } from "../lib/models";
+import { generationRoute, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { argumentsText, chunk, completion, finishReason, modelList, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
 import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
@@ -59,9 +60,10 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models)), headers);
       return;
     }
-    const completions = (event.resource ?? event.path ?? "").endsWith(COMPLETIONS_PATH);
-    await (completions ? textCompletion : chatCompletion)(event, session);
-    log("info", completions ? "completion" : "chat", { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
+    const path = event.resource ?? event.path ?? "";
+    const route = path.endsWith(COMPLETIONS_PATH) ? "completion" : path.endsWith(EMBEDDINGS_PATH) ? "embeddings" : "chat";
+    await { completion: textCompletion, embeddings, chat: chatCompletion }[route](event, session);
+    log("info", route, { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
@@ -90,7 +92,7 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
   const request = checkChatRequest(body);
   session.model = request.model;
   session.stream = Boolean(request.stream);
-  const route = routeFor(handlerSettings().models, request.model);
+  const route = generationRoute(handlerSettings().models, request.model);
   checkBackendSupports(request, route, request.model);
   const call: Call = {
     id: `chatcmpl-${session.requestId}`,

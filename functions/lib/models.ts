@@ -10,3 +10,26 @@ export function routeFor(routes: ModelRoutes, model: string): ModelRoute {
   if (!route) throw new HttpError(404, "model_not_found", `No model named "${model}". Available: ${Object.keys(routes).join(", ") || "none"}.`, "model");
   return route;
 }
+
+/** A model that generates text; an embedding model is pointed to /v1/embeddings. */
+export function generationRoute(routes: ModelRoutes, model: string): ModelRoute {
+  const route = routeFor(routes, model);
+  if (route.task === "embedding")
+    throw new HttpError(400, "invalid_request", `"${model}" is an embedding model: it answers POST /v1/embeddings, not text generation.`, "model");
+  return route;
+}
+
+/** An embedding model; a text model is refused, naming the embedding models there are. */
+export function embeddingRoute(routes: ModelRoutes, model: string): ModelRoute {
+  const route = routeFor(routes, model);
+  if (route.task !== "embedding") {
+    const embedders = Object.keys(routes).filter((name) => routes[name].task === "embedding");
+    throw new HttpError(
+      400,
+      "invalid_request",
+      `"${model}" generates text and has no embeddings. Embedding models here: ${embedders.join(", ") || "none"}.`,
+      "model",
+    );
+  }
+  return route;
+}

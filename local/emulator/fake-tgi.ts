@@ -6,7 +6,7 @@ import { chatBuffered, chatChunks } from "./fake-chat";
  * and stream shapes of TGI's /invocations route (SSE) or of the LMI container
  * with vLLM (JSON lines), on SageMaker.
  */
-export type ServerFormat = "tgi" | "lmi";
+export type ServerFormat = "tgi" | "lmi" | "tei";
 export const VOCABULARY = ["Hello", ",", " wörld", "!", " Ünïcode", " 🚀", " works", " here", " too", "."];
 
 export interface TgiAnswer {
@@ -29,6 +29,7 @@ export const isChat = (body: JsonObject): boolean => Array.isArray(body.messages
 
 /** The buffered answer body. */
 export function buffered(body: JsonObject, format: ServerFormat = "tgi"): unknown {
+  if (format === "tei") return embed(body);
   const answer = answerFor(body);
   const text = answer.tokens.join("");
   if (isChat(body)) return chatBuffered(body, format);
@@ -78,3 +79,20 @@ export function streamEvents(body: JsonObject, format: ServerFormat = "tgi"): st
 /** The container's mid-stream failure event. */
 export const errorEvent = (message: string, format: ServerFormat = "tgi"): string =>
   format === "lmi" ? `${JSON.stringify({ error: message, code: 500 })}\n` : `data:${JSON.stringify({ error: message, error_type: "generation" })}\n\n`;
+
+/** Dimensions of the emulated embedding model. */
+export const EMBEDDING_DIMENSIONS = 8;
+
+/** TEI's /embed: {inputs: string | string[]} to one vector per input, derived from the text (unit length, as TEI normalizes). */
+export function embed(body: JsonObject): unknown {
+  const inputs: unknown[] = Array.isArray(body.inputs) ? body.inputs : [body.inputs];
+  if (!inputs.every((t) => typeof t === "string")) return { error: "Failed to deserialize the JSON body", error_type: "validation" };
+  return inputs.map((text) => {
+    const raw = Array.from(
+      { length: EMBEDDING_DIMENSIONS },
+      (_, i) => Math.sin((String(text).length + 1) * (i + 1)) + (String(text).charCodeAt(i % Math.max(1, String(text).length)) || 0) / 1000,
+    );
+    const norm = Math.hypot(...raw) || 1;
+    return raw.map((x) => Math.fround(x / norm));
+  });
+}

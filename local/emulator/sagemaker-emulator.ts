@@ -77,12 +77,12 @@ export class SageMakerEmulator {
     private readonly endpoints: readonly string[],
     /** How every endpoint behaves until told otherwise (the local server adds a token delay). */
     private readonly defaults: Behaviour = {},
-    /** Endpoints that play the LMI (vLLM) container; the rest play TGI. */
-    private readonly lmiEndpoints: readonly string[] = [],
+    /** The container each endpoint plays: LMI (vLLM) or TEI where named; TGI otherwise. */
+    private readonly formats: Readonly<Record<string, ServerFormat>> = {},
   ) {}
 
   private formatOf(endpoint: string): ServerFormat {
-    return this.lmiEndpoints.includes(endpoint) ? "lmi" : "tgi";
+    return Object.hasOwn(this.formats, endpoint) ? this.formats[endpoint] : "tgi";
   }
 
   /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
@@ -136,6 +136,8 @@ export class SageMakerEmulator {
     if (b.notReady) return this.error(res, 429, "ModelNotReadyException", { Message: "Model is not ready" });
     if (b.unavailable) return this.error(res, 503, "ServiceUnavailable", { Message: "Service unavailable" });
     if (b.modelStatus) return this.modelError(res, b.modelStatus, b.modelMessage ?? "model failure");
+    // TEI answers buffered calls only.
+    if (stream && this.formatOf(endpoint) === "tei") return this.modelError(res, 400, "Streaming is not supported for embeddings");
     if (!stream) {
       res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": "AllTraffic" });
       res.end(JSON.stringify(buffered(body, this.formatOf(endpoint))));

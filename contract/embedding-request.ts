@@ -1,0 +1,19 @@
+import type { FromDraft4Schema } from "./schema-types";
+
+/** The body of POST /v1/embeddings: OpenAI's embeddings request, for models served by Text Embeddings Inference. */
+export const embeddingRequestSchema = {
+  $schema: "http://json-schema.org/draft-04/schema#",
+  title: "EmbeddingRequest",
+  type: "object",
+  required: ["model", "input"],
+  properties: {
+    model: { type: "string", minLength: 1 },
+    // A string or a list of strings; token arrays are refused by the handler (TEI takes text).
+    input: {},
+    encoding_format: { type: "string", enum: ["float", "base64"] },
+    dimensions: { type: "integer", minimum: 1 },
+    user: { type: "string" },
+  },
+} as const;
+
+export type EmbeddingBody = FromDraft4Schema<typeof embeddingRequestSchema>;
