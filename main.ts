@@ -6,8 +6,13 @@ import { costLine, estimateCost } from "./deployment/cost";
 import { configWarnings } from "./config/warnings";
 
 // Validate first: a bad config must fail before any Terraform is written.
-const config = configFrom(commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE])", {}).values.config);
-for (const warning of configWarnings(config)) console.warn(`warning: ${warning}`);
+const { values } = commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE] [--strict])", { strict: { type: "boolean" } });
+const config = configFrom(values.config);
+// --strict (or LLM_API_STRICT=1, for cdktf synth in CI) makes warnings errors, before any Terraform is written.
+const strict = values.strict === true || process.env.LLM_API_STRICT === "1";
+const warnings = configWarnings(config);
+for (const warning of warnings) console.warn(`${strict ? "error" : "warning"}: ${warning}`);
+if (strict && warnings.length > 0) process.exit(1);
 
 const app = new App();
 buildStacks(app, config);

@@ -3,6 +3,7 @@ import { FLEET_START_SECONDS, PROVIDER_ENDPOINT_WAIT_SECONDS, blueGreenSeconds, 
 import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
 import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
 import { TEI_ACCOUNTS } from "../reference/tei-images";
+import { AWS_REGIONS } from "../reference/regions";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
@@ -42,27 +43,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
   existing.forEach((e, i) => checkStatements(obj(e.lambda), ["existingEndpoints", i], issue));
 
-  const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
-  if (typeof config.region === "string" && REGION.test(config.region) && needsLmi >= 0 && !LMI_REGIONS.includes(config.region)) {
-    issue(
-      ["region"],
-      `"${config.region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`,
-    );
-  }
-  const needsTei = models.findIndex((m) => m.server === "tei" && obj(m.huggingFace)?.image === undefined);
-  if (typeof config.region === "string" && REGION.test(config.region) && needsTei >= 0 && !TEI_ACCOUNTS[config.region]) {
-    issue(
-      ["region"],
-      `"${config.region}" has no Text Embeddings Inference image in this product's table (needed by models[${needsTei}]). Fix: use one of ${Object.keys(TEI_ACCOUNTS).join(", ")}, or set huggingFace.image`,
-    );
-  }
-  const needsDlc = models.findIndex((m) => m.server !== "tei" && obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
-  if (typeof config.region === "string" && REGION.test(config.region) && needsDlc >= 0 && !DLC_ACCOUNTS[config.region]) {
-    issue(
-      ["region"],
-      `"${config.region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`,
-    );
-  }
+  if (typeof config.region === "string" && REGION.test(config.region)) checkRegion(config.region, models, issue);
 
   if (Array.isArray(config.stages) && new Set(config.stages).size !== config.stages.length) {
     issue(["stages"], "a stage is listed twice. Fix: list each stage once");
@@ -202,4 +183,36 @@ function checkEmbeddingModel(m: Record<string, unknown>, at: (string | number)[]
       [...at, m.lambda !== undefined ? "lambda" : "integration"],
       "an embedding model has no /invoke route or functions of its own: /v1/embeddings serves it. Fix: remove it",
     );
+}
+
+/** The region must be one AWS has (as far as this product's tables know), and have the images the models need. */
+function checkRegion(region: string, models: Record<string, unknown>[], issue: Issue): void {
+  if (!AWS_REGIONS.has(region)) {
+    issue(
+      ["region"],
+      `"${region}" is not an AWS region. Fix: check the spelling, e.g. "us-east-1" (reference/regions.ts lists the regions this product knows)`,
+    );
+    return;
+  }
+  const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
+  if (needsLmi >= 0 && !LMI_REGIONS.includes(region)) {
+    issue(
+      ["region"],
+      `"${region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`,
+    );
+  }
+  const needsTei = models.findIndex((m) => m.server === "tei" && obj(m.huggingFace)?.image === undefined);
+  if (needsTei >= 0 && !TEI_ACCOUNTS[region]) {
+    issue(
+      ["region"],
+      `"${region}" has no Text Embeddings Inference image in this product's table (needed by models[${needsTei}]). Fix: use one of ${Object.keys(TEI_ACCOUNTS).join(", ")}, or set huggingFace.image`,
+    );
+  }
+  const needsDlc = models.findIndex((m) => m.server !== "tei" && obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
+  if (needsDlc >= 0 && !DLC_ACCOUNTS[region]) {
+    issue(
+      ["region"],
+      `"${region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`,
+    );
+  }
 }

@@ -42,6 +42,11 @@ const huggingFace = z.strictObject({
       'vLLM only: lets the model pick tools itself (tool_choice "auto") with this parser (OPTION_TOOL_CALL_PARSER), e.g. hermes for Qwen, llama3_json, mistral.',
     ),
   trustRemoteCode: z.boolean().default(false).describe("Allow model repositories that ship their own Python code."),
+  task: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: 'must be a Hugging Face pipeline task like "text-generation". Fix: copy it from the model page' })
+    .optional()
+    .describe("Serverless (CPU inference toolkit) only: the pipeline task, HF_TASK. Default: text-generation."),
   maxInputTokens: z.number().int().min(1).optional().describe("Longest prompt in tokens (MAX_INPUT_TOKENS)."),
   maxTotalTokens: z.number().int().min(2).optional().describe("Prompt plus generated tokens (MAX_TOTAL_TOKENS)."),
   maxBatchPrefillTokens: z.number().int().min(1).optional().describe("MAX_BATCH_PREFILL_TOKENS."),
@@ -194,6 +199,12 @@ export const modelSchema = z.strictObject({
   serverless: serverless.optional(),
   autoscaling: autoscaling.optional(),
   deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
+  networkIsolation: z
+    .boolean()
+    .optional()
+    .describe(
+      "Run the container without network access (SageMaker EnableNetworkIsolation). Default: on for model packages, as the SageMaker SDK does for Marketplace packages; off otherwise.",
+    ),
   integration: z
     .enum(["lambda", "direct"])
     .default("lambda")

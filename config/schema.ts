@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkCrossFields, REGION } from "./cross-field";
+import { checkDeployable } from "./deploy-checks";
 import { existingEndpointSchema, modelSchema, seconds } from "./model-schema";
 import { shapeConfig } from "./shape";
 
@@ -168,6 +169,7 @@ export const configSchema = z
   })
   // Cross-field checks run even when single fields failed, so every problem is reported at once.
   .superRefine((value, ctx) => checkCrossFields(value, ctx), { when: () => true })
+  .superRefine((value, ctx) => checkDeployable(value, ctx), { when: () => true })
   // Only a config that passed every check gets here: it is reshaped into the alternatives it names.
   .transform(shapeConfig);
 

@@ -29,6 +29,8 @@ export interface ModelConfig {
   readonly source: ModelSource;
   readonly capacity: Capacity;
   readonly integration: Integration;
+  /** No network for the container: on by default for model packages. */
+  readonly networkIsolation: boolean;
 }
 
 export type ExistingEndpointConfig = z.output<typeof existingEndpointSchema>;
@@ -59,6 +61,7 @@ export function shapeModel(m: RawModel): ModelConfig {
     source: sourceOf(m),
     capacity: capacityOf(m),
     integration: m.integration === "direct" ? { kind: "direct" } : { kind: "lambda", settings: m.lambda },
+    networkIsolation: m.networkIsolation ?? m.modelPackageArn !== undefined,
   };
 }
 

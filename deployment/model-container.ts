@@ -15,6 +15,8 @@ export interface ContainerSpec {
   readonly tokenSecretArn?: string;
   /** Where the container reads the Hugging Face token: HF_TOKEN (TGI, LMI) or HF_API_TOKEN (the CPU inference toolkit). */
   readonly tokenVariable: "HF_TOKEN" | "HF_API_TOKEN";
+  /** The container runs without network access. Only set when true, so the names of models without it stay as they were. */
+  readonly networkIsolation?: true;
 }
 
 type HuggingFace = HuggingFaceSettings;
@@ -76,13 +78,19 @@ export function teiEnvironment(hf: HuggingFace): Record<string, string> {
  * (not TGI's HF_MODEL_TRUST_REMOTE_CODE and HF_TOKEN).
  */
 export function hfCpuEnvironment(hf: HuggingFace): Record<string, string> {
-  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, HF_TASK: "text-generation" };
+  const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, HF_TASK: hf.task ?? "text-generation" };
   if (hf.revision) env.HF_MODEL_REVISION = hf.revision;
   if (hf.trustRemoteCode) env.HF_TRUST_REMOTE_CODE = "true";
   return env;
 }
 
-export function containerSpec(source: ModelSource, capacity: Capacity, region: string): ContainerSpec {
+/** What the container runs, with network isolation where asked: it is part of the spec, so a change makes a new model. */
+export function containerSpec(source: ModelSource, capacity: Capacity, region: string, networkIsolation = false): ContainerSpec {
+  const spec = unisolatedSpec(source, capacity, region);
+  return networkIsolation ? { ...spec, networkIsolation: true } : spec;
+}
+
+function unisolatedSpec(source: ModelSource, capacity: Capacity, region: string): ContainerSpec {
   if (source.kind === "huggingFace") {
     const hf = source;
     const tokenSecretArn = hf.tokenSecretArn;

@@ -163,7 +163,7 @@ export function resolve(config: Config, stage: string): Deployment {
         modelNamePrefix: names.modelPrefix(m.name),
         rolePrefix: names.rolePrefix(`${m.name}-sm`),
         capacity: m.capacity,
-        container: containerSpec(m.source, m.capacity, config.region),
+        container: containerSpec(m.source, m.capacity, config.region, m.networkIsolation),
         alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
       },
       integration:

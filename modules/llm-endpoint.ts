@@ -99,6 +99,7 @@ export class LlmEndpoint extends Construct {
       name: modelName,
       executionRoleArn: this.executionRole.arn,
       primaryContainer: container,
+      enableNetworkIsolation: spec.networkIsolation,
       dependsOn: [policy],
       lifecycle: { createBeforeDestroy: true },
     });

@@ -124,9 +124,26 @@ describe("LlmEndpoint", () => {
     expect(only(stack, "aws_sagemaker_model").primary_container.image).toBe(hfCpuImage("us-east-1").uri);
   });
 
-  it("when given a model package, it runs the package as is", () => {
+  it("when given a model package, it runs the package as is, network-isolated unless told otherwise", () => {
     const arn = "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/1";
     const stack = synthModel({ modelPackageArn: arn, instance: { type: "ml.g5.xlarge" } });
-    expect(only(stack, "aws_sagemaker_model").primary_container).toEqual({ model_package_name: arn });
+    const model = only(stack, "aws_sagemaker_model");
+    expect([model.primary_container, model.enable_network_isolation]).toEqual([{ model_package_name: arn }, true]);
+    const open = only(synthModel({ modelPackageArn: arn, instance: { type: "ml.g5.xlarge" }, networkIsolation: false }), "aws_sagemaker_model");
+    expect(open.enable_network_isolation).toBeUndefined();
+    // Isolation is part of the model: turning it off makes a new model under a new name, created before the old goes.
+    expect(open.name).not.toBe(model.name);
+  });
+
+  it("isolates a custom image when asked, and leaves Hugging Face models (which download from the Hub) open", () => {
+    const custom = { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz" };
+    expect(only(synthModel({ custom, instance: { type: "ml.g5.xlarge" }, networkIsolation: true }), "aws_sagemaker_model").enable_network_isolation).toBe(true);
+    expect(only(synthModel(tgi), "aws_sagemaker_model").enable_network_isolation).toBeUndefined();
+  });
+
+  it("on serverless, sets the pipeline task the config names (HF_TASK), text-generation by default", () => {
+    const env = (hf: Record<string, unknown>) =>
+      only(synthModel({ huggingFace: { modelId: "a/b", ...hf }, serverless: { memorySizeMb: 2048 } }), "aws_sagemaker_model").primary_container.environment;
+    expect([env({}).HF_TASK, env({ task: "text2text-generation" }).HF_TASK]).toEqual(["text-generation", "text2text-generation"]);
   });
 });

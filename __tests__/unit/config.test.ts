@@ -41,6 +41,82 @@ describe("config", () => {
     expect(config.state).toBeUndefined();
   });
 
+  describe("what would fail at deploy or leak, refused before any Terraform is written", () => {
+    const hfModel = (hf: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      region: "us-east-1",
+      models: [{ name: "m", huggingFace: { modelId: "a/b", ...hf }, instance: { type: "ml.g5.2xlarge" }, ...extra }],
+    });
+    const refused = (config: unknown) => {
+      try {
+        parseConfig(config);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+
+    it.each([
+      [
+        "a Hugging Face token in a custom image's environment",
+        {
+          region: "us-east-1",
+          models: [
+            {
+              name: "m",
+              custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1", environment: { HF: "hf_abcdefghijklmnopqrstuvwxyz0123456789" } },
+              instance: { type: "ml.g5.2xlarge" },
+            },
+          ],
+        },
+        "models[0].custom.environment.HF: looks like a secret",
+      ],
+      [
+        "a secret-named variable in a custom image's environment",
+        {
+          region: "us-east-1",
+          models: [
+            {
+              name: "m",
+              custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1", environment: { HUGGING_FACE_HUB_TOKEN: "x" } },
+              instance: { type: "ml.g5.2xlarge" },
+            },
+          ],
+        },
+        "models[0].custom.environment.HUGGING_FACE_HUB_TOKEN: looks like a secret",
+      ],
+      [
+        "a token secret in another region",
+        hfModel({ tokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:hf-AbC" }),
+        "models[0].huggingFace.tokenSecretArn: is in eu-west-1, but the stack reads it in us-east-1",
+      ],
+      [
+        "a certificate in another region",
+        { ...hfModel({}), api: { domain: { name: "llm.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" } } },
+        "api.domain.certificateArn: is in us-west-2, but a regional API Gateway domain needs a certificate in the API's region (us-east-1)",
+      ],
+      [
+        "a prefill batch smaller than one prompt",
+        hfModel({ maxInputTokens: 3072, maxTotalTokens: 4096, maxBatchPrefillTokens: 2048 }),
+        "models[0].huggingFace.maxBatchPrefillTokens: 2048 is below maxInputTokens (3072)",
+      ],
+      [
+        "network isolation on a model downloaded from the Hub",
+        hfModel({}, { networkIsolation: true }),
+        "models[0].networkIsolation: would stop the container from downloading the model",
+      ],
+      ["a region that does not exist", { ...hfModel({}), region: "us-east-3" }, 'region: "us-east-3" is not an AWS region'],
+      [
+        "a task on an instance model",
+        hfModel({ task: "fill-mask" }),
+        "models[0].huggingFace.task: is read by the CPU inference toolkit of serverless endpoints only",
+      ],
+    ])("%s", (_name, config, problem) => {
+      const problems = refused(config);
+      expect(problems).toEqual([expect.stringContaining(problem)]);
+      expect(problems[0]).toContain("Fix:");
+    });
+  });
+
   it("takes an embedding model (server tei) on a CPU instance or serverless, and refuses generation settings or routes of its own on it", () => {
     const tei = (m: Record<string, unknown>) => () =>
       parseConfig({ region: "us-east-1", models: [{ name: "bge", server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5" }, ...m }] });

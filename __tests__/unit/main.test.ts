@@ -58,6 +58,19 @@ describe("main.ts", () => {
   });
 });
 
+describe("main.ts --strict", () => {
+  it("turns warnings into errors and writes no Terraform; without it they are printed and synth goes on", () => {
+    const multi = join(ROOT, "examples", "multi-model.json");
+    const strict = runMain(["--config", multi, "--strict"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/^error: models\[0\]\.deployment: a blue\/green update/m);
+    expect(existsSync(join(strict.cwd, "cdktf.out"))).toBe(false);
+    const relaxed = runMain(["--config", multi]);
+    expect(relaxed.status).toBe(0);
+    expect(relaxed.stderr).toMatch(/^warning: models\[0\]\.deployment/m);
+  });
+});
+
 describe("entry points", () => {
   it("refuse a flag they do not know with their usage line and exit 2, before reading any config", () => {
     const run = runMain(["--confg", "x.json"]);
