@@ -15,6 +15,12 @@ export { CORS_ALLOW_HEADERS };
  */
 export type ApiAuth = "apiKey" | "iam" | "none";
 
+/**
+ * Where generated_text is in a direct integration's answer: TGI answers a list, LMI an object;
+ * any other container's answer is passed through unchanged.
+ */
+export type DirectAnswer = "list" | "object" | "passthrough";
+
 export interface ModelRoutes {
   /** Configured model name: paths /<model>/invoke and /<model>/stream. */
   readonly model: string;
@@ -27,7 +33,7 @@ export interface ModelRoutes {
     /** Role API Gateway assumes to call the endpoint. */
     readonly credentials: string;
     /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
-    readonly answer: "list" | "object";
+    readonly answer: DirectAnswer;
   };
 }
 
@@ -76,12 +82,16 @@ function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"
     requestParameters: { "integration.request.header.Content-Type": "'application/json'", "integration.request.header.Accept": "'application/json'" },
     requestTemplates: { "application/json": "$input.body" },
     responses: {
-      default: {
-        statusCode: "200",
-        responseTemplates: {
-          "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}`,
-        },
-      },
+      // No template passes the model's body through as it is, whatever its content type.
+      default:
+        direct.answer === "passthrough"
+          ? { statusCode: "200" }
+          : {
+              statusCode: "200",
+              responseTemplates: {
+                "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}`,
+              },
+            },
       // SageMaker answers 424 (ModelError) when the container itself returned an error status.
       "424": {
         statusCode: "424",

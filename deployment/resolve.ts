@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from "../config/paths";
 import { invokePath, type ModelRoute } from "../contract/routes";
 import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
 import type { DashboardInput } from "./dashboard";
+import type { DirectAnswer } from "./openapi";
 import type { PolicyStatement } from "./iam-policies";
 import { containerSpec, type ContainerSpec } from "./model-container";
 import { existingEndpointRoute, modelRoute } from "./model-routes";
@@ -71,7 +72,7 @@ export interface DirectIntegration {
   readonly kind: "direct";
   readonly rolePrefix: string;
   /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
-  readonly answer: "list" | "object";
+  readonly answer: DirectAnswer;
 }
 
 export type HandlerKind = "invoke" | "stream" | "chat" | "authorizer";
@@ -102,6 +103,12 @@ export interface ResolvedFunction {
 
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
   Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
+
+/** Only the known containers get their answer mapped to {generated_text}; a model package's or custom image's passes through. */
+function directAnswerOf(m: ModelConfig): DirectAnswer {
+  if (m.source.kind !== "huggingFace") return "passthrough";
+  return m.source.server === "vllm" ? "object" : "list";
+}
 
 export function resolve(config: Config, stage: string): Deployment {
   const names = resourceNames(config.project, stage);
@@ -170,7 +177,7 @@ export function resolve(config: Config, stage: string): Deployment {
         route.task === "embedding"
           ? { kind: "shared" }
           : m.integration.kind === "direct"
-            ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), answer: route.server === "lmi" ? "object" : "list" }
+            ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), answer: directAnswerOf(m) }
             : lambdaIntegration(m.name, route, functionSettingsOf(m)),
     };
   };

@@ -10,7 +10,7 @@ import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usag
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth } from "../deployment/openapi";
+import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi";
 import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
 
 export type RestApiModel =
@@ -24,7 +24,7 @@ export type RestApiModel =
   | {
       readonly model: string;
       /** API Gateway calls the endpoint itself for /invoke; no /stream. */
-      readonly direct: { readonly endpointName: string; readonly roleArn: string; readonly answer: "list" | "object" };
+      readonly direct: { readonly endpointName: string; readonly roleArn: string; readonly answer: DirectAnswer };
     };
 
 export interface RestApiProps {

@@ -1,10 +1,23 @@
 import { join } from "node:path";
 import { only, parseTemplateJson, resources, ROOT, synth } from "../helpers/synth";
+import { parseConfig } from "../../config/load";
 
 // examples/integrations.json: a direct model, a lambda model with its own settings and handler, a domain, data capture.
 const api = () => synth(join(ROOT, "examples", "integrations.json")).stacks["llm-api-v1"];
 
 describe("integrations and options", () => {
+  it("maps only TGI's and vLLM's answers to {generated_text} on a direct integration; a model package's or custom image's passes through", () => {
+    const answerOf = (model: Record<string, unknown>) => {
+      const config = parseConfig({ region: "us-east-1", models: [{ name: "m", integration: "direct", instance: { type: "ml.g5.xlarge" }, ...model }] });
+      const stack = synth(config).stacks["llm-api-v1"];
+      return parseTemplateJson(only(stack, "aws_api_gateway_rest_api").body).paths["/m/invoke"].post["x-amazon-apigateway-integration"].responses.default;
+    };
+    expect(answerOf({ huggingFace: { modelId: "a/b" } }).responseTemplates["application/json"]).toContain("$[0].generated_text");
+    expect(answerOf({ server: "vllm", huggingFace: { modelId: "a/b" } }).responseTemplates["application/json"]).toContain("$.generated_text");
+    expect(answerOf({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/pkg/1" })).toEqual({ statusCode: "200" });
+    expect(answerOf({ custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" } })).toEqual({ statusCode: "200" });
+  });
+
   it("sends a direct model's /invoke from API Gateway to SageMaker with a role scoped to that endpoint", () => {
     const s = api();
     const body = parseTemplateJson(only(s, "aws_api_gateway_rest_api").body);
