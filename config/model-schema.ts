@@ -175,6 +175,12 @@ const functionSettings = z.strictObject({
   extraStatements: z.array(statement).default([]).describe("IAM statements added to the model's functions, e.g. to read a DynamoDB table."),
 });
 
+const customAttributes = z
+  .string()
+  .regex(/^[\x20-\x7E]{1,1024}$/, { error: 'must be 1-1024 printable ASCII characters (SageMaker\'s limit). Fix: e.g. "accept_eula=true"' })
+  .optional()
+  .describe("Sent to the model as X-Amzn-SageMaker-Custom-Attributes unless the client sends its own, e.g. accept_eula=true for some model packages.");
+
 export const modelSchema = z.strictObject({
   name: z
     .string()
@@ -199,6 +205,7 @@ export const modelSchema = z.strictObject({
   serverless: serverless.optional(),
   autoscaling: autoscaling.optional(),
   deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
+  customAttributes,
   networkIsolation: z
     .boolean()
     .optional()
@@ -218,6 +225,7 @@ export const modelSchema = z.strictObject({
 });
 
 export const existingEndpointSchema = z.strictObject({
+  customAttributes,
   lambda: functionSettings.optional().describe("Settings of this endpoint's functions."),
   name: z.string().regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"legacy-falcon\"" }).max(32),
   endpointName: z

@@ -31,6 +31,8 @@ export interface ModelConfig {
   readonly integration: Integration;
   /** No network for the container: on by default for model packages. */
   readonly networkIsolation: boolean;
+  /** X-Amzn-SageMaker-Custom-Attributes unless the client sends its own. */
+  readonly customAttributes?: string;
 }
 
 export type ExistingEndpointConfig = z.output<typeof existingEndpointSchema>;
@@ -62,6 +64,7 @@ export function shapeModel(m: RawModel): ModelConfig {
     capacity: capacityOf(m),
     integration: m.integration === "direct" ? { kind: "direct" } : { kind: "lambda", settings: m.lambda },
     networkIsolation: m.networkIsolation ?? m.modelPackageArn !== undefined,
+    customAttributes: m.customAttributes,
   };
 }
 

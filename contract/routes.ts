@@ -18,6 +18,8 @@ export interface ModelRoute {
   readonly stream: boolean;
   /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */
   readonly server?: "tgi" | "lmi";
+  /** Sent as X-Amzn-SageMaker-Custom-Attributes unless the client sends its own (e.g. accept_eula=true). */
+  readonly customAttributes?: string;
   /** "embedding": a Text Embeddings Inference model, served at /v1/embeddings only. @default - text generation */
   readonly task?: "embedding";
   /** vLLM started with a tool-call parser, so it can pick a tool itself (tool_choice "auto"); TGI always can. */

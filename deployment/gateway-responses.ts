@@ -1,6 +1,6 @@
 import type { ApiAuth } from "./openapi";
 
-export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization";
+export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes";
 
 /**
  * The Access-Control-Allow-Origin of answers API Gateway makes itself: one origin

@@ -8,6 +8,11 @@ import type { ModelRoute } from "../contract/routes";
  * Adopted endpoints are assumed to be TGI behind the generate API.
  */
 export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
+  const route = routeOf(model, endpoint);
+  return model.customAttributes ? { ...route, customAttributes: model.customAttributes } : route;
+}
+
+function routeOf(model: ModelConfig, endpoint: string): ModelRoute {
   const { source, capacity } = model;
   if (source.kind === "huggingFace" && source.server === "tei") return { endpoint, chat: "prompt", stream: false, task: "embedding" };
   const served = source.kind === "huggingFace" && capacity.kind === "instance";
@@ -22,5 +27,10 @@ export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
 }
 
 export function existingEndpointRoute(existing: ExistingEndpointConfig): ModelRoute {
-  return { endpoint: existing.endpointName, chat: "prompt", stream: true };
+  return {
+    endpoint: existing.endpointName,
+    chat: "prompt",
+    stream: true,
+    ...(existing.customAttributes ? { customAttributes: existing.customAttributes } : {}),
+  };
 }

@@ -4,6 +4,9 @@ import { completionRequestSchema } from "../contract/completion-request";
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
 import { chatRequestSchema } from "../contract/chat-request";
 import { gatewayModel } from "./gateway-model";
+import { directIntegration } from "./direct-integration";
+
+export { directInvokeUri } from "./direct-integration";
 import { CORS_ALLOW_HEADERS, gatewayResponses } from "./gateway-responses";
 
 export { CORS_ALLOW_HEADERS };
@@ -34,6 +37,8 @@ export interface ModelRoutes {
     readonly credentials: string;
     /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
     readonly answer: DirectAnswer;
+    /** Sent as X-Amzn-SageMaker-Custom-Attributes on every call. @default - the client's header, if any */
+    readonly customAttributes?: string;
   };
 }
 
@@ -59,57 +64,6 @@ export interface OpenApiInput {
 /** Lambda response streaming is its own integration URI (2021-11-15 API), not the function's invoke_arn. */
 export function streamingInvokeUri(partition: string, region: string, functionArn: string): string {
   return `arn:${partition}:apigateway:${region}:lambda:path/2021-11-15/functions/${functionArn}/response-streaming-invocations`;
-}
-
-/** SageMaker runtime's InvokeEndpoint as an API Gateway AWS service integration (note the double slash). */
-export function directInvokeUri(partition: string, region: string, endpointName: string): string {
-  return `arn:${partition}:apigateway:${region}:runtime.sagemaker:path//endpoints/${endpointName}/invocations`;
-}
-
-/**
- * Mapping templates of a direct integration: the model's answer to {generated_text},
- * SageMaker's errors to the API's JSON error shape. A model's own 4xx keeps its status.
- */
-function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"]>, timeoutMs: number) {
-  const error = (type: string, message: string) => `{"error":{"type":"${type}","message":${message}}}`;
-  return {
-    type: "aws",
-    httpMethod: "POST",
-    uri,
-    credentials: direct.credentials,
-    passthroughBehavior: "never",
-    timeoutInMillis: timeoutMs,
-    requestParameters: { "integration.request.header.Content-Type": "'application/json'", "integration.request.header.Accept": "'application/json'" },
-    requestTemplates: { "application/json": "$input.body" },
-    responses: {
-      // No template passes the model's body through as it is, whatever its content type.
-      default:
-        direct.answer === "passthrough"
-          ? { statusCode: "200" }
-          : {
-              statusCode: "200",
-              responseTemplates: {
-                "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}`,
-              },
-            },
-      // SageMaker answers 424 (ModelError) when the container itself returned an error status.
-      "424": {
-        statusCode: "424",
-        responseTemplates: {
-          "application/json":
-            "#set($code = $input.path('$.OriginalStatusCode'))\n#if($code >= 400 && $code < 500 && $code != 424)#set($context.responseOverride.status = $code)#end\n" +
-            error("model_error", "$util.toJson($input.path('$.OriginalMessage'))"),
-        },
-      },
-      "429": {
-        statusCode: "429",
-        responseTemplates: { "application/json": error("throttled", '"Too many requests to the model endpoint; retry with backoff."') },
-      },
-      // ValidationError: the endpoint is missing or not InService.
-      "400": { statusCode: "503", responseTemplates: { "application/json": error("model_unavailable", '"The model endpoint is not in service."') } },
-      "5\\d{2}": { statusCode: "502", responseTemplates: { "application/json": error("upstream_error", '"The model endpoint failed."') } },
-    },
-  };
 }
 
 const API_KEY_SCHEME = "api_key";
@@ -244,16 +198,17 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
   const paths: Record<string, unknown> = {};
   for (const m of input.models) {
     const invokeIntegration = m.direct ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? 29_000) : buffered(m.invokeUri);
-    paths[invokePath(m.model)] = withCors({
-      post: operation(
-        `invoke${pascal(m.model)}`,
-        `Generate text with ${m.model}`,
-        m.model,
-        "GenerateRequest",
-        { description: "Generated text", content: jsonSchema("GenerateResponse") },
-        invokeIntegration,
-      ),
-    });
+    const invoke = operation(
+      `invoke${pascal(m.model)}`,
+      `Generate text with ${m.model}`,
+      m.model,
+      "GenerateRequest",
+      { description: "Generated text", content: jsonSchema("GenerateResponse") },
+      invokeIntegration,
+    );
+    // A direct integration maps the header, so the method declares it (optional).
+    const header = { name: "X-Amzn-SageMaker-Custom-Attributes", in: "header", required: false, schema: { type: "string" } };
+    paths[invokePath(m.model)] = withCors({ post: m.direct ? { parameters: [header], ...invoke } : invoke });
     if (m.streamUri) {
       paths[streamPath(m.model)] = withCors({
         post: operation(

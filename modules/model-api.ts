@@ -66,7 +66,10 @@ export class ModelApi extends Construct {
         model: model.name,
       });
       this.functions = [];
-      this.routes = { model: model.name, direct: { endpointName, roleArn: role.role.arn, answer: integration.answer } };
+      this.routes = {
+        model: model.name,
+        direct: { endpointName, roleArn: role.role.arn, answer: integration.answer, customAttributes: model.route.customAttributes },
+      };
       return;
     }
     const entry = integration.invoke.entry;

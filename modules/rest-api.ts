@@ -24,7 +24,7 @@ export type RestApiModel =
   | {
       readonly model: string;
       /** API Gateway calls the endpoint itself for /invoke; no /stream. */
-      readonly direct: { readonly endpointName: string; readonly roleArn: string; readonly answer: DirectAnswer };
+      readonly direct: { readonly endpointName: string; readonly roleArn: string; readonly answer: DirectAnswer; readonly customAttributes?: string };
     };
 
 export interface RestApiProps {
@@ -82,7 +82,7 @@ export class RestApi extends Construct {
           ? {
               model: m.model,
               invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
-              direct: { credentials: m.direct.roleArn, answer: m.direct.answer },
+              direct: { credentials: m.direct.roleArn, answer: m.direct.answer, customAttributes: m.direct.customAttributes },
             }
           : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction) },
       ),

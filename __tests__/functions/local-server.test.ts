@@ -66,7 +66,7 @@ describe("local server with the emulator", () => {
     const preflight = await fetch(`${stack.url}/v1/chat/completions`, { method: "OPTIONS", headers: { origin: "https://chat.example.com" } });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("https://chat.example.com");
-    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type,x-api-key,authorization");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes");
     const allowed = await fetch(`${stack.url}/v1/models`, { headers: { "x-api-key": "k", origin: "https://chat.example.com" } });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://chat.example.com");
     const other = await fetch(`${stack.url}/v1/models`, { headers: { "x-api-key": "k", origin: "https://evil.example" } });

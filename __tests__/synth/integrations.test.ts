@@ -18,6 +18,25 @@ describe("integrations and options", () => {
     expect(answerOf({ custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" } })).toEqual({ statusCode: "200" });
   });
 
+  it("passes the client's custom attributes to a direct integration, or the model's configured value", () => {
+    const invokeOf = (model: Record<string, unknown>) => {
+      const config = parseConfig({
+        region: "us-east-1",
+        models: [{ name: "m", integration: "direct", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.xlarge" }, ...model }],
+      });
+      return parseTemplateJson(only(synth(config).stacks["llm-api-v1"], "aws_api_gateway_rest_api").body).paths["/m/invoke"].post;
+    };
+    const mapped = invokeOf({});
+    expect(mapped.parameters).toEqual([{ name: "X-Amzn-SageMaker-Custom-Attributes", in: "header", required: false, schema: { type: "string" } }]);
+    expect(mapped["x-amazon-apigateway-integration"].requestParameters["integration.request.header.X-Amzn-SageMaker-Custom-Attributes"]).toBe(
+      "method.request.header.X-Amzn-SageMaker-Custom-Attributes",
+    );
+    const fixed = invokeOf({ customAttributes: "accept_eula=true" });
+    expect(fixed["x-amazon-apigateway-integration"].requestParameters["integration.request.header.X-Amzn-SageMaker-Custom-Attributes"]).toBe(
+      "'accept_eula=true'",
+    );
+  });
+
   it("sends a direct model's /invoke from API Gateway to SageMaker with a role scoped to that endpoint", () => {
     const s = api();
     const body = parseTemplateJson(only(s, "aws_api_gateway_rest_api").body);

@@ -159,7 +159,7 @@ describe("buildOpenApiDocument", () => {
     expect(models).toEqual({
       "method.response.header.Access-Control-Allow-Origin": "'https://chat.example.com'",
       "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
-      "method.response.header.Access-Control-Allow-Headers": "'content-type,x-api-key,authorization'",
+      "method.response.header.Access-Control-Allow-Headers": "'content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes'",
     });
     expect(doc["x-amazon-apigateway-gateway-responses"].THROTTLED.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe(
       "'https://chat.example.com'",

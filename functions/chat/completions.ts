@@ -7,7 +7,7 @@ import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamT
 import { HttpError } from "../lib/errors";
 import { generationRoute } from "../lib/models";
 import { finishReason } from "../lib/openai";
-import { readJsonBody } from "../lib/request";
+import { readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
@@ -59,11 +59,11 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   const request = generateRequestOf(body);
   const model = (session.model = body.model);
   session.stream = Boolean(body.stream);
-  const route = generationRoute(handlerSettings().models, model);
+  const route = withClientAttributes(generationRoute(handlerSettings().models, model), event);
   const id = `cmpl-${session.requestId}`;
   const timeoutMs = timeLeftMs(session.context);
   if (!body.stream || !route.stream) {
-    const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeoutMs, session.cancel));
+    const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeoutMs, session.cancel));
     // No usage: the generate API counts generated tokens but not the prompt's.
     const answer = completionObject(id, model, result.generated_text, finishReason(result.finish_reason));
     if (!body.stream) return writeJson(session.responseStream, 200, answer, session.headers);
@@ -72,7 +72,7 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
     await send(out, answer);
     return finish(out);
   }
-  const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeoutMs), session.cancel);
+  const parts = await invokeStream(route, generateBody(request, true), AbortSignal.timeout(timeoutMs), session.cancel);
   const out = (session.out = openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
   await relay(out, parts, generateStream(route), (text, final) => completionObject(id, model, text, final ? finishReason(final.finish_reason) : null));
   await finish(out);

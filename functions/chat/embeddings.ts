@@ -3,7 +3,7 @@ import type { EmbeddingBody } from "../../contract/embedding-request";
 import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
 import { embeddingRoute } from "../lib/models";
-import { readJsonBody } from "../lib/request";
+import { readJsonBody, withClientAttributes } from "../lib/request";
 import { writeJson } from "../lib/response-stream";
 import { invokeJson } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
@@ -41,8 +41,8 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
   const inputs = inputsOf(body.input);
   if (body.dimensions !== undefined)
     throw new HttpError(400, "unsupported_parameter", "dimensions: the model returns vectors of its own size; leave dimensions out.", "dimensions");
-  const route = embeddingRoute(handlerSettings().models, body.model);
-  const answer = JSON.parse(await invokeJson(route.endpoint, { inputs }, timeLeftMs(session.context), session.cancel)) as unknown;
+  const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model), event);
+  const answer = JSON.parse(await invokeJson(route, { inputs }, timeLeftMs(session.context), session.cancel)) as unknown;
   const count = typeof inputs === "string" ? 1 : inputs.length;
   if (!isVectors(answer, count)) throw new HttpError(502, "upstream_error", `The model's answer is not ${count} embedding vector(s).`);
   const base64 = body.encoding_format === "base64";

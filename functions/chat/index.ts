@@ -13,7 +13,7 @@ import { handlerSettings } from "../lib/settings";
 import { argumentsText, chunk, completion, finishReason, modelList, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
 import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
 import { chatBody } from "../lib/chat-backend";
-import { readJsonBody, requestIdOf } from "../lib/request";
+import { readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, failureOf, finish, openResponse, send, watchClient, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
@@ -92,7 +92,7 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
   const request = checkChatRequest(body);
   session.model = request.model;
   session.stream = Boolean(request.stream);
-  const route = generationRoute(handlerSettings().models, request.model);
+  const route = withClientAttributes(generationRoute(handlerSettings().models, request.model), event);
   checkBackendSupports(request, route, request.model);
   const call: Call = {
     id: `chatcmpl-${session.requestId}`,
@@ -125,7 +125,7 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
 /** A buffered chat completion. */
 async function answer(call: Call): Promise<Record<string, unknown>> {
   if (call.route.chat === "messages") {
-    const backend = JSON.parse(await invokeJson(call.route.endpoint, chatBody(call.route, call.request, false), call.timeoutMs, call.cancel)) as {
+    const backend = JSON.parse(await invokeJson(call.route, chatBody(call.route, call.request, false), call.timeoutMs, call.cancel)) as {
       choices?: { message?: { content?: string | null; tool_calls?: unknown }; finish_reason?: string; logprobs?: unknown }[];
       usage?: Usage;
     };
@@ -139,13 +139,13 @@ async function answer(call: Call): Promise<Record<string, unknown>> {
       logprobs: choice?.logprobs,
     });
   }
-  const result = parseGenerateResponse(await invokeJson(call.route.endpoint, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel));
+  const result = parseGenerateResponse(await invokeJson(call.route, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel));
   return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason));
 }
 
 function startStream(call: Call): Promise<AsyncIterable<Uint8Array>> {
   const body = call.route.chat === "messages" ? chatBody(call.route, call.request, true) : generateBody(promptRequest(call.request), true);
-  return invokeStream(call.route.endpoint, body, AbortSignal.timeout(call.timeoutMs), call.cancel);
+  return invokeStream(call.route, body, AbortSignal.timeout(call.timeoutMs), call.cancel);
 }
 
 type ToolCallDelta = { index?: number; function?: { name?: unknown; arguments?: unknown } };

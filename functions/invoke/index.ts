@@ -5,7 +5,7 @@ import { validateGenerateRequest } from "../../contract/validators";
 import { log, logFailure } from "../lib/log";
 import { routeFor } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
-import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
+import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
 import { generateBody, parseGenerateResponse, type GenerateRequest } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
@@ -17,9 +17,9 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const model = modelFromPath(event.resource ?? event.path ?? "");
   const cors = corsHeaders(event.headers);
   try {
-    const route = routeFor(handlerSettings().models, model);
+    const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
-    const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
+    const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(context)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {

@@ -6,7 +6,7 @@
 export { HttpError, fromSageMakerError, jsonResponse, toHttpResponse } from "./errors";
 export { routeFor, type ModelRoute, type ModelRoutes } from "./models";
 export { handlerSettings, type HandlerSettings } from "./settings";
-export { modelFromPath, readJsonBody, requestIdOf } from "./request";
+export { CUSTOM_ATTRIBUTES_HEADER, modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "./request";
 export { INVOKE_ENDPOINT_LIMIT_MS, invokeJson, invokeStream } from "./sagemaker";
 export { generateBody, parseGenerateResponse, type GenerateRequest } from "./backends/tgi";
 export { timeLeftMs } from "./timing";

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { HttpError } from "./errors";
+import type { ModelRoute } from "../../contract/routes";
 import type { CompiledValidator } from "../../contract/validators";
 import { problemOf } from "./validate";
 
@@ -29,4 +30,13 @@ export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBa
   const problem = problemOf(validator, body);
   if (problem) throw new HttpError(400, "invalid_request", problem.message, problem.field);
   return body as T;
+}
+
+/** SageMaker's header for model-specific options (e.g. accept_eula=true), passed from the client to the model. */
+export const CUSTOM_ATTRIBUTES_HEADER = "x-amzn-sagemaker-custom-attributes";
+
+/** The route with the client's custom attributes, if it sent any, over the model's configured ones. */
+export function withClientAttributes(route: ModelRoute, event: Pick<APIGatewayProxyEvent, "headers">): ModelRoute {
+  const sent = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === CUSTOM_ATTRIBUTES_HEADER)?.[1];
+  return sent ? { ...route, customAttributes: sent } : route;
 }

@@ -1,17 +1,29 @@
 import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand } from "@aws-sdk/client-sagemaker-runtime";
 import { runtime } from "./client";
 import { handlerSettings } from "./settings";
+import type { ModelRoute } from "../../contract/routes";
 import { HttpError, clientClosed, fromSageMakerError } from "./errors";
 
 /** SageMaker ends an InvokeEndpoint call the container has not answered in 60 s; streamed calls may run longer. */
 export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
 
 /** A buffered call: the model's whole answer as text. */
-export async function invokeJson(endpoint: string, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
+/** An endpoint by name, or a model's route (its endpoint and custom attributes). */
+export type Target = string | Pick<ModelRoute, "endpoint" | "customAttributes">;
+const endpointOf = (target: Target) => (typeof target === "string" ? target : target.endpoint);
+const attributesOf = (target: Target) => (typeof target === "string" ? undefined : target.customAttributes);
+
+export async function invokeJson(target: Target, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
   const deadline = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
   try {
     const output = await client().send(
-      new InvokeEndpointCommand({ EndpointName: endpoint, ContentType: "application/json", Accept: "application/json", Body: JSON.stringify(body) }),
+      new InvokeEndpointCommand({
+        EndpointName: endpointOf(target),
+        ContentType: "application/json",
+        Accept: "application/json",
+        CustomAttributes: attributesOf(target),
+        Body: JSON.stringify(body),
+      }),
       { abortSignal: either(deadline, cancel) },
     );
     return Buffer.from(output.Body ?? new Uint8Array()).toString("utf8");
@@ -39,15 +51,16 @@ function failure(err: unknown, deadline: AbortSignal, cancel?: AbortSignal): Htt
  * Starts a streamed call. It resolves once SageMaker accepted the call (so a
  * refusal is still an HTTP status), then yields the payload bytes as they come.
  */
-export async function invokeStream(endpoint: string, body: unknown, deadline: AbortSignal, cancel?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+export async function invokeStream(target: Target, body: unknown, deadline: AbortSignal, cancel?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
   const signal = either(deadline, cancel);
   let output;
   try {
     output = await client().send(
       new InvokeEndpointWithResponseStreamCommand({
-        EndpointName: endpoint,
+        EndpointName: endpointOf(target),
         ContentType: "application/json",
         Accept: "text/event-stream",
+        CustomAttributes: attributesOf(target),
         Body: JSON.stringify(body),
       }),
       { abortSignal: signal },

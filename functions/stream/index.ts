@@ -6,7 +6,7 @@ import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { routeFor } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
-import { modelFromPath, readJsonBody, requestIdOf } from "../lib/request";
+import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { sseEvent } from "../lib/sse";
@@ -33,12 +33,12 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let tokens = 0;
   let firstTokenMs: number | undefined;
   try {
-    const route = routeFor(handlerSettings().models, model);
+    const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
 
     if (!route.stream) {
       // Serverless endpoints cannot stream: one token event carries the whole answer.
-      const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context), client.signal));
+      const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(context), client.signal));
       out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
       await write(out, sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
       await write(out, sseEvent(JSON.stringify(done(result)), "done"));
@@ -47,7 +47,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       return;
     }
 
-    const parts = await invokeStream(route.endpoint, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)), client.signal);
+    const parts = await invokeStream(route, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)), client.signal);
     // The status goes out with the first token: until then, a failure is still an HTTP error.
     const opened = () => (out ??= openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
     const tokensOf = generateStream(route);

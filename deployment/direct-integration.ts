@@ -1,0 +1,59 @@
+import type { ModelRoutes } from "./openapi";
+
+/** SageMaker runtime's InvokeEndpoint as an API Gateway AWS service integration (note the double slash). */
+export function directInvokeUri(partition: string, region: string, endpointName: string): string {
+  return `arn:${partition}:apigateway:${region}:runtime.sagemaker:path//endpoints/${endpointName}/invocations`;
+}
+
+/**
+ * Mapping templates of a direct integration: the model's answer to {generated_text},
+ * SageMaker's errors to the API's JSON error shape. A model's own 4xx keeps its status.
+ */
+export function directIntegration(uri: string, direct: NonNullable<ModelRoutes["direct"]>, timeoutMs: number) {
+  const error = (type: string, message: string) => `{"error":{"type":"${type}","message":${message}}}`;
+  return {
+    type: "aws",
+    httpMethod: "POST",
+    uri,
+    credentials: direct.credentials,
+    passthroughBehavior: "never",
+    timeoutInMillis: timeoutMs,
+    requestParameters: {
+      "integration.request.header.Content-Type": "'application/json'",
+      "integration.request.header.Accept": "'application/json'",
+      // A configured value is fixed (a mapping has no default); else the client's header goes through.
+      "integration.request.header.X-Amzn-SageMaker-Custom-Attributes": direct.customAttributes
+        ? `'${direct.customAttributes.replace(/'/g, "")}'`
+        : "method.request.header.X-Amzn-SageMaker-Custom-Attributes",
+    },
+    requestTemplates: { "application/json": "$input.body" },
+    responses: {
+      // No template passes the model's body through as it is, whatever its content type.
+      default:
+        direct.answer === "passthrough"
+          ? { statusCode: "200" }
+          : {
+              statusCode: "200",
+              responseTemplates: {
+                "application/json": `{"generated_text":$util.toJson($input.path('${direct.answer === "list" ? "$[0].generated_text" : "$.generated_text"}'))}`,
+              },
+            },
+      // SageMaker answers 424 (ModelError) when the container itself returned an error status.
+      "424": {
+        statusCode: "424",
+        responseTemplates: {
+          "application/json":
+            "#set($code = $input.path('$.OriginalStatusCode'))\n#if($code >= 400 && $code < 500 && $code != 424)#set($context.responseOverride.status = $code)#end\n" +
+            error("model_error", "$util.toJson($input.path('$.OriginalMessage'))"),
+        },
+      },
+      "429": {
+        statusCode: "429",
+        responseTemplates: { "application/json": error("throttled", '"Too many requests to the model endpoint; retry with backoff."') },
+      },
+      // ValidationError: the endpoint is missing or not InService.
+      "400": { statusCode: "503", responseTemplates: { "application/json": error("model_unavailable", '"The model endpoint is not in service."') } },
+      "5\\d{2}": { statusCode: "502", responseTemplates: { "application/json": error("upstream_error", '"The model endpoint failed."') } },
+    },
+  };
+}
