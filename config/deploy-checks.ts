@@ -61,6 +61,14 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
       `${prefill} is below maxInputTokens (${maxInput}); TGI refuses to start when one prompt cannot fit a prefill batch. Fix: raise maxBatchPrefillTokens to at least ${maxInput}`,
     );
   }
+  const served = hf && m.instance !== undefined && m.server !== "tei";
+  if (m.chat === "messages" && !served) {
+    issue(
+      [...at, "chat"],
+      '"messages" needs a backend with a chat API: TGI or vLLM serving a huggingFace model on an instance. Fix: use "prompt", or remove it for the default',
+    );
+  }
+  if (m.chat !== undefined && m.server === "tei") issue([...at, "chat"], "an embedding model has no chat. Fix: remove it");
   if (hf?.task !== undefined && (m.instance !== undefined || m.server === "tei")) {
     issue(
       [...at, "huggingFace", "task"],

@@ -206,6 +206,12 @@ export const modelSchema = z.strictObject({
   autoscaling: autoscaling.optional(),
   deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
   customAttributes,
+  chat: z
+    .enum(["messages", "prompt", "none"])
+    .optional()
+    .describe(
+      "How /v1/chat/completions reaches the model: messages (the backend's chat API, which needs a chat template; default for TGI and vLLM on an instance), prompt (the conversation rendered as one prompt for the generate API; default otherwise, and for base models without a chat template), or none (no chat; /v1/completions and /invoke still work).",
+    ),
   networkIsolation: z
     .boolean()
     .optional()

@@ -33,6 +33,8 @@ export interface ModelConfig {
   readonly networkIsolation: boolean;
   /** X-Amzn-SageMaker-Custom-Attributes unless the client sends its own. */
   readonly customAttributes?: string;
+  /** How chat reaches the model. @default - per backend (see modelRoute) */
+  readonly chat?: "messages" | "prompt" | "none";
 }
 
 export type ExistingEndpointConfig = z.output<typeof existingEndpointSchema>;
@@ -65,6 +67,7 @@ export function shapeModel(m: RawModel): ModelConfig {
     integration: m.integration === "direct" ? { kind: "direct" } : { kind: "lambda", settings: m.lambda },
     networkIsolation: m.networkIsolation ?? m.modelPackageArn !== undefined,
     customAttributes: m.customAttributes,
+    chat: m.chat,
   };
 }
 

@@ -12,8 +12,8 @@ export const EMBEDDINGS_PATH = "/v1/embeddings";
 /** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
 export interface ModelRoute {
   readonly endpoint: string;
-  /** "messages": TGI's own chat API; "prompt": chat rendered into a prompt for the generate API. */
-  readonly chat: "messages" | "prompt";
+  /** "messages": the backend's own chat API; "prompt": chat rendered into a prompt for the generate API; "none": no chat. */
+  readonly chat: "messages" | "prompt" | "none";
   /** Whether the endpoint supports InvokeEndpointWithResponseStream (serverless endpoints do not). */
   readonly stream: boolean;
   /** Stream format of the serving container: TGI's SSE (also the default) or LMI's JSON lines. */

@@ -9,7 +9,11 @@ import type { ModelRoute } from "../contract/routes";
  */
 export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
   const route = routeOf(model, endpoint);
-  return model.customAttributes ? { ...route, customAttributes: model.customAttributes } : route;
+  return {
+    ...route,
+    ...(model.chat && route.task !== "embedding" ? { chat: model.chat } : {}),
+    ...(model.customAttributes ? { customAttributes: model.customAttributes } : {}),
+  };
 }
 
 function routeOf(model: ModelConfig, endpoint: string): ModelRoute {

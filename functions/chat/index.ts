@@ -8,7 +8,7 @@ import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { generationRoute, type ModelRoute } from "../lib/models";
+import { chatRoute, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { argumentsText, chunk, completion, finishReason, modelList, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
 import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
@@ -92,7 +92,7 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
   const request = checkChatRequest(body);
   session.model = request.model;
   session.stream = Boolean(request.stream);
-  const route = withClientAttributes(generationRoute(handlerSettings().models, request.model), event);
+  const route = withClientAttributes(chatRoute(handlerSettings().models, request.model), event);
   checkBackendSupports(request, route, request.model);
   const call: Call = {
     id: `chatcmpl-${session.requestId}`,

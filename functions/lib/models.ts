@@ -11,6 +11,19 @@ export function routeFor(routes: ModelRoutes, model: string): ModelRoute {
   return route;
 }
 
+/** A model that chats: not an embedding model, and not one deployed without chat. */
+export function chatRoute(routes: ModelRoutes, model: string): ModelRoute {
+  const route = generationRoute(routes, model);
+  if (route.chat === "none")
+    throw new HttpError(
+      400,
+      "invalid_request",
+      `"${model}" is deployed without chat (models[].chat "none"): use POST /v1/completions or /${model}/invoke.`,
+      "model",
+    );
+  return route;
+}
+
 /** A model that generates text; an embedding model is pointed to /v1/embeddings. */
 export function generationRoute(routes: ModelRoutes, model: string): ModelRoute {
   const route = routeFor(routes, model);
