@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
 import { configFileFrom, loadConfig } from "../config/load";
+import { checkReferencedFiles } from "../config/files";
 import type { Config } from "../config/schema";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -21,7 +22,10 @@ export function commandLine<O extends Options>(usage: string, options: O, allowP
 /** The config named by --config, LLM_API_CONFIG or the default; a bad one prints its problems and exits 1. */
 export function configFrom(file: string | undefined): Config {
   try {
-    return loadConfig(configFileFrom(file, process.env, process.cwd()));
+    const path = configFileFrom(file, process.env, process.cwd());
+    const config = loadConfig(path);
+    checkReferencedFiles(config, path);
+    return config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(`Invalid config ${err.message}`);

@@ -172,6 +172,15 @@ const functionSettings = z.strictObject({
     .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: 'must be a .ts or .js file in the project. Fix: e.g. "handlers/my-invoke.ts"' })
     .optional()
     .describe("Your own /invoke handler, bundled like the built-in one (see README, handler contract)."),
+  requestSchema: z
+    .union([
+      z.literal(false),
+      z.string().regex(/^[\w./-]+\.json$/, { error: 'must be a .json file in the project, or false. Fix: e.g. "handlers/classify.schema.json"' }),
+    ])
+    .optional()
+    .describe(
+      "With your own handler: the JSON Schema (draft 4) file API Gateway checks /invoke bodies against instead of the generate request, or false for no check at the gateway.",
+    ),
   extraStatements: z.array(statement).default([]).describe("IAM statements added to the model's functions, e.g. to read a DynamoDB table."),
 });
 

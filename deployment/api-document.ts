@@ -16,7 +16,12 @@ export function placeholderDocument(deployment: Deployment, prefix: string): Rec
       .map((m) =>
         m.integration.kind === "direct"
           ? { model: m.name, invokeUri: `${prefix}:invoke` }
-          : { model: m.name, invokeUri: `${prefix}:invoke`, streamUri: `${prefix}:stream` },
+          : {
+              model: m.name,
+              invokeUri: `${prefix}:invoke`,
+              streamUri: `${prefix}:stream`,
+              ...(m.integration.kind === "lambda" && m.integration.requestSchema !== undefined ? { requestSchema: m.integration.requestSchema } : {}),
+            },
       ),
     chatUri: `${prefix}:chat`,
     authorizerUri: `${prefix}:authorizer`,

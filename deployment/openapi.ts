@@ -31,6 +31,8 @@ export interface ModelRoutes {
   readonly invokeUri: string;
   /** Response-streaming integration URI (see streamingInvokeUri); none for a direct integration. */
   readonly streamUri?: string;
+  /** An own handler's /invoke body schema, or false for no check at the gateway. @default - the generate request */
+  readonly requestSchema?: Record<string, unknown> | false;
   /** API Gateway calls SageMaker itself for /invoke: invokeUri is then the runtime URI (see directInvokeUri). */
   readonly direct?: {
     /** Role API Gateway assumes to call the endpoint. */
@@ -196,13 +198,17 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
         };
 
   const paths: Record<string, unknown> = {};
+  const ownSchemas: Record<string, Record<string, unknown>> = {};
   for (const m of input.models) {
     const invokeIntegration = m.direct ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? 29_000) : buffered(m.invokeUri);
+    // An own handler's schema is a model of its own; false leaves the body unchecked at the gateway.
+    const bodyModel = m.requestSchema === undefined ? "GenerateRequest" : m.requestSchema === false ? undefined : `${pascal(m.model)}InvokeRequest`;
+    if (m.requestSchema) ownSchemas[`${pascal(m.model)}InvokeRequest`] = m.requestSchema;
     const invoke = operation(
       `invoke${pascal(m.model)}`,
       `Generate text with ${m.model}`,
       m.model,
-      "GenerateRequest",
+      bodyModel,
       { description: "Generated text", content: jsonSchema("GenerateResponse") },
       invokeIntegration,
     );
@@ -265,7 +271,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     "x-amazon-apigateway-gateway-responses": gatewayResponses(input.auth, origins),
     paths,
     components: {
-      schemas: Object.fromEntries(Object.entries(CONTRACT_SCHEMAS).map(([name, schema]) => [name, gatewayModel(schema)])),
+      schemas: Object.fromEntries(Object.entries({ ...CONTRACT_SCHEMAS, ...ownSchemas }).map(([name, schema]) => [name, gatewayModel(withoutDialect(schema))])),
       securitySchemes,
     },
   };

@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from "node:path";
 import { functionSettingsOf, type Capacity, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
+import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
 import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
 import type { DashboardInput } from "./dashboard";
@@ -63,6 +64,8 @@ export interface ExistingEndpoint {
 
 export interface LambdaIntegration {
   readonly kind: "lambda";
+  /** An own handler's /invoke body schema, or false for no gateway check. @default - the generate request */
+  readonly requestSchema?: Record<string, unknown> | false;
   readonly invoke: ResolvedFunction;
   readonly stream: ResolvedFunction;
 }
@@ -129,8 +132,10 @@ export function resolve(config: Config, stage: string): Deployment {
 
   const lambdaIntegration = (name: string, route: ModelRoute, settings?: FunctionSettings): LambdaIntegration => {
     const endpoints = [{ model: name, route }];
+    const schema = settings?.requestSchema;
     return {
       kind: "lambda",
+      ...(schema === undefined ? {} : { requestSchema: schema === false ? false : requestSchemaOf(schema) }),
       invoke: fn(
         {
           id: `invoke-${name}`,

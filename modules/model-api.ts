@@ -77,6 +77,6 @@ export class ModelApi extends Construct {
     const invoke = invokerFor(this, integration.invoke, invokeCode, partition, props.alarms);
     const stream = invokerFor(this, integration.stream, props.code.stream, partition, props.alarms);
     this.functions = [invoke, stream];
-    this.routes = { model: model.name, invokeFunction: invoke.function, streamFunction: stream.function };
+    this.routes = { model: model.name, invokeFunction: invoke.function, streamFunction: stream.function, requestSchema: integration.requestSchema };
   }
 }

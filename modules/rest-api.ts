@@ -20,6 +20,8 @@ export type RestApiModel =
       readonly invokeFunction: LambdaFunction;
       /** Streaming handler of POST /<model>/stream. */
       readonly streamFunction: LambdaFunction;
+      /** An own handler's /invoke body schema, or false for none. @default - the generate request */
+      readonly requestSchema?: Record<string, unknown> | false;
     }
   | {
       readonly model: string;
@@ -84,7 +86,7 @@ export class RestApi extends Construct {
               invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
               direct: { credentials: m.direct.roleArn, answer: m.direct.answer, customAttributes: m.direct.customAttributes },
             }
-          : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction) },
+          : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction), requestSchema: m.requestSchema },
       ),
       chatUri: streaming(props.chatFunction),
       authorizerUri: props.authorizerFunction?.invokeArn,

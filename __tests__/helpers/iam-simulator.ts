@@ -30,7 +30,6 @@ const SIMULATOR = join(ROOT, "tools", "iam-simulate", "node_modules", "@cloud-co
 /** The simulator, or null with a loud notice when it is not installed. Under CI=true a missing one fails the run. */
 export function simulatorOrSkip(): RunSimulation | null {
   if (existsSync(SIMULATOR)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(join(SIMULATOR, "dist", "cjs", "index.js")) as { runSimulation: RunSimulation }).runSimulation;
   }
   const why = "the IAM policy simulator is not installed (bash scripts/setup-iam-simulate.sh; it is AGPL-3.0, test-only)";
