@@ -42,6 +42,12 @@ const huggingFace = z.strictObject({
       'vLLM only: lets the model pick tools itself (tool_choice "auto") with this parser (OPTION_TOOL_CALL_PARSER), e.g. hermes for Qwen, llama3_json, mistral.',
     ),
   trustRemoteCode: z.boolean().default(false).describe("Allow model repositories that ship their own Python code."),
+  fitCheck: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Warn at synth when the weights (estimated from the parameter count in the model id) would not fit the GPU or serverless memory. false silences it.",
+    ),
   task: z
     .string()
     .regex(/^[a-z0-9-]+$/, { error: 'must be a Hugging Face pipeline task like "text-generation". Fix: copy it from the model page' })

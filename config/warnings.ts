@@ -1,4 +1,5 @@
 import { functionSettingsOf, type Config } from "./schema";
+import { misfit } from "./fit";
 
 /**
  * Things a valid config can still run into on a first deploy in a fresh account: limits that are
@@ -13,6 +14,16 @@ export function configWarnings(config: Config): string[] {
     warnings.push(
       `models[${i}].deployment: a blue/green update starts a second fleet beside the first, so up to ${2 * fleet} ${capacity.type} instances run at once. ` +
         `Check the account's SageMaker quota "${capacity.type} for endpoint usage" (Service Quotas) covers that, or the update fails.`,
+    );
+  });
+  config.models.forEach((m, i) => {
+    if (m.source.kind !== "huggingFace" || !m.source.fitCheck) return;
+    const fit = misfit(m.source, m.capacity);
+    if (!fit) return;
+    warnings.push(
+      `models[${i}]: about ${fit.weightsGb.toFixed(0)} GB of weights (an estimate: ${fit.billions}B parameters read from the model id, ${fit.bytesPerParameter} bytes each) ` +
+        `will not fit ${fit.where} with room for the KV cache, so the endpoint would fail to start. ` +
+        `Fix: a larger instance, a quantization, or set models[${i}].huggingFace.fitCheck to false if the estimate is wrong.`,
     );
   });
   const settings = [

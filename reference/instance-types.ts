@@ -48,3 +48,28 @@ export const GPU_INSTANCE_TYPES: readonly string[] = Object.freeze(Object.keys(G
 export function gpuCount(instanceType: string): number | undefined {
   return GPU_COUNT[instanceType];
 }
+
+/**
+ * Memory of one GPU, in GB, per instance family: the accelerator each family carries, from AWS's
+ * instance type pages as this product records them (g4dn T4, g5 A10G, g6 L4, g6e L40S, p3 V100,
+ * p4d A100 40 GB, p4de A100 80 GB, p5 H100, p5e and p5en H200).
+ */
+export const GPU_MEMORY_GB: Readonly<Record<string, number>> = Object.freeze({
+  g4dn: 16,
+  g5: 24,
+  g6: 24,
+  g6e: 48,
+  p3: 16,
+  p4d: 40,
+  p4de: 80,
+  p5: 80,
+  p5e: 141,
+  p5en: 141,
+});
+
+/** All GPU memory of an instance type, in GB; undefined for types without a known GPU. */
+export function gpuMemoryGb(instanceType: string): number | undefined {
+  const count = gpuCount(instanceType);
+  const perGpu = GPU_MEMORY_GB[instanceType.split(".")[1]];
+  return count === undefined || perGpu === undefined ? undefined : count * perGpu;
+}

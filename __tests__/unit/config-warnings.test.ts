@@ -5,6 +5,24 @@ import { ROOT } from "../helpers/synth";
 
 // Limits a first deploy meets in a fresh account, said at synth.
 describe("config warnings", () => {
+  const one = (model: Record<string, unknown>) => configWarnings(parseConfig({ region: "us-east-1", models: [{ name: "m", ...model }] }));
+
+  it("warns, as an estimate with its fix, when the weights will not fit the GPU or serverless memory, and not when they fit", () => {
+    const big = one({ huggingFace: { modelId: "meta-llama/Llama-3.1-70B-Instruct" }, instance: { type: "ml.g5.2xlarge" } });
+    expect(big).toEqual([
+      "models[0]: about 140 GB of weights (an estimate: 70B parameters read from the model id, 2 bytes each) will not fit the 24 GB of GPU memory of ml.g5.2xlarge with room for the KV cache, so the endpoint would fail to start. Fix: a larger instance, a quantization, or set models[0].huggingFace.fitCheck to false if the estimate is wrong.",
+    ]);
+    expect(one({ huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, serverless: { memorySizeMb: 6144 } })[0]).toContain(
+      "about 28 GB of weights (an estimate: 7B parameters read from the model id, 4 bytes each) will not fit a 6144 MB serverless endpoint",
+    );
+    expect(one({ huggingFace: { modelId: "mistralai/Mixtral-8x7B-Instruct-v0.1" }, instance: { type: "ml.g5.12xlarge" } })[0]).toContain("56B parameters");
+    // Fits: 7B in 16 bits on 24 GB; 70B quantized to 4 bits on 8 x 24 GB; no count in the id; silenced.
+    expect(one({ huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } })).toEqual([]);
+    expect(one({ huggingFace: { modelId: "a/Llama-70B-AWQ", quantize: "awq" }, instance: { type: "ml.g5.48xlarge" } })).toEqual([]);
+    expect(one({ huggingFace: { modelId: "gpt2" }, serverless: { memorySizeMb: 1024 } })).toEqual([]);
+    expect(one({ huggingFace: { modelId: "meta-llama/Llama-3.1-70B-Instruct", fitCheck: false }, instance: { type: "ml.g5.2xlarge" } })).toEqual([]);
+  });
+
   it("when a model updates blue/green, it names the instance count the update needs at once", () => {
     const config = parseConfig({
       region: "us-east-1",

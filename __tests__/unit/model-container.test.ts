@@ -8,7 +8,7 @@ const specOf = (m: ReturnType<typeof model>, region: string) => containerSpec(m.
 
 describe("serving containers", () => {
   it("sets SM_NUM_GPUS from the instance type, so TGI shards over every GPU", () => {
-    const hf = { modelId: "tiiuae/falcon-7b-instruct", trustRemoteCode: false };
+    const hf = { modelId: "tiiuae/falcon-7b-instruct", trustRemoteCode: false, fitCheck: true };
     expect(tgiEnvironment(hf, "ml.g5.2xlarge").SM_NUM_GPUS).toBe("1");
     expect(tgiEnvironment(hf, "ml.g5.12xlarge").SM_NUM_GPUS).toBe("4");
     expect(tgiEnvironment(hf, "ml.p4d.24xlarge").SM_NUM_GPUS).toBe("8");
@@ -22,6 +22,7 @@ describe("serving containers", () => {
         revision: "abc123",
         quantize: "awq",
         trustRemoteCode: true,
+        fitCheck: true,
         maxInputTokens: 3072,
         maxTotalTokens: 4096,
         maxBatchPrefillTokens: 8192,
