@@ -19,11 +19,18 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? process.env.PORT ?? 8787);
   const stack = await startLocalStack({ config, port, host: values.host, tgiUrl: values["tgi-url"], apiKey: process.env.LLM_API_KEY ?? values["api-key"] });
   const model = stack.models[0];
-  const key = stack.apiKey ? ` -H 'authorization: Bearer ${stack.apiKey}'` : "";
+  // With consumers, the first one's key in the examples; each consumer's key is listed.
+  const firstKey = stack.apiKey ?? Object.values(stack.keys ?? {})[0];
+  const key = firstKey ? ` -H 'authorization: Bearer ${firstKey}'` : "";
+  const keys = stack.keys
+    ? Object.entries(stack.keys)
+        .map(([consumer, k]) => `\n    ${consumer}: ${k}`)
+        .join("")
+    : ` ${stack.apiKey ?? "(none: api.auth is not apiKey)"}`;
   console.log(`LLM API running locally at ${stack.url}
   models:   ${stack.models.join(", ")}
   backend:  ${stack.backend}
-  API key:  ${stack.apiKey ?? "(none: api.auth is not apiKey)"}
+  API key${stack.keys ? "s" : ""}: ${keys}
   chat:     open ${stack.url}/ in a browser
 
 curl ${stack.url}/${model}/invoke${key} -H 'content-type: application/json' -d '{"inputs":"Hello","parameters":{"max_new_tokens":32}}'
@@ -31,7 +38,7 @@ curl -N ${stack.url}/${model}/stream${key} -H 'content-type: application/json' -
 curl ${stack.url}/v1/chat/completions${key} -H 'content-type: application/json' -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'
 
 import OpenAI from "openai";
-const client = new OpenAI({ baseURL: "${stack.url}/v1", apiKey: "${stack.apiKey ?? "unused"}" });
+const client = new OpenAI({ baseURL: "${stack.url}/v1", apiKey: "${firstKey ?? "unused"}" });
 const reply = await client.chat.completions.create({ model: "${model}", messages: [{ role: "user", content: "Hello" }] });
 
 Ctrl+C stops it.`);

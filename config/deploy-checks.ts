@@ -25,6 +25,7 @@ export function checkDeployable(value: unknown, ctx: z.RefinementCtx<unknown>): 
   const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message, input: undefined });
   const region = typeof config.region === "string" ? config.region : undefined;
   list(config.models).forEach((m, i) => checkModel(m, ["models", i], region, issue));
+  checkConsumers(config, issue);
   const certificate = obj(obj(config.api)?.domain)?.certificateArn;
   const certRegion = regionOf(certificate);
   if (region && certRegion && certRegion !== region) {
@@ -81,4 +82,21 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
       "would stop the container from downloading the model from the Hugging Face Hub at start. Fix: remove it, or serve the weights from S3 with a custom image and modelDataUrl",
     );
   }
+}
+
+/** Consumers: API keys, so auth apiKey; each named once; each limited to models the API serves. */
+function checkConsumers(config: Loose, issue: Issue): void {
+  const api = obj(config.api);
+  if (!Array.isArray(api?.consumers)) return;
+  if (api.auth !== undefined && api.auth !== "apiKey") issue(["api", "consumers"], 'consumers get API keys. Fix: use auth "apiKey", or remove consumers');
+  const served = new Set([...list(config.models), ...list(config.existingEndpoints)].map((m) => m.name));
+  const seen = new Set<unknown>();
+  list(api.consumers).forEach((c, i) => {
+    if (seen.has(c.name)) issue(["api", "consumers", i, "name"], `"${String(c.name)}" is listed twice. Fix: give each consumer its own name`);
+    seen.add(c.name);
+    (Array.isArray(c.models) ? c.models : []).forEach((model, j) => {
+      if (typeof model === "string" && !served.has(model))
+        issue(["api", "consumers", i, "models", j], `"${model}" is not a model of this API. Fix: use one of ${[...served].join(", ")}`);
+    });
+  });
 }

@@ -15,6 +15,25 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const STAGE = /^[a-z][a-z0-9]{0,15}$/;
 const STAGE_ERROR = 'must be 1-16 lower-case letters or digits, starting with a letter. Fix: e.g. "v1" or "prod"';
 
+const throttleSchema = z.strictObject({
+  rateLimit: z.number().positive().max(10000).default(5).describe("Steady requests per second."),
+  burstLimit: z.number().int().min(1).max(5000).default(10).describe("Burst of requests."),
+});
+const quotaSchema = z.strictObject({
+  limit: z.number().int().min(1),
+  period: z.enum(["DAY", "WEEK", "MONTH"]),
+});
+
+const consumer = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "must be 1-32 lower-case letters, digits or '-', starting with a letter. Fix: e.g. \"search-team\"" })
+    .describe("Who the key is for; names the key, the usage plan and the metrics."),
+  models: z.array(z.string().min(1)).min(1).optional().describe("Models the key may call (default: every model)."),
+  throttle: throttleSchema.optional().describe("Default: api.throttle."),
+  quota: quotaSchema.optional().describe("Default: api.quota."),
+});
+
 const api = z.strictObject({
   auth: z.enum(["apiKey", "iam", "none"]).default("apiKey").describe("apiKey (x-api-key header), iam (SigV4) or none."),
   allowUnauthenticated: z.boolean().default(false).describe('Must be true to accept auth "none": a public API is never a default.'),
@@ -24,13 +43,12 @@ const api = z.strictObject({
       burstLimit: z.number().int().min(1).max(5000).default(10).describe("Burst of requests."),
     })
     .prefault({}),
-  quota: z
-    .strictObject({
-      limit: z.number().int().min(1),
-      period: z.enum(["DAY", "WEEK", "MONTH"]),
-    })
+  quota: quotaSchema.optional().describe("Usage-plan quota per API key."),
+  consumers: z
+    .array(consumer)
+    .min(1)
     .optional()
-    .describe("Usage-plan quota per API key."),
+    .describe("One API key and usage plan per consumer (team or application), each limited to its models. Without it, one key for all."),
   corsOrigins: z
     .array(
       z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, {

@@ -34,6 +34,9 @@ export function resourceNames(project: string, stage: string) {
     /** IAM name prefixes: up to 38 characters, Terraform appends 26. */
     rolePrefix: (purpose: string) => `${fitName(`${prefix}-${purpose}`, 37)}-`,
     usagePlan: `${prefix}-usage`,
+    /** A consumer's key and usage plan: API Gateway names up to 1024 characters. */
+    consumerKey: (consumer: string) => `${prefix}-${consumer}-key`,
+    consumerPlan: (consumer: string) => `${prefix}-${consumer}-usage`,
     apiKey: `${prefix}-default-key`,
     accessLogGroup: `/aws/apigateway/${prefix}-access`,
   };

@@ -29,6 +29,18 @@ export interface Deployment {
   readonly functions: readonly ResolvedFunction[];
   readonly apiAlarms: readonly AlarmSpec[];
   readonly dashboard: DashboardInput;
+  /** One key and usage plan each, limited to their models; none means one key for all. */
+  readonly consumers?: readonly ResolvedConsumer[];
+}
+
+export interface ResolvedConsumer {
+  readonly name: string;
+  /** The models its key may call. */
+  readonly models: readonly string[];
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
+  readonly keyName: string;
+  readonly usagePlanName: string;
 }
 
 export interface ResolvedModel {
@@ -219,10 +231,20 @@ export function resolve(config: Config, stage: string): Deployment {
     ...(authorizer ? [authorizer] : []),
   ];
 
+  const consumers = config.api.consumers?.map((c) => ({
+    name: c.name,
+    models: c.models ?? models.map((m) => m.name),
+    throttle: c.throttle ?? config.api.throttle,
+    quota: c.quota ?? config.api.quota,
+    keyName: names.consumerKey(c.name),
+    usagePlanName: names.consumerPlan(c.name),
+  }));
+
   return {
     config,
     stage,
     names,
+    consumers,
     models,
     chat,
     authorizer,

@@ -17,6 +17,12 @@ export interface LocalApiOptions {
   readonly handlers: Readonly<Record<string, AnyHandler>>;
   /** The key clients must send (Authorization: Bearer, or x-api-key) when the document asks for one. */
   readonly apiKey?: string;
+  /**
+   * Keys per consumer, as the deployed authorizer and usage plans treat them: each may call its models'
+   * routes and the OpenAI routes, and the handlers get its models as the authorizer's context.
+   * @default - the one apiKey, for every model
+   */
+  readonly consumers?: readonly LocalConsumer[];
   /** Files served beside the API, by path (the chat page). */
   readonly staticFiles?: Readonly<Record<string, { readonly type: string; readonly body: string | Buffer }>>;
   /**
@@ -27,6 +33,14 @@ export interface LocalApiOptions {
   readonly allowedHosts?: readonly string[] | "any";
   /** How long a client may take to send its whole request. @default REQUEST_TIMEOUT_MS */
   readonly requestTimeoutMs?: number;
+}
+
+export interface LocalConsumer {
+  readonly name: string;
+  readonly key: string;
+  readonly models: readonly string[];
+  /** Requests allowed before the usage plan's quota answers 429 (the period is not kept locally). */
+  readonly quota?: number;
 }
 
 export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
@@ -117,7 +131,12 @@ function gatewayError(
   res.end(body);
 }
 
+/** Requests per consumer, per server (its options object), for the quota. */
+const usageOf = new WeakMap<LocalApiOptions, Map<string, number>>();
+
 async function handle(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let usage = usageOf.get(options);
+  if (!usage) usageOf.set(options, (usage = new Map()));
   const requestId = randomUUID();
   const allowed = options.allowedHosts ?? LOOPBACK_HOSTS;
   if (allowed !== "any" && !allowed.includes(hostName(req.headers.host))) {
@@ -141,10 +160,21 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
 
   // As deployed: the authorizer takes the key from Bearer or x-api-key (none: denied), API Gateway checks it.
   const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
+  let authorizer: Record<string, string> | undefined;
   if (needsKey) {
     const key = apiKeyOf(req.headers as Record<string, string>);
     if (!key) return gatewayError(options, req, res, "ACCESS_DENIED", 401, "Unauthorized", requestId);
-    if (!options.apiKey || !sameKey(key, options.apiKey)) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
+    const consumer = options.consumers?.find((c) => sameKey(key, c.key));
+    if (options.consumers) {
+      if (!consumer) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
+      // The authorizer's policy: the OpenAI routes, and the consumer's own models' routes.
+      const model = url.pathname.split("/")[1];
+      if (model !== "v1" && !consumer.models.includes(model)) return gatewayError(options, req, res, "ACCESS_DENIED", 401, "Unauthorized", requestId);
+      const used = (usage.get(consumer.name) ?? 0) + 1;
+      usage.set(consumer.name, used);
+      if (consumer.quota !== undefined && used > consumer.quota) return gatewayError(options, req, res, "QUOTA_EXCEEDED", 429, "Limit Exceeded", requestId);
+      authorizer = { consumer: consumer.name, models: JSON.stringify(consumer.models) };
+    } else if (!options.apiKey || !sameKey(key, options.apiKey)) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
   }
 
   const body = await readBody(req);
@@ -186,7 +216,7 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     stageVariables: null,
     isBase64Encoded: false,
     body: body.length > 0 ? body.toString("utf8") : null,
-    requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: url.pathname },
+    requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: url.pathname, ...(authorizer ? { authorizer } : {}) },
   } as unknown as APIGatewayProxyEvent;
   const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? 29_000);
 

@@ -32,6 +32,8 @@ export interface LocalStackOptions {
   readonly apiKey?: string;
   /** How the emulator behaves (a token delay makes streaming visible). */
   readonly emulator?: Behaviour;
+  /** Keys to use for the config's consumers, by name. @default - random keys */
+  readonly consumerKeys?: Readonly<Record<string, string>>;
   /** How long a client may take to send its request. @default 30 s */
   readonly requestTimeoutMs?: number;
 }
@@ -39,6 +41,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly url: string;
   readonly apiKey?: string;
+  /** With consumers: the key of each. */
+  readonly keys?: Readonly<Record<string, string>>;
   readonly models: readonly string[];
   readonly backend: string;
   /** Where the handlers call SageMaker: the emulator, or the bridge to the user's server. */
@@ -104,6 +108,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const document = placeholderDocument(deployment, "local");
   const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
+  // With consumers, a key each, limited to its models as deployed.
+  const consumers = deployment.consumers?.map((c) => ({
+    name: c.name,
+    key: options.consumerKeys?.[c.name] ?? `local-${c.name}-${randomBytes(9).toString("hex")}`,
+    models: c.models,
+    quota: c.quota?.limit,
+  }));
   // Loopback names only, unless the user chose to listen elsewhere: then that name, or any on a wildcard address.
   const host = options.host ?? "127.0.0.1";
   const allowedHosts = LOOPBACK_HOSTS.includes(host) ? undefined : ["0.0.0.0", "::"].includes(host) ? ("any" as const) : [...LOOPBACK_HOSTS, host];
@@ -111,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     document,
     handlers: { "local:invoke": handlers.invoke, "local:stream": handlers.stream, "local:chat": handlers.chat },
     apiKey,
+    consumers,
     allowedHosts,
     requestTimeoutMs: options.requestTimeoutMs,
     staticFiles: {
@@ -125,7 +137,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.address}:${address.port}`,
-    apiKey,
+    apiKey: consumers ? undefined : apiKey,
+    keys: consumers && Object.fromEntries(consumers.map((c) => [c.name, c.key])),
     models: Object.keys(routes),
     backend,
     runtimeUrl,

@@ -10,6 +10,7 @@ import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usag
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { ConsumerKeys } from "./consumer-keys";
 import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi";
 import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
 
@@ -51,6 +52,8 @@ export interface RestApiProps {
   readonly accessLogRetentionDays: number;
   readonly usagePlanName: string;
   readonly apiKeyName: string;
+  /** A usage plan per consumer key, with its own limits, instead of the one default key. @default - one key for all */
+  readonly consumers?: ConsumerKeys;
 }
 
 /** One field per line of the access log, as JSON. */
@@ -133,7 +136,17 @@ export class RestApi extends Construct {
       },
     });
 
-    if (props.auth === "apiKey") {
+    if (props.auth === "apiKey" && props.consumers) {
+      for (const { consumer, key } of props.consumers.keys) {
+        const plan = new ApiGatewayUsagePlan(this, `usage-plan-${consumer.name}`, {
+          name: consumer.usagePlanName,
+          apiStages: [{ apiId: this.api.id, stage: this.stage.stageName }],
+          throttleSettings: { rateLimit: consumer.throttle.rateLimit, burstLimit: consumer.throttle.burstLimit },
+          quotaSettings: consumer.quota ? { limit: consumer.quota.limit, period: consumer.quota.period } : undefined,
+        });
+        new ApiGatewayUsagePlanKey(this, `usage-plan-key-${consumer.name}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id });
+      }
+    } else if (props.auth === "apiKey") {
       const plan = new ApiGatewayUsagePlan(this, "usage-plan", {
         name: props.usagePlanName,
         apiStages: [{ apiId: this.api.id, stage: this.stage.stageName }],

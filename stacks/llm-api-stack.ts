@@ -13,6 +13,8 @@ import { CustomDomain } from "../modules/custom-domain";
 import { HandlerCode } from "../modules/handler-code";
 import { invokerFor, type InvokerFunction } from "../modules/invoker-function";
 import { ModelApi } from "../modules/model-api";
+import { ConsumerKeys } from "../modules/consumer-keys";
+import { CONSUMERS_ENV, CONSUMER_KEYS_ENV } from "../contract/consumers";
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";
@@ -53,7 +55,20 @@ export class LlmApiStack extends TerraformStack {
     };
     this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms }));
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms);
-    this.authorizer = deployment.authorizer && invokerFor(this, deployment.authorizer, code.authorizer, partition, alarms);
+    // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.
+    const consumerKeys = deployment.consumers && new ConsumerKeys(this, "consumer-keys", { consumers: deployment.consumers });
+    const authorizer = deployment.authorizer && {
+      ...deployment.authorizer,
+      ...(consumerKeys
+        ? {
+            environment: {
+              [CONSUMERS_ENV]: JSON.stringify(Object.fromEntries(consumerKeys.keys.map(({ consumer }) => [consumer.name, consumer.models]))),
+              [CONSUMER_KEYS_ENV]: consumerKeys.hashes,
+            },
+          }
+        : {}),
+    };
+    this.authorizer = authorizer && invokerFor(this, authorizer, code.authorizer, partition, alarms);
 
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
@@ -72,6 +87,7 @@ export class LlmApiStack extends TerraformStack {
       accessLogRetentionDays: config.api.accessLogRetentionDays,
       usagePlanName: names.usagePlan,
       apiKeyName: names.apiKey,
+      consumers: consumerKeys,
     });
     alarmsFor(this, "alarms-api", deployment.apiAlarms, alarms);
     new CloudwatchDashboard(this, "dashboard", { dashboardName: names.prefix, dashboardBody: dashboardBody(deployment.dashboard) });
@@ -101,6 +117,12 @@ export class LlmApiStack extends TerraformStack {
       value: Object.fromEntries(deployment.models.map((m) => [m.name, m.endpoint.endpointName])),
       description: "SageMaker endpoint behind each model.",
     });
+    if (consumerKeys) {
+      new TerraformOutput(this, "api_key_ids", {
+        value: Object.fromEntries(consumerKeys.keys.map(({ consumer, key }) => [consumer.name, key.id])),
+        description: "Key id per consumer; npm run keys prints the command that reads each key.",
+      });
+    }
     if (this.restApi.apiKey) {
       new TerraformOutput(this, "api_key_id", {
         value: this.restApi.apiKey.id,

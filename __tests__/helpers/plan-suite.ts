@@ -73,7 +73,7 @@ export function describePlannedConfig(file: string): void {
       expect(countOf(p, "aws_lambda_function")).toBe(2 * ownFunctions + 1 + keys);
       expect(countOf(p, "aws_lambda_permission")).toBe(2 * ownFunctions + OPENAI_ROUTES + keys);
       expect(countOf(p, "aws_api_gateway_rest_api")).toBe(1);
-      expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? 1 : 0);
+      expect(countOf(p, "aws_api_gateway_usage_plan_key")).toBe(config.api.auth === "apiKey" ? (config.api.consumers?.length ?? 1) : 0);
       const endpointNames = p.plan.resource_changes.filter((r) => r.type === "aws_sagemaker_endpoint").map((r) => r.change.after.name);
       expect(endpointNames.sort()).toEqual(config.models.map((m) => `${config.project}-${stagesOf(config)[0]}-${m.name}`).sort());
     });

@@ -79,3 +79,51 @@ describe("stacks", () => {
     for (const fn of resources(plain, "aws_lambda_function")) expect(fn.values.environment.variables.CORS_ORIGINS).toBeUndefined();
   });
 });
+
+describe("consumers", () => {
+  const stack = () => {
+    const { parseConfig } = require("../../config/load");
+    const { synth } = require("../helpers/synth");
+    const config = parseConfig({
+      region: "us-east-1",
+      models: [
+        { name: "alpha", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } },
+        { name: "beta", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } },
+      ],
+      api: {
+        quota: { limit: 1000, period: "DAY" },
+        consumers: [{ name: "team-a", models: ["alpha"], throttle: { rateLimit: 50, burstLimit: 100 } }, { name: "team-b" }],
+      },
+    });
+    return synth(config).stacks["llm-api-v1"];
+  };
+
+  it("gives each consumer a generated key and a usage plan with its limits (or the API's), and no shared key", () => {
+    const s = stack();
+    const { resources } = require("../helpers/synth");
+    const plans = resources(s, "aws_api_gateway_usage_plan").map((r: { values: Record<string, unknown> }) => r.values);
+    expect(plans.map((p: Record<string, unknown>) => [p.name, p.throttle_settings, p.quota_settings])).toEqual([
+      ["llm-api-v1-team-a-usage", { rate_limit: 50, burst_limit: 100 }, { limit: 1000, period: "DAY" }],
+      ["llm-api-v1-team-b-usage", { rate_limit: 5, burst_limit: 10 }, { limit: 1000, period: "DAY" }],
+    ]);
+    const keys = resources(s, "aws_api_gateway_api_key").map((r: { values: Record<string, unknown> }) => r.values);
+    expect(keys.map((k: Record<string, unknown>) => [k.name, k.value])).toEqual([
+      ["llm-api-v1-team-a-key", undefined],
+      ["llm-api-v1-team-b-key", undefined],
+    ]);
+    expect(resources(s, "aws_api_gateway_usage_plan_key")).toHaveLength(2);
+    expect(s.output?.api_key_value).toBeUndefined();
+  });
+
+  it("tells the authorizer each consumer's models, and its keys by hash only", () => {
+    const { resources } = require("../helpers/synth");
+    const authorizer = resources(stack(), "aws_lambda_function").find((r: { values: { function_name: string } }) =>
+      r.values.function_name.endsWith("-authorizer"),
+    );
+    const env = authorizer.values.environment.variables;
+    expect(JSON.parse(env.CONSUMERS)).toEqual({ "team-a": ["alpha"], "team-b": ["alpha", "beta"] });
+    expect(env.CONSUMER_KEYS).toMatch(
+      /^\$\{jsonencode\(\[\[nonsensitive\(sha256\(aws_api_gateway_api_key\.[^.]+\.value\)\), "team-a"\], \[nonsensitive\(sha256\(aws_api_gateway_api_key\.[^.]+\.value\)\), "team-b"\]\]\)\}$/,
+    );
+  });
+});

@@ -41,3 +41,50 @@ describe("the authorizer", () => {
     ]);
   });
 });
+
+describe("the authorizer with consumers", () => {
+  const sha = (text: string) => require("node:crypto").createHash("sha256").update(text).digest("hex");
+  const saved = { CONSUMERS: process.env.CONSUMERS, CONSUMER_KEYS: process.env.CONSUMER_KEYS };
+  beforeAll(() => {
+    process.env.CONSUMERS = JSON.stringify({ "team-a": ["alpha"], "team-b": ["alpha", "beta"] });
+    process.env.CONSUMER_KEYS = JSON.stringify([
+      [sha("key-a"), "team-a"],
+      [sha("key-b"), "team-b"],
+    ]);
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it("names the key's consumer by its hash, allows the OpenAI routes and its models' routes only, and tells the handlers its models", async () => {
+    const result = await handler(event({ authorization: "Bearer key-a" }));
+    expect(result).toEqual({
+      principalId: "team-a",
+      usageIdentifierKey: "key-a",
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Action: "execute-api:Invoke",
+            Effect: "Allow",
+            Resource: ["arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/v1/*", "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/alpha/*"],
+          },
+        ],
+      },
+      context: { consumer: "team-a", models: '["alpha"]' },
+    });
+    expect((await handler(event({ "x-api-key": "key-b" }))).context).toEqual({ consumer: "team-b", models: '["alpha","beta"]' });
+  });
+
+  it("gives a key no consumer holds no model (API Gateway refuses the key itself), and still denies no key", async () => {
+    const stranger = await handler(event({ authorization: "Bearer key-x" }));
+    expect([stranger.context, stranger.policyDocument.Statement[0]]).toEqual([
+      { consumer: "unknown", models: "[]" },
+      expect.objectContaining({ Resource: ["arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/v1/*"] }),
+    ]);
+    expect((await handler(event({}))).policyDocument.Statement[0]).toMatchObject({ Effect: "Deny" });
+  });
+});

@@ -110,6 +110,17 @@ describe("config", () => {
         hfModel({ task: "fill-mask" }),
         "models[0].huggingFace.task: is read by the CPU inference toolkit of serverless endpoints only",
       ],
+      [
+        "a consumer with a model the API does not serve",
+        { ...hfModel({}), api: { consumers: [{ name: "a", models: ["nope"] }] } },
+        'api.consumers[0].models[0]: "nope" is not a model of this API',
+      ],
+      [
+        "consumers without API keys",
+        { ...hfModel({}), api: { auth: "iam", consumers: [{ name: "a" }] } },
+        'api.consumers: consumers get API keys. Fix: use auth "apiKey"',
+      ],
+      ["a consumer listed twice", { ...hfModel({}), api: { consumers: [{ name: "a" }, { name: "a" }] } }, 'api.consumers[1].name: "a" is listed twice'],
     ])("%s", (_name, config, problem) => {
       const problems = refused(config);
       expect(problems).toEqual([expect.stringContaining(problem)]);

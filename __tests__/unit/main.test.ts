@@ -71,6 +71,22 @@ describe("main.ts --strict", () => {
   });
 });
 
+describe("npm run keys", () => {
+  it("prints per consumer the command that reads its key, and no key value", () => {
+    const run = spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "bin", "keys.ts"), "--config", join(ROOT, "examples", "central-api.json")], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split("\n")).toEqual(
+      ["search-team", "support-bot", "analytics"].map(
+        (c) =>
+          `prod ${c}: aws apigateway get-api-keys --region us-east-1 --name-query central-ml-prod-${c}-key --include-values --query 'items[0].value' --output text`,
+      ),
+    );
+  });
+});
+
 describe("entry points", () => {
   it("refuse a flag they do not know with their usage line and exit 2, before reading any config", () => {
     const run = runMain(["--confg", "x.json"]);

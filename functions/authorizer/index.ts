@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, type ConsumerContext } from "../../contract/consumers";
 import { apiKeyOf } from "../lib/api-key";
 
 /**
@@ -7,12 +9,50 @@ import { apiKeyOf } from "../lib/api-key";
  * against the usage plans, with their throttling and quotas. No key: a Deny, which the API's
  * ACCESS_DENIED gateway response answers as 401 in OpenAI's shape. (Throwing "Unauthorized" would
  * also give a 401, but count every keyless request as a function error.)
+ *
+ * With consumers, the key's SHA-256 names its consumer: the policy allows the OpenAI routes and the
+ * consumer's own models' routes only, and the context tells the handlers which models it may call.
  */
+interface Consumers {
+  readonly models: Readonly<Record<string, readonly string[]>>;
+  readonly byHash: ReadonlyMap<string, string>;
+}
+
+let cached: { readonly source: string; readonly consumers?: Consumers } | undefined;
+
+/** Read from the environment once per container (again only if it changed, as in tests). */
+function consumersOf(env: NodeJS.ProcessEnv): Consumers | undefined {
+  const source = `${env[CONSUMERS_ENV] ?? ""}\n${env[CONSUMER_KEYS_ENV] ?? ""}`;
+  if (cached?.source !== source) {
+    const models = env[CONSUMERS_ENV] ? (JSON.parse(env[CONSUMERS_ENV]) as Record<string, string[]>) : undefined;
+    const pairs = JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][];
+    cached = { source, consumers: models ? { models, byHash: new Map(pairs) } : undefined };
+  }
+  return cached.consumers;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
 export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const key = apiKeyOf(event.headers);
   // arn:aws:execute-api:region:account:api-id/stage/METHOD/path -> the whole stage, so one answer serves every route.
   const [arn, stage] = event.methodArn.split("/");
-  const statement = { Action: "execute-api:Invoke", Resource: `${arn}/${stage}/*` };
-  if (!key) return { principalId: "anonymous", policyDocument: { Version: "2012-10-17", Statement: [{ ...statement, Effect: "Deny" }] } };
-  return { principalId: "api-key", usageIdentifierKey: key, policyDocument: { Version: "2012-10-17", Statement: [{ ...statement, Effect: "Allow" }] } };
+  const base = `${arn}/${stage}`;
+  const policy = (Effect: "Allow" | "Deny", Resource: string | string[]) => ({
+    Version: "2012-10-17",
+    Statement: [{ Action: "execute-api:Invoke", Effect, Resource }],
+  });
+  if (!key) return { principalId: "anonymous", policyDocument: policy("Deny", `${base}/*`) };
+  const consumers = consumersOf(process.env);
+  if (!consumers) return { principalId: "api-key", usageIdentifierKey: key, policyDocument: policy("Allow", `${base}/*`) };
+  // A key no consumer holds is no key of this API's usage plans: API Gateway refuses it.
+  const consumer = consumers.byHash.get(sha256(key));
+  const models = consumer ? (consumers.models[consumer] ?? []) : [];
+  const context: ConsumerContext = { consumer: consumer ?? "unknown", models: JSON.stringify(models) };
+  return {
+    principalId: consumer ?? "unknown",
+    usageIdentifierKey: key,
+    policyDocument: policy("Allow", [`${base}/*/v1/*`, ...models.map((m) => `${base}/*/${m}/*`)]),
+    context: { ...context },
+  };
 };

@@ -5,7 +5,7 @@ import { validateCompletionRequest } from "../../contract/validators";
 import { generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamToken } from "../lib/backends/tgi";
 import { HttpError } from "../lib/errors";
-import { generationRoute } from "../lib/models";
+import { allowedModels, checkAccess, generationRoute } from "../lib/models";
 import { finishReason } from "../lib/openai";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
@@ -59,6 +59,7 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   const request = generateRequestOf(body);
   const model = (session.model = body.model);
   session.stream = Boolean(body.stream);
+  checkAccess(allowedModels(event), model);
   const route = withClientAttributes(generationRoute(handlerSettings().models, model), event);
   const id = `cmpl-${session.requestId}`;
   const timeoutMs = timeLeftMs(session.context);

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { EmbeddingBody } from "../../contract/embedding-request";
 import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
-import { embeddingRoute } from "../lib/models";
+import { allowedModels, checkAccess, embeddingRoute } from "../lib/models";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { writeJson } from "../lib/response-stream";
 import { invokeJson } from "../lib/sagemaker";
@@ -41,6 +41,7 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
   const inputs = inputsOf(body.input);
   if (body.dimensions !== undefined)
     throw new HttpError(400, "unsupported_parameter", "dimensions: the model returns vectors of its own size; leave dimensions out.", "dimensions");
+  checkAccess(allowedModels(event), body.model);
   const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model), event);
   const answer = JSON.parse(await invokeJson(route, { inputs }, timeLeftMs(session.context), session.cancel)) as unknown;
   const count = typeof inputs === "string" ? 1 : inputs.length;

@@ -8,7 +8,7 @@ import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { chatRoute, type ModelRoute } from "../lib/models";
+import { allowedModels, chatRoute, checkAccess, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { argumentsText, chunk, completion, finishReason, modelList, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
 import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
@@ -57,7 +57,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   const session: Session = { requestId, headers, responseStream, context, cancel: client.signal };
   try {
     if (event.httpMethod === "GET") {
-      writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models)), headers);
+      // A consumer's key lists its own models only.
+      const allowed = allowedModels(event);
+      writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models).filter((m) => !allowed || allowed.has(m))), headers);
       return;
     }
     const path = event.resource ?? event.path ?? "";
@@ -92,6 +94,7 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
   const request = checkChatRequest(body);
   session.model = request.model;
   session.stream = Boolean(request.stream);
+  checkAccess(allowedModels(event), request.model);
   const route = withClientAttributes(chatRoute(handlerSettings().models, request.model), event);
   checkBackendSupports(request, route, request.model);
   const call: Call = {

@@ -3,7 +3,7 @@ import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { log, logFailure } from "../lib/log";
-import { routeFor } from "../lib/models";
+import { allowedModels, checkAccess, routeFor } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
@@ -17,6 +17,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const model = modelFromPath(event.resource ?? event.path ?? "");
   const cors = corsHeaders(event.headers);
   try {
+    checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
     const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(context)));

@@ -46,3 +46,21 @@ export function embeddingRoute(routes: ModelRoutes, model: string): ModelRoute {
   }
   return route;
 }
+
+/** The models the caller's key may call, from the authorizer's context; undefined when keys are not per consumer. */
+export function allowedModels(event: {
+  readonly requestContext?: { readonly authorizer?: Record<string, unknown> | null } | null;
+}): ReadonlySet<string> | undefined {
+  const models = event.requestContext?.authorizer?.models;
+  if (typeof models !== "string") return undefined;
+  try {
+    return new Set(JSON.parse(models) as string[]);
+  } catch {
+    return new Set();
+  }
+}
+
+/** 403 in OpenAI's shape when the caller's key may not call the model. */
+export function checkAccess(allowed: ReadonlySet<string> | undefined, model: string): void {
+  if (allowed && !allowed.has(model)) throw new HttpError(403, "permission_denied", `This API key may not call the model "${model}".`, "model");
+}

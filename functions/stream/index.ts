@@ -4,7 +4,7 @@ import { HttpError, logDetail } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { routeFor } from "../lib/models";
+import { allowedModels, checkAccess, routeFor } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
@@ -33,6 +33,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let tokens = 0;
   let firstTokenMs: number | undefined;
   try {
+    checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
 
