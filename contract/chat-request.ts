@@ -1,4 +1,5 @@
 import type { FromDraft4Schema } from "./schema-types";
+import { samplingProperties } from "./sampling";
 
 /**
  * The body of POST /v1/chat/completions: OpenAI's chat request, the part this
@@ -60,17 +61,8 @@ export const chatRequestSchema = {
         },
       },
     },
-    stream: { type: "boolean" },
-    stream_options: { type: "object", properties: { include_usage: { type: "boolean" } } },
-    max_tokens: { type: "integer", minimum: 1, maximum: 32768 },
+    ...samplingProperties,
     max_completion_tokens: { type: "integer", minimum: 1, maximum: 32768 },
-    temperature: { type: "number", minimum: 0, maximum: 2 },
-    top_p: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 1 },
-    stop: {},
-    seed: { type: "integer", minimum: 0 },
-    frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
-    presence_penalty: { type: "number", minimum: -2, maximum: 2 },
-    n: { type: "integer", minimum: 1, maximum: 1 },
     tools: { type: "array", items: tool, maxItems: 128 },
     // "none", "auto", "required", or {type: "function", function: {name}}; checkChatRequest checks which.
     tool_choice: {},

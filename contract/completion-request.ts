@@ -1,4 +1,5 @@
 import type { FromDraft4Schema } from "./schema-types";
+import { samplingProperties } from "./sampling";
 
 /**
  * The body of POST /v1/completions: OpenAI's legacy text completion, served by the model's generate
@@ -14,17 +15,8 @@ export const completionRequestSchema = {
     model: { type: "string", minLength: 1 },
     // A string, or a list holding one string; the handler reads either.
     prompt: {},
-    max_tokens: { type: "integer", minimum: 1, maximum: 32768 },
-    temperature: { type: "number", minimum: 0, maximum: 2 },
-    top_p: { type: "number", minimum: 0, exclusiveMinimum: true, maximum: 1 },
-    stop: {},
-    seed: { type: "integer", minimum: 0 },
-    frequency_penalty: { type: "number", minimum: -2, maximum: 2 },
-    presence_penalty: { type: "number", minimum: -2, maximum: 2 },
-    n: { type: "integer", minimum: 1, maximum: 1 },
+    ...samplingProperties,
     best_of: { type: "integer", minimum: 1, maximum: 1 },
-    stream: { type: "boolean" },
-    stream_options: { type: "object", properties: { include_usage: { type: "boolean" } } },
     echo: { type: "boolean" },
     logprobs: {},
     suffix: {},

@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import OpenAI from "openai";
 import { OpenAIEmbeddings } from "@langchain/openai";
 import { EMBEDDING_DIMENSIONS, embed } from "../../local/emulator/fake-tgi";
 import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
+import { runAiSdk } from "../helpers/ai-sdk";
 
 // /v1/embeddings on a Text Embeddings Inference model, through the clients people use with a base URL and a key only.
 const KEY = "embeddings-key";
@@ -81,20 +81,12 @@ describe("LangChain's OpenAIEmbeddings", () => {
 
 describe("the Vercel AI SDK", () => {
   it("embeds with embed and embedMany", async () => {
-    const script = `
-      import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-      import { embed, embedMany } from "ai";
-      const provider = createOpenAICompatible({ name: "llm-api", baseURL: process.env.BASE_URL, apiKey: process.env.KEY });
-      const one = await embed({ model: provider.textEmbeddingModel("bge"), value: "query", maxRetries: 0 });
-      const many = await embedMany({ model: provider.textEmbeddingModel("bge"), values: ["a", "bb"], maxRetries: 0 });
-      process.stdout.write(JSON.stringify({ one: one.embedding, many: many.embeddings }));`;
-    const out = await new Promise<{ one: number[]; many: number[][] }>((resolve, reject) =>
-      execFile(
-        process.execPath,
-        ["--input-type=module", "-e", script],
-        { cwd: __dirname, env: { ...process.env, BASE_URL: server.baseURL, KEY } },
-        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
-      ),
+    const out = await runAiSdk(
+      `const one = await embed({ model: provider.textEmbeddingModel("bge"), value: "query", maxRetries: 0 });
+       const many = await embedMany({ model: provider.textEmbeddingModel("bge"), values: ["a", "bb"], maxRetries: 0 });
+       return { one: one.embedding, many: many.embeddings };`,
+      { baseURL: server.baseURL, key: KEY },
+      "embed, embedMany",
     );
     expect(out).toEqual({ one: expected(["query"])[0], many: expected(["a", "bb"]) });
   });

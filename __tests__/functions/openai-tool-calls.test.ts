@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import OpenAI from "openai";
 import { ChatOpenAI } from "@langchain/openai";
 import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
+import { runAiSdk } from "../helpers/ai-sdk";
 
 // Tools, tool results and JSON mode through the real clients, configured with a base URL and a key only,
 // against both backend shapes: TGI (arguments as an object, every call "0", finish "stop") and vLLM (OpenAI's).
@@ -150,24 +150,12 @@ describe.each(BACKENDS)("LangChain's ChatOpenAI, %s backend", (_backend, model) 
   });
 });
 
-/** The AI SDK is ES modules only: each call runs in a plain Node child (see openai-tools.test.ts). */
-function aiSdk(call: string): Promise<any> {
-  const script = `
-    import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-    import { generateText, streamText, tool, jsonSchema } from "ai";
-    const provider = createOpenAICompatible({ name: "llm-api", baseURL: process.env.BASE_URL, apiKey: process.env.KEY });
-    const weather = tool({ description: "Weather in a city", inputSchema: jsonSchema(${JSON.stringify(weather.function.parameters)}) });
-    const out = await (async () => { ${call} })();
-    process.stdout.write(JSON.stringify(out));`;
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ["--input-type=module", "-e", script],
-      { cwd: __dirname, env: { ...process.env, BASE_URL: server.baseURL, KEY } },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
-    ),
+const aiSdk = (call: string) =>
+  runAiSdk(
+    `const weather = tool({ description: "Weather in a city", inputSchema: jsonSchema(${JSON.stringify(weather.function.parameters)}) }); ${call}`,
+    { baseURL: server.baseURL, key: KEY },
+    "generateText, streamText, tool, jsonSchema",
   );
-}
 
 describe.each(BACKENDS)("the Vercel AI SDK, %s backend", (_backend, model) => {
   it("gets a tool call from generateText and from streamText", async () => {

@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import { ChatOpenAI } from "@langchain/openai";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
+import { runAiSdk } from "../helpers/ai-sdk";
 
 // The clients people use, configured as their docs say: a base URL and a key, nothing else.
 const KEY = "tools-test-key";
@@ -50,26 +50,7 @@ describe("LangChain's ChatOpenAI", () => {
   });
 });
 
-/**
- * The AI SDK ships ES modules only, which jest's CommonJS runtime cannot load: each call runs in a
- * plain Node child against the server of this test, and prints what it got as JSON.
- */
-function aiSdk(call: string): Promise<any> {
-  const script = `
-    import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-    import { generateText, streamText } from "ai";
-    const provider = createOpenAICompatible({ name: "llm-api", baseURL: process.env.BASE_URL, apiKey: process.env.KEY });
-    const out = await (async () => { ${call} })();
-    process.stdout.write(JSON.stringify(out));`;
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ["--input-type=module", "-e", script],
-      { cwd: __dirname, env: { ...process.env, BASE_URL: baseURL, KEY } },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
-    ),
-  );
-}
+const aiSdk = (call: string) => runAiSdk(call, { baseURL, key: KEY });
 
 describe("the Vercel AI SDK with @ai-sdk/openai-compatible", () => {
   it("generates text", async () => {

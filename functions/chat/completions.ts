@@ -6,7 +6,7 @@ import { generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamToken } from "../lib/backends/tgi";
 import { HttpError } from "../lib/errors";
 import { allowedModels, checkAccess, generationRoute } from "../lib/models";
-import { finishReason } from "../lib/openai";
+import { finishReason, generateParameters } from "../lib/openai";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -33,15 +33,7 @@ export function generateRequestOf(body: CompletionBody): GenerateRequest {
     stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
   if (!stopOk) throw new HttpError(400, "invalid_request", "stop must be a string or up to 4 non-empty strings.", "stop");
   // OpenAI's default for this route is 16 tokens.
-  const parameters: Record<string, unknown> = { details: true, return_full_text: false, max_new_tokens: body.max_tokens ?? 16 };
-  if (body.temperature !== undefined) {
-    if (body.temperature > 0) parameters.temperature = body.temperature;
-    else parameters.do_sample = false;
-  }
-  if (body.top_p !== undefined && body.top_p < 1) parameters.top_p = body.top_p;
-  if (body.seed !== undefined) parameters.seed = body.seed;
-  if (body.frequency_penalty !== undefined) parameters.frequency_penalty = body.frequency_penalty;
-  if (stop !== undefined) parameters.stop = typeof stop === "string" ? [stop] : stop;
+  const parameters = generateParameters({ ...body, stop: stop as string | string[] | undefined, max_tokens: body.max_tokens ?? 16 });
   return { inputs: promptOf(body.prompt), parameters } as GenerateRequest;
 }
 

@@ -10,9 +10,15 @@ const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined 
 export function promptRequest(request: ChatRequest): GenerateRequest {
   const label = { system: "System", developer: "System", user: "User", assistant: "Assistant", tool: "Tool" } as const;
   const inputs = `${request.messages.map((m) => `${label[m.role]}: ${m.content}`).join("\n")}\nAssistant:`;
+  return { inputs, parameters: generateParameters({ ...request, max_tokens: request.max_completion_tokens ?? request.max_tokens }) };
+}
+
+/** OpenAI's sampling fields as the generate API's parameters. presence_penalty has no generate equivalent. */
+export function generateParameters(
+  request: Pick<ChatRequest, "max_tokens" | "temperature" | "top_p" | "seed" | "frequency_penalty" | "stop">,
+): Record<string, unknown> {
   const parameters: Record<string, unknown> = { details: true, return_full_text: false };
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
-  if (maxTokens !== undefined) parameters.max_new_tokens = maxTokens;
+  if (request.max_tokens !== undefined) parameters.max_new_tokens = request.max_tokens;
   // TGI's generate API needs temperature > 0: 0 means greedy, which is no sampling.
   if (request.temperature !== undefined) {
     if (request.temperature > 0) parameters.temperature = request.temperature;
@@ -22,7 +28,7 @@ export function promptRequest(request: ChatRequest): GenerateRequest {
   if (request.seed !== undefined) parameters.seed = request.seed;
   if (request.frequency_penalty !== undefined) parameters.frequency_penalty = request.frequency_penalty;
   if (request.stop !== undefined) parameters.stop = stopList(request.stop);
-  return { inputs, parameters };
+  return parameters;
 }
 
 /** TGI says "length", "eos_token" or "stop_sequence"; OpenAI says "length", "stop" or "tool_calls". */
