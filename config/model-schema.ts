@@ -161,7 +161,9 @@ const functionSettings = z.strictObject({
         .refine((k) => !/(TOKEN|SECRET|PASSWORD|API_KEY|CREDENTIALS)$/i.test(k), {
           error: "looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler",
         })
-        .refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION"].includes(k), { error: "is set by the stack. Fix: use another name" }),
+        .refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION", "METRICS_NAMESPACE", "STAGE", "CONSUMERS", "CONSUMER_KEYS"].includes(k), {
+          error: "is set by the stack. Fix: use another name",
+        }),
       z.string(),
     )
     .default({}),

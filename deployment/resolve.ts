@@ -3,6 +3,7 @@ import { functionSettingsOf, type Capacity, type Config, type ExistingEndpointCo
 import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
+import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
 import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
 import type { DashboardInput } from "./dashboard";
 import type { DirectAnswer } from "./openapi";
@@ -134,7 +135,9 @@ export function resolve(config: Config, stage: string): Deployment {
     corsOrigins: config.api.corsOrigins,
     tracing: config.lambda.tracing,
     reservedConcurrency: settings?.reservedConcurrency,
-    environment: settings?.environment,
+    // Where the handlers' metrics go (one EMF record per request); the authorizer writes none.
+    environment:
+      spec.handler === "authorizer" ? settings?.environment : { ...settings?.environment, [METRICS_NAMESPACE_ENV]: config.project, [STAGE_ENV]: stage },
     layers: settings?.layers,
     extraStatements: settings?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })),
     ...spec,

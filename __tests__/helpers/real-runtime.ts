@@ -37,6 +37,9 @@ export async function startRealRuntime(client: RuntimeClient, models: Record<str
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: url,
     AWS_ACCESS_KEY_ID: "emulator",
     AWS_SECRET_ACCESS_KEY: "emulator",
+    // As the stack sets them: the handlers' EMF records go to stdout.
+    METRICS_NAMESPACE: "llm-api",
+    STAGE: "v1",
   };
   const start = (name: "invoke" | "stream" | "chat" | "authorizer") =>
     LambdaProcess.start(client, {

@@ -3,6 +3,7 @@ import { readProxyIntegration, readStreamIntegration, type GatewayAnswer } from 
 import type { Behaviour } from "../../local/emulator/sagemaker-emulator";
 import { apiEvent, sseEvents } from "../helpers/handlers";
 import { runtimeClientOrSkip, startRealRuntime, type RealRuntimeRig } from "../helpers/real-runtime";
+import { emfProblems } from "../helpers/emf";
 
 // The function zips the stack deploys, run by AWS's own Lambda runtime interface client on Node 22,
 // their answers read as API Gateway reads them: the proxy integration for invoke, STREAM for the others.
@@ -215,7 +216,8 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const records = rig.logs
         .slice(before)
         .filter((l) => l.function === "stream")
-        .map((l) => JSON.parse(l.line));
+        .map((l) => JSON.parse(l.line))
+        .filter((r) => !r._aws);
       expect(records).toEqual([
         expect.objectContaining({
           level: "WARN",
@@ -231,8 +233,24 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const records = rig.logs
         .slice(before)
         .filter((l) => l.function === "invoke")
-        .map((l) => JSON.parse(l.line));
+        .map((l) => JSON.parse(l.line))
+        .filter((r) => !r._aws);
       expect(records).toEqual([expect.objectContaining({ level: "INFO", message: expect.objectContaining({ status: 200, model: "mistral" }) })]);
+    });
+
+    it("the request's metrics are one EMF line of their own, not wrapped in a log record, so CloudWatch can extract them", async () => {
+      const before = rig.logs.length;
+      await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi" }] });
+      // The handler meters after the answer has gone out: its lines may arrive a moment later.
+      const chatLines = () => rig.logs.slice(before).filter((l) => l.function === "chat");
+      for (let waited = 0; waited < 3000 && !chatLines().some((l) => l.line.includes("_aws")); waited += 50) await new Promise((r) => setTimeout(r, 50));
+      const lines = chatLines().map((l) => JSON.parse(l.line));
+      const emf = lines.filter((r) => r._aws);
+      expect(emf).toHaveLength(1);
+      expect(emfProblems(emf[0])).toEqual([]);
+      expect(emf[0]).toMatchObject({ Stage: "v1", Model: "mistral", Requests: 1 });
+      // The log record beside it is the runtime's JSON format; the EMF document is not inside one.
+      expect(lines.filter((r) => r.level).every((r) => !JSON.stringify(r.message ?? "").includes("CloudWatchMetrics"))).toBe(true);
     });
   });
 });

@@ -12,7 +12,7 @@ import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/respo
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
-import type { Session } from "./index";
+import type { Session, Tally } from "./index";
 
 const refuse = (field: string, why: string) => new HttpError(400, "unsupported_parameter", `${field}: ${why}`, field);
 
@@ -57,6 +57,7 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   const timeoutMs = timeLeftMs(session.context);
   if (!body.stream || !route.stream) {
     const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeoutMs, session.cancel));
+    session.tally.outputTokens = result.generated_tokens;
     // No usage: the generate API counts generated tokens but not the prompt's.
     const answer = completionObject(id, model, result.generated_text, finishReason(result.finish_reason));
     if (!body.stream) return writeJson(session.responseStream, 200, answer, session.headers);
@@ -67,7 +68,9 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   }
   const parts = await invokeStream(route, generateBody(request, true), AbortSignal.timeout(timeoutMs), session.cancel);
   const out = (session.out = openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
-  await relay(out, parts, generateStream(route), (text, final) => completionObject(id, model, text, final ? finishReason(final.finish_reason) : null));
+  await relay(out, parts, generateStream(route), session.tally, (text, final) =>
+    completionObject(id, model, text, final ? finishReason(final.finish_reason) : null),
+  );
   await finish(out);
 }
 
@@ -75,16 +78,21 @@ async function relay(
   out: Writable,
   parts: AsyncIterable<Uint8Array>,
   tokens: { push(b: Uint8Array): StreamToken[]; end(): StreamToken[] },
+  tally: Tally,
   shape: (text: string, final?: StreamToken["final"]) => unknown,
 ): Promise<void> {
   let final: StreamToken["final"];
   const each = async (token: StreamToken) => {
-    if (token.text) await send(out, shape(token.text));
+    if (token.text) {
+      tally.firstTokenMs ??= Date.now() - tally.started;
+      await send(out, shape(token.text));
+    }
     if (token.final) final = token.final;
   };
   for await (const bytes of parts) for (const t of tokens.push(bytes)) await each(t);
   for (const t of tokens.end()) await each(t);
   // An answer cut short is an error, never a success.
   if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final token: the answer is incomplete.");
+  tally.outputTokens = final.generated_tokens;
   await send(out, shape("", final));
 }

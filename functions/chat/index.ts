@@ -8,7 +8,8 @@ import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { allowedModels, chatRoute, checkAccess, type ModelRoute } from "../lib/models";
+import { allowedModels, chatRoute, checkAccess, consumerOf, type ModelRoute } from "../lib/models";
+import { meter } from "../lib/metering";
 import { handlerSettings } from "../lib/settings";
 import { argumentsText, chunk, completion, finishReason, modelList, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
 import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
@@ -29,6 +30,16 @@ interface Call {
   readonly timeoutMs: number;
   /** Aborted when the client leaves. */
   readonly cancel: AbortSignal;
+  /** What the answer used, for the request's metrics. */
+  readonly tally: Tally;
+}
+
+/** Tokens as the model reported them, and when the first one went out. */
+export interface Tally {
+  inputTokens?: number;
+  outputTokens?: number;
+  firstTokenMs?: number;
+  readonly started: number;
 }
 
 /** One request of the OpenAI function, as far as answering it (or its failure) goes. */
@@ -43,6 +54,7 @@ export interface Session {
   stream?: boolean;
   /** The answer's stream, once its status is sent. */
   out?: Writable;
+  readonly tally: Tally;
 }
 
 const incomplete = () => new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
@@ -54,7 +66,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   const started = Date.now();
   const client = watchClient(responseStream);
   // What the catch below needs to answer a failure: the model, and the stream once it is open.
-  const session: Session = { requestId, headers, responseStream, context, cancel: client.signal };
+  const session: Session = { requestId, headers, responseStream, context, cancel: client.signal, tally: { started } };
   try {
     if (event.httpMethod === "GET") {
       // A consumer's key lists its own models only.
@@ -66,6 +78,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const route = path.endsWith(COMPLETIONS_PATH) ? "completion" : path.endsWith(EMBEDDINGS_PATH) ? "embeddings" : "chat";
     await { completion: textCompletion, embeddings, chat: chatCompletion }[route](event, session);
     log("info", route, { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
+    meterSession(session, event, 200);
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
@@ -75,6 +88,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
+    meterSession(session, event, error.statusCode);
     if (error.type === "client_closed") return void responseStream.destroy();
     const out = session.out;
     if (!out) return writeError(responseStream, error, headers);
@@ -104,6 +118,7 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
     request,
     timeoutMs: timeLeftMs(session.context),
     cancel: session.cancel,
+    tally: session.tally,
   };
   const { responseStream, headers } = session;
   if (!request.stream) {
@@ -137,12 +152,15 @@ async function answer(call: Call): Promise<Record<string, unknown>> {
     const content = choice?.message?.content;
     if (!calls && typeof content !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no message.");
     const finish = calls ? "tool_calls" : finishReason(choice?.finish_reason);
+    call.tally.inputTokens = backend.usage?.prompt_tokens;
+    call.tally.outputTokens = backend.usage?.completion_tokens;
     return completion(call.id, call.model, typeof content === "string" ? content : null, finish, backend.usage, {
       tool_calls: calls,
       logprobs: choice?.logprobs,
     });
   }
   const result = parseGenerateResponse(await invokeJson(call.route, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel));
+  call.tally.outputTokens = result.generated_tokens;
   return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason));
 }
 
@@ -178,6 +196,11 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
     if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
     const choice = event.choices?.[0];
     const wantUsage = call.request.stream_options?.include_usage === true;
+    if (event.usage) {
+      call.tally.inputTokens = event.usage.prompt_tokens;
+      call.tally.outputTokens = event.usage.completion_tokens;
+    }
+    if (choice) call.tally.firstTokenMs ??= Date.now() - call.tally.started;
     if (!choice) {
       if (event.usage && wantUsage) await send(out, { ...chunk(call.id, call.model, {}, null, event.usage), choices: [] });
       return;
@@ -200,6 +223,7 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
   let final: StreamToken["final"];
   const relay = async (token: StreamToken) => {
     if (token.text) {
+      call.tally.firstTokenMs ??= Date.now() - call.tally.started;
       await send(out, chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null));
       first = false;
     }
@@ -208,5 +232,12 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
   for await (const bytes of parts) for (const t of tokens.push(bytes)) await relay(t);
   for (const t of tokens.end()) await relay(t);
   if (!final) throw incomplete();
+  call.tally.outputTokens = final.generated_tokens;
   await send(out, chunk(call.id, call.model, {}, finishReason(final.finish_reason)));
+}
+
+/** The request's metrics, with the tokens the model reported. */
+function meterSession(session: Session, event: APIGatewayProxyEvent, status: number): void {
+  const { inputTokens, outputTokens, firstTokenMs, started } = session.tally;
+  meter({ model: session.model, consumer: consumerOf(event), status, inputTokens, outputTokens, firstTokenMs, durationMs: Date.now() - started });
 }

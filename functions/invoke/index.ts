@@ -3,7 +3,8 @@ import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { log, logFailure } from "../lib/log";
-import { allowedModels, checkAccess, routeFor } from "../lib/models";
+import { allowedModels, checkAccess, consumerOf, routeFor } from "../lib/models";
+import { meter } from "../lib/metering";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
@@ -22,6 +23,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
     const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(context)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
+    meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, durationMs: Date.now() - started });
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {
     const error = fromSageMakerError(err);
@@ -31,6 +33,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       type: error.type,
       latencyMs: Date.now() - started,
     });
+    meter({ model, consumer: consumerOf(event), status: error.statusCode, durationMs: Date.now() - started });
     return toHttpResponse(error, requestId, cors);
   }
 }

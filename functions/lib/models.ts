@@ -64,3 +64,9 @@ export function allowedModels(event: {
 export function checkAccess(allowed: ReadonlySet<string> | undefined, model: string): void {
   if (allowed && !allowed.has(model)) throw new HttpError(403, "permission_denied", `This API key may not call the model "${model}".`, "model");
 }
+
+/** The consumer of the caller's key, from the authorizer's context; undefined without consumers. */
+export function consumerOf(event: { readonly requestContext?: { readonly authorizer?: Record<string, unknown> | null } | null }): string | undefined {
+  const consumer = event.requestContext?.authorizer?.consumer;
+  return typeof consumer === "string" ? consumer : undefined;
+}

@@ -4,7 +4,8 @@ import { HttpError, logDetail } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
-import { allowedModels, checkAccess, routeFor } from "../lib/models";
+import { allowedModels, checkAccess, consumerOf, routeFor } from "../lib/models";
+import { meter } from "../lib/metering";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
@@ -45,6 +46,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       await write(out, sseEvent(JSON.stringify(done(result)), "done"));
       out.end();
       log("info", "stream", { requestId, model, status: 200, buffered: true, latencyMs: Date.now() - started });
+      meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, durationMs: Date.now() - started });
       return;
     }
 
@@ -67,6 +69,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     await write(opened(), sseEvent(JSON.stringify(done(final)), "done"));
     opened().end();
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
+    meter({ model, consumer: consumerOf(event), status: 200, outputTokens: final.generated_tokens ?? tokens, firstTokenMs, durationMs: Date.now() - started });
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "stream closed by the client" : "stream failed", error.statusCode, {
@@ -78,6 +81,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
+    meter({ model, consumer: consumerOf(event), status: error.statusCode, firstTokenMs, durationMs: Date.now() - started });
     if (error.type === "client_closed") responseStream.destroy();
     else if (out) await failMidway(out, error);
     else writeError(responseStream, error, headers);
