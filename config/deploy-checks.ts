@@ -94,6 +94,13 @@ function checkConsumers(config: Loose, issue: Issue): void {
   list(api.consumers).forEach((c, i) => {
     if (seen.has(c.name)) issue(["api", "consumers", i, "name"], `"${String(c.name)}" is listed twice. Fix: give each consumer its own name`);
     seen.add(c.name);
+    const keyRegion = regionOf(c.keySecretArn);
+    const region = typeof config.region === "string" ? config.region : undefined;
+    if (region && keyRegion && keyRegion !== region)
+      issue(
+        ["api", "consumers", i, "keySecretArn"],
+        `is in ${keyRegion}, but the stack reads it in ${region}. Fix: replicate the secret to ${region} and give the replica's ARN`,
+      );
     (Array.isArray(c.models) ? c.models : []).forEach((model, j) => {
       if (typeof model === "string" && !served.has(model))
         issue(["api", "consumers", i, "models", j], `"${model}" is not a model of this API. Fix: use one of ${[...served].join(", ")}`);

@@ -32,6 +32,13 @@ const consumer = z.strictObject({
   models: z.array(z.string().min(1)).min(1).optional().describe("Models the key may call (default: every model)."),
   throttle: throttleSchema.optional().describe("Default: api.throttle."),
   quota: quotaSchema.optional().describe("Default: api.quota."),
+  keySecretArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, {
+      error: "must be a Secrets Manager secret ARN. Fix: store the key (20 to 128 characters) as the secret's string and give its ARN",
+    })
+    .optional()
+    .describe("Import this consumer's key from a Secrets Manager secret (its string) instead of having API Gateway generate one."),
 });
 
 const api = z.strictObject({

@@ -57,7 +57,13 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     project: config.project,
     stages: stagesOf(config),
     state: config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix } : undefined,
-    tokenSecretArns: [...new Set(config.models.flatMap((m) => (m.source.kind === "huggingFace" && m.source.tokenSecretArn ? [m.source.tokenSecretArn] : [])))],
+    // Hugging Face tokens and imported consumer keys: both read when Terraform plans.
+    tokenSecretArns: [
+      ...new Set([
+        ...config.models.flatMap((m) => (m.source.kind === "huggingFace" && m.source.tokenSecretArn ? [m.source.tokenSecretArn] : [])),
+        ...(config.api.consumers ?? []).flatMap((c) => (c.keySecretArn ? [c.keySecretArn] : [])),
+      ]),
+    ],
     layerArns: [...new Set(functionSettings.flatMap((s) => s?.layers ?? []))],
     domain: config.api.domain,
   };

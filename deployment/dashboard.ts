@@ -8,6 +8,8 @@ export interface DashboardInput {
   readonly apiName: string;
   readonly stage: string;
   readonly functions: readonly string[];
+  /** With consumers: their tokens from the handlers' metrics (namespace, consumer names). @default - no consumer widgets */
+  readonly consumers?: { readonly namespace: string; readonly names: readonly string[] };
 }
 
 type Metric = (string | Record<string, string>)[];
@@ -107,5 +109,14 @@ export function dashboardBody(input: DashboardInput): string {
     widget("Functions: errors and throttles", [...fn("Errors"), ...fn("Throttles")], region, y, 8),
     widget("Functions: duration (max, ms)", fn("Duration"), region, y, 16, "Maximum"),
   );
+  if (input.consumers) {
+    const { namespace, names } = input.consumers;
+    y += 6;
+    const tokens = (metric: string) => names.map((c) => [namespace, metric, "Stage", input.stage, "Consumer", c]);
+    widgets.push(
+      widget("Input tokens by consumer", tokens("InputTokens"), region, y, 0, "Sum", 12),
+      widget("Output tokens by consumer", tokens("OutputTokens"), region, y, 12, "Sum", 12),
+    );
+  }
   return JSON.stringify({ widgets });
 }

@@ -42,6 +42,8 @@ export interface ResolvedConsumer {
   readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
   readonly keyName: string;
   readonly usagePlanName: string;
+  /** Import the key from this secret. @default - API Gateway generates it */
+  readonly keySecretArn?: string;
 }
 
 export interface ResolvedModel {
@@ -241,6 +243,7 @@ export function resolve(config: Config, stage: string): Deployment {
     quota: c.quota ?? config.api.quota,
     keyName: names.consumerKey(c.name),
     usagePlanName: names.consumerPlan(c.name),
+    keySecretArn: c.keySecretArn,
   }));
 
   return {
@@ -268,6 +271,7 @@ export function resolve(config: Config, stage: string): Deployment {
       apiName: names.api,
       stage,
       functions: functions.map((f) => f.functionName),
+      ...(consumers ? { consumers: { namespace: config.project, names: consumers.map((c) => c.name) } } : {}),
     },
   };
 }

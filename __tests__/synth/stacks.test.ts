@@ -115,6 +115,37 @@ describe("consumers", () => {
     expect(s.output?.api_key_value).toBeUndefined();
   });
 
+  it("imports a consumer's key from its secret, read when Terraform plans, when the config names one", () => {
+    const { parseConfig } = require("../../config/load");
+    const { synth, resources } = require("../helpers/synth");
+    const config = parseConfig({
+      region: "us-east-1",
+      models: [{ name: "alpha", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } }],
+      api: { consumers: [{ name: "imported", keySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbC" }, { name: "generated" }] },
+    });
+    const s = synth(config).stacks["llm-api-v1"];
+    const keys = resources(s, "aws_api_gateway_api_key").map((r: { values: Record<string, unknown> }) => [r.values.name, r.values.value]);
+    expect(keys.sort()).toEqual([
+      ["llm-api-v1-generated-key", undefined],
+      ["llm-api-v1-imported-key", expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[^.]+\.secret_string\}$/)],
+    ]);
+    expect(s.data.aws_secretsmanager_secret_version).toEqual({
+      [Object.keys(s.data.aws_secretsmanager_secret_version)[0]]: expect.objectContaining({
+        secret_id: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbC",
+      }),
+    });
+  });
+
+  it("draws each consumer's tokens on the stage dashboard, from the handlers' metrics", () => {
+    const { only } = require("../helpers/synth");
+    const body = JSON.parse(only(stack(), "aws_cloudwatch_dashboard").dashboard_body);
+    const widget = body.widgets.find((w: { properties: { title: string } }) => w.properties.title === "Input tokens by consumer");
+    expect(widget.properties.metrics).toEqual([
+      ["llm-api", "InputTokens", "Stage", "v1", "Consumer", "team-a"],
+      ["llm-api", "InputTokens", "Stage", "v1", "Consumer", "team-b"],
+    ]);
+  });
+
   it("tells the authorizer each consumer's models, and its keys by hash only", () => {
     const { resources } = require("../helpers/synth");
     const authorizer = resources(stack(), "aws_lambda_function").find((r: { values: { function_name: string } }) =>

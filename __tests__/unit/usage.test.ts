@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import { mockClient } from "aws-sdk-client-mock";
+import { usage } from "../../bin/usage-command";
+import { ROOT } from "../helpers/synth";
+
+// npm run usage against a CloudWatch answered by the SDK's own mock, for the central-api example's consumers.
+const cloudwatch = mockClient(CloudWatchClient);
+const CONFIG = join(ROOT, "examples", "central-api.json");
+
+/** Metric sums by consumer, model and metric; anything not listed had no traffic. */
+const FIXTURE: Record<string, number> = {
+  "search-team/llama-8b/Requests": 100,
+  "search-team/llama-8b/InputTokens": 30_000,
+  "search-team/llama-8b/OutputTokens": 10_000,
+  "search-team/bge-small/Requests": 400,
+  "support-bot/llama-8b/Requests": 300,
+  "support-bot/llama-8b/InputTokens": 90_000,
+  "support-bot/llama-8b/OutputTokens": 30_000,
+};
+
+beforeEach(() => {
+  cloudwatch.reset();
+  cloudwatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: MetricDataQuery[] }) => ({
+    MetricDataResults: input.MetricDataQueries.map((q) => {
+      const dims = Object.fromEntries((q.MetricStat?.Metric?.Dimensions ?? []).map((d) => [d.Name, d.Value]));
+      const value = FIXTURE[`${dims.Consumer}/${dims.Model}/${q.MetricStat?.Metric?.MetricName}`];
+      return { Id: q.Id, Values: value === undefined ? [] : [value] };
+    }),
+  }));
+});
+
+describe("npm run usage", () => {
+  it("asks CloudWatch for each consumer's models' sums in the project's namespace and stage, over the period", async () => {
+    await usage(["--config", CONFIG, "--stage", "prod", "--since", "30d"], new CloudWatchClient({ region: "us-east-1" }));
+    const calls = cloudwatch.commandCalls(GetMetricDataCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0].args[0].input;
+    expect((input.EndTime!.getTime() - input.StartTime!.getTime()) / 86_400_000).toBeCloseTo(30, 5);
+    const first = input.MetricDataQueries![0].MetricStat!;
+    expect([first.Metric!.Namespace, first.Stat, first.Period, first.Metric!.Dimensions]).toEqual([
+      "central-ml",
+      "Sum",
+      30 * 86_400,
+      [
+        { Name: "Stage", Value: "prod" },
+        { Name: "Consumer", Value: "search-team" },
+        { Name: "Model", Value: "bge-small" },
+      ],
+    ]);
+    // 3 metrics for each model a consumer may call: 2 + 2 + all 6 of analytics.
+    expect(input.MetricDataQueries).toHaveLength(3 * (2 + 2 + 6));
+  });
+
+  it("prints requests, tokens and a cost share by tokens, with a consumer that had no traffic at zero", async () => {
+    const report = await usage(["--config", CONFIG, "--stage", "prod", "--markdown"], new CloudWatchClient({ region: "us-east-1" }));
+    const rows = report
+      .split("\n")
+      .slice(2)
+      .map((line) =>
+        line
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim()),
+      );
+    const row = (consumer: string, model: string) => rows.find((r) => r[0] === consumer && r[1] === model);
+    // llama-8b: ml.g5.2xlarge at minimum 1 instance for 30 days; search-team used 40,000 of its 160,000 tokens.
+    const llamaMonth = 1.515 * 24 * 30;
+    expect(row("search-team", "llama-8b")).toEqual(["search-team", "llama-8b", "100", "30000", "10000", `$${((llamaMonth * 40_000) / 160_000).toFixed(2)}`]);
+    expect(row("support-bot", "llama-8b")?.[5]).toBe(`$${((llamaMonth * 120_000) / 160_000).toFixed(2)}`);
+    // Embeddings count requests but no tokens, and the serverless endpoint has no hourly price: no share.
+    expect(row("search-team", "bge-small")).toEqual(["search-team", "bge-small", "400", "0", "0", "n/a"]);
+    expect(row("analytics", "llama-8b")).toEqual(["analytics", "llama-8b", "0", "0", "0", "$0.00"]);
+    expect(rows.filter((r) => r[0] === "analytics")).toHaveLength(6);
+  });
+
+  it("refuses a period it cannot read, saying how to give one", async () => {
+    await expect(usage(["--config", CONFIG, "--since", "a month"], new CloudWatchClient({ region: "us-east-1" }))).rejects.toThrow(
+      /--since must be a number of days like 30d/,
+    );
+  });
+});
