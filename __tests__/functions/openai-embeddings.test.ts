@@ -1,25 +1,11 @@
-import OpenAI from "openai";
 import { OpenAIEmbeddings } from "@langchain/openai";
 import { EMBEDDING_DIMENSIONS, embed } from "../../local/emulator/fake-tgi";
-import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
+import { useOpenAiFixture } from "../helpers/openai-fixture";
 import { runAiSdk } from "../helpers/ai-sdk";
 
 // /v1/embeddings on a Text Embeddings Inference model, through the clients people use with a base URL and a key only.
 const KEY = "embeddings-key";
-let rig: HandlerRig;
-let server: OpenAiServer;
-let openai: OpenAI;
-
-beforeAll(async () => {
-  process.env.LOG_LEVEL = "silent";
-  rig = await startRig();
-  server = await startOpenAiServer(rig, KEY);
-  openai = new OpenAI({ baseURL: server.baseURL, apiKey: KEY, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server.stop();
-  await rig.stop();
-});
+const f = useOpenAiFixture(KEY);
 
 /** What TEI answers for these texts, as float32 (the precision base64 carries). */
 const expected = (texts: string[]) => (embed({ inputs: texts }) as number[][]).map((v) => v.map((x) => Math.fround(x)));
@@ -27,35 +13,35 @@ const expected = (texts: string[]) => (embed({ inputs: texts }) as number[][]).m
 describe("the openai client", () => {
   it("gets one vector per input, floats or base64 (the client's default, which it decodes), in order", async () => {
     const texts = ["first text", "second, longer text"];
-    const floats = await openai.embeddings.create({ model: "bge", input: texts, encoding_format: "float" });
+    const floats = await f.openai.embeddings.create({ model: "bge", input: texts, encoding_format: "float" });
     expect(floats.data.map((d) => [d.object, d.index])).toEqual([
       ["embedding", 0],
       ["embedding", 1],
     ]);
     expect(floats.data.map((d) => d.embedding)).toEqual(expected(texts));
-    const decoded = await openai.embeddings.create({ model: "bge", input: texts });
+    const decoded = await f.openai.embeddings.create({ model: "bge", input: texts });
     expect(decoded.data.map((d) => d.embedding)).toEqual(expected(texts));
     // What the backend got: TEI's {inputs}.
-    expect(rig.emulator.calls.at(-1)!.body).toEqual({ inputs: texts });
+    expect(f.rig.emulator.calls.at(-1)!.body).toEqual({ inputs: texts });
   });
 
   it("takes a single string", async () => {
-    const one = await openai.embeddings.create({ model: "bge", input: "alone", encoding_format: "float" });
+    const one = await f.openai.embeddings.create({ model: "bge", input: "alone", encoding_format: "float" });
     expect(one.data.map((d) => d.embedding.length)).toEqual([EMBEDDING_DIMENSIONS]);
   });
 
   it("refuses a chat model for embeddings and an embedding model for chat or completions, naming the right route", async () => {
-    const onChatModel = await openai.embeddings.create({ model: "mistral", input: "x" }).catch((e: unknown) => e);
+    const onChatModel = await f.openai.embeddings.create({ model: "mistral", input: "x" }).catch((e: unknown) => e);
     expect([(onChatModel as { status: number }).status, (onChatModel as { error: { message: string } }).error.message]).toEqual([
       400,
       expect.stringContaining("Embedding models here: bge"),
     ]);
-    const chat = await openai.chat.completions.create({ model: "bge", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    const chat = await f.openai.chat.completions.create({ model: "bge", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
     expect([(chat as { status: number }).status, (chat as { error: { message: string } }).error.message]).toEqual([
       400,
       expect.stringContaining("/v1/embeddings"),
     ]);
-    const completion = await openai.completions.create({ model: "bge", prompt: "hi" }).catch((e: unknown) => e);
+    const completion = await f.openai.completions.create({ model: "bge", prompt: "hi" }).catch((e: unknown) => e);
     expect((completion as { status: number }).status).toBe(400);
   });
 
@@ -65,7 +51,7 @@ describe("the openai client", () => {
       [{ input: "" }, "input"],
       [{ input: "x", dimensions: 4 }, "dimensions"],
     ] as const) {
-      const error = await openai.embeddings.create({ model: "bge", ...(extra as { input: string }) }).catch((e: unknown) => e);
+      const error = await f.openai.embeddings.create({ model: "bge", ...(extra as { input: string }) }).catch((e: unknown) => e);
       expect([field, (error as { status: number }).status, (error as { error: { field: string } }).error.field]).toEqual([field, 400, field]);
     }
   });
@@ -73,7 +59,7 @@ describe("the openai client", () => {
 
 describe("LangChain's OpenAIEmbeddings", () => {
   it("embeds documents and a query", async () => {
-    const embeddings = new OpenAIEmbeddings({ model: "bge", apiKey: KEY, configuration: { baseURL: server.baseURL }, maxRetries: 0 });
+    const embeddings = new OpenAIEmbeddings({ model: "bge", apiKey: KEY, configuration: { baseURL: f.server.baseURL }, maxRetries: 0 });
     expect(await embeddings.embedDocuments(["a", "bb"])).toEqual(expected(["a", "bb"]));
     expect(await embeddings.embedQuery("query")).toEqual(expected(["query"])[0]);
   });
@@ -85,7 +71,7 @@ describe("the Vercel AI SDK", () => {
       `const one = await embed({ model: provider.textEmbeddingModel("bge"), value: "query", maxRetries: 0 });
        const many = await embedMany({ model: provider.textEmbeddingModel("bge"), values: ["a", "bb"], maxRetries: 0 });
        return { one: one.embedding, many: many.embeddings };`,
-      { baseURL: server.baseURL, key: KEY },
+      { baseURL: f.server.baseURL, key: KEY },
       "embed, embedMany",
     );
     expect(out).toEqual({ one: expected(["query"])[0], many: expected(["a", "bb"]) });

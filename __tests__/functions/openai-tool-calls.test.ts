@@ -1,25 +1,12 @@
 import OpenAI from "openai";
 import { ChatOpenAI } from "@langchain/openai";
-import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
+import { useOpenAiFixture } from "../helpers/openai-fixture";
 import { runAiSdk } from "../helpers/ai-sdk";
 
 // Tools, tool results and JSON mode through the real clients, configured with a base URL and a key only,
 // against both backend shapes: TGI (arguments as an object, every call "0", finish "stop") and vLLM (OpenAI's).
 const KEY = "tool-calls-key";
-let rig: HandlerRig;
-let server: OpenAiServer;
-let openai: OpenAI;
-
-beforeAll(async () => {
-  process.env.LOG_LEVEL = "silent";
-  rig = await startRig();
-  server = await startOpenAiServer(rig, KEY);
-  openai = new OpenAI({ baseURL: server.baseURL, apiKey: KEY, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server.stop();
-  await rig.stop();
-});
+const f = useOpenAiFixture(KEY);
 
 const weather = {
   type: "function" as const,
@@ -37,7 +24,7 @@ const BACKENDS = [
 
 describe.each(BACKENDS)("the openai client, %s backend", (_backend, model) => {
   it("gets a tool call in OpenAI's shape: arguments as JSON text, an id of this API, finish_reason tool_calls", async () => {
-    const reply = await openai.chat.completions.create({ model, messages: ask, tools: [weather] });
+    const reply = await f.openai.chat.completions.create({ model, messages: ask, tools: [weather] });
     const choice = reply.choices[0];
     expect(choice.finish_reason).toBe("tool_calls");
     expect(choice.message.content).toBeNull();
@@ -49,7 +36,7 @@ describe.each(BACKENDS)("the openai client, %s backend", (_backend, model) => {
   });
 
   it("streams a tool call as argument deltas that add up to the arguments", async () => {
-    const stream = await openai.chat.completions.create({ model, messages: ask, tools: [weather], tool_choice: "required", stream: true });
+    const stream = await f.openai.chat.completions.create({ model, messages: ask, tools: [weather], tool_choice: "required", stream: true });
     let args = "";
     const names: string[] = [];
     const ids: string[] = [];
@@ -66,9 +53,9 @@ describe.each(BACKENDS)("the openai client, %s backend", (_backend, model) => {
   });
 
   it("sends the tool's result back and gets the answer in text", async () => {
-    const first = await openai.chat.completions.create({ model, messages: ask, tools: [weather] });
+    const first = await f.openai.chat.completions.create({ model, messages: ask, tools: [weather] });
     const call = first.choices[0].message.tool_calls![0];
-    const reply = await openai.chat.completions.create({
+    const reply = await f.openai.chat.completions.create({
       model,
       tools: [weather],
       messages: [...ask, first.choices[0].message, { role: "tool", tool_call_id: call.id, content: '{"sky": "clear"}' }],
@@ -76,20 +63,20 @@ describe.each(BACKENDS)("the openai client, %s backend", (_backend, model) => {
     expect(reply.choices[0].finish_reason).toBe("stop");
     expect(reply.choices[0].message.content).toEqual(expect.any(String));
     // The backend got the whole turn: the call, and the result under its id.
-    const sent = rig.emulator.calls.at(-1)!.body as { messages: { role: string; tool_call_id?: string; tool_calls?: unknown[] }[] };
+    const sent = f.rig.emulator.calls.at(-1)!.body as { messages: { role: string; tool_call_id?: string; tool_calls?: unknown[] }[] };
     expect(sent.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool"]);
     expect(sent.messages[2].tool_call_id).toBe(call.id);
   });
 
   it("answers in JSON mode with JSON, and in json_schema mode with JSON that fits the schema", async () => {
-    const json = await openai.chat.completions.create({
+    const json = await f.openai.chat.completions.create({
       model,
       messages: [{ role: "user", content: "JSON please" }],
       response_format: { type: "json_object" },
     });
     expect(typeof JSON.parse(json.choices[0].message.content!)).toBe("object");
     const schema = { type: "object", properties: { city: { type: "string" }, warm: { type: "boolean" } }, required: ["city", "warm"] };
-    const fitted = await openai.chat.completions.create({
+    const fitted = await f.openai.chat.completions.create({
       model,
       messages: [{ role: "user", content: "JSON please" }],
       response_format: { type: "json_schema", json_schema: { name: "weather", schema } },
@@ -98,7 +85,7 @@ describe.each(BACKENDS)("the openai client, %s backend", (_backend, model) => {
   });
 
   it("passes log probabilities on", async () => {
-    const reply = await openai.chat.completions.create({ model, messages: ask, logprobs: true, top_logprobs: 2 });
+    const reply = await f.openai.chat.completions.create({ model, messages: ask, logprobs: true, top_logprobs: 2 });
     expect(reply.choices[0].logprobs?.content?.[0]).toMatchObject({ token: expect.any(String), logprob: expect.any(Number) });
   });
 });
@@ -111,16 +98,16 @@ describe("what a backend cannot honour", () => {
       [{ logprobs: true }, "logprobs"],
     ];
     for (const [extra, field] of cases) {
-      const error = await openai.chat.completions.create({ model: "falcon", messages: ask, ...extra }).catch((e: unknown) => e);
+      const error = await f.openai.chat.completions.create({ model: "falcon", messages: ask, ...extra }).catch((e: unknown) => e);
       expect([field, (error as { status: number }).status, (error as { error: { field: string } }).error.field]).toEqual([field, 400, field]);
     }
   });
 
   it("vLLM without a tool-call parser refuses tool_choice auto, naming the fix, and takes a named tool", async () => {
-    const error = await openai.chat.completions.create({ model: "vllm", messages: ask, tools: [weather] }).catch((e: unknown) => e);
+    const error = await f.openai.chat.completions.create({ model: "vllm", messages: ask, tools: [weather] }).catch((e: unknown) => e);
     expect((error as { status: number }).status).toBe(400);
     expect((error as { error: { message: string } }).error.message).toContain("toolCallParser");
-    const named = await openai.chat.completions.create({
+    const named = await f.openai.chat.completions.create({
       model: "vllm",
       messages: ask,
       tools: [weather],
@@ -131,7 +118,7 @@ describe("what a backend cannot honour", () => {
 });
 
 describe.each(BACKENDS)("LangChain's ChatOpenAI, %s backend", (_backend, model) => {
-  const chat = () => new ChatOpenAI({ model, apiKey: KEY, configuration: { baseURL: server.baseURL }, maxRetries: 0 });
+  const chat = () => new ChatOpenAI({ model, apiKey: KEY, configuration: { baseURL: f.server.baseURL }, maxRetries: 0 });
 
   it("binds a tool and gets its call with parsed arguments, buffered and streamed", async () => {
     const bound = chat().bindTools([weather]);
@@ -153,7 +140,7 @@ describe.each(BACKENDS)("LangChain's ChatOpenAI, %s backend", (_backend, model) 
 const aiSdk = (call: string) =>
   runAiSdk(
     `const weather = tool({ description: "Weather in a city", inputSchema: jsonSchema(${JSON.stringify(weather.function.parameters)}) }); ${call}`,
-    { baseURL: server.baseURL, key: KEY },
+    { baseURL: f.server.baseURL, key: KEY },
     "generateText, streamText, tool, jsonSchema",
   );
 
@@ -175,13 +162,13 @@ describe("legacy completions (POST /v1/completions) on the generate API", () => 
   const text = "Hello, wörld! Ünïcode 🚀 works here too.";
 
   it.each(["mistral", "falcon", "vllm", "tiny"])("answers %s through the openai client, buffered and streamed", async (model) => {
-    const reply = await openai.completions.create({ model, prompt: "Say hello", max_tokens: 50 });
+    const reply = await f.openai.completions.create({ model, prompt: "Say hello", max_tokens: 50 });
     expect([reply.object, reply.choices[0].text, reply.choices[0].finish_reason]).toEqual(["text_completion", text, "stop"]);
-    const sent = rig.emulator.calls.at(-1)!.body as { inputs: string; parameters: { max_new_tokens: number } };
+    const sent = f.rig.emulator.calls.at(-1)!.body as { inputs: string; parameters: { max_new_tokens: number } };
     expect([sent.inputs, sent.parameters.max_new_tokens]).toEqual(["Say hello", 50]);
     let streamed = "";
     let finish: string | null = null;
-    for await (const part of await openai.completions.create({ model, prompt: ["Say hello"], max_tokens: 3, stream: true })) {
+    for await (const part of await f.openai.completions.create({ model, prompt: ["Say hello"], max_tokens: 3, stream: true })) {
       streamed += part.choices[0].text;
       finish = part.choices[0].finish_reason ?? finish;
     }
@@ -189,19 +176,19 @@ describe("legacy completions (POST /v1/completions) on the generate API", () => 
   });
 
   it("takes OpenAI's default of 16 tokens, and refuses what the generate API cannot do by name", async () => {
-    await openai.completions.create({ model: "mistral", prompt: "x" });
-    expect((rig.emulator.calls.at(-1)!.body as { parameters: { max_new_tokens: number } }).parameters.max_new_tokens).toBe(16);
+    await f.openai.completions.create({ model: "mistral", prompt: "x" });
+    expect((f.rig.emulator.calls.at(-1)!.body as { parameters: { max_new_tokens: number } }).parameters.max_new_tokens).toBe(16);
     for (const [extra, field] of [
       [{ echo: true }, "echo"],
       [{ suffix: "end" }, "suffix"],
       [{ logprobs: 2 }, "logprobs"],
     ] as const) {
-      const error = await openai.completions.create({ model: "mistral", prompt: "x", ...extra }).catch((e: unknown) => e);
+      const error = await f.openai.completions.create({ model: "mistral", prompt: "x", ...extra }).catch((e: unknown) => e);
       expect([field, (error as { status: number }).status, (error as { error: { field: string } }).error.field]).toEqual([field, 400, field]);
     }
     // best_of > 1 is out of the schema's bounds: the gateway refuses it before the handler.
-    expect(await openai.completions.create({ model: "mistral", prompt: "x", best_of: 2 }).catch((e: unknown) => (e as { status: number }).status)).toBe(400);
-    const many = await openai.completions.create({ model: "mistral", prompt: ["a", "b"] }).catch((e: unknown) => e);
+    expect(await f.openai.completions.create({ model: "mistral", prompt: "x", best_of: 2 }).catch((e: unknown) => (e as { status: number }).status)).toBe(400);
+    const many = await f.openai.completions.create({ model: "mistral", prompt: ["a", "b"] }).catch((e: unknown) => e);
     expect((many as { error: { field: string } }).error.field).toBe("prompt");
   });
 
