@@ -4,17 +4,13 @@ import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
 import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
 import { TEI_ACCOUNTS } from "../reference/tei-images";
 import { AWS_REGIONS } from "../reference/regions";
+import { num, obj, type Issue } from "./loose";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
-type Issue = (path: (string | number)[], message: string) => void;
-
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : []);
-const obj = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /**
  * Checks that span fields. It may see a partly invalid value (single-field

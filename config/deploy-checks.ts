@@ -1,16 +1,14 @@
 import type { z } from "zod";
+import { num, obj, type Issue } from "./loose";
 
 /**
  * Checks for configs that parse but would fail at deploy or leak: secrets in plain environments,
  * ARNs from another region, TGI limits it refuses to start with, and network isolation where the
  * model must download its weights. They read a value that may be partly invalid, so defensively.
  */
-type Issue = (path: (string | number)[], message: string) => void;
 type Loose = Record<string, unknown>;
 
-const obj = (v: unknown): Loose | undefined => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Loose) : undefined);
 const list = (v: unknown): Loose[] => (Array.isArray(v) ? v.filter((x): x is Loose => obj(x) !== undefined) : []);
-const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 
 /** A Hugging Face user access token (hf_ and at least 30 letters or digits). */
 const HF_TOKEN = /\bhf_[A-Za-z0-9]{30,}\b/;

@@ -10,8 +10,8 @@ import { resolve, type Deployment } from "../deployment/resolve";
 import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
-import type { ServerFormat } from "./emulator/fake-tgi";
-import { builtInHandlers, withHandlerSettings, type BufferedHandler, type StreamingHandler } from "./lambda-runtime";
+import { formatsOf } from "./emulator/fake-tgi";
+import { boundHandlers, type BufferedHandler, type StreamingHandler } from "./lambda-runtime";
 import { createRuntimeClient } from "../functions/lib/client";
 import type { HandlerSettings } from "../functions/lib/settings";
 import { startBridge } from "./upstream-bridge";
@@ -77,11 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const started = new SageMakerEmulator(
       Object.values(routes).map((r) => r.endpoint),
       options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 },
-      Object.fromEntries(
-        Object.values(routes).flatMap((r): [string, ServerFormat][] =>
-          r.server === "lmi" ? [[r.endpoint, "lmi"]] : r.task === "embedding" ? [[r.endpoint, "tei"]] : [],
-        ),
-      ),
+      formatsOf(Object.values(routes)),
     );
     runtimeUrl = await started.start();
     backend = "built-in emulator (deterministic tokens)";
@@ -99,12 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     }),
   };
-  const builtIn = builtInHandlers();
-  const handlers = {
-    invoke: withHandlerSettings(builtIn.invoke, settings),
-    stream: withHandlerSettings(builtIn.stream, settings),
-    chat: withHandlerSettings(builtIn.chat, settings),
-  };
+  const handlers = boundHandlers(settings);
 
   const document = placeholderDocument(deployment, "local");
   const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;

@@ -175,3 +175,13 @@ export function builtInHandlers(): { invoke: BufferedHandler; stream: StreamingH
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
+
+/** The built-in handlers, each run inside `settings`: what a local stack, or a test, serves. */
+export function boundHandlers(settings: HandlerSettings): { invoke: BufferedHandler; stream: StreamingHandler; chat: StreamingHandler } {
+  const builtIn = builtInHandlers();
+  return {
+    invoke: withHandlerSettings(builtIn.invoke, settings),
+    stream: withHandlerSettings(builtIn.stream, settings),
+    chat: withHandlerSettings(builtIn.chat, settings),
+  };
+}

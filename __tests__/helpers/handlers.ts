@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import {
   ResponseStreamSink,
-  builtInHandlers,
-  withHandlerSettings,
+  boundHandlers,
   lambdaContext,
   type AnyHandler,
   type BufferedHandler,
@@ -11,7 +10,7 @@ import {
 } from "../../local/lambda-runtime";
 import type { ModelRoute } from "../../functions/lib/models";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
-import type { ServerFormat } from "../../local/emulator/fake-tgi";
+import { formatsOf } from "../../local/emulator/fake-tgi";
 import { createRuntimeClient } from "../../functions/lib/client";
 
 /**
@@ -38,34 +37,19 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   bge: { endpoint: "ep-bge", chat: "prompt", stream: false, task: "embedding" },
 };
 
-/** The container each endpoint plays in the emulator. */
-export function formatsOf(models: Record<string, ModelRoute>): Record<string, ServerFormat> {
-  const formats: Record<string, ServerFormat> = {};
-  for (const m of Object.values(models)) {
-    if (m.server === "lmi") formats[m.endpoint] = "lmi";
-    else if (m.task === "embedding") formats[m.endpoint] = "tei";
-  }
-  return formats;
-}
-
 export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {
   const emulator = new SageMakerEmulator(
     Object.values(models)
       .map((m) => m.endpoint)
       .filter((e) => e !== "ep-deleted"),
     {},
-    formatsOf(models),
+    formatsOf(Object.values(models)),
   );
   const url = await emulator.start();
   process.env.LOG_LEVEL ??= "silent";
   const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } });
   const settings = { models, corsOrigins: [], runtime };
-  const builtIn = builtInHandlers();
-  const handlers = {
-    invoke: withHandlerSettings(builtIn.invoke, settings),
-    stream: withHandlerSettings(builtIn.stream, settings),
-    chat: withHandlerSettings(builtIn.chat, settings),
-  };
+  const handlers = boundHandlers(settings);
   return {
     emulator,
     ...handlers,

@@ -7,6 +7,7 @@ import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamT
 import { HttpError } from "../lib/errors";
 import { allowedModels, checkAccess, generationRoute } from "../lib/models";
 import { finishReason, generateParameters } from "../lib/openai";
+import { checkStop } from "../lib/chat-checks";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -28,12 +29,10 @@ export function generateRequestOf(body: CompletionBody): GenerateRequest {
   if (body.echo) throw refuse("echo", "the generate API does not return the prompt with the answer.");
   if (body.suffix !== undefined && body.suffix !== null) throw refuse("suffix", "no model here fills in between a prompt and a suffix.");
   if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== 0) throw refuse("logprobs", "use /v1/chat/completions with logprobs.");
-  const stop = body.stop;
-  const stopOk =
-    stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
-  if (!stopOk) throw new HttpError(400, "invalid_request", "stop must be a string or up to 4 non-empty strings.", "stop");
+  const stop: unknown = body.stop;
+  checkStop(stop);
   // OpenAI's default for this route is 16 tokens.
-  const parameters = generateParameters({ ...body, stop: stop as string | string[] | undefined, max_tokens: body.max_tokens ?? 16 });
+  const parameters = generateParameters({ ...body, stop, max_tokens: body.max_tokens ?? 16 });
   return { inputs: promptOf(body.prompt), parameters } as GenerateRequest;
 }
 

@@ -1,7 +1,6 @@
 import type { ChatMessage, ChatRequest } from "../../contract/chat-request";
 import type { ModelRoute } from "../../contract/routes";
-
-const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop]);
+import { stopList } from "./openai";
 
 function backendMessage(m: ChatMessage): Record<string, unknown> {
   const message: Record<string, unknown> = { role: m.role === "developer" ? "system" : m.role, content: m.content };

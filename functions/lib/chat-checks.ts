@@ -10,14 +10,18 @@ export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
   if (unsupported.length > 0) {
     throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${unsupported.join(", ")}.`, unsupported[0]);
   }
-  const stop = body.stop;
-  const stopOk =
-    stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
-  if (!stopOk) throw bad("stop", "stop must be a string or up to 4 non-empty strings.");
+  checkStop(body.stop);
   const messages = (body.messages as Record<string, unknown>[]).map(checkMessage);
   const request = { ...body, messages } as unknown as ChatRequest;
   checkToolChoice(request);
   return request;
+}
+
+/** OpenAI's stop: a string, or up to 4 non-empty strings. */
+export function checkStop(stop: unknown): asserts stop is string | string[] | undefined {
+  const ok =
+    stop === undefined || typeof stop === "string" || (Array.isArray(stop) && stop.length <= 4 && stop.every((s) => typeof s === "string" && s.length > 0));
+  if (!ok) throw bad("stop", "stop must be a string or up to 4 non-empty strings.");
 }
 
 function checkMessage(m: Record<string, unknown>, i: number): ChatMessage {

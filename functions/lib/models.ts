@@ -47,10 +47,11 @@ export function embeddingRoute(routes: ModelRoutes, model: string): ModelRoute {
   return route;
 }
 
+/** An event with the authorizer's context, as API Gateway passes it to the handlers. */
+type AuthorizedEvent = { readonly requestContext?: { readonly authorizer?: Record<string, unknown> | null } | null };
+
 /** The models the caller's key may call, from the authorizer's context; undefined when keys are not per consumer. */
-export function allowedModels(event: {
-  readonly requestContext?: { readonly authorizer?: Record<string, unknown> | null } | null;
-}): ReadonlySet<string> | undefined {
+export function allowedModels(event: AuthorizedEvent): ReadonlySet<string> | undefined {
   const models = event.requestContext?.authorizer?.models;
   if (typeof models !== "string") return undefined;
   try {
@@ -66,7 +67,7 @@ export function checkAccess(allowed: ReadonlySet<string> | undefined, model: str
 }
 
 /** The consumer of the caller's key, from the authorizer's context; undefined without consumers. */
-export function consumerOf(event: { readonly requestContext?: { readonly authorizer?: Record<string, unknown> | null } | null }): string | undefined {
+export function consumerOf(event: AuthorizedEvent): string | undefined {
   const consumer = event.requestContext?.authorizer?.consumer;
   return typeof consumer === "string" ? consumer : undefined;
 }

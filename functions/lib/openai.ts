@@ -1,7 +1,8 @@
 import type { ChatRequest } from "../../contract/chat-request";
 import type { GenerateRequest } from "./backends/tgi";
 
-const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop]);
+/** OpenAI's stop as the backends take it: always a list. */
+export const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop]);
 
 /**
  * For models without a chat template: the conversation as one prompt for the

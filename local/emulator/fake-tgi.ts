@@ -1,4 +1,5 @@
 import type { JsonObject } from "../../contract/json";
+import type { ModelRoute } from "../../contract/routes";
 import { chatBuffered, chatChunks } from "./fake-chat";
 
 /**
@@ -7,6 +8,16 @@ import { chatBuffered, chatChunks } from "./fake-chat";
  * with vLLM (JSON lines), on SageMaker.
  */
 export type ServerFormat = "tgi" | "lmi" | "tei";
+/** The container each model's endpoint plays: LMI for vLLM, TEI for embedding models, TGI (the default) otherwise. */
+export function formatsOf(routes: readonly ModelRoute[]): Record<string, ServerFormat> {
+  const formats: Record<string, ServerFormat> = {};
+  for (const r of routes) {
+    if (r.server === "lmi") formats[r.endpoint] = "lmi";
+    else if (r.task === "embedding") formats[r.endpoint] = "tei";
+  }
+  return formats;
+}
+
 export const VOCABULARY = ["Hello", ",", " wörld", "!", " Ünïcode", " 🚀", " works", " here", " too", "."];
 
 export interface TgiAnswer {
