@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { bundleHandler } from "../deployment/bundle";
 import { handlerBenchmarks } from "./handlers";
 import { runtimeInitBenchmarks } from "./runtime-init";
+import { errorCleaningBenchmarks } from "./error-cleaning";
 
 /**
  * Benchmarks with their budgets (DESIGN.md): synth app time of the default
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     ["synth peak RSS, default / 20 models", `${one.maxRssMb.toFixed(0)} / ${twenty.maxRssMb.toFixed(0)} MB`, "-", true],
     ["invoke bundle (zip)", `${(bundle.zipBytes / 1024).toFixed(0)} KB`, "-", true],
     ...(await handlerBenchmarks()),
+    ...errorCleaningBenchmarks(),
     ...(await runtimeInitBenchmarks()),
   ];
 

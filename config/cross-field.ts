@@ -54,6 +54,16 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
     issue(["alarms"], "both topicArn and email are set. Fix: keep one: email creates a topic, topicArn uses yours");
   }
 
+  const lambdaSettings = obj(config.lambda);
+  const firstToken = num(lambdaSettings?.firstTokenTimeoutSeconds);
+  const streamTimeout = num(lambdaSettings?.streamTimeoutSeconds) ?? 300;
+  if (firstToken !== undefined && firstToken >= streamTimeout) {
+    issue(
+      ["lambda", "firstTokenTimeoutSeconds"],
+      `${firstToken} s is not shorter than lambda.streamTimeoutSeconds (${streamTimeout} s), so it could never apply. Fix: lower it, or raise streamTimeoutSeconds`,
+    );
+  }
+
   const api = obj(config.api);
   if (api?.auth === "none" && api.allowUnauthenticated !== true) {
     issue(["api", "auth"], '"none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true');

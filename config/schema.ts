@@ -3,6 +3,7 @@ import { checkCrossFields, REGION } from "./cross-field";
 import { checkDeployable } from "./deploy-checks";
 import { existingEndpointSchema, modelSchema, seconds } from "./model-schema";
 import { shapeConfig } from "./shape";
+import { DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS, DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS } from "../contract/stream-timeouts";
 
 /**
  * The one config file of the product. This schema is the single source of
@@ -96,6 +97,12 @@ const lambda = z.strictObject({
   memorySizeMb: z.number().int().min(128).max(10240).default(512),
   timeoutSeconds: seconds(3, 900).default(29).describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
   streamTimeoutSeconds: seconds(3, 900).default(300).describe("Streamed and chat calls: API Gateway allows up to 15 minutes."),
+  firstTokenTimeoutSeconds: seconds(1, 900)
+    .default(DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS)
+    .describe("Streamed calls: how long to wait for the model's first bytes before cancelling the call (504 to the client)."),
+  streamIdleTimeoutSeconds: seconds(1, 900)
+    .default(DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS)
+    .describe("Streamed calls: how long the model may stay silent between tokens before the call is cancelled (an error event to the client)."),
   logRetentionDays: z.number().int().min(1).max(3653).default(30),
   tracing: z.boolean().default(false).describe("AWS X-Ray tracing of the functions."),
 });

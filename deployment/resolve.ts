@@ -1,4 +1,10 @@
 import { resolve as resolvePath } from "node:path";
+import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS,
+  DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS,
+  FIRST_TOKEN_TIMEOUT_ENV,
+  STREAM_IDLE_TIMEOUT_ENV,
+} from "../contract/stream-timeouts";
 import { functionSettingsOf, type Capacity, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
@@ -128,6 +134,15 @@ function directAnswerOf(m: ModelConfig): DirectAnswer {
   return m.source.server === "vllm" ? "object" : "list";
 }
 
+/** The streaming functions' timeouts, set only where the config differs from the functions' defaults. */
+function streamTimeoutEnvironment(config: Config): Record<string, string> {
+  const { firstTokenTimeoutSeconds: first, streamIdleTimeoutSeconds: idle } = config.lambda;
+  return {
+    ...(first === DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS ? {} : { [FIRST_TOKEN_TIMEOUT_ENV]: String(first) }),
+    ...(idle === DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS ? {} : { [STREAM_IDLE_TIMEOUT_ENV]: String(idle) }),
+  };
+}
+
 export function resolve(config: Config, stage: string): Deployment {
   const names = resourceNames(config.project, stage);
 
@@ -139,7 +154,14 @@ export function resolve(config: Config, stage: string): Deployment {
     reservedConcurrency: settings?.reservedConcurrency,
     // Where the handlers' metrics go (one EMF record per request); the authorizer writes none.
     environment:
-      spec.handler === "authorizer" ? settings?.environment : { ...settings?.environment, [METRICS_NAMESPACE_ENV]: config.project, [STAGE_ENV]: stage },
+      spec.handler === "authorizer"
+        ? settings?.environment
+        : {
+            ...settings?.environment,
+            [METRICS_NAMESPACE_ENV]: config.project,
+            [STAGE_ENV]: stage,
+            ...(spec.handler === "invoke" ? {} : streamTimeoutEnvironment(config)),
+          },
     layers: settings?.layers,
     extraStatements: settings?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })),
     ...spec,

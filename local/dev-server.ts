@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { StreamTimeouts } from "../contract/stream-timeouts";
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -36,6 +37,8 @@ export interface LocalStackOptions {
   readonly consumerKeys?: Readonly<Record<string, string>>;
   /** How long a client may take to send its request. @default 30 s */
   readonly requestTimeoutMs?: number;
+  /** @default - the config's lambda.firstTokenTimeoutSeconds and streamIdleTimeoutSeconds */
+  readonly streamTimeouts?: StreamTimeouts;
 }
 
 export interface LocalStack {
@@ -89,6 +92,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const settings: HandlerSettings = {
     models: routes,
     corsOrigins: config.api.corsOrigins,
+    streamTimeouts: options.streamTimeouts ?? {
+      firstTokenMs: 1000 * config.lambda.firstTokenTimeoutSeconds,
+      idleMs: 1000 * config.lambda.streamIdleTimeoutSeconds,
+    },
     runtime: createRuntimeClient({
       endpoint: runtimeUrl,
       region: config.region,

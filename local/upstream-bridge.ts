@@ -49,6 +49,34 @@ const UPSTREAM_TIMEOUT_MS = 900_000;
 /** A connection that failed (refused, reset, DNS), as opposed to an answer that made no sense. */
 const unreachable = (err: Error) => err.name === "TypeError" && /fetch failed/.test(err.message);
 
+/** The most of an error body that is read: the handlers pass on 2 KB of it and log 8 KB. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** SageMaker's limit on a real-time endpoint's response payload (6 MB). */
+export const MAX_ANSWER_BYTES = 6 * 1024 * 1024;
+
+class TooLarge extends Error {}
+
+/**
+ * A body read up to `limit` bytes; past that the read is cancelled, which drops the connection, so the
+ * server stops sending. `cut` decides what a longer body gives: its start, or a TooLarge error.
+ */
+export async function readCapped(answer: Response, limit: number, cut: "keep-start" | "refuse"): Promise<string> {
+  const reader = answer.body?.getReader();
+  if (!reader) return "";
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    parts.push(r.value);
+    size += r.value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      if (cut === "refuse") throw new TooLarge(`The model server's answer is larger than ${limit} bytes, SageMaker's limit.`);
+      return Buffer.concat(parts).subarray(0, limit).toString("utf8");
+    }
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
 export async function startBridge(upstream: string): Promise<Bridge> {
   const base = upstream.replace(/\/+$/, "");
   const model = await upstreamModelId(base);
@@ -65,7 +93,8 @@ export async function startBridge(upstream: string): Promise<Bridge> {
       // Once the stream has started its status is sent: the failure becomes the stream's error event.
       if (res.headersSent)
         return void res.end(streamException("ModelStreamError", { Message: `Model server failed midway: ${err.message}`, ErrorCode: "ModelStreamError" }));
-      if (unreachable(err)) writeRuntimeError(res, 503, "ServiceUnavailable", { Message: `Model server unreachable: ${err.message}` });
+      // A refused or reset connection is the endpoint failing (502 to the client), as SageMaker's InternalFailure.
+      if (unreachable(err)) writeRuntimeError(res, 500, "InternalFailure", { Message: `Model server unreachable: ${err.message}` });
       else writeModelError(res, 502, JSON.stringify({ error: `The model server's answer could not be read: ${err.message}` }));
     });
   });
@@ -81,10 +110,10 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     const target = chat ? `${base}/v1/chat/completions` : `${base}/v1/completions`;
     const payload = chat ? { ...body, model, stream } : completionRequest(body, model, stream);
     const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), signal });
-    if (!answer.ok) return writeModelError(res, answer.status, await answer.text());
+    if (!answer.ok) return writeModelError(res, answer.status, await readCapped(answer, MAX_ERROR_BODY_BYTES, "keep-start"));
 
     if (!stream) {
-      const json = (await answer.json()) as Json;
+      const json = JSON.parse(await readCapped(answer, MAX_ANSWER_BYTES, "refuse")) as Json;
       const result = chat
         ? json
         : [
@@ -119,6 +148,7 @@ export async function startBridge(upstream: string): Promise<Bridge> {
       const choice = event.choices?.[0];
       if (event.usage?.completion_tokens !== undefined) tokens = event.usage.completion_tokens;
       if (choice?.finish_reason) finish = choice.finish_reason;
+      if (choice?.text !== undefined && choice.text !== null && typeof choice.text !== "string") throw new Error("a completion chunk's text is not text");
       if (choice?.text) {
         text += choice.text;
         await send(`data:${JSON.stringify({ token: { text: choice.text, special: false }, generated_text: null, details: null })}\n\n`);

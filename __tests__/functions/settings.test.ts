@@ -27,12 +27,16 @@ describe("handler settings", () => {
   it("inside withSettings are those given, through awaits, and the environment's outside", async () => {
     process.env.MODELS = "{}";
     resetSettings();
-    const inside = await withSettings({ models: { x: { endpoint: "ep-x", chat: "prompt", stream: true } }, corsOrigins: ["https://a.example"] }, async () => {
-      await new Promise((r) => setTimeout(r, 5));
-      return handlerSettings();
-    });
+    const inside = await withSettings(
+      { models: { x: { endpoint: "ep-x", chat: "prompt", stream: true } }, corsOrigins: ["https://a.example"], streamTimeouts: { firstTokenMs: 1, idleMs: 1 } },
+      async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        return handlerSettings();
+      },
+    );
     expect([Object.keys(inside.models), inside.corsOrigins]).toEqual([["x"], ["https://a.example"]]);
     expect(handlerSettings().models).toEqual({});
+    expect(handlerSettings().streamTimeouts).toEqual({ firstTokenMs: 120_000, idleMs: 60_000 });
   });
 });
 

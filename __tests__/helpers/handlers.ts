@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { streamTimeoutsOf } from "../../functions/lib/settings";
 import {
   ResponseStreamSink,
   boundHandlers,
@@ -37,7 +38,7 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   bge: { endpoint: "ep-bge", chat: "prompt", stream: false, task: "embedding" },
 };
 
-export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS): Promise<HandlerRig> {
+export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS, streamTimeouts = streamTimeoutsOf({})): Promise<HandlerRig> {
   const emulator = new SageMakerEmulator(
     Object.values(models)
       .map((m) => m.endpoint)
@@ -48,7 +49,7 @@ export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS)
   const url = await emulator.start();
   process.env.LOG_LEVEL ??= "silent";
   const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } });
-  const settings = { models, corsOrigins: [], runtime };
+  const settings = { models, corsOrigins: [], runtime, streamTimeouts };
   const handlers = boundHandlers(settings);
   return {
     emulator,

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf, type Config } from "../../config/schema";
 import { parseTemplateJson, synth, type StackJson } from "./synth";
-import { planOffline, requireTerraform, type PlannedStack } from "./terraform";
+import { planStacksOffline, requireTerraform, type PlannedStack } from "./terraform";
 import { startFakeSecretsManager } from "./fake-secrets-manager";
 import { COMMENT_MARKER, renderComment, summarizePlan } from "../../deployment/plan-summary";
 
@@ -24,7 +24,7 @@ export function describePlannedConfig(file: string): void {
   describeTf(`terraform: ${file.split("/").slice(-2).join("/")}`, () => {
     let config: Config;
     let stacks: Record<string, StackJson>;
-    const planned: Record<string, PlannedStack> = {};
+    let planned: Record<string, PlannedStack> = {};
 
     beforeAll(async () => {
       config = loadConfig(file);
@@ -32,7 +32,7 @@ export function describePlannedConfig(file: string): void {
       stacks = result.stacks;
       const secrets = await startFakeSecretsManager();
       try {
-        for (const name of Object.keys(stacks)) planned[name] = planOffline(join(result.outdir, "stacks", name), secrets.url);
+        planned = planStacksOffline(Object.fromEntries(Object.keys(stacks).map((name) => [name, join(result.outdir, "stacks", name)])), secrets.url);
       } finally {
         await secrets.stop();
       }

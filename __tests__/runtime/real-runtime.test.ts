@@ -4,6 +4,7 @@ import type { Behaviour } from "../../local/emulator/sagemaker-emulator";
 import { apiEvent, sseEvents } from "../helpers/handlers";
 import { runtimeClientOrSkip, startRealRuntime, type RealRuntimeRig } from "../helpers/real-runtime";
 import { emfProblems } from "../helpers/emf";
+import { FIRST_TOKEN_TIMEOUT_ENV, STREAM_IDLE_TIMEOUT_ENV } from "../../contract/stream-timeouts";
 
 // The function zips the stack deploys, run by AWS's own Lambda runtime interface client on Node 22,
 // their answers read as API Gateway reads them: the proxy integration for invoke, STREAM for the others.
@@ -18,7 +19,8 @@ const MODELS = {
 
 let rig: RealRuntimeRig;
 beforeAll(async () => {
-  if (client) rig = await startRealRuntime(client, MODELS);
+  // Short stream timeouts, set as the stack sets them when the config differs from the defaults.
+  if (client) rig = await startRealRuntime(client, MODELS, { [FIRST_TOKEN_TIMEOUT_ENV]: "2", [STREAM_IDLE_TIMEOUT_ENV]: "1" });
 }, 60_000);
 afterAll(() => rig?.stop());
 beforeEach(() => {
@@ -164,6 +166,32 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       expect(text).toBe(VOCABULARY.join(""));
       expect(answer.chunks.length).toBeGreaterThanOrEqual(5);
       expect(answer.chunks.at(-1)!.at - answer.chunks[0].at).toBeGreaterThan(30 * (VOCABULARY.length - 3));
+    });
+
+    it.each([
+      ["stream", "/mistral/stream", { inputs: "x" }],
+      ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+    ] as const)("%s: a model silent after its first token for the idle timeout ends with a timeout error event", async (fn, path, body) => {
+      rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10, tokenDelayMs: 10_000 });
+      const started = Date.now();
+      const answer = await send(fn, "POST", path, body);
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(answer.statusCode).toBe(200);
+      expect(sseEvents(answer.body).at(-1)!.data).toEqual({ error: { type: "timeout", message: "The model sent nothing for 1 s; the stream was ended." } });
+    });
+
+    it.each([
+      ["stream", "/mistral/stream", { inputs: "x" }],
+      ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+    ] as const)("%s: a model silent before its first token for the first-token timeout is a 504", async (fn, path, body) => {
+      rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10_000 });
+      const started = Date.now();
+      const answer = await send(fn, "POST", path, body);
+      expect(Date.now() - started).toBeLessThan(3500);
+      expect([answer.statusCode, answer.json]).toEqual([
+        504,
+        { error: { type: "timeout", message: "The model sent no token in 2 s; the call was cancelled." } },
+      ]);
     });
 
     it("stream: a failure after the first token is an error event after the tokens so far", async () => {

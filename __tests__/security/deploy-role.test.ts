@@ -81,7 +81,12 @@ const resolved = (values: Record<string, any>, at: Place): Record<string, any> =
 /** The same resource of another project: its stage prefix swapped. */
 const foreign = (resource: string, prefix: string) => resource.split(prefix).join("other-app-prod");
 
-for (const file of CONFIGS) {
+const simulator = simulatorOrSkip();
+const runSimulation = (simulation: Simulation, options: object) => simulator!(simulation, options);
+const suite = simulator ? describe : describe.skip;
+
+// Without the simulator nothing is synthesised either: the skipped suite costs nothing.
+for (const file of simulator ? CONFIGS : []) {
   const config = loadConfig(file);
   const name = file.split("/").slice(-2).join("/");
   const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
@@ -130,10 +135,6 @@ for (const file of CONFIGS) {
     }
   });
 }
-
-const simulator = simulatorOrSkip();
-const runSimulation = (simulation: Simulation, options: object) => simulator!(simulation, options);
-const suite = simulator ? describe : describe.skip;
 
 suite("the deploy role's reach", () => {
   it("cannot touch the CI roles, the state stack's state or the account's API Gateway settings", async () => {

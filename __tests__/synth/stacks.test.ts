@@ -78,6 +78,23 @@ describe("stacks", () => {
     const plain = synth(testConfig()).stacks["llm-api-v1"];
     for (const fn of resources(plain, "aws_lambda_function")) expect(fn.values.environment.variables.CORS_ORIGINS).toBeUndefined();
   });
+
+  it("gives the streaming functions the stream timeouts the config sets, and sets nothing for the defaults", () => {
+    const variablesOf = (config: ReturnType<typeof testConfig>) =>
+      Object.fromEntries(
+        resources(synth(config).stacks["llm-api-v1"], "aws_lambda_function").map((fn) => [
+          fn.values.function_name,
+          [fn.values.environment.variables.FIRST_TOKEN_TIMEOUT_SECONDS, fn.values.environment.variables.STREAM_IDLE_TIMEOUT_SECONDS],
+        ]),
+      );
+    expect(variablesOf(testConfig({ lambda: { firstTokenTimeoutSeconds: 90, streamIdleTimeoutSeconds: 20 } }))).toEqual({
+      "llm-api-v1-mistral-7b-invoke": [undefined, undefined],
+      "llm-api-v1-mistral-7b-stream": ["90", "20"],
+      "llm-api-v1-chat": ["90", "20"],
+      "llm-api-v1-authorizer": [undefined, undefined],
+    });
+    for (const values of Object.values(variablesOf(testConfig()))) expect(values).toEqual([undefined, undefined]);
+  });
 });
 
 describe("consumers", () => {

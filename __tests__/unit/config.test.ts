@@ -239,6 +239,11 @@ describe("config", () => {
     ],
     ["a missing region", (c) => delete (c as any).region, "region: is required. Fix: add region (string)"],
     [
+      "a first-token timeout no shorter than the stream timeout",
+      (c) => (c.lambda = { streamTimeoutSeconds: 60, firstTokenTimeoutSeconds: 60 }),
+      "lambda.firstTokenTimeoutSeconds: 60 s is not shorter than lambda.streamTimeoutSeconds (60 s), so it could never apply. Fix: lower it, or raise streamTimeoutSeconds",
+    ],
+    [
       "a public API without the flag",
       (c) => (c.api = { auth: "none" }),
       `api.auth: "none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true`,

@@ -5,14 +5,15 @@ import { ROOT } from "../helpers/synth";
 /**
  * The import graph reads top-down: each layer imports only itself and the layers below it.
  * reference (tables) and contract (routes, request schemas) know nothing of the product; the
- * handlers know only the contract; config only the tables; deployment (pure: resolve, names,
+ * handlers know only the contract; config the tables and the contract (route names, the functions'
+ * defaults); deployment (pure: resolve, names,
  * policies, documents) no constructs; modules (constructs) no stacks.
  */
 const BELOW: Record<string, readonly string[]> = {
   reference: [],
   contract: [],
   functions: ["contract"],
-  config: ["reference"],
+  config: ["reference", "contract"],
   deployment: ["config", "reference", "contract"],
   modules: ["deployment", "config", "reference", "contract"],
   stacks: ["modules", "deployment", "config", "reference", "contract"],

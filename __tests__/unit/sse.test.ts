@@ -1,4 +1,4 @@
-import { SseDecoder, sseEvent } from "../../functions/lib/sse";
+import { MAX_EVENT_CHARS, SseDecoder, sseEvent } from "../../functions/lib/sse";
 import { LineSplitter, MAX_LINE_CHARS } from "../../functions/lib/lines";
 import { JsonLinesDecoder } from "../../functions/lib/backends/lmi";
 
@@ -20,9 +20,14 @@ describe("SseDecoder", () => {
 
   it("accepts CRLF and CR line ends, multi-line data, comments and other fields", () => {
     const decoder = new SseDecoder();
-    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual(["one\ntwo", "three"]);
-    // A CR that ends a piece may be the first half of a CRLF: the event completes with what follows, or at the end.
-    expect(decoder.end()).toEqual(["four"]);
+    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual([
+      "one\ntwo",
+      "three",
+      "four",
+    ]);
+    // A CR that ends a piece ends its line at once; an LF opening the next piece is its CRLF's second half, not a line.
+    expect(decoder.push(bytes("\ndata: five\n\n"))).toEqual(["five"]);
+    expect(decoder.end()).toEqual([]);
   });
 
   it("ends a line at a CR that closes a piece, and does not count an LF opening the next one as a second line end", () => {
@@ -59,6 +64,37 @@ describe("SseDecoder", () => {
     let events = 0;
     for (let i = 0; i < 20_000; i++) events += many.push(bytes(`data: ${"y".repeat(60)}\n\n`)).length;
     expect(events).toBe(20_000);
+  });
+
+  it("ends the stream on a line longer than the limit that arrives in one piece", () => {
+    const decoder = new SseDecoder();
+    expect(() => decoder.push(bytes(`data: ${"x".repeat(16 * 1024 * 1024)}\n\n`))).toThrow(`The model sent a line longer than ${MAX_LINE_CHARS} characters`);
+  });
+
+  it("ends the stream on an event larger than the limit, however short its lines, in any piece size", () => {
+    const line = `data: ${"y".repeat(1000)}\n`;
+    for (const lines of [1, 64, 5000]) {
+      const decoder = new SseDecoder();
+      const piece = bytes(line.repeat(lines));
+      let fed = 0;
+      let thrown: unknown;
+      try {
+        // Up to 256 MB if nothing stopped it.
+        while (fed < 256 * 1024 * 1024) {
+          decoder.push(piece);
+          fed += piece.length;
+        }
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toMatchObject({ statusCode: 502, message: `The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.` });
+      expect(fed).toBeLessThanOrEqual(MAX_EVENT_CHARS);
+    }
+    // The count starts again at each blank line: many events of that size in total are fine.
+    const decoder = new SseDecoder();
+    let events = 0;
+    for (let i = 0; i < 10_000; i++) events += decoder.push(bytes(`${line}${line}\n`)).length;
+    expect(events).toBe(10_000);
   });
 
   it("writes events that decode to the same data", () => {

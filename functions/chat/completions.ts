@@ -66,15 +66,16 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
     return finish(out);
   }
   const parts = await invokeStream(route, generateBody(request, true), AbortSignal.timeout(timeoutMs), session.cancel);
-  const out = (session.out = openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+  // The status goes out with the first chunk: a model silent or failing before it is still an HTTP error.
+  const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
   await relay(out, parts, generateStream(route), session.tally, (text, final) =>
     completionObject(id, model, text, final ? finishReason(final.finish_reason) : null),
   );
-  await finish(out);
+  await finish(out());
 }
 
 async function relay(
-  out: Writable,
+  out: () => Writable,
   parts: AsyncIterable<Uint8Array>,
   tokens: { push(b: Uint8Array): StreamToken[]; end(): StreamToken[] },
   tally: Tally,
@@ -84,7 +85,7 @@ async function relay(
   const each = async (token: StreamToken) => {
     if (token.text) {
       tally.firstTokenMs ??= Date.now() - tally.started;
-      await send(out, shape(token.text));
+      await send(out(), shape(token.text));
     }
     if (token.final) final = token.final;
   };
@@ -93,5 +94,5 @@ async function relay(
   // An answer cut short is an error, never a success.
   if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final token: the answer is incomplete.");
   tally.outputTokens = final.generated_tokens;
-  await send(out, shape("", final));
+  await send(out(), shape("", final));
 }

@@ -18,7 +18,7 @@ import { readJsonBody, requestIdOf, withClientAttributes } from "../lib/request"
 import { SSE_HEADERS, failureOf, finish, openResponse, send, watchClient, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
-import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
+import { generateBody, notText, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 import type { JsonObject } from "../../contract/json";
 
@@ -56,6 +56,9 @@ export interface Session {
   out?: Writable;
   readonly tally: Tally;
 }
+
+/** Delta fields a client reads as text (vLLM adds reasoning_content): anything else is refused, not passed on. */
+const TEXT_FIELDS = ["role", "content", "reasoning_content", "refusal"] as const;
 
 const incomplete = () => new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
 
@@ -134,9 +137,10 @@ async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Pr
     await finish(out);
   } else {
     const parts = await startStream(call);
-    const out = (session.out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
+    // The status goes out with the first chunk: a model silent or failing before it is still an HTTP error.
+    const out = () => (session.out ??= openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
     await (call.route.chat === "messages" ? relayChatStream : relayGenerateStream)(call, parts, out);
-    await finish(out);
+    await finish(out());
   }
 }
 
@@ -176,7 +180,7 @@ type ToolCallDelta = { index?: number; function?: { name?: unknown; arguments?: 
  * name. Tool-call deltas get this API's call id and the type on their first delta only, and their
  * arguments as text; a stream that called a tool finishes with "tool_calls".
  */
-async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
+async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out: () => Writable): Promise<void> {
   const chunks = chatStream(call.route);
   let finished = false;
   const started = new Set<number>();
@@ -202,14 +206,15 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
     }
     if (choice) call.tally.firstTokenMs ??= Date.now() - call.tally.started;
     if (!choice) {
-      if (event.usage && wantUsage) await send(out, { ...chunk(call.id, call.model, {}, null, event.usage), choices: [] });
+      if (event.usage && wantUsage) await send(out(), { ...chunk(call.id, call.model, {}, null, event.usage), choices: [] });
       return;
     }
     if (choice.finish_reason) finished = true;
     const { tool_calls, ...delta } = choice.delta ?? {};
+    for (const key of TEXT_FIELDS) if (delta[key] !== undefined && delta[key] !== null && typeof delta[key] !== "string") throw notText(`a delta's ${key}`);
     if (Array.isArray(tool_calls)) delta.tool_calls = tool_calls.map(toolDelta);
     const finish = choice.finish_reason ? (started.size > 0 ? "tool_calls" : finishReason(choice.finish_reason)) : null;
-    await send(out, chunk(call.id, call.model, delta, finish, wantUsage ? event.usage : undefined, choice.logprobs ?? null));
+    await send(out(), chunk(call.id, call.model, delta, finish, wantUsage ? event.usage : undefined, choice.logprobs ?? null));
   };
   for await (const bytes of parts) for (const c of chunks.push(bytes)) await relay(c);
   for (const c of chunks.end()) await relay(c);
@@ -217,14 +222,14 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, out
 }
 
 /** A prompt-mode model streams generate tokens: each becomes an OpenAI delta. */
-async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>, out: Writable): Promise<void> {
+async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>, out: () => Writable): Promise<void> {
   const tokens = generateStream(call.route);
   let first = true;
   let final: StreamToken["final"];
   const relay = async (token: StreamToken) => {
     if (token.text) {
       call.tally.firstTokenMs ??= Date.now() - call.tally.started;
-      await send(out, chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null));
+      await send(out(), chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null));
       first = false;
     }
     if (token.final) final = token.final;
@@ -233,7 +238,7 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
   for (const t of tokens.end()) await relay(t);
   if (!final) throw incomplete();
   call.tally.outputTokens = final.generated_tokens;
-  await send(out, chunk(call.id, call.model, {}, finishReason(final.finish_reason)));
+  await send(out(), chunk(call.id, call.model, {}, finishReason(final.finish_reason)));
 }
 
 /** The request's metrics, with the tokens the model reported. */

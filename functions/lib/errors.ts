@@ -28,23 +28,76 @@ interface SdkError {
 
 /** Longest model message passed to a client; the whole one goes to the log (see logDetail). */
 export const MAX_MODEL_MESSAGE_CHARS = 2048;
+/** How much of a model's message is looked at: cleaning runs on this much at most, whatever arrives. */
+const SCAN_CHARS = 4 * MAX_MODEL_MESSAGE_CHARS;
+/** A larger error body is not parsed as JSON: it is text, and only its start is read. */
+const MAX_JSON_CHARS = 64 * 1024;
+
+const TRACE_STARTS = ["Traceback (most recent call last)", 'File "'];
+const SOURCE_FILE = /\.(?:py|js|ts|rs|so)(?::\d+)?$/;
+const JS_FRAME = /^at \S+ \(/;
+
+/** The lines before a Python or JavaScript traceback. One pass over the lines, no backtracking across them. */
+function beforeTrace(text: string): string {
+  const lines = text.split("\n");
+  let end = 1;
+  for (; end < lines.length; end++) {
+    const line = lines[end].trimStart();
+    const indented = line.length < lines[end].length;
+    if (TRACE_STARTS.some((marker) => line.startsWith(marker)) || (line.startsWith("at ") && (indented || JS_FRAME.test(line)))) break;
+  }
+  return lines.slice(0, end).join("\n");
+}
+
+/** Source file paths (two or more segments, a source extension, maybe a line number) become <path>. */
+function hidePaths(text: string): string {
+  // Each maximal run of path characters is matched once: linear in the text.
+  return text.replace(/[\w./-]+(?::\d+)?/g, (run) => {
+    const start = run.indexOf("/");
+    if (start < 0 || !SOURCE_FILE.test(run)) return run;
+    const segments = run.slice(start + 1).split("/");
+    return segments.length >= 2 && segments.every((s) => s.length > 0) ? `${run.slice(0, start)}<path>` : run;
+  });
+}
+
+/** TGI's {"error": "..."} (or {"message": "..."}) body, parsed whole. */
+function innerMessage(body: string): string | undefined {
+  if (!body.trimStart().startsWith("{")) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
+    const inner = parsed.error ?? parsed.message;
+    return typeof inner === "string" ? inner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start of a large body's leading "error" or "message" string, decoded from its first SCAN_CHARS only. */
+const LEADING_MESSAGE = /^\s*\{\s*"(?:error|message)"\s*:\s*"((?:[^"\\]|\\.)*)/;
+function leadingMessage(body: string): string | undefined {
+  const match = LEADING_MESSAGE.exec(body.slice(0, SCAN_CHARS));
+  if (!match) return undefined;
+  // The cut may fall inside an escape sequence (\u00e9 is six characters): drop up to five characters until it decodes.
+  for (let cut = 0; cut <= 5 && cut <= match[1].length; cut++) {
+    try {
+      return JSON.parse(`"${match[1].slice(0, match[1].length - cut)}"`) as string;
+    } catch {
+      // an escape cut in two: one character less
+    }
+  }
+  return undefined;
+}
 
 /**
  * The model's own message, from TGI's {"error": "..."} body when it sent one: its first lines up to
- * a traceback, capped. Container tracebacks and file paths stay in the log, not in the answer.
+ * a traceback, capped. Container tracebacks and file paths stay in the log, not in the answer. The
+ * text is cut to SCAN_CHARS before it is cleaned, and the cleaning is linear: an upstream error of any
+ * size or shape costs at most a few milliseconds (bench: error cleaning).
  */
 export function modelMessage(original: string | undefined, fallback: string): string {
   if (!original) return fallback;
-  let text = original;
-  try {
-    const parsed = JSON.parse(original) as { error?: unknown; message?: unknown };
-    const inner = parsed.error ?? parsed.message;
-    if (typeof inner === "string") text = inner;
-  } catch {
-    // not JSON: use as is
-  }
-  const beforeTrace = text.split(/\n\s*(?:Traceback \(most recent call last\)|File "|at \S+ \(|\s+at )/)[0];
-  const clean = beforeTrace.replace(/(?:\/[\w.-]+){2,}\.(?:py|js|ts|rs|so)\b(?::\d+)?/g, "<path>").trim();
+  const text = original.length <= MAX_JSON_CHARS ? (innerMessage(original) ?? original) : (leadingMessage(original) ?? original);
+  const clean = hidePaths(beforeTrace(text.slice(0, SCAN_CHARS))).trim();
   if (!clean) return fallback;
   return clean.length > MAX_MODEL_MESSAGE_CHARS ? `${clean.slice(0, MAX_MODEL_MESSAGE_CHARS)}…` : clean;
 }
@@ -89,8 +142,17 @@ export function fromSageMakerError(err: unknown): HttpError {
         return new HttpError(503, "model_unavailable", "The model endpoint is not in service.", undefined, cause);
       }
       return new HttpError(502, "upstream_error", "The model endpoint rejected the call.", undefined, cause);
-    case "ModelStreamError":
-      return new HttpError(502, "model_stream_error", `The model's stream failed${e.ErrorCode ? ` (${e.ErrorCode})` : ""}.`, undefined, cause);
+    case "ModelStreamError": {
+      // What went wrong, cleaned and capped like a model's message (a line too long, an event too large).
+      const said = modelMessage(e.message, "");
+      return new HttpError(
+        502,
+        "model_stream_error",
+        `The model's stream failed${e.ErrorCode ? ` (${e.ErrorCode})` : ""}${said ? `: ${said}` : "."}`,
+        undefined,
+        cause,
+      );
+    }
     case "InternalStreamFailure":
       return new HttpError(502, "stream_failure", "The model's stream was interrupted.", undefined, cause);
     // Only our own deadline is a 504 (the callers check it); a reset or refused connection, whatever

@@ -48,11 +48,20 @@ function failure(err: unknown, deadline: AbortSignal, cancel?: AbortSignal): Htt
 }
 
 /**
- * Starts a streamed call. It resolves once SageMaker accepted the call (so a
- * refusal is still an HTTP status), then yields the payload bytes as they come.
+ * Starts a streamed call. It resolves once SageMaker accepted the call (so a refusal is still an HTTP
+ * status), then yields the payload bytes as they come. A model that sends nothing for the first-token
+ * timeout, or goes silent for the idle timeout between parts, is cancelled: a 504 `timeout` that says
+ * which. Only time spent waiting on the model counts: a slow client is backpressure, not silence.
  */
 export async function invokeStream(target: Target, body: unknown, deadline: AbortSignal, cancel?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
-  const signal = either(deadline, cancel);
+  const { firstTokenMs, idleMs } = handlerSettings().streamTimeouts;
+  const silence = new AbortController();
+  const signal = AbortSignal.any([deadline, silence.signal, ...(cancel ? [cancel] : [])]);
+  const failed = (err: unknown) => (silence.signal.aborted && !cancel?.aborted ? (silence.signal.reason as HttpError) : failure(err, deadline, cancel));
+  const watch = (ms: number, message: string) => setTimeout(() => silence.abort(new HttpError(504, "timeout", message)), ms);
+  const waitFirst = () => watch(firstTokenMs, `The model sent no token in ${secondsOf(firstTokenMs)} s; the call was cancelled.`);
+  const waitNext = () => watch(idleMs, `The model sent nothing for ${secondsOf(idleMs)} s; the stream was ended.`);
+  let timer = waitFirst();
   let output;
   try {
     output = await client().send(
@@ -66,20 +75,39 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
       { abortSignal: signal },
     );
   } catch (err) {
-    throw failure(err, deadline, cancel);
+    clearTimeout(timer);
+    throw failed(err);
   }
   const events = output.Body;
-  if (!events) throw new HttpError(502, "upstream_error", "The model endpoint returned no stream.");
+  if (!events) {
+    clearTimeout(timer);
+    throw new HttpError(502, "upstream_error", "The model endpoint returned no stream.");
+  }
   return (async function* () {
+    const iterator = events[Symbol.asyncIterator]();
+    let first = true;
     try {
-      for await (const event of events) {
-        if (event.PayloadPart?.Bytes) yield event.PayloadPart.Bytes;
-        else if (event.ModelStreamError)
+      for (;;) {
+        const next = await iterator.next();
+        clearTimeout(timer);
+        if (next.done) return;
+        const event = next.value;
+        if (event.PayloadPart?.Bytes) {
+          first = false;
+          yield event.PayloadPart.Bytes;
+        } else if (event.ModelStreamError)
           throw Object.assign(new Error(event.ModelStreamError.Message), { name: "ModelStreamError", ErrorCode: event.ModelStreamError.ErrorCode });
         else if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
+        timer = first ? waitFirst() : waitNext();
       }
     } catch (err) {
-      throw failure(err, deadline, cancel);
+      throw failed(err);
+    } finally {
+      clearTimeout(timer);
+      // A consumer that stopped early: the SDK's stream is closed too (its connection goes with the signal).
+      void iterator.return?.()?.catch(() => undefined);
     }
   })();
 }
+
+const secondsOf = (ms: number) => Math.round(ms / 100) / 10;

@@ -1,6 +1,23 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { ModelRoutes } from "./models";
+import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS,
+  DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS,
+  FIRST_TOKEN_TIMEOUT_ENV,
+  STREAM_IDLE_TIMEOUT_ENV,
+  type StreamTimeouts,
+} from "../../contract/stream-timeouts";
+
+const secondsOf = (value: string | undefined, fallback: number) => 1000 * (Number(value) > 0 ? Number(value) : fallback);
+
+/** The stream timeouts the stack sets, or the config's defaults. */
+export function streamTimeoutsOf(env: NodeJS.ProcessEnv): StreamTimeouts {
+  return {
+    firstTokenMs: secondsOf(env[FIRST_TOKEN_TIMEOUT_ENV], DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS),
+    idleMs: secondsOf(env[STREAM_IDLE_TIMEOUT_ENV], DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS),
+  };
+}
 
 /**
  * What a handler is configured with. Deployed, it comes from the environment the stack
@@ -11,6 +28,8 @@ export interface HandlerSettings {
   readonly models: ModelRoutes;
   /** Browser origins allowed to read answers (CORS). */
   readonly corsOrigins: readonly string[];
+  /** How long a streamed call waits for the model's first bytes, and between bytes. */
+  readonly streamTimeouts: StreamTimeouts;
   /** The SageMaker runtime client to call. @default - the container's client */
   readonly runtime?: SageMakerRuntimeClient;
 }
@@ -19,6 +38,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings
   return {
     models: Object.freeze(JSON.parse(env.MODELS || "{}") as ModelRoutes),
     corsOrigins: Object.freeze(JSON.parse(env.CORS_ORIGINS || "[]") as string[]),
+    streamTimeouts: streamTimeoutsOf(env),
   };
 }
 

@@ -1,6 +1,6 @@
 import { HttpError } from "../errors";
 import { LineSplitter } from "../lines";
-import type { GenerateResult, StreamToken } from "./tgi";
+import { notText, type GenerateResult, type StreamToken } from "./tgi";
 import type { JsonObject } from "../../../contract/json";
 
 /**
@@ -33,7 +33,8 @@ function parseLine(line: string): JsonObject {
 export function parseLmiStreamLine(line: string): StreamToken {
   const event = parseLine(line);
   if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
-  const text = typeof event.token?.text === "string" ? event.token.text : "";
+  const text = event.token?.text ?? "";
+  if (typeof text !== "string") throw notText("a token's text");
   if (typeof event.generated_text === "string") {
     const details = event.details ?? {};
     const final: GenerateResult = {

@@ -36,6 +36,9 @@ export function parseGenerateResponse(text: string): GenerateResult {
   };
 }
 
+/** An upstream value of the wrong type: never passed on to a client. */
+export const notText = (what: string) => new HttpError(502, "upstream_error", `The model sent ${what} that is not text; the stream was ended.`);
+
 export interface StreamToken {
   /** Text to show; empty for special tokens. */
   readonly text: string;
@@ -54,6 +57,7 @@ export function parseStreamEvent(data: string): StreamToken {
   };
   if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
   const text = event.token && !event.token.special ? (event.token.text ?? "") : "";
+  if (typeof text !== "string") throw notText("a token's text");
   if (typeof event.generated_text === "string") {
     return {
       text,
