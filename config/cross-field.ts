@@ -5,6 +5,7 @@ import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
 import { TEI_ACCOUNTS } from "../reference/tei-images";
 import { AWS_REGIONS } from "../reference/regions";
 import { num, obj, type Issue } from "./loose";
+import { checkReservedNames } from "./reserved-names";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
@@ -36,6 +37,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
     else seen.set(name, `${group}[${i}]`);
   }
 
+  checkReservedNames(config, issue);
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
   existing.forEach((e, i) => checkStatements(obj(e.lambda), ["existingEndpoints", i], issue));
 

@@ -1,4 +1,5 @@
 import type { FromDraft4Schema } from "./schema-types";
+import { MAX_MODEL_NAME_CHARS } from "./routes";
 import { samplingProperties } from "./sampling";
 
 /**
@@ -44,7 +45,7 @@ export const chatRequestSchema = {
   type: "object",
   required: ["model", "messages"],
   properties: {
-    model: { type: "string", minLength: 1 },
+    model: { type: "string", minLength: 1, maxLength: MAX_MODEL_NAME_CHARS },
     messages: {
       type: "array",
       minItems: 1,

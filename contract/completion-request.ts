@@ -1,4 +1,5 @@
 import type { FromDraft4Schema } from "./schema-types";
+import { MAX_MODEL_NAME_CHARS } from "./routes";
 import { samplingProperties } from "./sampling";
 
 /**
@@ -12,7 +13,7 @@ export const completionRequestSchema = {
   type: "object",
   required: ["model", "prompt"],
   properties: {
-    model: { type: "string", minLength: 1 },
+    model: { type: "string", minLength: 1, maxLength: MAX_MODEL_NAME_CHARS },
     // A string, or a list holding one string; the handler reads either.
     prompt: {},
     ...samplingProperties,

@@ -1,4 +1,5 @@
 import type { FromDraft4Schema } from "./schema-types";
+import { MAX_MODEL_NAME_CHARS } from "./routes";
 
 /** The body of POST /v1/embeddings: OpenAI's embeddings request, for models served by Text Embeddings Inference. */
 export const embeddingRequestSchema = {
@@ -7,7 +8,7 @@ export const embeddingRequestSchema = {
   type: "object",
   required: ["model", "input"],
   properties: {
-    model: { type: "string", minLength: 1 },
+    model: { type: "string", minLength: 1, maxLength: MAX_MODEL_NAME_CHARS },
     // A string or a list of strings; token arrays are refused by the handler (TEI takes text).
     input: {},
     encoding_format: { type: "string", enum: ["float", "base64"] },

@@ -25,3 +25,6 @@ export interface ModelRoute {
   /** vLLM started with a tool-call parser, so it can pick a tool itself (tool_choice "auto"); TGI always can. */
   readonly autoTools?: boolean;
 }
+
+/** Longest model name a request may give: config names are at most 32, and a longer one is only echoed and logged. */
+export const MAX_MODEL_NAME_CHARS = 256;

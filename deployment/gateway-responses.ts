@@ -3,14 +3,14 @@ import type { ApiAuth } from "./openapi";
 export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes";
 
 /**
- * The Access-Control-Allow-Origin of answers API Gateway makes itself: one origin
- * (or "*") as a constant; several are echoed from the request, since these
- * answers carry errors only and the handlers check the list for real answers.
+ * The Access-Control-Allow-Origin of answers API Gateway makes itself: one origin (or "*") as a
+ * constant. A gateway response cannot check the request's Origin against a list, and echoing it would
+ * let any site read these answers: with several origins they carry none, so a browser sees a CORS
+ * failure for a gateway-made error (the handlers' own answers still name the caller's listed origin).
  */
 function gatewayAllowOrigin(origins: readonly string[]): string | undefined {
-  if (origins.length === 0) return undefined;
   if (origins.includes("*")) return "'*'";
-  return origins.length === 1 ? `'${origins[0]}'` : "method.request.header.origin";
+  return origins.length === 1 ? `'${origins[0]}'` : undefined;
 }
 
 /** API Gateway's own errors (bad body, missing key, throttling) in the same JSON shape as the handlers'. */

@@ -239,6 +239,26 @@ describe("config", () => {
     ],
     ["a missing region", (c) => delete (c as any).region, "region: is required. Fix: add region (string)"],
     [
+      "a model named like the OpenAI routes' prefix",
+      (c) => (c.models[0].name = "v1"),
+      'models[0].name: "v1" is reserved: it is the OpenAI routes\' prefix (/v1/...). Fix: give the model another name, e.g. "mistral-7b"',
+    ],
+    [
+      "a model named like a property of every JavaScript object",
+      (c) => (c.models[0].name = "constructor"),
+      'models[0].name: "constructor" is reserved: it is a name every JavaScript object has. Fix: give the model another name, e.g. "mistral-7b"',
+    ],
+    [
+      "a consumer named constructor",
+      (c) => (c.api = { consumers: [{ name: "constructor" }] }),
+      'api.consumers[0].name: "constructor" is reserved: it is a name every JavaScript object has. Fix: give the consumer another name, e.g. "search-team"',
+    ],
+    [
+      "a consumer named like the authorizer's unknown keys",
+      (c) => (c.api = { consumers: [{ name: "unknown" }] }),
+      'api.consumers[0].name: "unknown" is reserved: it names unknown keys. Fix: give the consumer another name, e.g. "search-team"',
+    ],
+    [
       "a first-token timeout no shorter than the stream timeout",
       (c) => (c.lambda = { streamTimeoutSeconds: 60, firstTokenTimeoutSeconds: 60 }),
       "lambda.firstTokenTimeoutSeconds: 60 s is not shorter than lambda.streamTimeoutSeconds (60 s), so it could never apply. Fix: lower it, or raise streamTimeoutSeconds",

@@ -56,6 +56,27 @@ describe("main.ts", () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
   });
+
+  it("fails when a model or consumer takes a reserved name (v1, constructor, __proto__), by path, with no stack trace", () => {
+    const dir = tempDir("llm-api-reserved-");
+    const file = join(dir, "reserved.json");
+    const model = (name: string) => ({ name, huggingFace: { modelId: "x/y" }, instance: { type: "ml.g5.2xlarge" } });
+    // JSON.parse makes "__proto__" an own key, as it would be in a config file.
+    writeFileSync(
+      file,
+      JSON.stringify({ region: "us-east-1", models: [model("v1"), model("constructor")], api: { consumers: [{ name: "constructor" }] } }).replace(
+        '"constructor"}]',
+        '"__proto__"}]',
+      ),
+    );
+    const run = runMain([], { LLM_API_CONFIG: file });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('  - models[0].name: "v1" is reserved');
+    expect(run.stderr).toContain('  - models[1].name: "constructor" is reserved');
+    expect(run.stderr).toContain('  - api.consumers[0].name: "__proto__" is reserved');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(join(run.cwd, "cdktf.out"))).toBe(false);
+  });
 });
 
 describe("main.ts --strict", () => {

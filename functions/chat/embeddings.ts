@@ -41,8 +41,9 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
   const inputs = inputsOf(body.input);
   if (body.dimensions !== undefined)
     throw new HttpError(400, "unsupported_parameter", "dimensions: the model returns vectors of its own size; leave dimensions out.", "dimensions");
-  checkAccess(allowedModels(event), body.model);
-  const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model), event);
+  const allowed = allowedModels(event);
+  checkAccess(allowed, body.model);
+  const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model, allowed), event);
   const answer = JSON.parse(await invokeJson(route, { inputs }, timeLeftMs(session.context), session.cancel)) as unknown;
   const count = typeof inputs === "string" ? 1 : inputs.length;
   if (!isVectors(answer, count)) throw new HttpError(502, "upstream_error", `The model's answer is not ${count} embedding vector(s).`);

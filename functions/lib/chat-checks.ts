@@ -1,4 +1,4 @@
-import { HttpError } from "./errors";
+import { HttpError, echo } from "./errors";
 import { SUPPORTED_CHAT_FIELDS, type ChatMessage, type ChatRequest, type ToolChoice } from "../../contract/chat-request";
 import type { ModelRoute } from "../../contract/routes";
 
@@ -8,7 +8,8 @@ const bad = (field: string, message: string) => new HttpError(400, "invalid_requ
 export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
   const unsupported = Object.keys(body).filter((k) => !SUPPORTED_CHAT_FIELDS.has(k));
   if (unsupported.length > 0) {
-    throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${unsupported.join(", ")}.`, unsupported[0]);
+    const named = unsupported.slice(0, 5).map(echo).join(", ") + (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
+    throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`, echo(unsupported[0]));
   }
   checkStop(body.stop);
   const messages = (body.messages as Record<string, unknown>[]).map(checkMessage);

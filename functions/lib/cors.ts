@@ -9,6 +9,8 @@ export function corsHeaders(headers: Record<string, string | undefined> | null |
   if (allowed.length === 0) return {};
   const origin = headers?.origin ?? headers?.Origin;
   if (allowed.includes("*")) return { "access-control-allow-origin": "*" };
-  if (!origin || !allowed.includes(origin)) return {};
+  // The answer depends on the Origin whether or not it is listed: caches must know, or one could
+  // hand a listed origin's answer to another site, or an unlisted one's to a listed site.
+  if (!origin || !allowed.includes(origin)) return { vary: "origin" };
   return { "access-control-allow-origin": origin, vary: "origin" };
 }

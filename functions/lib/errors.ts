@@ -26,6 +26,10 @@ interface SdkError {
   ErrorCode?: string;
 }
 
+/** Longest piece of a client's own input that an error message repeats: a name, not a payload. */
+export const MAX_ECHO_CHARS = 64;
+export const echo = (text: string): string => (text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : text);
+
 /** Longest model message passed to a client; the whole one goes to the log (see logDetail). */
 export const MAX_MODEL_MESSAGE_CHARS = 2048;
 /** How much of a model's message is looked at: cleaning runs on this much at most, whatever arrives. */

@@ -1,4 +1,5 @@
 import type { CompiledValidator, ValidationError } from "../../contract/validators";
+import { echo } from "./errors";
 
 /**
  * The first problem of a request body, as a field and a sentence that names it, from a
@@ -39,14 +40,15 @@ function valueAt(value: unknown, instancePath: string): unknown {
 function describe(e: ValidationError, body: unknown): SchemaProblem {
   const p = e.params;
   if (e.keyword === "required") {
-    const field = fieldOf(e.instancePath, p.missingProperty);
+    const field = echo(fieldOf(e.instancePath, p.missingProperty));
     return { field, message: `${field} is required.` };
   }
   if (e.keyword === "additionalProperties") {
-    const field = fieldOf(e.instancePath, p.additionalProperty);
+    const field = echo(fieldOf(e.instancePath, p.additionalProperty));
     return { field, message: `${field} is not a supported field.` };
   }
-  const field = fieldOf(e.instancePath);
+  // Field names can be the client's own keys: an error repeats a short prefix at most.
+  const field = echo(fieldOf(e.instancePath));
   const sentence = (rest: string) => ({ field, message: `${field} ${rest}.` });
   switch (e.keyword) {
     case "type":
