@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
 import { configFileFrom, loadConfig } from "../config/load";
 import { checkReferencedFiles } from "../config/files";
+import { boundaryProblems } from "../deployment/boundary";
 import type { Config } from "../config/schema";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -25,6 +26,9 @@ export function configFrom(file: string | undefined): Config {
     const path = configFileFrom(file, process.env, process.cwd());
     const config = loadConfig(path);
     checkReferencedFiles(config, path);
+    // Limits AWS enforces only at apply, checked before any Terraform is written.
+    const problems = boundaryProblems(config);
+    if (problems.length > 0) throw new ConfigError(path, problems);
     return config;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -43,6 +43,8 @@ export interface CiScope {
   readonly tokenSecretArns: readonly string[];
   /** Lambda layer version ARNs the config attaches to functions. */
   readonly layerArns?: readonly string[];
+  /** The stage roles' permissions boundary: the deploy role creates and changes roles only under it. */
+  readonly boundaryArn?: string;
   /** The custom domain, its certificate and its Route 53 zone, when configured. */
   readonly domain?: { readonly name: string; readonly certificateArn: string; readonly hostedZoneId?: string };
 }

@@ -1,5 +1,6 @@
 import type { PolicyStatement } from "./iam-policies";
 import { secretStatements, stateStatements, type CiScope } from "./ci-policies";
+import { boundaryArn } from "./boundary";
 
 /**
  * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
@@ -17,27 +18,31 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     ...secretStatements(scope),
     // GetCallerIdentity has no resource-level permissions; the provider calls it to check credentials.
     { Sid: "WhoAmI", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" },
+    // Roles: created, and their policies written, only under the stage boundary; never a policy
+    // attached, never the boundary removed or swapped, never a trust policy changed (IAM has no
+    // boundary condition for UpdateAssumeRolePolicy: trust is set at creation, under the boundary).
     {
-      Sid: "ManageStageRoles",
+      Sid: "ReadAndRetireStageRoles",
       Effect: "Allow",
       Action: [
-        "iam:CreateRole",
-        "iam:DeleteRole",
         "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
         "iam:TagRole",
         "iam:UntagRole",
         "iam:UpdateRole",
-        "iam:UpdateAssumeRolePolicy",
-        "iam:PutRolePolicy",
-        "iam:GetRolePolicy",
-        "iam:DeleteRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:AttachRolePolicy",
-        "iam:DetachRolePolicy",
-        "iam:ListInstanceProfilesForRole",
+        "iam:DeleteRole",
       ],
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+    },
+    {
+      Sid: "WriteBoundedStageRoles",
+      Effect: "Allow",
+      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Condition: { StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project) } },
     },
     {
       Sid: "PassStageRoles",

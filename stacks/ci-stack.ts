@@ -6,6 +6,8 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/boundary";
 import { deployRoleStatements } from "../deployment/deploy-role";
 import type { Config } from "../config/schema";
 import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/ci-policies";
@@ -52,7 +54,14 @@ export class CiStack extends TerraformStack {
     });
 
     // The account, read from the role's own ARN, keeps plan free of STS calls.
-    const scopeFor = (role: IamRole): CiScope => ciScope(config, partition, Fn.element(Fn.split(":", role.arn), 4));
+    const accountOf = (role: IamRole) => Fn.element(Fn.split(":", role.arn), 4);
+    const scopeFor = (role: IamRole): CiScope => ciScope(config, partition, accountOf(role));
+    // The ceiling of every role the stage stacks create; the deploy role may create roles only under it.
+    const boundary = new IamPolicy(this, "stage-boundary", {
+      name: boundaryPolicyName(config.project),
+      description: `Permissions boundary of the roles of ${config.project}'s stage stacks`,
+      policy: JSON.stringify(policyDocument(stageBoundaryStatements(config, partition, accountOf(this.deployRole)))),
+    });
     new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess` });
     const planStatements = planRoleStatements(scopeFor(this.planRole));
     if (planStatements.length > 0) {
@@ -61,9 +70,10 @@ export class CiStack extends TerraformStack {
     new IamRolePolicy(this, "deploy-policy", {
       role: this.deployRole.id,
       name: "deploy-stages",
-      policy: JSON.stringify(policyDocument(deployRoleStatements(scopeFor(this.deployRole)))),
+      policy: JSON.stringify(policyDocument(deployRoleStatements({ ...scopeFor(this.deployRole), boundaryArn: boundary.arn }))),
     });
 
+    new TerraformOutput(this, "stage_boundary_arn", { value: boundary.arn, description: "Permissions boundary of every role the stage stacks create." });
     new TerraformOutput(this, "plan_role_arn", { value: this.planRole.arn, description: "GitHub secret AWS_PLAN_ROLE_ARN (pull-request plans)." });
     new TerraformOutput(this, "deploy_role_arn", {
       value: this.deployRole.arn,

@@ -1,7 +1,10 @@
 import { Construct, type Node } from "constructs";
-import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { PermissionsBoundary } from "../modules/permissions-boundary";
+import { boundaryArn } from "../deployment/boundary";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import type { Config } from "../config/schema";
 import { invokePath } from "../contract/routes";
@@ -41,6 +44,11 @@ export class LlmApiStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, stage) }] });
     useStateBackend(this, config, id);
     const partition = new DataAwsPartition(this, "partition").partition;
+    // With CI, the deploy role may create roles only under the boundary the CI stack made: every role here carries it.
+    if (config.ci) {
+      const account = new DataAwsCallerIdentity(this, "caller").accountId;
+      Aspects.of(this).add(new PermissionsBoundary(boundaryArn(partition, account, config.project)));
+    }
 
     const topicArn = config.alarms.email
       ? new AlarmTopic(this, "alarm-topic", { name: `${names.prefix}-alarms`, email: config.alarms.email }).topic.arn

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 
 /**
  * A Secrets Manager stand-in for offline plans: GetSecretValue over the service's JSON protocol,
- * answering a fixed token for any secret. It runs in a child process because the tests run
+ * answering a fixed token for any secret; and STS's GetCallerIdentity (account 123456789012). It runs in a child process because the tests run
  * Terraform synchronously, which would block a server in this one. Terraform reaches it through
  * the provider's `endpoints` override (see planOffline).
  */
@@ -15,6 +15,11 @@ const server = http.createServer((req, res) => {
   req.on("data", (c) => (body += c));
   req.on("end", () => {
     const target = req.headers["x-amz-target"];
+    // STS's query protocol, for the caller-identity data source of stacks with a permissions boundary.
+    if (!target && new URLSearchParams(body).get("Action") === "GetCallerIdentity") {
+      res.writeHead(200, { "content-type": "text/xml" });
+      return res.end('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata></GetCallerIdentityResponse>');
+    }
     if (target !== "secretsmanager.GetSecretValue") {
       res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
       return res.end(JSON.stringify({ __type: "InvalidRequestException", message: "only GetSecretValue: " + target }));

@@ -14,6 +14,7 @@ export interface Simulation {
   readonly serviceControlPolicies: readonly unknown[];
   readonly resourceControlPolicies: readonly unknown[];
   readonly resourcePolicy?: unknown;
+  readonly permissionBoundaryPolicies?: readonly { readonly name: string; readonly policy: unknown }[];
   readonly request: {
     readonly action: string;
     readonly principal: string;

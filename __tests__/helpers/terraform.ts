@@ -42,7 +42,7 @@ export function requireTerraform(): boolean {
 
 /**
  * Local backend, dummy credentials, no account or metadata look-ups; `secretsManagerUrl` sends the
- * provider's Secrets Manager calls (the Hugging Face token's data source) to a local stand-in.
+ * provider's Secrets Manager and STS calls (the token and caller-identity data sources) to a local stand-in.
  */
 export function offlineOverride(secretsManagerUrl?: string): Record<string, unknown> {
   return {
@@ -54,7 +54,7 @@ export function offlineOverride(secretsManagerUrl?: string): Record<string, unkn
         skip_credentials_validation: true,
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
-        ...(secretsManagerUrl ? { endpoints: [{ secretsmanager: secretsManagerUrl }] } : {}),
+        ...(secretsManagerUrl ? { endpoints: [{ secretsmanager: secretsManagerUrl, sts: secretsManagerUrl }] } : {}),
       },
     },
   };

@@ -26,6 +26,8 @@ export interface Place {
   readonly account: string;
   /** A referenced resource's name, e.g. the role of a role policy. */
   readonly nameOf: (reference: string) => string;
+  /** The permissions boundary the stack's roles carry, as IAM sees it. @default - none */
+  readonly boundary?: string;
 }
 
 const each = (actions: string[], resource: string, context?: Record<string, string>): Need[] => actions.map((action) => ({ action, resource, context }));
@@ -35,29 +37,26 @@ const ID = "a1b2c3d4e5";
 export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   aws_iam_role: {
     source:
-      "provider iam/role.go (CreateRole, GetRole, ListRolePolicies, ListAttachedRolePolicies, UpdateAssumeRolePolicy, UpdateRole, TagRole; delete: ListInstanceProfilesForRole, DeleteRole); IAM reference: role",
+      "provider iam/role.go (CreateRole with its permissions boundary, GetRole, ListRolePolicies, ListAttachedRolePolicies, UpdateRole, TagRole, PutRolePermissionsBoundary; delete: ListInstanceProfilesForRole, DeleteRole); IAM reference: role, iam:PermissionsBoundary. UpdateAssumeRolePolicy only when a trust policy changes, which the product never does: an administrator's apply",
     named: true,
-    needs: (v, at) =>
-      each(
-        [
-          "iam:CreateRole",
-          "iam:GetRole",
-          "iam:ListRolePolicies",
-          "iam:ListAttachedRolePolicies",
-          "iam:UpdateAssumeRolePolicy",
-          "iam:UpdateRole",
-          "iam:TagRole",
-          "iam:UntagRole",
-          "iam:ListInstanceProfilesForRole",
-          "iam:DeleteRole",
-        ],
-        `arn:aws:iam::${at.account}:role/${v.name ?? `${v.name_prefix}20261130000000000000000001`}`,
-      ),
+    needs: (v, at) => {
+      const role = `arn:aws:iam::${at.account}:role/${v.name ?? `${v.name_prefix}20261130000000000000000001`}`;
+      const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
+      return [
+        ...each(["iam:CreateRole", ...(bounded ? ["iam:PutRolePermissionsBoundary"] : [])], role, bounded),
+        ...each(["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole"], role),
+        ...each(["iam:ListInstanceProfilesForRole", "iam:DeleteRole"], role),
+      ];
+    },
   },
   aws_iam_role_policy: {
-    source: "provider iam/role_policy.go (PutRolePolicy, GetRolePolicy, DeleteRolePolicy); IAM reference: role",
+    source: "provider iam/role_policy.go (PutRolePolicy, GetRolePolicy, DeleteRolePolicy); IAM reference: role, iam:PermissionsBoundary",
     named: true,
-    needs: (v, at) => each(["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`),
+    needs: (v, at) => {
+      const role = `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`;
+      const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
+      return [...each(["iam:PutRolePolicy", "iam:DeleteRolePolicy"], role, bounded), ...each(["iam:GetRolePolicy"], role)];
+    },
   },
   aws_sagemaker_model: {
     source:
@@ -361,6 +360,11 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
 /** Data sources the stacks read, and what reading them calls. */
 export const DATA_ACTIONS: Readonly<Record<string, Row>> = {
   aws_partition: { source: "provider meta/partition_data_source.go: computed locally, no call", named: true, needs: () => [] },
+  aws_caller_identity: {
+    source: "provider meta/caller_identity_data_source.go (sts:GetCallerIdentity, which no policy can deny)",
+    named: false,
+    needs: () => each(["sts:GetCallerIdentity"], "*"),
+  },
   aws_secretsmanager_secret_version: {
     source: "provider secretsmanager/secret_version_data_source.go (GetSecretValue); IAM reference: Secret",
     named: true,

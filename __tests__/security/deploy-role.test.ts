@@ -72,7 +72,10 @@ function placeOf(stack: StackJson, region: string): Place {
       // A resource without a name of its own (a stage, a key) is known by a generated id.
       return own === undefined ? "a1b2c3d4e5" : nameOf(own);
     });
-  return { partition: "aws", region, account: ACCOUNT, nameOf };
+  // Every role of a stage with CI carries the CI stack's boundary (a policy of this account, by name).
+  const bounded = Object.values(stack.resource?.aws_iam_role ?? {}).map((r) => (r as { permissions_boundary?: string }).permissions_boundary);
+  const policy = bounded.find((b) => b !== undefined)?.match(/:policy\/([^}]+)$/)?.[1];
+  return { partition: "aws", region, account: ACCOUNT, nameOf, boundary: policy ? `arn:aws:iam::${ACCOUNT}:policy/${policy}` : undefined };
 }
 
 const resolved = (values: Record<string, any>, at: Place): Record<string, any> =>
@@ -87,7 +90,10 @@ const suite = simulator ? describe : describe.skip;
 
 // Without the simulator nothing is synthesised either: the skipped suite costs nothing.
 for (const file of simulator ? CONFIGS : []) {
-  const config = loadConfig(file);
+  // A deploy role exists only with ci configured, and then the stage stacks carry its boundary: each
+  // example is taken as CI would deploy it.
+  const loaded = loadConfig(file);
+  const config = loaded.ci ? loaded : { ...loaded, ci: { repository: "acme/llm-api", branch: "main", environment: "production" } };
   const name = file.split("/").slice(-2).join("/");
   const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
   const { stacks } = synth(config);

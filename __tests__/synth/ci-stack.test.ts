@@ -49,7 +49,16 @@ describe("CI stack", () => {
   it("scopes the deploy role to resources named for the stages, so it cannot touch the CI roles or the state bucket", () => {
     const statements = statementsOf(stack(), "deploy-stages");
     const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
-    expect(resourcesOf("ManageStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    expect(resourcesOf("ReadAndRetireStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    // Roles are created and their policies written only under the boundary the CI stack makes.
+    const bounded = statements.find((s: { Sid: string }) => s.Sid === "WriteBoundedStageRoles");
+    expect(bounded).toMatchObject({
+      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Condition: { StringEquals: { "iam:PermissionsBoundary": expect.stringMatching(/^\$\{aws_iam_policy\.stage-boundary\.arn\}$/) } },
+    });
+    const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    for (const never of ["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion"])
+      expect(actions).not.toContain(never);
     expect(resourcesOf("ManageModels").map((r) => r.split(":").pop())).toEqual([
       "model/llm-api-dev-*",
       "model/llm-api-prod-*",
@@ -58,14 +67,15 @@ describe("CI stack", () => {
       "endpoint/llm-api-dev-*",
       "endpoint/llm-api-prod-*",
     ]);
-    for (const r of resourcesOf("ManageStageRoles")) expect(r).not.toMatch(/llm-api-ci/);
+    for (const sid of ["ReadAndRetireStageRoles", "WriteBoundedStageRoles", "PassStageRoles"])
+      for (const r of resourcesOf(sid)) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
     const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);
     expect(wildcards).toEqual(["WhoAmI", "ListLogGroups", "ReadScaling"]);
   });
 
   it("outputs the role ARNs the workflows need as secrets", () => {
-    expect(Object.keys(stack().output!).sort()).toEqual(["deploy_role_arn", "plan_role_arn"]);
+    expect(Object.keys(stack().output!).sort()).toEqual(["deploy_role_arn", "plan_role_arn", "stage_boundary_arn"]);
   });
 
   it("when the account already has the GitHub provider, it reuses it", () => {

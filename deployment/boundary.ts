@@ -1,0 +1,95 @@
+import type { Config } from "../config/schema";
+import { stagesOf } from "../config/schema";
+import { endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
+import { resolve } from "./resolve";
+
+/**
+ * The permissions boundary of every role a stage stack creates. The CI stack (deployed by an
+ * administrator) creates it; the deploy role may create roles and write their policies only with it
+ * attached (deploy-role.ts), so whatever a deploy job writes into a role, the role can do no more
+ * than this: invoke the project's endpoints, write their logs and metrics, pull the configured model
+ * images and data, and what the config's own extra statements name. Nothing here reaches IAM or STS.
+ */
+export const boundaryPolicyName = (project: string): string => `${project}-stage-boundary`;
+
+export const boundaryArn = (partition: string, account: string, project: string): string =>
+  `arn:${partition}:iam::${account}:policy/${boundaryPolicyName(project)}`;
+
+/** AWS's limit on a managed policy document: 6,144 characters, white space not counted. */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+
+export function stageBoundaryStatements(config: Config, partition: string, account: string): PolicyStatement[] {
+  const region = config.region;
+  const stages = stagesOf(config).map((stage) => resolve(config, stage));
+  const named = (arn: (prefix: string) => string) => stages.map((d) => arn(`${config.project}-${d.stage}-`));
+
+  // The model containers' own needs, with the exact ARNs the execution roles name.
+  const modelNeeds = stages.flatMap((d) =>
+    d.models.flatMap((m) =>
+      m.endpoint.kind === "managed"
+        ? sagemakerExecutionStatements({
+            partition,
+            region,
+            account,
+            endpointName: m.endpoint.endpointName,
+            image: m.endpoint.container.image,
+            modelDataUrl: m.endpoint.container.modelDataUrl,
+            modelPackage: m.endpoint.container.modelPackageName !== undefined,
+            dataCapture: m.endpoint.capacity.kind === "instance" ? m.endpoint.capacity.dataCapture : undefined,
+          })
+        : [],
+    ),
+  );
+  const resourcesOf = (sid: string) => [...new Set(modelNeeds.filter((s) => s.Sid === sid).flatMap((s) => [s.Resource].flat()))];
+  const merged = (sid: string, action: string | readonly string[]): PolicyStatement[] => {
+    const resources = resourcesOf(sid);
+    return resources.length ? [{ Sid: sid, Effect: "Allow", Action: action, Resource: resources }] : [];
+  };
+  const adopted = config.existingEndpoints.map((e) => endpointArn(partition, region, account, e.endpointName));
+  const extra = stages
+    .flatMap((d) => d.functions)
+    .flatMap((f) => f.extraStatements ?? [])
+    .map((st, i) => ({ ...st, Sid: `Extra${i}` }));
+  const uniqueExtra = [...new Map(extra.map((st) => [JSON.stringify({ ...st, Sid: "" }), st])).values()];
+
+  return [
+    {
+      Sid: "InvokeProjectEndpoints",
+      Effect: "Allow",
+      Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+      Resource: [...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`), ...adopted],
+    },
+    {
+      Sid: "WriteProjectLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [
+        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${prefix}*`),
+        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${prefix}*`),
+      ],
+    },
+    // No resource-level permissions for these (IAM service reference): "*", as the roles' own statements.
+    { Sid: "PublishMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
+    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+    ...merged("PullModelImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]),
+    ...merged("ReadModelData", "s3:GetObject"),
+    ...merged("WriteDataCapture", "s3:PutObject"),
+    ...merged("EncryptDataCapture", ["kms:GenerateDataKey", "kms:Encrypt"]),
+    ...uniqueExtra,
+  ];
+}
+
+/**
+ * What AWS would refuse only at apply: a boundary over the managed-policy size limit (images, buckets
+ * and extra statements add to it). Measured without white space, as AWS counts, with a 12-digit account.
+ */
+export function boundaryProblems(config: Config): string[] {
+  if (!config.ci) return [];
+  const size = JSON.stringify(policyDocument(stageBoundaryStatements(config, "aws", "123456789012"))).length;
+  return size > MANAGED_POLICY_MAX_CHARS
+    ? [
+        `ci: the stage roles' permissions boundary would be ${size} characters; AWS allows ${MANAGED_POLICY_MAX_CHARS} in a managed policy (not raisable). Fix: fewer distinct images, buckets or extra statements per config, or split the stages into configs`,
+      ]
+    : [];
+}
