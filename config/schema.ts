@@ -147,6 +147,13 @@ const ci = z.strictObject({
     .describe("GitHub repository whose workflows may assume the roles."),
   branch: z.string().min(1).default("main").describe("Branch whose pushes may deploy."),
   environment: z.string().min(1).default("production").describe("GitHub environment of the deploy job (its protection rules approve deploys)."),
+  planEnvironment: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "GitHub environment of the pull-request plan job (give it required reviewers): the plan role then trusts only it, so no unreviewed branch reads the stage states, which hold key values. Default: every pull request of the repository may plan.",
+    ),
   oidcProviderArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {

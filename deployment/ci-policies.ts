@@ -8,7 +8,9 @@ import type { PolicyStatement } from "./iam-policies";
  */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
-export const planSubjects = (repository: string): string[] => [`repo:${repository}:pull_request`];
+/** Every pull request of the repository, or only jobs in the plan environment (reviewed) when there is one. */
+export const planSubjects = (repository: string, planEnvironment?: string): string[] =>
+  planEnvironment ? [`repo:${repository}:environment:${planEnvironment}`] : [`repo:${repository}:pull_request`];
 
 /**
  * A job in a GitHub environment presents the environment, not the branch, in its `sub` claim, so
@@ -97,7 +99,37 @@ export function secretStatements(scope: CiScope): PolicyStatement[] {
     : [];
 }
 
-/** Pull-request plans: AWS's ReadOnlyAccess (attached separately) plus the state and the token secrets. */
-export function planRoleStatements(scope: CiScope): PolicyStatement[] {
-  return [...stateStatements(scope, false), ...secretStatements(scope)];
+/** What only reads: Get, Describe and List calls, and API Gateway's GET. */
+const READ_ACTION = /^[a-z0-9-]+:(Get|Describe|List)[A-Za-z]*$|^apigateway:GET$/;
+
+/**
+ * Pull-request plans: the reads of the deploy role's own table (what `terraform plan` with refresh
+ * reads of the resources the stacks create, on the project's names), the stage states with their
+ * locks, and the token secrets. API keys are named by generated ids, so the keys it may read (with
+ * their values) are those tagged with the project, as the provider tags every resource. Replaces AWS's
+ * ReadOnlyAccess, which read every bucket, function environment and key value of the account.
+ */
+export function planRoleStatements(scope: CiScope, deployStatements: readonly PolicyStatement[]): PolicyStatement[] {
+  const reads = deployStatements
+    .filter((st) => !st.Sid.endsWith("State"))
+    .flatMap((st) => {
+      const actions = [st.Action].flat().filter((a) => READ_ACTION.test(a));
+      return actions.length ? [{ ...st, Sid: `Plan${st.Sid}`, Action: actions.length === 1 ? actions[0] : actions }] : [];
+    });
+  const keys = (resource: string) => resource.endsWith("::/apikeys/*");
+  const scoped = reads.flatMap((st): PolicyStatement[] => {
+    const resources = [st.Resource].flat();
+    if (!resources.some(keys)) return [st];
+    return [
+      { ...st, Resource: resources.filter((r) => !keys(r)) },
+      {
+        Sid: "ReadProjectApiKeys",
+        Effect: "Allow",
+        Action: "apigateway:GET",
+        Resource: resources.filter(keys),
+        Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
+      },
+    ];
+  });
+  return [...stateStatements(scope, false), ...scoped];
 }

@@ -5,7 +5,6 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/boundary";
 import { deployRoleStatements } from "../deployment/deploy-role";
@@ -43,7 +42,7 @@ export class CiStack extends TerraformStack {
     this.planRole = new IamRole(this, "plan-role", {
       name: `${config.project}-ci-plan`,
       description: `Read-only plans of ${ci.repository} pull requests`,
-      assumeRolePolicy: githubTrustPolicy(providerArn, planSubjects(ci.repository)),
+      assumeRolePolicy: githubTrustPolicy(providerArn, planSubjects(ci.repository, ci.planEnvironment)),
       maxSessionDuration: 3600,
     });
     this.deployRole = new IamRole(this, "deploy-role", {
@@ -62,15 +61,17 @@ export class CiStack extends TerraformStack {
       description: `Permissions boundary of the roles of ${config.project}'s stage stacks`,
       policy: JSON.stringify(policyDocument(stageBoundaryStatements(config, partition, accountOf(this.deployRole)))),
     });
-    new IamRolePolicyAttachment(this, "plan-read-only", { role: this.planRole.name, policyArn: `arn:${partition}:iam::aws:policy/ReadOnlyAccess` });
-    const planStatements = planRoleStatements(scopeFor(this.planRole));
-    if (planStatements.length > 0) {
-      new IamRolePolicy(this, "plan-policy", { role: this.planRole.id, name: "state-and-tokens", policy: JSON.stringify(policyDocument(planStatements)) });
-    }
     new IamRolePolicy(this, "deploy-policy", {
       role: this.deployRole.id,
       name: "deploy-stages",
       policy: JSON.stringify(policyDocument(deployRoleStatements({ ...scopeFor(this.deployRole), boundaryArn: boundary.arn }))),
+    });
+    // Plans read what deploys manage, and nothing else of the account (no ReadOnlyAccess).
+    const planScope = { ...scopeFor(this.planRole), boundaryArn: boundary.arn };
+    new IamRolePolicy(this, "plan-policy", {
+      role: this.planRole.id,
+      name: "plan-stages",
+      policy: JSON.stringify(policyDocument(planRoleStatements(planScope, deployRoleStatements(planScope)))),
     });
 
     new TerraformOutput(this, "stage_boundary_arn", { value: boundary.arn, description: "Permissions boundary of every role the stage stacks create." });

@@ -26,6 +26,8 @@ export interface Place {
   readonly account: string;
   /** A referenced resource's name, e.g. the role of a role policy. */
   readonly nameOf: (reference: string) => string;
+  /** The config's project: the Project tag the provider puts on every resource. */
+  readonly project: string;
   /** The permissions boundary the stack's roles carry, as IAM sees it. @default - none */
   readonly boundary?: string;
 }
@@ -303,7 +305,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     named: false,
     needs: (_, at) => [
       ...each(["apigateway:POST"], apigw(at, "/apikeys")),
-      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/apikeys/${ID}`)),
+      // The key carries the provider's default tags: the plan role reads only keys tagged with its project.
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/apikeys/${ID}`), { "aws:ResourceTag/Project": at.project }),
     ],
   },
   aws_api_gateway_usage_plan: {

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf } from "../../config/schema";
-import { ciScope } from "../../deployment/ci-policies";
+import { ciScope, planRoleStatements } from "../../deployment/ci-policies";
 import { deployRoleStatements } from "../../deployment/deploy-role";
 import { policyDocument } from "../../deployment/iam-policies";
 import { ROOT, synth, type StackJson } from "../helpers/synth";
@@ -16,6 +16,8 @@ import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";
  * project's resource of the same kind is not.
  */
 const ACCOUNT = "123456789012";
+/** The calls that only read (what a plan with refresh makes). */
+const READ = /^[a-z0-9-]+:(Get|Describe|List)[A-Za-z]*$|^apigateway:GET$/;
 const CONFIGS = [
   join(ROOT, "llm-api.config.json"),
   ...readdirSync(join(ROOT, "examples"))
@@ -57,7 +59,7 @@ function simulate(policy: Record<string, unknown>, need: Need) {
 }
 
 /** A resource's name as AWS will know it; interpolations of other resources resolved, computed parts filled in. */
-function placeOf(stack: StackJson, region: string): Place {
+function placeOf(stack: StackJson, region: string, project: string): Place {
   const nameOf = (text: string): string =>
     String(text).replace(/\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}|\$\{[^}]*\}/g, (whole, type?: string, name?: string) => {
       if (!type || !name) return "0a1b2c3d";
@@ -75,7 +77,7 @@ function placeOf(stack: StackJson, region: string): Place {
   // Every role of a stage with CI carries the CI stack's boundary (a policy of this account, by name).
   const bounded = Object.values(stack.resource?.aws_iam_role ?? {}).map((r) => (r as { permissions_boundary?: string }).permissions_boundary);
   const policy = bounded.find((b) => b !== undefined)?.match(/:policy\/([^}]+)$/)?.[1];
-  return { partition: "aws", region, account: ACCOUNT, nameOf, boundary: policy ? `arn:aws:iam::${ACCOUNT}:policy/${policy}` : undefined };
+  return { partition: "aws", region, account: ACCOUNT, project, nameOf, boundary: policy ? `arn:aws:iam::${ACCOUNT}:policy/${policy}` : undefined };
 }
 
 const resolved = (values: Record<string, any>, at: Place): Record<string, any> =>
@@ -95,14 +97,16 @@ for (const file of simulator ? CONFIGS : []) {
   const loaded = loadConfig(file);
   const config = loaded.ci ? loaded : { ...loaded, ci: { repository: "acme/llm-api", branch: "main", environment: "production" } };
   const name = file.split("/").slice(-2).join("/");
-  const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
+  const scope = ciScope(config, "aws", ACCOUNT);
+  const policy = policyDocument(deployRoleStatements(scope)) as unknown as Record<string, unknown>;
+  const planPolicy = policyDocument(planRoleStatements(scope, deployRoleStatements(scope))) as unknown as Record<string, unknown>;
   const { stacks } = synth(config);
 
   describe(`the deploy role, for ${name}`, () => {
     for (const stage of stagesOf(config)) {
       const stackName = `${config.project}-${stage}`;
       const stack = stacks[stackName];
-      const at = placeOf(stack, config.region);
+      const at = placeOf(stack, config.region, config.project);
       const rows = (table: Readonly<Record<string, Row>>, entries: StackJson["resource"]) =>
         Object.entries(entries ?? {}).flatMap(([type, byName]) =>
           Object.entries(byName).map(([id, values]) => ({ type, id, row: table[type], values: values as Record<string, any> })),
@@ -126,6 +130,20 @@ for (const file of simulator ? CONFIGS : []) {
         expect(refused).toEqual([]);
       });
 
+      it(`${stackName}: lets the plan role make every read a refresh needs, and none of the writes`, async () => {
+        const wrong: string[] = [];
+        for (const { type, id, row, values } of all) {
+          if (!row) continue;
+          for (const need of row.needs(resolved(values, at), at)) {
+            const read = READ.test(need.action);
+            if (need.action === "sts:GetCallerIdentity") continue;
+            const result = await decide(planPolicy, need);
+            if ((result === "Allowed") !== read) wrong.push(`${type}.${id}: ${need.action} on ${need.resource} -> ${result}`);
+          }
+        }
+        expect(wrong).toEqual([]);
+      });
+
       it(`${stackName}: refuses the same actions on another project's resources`, async () => {
         const allowed: string[] = [];
         for (const { type, id, row, values } of all) {
@@ -141,6 +159,40 @@ for (const file of simulator ? CONFIGS : []) {
     }
   });
 }
+
+suite("the plan role's reach", () => {
+  const config = loadConfig(join(ROOT, "examples", "team.json"));
+  const scope = ciScope(config, "aws", ACCOUNT);
+  const plan = policyDocument(planRoleStatements(scope, deployRoleStatements(scope))) as unknown as Record<string, unknown>;
+  const apiKey = (project: string) => ({
+    action: "apigateway:GET",
+    resource: `arn:aws:apigateway:${config.region}::/apikeys/x9y8z7`,
+    context: { "aws:ResourceTag/Project": project },
+  });
+
+  it("reads its own project's API keys (the check can pass)", async () => {
+    expect(await decide(plan, apiKey(config.project))).toBe("Allowed");
+  });
+
+  it.each([
+    ["another bucket's objects", { action: "s3:GetObject", resource: "arn:aws:s3:::payroll-exports/2026/december.csv" }],
+    [
+      "the CI stack's state",
+      { action: "s3:GetObject", resource: `arn:aws:s3:::${config.state!.bucket}/${config.state!.keyPrefix}/llm-api-ci/terraform.tfstate` },
+    ],
+    ["another API's keys", apiKey("payments")],
+    [
+      "another function's configuration",
+      { action: "lambda:GetFunctionConfiguration", resource: `arn:aws:lambda:${config.region}:${ACCOUNT}:function:payments-prod` },
+    ],
+    ["another function's code", { action: "lambda:GetFunction", resource: `arn:aws:lambda:${config.region}:${ACCOUNT}:function:payments-prod` }],
+    ["another model's environment", { action: "sagemaker:DescribeModel", resource: `arn:aws:sagemaker:${config.region}:${ACCOUNT}:model/payments-prod-fraud` }],
+    ["another secret", { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${config.region}:${ACCOUNT}:secret:prod-db-AbCdEf` }],
+    ["a stage role's policy, to write it", { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${ACCOUNT}:role/llm-api-dev-x` }],
+  ])("cannot read %s", async (_, need) => {
+    expect(await decide(plan, need as Need)).toBe("ImplicitlyDenied");
+  });
+});
 
 suite("the deploy role's reach", () => {
   it("cannot touch the CI roles, the state stack's state or the account's API Gateway settings", async () => {

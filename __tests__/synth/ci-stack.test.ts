@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { only, parseTemplateJson, resources, ROOT, synth } from "../helpers/synth";
+import { loadConfig } from "../../config/load";
 
 // The GitHub OIDC roles of examples/team.json.
 const stack = () => synth(join(ROOT, "examples", "team.json")).stacks["llm-api-ci"];
@@ -27,21 +28,38 @@ describe("CI stack", () => {
     });
   });
 
+  it("with a plan environment, lets only jobs in it assume the plan role, not every pull request", () => {
+    const config = loadConfig(join(ROOT, "examples", "team.json"));
+    const reviewed = synth({ ...config, ci: { ...config.ci!, planEnvironment: "plan-review" } }).stacks["llm-api-ci"];
+    const trust = JSON.parse(role(reviewed, "llm-api-ci-plan").assume_role_policy).Statement[0];
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:environment:plan-review"]);
+  });
+
   it("lets only jobs in the repository's production environment assume the deploy role (not any job on main)", () => {
     const trust = JSON.parse(role(stack(), "llm-api-ci-deploy").assume_role_policy).Statement[0];
     expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:environment:production"]);
   });
 
-  it("gives the plan role read-only access plus the stage states (with their locks), not the CI stack's state, and nothing to write elsewhere", () => {
+  it("gives the plan role the stage states (with their locks) and the reads of what deploys manage: no AWS-managed policy, nothing to write but locks", () => {
     const s = stack();
-    expect(only(s, "aws_iam_role_policy_attachment").policy_arn).toMatch(/:iam::aws:policy\/ReadOnlyAccess$/);
+    expect(resources(s, "aws_iam_role_policy_attachment")).toEqual([]);
     const keys = (suffix = "") =>
       ["dev", "prod"].map((stage) => expect.stringMatching(new RegExp(`:s3:::acme-llm-api-tfstate/llm-api/llm-api-${stage}/\\*${suffix}$`)));
-    expect(statementsOf(s, "state-and-tokens")).toEqual([
+    const plan = statementsOf(s, "plan-stages");
+    expect(plan.slice(0, 3)).toEqual([
       { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/) },
       { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: keys() },
       { Sid: "LockState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: keys("\\.tflock") },
     ]);
+    const writes = plan
+      .slice(3)
+      .flatMap((st: { Action: string | string[] }) => [st.Action].flat())
+      .filter((a: string) => !/:(Get|Describe|List)|^apigateway:GET$/.test(a));
+    expect(writes).toEqual([]);
+    expect(plan.find((st: { Sid: string }) => st.Sid === "ReadProjectApiKeys")).toMatchObject({
+      Action: "apigateway:GET",
+      Condition: { StringEquals: { "aws:ResourceTag/Project": "llm-api" } },
+    });
     const deployState = statementsOf(s, "deploy-stages").find((st: { Sid: string }) => st.Sid === "ReadWriteState");
     expect(deployState.Resource).toEqual(keys());
   });

@@ -58,7 +58,8 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
   const silence = new AbortController();
   const signal = AbortSignal.any([deadline, silence.signal, ...(cancel ? [cancel] : [])]);
   const failed = (err: unknown) => (silence.signal.aborted && !cancel?.aborted ? (silence.signal.reason as HttpError) : failure(err, deadline, cancel));
-  const watch = (ms: number, message: string) => setTimeout(() => silence.abort(new HttpError(504, "timeout", message)), ms);
+  // unref: a watch left armed (a stream its caller never read) must not keep a process alive.
+  const watch = (ms: number, message: string) => setTimeout(() => silence.abort(new HttpError(504, "timeout", message)), ms).unref();
   const waitFirst = () => watch(firstTokenMs, `The model sent no token in ${secondsOf(firstTokenMs)} s; the call was cancelled.`);
   const waitNext = () => watch(idleMs, `The model sent nothing for ${secondsOf(idleMs)} s; the stream was ended.`);
   let timer = waitFirst();
