@@ -161,7 +161,7 @@ const functionSettings = z.strictObject({
         .refine((k) => !/(TOKEN|SECRET|PASSWORD|API_KEY|CREDENTIALS)$/i.test(k), {
           error: "looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler",
         })
-        .refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION", "METRICS_NAMESPACE", "STAGE", "CONSUMERS", "CONSUMER_KEYS"].includes(k), {
+        .refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION", "METRICS_NAMESPACE", "STAGE", "CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"].includes(k), {
           error: "is set by the stack. Fix: use another name",
         }),
       z.string(),

@@ -17,7 +17,7 @@ import { HandlerCode } from "../modules/handler-code";
 import { invokerFor, type InvokerFunction } from "../modules/invoker-function";
 import { ModelApi } from "../modules/model-api";
 import { ConsumerKeys } from "../modules/consumer-keys";
-import { CONSUMERS_ENV, CONSUMER_KEYS_ENV } from "../contract/consumers";
+import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV } from "../contract/consumers";
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";
@@ -64,7 +64,8 @@ export class LlmApiStack extends TerraformStack {
     this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms }));
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms);
     // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.
-    const consumerKeys = deployment.consumers && new ConsumerKeys(this, "consumer-keys", { consumers: deployment.consumers });
+    const consumerKeys =
+      deployment.consumers && new ConsumerKeys(this, "consumer-keys", { consumers: deployment.consumers, saltKeyName: `${names.prefix}-key-hash-salt` });
     const authorizer = deployment.authorizer && {
       ...deployment.authorizer,
       ...(consumerKeys
@@ -72,6 +73,7 @@ export class LlmApiStack extends TerraformStack {
             environment: {
               [CONSUMERS_ENV]: JSON.stringify(Object.fromEntries(consumerKeys.keys.map(({ consumer }) => [consumer.name, consumer.models]))),
               [CONSUMER_KEYS_ENV]: consumerKeys.hashes,
+              [KEY_HASH_SALT_ENV]: consumerKeys.salt,
             },
           }
         : {}),

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
  * Terraform synchronously, which would block a server in this one. Terraform reaches it through
  * the provider's `endpoints` override (see planOffline).
  */
-export const FAKE_TOKEN = "hf_offline_plan_token";
+// As long as a real Hugging Face token, and long enough for an imported API key (32 characters at least).
+export const FAKE_TOKEN = "hf_offline_plan_token_0123456789abcdefgh";
 
 const SERVER = `
 const http = require("node:http");

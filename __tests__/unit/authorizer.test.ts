@@ -44,18 +44,30 @@ describe("the authorizer", () => {
 
 describe("the authorizer with consumers", () => {
   const sha = (text: string) => require("node:crypto").createHash("sha256").update(text).digest("hex");
-  const saved = { CONSUMERS: process.env.CONSUMERS, CONSUMER_KEYS: process.env.CONSUMER_KEYS };
+  const saved = { CONSUMERS: process.env.CONSUMERS, CONSUMER_KEYS: process.env.CONSUMER_KEYS, KEY_HASH_SALT: process.env.KEY_HASH_SALT };
+  // As Terraform computes them: sha256 of "<salt>:<key>".
   beforeAll(() => {
     process.env.CONSUMERS = JSON.stringify({ "team-a": ["alpha"], "team-b": ["alpha", "beta"] });
+    process.env.KEY_HASH_SALT = "s4lt";
     process.env.CONSUMER_KEYS = JSON.stringify([
-      [sha("key-a"), "team-a"],
-      [sha("key-b"), "team-b"],
+      [sha("s4lt:key-a"), "team-a"],
+      [sha("s4lt:key-b"), "team-b"],
     ]);
   });
   afterAll(() => {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
+    }
+  });
+
+  it("knows a key only by its salted hash: the plain SHA-256 of a key names no consumer", async () => {
+    const salted = process.env.CONSUMER_KEYS;
+    process.env.CONSUMER_KEYS = JSON.stringify([[sha("key-a"), "team-a"]]);
+    try {
+      expect((await handler(event({ authorization: "Bearer key-a" }))).principalId).toBe("unknown");
+    } finally {
+      process.env.CONSUMER_KEYS = salted;
     }
   });
 

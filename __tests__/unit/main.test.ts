@@ -99,12 +99,14 @@ describe("npm run keys", () => {
       encoding: "utf8",
     });
     expect(run.status).toBe(0);
+    // By the id the stack outputs, never by a name query (names are not unique: "team" also finds "team-key").
     expect(run.stdout.trim().split("\n")).toEqual(
       ["search-team", "support-bot", "analytics"].map(
         (c) =>
-          `prod ${c}: aws apigateway get-api-keys --region us-east-1 --name-query central-ml-prod-${c}-key --include-values --query 'items[0].value' --output text`,
+          `prod ${c}: aws apigateway get-api-key --region us-east-1 --api-key "$(terraform -chdir=cdktf.out/stacks/central-ml-prod output -json api_key_ids | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))["${c}"]')" --include-value --query value --output text`,
       ),
     );
+    expect(run.stdout).not.toContain("--name-query");
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, type ConsumerContext } from "../../contract/consumers";
+import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV, keyHashInput, type ConsumerContext } from "../../contract/consumers";
 import { apiKeyOf } from "../lib/api-key";
 
 /**
@@ -10,23 +10,24 @@ import { apiKeyOf } from "../lib/api-key";
  * ACCESS_DENIED gateway response answers as 401 in OpenAI's shape. (Throwing "Unauthorized" would
  * also give a 401, but count every keyless request as a function error.)
  *
- * With consumers, the key's SHA-256 names its consumer: the policy allows the OpenAI routes and the
+ * With consumers, the key's salted SHA-256 names its consumer: the policy allows the OpenAI routes and the
  * consumer's own models' routes only, and the context tells the handlers which models it may call.
  */
 interface Consumers {
   readonly models: Readonly<Record<string, readonly string[]>>;
   readonly byHash: ReadonlyMap<string, string>;
+  readonly salt: string;
 }
 
 let cached: { readonly source: string; readonly consumers?: Consumers } | undefined;
 
 /** Read from the environment once per container (again only if it changed, as in tests). */
 function consumersOf(env: NodeJS.ProcessEnv): Consumers | undefined {
-  const source = `${env[CONSUMERS_ENV] ?? ""}\n${env[CONSUMER_KEYS_ENV] ?? ""}`;
+  const source = `${env[CONSUMERS_ENV] ?? ""}\n${env[CONSUMER_KEYS_ENV] ?? ""}\n${env[KEY_HASH_SALT_ENV] ?? ""}`;
   if (cached?.source !== source) {
     const models = env[CONSUMERS_ENV] ? (JSON.parse(env[CONSUMERS_ENV]) as Record<string, string[]>) : undefined;
     const pairs = JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][];
-    cached = { source, consumers: models ? { models, byHash: new Map(pairs) } : undefined };
+    cached = { source, consumers: models ? { models, byHash: new Map(pairs), salt: env[KEY_HASH_SALT_ENV] ?? "" } : undefined };
   }
   return cached.consumers;
 }
@@ -46,7 +47,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   const consumers = consumersOf(process.env);
   if (!consumers) return { principalId: "api-key", usageIdentifierKey: key, policyDocument: policy("Allow", `${base}/*`) };
   // A key no consumer holds is no key of this API's usage plans: API Gateway refuses it.
-  const consumer = consumers.byHash.get(sha256(key));
+  const consumer = consumers.byHash.get(sha256(keyHashInput(consumers.salt, key)));
   const models = consumer ? (consumers.models[consumer] ?? []) : [];
   const context: ConsumerContext = { consumer: consumer ?? "unknown", models: JSON.stringify(models) };
   return {
