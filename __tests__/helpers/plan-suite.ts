@@ -17,8 +17,11 @@ const countOf = (planned: PlannedStack, type: string) => planned.plan.resource_c
 const expression = (planned: PlannedStack, address: string, key: string) =>
   planned.plan.configuration.root_module.resources.find((r) => r.address === address)?.expressions[key]?.constant_value;
 
-/** Real terraform init + validate + offline plan of every stack of one config, with assertions on the plan. */
-export function describePlannedConfig(file: string): void {
+/**
+ * Real terraform init + offline plan (which validates first) of every stack of one config, with
+ * assertions on the plan; `validate: false` skips the separate `terraform validate` report.
+ */
+export function describePlannedConfig(file: string, options: { validate?: boolean } = {}): void {
   jest.setTimeout(300_000);
   const describeTf = requireTerraform() ? describe : describe.skip;
   describeTf(`terraform: ${file.split("/").slice(-2).join("/")}`, () => {
@@ -32,7 +35,7 @@ export function describePlannedConfig(file: string): void {
       stacks = result.stacks;
       const secrets = await startFakeSecretsManager();
       try {
-        planned = planStacksOffline(Object.fromEntries(Object.keys(stacks).map((name) => [name, join(result.outdir, "stacks", name)])), secrets.url);
+        planned = planStacksOffline(Object.fromEntries(Object.keys(stacks).map((name) => [name, join(result.outdir, "stacks", name)])), secrets.url, options);
       } finally {
         await secrets.stop();
       }

