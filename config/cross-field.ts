@@ -4,6 +4,7 @@ import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
 import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
 import { TEI_ACCOUNTS } from "../reference/tei-images";
 import { AWS_REGIONS } from "../reference/regions";
+import { LINEAR_STEP_PERCENT } from "../reference/provider-ranges";
 import { num, obj, type Issue } from "./loose";
 import { checkReservedNames } from "./reserved-names";
 
@@ -149,6 +150,13 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     issue([...at, "deployment"], "blue/green updates need instances. Fix: remove deployment, or use an instance");
   }
   const deployment = obj(m.deployment) as DeploymentSettings | undefined;
+  const step = num(deployment?.stepPercent);
+  if (deployment?.strategy === "linear" && step !== undefined && step < LINEAR_STEP_PERCENT.min) {
+    issue(
+      [...at, "deployment", "stepPercent"],
+      `${step} % is smaller than SageMaker's linear steps allow (${LINEAR_STEP_PERCENT.min}-${LINEAR_STEP_PERCENT.max} % of the fleet). Fix: a stepPercent of ${LINEAR_STEP_PERCENT.min} or more, or strategy "canary"`,
+    );
+  }
   if (deployment && blueGreenSeconds(deployment) > PROVIDER_ENDPOINT_WAIT_SECONDS) {
     const minutes = Math.round(blueGreenSeconds(deployment) / 60);
     issue(

@@ -122,7 +122,13 @@ const deploymentSchema = z.strictObject({
   stepPercent: z.number().int().min(1).max(50).default(10).describe("Canary size, or linear step, in percent of capacity."),
   waitSeconds: z.number().int().min(0).max(3600).default(300).describe("Time at each step while the rollback alarms watch."),
   terminationWaitSeconds: z.number().int().min(0).max(3600).default(0).describe("Keep the old fleet this long after the switch."),
-  maxExecutionSeconds: z.number().int().min(600).max(28800).optional().describe("Give up (and roll back) after this long."),
+  maxExecutionSeconds: z
+    .number()
+    .int()
+    .min(600)
+    .max(14400)
+    .optional()
+    .describe("Give up (and roll back) after this long: 600-14,400 s, as the Terraform provider validates it."),
 });
 
 const dataCapture = z.strictObject({

@@ -239,6 +239,16 @@ describe("config", () => {
     ],
     ["a missing region", (c) => delete (c as any).region, "region: is required. Fix: add region (string)"],
     [
+      "a deployment time limit beyond the provider's 14,400 s",
+      (c) => Object.assign(c.models[0], { deployment: { maxExecutionSeconds: 20000 } }),
+      "models[0].deployment.maxExecutionSeconds: got 20000; must be at most 14400. Fix: change it to at most 14400",
+    ],
+    [
+      "a linear step smaller than SageMaker's 10 %",
+      (c) => Object.assign(c.models[0], { deployment: { strategy: "linear", stepPercent: 5, waitSeconds: 60 } }),
+      `models[0].deployment.stepPercent: 5 % is smaller than SageMaker's linear steps allow (10-50 % of the fleet). Fix: a stepPercent of 10 or more, or strategy "canary"`,
+    ],
+    [
       "a model named like the OpenAI routes' prefix",
       (c) => (c.models[0].name = "v1"),
       'models[0].name: "v1" is reserved: it is the OpenAI routes\' prefix (/v1/...). Fix: give the model another name, e.g. "mistral-7b"',
