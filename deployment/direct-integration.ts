@@ -5,6 +5,9 @@ export function directInvokeUri(partition: string, region: string, endpointName:
   return `arn:${partition}:apigateway:${region}:runtime.sagemaker:path//endpoints/${endpointName}/invocations`;
 }
 
+/** Every status but 2xx and those mapped on their own (400, 413, 424, 429), as one regular expression. */
+export const OTHER_FAILURES = "[135]\\d{2}|40[1-9]|41[0-24-9]|42[0-35-8]|4[3-9]\\d";
+
 /**
  * Mapping templates of a direct integration: the model's answer to {generated_text},
  * SageMaker's errors to the API's JSON error shape. A model's own 4xx keeps its status.
@@ -53,7 +56,11 @@ export function directIntegration(uri: string, direct: NonNullable<ModelRoutes["
       },
       // ValidationError: the endpoint is missing or not InService.
       "400": { statusCode: "503", responseTemplates: { "application/json": error("model_unavailable", '"The model endpoint is not in service."') } },
-      "5\\d{2}": { statusCode: "502", responseTemplates: { "application/json": error("upstream_error", '"The model endpoint failed."') } },
+      "413": { statusCode: "413", responseTemplates: { "application/json": error("request_too_large", '"The body is larger than the model endpoint takes."') } },
+      // Every other status SageMaker may answer (403 AccessDenied with the role's ARN in its body, 404, 408,
+      // 5xx, and anything new) is the endpoint failing, never a 200: the body is replaced, so nothing of
+      // AWS's internal detail reaches the client. The patterns are disjoint: API Gateway sees one match.
+      [OTHER_FAILURES]: { statusCode: "502", responseTemplates: { "application/json": error("upstream_error", '"The model endpoint failed."') } },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { OTHER_FAILURES } from "../../deployment/direct-integration";
 import { only, parseTemplateJson, resources, ROOT, synth } from "../helpers/synth";
 import { parseConfig } from "../../config/load";
 
@@ -55,8 +56,17 @@ describe("integrations and options", () => {
       "424": "424",
       "429": "429",
       "400": "503",
-      "5\\d{2}": "502",
+      "413": "413",
+      [OTHER_FAILURES]: "502",
     });
+    // As API Gateway selects: a pattern must match the whole status. Each status but 2xx has exactly one
+    // response, and it is an error; a 2xx has none and takes the default.
+    const patterns = Object.entries(integration.responses).filter(([p]) => p !== "default") as [string, { statusCode: string }][];
+    for (let status = 100; status < 600; status++) {
+      const matches = patterns.filter(([p]) => new RegExp(`^(?:${p})$`).test(String(status)));
+      if (status >= 200 && status < 300) expect([status, matches.length]).toEqual([status, 0]);
+      else expect([status, matches.length, Number(matches[0]?.[1].statusCode) >= 400]).toEqual([status, 1, true]);
+    }
     expect(integration.responses.default.responseTemplates["application/json"]).toBe(`{"generated_text":$util.toJson($input.path('$[0].generated_text'))}`);
     expect(integration.responses["424"].responseTemplates["application/json"]).toContain("$context.responseOverride.status = $code");
     expect(body.paths["/falcon-direct/stream"]).toBeUndefined();
