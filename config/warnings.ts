@@ -17,6 +17,15 @@ export function configWarnings(config: Config): string[] {
     );
   });
   config.models.forEach((m, i) => {
+    // Deployment guardrails exclusions (SageMaker developer guide): Marketplace containers update all at once.
+    if (m.source.kind !== "modelPackage" || m.capacity.kind !== "instance" || !m.capacity.deployment) return;
+    warnings.push(
+      `models[${i}].deployment: SageMaker applies no deployment guardrails to AWS Marketplace model packages: it replaces the fleet all at once, ` +
+        `with no baking period and no rollback, so the ${m.capacity.deployment.strategy} update configured here does nothing for such a package. ` +
+        `Fix: remove models[${i}].deployment (or keep it for a package of your own account, which does get guardrails).`,
+    );
+  });
+  config.models.forEach((m, i) => {
     if (m.source.kind !== "huggingFace" || !m.source.fitCheck) return;
     const fit = misfit(m.source, m.capacity);
     if (!fit) return;

@@ -23,6 +23,15 @@ describe("config warnings", () => {
     expect(one({ huggingFace: { modelId: "meta-llama/Llama-3.1-70B-Instruct", fitCheck: false }, instance: { type: "ml.g5.2xlarge" } })).toEqual([]);
   });
 
+  it("when a model package is given blue/green steps, it says SageMaker ignores them for Marketplace packages", () => {
+    const arn = "arn:aws:sagemaker:us-east-1:865070037744:model-package/llama-2-7b-f-v4-55c7c39a0cf535e8bad0d342598c219c";
+    const warned = one({ modelPackageArn: arn, instance: { type: "ml.g5.2xlarge" }, deployment: { strategy: "canary", waitSeconds: 600 } });
+    expect(warned).toContain(
+      "models[0].deployment: SageMaker applies no deployment guardrails to AWS Marketplace model packages: it replaces the fleet all at once, with no baking period and no rollback, so the canary update configured here does nothing for such a package. Fix: remove models[0].deployment (or keep it for a package of your own account, which does get guardrails).",
+    );
+    expect(one({ modelPackageArn: arn, instance: { type: "ml.g5.2xlarge" } })).toEqual([]);
+  });
+
   it("when a model updates blue/green, it names the instance count the update needs at once", () => {
     const config = parseConfig({
       region: "us-east-1",
