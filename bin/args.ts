@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
 import { configFileFrom, loadConfig } from "../config/load";
 import { checkReferencedFiles } from "../config/files";
-import { boundaryProblems } from "../deployment/boundary";
+import { deploymentProblems } from "../deployment/limits";
 import type { Config } from "../config/schema";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -27,7 +27,7 @@ export function configFrom(file: string | undefined): Config {
     const config = loadConfig(path);
     checkReferencedFiles(config, path);
     // Limits AWS enforces only at apply, checked before any Terraform is written.
-    const problems = boundaryProblems(config);
+    const problems = deploymentProblems(config);
     if (problems.length > 0) throw new ConfigError(path, problems);
     return config;
   } catch (err) {

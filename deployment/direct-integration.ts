@@ -56,7 +56,10 @@ export function directIntegration(uri: string, direct: NonNullable<ModelRoutes["
       },
       // ValidationError: the endpoint is missing or not InService.
       "400": { statusCode: "503", responseTemplates: { "application/json": error("model_unavailable", '"The model endpoint is not in service."') } },
-      "413": { statusCode: "413", responseTemplates: { "application/json": error("request_too_large", '"The body is larger than the model endpoint takes."') } },
+      "413": {
+        statusCode: "413",
+        responseTemplates: { "application/json": error("request_too_large", '"The body is larger than the model endpoint takes."') },
+      },
       // Every other status SageMaker may answer (403 AccessDenied with the role's ARN in its body, 404, 408,
       // 5xx, and anything new) is the endpoint failing, never a 200: the body is replaced, so nothing of
       // AWS's internal detail reaches the client. The patterns are disjoint: API Gateway sees one match.

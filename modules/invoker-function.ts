@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { functionEnvironment } from "../deployment/function-environment";
 import { Fn } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -103,13 +104,7 @@ export class InvokerFunction extends Construct {
       timeout: props.timeoutSeconds ?? 29,
       reservedConcurrentExecutions: props.reservedConcurrency,
       layers: props.layers?.length ? [...props.layers] : undefined,
-      environment: {
-        variables: {
-          ...props.environment,
-          MODELS: JSON.stringify(Object.fromEntries(props.endpoints.map((e) => [e.model, e.route]))),
-          ...(props.corsOrigins?.length ? { CORS_ORIGINS: JSON.stringify(props.corsOrigins) } : {}),
-        },
-      },
+      environment: { variables: functionEnvironment({ environment: props.environment, endpoints: props.endpoints, corsOrigins: props.corsOrigins ?? [] }) },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       tracingConfig: props.tracing ? { mode: "Active" } : undefined,
       dependsOn: [logGroup, policy],

@@ -17,7 +17,7 @@ import { HandlerCode } from "../modules/handler-code";
 import { invokerFor, type InvokerFunction } from "../modules/invoker-function";
 import { ModelApi } from "../modules/model-api";
 import { ConsumerKeys } from "../modules/consumer-keys";
-import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV } from "../contract/consumers";
+import { authorizerEnvironment } from "../deployment/function-environment";
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";
@@ -70,11 +70,11 @@ export class LlmApiStack extends TerraformStack {
       ...deployment.authorizer,
       ...(consumerKeys
         ? {
-            environment: {
-              [CONSUMERS_ENV]: JSON.stringify(Object.fromEntries(consumerKeys.keys.map(({ consumer }) => [consumer.name, consumer.models]))),
-              [CONSUMER_KEYS_ENV]: consumerKeys.hashes,
-              [KEY_HASH_SALT_ENV]: consumerKeys.salt,
-            },
+            environment: authorizerEnvironment(
+              consumerKeys.keys.map(({ consumer }) => consumer),
+              consumerKeys.hashes,
+              consumerKeys.salt,
+            ),
           }
         : {}),
     };
