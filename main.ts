@@ -4,13 +4,14 @@ import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
 import { costLine, estimateCost } from "./deployment/cost";
 import { configWarnings } from "./config/warnings";
+import { deploymentWarnings } from "./deployment/limits";
 
 // Validate first: a bad config must fail before any Terraform is written.
 const { values } = commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE] [--strict])", { strict: { type: "boolean" } });
 const config = configFrom(values.config);
 // --strict (or LLM_API_STRICT=1, for cdktf synth in CI) makes warnings errors, before any Terraform is written.
 const strict = values.strict === true || process.env.LLM_API_STRICT === "1";
-const warnings = configWarnings(config);
+const warnings = [...configWarnings(config), ...deploymentWarnings(config)];
 for (const warning of warnings) console.warn(`${strict ? "error" : "warning"}: ${warning}`);
 if (strict && warnings.length > 0) process.exit(1);
 

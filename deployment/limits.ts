@@ -3,6 +3,7 @@ import { boundaryProblems } from "./boundary";
 import { environmentProblems } from "./function-environment";
 import { endpointArn, invokeEndpointStatements, logWriteStatements, policyDocument, tracingStatements } from "./iam-policies";
 import { resolve, type Deployment } from "./resolve";
+import { placeholderDocument } from "./api-document";
 
 /** IAM's limit on a role's inline policies together: 10,240 characters, white space not counted, not raisable. */
 export const ROLE_INLINE_POLICY_MAX_CHARS = 10240;
@@ -38,4 +39,41 @@ export function deploymentProblems(config: Config): string[] {
     return [...environmentProblems(deployment), ...policyProblems(deployment)];
   });
   return [...boundaryProblems(config), ...new Set(perStage)];
+}
+
+/** API Gateway's default quotas that AWS raises on request (Service Quotas, Amazon API Gateway). */
+export const API_RESOURCES_PER_API = 300;
+export const USAGE_PLANS_PER_REGION = 300;
+
+/** Resources of the REST API the stage imports: one per path segment, and the root. */
+export function apiResourceCount(deployment: Deployment): number {
+  const paths = Object.keys((placeholderDocument(deployment, "check") as { paths: Record<string, unknown> }).paths);
+  const resources = new Set(
+    paths.flatMap((path) =>
+      path
+        .split("/")
+        .slice(1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+    ),
+  );
+  return resources.size + 1;
+}
+
+/** Quotas the stack could pass that AWS raises on request: said at synth, with the quota's name. */
+export function deploymentWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  const stages = stagesOf(config).map((stage) => resolve(config, stage));
+  const resources = apiResourceCount(stages[0]);
+  if (resources > API_RESOURCES_PER_API)
+    warnings.push(
+      `models: each stage's REST API would have ${resources} resources (three per model); API Gateway allows ${API_RESOURCES_PER_API} by default. ` +
+        `Ask for more with the quota "Resources per API" (Service Quotas, Amazon API Gateway) before deploying, or split the models into more configs.`,
+    );
+  const plans = stages.reduce((n, d) => n + (d.consumers?.length ?? 1), 0);
+  if (plans > USAGE_PLANS_PER_REGION)
+    warnings.push(
+      `api.consumers: the stages create ${plans} usage plans in ${config.region}; API Gateway allows ${USAGE_PLANS_PER_REGION} per account and region by default, ` +
+        `other APIs' included. Ask for more with the quota "Usage plans per account" (Service Quotas, Amazon API Gateway) before deploying.`,
+    );
+  return warnings;
 }

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig, parseConfig } from "../../config/load";
-import { deploymentProblems } from "../../deployment/limits";
+import { apiResourceCount, deploymentProblems, deploymentWarnings } from "../../deployment/limits";
 import { environmentProblems, functionEnvironment, LAMBDA_ENVIRONMENT_MAX_BYTES } from "../../deployment/function-environment";
 import { resolve } from "../../deployment/resolve";
 import { ROOT, synth } from "../helpers/synth";
@@ -63,5 +63,31 @@ describe("limits AWS checks only at apply", () => {
     const bytes = Number(/would be (\d+) bytes/.exec(authorizer)![1]);
     expect(bytes).toBeGreaterThan(LAMBDA_ENVIRONMENT_MAX_BYTES);
     expect(environmentProblems(resolve(organisation(2, 10), "v1"))).toEqual([]);
+  });
+
+  it("counts the REST API's resources as the stack imports them, and warns with the quota's name past API Gateway's default 300", () => {
+    // Root, /v1 and its routes, and three per model: /<model>, /invoke, /stream.
+    const one = resolve(organisation(1, 1), "v1");
+    const stack = synth(organisation(1, 1)).stacks["llm-api-v1"];
+    const body = JSON.parse(Object.values(stack.resource!.aws_api_gateway_rest_api)[0].body as string);
+    const segments = new Set(
+      Object.keys(body.paths).flatMap((p) =>
+        p
+          .split("/")
+          .slice(1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+      ),
+    );
+    expect(apiResourceCount(one)).toBe(segments.size + 1);
+    expect(apiResourceCount(resolve(organisation(2, 1), "v1")) - apiResourceCount(one)).toBe(3);
+    expect(deploymentWarnings(organisation(100, 1))).toEqual([
+      expect.stringMatching(
+        /^models: each stage's REST API would have \d+ resources \(three per model\); API Gateway allows 300 by default\. Ask for more with the quota "Resources per API"/,
+      ),
+    ]);
+    expect(deploymentWarnings(organisation(90, 1))).toEqual([]);
+    expect(deploymentWarnings(organisation(2, 301))[0]).toMatch(
+      /^api\.consumers: the stages create 301 usage plans in us-east-1; API Gateway allows 300 per account and region by default/,
+    );
   });
 });
