@@ -60,8 +60,8 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
   const failed = (err: unknown) => (silence.signal.aborted && !cancel?.aborted ? (silence.signal.reason as HttpError) : failure(err, deadline, cancel));
   // unref: a watch left armed (a stream its caller never read) must not keep a process alive.
   const watch = (ms: number, message: string) => setTimeout(() => silence.abort(new HttpError(504, "timeout", message)), ms).unref();
-  const waitFirst = () => watch(firstTokenMs, `The model sent no token in ${secondsOf(firstTokenMs)} s; the call was cancelled.`);
-  const waitNext = () => watch(idleMs, `The model sent nothing for ${secondsOf(idleMs)} s; the stream was ended.`);
+  const waitFirst = () => watch(firstTokenMs, `The model sent no token in ${inSeconds(firstTokenMs)} s; the call was cancelled.`);
+  const waitNext = () => watch(idleMs, `The model sent nothing for ${inSeconds(idleMs)} s; the stream was ended.`);
   let timer = waitFirst();
   let output;
   try {
@@ -111,4 +111,5 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
   })();
 }
 
-const secondsOf = (ms: number) => Math.round(ms / 100) / 10;
+/** A duration for a message: seconds, to a tenth. */
+const inSeconds = (ms: number) => Math.round(ms / 100) / 10;
