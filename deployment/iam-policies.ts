@@ -52,6 +52,21 @@ export function logWriteStatements(logGroupArn: string): PolicyStatement[] {
   return [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` }];
 }
 
+/** A function role's statements: invoke its endpoints (none for the authorizer), write its log group, traces, the config's extra statements. */
+export function invokerStatements(input: {
+  readonly endpointArns: readonly string[];
+  readonly logGroupArn: string;
+  readonly tracing?: boolean;
+  readonly extraStatements?: readonly PolicyStatement[];
+}): PolicyStatement[] {
+  return [
+    ...(input.endpointArns.length > 0 ? invokeEndpointStatements(input.endpointArns) : []),
+    ...logWriteStatements(input.logGroupArn),
+    ...(input.tracing ? tracingStatements() : []),
+    ...(input.extraStatements ?? []),
+  ];
+}
+
 export interface ExecutionRoleInputs {
   readonly partition: string;
   readonly region: string;

@@ -1,7 +1,7 @@
 import { stagesOf, type Config } from "../config/schema";
 import { boundaryProblems } from "./boundary";
 import { environmentProblems } from "./function-environment";
-import { endpointArn, invokeEndpointStatements, logWriteStatements, policyDocument, tracingStatements } from "./iam-policies";
+import { endpointArn, invokerStatements, policyDocument } from "./iam-policies";
 import { resolve, type Deployment } from "./resolve";
 import { placeholderDocument } from "./api-document";
 
@@ -14,12 +14,7 @@ function policyProblems(deployment: Deployment): string[] {
   return deployment.functions.flatMap((fn) => {
     const arns = fn.endpoints.map((e) => endpointArn("aws", config.region, "123456789012", e.route.endpoint));
     const logGroup = `arn:aws:logs:${config.region}:123456789012:log-group:/aws/lambda/${fn.functionName}`;
-    const document = policyDocument([
-      ...(arns.length ? invokeEndpointStatements(arns) : []),
-      ...logWriteStatements(logGroup),
-      ...(fn.tracing ? tracingStatements() : []),
-      ...(fn.extraStatements ?? []),
-    ]);
+    const document = policyDocument(invokerStatements({ endpointArns: arns, logGroupArn: logGroup, tracing: fn.tracing, extraStatements: fn.extraStatements }));
     const size = JSON.stringify(document).length;
     return size > ROLE_INLINE_POLICY_MAX_CHARS
       ? [

@@ -54,11 +54,9 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** SageMaker's limit on a real-time endpoint's response payload (6 MB). */
 export const MAX_ANSWER_BYTES = 6 * 1024 * 1024;
 
-class TooLarge extends Error {}
-
 /**
  * A body read up to `limit` bytes; past that the read is cancelled, which drops the connection, so the
- * server stops sending. `cut` decides what a longer body gives: its start, or a TooLarge error.
+ * server stops sending. `cut` decides what a longer body gives: its start, or an error.
  */
 export async function readCapped(answer: Response, limit: number, cut: "keep-start" | "refuse"): Promise<string> {
   const reader = answer.body?.getReader();
@@ -70,7 +68,7 @@ export async function readCapped(answer: Response, limit: number, cut: "keep-sta
     size += r.value.length;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      if (cut === "refuse") throw new TooLarge(`The model server's answer is larger than ${limit} bytes, SageMaker's limit.`);
+      if (cut === "refuse") throw new Error(`The model server's answer is larger than ${limit} bytes, SageMaker's limit.`);
       return Buffer.concat(parts).subarray(0, limit).toString("utf8");
     }
   }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, Op } from "cdktf";
-import { MIN_IMPORTED_KEY_CHARS } from "../contract/consumers";
+import { MIN_IMPORTED_KEY_CHARS, keyHashInput } from "../contract/consumers";
 import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import type { ResolvedConsumer } from "../deployment/resolve";
@@ -58,6 +58,6 @@ export class ConsumerKeys extends Construct {
       return { consumer, key };
     });
     // The salted hash of a key reveals nothing of it; nonsensitive lets it be a function setting.
-    this.hashes = Fn.jsonencode(this.keys.map(({ consumer, key }) => [Fn.nonsensitive(Fn.sha256(Fn.join(":", [salt.value, key.value]))), consumer.name]));
+    this.hashes = Fn.jsonencode(this.keys.map(({ consumer, key }) => [Fn.nonsensitive(Fn.sha256(keyHashInput(salt.value, key.value))), consumer.name]));
   }
 }

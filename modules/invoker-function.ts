@@ -5,15 +5,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import {
-  assumeRolePolicy,
-  endpointArn,
-  invokeEndpointStatements,
-  tracingStatements,
-  type PolicyStatement,
-  logWriteStatements,
-  policyDocument,
-} from "../deployment/iam-policies";
+import { assumeRolePolicy, endpointArn, invokerStatements, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
 import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
@@ -82,13 +74,7 @@ export class InvokerFunction extends Construct {
       role: this.role.id,
       namePrefix: "invoke-",
       policy: JSON.stringify(
-        policyDocument([
-          // An authorizer calls no endpoint.
-          ...(endpointArns.length > 0 ? invokeEndpointStatements(endpointArns) : []),
-          ...logWriteStatements(logGroup.arn),
-          ...(props.tracing ? tracingStatements() : []),
-          ...(props.extraStatements ?? []),
-        ]),
+        policyDocument(invokerStatements({ endpointArns, logGroupArn: logGroup.arn, tracing: props.tracing, extraStatements: props.extraStatements })),
       ),
     });
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
-import { HttpError, logDetail } from "../lib/errors";
+import { HttpError, logDetail, notText } from "../lib/errors";
 import type { ChatCompletionBody, ChatRequest } from "../../contract/chat-request";
 import { validateChatRequest } from "../../contract/validators";
 import { COMPLETIONS_PATH, EMBEDDINGS_PATH } from "../../contract/routes";
@@ -18,7 +18,7 @@ import { readJsonBody, requestIdOf, withClientAttributes } from "../lib/request"
 import { SSE_HEADERS, failureOf, finish, openResponse, send, watchClient, write, writeError, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { chatStream, generateStream } from "../lib/backends";
-import { generateBody, notText, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
+import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 import type { JsonObject } from "../../contract/json";
 

@@ -26,6 +26,9 @@ interface SdkError {
   ErrorCode?: string;
 }
 
+/** An upstream value of the wrong type: never passed on to a client. */
+export const notText = (what: string): HttpError => new HttpError(502, "upstream_error", `The model sent ${what} that is not text; the stream was ended.`);
+
 /** Longest piece of a client's own input that an error message repeats: a name, not a payload. */
 export const MAX_ECHO_CHARS = 64;
 export const echo = (text: string): string => (text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : text);

@@ -1,6 +1,6 @@
-import { HttpError } from "../errors";
+import { HttpError, notText } from "../errors";
 import { LineSplitter } from "../lines";
-import { notText, type GenerateResult, type StreamToken } from "./tgi";
+import type { GenerateResult, StreamToken } from "./tgi";
 import type { JsonObject } from "../../../contract/json";
 
 /**

@@ -1,4 +1,4 @@
-import { HttpError } from "../errors";
+import { HttpError, notText } from "../errors";
 
 /** Text Generation Inference payloads: the generate API ({inputs, parameters}) and its stream. */
 import type { GenerateRequest } from "../../../contract/generate-request";
@@ -35,9 +35,6 @@ export function parseGenerateResponse(text: string): GenerateResult {
     ...(typeof first.details?.generated_tokens === "number" ? { generated_tokens: first.details.generated_tokens } : {}),
   };
 }
-
-/** An upstream value of the wrong type: never passed on to a client. */
-export const notText = (what: string) => new HttpError(502, "upstream_error", `The model sent ${what} that is not text; the stream was ended.`);
 
 export interface StreamToken {
   /** Text to show; empty for special tokens. */
