@@ -1,4 +1,4 @@
-import type { FromDraft4Schema } from "./schema-types";
+import type { FromDraft4Schema, Given } from "./schema-types";
 import { MAX_MODEL_NAME_CHARS } from "./routes";
 import { samplingProperties } from "./sampling";
 
@@ -56,20 +56,21 @@ export const chatRequestSchema = {
           role: { type: "string", enum: ["system", "developer", "user", "assistant", "tool"] },
           // A string, a list of parts ({type: "text", text}), or null beside tool_calls; checkChatRequest reads each.
           content: {},
-          name: { type: "string" },
-          tool_calls: { type: "array", items: toolCall },
-          tool_call_id: { type: "string", minLength: 1 },
+          name: { type: "string", nullable: true },
+          tool_calls: { type: "array", nullable: true, items: toolCall },
+          tool_call_id: { type: "string", nullable: true, minLength: 1 },
         },
       },
     },
     ...samplingProperties,
-    max_completion_tokens: { type: "integer", minimum: 1, maximum: 32768 },
-    tools: { type: "array", items: tool, maxItems: 128 },
+    max_completion_tokens: { type: "integer", nullable: true, minimum: 1, maximum: 32768 },
+    tools: { type: "array", nullable: true, items: tool, maxItems: 128 },
     // "none", "auto", "required", or {type: "function", function: {name}}; checkChatRequest checks which.
     tool_choice: {},
-    parallel_tool_calls: { type: "boolean" },
+    parallel_tool_calls: { type: "boolean", nullable: true },
     response_format: {
       type: "object",
+      nullable: true,
       required: ["type"],
       properties: {
         type: { type: "string", enum: ["text", "json_object", "json_schema"] },
@@ -80,10 +81,10 @@ export const chatRequestSchema = {
         },
       },
     },
-    logprobs: { type: "boolean" },
-    top_logprobs: { type: "integer", minimum: 0, maximum: 20 },
+    logprobs: { type: "boolean", nullable: true },
+    top_logprobs: { type: "integer", nullable: true, minimum: 0, maximum: 20 },
     // Sent by clients, meaningless here: accepted and ignored.
-    user: { type: "string" },
+    user: { type: "string", nullable: true },
     metadata: {},
     store: {},
     service_tier: {},
@@ -91,10 +92,7 @@ export const chatRequestSchema = {
 } as const;
 
 /** The body as the schema admits it; checkChatRequest then reads content parts and stop words. */
-export type ChatCompletionBody = FromDraft4Schema<typeof chatRequestSchema>;
-
-/** Accepted fields; user, metadata, store and service_tier are accepted and ignored. Anything else is refused by name. */
-export const SUPPORTED_CHAT_FIELDS = new Set(Object.keys(chatRequestSchema.properties));
+export type ChatCompletionBody = Given<FromDraft4Schema<typeof chatRequestSchema>>;
 
 export interface ToolCall {
   readonly id: string;

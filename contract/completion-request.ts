@@ -1,4 +1,4 @@
-import type { FromDraft4Schema } from "./schema-types";
+import type { FromDraft4Schema, Given } from "./schema-types";
 import { MAX_MODEL_NAME_CHARS } from "./routes";
 import { samplingProperties } from "./sampling";
 
@@ -17,12 +17,12 @@ export const completionRequestSchema = {
     // A string, or a list holding one string; the handler reads either.
     prompt: {},
     ...samplingProperties,
-    best_of: { type: "integer", minimum: 1, maximum: 1 },
-    echo: { type: "boolean" },
+    best_of: { type: "integer", nullable: true, minimum: 1, maximum: 1 },
+    echo: { type: "boolean", nullable: true },
     logprobs: {},
     suffix: {},
-    user: { type: "string" },
+    user: { type: "string", nullable: true },
   },
 } as const;
 
-export type CompletionBody = FromDraft4Schema<typeof completionRequestSchema>;
+export type CompletionBody = Given<FromDraft4Schema<typeof completionRequestSchema>>;

@@ -48,6 +48,7 @@ export const generateResponseSchema = {
   properties: { generated_text: { type: "string" } },
 } as const;
 
+/** Every error, in OpenAI's shape (contract/errors.ts). */
 export const errorResponseSchema = {
   $schema: "http://json-schema.org/draft-04/schema#",
   title: "Error",
@@ -56,11 +57,15 @@ export const errorResponseSchema = {
   properties: {
     error: {
       type: "object",
-      required: ["type", "message"],
+      required: ["message", "type", "code"],
       properties: {
-        type: { type: "string" },
         message: { type: "string" },
-        field: { type: "string" },
+        type: {
+          type: "string",
+          enum: ["invalid_request_error", "authentication_error", "permission_error", "not_found_error", "rate_limit_error", "server_error"],
+        },
+        param: { type: "string", nullable: true, description: "The request field at fault, or null." },
+        code: { type: "string", description: "This API's name for the failure, such as invalid_request or model_error." },
       },
     },
   },

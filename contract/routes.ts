@@ -6,6 +6,8 @@ export const invokePath = (model: string): string => `/${model}/invoke`;
 export const streamPath = (model: string): string => `/${model}/stream`;
 export const CHAT_PATH = "/v1/chat/completions";
 export const MODELS_PATH = "/v1/models";
+/** One model, as the openai SDK's models.retrieve asks for it. */
+export const MODEL_PATH = "/v1/models/{model}";
 export const COMPLETIONS_PATH = "/v1/completions";
 export const EMBEDDINGS_PATH = "/v1/embeddings";
 

@@ -9,3 +9,6 @@ type WithoutExclusiveBounds<T> = T extends readonly unknown[]
 
 /** The TypeScript type of what a draft 4 schema admits. */
 export type FromDraft4Schema<S> = WithoutExclusiveBounds<S> extends infer T extends JSONSchema ? FromSchema<T> : never;
+
+/** A body after withoutNulls: a top-level field is a value or absent, never null. */
+export type Given<T> = { [K in keyof T]: Exclude<T[K], null> };

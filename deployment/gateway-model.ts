@@ -33,6 +33,12 @@ export function gatewayModel(schema: Schema): Schema {
   for (const [key, value] of Object.entries(schema)) {
     if ((UNSUPPORTED_MODEL_KEYWORDS as readonly string[]).includes(key)) continue;
     if (key === "format" && (UNSUPPORTED_FORMATS as readonly string[]).includes(value as string)) continue;
+    // OpenAPI 3.0's nullable is draft 4's type list.
+    if (key === "nullable") continue;
+    if (key === "type" && schema.nullable === true) {
+      out[key] = [value, "null"];
+      continue;
+    }
     if (key === "properties") out[key] = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([name, s]) => [name, gatewayModel(s)]));
     else if (key === "items" && value && typeof value === "object" && !Array.isArray(value)) out[key] = gatewayModel(value as Schema);
     else out[key] = value;

@@ -1,4 +1,5 @@
 import type { ApiAuth } from "./openapi";
+import { openAiErrorType } from "../contract/errors";
 
 export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes";
 
@@ -13,25 +14,32 @@ function gatewayAllowOrigin(origins: readonly string[]): string | undefined {
   return origins.length === 1 ? `'${origins[0]}'` : undefined;
 }
 
-/** API Gateway's own errors (bad body, missing key, throttling) in the same JSON shape as the handlers'. */
+/** API Gateway's own errors (missing key, throttling, unknown route) in OpenAI's error shape, as the handlers answer theirs. */
 export function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Record<string, unknown> {
   const allowOrigin = gatewayAllowOrigin(origins);
+  const responseParameters = {
+    "gatewayresponse.header.content-type": "'application/json'",
+    ...(allowOrigin ? { "gatewayresponse.header.Access-Control-Allow-Origin": allowOrigin } : {}),
+  };
   // statusCode is a string matching [1-5]\d\d: a number is a warning, and warnings fail the import.
-  const response = (type: string, statusCode?: string) => ({
-    ...(statusCode ? { statusCode } : {}),
+  // `message` is a template expression (messageString is already a quoted JSON string).
+  const response = (
+    status: number | undefined,
+    code: string,
+    message = "$context.error.messageString",
+    type = status ? openAiErrorType(status) : "invalid_request_error",
+  ) => ({
+    ...(status ? { statusCode: String(status) } : {}),
     responseTemplates: {
-      "application/json": `{"error":{"type":"${type}","message":$context.error.messageString,"requestId":"$context.requestId"}}`,
+      "application/json": `{"error":{"message":${message},"type":"${type}","param":null,"code":"${code}"},"requestId":"$context.requestId"}`,
     },
-    responseParameters: {
-      "gatewayresponse.header.content-type": "'application/json'",
-      ...(allowOrigin ? { "gatewayresponse.header.Access-Control-Allow-Origin": allowOrigin } : {}),
-    },
+    responseParameters,
   });
-  // A missing or wrong key, in OpenAI's error shape, so OpenAI clients raise their authentication error.
+  // A missing or wrong key, as OpenAI answers it, so OpenAI clients raise their authentication error.
   const invalidKey = (message: string) => ({
     statusCode: "401",
-    responseTemplates: { "application/json": JSON.stringify({ error: { message, type: "invalid_request_error", code: "invalid_api_key" } }) },
-    responseParameters: response("invalid_api_key").responseParameters,
+    responseTemplates: { "application/json": JSON.stringify({ error: { message, type: "invalid_request_error", param: null, code: "invalid_api_key" } }) },
+    responseParameters,
   });
   const noKey = "No API key: send it as Authorization: Bearer <key> (or x-api-key).";
   const keys =
@@ -42,18 +50,20 @@ export function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Rec
           UNAUTHORIZED: invalidKey(noKey),
           INVALID_API_KEY: invalidKey("Incorrect API key provided."),
         }
-      : { INVALID_API_KEY: response("invalid_api_key", "403"), ACCESS_DENIED: response("access_denied", "403") };
+      : { INVALID_API_KEY: response(403, "invalid_api_key"), ACCESS_DENIED: response(403, "access_denied") };
   return {
     ...keys,
-    DEFAULT_4XX: response("client_error"),
-    DEFAULT_5XX: response("gateway_error"),
-    BAD_REQUEST_BODY: response("invalid_request", "400"),
-    BAD_REQUEST_PARAMETERS: response("invalid_request", "400"),
-    // API Gateway says this for unknown routes; with SigV4 it also means "not signed", so it stays 403 there.
-    MISSING_AUTHENTICATION_TOKEN: auth === "iam" ? response("missing_authentication", "403") : response("not_found", "404"),
-    THROTTLED: response("rate_limited", "429"),
-    QUOTA_EXCEEDED: response("quota_exceeded", "429"),
+    DEFAULT_4XX: response(undefined, "client_error"),
+    DEFAULT_5XX: response(undefined, "gateway_error", undefined, "server_error"),
+    // Only direct integrations are checked at the gateway (the functions check their own bodies and name the field).
+    BAD_REQUEST_BODY: response(400, "invalid_request"),
+    BAD_REQUEST_PARAMETERS: response(400, "invalid_request"),
+    // API Gateway says "Missing Authentication Token" for unknown routes; with SigV4 it also means "not signed", so it stays 403 there.
+    MISSING_AUTHENTICATION_TOKEN:
+      auth === "iam" ? response(403, "missing_authentication") : response(404, "unknown_route", '"Unknown route: $context.httpMethod $context.path"'),
+    THROTTLED: response(429, "rate_limited"),
+    QUOTA_EXCEEDED: response(429, "quota_exceeded"),
     // REQUEST_TOO_LARGE cannot be customised (developer guide): API Gateway answers its own 413.
-    INTEGRATION_TIMEOUT: response("timeout", "504"),
+    INTEGRATION_TIMEOUT: response(504, "timeout"),
   };
 }

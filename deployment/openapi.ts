@@ -1,4 +1,4 @@
-import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODEL_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
 import { embeddingRequestSchema } from "../contract/embedding-request";
 import { completionRequestSchema } from "../contract/completion-request";
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
@@ -145,12 +145,15 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     responseTransferMode: "STREAM",
     timeoutInMillis: input.streamTimeoutMs ?? 900_000,
   });
-  const operation = (id: string, summary: string, tag: string, body: string | undefined, ok: unknown, integration: unknown) => ({
+  // checkedBy "function": the function checks the body with the same schema and names the field at
+  // fault (OpenAI's param), which API Gateway's validation cannot; the gateway then only documents it.
+  const operation = (id: string, summary: string, tag: string, body: string | undefined, ok: unknown, integration: unknown, checkedBy = "gateway") => ({
     operationId: id,
     summary,
     tags: [tag],
     security,
-    ...(body ? { "x-amazon-apigateway-request-validator": "body", requestBody: { required: true, content: jsonSchema(body) } } : {}),
+    ...(body && checkedBy === "gateway" ? { "x-amazon-apigateway-request-validator": "body" } : {}),
+    ...(body ? { requestBody: { required: true, content: jsonSchema(body) } } : {}),
     responses: { "200": ok, ...ERRORS },
     "x-amazon-apigateway-integration": integration,
   });
@@ -236,6 +239,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
       "ChatCompletionRequest",
       { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" },
       streamed(input.chatUri),
+      "function",
     ),
   });
   paths[COMPLETIONS_PATH] = withCors({
@@ -246,6 +250,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
       "CompletionRequest",
       { description: "text_completion, or text_completion chunks ending in [DONE]" },
       streamed(input.chatUri),
+      "function",
     ),
   });
   paths[EMBEDDINGS_PATH] = withCors({
@@ -256,10 +261,24 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
       "EmbeddingRequest",
       { description: "A list of embeddings" },
       streamed(input.chatUri),
+      "function",
     ),
   });
   paths[MODELS_PATH] = withCors({
     get: operation("listModels", "The configured models, OpenAI style", "openai", undefined, { description: "A list of models" }, streamed(input.chatUri)),
+  });
+  paths[MODEL_PATH] = withCors({
+    get: {
+      parameters: [{ name: "model", in: "path", required: true, schema: { type: "string" } }],
+      ...operation(
+        "retrieveModel",
+        "One model, OpenAI style (404 for one the key may not call)",
+        "openai",
+        undefined,
+        { description: "A model" },
+        streamed(input.chatUri),
+      ),
+    },
   });
 
   return {

@@ -122,13 +122,44 @@ function gatewayError(
   const responses = options.document["x-amazon-apigateway-gateway-responses"] ?? {};
   const response = responses[type] ?? responses.DEFAULT_4XX;
   const template: string = response?.responseTemplates?.["application/json"] ?? '{"message":$context.error.messageString}';
-  const body = template.replace("$context.error.messageString", JSON.stringify(message)).replace("$context.requestId", requestId);
+  const body = template
+    .replace("$context.error.messageString", JSON.stringify(message))
+    .replace("$context.requestId", requestId)
+    .replace("$context.httpMethod", req.method ?? "GET")
+    .replace("$context.path", new URL(req.url ?? "/", "http://local").pathname);
   res.writeHead(Number(response?.statusCode ?? fallbackStatus), {
     "content-type": "application/json",
     "x-request-id": requestId,
     ...mappedHeaders(response?.responseParameters, "gatewayresponse.header.", req),
   });
   res.end(body);
+}
+
+/**
+ * The document's path that a request path matches, as API Gateway routes: a literal path first, then
+ * one whose {name} segments take one segment each, with those segments as path parameters.
+ */
+export function routeOf(paths: JsonObject, pathname: string): { resource: string; item: JsonObject; parameters: Record<string, string> } | undefined {
+  if (paths[pathname]) return { resource: pathname, item: paths[pathname], parameters: {} };
+  const segments = pathname.split("/");
+  for (const [resource, item] of Object.entries(paths)) {
+    const template = resource.split("/");
+    if (template.length !== segments.length) continue;
+    const parameters: Record<string, string> = {};
+    const matches = template.every((part, i) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (!name) return part === segments[i];
+      if (!segments[i]) return false;
+      try {
+        parameters[name] = decodeURIComponent(segments[i]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (matches) return { resource, item, parameters };
+  }
+  return undefined;
 }
 
 /** Requests per consumer, per server (its options object), for the quota. */
@@ -155,8 +186,9 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     return;
   }
 
-  const operation = options.document.paths?.[url.pathname]?.[method];
-  if (!operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
+  const route = routeOf(options.document.paths ?? {}, url.pathname);
+  const operation = route?.item[method];
+  if (!route || !operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
 
   // As deployed: the authorizer takes the key from Bearer or x-api-key (none: denied), API Gateway checks it.
   const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
@@ -205,18 +237,18 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
 
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
   const event = {
-    resource: url.pathname,
+    resource: route.resource,
     path: url.pathname,
     httpMethod: method.toUpperCase(),
     headers,
     multiValueHeaders: {},
     queryStringParameters: Object.fromEntries(url.searchParams),
     multiValueQueryStringParameters: null,
-    pathParameters: null,
+    pathParameters: Object.keys(route.parameters).length > 0 ? route.parameters : null,
     stageVariables: null,
     isBase64Encoded: false,
     body: body.length > 0 ? body.toString("utf8") : null,
-    requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: url.pathname, ...(authorizer ? { authorizer } : {}) },
+    requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: route.resource, ...(authorizer ? { authorizer } : {}) },
   } as unknown as APIGatewayProxyEvent;
   const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? 29_000);
 

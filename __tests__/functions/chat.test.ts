@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { apiEvent, call, startRig, type HandlerRig } from "../helpers/handlers";
 
@@ -124,13 +125,13 @@ describe("POST /v1/chat/completions", () => {
   ])("fails with 400 naming the field when given %j", async (change, type, field, message) => {
     const answer = await chat({ model: "mistral", messages, ...change });
     expect(answer.statusCode).toBe(400);
-    expect(answer.json).toEqual({ error: { type, field, message } });
+    expect(answer.json).toEqual(apiError(type, message, field));
   });
 
   it("fails with 404 for a model that is not configured", async () => {
     const answer = await chat({ model: "gpt-4o", messages });
     expect(answer.statusCode).toBe(404);
-    expect(answer.json.error).toMatchObject({ type: "model_not_found", field: "model" });
+    expect(answer.json.error).toMatchObject({ code: "model_not_found", param: "model" });
   });
 
   it("passes the model's 422 through before streaming starts", async () => {
@@ -143,7 +144,7 @@ describe("POST /v1/chat/completions", () => {
     rig.emulator.behave("ep-mistral", { cutAfterTokens: 2, cutWith: "ModelStreamError" });
     const lines = dataLines((await chat({ model: "mistral", messages, stream: true })).body);
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[2])).toEqual({ error: { type: "model_stream_error", message: expect.any(String) } });
+    expect(JSON.parse(lines[2])).toEqual(apiError("model_stream_error", expect.any(String)));
   });
 
   it("takes content as a list of text parts, and accepts (and ignores) user, metadata, store and service_tier", async () => {
@@ -174,7 +175,7 @@ describe("POST /v1/chat/completions", () => {
   ])("refuses content %j with a 400 that names the part", async (content, type, message) => {
     const calls = rig.emulator.calls.length;
     const answer = await chat({ model: "mistral", messages: [{ role: "user", content }] });
-    expect([answer.statusCode, answer.json.error.type, answer.json.error.message]).toEqual([400, type, message]);
+    expect([answer.statusCode, answer.json.error.code, answer.json.error.message]).toEqual([400, type, message]);
     expect(rig.emulator.calls.length).toBe(calls);
   });
 });

@@ -54,7 +54,7 @@ describe("consumers", () => {
     await b.chat.completions.create(ask("alpha"));
     const over = await b.chat.completions.create(ask("alpha")).catch((e: unknown) => e);
     expect(over).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((over as { error: { type: string } }).error.type).toBe("quota_exceeded");
+    expect((over as { error: { code: string } }).error.code).toBe("quota_exceeded");
   });
 
   it("refuses a key no consumer holds", async () => {

@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { MAX_MODEL_MESSAGE_CHARS } from "../../functions/lib/errors";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
@@ -24,20 +25,20 @@ describe("answers cut short", () => {
     const events = sseEvents((await stream({ inputs: "x" })).body);
     expect(events.filter((e) => e.event === "token")).toHaveLength(3);
     expect(events.map((e) => e.event)).not.toContain("done");
-    expect(events.at(-1)).toEqual({ event: "error", data: { error: { type: "upstream_error", message: expect.stringContaining("incomplete") } } });
+    expect(events.at(-1)).toEqual({ event: "error", data: apiError("upstream_error", expect.stringContaining("incomplete")) });
   });
 
   it("stream: a stream with no token at all and no final event is a 502, not an empty success", async () => {
     rig.emulator.behave("ep-mistral", { cutAfterTokens: 0, cutWith: "end" });
     const answer = await stream({ inputs: "x" });
-    expect([answer.statusCode, answer.json.error.type]).toEqual([502, "upstream_error"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([502, "upstream_error"]);
   });
 
   it.each(["mistral", "falcon"])("chat (%s): a cut-short stream ends with an error chunk and no [DONE]", async (model) => {
     rig.emulator.behave(model === "mistral" ? "ep-mistral" : "ep-falcon", { cutAfterTokens: 2, cutWith: "end" });
     const lines = dataLines((await chat({ model, stream: true })).body);
     expect(lines).not.toContain("[DONE]");
-    expect(JSON.parse(lines.at(-1)!)).toEqual({ error: { type: "upstream_error", message: expect.stringContaining("incomplete") } });
+    expect(JSON.parse(lines.at(-1)!)).toEqual(apiError("upstream_error", expect.stringContaining("incomplete")));
     rig.emulator.behave("ep-falcon", {});
   });
 
@@ -55,7 +56,7 @@ describe("status of a connection that drops", () => {
   ] as const)("%s: a reset before the first byte is a 502 upstream_error, not a timeout", async (name, path, body) => {
     rig.emulator.behave("ep-mistral", { reset: true });
     const answer = await call(rig[name], apiEvent("POST", path, body));
-    expect([answer.statusCode, answer.json.error.type]).toEqual([502, "upstream_error"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([502, "upstream_error"]);
   });
 });
 
@@ -67,7 +68,7 @@ describe("validation against inherited names", () => {
   ])("refuses %s as an unknown field, without calling the model", async (raw, field) => {
     const calls = rig.emulator.calls.length;
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", undefined, raw));
-    expect([answer.statusCode, answer.json.error]).toEqual([400, { type: "invalid_request", field, message: `${field} is not a supported field.` }]);
+    expect([answer.statusCode, answer.json.error]).toEqual([400, apiError("invalid_request", `${field} is not a supported field.`, field).error]);
     expect(rig.emulator.calls.length).toBe(calls);
   });
 

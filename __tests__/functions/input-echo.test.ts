@@ -24,7 +24,7 @@ describe("a client's input in error messages", () => {
   ])("%s: a model name over 256 characters is a 400 naming the field, not repeating the name", async (path, body) => {
     const answer = await call(rig.chat, apiEvent("POST", path, { model: longName, ...body }));
     expect(answer.statusCode).toBe(400);
-    expect(answer.json.error).toMatchObject({ field: "model", message: "model must have at most 256 characters." });
+    expect(answer.json.error).toMatchObject({ param: "model", message: "model must have at most 256 characters." });
     expect(answer.body.length).toBeLessThan(300);
   });
 

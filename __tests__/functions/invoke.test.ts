@@ -51,26 +51,26 @@ describe("POST /{model}/invoke", () => {
   it.each(bad)("fails with 400 and a JSON error naming the field when given %s, without calling the model", async (_, body, status, type, field) => {
     const answer = await invoke(body);
     expect(answer.statusCode).toBe(status);
-    expect(answer.json.error).toMatchObject({ type, ...(field ? { field } : {}) });
+    expect(answer.json.error).toMatchObject({ code: type, ...(field ? { param: field } : {}) });
     expect(typeof answer.json.error.message).toBe("string");
     expect(rig.emulator.calls).toHaveLength(0);
   });
 
   it("fails with 400 when the body is not JSON", async () => {
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", undefined, "{not json"));
-    expect([answer.statusCode, answer.json.error.type]).toEqual([400, "invalid_json"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([400, "invalid_json"]);
   });
 
   it("fails with 413 when the body is larger than 512 KiB", async () => {
     const answer = await invoke({ inputs: "x".repeat(600 * 1024) });
-    expect([answer.statusCode, answer.json.error.type]).toEqual([413, "request_too_large"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([413, "request_too_large"]);
     expect(rig.emulator.calls).toHaveLength(0);
   });
 
   it("fails with 404 for a model that is not configured", async () => {
     const answer = await invoke({ inputs: "x" }, "gpt-9");
     expect(answer.statusCode).toBe(404);
-    expect(answer.json.error).toMatchObject({ type: "model_not_found", field: "model" });
+    expect(answer.json.error).toMatchObject({ code: "model_not_found", param: "model" });
   });
 
   const failures: [string, Parameters<HandlerRig["emulator"]["behave"]>[1], number, string][] = [
@@ -90,7 +90,7 @@ describe("POST /{model}/invoke", () => {
   it.each(failures)("when %s, it answers the right status with a JSON error", async (_, behaviour, status, type) => {
     rig.emulator.behave("ep-mistral", behaviour);
     const answer = await invoke({ inputs: "x" });
-    expect([answer.statusCode, answer.json.error.type]).toEqual([status, type]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([status, type]);
   });
 
   it("passes the model's own message for its 4xx", async () => {
@@ -101,14 +101,14 @@ describe("POST /{model}/invoke", () => {
 
   it("answers 503 when the endpoint does not exist (deleted or not yet in service)", async () => {
     const answer = await invoke({ inputs: "x" }, "gone");
-    expect([answer.statusCode, answer.json.error.type]).toEqual([503, "model_unavailable"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([503, "model_unavailable"]);
   });
 
   it("answers 504 when the model does not answer before the function's time runs out", async () => {
     rig.emulator.behave("ep-mistral", { stallMs: 3000 });
     const started = Date.now();
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }), 2000);
-    expect([answer.statusCode, answer.json.error.type]).toEqual([504, "timeout"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([504, "timeout"]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });

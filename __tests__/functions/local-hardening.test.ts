@@ -40,7 +40,7 @@ describe("local server hardening", () => {
       `POST //x/mistral-7b/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: the-key\r\ncontent-type: application/json\r\ncontent-length: 15\r\nConnection: close\r\n\r\n{"inputs":"hi"}`,
     );
     expect(answer).toMatch(/^HTTP\/1\.1 404 /);
-    expect(answer).toContain('"type":"not_found"');
+    expect(answer).toContain('"type":"not_found_error"');
   });
 
   it("ends a request whose body never finishes arriving", async () => {

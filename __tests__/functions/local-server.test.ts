@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { localConfig as config, post } from "../helpers/local";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
@@ -30,7 +31,7 @@ describe("local server with the emulator", () => {
           path,
           headers,
           401,
-          { message: expect.any(String), type: "invalid_request_error", code: "invalid_api_key" },
+          { message: expect.any(String), type: "invalid_request_error", param: null, code: "invalid_api_key" },
         ]);
       }
     }
@@ -53,13 +54,13 @@ describe("local server with the emulator", () => {
       ["/v1/completions", "GET"],
     ]) {
       const res = await fetch(`${stack.url}${path}`, { method, headers: { "x-api-key": "k" }, body: method === "POST" ? "{}" : undefined });
-      expect([path, method, res.status, (await res.json()).error.type]).toEqual([path, method, 404, "not_found"]);
+      expect([path, method, res.status, (await res.json()).error.code]).toEqual([path, method, 404, "unknown_route"]);
     }
   });
 
   it("validates bodies as API Gateway does, before any handler runs", async () => {
     const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: 5 }, { "x-api-key": "k" });
-    expect([res.status, (await res.json()).error]).toEqual([400, { type: "invalid_request", message: "Invalid request body", requestId: expect.any(String) }]);
+    expect([res.status, (await res.json()).error]).toEqual([400, apiError("invalid_request", "Invalid request body").error]);
   });
 
   it("answers CORS preflight without a key, and lets only the configured origin read answers", async () => {

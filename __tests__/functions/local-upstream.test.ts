@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { localConfig as config, post } from "../helpers/local";
@@ -89,12 +90,12 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
 
   it("passes the server's 4xx through as the model's own", async () => {
     const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 999 } }, { "x-api-key": "k" });
-    expect([res.status, (await res.json()).error]).toEqual([400, { type: "model_rejected_request", message: "too many tokens" }]);
+    expect([res.status, (await res.json()).error]).toEqual([400, apiError("model_rejected_request", "too many tokens").error]);
   });
 
   it("reports a server that answers nonsense as the model failing, not as an endpoint that is not ready", async () => {
     const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "Hello", parameters: { max_new_tokens: 998 } }, { "x-api-key": "k" });
-    expect([res.status, (await res.json()).error.type]).toEqual([424, "model_error"]);
+    expect([res.status, (await res.json()).error.code]).toEqual([424, "model_error"]);
   });
 
   it("ends the stream with an error event when the server dies after its first token, instead of hanging", async () => {
@@ -103,7 +104,7 @@ describe("local server in front of a model server the user runs (--tgi-url)", ()
     const text = await res.text();
     expect(text).toContain("event: token");
     expect(text).not.toContain("event: done");
-    expect(text).toMatch(/event: error\ndata: \{"error":\{"type":"(model_stream_error|upstream_error)"/);
+    expect(text).toMatch(/event: error\ndata: \{"error":\{"message":".*","type":"server_error","param":null,"code":"(model_stream_error|upstream_error)"/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

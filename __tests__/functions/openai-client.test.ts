@@ -52,7 +52,12 @@ describe("the openai npm client", () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).status).toBe(401);
     expect((error as AuthenticationError).code).toBe("invalid_api_key");
-    expect((error as AuthenticationError).error).toEqual({ message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key" });
+    expect((error as AuthenticationError).error).toEqual({
+      message: "Incorrect API key provided.",
+      type: "invalid_request_error",
+      param: null,
+      code: "invalid_api_key",
+    });
   });
 
   it("still takes the key as x-api-key, for clients that send it so", async () => {
@@ -67,6 +72,6 @@ describe("the openai npm client", () => {
       .create({ model: "mistral", messages: [{ role: "user", content: "x" }], logit_bias: { "50256": -100 } })
       .catch((e: unknown) => e);
     expect((error as { status: number }).status).toBe(400);
-    expect((error as { error: unknown }).error).toMatchObject({ type: "unsupported_parameter", field: "logit_bias" });
+    expect((error as { error: unknown }).error).toMatchObject({ code: "unsupported_parameter", param: "logit_bias" });
   });
 });

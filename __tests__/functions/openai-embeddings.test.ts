@@ -52,7 +52,7 @@ describe("the openai client", () => {
       [{ input: "x", dimensions: 4 }, "dimensions"],
     ] as const) {
       const error = await f.openai.embeddings.create({ model: "bge", ...(extra as { input: string }) }).catch((e: unknown) => e);
-      expect([field, (error as { status: number }).status, (error as { error: { field: string } }).error.field]).toEqual([field, 400, field]);
+      expect([field, (error as { status: number }).status, (error as { error: { param: string } }).error.param]).toEqual([field, 400, field]);
     }
   });
 });

@@ -99,7 +99,7 @@ describe("what a backend cannot honour", () => {
     ];
     for (const [extra, field] of cases) {
       const error = await f.openai.chat.completions.create({ model: "falcon", messages: ask, ...extra }).catch((e: unknown) => e);
-      expect([field, (error as { status: number }).status, (error as { error: { field: string } }).error.field]).toEqual([field, 400, field]);
+      expect([field, (error as { status: number }).status, (error as { error: { param: string } }).error.param]).toEqual([field, 400, field]);
     }
   });
 
@@ -184,12 +184,12 @@ describe("legacy completions (POST /v1/completions) on the generate API", () => 
       [{ logprobs: 2 }, "logprobs"],
     ] as const) {
       const error = await f.openai.completions.create({ model: "mistral", prompt: "x", ...extra }).catch((e: unknown) => e);
-      expect([field, (error as { status: number }).status, (error as { error: { field: string } }).error.field]).toEqual([field, 400, field]);
+      expect([field, (error as { status: number }).status, (error as { error: { param: string } }).error.param]).toEqual([field, 400, field]);
     }
     // best_of > 1 is out of the schema's bounds: the gateway refuses it before the handler.
     expect(await f.openai.completions.create({ model: "mistral", prompt: "x", best_of: 2 }).catch((e: unknown) => (e as { status: number }).status)).toBe(400);
     const many = await f.openai.completions.create({ model: "mistral", prompt: ["a", "b"] }).catch((e: unknown) => e);
-    expect((many as { error: { field: string } }).error.field).toBe("prompt");
+    expect((many as { error: { param: string } }).error.param).toBe("prompt");
   });
 
   it("works from the AI SDK's completion model", async () => {

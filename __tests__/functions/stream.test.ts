@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 
@@ -51,7 +52,7 @@ describe("POST /{model}/stream", () => {
     expect(answer.statusCode).toBe(200);
     const events = sseEvents(answer.body);
     expect(tokens(events)).toEqual(VOCABULARY.slice(0, 3));
-    expect(events.at(-1)).toEqual({ event: "error", data: { error: { type, message: expect.any(String) } } });
+    expect(events.at(-1)).toEqual({ event: "error", data: apiError(type, expect.any(String)) });
     expect(events.some((e) => e.event === "done")).toBe(false);
   });
 
@@ -63,15 +64,15 @@ describe("POST /{model}/stream", () => {
   ])("when the model refuses before the first token (%j), it answers an HTTP error with a JSON body", async (behaviour, status, type) => {
     rig.emulator.behave("ep-mistral", behaviour);
     const answer = await stream({ inputs: "x" });
-    expect([answer.statusCode, answer.headers["content-type"], answer.json?.error?.type]).toEqual([status, "application/json", type]);
+    expect([answer.statusCode, answer.headers["content-type"], answer.json?.error?.code]).toEqual([status, "application/json", type]);
   });
 
   it("validates before calling the model: 400 names the field, 404 names the model", async () => {
     const calls = rig.emulator.calls.length;
     const invalid = await stream({ inputs: "x", parameters: { temperature: -1 } });
-    expect([invalid.statusCode, invalid.json.error.field]).toEqual([400, "parameters.temperature"]);
+    expect([invalid.statusCode, invalid.json.error.param]).toEqual([400, "parameters.temperature"]);
     const unknown = await stream({ inputs: "x" }, "nope");
-    expect([unknown.statusCode, unknown.json.error.type]).toEqual([404, "model_not_found"]);
+    expect([unknown.statusCode, unknown.json.error.code]).toEqual([404, "model_not_found"]);
     expect(rig.emulator.calls.length).toBe(calls);
   });
 

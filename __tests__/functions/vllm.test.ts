@@ -52,6 +52,6 @@ describe("a vLLM (LMI) model", () => {
     rig.emulator.behave("ep-vllm", { cutAfterTokens: 2, cutWith: "tgi-error" });
     const events = sseEvents((await call(rig.stream, apiEvent("POST", "/vllm/stream", { inputs: "hi" }))).body);
     expect(events.map((e) => e.event)).toEqual(["token", "token", "error"]);
-    expect(events[2].data.error.type).toBe("model_error");
+    expect(events[2].data.error.code).toBe("model_error");
   });
 });

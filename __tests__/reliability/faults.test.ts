@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 
@@ -25,7 +26,7 @@ describe("injected faults", () => {
     const started = Date.now();
     const answer = await stream(2500);
     expect(Date.now() - started).toBeLessThan(2500);
-    expect([answer.statusCode, answer.json]).toEqual([504, { error: { type: "timeout", message: "The model did not answer in time." } }]);
+    expect([answer.statusCode, answer.json]).toEqual([504, apiError("timeout", "The model did not answer in time.")]);
   });
 
   it("a model that goes silent after some tokens ends the stream with a timeout event, on time", async () => {
@@ -34,14 +35,14 @@ describe("injected faults", () => {
     const events = sseEvents((await stream(2500)).body);
     expect(Date.now() - started).toBeLessThan(2500);
     expect(events.map((e) => e.event)).toEqual(["token", "error"]);
-    expect(events[1].data.error.type).toBe("timeout");
+    expect(events[1].data.error.code).toBe("timeout");
   });
 
   it("a model that stalls before answering a buffered call gets a 504 before the function's time runs out", async () => {
     rig.emulator.behave("ep-mistral", { stallMs: 5000 });
     const started = Date.now();
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }), 2500);
-    expect([answer.statusCode, answer.json.error.type]).toEqual([504, "timeout"]);
+    expect([answer.statusCode, answer.json.error.code]).toEqual([504, "timeout"]);
     expect(Date.now() - started).toBeLessThan(2500);
   });
 

@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { apiEvent, call, sseEvents, startRig, TEST_MODELS, type HandlerRig } from "../helpers/handlers";
 
 // A model that goes quiet is cancelled after the configured silence, on every streamed route, long
@@ -45,7 +46,7 @@ describe("a model that goes quiet", () => {
       expect(answer.statusCode).toBe(200);
       expect(took).toBeGreaterThanOrEqual(IDLE_MS);
       expect(took).toBeLessThan(IDLE_MS + 1500);
-      expect(lastEvent(answer.body)).toEqual({ error: { type: "timeout", message: "The model sent nothing for 0.4 s; the stream was ended." } });
+      expect(lastEvent(answer.body)).toEqual(apiError("timeout", "The model sent nothing for 0.4 s; the stream was ended."));
       expect(answer.body).not.toContain("[DONE]");
       // The emulator saw its caller leave: the model stops generating.
       await new Promise((r) => setTimeout(r, 50));
@@ -61,10 +62,7 @@ describe("a model that goes quiet", () => {
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(FIRST_TOKEN_MS);
     expect(took).toBeLessThan(FIRST_TOKEN_MS + 1500);
-    expect([answer.statusCode, answer.json]).toEqual([
-      504,
-      { error: { type: "timeout", message: "The model sent no token in 0.8 s; the call was cancelled." } },
-    ]);
+    expect([answer.statusCode, answer.json]).toEqual([504, apiError("timeout", "The model sent no token in 0.8 s; the call was cancelled.")]);
     await new Promise((r) => setTimeout(r, 50));
     expect(rig.emulator.cancelled.length).toBe(before + 1);
   });

@@ -94,7 +94,7 @@ describe("a misbehaving model server behind the local stack", () => {
       return { status: res.status, body: await res.json() };
     });
     expect(result.status).toBe(400);
-    expect(result.body.error.type).toBe("model_rejected_request");
+    expect(result.body.error.code).toBe("model_rejected_request");
     expect(result.body.error.message.startsWith("bad request bad request")).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(growthMb).toBeLessThan(100);
@@ -102,7 +102,7 @@ describe("a misbehaving model server behind the local stack", () => {
 
   it("a connection reset is a 502", async () => {
     const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "reset" }, key);
-    expect([res.status, (await res.json()).error.type]).toEqual([502, "upstream_error"]);
+    expect([res.status, (await res.json()).error.code]).toEqual([502, "upstream_error"]);
   });
 
   it.each([
@@ -111,7 +111,7 @@ describe("a misbehaving model server behind the local stack", () => {
   ])("%s: a stream with zero tokens is a 502, never a 200", async (_, send) => {
     const res = await send("zero-tokens");
     const body = await res.json();
-    expect([res.status, body.error.type]).toEqual([502, expect.stringMatching(/upstream_error|model_stream_error/)]);
+    expect([res.status, body.error.code]).toEqual([502, expect.stringMatching(/upstream_error|model_stream_error/)]);
     expect(body.error.message).toMatch(/incomplete|ended before/);
   });
 

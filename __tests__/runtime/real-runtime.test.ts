@@ -1,3 +1,4 @@
+import { apiError } from "../helpers/api-error";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { readProxyIntegration, readStreamIntegration, type GatewayAnswer } from "../../local/api-gateway-view";
 import type { Behaviour } from "../../local/emulator/sagemaker-emulator";
@@ -131,7 +132,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     ] as const)("%s: a model that does not answer before the deadline is a 504", async (fn, path, body) => {
       rig.emulator.behave("ep-mistral", { stallMs: 4000 });
       const answer = await send(fn, "POST", path, body, 2500);
-      expect([answer.statusCode, answer.json.error.type]).toEqual([504, "timeout"]);
+      expect([answer.statusCode, answer.json.error.code]).toEqual([504, "timeout"]);
     });
   });
 
@@ -177,7 +178,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const answer = await send(fn, "POST", path, body);
       expect(Date.now() - started).toBeLessThan(2500);
       expect(answer.statusCode).toBe(200);
-      expect(sseEvents(answer.body).at(-1)!.data).toEqual({ error: { type: "timeout", message: "The model sent nothing for 1 s; the stream was ended." } });
+      expect(sseEvents(answer.body).at(-1)!.data).toEqual(apiError("timeout", "The model sent nothing for 1 s; the stream was ended."));
     });
 
     it.each([
@@ -188,10 +189,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const started = Date.now();
       const answer = await send(fn, "POST", path, body);
       expect(Date.now() - started).toBeLessThan(3500);
-      expect([answer.statusCode, answer.json]).toEqual([
-        504,
-        { error: { type: "timeout", message: "The model sent no token in 2 s; the call was cancelled." } },
-      ]);
+      expect([answer.statusCode, answer.json]).toEqual([504, apiError("timeout", "The model sent no token in 2 s; the call was cancelled.")]);
     });
 
     it("stream: a failure after the first token is an error event after the tokens so far", async () => {
@@ -200,7 +198,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const events = sseEvents(answer.body);
       expect(answer.statusCode).toBe(200);
       expect(events.filter((e) => e.event === "token")).toHaveLength(3);
-      expect(events.at(-1)).toMatchObject({ event: "error", data: { error: { type: "model_stream_error" } } });
+      expect(events.at(-1)).toMatchObject({ event: "error", data: { error: { code: "model_stream_error" } } });
     });
 
     it("chat: a failure after the first token is an error object and no [DONE]", async () => {
@@ -209,7 +207,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const data = answer.body.split("\n\n").filter(Boolean);
       expect(answer.statusCode).toBe(200);
       expect(data).not.toContain("data: [DONE]");
-      expect(JSON.parse(data.at(-1)!.slice(6))).toMatchObject({ error: { type: "stream_failure" } });
+      expect(JSON.parse(data.at(-1)!.slice(6))).toMatchObject({ error: { code: "stream_failure" } });
     });
   });
 

@@ -99,7 +99,8 @@ describe("the OpenAPI body, against API Gateway's list of unsupported features",
   it("keeps what the gateway can check: required fields, types, bounds, enums", () => {
     const model = gatewayModel(chatRequestSchema) as any;
     expect(model.required).toEqual(["model", "messages"]);
-    expect(model.properties.top_p).toEqual({ type: "number", minimum: 0, maximum: 1 });
+    // OpenAPI 3.0's nullable becomes draft 4's type list, which API Gateway's models take.
+    expect(model.properties.top_p).toEqual({ type: ["number", "null"], minimum: 0, maximum: 1 });
     expect(model.properties.messages.items.properties.role.enum).toEqual(["system", "developer", "user", "assistant", "tool"]);
     expect(model.properties.messages.minItems).toBe(1);
   });

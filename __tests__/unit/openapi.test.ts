@@ -1,3 +1,6 @@
+import Ajv from "ajv-draft-04";
+import { errorResponseSchema } from "../../contract/generate-request";
+import { openAiErrorType } from "../../contract/errors";
 import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../deployment/openapi";
 
 const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
@@ -30,6 +33,7 @@ describe("buildOpenApiDocument", () => {
       "POST /v1/completions",
       "POST /v1/embeddings",
       "GET /v1/models",
+      "GET /v1/models/{model}",
     ]);
   });
 
@@ -56,7 +60,7 @@ describe("buildOpenApiDocument", () => {
     );
   });
 
-  it("validates every request body against its schema", () => {
+  it("validates a body at the gateway only where no function checks it; the OpenAI routes' function names the field itself", () => {
     const doc = buildOpenApiDocument(input()) as Record<string, any>;
     expect(doc["x-amazon-apigateway-request-validators"]).toEqual({ body: { validateRequestBody: true, validateRequestParameters: true } });
     const bodies = operations(doc).map(([path, method, op]) => [
@@ -69,10 +73,11 @@ describe("buildOpenApiDocument", () => {
       ["post /mistral-7b/stream", "body", "#/components/schemas/GenerateRequest"],
       ["post /falcon/invoke", "body", "#/components/schemas/GenerateRequest"],
       ["post /falcon/stream", "body", "#/components/schemas/GenerateRequest"],
-      ["post /v1/chat/completions", "body", "#/components/schemas/ChatCompletionRequest"],
-      ["post /v1/completions", "body", "#/components/schemas/CompletionRequest"],
-      ["post /v1/embeddings", "body", "#/components/schemas/EmbeddingRequest"],
+      ["post /v1/chat/completions", undefined, "#/components/schemas/ChatCompletionRequest"],
+      ["post /v1/completions", undefined, "#/components/schemas/CompletionRequest"],
+      ["post /v1/embeddings", undefined, "#/components/schemas/EmbeddingRequest"],
       ["get /v1/models", undefined, undefined],
+      ["get /v1/models/{model}", undefined, undefined],
     ]);
     expect(doc.components.schemas.GenerateRequest).toMatchObject({ type: "object", required: ["inputs"] });
     expect(doc.components.schemas.GenerateRequest.$schema).toBeUndefined();
@@ -97,7 +102,7 @@ describe("buildOpenApiDocument", () => {
     for (const type of ["ACCESS_DENIED", "UNAUTHORIZED", "INVALID_API_KEY"]) {
       expect(responses[type].statusCode).toBe("401");
       expect(JSON.parse(responses[type].responseTemplates["application/json"])).toEqual({
-        error: { message: expect.any(String), type: "invalid_request_error", code: "invalid_api_key" },
+        error: { message: expect.any(String), type: "invalid_request_error", param: null, code: "invalid_api_key" },
       });
     }
     expect(() => buildOpenApiDocument(input({ authorizerUri: undefined }))).toThrow("auth apiKey needs the authorizer's URI");
@@ -117,21 +122,28 @@ describe("buildOpenApiDocument", () => {
     for (const [, , op] of operations(doc)) expect(op.security).toEqual([]);
   });
 
-  it("answers API Gateway's own errors with the handlers' JSON error shape, and unknown routes with 404", () => {
+  it("answers API Gateway's own errors in OpenAI's error shape, as the handlers do, and unknown routes with 404 naming the route", () => {
     const responses = buildOpenApiDocument(input())["x-amazon-apigateway-gateway-responses"] as Record<string, any>;
     expect(responses.BAD_REQUEST_BODY.statusCode).toBe("400");
     expect(responses.THROTTLED.statusCode).toBe("429");
     expect(responses.INVALID_API_KEY.statusCode).toBe("401");
     expect(responses.MISSING_AUTHENTICATION_TOKEN.statusCode).toBe("404");
-    // The key errors speak OpenAI's shape (see above); every other one the handlers'.
-    for (const [name, response] of Object.entries(responses).filter(([n]) => !["ACCESS_DENIED", "UNAUTHORIZED", "INVALID_API_KEY"].includes(n))) {
+    const fitsErrorSchema = new Ajv({ strict: true }).compile(errorResponseSchema);
+    for (const [name, response] of Object.entries(responses)) {
       // API Gateway fills $context.error.messageString with a quoted JSON string.
       const rendered = response.responseTemplates["application/json"]
         .replace("$context.error.messageString", '"Forbidden"')
-        .replace("$context.requestId", "req-1");
+        .replace("$context.requestId", "req-1")
+        .replace("$context.httpMethod", "GET")
+        .replace("$context.path", "/prod/v2/models");
       const body = JSON.parse(rendered);
-      expect([name, Object.keys(body.error)]).toEqual([name, ["type", "message", "requestId"]]);
+      expect([name, fitsErrorSchema(body), fitsErrorSchema.errors]).toEqual([name, true, null]);
+      if (response.statusCode && name !== "UNAUTHORIZED" && name !== "ACCESS_DENIED" && name !== "INVALID_API_KEY")
+        expect([name, body.error.type]).toEqual([name, openAiErrorType(Number(response.statusCode))]);
     }
+    expect(JSON.parse(responses.MISSING_AUTHENTICATION_TOKEN.responseTemplates["application/json"].replace("$context.requestId", "r")).error.message).toBe(
+      "Unknown route: $context.httpMethod $context.path",
+    );
   });
 
   it("is a pure function: the same input gives the same document", () => {
@@ -150,6 +162,7 @@ describe("buildOpenApiDocument", () => {
       "/v1/completions",
       "/v1/embeddings",
       "/v1/models",
+      "/v1/models/{model}",
     ]);
     for (const [, , op] of preflights) {
       expect(op.security).toEqual([]);

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { Writable } from "node:stream";
-import type { CompletionBody } from "../../contract/completion-request";
+import { completionRequestSchema, type CompletionBody } from "../../contract/completion-request";
 import { validateCompletionRequest } from "../../contract/validators";
 import { generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamToken } from "../lib/backends/tgi";
 import { HttpError } from "../lib/errors";
 import { allowedModels, checkAccess, generationRoute } from "../lib/models";
 import { finishReason, generateParameters } from "../lib/openai";
-import { checkStop } from "../lib/chat-checks";
+import { checkStop, refuseUnknownFields } from "../lib/chat-checks";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -46,7 +46,8 @@ const completionObject = (id: string, model: string, text: string, finish: strin
 
 /** POST /v1/completions on the model's generate API, buffered or streamed. */
 export async function textCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
-  const body = readJsonBody<CompletionBody>(event, validateCompletionRequest);
+  const body = readJsonBody<CompletionBody>(event, validateCompletionRequest, completionRequestSchema);
+  refuseUnknownFields(body, completionRequestSchema);
   const request = generateRequestOf(body);
   const model = (session.model = body.model);
   session.stream = Boolean(body.stream);

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { EmbeddingBody } from "../../contract/embedding-request";
+import { embeddingRequestSchema, type EmbeddingBody } from "../../contract/embedding-request";
 import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
+import { refuseUnknownFields } from "../lib/chat-checks";
 import { allowedModels, checkAccess, embeddingRoute } from "../lib/models";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { writeJson } from "../lib/response-stream";
@@ -36,7 +37,8 @@ const isVectors = (value: unknown, count: number): value is number[][] =>
  * vectors out. No usage: SageMaker passes on TEI's body only, and the token counts are in its headers.
  */
 export async function embeddings(event: APIGatewayProxyEvent, session: Session): Promise<void> {
-  const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest);
+  const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, embeddingRequestSchema);
+  refuseUnknownFields(body, embeddingRequestSchema);
   session.model = body.model;
   const inputs = inputsOf(body.input);
   if (body.dimensions !== undefined)

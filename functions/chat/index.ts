@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
-import { HttpError, logDetail, notText } from "../lib/errors";
-import type { ChatCompletionBody, ChatRequest } from "../../contract/chat-request";
+import { HttpError, echo, logDetail, notText } from "../lib/errors";
+import { chatRequestSchema, type ChatCompletionBody, type ChatRequest } from "../../contract/chat-request";
 import { validateChatRequest } from "../../contract/validators";
 import { COMPLETIONS_PATH, EMBEDDINGS_PATH } from "../../contract/routes";
 import { embeddings } from "./embeddings";
@@ -72,10 +72,14 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   const session: Session = { requestId, headers, responseStream, context, cancel: client.signal, tally: { started } };
   try {
     if (event.httpMethod === "GET") {
-      // A consumer's key lists its own models only.
+      // A consumer's key sees its own models only.
       const allowed = allowedModels(event);
-      writeJson(responseStream, 200, modelList(Object.keys(handlerSettings().models).filter((m) => !allowed || allowed.has(m))), headers);
-      return;
+      const names = Object.keys(handlerSettings().models).filter((m) => !allowed || allowed.has(m));
+      const wanted = event.pathParameters?.model;
+      if (wanted === undefined) return writeJson(responseStream, 200, modelList(names), headers);
+      if (!names.includes(wanted))
+        throw new HttpError(404, "model_not_found", `The model "${echo(wanted)}" does not exist or this key may not use it.`, "model");
+      return writeJson(responseStream, 200, modelList([wanted]).data[0], headers);
     }
     const path = event.resource ?? event.path ?? "";
     const route = path.endsWith(COMPLETIONS_PATH) ? "completion" : path.endsWith(EMBEDDINGS_PATH) ? "embeddings" : "chat";
@@ -107,7 +111,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
 });
 
 async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
-  const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest);
+  const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest, chatRequestSchema);
   const request = checkChatRequest(body);
   session.model = request.model;
   session.stream = Boolean(request.stream);

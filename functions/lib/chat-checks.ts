@@ -1,16 +1,20 @@
 import { HttpError, echo } from "./errors";
-import { SUPPORTED_CHAT_FIELDS, type ChatMessage, type ChatRequest, type ToolChoice } from "../../contract/chat-request";
+import { chatRequestSchema, type ChatMessage, type ChatRequest, type ToolChoice } from "../../contract/chat-request";
 import type { ModelRoute } from "../../contract/routes";
 
 const bad = (field: string, message: string) => new HttpError(400, "invalid_request", message, field);
 
+/** A field the API does not take is refused by name, not silently dropped (the schemas leave additionalProperties out for API Gateway). */
+export function refuseUnknownFields(body: object, schema: { readonly properties: object }): void {
+  const unsupported = Object.keys(body).filter((k) => !Object.hasOwn(schema.properties, k));
+  if (unsupported.length === 0) return;
+  const named = unsupported.slice(0, 5).map(echo).join(", ") + (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
+  throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`, echo(unsupported[0]));
+}
+
 /** Checks what the JSON Schema cannot say: unsupported fields by name, stop words, message turns and tool_choice. */
 export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
-  const unsupported = Object.keys(body).filter((k) => !SUPPORTED_CHAT_FIELDS.has(k));
-  if (unsupported.length > 0) {
-    const named = unsupported.slice(0, 5).map(echo).join(", ") + (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
-    throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`, echo(unsupported[0]));
-  }
+  refuseUnknownFields(body, chatRequestSchema);
   checkStop(body.stop);
   const messages = (body.messages as Record<string, unknown>[]).map(checkMessage);
   const request = { ...body, messages } as unknown as ChatRequest;

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { errorBody, type ErrorBody } from "../../contract/errors";
 
-/** An error with the HTTP status and JSON body the client should get. */
+/** An error with the HTTP status and JSON body the client should get; `type` is this API's code for it, `field` OpenAI's param. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -13,8 +14,8 @@ export class HttpError extends Error {
     this.name = "HttpError";
   }
 
-  toBody(): { error: { type: string; message: string; field?: string } } {
-    return { error: { type: this.type, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  toBody(): ErrorBody {
+    return errorBody(this.statusCode, this.type, this.message, this.field);
   }
 }
 

@@ -96,6 +96,6 @@ export function chunk(
   };
 }
 
-export function modelList(names: readonly string[]): Record<string, unknown> {
+export function modelList(names: readonly string[]): { object: "list"; data: Record<string, unknown>[] } {
   return { object: "list", data: names.map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })) };
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { HttpError } from "./errors";
 import type { ModelRoute } from "../../contract/routes";
 import type { CompiledValidator } from "../../contract/validators";
-import { problemOf } from "./validate";
+import { problemOf, withoutNulls } from "./validate";
 
 /** Larger bodies are refused before parsing; prompts are limited in tokens by the model itself. */
 export const MAX_BODY_BYTES = 512 * 1024;
@@ -16,8 +16,15 @@ export function modelFromPath(path: string): string {
   return path.split("/").filter(Boolean)[0] ?? "";
 }
 
-/** The JSON body, checked for size, syntax and schema; every failure is a 4xx naming the problem. */
-export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">, validator: CompiledValidator): T {
+/**
+ * The JSON body, checked for size, syntax and schema; every failure is a 4xx naming the problem.
+ * With the schema, the nulls it allows are dropped (see withoutNulls).
+ */
+export function readJsonBody<T>(
+  event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">,
+  validator: CompiledValidator,
+  schema?: Parameters<typeof withoutNulls>[0],
+): T {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8")) : undefined;
   if (!raw || raw.length === 0) throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
   if (raw.length > MAX_BODY_BYTES) throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}.`);
@@ -29,7 +36,7 @@ export function readJsonBody<T>(event: Pick<APIGatewayProxyEvent, "body" | "isBa
   }
   const problem = problemOf(validator, body);
   if (problem) throw new HttpError(400, "invalid_request", problem.message, problem.field);
-  return body as T;
+  return (schema ? withoutNulls(schema, body) : body) as T;
 }
 
 /** SageMaker's header for model-specific options (e.g. accept_eula=true), passed from the client to the model. */

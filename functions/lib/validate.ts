@@ -79,3 +79,29 @@ export function problemOf(validator: CompiledValidator, value: unknown): SchemaP
   const first = validator.errors?.[0];
   return first ? describe(first, value) : { field: "body", message: "body does not fit the schema." };
 }
+
+interface NullableSchema {
+  readonly type?: unknown;
+  readonly properties?: Readonly<Record<string, NullableSchema>>;
+  readonly items?: NullableSchema;
+  readonly nullable?: boolean;
+}
+
+/** Whether a field's schema lets it be null: marked nullable, or any JSON at all (no type). */
+const allowsNull = (schema: NullableSchema) => schema.nullable === true || schema.type === undefined;
+
+/**
+ * The value without the nulls its schema allows: OpenAI reads null in an optional field as "not
+ * given", so the handlers see such a field as absent. Only declared fields lose a null; a client's
+ * own JSON inside them (a tool's parameters, a response schema) is left as sent.
+ */
+export function withoutNulls(schema: NullableSchema, value: unknown): unknown {
+  if (Array.isArray(value)) return schema.items ? value.map((item) => withoutNulls(schema.items!, item)) : value;
+  const properties = schema.properties;
+  if (value === null || typeof value !== "object" || !properties) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key, v]) => !(v === null && Object.hasOwn(properties, key) && allowsNull(properties[key])))
+      .map(([key, v]) => [key, Object.hasOwn(properties, key) ? withoutNulls(properties[key], v) : v]),
+  );
+}
