@@ -7,6 +7,7 @@ import { bundleHandler } from "../deployment/bundle";
 import { handlerBenchmarks } from "./handlers";
 import { runtimeInitBenchmarks } from "./runtime-init";
 import { errorCleaningBenchmarks } from "./error-cleaning";
+import { embeddingBatchBenchmarks } from "./embedding-batches";
 
 /**
  * Benchmarks with their budgets (DESIGN.md): synth app time of the default
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     ["invoke bundle (zip)", `${(bundle.zipBytes / 1024).toFixed(0)} KB`, "-", true],
     ...(await handlerBenchmarks()),
     ...errorCleaningBenchmarks(),
+    ...(await embeddingBatchBenchmarks()),
     ...(await runtimeInitBenchmarks()),
   ];
 

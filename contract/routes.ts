@@ -10,6 +10,20 @@ export const MODELS_PATH = "/v1/models";
 export const MODEL_PATH = "/v1/models/{model}";
 export const COMPLETIONS_PATH = "/v1/completions";
 export const EMBEDDINGS_PATH = "/v1/embeddings";
+export const RESPONSES_PATH = "/v1/responses";
+
+/** The OpenAI-compatible routes, all served by one function: the API's document and the function's permissions list these. */
+export const OPENAI_ROUTES = [
+  { id: "chat-completions", method: "POST", path: CHAT_PATH },
+  { id: "chat-models", method: "GET", path: MODELS_PATH },
+  { id: "chat-model", method: "GET", path: MODEL_PATH },
+  { id: "completions", method: "POST", path: COMPLETIONS_PATH },
+  { id: "embeddings", method: "POST", path: EMBEDDINGS_PATH },
+  { id: "responses", method: "POST", path: RESPONSES_PATH },
+] as const;
+
+/** A route's path as an execute-api ARN's resource: each {parameter} matches any segment. */
+export const arnPath = (path: string): string => path.replace(/\{[^}]+\}/g, "*");
 
 /** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
 export interface ModelRoute {

@@ -13,7 +13,7 @@ export interface ValidationError {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated CommonJS (npm run validators)
 const compiled = require("./validators.generated.js") as Record<
-  "generateRequest" | "chatRequest" | "completionRequest" | "embeddingRequest",
+  "generateRequest" | "chatRequest" | "completionRequest" | "embeddingRequest" | "responsesRequest",
   CompiledValidator
 >;
 
@@ -22,3 +22,4 @@ export const validateGenerateRequest = compiled.generateRequest;
 export const validateChatRequest = compiled.chatRequest;
 export const validateCompletionRequest = compiled.completionRequest;
 export const validateEmbeddingRequest = compiled.embeddingRequest;
+export const validateResponsesRequest = compiled.responsesRequest;

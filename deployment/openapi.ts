@@ -1,13 +1,15 @@
-import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODEL_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODEL_PATH, MODELS_PATH, RESPONSES_PATH, invokePath, streamPath } from "../contract/routes";
 import { embeddingRequestSchema } from "../contract/embedding-request";
 import { completionRequestSchema } from "../contract/completion-request";
 import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
 import { chatRequestSchema } from "../contract/chat-request";
+import { responsesRequestSchema } from "../contract/responses-request";
 import { gatewayModel } from "./gateway-model";
 import { directIntegration } from "./direct-integration";
 
 export { directInvokeUri } from "./direct-integration";
 import { CORS_ALLOW_HEADERS, gatewayResponses } from "./gateway-responses";
+import { withPreflight } from "./cors-preflight";
 
 export { CORS_ALLOW_HEADERS };
 
@@ -104,6 +106,7 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>>
   ChatCompletionRequest: withoutDialect(chatRequestSchema),
   CompletionRequest: withoutDialect(completionRequestSchema),
   EmbeddingRequest: withoutDialect(embeddingRequestSchema),
+  ResponsesRequest: withoutDialect(responsesRequestSchema),
   Error: withoutDialect(errorResponseSchema),
 };
 
@@ -158,47 +161,8 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     "x-amazon-apigateway-integration": integration,
   });
 
-  // Preflight answers with API Gateway's mock integration: no key, no Lambda. With several
-  // origins it answers "*": preflight reveals nothing, and the real answer names one origin.
   const origins = input.corsOrigins ?? [];
-  const preflight = (methods: string) => ({
-    summary: "CORS preflight",
-    security: [],
-    responses: {
-      "200": {
-        description: "CORS preflight",
-        headers: Object.fromEntries(
-          ["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers"].map((h) => [h, { schema: { type: "string" } }]),
-        ),
-      },
-    },
-    "x-amazon-apigateway-integration": {
-      type: "mock",
-      requestTemplates: { "application/json": '{"statusCode": 200}' },
-      passthroughBehavior: "when_no_match",
-      responses: {
-        default: {
-          statusCode: "200",
-          responseParameters: {
-            "method.response.header.Access-Control-Allow-Origin": origins.length === 1 ? `'${origins[0]}'` : "'*'",
-            "method.response.header.Access-Control-Allow-Methods": `'${methods},OPTIONS'`,
-            "method.response.header.Access-Control-Allow-Headers": `'${CORS_ALLOW_HEADERS}'`,
-          },
-        },
-      },
-    },
-  });
-  const withCors = (item: Record<string, unknown>) =>
-    origins.length === 0
-      ? item
-      : {
-          ...item,
-          options: preflight(
-            Object.keys(item)
-              .map((m) => m.toUpperCase())
-              .join(","),
-          ),
-        };
+  const withCors = (item: Record<string, unknown>) => withPreflight(item, origins);
 
   const paths: Record<string, unknown> = {};
   const ownSchemas: Record<string, Record<string, unknown>> = {};
@@ -260,6 +224,17 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
       "openai",
       "EmbeddingRequest",
       { description: "A list of embeddings" },
+      streamed(input.chatUri),
+      "function",
+    ),
+  });
+  paths[RESPONSES_PATH] = withCors({
+    post: operation(
+      "createResponse",
+      "OpenAI-compatible Responses API, stateless: the whole conversation in input (stream: true for its events)",
+      "openai",
+      "ResponsesRequest",
+      { description: "A response object, or its stream of response.* events" },
       streamed(input.chatUri),
       "function",
     ),

@@ -4,6 +4,7 @@ import { chatRequestSchema } from "../contract/chat-request";
 import { generateRequestSchema } from "../contract/generate-request";
 import { completionRequestSchema } from "../contract/completion-request";
 import { embeddingRequestSchema } from "../contract/embedding-request";
+import { responsesRequestSchema } from "../contract/responses-request";
 
 /** The request schemas the handlers check, by the name their compiled validator is exported under. */
 export const VALIDATED_SCHEMAS = {
@@ -11,6 +12,7 @@ export const VALIDATED_SCHEMAS = {
   chatRequest: chatRequestSchema,
   completionRequest: completionRequestSchema,
   embeddingRequest: embeddingRequestSchema,
+  responsesRequest: responsesRequestSchema,
 } as const;
 
 /**

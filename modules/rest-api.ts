@@ -12,7 +12,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { ConsumerKeys } from "./consumer-keys";
 import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi";
-import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODELS_PATH, invokePath, streamPath } from "../contract/routes";
+import { OPENAI_ROUTES, arnPath, invokePath, streamPath } from "../contract/routes";
 
 export type RestApiModel =
   | {
@@ -170,10 +170,7 @@ export class RestApi extends Construct {
       allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
       allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
     }
-    allow("chat-completions", props.chatFunction, "POST", CHAT_PATH);
-    allow("chat-models", props.chatFunction, "GET", MODELS_PATH);
-    allow("completions", props.chatFunction, "POST", COMPLETIONS_PATH);
-    allow("embeddings", props.chatFunction, "POST", EMBEDDINGS_PATH);
+    for (const r of OPENAI_ROUTES) allow(r.id, props.chatFunction, r.method, arnPath(r.path));
     if (props.authorizerFunction) {
       new LambdaPermission(this, "authorizer", {
         action: "lambda:InvokeFunction",

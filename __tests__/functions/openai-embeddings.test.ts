@@ -77,3 +77,49 @@ describe("the Vercel AI SDK", () => {
     expect(out).toEqual({ one: expected(["query"])[0], many: expected(["a", "bb"]) });
   });
 });
+
+describe("batches larger than TEI takes in one call", () => {
+  const texts = Array.from({ length: 100 }, (_, i) => `document number ${i}`);
+  /** The backend calls of the last request: TEI's {inputs}, at most 32 each. */
+  const callsSince = (before: number) => f.rig.emulator.calls.slice(before).map((c) => (c.body.inputs as string[]).length);
+
+  it("LangChain's embedDocuments of 100 texts (512 per request by default): one request, four model calls, in order", async () => {
+    const embeddings = new OpenAIEmbeddings({ model: "bge", apiKey: KEY, configuration: { baseURL: f.server.baseURL }, maxRetries: 0 });
+    const before = f.rig.emulator.calls.length;
+    expect(await embeddings.embedDocuments(texts)).toEqual(expected(texts));
+    expect(callsSince(before).sort((a, b) => b - a)).toEqual([32, 32, 32, 4]);
+  });
+
+  it("the AI SDK's embedMany of 100 values with its default batch size", async () => {
+    const out = await runAiSdk(
+      `const many = await embedMany({ model: provider.textEmbeddingModel("bge"), values: ${JSON.stringify(texts)}, maxRetries: 0 });
+       return many.embeddings;`,
+      { baseURL: f.server.baseURL, key: KEY },
+      "embedMany",
+    );
+    expect(out).toEqual(expected(texts));
+  });
+
+  it("2,048 inputs pass, 2,049 are refused by name", async () => {
+    const many = Array.from({ length: 2048 }, (_, i) => `t${i}`);
+    const answer = await f.openai.embeddings.create({ model: "bge", input: many, encoding_format: "float" });
+    expect(answer.data.map((d) => d.index)).toEqual(many.map((_, i) => i));
+    expect(answer.data[2047].embedding).toEqual(expected(["t2047"])[0]);
+    const error = await f.openai.embeddings.create({ model: "bge", input: [...many, "one more"] }).catch((e: unknown) => e);
+    expect([(error as { status: number }).status, (error as { param: string }).param]).toEqual([400, "input"]);
+  });
+
+  it("a failing call fails the request with the model's status, and starts no further call", async () => {
+    f.rig.emulator.behave("ep-bge", { modelStatus: 500 });
+    try {
+      const before = f.rig.emulator.calls.length;
+      // Ten calls' worth of inputs.
+      const error = await f.openai.embeddings.create({ model: "bge", input: [...texts, ...texts, ...texts] }).catch((e: unknown) => e);
+      expect([(error as { status: number }).status, (error as { code: string }).code]).toEqual([424, "model_error"]);
+      // The first calls fail; none starts after a failure is seen (at most one round of the calls in flight).
+      expect(f.rig.emulator.calls.length - before).toBeLessThanOrEqual(4);
+    } finally {
+      f.rig.emulator.behave("ep-bge", {});
+    }
+  });
+});

@@ -43,6 +43,8 @@ async function send(fn: Fn, method: string, path: string, body?: unknown, timeou
 
 const messages = [{ role: "user", content: "Say hello" }];
 const big = "x".repeat(600 * 1024);
+// Over the 4 MiB the OpenAI routes take (embedding batches, images).
+const huge = "x".repeat(5 * 1024 * 1024);
 
 suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () => {
   describe("answers given as one JSON body", () => {
@@ -61,7 +63,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         "chat",
         "POST",
         "/v1/chat/completions",
-        { model: "mistral", messages: [{ role: "user", content: big }] },
+        { model: "mistral", messages: [{ role: "user", content: huge }] },
         {},
         413,
         "request_too_large",
@@ -97,6 +99,27 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         503,
         "model_unavailable",
       ],
+      ["responses, not streamed", "chat", "POST", "/v1/responses", { model: "mistral", input: "Say hello" }, {}, 200, ""],
+      [
+        "responses, stateful field",
+        "chat",
+        "POST",
+        "/v1/responses",
+        { model: "mistral", input: "x", previous_response_id: "r" },
+        {},
+        400,
+        "unsupported_parameter",
+      ],
+      [
+        "responses stream, model 500",
+        "chat",
+        "POST",
+        "/v1/responses",
+        { model: "mistral", input: "x", stream: true },
+        { modelStatus: 500 },
+        424,
+        "model_error",
+      ],
       ["stream, unknown model", "stream", "POST", "/nope/stream", { inputs: "x" }, {}, 404, "model_not_found"],
       ["stream, unsupported parameter", "stream", "POST", "/mistral/stream", { inputs: "x", parameters: { max_tokens: 5 } }, {}, 400, "invalid_request"],
       ["stream, too large", "stream", "POST", "/mistral/stream", { inputs: big }, {}, 413, "request_too_large"],
@@ -110,7 +133,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       expect(answer.statusCode).toBe(status);
       expect(answer.headers["content-type"]).toMatch(/^application\/json/);
       expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
-      if (type) expect(answer.json.error).toMatchObject({ type, message: expect.any(String) });
+      if (type) expect(answer.json.error).toMatchObject({ code: type, message: expect.any(String) });
       else expect(answer.json).toEqual(expect.any(Object));
     });
 
@@ -166,6 +189,19 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         .join("");
       expect(text).toBe(VOCABULARY.join(""));
       expect(answer.chunks.length).toBeGreaterThanOrEqual(5);
+      expect(answer.chunks.at(-1)!.at - answer.chunks[0].at).toBeGreaterThan(30 * (VOCABULARY.length - 3));
+    });
+
+    it("responses: events arrive over time, in order, ending in response.completed", async () => {
+      rig.emulator.behave("ep-mistral", { tokenDelayMs: 30 });
+      const answer = await send("chat", "POST", "/v1/responses", { model: "mistral", input: "Say hello", stream: true });
+      expect([answer.statusCode, answer.headers["content-type"]]).toEqual([200, "text/event-stream; charset=utf-8"]);
+      const events = sseEvents(answer.body);
+      expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
+      expect(events.every((e) => e.event === e.data.type)).toBe(true);
+      expect([events[0].event, events.at(-1)!.event]).toEqual(["response.created", "response.completed"]);
+      const text = events.filter((e) => e.event === "response.output_text.delta").map((e) => e.data.delta);
+      expect(text.join("")).toBe(VOCABULARY.join(""));
       expect(answer.chunks.at(-1)!.at - answer.chunks[0].at).toBeGreaterThan(30 * (VOCABULARY.length - 3));
     });
 

@@ -1,5 +1,6 @@
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { RestApi, type RestApiProps } from "../../modules/rest-api";
+import { arnPath } from "../../contract/routes";
 import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/synth";
 
 function synthApi(over: Partial<RestApiProps> = {}) {
@@ -92,16 +93,28 @@ describe("RestApi", () => {
   });
 
   it("lets only this API, on each function's own routes, invoke it", () => {
-    const permissions = resources(synthApi(), "aws_lambda_permission").map((p) => p.values);
+    const stack = synthApi();
+    const permissions = resources(stack, "aws_lambda_permission").map((p) => p.values);
+    // Every route the imported body sends to a function has its permission (a missing one answers 500 as deployed).
+    const body = parseTemplateJson(only(stack, "aws_api_gateway_rest_api").body);
+    const routed = Object.entries(body.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op["x-amazon-apigateway-integration"]?.type === "aws_proxy")
+        .map(([method]) => `/*/${method.toUpperCase()}${arnPath(path)}`),
+    );
+    const granted = permissions.map((p) => p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, ""));
+    expect(routed.filter((r) => !granted.includes(r))).toEqual([]);
     for (const p of permissions) expect(p).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
     const grants = permissions.map((p) => [p.function_name, p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, "")]);
     expect(grants.sort()).toEqual([
       // The authorizer, for this API's authorizers only.
       ["${aws_lambda_function.authorizer.function_name}", "/authorizers/*"],
       ["${aws_lambda_function.chat.function_name}", "/*/GET/v1/models"],
+      ["${aws_lambda_function.chat.function_name}", "/*/GET/v1/models/*"],
       ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/chat/completions"],
       ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/completions"],
       ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/embeddings"],
+      ["${aws_lambda_function.chat.function_name}", "/*/POST/v1/responses"],
       ["${aws_lambda_function.invoke.function_name}", "/*/POST/mistral-7b/invoke"],
       ["${aws_lambda_function.stream.function_name}", "/*/POST/mistral-7b/stream"],
     ]);

@@ -32,6 +32,7 @@ describe("buildOpenApiDocument", () => {
       "POST /v1/chat/completions",
       "POST /v1/completions",
       "POST /v1/embeddings",
+      "POST /v1/responses",
       "GET /v1/models",
       "GET /v1/models/{model}",
     ]);
@@ -76,6 +77,7 @@ describe("buildOpenApiDocument", () => {
       ["post /v1/chat/completions", undefined, "#/components/schemas/ChatCompletionRequest"],
       ["post /v1/completions", undefined, "#/components/schemas/CompletionRequest"],
       ["post /v1/embeddings", undefined, "#/components/schemas/EmbeddingRequest"],
+      ["post /v1/responses", undefined, "#/components/schemas/ResponsesRequest"],
       ["get /v1/models", undefined, undefined],
       ["get /v1/models/{model}", undefined, undefined],
     ]);
@@ -161,6 +163,7 @@ describe("buildOpenApiDocument", () => {
       "/v1/chat/completions",
       "/v1/completions",
       "/v1/embeddings",
+      "/v1/responses",
       "/v1/models",
       "/v1/models/{model}",
     ]);

@@ -13,7 +13,7 @@ import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/respo
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
-import type { Session, Tally } from "./index";
+import type { Session, Tally } from "./session";
 
 const refuse = (field: string, why: string) => new HttpError(400, "unsupported_parameter", `${field}: ${why}`, field);
 
@@ -46,7 +46,7 @@ const completionObject = (id: string, model: string, text: string, finish: strin
 
 /** POST /v1/completions on the model's generate API, buffered or streamed. */
 export async function textCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
-  const body = readJsonBody<CompletionBody>(event, validateCompletionRequest, completionRequestSchema);
+  const body = readJsonBody<CompletionBody>(event, validateCompletionRequest, { schema: completionRequestSchema });
   refuseUnknownFields(body, completionRequestSchema);
   const request = generateRequestOf(body);
   const model = (session.model = body.model);

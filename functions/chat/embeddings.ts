@@ -4,19 +4,24 @@ import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
 import { refuseUnknownFields } from "../lib/chat-checks";
 import { allowedModels, checkAccess, embeddingRoute } from "../lib/models";
-import { readJsonBody, withClientAttributes } from "../lib/request";
+import { MAX_LARGE_BODY_BYTES, readJsonBody, withClientAttributes } from "../lib/request";
 import { writeJson } from "../lib/response-stream";
 import { invokeJson } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
-import type { Session } from "./index";
+import { inBatches } from "../lib/batches";
+import type { Session } from "./session";
 
-/** Text Embeddings Inference takes up to this many inputs per request by default (max-client-batch-size). */
-const MAX_INPUTS = 32;
+/** OpenAI's limit of inputs per request, which the AI SDK sends by default (LangChain sends 512). */
+export const MAX_INPUTS = 2048;
+/** Text Embeddings Inference takes up to this many inputs per call by default (--max-client-batch-size): a larger request is split. */
+export const BACKEND_BATCH = 32;
+/** Calls in flight for one request: enough to keep TEI's queue fed, few enough to stay under its concurrency limit (512 by default). */
+export const BATCH_CONCURRENCY = 4;
 
 /** OpenAI's input as TEI takes it: a string or a list of strings; token arrays are refused, TEI tokenizes itself. */
-function inputsOf(input: unknown): string | string[] {
-  if (typeof input === "string" && input.length > 0) return input;
+function inputsOf(input: unknown): string[] {
+  if (typeof input === "string" && input.length > 0) return [input];
   if (Array.isArray(input) && input.length > 0 && input.length <= MAX_INPUTS && input.every((s) => typeof s === "string" && s.length > 0)) return input;
   throw new HttpError(
     400,
@@ -35,9 +40,10 @@ const isVectors = (value: unknown, count: number): value is number[][] =>
 /**
  * POST /v1/embeddings on a TEI endpoint, whose /invocations is TEI's /embed: {inputs} in, a list of
  * vectors out. No usage: SageMaker passes on TEI's body only, and the token counts are in its headers.
+ * A batch larger than TEI takes is split and answered in order (bench: embedding batches).
  */
 export async function embeddings(event: APIGatewayProxyEvent, session: Session): Promise<void> {
-  const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, embeddingRequestSchema);
+  const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, { schema: embeddingRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   refuseUnknownFields(body, embeddingRequestSchema);
   session.model = body.model;
   const inputs = inputsOf(body.input);
@@ -46,9 +52,15 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
   const allowed = allowedModels(event);
   checkAccess(allowed, body.model);
   const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model, allowed), event);
-  const answer = JSON.parse(await invokeJson(route, { inputs }, timeLeftMs(session.context), session.cancel)) as unknown;
-  const count = typeof inputs === "string" ? 1 : inputs.length;
-  if (!isVectors(answer, count)) throw new HttpError(502, "upstream_error", `The model's answer is not ${count} embedding vector(s).`);
+  const deadline = Date.now() + timeLeftMs(session.context);
+  // In order, BACKEND_BATCH inputs per call, BATCH_CONCURRENCY calls at a time; the first failure cancels the rest.
+  const vectors = await inBatches(inputs, BACKEND_BATCH, BATCH_CONCURRENCY, async (batch, failed) => {
+    const answer = JSON.parse(
+      await invokeJson(route, { inputs: batch }, Math.max(1, deadline - Date.now()), AbortSignal.any([session.cancel, failed])),
+    ) as unknown;
+    if (!isVectors(answer, batch.length)) throw new HttpError(502, "upstream_error", `The model's answer is not ${batch.length} embedding vector(s).`);
+    return answer;
+  });
   const base64 = body.encoding_format === "base64";
   writeJson(
     session.responseStream,
@@ -56,7 +68,7 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
     {
       object: "list",
       model: body.model,
-      data: answer.map((vector, index) => ({ object: "embedding", index, embedding: base64 ? base64Of(vector) : vector })),
+      data: vectors.map((vector, index) => ({ object: "embedding", index, embedding: base64 ? base64Of(vector) : vector })),
     },
     session.headers,
   );

@@ -6,6 +6,11 @@ import { problemOf, withoutNulls } from "./validate";
 
 /** Larger bodies are refused before parsing; prompts are limited in tokens by the model itself. */
 export const MAX_BODY_BYTES = 512 * 1024;
+/**
+ * For embedding batches (up to 2,048 inputs) and images in chat: Lambda takes 6 MB per invocation,
+ * and API Gateway's event carries the body as a JSON string, escaped, beside its headers.
+ */
+export const MAX_LARGE_BODY_BYTES = 4 * 1024 * 1024;
 
 export function requestIdOf(event: APIGatewayProxyEvent, context: Context): string {
   return event.requestContext?.requestId ?? context.awsRequestId;
@@ -23,11 +28,12 @@ export function modelFromPath(path: string): string {
 export function readJsonBody<T>(
   event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">,
   validator: CompiledValidator,
-  schema?: Parameters<typeof withoutNulls>[0],
+  options: { readonly schema?: Parameters<typeof withoutNulls>[0]; readonly maxBytes?: number } = {},
 ): T {
+  const { schema, maxBytes = MAX_BODY_BYTES } = options;
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8")) : undefined;
   if (!raw || raw.length === 0) throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
-  if (raw.length > MAX_BODY_BYTES) throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}.`);
+  if (raw.length > maxBytes) throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${maxBytes}.`);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString("utf8"));

@@ -1,0 +1,234 @@
+import type { ResponsesBody } from "../../contract/responses-request";
+import { HttpError } from "./errors";
+import type { ToolCallOut } from "./openai";
+
+type Json = Record<string, unknown>;
+
+/**
+ * OpenAI's Responses API on top of the chat path, the answer's side: a chat answer (whole, or chunk
+ * by chunk) becomes a response object or its stream of events. The request's side is in
+ * responses-input.ts. Nothing is kept: every response says store: false.
+ */
+
+/** What a response echoes of its request, and its identity. */
+export interface ResponseBase {
+  readonly id: string;
+  readonly model: string;
+  readonly created_at: number;
+  readonly body: ResponsesBody;
+}
+
+export interface ResponseUsage {
+  readonly input_tokens: number;
+  readonly output_tokens: number;
+  readonly total_tokens: number;
+  readonly input_tokens_details: { readonly cached_tokens: number };
+  readonly output_tokens_details: { readonly reasoning_tokens: number };
+}
+
+/** Usage in the Responses API's shape, when the model reported both counts (none is invented). */
+export function usageOf(inputTokens?: number, outputTokens?: number): ResponseUsage | undefined {
+  if (inputTokens === undefined || outputTokens === undefined) return undefined;
+  return {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+type Status = "in_progress" | "completed" | "incomplete" | "failed";
+
+/** A response object: the request's settings, its status and output. */
+export function responseObject(
+  base: ResponseBase,
+  status: Status,
+  output: readonly Json[],
+  extra: { usage?: ResponseUsage; error?: Json; finish?: string } = {},
+): Json {
+  const { body } = base;
+  return {
+    id: base.id,
+    object: "response",
+    created_at: base.created_at,
+    status,
+    error: extra.error ?? null,
+    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model: base.model,
+    output,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    temperature: body.temperature ?? 1,
+    text: { format: body.text?.format ?? { type: "text" } },
+    tool_choice: body.tool_choice ?? "auto",
+    tools: body.tools ?? [],
+    top_p: body.top_p ?? 1,
+    truncation: "disabled",
+    metadata: body.metadata ?? {},
+    // Nothing is stored, whatever the request asked.
+    store: false,
+    usage: extra.usage ?? null,
+  };
+}
+
+const messageItem = (id: string, text: string, status: Status): Json => ({
+  type: "message",
+  id,
+  status,
+  role: "assistant",
+  content: status === "in_progress" && text === "" ? [] : [{ type: "output_text", text, annotations: [] }],
+});
+
+const functionCallItem = (id: string, call: ToolCallOut, status: Status): Json => ({
+  type: "function_call",
+  id,
+  call_id: call.id,
+  name: call.function.name,
+  arguments: call.function.arguments,
+  status,
+});
+
+/** A buffered chat answer as a response. */
+export function responseOfCompletion(
+  base: ResponseBase,
+  answer: { content: string | null; tool_calls?: readonly ToolCallOut[]; finish: string },
+  usage?: ResponseUsage,
+): Json {
+  const output: Json[] = [];
+  if (answer.content || !answer.tool_calls?.length) output.push(messageItem(`msg_${base.id}`, answer.content ?? "", "completed"));
+  answer.tool_calls?.forEach((call, i) => output.push(functionCallItem(`fc_${base.id}_${i}`, call, "completed")));
+  return responseObject(base, answer.finish === "length" ? "incomplete" : "completed", output, { usage });
+}
+
+type Emit = (type: string, data: Json) => Promise<void>;
+
+interface OpenCall {
+  readonly outputIndex: number;
+  readonly id: string;
+  readonly callId: string;
+  readonly name: string;
+  arguments: string;
+}
+
+/**
+ * The Responses API's stream of events from chat.completion.chunk objects: response.created and
+ * response.in_progress, then per output item its added, delta and done events, then
+ * response.completed (response.incomplete when the token limit cut it). Every event carries its
+ * sequence_number.
+ */
+export class ResponseEvents {
+  private sequence = 0;
+  private started = false;
+  private readonly output: Json[] = [];
+  private text?: { readonly outputIndex: number; readonly id: string; value: string };
+  private readonly calls = new Map<number, OpenCall>();
+  private finish?: string;
+
+  constructor(
+    private readonly base: ResponseBase,
+    private readonly write: (text: string) => Promise<void>,
+  ) {}
+
+  /** One event as SSE text, numbered. */
+  private eventText(type: string, data: Json): string {
+    return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: this.sequence++, ...data })}\n\n`;
+  }
+
+  private readonly emit: Emit = (type, data) => this.write(this.eventText(type, data));
+
+  private async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const response = responseObject(this.base, "in_progress", []);
+    await this.emit("response.created", { response });
+    await this.emit("response.in_progress", { response });
+  }
+
+  /** Takes the next chat chunk. */
+  async chunk(chunk: Record<string, unknown>): Promise<void> {
+    await this.start();
+    const choice = (chunk.choices as { delta?: { content?: unknown; tool_calls?: unknown }; finish_reason?: string | null }[] | undefined)?.[0];
+    if (!choice) return;
+    const content = choice.delta?.content;
+    if (typeof content === "string" && content !== "") await this.textDelta(content);
+    const deltas = choice.delta?.tool_calls;
+    if (Array.isArray(deltas))
+      for (const d of deltas as { index?: number; id?: string; function?: { name?: string; arguments?: string } }[]) await this.callDelta(d);
+    if (choice.finish_reason) this.finish = choice.finish_reason;
+  }
+
+  private async textDelta(delta: string): Promise<void> {
+    if (!this.text) {
+      this.text = { outputIndex: this.output.length, id: `msg_${this.base.id}`, value: "" };
+      this.output.push(messageItem(this.text.id, "", "in_progress"));
+      const at = { item_id: this.text.id, output_index: this.text.outputIndex };
+      await this.emit("response.output_item.added", { output_index: at.output_index, item: messageItem(this.text.id, "", "in_progress") });
+      await this.emit("response.content_part.added", { ...at, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+    }
+    this.text.value += delta;
+    await this.emit("response.output_text.delta", { item_id: this.text.id, output_index: this.text.outputIndex, content_index: 0, delta, logprobs: [] });
+  }
+
+  private async callDelta(d: { index?: number; id?: string; function?: { name?: string; arguments?: string } }): Promise<void> {
+    const index = d.index ?? 0;
+    let call = this.calls.get(index);
+    if (!call) {
+      call = {
+        outputIndex: this.output.length,
+        id: `fc_${this.base.id}_${index}`,
+        callId: d.id ?? `call_${this.base.id}_${index}`,
+        name: d.function?.name ?? "",
+        arguments: "",
+      };
+      this.calls.set(index, call);
+      const item = functionCallItem(call.id, { id: call.callId, type: "function", function: { name: call.name, arguments: "" } }, "in_progress");
+      this.output.push(item);
+      await this.emit("response.output_item.added", { output_index: call.outputIndex, item });
+    }
+    const delta = d.function?.arguments ?? "";
+    if (delta === "") return;
+    call.arguments += delta;
+    await this.emit("response.function_call_arguments.delta", { item_id: call.id, output_index: call.outputIndex, delta });
+  }
+
+  /** Closes every item and the response, with the model's token counts. */
+  async complete(usage?: ResponseUsage): Promise<void> {
+    await this.start();
+    if (!this.finish) throw new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
+    if (this.text) {
+      const { id, outputIndex, value } = this.text;
+      const at = { item_id: id, output_index: outputIndex, content_index: 0 };
+      const part = { type: "output_text", text: value, annotations: [] };
+      await this.emit("response.output_text.done", { ...at, text: value, logprobs: [] });
+      await this.emit("response.content_part.done", { ...at, part });
+      this.output[outputIndex] = messageItem(id, value, "completed");
+      await this.emit("response.output_item.done", { output_index: outputIndex, item: this.output[outputIndex] });
+    }
+    for (const call of this.calls.values()) {
+      await this.emit("response.function_call_arguments.done", {
+        item_id: call.id,
+        output_index: call.outputIndex,
+        name: call.name,
+        arguments: call.arguments,
+      });
+      this.output[call.outputIndex] = functionCallItem(
+        call.id,
+        { id: call.callId, type: "function", function: { name: call.name, arguments: call.arguments } },
+        "completed",
+      );
+      await this.emit("response.output_item.done", { output_index: call.outputIndex, item: this.output[call.outputIndex] });
+    }
+    if (this.output.length === 0) this.output.push(messageItem(`msg_${this.base.id}`, "", "completed"));
+    const status = this.finish === "length" ? "incomplete" : "completed";
+    await this.emit(`response.${status}`, { response: responseObject(this.base, status, this.output, { usage }) });
+  }
+
+  /** The events that end a failed stream: response.failed with the error, then an error event. */
+  failureText(error: { readonly message: string; readonly code: string; readonly param: string | null }): string {
+    const failed = responseObject(this.base, "failed", this.output, { error: { code: error.code, message: error.message } });
+    return this.eventText("response.failed", { response: failed }) + this.eventText("error", { code: error.code, message: error.message, param: error.param });
+  }
+}
