@@ -116,6 +116,15 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     );
   }
   if (m.server === "tei") checkEmbeddingModel(m, at, issue);
+  if (m.vision !== undefined && !(hf && instance && m.server !== "tei" && m.chat !== "prompt" && m.chat !== "none")) {
+    issue(
+      [...at, "vision"],
+      "takes images through the chat API of TGI or vLLM on an instance. Fix: remove it, or serve the model with huggingFace on an instance",
+    );
+  }
+  if (obj(m.vision)?.httpsImages === true && m.networkIsolation === true) {
+    issue([...at, "vision", "httpsImages"], "needs the container to fetch images, which networkIsolation forbids. Fix: set one of them to false");
+  }
   const type = instance?.type;
   // TEI runs on CPU instances too; TGI and vLLM need a GPU.
   if (hf && m.server !== "tei" && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {

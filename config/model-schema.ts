@@ -235,6 +235,15 @@ export const modelSchema = z.strictObject({
     .describe(
       "How /v1/chat/completions reaches the model: messages (the backend's chat API, which needs a chat template; default for TGI and vLLM on an instance), prompt (the conversation rendered as one prompt for the generate API; default otherwise, and for base models without a chat template), or none (no chat; /v1/completions and /invoke still work).",
     ),
+  vision: z
+    .union([
+      z.literal(true),
+      z.strictObject({ httpsImages: z.boolean().default(false).describe("Also take https: image URLs, which the model server fetches.") }),
+    ])
+    .optional()
+    .describe(
+      "A vision model (Qwen2.5-VL, Llama 3.2 Vision, Idefics...) served by TGI or vLLM on an instance: chat takes image_url parts as base64 data: URLs (https: URLs too with httpsImages). Other models refuse images with a 400 that names the models that take them.",
+    ),
   networkIsolation: z
     .boolean()
     .optional()

@@ -35,6 +35,8 @@ export interface ModelConfig {
   readonly customAttributes?: string;
   /** How chat reaches the model. @default - per backend (see modelRoute) */
   readonly chat?: "messages" | "prompt" | "none";
+  /** A vision model: image parts as data: URLs, and https: URLs if httpsImages. */
+  readonly vision?: { readonly httpsImages: boolean };
 }
 
 export type ExistingEndpointConfig = z.output<typeof existingEndpointSchema>;
@@ -68,6 +70,7 @@ export function shapeModel(m: RawModel): ModelConfig {
     networkIsolation: m.networkIsolation ?? m.modelPackageArn !== undefined,
     customAttributes: m.customAttributes,
     chat: m.chat,
+    ...(m.vision ? { vision: m.vision === true ? { httpsImages: false } : m.vision } : {}),
   };
 }
 

@@ -100,10 +100,14 @@ export interface ToolCall {
   readonly function: { readonly name: string; readonly arguments: string };
 }
 
+/** A part of a message for a vision model: text, or an image as a data: or https: URL. */
+export type ContentPart =
+  { readonly type: "text"; readonly text: string } | { readonly type: "image_url"; readonly image_url: { readonly url: string; readonly detail?: string } };
+
 export interface ChatMessage {
   readonly role: "system" | "developer" | "user" | "assistant" | "tool";
-  /** Text parts joined; null only for an assistant turn that calls tools. */
-  readonly content: string | null;
+  /** Text parts joined; the parts as sent when there is an image; null only for an assistant turn that calls tools. */
+  readonly content: string | readonly ContentPart[] | null;
   readonly name?: string;
   readonly tool_calls?: readonly ToolCall[];
   readonly tool_call_id?: string;

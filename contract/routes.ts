@@ -40,6 +40,8 @@ export interface ModelRoute {
   readonly task?: "embedding";
   /** vLLM started with a tool-call parser, so it can pick a tool itself (tool_choice "auto"); TGI always can. */
   readonly autoTools?: boolean;
+  /** A vision model: it takes image parts as data: URLs, or also https: URLs, which its server fetches. */
+  readonly vision?: "data" | "https";
 }
 
 /** Longest model name a request may give: config names are at most 32, and a longer one is only echoed and logged. */

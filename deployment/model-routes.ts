@@ -13,6 +13,7 @@ export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
     ...route,
     ...(model.chat && route.task !== "embedding" ? { chat: model.chat } : {}),
     ...(model.customAttributes ? { customAttributes: model.customAttributes } : {}),
+    ...(model.vision ? { vision: model.vision.httpsImages ? ("https" as const) : ("data" as const) } : {}),
   };
 }
 

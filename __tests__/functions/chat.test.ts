@@ -29,7 +29,7 @@ describe("GET /v1/models", () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.json).toEqual({
       object: "list",
-      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen", "bge"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
+      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen", "bge", "qwen-vl"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
     });
   });
 });
@@ -168,7 +168,7 @@ describe("POST /v1/chat/completions", () => {
     [
       [{ type: "image_url", image_url: { url: "https://x.example/cat.png" } }],
       "unsupported_content",
-      "messages[0].content[0]: this model takes text only, not image_url parts.",
+      'messages[0].content[0]: model "mistral" takes text only. Models that take images here: qwen-vl.',
     ],
     [[{ type: "text" }], "invalid_request", 'messages[0].content[0] must be a part like {"type": "text", "text": "..."}.'],
     [42, "invalid_request", "messages[0].content must be a string or a list of content parts."],

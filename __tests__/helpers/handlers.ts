@@ -36,6 +36,8 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   qwen: { endpoint: "ep-qwen", chat: "messages", stream: true, server: "lmi", autoTools: true },
   // A Text Embeddings Inference model.
   bge: { endpoint: "ep-bge", chat: "prompt", stream: false, task: "embedding" },
+  // A vision model on vLLM: images as data: URLs.
+  "qwen-vl": { endpoint: "ep-qwen-vl", chat: "messages", stream: true, server: "lmi", vision: "data" },
 };
 
 export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS, streamTimeouts = streamTimeoutsOf({})): Promise<HandlerRig> {

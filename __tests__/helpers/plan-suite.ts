@@ -1,3 +1,4 @@
+import { OPENAI_ROUTES as OPENAI_ROUTE_LIST } from "../../contract/routes";
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf, type Config } from "../../config/schema";
@@ -12,7 +13,7 @@ const asList = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
 /** How the API reaches a model: its own functions, API Gateway directly, or only the shared OpenAI function (embedding models). */
 const reachOf = (m: Config["models"][number]) => (m.source.kind === "huggingFace" && m.source.server === "tei" ? "shared" : m.integration.kind);
 /** The OpenAI-compatible routes of the shared function: chat, completions, embeddings, models. */
-const OPENAI_ROUTES = 4;
+const OPENAI_ROUTES = OPENAI_ROUTE_LIST.length;
 const countOf = (planned: PlannedStack, type: string) => planned.plan.resource_changes.filter((r) => r.type === type).length;
 const expression = (planned: PlannedStack, address: string, key: string) =>
   planned.plan.configuration.root_module.resources.find((r) => r.address === address)?.expressions[key]?.constant_value;

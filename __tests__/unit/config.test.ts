@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../config/errors";
 import { configFileFrom, loadConfig, parseConfig } from "../../config/load";
 import { ROOT } from "../helpers/synth";
+import { modelRoute } from "../../deployment/model-routes";
 
 const base = () => ({
   region: "us-east-1",
@@ -415,5 +416,31 @@ describe("JSON Schema", () => {
     const committed = JSON.parse(readFileSync(join(ROOT, "schema", "llm-api.config.schema.json"), "utf8"));
     expect(committed).toEqual(configJsonSchema());
     expect(committed.properties.models.items.properties.huggingFace.properties.tokenSecretArn.pattern).toMatch(/secretsmanager/);
+  });
+});
+
+describe("models[].vision", () => {
+  it("takes true or {httpsImages} on a TGI or vLLM model on an instance, and routes chat images to it", () => {
+    const data = parseConfig({ ...base(), models: [{ ...base().models[0], vision: true }] });
+    expect(modelRoute(data.models[0], "ep").vision).toBe("data");
+    const https = parseConfig({ ...base(), models: [{ ...base().models[0], server: "vllm", vision: { httpsImages: true } }] });
+    expect(modelRoute(https.models[0], "ep").vision).toBe("https");
+    expect(modelRoute(parseConfig(base()).models[0], "ep").vision).toBeUndefined();
+  });
+
+  it.each([
+    ["serverless", (c: Base) => Object.assign(c.models[0], { instance: undefined, serverless: { memorySizeMb: 6144 }, vision: true })],
+    ["an embedding model", (c: Base) => Object.assign(c.models[0], { server: "tei", vision: true })],
+    ["prompt-mode chat", (c: Base) => Object.assign(c.models[0], { chat: "prompt", vision: true })],
+  ])("refuses it on %s, by field, with the fix", (_, mutate) => {
+    expect(problems(mutate)).toContainEqual(
+      expect.stringMatching(/^models\[0\]\.vision: takes images through the chat API of TGI or vLLM on an instance\. Fix:/),
+    );
+  });
+
+  it("refuses httpsImages with networkIsolation: the container could not fetch them", () => {
+    expect(problems((c) => Object.assign(c.models[0], { networkIsolation: true, vision: { httpsImages: true } }))).toContainEqual(
+      expect.stringMatching(/^models\[0\]\.vision\.httpsImages: needs the container to fetch images/),
+    );
   });
 });

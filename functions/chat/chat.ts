@@ -49,13 +49,18 @@ const TEXT_FIELDS = ["role", "content", "reasoning_content", "refusal"] as const
 
 const incomplete = () => new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
 
+/** The models that take images, of those the key may use. */
+const visionModelsOf = (routes: Readonly<Record<string, ModelRoute>>, allowed?: ReadonlySet<string>) =>
+  Object.keys(routes).filter((m) => routes[m].vision && (!allowed || allowed.has(m)));
+
 /** The call for a checked chat request: the key may use the model, and its backend can honour the request. */
 export function chatCall(event: APIGatewayProxyEvent, session: Session, request: ChatRequest, id: string): Call {
   session.model = request.model;
   session.stream = Boolean(request.stream);
   checkAccess(allowedModels(event), request.model);
   const route = withClientAttributes(chatRoute(handlerSettings().models, request.model), event);
-  checkBackendSupports(request, route, request.model);
+  const routes = handlerSettings().models;
+  checkBackendSupports(request, route, request.model, visionModelsOf(routes, allowedModels(event)));
   return { id, model: request.model, route, request, timeoutMs: timeLeftMs(session.context), cancel: session.cancel, tally: session.tally };
 }
 

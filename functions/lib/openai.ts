@@ -10,7 +10,10 @@ export const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? und
  */
 export function promptRequest(request: ChatRequest): GenerateRequest {
   const label = { system: "System", developer: "System", user: "User", assistant: "Assistant", tool: "Tool" } as const;
-  const inputs = `${request.messages.map((m) => `${label[m.role]}: ${m.content}`).join("\n")}\nAssistant:`;
+  // Images never get here: only vision models take them, and those have a chat API (checkBackendSupports).
+  const text = (content: ChatRequest["messages"][number]["content"]) =>
+    typeof content === "string" || content === null ? (content ?? "") : content.map((p) => (p.type === "text" ? p.text : "")).join("\n");
+  const inputs = `${request.messages.map((m) => `${label[m.role]}: ${text(m.content)}`).join("\n")}\nAssistant:`;
   return { inputs, parameters: generateParameters({ ...request, max_tokens: request.max_completion_tokens ?? request.max_tokens }) };
 }
 

@@ -55,9 +55,26 @@ function jsonSchemaOf(body: JsonObject): Schema | undefined {
 /** Text pieces of a string, as a model's tokens would arrive. */
 const pieces = (text: string) => text.match(/.{1,4}/gsu) ?? [""];
 
+/** The images of a request, as a vision model sees them: each data: URL's type and size in bytes. */
+function imagesOf(body: JsonObject): string[] {
+  const parts = (body.messages as { content?: unknown }[]).flatMap((m) => (Array.isArray(m.content) ? m.content : []));
+  return parts
+    .filter((p: { type?: string }) => p.type === "image_url")
+    .map((p: { image_url: { url: string } }) => {
+      const data = /^data:(image\/\w+);base64,(.*)$/.exec(p.image_url.url);
+      return data ? `${data[1]} ${Buffer.from(data[2], "base64").length} bytes` : `an image at ${p.image_url.url}`;
+    });
+}
+
 function textAnswer(body: JsonObject) {
   const schema = jsonSchemaOf(body);
   const answer = answerFor(body);
+  // A vision model describes what it was shown.
+  const images = imagesOf(body);
+  if (images.length > 0) {
+    const text = `I see ${images.length} image(s): ${images.join("; ")}.`;
+    return { ...answer, tokens: pieces(text), finishReason: "eos_token" as const, text };
+  }
   if (!schema) return { ...answer, text: answer.tokens.join("") };
   const text = JSON.stringify(exampleOf(schema));
   return { ...answer, tokens: pieces(text), finishReason: "eos_token" as const, text };
