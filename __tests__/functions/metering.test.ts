@@ -49,6 +49,8 @@ describe("metering", () => {
     ],
     ["chat", "POST", "/v1/completions", { model: "falcon", prompt: "hi", max_tokens: 3, stream: true }],
     ["chat", "POST", "/v1/embeddings", { model: "bge", input: ["a", "b"] }],
+    ["chat", "POST", "/v1/responses", { model: "mistral", input: "hi", max_output_tokens: 3 }],
+    ["chat", "POST", "/v1/responses", { model: "vllm", input: "hi", max_output_tokens: 3, stream: true }],
   ] as const)("%s %s %s writes one record that fits the EMF specification", async (handler, method, path, body) => {
     const answer = await call(rig[handler], withConsumer(apiEvent(method, path, body)));
     expect(answer.statusCode).toBe(200);
