@@ -154,6 +154,16 @@ const ci = z.strictObject({
     .describe(
       "GitHub environment of the pull-request plan job (give it required reviewers): the plan role then trusts only it, so no unreviewed branch reads the stage states, which hold key values. Default: every pull request of the repository may plan.",
     ),
+  secretKmsKeyArns: z
+    .array(
+      z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, {
+        error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>). Fix: copy it from the secret's encryption key",
+      }),
+    )
+    .optional()
+    .describe(
+      "Customer managed KMS keys that encrypt the secrets Terraform reads (Hugging Face tokens, imported consumer keys): the CI roles may decrypt with them, through Secrets Manager only. Secrets under AWS's managed key need nothing.",
+    ),
   oidcProviderArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {

@@ -43,6 +43,8 @@ export interface CiScope {
   /** State bucket and key prefix, when state is in S3. */
   readonly state?: { readonly bucket: string; readonly keyPrefix: string };
   readonly tokenSecretArns: readonly string[];
+  /** Customer managed keys of those secrets (ci.secretKmsKeyArns). */
+  readonly secretKmsKeyArns?: readonly string[];
   /** Lambda layer version ARNs the config attaches to functions. */
   readonly layerArns?: readonly string[];
   /** The stage roles' permissions boundary: the deploy role creates and changes roles only under it. */
@@ -69,6 +71,7 @@ export function ciScope(config: Config, partition: string, account: string): CiS
       ]),
     ],
     layerArns: [...new Set(functionSettings.flatMap((s) => s?.layers ?? []))],
+    secretKmsKeyArns: config.ci?.secretKmsKeyArns ?? [],
     domain: config.api.domain,
   };
 }
@@ -94,9 +97,23 @@ export function stateStatements(scope: CiScope, write: boolean): PolicyStatement
 }
 
 export function secretStatements(scope: CiScope): PolicyStatement[] {
-  return scope.tokenSecretArns.length
-    ? [{ Sid: "ReadModelTokens", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...scope.tokenSecretArns] }]
-    : [];
+  if (scope.tokenSecretArns.length === 0) return [];
+  const keys = scope.secretKmsKeyArns ?? [];
+  return [
+    { Sid: "ReadModelTokens", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...scope.tokenSecretArns] },
+    // A secret under a customer managed key is decrypted for Secrets Manager on the caller's behalf.
+    ...(keys.length
+      ? [
+          {
+            Sid: "DecryptSecrets",
+            Effect: "Allow" as const,
+            Action: "kms:Decrypt",
+            Resource: [...keys],
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` } },
+          },
+        ]
+      : []),
+  ];
 }
 
 /** What only reads: Get, Describe and List calls, and API Gateway's GET. */
@@ -113,6 +130,8 @@ export function planRoleStatements(scope: CiScope, deployStatements: readonly Po
   const reads = deployStatements
     .filter((st) => !st.Sid.endsWith("State"))
     .flatMap((st) => {
+      // Reading a token under a customer managed key is a decrypt: a plan reads tokens too.
+      if (st.Sid === "DecryptSecrets") return [st];
       const actions = [st.Action].flat().filter((a) => READ_ACTION.test(a));
       return actions.length ? [{ ...st, Sid: `Plan${st.Sid}`, Action: actions.length === 1 ? actions[0] : actions }] : [];
     });

@@ -45,10 +45,11 @@ export function gatewayResponses(auth: ApiAuth, origins: readonly string[]): Rec
   const keys =
     auth === "apiKey"
       ? {
-          // The authorizer denies a request without a key; API Gateway refuses a wrong one.
-          ACCESS_DENIED: invalidKey(noKey),
+          // The authorizer refuses a request without a key (UNAUTHORIZED); API Gateway refuses a wrong one.
           UNAUTHORIZED: invalidKey(noKey),
           INVALID_API_KEY: invalidKey("Incorrect API key provided."),
+          // A consumer's key outside its models' routes: the route names the model.
+          ACCESS_DENIED: response(403, "permission_denied", '"This API key may not call $context.httpMethod $context.resourcePath."'),
         }
       : { INVALID_API_KEY: response(403, "invalid_api_key"), ACCESS_DENIED: response(403, "access_denied") };
   return {

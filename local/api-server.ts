@@ -126,6 +126,7 @@ function gatewayError(
     .replace("$context.error.messageString", JSON.stringify(message))
     .replace("$context.requestId", requestId)
     .replace("$context.httpMethod", req.method ?? "GET")
+    .replace("$context.resourcePath", routeOf(options.document.paths ?? {}, new URL(req.url ?? "/", "http://local").pathname)?.resource ?? "")
     .replace("$context.path", new URL(req.url ?? "/", "http://local").pathname);
   res.writeHead(Number(response?.statusCode ?? fallbackStatus), {
     "content-type": "application/json",
@@ -195,13 +196,13 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   let authorizer: Record<string, string> | undefined;
   if (needsKey) {
     const key = apiKeyOf(req.headers as Record<string, string>);
-    if (!key) return gatewayError(options, req, res, "ACCESS_DENIED", 401, "Unauthorized", requestId);
+    if (!key) return gatewayError(options, req, res, "UNAUTHORIZED", 401, "Unauthorized", requestId);
     const consumer = options.consumers?.find((c) => sameKey(key, c.key));
     if (options.consumers) {
       if (!consumer) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
       // The authorizer's policy: the OpenAI routes, and the consumer's own models' routes.
       const model = url.pathname.split("/")[1];
-      if (model !== "v1" && !consumer.models.includes(model)) return gatewayError(options, req, res, "ACCESS_DENIED", 401, "Unauthorized", requestId);
+      if (model !== "v1" && !consumer.models.includes(model)) return gatewayError(options, req, res, "ACCESS_DENIED", 403, "Forbidden", requestId);
       const used = (usage.get(consumer.name) ?? 0) + 1;
       usage.set(consumer.name, used);
       if (consumer.quota !== undefined && used > consumer.quota) return gatewayError(options, req, res, "QUOTA_EXCEEDED", 429, "Limit Exceeded", requestId);

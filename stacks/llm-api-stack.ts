@@ -112,6 +112,8 @@ export class LlmApiStack extends TerraformStack {
         hostedZoneId: config.api.domain.hostedZoneId,
       });
       new TerraformOutput(this, "custom_url", { value: domain.url, description: "Base URL of the API on its custom domain." });
+      // The domain maps to the stage, so the OpenAI routes are at <domain>[/<basePath>]/v1.
+      new TerraformOutput(this, "custom_openai_base_url", { value: `${domain.url}/v1`, description: "baseURL for OpenAI clients on the custom domain." });
     }
 
     new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });
@@ -121,7 +123,8 @@ export class LlmApiStack extends TerraformStack {
     });
     new TerraformOutput(this, "openai_base_url", {
       value: `${this.restApi.stage.invokeUrl}/v1`,
-      description: "baseURL for OpenAI clients (send the API key as the x-api-key header).",
+      // The stage is part of invoke_url: with stage "v1" this ends in /v1/v1, which is right.
+      description: "baseURL for OpenAI clients (the key as Authorization: Bearer, or x-api-key).",
     });
     new TerraformOutput(this, "endpoint_names", {
       value: Object.fromEntries(deployment.models.map((m) => [m.name, m.endpoint.endpointName])),

@@ -10,6 +10,8 @@ export interface Need {
   readonly action: string;
   readonly resource: string;
   readonly context?: Readonly<Record<string, string>>;
+  /** The resource's own policy, where the service needs one beside the caller's (a KMS key policy). */
+  readonly resourcePolicy?: unknown;
 }
 
 export interface Row {

@@ -47,6 +47,7 @@ function simulate(policy: Record<string, unknown>, need: Need) {
       identityPolicies: [{ name: "deploy", policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
+      ...(need.resourcePolicy ? { resourcePolicy: need.resourcePolicy } : {}),
       request: {
         action: need.action,
         principal: `arn:aws:iam::${ACCOUNT}:role/llm-api-ci-deploy`,
@@ -212,5 +213,41 @@ suite("the deploy role's reach", () => {
         resource: `arn:aws:s3:::${config.state!.bucket}/${config.state!.keyPrefix}/llm-api-prod/terraform.tfstate`,
       }),
     ).toBe("Allowed");
+  });
+});
+
+suite("a secret under a customer managed key (ci.secretKmsKeyArns)", () => {
+  const base = loadConfig(join(ROOT, "examples", "team.json"));
+  const key = `arn:aws:kms:${base.region}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const token = `arn:aws:secretsmanager:${base.region}:${ACCOUNT}:secret:hf-token-AbCdEf`;
+  const models = base.models.map((m, i) => (i === 0 && m.source.kind === "huggingFace" ? { ...m, source: { ...m.source, tokenSecretArn: token } } : m));
+  const config = { ...base, models, ci: { ...base.ci!, secretKmsKeyArns: [key] } };
+  const scope = ciScope(config, "aws", ACCOUNT);
+  const deploy = policyDocument(deployRoleStatements(scope)) as unknown as Record<string, unknown>;
+  const plan = policyDocument(planRoleStatements(scope, deployRoleStatements(scope))) as unknown as Record<string, unknown>;
+  // KMS asks the key's policy too: AWS's default key policy, which lets the account's IAM policies decide.
+  const keyPolicy = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+  };
+  const decrypt = (resource: string, service: string) => ({
+    action: "kms:Decrypt",
+    resource,
+    context: { "kms:ViaService": service },
+    resourcePolicy: keyPolicy,
+  });
+  const viaSecrets = `secretsmanager.${base.region}.amazonaws.com`;
+
+  it("lets both roles decrypt with it through Secrets Manager, which reading the token at plan time needs", async () => {
+    expect(scope.tokenSecretArns.length).toBeGreaterThan(0);
+    expect(await decide(deploy, decrypt(key, viaSecrets))).toBe("Allowed");
+    expect(await decide(plan, decrypt(key, viaSecrets))).toBe("Allowed");
+  });
+
+  it.each([
+    ["directly, not through Secrets Manager", decrypt(key, `s3.${base.region}.amazonaws.com`)],
+    ["with another key", decrypt(`arn:aws:kms:${base.region}:${ACCOUNT}:key/ffffffff-12ab-34cd-56ef-1234567890ab`, viaSecrets)],
+  ])("refuses to decrypt %s", async (_, need) => {
+    expect(await decide(deploy, need as Need)).toBe("ImplicitlyDenied");
   });
 });

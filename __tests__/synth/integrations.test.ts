@@ -128,6 +128,8 @@ describe("integrations and options", () => {
       alias: { evaluate_target_health: false },
     });
     expect(s.output!.custom_url.value).toBe("https://llm.acme.example/v1");
+    // Base path "v1" mapped to the stage, then the OpenAI routes' own /v1: both are in the URL.
+    expect(s.output!.custom_openai_base_url.value).toBe("https://llm.acme.example/v1/v1");
   });
 
   it("captures a sample of requests and responses to S3 under the given key, with the role allowed to write there", () => {

@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { apiKeyOf } from "../../functions/lib/api-key";
 import { handler } from "../../functions/authorizer";
+import { buildOpenApiDocument } from "../../deployment/openapi";
 
 const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions";
 const event = (headers: Record<string, string>) => ({ type: "REQUEST", methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
@@ -33,12 +34,8 @@ describe("the authorizer", () => {
     });
   });
 
-  it("denies a request without a key (the API answers 401), without throwing, so no function error is counted", async () => {
-    const result = await handler(event({}));
-    expect(result.usageIdentifierKey).toBeUndefined();
-    expect(result.policyDocument.Statement).toEqual([
-      { Action: "execute-api:Invoke", Effect: "Deny", Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*" },
-    ]);
+  it('refuses a request without a key by throwing "Unauthorized", the answer API Gateway turns into a 401', async () => {
+    await expect(handler(event({}))).rejects.toThrow(/^Unauthorized$/);
   });
 });
 
@@ -97,6 +94,58 @@ describe("the authorizer with consumers", () => {
       { consumer: "unknown", models: "[]" },
       expect.objectContaining({ Resource: ["arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/v1/*"] }),
     ]);
-    expect((await handler(event({}))).policyDocument.Statement[0]).toMatchObject({ Effect: "Deny" });
+    await expect(handler(event({}))).rejects.toThrow(/^Unauthorized$/);
+  });
+
+  /**
+   * What API Gateway answers for the real authorizer's result: "Unauthorized" thrown is UNAUTHORIZED;
+   * a policy without an Allow matching the method ARN is ACCESS_DENIED; each rendered from the
+   * gateway responses of the document the stack imports.
+   */
+  async function gatewayAnswer(headers: Record<string, string>, method: string, resourcePath: string): Promise<{ status: number; body: any } | "allowed"> {
+    const methodArn = `arn:aws:execute-api:us-east-1:123456789012:abc123/v1/${method}${resourcePath}`;
+    const authorize = { ...event(headers), methodArn } as APIGatewayRequestAuthorizerEvent;
+    let type: string;
+    try {
+      const result = await handler(authorize);
+      const allows = result.policyDocument.Statement.filter((s) => s.Effect === "Allow").flatMap((s) =>
+        [(s as { Resource: string | string[] }).Resource].flat(),
+      );
+      const glob = (pattern: string) =>
+        new RegExp(
+          `^${pattern
+            .split("*")
+            .map((p) => p.replace(/[.?+^$()[\]{}|\\/]/g, "\\$&"))
+            .join(".*")}$`,
+        );
+      if (allows.some((r) => glob(r).test(methodArn))) return "allowed";
+      type = "ACCESS_DENIED";
+    } catch (err) {
+      if ((err as Error).message !== "Unauthorized") throw err;
+      type = "UNAUTHORIZED";
+    }
+    const document = buildOpenApiDocument({ title: "t", auth: "apiKey", models: [], chatUri: "chat", authorizerUri: "authorizer" });
+    const response = (document["x-amazon-apigateway-gateway-responses"] as Record<string, any>)[type];
+    const body = response.responseTemplates["application/json"]
+      .replace("$context.httpMethod", method)
+      .replace("$context.resourcePath", resourcePath)
+      .replace("$context.requestId", "r-1");
+    return { status: Number(response.statusCode), body: JSON.parse(body) };
+  }
+
+  it("as API Gateway answers it: 401 without a key, 403 naming the model for another team's model, through the real authorizer", async () => {
+    expect(await gatewayAnswer({}, "POST", "/alpha/invoke")).toEqual({
+      status: 401,
+      body: { error: { message: expect.stringContaining("No API key"), type: "invalid_request_error", param: null, code: "invalid_api_key" } },
+    });
+    expect(await gatewayAnswer({ authorization: "Bearer key-a" }, "POST", "/beta/invoke")).toEqual({
+      status: 403,
+      body: {
+        error: { message: "This API key may not call POST /beta/invoke.", type: "permission_error", param: null, code: "permission_denied" },
+        requestId: "r-1",
+      },
+    });
+    expect(await gatewayAnswer({ authorization: "Bearer key-a" }, "POST", "/alpha/stream")).toBe("allowed");
+    expect(await gatewayAnswer({ authorization: "Bearer key-a" }, "POST", "/v1/chat/completions")).toBe("allowed");
   });
 });

@@ -101,7 +101,9 @@ describe("buildOpenApiDocument", () => {
     for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ api_key: [], bearer: [] }]);
     // A missing or wrong key: 401 in OpenAI's error shape, which OpenAI clients raise as an authentication error.
     const responses = doc["x-amazon-apigateway-gateway-responses"];
-    for (const type of ["ACCESS_DENIED", "UNAUTHORIZED", "INVALID_API_KEY"]) {
+    // A key calling a model it may not is a 403 (see authorizer.test.ts).
+    expect(responses.ACCESS_DENIED.statusCode).toBe("403");
+    for (const type of ["UNAUTHORIZED", "INVALID_API_KEY"]) {
       expect(responses[type].statusCode).toBe("401");
       expect(JSON.parse(responses[type].responseTemplates["application/json"])).toEqual({
         error: { message: expect.any(String), type: "invalid_request_error", param: null, code: "invalid_api_key" },
@@ -137,6 +139,7 @@ describe("buildOpenApiDocument", () => {
         .replace("$context.error.messageString", '"Forbidden"')
         .replace("$context.requestId", "req-1")
         .replace("$context.httpMethod", "GET")
+        .replace("$context.resourcePath", "/mistral-7b/invoke")
         .replace("$context.path", "/prod/v2/models");
       const body = JSON.parse(rendered);
       expect([name, fitsErrorSchema(body), fitsErrorSchema.errors]).toEqual([name, true, null]);

@@ -6,9 +6,10 @@ import { apiKeyOf } from "../lib/api-key";
 /**
  * API Gateway REQUEST authorizer with apiKeySource AUTHORIZER: it hands the key the client sent
  * (Bearer or x-api-key) to API Gateway as the usage identifier, and API Gateway itself checks it
- * against the usage plans, with their throttling and quotas. No key: a Deny, which the API's
- * ACCESS_DENIED gateway response answers as 401 in OpenAI's shape. (Throwing "Unauthorized" would
- * also give a 401, but count every keyless request as a function error.)
+ * against the usage plans, with their throttling and quotas. No key: "Unauthorized" is thrown, the
+ * one answer API Gateway turns into UNAUTHORIZED (401); a Deny would be ACCESS_DENIED, which this
+ * API keeps for a key calling a model it may not (403). The price: a keyless request counts as an
+ * error in the authorizer's Lambda metrics.
  *
  * With consumers, the key's salted SHA-256 names its consumer: the policy allows the OpenAI routes and the
  * consumer's own models' routes only, and the context tells the handlers which models it may call.
@@ -43,7 +44,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     Version: "2012-10-17",
     Statement: [{ Action: "execute-api:Invoke", Effect, Resource }],
   });
-  if (!key) return { principalId: "anonymous", policyDocument: policy("Deny", `${base}/*`) };
+  if (!key) throw new Error("Unauthorized");
   const consumers = consumersOf(process.env);
   if (!consumers) return { principalId: "api-key", usageIdentifierKey: key, policyDocument: policy("Allow", `${base}/*`) };
   // A key no consumer holds is no key of this API's usage plans: API Gateway refuses it.
