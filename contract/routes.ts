@@ -25,7 +25,13 @@ export const OPENAI_ROUTES = [
 /** A route's path as an execute-api ARN's resource: each {parameter} matches any segment. */
 export const arnPath = (path: string): string => path.replace(/\{[^}]+\}/g, "*");
 
-/** How a handler reaches one configured model; set by the stack as JSON in MODELS. */
+/**
+ * The file beside the OpenAI function's code that holds its model table ({models}), where Lambda's
+ * 4 KB environment could not; a function with one model gets it in MODELS instead.
+ */
+export const SETTINGS_FILE = "settings.json";
+
+/** How a handler reaches one configured model; set by the stack as JSON in MODELS or SETTINGS_FILE. */
 export interface ModelRoute {
   readonly endpoint: string;
   /** "messages": the backend's own chat API; "prompt": chat rendered into a prompt for the generate API; "none": no chat. */

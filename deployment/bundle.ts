@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
+import { unzipSync } from "fflate";
 import { deterministicZip } from "./zip";
 import { PROJECT_ROOT } from "../config/paths";
 
 /** Handlers live in functions/<name>/index.ts. */
 export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");
 const CONTRACT_DIR = join(PROJECT_ROOT, "contract");
-const BUILD_DIR = join(PROJECT_ROOT, ".build", "functions");
+export const BUILD_DIR = join(PROJECT_ROOT, ".build", "functions");
 
 /** Lambda runtime the bundles target; nodejs20.x is past its deprecation date. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -116,6 +117,25 @@ export function bundleHandler(handler: string, entry?: string): HandlerBundle {
   }
   memo.set(memoKey, bundle);
   return bundle;
+}
+
+/**
+ * A handler's bundle with data files beside index.js (the OpenAI function's model table, which
+ * Lambda's 4 KB environment cannot hold at 100 models): its own deterministic zip, named by the
+ * hash of its contents.
+ */
+export function bundleWithData(handler: string, data: Readonly<Record<string, string>>): HandlerBundle {
+  const base = bundleHandler(handler);
+  const files: Record<string, Buffer> = Object.fromEntries(Object.entries(unzipSync(readFileSync(base.zipPath))).map(([n, b]) => [n, Buffer.from(b)]));
+  for (const [name, text] of Object.entries(data)) files[name] = Buffer.from(text);
+  const zip = deterministicZip(files);
+  const sha256 = createHash("sha256").update(zip).digest("base64");
+  const zipPath = join(BUILD_DIR, `${handler}-${createHash("sha256").update(zip).digest("hex").slice(0, 16)}.zip`);
+  if (!existsSync(zipPath)) {
+    mkdirSync(BUILD_DIR, { recursive: true });
+    writeAtomically(zipPath, zip);
+  }
+  return { ...base, zipPath, sha256, zipBytes: zip.length };
 }
 
 /** Drops the in-process memos, so the next call reads or builds the bundle again. */

@@ -1,14 +1,25 @@
 import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV } from "../contract/consumers";
 import type { Deployment, ResolvedConsumer, ResolvedFunction } from "./resolve";
+import { SETTINGS_FILE } from "../contract/routes";
 
 /** Lambda's limit on a function's environment: 4 KB for all keys and values together, not raisable. */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
-/** What the stack sets in a function's environment: its settings, its models' routes, the CORS origins. */
-export function functionEnvironment(fn: Pick<ResolvedFunction, "environment" | "endpoints" | "corsOrigins">): Record<string, string> {
+const routesOf = (fn: Pick<ResolvedFunction, "endpoints">) => Object.fromEntries(fn.endpoints.map((e) => [e.model, e.route]));
+
+/**
+ * The files beside a function's code: the OpenAI function's model table (every model of the stage,
+ * which grows past Lambda's 4 KB environment near 50 models) goes there, read once per container.
+ */
+export function functionFiles(fn: Pick<ResolvedFunction, "handler" | "endpoints">): Record<string, string> | undefined {
+  return fn.handler === "chat" ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn) }) } : undefined;
+}
+
+/** What the stack sets in a function's environment: its settings, its model's route (unless in its files), the CORS origins. */
+export function functionEnvironment(fn: Pick<ResolvedFunction, "handler" | "environment" | "endpoints" | "corsOrigins">): Record<string, string> {
   return {
     ...fn.environment,
-    MODELS: JSON.stringify(Object.fromEntries(fn.endpoints.map((e) => [e.model, e.route]))),
+    ...(functionFiles(fn) ? {} : { MODELS: JSON.stringify(routesOf(fn)) }),
     ...(fn.corsOrigins.length ? { CORS_ORIGINS: JSON.stringify(fn.corsOrigins) } : {}),
   };
 }

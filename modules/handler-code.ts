@@ -1,12 +1,14 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
-import { bundleHandler } from "../deployment/bundle";
+import { bundleHandler, bundleWithData } from "../deployment/bundle";
 
 export interface HandlerCodeProps {
   /** Folder under functions/ holding index.ts, or a name for the bundle of `entry`. */
   readonly handler: string;
   /** Absolute path of a user's own handler file. @default functions/<handler>/index.ts */
   readonly entry?: string;
+  /** Files beside index.js in the zip (see functionFiles). @default none */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 /** One esbuild bundle of a handler, shared by every function of the stack that runs it. */
@@ -19,7 +21,7 @@ export class HandlerCode extends Construct {
 
   constructor(scope: Construct, id: string, props: HandlerCodeProps) {
     super(scope, id);
-    const bundle = bundleHandler(props.handler, props.entry);
+    const bundle = props.files ? bundleWithData(props.handler, props.files) : bundleHandler(props.handler, props.entry);
     const asset = new TerraformAsset(this, "zip", { path: bundle.zipPath, type: AssetType.FILE });
     this.filename = asset.path;
     this.sourceCodeHash = bundle.sha256;

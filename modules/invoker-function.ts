@@ -9,7 +9,7 @@ import { assumeRolePolicy, endpointArn, invokerStatements, policyDocument, type 
 import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
-import type { ResolvedFunction } from "../deployment/resolve";
+import type { HandlerKind, ResolvedFunction } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "./alarm-set";
 
 export interface InvokerEndpoint {
@@ -21,6 +21,8 @@ export interface InvokerEndpoint {
 
 export interface InvokerFunctionProps {
   readonly functionName: string;
+  /** Which handler it runs: the OpenAI function ("chat") finds its model table in its code's files. @default "invoke" */
+  readonly handler?: HandlerKind;
   readonly code: HandlerCode;
   /** The only endpoints this function may invoke. */
   readonly endpoints: readonly InvokerEndpoint[];
@@ -90,7 +92,14 @@ export class InvokerFunction extends Construct {
       timeout: props.timeoutSeconds ?? 29,
       reservedConcurrentExecutions: props.reservedConcurrency,
       layers: props.layers?.length ? [...props.layers] : undefined,
-      environment: { variables: functionEnvironment({ environment: props.environment, endpoints: props.endpoints, corsOrigins: props.corsOrigins ?? [] }) },
+      environment: {
+        variables: functionEnvironment({
+          handler: props.handler ?? "invoke",
+          environment: props.environment,
+          endpoints: props.endpoints,
+          corsOrigins: props.corsOrigins ?? [],
+        }),
+      },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       tracingConfig: props.tracing ? { mode: "Active" } : undefined,
       dependsOn: [logGroup, policy],

@@ -14,6 +14,7 @@ import { alarmsFor } from "../modules/alarm-set";
 import { AlarmTopic } from "../modules/alarm-topic";
 import { CustomDomain } from "../modules/custom-domain";
 import { HandlerCode } from "../modules/handler-code";
+import { functionFiles } from "../deployment/function-environment";
 import { invokerFor, type InvokerFunction } from "../modules/invoker-function";
 import { ModelApi } from "../modules/model-api";
 import { ConsumerKeys } from "../modules/consumer-keys";
@@ -58,7 +59,7 @@ export class LlmApiStack extends TerraformStack {
     const code = {
       invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
       stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
-      chat: new HandlerCode(this, "chat-code", { handler: "chat" }),
+      chat: new HandlerCode(this, "chat-code", { handler: "chat", files: functionFiles(deployment.chat) }),
       authorizer: new HandlerCode(this, "authorizer-code", { handler: "authorizer" }),
     };
     this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms }));

@@ -1,4 +1,5 @@
-import { bundleHandler } from "../../deployment/bundle";
+import { bundleHandler, bundleWithData } from "../../deployment/bundle";
+import { SETTINGS_FILE } from "../../contract/routes";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 import { LambdaProcess, findRuntimeClient, type RuntimeClient } from "../../local/lambda-process";
 import type { ModelRoute } from "../../functions/lib/models";
@@ -34,7 +35,6 @@ export async function startRealRuntime(
   const url = await emulator.start();
   const logs: FunctionLog[] = [];
   const environment = {
-    MODELS: JSON.stringify(models),
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: url,
     AWS_ACCESS_KEY_ID: "emulator",
     AWS_SECRET_ACCESS_KEY: "emulator",
@@ -43,11 +43,12 @@ export async function startRealRuntime(
     STAGE: "v1",
     ...extraEnvironment,
   };
+  // As the stack deploys them: the OpenAI function finds its model table in its zip, the others in MODELS.
   const start = (name: "invoke" | "stream" | "chat" | "authorizer") =>
     LambdaProcess.start(client, {
-      zipPath: bundleHandler(name).zipPath,
+      zipPath: name === "chat" ? bundleWithData("chat", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath : bundleHandler(name).zipPath,
       functionName: `llm-api-test-${name}`,
-      environment,
+      environment: name === "chat" ? environment : { ...environment, MODELS: JSON.stringify(models) },
       onLog: (line) => logs.push({ function: name, line }),
     });
   const [invoke, stream, chat, authorizer] = await Promise.all([start("invoke"), start("stream"), start("chat"), start("authorizer")]);

@@ -1,3 +1,6 @@
+import { unzipSync } from "fflate";
+import { BUILD_DIR } from "../../deployment/bundle";
+import { SETTINGS_FILE } from "../../contract/routes";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
@@ -86,4 +89,16 @@ export function synthConstruct(build: (stack: TerraformStack) => void): StackJso
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   build(stack);
   return JSON.parse(Testing.synth(stack));
+}
+
+/**
+ * The model table a synthesised function runs with: MODELS in its environment, else the settings file
+ * in its zip (the OpenAI function's), read from the zip its source_code_hash names.
+ */
+export function functionModels(fn: Record<string, any>): Record<string, unknown> {
+  const env = fn.environment?.variables ?? {};
+  if (env.MODELS) return JSON.parse(env.MODELS);
+  const hex = Buffer.from(fn.source_code_hash, "base64").toString("hex").slice(0, 16);
+  const zip = unzipSync(readFileSync(join(BUILD_DIR, `chat-${hex}.zip`)));
+  return JSON.parse(Buffer.from(zip[SETTINGS_FILE]).toString("utf8")).models;
 }

@@ -248,26 +248,28 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
   });
 
   describe("the authorizer", () => {
-    const authorize = async (headers: Record<string, string>) => {
-      const methodArn = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/GET/v1/models";
-      const answer = await rig.functions.authorizer.invoke({
+    const call = (headers: Record<string, string>) =>
+      rig.functions.authorizer.invoke({
         type: "REQUEST",
-        methodArn,
+        methodArn: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/GET/v1/models",
         resource: "/v1/models",
         path: "/v1/models",
         httpMethod: "GET",
         headers,
       });
+    const authorize = async (headers: Record<string, string>) => {
+      const answer = await call(headers);
       expect(answer.mode).toBe("buffered");
       return JSON.parse(answer.body.toString("utf8"));
     };
 
-    it("names the Bearer key as the usage identifier and allows the stage; denies without a key", async () => {
+    it('names the Bearer key as the usage identifier and allows the stage; without a key, fails with "Unauthorized" (API Gateway\'s 401)', async () => {
       expect(await authorize({ Authorization: "Bearer sk-test" })).toMatchObject({
         usageIdentifierKey: "sk-test",
         policyDocument: { Statement: [{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*" }] },
       });
-      expect((await authorize({})).policyDocument.Statement[0].Effect).toBe("Deny");
+      const keyless = await call({});
+      expect([keyless.mode, JSON.parse(keyless.body.toString("utf8")).errorMessage]).toEqual(["error", "Unauthorized"]);
     });
   });
 

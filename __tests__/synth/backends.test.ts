@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { LMI_TAG, TGI_TAG } from "../../reference/images";
-import { resources, ROOT, synth } from "../helpers/synth";
+import { functionModels, resources, ROOT, synth } from "../helpers/synth";
 
 describe("serving backends", () => {
   const api = () => synth(join(ROOT, "examples", "backends.json")).stacks["llm-api-v1"];
@@ -31,7 +31,8 @@ describe("serving backends", () => {
 
   it("tells the handlers which stream format each model speaks", () => {
     const chat = resources(api(), "aws_lambda_function").find((f) => f.values.function_name === "llm-api-v1-chat")!;
-    expect(JSON.parse(chat.values.environment.variables.MODELS)).toEqual({
+    expect(chat.values.environment.variables.MODELS).toBeUndefined();
+    expect(functionModels(chat.values)).toEqual({
       "mistral-tgi": { endpoint: "llm-api-v1-mistral-tgi", chat: "messages", stream: true },
       "qwen-vllm": { endpoint: "llm-api-v1-qwen-vllm", chat: "messages", stream: true, server: "lmi" },
     });

@@ -1,4 +1,4 @@
-import { only, parseTemplateJson, resources, synth, testConfig } from "../helpers/synth";
+import { functionModels, only, parseTemplateJson, resources, synth, testConfig } from "../helpers/synth";
 
 describe("stacks", () => {
   it("when state is configured, the API stack keeps its state in S3 with lock-file locking, one key per stack", () => {
@@ -41,7 +41,7 @@ describe("stacks", () => {
       "llm-api-v1-mistral-7b-stream",
     ]);
     const chat = resources(api, "aws_lambda_function").find((f) => f.values.function_name === "llm-api-v1-chat")!;
-    expect(JSON.parse(chat.values.environment.variables.MODELS)).toEqual({
+    expect(functionModels(chat.values)).toEqual({
       "mistral-7b": { endpoint: "llm-api-v1-mistral-7b", chat: "messages", stream: true },
       legacy: { endpoint: "old-endpoint", chat: "prompt", stream: true },
     });

@@ -1,4 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SETTINGS_FILE } from "../../contract/routes";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { ModelRoutes } from "./models";
 import {
@@ -21,7 +24,7 @@ export function streamTimeoutsOf(env: NodeJS.ProcessEnv): StreamTimeouts {
 
 /**
  * What a handler is configured with. Deployed, it comes from the environment the stack
- * sets (MODELS, CORS_ORIGINS), read once per container at the first call. A local
+ * sets (MODELS or the settings file, CORS_ORIGINS), read once per container at the first call. A local
  * server runs each call inside its own stack's settings, so several stacks share a process.
  */
 export interface HandlerSettings {
@@ -34,9 +37,16 @@ export interface HandlerSettings {
   readonly runtime?: SageMakerRuntimeClient;
 }
 
+/** The model table: MODELS in the environment, else the settings file beside the code (the OpenAI function's). */
+function modelsOf(env: NodeJS.ProcessEnv): ModelRoutes {
+  if (env.MODELS) return JSON.parse(env.MODELS) as ModelRoutes;
+  const file = join(env.LAMBDA_TASK_ROOT ?? __dirname, SETTINGS_FILE);
+  return existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { models?: ModelRoutes }).models ?? {}) : {};
+}
+
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings {
   return {
-    models: Object.freeze(JSON.parse(env.MODELS || "{}") as ModelRoutes),
+    models: Object.freeze(modelsOf(env)),
     corsOrigins: Object.freeze(JSON.parse(env.CORS_ORIGINS || "[]") as string[]),
     streamTimeouts: streamTimeoutsOf(env),
   };
