@@ -9,6 +9,21 @@ export const CONSUMERS_ENV = "CONSUMERS";
 export const CONSUMER_KEYS_ENV = "CONSUMER_KEYS";
 export const KEY_HASH_SALT_ENV = "KEY_HASH_SALT";
 
+/**
+ * Deployed, the tables outgrow Lambda's 4 KB environment near 25 consumers: the consumers' models go
+ * in the authorizer's settings file (SETTINGS_FILE, {consumers}), known at synth; the salt and the
+ * key hashes, known only at apply, in a Secrets Manager secret whose ARN is in this variable, read
+ * once per container (and again after KEY_TABLE_TTL_MS, so a new key is known without a redeploy).
+ */
+export const CONSUMER_KEYS_SECRET_ENV = "CONSUMER_KEYS_SECRET";
+
+/** The secret's value. */
+export interface KeyTable {
+  readonly salt: string;
+  /** [[salted sha256 of a key, consumer], ...] */
+  readonly keys: readonly (readonly [string, string])[];
+}
+
 /** What is hashed: Terraform has SHA-256 but no HMAC, so the salt and the key joined by a colon. */
 export const keyHashInput = (salt: string, key: string): string => `${salt}:${key}`;
 

@@ -68,6 +68,13 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
         ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${prefix}*`),
       ],
     },
+    {
+      // The authorizer's key table.
+      Sid: "ReadKeyTables",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: named((prefix) => `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`),
+    },
     // No resource-level permissions for these (IAM service reference): "*", as the roles' own statements.
     { Sid: "PublishMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },

@@ -1,6 +1,6 @@
 import { stagesOf, type Config } from "../config/schema";
 import { resolve } from "./resolve";
-import { HOURS_PER_MONTH, PRICES, type PriceTable } from "../reference/prices";
+import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../reference/prices";
 
 /**
  * What a config costs to leave running: per model and stage, per hour and per
@@ -21,8 +21,18 @@ export interface CostRow {
   readonly monthlyMax?: number;
 }
 
+/** What a stage adds beside its instances: alarms, its dashboard, the authorizer's key table. */
+export interface MonitoringCost {
+  readonly stage: string;
+  readonly alarms: number;
+  readonly dashboards: number;
+  readonly secrets: number;
+  readonly monthly: number;
+}
+
 export interface CostEstimate {
   readonly rows: readonly CostRow[];
+  readonly monitoring: readonly MonitoringCost[];
   readonly totals: Readonly<Record<string, { monthlyMin: number; monthlyMax: number }>>;
   /** Instance types with no price: named, never counted as zero. */
   readonly unpriced: readonly string[];
@@ -37,8 +47,24 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   const unpriced = new Set<string>();
   const serverlessGbSeconds = (memoryMb: number) => config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (memoryMb / 1024);
 
+  const monitoring: MonitoringCost[] = [];
   for (const stage of stagesOf(config)) {
-    for (const m of resolve(config, stage).models) {
+    const deployment = resolve(config, stage);
+    // Alarm specs exist whatever alarms.enabled says; the stack creates them only when it is on.
+    const alarms = config.alarms.enabled
+      ? deployment.apiAlarms.length +
+        deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
+        deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0)
+      : 0;
+    const secrets = deployment.consumers ? 1 : 0;
+    monitoring.push({
+      stage,
+      alarms,
+      dashboards: 1,
+      secrets,
+      monthly: round(alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth + secrets * MONITORING_PRICES.secretMonth),
+    });
+    for (const m of deployment.models) {
       // Adopted endpoints are billed where they are managed.
       if (m.endpoint.kind !== "managed") continue;
       const capacity = m.endpoint.capacity;
@@ -86,6 +112,11 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     t.monthlyMin = round(t.monthlyMin + (r.monthlyMin ?? 0));
     t.monthlyMax = round(t.monthlyMax + (r.monthlyMax ?? 0));
   }
+  for (const m of monitoring) {
+    const t = (totals[m.stage] ??= { monthlyMin: 0, monthlyMax: 0 });
+    t.monthlyMin = round(t.monthlyMin + m.monthly);
+    t.monthlyMax = round(t.monthlyMax + m.monthly);
+  }
 
   const assumptions = [
     `${table.currency} list prices of ${table.region} taken ${table.takenOn}${Object.keys(config.cost.prices).length ? `, with ${Object.keys(config.cost.prices).length} from the config` : ""}; ${config.region === table.region ? "" : `${config.region} prices differ (often 5-25% higher). `}30 days = ${HOURS_PER_MONTH} h, running all the time.`,
@@ -100,9 +131,10 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     ...(config.existingEndpoints.length
       ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`]
       : []),
-    "Not counted: Lambda, API Gateway, CloudWatch and data transfer (per request, small beside GPU hours).",
+    `Monitoring per stage: ${MONITORING_PRICES.alarmMonth} per alarm-month, ${MONITORING_PRICES.dashboardMonth} per dashboard, ${MONITORING_PRICES.secretMonth} per secret (reference/prices.ts), before the account's free tier (10 alarms, 3 dashboards).`,
+    "Not counted: Lambda, API Gateway, logs and data transfer (per request, small beside GPU hours).",
   ];
-  return { rows, totals, unpriced: [...unpriced], assumptions };
+  return { rows, monitoring, totals, unpriced: [...unpriced], assumptions };
 }
 
 const money = (n: number | undefined) =>
@@ -120,8 +152,16 @@ export function formatCostTable(e: CostEstimate): string {
     range(r.hourlyMin, r.hourlyMax),
     range(r.monthlyMin, r.monthlyMax),
   ]);
+  const monitoring = e.monitoring.map((m) => [
+    m.stage,
+    "monitoring",
+    `${m.alarms} alarms, ${m.dashboards} dashboard${m.secrets ? `, ${m.secrets} secret` : ""}`,
+    "",
+    "",
+    money(m.monthly),
+  ]);
   const totals = Object.entries(e.totals).map(([stage, t]) => [stage, "total", "", "", "", range(t.monthlyMin, t.monthlyMax)]);
-  const all = [header, ...body, ...totals];
+  const all = [header, ...body, ...monitoring, ...totals];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row: string[]) =>
     row
@@ -132,6 +172,7 @@ export function formatCostTable(e: CostEstimate): string {
     line(header),
     widths.map((w) => "-".repeat(w)).join("  "),
     ...body.map(line),
+    ...monitoring.map(line),
     ...totals.map(line),
     "",
     ...(e.unpriced.length ? [`Unpriced (add them to cost.prices): ${e.unpriced.join(", ")}`] : []),

@@ -172,6 +172,25 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       // Subscription ARNs are the topic's ARN plus ":<id>", which the pattern covers.
       Resource: named(scope, (n) => `arn:${p}:sns:${r}:${a}:${n}`),
     },
+    {
+      // The authorizer's key table (salt and key hashes), one secret per stage with consumers.
+      Sid: "ManageKeyTables",
+      Effect: "Allow",
+      Action: [
+        "secretsmanager:CreateSecret",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetResourcePolicy",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:UpdateSecretVersionStage",
+        "secretsmanager:ListSecretVersionIds",
+      ],
+      Resource: named(scope, (n) => `arn:${p}:secretsmanager:${r}:${a}:secret:${n}`),
+    },
     ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
     ...(scope.domain ? domainStatements(scope, scope.domain) : []),
     {

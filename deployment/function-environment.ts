@@ -1,4 +1,4 @@
-import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV } from "../contract/consumers";
+import { CONSUMER_KEYS_SECRET_ENV } from "../contract/consumers";
 import type { Deployment, ResolvedConsumer, ResolvedFunction } from "./resolve";
 import { SETTINGS_FILE } from "../contract/routes";
 
@@ -24,14 +24,20 @@ export function functionEnvironment(fn: Pick<ResolvedFunction, "handler" | "envi
   };
 }
 
-/** The authorizer's consumers: their models, their keys' hashes (computed by Terraform) and the salt. */
-export function authorizerEnvironment(consumers: readonly Pick<ResolvedConsumer, "name" | "models">[], hashes: string, salt: string): Record<string, string> {
-  return {
-    [CONSUMERS_ENV]: JSON.stringify(Object.fromEntries(consumers.map((c) => [c.name, c.models]))),
-    [CONSUMER_KEYS_ENV]: hashes,
-    [KEY_HASH_SALT_ENV]: salt,
-  };
+/** The authorizer's files: its consumers' models, known at synth. */
+export function authorizerFiles(consumers: readonly Pick<ResolvedConsumer, "name" | "models">[]): Record<string, string> {
+  return { [SETTINGS_FILE]: JSON.stringify({ consumers: Object.fromEntries(consumers.map((c) => [c.name, c.models])) }) };
 }
+
+/** The authorizer's environment: the secret that holds its key table (computed by Terraform at apply). */
+export const authorizerEnvironment = (tableSecretArn: string): Record<string, string> => ({ [CONSUMER_KEYS_SECRET_ENV]: tableSecretArn });
+
+/** Secrets Manager's limit on a secret's value. */
+export const SECRET_VALUE_MAX_BYTES = 65_536;
+
+/** The key table's size at apply: each hash 64 hex characters, the salt an API Gateway key of 40. */
+export const keyTableBytes = (consumers: readonly Pick<ResolvedConsumer, "name">[]): number =>
+  Buffer.byteLength(JSON.stringify({ salt: "0".repeat(40), keys: consumers.map((c) => ["0".repeat(64), c.name]) }));
 
 const bytesOf = (env: Readonly<Record<string, string>>) => Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 
@@ -43,15 +49,24 @@ export function environmentProblems(deployment: Deployment): string[] {
   const applied = (fn: ResolvedFunction): Record<string, string> => {
     const env = functionEnvironment(fn);
     if (fn !== deployment.authorizer || !deployment.consumers) return env;
-    const hashes = JSON.stringify(deployment.consumers.map((c) => ["0".repeat(64), c.name]));
-    return { ...env, ...authorizerEnvironment(deployment.consumers, hashes, "0".repeat(40)) };
+    // A secret's ARN: its name and a 7-character suffix in a 12-digit account.
+    return { ...env, ...authorizerEnvironment(`arn:aws:secretsmanager:${"x".repeat(14)}:123456789012:secret:${"x".repeat(64)}-AbCdEf`) };
   };
-  return deployment.functions.flatMap((fn) => {
-    const bytes = bytesOf(applied(fn));
-    return bytes > LAMBDA_ENVIRONMENT_MAX_BYTES
+  const table = deployment.consumers ? keyTableBytes(deployment.consumers) : 0;
+  const secret =
+    table > SECRET_VALUE_MAX_BYTES
       ? [
-          `${fn === deployment.authorizer ? "api.consumers" : "models"}: the environment of the function ${fn.functionName} would be ${bytes} bytes at apply (its models' routes${fn === deployment.authorizer ? ", the consumers and their key hashes" : ""}); Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} in all (not raisable). Fix: fewer models or consumers per stage, or split them into more configs`,
+          `api.consumers: the authorizer's key table would be ${table} bytes at apply; Secrets Manager allows ${SECRET_VALUE_MAX_BYTES} in a secret (not raisable). Fix: fewer consumers per stage (about 800 fit), or split them into more configs`,
         ]
       : [];
-  });
+  return secret.concat(
+    deployment.functions.flatMap((fn) => {
+      const bytes = bytesOf(applied(fn));
+      return bytes > LAMBDA_ENVIRONMENT_MAX_BYTES
+        ? [
+            `models: the environment of the function ${fn.functionName} would be ${bytes} bytes at apply (its settings and its model's route); Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} in all (not raisable). Fix: shorter lambda.environment values, or fewer of them`,
+          ]
+        : [];
+    }),
+  );
 }

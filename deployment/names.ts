@@ -14,6 +14,8 @@ export function fitName(name: string, maxLength: number): string {
 export const stateStackName = (project: string): string => `${project}-state`;
 export const apiStackName = (project: string, stage: string): string => `${project}-${stage}`;
 export const ciStackName = (project: string): string => `${project}-ci`;
+/** The stage's secret with the authorizer's key table (salt and key hashes). */
+export const keyTableSecretName = (prefix: string): string => `${prefix}-consumer-keys`;
 
 export function resourceNames(project: string, stage: string) {
   const prefix = `${project}-${stage}`;

@@ -3,12 +3,16 @@ import { Fn, Op } from "cdktf";
 import { MIN_IMPORTED_KEY_CHARS, keyHashInput } from "../contract/consumers";
 import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import type { ResolvedConsumer } from "../deployment/resolve";
 
 export interface ConsumerKeysProps {
   readonly consumers: readonly ResolvedConsumer[];
   /** Name of the stage's key-hash salt (an API key that is no one's key). */
   readonly saltKeyName: string;
+  /** Name of the secret holding the salt and the key hashes for the authorizer (KeyTable). */
+  readonly tableSecretName: string;
 }
 
 /**
@@ -19,10 +23,12 @@ export interface ConsumerKeysProps {
  */
 export class ConsumerKeys extends Construct {
   readonly keys: readonly { readonly consumer: ResolvedConsumer; readonly key: ApiGatewayApiKey }[];
-  /** [[salted sha256 of the key, consumer], ...] as JSON, for the authorizer's CONSUMER_KEYS. */
+  /** [[salted sha256 of the key, consumer], ...] as JSON. */
   readonly hashes: string;
-  /** The salt, for the authorizer's KEY_HASH_SALT (sensitive). */
+  /** The salt (sensitive). */
   readonly salt: string;
+  /** ARN of the secret holding both (KeyTable), for the authorizer's CONSUMER_KEYS_SECRET. */
+  readonly tableSecretArn: string;
 
   constructor(scope: Construct, id: string, props: ConsumerKeysProps) {
     super(scope, id);
@@ -59,5 +65,17 @@ export class ConsumerKeys extends Construct {
     });
     // The salted hash of a key reveals nothing of it; nonsensitive lets it be a function setting.
     this.hashes = Fn.jsonencode(this.keys.map(({ consumer, key }) => [Fn.nonsensitive(Fn.sha256(keyHashInput(salt.value, key.value))), consumer.name]));
+    // A table of any size (Secrets Manager takes 64 KB; Lambda's environment 4 KB), read by the authorizer.
+    // No recovery window: a destroyed stage can be deployed again under the same name at once.
+    const table = new SecretsmanagerSecret(this, "key-table", {
+      name: props.tableSecretName,
+      description: "The salt and the salted key hashes by which the authorizer knows consumers' keys",
+      recoveryWindowInDays: 0,
+    });
+    new SecretsmanagerSecretVersion(this, "key-table-value", {
+      secretId: table.id,
+      secretString: `{"salt":${Fn.jsonencode(salt.value)},"keys":${this.hashes}}`,
+    });
+    this.tableSecretArn = table.arn;
   }
 }

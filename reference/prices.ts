@@ -63,3 +63,13 @@ export const PRICES: PriceTable = {
 
 /** Hours in the 30-day month the estimates use. */
 export const HOURS_PER_MONTH = 720;
+
+/**
+ * What the stacks add beside the instances, per month, USD, us-east-1: a standard-resolution
+ * CloudWatch alarm ($0.10 per alarm-month; the first 10 of an account are free), a custom dashboard
+ * ($3.00; the first 3 free) and a Secrets Manager secret ($0.40). Recorded 2026-12-02 from stored
+ * copies of public pages (a CloudWatch cost guide for the alarm and dashboard rates, AWS's CloudWatch
+ * pricing page for the free tier; the secret's rate from AWS's Secrets Manager pricing as commonly
+ * cited), not from a reading of the live pages on that date: check them there.
+ */
+export const MONITORING_PRICES = { alarmMonth: 0.1, dashboardMonth: 3, secretMonth: 0.4 } as const;

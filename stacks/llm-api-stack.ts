@@ -14,11 +14,12 @@ import { alarmsFor } from "../modules/alarm-set";
 import { AlarmTopic } from "../modules/alarm-topic";
 import { CustomDomain } from "../modules/custom-domain";
 import { HandlerCode } from "../modules/handler-code";
-import { functionFiles } from "../deployment/function-environment";
+
 import { invokerFor, type InvokerFunction } from "../modules/invoker-function";
 import { ModelApi } from "../modules/model-api";
 import { ConsumerKeys } from "../modules/consumer-keys";
-import { authorizerEnvironment } from "../deployment/function-environment";
+import { keyTableSecretName } from "../deployment/names";
+import { authorizerEnvironment, authorizerFiles, functionFiles } from "../deployment/function-environment";
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "./tags";
@@ -60,22 +61,30 @@ export class LlmApiStack extends TerraformStack {
       invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
       stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
       chat: new HandlerCode(this, "chat-code", { handler: "chat", files: functionFiles(deployment.chat) }),
-      authorizer: new HandlerCode(this, "authorizer-code", { handler: "authorizer" }),
+      authorizer: new HandlerCode(this, "authorizer-code", {
+        handler: "authorizer",
+        files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
+      }),
     };
     this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms }));
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms);
     // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.
     const consumerKeys =
-      deployment.consumers && new ConsumerKeys(this, "consumer-keys", { consumers: deployment.consumers, saltKeyName: `${names.prefix}-key-hash-salt` });
+      deployment.consumers &&
+      new ConsumerKeys(this, "consumer-keys", {
+        consumers: deployment.consumers,
+        saltKeyName: `${names.prefix}-key-hash-salt`,
+        tableSecretName: keyTableSecretName(names.prefix),
+      });
     const authorizer = deployment.authorizer && {
       ...deployment.authorizer,
       ...(consumerKeys
         ? {
-            environment: authorizerEnvironment(
-              consumerKeys.keys.map(({ consumer }) => consumer),
-              consumerKeys.hashes,
-              consumerKeys.salt,
-            ),
+            environment: { ...deployment.authorizer.environment, ...authorizerEnvironment(consumerKeys.tableSecretArn) },
+            extraStatements: [
+              ...(deployment.authorizer.extraStatements ?? []),
+              { Sid: "ReadKeyTable", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: consumerKeys.tableSecretArn },
+            ],
           }
         : {}),
     };

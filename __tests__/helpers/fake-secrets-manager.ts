@@ -28,7 +28,9 @@ const server = http.createServer((req, res) => {
     const id = JSON.parse(body).SecretId;
     const name = id.split(":").pop();
     res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-    res.end(JSON.stringify({ ARN: id, Name: name, SecretString: JSON.parse(process.env.TOKENS || "{}")[name] ?? process.env.TOKEN, VersionId: "00000000-0000-0000-0000-000000000001", VersionStages: ["AWSCURRENT"], CreatedDate: 1764460800 }));
+    // With TOKENS_FILE, the secrets are read from it at every call, so a test can change one.
+    const tokens = process.env.TOKENS_FILE ? require("node:fs").readFileSync(process.env.TOKENS_FILE, "utf8") : process.env.TOKENS;
+    res.end(JSON.stringify({ ARN: id, Name: name, SecretString: JSON.parse(tokens || "{}")[name] ?? process.env.TOKEN, VersionId: "00000000-0000-0000-0000-000000000001", VersionStages: ["AWSCURRENT"], CreatedDate: 1764460800 }));
   });
 });
 server.listen(0, "127.0.0.1", () => process.stdout.write(String(server.address().port) + "\\n"));
@@ -39,10 +41,16 @@ export interface FakeSecretsManager {
   stop(): Promise<void>;
 }
 
-/** Answers `token` for every secret, or the token named for a secret (by the last part of its ARN) in `bySecret`. */
-export async function startFakeSecretsManager(token = FAKE_TOKEN, bySecret: Record<string, string> = {}): Promise<FakeSecretsManager> {
+/**
+ * Answers `token` for every secret, or the token named for a secret (by the last part of its ARN) in
+ * `bySecret`, or in the JSON file `bySecret` names, read at every call.
+ */
+export async function startFakeSecretsManager(
+  token = FAKE_TOKEN,
+  bySecret: Record<string, string> | { readonly file: string } = {},
+): Promise<FakeSecretsManager> {
   const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], {
-    env: { TOKEN: token, TOKENS: JSON.stringify(bySecret) },
+    env: { TOKEN: token, ...("file" in bySecret ? { TOKENS_FILE: String(bySecret.file) } : { TOKENS: JSON.stringify(bySecret) }) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<string>((resolve, reject) => {

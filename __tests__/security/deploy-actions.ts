@@ -234,6 +234,35 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       ...each(["cloudwatch:DescribeAlarms"], `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:*`),
     ],
   },
+  aws_secretsmanager_secret: {
+    source:
+      "provider secretsmanager/secret.go (CreateSecret, DescribeSecret, GetResourcePolicy on read, UpdateSecret, TagResource, UntagResource, DeleteSecret); IAM reference: Secret (the ARN ends in a random 6-character suffix)",
+    named: true,
+    needs: (v, at) =>
+      each(
+        [
+          "secretsmanager:CreateSecret",
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:GetResourcePolicy",
+          "secretsmanager:UpdateSecret",
+          "secretsmanager:TagResource",
+          "secretsmanager:UntagResource",
+          "secretsmanager:DeleteSecret",
+        ],
+        `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.name}-AbCdEf`,
+      ),
+  },
+  aws_secretsmanager_secret_version: {
+    source:
+      "provider secretsmanager/secret_version.go (PutSecretValue, GetSecretValue on read, UpdateSecretVersionStage and ListSecretVersionIds on update and delete); IAM reference: Secret",
+    named: true,
+    needs: (v, at) =>
+      each(
+        ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:ListSecretVersionIds"],
+        // secret_id references the secret, resolved to its name.
+        `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.secret_id}-AbCdEf`,
+      ),
+  },
   aws_cloudwatch_dashboard: {
     source: "provider cloudwatch/dashboard.go (PutDashboard, GetDashboard, DeleteDashboards); IAM reference: dashboard (no region)",
     named: true,

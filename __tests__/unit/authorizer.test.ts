@@ -1,6 +1,12 @@
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { apiKeyOf } from "../../functions/lib/api-key";
-import { handler } from "../../functions/authorizer";
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { KEY_TABLE_MISS_REREAD_MS, handler } from "../../functions/authorizer";
+import { SETTINGS_FILE } from "../../contract/routes";
+import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
+import { tempDir } from "../helpers/temp";
 import { buildOpenApiDocument } from "../../deployment/openapi";
 
 const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions";
@@ -147,5 +153,57 @@ describe("the authorizer with consumers", () => {
     });
     expect(await gatewayAnswer({ authorization: "Bearer key-a" }, "POST", "/alpha/stream")).toBe("allowed");
     expect(await gatewayAnswer({ authorization: "Bearer key-a" }, "POST", "/v1/chat/completions")).toBe("allowed");
+  });
+});
+
+describe("the authorizer as deployed: consumers in its settings file, the key table in a secret", () => {
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:llm-api-v1-consumer-keys-AbCdEf";
+  const consumers = Array.from({ length: 100 }, (_, i) => `team-${i}`);
+  const table = (names: string[]) => JSON.stringify({ salt: "s4lt", keys: names.map((n) => [sha(`s4lt:key-of-${n}`), n]) });
+  let fake: FakeSecretsManager;
+  let secrets: string;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    const root = tempDir("llm-api-authorizer-");
+    secrets = join(root, "secrets.json");
+    writeFileSync(join(root, SETTINGS_FILE), JSON.stringify({ consumers: Object.fromEntries(consumers.map((c, i) => [c, [`model-${i}`]])) }));
+    writeFileSync(secrets, JSON.stringify({ "llm-api-v1-consumer-keys-AbCdEf": table(consumers.slice(0, 99)) }));
+    fake = await startFakeSecretsManager("", { file: secrets });
+    for (const k of ["CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"]) delete process.env[k];
+    Object.assign(process.env, {
+      LAMBDA_TASK_ROOT: root,
+      CONSUMER_KEYS_SECRET: SECRET,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await fake.stop();
+  });
+
+  it("names each of 100 consumers by its key and allows its own model, reading the table once", async () => {
+    const result = await handler(event({ authorization: "Bearer key-of-team-42" }));
+    expect([result.principalId, result.context]).toEqual(["team-42", { consumer: "team-42", models: '["model-42"]' }]);
+    expect((await handler(event({ "x-api-key": "key-of-team-7" }))).principalId).toBe("team-7");
+  });
+
+  it("knows a key added to the secret after the table was read, once the re-read interval has passed", async () => {
+    // The first test read the table of 99 consumers; team-99's key is added since.
+    writeFileSync(secrets, JSON.stringify({ "llm-api-v1-consumer-keys-AbCdEf": table(consumers) }));
+    const now = Date.now();
+    const clock = jest.spyOn(Date, "now");
+    try {
+      // Within the interval, an unknown key does not make it read again: still unknown.
+      clock.mockReturnValue(now + 1_000);
+      expect((await handler(event({ authorization: "Bearer key-of-team-99" }))).principalId).toBe("unknown");
+      clock.mockReturnValue(now + KEY_TABLE_MISS_REREAD_MS + 2_000);
+      expect((await handler(event({ authorization: "Bearer key-of-team-99" }))).principalId).toBe("team-99");
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { parseConfig } from "../../config/load";
 import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/cost";
-import { PRICES } from "../../reference/prices";
+import { MONITORING_PRICES, PRICES } from "../../reference/prices";
+import { resolve } from "../../deployment/resolve";
 
 const config = (models: unknown[], extra: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, ...extra });
 const g5 = (name: string, extra: Record<string, unknown> = {}) => ({ name, huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" }, ...extra });
@@ -22,7 +23,17 @@ describe("cost estimate", () => {
         monthlyMax: Math.round(hourly * 4 * 720 * 100) / 100,
       },
     ]);
-    expect(e.totals).toEqual({ v1: { monthlyMin: 1090.8, monthlyMax: 4363.2 } });
+    // The stage's alarms (one per spec the stack creates), its dashboard, and no secret without consumers.
+    const deployment = resolve(config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]), "v1");
+    const alarms =
+      deployment.apiAlarms.length +
+      deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
+      deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0);
+    expect(alarms).toBeGreaterThan(10);
+    const monitoring = Math.round((alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth) * 100) / 100;
+    expect(e.monitoring).toEqual([{ stage: "v1", alarms, dashboards: 1, secrets: 0, monthly: monitoring }]);
+    expect(e.totals).toEqual({ v1: { monthlyMin: Math.round((1090.8 + monitoring) * 100) / 100, monthlyMax: Math.round((4363.2 + monitoring) * 100) / 100 } });
+    expect(formatCostTable(e)).toMatch(new RegExp(`v1 +monitoring +${alarms} alarms, 1 dashboard +\\$${monitoring.toFixed(2)}`));
   });
 
   it("uses the initial count without autoscaling, and one row per stage", () => {

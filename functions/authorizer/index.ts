@@ -1,6 +1,18 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV, keyHashInput, type ConsumerContext } from "../../contract/consumers";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  CONSUMERS_ENV,
+  CONSUMER_KEYS_ENV,
+  CONSUMER_KEYS_SECRET_ENV,
+  KEY_HASH_SALT_ENV,
+  keyHashInput,
+  type ConsumerContext,
+  type KeyTable,
+} from "../../contract/consumers";
+import { SETTINGS_FILE } from "../../contract/routes";
 import { apiKeyOf } from "../lib/api-key";
 
 /**
@@ -20,17 +32,42 @@ interface Consumers {
   readonly salt: string;
 }
 
-let cached: { readonly source: string; readonly consumers?: Consumers } | undefined;
+/** A key table read from the secret is read again after this long, so a key created since is known. */
+export const KEY_TABLE_TTL_MS = 5 * 60_000;
+/** A key the table does not know reads it again, at most this often (a new consumer's first calls). */
+export const KEY_TABLE_MISS_REREAD_MS = 10_000;
 
-/** Read from the environment once per container (again only if it changed, as in tests). */
-function consumersOf(env: NodeJS.ProcessEnv): Consumers | undefined {
-  const source = `${env[CONSUMERS_ENV] ?? ""}\n${env[CONSUMER_KEYS_ENV] ?? ""}\n${env[KEY_HASH_SALT_ENV] ?? ""}`;
-  if (cached?.source !== source) {
-    const models = env[CONSUMERS_ENV] ? (JSON.parse(env[CONSUMERS_ENV]) as Record<string, string[]>) : undefined;
-    const pairs = JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][];
-    cached = { source, consumers: models ? { models, byHash: new Map(pairs), salt: env[KEY_HASH_SALT_ENV] ?? "" } : undefined };
-  }
-  return cached.consumers;
+let cached: { readonly source: string; readonly consumers?: Consumers; readonly readAt: number } | undefined;
+let secrets: SecretsManagerClient | undefined;
+
+/** The consumers' models: CONSUMERS in the environment (local and tests), else the settings file beside the code. */
+function modelsOf(env: NodeJS.ProcessEnv): Record<string, string[]> | undefined {
+  if (env[CONSUMERS_ENV]) return JSON.parse(env[CONSUMERS_ENV]) as Record<string, string[]>;
+  const file = join(env.LAMBDA_TASK_ROOT ?? __dirname, SETTINGS_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { consumers?: Record<string, string[]> }).consumers : undefined;
+}
+
+/** The salt and the key hashes: from the secret the stack names, else (local and tests) from the environment. */
+async function keyTableOf(env: NodeJS.ProcessEnv): Promise<KeyTable> {
+  const secretId = env[CONSUMER_KEYS_SECRET_ENV];
+  if (!secretId) return { salt: env[KEY_HASH_SALT_ENV] ?? "", keys: JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][] };
+  // Loaded on the first read, not at init: a stage without consumers never loads it (bench: cold init).
+  const sdk = await import("@aws-sdk/client-secrets-manager");
+  secrets ??= new sdk.SecretsManagerClient({});
+  const { SecretString } = await secrets.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+  return JSON.parse(SecretString ?? "{}") as KeyTable;
+}
+
+/** Read once per container, and again when the environment changed (tests), the table is old, or `stale` asks. */
+async function consumersOf(env: NodeJS.ProcessEnv, stale = false): Promise<Consumers | undefined> {
+  const source = [CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV, CONSUMER_KEYS_SECRET_ENV].map((k) => env[k] ?? "").join("\n");
+  const age = cached ? Date.now() - cached.readAt : Infinity;
+  if (cached?.source === source && age < KEY_TABLE_TTL_MS && !(stale && age > KEY_TABLE_MISS_REREAD_MS)) return cached.consumers;
+  const models = modelsOf(env);
+  const table = models ? await keyTableOf(env) : undefined;
+  const consumers = models && table ? { models, byHash: new Map(table.keys.map(([hash, name]) => [hash, name])), salt: table.salt } : undefined;
+  cached = { source, consumers, readAt: Date.now() };
+  return consumers;
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -45,10 +82,15 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     Statement: [{ Action: "execute-api:Invoke", Effect, Resource }],
   });
   if (!key) throw new Error("Unauthorized");
-  const consumers = consumersOf(process.env);
+  let consumers = await consumersOf(process.env);
   if (!consumers) return { principalId: "api-key", usageIdentifierKey: key, policyDocument: policy("Allow", `${base}/*`) };
+  let consumer = consumers.byHash.get(sha256(keyHashInput(consumers.salt, key)));
+  // A key created since the table was read: read it again (rate-limited), then it is known.
+  if (!consumer) {
+    consumers = (await consumersOf(process.env, true)) ?? consumers;
+    consumer = consumers.byHash.get(sha256(keyHashInput(consumers.salt, key)));
+  }
   // A key no consumer holds is no key of this API's usage plans: API Gateway refuses it.
-  const consumer = consumers.byHash.get(sha256(keyHashInput(consumers.salt, key)));
   const models = consumer ? (consumers.models[consumer] ?? []) : [];
   const context: ConsumerContext = { consumer: consumer ?? "unknown", models: JSON.stringify(models) };
   return {

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { bundleWithData } from "../../deployment/bundle";
+import { authorizerFiles, keyTableBytes } from "../../deployment/function-environment";
+import { LambdaProcess } from "../../local/lambda-process";
+import { runtimeClientOrSkip } from "../helpers/real-runtime";
+import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
+
+// The authorizer's zip as the stack deploys it for 100 consumers (their models in its settings file,
+// the salt and key hashes in a secret), run by AWS's Lambda runtime client against a Secrets Manager stand-in.
+const client = runtimeClientOrSkip();
+const suite = client ? describe : describe.skip;
+
+const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:llm-api-v1-consumer-keys-AbCdEf";
+const consumers = Array.from({ length: 100 }, (_, i) => ({ name: `team-${i}`, models: [`model-${i}`, `model-${(i + 1) % 100}`] }));
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+const SALT = "s".repeat(40);
+
+let secrets: FakeSecretsManager;
+let authorizer: LambdaProcess;
+beforeAll(async () => {
+  if (!client) return;
+  const table = JSON.stringify({ salt: SALT, keys: consumers.map((c) => [sha(`${SALT}:key-of-${c.name}-0123456789abcdef`), c.name]) });
+  secrets = await startFakeSecretsManager("", { "llm-api-v1-consumer-keys-AbCdEf": table });
+  authorizer = await LambdaProcess.start(client, {
+    zipPath: bundleWithData("authorizer", authorizerFiles(consumers)).zipPath,
+    functionName: "llm-api-v1-authorizer",
+    environment: { CONSUMER_KEYS_SECRET: SECRET, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
+  });
+}, 60_000);
+afterAll(async () => {
+  await authorizer?.stop();
+  await secrets?.stop();
+});
+
+const authorize = async (key: string | undefined, path: string) => {
+  const answer = await authorizer.invoke({
+    type: "REQUEST",
+    methodArn: `arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST${path}`,
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+  });
+  return { mode: answer.mode, body: JSON.parse(answer.body.toString("utf8")) };
+};
+
+suite("the authorizer with 100 consumers, as deployed, under AWS's Lambda runtime client", () => {
+  it("holds tables no environment could: the key table alone is over Lambda's 4 KB", () => {
+    expect(keyTableBytes(consumers)).toBeGreaterThan(4096);
+  });
+
+  it("names every consumer by its key, with its own models, as before", async () => {
+    for (const i of [0, 57, 99]) {
+      const { mode, body } = await authorize(`key-of-team-${i}-0123456789abcdef`, `/model-${i}/invoke`);
+      expect([mode, body.principalId, body.context]).toEqual(["buffered", `team-${i}`, { consumer: `team-${i}`, models: JSON.stringify(consumers[i].models) }]);
+      expect(body.policyDocument.Statement[0].Resource).toEqual([
+        "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/v1/*",
+        ...consumers[i].models.map((m) => `arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/${m}/*`),
+      ]);
+    }
+  });
+
+  it("gives a key no consumer holds no model, and refuses no key with Unauthorized", async () => {
+    expect((await authorize("stranger-key-0123456789abcdef0123", "/model-1/invoke")).body.context).toEqual({ consumer: "unknown", models: "[]" });
+    const keyless = await authorize(undefined, "/model-1/invoke");
+    expect([keyless.mode, keyless.body.errorMessage]).toEqual(["error", "Unauthorized"]);
+  });
+});
