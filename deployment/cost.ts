@@ -4,8 +4,8 @@ import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../
 
 /**
  * What a config costs to leave running: per model and stage, per hour and per
- * 30 days, at minimum and maximum capacity. SageMaker instances only: Lambda,
- * API Gateway and CloudWatch bill per request and are small beside a GPU.
+ * 30 days, at minimum and maximum capacity, and per stage its alarms, dashboard
+ * and key-table secret. Not Lambda, API Gateway and logs: they bill per request.
  */
 export interface CostRow {
   readonly stage: string;
@@ -241,5 +241,5 @@ export function costLine(stage: string, total: { monthlyMin: number; monthlyMax:
   if (unpriced.length && total.monthlyMax === 0)
     return `${stage}: cost unknown: no price for ${unpriced.join(", ")} in the table (set cost.prices). Details: npm run cost`;
   const range = total.monthlyMin === total.monthlyMax ? `$${total.monthlyMax.toFixed(0)}` : `$${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)}`;
-  return `${stage}: about ${range} per 30 days in SageMaker instances${note}. Details: npm run cost`;
+  return `${stage}: about ${range} per 30 days in SageMaker instances and monitoring${note}. Details: npm run cost`;
 }

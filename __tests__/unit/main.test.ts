@@ -26,7 +26,7 @@ describe("main.ts", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     // The default config scales from 1 to 2 instances: the range of what it costs to leave running.
-    expect(run.stdout).toBe("v1: about $1091-2182 per 30 days in SageMaker instances. Details: npm run cost\n");
+    expect(run.stdout).toBe("v1: about $1096-2187 per 30 days in SageMaker instances and monitoring. Details: npm run cost\n");
     const stacks = join(run.cwd, "cdktf.out", "stacks");
     expect(readdirSync(stacks).sort()).toEqual(["llm-api-state", "llm-api-v1"]);
     for (const stack of readdirSync(stacks)) {
