@@ -88,8 +88,12 @@ describe("cost estimate", () => {
 
 describe("the cost line synth prints", () => {
   it("gives one figure when minimum and maximum agree, a range when they differ", () => {
-    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 1091 }, [])).toBe("v1: about $1091 per 30 days in SageMaker instances and monitoring. Details: npm run cost");
-    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 2182 }, [])).toBe("v1: about $1091-2182 per 30 days in SageMaker instances and monitoring. Details: npm run cost");
+    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 1091 }, [])).toBe(
+      "v1: about $1091 per 30 days in SageMaker instances and monitoring. Details: npm run cost",
+    );
+    expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 2182 }, [])).toBe(
+      "v1: about $1091-2182 per 30 days in SageMaker instances and monitoring. Details: npm run cost",
+    );
   });
 
   it("never shows an unpriced instance type as free", () => {
