@@ -25,7 +25,8 @@ export interface KeyTable {
 }
 
 /** What is hashed: Terraform has SHA-256 but no HMAC, so the salt and the key joined by a colon. */
-export const keyHashInput = (salt: string, key: string): string => `${salt}:${key}`;
+export const KEY_HASH_SEPARATOR = ":";
+export const keyHashInput = (salt: string, key: string): string => [salt, key].join(KEY_HASH_SEPARATOR);
 
 /** Imported keys shorter than this are refused at plan: a hash of a short key can be guessed. */
 export const MIN_IMPORTED_KEY_CHARS = 32;

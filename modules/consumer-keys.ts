@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, Op } from "cdktf";
-import { MIN_IMPORTED_KEY_CHARS, keyHashInput } from "../contract/consumers";
+import { KEY_HASH_SEPARATOR, MIN_IMPORTED_KEY_CHARS } from "../contract/consumers";
 import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
@@ -64,7 +64,10 @@ export class ConsumerKeys extends Construct {
       return { consumer, key };
     });
     // The salted hash of a key reveals nothing of it; nonsensitive lets it be a function setting.
-    this.hashes = Fn.jsonencode(this.keys.map(({ consumer, key }) => [Fn.nonsensitive(Fn.sha256(keyHashInput(salt.value, key.value))), consumer.name]));
+    // join, not a template: the same input as keyHashInput, without interpolation inside a function call.
+    this.hashes = Fn.jsonencode(
+      this.keys.map(({ consumer, key }) => [Fn.nonsensitive(Fn.sha256(Fn.join(KEY_HASH_SEPARATOR, [salt.value, key.value]))), consumer.name]),
+    );
     // A table of any size (Secrets Manager takes 64 KB; Lambda's environment 4 KB), read by the authorizer.
     // No recovery window: a destroyed stage can be deployed again under the same name at once.
     const table = new SecretsmanagerSecret(this, "key-table", {
