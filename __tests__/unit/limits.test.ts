@@ -50,6 +50,9 @@ describe("limits AWS checks only at apply", () => {
   it("takes 100 models and 100 consumers: the tables are in files and a secret, not in environments", () => {
     const deployment = resolve(organisation(100, 100), "v1");
     expect(environmentProblems(deployment)).toEqual([]);
+    // Every limit AWS does not raise holds; the one it raises on request is a warning with the quota's name.
+    expect(deploymentProblems(organisation(100, 100))).toEqual([]);
+    expect(deploymentWarnings(organisation(100, 100))).toEqual([expect.stringContaining("Resources per API")]);
     // The key table at apply: each hash 64 characters; Secrets Manager takes 65,536 bytes.
     expect(keyTableBytes(deployment.consumers!)).toBeLessThan(10_000);
     expect(JSON.parse(authorizerFiles(deployment.consumers!)[SETTINGS_FILE]).consumers["team-99"]).toEqual(["model-99"]);
