@@ -8,8 +8,15 @@ export const COMMENT_MARKER = "<!-- llm-api-plan -->";
 export const COMMENT_LIMIT = 65_000;
 
 export interface PlanJson {
-  readonly resource_changes?: readonly { readonly address: string; readonly change: { readonly actions: readonly string[] } }[];
+  readonly resource_changes?: readonly {
+    readonly address: string;
+    readonly type?: string;
+    /** replace_paths: the attributes that force the replacement (Terraform's JSON plan). */
+    readonly change: { readonly actions: readonly string[]; readonly replace_paths?: readonly (readonly (string | number)[])[] };
+  }[];
 }
+
+const ENDPOINT = "aws_sagemaker_endpoint";
 
 export interface StackSummary {
   readonly stack: string;
@@ -24,16 +31,27 @@ export interface StackSummary {
 export function summarizePlan(stack: string, plan: PlanJson): StackSummary {
   const counts = { create: 0, update: 0, replace: 0, destroy: 0 };
   const risky: string[] = [];
-  for (const { address, change } of plan.resource_changes ?? []) {
+  for (const { address, type, change } of plan.resource_changes ?? []) {
     const actions = change.actions.join(",");
     if (actions === "create") counts.create++;
-    else if (actions === "update") counts.update++;
-    else if (actions === "delete") {
+    else if (actions === "update") {
+      counts.update++;
+      // SageMaker starts the new endpoint config at its initial count; the provider cannot ask it to keep the current one.
+      if (type === ENDPOINT)
+        risky.push(`update ${address}: the endpoint restarts at its initial instance count (initialCount), and autoscaling takes it from there`);
+    } else if (actions === "delete") {
       counts.destroy++;
       risky.push(`destroy ${address}`);
     } else if (actions === "create,delete" || actions === "delete,create") {
       counts.replace++;
-      risky.push(`replace ${address}${actions === "delete,create" ? " (destroyed first: downtime)" : ""}`);
+      const because = change.replace_paths?.length ? ` because of ${change.replace_paths.map((p) => p.join(".")).join(", ")}` : "";
+      const downtime =
+        actions !== "delete,create"
+          ? ""
+          : type === ENDPOINT
+            ? " (destroyed first: no model until the new endpoint is InService, typically 10-20 minutes)"
+            : " (destroyed first: downtime)";
+      risky.push(`replace ${address}${because}${downtime}`);
     }
     // "read" and "no-op" change nothing.
   }

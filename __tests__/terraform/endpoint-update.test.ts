@@ -1,3 +1,4 @@
+import { summarizePlan } from "../../deployment/plan-summary";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -45,6 +46,7 @@ const before: ConfigInput = {
       instance: on("ml.g5.2xlarge"),
       autoscaling: scaling([{ name: "night", schedule: "cron(0 20 * * ? *)", minCapacity: 1, maxCapacity: 1 }]),
     },
+    { name: "guarded", huggingFace: mistral, instance: on("ml.g5.2xlarge"), deployment: { strategy: "canary", stepPercent: 10 } },
   ],
 };
 /** What each case changes; "rotated" changes its token in Secrets Manager, "scheduled" finds its capacity moved by the schedule. */
@@ -53,6 +55,7 @@ const CHANGES: Record<string, object> = {
   revised: { huggingFace: { ...mistral, revision: "abc123" } },
   captured: { dataCapture: { s3Uri: "s3://captures/llm", samplingPercent: 10, captureContent: "both" } },
   scaled: { instance: on("ml.g5.4xlarge") },
+  guarded: { deployment: { strategy: "linear", stepPercent: 20 } },
 };
 const after: ConfigInput = { ...before, models: before.models!.map((m) => ({ ...m, ...CHANGES[m.name] })) };
 
@@ -272,6 +275,15 @@ describeTf("updating deployed endpoints", () => {
   let update: Update;
   beforeAll(async () => {
     update = await planUpdate();
+  });
+
+  it("when the traffic strategy changes (canary to linear), the endpoint is updated in place, and the plan comment says it restarts at initialCount", () => {
+    const changes = update.changesOf("guarded");
+    const endpoint = changes.find((c) => c.type === "aws_sagemaker_endpoint")!;
+    expect(endpoint.change.actions).toEqual(["update"]);
+    expect(summarizePlan("llm-api-v1", { resource_changes: changes }).risky).toContain(
+      `update ${endpoint.address}: the endpoint restarts at its initial instance count (initialCount), and autoscaling takes it from there`,
+    );
   });
 
   it("when nothing changes, the endpoint's resources are left alone", () => {

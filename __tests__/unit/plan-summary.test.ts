@@ -30,6 +30,25 @@ describe("plan summary", () => {
     });
   });
 
+  it("names what forces a replacement, says an endpoint replaced is downtime, and that an endpoint update restarts at initialCount", () => {
+    const summary = summarizePlan("llm-api-prod", {
+      resource_changes: [
+        {
+          address: "module.m.aws_sagemaker_endpoint.endpoint",
+          type: "aws_sagemaker_endpoint",
+          change: { actions: ["delete", "create"], replace_paths: [["deployment_config", 0, "auto_rollback_configuration"]] },
+        },
+        { address: "aws_sagemaker_endpoint.other", type: "aws_sagemaker_endpoint", change: { actions: ["update"] } },
+        { address: "aws_sagemaker_model.m", type: "aws_sagemaker_model", change: { actions: ["create", "delete"], replace_paths: [["name"]] } },
+      ],
+    });
+    expect(summary.risky).toEqual([
+      "replace module.m.aws_sagemaker_endpoint.endpoint because of deployment_config.0.auto_rollback_configuration (destroyed first: no model until the new endpoint is InService, typically 10-20 minutes)",
+      "update aws_sagemaker_endpoint.other: the endpoint restarts at its initial instance count (initialCount), and autoscaling takes it from there",
+      "replace aws_sagemaker_model.m because of name",
+    ]);
+  });
+
   it("renders a table, a warning per risky change and each full plan folded away, under the marker", () => {
     const comment = renderComment([summarizePlan("llm-api-dev", plan(["aws_lambda_function.a", ["delete"]]))], { "llm-api-dev": "  - aws_lambda_function.a" });
     expect(comment.split("\n").slice(0, 6)).toEqual([
