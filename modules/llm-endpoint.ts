@@ -164,15 +164,19 @@ export class LlmEndpoint extends Construct {
         : undefined;
 
     // SageMaker refuses an update that changes the instance type of a variant registered with
-    // Application Auto Scaling (and blue/green updates of one). Terraform orders a dependent's
-    // destroy only before its dependencies' destroys, never before their updates, so this gate,
-    // replaced whenever the variant changes, carries the order: the scalable target (which
-    // depends on it) is deregistered, the gate replaced, the endpoint updated, the target registered.
-    // Its trigger is what the config file says of the variant, known at synth: a reference to the
-    // endpoint config would make Terraform force create-before-destroy on it, and lose the order.
+    // Application Auto Scaling, or removes such a variant; any other change (a new model, timeouts,
+    // the instance count) it takes with the target registered ("Update endpoints that use auto
+    // scaling", SageMaker developer guide). Terraform orders a dependent's destroy only before its
+    // dependencies' destroys, never before their updates, so this gate, replaced when the instance
+    // type or the variant changes, carries the order: the scalable target (which depends on it) is
+    // deregistered, the gate replaced, the endpoint updated, the target registered. Its trigger is
+    // what the config file says, known at synth: a reference to the endpoint config would make
+    // Terraform force create-before-destroy on it, and lose the order.
     const scaling = instance?.autoscaling;
     const scalingGate = scaling
-      ? new DataResource(this, "scaling-gate", { triggersReplace: { variant: JSON.stringify({ ...variant, modelName: specHash(spec) }) } })
+      ? new DataResource(this, "scaling-gate", {
+          triggersReplace: { variant: JSON.stringify({ variantName: variant.variantName, instanceType: variant.instanceType }) },
+        })
       : undefined;
 
     this.endpoint = new SagemakerEndpoint(this, "endpoint", {

@@ -40,6 +40,7 @@ const before: ConfigInput = {
     { name: "captured", huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-a-AbCdEf") }, instance: on("ml.g5.2xlarge") },
     { name: "rotated", huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-b-AbCdEf") }, instance: on("ml.g5.2xlarge") },
     { name: "scaled", huggingFace: mistral, instance: on("ml.g5.2xlarge"), autoscaling: scaling() },
+    { name: "retrained", huggingFace: mistral, instance: on("ml.g5.2xlarge"), autoscaling: scaling() },
     {
       name: "scheduled",
       huggingFace: mistral,
@@ -55,6 +56,7 @@ const CHANGES: Record<string, object> = {
   revised: { huggingFace: { ...mistral, revision: "abc123" } },
   captured: { dataCapture: { s3Uri: "s3://captures/llm", samplingPercent: 10, captureContent: "both" } },
   scaled: { instance: on("ml.g5.4xlarge") },
+  retrained: { huggingFace: { ...mistral, revision: "def456" } },
   guarded: { deployment: { strategy: "linear", stepPercent: 20 } },
 };
 const after: ConfigInput = { ...before, models: before.models!.map((m) => ({ ...m, ...CHANGES[m.name] })) };
@@ -339,6 +341,15 @@ describeTf("updating deployed endpoints", () => {
       expect(update.waitsFor(target, endpoint)).toBe(true);
       // The check can fail: nothing makes the endpoint wait for the new policy.
       expect(update.waitsFor(endpoint, addressOf(changes, "aws_appautoscaling_policy"))).toBe(false);
+    });
+
+    it("keeps its scaling registered through a new model version: SageMaker takes that update with the target registered", () => {
+      const changes = update.changesOf("retrained");
+      expect(actionsOf(changes, "aws_sagemaker_model")).toEqual([["create", "delete"]]);
+      expect(actionsOf(changes, "aws_sagemaker_endpoint")).toEqual([["update"]]);
+      expect(actionsOf(changes, "terraform_data")).toEqual([["no-op"]]);
+      expect(actionsOf(changes, "aws_appautoscaling_target")).toEqual([["no-op"]]);
+      expect(actionsOf(changes, "aws_appautoscaling_policy")).toEqual([["no-op"]]);
     });
 
     it("with scheduled actions, a plan of the same config leaves min and max where the schedules put them", () => {
