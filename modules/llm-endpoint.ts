@@ -184,6 +184,17 @@ export class LlmEndpoint extends Construct {
       endpointConfigName: endpointConfig.name,
       deploymentConfig,
       dependsOn: scalingGate ? [scalingGate] : undefined,
+      lifecycle: {
+        // SageMaker rolls a failed blue/green update back to the old config and reports InService,
+        // which the provider takes for success. Read back, the endpoint then names the old config:
+        // the apply fails here, before the old config and model it still runs on are deleted.
+        postcondition: [
+          {
+            condition: `\${self.endpoint_config_name == ${endpointConfig.fqn}.name}`,
+            errorMessage: `SageMaker rolled the update of endpoint ${endpointName} back: it is InService on its previous config, not the one this apply created. Find why in its events and logs (aws sagemaker describe-endpoint --endpoint-name ${endpointName}; CloudWatch /aws/sagemaker/Endpoints/${endpointName}), fix the config, and apply again. This apply stopped before deleting the previous config and model, which the endpoint still runs on.`,
+          },
+        ],
+      },
     });
 
     if (scaling && scalingGate) {

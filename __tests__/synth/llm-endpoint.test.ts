@@ -57,6 +57,18 @@ describe("LlmEndpoint", () => {
     expect(endpoint.endpoint_config_name).toMatch(/^\$\{aws_sagemaker_endpoint_configuration\.[^.]+\.name\}$/);
   });
 
+  it("fails the apply when SageMaker rolled an update back: the endpoint must run the config this apply created", () => {
+    const stack = synthModel(tgi);
+    const endpoint = only(stack, "aws_sagemaker_endpoint");
+    const config = /^\$\{(aws_sagemaker_endpoint_configuration\.[^.]+)\.name\}$/.exec(endpoint.endpoint_config_name)![1];
+    expect(endpoint.lifecycle.postcondition).toEqual([
+      {
+        condition: `\${self.endpoint_config_name == ${config}.name}`,
+        error_message: expect.stringMatching(/^SageMaker rolled the update of endpoint llm-api-v1-m back: .*describe-endpoint --endpoint-name llm-api-v1-m/),
+      },
+    ]);
+  });
+
   it("when a token secret is given, it reads the secret when Terraform plans (no depends_on to defer it) into HF_TOKEN, never from the config", () => {
     const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC";
     const stack = synthModel({ ...tgi, huggingFace: { ...tgi.huggingFace, tokenSecretArn: arn } });
