@@ -7,7 +7,7 @@ import { generateBody, parseGenerateResponse, type GenerateRequest, type StreamT
 import { HttpError } from "../lib/errors";
 import { allowedModels, checkAccess, generationRoute } from "../lib/models";
 import { finishReason, generateParameters } from "../lib/openai";
-import { checkStop, refuseUnknownFields } from "../lib/chat-checks";
+import { checkStop } from "../lib/chat-checks";
 import { readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -47,7 +47,6 @@ const completionObject = (id: string, model: string, text: string, finish: strin
 /** POST /v1/completions on the model's generate API, buffered or streamed. */
 export async function textCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
   const body = readJsonBody<CompletionBody>(event, validateCompletionRequest, { schema: completionRequestSchema });
-  refuseUnknownFields(body, completionRequestSchema);
   const request = generateRequestOf(body);
   const model = (session.model = body.model);
   session.stream = Boolean(body.stream);

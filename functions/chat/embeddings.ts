@@ -2,7 +2,6 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { embeddingRequestSchema, type EmbeddingBody } from "../../contract/embedding-request";
 import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
-import { refuseUnknownFields } from "../lib/chat-checks";
 import { allowedModels, checkAccess, embeddingRoute } from "../lib/models";
 import { MAX_LARGE_BODY_BYTES, readJsonBody, withClientAttributes } from "../lib/request";
 import { writeJson } from "../lib/response-stream";
@@ -44,7 +43,6 @@ const isVectors = (value: unknown, count: number): value is number[][] =>
  */
 export async function embeddings(event: APIGatewayProxyEvent, session: Session): Promise<void> {
   const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, { schema: embeddingRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
-  refuseUnknownFields(body, embeddingRequestSchema);
   session.model = body.model;
   const inputs = inputsOf(body.input);
   if (body.dimensions !== undefined)

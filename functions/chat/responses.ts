@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { responsesRequestSchema, type ResponsesBody } from "../../contract/responses-request";
 import { validateResponsesRequest } from "../../contract/validators";
-import { checkChatRequest, refuseUnknownFields } from "../lib/chat-checks";
+import { checkChatRequest } from "../lib/chat-checks";
 import { MAX_LARGE_BODY_BYTES, readJsonBody } from "../lib/request";
 import { ResponseEvents, responseOfCompletion, usageOf, type ResponseBase } from "../lib/responses";
 import { chatBodyOf } from "../lib/responses-input";
@@ -12,7 +12,6 @@ import type { Session } from "./session";
 /** POST /v1/responses: the Responses API, stateless, on the model's chat path (functions/lib/responses.ts maps it). */
 export async function responses(event: APIGatewayProxyEvent, session: Session): Promise<void> {
   const body = readJsonBody<ResponsesBody>(event, validateResponsesRequest, { schema: responsesRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
-  refuseUnknownFields(body, responsesRequestSchema);
   const request = checkChatRequest(chatBodyOf(body));
   const id = `resp_${session.requestId}`;
   const call = chatCall(event, session, request, id);

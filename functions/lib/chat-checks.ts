@@ -1,20 +1,11 @@
-import { HttpError, echo } from "./errors";
-import { chatRequestSchema, type ChatMessage, type ChatRequest, type ContentPart, type ToolChoice } from "../../contract/chat-request";
+import { HttpError } from "./errors";
+import type { ChatMessage, ChatRequest, ContentPart, ToolChoice } from "../../contract/chat-request";
 import type { ModelRoute } from "../../contract/routes";
 
 const bad = (field: string, message: string) => new HttpError(400, "invalid_request", message, field);
 
-/** A field the API does not take is refused by name, not silently dropped (the schemas leave additionalProperties out for API Gateway). */
-export function refuseUnknownFields(body: object, schema: { readonly properties: object }): void {
-  const unsupported = Object.keys(body).filter((k) => !Object.hasOwn(schema.properties, k));
-  if (unsupported.length === 0) return;
-  const named = unsupported.slice(0, 5).map(echo).join(", ") + (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
-  throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`, echo(unsupported[0]));
-}
-
-/** Checks what the JSON Schema cannot say: unsupported fields by name, stop words, message turns and tool_choice. */
+/** Checks what the JSON Schema cannot say: stop words, message turns and tool_choice (readJsonBody refused unknown fields). */
 export function checkChatRequest(body: Record<string, unknown>): ChatRequest {
-  refuseUnknownFields(body, chatRequestSchema);
   checkStop(body.stop);
   const messages = (body.messages as Record<string, unknown>[]).map(checkMessage);
   const request = { ...body, messages } as unknown as ChatRequest;

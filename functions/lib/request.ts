@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
-import { HttpError } from "./errors";
+import { HttpError, echo } from "./errors";
 import type { ModelRoute } from "../../contract/routes";
 import type { CompiledValidator } from "../../contract/validators";
 import { problemOf, withoutNulls } from "./validate";
@@ -21,9 +21,18 @@ export function modelFromPath(path: string): string {
   return path.split("/").filter(Boolean)[0] ?? "";
 }
 
+/** A field the API does not take is refused by name, not silently dropped (the schemas leave additionalProperties out for API Gateway). */
+function refuseUnknownFields(body: object, schema: { readonly properties?: object }): void {
+  const unsupported = Object.keys(body).filter((k) => !Object.hasOwn(schema.properties ?? {}, k));
+  if (unsupported.length === 0) return;
+  const named = unsupported.slice(0, 5).map(echo).join(", ") + (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
+  throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`, echo(unsupported[0]));
+}
+
 /**
  * The JSON body, checked for size, syntax and schema; every failure is a 4xx naming the problem.
- * With the schema, the nulls it allows are dropped (see withoutNulls).
+ * With the schema (the OpenAI routes), the nulls it allows are dropped (see withoutNulls) and a
+ * top-level field it does not name is refused by name.
  */
 export function readJsonBody<T>(
   event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">,
@@ -42,7 +51,9 @@ export function readJsonBody<T>(
   }
   const problem = problemOf(validator, body);
   if (problem) throw new HttpError(400, "invalid_request", problem.message, problem.field);
-  return (schema ? withoutNulls(schema, body) : body) as T;
+  if (!schema) return body as T;
+  refuseUnknownFields(body as object, schema);
+  return withoutNulls(schema, body) as T;
 }
 
 /** SageMaker's header for model-specific options (e.g. accept_eula=true), passed from the client to the model. */
