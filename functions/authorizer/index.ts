@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import {
   CONSUMERS_ENV,
@@ -12,7 +10,7 @@ import {
   type ConsumerContext,
   type KeyTable,
 } from "../../contract/consumers";
-import { SETTINGS_FILE } from "../../contract/routes";
+import { readSettingsFile } from "../lib/settings-file";
 import { apiKeyOf } from "../lib/api-key";
 
 /**
@@ -43,8 +41,7 @@ let secrets: SecretsManagerClient | undefined;
 /** The consumers' models: CONSUMERS in the environment (local and tests), else the settings file beside the code. */
 function modelsOf(env: NodeJS.ProcessEnv): Record<string, string[]> | undefined {
   if (env[CONSUMERS_ENV]) return JSON.parse(env[CONSUMERS_ENV]) as Record<string, string[]>;
-  const file = join(env.LAMBDA_TASK_ROOT ?? __dirname, SETTINGS_FILE);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { consumers?: Record<string, string[]> }).consumers : undefined;
+  return readSettingsFile<{ consumers: Record<string, string[]> }>(env)?.consumers;
 }
 
 /** The salt and the key hashes: from the secret the stack names, else (local and tests) from the environment. */

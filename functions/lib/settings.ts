@@ -1,7 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { SETTINGS_FILE } from "../../contract/routes";
+import { readSettingsFile } from "./settings-file";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { ModelRoutes } from "./models";
 import {
@@ -40,8 +38,7 @@ export interface HandlerSettings {
 /** The model table: MODELS in the environment, else the settings file beside the code (the OpenAI function's). */
 function modelsOf(env: NodeJS.ProcessEnv): ModelRoutes {
   if (env.MODELS) return JSON.parse(env.MODELS) as ModelRoutes;
-  const file = join(env.LAMBDA_TASK_ROOT ?? __dirname, SETTINGS_FILE);
-  return existsSync(file) ? ((JSON.parse(readFileSync(file, "utf8")) as { models?: ModelRoutes }).models ?? {}) : {};
+  return readSettingsFile<{ models: ModelRoutes }>(env)?.models ?? {};
 }
 
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings {
