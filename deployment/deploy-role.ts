@@ -22,20 +22,19 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     // attached, never the boundary removed or swapped, never a trust policy changed (IAM has no
     // boundary condition for UpdateAssumeRolePolicy: trust is set at creation, under the boundary).
     {
-      Sid: "ReadAndRetireStageRoles",
+      Sid: "ReadStageRoles",
       Effect: "Allow",
-      Action: [
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole",
-        "iam:TagRole",
-        "iam:UntagRole",
-        "iam:UpdateRole",
-        "iam:DeleteRole",
-      ],
+      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+    },
+    {
+      // Names can match another project's (project "llm", stage "api" covers "llm-api-*"): changing,
+      // deleting or passing a role also needs the Project tag every resource of this project carries.
+      Sid: "RetireStageRoles",
+      Effect: "Allow",
+      Action: ["iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:DeleteRole"],
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
     },
     {
       Sid: "WriteBoundedStageRoles",
@@ -49,7 +48,12 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
-      Condition: { StringEquals: { "iam:PassedToService": ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "apigateway.amazonaws.com"] } },
+      Condition: {
+        StringEquals: {
+          "iam:PassedToService": ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "apigateway.amazonaws.com"],
+          "aws:ResourceTag/Project": scope.project,
+        },
+      },
     },
     {
       Sid: "AutoscalingServiceRole",

@@ -48,8 +48,9 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
       return [
         ...each(["iam:CreateRole", ...(bounded ? ["iam:PutRolePermissionsBoundary"] : [])], role, bounded),
-        ...each(["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:UpdateRole", "iam:TagRole", "iam:UntagRole"], role),
-        ...each(["iam:ListInstanceProfilesForRole", "iam:DeleteRole"], role),
+        ...each(["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"], role),
+        // The role carries the provider's default tags, Project among them.
+        ...each(["iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"], role, { "aws:ResourceTag/Project": at.project }),
       ];
     },
   },
@@ -71,7 +72,10 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:DeleteModel", "sagemaker:AddTags", "sagemaker:ListTags", "sagemaker:DeleteTags"],
         `arn:aws:sagemaker:${at.region}:${at.account}:model/${v.name}`,
       ),
-      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.execution_role_arn)}`, { "iam:PassedToService": "sagemaker.amazonaws.com" }),
+      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.execution_role_arn)}`, {
+        "iam:PassedToService": "sagemaker.amazonaws.com",
+        "aws:ResourceTag/Project": at.project,
+      }),
     ],
   },
   aws_sagemaker_endpoint_configuration: {
@@ -187,7 +191,10 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         ],
         `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`,
       ),
-      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`, { "iam:PassedToService": "lambda.amazonaws.com" }),
+      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`, {
+        "iam:PassedToService": "lambda.amazonaws.com",
+        "aws:ResourceTag/Project": at.project,
+      }),
       ...((v.layers as string[] | undefined) ?? []).map((layer) => ({ action: "lambda:GetLayerVersion", resource: layer })),
     ],
   },

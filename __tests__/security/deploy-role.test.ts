@@ -251,3 +251,31 @@ suite("a secret under a customer managed key (ci.secretKmsKeyArns)", () => {
     expect(await decide(deploy, need as Need)).toBe("ImplicitlyDenied");
   });
 });
+
+suite("names that another project's split would match", () => {
+  // Project "llm", stage "api": its name pattern llm-api-* also covers project "llm-api"'s resources.
+  const base = loadConfig(join(ROOT, "examples", "team.json"));
+  const scope = { ...ciScope(base, "aws", ACCOUNT), project: "llm", stages: ["api"] };
+  const deploy = policyDocument(deployRoleStatements(scope)) as unknown as Record<string, unknown>;
+  const role = `arn:aws:iam::${ACCOUNT}:role/llm-api-v1-foo-exec`;
+  const tagged = (project: string) => ({ "aws:ResourceTag/Project": project });
+
+  it("its own role (tagged Project llm) it may change, delete and pass (the check can pass)", async () => {
+    for (const action of ["iam:UpdateRole", "iam:TagRole", "iam:DeleteRole"])
+      expect([action, await decide(deploy, { action, resource: role, context: tagged("llm") })]).toEqual([action, "Allowed"]);
+    expect(await decide(deploy, { action: "iam:PassRole", resource: role, context: { ...tagged("llm"), "iam:PassedToService": "lambda.amazonaws.com" } })).toBe(
+      "Allowed",
+    );
+  });
+
+  it("project llm-api's role of the same name it may not change, delete or pass to its own functions", async () => {
+    for (const action of ["iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"])
+      expect([action, await decide(deploy, { action, resource: role, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
+    expect(
+      await decide(deploy, { action: "iam:PassRole", resource: role, context: { ...tagged("llm-api"), "iam:PassedToService": "lambda.amazonaws.com" } }),
+    ).toBe("ImplicitlyDenied");
+    // Its policies it may not write either: the role carries llm-api's boundary, not llm's.
+    const boundary = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/llm-api-stage-boundary` };
+    expect(await decide(deploy, { action: "iam:PutRolePolicy", resource: role, context: boundary })).toBe("ImplicitlyDenied");
+  });
+});
