@@ -67,7 +67,12 @@ describe("CI stack", () => {
   it("scopes the deploy role to resources named for the stages, so it cannot touch the CI roles or the state bucket", () => {
     const statements = statementsOf(stack(), "deploy-stages");
     const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
-    expect(resourcesOf("ReadAndRetireStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    // Changing, deleting and passing a role also needs this project's tag: names can match another project's.
+    for (const sid of ["RetireStageRoles", "PassStageRoles"]) {
+      expect(resourcesOf(sid).map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+      expect(statements.find((s: { Sid: string }) => s.Sid === sid).Condition.StringEquals["aws:ResourceTag/Project"]).toBe("llm-api");
+    }
     // Roles are created and their policies written only under the boundary the CI stack makes.
     const bounded = statements.find((s: { Sid: string }) => s.Sid === "WriteBoundedStageRoles");
     expect(bounded).toMatchObject({
@@ -85,7 +90,7 @@ describe("CI stack", () => {
       "endpoint/llm-api-dev-*",
       "endpoint/llm-api-prod-*",
     ]);
-    for (const sid of ["ReadAndRetireStageRoles", "WriteBoundedStageRoles", "PassStageRoles"])
+    for (const sid of ["ReadStageRoles", "RetireStageRoles", "WriteBoundedStageRoles", "PassStageRoles"])
       for (const r of resourcesOf(sid)) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
     const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);
