@@ -173,23 +173,26 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider lambda/function.go (CreateFunction with iam:PassRole, GetFunction, GetFunctionCodeSigningConfig, ListVersionsByFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PutFunctionConcurrency, DeleteFunctionConcurrency, DeleteFunction; tags: TagResource, UntagResource, ListTags; layers: GetLayerVersion); IAM reference: function, layerVersion",
     named: true,
     needs: (v, at) => [
+      // Created with the provider's default tags, Project among them; changed and deleted carrying it.
+      ...each(["lambda:CreateFunction"], `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`, {
+        "aws:RequestTag/Project": at.project,
+      }),
+      ...each(
+        ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction", "lambda:ListTags"],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`,
+      ),
       ...each(
         [
-          "lambda:CreateFunction",
-          "lambda:GetFunction",
-          "lambda:GetFunctionConfiguration",
-          "lambda:GetFunctionCodeSigningConfig",
-          "lambda:ListVersionsByFunction",
           "lambda:UpdateFunctionCode",
           "lambda:UpdateFunctionConfiguration",
           "lambda:PutFunctionConcurrency",
           "lambda:DeleteFunctionConcurrency",
           "lambda:TagResource",
           "lambda:UntagResource",
-          "lambda:ListTags",
           "lambda:DeleteFunction",
         ],
         `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`,
+        { "aws:ResourceTag/Project": at.project },
       ),
       ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`, {
         "iam:PassedToService": "lambda.amazonaws.com",
@@ -201,11 +204,12 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   aws_lambda_permission: {
     source: "provider lambda/permission.go (AddPermission, GetPolicy, RemovePermission); IAM reference: function",
     named: true,
-    needs: (v, at) =>
-      each(
-        ["lambda:AddPermission", "lambda:GetPolicy", "lambda:RemovePermission"],
-        `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`,
-      ),
+    needs: (v, at) => [
+      ...each(["lambda:GetPolicy"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`),
+      ...each(["lambda:AddPermission", "lambda:RemovePermission"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`, {
+        "aws:ResourceTag/Project": at.project,
+      }),
+    ],
   },
   aws_cloudwatch_log_group: {
     source:
