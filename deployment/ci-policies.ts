@@ -43,6 +43,8 @@ export interface CiScope {
   /** State bucket and key prefix, when state is in S3. */
   readonly state?: { readonly bucket: string; readonly keyPrefix: string };
   readonly tokenSecretArns: readonly string[];
+  /** Whether the stages have consumers, so the authorizer's key-table secrets. */
+  readonly keyTables?: boolean;
   /** Customer managed keys of those secrets (ci.secretKmsKeyArns). */
   readonly secretKmsKeyArns?: readonly string[];
   /** Lambda layer version ARNs the config attaches to functions. */
@@ -72,6 +74,7 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     ],
     layerArns: [...new Set(functionSettings.flatMap((s) => s?.layers ?? []))],
     secretKmsKeyArns: config.ci?.secretKmsKeyArns ?? [],
+    keyTables: (config.api.consumers?.length ?? 0) > 0,
     domain: config.api.domain,
   };
 }

@@ -11,6 +11,26 @@ function named(scope: CiScope, arn: (name: string) => string): string[] {
   return scope.stages.map((stage) => arn(`${scope.project}-${stage}-*`));
 }
 
+/** The authorizer's key tables, one secret per stage of a config with consumers. */
+const manageKeyTables = (scope: CiScope): PolicyStatement => ({
+  Sid: "ManageKeyTables",
+  Effect: "Allow",
+  Action: [
+    "secretsmanager:CreateSecret",
+    "secretsmanager:DescribeSecret",
+    "secretsmanager:GetResourcePolicy",
+    "secretsmanager:UpdateSecret",
+    "secretsmanager:TagResource",
+    "secretsmanager:UntagResource",
+    "secretsmanager:DeleteSecret",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:UpdateSecretVersionStage",
+    "secretsmanager:ListSecretVersionIds",
+  ],
+  Resource: named(scope, (n) => `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${n}`),
+});
+
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
   const { partition: p, region: r, account: a } = scope;
   return [
@@ -35,6 +55,14 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Action: ["iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:DeleteRole"],
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
       Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
+    },
+    {
+      // Tags given at creation are authorized as TagRole on a role that has no tags yet.
+      Sid: "TagNewStageRoles",
+      Effect: "Allow",
+      Action: "iam:TagRole",
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
     },
     {
       Sid: "WriteBoundedStageRoles",
@@ -85,13 +113,14 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: ["model", "endpoint-config", "endpoint"].flatMap((kind) => named(scope, (n) => `arn:${p}:sagemaker:${r}:${a}:${kind}/${n}`)),
     },
     {
-      // A function is created with the project's tag, and changed or deleted only with it: names can
+      // A function is created with the project's tag (tags given at creation are authorized as
+      // TagResource on a function that has none yet), and changed or deleted only with it: names can
       // match another project's (see RetireStageRoles).
       Sid: "CreateFunctions",
       Effect: "Allow",
-      Action: "lambda:CreateFunction",
+      Action: ["lambda:CreateFunction", "lambda:TagResource"],
       Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project } },
+      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
     },
     {
       Sid: "ReadFunctions",
@@ -192,25 +221,8 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       // Subscription ARNs are the topic's ARN plus ":<id>", which the pattern covers.
       Resource: named(scope, (n) => `arn:${p}:sns:${r}:${a}:${n}`),
     },
-    {
-      // The authorizer's key table (salt and key hashes), one secret per stage with consumers.
-      Sid: "ManageKeyTables",
-      Effect: "Allow",
-      Action: [
-        "secretsmanager:CreateSecret",
-        "secretsmanager:DescribeSecret",
-        "secretsmanager:GetResourcePolicy",
-        "secretsmanager:UpdateSecret",
-        "secretsmanager:TagResource",
-        "secretsmanager:UntagResource",
-        "secretsmanager:DeleteSecret",
-        "secretsmanager:PutSecretValue",
-        "secretsmanager:GetSecretValue",
-        "secretsmanager:UpdateSecretVersionStage",
-        "secretsmanager:ListSecretVersionIds",
-      ],
-      Resource: named(scope, (n) => `arn:${p}:secretsmanager:${r}:${a}:secret:${n}`),
-    },
+    // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
+    ...(scope.keyTables ? [manageKeyTables(scope)] : []),
     ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
     ...(scope.domain ? domainStatements(scope, scope.domain) : []),
     {

@@ -1,5 +1,7 @@
 import { stagesOf, type Config } from "../config/schema";
-import { boundaryProblems } from "./boundary";
+import { boundaryArn, boundaryProblems } from "./boundary";
+import { ciScope, planRoleStatements } from "./ci-policies";
+import { deployRoleStatements } from "./deploy-role";
 import { environmentProblems } from "./function-environment";
 import { endpointArn, invokerStatements, policyDocument } from "./iam-policies";
 import { resolve, type Deployment } from "./resolve";
@@ -33,7 +35,26 @@ export function deploymentProblems(config: Config): string[] {
     const deployment = resolve(config, stage);
     return [...environmentProblems(deployment), ...policyProblems(deployment)];
   });
-  return [...boundaryProblems(config), ...new Set(perStage)];
+  return [...boundaryProblems(config), ...ciRoleProblems(config), ...new Set(perStage)];
+}
+
+/**
+ * The CI roles' inline policies as the CI stack writes them (a 12-digit account, the boundary's ARN),
+ * against IAM's 10,240 characters: every stage adds its name patterns to most statements.
+ */
+export function ciRoleProblems(config: Config): string[] {
+  if (!config.ci) return [];
+  const account = "123456789012";
+  const scope = { ...ciScope(config, "aws", account), boundaryArn: boundaryArn("aws", account, config.project) };
+  const deploy = deployRoleStatements(scope);
+  const sizes = { deploy: JSON.stringify(policyDocument(deploy)).length, plan: JSON.stringify(policyDocument(planRoleStatements(scope, deploy))).length };
+  return Object.entries(sizes).flatMap(([role, size]) =>
+    size > ROLE_INLINE_POLICY_MAX_CHARS
+      ? [
+          `ci: the ${role} role's policy would be ${size} characters for ${scope.stages.length} stage(s); IAM allows ${ROLE_INLINE_POLICY_MAX_CHARS} in a role's inline policies (not raisable). Fix: fewer stages per config (a project per group of stages)`,
+        ]
+      : [],
+  );
 }
 
 /** API Gateway's default quotas that AWS raises on request (Service Quotas, Amazon API Gateway). */

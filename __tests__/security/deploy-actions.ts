@@ -48,6 +48,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
       return [
         ...each(["iam:CreateRole", ...(bounded ? ["iam:PutRolePermissionsBoundary"] : [])], role, bounded),
+        // Tags given at creation: TagRole on a role that has none yet (IAM's "tag on create").
+        ...each(["iam:TagRole"], role, { "aws:RequestTag/Project": at.project }),
         ...each(["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"], role),
         // The role carries the provider's default tags, Project among them.
         ...each(["iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"], role, { "aws:ResourceTag/Project": at.project }),
@@ -174,7 +176,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     named: true,
     needs: (v, at) => [
       // Created with the provider's default tags, Project among them; changed and deleted carrying it.
-      ...each(["lambda:CreateFunction"], `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`, {
+      // Tags given at creation are authorized as TagResource too, on a function that has none yet.
+      ...each(["lambda:CreateFunction", "lambda:TagResource"], `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`, {
         "aws:RequestTag/Project": at.project,
       }),
       ...each(

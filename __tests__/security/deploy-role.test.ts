@@ -274,6 +274,11 @@ suite("names that another project's split would match", () => {
     expect(
       await decide(deploy, { action: "iam:PassRole", resource: role, context: { ...tagged("llm-api"), "iam:PassedToService": "lambda.amazonaws.com" } }),
     ).toBe("ImplicitlyDenied");
+    // Nor re-tag it as its own: tags as at creation go only on a role that has no Project tag yet.
+    expect(await decide(deploy, { action: "iam:TagRole", resource: role, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } })).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await decide(deploy, { action: "iam:TagRole", resource: role, context: { "aws:RequestTag/Project": "llm" } })).toBe("Allowed");
     // Its policies it may not write either: the role carries llm-api's boundary, not llm's.
     const boundary = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/llm-api-stage-boundary` };
     expect(await decide(deploy, { action: "iam:PutRolePolicy", resource: role, context: boundary })).toBe("ImplicitlyDenied");
@@ -286,6 +291,8 @@ suite("names that another project's split would match", () => {
       expect([action, await decide(deploy, { action, resource: fn, context: tagged("llm") })]).toEqual([action, "Allowed"]);
     }
     const create = (project: string) => ({ action: "lambda:CreateFunction", resource: fn, context: { "aws:RequestTag/Project": project } });
+    const retag = { action: "lambda:TagResource", resource: fn, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
+    expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
     expect([await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig, parseConfig } from "../../config/load";
-import { apiResourceCount, deploymentProblems, deploymentWarnings } from "../../deployment/limits";
+import { apiResourceCount, ciRoleProblems, deploymentProblems, deploymentWarnings } from "../../deployment/limits";
 import { authorizerFiles, environmentProblems, functionEnvironment, functionFiles, keyTableBytes } from "../../deployment/function-environment";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { resolve } from "../../deployment/resolve";
@@ -97,5 +97,24 @@ describe("limits AWS checks only at apply", () => {
     expect(deploymentWarnings(organisation(2, 301))[0]).toMatch(
       /^api\.consumers: the stages create 301 usage plans in us-east-1; API Gateway allows 300 per account and region by default/,
     );
+  });
+});
+
+describe("the CI roles' policies", () => {
+  const withStages = (n: number) =>
+    parseConfig({
+      region: "us-east-1",
+      models: [{ name: "m", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } }],
+      stages: Array.from({ length: n }, (_, i) => `s${i}`),
+      ci: { repository: "acme/llm-api" },
+    });
+
+  it("fit IAM's 10,240 characters in every example, and past it a config is refused with the fix", () => {
+    for (const file of CONFIGS) expect([file, ciRoleProblems(loadConfig(file))]).toEqual([file, []]);
+    expect(ciRoleProblems(withStages(2))).toEqual([]);
+    expect(ciRoleProblems(withStages(12))).toEqual([
+      expect.stringMatching(/^ci: the deploy role's policy would be \d+ characters for 12 stage\(s\); IAM allows 10240 .*Fix: fewer stages per config/),
+      expect.stringMatching(/^ci: the plan role's policy would be \d+ characters for 12 stage\(s\)/),
+    ]);
   });
 });
