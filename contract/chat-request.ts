@@ -104,6 +104,10 @@ export interface ToolCall {
 export type ContentPart =
   { readonly type: "text"; readonly text: string } | { readonly type: "image_url"; readonly image_url: { readonly url: string; readonly detail?: string } };
 
+/** The text of content parts, joined by line breaks; images add none. */
+export const textOfParts = (parts: readonly { readonly type?: unknown; readonly text?: unknown }[]): string =>
+  parts.map((p) => (p.type === "text" && typeof p.text === "string" ? p.text : "")).join("\n");
+
 export interface ChatMessage {
   readonly role: "system" | "developer" | "user" | "assistant" | "tool";
   /** Text parts joined; the parts as sent when there is an image; null only for an assistant turn that calls tools. */

@@ -1,5 +1,5 @@
 import { HttpError } from "./errors";
-import type { ChatMessage, ChatRequest, ContentPart, ToolChoice } from "../../contract/chat-request";
+import { textOfParts, type ChatMessage, type ChatRequest, type ContentPart, type ToolChoice } from "../../contract/chat-request";
 import type { ModelRoute } from "../../contract/routes";
 
 const bad = (field: string, message: string) => new HttpError(400, "invalid_request", message, field);
@@ -59,7 +59,7 @@ function contentOf(content: unknown, at: string): string | ContentPart[] {
       throw new HttpError(400, "unsupported_content", `${at}[${j}]: no model here takes ${p.type} parts.`, `${at}[${j}]`);
     throw bad(`${at}[${j}]`, `${at}[${j}] must be a part like {"type": "text", "text": "..."}.`);
   });
-  return parts.some((p) => p.type === "image_url") ? parts : parts.map((p) => (p.type === "text" ? p.text : "")).join("\n");
+  return parts.some((p) => p.type === "image_url") ? parts : textOfParts(parts);
 }
 
 /** The first image part of the request, as "messages[i].content[j]", with its URL. */

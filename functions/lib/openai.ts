@@ -1,4 +1,4 @@
-import type { ChatRequest } from "../../contract/chat-request";
+import { textOfParts, type ChatRequest } from "../../contract/chat-request";
 import type { GenerateRequest } from "./backends/tgi";
 
 /** OpenAI's stop as the backends take it: always a list. */
@@ -12,7 +12,7 @@ export function promptRequest(request: ChatRequest): GenerateRequest {
   const label = { system: "System", developer: "System", user: "User", assistant: "Assistant", tool: "Tool" } as const;
   // Images never get here: only vision models take them, and those have a chat API (checkBackendSupports).
   const text = (content: ChatRequest["messages"][number]["content"]) =>
-    typeof content === "string" || content === null ? (content ?? "") : content.map((p) => (p.type === "text" ? p.text : "")).join("\n");
+    typeof content === "string" || content === null ? (content ?? "") : textOfParts(content);
   const inputs = `${request.messages.map((m) => `${label[m.role]}: ${text(m.content)}`).join("\n")}\nAssistant:`;
   return { inputs, parameters: generateParameters({ ...request, max_tokens: request.max_completion_tokens ?? request.max_tokens }) };
 }

@@ -1,5 +1,6 @@
 import type { ResponsesBody } from "../../contract/responses-request";
 import { HttpError } from "./errors";
+import { textOfParts } from "../../contract/chat-request";
 
 /**
  * A Responses API request as a chat request: `instructions` and the `input` items become chat
@@ -72,7 +73,7 @@ export function messagesOf(body: ResponsesBody): Json[] {
     } else if (type === "function_call_output") {
       if (typeof item.call_id !== "string") throw bad(`${at}.call_id`, `${at}.call_id is required: name the call this output answers.`);
       const output = typeof item.output === "string" ? item.output : contentOf(item.output, `${at}.output`);
-      const text = typeof output === "string" ? output : output.map((p) => (p.type === "text" ? p.text : "")).join("\n");
+      const text = typeof output === "string" ? output : textOfParts(output);
       messages.push({ role: "tool", tool_call_id: item.call_id, content: text });
     } else if (type === "reasoning") {
       // A reasoning item the client passes back (the Agents SDK does): these models take no such turn.
