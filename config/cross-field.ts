@@ -7,6 +7,7 @@ import { AWS_REGIONS } from "../reference/regions";
 import { LINEAR_STEP_PERCENT } from "../reference/provider-ranges";
 import { num, obj, type Issue } from "./loose";
 import { checkReservedNames } from "./reserved-names";
+import { checkScaleToZero } from "./scale-to-zero";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
@@ -174,6 +175,7 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     );
   }
 
+  checkScaleToZero(m, at, issue);
   const scaling = obj(m.autoscaling);
   list(scaling?.schedules).forEach((sched, i) => {
     const low = num(sched.minCapacity);

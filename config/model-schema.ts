@@ -105,7 +105,13 @@ const schedule = z.strictObject({
 });
 
 const autoscaling = z.strictObject({
-  minCapacity: z.number().int().min(1, { error: "must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless" }),
+  minCapacity: z
+    .number()
+    .int()
+    .min(0)
+    .describe(
+      "Fewest instances. 0 scales the model to zero when idle: it is deployed as an inference component, and the first request after idle gets a 503 while an instance starts (minutes).",
+    ),
   maxCapacity: z.number().int().min(1).max(100),
   metric: z
     .enum(["invocationsPerInstance", "concurrentRequestsPerModel"])

@@ -48,6 +48,8 @@ export interface ModelRoute {
   readonly autoTools?: boolean;
   /** A vision model: it takes image parts as data: URLs, or also https: URLs, which its server fetches. */
   readonly vision?: "data" | "https";
+  /** The model runs as this inference component of the endpoint (InferenceComponentName on every call). */
+  readonly component?: string;
 }
 
 /** Longest model name a request may give: config names are at most 32, and a longer one is only echoed and logged. */

@@ -42,6 +42,19 @@ export function endpointArn(partition: string, region: string, account: string, 
   return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpointName.toLowerCase()}`;
 }
 
+/** An inference component's ARN: InvokeEndpoint with InferenceComponentName is authorized on it as well as on the endpoint (service authorization reference). */
+export function inferenceComponentArn(partition: string, region: string, account: string, componentName: string): string {
+  return `arn:${partition}:sagemaker:${region}:${account}:inference-component/${componentName}`;
+}
+
+/** The ARNs a function needs to invoke a route: its endpoint, and its inference component if it is one. */
+export function routeArns(partition: string, region: string, account: string, route: { readonly endpoint: string; readonly component?: string }): string[] {
+  return [
+    endpointArn(partition, region, account, route.endpoint),
+    ...(route.component ? [inferenceComponentArn(partition, region, account, route.component)] : []),
+  ];
+}
+
 /** X-Ray segments: PutTraceSegments and PutTelemetryRecords have no resource-level permissions. */
 export function tracingStatements(): PolicyStatement[] {
   return [{ Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }];

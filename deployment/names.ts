@@ -45,3 +45,6 @@ export function resourceNames(project: string, stage: string) {
 }
 
 export type ResourceNames = ReturnType<typeof resourceNames>;
+
+/** The alarm that wakes an inference component at zero copies (CloudWatch alarm names: up to 255 characters). */
+export const wakeUpAlarmName = (componentName: string): string => `${componentName}-wake-up`;

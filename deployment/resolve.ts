@@ -17,6 +17,7 @@ import type { PolicyStatement } from "./iam-policies";
 import { containerSpec, type ContainerSpec } from "./model-container";
 import { existingEndpointRoute, modelRoute } from "./model-routes";
 import { resourceNames, type ResourceNames } from "./names";
+import { soloComponent, type ResolvedComponent } from "./inference-component";
 
 /**
  * The deployment of one stage as data: every model with its endpoint, integration,
@@ -75,6 +76,8 @@ export interface ManagedEndpoint {
   readonly capacity: Capacity;
   readonly container: ContainerSpec;
   readonly alarms: readonly AlarmSpec[];
+  /** With autoscaling.minCapacity 0: the model is this inference component, alone on its endpoint. */
+  readonly component?: ResolvedComponent;
 }
 
 /** An endpoint managed elsewhere that the API adopts. */
@@ -204,7 +207,8 @@ export function resolve(config: Config, stage: string): Deployment {
 
   const managed = (m: ModelConfig): ResolvedModel => {
     const endpointName = names.endpoint(m.name);
-    const route = modelRoute(m, endpointName);
+    const component = soloComponent(m, endpointName);
+    const route = { ...modelRoute(m, endpointName), ...(component ? { component: component.name } : {}) };
     return {
       name: m.name,
       route,
@@ -216,6 +220,7 @@ export function resolve(config: Config, stage: string): Deployment {
         capacity: m.capacity,
         container: containerSpec(m.source, m.capacity, config.region, m.networkIsolation),
         alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
+        ...(component ? { component } : {}),
       },
       integration:
         route.task === "embedding"

@@ -5,7 +5,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { assumeRolePolicy, endpointArn, invokerStatements, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
+import { assumeRolePolicy, invokerStatements, routeArns, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
 import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
@@ -71,7 +71,7 @@ export class InvokerFunction extends Construct {
     });
     // The account, read from the role's own ARN, keeps plan free of STS calls.
     const account = Fn.element(Fn.split(":", this.role.arn), 4);
-    const endpointArns = props.endpoints.map((e) => endpointArn(props.partition, props.region, account, e.route.endpoint));
+    const endpointArns = props.endpoints.flatMap((e) => routeArns(props.partition, props.region, account, e.route));
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",

@@ -1,8 +1,6 @@
 import { Construct } from "constructs";
-import { DataResource, Fn, type ITerraformDependable, type TerraformResource } from "cdktf";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
+import { DataResource, type ITerraformDependable, type TerraformResource } from "cdktf";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import {
   SagemakerEndpointConfiguration,
   type SagemakerEndpointConfigurationProductionVariants,
@@ -11,11 +9,9 @@ import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
-import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import type { ManagedEndpoint } from "../deployment/resolve";
-import { specHash } from "../deployment/model-container";
-import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "../deployment/iam-policies";
 import { fitName } from "../deployment/names";
+import { defineModel } from "./model-definition";
 
 export interface LlmEndpointProps {
   /**
@@ -47,62 +43,12 @@ export class LlmEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmEndpointProps) {
     super(scope, id);
-    const { endpointName, capacity, container: spec } = props.endpoint;
+    const { endpointName, capacity } = props.endpoint;
     // Only instances have these; a serverless endpoint has none of them.
     const instance = capacity.kind === "instance" ? capacity : undefined;
 
-    this.executionRole = new IamRole(this, "execution-role", {
-      namePrefix: props.endpoint.rolePrefix,
-      description: `SageMaker execution role for ${endpointName}`,
-      assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com"),
-    });
-    const policy = new IamRolePolicy(this, "execution-policy", {
-      role: this.executionRole.id,
-      namePrefix: "model-",
-      policy: JSON.stringify(
-        policyDocument(
-          sagemakerExecutionStatements({
-            partition: props.partition,
-            region: props.region,
-            // The account, read from the role's own ARN, keeps plan free of STS calls.
-            account: Fn.element(Fn.split(":", this.executionRole.arn), 4),
-            endpointName,
-            image: spec.image,
-            modelDataUrl: spec.modelDataUrl,
-            modelPackage: spec.modelPackageName !== undefined,
-            dataCapture: instance?.dataCapture,
-          }),
-        ),
-      ),
-    });
-
-    const environment: Record<string, string> = { ...spec.environment };
-    // Models are immutable: the name changes with what the model runs, so a replacement
-    // (create before destroy) never clashes with the old model's name.
-    let modelName = `${props.endpoint.modelNamePrefix}-${specHash(spec)}`;
-    if (spec.tokenSecretArn) {
-      // SageMaker has no secret references in container environments: the token is read
-      // when Terraform plans (never from the config file) and is sensitive in plans. No
-      // depends_on: a read deferred to apply would leave the model name unknown and force a
-      // replacement that collides with the model's own name.
-      const token = new DataAwsSecretsmanagerSecretVersion(this, "hf-token", { secretId: spec.tokenSecretArn });
-      environment[spec.tokenVariable] = token.secretString;
-      // A rotated token changes the environment too; the hash of it reveals nothing of the token.
-      modelName = `${props.endpoint.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
-    }
-
-    const container: SagemakerModelPrimaryContainer = spec.modelPackageName
-      ? { modelPackageName: spec.modelPackageName }
-      : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, environment };
-
-    const sagemakerModel = new SagemakerModel(this, "model", {
-      name: modelName,
-      executionRoleArn: this.executionRole.arn,
-      primaryContainer: container,
-      enableNetworkIsolation: spec.networkIsolation,
-      dependsOn: [policy],
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const { executionRole, model: sagemakerModel } = defineModel(this, props);
+    this.executionRole = executionRole;
 
     const variant: SagemakerEndpointConfigurationProductionVariants =
       capacity.kind === "serverless"

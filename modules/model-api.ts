@@ -5,6 +5,7 @@ import { DirectIntegrationRole } from "./direct-integration-role";
 import { HandlerCode } from "./handler-code";
 import { invokerFor, type InvokerFunction } from "./invoker-function";
 import { LlmEndpoint } from "./llm-endpoint";
+import { ComponentEndpoint } from "./component-endpoint";
 import type { RestApiModel } from "./rest-api";
 
 export interface ModelApiProps {
@@ -17,6 +18,8 @@ export interface ModelApiProps {
   readonly code: { readonly invoke: HandlerCode; readonly stream: HandlerCode };
   /** Where alarms notify. @default - no alarms */
   readonly alarms?: AlarmOptions;
+  /** The stage's tags, for resources the provider's default tags do not reach. */
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 const MODEL_API = Symbol.for("llm-api.ModelApi");
@@ -33,7 +36,7 @@ export class ModelApi extends Construct {
     return (x as unknown as Record<symbol, unknown>)[MODEL_API] === true;
   }
 
-  readonly endpoint?: LlmEndpoint;
+  readonly endpoint?: LlmEndpoint | ComponentEndpoint;
   readonly functions: readonly InvokerFunction[];
   /** What the REST API needs to route to this model; none for a model served by the shared function only. */
   readonly routes?: RestApiModel;
@@ -48,7 +51,17 @@ export class ModelApi extends Construct {
       const specs = model.endpoint.alarms;
       const alarms = alarmsFor(this, `alarms-${model.name}`, specs, props.alarms);
       const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
-      this.endpoint = new LlmEndpoint(this, `model-${model.name}`, { endpoint: model.endpoint, rollbackAlarmNames: rollback, region, partition });
+      const { endpoint } = model;
+      this.endpoint =
+        endpoint.component && endpoint.capacity.kind === "instance"
+          ? new ComponentEndpoint(this, `model-${model.name}`, {
+              endpoint: { ...endpoint, capacity: endpoint.capacity, component: endpoint.component },
+              rollbackAlarmNames: rollback,
+              region,
+              partition,
+              tags: props.tags,
+            })
+          : new LlmEndpoint(this, `model-${model.name}`, { endpoint, rollbackAlarmNames: rollback, region, partition });
     }
 
     const integration = model.integration;

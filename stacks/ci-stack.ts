@@ -12,7 +12,7 @@ import type { Config } from "../config/schema";
 import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/ci-policies";
 import { policyDocument } from "../deployment/iam-policies";
 import { useStateBackend } from "./backend";
-import { defaultTags } from "./tags";
+import { defaultTags } from "../deployment/tags";
 
 export interface CiStackProps {
   readonly config: Config;

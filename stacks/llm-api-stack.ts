@@ -22,7 +22,7 @@ import { keyTableSecretName } from "../deployment/names";
 import { authorizerEnvironment, authorizerFiles, functionFiles } from "../deployment/function-environment";
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
-import { defaultTags } from "./tags";
+import { defaultTags } from "../deployment/tags";
 
 export interface LlmApiStackProps {
   readonly config: Config;
@@ -66,7 +66,9 @@ export class LlmApiStack extends TerraformStack {
         files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
       }),
     };
-    this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms }));
+    this.models = deployment.models.map(
+      (model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms, tags: defaultTags(config, stage) }),
+    );
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms);
     // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.
     const consumerKeys =

@@ -11,7 +11,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
 import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
 import { policyDocument, tlsOnlyBucketStatements } from "../deployment/iam-policies";
-import { defaultTags } from "./tags";
+import { defaultTags } from "../deployment/tags";
 import { localStatePath } from "./local-state";
 
 export interface StateStackProps {

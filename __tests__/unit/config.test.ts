@@ -301,9 +301,36 @@ describe("config", () => {
       "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance",
     ],
     [
-      "a minimum capacity of zero",
-      (c) => ((c.models[0] as any).autoscaling = { minCapacity: 0, maxCapacity: 2, targetValue: 5 }),
-      "models[0].autoscaling.minCapacity: got 0; must be at least 1: a real-time endpoint cannot scale to zero. Fix: set 1, or use serverless",
+      "scale to zero with blue/green deployment",
+      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 }, deployment: { strategy: "canary" } }),
+      "models[0].deployment: autoscaling.minCapacity 0 deploys the model as an inference component, which SageMaker updates copy by copy (a rolling update watched by the model's alarms), not blue/green. Fix: remove deployment",
+    ],
+    [
+      "scale to zero of a model package",
+      (c) =>
+        (c.models[0] = {
+          name: "pkg",
+          modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llama-3-8b/1",
+          instance: { type: "ml.g5.2xlarge" },
+          autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 },
+        } as any),
+      "models[0].modelPackageArn: autoscaling.minCapacity 0 deploys the model as an inference component, which this product builds from a container image. Fix: minCapacity 1, or a huggingFace or custom model",
+    ],
+    [
+      "scale to zero with schedules",
+      (c) =>
+        ((c.models[0] as any).autoscaling = {
+          minCapacity: 0,
+          maxCapacity: 2,
+          targetValue: 5,
+          schedules: [{ name: "night", schedule: "cron(0 20 * * ? *)", maxCapacity: 1 }],
+        }),
+      "models[0].autoscaling.schedules: with minCapacity 0 the model scales in to zero by itself when idle, and wakes on the next request. Fix: remove schedules",
+    ],
+    [
+      "scale to zero behind a direct integration",
+      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 }, integration: "direct" }),
+      'models[0].integration: autoscaling.minCapacity 0 deploys the model as an inference component, which API Gateway\'s direct integration cannot name. Fix: integration "lambda" (the default), or minCapacity 1',
     ],
     [
       "a CORS origin with a path",

@@ -1,0 +1,91 @@
+import Ajv from "ajv-draft-04";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../../config/load";
+import { CLOUD_CONTROL_SCHEMAS } from "../../reference/cloudformation";
+import { functionModels, ROOT, synth, type StackJson } from "../helpers/synth";
+import { planOffline, planStacksOffline, requireTerraform, type PlannedStack } from "../helpers/terraform";
+
+/**
+ * examples/scale-to-zero.json planned by real Terraform with no network: the Cloud Control
+ * resources carry their CloudFormation schema, so the provider validates each desired state
+ * offline (it would otherwise ask the CloudFormation registry), and a state that breaks the
+ * schema fails the plan.
+ */
+jest.setTimeout(300_000);
+const describeTf = requireTerraform() ? describe : describe.skip;
+const FILE = join(ROOT, "examples", "scale-to-zero.json");
+
+describeTf("terraform: examples/scale-to-zero.json", () => {
+  const config = loadConfig(FILE);
+  const stackName = `${config.project}-v1`;
+  let outdir: string;
+  let stack: StackJson;
+  let planned: PlannedStack;
+  const changes = (type: string) => planned.plan.resource_changes.filter((r) => r.type === type);
+
+  beforeAll(() => {
+    const result = synth(config);
+    outdir = result.outdir;
+    stack = result.stacks[stackName];
+    planned = planStacksOffline({ [stackName]: join(outdir, "stacks", stackName) }, undefined, { validate: false })[stackName];
+  });
+
+  it("plans one inference component and one model-less endpoint config per model, with their schemas", () => {
+    const components = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::InferenceComponent");
+    const configs = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::EndpointConfig");
+    expect(components).toHaveLength(config.models.length);
+    expect(configs).toHaveLength(config.models.length);
+    expect(changes("aws_sagemaker_endpoint_configuration")).toHaveLength(0);
+    expect(changes("aws_sagemaker_endpoint")).toHaveLength(config.models.length);
+    // The component's desired state is known at plan, so the provider validated it against the schema given.
+    const ajv = new Ajv({ strict: false });
+    const validComponent = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"]);
+    for (const c of components) {
+      const state = JSON.parse(c.change.after.desired_state);
+      expect([state, validComponent(state), validComponent.errors]).toEqual([state, true, null]);
+      expect(state.RuntimeConfig).toEqual({ CopyCount: 1 });
+      expect(state.Specification.ModelName).toMatch(/^idle-free-v1-[a-z0-9-]+-[0-9a-f]{8}$/);
+    }
+    // The config's role ARN is known only at apply: the provider validates it then (the unit tests check what synth writes).
+    for (const c of configs) expect(c.change.after_unknown.desired_state).toBe(true);
+    const written = Object.values(stack.resource!.aws_cloudcontrolapi_resource) as { type_name: string; desired_state: string }[];
+    for (const c of written.filter((r) => r.type_name === "AWS::SageMaker::EndpointConfig"))
+      expect(c.desired_state).toContain('"ManagedInstanceScaling" = {"Status" = "ENABLED", "MinInstanceCount" = 0');
+  });
+
+  it("scales each component's copies from 0, wakes it on NoCapacityInvocationFailures, and tracks load", () => {
+    const targets = changes("aws_appautoscaling_target");
+    expect(targets.map((t) => [t.change.after.resource_id, t.change.after.scalable_dimension, t.change.after.min_capacity]).sort()).toEqual(
+      config.models.map((m) => [`inference-component/idle-free-v1-${m.name}`, "sagemaker:inference-component:DesiredCopyCount", 0]).sort(),
+    );
+    const policies = changes("aws_appautoscaling_policy");
+    expect(policies.filter((p) => p.change.after.policy_type === "StepScaling")).toHaveLength(config.models.length);
+    expect(policies.filter((p) => p.change.after.policy_type === "TargetTrackingScaling")).toHaveLength(config.models.length);
+    const alarms = changes("aws_cloudwatch_metric_alarm").filter((a) => a.change.after.metric_name === "NoCapacityInvocationFailures");
+    expect(alarms.map((a) => a.change.after.dimensions.InferenceComponentName).sort()).toEqual(config.models.map((m) => `idle-free-v1-${m.name}`).sort());
+    for (const a of alarms) expect(a.change.after_unknown.alarm_actions).toBeTruthy();
+  });
+
+  it("gives the functions the component of each model, and lets them invoke exactly it and its endpoint", () => {
+    const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "idle-free-v1-chat")!;
+    const routes = functionModels(chat as Record<string, any>) as Record<string, { endpoint: string; component?: string }>;
+    for (const m of config.models) expect(routes[m.name]).toMatchObject({ endpoint: `idle-free-v1-${m.name}`, component: `idle-free-v1-${m.name}` });
+    const policies = Object.values(stack.resource!.aws_iam_role_policy).map((p: any) => String(p.policy));
+    const chatPolicy = policies.find((p) => p.includes("inference-component/idle-free-v1-qwen-7b") && p.includes("inference-component/idle-free-v1-bge-base"));
+    expect(chatPolicy).toBeDefined();
+  });
+
+  it("fails the plan, offline, on a desired state the schema refuses", () => {
+    const copy = join(outdir, "stacks", stackName, "cdk.tf.json");
+    const json = JSON.parse(readFileSync(copy, "utf8"));
+    const component = Object.values(json.resource.aws_cloudcontrolapi_resource).find((c: any) => c.type_name === "AWS::SageMaker::InferenceComponent") as {
+      desired_state: string;
+    };
+    component.desired_state = component.desired_state.replace('"VariantName" = "AllTraffic"', '"VariantName" = "AllTraffic", "Copies" = 3');
+    writeFileSync(copy, JSON.stringify(json));
+    expect(() => planOffline(join(outdir, "stacks", stackName), undefined, { validate: false })).toThrow(
+      /validating desired_state against CloudFormation Resource Schema/,
+    );
+  });
+});

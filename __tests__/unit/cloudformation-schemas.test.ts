@@ -1,0 +1,57 @@
+import Ajv from "ajv-draft-04";
+import { CLOUD_CONTROL_SCHEMAS, CLOUD_CONTROL_TYPES } from "../../reference/cloudformation";
+import { serviceSpecSchemas } from "../../bin/service-spec";
+import { componentEndpointConfigState, componentState } from "../../deployment/inference-component";
+import { resolve } from "../../deployment/resolve";
+import type { ResolvedComponent } from "../../deployment/inference-component";
+import type { InstanceCapacity } from "../../config/schema";
+import { loadConfig } from "../../config/load";
+import { join } from "node:path";
+import { ROOT } from "../helpers/synth";
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+
+describe("CloudFormation schemas of the Cloud Control types", () => {
+  it("are what the installed @aws-cdk/aws-service-spec gives (npm run cfn-schemas writes them)", () => {
+    expect(serviceSpecSchemas(CLOUD_CONTROL_TYPES)).toEqual(CLOUD_CONTROL_SCHEMAS);
+  });
+
+  it("know endpoint configs cannot change in place and components can", () => {
+    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"].createOnlyProperties).toEqual(
+      expect.arrayContaining(["/properties/ProductionVariants", "/properties/ExecutionRoleArn", "/properties/EndpointConfigName"]),
+    );
+    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].createOnlyProperties).toBeUndefined();
+  });
+
+  describe("accept what synth writes for examples/scale-to-zero.json, and refuse a wrong field", () => {
+    const deployment = resolve(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
+    const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint] : []));
+    const tags = { Project: "idle-free", Stage: "v1" };
+
+    it.each(managed.map((e) => [e.endpointName, e] as const))("%s", (_, endpoint) => {
+      const capacity = endpoint.capacity as InstanceCapacity;
+      const component = endpoint.component as ResolvedComponent;
+      const roleArn = "arn:aws:iam::123456789012:role/idle-free-v1-sm-x";
+      const config = componentEndpointConfigState({ endpointName: endpoint.endpointName, capacity, component, executionRoleArn: roleArn, tags });
+      const ic = componentState({ component, endpointName: endpoint.endpointName, modelName: "m-0123abcd", capacity, rollbackAlarmNames: ["a"], tags });
+      const validConfig = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"]);
+      const validComponent = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"]);
+      expect([validConfig(config), validConfig.errors]).toEqual([true, null]);
+      expect([validComponent(ic), validComponent.errors]).toEqual([true, null]);
+      expect(validComponent({ ...ic, RuntimeConfig: { Copies: 1 } })).toBe(false);
+      expect(validConfig({ ...config, ProductionVariants: [{ InstanceType: capacity.type }] })).toBe(false); // no VariantName
+    });
+  });
+
+  it("name a new endpoint config when the variant changes, and keep the name otherwise", () => {
+    const deployment = resolve(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
+    const endpoint = deployment.models[0].endpoint;
+    if (endpoint.kind !== "managed" || !endpoint.component || endpoint.capacity.kind !== "instance") throw new Error("not a component");
+    const state = (capacity: InstanceCapacity, role: string) =>
+      componentEndpointConfigState({ endpointName: endpoint.endpointName, capacity, component: endpoint.component!, executionRoleArn: role, tags: {} })
+        .EndpointConfigName;
+    const capacity = endpoint.capacity;
+    expect(state(capacity, "r1")).toBe(state(capacity, "r2"));
+    expect(state({ ...capacity, type: "ml.g6e.2xlarge" }, "r1")).not.toBe(state(capacity, "r1"));
+  });
+});

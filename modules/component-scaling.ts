@@ -1,0 +1,78 @@
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { InstanceCapacity } from "../config/schema";
+import { COMPONENT_METRIC } from "../deployment/inference-component";
+import { wakeUpAlarmName } from "../deployment/names";
+
+export interface ComponentScalingProps {
+  readonly componentName: string;
+  readonly scaling: NonNullable<InstanceCapacity["autoscaling"]>;
+  /** The component: its scalable target exists only once the component does. */
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/**
+ * Copies of an inference component from 0 ("Scale an endpoint to zero instances", SageMaker
+ * developer guide): target tracking scales copies with load and in to zero when idle; at zero
+ * copies only a step scaling policy brings one back, on an alarm on NoCapacityInvocationFailures,
+ * which SageMaker emits for each request it had no copy for.
+ */
+export class ComponentScaling extends Construct {
+  readonly wakeUpAlarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: ComponentScalingProps) {
+    super(scope, id);
+    const { componentName, scaling } = props;
+    const target = new AppautoscalingTarget(this, "target", {
+      dependsOn: props.dependsOn,
+      serviceNamespace: "sagemaker",
+      scalableDimension: "sagemaker:inference-component:DesiredCopyCount",
+      resourceId: `inference-component/${componentName}`,
+      minCapacity: scaling.minCapacity,
+      maxCapacity: scaling.maxCapacity,
+    });
+    const onTarget = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
+    const tracking = new AppautoscalingPolicy(this, "tracking", {
+      ...onTarget,
+      name: `${componentName}-${scaling.metric}`,
+      policyType: "TargetTrackingScaling",
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: scaling.targetValue,
+        scaleInCooldown: scaling.scaleInCooldownSeconds,
+        scaleOutCooldown: scaling.scaleOutCooldownSeconds,
+        predefinedMetricSpecification: { predefinedMetricType: COMPONENT_METRIC[scaling.metric] },
+      },
+    });
+    // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
+    const wake = new AppautoscalingPolicy(this, "wake-up", {
+      ...onTarget,
+      dependsOn: [tracking],
+      name: `${componentName}-wake-up`,
+      policyType: "StepScaling",
+      stepScalingPolicyConfiguration: {
+        adjustmentType: "ChangeInCapacity",
+        metricAggregationType: "Maximum",
+        cooldown: 60,
+        stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
+      },
+    });
+    this.wakeUpAlarm = new CloudwatchMetricAlarm(this, "wake-up-alarm", {
+      alarmName: wakeUpAlarmName(componentName),
+      alarmDescription: `A request found ${componentName} at zero copies: start one.`,
+      namespace: "AWS/SageMaker",
+      metricName: "NoCapacityInvocationFailures",
+      dimensions: { InferenceComponentName: componentName },
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "missing",
+      alarmActions: [wake.arn],
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import type { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import type { ManagedEndpoint } from "../deployment/resolve";
+import { specHash } from "../deployment/model-container";
+import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "../deployment/iam-policies";
+
+export interface ModelDefinitionProps {
+  readonly endpoint: ManagedEndpoint;
+  readonly region: string;
+  readonly partition: string;
+}
+
+export interface ModelDefinition {
+  readonly executionRole: IamRole;
+  readonly model: SagemakerModel;
+}
+
+/**
+ * A model's execution role, its policy and the SageMaker model, created in `scope` itself (a
+ * function, not a construct, so the resources keep the addresses they had inside LlmEndpoint).
+ */
+export function defineModel(scope: Construct, props: ModelDefinitionProps): ModelDefinition {
+  const { endpointName, capacity, container: spec } = props.endpoint;
+  const instance = capacity.kind === "instance" ? capacity : undefined;
+
+  const executionRole = new IamRole(scope, "execution-role", {
+    namePrefix: props.endpoint.rolePrefix,
+    description: `SageMaker execution role for ${endpointName}`,
+    assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com"),
+  });
+  const policy = new IamRolePolicy(scope, "execution-policy", {
+    role: executionRole.id,
+    namePrefix: "model-",
+    policy: JSON.stringify(
+      policyDocument(
+        sagemakerExecutionStatements({
+          partition: props.partition,
+          region: props.region,
+          // The account, read from the role's own ARN, keeps plan free of STS calls.
+          account: Fn.element(Fn.split(":", executionRole.arn), 4),
+          endpointName,
+          image: spec.image,
+          modelDataUrl: spec.modelDataUrl,
+          modelPackage: spec.modelPackageName !== undefined,
+          dataCapture: instance?.dataCapture,
+        }),
+      ),
+    ),
+  });
+
+  const environment: Record<string, string> = { ...spec.environment };
+  // Models are immutable: the name changes with what the model runs, so a replacement
+  // (create before destroy) never clashes with the old model's name.
+  let modelName = `${props.endpoint.modelNamePrefix}-${specHash(spec)}`;
+  if (spec.tokenSecretArn) {
+    // SageMaker has no secret references in container environments: the token is read
+    // when Terraform plans (never from the config file) and is sensitive in plans. No
+    // depends_on: a read deferred to apply would leave the model name unknown and force a
+    // replacement that collides with the model's own name.
+    const token = new DataAwsSecretsmanagerSecretVersion(scope, "hf-token", { secretId: spec.tokenSecretArn });
+    environment[spec.tokenVariable] = token.secretString;
+    // A rotated token changes the environment too; the hash of it reveals nothing of the token.
+    modelName = `${props.endpoint.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
+  }
+
+  const container: SagemakerModelPrimaryContainer = spec.modelPackageName
+    ? { modelPackageName: spec.modelPackageName }
+    : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, environment };
+
+  const model = new SagemakerModel(scope, "model", {
+    name: modelName,
+    executionRoleArn: executionRole.arn,
+    primaryContainer: container,
+    enableNetworkIsolation: spec.networkIsolation,
+    dependsOn: [policy],
+    lifecycle: { createBeforeDestroy: true },
+  });
+  return { executionRole, model };
+}
