@@ -3,15 +3,19 @@ import { errorBody, type ErrorBody } from "../../contract/errors";
 
 /** An error with the HTTP status and JSON body the client should get; `type` is this API's code for it, `field` OpenAI's param. */
 export class HttpError extends Error {
+  /** Headers the answer carries with the error, such as Retry-After. */
+  readonly headers: Readonly<Record<string, string>>;
+
   constructor(
     readonly statusCode: number,
     readonly type: string,
     message: string,
     readonly field?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
     this.name = "HttpError";
+    this.headers = options?.headers ?? {};
   }
 
   toBody(): ErrorBody {
@@ -146,6 +150,7 @@ export function fromSageMakerError(err: unknown): HttpError {
     case "InternalDependencyException":
       return new HttpError(503, "model_unavailable", "The model endpoint is not ready; retry later.", undefined, cause);
     case "ValidationError":
+      if (NO_CAPACITY.test(message)) return modelStarting(cause);
       if (/not found|InService|in service|Status Creating|Status Updating/i.test(message)) {
         return new HttpError(503, "model_unavailable", "The model endpoint is not in service.", undefined, cause);
       }
@@ -170,6 +175,22 @@ export function fromSageMakerError(err: unknown): HttpError {
   }
 }
 
+/**
+ * A model that scaled to zero: SageMaker refuses the call as a client error saying the inference
+ * component has no capacity, and counts it in NoCapacityInvocationFailures, whose alarm starts a
+ * copy. That takes minutes (5 to 10 in reports of it), so the client is told to come back.
+ */
+const NO_CAPACITY = /no capacity/i;
+export const WAKE_UP_RETRY_AFTER_SECONDS = 60;
+export const modelStarting = (cause?: { cause: unknown }): HttpError =>
+  new HttpError(
+    503,
+    "model_starting",
+    `The model is starting: it scaled to zero while idle, and this request woke it. A first copy takes about 5 to 10 minutes; retry after ${WAKE_UP_RETRY_AFTER_SECONDS} s.`,
+    undefined,
+    { ...cause, headers: { "retry-after": String(WAKE_UP_RETRY_AFTER_SECONDS) } },
+  );
+
 export const JSON_HEADERS = { "content-type": "application/json" } as const;
 
 export function jsonResponse(statusCode: number, body: unknown, requestId?: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
@@ -177,5 +198,5 @@ export function jsonResponse(statusCode: number, body: unknown, requestId?: stri
 }
 
 export function toHttpResponse(err: HttpError, requestId?: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
-  return jsonResponse(err.statusCode, err.toBody(), requestId, extraHeaders);
+  return jsonResponse(err.statusCode, err.toBody(), requestId, { ...extraHeaders, ...err.headers });
 }

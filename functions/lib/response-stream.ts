@@ -20,7 +20,7 @@ export function writeJson(responseStream: Writable, statusCode: number, body: un
 }
 
 export function writeError(responseStream: Writable, error: HttpError, headers: Record<string, string>): void {
-  writeJson(responseStream, error.statusCode, error.toBody(), headers);
+  writeJson(responseStream, error.statusCode, error.toBody(), { ...headers, ...error.headers });
 }
 
 /** Resolves when the client has taken the bytes, so a slow reader slows the loop instead of filling memory. */

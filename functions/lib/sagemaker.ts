@@ -9,8 +9,10 @@ export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
 
 /** A buffered call: the model's whole answer as text. */
 /** An endpoint by name, or a model's route (its endpoint and custom attributes). */
-export type Target = string | Pick<ModelRoute, "endpoint" | "customAttributes">;
-const endpointOf = (target: Target) => (typeof target === "string" ? target : target.endpoint);
+export type Target = string | Pick<ModelRoute, "endpoint" | "customAttributes" | "component">;
+/** Where a call goes: the endpoint, and the inference component on it for a model that scales to zero. */
+const addressOf = (target: Target) =>
+  typeof target === "string" ? { EndpointName: target } : { EndpointName: target.endpoint, InferenceComponentName: target.component };
 const attributesOf = (target: Target) => (typeof target === "string" ? undefined : target.customAttributes);
 
 export async function invokeJson(target: Target, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
@@ -18,7 +20,7 @@ export async function invokeJson(target: Target, body: unknown, timeoutMs: numbe
   try {
     const output = await client().send(
       new InvokeEndpointCommand({
-        EndpointName: endpointOf(target),
+        ...addressOf(target),
         ContentType: "application/json",
         Accept: "application/json",
         CustomAttributes: attributesOf(target),
@@ -67,7 +69,7 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
   try {
     output = await client().send(
       new InvokeEndpointWithResponseStreamCommand({
-        EndpointName: endpointOf(target),
+        ...addressOf(target),
         ContentType: "application/json",
         Accept: "text/event-stream",
         CustomAttributes: attributesOf(target),

@@ -36,7 +36,17 @@ export interface Behaviour {
   readonly invalidUtf8?: boolean;
   /** Stream tokens until the caller goes away (a model that never stops). */
   readonly endless?: boolean;
+  /**
+   * An inference component scaled to zero: calls are refused as SageMaker refuses them (a
+   * ValidationError saying there is no capacity) until this long after the first refused call,
+   * when a copy is "up" and calls are answered again.
+   */
+  readonly zeroCopies?: { readonly wakeAfterMs: number };
 }
+
+/** SageMaker's refusal of a call to an inference component with no copies, as reported by users of it. */
+export const NO_CAPACITY_MESSAGE =
+  "Inference Component has no capacity to process this request. ApplicationAutoScaling may be in-progress (if configured) or try to increase the capacity by invoking UpdateInferenceComponentRuntimeConfig API.";
 
 /** A streamed call whose caller went away before it ended. */
 export interface CancelledCall {
@@ -71,6 +81,8 @@ export class SageMakerEmulator {
   /** performance.now() when each stream's first token left the emulator, in call order. */
   readonly firstTokenSentAt: number[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
+  /** When a scaled-to-zero endpoint was first called (the wake-up the alarm would start). */
+  private readonly wakingSince = new Map<string, number>();
   private server?: Server;
 
   constructor(
@@ -88,6 +100,15 @@ export class SageMakerEmulator {
   /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
   behave(endpoint: string, behaviour: Behaviour): void {
     this.behaviours.set(endpoint, behaviour);
+    this.wakingSince.delete(endpoint);
+  }
+
+  /** True while a scaled-to-zero endpoint has no copy yet; the first call starts its wake-up. */
+  private asleep(endpoint: string, zero: Behaviour["zeroCopies"]): boolean {
+    if (!zero) return false;
+    const since = this.wakingSince.get(endpoint) ?? performance.now();
+    this.wakingSince.set(endpoint, since);
+    return performance.now() - since < zero.wakeAfterMs;
   }
 
   async start(): Promise<string> {
@@ -132,6 +153,7 @@ export class SageMakerEmulator {
     if (b.reset) return void req.socket.destroy();
     if (b.stallMs) await this.sleep(b.stallMs);
     if (res.destroyed) return;
+    if (this.asleep(endpoint, b.zeroCopies)) return this.error(res, 400, "ValidationError", { Message: NO_CAPACITY_MESSAGE });
     if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
     if (b.notReady) return this.error(res, 429, "ModelNotReadyException", { Message: "Model is not ready" });
     if (b.unavailable) return this.error(res, 503, "ServiceUnavailable", { Message: "Service unavailable" });
