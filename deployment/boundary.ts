@@ -45,6 +45,7 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
     const resources = resourcesOf(sid);
     return resources.length ? [{ Sid: sid, Effect: "Allow", Action: action, Resource: resources }] : [];
   };
+  const components = stages.some((d) => d.models.some((m) => m.endpoint.kind === "managed" && m.endpoint.component));
   const adopted = config.existingEndpoints.map((e) => endpointArn(partition, region, account, e.endpointName));
   const extra = stages
     .flatMap((d) => d.functions)
@@ -57,7 +58,12 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
       Sid: "InvokeProjectEndpoints",
       Effect: "Allow",
       Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
-      Resource: [...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`), ...adopted],
+      Resource: [
+        ...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`),
+        // Models that scale to zero are called as inference components, authorized on the component too.
+        ...(components ? named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`) : []),
+        ...adopted,
+      ],
     },
     {
       Sid: "WriteProjectLogs",

@@ -45,6 +45,8 @@ export interface CiScope {
   readonly tokenSecretArns: readonly string[];
   /** Whether the stages have consumers, so the authorizer's key-table secrets. */
   readonly keyTables?: boolean;
+  /** Whether models scale to zero, so inference components and endpoint configs made through Cloud Control. */
+  readonly components?: boolean;
   /** Customer managed keys of those secrets (ci.secretKmsKeyArns). */
   readonly secretKmsKeyArns?: readonly string[];
   /** Lambda layer version ARNs the config attaches to functions. */
@@ -75,6 +77,7 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     layerArns: [...new Set(functionSettings.flatMap((s) => s?.layers ?? []))],
     secretKmsKeyArns: config.ci?.secretKmsKeyArns ?? [],
     keyTables: (config.api.consumers?.length ?? 0) > 0,
+    components: config.models.some((m) => m.capacity.kind === "instance" && m.capacity.autoscaling?.minCapacity === 0),
     domain: config.api.domain,
   };
 }

@@ -31,6 +31,52 @@ const manageKeyTables = (scope: CiScope): PolicyStatement => ({
   Resource: named(scope, (n) => `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${n}`),
 });
 
+/**
+ * Models that scale to zero: Cloud Control creates their endpoint configs and inference components
+ * with the caller's own permissions (so its actions, which have no resource types in the IAM
+ * reference, take "*" and reach only what the SageMaker statements allow), and Application Auto
+ * Scaling moves a component's copies as the caller.
+ */
+const componentStatements = (scope: CiScope): PolicyStatement[] => [
+  {
+    Sid: "UseCloudControl",
+    Effect: "Allow",
+    Action: [
+      "cloudformation:CreateResource",
+      "cloudformation:GetResource",
+      "cloudformation:UpdateResource",
+      "cloudformation:DeleteResource",
+      "cloudformation:GetResourceRequestStatus",
+    ],
+    Resource: "*",
+  },
+  {
+    Sid: "ManageComponents",
+    Effect: "Allow",
+    Action: [
+      "sagemaker:CreateInferenceComponent",
+      "sagemaker:DescribeInferenceComponent",
+      "sagemaker:UpdateInferenceComponent",
+      "sagemaker:UpdateInferenceComponentRuntimeConfig",
+      "sagemaker:DeleteInferenceComponent",
+      "sagemaker:AddTags",
+      "sagemaker:ListTags",
+      "sagemaker:DeleteTags",
+    ],
+    // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
+    Resource: ["inference-component", "endpoint"].flatMap((kind) =>
+      named(scope, (n) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${n}`),
+    ),
+  },
+  {
+    // Target tracking on a component creates and deletes its alarms with the caller's permissions.
+    Sid: "ManageComponentAlarms",
+    Effect: "Allow",
+    Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+    Resource: named(scope, (n) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-inference-component/${n}`),
+  },
+];
+
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
   const { partition: p, region: r, account: a } = scope;
   return [
@@ -223,6 +269,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     },
     // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
     ...(scope.keyTables ? [manageKeyTables(scope)] : []),
+    ...(scope.components ? componentStatements(scope) : []),
     ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
     ...(scope.domain ? domainStatements(scope, scope.domain) : []),
     {

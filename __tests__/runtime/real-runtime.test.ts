@@ -137,6 +137,17 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       else expect(answer.json).toEqual(expect.any(Object));
     });
 
+    it.each([
+      ["invoke", "invoke", "/mistral/invoke", { inputs: "x" }],
+      ["stream", "stream", "/mistral/stream", { inputs: "x" }],
+      ["chat, streamed", "chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+      ["responses, streamed", "chat", "/v1/responses", { model: "mistral", input: "x", stream: true }],
+    ] as const)("%s on a model at zero copies: 503 model_starting with Retry-After, through the runtime's prelude", async (_, fn, path, body) => {
+      rig.emulator.behave("ep-mistral", { zeroCopies: { wakeAfterMs: 60_000 } });
+      const answer = await send(fn, "POST", path, body);
+      expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([503, "60", "model_starting"]);
+    });
+
     it("the answers carry what each route promises", async () => {
       expect((await send("invoke", "POST", "/mistral/invoke", { inputs: "x" })).json).toEqual({ generated_text: VOCABULARY.join("") });
       expect((await send("chat", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(["mistral", "falcon", "tiny"]);

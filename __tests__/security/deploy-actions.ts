@@ -97,6 +97,68 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         `arn:aws:sagemaker:${at.region}:${at.account}:endpoint-config/${v.name_prefix}20261130000000000000000002`,
       ),
   },
+  aws_cloudcontrolapi_resource: {
+    source:
+      "provider cloudcontrol/resource.go (CreateResource, GetResource, UpdateResource, DeleteResource, GetResourceRequestStatus; no resource types in the IAM reference); Cloud Control runs the type's handlers with the caller's permissions, which the CloudFormation registry schema lists per handler: for AWS::SageMaker::InferenceComponent the component's actions (CreateInferenceComponent also on the endpoint), for AWS::SageMaker::EndpointConfig the config's and iam:PassRole of its execution role",
+    named: true,
+    needs: (v, at) => {
+      const state = String(v.desired_state);
+      const field = (key: string) => new RegExp(`"${key}" = ("([^"]+)"|([a-z0-9_]+\\.[^.]+\\.[a-z_]+))`).exec(state);
+      const value = (key: string) => {
+        const found = field(key);
+        if (!found) throw new Error(`no ${key} in ${state.slice(0, 80)}`);
+        return found[2] ?? at.nameOf(`\${${found[3]}}`);
+      };
+      const cloudControl = each(
+        [
+          "cloudformation:CreateResource",
+          "cloudformation:GetResource",
+          "cloudformation:UpdateResource",
+          "cloudformation:DeleteResource",
+          "cloudformation:GetResourceRequestStatus",
+        ],
+        "*",
+      );
+      const sagemaker = `arn:aws:sagemaker:${at.region}:${at.account}`;
+      if (v.type_name === "AWS::SageMaker::InferenceComponent") {
+        const component = `${sagemaker}:inference-component/${value("InferenceComponentName")}`;
+        return [
+          ...cloudControl,
+          ...each(["sagemaker:CreateInferenceComponent"], `${sagemaker}:endpoint/${value("EndpointName")}`),
+          ...each(
+            [
+              "sagemaker:CreateInferenceComponent",
+              "sagemaker:DescribeInferenceComponent",
+              "sagemaker:UpdateInferenceComponent",
+              "sagemaker:DeleteInferenceComponent",
+              "sagemaker:AddTags",
+              "sagemaker:ListTags",
+              "sagemaker:DeleteTags",
+            ],
+            component,
+          ),
+        ];
+      }
+      return [
+        ...cloudControl,
+        ...each(
+          [
+            "sagemaker:CreateEndpointConfig",
+            "sagemaker:DescribeEndpointConfig",
+            "sagemaker:DeleteEndpointConfig",
+            "sagemaker:AddTags",
+            "sagemaker:ListTags",
+            "sagemaker:DeleteTags",
+          ],
+          `${sagemaker}:endpoint-config/${value("EndpointConfigName")}`,
+        ),
+        ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${value("ExecutionRoleArn")}`, {
+          "iam:PassedToService": "sagemaker.amazonaws.com",
+          "aws:ResourceTag/Project": at.project,
+        }),
+      ];
+    },
+  },
   aws_sagemaker_endpoint: {
     source: "provider sagemaker/endpoint.go (CreateEndpoint, DescribeEndpoint, UpdateEndpoint, DeleteEndpoint; tags); IAM reference: endpoint",
     named: true,
@@ -119,7 +181,18 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider appautoscaling/target.go (RegisterScalableTarget, DescribeScalableTargets, DeregisterScalableTarget; tags); Application Auto Scaling guide, 'permissions for SageMaker': the caller also needs sagemaker:DescribeEndpoint and UpdateEndpointWeightsAndCapacities, and the service-linked role",
     named: false,
     needs: (v, at) => {
-      const endpoint = String(v.resource_id).split("/")[1];
+      const [kind, endpoint] = String(v.resource_id).split("/");
+      // An inference component's copies: the caller describes the component and sets its copy count.
+      const scaled =
+        kind === "inference-component"
+          ? each(
+              ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
+              `arn:aws:sagemaker:${at.region}:${at.account}:inference-component/${endpoint}`,
+            )
+          : each(
+              ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"],
+              `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${endpoint}`,
+            );
       return [
         ...each(
           [
@@ -131,10 +204,7 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
           `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
         ),
         ...each(["application-autoscaling:DescribeScalableTargets"], "*"),
-        ...each(
-          ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"],
-          `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${endpoint}`,
-        ),
+        ...scaled,
         ...each(
           ["iam:CreateServiceLinkedRole"],
           `arn:aws:iam::${at.account}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint`,
@@ -153,10 +223,13 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
       ),
       ...each(["application-autoscaling:DescribeScalingPolicies"], "*"),
-      ...each(
-        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"],
-        `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:TargetTracking-${at.nameOf(v.resource_id)}-AlarmHigh-0000`,
-      ),
+      // Only target tracking makes alarms of its own; a step policy is an action of an alarm the stack makes.
+      ...(v.policy_type === "StepScaling"
+        ? []
+        : each(
+            ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms"],
+            `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:TargetTracking-${at.nameOf(v.resource_id)}-AlarmHigh-0000`,
+          )),
     ],
   },
   aws_appautoscaling_scheduled_action: {

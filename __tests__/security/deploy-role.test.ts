@@ -81,8 +81,9 @@ function placeOf(stack: StackJson, region: string, project: string): Place {
   return { partition: "aws", region, account: ACCOUNT, project, nameOf, boundary: policy ? `arn:aws:iam::${ACCOUNT}:policy/${policy}` : undefined };
 }
 
+/** Names resolved in every string but a Cloud Control desired state, a document whose row reads its fields itself. */
 const resolved = (values: Record<string, any>, at: Place): Record<string, any> =>
-  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? at.nameOf(v) : v]));
+  Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" && k !== "desired_state" ? at.nameOf(v) : v]));
 
 /** The same resource of another project: its stage prefix swapped. */
 const foreign = (resource: string, prefix: string) => resource.split(prefix).join("other-app-prod");
