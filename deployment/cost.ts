@@ -51,11 +51,15 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   for (const stage of stagesOf(config)) {
     const deployment = resolve(config, stage);
     // Alarm specs exist whatever alarms.enabled says; the stack creates them only when it is on.
-    const alarms = config.alarms.enabled
-      ? deployment.apiAlarms.length +
-        deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
-        deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0)
-      : 0;
+    // A model that scales to zero has its wake-up alarm whatever alarms.enabled says: it is how it scales.
+    const wakeUps = deployment.models.filter((m) => m.endpoint.kind === "managed" && m.endpoint.component).length;
+    const alarms =
+      wakeUps +
+      (config.alarms.enabled
+        ? deployment.apiAlarms.length +
+          deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
+          deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0)
+        : 0);
     const secrets = deployment.consumers ? 1 : 0;
     monitoring.push({
       stage,

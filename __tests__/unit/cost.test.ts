@@ -1,4 +1,4 @@
-import { parseConfig } from "../../config/load";
+import { loadConfig, parseConfig } from "../../config/load";
 import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/cost";
 import { MONITORING_PRICES, PRICES } from "../../reference/prices";
 import { resolve } from "../../deployment/resolve";
@@ -103,5 +103,26 @@ describe("the cost line synth prints", () => {
     expect(costLine("v1", { monthlyMin: 1091, monthlyMax: 1091 }, ["ml.x9.huge"])).toBe(
       "v1: about $1091 per 30 days in SageMaker instances and monitoring (unpriced, not counted: ml.x9.huge). Details: npm run cost",
     );
+  });
+});
+
+describe("cost of models that scale to zero (examples/scale-to-zero.json)", () => {
+  const e = estimateCost(loadConfig(`${__dirname}/../../examples/scale-to-zero.json`));
+
+  it("costs nothing per model while idle, and full instances at the most", () => {
+    for (const row of e.rows) {
+      expect([row.model, row.minCount, row.hourlyMin, row.monthlyMin]).toEqual([row.model, 0, 0, 0]);
+      expect(row.monthlyMax).toBeCloseTo(PRICES.hourly[row.capacity] * row.maxCount * 720, 1);
+    }
+    expect(formatCostTable(e)).toContain("$0.00 - $");
+  });
+
+  it("counts each component's wake-up alarm in the stage's monitoring", () => {
+    const deployment = resolve(loadConfig(`${__dirname}/../../examples/scale-to-zero.json`), "v1");
+    const specs =
+      deployment.apiAlarms.length +
+      deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
+      deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0);
+    expect(e.monitoring[0].alarms).toBe(specs + 2);
   });
 });
