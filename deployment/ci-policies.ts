@@ -57,6 +57,11 @@ export interface CiScope {
   readonly domain?: { readonly name: string; readonly certificateArn: string; readonly hostedZoneId?: string };
 }
 
+/** Resource ARNs named for the stages: <project>-<stage>-*, which the CI roles' own names are not. */
+export function stageNamed(scope: CiScope, arn: (name: string) => string): string[] {
+  return scope.stages.map((stage) => arn(`${scope.project}-${stage}-*`));
+}
+
 /** What the CI roles may reach, from the config. */
 export function ciScope(config: Config, partition: string, account: string): CiScope {
   const functionSettings = [...config.models, ...config.existingEndpoints].map(functionSettingsOf);

@@ -1,15 +1,13 @@
 import type { PolicyStatement } from "./iam-policies";
-import { secretStatements, stateStatements, type CiScope } from "./ci-policies";
+import { secretStatements, stageNamed, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
+import { componentStatements } from "./component-policies";
 
 /**
  * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
  * named for this project's stages only (see __tests__/security/deploy-actions.ts for the sources).
  */
-/** Resource ARNs named for the stages: <project>-<stage>-*, which the CI roles' own names are not. */
-function named(scope: CiScope, arn: (name: string) => string): string[] {
-  return scope.stages.map((stage) => arn(`${scope.project}-${stage}-*`));
-}
+const named = stageNamed;
 
 /** The authorizer's key tables, one secret per stage of a config with consumers. */
 const manageKeyTables = (scope: CiScope): PolicyStatement => ({
@@ -30,52 +28,6 @@ const manageKeyTables = (scope: CiScope): PolicyStatement => ({
   ],
   Resource: named(scope, (n) => `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${n}`),
 });
-
-/**
- * Models that scale to zero: Cloud Control creates their endpoint configs and inference components
- * with the caller's own permissions (so its actions, which have no resource types in the IAM
- * reference, take "*" and reach only what the SageMaker statements allow), and Application Auto
- * Scaling moves a component's copies as the caller.
- */
-const componentStatements = (scope: CiScope): PolicyStatement[] => [
-  {
-    Sid: "UseCloudControl",
-    Effect: "Allow",
-    Action: [
-      "cloudformation:CreateResource",
-      "cloudformation:GetResource",
-      "cloudformation:UpdateResource",
-      "cloudformation:DeleteResource",
-      "cloudformation:GetResourceRequestStatus",
-    ],
-    Resource: "*",
-  },
-  {
-    Sid: "ManageComponents",
-    Effect: "Allow",
-    Action: [
-      "sagemaker:CreateInferenceComponent",
-      "sagemaker:DescribeInferenceComponent",
-      "sagemaker:UpdateInferenceComponent",
-      "sagemaker:UpdateInferenceComponentRuntimeConfig",
-      "sagemaker:DeleteInferenceComponent",
-      "sagemaker:AddTags",
-      "sagemaker:ListTags",
-      "sagemaker:DeleteTags",
-    ],
-    // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
-    Resource: ["inference-component", "endpoint"].flatMap((kind) =>
-      named(scope, (n) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${n}`),
-    ),
-  },
-  {
-    // Target tracking on a component creates and deletes its alarms with the caller's permissions.
-    Sid: "ManageComponentAlarms",
-    Effect: "Allow",
-    Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
-    Resource: named(scope, (n) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-inference-component/${n}`),
-  },
-];
 
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
   const { partition: p, region: r, account: a } = scope;

@@ -1,0 +1,48 @@
+import type { PolicyStatement } from "./iam-policies";
+import { stageNamed, type CiScope } from "./ci-policies";
+
+/**
+ * Models that scale to zero: Cloud Control creates their endpoint configs and inference components
+ * with the caller's own permissions (so its actions, which have no resource types in the IAM
+ * reference, take "*" and reach only what the SageMaker statements allow), and Application Auto
+ * Scaling moves a component's copies as the caller.
+ */
+export const componentStatements = (scope: CiScope): PolicyStatement[] => [
+  {
+    Sid: "UseCloudControl",
+    Effect: "Allow",
+    Action: [
+      "cloudformation:CreateResource",
+      "cloudformation:GetResource",
+      "cloudformation:UpdateResource",
+      "cloudformation:DeleteResource",
+      "cloudformation:GetResourceRequestStatus",
+    ],
+    Resource: "*",
+  },
+  {
+    Sid: "ManageComponents",
+    Effect: "Allow",
+    Action: [
+      "sagemaker:CreateInferenceComponent",
+      "sagemaker:DescribeInferenceComponent",
+      "sagemaker:UpdateInferenceComponent",
+      "sagemaker:UpdateInferenceComponentRuntimeConfig",
+      "sagemaker:DeleteInferenceComponent",
+      "sagemaker:AddTags",
+      "sagemaker:ListTags",
+      "sagemaker:DeleteTags",
+    ],
+    // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
+    Resource: ["inference-component", "endpoint"].flatMap((kind) =>
+      stageNamed(scope, (n) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${n}`),
+    ),
+  },
+  {
+    // Target tracking on a component creates and deletes its alarms with the caller's permissions.
+    Sid: "ManageComponentAlarms",
+    Effect: "Allow",
+    Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+    Resource: stageNamed(scope, (n) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-inference-component/${n}`),
+  },
+];
