@@ -5,19 +5,30 @@ import { startLocalStack } from "../local/dev-server";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 /**
- * `npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url http://localhost:8080] [--config FILE]`;
+ * `npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url http://localhost:8080] [--cold-start SECONDS] [--config FILE]`;
+ * --cold-start plays the models that scale to zero as idle: the first call wakes them, they answer that much later;
  * the key comes from LLM_API_KEY (or --api-key, which other users of the machine can read in `ps`).
  */
 async function main(): Promise<void> {
-  const { values } = commandLine("npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url URL] [--api-key KEY] [--config FILE]", {
+  const { values } = commandLine("npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url URL] [--api-key KEY] [--cold-start SECONDS] [--config FILE]", {
     port: { type: "string" },
     host: { type: "string" },
     "tgi-url": { type: "string" },
     "api-key": { type: "string" },
+    "cold-start": { type: "string" },
   });
   const config = configFrom(values.config);
   const port = Number(values.port ?? process.env.PORT ?? 8787);
-  const stack = await startLocalStack({ config, port, host: values.host, tgiUrl: values["tgi-url"], apiKey: process.env.LLM_API_KEY ?? values["api-key"] });
+  const coldStartSeconds = values["cold-start"] === undefined ? undefined : Number(values["cold-start"]);
+  if (coldStartSeconds !== undefined && !(coldStartSeconds >= 0)) throw new Error(`--cold-start takes seconds, e.g. 20; got "${values["cold-start"]}"`);
+  const stack = await startLocalStack({
+    config,
+    port,
+    host: values.host,
+    tgiUrl: values["tgi-url"],
+    apiKey: process.env.LLM_API_KEY ?? values["api-key"],
+    coldStartSeconds,
+  });
   const model = stack.models[0];
   // With consumers, the first one's key in the examples; each consumer's key is listed.
   const firstKey = stack.apiKey ?? Object.values(stack.keys ?? {})[0];

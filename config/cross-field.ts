@@ -8,6 +8,7 @@ import { LINEAR_STEP_PERCENT } from "../reference/provider-ranges";
 import { num, obj, type Issue } from "./loose";
 import { checkReservedNames } from "./reserved-names";
 import { checkScaleToZero } from "./scale-to-zero";
+import { checkPlacements } from "./placement";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
@@ -40,6 +41,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
   }
 
   checkReservedNames(config, issue);
+  checkPlacements(config, issue);
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
   existing.forEach((e, i) => checkStatements(obj(e.lambda), ["existingEndpoints", i], issue));
 
@@ -96,15 +98,18 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   }
   const instance = obj(m.instance);
   const serverless = obj(m.serverless);
-  if ((m.instance === undefined) === (m.serverless === undefined)) {
+  const capacities = (["instance", "serverless", "placement"] as const).filter((k) => m[k] !== undefined);
+  if (capacities.length !== 1) {
     issue(
       at,
-      `${m.instance !== undefined ? "both instance and serverless are set" : "neither instance nor serverless is set"}. Fix: set exactly one of instance (real-time) or serverless`,
+      `${capacities.length === 0 ? "none of instance, serverless or placement is set" : `${capacities.join(" and ")} are set`}. Fix: set exactly one of instance (real-time), serverless, or placement (on a shared endpoint)`,
     );
   }
 
   const hf = obj(m.huggingFace);
-  if (m.server === "vllm" && !(hf && instance)) {
+  // A model placed on a shared endpoint runs on that endpoint's instances.
+  const onInstance = instance !== undefined || obj(m.placement) !== undefined;
+  if (m.server === "vllm" && !(hf && onInstance)) {
     issue([...at, "server"], '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance');
   }
   if (hf?.toolCallParser !== undefined && m.server !== "vllm" && m.server !== "tei") {
@@ -117,7 +122,7 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     );
   }
   if (m.server === "tei") checkEmbeddingModel(m, at, issue);
-  if (m.vision !== undefined && !(hf && instance && m.server !== "tei" && m.chat !== "prompt" && m.chat !== "none")) {
+  if (m.vision !== undefined && !(hf && onInstance && m.server !== "tei" && m.chat !== "prompt" && m.chat !== "none")) {
     issue(
       [...at, "vision"],
       "takes images through the chat API of TGI or vLLM on an instance. Fix: remove it, or serve the model with huggingFace on an instance",

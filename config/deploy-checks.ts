@@ -60,7 +60,8 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
       `${prefill} is below maxInputTokens (${maxInput}); TGI refuses to start when one prompt cannot fit a prefill batch. Fix: raise maxBatchPrefillTokens to at least ${maxInput}`,
     );
   }
-  const served = hf && m.instance !== undefined && m.server !== "tei";
+  const onInstance = m.instance !== undefined || m.placement !== undefined;
+  const served = hf && onInstance && m.server !== "tei";
   if (m.chat === "messages" && !served) {
     issue(
       [...at, "chat"],
@@ -68,7 +69,7 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
     );
   }
   if (m.chat !== undefined && m.server === "tei") issue([...at, "chat"], "an embedding model has no chat. Fix: remove it");
-  if (hf?.task !== undefined && (m.instance !== undefined || m.server === "tei")) {
+  if (hf?.task !== undefined && (onInstance || m.server === "tei")) {
     issue(
       [...at, "huggingFace", "task"],
       "is read by the CPU inference toolkit of serverless endpoints only; TGI, vLLM and TEI know their task. Fix: remove it",

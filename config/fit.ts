@@ -1,5 +1,5 @@
 import type { Capacity, HuggingFaceSource } from "./shape";
-import { gpuMemoryGb } from "../reference/instance-types";
+import { gpuCount, gpuMemoryGb } from "../reference/instance-types";
 
 /**
  * Whether a model's weights fit where it is deployed: an estimate from the parameter count in the
@@ -41,9 +41,20 @@ export function misfit(source: HuggingFaceSource, capacity: Capacity): Fit | und
   if (billions === undefined) return undefined;
   // The serverless CPU toolkit loads weights in float32; TGI and vLLM in 16 bits unless quantized.
   const bytesPerParameter = capacity.kind === "serverless" ? 4 : (BYTES_PER_PARAMETER[source.quantize ?? ""] ?? 2);
-  const memoryGb = capacity.kind === "serverless" ? capacity.memorySizeMb / 1024 : gpuMemoryGb(capacity.type);
+  // A placed model has the GPUs its placement takes, not the whole instance's.
+  const placed = capacity.kind === "instance" ? capacity.placement?.gpus : undefined;
+  const instanceMemory = capacity.kind === "instance" ? gpuMemoryGb(capacity.type) : undefined;
+  const memoryGb =
+    capacity.kind === "serverless"
+      ? capacity.memorySizeMb / 1024
+      : placed !== undefined && instanceMemory !== undefined
+        ? (instanceMemory / (gpuCount(capacity.type) ?? 1)) * placed
+        : instanceMemory;
   if (memoryGb === undefined) return undefined;
   const weightsGb = billions * bytesPerParameter;
-  const where = capacity.kind === "serverless" ? `a ${capacity.memorySizeMb} MB serverless endpoint` : `the ${memoryGb} GB of GPU memory of ${capacity.type}`;
+  const where =
+    capacity.kind === "serverless"
+      ? `a ${capacity.memorySizeMb} MB serverless endpoint`
+      : `the ${memoryGb} GB of GPU memory of ${placed !== undefined ? `${placed} GPU${placed > 1 ? "s" : ""} of ` : ""}${capacity.type}`;
   return weightsGb > 0.9 * memoryGb ? { weightsGb, memoryGb, where, bytesPerParameter, billions } : undefined;
 }

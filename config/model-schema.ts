@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INSTANCE_TYPE, placementSchema, trackingFields } from "./placement-schema";
 
 /** The model entries of the config file: what to serve, on what, and how the API reaches it. */
 
@@ -7,7 +8,6 @@ export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secr
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[A-Za-z0-9/-]+$/;
 const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/;
 export const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
-const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[0-9]*x?large$/;
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 export const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -113,11 +113,7 @@ const autoscaling = z.strictObject({
       "Fewest instances. 0 scales the model to zero when idle: it is deployed as an inference component, and the first request after idle gets a 503 while an instance starts (minutes).",
     ),
   maxCapacity: z.number().int().min(1).max(100),
-  metric: z
-    .enum(["invocationsPerInstance", "concurrentRequestsPerModel"])
-    .default("invocationsPerInstance")
-    .describe("invocationsPerInstance (1-minute metric) or concurrentRequestsPerModel (high-resolution, reacts in seconds)."),
-  targetValue: z.number().positive().describe("Target value of the metric per instance."),
+  ...trackingFields("instance", "invocationsPerInstance"),
   scaleInCooldownSeconds: seconds(0, 3600).default(300),
   scaleOutCooldownSeconds: seconds(0, 3600).default(60),
   schedules: z.array(schedule).default([]).describe("Scheduled capacity changes, e.g. scale down at night."),
@@ -232,6 +228,7 @@ export const modelSchema = z.strictObject({
   custom: custom.optional(),
   instance: instance.optional(),
   serverless: serverless.optional(),
+  placement: placementSchema.optional(),
   autoscaling: autoscaling.optional(),
   deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
   customAttributes,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkCrossFields, REGION } from "./cross-field";
 import { checkDeployable } from "./deploy-checks";
 import { existingEndpointSchema, modelSchema, seconds } from "./model-schema";
+import { sharedEndpointSchema } from "./placement-schema";
 import { shapeConfig } from "./shape";
 import { DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS, DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS } from "../contract/stream-timeouts";
 
@@ -209,6 +210,10 @@ export const configSchema = z
     tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
     models: z.array(modelSchema).default([]),
     existingEndpoints: z.array(existingEndpointSchema).default([]),
+    endpoints: z
+      .array(sharedEndpointSchema)
+      .default([])
+      .describe("Shared endpoints: models with a placement run on them as inference components, several to an instance."),
     api: api.prefault({}),
     lambda: lambda.prefault({}),
     alarms: alarms.prefault({}),
@@ -231,6 +236,7 @@ export type {
   ModelSource,
   Capacity,
   InstanceCapacity,
+  SharedEndpointConfig,
   FunctionSettings,
   HuggingFaceSource,
   HuggingFaceSettings,

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { existingEndpointSchema, modelSchema } from "./model-schema";
+import type { sharedEndpointSchema } from "./placement-schema";
 
 /**
  * The file names a model's alternatives as sibling keys (huggingFace | modelPackageArn | custom,
@@ -15,9 +16,21 @@ export type HuggingFaceSource = { readonly kind: "huggingFace"; readonly server:
 export type ModelSource =
   HuggingFaceSource | { readonly kind: "modelPackage"; readonly arn: string } | ({ readonly kind: "custom" } & NonNullable<RawModel["custom"]>);
 
-/** A real-time endpoint, with what only instances have: scaling, blue/green updates, data capture, start-up timeouts. */
+/**
+ * A real-time endpoint, with what only instances have: scaling, blue/green updates, data capture,
+ * start-up timeouts. A model placed on a shared endpoint is one too, on that endpoint's instance type:
+ * its copies are its autoscaling, and `placement` says where and with how much of an instance.
+ */
 export type InstanceCapacity = { readonly kind: "instance" } & NonNullable<RawModel["instance"]> &
-  Pick<RawModel, "autoscaling" | "deployment" | "dataCapture" | "modelDownloadTimeoutSeconds" | "startupHealthCheckTimeoutSeconds">;
+  Pick<RawModel, "autoscaling" | "deployment" | "dataCapture" | "modelDownloadTimeoutSeconds" | "startupHealthCheckTimeoutSeconds"> & {
+    readonly placement?: Placement;
+  };
+export type SharedEndpointConfig = z.output<typeof sharedEndpointSchema>;
+export interface Placement {
+  readonly endpoint: string;
+  readonly gpus?: number;
+  readonly memoryMb: number;
+}
 export type ServerlessCapacity = { readonly kind: "serverless" } & NonNullable<RawModel["serverless"]>;
 export type Capacity = InstanceCapacity | ServerlessCapacity;
 
@@ -52,20 +65,42 @@ function sourceOf(m: RawModel): ModelSource {
   throw new Error(`models "${m.name}": no source passed the checks`);
 }
 
-function capacityOf(m: RawModel): Capacity {
+function capacityOf(m: RawModel, endpoints: readonly SharedEndpointConfig[]): Capacity {
   if (m.serverless) return { kind: "serverless", ...m.serverless };
+  const { autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds } = m;
   if (m.instance) {
-    const { autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds } = m;
     return { kind: "instance", ...m.instance, autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds };
+  }
+  const host = m.placement && endpoints.find((e) => e.name === m.placement?.endpoint);
+  if (m.placement && host) {
+    // What is left of the placement is its target tracking (metric and target), as autoscaling has it.
+    const { endpoint, gpus, memoryMb, minCopies, maxCopies, ...tracking } = m.placement;
+    return {
+      kind: "instance",
+      type: host.instanceType,
+      initialCount: 1,
+      volumeSizeGb: host.volumeSizeGb,
+      autoscaling: {
+        minCapacity: minCopies,
+        maxCapacity: maxCopies,
+        ...tracking,
+        scaleInCooldownSeconds: 300,
+        scaleOutCooldownSeconds: 60,
+        schedules: [],
+      },
+      placement: { endpoint, gpus, memoryMb },
+      modelDownloadTimeoutSeconds,
+      startupHealthCheckTimeoutSeconds,
+    };
   }
   throw new Error(`models "${m.name}": no capacity passed the checks`);
 }
 
-export function shapeModel(m: RawModel): ModelConfig {
+export function shapeModel(m: RawModel, endpoints: readonly SharedEndpointConfig[] = []): ModelConfig {
   return {
     name: m.name,
     source: sourceOf(m),
-    capacity: capacityOf(m),
+    capacity: capacityOf(m, endpoints),
     integration: m.integration === "direct" ? { kind: "direct" } : { kind: "lambda", settings: m.lambda },
     networkIsolation: m.networkIsolation ?? m.modelPackageArn !== undefined,
     customAttributes: m.customAttributes,
@@ -74,6 +109,8 @@ export function shapeModel(m: RawModel): ModelConfig {
   };
 }
 
-export function shapeConfig<T extends { readonly models: readonly RawModel[] }>(raw: T): Omit<T, "models"> & { readonly models: readonly ModelConfig[] } {
-  return { ...raw, models: raw.models.map(shapeModel) };
+export function shapeConfig<T extends { readonly models: readonly RawModel[]; readonly endpoints: readonly SharedEndpointConfig[] }>(
+  raw: T,
+): Omit<T, "models"> & { readonly models: readonly ModelConfig[] } {
+  return { ...raw, models: raw.models.map((m) => shapeModel(m, raw.endpoints)) };
 }

@@ -40,11 +40,10 @@ export function vcpuCount(instanceType: string): number {
   return instanceType.endsWith(".large") ? 2 : 4;
 }
 
-export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: Thresholds): AlarmSpec[] {
-  const dims = { EndpointName: endpointName, VariantName: VARIANT };
+/** Error rates and latency of the calls to an endpoint, or to one inference component, named for it. */
+function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {
   const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });
-  const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
-  const specs: AlarmSpec[] = [
+  return [
     {
       id: "errors-5xx",
       name: `${endpointName}-5xx-rate`,
@@ -77,6 +76,22 @@ export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: 
       metric: { ...invocation("ModelLatency"), stat: "p90" },
     },
   ];
+}
+
+/**
+ * An inference component's alarms: its calls' error rates and latency, by InferenceComponentName
+ * (SageMaker publishes a component's invocation metrics under it). Its instances are the endpoint's,
+ * shared or managed by SageMaker, so no instance alarms of its own.
+ */
+export function componentAlarmSpecs(componentName: string, t: Thresholds): AlarmSpec[] {
+  return invocationAlarmSpecs(componentName, { InferenceComponentName: componentName }, t);
+}
+
+export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: Thresholds): AlarmSpec[] {
+  const dims = { EndpointName: endpointName, VariantName: VARIANT };
+  const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });
+  const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
+  const specs = invocationAlarmSpecs(endpointName, dims, t);
   if (capacity.kind !== "instance") return specs;
 
   const type = capacity.type;

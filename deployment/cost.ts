@@ -68,9 +68,29 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
       secrets,
       monthly: round(alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth + secrets * MONITORING_PRICES.secretMonth),
     });
+    // A shared endpoint is billed by its instances; the models placed on it have none of their own.
+    for (const e of deployment.sharedEndpoints) {
+      const price = prices[e.instanceType];
+      if (price === undefined) unpriced.add(e.instanceType);
+      rows.push({
+        stage,
+        model: e.name,
+        capacity: e.instanceType,
+        minCount: e.minInstances,
+        maxCount: e.maxInstances,
+        ...(price === undefined
+          ? {}
+          : {
+              hourlyMin: round(price * e.minInstances),
+              hourlyMax: round(price * e.maxInstances),
+              monthlyMin: round(price * e.minInstances * HOURS_PER_MONTH),
+              monthlyMax: round(price * e.maxInstances * HOURS_PER_MONTH),
+            }),
+      });
+    }
     for (const m of deployment.models) {
-      // Adopted endpoints are billed where they are managed.
-      if (m.endpoint.kind !== "managed") continue;
+      // Adopted endpoints are billed where they are managed; placed models by their shared endpoint.
+      if (m.endpoint.kind !== "managed" || m.endpoint.component?.shared) continue;
       const capacity = m.endpoint.capacity;
       if (capacity.kind === "serverless") {
         const monthly = round(serverlessGbSeconds(capacity.memorySizeMb) * table.serverlessPerGbSecond);
@@ -132,6 +152,13 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     ...(config.models.some((m) => m.capacity.kind === "instance" && m.capacity.autoscaling?.schedules.length)
       ? ["Scheduled scaling is not counted: the range is min to max capacity."]
       : []),
+    ...config.endpoints.map(
+      (e) =>
+        `Shared endpoint ${e.name}: its instances, whatever runs on them (${config.models
+          .filter((m) => m.capacity.kind === "instance" && m.capacity.placement?.endpoint === e.name)
+          .map((m) => m.name)
+          .join(", ")}).`,
+    ),
     ...(config.existingEndpoints.length
       ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`]
       : []),

@@ -5,6 +5,8 @@
 export interface DashboardInput {
   readonly region: string;
   readonly endpoints: readonly { readonly name: string; readonly instance: boolean }[];
+  /** Models that run as inference components: their own row, by InferenceComponentName. @default - none */
+  readonly components?: readonly string[];
   readonly apiName: string;
   readonly stage: string;
   readonly functions: readonly string[];
@@ -73,6 +75,36 @@ export function dashboardBody(input: DashboardInput): string {
             16,
             "Maximum",
           ),
+    );
+    y += 6;
+  }
+  for (const name of input.components ?? []) {
+    const dims = ["InferenceComponentName", name];
+    widgets.push(
+      widget(
+        `${name}: invocations and errors`,
+        [
+          ["AWS/SageMaker", "Invocations", ...dims],
+          ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
+          ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
+        ],
+        region,
+        y,
+        0,
+      ),
+      widget(
+        `${name}: model latency (µs)`,
+        [
+          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
+          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
+        ],
+        region,
+        y,
+        8,
+        "p90",
+      ),
+      // Requests that found no copy: each wakes the model (the wake-up alarm watches this metric).
+      widget(`${name}: requests at zero copies`, [["AWS/SageMaker", "NoCapacityInvocationFailures", ...dims]], region, y, 16),
     );
     y += 6;
   }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { InstanceCapacity, ModelConfig } from "../config/schema";
+import type { InstanceCapacity, ModelConfig, SharedEndpointConfig } from "../config/schema";
 import { gpuCount } from "../reference/instance-types";
-import { fitName } from "./names";
+import { fitName, type ResourceNames } from "./names";
 
 /**
  * Desired states of the Cloud Control resources behind a model that scales to zero, as
@@ -9,24 +9,71 @@ import { fitName } from "./names";
  * apply (the role ARN, the model name) come in as Terraform references.
  */
 
-/** An inference component: a model with the compute each copy takes, on an endpoint that scales with its copies. */
+/** The instances of an endpoint that hosts inference components, managed by SageMaker between min and max. */
+export interface ComponentHost {
+  readonly endpointName: string;
+  readonly instanceType: string;
+  readonly volumeSizeGb?: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+}
+
+/** An inference component: a model with the compute each copy takes. */
 export interface ResolvedComponent {
   readonly name: string;
   /** GPUs per copy; none on an instance type without GPUs in this product's table. */
   readonly gpus?: number;
   readonly memoryMb: number;
-  /** Instances the endpoint may add (managed instance scaling from 0). */
-  readonly maxInstances: number;
+  /** The shared endpoint (endpoints[].name) it runs on. */
+  readonly shared?: string;
+  /** Without `shared`: the endpoint of its own that it runs on. */
+  readonly host?: ComponentHost;
+}
+
+/** A shared endpoint of the config, with the names the stack gives it. */
+export interface ResolvedSharedEndpoint extends ComponentHost {
+  readonly name: string;
+  readonly rolePrefix: string;
 }
 
 /**
- * A model that scales to zero is one inference component on an endpoint of its own, taking all of
- * the instance's GPUs (the servers shard over them) and the component's minimum memory (no other
- * component shares the instance). Named as its endpoint: one model, one of each.
+ * The inference component a model is, if it is one. Placed on a shared endpoint: the GPUs and memory
+ * its placement says. Scaling to zero alone (autoscaling.minCapacity 0): all of its instance's GPUs
+ * (the servers shard over them) and a nominal memory (nothing shares the instance), on an endpoint
+ * of its own named as the component, with one instance over its copies' need: a rolling update
+ * starts a new copy before it stops an old one. Either way the component is named for the model,
+ * so moving it between the two keeps its name.
  */
-export function soloComponent(m: ModelConfig, endpointName: string): ResolvedComponent | undefined {
-  if (m.capacity.kind !== "instance" || m.capacity.autoscaling?.minCapacity !== 0) return undefined;
-  return { name: endpointName, gpus: gpuCount(m.capacity.type), memoryMb: SOLO_COMPONENT_MEMORY_MB, maxInstances: m.capacity.autoscaling.maxCapacity };
+export function componentOf(m: ModelConfig, componentName: string): ResolvedComponent | undefined {
+  if (m.capacity.kind !== "instance") return undefined;
+  const { placement, autoscaling } = m.capacity;
+  if (placement) return { name: componentName, gpus: placement.gpus, memoryMb: placement.memoryMb, shared: placement.endpoint };
+  if (autoscaling?.minCapacity !== 0) return undefined;
+  return {
+    name: componentName,
+    gpus: gpuCount(m.capacity.type),
+    memoryMb: SOLO_COMPONENT_MEMORY_MB,
+    host: {
+      endpointName: componentName,
+      instanceType: m.capacity.type,
+      volumeSizeGb: m.capacity.volumeSizeGb,
+      minInstances: 0,
+      maxInstances: autoscaling.maxCapacity + 1,
+    },
+  };
+}
+
+/** The config's shared endpoints, named for the stage. */
+export function sharedEndpointsOf(endpoints: readonly SharedEndpointConfig[], names: ResourceNames): ResolvedSharedEndpoint[] {
+  return endpoints.map((e) => ({
+    name: e.name,
+    endpointName: names.endpoint(e.name),
+    instanceType: e.instanceType,
+    volumeSizeGb: e.volumeSizeGb,
+    minInstances: e.minInstances,
+    maxInstances: e.maxInstances,
+    rolePrefix: names.rolePrefix(`${e.name}-ep`),
+  }));
 }
 
 /** Host memory a copy asks for: it only steers placement, and a component alone on its instance competes with nothing. */
@@ -38,30 +85,28 @@ type Tags = Readonly<Record<string, string>>;
 const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 /**
- * The endpoint config: no model of its own, managed instance scaling from 0 (only endpoints with
- * inference components may scale to zero instances), the execution role at the top. Endpoint
- * configs are immutable; the name carries a hash of what is known at synth, so a change makes a
- * new config beside the old one (create before destroy), as for the endpoints without components.
+ * The endpoint config: no model of its own, managed instance scaling (only endpoints with inference
+ * components may scale to zero instances), the execution role at the top. Endpoint configs are
+ * immutable; the name carries a hash of what is known at synth, so a change makes a new config
+ * beside the old one (create before destroy), as for the endpoints without components.
  */
 export function componentEndpointConfigState(input: {
-  readonly endpointName: string;
-  readonly capacity: InstanceCapacity;
-  readonly component: ResolvedComponent;
+  readonly host: ComponentHost;
   readonly executionRoleArn: string;
   readonly tags: Tags;
 }): Record<string, unknown> {
+  const { host } = input;
   const variant = {
     VariantName: COMPONENT_VARIANT,
-    InstanceType: input.capacity.type,
-    // SageMaker starts the endpoint with instances for the first copy; managed scaling takes it from there.
-    InitialInstanceCount: 1,
-    // One instance over the copies' need: a rolling update starts a new copy before it stops an old one.
-    ManagedInstanceScaling: { Status: "ENABLED", MinInstanceCount: 0, MaxInstanceCount: input.component.maxInstances + 1 },
-    ...(input.capacity.volumeSizeGb === undefined ? {} : { VolumeSizeInGB: input.capacity.volumeSizeGb }),
+    InstanceType: host.instanceType,
+    // SageMaker starts the endpoint with an instance; managed scaling takes it from there.
+    InitialInstanceCount: Math.max(1, host.minInstances),
+    ManagedInstanceScaling: { Status: "ENABLED", MinInstanceCount: host.minInstances, MaxInstanceCount: host.maxInstances },
+    ...(host.volumeSizeGb === undefined ? {} : { VolumeSizeInGB: host.volumeSizeGb }),
   };
   const hash = createHash("sha256").update(JSON.stringify(variant)).digest("hex").slice(0, 8);
   return {
-    EndpointConfigName: `${fitName(input.endpointName, 36)}-${hash}`,
+    EndpointConfigName: `${fitName(host.endpointName, 36)}-${hash}`,
     ExecutionRoleArn: input.executionRoleArn,
     ProductionVariants: [variant],
     Tags: tagList(input.tags),

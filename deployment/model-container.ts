@@ -21,9 +21,9 @@ export interface ContainerSpec {
 
 type HuggingFace = HuggingFaceSettings;
 
-/** Text Generation Inference settings; SM_NUM_GPUS shards the model over every GPU of the instance. */
-export function tgiEnvironment(hf: HuggingFace, instanceType: string): Record<string, string> {
-  const gpus = gpuCount(instanceType) ?? 1;
+/** Text Generation Inference settings; SM_NUM_GPUS shards the model over every GPU of the instance, or those its placement takes. */
+export function tgiEnvironment(hf: HuggingFace, instanceType: string, placedGpus?: number): Record<string, string> {
+  const gpus = placedGpus ?? gpuCount(instanceType) ?? 1;
   const env: Record<string, string> = { HF_MODEL_ID: hf.modelId, SM_NUM_GPUS: String(gpus) };
   if (hf.revision) env.HF_MODEL_REVISION = hf.revision;
   if (hf.quantize) env.HF_MODEL_QUANTIZE = hf.quantize;
@@ -42,8 +42,8 @@ export function tgiEnvironment(hf: HuggingFace, instanceType: string): Record<st
  * handler. Its streams are JSON lines as before: TGI-shaped token objects for generate
  * requests, OpenAI chunks for chat (djl_python/lmi_vllm/request_response_utils.py).
  */
-export function lmiEnvironment(hf: HuggingFace, instanceType: string): Record<string, string> {
-  const gpus = gpuCount(instanceType) ?? 1;
+export function lmiEnvironment(hf: HuggingFace, instanceType: string, placedGpus?: number): Record<string, string> {
+  const gpus = placedGpus ?? gpuCount(instanceType) ?? 1;
   const env: Record<string, string> = {
     HF_MODEL_ID: hf.modelId,
     OPTION_ASYNC_MODE: "true",
@@ -102,11 +102,11 @@ function unisolatedSpec(source: ModelSource, capacity: Capacity, region: string)
     }
     if (capacity.kind === "instance" && hf.server === "vllm") {
       const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
-      return { image, environment: lmiEnvironment(hf, capacity.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+      return { image, environment: lmiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
     }
     if (capacity.kind === "instance") {
       const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
-      return { image, environment: tgiEnvironment(hf, capacity.type), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+      return { image, environment: tgiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
     }
     return {
       image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region),

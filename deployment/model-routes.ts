@@ -1,5 +1,6 @@
 import type { ExistingEndpointConfig, ModelConfig } from "../config/schema";
 import type { ModelRoute } from "../contract/routes";
+import type { DirectAnswer } from "./openapi";
 
 /**
  * How the handlers talk to each model. TGI and LMI/vLLM (a Hugging Face model
@@ -38,4 +39,10 @@ export function existingEndpointRoute(existing: ExistingEndpointConfig): ModelRo
     stream: true,
     ...(existing.customAttributes ? { customAttributes: existing.customAttributes } : {}),
   };
+}
+
+/** Only the known containers get their answer mapped to {generated_text}; a model package's or custom image's passes through. */
+export function directAnswerOf(m: ModelConfig): DirectAnswer {
+  if (m.source.kind !== "huggingFace") return "passthrough";
+  return m.source.server === "vllm" ? "object" : "list";
 }

@@ -10,14 +10,14 @@ import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
 import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
-import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
+import { apiAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
 import type { DashboardInput } from "./dashboard";
 import type { DirectAnswer } from "./openapi";
 import type { PolicyStatement } from "./iam-policies";
 import { containerSpec, type ContainerSpec } from "./model-container";
-import { existingEndpointRoute, modelRoute } from "./model-routes";
+import { directAnswerOf, existingEndpointRoute, modelRoute } from "./model-routes";
 import { resourceNames, type ResourceNames } from "./names";
-import { soloComponent, type ResolvedComponent } from "./inference-component";
+import { componentOf, sharedEndpointsOf, type ResolvedComponent, type ResolvedSharedEndpoint } from "./inference-component";
 
 /**
  * The deployment of one stage as data: every model with its endpoint, integration,
@@ -37,6 +37,8 @@ export interface Deployment {
   readonly functions: readonly ResolvedFunction[];
   readonly apiAlarms: readonly AlarmSpec[];
   readonly dashboard: DashboardInput;
+  /** The config's shared endpoints, which placed models run on. */
+  readonly sharedEndpoints: readonly ResolvedSharedEndpoint[];
   /** One key and usage plan each, limited to their models; none means one key for all. */
   readonly consumers?: readonly ResolvedConsumer[];
 }
@@ -76,7 +78,7 @@ export interface ManagedEndpoint {
   readonly capacity: Capacity;
   readonly container: ContainerSpec;
   readonly alarms: readonly AlarmSpec[];
-  /** With autoscaling.minCapacity 0: the model is this inference component, alone on its endpoint. */
+  /** Placed on a shared endpoint, or scaling to zero alone: the model is this inference component. */
   readonly component?: ResolvedComponent;
 }
 
@@ -130,12 +132,6 @@ export interface ResolvedFunction {
 
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
   Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
-
-/** Only the known containers get their answer mapped to {generated_text}; a model package's or custom image's passes through. */
-function directAnswerOf(m: ModelConfig): DirectAnswer {
-  if (m.source.kind !== "huggingFace") return "passthrough";
-  return m.source.server === "vllm" ? "object" : "list";
-}
 
 /** The streaming functions' timeouts, set only where the config differs from the functions' defaults. */
 function streamTimeoutEnvironment(config: Config): Record<string, string> {
@@ -206,8 +202,9 @@ export function resolve(config: Config, stage: string): Deployment {
   };
 
   const managed = (m: ModelConfig): ResolvedModel => {
-    const endpointName = names.endpoint(m.name);
-    const component = soloComponent(m, endpointName);
+    const component = componentOf(m, names.endpoint(m.name));
+    // A placed model is called on its shared endpoint; every other has an endpoint of its own.
+    const endpointName = names.endpoint(component?.shared ?? m.name);
     const route = { ...modelRoute(m, endpointName), ...(component ? { component: component.name } : {}) };
     return {
       name: m.name,
@@ -219,7 +216,7 @@ export function resolve(config: Config, stage: string): Deployment {
         rolePrefix: names.rolePrefix(`${m.name}-sm`),
         capacity: m.capacity,
         container: containerSpec(m.source, m.capacity, config.region, m.networkIsolation),
-        alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
+        alarms: component ? componentAlarmSpecs(component.name, config.alarms) : endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
         ...(component ? { component } : {}),
       },
       integration:
@@ -273,10 +270,13 @@ export function resolve(config: Config, stage: string): Deployment {
     keySecretArn: c.keySecretArn,
   }));
 
+  const sharedEndpoints = sharedEndpointsOf(config.endpoints, names);
+
   return {
     config,
     stage,
     names,
+    sharedEndpoints,
     consumers,
     models,
     chat,
@@ -290,11 +290,14 @@ export function resolve(config: Config, stage: string): Deployment {
     ),
     dashboard: {
       region: config.region,
-      endpoints: models.map((m) => ({
-        name: m.endpoint.endpointName,
-        // Adopted endpoints are taken to be real-time: their instance metrics are drawn.
-        instance: m.endpoint.kind === "existing" || m.endpoint.capacity.kind === "instance",
-      })),
+      endpoints: models
+        .filter((m) => m.endpoint.kind === "existing" || !m.endpoint.component)
+        .map((m) => ({
+          name: m.endpoint.endpointName,
+          // Adopted endpoints are taken to be real-time: their instance metrics are drawn.
+          instance: m.endpoint.kind === "existing" || m.endpoint.capacity.kind === "instance",
+        })),
+      components: models.flatMap((m) => (m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint.component.name] : [])),
       apiName: names.api,
       stage,
       functions: functions.map((f) => f.functionName),

@@ -39,6 +39,11 @@ export interface LocalStackOptions {
   readonly requestTimeoutMs?: number;
   /** @default - the config's lambda.firstTokenTimeoutSeconds and streamIdleTimeoutSeconds */
   readonly streamTimeouts?: StreamTimeouts;
+  /**
+   * Play the models that run as inference components as scaled to zero: the first call wakes them,
+   * and they answer this many seconds later (the emulator only). @default - they are up
+   */
+  readonly coldStartSeconds?: number;
 }
 
 export interface LocalStack {
@@ -77,11 +82,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     backend = `${options.tgiUrl} (model ${bridge.upstreamModel})`;
     stopBackend = bridge.stop;
   } else {
+    const behaviour = options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 };
     const started = new SageMakerEmulator(
       Object.values(routes).map((r) => r.endpoint),
-      options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 },
+      behaviour,
       formatsOf(Object.values(routes)),
     );
+    if (options.coldStartSeconds !== undefined)
+      for (const r of Object.values(routes).filter((route) => route.component))
+        started.behave(r.endpoint, { ...behaviour, zeroCopies: { wakeAfterMs: 1000 * options.coldStartSeconds } });
     runtimeUrl = await started.start();
     backend = "built-in emulator (deterministic tokens)";
     stopBackend = () => started.stop();

@@ -6,6 +6,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import type { InstanceCapacity } from "../config/schema";
 import { COMPONENT_METRIC } from "../deployment/inference-component";
 import { wakeUpAlarmName } from "../deployment/names";
+import { targetTracking } from "../deployment/scaling";
 
 export interface ComponentScalingProps {
   readonly componentName: string;
@@ -39,12 +40,7 @@ export class ComponentScaling extends Construct {
       ...onTarget,
       name: `${componentName}-${scaling.metric}`,
       policyType: "TargetTrackingScaling",
-      targetTrackingScalingPolicyConfiguration: {
-        targetValue: scaling.targetValue,
-        scaleInCooldown: scaling.scaleInCooldownSeconds,
-        scaleOutCooldown: scaling.scaleOutCooldownSeconds,
-        predefinedMetricSpecification: { predefinedMetricType: COMPONENT_METRIC[scaling.metric] },
-      },
+      targetTrackingScalingPolicyConfiguration: targetTracking(scaling, COMPONENT_METRIC[scaling.metric]),
     });
     // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
     const wake = new AppautoscalingPolicy(this, "wake-up", {

@@ -12,6 +12,7 @@ import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautosc
 import type { ManagedEndpoint } from "../deployment/resolve";
 import { fitName } from "../deployment/names";
 import { defineModel } from "./model-definition";
+import { targetTracking } from "../deployment/scaling";
 
 export interface LlmEndpointProps {
   /**
@@ -166,12 +167,7 @@ export class LlmEndpoint extends Construct {
         serviceNamespace: target.serviceNamespace,
         scalableDimension: target.scalableDimension,
         resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          targetValue: scaling.targetValue,
-          scaleInCooldown: scaling.scaleInCooldownSeconds,
-          scaleOutCooldown: scaling.scaleOutCooldownSeconds,
-          predefinedMetricSpecification: { predefinedMetricType: METRIC[scaling.metric] },
-        },
+        targetTrackingScalingPolicyConfiguration: targetTracking(scaling, METRIC[scaling.metric]),
       });
       // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
       let previous: ITerraformDependable = policy;

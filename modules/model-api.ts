@@ -6,6 +6,8 @@ import { HandlerCode } from "./handler-code";
 import { invokerFor, type InvokerFunction } from "./invoker-function";
 import { LlmEndpoint } from "./llm-endpoint";
 import { ComponentEndpoint } from "./component-endpoint";
+import { PlacedModel } from "./placed-model";
+import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { RestApiModel } from "./rest-api";
 
 export interface ModelApiProps {
@@ -20,6 +22,8 @@ export interface ModelApiProps {
   readonly alarms?: AlarmOptions;
   /** The stage's tags, for resources the provider's default tags do not reach. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The stage's shared endpoints by config name, for models placed on them. */
+  readonly sharedEndpoints?: Readonly<Record<string, SagemakerEndpoint>>;
 }
 
 const MODEL_API = Symbol.for("llm-api.ModelApi");
@@ -52,16 +56,20 @@ export class ModelApi extends Construct {
       const alarms = alarmsFor(this, `alarms-${model.name}`, specs, props.alarms);
       const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
       const { endpoint } = model;
-      this.endpoint =
-        endpoint.component && endpoint.capacity.kind === "instance"
-          ? new ComponentEndpoint(this, `model-${model.name}`, {
-              endpoint: { ...endpoint, capacity: endpoint.capacity, component: endpoint.component },
-              rollbackAlarmNames: rollback,
-              region,
-              partition,
-              tags: props.tags,
-            })
-          : new LlmEndpoint(this, `model-${model.name}`, { endpoint, rollbackAlarmNames: rollback, region, partition });
+      const { component, capacity } = endpoint;
+      const common = { rollbackAlarmNames: rollback, region, partition, tags: props.tags };
+      if (component?.shared && capacity.kind === "instance") {
+        const host = props.sharedEndpoints?.[component.shared];
+        if (!host) throw new Error(`model ${model.name}: no shared endpoint ${component.shared} in the stack`);
+        new PlacedModel(this, `model-${model.name}`, { ...common, endpoint: { ...endpoint, capacity, component }, host });
+      } else if (component?.host && capacity.kind === "instance") {
+        this.endpoint = new ComponentEndpoint(this, `model-${model.name}`, {
+          ...common,
+          endpoint: { ...endpoint, capacity, component: { ...component, host: component.host } },
+        });
+      } else {
+        this.endpoint = new LlmEndpoint(this, `model-${model.name}`, { endpoint, rollbackAlarmNames: rollback, region, partition });
+      }
     }
 
     const integration = model.integration;

@@ -16,6 +16,7 @@ export interface ModelDefinitionProps {
 
 export interface ModelDefinition {
   readonly executionRole: IamRole;
+  readonly executionPolicy: IamRolePolicy;
   readonly model: SagemakerModel;
 }
 
@@ -79,5 +80,5 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
     dependsOn: [policy],
     lifecycle: { createBeforeDestroy: true },
   });
-  return { executionRole, model };
+  return { executionRole, executionPolicy: policy, model };
 }

@@ -17,6 +17,7 @@ import { HandlerCode } from "../modules/handler-code";
 
 import { invokerFor, type InvokerFunction } from "../modules/invoker-function";
 import { ModelApi } from "../modules/model-api";
+import { SharedEndpoint } from "../modules/shared-endpoint";
 import { ConsumerKeys } from "../modules/consumer-keys";
 import { keyTableSecretName } from "../deployment/names";
 import { authorizerEnvironment, authorizerFiles, functionFiles } from "../deployment/function-environment";
@@ -66,8 +67,16 @@ export class LlmApiStack extends TerraformStack {
         files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
       }),
     };
+    const tags = defaultTags(config, stage);
+    // Shared endpoints first: the models placed on them are their inference components.
+    const sharedEndpoints = Object.fromEntries(
+      deployment.sharedEndpoints.map((e) => [
+        e.name,
+        new SharedEndpoint(this, `shared-${e.name}`, { endpoint: e, region: config.region, partition, tags }).endpoint,
+      ]),
+    );
     this.models = deployment.models.map(
-      (model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms, tags: defaultTags(config, stage) }),
+      (model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms, tags, sharedEndpoints }),
     );
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms);
     // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.

@@ -34,10 +34,21 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
   it("plans one inference component and one model-less endpoint config per model, with their schemas", () => {
     const components = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::InferenceComponent");
     const configs = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::EndpointConfig");
+    // Two models alone on endpoints of their own, two placed on one shared endpoint.
+    const hosts = config.models.filter((m) => m.capacity.kind === "instance" && !m.capacity.placement).length + config.endpoints.length;
     expect(components).toHaveLength(config.models.length);
-    expect(configs).toHaveLength(config.models.length);
+    expect(configs).toHaveLength(hosts);
     expect(changes("aws_sagemaker_endpoint_configuration")).toHaveLength(0);
-    expect(changes("aws_sagemaker_endpoint")).toHaveLength(config.models.length);
+    expect(
+      changes("aws_sagemaker_endpoint")
+        .map((e) => e.change.after.name)
+        .sort(),
+    ).toEqual(["idle-free-v1-qwen-7b", "idle-free-v1-bge-base", "idle-free-v1-shared-gpu"].sort());
+    const onShared = components.map((c) => JSON.parse(c.change.after.desired_state)).filter((d) => d.EndpointName === "idle-free-v1-shared-gpu");
+    expect(onShared.map((d) => [d.InferenceComponentName, d.Specification.ComputeResourceRequirements]).sort()).toEqual([
+      ["idle-free-v1-llama-8b", { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 32768 }],
+      ["idle-free-v1-qwen-14b", { NumberOfAcceleratorDevicesRequired: 2, MinMemoryRequiredInMb: 65536 }],
+    ]);
     // The component's desired state is known at plan, so the provider validated it against the schema given.
     const ajv = new Ajv({ strict: false });
     const validComponent = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"]);
@@ -70,10 +81,16 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
   it("gives the functions the component of each model, and lets them invoke exactly it and its endpoint", () => {
     const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "idle-free-v1-chat")!;
     const routes = functionModels(chat as Record<string, any>) as Record<string, { endpoint: string; component?: string }>;
-    for (const m of config.models) expect(routes[m.name]).toMatchObject({ endpoint: `idle-free-v1-${m.name}`, component: `idle-free-v1-${m.name}` });
+    for (const m of config.models) {
+      const host = m.capacity.kind === "instance" && m.capacity.placement ? m.capacity.placement.endpoint : m.name;
+      expect([m.name, routes[m.name]]).toEqual([m.name, expect.objectContaining({ endpoint: `idle-free-v1-${host}`, component: `idle-free-v1-${m.name}` })]);
+    }
     const policies = Object.values(stack.resource!.aws_iam_role_policy).map((p: any) => String(p.policy));
-    const chatPolicy = policies.find((p) => p.includes("inference-component/idle-free-v1-qwen-7b") && p.includes("inference-component/idle-free-v1-bge-base"));
-    expect(chatPolicy).toBeDefined();
+    const chatPolicy = policies.find((p) => config.models.every((m) => p.includes(`inference-component/idle-free-v1-${m.name}`)));
+    expect(chatPolicy).toContain("endpoint/idle-free-v1-shared-gpu");
+    // A placed model's own functions may call its component and the shared endpoint, and no other model's component.
+    const llama = policies.filter((p) => p.includes("inference-component/idle-free-v1-llama-8b") && !p.includes("inference-component/idle-free-v1-qwen-14b"));
+    expect(llama).toHaveLength(2);
   });
 
   it("fails the plan, offline, on a desired state the schema refuses", () => {

@@ -32,7 +32,8 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
       const capacity = endpoint.capacity as InstanceCapacity;
       const component = endpoint.component as ResolvedComponent;
       const roleArn = "arn:aws:iam::123456789012:role/idle-free-v1-sm-x";
-      const config = componentEndpointConfigState({ endpointName: endpoint.endpointName, capacity, component, executionRoleArn: roleArn, tags });
+      const host = component.host ?? deployment.sharedEndpoints.find((e) => e.name === component.shared)!;
+      const config = componentEndpointConfigState({ host, executionRoleArn: roleArn, tags });
       const ic = componentState({ component, endpointName: endpoint.endpointName, modelName: "m-0123abcd", capacity, rollbackAlarmNames: ["a"], tags });
       const validConfig = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"]);
       const validComponent = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"]);
@@ -45,13 +46,12 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
 
   it("name a new endpoint config when the variant changes, and keep the name otherwise", () => {
     const deployment = resolve(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
-    const endpoint = deployment.models[0].endpoint;
+    const endpoint = deployment.models.find((m) => m.name === "qwen-7b")!.endpoint;
     if (endpoint.kind !== "managed" || !endpoint.component || endpoint.capacity.kind !== "instance") throw new Error("not a component");
-    const state = (capacity: InstanceCapacity, role: string) =>
-      componentEndpointConfigState({ endpointName: endpoint.endpointName, capacity, component: endpoint.component!, executionRoleArn: role, tags: {} })
-        .EndpointConfigName;
-    const capacity = endpoint.capacity;
-    expect(state(capacity, "r1")).toBe(state(capacity, "r2"));
-    expect(state({ ...capacity, type: "ml.g6e.2xlarge" }, "r1")).not.toBe(state(capacity, "r1"));
+    const host = endpoint.component!.host!;
+    const state = (h: typeof host, role: string) => componentEndpointConfigState({ host: h, executionRoleArn: role, tags: {} }).EndpointConfigName;
+    expect(state(host, "r1")).toBe(state(host, "r2"));
+    expect(state({ ...host, instanceType: "ml.g6e.2xlarge" }, "r1")).not.toBe(state(host, "r1"));
+    expect(state({ ...host, maxInstances: host.maxInstances + 1 }, "r1")).not.toBe(state(host, "r1"));
   });
 });

@@ -182,6 +182,13 @@ describe("config", () => {
   });
 
   // Each invalid config gives exactly one message, naming the field and the fix.
+  /** Puts models[0] on the shared endpoint "gpu" (or another), with these placement fields. */
+  const placed = (c: Base, placement: Record<string, unknown>) => {
+    const m = c.models[0] as any;
+    delete m.instance;
+    m.placement = { endpoint: "gpu", gpus: 1, memoryMb: 16384, maxCopies: 1, ...placement };
+    return true;
+  };
   const invalid: [string, (c: Base) => void, string][] = [
     [
       "a model name with capitals",
@@ -211,12 +218,12 @@ describe("config", () => {
     [
       "instance and serverless",
       (c) => ((c.models[0] as any).serverless = { memorySizeMb: 2048 }),
-      "models[0]: both instance and serverless are set. Fix: set exactly one of instance (real-time) or serverless",
+      "models[0]: instance and serverless are set. Fix: set exactly one of instance (real-time), serverless, or placement (on a shared endpoint)",
     ],
     [
       "neither instance nor serverless",
       (c) => delete (c.models[0] as any).instance,
-      "models[0]: neither instance nor serverless is set. Fix: set exactly one of instance (real-time) or serverless",
+      "models[0]: none of instance, serverless or placement is set. Fix: set exactly one of instance (real-time), serverless, or placement (on a shared endpoint)",
     ],
     [
       "input tokens not below total tokens",
@@ -299,6 +306,56 @@ describe("config", () => {
           autoscaling: { minCapacity: 1, maxCapacity: 2, targetValue: 3 },
         } as any),
       "models[0].autoscaling: serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance",
+    ],
+    [
+      "a placement on an endpoint the config does not have",
+      (c) => {
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
+        placed(c, {});
+        c.models.push({ ...c.models[0], name: "second", placement: { ...(c.models[0] as any).placement, endpoint: "gpus" } } as any);
+      },
+      'models[1].placement.endpoint: "gpus" is not in endpoints. Fix: use one of "gpu"',
+    ],
+    [
+      "a placement of more GPUs than the instance has",
+      (c) => Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) && placed(c, { gpus: 8 }),
+      "models[0].placement.gpus: 8 is more than ml.g6e.12xlarge has (4). Fix: at most 4, or a larger instance type for the endpoint",
+    ],
+    [
+      "more copies than the endpoint's instances hold",
+      (c) => Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) && placed(c, { gpus: 2, maxCopies: 3 }),
+      "models[0].placement.maxCopies: 3 copies of 2 GPUs do not fit 1 × ml.g6e.12xlarge (2 per instance). Fix: at most 2, or raise endpoints[0].maxInstances",
+    ],
+    [
+      "placed models that together outgrow the endpoint",
+      (c) => {
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
+        placed(c, { gpus: 2, maxCopies: 2 });
+        c.models.push({ ...c.models[0], name: "second" });
+      },
+      "endpoints[0].maxInstances: the models placed here take 8 GPUs at their maxCopies, more than 1 × ml.g6e.12xlarge hold (4). Fix: maxInstances 2, or lower the models' maxCopies",
+    ],
+    [
+      "a placed model with autoscaling of its own",
+      (c) => {
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
+        placed(c, {});
+        (c.models[0] as any).autoscaling = { minCapacity: 1, maxCapacity: 2, targetValue: 5 };
+      },
+      "models[0].autoscaling: a placed model is an inference component: its copies are placement.minCopies and maxCopies. Fix: remove autoscaling",
+    ],
+    [
+      "a shared endpoint no model is placed on",
+      (c) => Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }),
+      'endpoints[0]: no model is placed on "gpu". Fix: remove it, or give a model placement.endpoint "gpu"',
+    ],
+    [
+      "a shared endpoint named as a model",
+      (c) =>
+        Object.assign(c, { endpoints: [{ name: "other", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) &&
+        placed(c, { endpoint: "other" }) &&
+        c.models.push({ ...c.models[0], name: "other", placement: undefined, instance: { type: "ml.g5.2xlarge" } } as any),
+      'endpoints[0].name: "other" is also a model\'s name, and both would name one endpoint. Fix: rename the endpoint',
     ],
     [
       "scale to zero with blue/green deployment",

@@ -109,6 +109,13 @@ describe("the cost line synth prints", () => {
 describe("cost of models that scale to zero (examples/scale-to-zero.json)", () => {
   const e = estimateCost(loadConfig(`${__dirname}/../../examples/scale-to-zero.json`));
 
+  it("prices a shared endpoint once, by its instances, and not the models placed on it", () => {
+    expect(e.rows.map((r) => r.model).sort()).toEqual(["bge-base", "qwen-7b", "shared-gpu"]);
+    const shared = e.rows.find((r) => r.model === "shared-gpu")!;
+    expect([shared.capacity, shared.minCount, shared.maxCount]).toEqual(["ml.g6e.12xlarge", 0, 1]);
+    expect(e.assumptions).toContain("Shared endpoint shared-gpu: its instances, whatever runs on them (llama-8b, qwen-14b).");
+  });
+
   it("costs nothing per model while idle, and full instances at the most", () => {
     for (const row of e.rows) {
       expect([row.model, row.minCount, row.hourlyMin, row.monthlyMin]).toEqual([row.model, 0, 0, 0]);
@@ -123,6 +130,6 @@ describe("cost of models that scale to zero (examples/scale-to-zero.json)", () =
       deployment.apiAlarms.length +
       deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
       deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0);
-    expect(e.monitoring[0].alarms).toBe(specs + 2);
+    expect(e.monitoring[0].alarms).toBe(specs + deployment.models.length);
   });
 });

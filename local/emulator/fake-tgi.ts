@@ -8,12 +8,16 @@ import { chatBuffered, chatChunks } from "./fake-chat";
  * with vLLM (JSON lines), on SageMaker.
  */
 export type ServerFormat = "tgi" | "lmi" | "tei";
-/** The container each model's endpoint plays: LMI for vLLM, TEI for embedding models, TGI (the default) otherwise. */
+/**
+ * The container each model plays: LMI for vLLM, TEI for embedding models, TGI (the default) otherwise.
+ * Keyed by the inference component where the model is one (a shared endpoint runs several servers), else by endpoint.
+ */
 export function formatsOf(routes: readonly ModelRoute[]): Record<string, ServerFormat> {
   const formats: Record<string, ServerFormat> = {};
   for (const r of routes) {
-    if (r.server === "lmi") formats[r.endpoint] = "lmi";
-    else if (r.task === "embedding") formats[r.endpoint] = "tei";
+    const key = r.component ?? r.endpoint;
+    if (r.server === "lmi") formats[key] = "lmi";
+    else if (r.task === "embedding") formats[key] = "tei";
   }
   return formats;
 }

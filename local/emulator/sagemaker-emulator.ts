@@ -93,8 +93,8 @@ export class SageMakerEmulator {
     private readonly formats: Readonly<Record<string, ServerFormat>> = {},
   ) {}
 
-  private formatOf(endpoint: string): ServerFormat {
-    return Object.hasOwn(this.formats, endpoint) ? this.formats[endpoint] : "tgi";
+  private formatOf(model: string): ServerFormat {
+    return Object.hasOwn(this.formats, model) ? this.formats[model] : "tgi";
   }
 
   /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
@@ -138,6 +138,9 @@ export class SageMakerEmulator {
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method !== "POST" || !match) return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
     const endpoint = decodeURIComponent(match[1]);
+    // The model called: the inference component named in the call, else the endpoint's one model.
+    const component = req.headers["x-amzn-sagemaker-inference-component"];
+    const model = typeof component === "string" ? component : endpoint;
     const stream = match[2] === "invocations-response-stream";
     let body: JsonObject;
     try {
@@ -159,13 +162,13 @@ export class SageMakerEmulator {
     if (b.unavailable) return this.error(res, 503, "ServiceUnavailable", { Message: "Service unavailable" });
     if (b.modelStatus) return this.modelError(res, b.modelStatus, b.modelMessage ?? "model failure");
     // TEI answers buffered calls only.
-    if (stream && this.formatOf(endpoint) === "tei") return this.modelError(res, 400, "Streaming is not supported for embeddings");
+    if (stream && this.formatOf(model) === "tei") return this.modelError(res, 400, "Streaming is not supported for embeddings");
     if (!stream) {
       res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": "AllTraffic" });
-      res.end(JSON.stringify(buffered(body, this.formatOf(endpoint))));
+      res.end(JSON.stringify(buffered(body, this.formatOf(model))));
       return;
     }
-    await this.streamAnswer(res, body, b, this.formatOf(endpoint));
+    await this.streamAnswer(res, body, b, this.formatOf(model));
   }
 
   private async streamAnswer(res: ServerResponse, body: JsonObject, b: Behaviour, format: ServerFormat): Promise<void> {

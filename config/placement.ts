@@ -1,0 +1,95 @@
+import { gpuCount } from "../reference/instance-types";
+import { num, obj, type Issue } from "./loose";
+
+const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => obj(x) !== undefined) : []);
+
+/**
+ * Models placed on shared endpoints: each names an endpoint of the config, takes no more GPUs than
+ * an instance has, and at most copies the endpoint can hold; together they fit the endpoint at their
+ * most. What synth cannot check (host memory: this product has no table of it) SageMaker refuses
+ * when it places a copy.
+ */
+export function checkPlacements(config: Record<string, unknown>, issue: Issue): void {
+  const endpoints = list(config.endpoints);
+  const models = list(config.models);
+  const modelNames = new Set(models.map((m) => m.name));
+  const seen = new Set<unknown>();
+  endpoints.forEach((e, i) => {
+    if (seen.has(e.name)) issue(["endpoints", i, "name"], `"${String(e.name)}" is already used by another endpoint. Fix: give every endpoint a unique name`);
+    seen.add(e.name);
+    // Endpoint names are <project>-<stage>-<name> for models and shared endpoints alike.
+    if (modelNames.has(e.name))
+      issue(["endpoints", i, "name"], `"${String(e.name)}" is also a model's name, and both would name one endpoint. Fix: rename the endpoint`);
+    const min = num(e.minInstances);
+    const max = num(e.maxInstances);
+    if (min !== undefined && max !== undefined && min > max)
+      issue(["endpoints", i, "minInstances"], `${min} is greater than maxInstances (${max}). Fix: make minInstances <= maxInstances`);
+    if (!models.some((m) => obj(m.placement)?.endpoint === e.name))
+      issue(["endpoints", i], `no model is placed on "${String(e.name)}". Fix: remove it, or give a model placement.endpoint "${String(e.name)}"`);
+  });
+
+  const used = new Map<unknown, number>();
+  models.forEach((m, i) => {
+    const placement = obj(m.placement);
+    if (!placement) return;
+    const at = ["models", i, "placement"];
+    const host = endpoints.find((e) => e.name === placement.endpoint);
+    if (!host) {
+      const names = endpoints.map((e) => `"${String(e.name)}"`).join(", ");
+      issue([...at, "endpoint"], `"${String(placement.endpoint)}" is not in endpoints. Fix: ${names ? `use one of ${names}` : "add it to endpoints"}`);
+      return;
+    }
+    for (const field of ["autoscaling", "deployment", "dataCapture"] as const)
+      if (m[field] !== undefined)
+        issue(
+          ["models", i, field],
+          `a placed model is an inference component: ${field === "autoscaling" ? "its copies are placement.minCopies and maxCopies" : "SageMaker updates it copy by copy, without it"}. Fix: remove ${field}`,
+        );
+    if (m.modelPackageArn !== undefined)
+      issue(["models", i, "modelPackageArn"], "a placed model is built from a container image. Fix: a huggingFace or custom model");
+    if (m.integration === "direct")
+      issue(["models", i, "integration"], 'API Gateway\'s direct integration cannot name an inference component. Fix: integration "lambda" (the default)');
+
+    const type = typeof host.instanceType === "string" ? host.instanceType : "";
+    const instanceGpus = gpuCount(type);
+    const gpus = num(placement.gpus);
+    const maxCopies = num(placement.maxCopies) ?? 1;
+    const maxInstances = num(host.maxInstances) ?? 1;
+    if (instanceGpus === undefined) {
+      if (gpus !== undefined)
+        issue([...at, "gpus"], `${type} has no GPUs in this product's table (reference/instance-types.ts). Fix: remove gpus, or use a GPU instance type`);
+      return;
+    }
+    if (gpus === undefined) {
+      issue(
+        [...at, "gpus"],
+        `is needed on ${type}, which has ${instanceGpus} GPU${instanceGpus > 1 ? "s" : ""}. Fix: set the GPUs each copy takes, 1-${instanceGpus}`,
+      );
+      return;
+    }
+    if (gpus > instanceGpus) {
+      issue([...at, "gpus"], `${gpus} is more than ${type} has (${instanceGpus}). Fix: at most ${instanceGpus}, or a larger instance type for the endpoint`);
+      return;
+    }
+    const perInstance = Math.floor(instanceGpus / gpus);
+    if (maxCopies > perInstance * maxInstances) {
+      issue(
+        [...at, "maxCopies"],
+        `${maxCopies} copies of ${gpus} GPU${gpus > 1 ? "s" : ""} do not fit ${maxInstances} × ${type} (${perInstance} per instance). Fix: at most ${perInstance * maxInstances}, or raise endpoints[${endpoints.indexOf(host)}].maxInstances`,
+      );
+      return;
+    }
+    used.set(host.name, (used.get(host.name) ?? 0) + gpus * maxCopies);
+  });
+
+  endpoints.forEach((e, i) => {
+    const gpus = used.get(e.name);
+    const instanceGpus = typeof e.instanceType === "string" ? gpuCount(e.instanceType) : undefined;
+    const max = num(e.maxInstances);
+    if (gpus === undefined || instanceGpus === undefined || max === undefined || gpus <= instanceGpus * max) return;
+    issue(
+      ["endpoints", i, "maxInstances"],
+      `the models placed here take ${gpus} GPUs at their maxCopies, more than ${max} × ${String(e.instanceType)} hold (${instanceGpus * max}). Fix: maxInstances ${Math.ceil(gpus / instanceGpus)}, or lower the models' maxCopies`,
+    );
+  });
+}

@@ -1,0 +1,34 @@
+import { Construct } from "constructs";
+import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
+import type { InstanceCapacity } from "../config/schema";
+import type { ManagedEndpoint } from "../deployment/resolve";
+import type { ResolvedComponent } from "../deployment/inference-component";
+import { defineModel } from "./model-definition";
+import { defineComponent } from "./component-resources";
+
+export interface PlacedModelProps {
+  readonly endpoint: ManagedEndpoint & { readonly capacity: InstanceCapacity; readonly component: ResolvedComponent };
+  /** The shared endpoint it runs on. */
+  readonly host: SagemakerEndpoint;
+  readonly region: string;
+  readonly partition: string;
+  readonly rollbackAlarmNames?: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A model placed on a shared endpoint: its role and SageMaker model, as one inference component with its copies' scaling. */
+export class PlacedModel extends Construct {
+  constructor(scope: Construct, id: string, props: PlacedModelProps) {
+    super(scope, id);
+    const { capacity, component } = props.endpoint;
+    const { model } = defineModel(this, props);
+    defineComponent(this, {
+      component,
+      endpoint: props.host,
+      modelName: model.name,
+      capacity,
+      rollbackAlarmNames: props.rollbackAlarmNames ?? [],
+      tags: props.tags,
+    });
+  }
+}
