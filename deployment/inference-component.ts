@@ -41,20 +41,24 @@ export interface ResolvedSharedEndpoint extends ComponentHost {
  * its placement says. Scaling to zero alone (autoscaling.minCapacity 0): all of its instance's GPUs
  * (the servers shard over them) and a nominal memory (nothing shares the instance), on an endpoint
  * of its own named as the component, with one instance over its copies' need: a rolling update
- * starts a new copy before it stops an old one. Either way the component is named for the model,
- * so moving it between the two keeps its name.
+ * starts a new copy before it stops an old one. A component cannot change endpoints: the name says
+ * which it is on, so a model that moves gets a new component beside the old one, and traffic moves
+ * to it before the old one goes.
  */
-export function componentOf(m: ModelConfig, componentName: string): ResolvedComponent | undefined {
+export function componentOf(m: ModelConfig, names: ResourceNames): ResolvedComponent | undefined {
   if (m.capacity.kind !== "instance") return undefined;
   const { placement, autoscaling } = m.capacity;
-  if (placement) return { name: componentName, gpus: placement.gpus, memoryMb: placement.memoryMb, shared: placement.endpoint };
+  if (placement) {
+    return { name: names.endpoint(`${placement.endpoint}-${m.name}`), gpus: placement.gpus, memoryMb: placement.memoryMb, shared: placement.endpoint };
+  }
   if (autoscaling?.minCapacity !== 0) return undefined;
+  const name = names.endpoint(m.name);
   return {
-    name: componentName,
+    name,
     gpus: gpuCount(m.capacity.type),
     memoryMb: SOLO_COMPONENT_MEMORY_MB,
     host: {
-      endpointName: componentName,
+      endpointName: name,
       instanceType: m.capacity.type,
       volumeSizeGb: m.capacity.volumeSizeGb,
       minInstances: 0,

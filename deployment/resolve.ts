@@ -202,7 +202,7 @@ export function resolve(config: Config, stage: string): Deployment {
   };
 
   const managed = (m: ModelConfig): ResolvedModel => {
-    const component = componentOf(m, names.endpoint(m.name));
+    const component = componentOf(m, names);
     // A placed model is called on its shared endpoint; every other has an endpoint of its own.
     const endpointName = names.endpoint(component?.shared ?? m.name);
     const route = { ...modelRoute(m, endpointName), ...(component ? { component: component.name } : {}) };

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { InstanceCapacity } from "../config/schema";
@@ -25,6 +26,8 @@ export interface ComponentEndpointProps {
  * as its one inference component, and the component's scaling (copies from 0, woken by a request).
  */
 export class ComponentEndpoint extends Construct {
+  /** The model's inference component. */
+  readonly component: CloudcontrolapiResource;
   readonly endpoint: SagemakerEndpoint;
   readonly executionRole: IamRole;
 
@@ -34,7 +37,7 @@ export class ComponentEndpoint extends Construct {
     const { executionRole, executionPolicy, model } = defineModel(this, props);
     this.executionRole = executionRole;
     this.endpoint = defineComponentHost(this, { host: component.host, executionRoleArn: executionRole.arn, tags: props.tags, rolePolicy: executionPolicy });
-    defineComponent(this, {
+    this.component = defineComponent(this, {
       component,
       endpoint: this.endpoint,
       modelName: model.name,

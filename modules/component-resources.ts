@@ -80,6 +80,8 @@ export function defineComponent(
       rollbackAlarmNames: props.rollbackAlarmNames,
       tags: props.tags,
     }),
+    // A new component (another endpoint) is made beside the old one, so traffic moves before the old one goes.
+    { lifecycle: { createBeforeDestroy: true } },
   );
   if (capacity.autoscaling) new ComponentScaling(scope, "scaling", { componentName: component.name, scaling: capacity.autoscaling, dependsOn: [resource] });
   return resource;

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { functionEnvironment } from "../deployment/function-environment";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -48,6 +48,11 @@ export interface InvokerFunctionProps {
   readonly layers?: readonly string[];
   /** IAM statements the config adds. @default [] */
   readonly extraStatements?: readonly PolicyStatement[];
+  /**
+   * The inference components it calls: a function names a component that exists, so a model moved
+   * to another endpoint switches to its new component only once that is up. @default []
+   */
+  readonly components?: readonly ITerraformDependable[];
 }
 
 /** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
@@ -102,15 +107,22 @@ export class InvokerFunction extends Construct {
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       tracingConfig: props.tracing ? { mode: "Active" } : undefined,
-      dependsOn: [logGroup, policy],
+      dependsOn: [logGroup, policy, ...(props.components ?? [])],
     });
   }
 }
 
 /** A resolved function with its code and, when alarms are on, its alarms beside it. */
-export function invokerFor(scope: Construct, fn: ResolvedFunction, code: HandlerCode, partition: string, alarms?: AlarmOptions): InvokerFunction {
+export function invokerFor(
+  scope: Construct,
+  fn: ResolvedFunction,
+  code: HandlerCode,
+  partition: string,
+  alarms?: AlarmOptions,
+  components?: readonly ITerraformDependable[],
+): InvokerFunction {
   const { id, alarms: specs, ...props } = fn;
-  const invoker = new InvokerFunction(scope, id, { ...props, code, partition });
+  const invoker = new InvokerFunction(scope, id, { ...props, code, partition, components });
   alarmsFor(scope, `alarms-${fn.functionName}`, specs, alarms);
   return invoker;
 }

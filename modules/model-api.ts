@@ -8,6 +8,7 @@ import { LlmEndpoint } from "./llm-endpoint";
 import { ComponentEndpoint } from "./component-endpoint";
 import { PlacedModel } from "./placed-model";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
+import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import type { RestApiModel } from "./rest-api";
 
 export interface ModelApiProps {
@@ -41,6 +42,8 @@ export class ModelApi extends Construct {
   }
 
   readonly endpoint?: LlmEndpoint | ComponentEndpoint;
+  /** The model's inference component, if it runs as one. */
+  readonly component?: CloudcontrolapiResource;
   readonly functions: readonly InvokerFunction[];
   /** What the REST API needs to route to this model; none for a model served by the shared function only. */
   readonly routes?: RestApiModel;
@@ -61,12 +64,14 @@ export class ModelApi extends Construct {
       if (component?.shared && capacity.kind === "instance") {
         const host = props.sharedEndpoints?.[component.shared];
         if (!host) throw new Error(`model ${model.name}: no shared endpoint ${component.shared} in the stack`);
-        new PlacedModel(this, `model-${model.name}`, { ...common, endpoint: { ...endpoint, capacity, component }, host });
+        this.component = new PlacedModel(this, `model-${model.name}`, { ...common, endpoint: { ...endpoint, capacity, component }, host }).component;
       } else if (component?.host && capacity.kind === "instance") {
-        this.endpoint = new ComponentEndpoint(this, `model-${model.name}`, {
+        const solo = new ComponentEndpoint(this, `model-${model.name}`, {
           ...common,
           endpoint: { ...endpoint, capacity, component: { ...component, host: component.host } },
         });
+        this.endpoint = solo;
+        this.component = solo.component;
       } else {
         this.endpoint = new LlmEndpoint(this, `model-${model.name}`, { endpoint, rollbackAlarmNames: rollback, region, partition });
       }
@@ -95,8 +100,9 @@ export class ModelApi extends Construct {
     }
     const entry = integration.invoke.entry;
     const invokeCode = entry ? new HandlerCode(this, `invoke-code-${model.name}`, { handler: `invoke-${model.name}`, entry }) : props.code.invoke;
-    const invoke = invokerFor(this, integration.invoke, invokeCode, partition, props.alarms);
-    const stream = invokerFor(this, integration.stream, props.code.stream, partition, props.alarms);
+    const components = this.component ? [this.component] : [];
+    const invoke = invokerFor(this, integration.invoke, invokeCode, partition, props.alarms, components);
+    const stream = invokerFor(this, integration.stream, props.code.stream, partition, props.alarms, components);
     this.functions = [invoke, stream];
     this.routes = { model: model.name, invokeFunction: invoke.function, streamFunction: stream.function, requestSchema: integration.requestSchema };
   }

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { InstanceCapacity } from "../config/schema";
 import type { ManagedEndpoint } from "../deployment/resolve";
@@ -18,11 +19,13 @@ export interface PlacedModelProps {
 
 /** A model placed on a shared endpoint: its role and SageMaker model, as one inference component with its copies' scaling. */
 export class PlacedModel extends Construct {
+  /** The model's inference component. */
+  readonly component: CloudcontrolapiResource;
   constructor(scope: Construct, id: string, props: PlacedModelProps) {
     super(scope, id);
     const { capacity, component } = props.endpoint;
     const { model } = defineModel(this, props);
-    defineComponent(this, {
+    this.component = defineComponent(this, {
       component,
       endpoint: props.host,
       modelName: model.name,

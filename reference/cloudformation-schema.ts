@@ -39,6 +39,15 @@ export interface SpecResource {
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * Where the specification says less than the service does. UpdateInferenceComponent (SageMaker API
+ * reference, request syntax) takes neither EndpointName nor VariantName: a component moves to another
+ * endpoint only as a new component, so a change of either must plan a replacement.
+ */
+export const CREATE_ONLY_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
+  "AWS::SageMaker::InferenceComponent": ["EndpointName", "VariantName"],
+};
+
 const TAG: JsonSchema = {
   type: "object",
   additionalProperties: false,
@@ -108,7 +117,8 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
   const attributes = Object.keys(resource.attributes).filter((name) => !name.includes(".") && !(name in resource.properties));
   const properties = { ...(top.properties as JsonSchema) };
   for (const name of attributes) properties[name] = typeSchema(resource.attributes[name].type);
-  const createOnly = Object.keys(resource.properties).filter((name) => resource.properties[name].causesReplacement === "yes");
+  const overridden = CREATE_ONLY_OVERRIDES[resource.cloudFormationType] ?? [];
+  const createOnly = Object.keys(resource.properties).filter((name) => resource.properties[name].causesReplacement === "yes" || overridden.includes(name));
 
   return {
     typeName: resource.cloudFormationType,

@@ -78,7 +78,8 @@ export class LlmApiStack extends TerraformStack {
     this.models = deployment.models.map(
       (model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms, tags, sharedEndpoints }),
     );
-    this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms);
+    const components = this.models.flatMap((m) => (m.component ? [m.component] : []));
+    this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms, components);
     // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.
     const consumerKeys =
       deployment.consumers &&

@@ -2,6 +2,7 @@ import Ajv from "ajv-draft-04";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
+import type { Config } from "../../config/schema";
 import { CLOUD_CONTROL_SCHEMAS } from "../../reference/cloudformation";
 import { functionModels, ROOT, synth, type StackJson } from "../helpers/synth";
 import { planOffline, planStacksOffline, requireTerraform, type PlannedStack } from "../helpers/terraform";
@@ -15,6 +16,10 @@ import { planOffline, planStacksOffline, requireTerraform, type PlannedStack } f
 jest.setTimeout(300_000);
 const describeTf = requireTerraform() ? describe : describe.skip;
 const FILE = join(ROOT, "examples", "scale-to-zero.json");
+/** The shared endpoint a model is placed on, if any. */
+const hostOf = (m: Config["models"][number]) => (m.capacity.kind === "instance" ? m.capacity.placement?.endpoint : undefined);
+/** A component is named for its model and, on a shared endpoint, for the endpoint too. */
+const componentOf = (m: Config["models"][number]) => `idle-free-v1-${hostOf(m) ? `${hostOf(m)}-` : ""}${m.name}`;
 
 describeTf("terraform: examples/scale-to-zero.json", () => {
   const config = loadConfig(FILE);
@@ -46,8 +51,8 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
     ).toEqual(["idle-free-v1-qwen-7b", "idle-free-v1-bge-base", "idle-free-v1-shared-gpu"].sort());
     const onShared = components.map((c) => JSON.parse(c.change.after.desired_state)).filter((d) => d.EndpointName === "idle-free-v1-shared-gpu");
     expect(onShared.map((d) => [d.InferenceComponentName, d.Specification.ComputeResourceRequirements]).sort()).toEqual([
-      ["idle-free-v1-llama-8b", { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 32768 }],
-      ["idle-free-v1-qwen-14b", { NumberOfAcceleratorDevicesRequired: 2, MinMemoryRequiredInMb: 65536 }],
+      ["idle-free-v1-shared-gpu-llama-8b", { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 32768 }],
+      ["idle-free-v1-shared-gpu-qwen-14b", { NumberOfAcceleratorDevicesRequired: 2, MinMemoryRequiredInMb: 65536 }],
     ]);
     // The component's desired state is known at plan, so the provider validated it against the schema given.
     const ajv = new Ajv({ strict: false });
@@ -68,28 +73,36 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
   it("scales each component's copies from 0, wakes it on NoCapacityInvocationFailures, and tracks load", () => {
     const targets = changes("aws_appautoscaling_target");
     expect(targets.map((t) => [t.change.after.resource_id, t.change.after.scalable_dimension, t.change.after.min_capacity]).sort()).toEqual(
-      config.models.map((m) => [`inference-component/idle-free-v1-${m.name}`, "sagemaker:inference-component:DesiredCopyCount", 0]).sort(),
+      config.models.map((m) => [`inference-component/${componentOf(m)}`, "sagemaker:inference-component:DesiredCopyCount", 0]).sort(),
     );
     const policies = changes("aws_appautoscaling_policy");
     expect(policies.filter((p) => p.change.after.policy_type === "StepScaling")).toHaveLength(config.models.length);
     expect(policies.filter((p) => p.change.after.policy_type === "TargetTrackingScaling")).toHaveLength(config.models.length);
     const alarms = changes("aws_cloudwatch_metric_alarm").filter((a) => a.change.after.metric_name === "NoCapacityInvocationFailures");
-    expect(alarms.map((a) => a.change.after.dimensions.InferenceComponentName).sort()).toEqual(config.models.map((m) => `idle-free-v1-${m.name}`).sort());
+    expect(alarms.map((a) => a.change.after.dimensions.InferenceComponentName).sort()).toEqual(config.models.map(componentOf).sort());
     for (const a of alarms) expect(a.change.after_unknown.alarm_actions).toBeTruthy();
   });
 
   it("gives the functions the component of each model, and lets them invoke exactly it and its endpoint", () => {
     const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "idle-free-v1-chat")!;
     const routes = functionModels(chat as Record<string, any>) as Record<string, { endpoint: string; component?: string }>;
-    for (const m of config.models) {
-      const host = m.capacity.kind === "instance" && m.capacity.placement ? m.capacity.placement.endpoint : m.name;
-      expect([m.name, routes[m.name]]).toEqual([m.name, expect.objectContaining({ endpoint: `idle-free-v1-${host}`, component: `idle-free-v1-${m.name}` })]);
-    }
+    for (const m of config.models)
+      expect([m.name, routes[m.name]]).toEqual([
+        m.name,
+        expect.objectContaining({ endpoint: `idle-free-v1-${hostOf(m) ?? m.name}`, component: componentOf(m) }),
+      ]);
+    // The functions wait for the components they name: a model moved to another endpoint is switched once its new component is up.
+    const components = Object.entries(stack.resource!.aws_cloudcontrolapi_resource)
+      .filter(([, c]) => (c as { type_name: string }).type_name === "AWS::SageMaker::InferenceComponent")
+      .map(([id]) => `aws_cloudcontrolapi_resource.${id}`);
+    expect((chat as { depends_on: string[] }).depends_on).toEqual(expect.arrayContaining(components));
     const policies = Object.values(stack.resource!.aws_iam_role_policy).map((p: any) => String(p.policy));
-    const chatPolicy = policies.find((p) => config.models.every((m) => p.includes(`inference-component/idle-free-v1-${m.name}`)));
+    const chatPolicy = policies.find((p) => config.models.every((m) => p.includes(`inference-component/${componentOf(m)}`)));
     expect(chatPolicy).toContain("endpoint/idle-free-v1-shared-gpu");
     // A placed model's own functions may call its component and the shared endpoint, and no other model's component.
-    const llama = policies.filter((p) => p.includes("inference-component/idle-free-v1-llama-8b") && !p.includes("inference-component/idle-free-v1-qwen-14b"));
+    const llama = policies.filter(
+      (p) => p.includes("inference-component/idle-free-v1-shared-gpu-llama-8b") && !p.includes("inference-component/idle-free-v1-shared-gpu-qwen-14b"),
+    );
     expect(llama).toHaveLength(2);
   });
 

@@ -16,11 +16,12 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
     expect(serviceSpecSchemas(CLOUD_CONTROL_TYPES)).toEqual(CLOUD_CONTROL_SCHEMAS);
   });
 
-  it("know endpoint configs cannot change in place and components can", () => {
+  it("know endpoint configs cannot change in place and components can, but for their endpoint", () => {
     expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"].createOnlyProperties).toEqual(
       expect.arrayContaining(["/properties/ProductionVariants", "/properties/ExecutionRoleArn", "/properties/EndpointConfigName"]),
     );
-    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].createOnlyProperties).toBeUndefined();
+    // A component changes in place, but for the endpoint it is on (UpdateInferenceComponent takes none).
+    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].createOnlyProperties).toEqual(["/properties/EndpointName", "/properties/VariantName"]);
   });
 
   describe("accept what synth writes for examples/scale-to-zero.json, and refuse a wrong field", () => {
