@@ -27,7 +27,12 @@ export class ComponentScaling extends Construct {
   constructor(scope: Construct, id: string, props: ComponentScalingProps) {
     super(scope, id);
     const { componentName, scaling } = props;
+    // A component is replaced only by one of another name (on another endpoint): its scaling is
+    // created beside it before the old goes, as it is (Terraform cannot order a replacement that
+    // destroys first after one that creates first).
+    const lifecycle = { createBeforeDestroy: true };
     const target = new AppautoscalingTarget(this, "target", {
+      lifecycle,
       dependsOn: props.dependsOn,
       serviceNamespace: "sagemaker",
       scalableDimension: "sagemaker:inference-component:DesiredCopyCount",
@@ -38,6 +43,7 @@ export class ComponentScaling extends Construct {
     const onTarget = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
     const tracking = new AppautoscalingPolicy(this, "tracking", {
       ...onTarget,
+      lifecycle,
       name: `${componentName}-${scaling.metric}`,
       policyType: "TargetTrackingScaling",
       targetTrackingScalingPolicyConfiguration: targetTracking(scaling, COMPONENT_METRIC[scaling.metric]),
@@ -45,6 +51,7 @@ export class ComponentScaling extends Construct {
     // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
     const wake = new AppautoscalingPolicy(this, "wake-up", {
       ...onTarget,
+      lifecycle,
       dependsOn: [tracking],
       name: `${componentName}-wake-up`,
       policyType: "StepScaling",
@@ -56,6 +63,7 @@ export class ComponentScaling extends Construct {
       },
     });
     this.wakeUpAlarm = new CloudwatchMetricAlarm(this, "wake-up-alarm", {
+      lifecycle,
       alarmName: wakeUpAlarmName(componentName),
       alarmDescription: `A request found ${componentName} at zero copies: start one.`,
       namespace: "AWS/SageMaker",
