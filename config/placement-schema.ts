@@ -10,7 +10,7 @@ export const INSTANCE_TYPE = /^ml\.[a-z0-9]+\.[0-9]*x?large$/;
 const METRICS = ["invocationsPerInstance", "concurrentRequestsPerModel"] as const;
 
 /** Target tracking, as autoscaling (per instance) and placement (per copy) both take it. */
-export function trackingFields(unit: "instance" | "copy", metric: (typeof METRICS)[number], targetValue?: number) {
+export function trackingFields(unit: "instance" | "copy", metric: (typeof METRICS)[number]) {
   const target = z.number().positive().describe(`Target value of the metric per ${unit}.`);
   return {
     metric: z
@@ -21,7 +21,7 @@ export function trackingFields(unit: "instance" | "copy", metric: (typeof METRIC
           ? "invocationsPerInstance (1-minute metric) or concurrentRequestsPerModel (high-resolution, reacts in seconds)."
           : "What target tracking holds per copy: invocations per minute, or concurrent requests (reacts in seconds).",
       ),
-    targetValue: targetValue === undefined ? target : target.default(targetValue),
+    targetValue: target,
   };
 }
 
@@ -40,6 +40,8 @@ export const sharedEndpointSchema = z.strictObject({
   volumeSizeGb: z.number().int().min(1).max(512).optional().describe("ML storage volume per instance, GB."),
 });
 
+const copyTracking = trackingFields("copy", "concurrentRequestsPerModel");
+
 export const placementSchema = z
   .strictObject({
     endpoint: z.string().min(1).describe("The shared endpoint (an entry of endpoints) the model runs on."),
@@ -47,6 +49,7 @@ export const placementSchema = z
     memoryMb: z.number().int().min(128).describe("Host memory each copy asks for, MB."),
     minCopies: z.number().int().min(0).default(0).describe("Copies kept while idle: 0 lets the model scale to zero."),
     maxCopies: z.number().int().min(1).max(100).describe("Most copies under load."),
-    ...trackingFields("copy", "concurrentRequestsPerModel", 4),
+    ...copyTracking,
+    targetValue: copyTracking.targetValue.default(4),
   })
   .describe("Run the model as an inference component on a shared endpoint, instead of instance or serverless.");
