@@ -107,4 +107,18 @@ describeBrowsers("chat page in %s", (_, source) => {
     expect(await page.locator('[data-role="assistant"]').count()).toBe(0);
     stack.emulator!.behave("llm-api-v1-mistral-7b", { firstTokenDelayMs: 100, tokenDelayMs: 60 });
   });
+
+  it("says a model that scaled to zero is starting, asks again, and shows the answer once it is up", async () => {
+    stack.emulator!.behave("llm-api-v1-mistral-7b", { zeroCopies: { wakeAfterMs: 1000 }, firstTokenDelayMs: 10, tokenDelayMs: 10 });
+    await connect("browser-test-key");
+    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 0);
+    await page.getByTestId("prompt").fill("Hello?");
+    await page.getByTestId("send").click();
+    await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("Starting"));
+    expect(await page.getByTestId("error").textContent()).toBe("");
+    await page.waitForFunction(() => document.getElementById("status")!.textContent === "Done.", undefined, { timeout: 20_000 });
+    expect(await page.locator('[data-role="assistant"]').last().textContent()).toBe(VOCABULARY.join(""));
+    expect(await page.getByTestId("error").textContent()).toBe("");
+    stack.emulator!.behave("llm-api-v1-mistral-7b", { firstTokenDelayMs: 100, tokenDelayMs: 60 });
+  });
 });

@@ -95,6 +95,32 @@ async function readEvents(body, onData) {
   }
 }
 
+/** How often the page asks a starting model again (it may say a longer Retry-After; a person is waiting). */
+const STARTING_POLL_SECONDS = 5;
+
+/** Waits, unless Stop is pressed first. */
+const pause = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), reject(new DOMException("Stopped", "AbortError"))), { once: true });
+  });
+
+function ask(signal) {
+  return fetch(`${base()}/v1/chat/completions`, {
+    method: "POST",
+    headers: headers(),
+    signal,
+    body: JSON.stringify({
+      model: $("model").value,
+      messages: state.history,
+      stream: true,
+      temperature: Number($("temperature").value),
+      top_p: Math.min(Number($("top-p").value), 0.99),
+      max_tokens: Number($("max-tokens").value),
+    }),
+  });
+}
+
 async function send(text) {
   if (!$("model").value) await connect();
   if (!$("model").value) return;
@@ -108,19 +134,18 @@ async function send(text) {
   setStatus("Generating...");
   let content = "";
   try {
-    const response = await fetch(`${base()}/v1/chat/completions`, {
-      method: "POST",
-      headers: headers(),
-      signal: state.controller.signal,
-      body: JSON.stringify({
-        model: $("model").value,
-        messages: state.history,
-        stream: true,
-        temperature: Number($("temperature").value),
-        top_p: Math.min(Number($("top-p").value), 0.99),
-        max_tokens: Number($("max-tokens").value),
-      }),
-    });
+    let response;
+    // A model that scaled to zero answers 503 model_starting while a copy starts: say so, and ask again.
+    while ((response = await ask(state.controller.signal)).status === 503) {
+      const body = await response.json().catch(() => undefined);
+      if (body?.error?.code !== "model_starting") {
+        response = { ok: false, status: 503, json: async () => body };
+        break;
+      }
+      const seconds = Math.min(Number(response.headers.get("retry-after")) || STARTING_POLL_SECONDS, STARTING_POLL_SECONDS);
+      setStatus(`Starting: the model scaled to zero while idle, and this request woke it (that takes minutes). Asking again every ${seconds} s...`);
+      await pause(seconds * 1000, state.controller.signal);
+    }
     if (!response.ok) {
       answer.remove();
       state.history.pop();
@@ -128,6 +153,7 @@ async function send(text) {
       setStatus("");
       return;
     }
+    setStatus("Generating...");
     await readEvents(response.body, (data) => {
       if (data === "[DONE]") return false;
       const event = JSON.parse(data);
