@@ -1,0 +1,209 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LlmEndpoint } from "../../modules/llm-endpoint";
+import { resolve } from "../../deployment/resolve";
+import type { ConfigInput } from "../../config/schema";
+import { synthConstruct, testConfig } from "../helpers/synth";
+import { offlineOverride, requireTerraform, type PlanJson } from "../helpers/terraform";
+import { startFakeSageMaker, type FakeSageMaker } from "../helpers/fake-sagemaker";
+import { tempDir } from "../helpers/temp";
+
+/**
+ * Terraform's real apply, with the real AWS provider, of a model's endpoint against a SageMaker
+ * stand-in on loopback (the provider's `endpoints` override): first the deploy, then an update to a
+ * new model version. The provider waits for InService after UpdateEndpoint and takes that for
+ * success (its endpoint.go); only the endpoint's postcondition sees that SageMaker rolled the update
+ * back, and it must stop the apply before the old config and model, which the endpoint still runs
+ * on, are deleted. The execution role is in the seeded state (IAM is not what is tested here).
+ */
+jest.setTimeout(300_000);
+const describeTf = requireTerraform() ? describe : describe.skip;
+const ACCOUNT = "123456789012";
+
+const mistral = (revision?: string): Partial<ConfigInput> => ({
+  models: [
+    {
+      name: "m",
+      huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2", maxInputTokens: 3072, maxTotalTokens: 4096, ...(revision ? { revision } : {}) },
+      instance: { type: "ml.g5.2xlarge" },
+    },
+  ],
+});
+
+/** The model's endpoint alone, as its stack writes it. */
+function endpointStack(revision?: string): Record<string, any> {
+  const endpoint = resolve(testConfig(mistral(revision)), "v1").models[0].endpoint;
+  if (endpoint.kind !== "managed") throw new Error("expected a managed endpoint");
+  return synthConstruct((stack) => {
+    new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });
+  }) as Record<string, any>;
+}
+
+const terraform = (dir: string, args: string[]) =>
+  execFileSync("terraform", args, {
+    cwd: dir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+  });
+
+/** Runs terraform; on failure returns its output (stderr and stdout) instead of throwing. */
+function attempt(dir: string, args: string[]): { ok: boolean; output: string } {
+  try {
+    return { ok: true, output: terraform(dir, args) };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stderr ?? ""}\n${e.stdout ?? ""}` };
+  }
+}
+
+function writeStack(dir: string, stack: Record<string, any>, sagemakerUrl: string): void {
+  const { terraform: tf, ...rest } = stack;
+  const override = offlineOverride();
+  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }));
+  writeFileSync(
+    join(dir, "offline_override.tf.json"),
+    JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints: [{ sagemaker: sagemakerUrl }] } } }),
+  );
+}
+
+type StateResource = { mode: string; type: string; name: string; provider: string; instances: { attributes: Record<string, unknown>; [k: string]: unknown }[] };
+
+/** A state that holds the execution role and its policy as an earlier apply left them; nothing of SageMaker yet. */
+function seedRole(dir: string, stack: Record<string, any>): void {
+  const [roleName, role] = Object.entries(stack.resource.aws_iam_role)[0] as [string, Record<string, any>];
+  const name = `${role.name_prefix}20261202000000000000000001`;
+  const instance = (attributes: Record<string, unknown>, dependencies: string[] = []) => ({
+    schema_version: 0,
+    attributes,
+    sensitive_attributes: [],
+    private: "bnVsbA==",
+    create_before_destroy: true,
+    dependencies,
+  });
+  const resources: StateResource[] = [
+    {
+      mode: "managed",
+      type: "aws_iam_role",
+      name: roleName,
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [
+        instance({
+          ...role,
+          "//": undefined,
+          id: name,
+          name,
+          arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+          path: "/",
+          max_session_duration: 3600,
+          force_detach_policies: false,
+          unique_id: "AROAEXAMPLE",
+          create_date: "2026-12-02T00:00:00Z",
+          managed_policy_arns: [],
+          inline_policy: [],
+          tags: {},
+          tags_all: {},
+        }),
+      ],
+    },
+  ];
+  const state = () => ({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-0000-0000-000000000003", outputs: {}, resources });
+  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state()));
+  // The policy's text is the role's ARN rendered into it: as Terraform renders it, from a plan.
+  terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=seed.bin"]);
+  const plan = JSON.parse(terraform(dir, ["show", "-json", "seed.bin"])) as PlanJson;
+  const policy = plan.resource_changes.find((r) => r.type === "aws_iam_role_policy")!;
+  resources.push({
+    mode: "managed",
+    type: "aws_iam_role_policy",
+    name: policy.name,
+    provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+    instances: [instance({ ...policy.change.after, id: `${name}:model-1`, name: "model-1", role: name }, [`aws_iam_role.${roleName}`])],
+  });
+  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state()));
+}
+
+interface Deployed {
+  readonly stand: FakeSageMaker;
+  readonly dir: string;
+  readonly first: { model: string; config: string };
+}
+
+/** Deploys the first model version to a fresh stand-in, with Terraform's real apply. */
+async function deploy(rollback: boolean): Promise<Deployed> {
+  const stand = await startFakeSageMaker({ rollback });
+  const dir = tempDir("llm-api-apply-");
+  const stack = endpointStack();
+  writeStack(dir, stack, stand.url);
+  terraform(dir, ["init", "-input=false", "-no-color"]);
+  seedRole(dir, stack);
+  terraform(dir, ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"]);
+  const journal = stand.journal();
+  return { stand, dir, first: { model: Object.keys(journal.models)[0], config: Object.keys(journal.configs)[0] } };
+}
+
+/**
+ * Applies the second model version. Without refresh: the role's refresh would ask IAM, which has no
+ * stand-in; the endpoint's outcome is read by the provider itself right after its update.
+ */
+function update(deployed: Deployed): { ok: boolean; output: string } {
+  writeStack(deployed.dir, endpointStack("abc123"), deployed.stand.url);
+  return attempt(deployed.dir, ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"]);
+}
+
+const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: StateResource[] };
+
+describeTf("terraform apply against a SageMaker stand-in", () => {
+  let normal: Deployed;
+  let rolledBack: Deployed;
+  beforeAll(async () => {
+    [normal, rolledBack] = await Promise.all([deploy(false), deploy(true)]);
+  });
+  afterAll(async () => {
+    await Promise.all([normal?.stand.stop(), rolledBack?.stand.stop()]);
+  });
+
+  it("deploys the model, its endpoint config and the endpoint, InService on that config", () => {
+    for (const { stand, first } of [normal, rolledBack]) {
+      const journal = stand.journal();
+      expect(Object.keys(journal.models)).toEqual([first.model]);
+      expect(Object.keys(journal.configs)).toEqual([first.config]);
+      expect(journal.endpoints["llm-api-v1-m"]).toMatchObject({ EndpointConfigName: first.config, EndpointStatus: "InService" });
+    }
+  });
+
+  it("a normal update moves the endpoint to the new config, then deletes the old config and model", () => {
+    const result = update(normal);
+    expect(result.output).toContain("Apply complete!");
+    const journal = normal.stand.journal();
+    expect(Object.keys(journal.models)).toHaveLength(1);
+    expect(Object.keys(journal.models)).not.toContain(normal.first.model);
+    expect(Object.keys(journal.configs)).toHaveLength(1);
+    expect(Object.keys(journal.configs)).not.toContain(normal.first.config);
+    expect(journal.endpoints["llm-api-v1-m"].EndpointConfigName).toBe(Object.keys(journal.configs)[0]);
+    const calls = journal.calls.map((c) => c.operation);
+    expect(calls.lastIndexOf("DeleteEndpointConfig")).toBeGreaterThan(calls.lastIndexOf("UpdateEndpoint"));
+  });
+
+  it("a rolled-back update fails the apply with the postcondition's message, and keeps the old config and model the endpoint runs on", () => {
+    const result = update(rolledBack);
+    expect(result.ok).toBe(false);
+    expect(result.output.replace(/\s+/g, " ")).toContain(
+      "SageMaker rolled the update of endpoint llm-api-v1-m back: it is InService on its previous config, not the one this apply created.",
+    );
+    const journal = rolledBack.stand.journal();
+    // SageMaker was asked to move, and answered InService on the old config: the provider's wait succeeded.
+    expect(journal.calls.map((c) => c.operation)).toContain("UpdateEndpoint");
+    expect(journal.endpoints["llm-api-v1-m"]).toMatchObject({ EndpointConfigName: rolledBack.first.config, EndpointStatus: "InService" });
+    // Nothing the endpoint runs on was deleted; the new model and config are there too, for the next apply.
+    expect(Object.keys(journal.models)).toContain(rolledBack.first.model);
+    expect(Object.keys(journal.configs)).toContain(rolledBack.first.config);
+    expect(Object.keys(journal.models)).toHaveLength(2);
+    expect(journal.calls.filter((c) => c.operation.startsWith("Delete"))).toEqual([]);
+    // The state records the endpoint as SageMaker reported it: on the old config.
+    const endpoint = stateOf(rolledBack.dir).resources.find((r) => r.type === "aws_sagemaker_endpoint")!;
+    expect(endpoint.instances[0].attributes.endpoint_config_name).toBe(rolledBack.first.config);
+  });
+});
