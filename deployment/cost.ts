@@ -51,15 +51,18 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   for (const stage of stagesOf(config)) {
     const deployment = resolve(config, stage);
     // Alarm specs exist whatever alarms.enabled says; the stack creates them only when it is on.
-    // A model that scales to zero has its wake-up alarm whatever alarms.enabled says: it is how it scales.
-    const wakeUps = deployment.models.filter((m) => m.endpoint.kind === "managed" && m.endpoint.component).length;
+    // Whatever alarms.enabled says: a model that scales to zero has its wake-up alarm (it is how it
+    // scales), and an instance endpoint its rollback alarms (changing them would replace it).
+    const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" ? [m.endpoint] : []));
+    const wakeUps = managed.filter((e) => e.component).length;
+    const rollbacks = managed.filter((e) => e.capacity.kind === "instance").reduce((n, e) => n + e.alarms.filter((a) => a.rollback).length, 0);
     const alarms =
       wakeUps +
       (config.alarms.enabled
         ? deployment.apiAlarms.length +
           deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
           deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0)
-        : 0);
+        : rollbacks);
     const secrets = deployment.consumers ? 1 : 0;
     monitoring.push({
       stage,

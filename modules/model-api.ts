@@ -54,9 +54,21 @@ export class ModelApi extends Construct {
     const { model, partition, region } = props;
 
     if (model.endpoint.kind === "managed") {
-      // Alarms first: the endpoint names its rollback alarms.
+      // Alarms first: the endpoint names its rollback alarms. Those exist with alarms off too (without
+      // actions) on instances: the provider replaces an endpoint whose rollback alarms change, so
+      // turning alarms on or off must leave that set alone.
       const specs = model.endpoint.alarms;
-      const alarms = alarmsFor(this, `alarms-${model.name}`, specs, props.alarms);
+      const guarded = model.endpoint.capacity.kind === "instance";
+      const alarms = props.alarms
+        ? alarmsFor(this, `alarms-${model.name}`, specs, props.alarms)
+        : guarded
+          ? alarmsFor(
+              this,
+              `alarms-${model.name}`,
+              specs.filter((spec) => spec.rollback),
+              {},
+            )
+          : undefined;
       const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
       const { endpoint } = model;
       const { component, capacity } = endpoint;

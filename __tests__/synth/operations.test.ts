@@ -83,9 +83,16 @@ describe("operations", () => {
     for (const fn of resources(plain, "aws_lambda_function")) expect(fn.values.tracing_config).toBeUndefined();
   });
 
-  it("with alarms off, creates none and no rollback", () => {
-    const s = synth(testConfig({ alarms: { enabled: false } })).stacks["llm-api-v1"];
-    expect(resources(s, "aws_cloudwatch_metric_alarm")).toHaveLength(0);
-    expect(only(s, "aws_sagemaker_endpoint").deployment_config).toBeUndefined();
+  it("with alarms off, keeps only each instance endpoint's rollback alarm, without actions, so turning alarms on or off never changes (so never replaces) the endpoint", () => {
+    const off = synth(testConfig({ alarms: { enabled: false } })).stacks["llm-api-v1"];
+    const on = synth(testConfig({ alarms: { enabled: true, email: "ops@example.com" } })).stacks["llm-api-v1"];
+    const kept = resources(off, "aws_cloudwatch_metric_alarm");
+    expect(kept.map((a) => [a.values.alarm_name, a.values.alarm_actions])).toEqual([["llm-api-v1-mistral-7b-5xx-rate", undefined]]);
+    expect(resources(on, "aws_cloudwatch_metric_alarm").length).toBeGreaterThan(10);
+    expect(only(off, "aws_sagemaker_endpoint").deployment_config).toEqual(only(on, "aws_sagemaker_endpoint").deployment_config);
+    // The endpoint names the kept alarm, at the same address as with alarms on.
+    expect(only(off, "aws_sagemaker_endpoint").deployment_config.auto_rollback_configuration).toEqual({
+      alarms: [{ alarm_name: `\${aws_cloudwatch_metric_alarm.${kept[0].name}.alarm_name}` }],
+    });
   });
 });
