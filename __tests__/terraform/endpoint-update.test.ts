@@ -48,6 +48,8 @@ const before: ConfigInput = {
       autoscaling: scaling([{ name: "night", schedule: "cron(0 20 * * ? *)", minCapacity: 1, maxCapacity: 1 }]),
     },
     { name: "guarded", huggingFace: mistral, instance: on("ml.g5.2xlarge"), deployment: { strategy: "canary", stepPercent: 10 } },
+    // Deployed by an earlier version with alarms off, so without rollback alarms (see planUpdate).
+    { name: "legacy", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
   ],
 };
 /** What each case changes; "rotated" changes its token in Secrets Manager, "scheduled" finds its capacity moved by the schedule. */
@@ -240,6 +242,9 @@ async function planUpdate(): Promise<Update> {
   const target = state.resources.find((r: Planned) => r.type === "aws_appautoscaling_target" && modelOf(`x.${r.name}`) === "scheduled");
   expect(target.instances[0].attributes.max_capacity).toBe(3);
   target.instances[0].attributes.max_capacity = 1;
+  // An endpoint deployed without rollback alarms: now that every instance endpoint has one, the provider replaces it.
+  const legacy = state.resources.find((r: Planned) => r.type === "aws_sagemaker_endpoint" && modelOf(`x.${r.name}`) === "legacy");
+  legacy.instances[0].attributes.deployment_config = [];
 
   const rotated = await startFakeSecretsManager("hf_the_old_token", { "hf-token-b-AbCdEf": "hf_the_new_token" });
   try {
@@ -286,6 +291,14 @@ describeTf("updating deployed endpoints", () => {
     expect(summarizePlan("llm-api-v1", { resource_changes: changes }).risky).toContain(
       `update ${endpoint.address}: the endpoint restarts at its initial instance count (initialCount), and autoscaling takes it from there`,
     );
+  });
+
+  it("when a change replaces an endpoint, the plan says so and the plan comment names it, the attribute and the downtime", () => {
+    const changes = update.changesOf("legacy");
+    const endpoint = changes.find((c) => c.type === "aws_sagemaker_endpoint")!;
+    expect(endpoint.change.actions).toEqual(["delete", "create"]);
+    const risky = summarizePlan("llm-api-v1", { resource_changes: changes }).risky;
+    expect(risky.find((line) => line.startsWith(`replace ${endpoint.address}`))).toMatch(/because of deployment_config.*10-20 minutes/);
   });
 
   it("when nothing changes, the endpoint's resources are left alone", () => {
