@@ -205,5 +205,12 @@ describeTf("terraform apply against a SageMaker stand-in", () => {
     // The state records the endpoint as SageMaker reported it: on the old config.
     const endpoint = stateOf(rolledBack.dir).resources.find((r) => r.type === "aws_sagemaker_endpoint")!;
     expect(endpoint.instances[0].attributes.endpoint_config_name).toBe(rolledBack.first.config);
+    // So the next plan (once the cause is fixed) asks SageMaker for the update again.
+    terraform(rolledBack.dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=next.bin"]);
+    const next = JSON.parse(terraform(rolledBack.dir, ["show", "-json", "next.bin"])) as PlanJson;
+    const again = next.resource_changes.find((r) => r.type === "aws_sagemaker_endpoint")!;
+    expect(again.change.actions).toEqual(["update"]);
+    expect(again.change.before?.endpoint_config_name).toBe(rolledBack.first.config);
+    expect(again.change.after.endpoint_config_name).not.toBe(rolledBack.first.config);
   });
 });
