@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./temp";
 
@@ -7,8 +7,8 @@ import { tempDir } from "./temp";
  * A SageMaker control plane on loopback, for Terraform's real apply: models, endpoint configs and
  * endpoints over the service's JSON 1.1 protocol (X-Amz-Target: SageMaker.<Operation>), each
  * described back as it was created, so the provider reads what it wrote. An update either moves the
- * endpoint to the new config or, with `rollback`, reports Updating and then InService on the config
- * it had before: what SageMaker does when a blue/green update is rolled back. It runs in a child
+ * endpoint to the new config or, while `rollBack(true)`, reports Updating and then InService on the
+ * config it had before: what SageMaker does when a blue/green update is rolled back. It runs in a child
  * process (Terraform runs synchronously in the test's) and journals every call and its resources to
  * a file the test reads.
  */
@@ -38,7 +38,8 @@ const operations = {
     if (!e) return notFound("endpoint", r.EndpointName);
     if (!state.configs[r.EndpointConfigName]) return notFound("endpoint configuration", r.EndpointConfigName);
     // The update runs: one look shows Updating, the next its outcome.
-    e.pending = process.env.ROLLBACK === "1" ? e.EndpointConfigName : r.EndpointConfigName;
+    const rollback = fs.existsSync(process.env.ROLLBACK_FILE) && fs.readFileSync(process.env.ROLLBACK_FILE, "utf8") === "1";
+    e.pending = rollback ? e.EndpointConfigName : r.EndpointConfigName;
     e.EndpointStatus = "Updating";
     return { EndpointArn: e.EndpointArn };
   },
@@ -90,15 +91,19 @@ export interface SageMakerJournal {
 
 export interface FakeSageMaker {
   readonly url: string;
+  /** Whether the next updates are rolled back. */
+  rollBack(on: boolean): void;
   /** What the stand-in holds now, and every call so far. */
   journal(): SageMakerJournal;
   stop(): Promise<void>;
 }
 
-export async function startFakeSageMaker(options: { rollback?: boolean } = {}): Promise<FakeSageMaker> {
-  const journal = join(tempDir("llm-api-sagemaker-"), "journal.json");
+export async function startFakeSageMaker(): Promise<FakeSageMaker> {
+  const dir = tempDir("llm-api-sagemaker-");
+  const journal = join(dir, "journal.json");
+  const rollback = join(dir, "rollback");
   const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], {
-    env: { JOURNAL: journal, ROLLBACK: options.rollback ? "1" : "0" },
+    env: { JOURNAL: journal, ROLLBACK_FILE: rollback },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<string>((resolve, reject) => {
@@ -107,6 +112,7 @@ export async function startFakeSageMaker(options: { rollback?: boolean } = {}): 
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    rollBack: (on) => writeFileSync(rollback, on ? "1" : "0"),
     journal: () => JSON.parse(readFileSync(journal, "utf8")) as SageMakerJournal,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -5,8 +5,8 @@ import { LlmEndpoint } from "../../modules/llm-endpoint";
 import { resolve } from "../../deployment/resolve";
 import type { ConfigInput } from "../../config/schema";
 import { synthConstruct, testConfig } from "../helpers/synth";
-import { offlineOverride, requireTerraform, type PlanJson } from "../helpers/terraform";
-import { startFakeSageMaker, type FakeSageMaker } from "../helpers/fake-sagemaker";
+import { offlineOverride, requireTerraform } from "../helpers/terraform";
+import { startFakeSageMaker, type FakeSageMaker, type SageMakerJournal } from "../helpers/fake-sagemaker";
 import { tempDir } from "../helpers/temp";
 
 /**
@@ -109,108 +109,93 @@ function seedRole(dir: string, stack: Record<string, any>): void {
       ],
     },
   ];
-  const state = () => ({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-0000-0000-000000000003", outputs: {}, resources });
-  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state()));
-  // The policy's text is the role's ARN rendered into it: as Terraform renders it, from a plan.
-  terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=seed.bin"]);
-  const plan = JSON.parse(terraform(dir, ["show", "-json", "seed.bin"])) as PlanJson;
-  const policy = plan.resource_changes.find((r) => r.type === "aws_iam_role_policy")!;
+  // The policy as Terraform renders it: the account, read from the role's ARN, in place of its expression.
+  const [policyName, policy] = Object.entries(stack.resource.aws_iam_role_policy)[0] as [string, Record<string, any>];
+  const rendered = String(policy.policy).replace(/\$\{element\(split\(\\?":\\?", aws_iam_role\.[^)]+\.arn\), 4\)\}/g, ACCOUNT);
+  expect(rendered).not.toContain("${");
   resources.push({
     mode: "managed",
     type: "aws_iam_role_policy",
-    name: policy.name,
+    name: policyName,
     provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-    instances: [instance({ ...policy.change.after, id: `${name}:model-1`, name: "model-1", role: name }, [`aws_iam_role.${roleName}`])],
+    instances: [
+      instance({ name_prefix: policy.name_prefix, policy: rendered, id: `${name}:model-1`, name: "model-1", role: name }, [`aws_iam_role.${roleName}`]),
+    ],
   });
-  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state()));
-}
-
-interface Deployed {
-  readonly stand: FakeSageMaker;
-  readonly dir: string;
-  readonly first: { model: string; config: string };
-}
-
-/** Deploys the first model version to a fresh stand-in, with Terraform's real apply. */
-async function deploy(rollback: boolean): Promise<Deployed> {
-  const stand = await startFakeSageMaker({ rollback });
-  const dir = tempDir("llm-api-apply-");
-  const stack = endpointStack();
-  writeStack(dir, stack, stand.url);
-  terraform(dir, ["init", "-input=false", "-no-color"]);
-  seedRole(dir, stack);
-  terraform(dir, ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"]);
-  const journal = stand.journal();
-  return { stand, dir, first: { model: Object.keys(journal.models)[0], config: Object.keys(journal.configs)[0] } };
-}
-
-/**
- * Applies the second model version. Without refresh: the role's refresh would ask IAM, which has no
- * stand-in; the endpoint's outcome is read by the provider itself right after its update.
- */
-function update(deployed: Deployed): { ok: boolean; output: string } {
-  writeStack(deployed.dir, endpointStack("abc123"), deployed.stand.url);
-  return attempt(deployed.dir, ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"]);
+  const state = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-0000-0000-000000000003", outputs: {}, resources };
+  writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
 }
 
 const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: StateResource[] };
+const endpointIn = (dir: string) => stateOf(dir).resources.find((r) => r.type === "aws_sagemaker_endpoint")!.instances[0].attributes;
 
+/**
+ * One stage's life, in the order a team lives it: the deploy; an update to a new model version that
+ * SageMaker rolls back; the same apply again once the cause is fixed, which goes through.
+ */
 describeTf("terraform apply against a SageMaker stand-in", () => {
-  let normal: Deployed;
-  let rolledBack: Deployed;
+  let stand: FakeSageMaker;
+  let dir: string;
+  let first: { model: string; config: string };
+  let rolledBack: { ok: boolean; output: string };
+  let afterRollback: SageMakerJournal;
+  let fixed: { ok: boolean; output: string };
+
   beforeAll(async () => {
-    [normal, rolledBack] = await Promise.all([deploy(false), deploy(true)]);
+    stand = await startFakeSageMaker();
+    dir = tempDir("llm-api-apply-");
+    const stack = endpointStack();
+    writeStack(dir, stack, stand.url);
+    terraform(dir, ["init", "-input=false", "-no-color"]);
+    seedRole(dir, stack);
+    terraform(dir, ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"]);
+    const deployed = stand.journal();
+    first = { model: Object.keys(deployed.models)[0], config: Object.keys(deployed.configs)[0] };
+
+    // Without refresh: the role's refresh would ask IAM, which has no stand-in; the provider reads the
+    // endpoint itself right after its update, which is what decides the outcome.
+    const apply = ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"];
+    writeStack(dir, endpointStack("abc123"), stand.url);
+    stand.rollBack(true);
+    rolledBack = attempt(dir, apply);
+    afterRollback = stand.journal();
+    stand.rollBack(false);
+    fixed = attempt(dir, apply);
   });
-  afterAll(async () => {
-    await Promise.all([normal?.stand.stop(), rolledBack?.stand.stop()]);
-  });
+  afterAll(() => stand?.stop());
 
   it("deploys the model, its endpoint config and the endpoint, InService on that config", () => {
-    for (const { stand, first } of [normal, rolledBack]) {
-      const journal = stand.journal();
-      expect(Object.keys(journal.models)).toEqual([first.model]);
-      expect(Object.keys(journal.configs)).toEqual([first.config]);
-      expect(journal.endpoints["llm-api-v1-m"]).toMatchObject({ EndpointConfigName: first.config, EndpointStatus: "InService" });
-    }
-  });
-
-  it("a normal update moves the endpoint to the new config, then deletes the old config and model", () => {
-    const result = update(normal);
-    expect(result.output).toContain("Apply complete!");
-    const journal = normal.stand.journal();
-    expect(Object.keys(journal.models)).toHaveLength(1);
-    expect(Object.keys(journal.models)).not.toContain(normal.first.model);
-    expect(Object.keys(journal.configs)).toHaveLength(1);
-    expect(Object.keys(journal.configs)).not.toContain(normal.first.config);
-    expect(journal.endpoints["llm-api-v1-m"].EndpointConfigName).toBe(Object.keys(journal.configs)[0]);
-    const calls = journal.calls.map((c) => c.operation);
-    expect(calls.lastIndexOf("DeleteEndpointConfig")).toBeGreaterThan(calls.lastIndexOf("UpdateEndpoint"));
+    expect(first.model).toMatch(/^llm-api-v1-m-[0-9a-f]{8}$/);
+    expect(first.config).toMatch(/^llm-api-v1-m-/);
+    expect(afterRollback.calls.filter((c) => c.operation === "CreateEndpoint")).toHaveLength(1);
   });
 
   it("a rolled-back update fails the apply with the postcondition's message, and keeps the old config and model the endpoint runs on", () => {
-    const result = update(rolledBack);
-    expect(result.ok).toBe(false);
-    expect(result.output.replace(/\s+/g, " ")).toContain(
+    expect(rolledBack.ok).toBe(false);
+    expect(rolledBack.output.replace(/\s+/g, " ")).toContain(
       "SageMaker rolled the update of endpoint llm-api-v1-m back: it is InService on its previous config, not the one this apply created.",
     );
-    const journal = rolledBack.stand.journal();
     // SageMaker was asked to move, and answered InService on the old config: the provider's wait succeeded.
-    expect(journal.calls.map((c) => c.operation)).toContain("UpdateEndpoint");
-    expect(journal.endpoints["llm-api-v1-m"]).toMatchObject({ EndpointConfigName: rolledBack.first.config, EndpointStatus: "InService" });
+    expect(afterRollback.calls.map((c) => c.operation)).toContain("UpdateEndpoint");
+    expect(afterRollback.endpoints["llm-api-v1-m"]).toMatchObject({ EndpointConfigName: first.config, EndpointStatus: "InService" });
     // Nothing the endpoint runs on was deleted; the new model and config are there too, for the next apply.
-    expect(Object.keys(journal.models)).toContain(rolledBack.first.model);
-    expect(Object.keys(journal.configs)).toContain(rolledBack.first.config);
-    expect(Object.keys(journal.models)).toHaveLength(2);
-    expect(journal.calls.filter((c) => c.operation.startsWith("Delete"))).toEqual([]);
-    // The state records the endpoint as SageMaker reported it: on the old config.
-    const endpoint = stateOf(rolledBack.dir).resources.find((r) => r.type === "aws_sagemaker_endpoint")!;
-    expect(endpoint.instances[0].attributes.endpoint_config_name).toBe(rolledBack.first.config);
-    // So the next plan (once the cause is fixed) asks SageMaker for the update again.
-    terraform(rolledBack.dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=next.bin"]);
-    const next = JSON.parse(terraform(rolledBack.dir, ["show", "-json", "next.bin"])) as PlanJson;
-    const again = next.resource_changes.find((r) => r.type === "aws_sagemaker_endpoint")!;
-    expect(again.change.actions).toEqual(["update"]);
-    expect(again.change.before?.endpoint_config_name).toBe(rolledBack.first.config);
-    expect(again.change.after.endpoint_config_name).not.toBe(rolledBack.first.config);
+    expect(Object.keys(afterRollback.models)).toContain(first.model);
+    expect(Object.keys(afterRollback.configs)).toContain(first.config);
+    expect(Object.keys(afterRollback.models)).toHaveLength(2);
+    expect(afterRollback.calls.filter((c) => c.operation.startsWith("Delete"))).toEqual([]);
+  });
+
+  it("the next apply, once the cause is fixed, moves the endpoint to the new config, then deletes the old config and model", () => {
+    expect(fixed.output).toContain("Apply complete!");
+    const journal = stand.journal();
+    expect(Object.keys(journal.models)).toHaveLength(1);
+    expect(Object.keys(journal.models)).not.toContain(first.model);
+    expect(Object.keys(journal.configs)).toHaveLength(1);
+    expect(Object.keys(journal.configs)).not.toContain(first.config);
+    expect(journal.endpoints["llm-api-v1-m"].EndpointConfigName).toBe(Object.keys(journal.configs)[0]);
+    expect(endpointIn(dir).endpoint_config_name).toBe(Object.keys(journal.configs)[0]);
+    const calls = journal.calls.map((c) => c.operation);
+    expect(calls.lastIndexOf("DeleteEndpointConfig")).toBeGreaterThan(calls.lastIndexOf("UpdateEndpoint"));
+    expect(calls.lastIndexOf("DeleteModel")).toBeGreaterThan(calls.lastIndexOf("UpdateEndpoint"));
   });
 });
