@@ -7,6 +7,9 @@ import { stageNamed, type CiScope } from "./ci-policies";
  * reference, take "*" and reach only what the SageMaker statements allow), and Application Auto
  * Scaling moves a component's copies as the caller.
  */
+/** The project's inference components, by name; the Project tag separates projects (see sagemakerStatements). */
+const components = (scope: CiScope): string[] => [`arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${scope.project}-*`];
+
 export const componentStatements = (scope: CiScope): PolicyStatement[] => [
   {
     Sid: "UseCloudControl",
@@ -21,9 +24,17 @@ export const componentStatements = (scope: CiScope): PolicyStatement[] => [
     Resource: "*",
   },
   {
+    Sid: "CreateComponents",
+    Effect: "Allow",
+    Action: ["sagemaker:CreateInferenceComponent", "sagemaker:AddTags"],
+    Resource: components(scope),
+    Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
+  },
+  {
     Sid: "ManageComponents",
     Effect: "Allow",
     Action: [
+      // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
       "sagemaker:CreateInferenceComponent",
       "sagemaker:DescribeInferenceComponent",
       "sagemaker:UpdateInferenceComponent",
@@ -33,10 +44,8 @@ export const componentStatements = (scope: CiScope): PolicyStatement[] => [
       "sagemaker:ListTags",
       "sagemaker:DeleteTags",
     ],
-    // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
-    Resource: ["inference-component", "endpoint"].flatMap((kind) =>
-      stageNamed(scope, (n) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${n}`),
-    ),
+    Resource: [...components(scope), `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:endpoint/${scope.project}-*`],
+    Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
   },
   {
     // Target tracking on a component creates and deletes its alarms with the caller's permissions.

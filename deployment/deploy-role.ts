@@ -29,6 +29,48 @@ const manageKeyTables = (scope: CiScope): PolicyStatement => ({
   Resource: named(scope, (n) => `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${n}`),
 });
 
+/**
+ * Models, endpoint configs and endpoints: created only with the project's Project tag (tags given at
+ * creation are authorized as AddTags too, on a resource that has none yet), and read, changed or
+ * deleted only when they carry it, so another project's names (see RetireStageRoles) are out of
+ * reach, and so are its models' environments. The tag, not the name, separates projects: the names
+ * are matched by project only, which also keeps the policy short.
+ */
+export const sagemakerStatements = (scope: CiScope, kinds = ["model", "endpoint-config", "endpoint"]): PolicyStatement[] => {
+  const resources = kinds.map((kind) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${scope.project}-*`);
+  return [
+    {
+      Sid: "CreateModels",
+      Effect: "Allow",
+      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:AddTags"],
+      Resource: resources,
+      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
+    },
+    {
+      Sid: "ManageModels",
+      Effect: "Allow",
+      Action: [
+        "sagemaker:DescribeModel",
+        "sagemaker:DeleteModel",
+        "sagemaker:DescribeEndpointConfig",
+        "sagemaker:DeleteEndpointConfig",
+        // CreateEndpoint and UpdateEndpoint are authorized on the endpoint config they name as well.
+        "sagemaker:CreateEndpoint",
+        "sagemaker:UpdateEndpoint",
+        "sagemaker:DescribeEndpoint",
+        "sagemaker:DeleteEndpoint",
+        // RegisterScalableTarget checks that its caller may read and resize the endpoint's variants.
+        "sagemaker:UpdateEndpointWeightsAndCapacities",
+        "sagemaker:AddTags",
+        "sagemaker:DeleteTags",
+        "sagemaker:ListTags",
+      ],
+      Resource: resources,
+      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
+    },
+  ];
+};
+
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
   const { partition: p, region: r, account: a } = scope;
   return [
@@ -88,28 +130,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: `arn:${p}:iam::${a}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/*`,
       Condition: { StringEquals: { "iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com" } },
     },
-    {
-      Sid: "ManageModels",
-      Effect: "Allow",
-      Action: [
-        // RegisterScalableTarget checks that its caller may read and resize the endpoint's variants.
-        "sagemaker:UpdateEndpointWeightsAndCapacities",
-        "sagemaker:CreateModel",
-        "sagemaker:DeleteModel",
-        "sagemaker:DescribeModel",
-        "sagemaker:CreateEndpointConfig",
-        "sagemaker:DeleteEndpointConfig",
-        "sagemaker:DescribeEndpointConfig",
-        "sagemaker:CreateEndpoint",
-        "sagemaker:UpdateEndpoint",
-        "sagemaker:DeleteEndpoint",
-        "sagemaker:DescribeEndpoint",
-        "sagemaker:AddTags",
-        "sagemaker:DeleteTags",
-        "sagemaker:ListTags",
-      ],
-      Resource: ["model", "endpoint-config", "endpoint"].flatMap((kind) => named(scope, (n) => `arn:${p}:sagemaker:${r}:${a}:${kind}/${n}`)),
-    },
+    ...sagemakerStatements(scope),
     {
       // A function is created with the project's tag (tags given at creation are authorized as
       // TagResource on a function that has none yet), and changed or deleted only with it: names can

@@ -35,6 +35,14 @@ export interface Place {
 }
 
 const each = (actions: string[], resource: string, context?: Record<string, string>): Need[] => actions.map((action) => ({ action, resource, context }));
+/**
+ * A SageMaker resource of the project: created with its Project tag (tags given at creation are
+ * authorized as AddTags, on a resource with none yet), then read, changed and deleted carrying it.
+ */
+const sagemakerNeeds = (at: Place, arn: string, creates: string[], uses: string[]): Need[] => [
+  ...each([...creates, "sagemaker:AddTags"], arn, { "aws:RequestTag/Project": at.project }),
+  ...each([...uses, "sagemaker:ListTags", "sagemaker:AddTags", "sagemaker:DeleteTags"], arn, { "aws:ResourceTag/Project": at.project }),
+];
 const apigw = (at: Place, path: string) => `arn:aws:apigateway:${at.region}::${path}`;
 const ID = "a1b2c3d4e5";
 
@@ -67,34 +75,31 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   },
   aws_sagemaker_model: {
     source:
-      "provider sagemaker/model.go (CreateModel with iam:PassRole of the execution role, DescribeModel, DeleteModel; tags: AddTags, ListTags, DeleteTags); IAM reference: model, iam:PassedToService",
+      "provider sagemaker/model.go (CreateModel with iam:PassRole of the execution role, DescribeModel, DeleteModel; tags: AddTags, ListTags, DeleteTags); IAM reference: model (aws:ResourceTag), CreateModel and AddTags (aws:RequestTag), iam:PassedToService",
     named: true,
-    needs: (v, at) => [
-      ...each(
-        ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:DeleteModel", "sagemaker:AddTags", "sagemaker:ListTags", "sagemaker:DeleteTags"],
+    needs: (v, at) =>
+      sagemakerNeeds(
+        at,
         `arn:aws:sagemaker:${at.region}:${at.account}:model/${v.name}`,
+        ["sagemaker:CreateModel"],
+        ["sagemaker:DescribeModel", "sagemaker:DeleteModel"],
+      ).concat(
+        each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.execution_role_arn)}`, {
+          "iam:PassedToService": "sagemaker.amazonaws.com",
+          "aws:ResourceTag/Project": at.project,
+        }),
       ),
-      ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${at.nameOf(v.execution_role_arn)}`, {
-        "iam:PassedToService": "sagemaker.amazonaws.com",
-        "aws:ResourceTag/Project": at.project,
-      }),
-    ],
   },
   aws_sagemaker_endpoint_configuration: {
     source:
-      "provider sagemaker/endpoint_configuration.go (CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig; tags); IAM reference: endpoint-config",
+      "provider sagemaker/endpoint_configuration.go (CreateEndpointConfig, DescribeEndpointConfig, DeleteEndpointConfig; tags); IAM reference: endpoint-config (aws:ResourceTag), CreateEndpointConfig and AddTags (aws:RequestTag)",
     named: true,
     needs: (v, at) =>
-      each(
-        [
-          "sagemaker:CreateEndpointConfig",
-          "sagemaker:DescribeEndpointConfig",
-          "sagemaker:DeleteEndpointConfig",
-          "sagemaker:AddTags",
-          "sagemaker:ListTags",
-          "sagemaker:DeleteTags",
-        ],
+      sagemakerNeeds(
+        at,
         `arn:aws:sagemaker:${at.region}:${at.account}:endpoint-config/${v.name_prefix}20261130000000000000000002`,
+        ["sagemaker:CreateEndpointConfig"],
+        ["sagemaker:DescribeEndpointConfig", "sagemaker:DeleteEndpointConfig"],
       ),
   },
   aws_cloudcontrolapi_resource: {
@@ -121,36 +126,24 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       );
       const sagemaker = `arn:aws:sagemaker:${at.region}:${at.account}`;
       if (v.type_name === "AWS::SageMaker::InferenceComponent") {
-        const component = `${sagemaker}:inference-component/${value("InferenceComponentName")}`;
         return [
           ...cloudControl,
-          ...each(["sagemaker:CreateInferenceComponent"], `${sagemaker}:endpoint/${value("EndpointName")}`),
-          ...each(
-            [
-              "sagemaker:CreateInferenceComponent",
-              "sagemaker:DescribeInferenceComponent",
-              "sagemaker:UpdateInferenceComponent",
-              "sagemaker:DeleteInferenceComponent",
-              "sagemaker:AddTags",
-              "sagemaker:ListTags",
-              "sagemaker:DeleteTags",
-            ],
-            component,
+          ...each(["sagemaker:CreateInferenceComponent"], `${sagemaker}:endpoint/${value("EndpointName")}`, { "aws:ResourceTag/Project": at.project }),
+          ...sagemakerNeeds(
+            at,
+            `${sagemaker}:inference-component/${value("InferenceComponentName")}`,
+            ["sagemaker:CreateInferenceComponent"],
+            ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponent", "sagemaker:DeleteInferenceComponent"],
           ),
         ];
       }
       return [
         ...cloudControl,
-        ...each(
-          [
-            "sagemaker:CreateEndpointConfig",
-            "sagemaker:DescribeEndpointConfig",
-            "sagemaker:DeleteEndpointConfig",
-            "sagemaker:AddTags",
-            "sagemaker:ListTags",
-            "sagemaker:DeleteTags",
-          ],
+        ...sagemakerNeeds(
+          at,
           `${sagemaker}:endpoint-config/${value("EndpointConfigName")}`,
+          ["sagemaker:CreateEndpointConfig"],
+          ["sagemaker:DescribeEndpointConfig", "sagemaker:DeleteEndpointConfig"],
         ),
         ...each(["iam:PassRole"], `arn:aws:iam::${at.account}:role/${value("ExecutionRoleArn")}`, {
           "iam:PassedToService": "sagemaker.amazonaws.com",
@@ -160,21 +153,22 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     },
   },
   aws_sagemaker_endpoint: {
-    source: "provider sagemaker/endpoint.go (CreateEndpoint, DescribeEndpoint, UpdateEndpoint, DeleteEndpoint; tags); IAM reference: endpoint",
+    source:
+      "provider sagemaker/endpoint.go (CreateEndpoint, DescribeEndpoint, UpdateEndpoint, DeleteEndpoint; tags); IAM reference: endpoint (aws:ResourceTag), CreateEndpoint and UpdateEndpoint also on the endpoint-config they name, CreateEndpoint and AddTags (aws:RequestTag)",
     named: true,
-    needs: (v, at) =>
-      each(
-        [
-          "sagemaker:CreateEndpoint",
-          "sagemaker:DescribeEndpoint",
-          "sagemaker:UpdateEndpoint",
-          "sagemaker:DeleteEndpoint",
-          "sagemaker:AddTags",
-          "sagemaker:ListTags",
-          "sagemaker:DeleteTags",
-        ],
+    needs: (v, at) => [
+      ...sagemakerNeeds(
+        at,
         `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${v.name}`,
+        ["sagemaker:CreateEndpoint"],
+        ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint"],
       ),
+      ...each(
+        ["sagemaker:CreateEndpoint", "sagemaker:UpdateEndpoint"],
+        `arn:aws:sagemaker:${at.region}:${at.account}:endpoint-config/${at.nameOf(v.endpoint_config_name)}`,
+        { "aws:ResourceTag/Project": at.project },
+      ),
+    ],
   },
   aws_appautoscaling_target: {
     source:
@@ -183,15 +177,18 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     needs: (v, at) => {
       const [kind, endpoint] = String(v.resource_id).split("/");
       // An inference component's copies: the caller describes the component and sets its copy count.
+      const tagged = { "aws:ResourceTag/Project": at.project };
       const scaled =
         kind === "inference-component"
           ? each(
               ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
               `arn:aws:sagemaker:${at.region}:${at.account}:inference-component/${endpoint}`,
+              tagged,
             )
           : each(
               ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"],
               `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${endpoint}`,
+              tagged,
             );
       return [
         ...each(

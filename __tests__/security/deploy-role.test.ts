@@ -296,4 +296,27 @@ suite("names that another project's split would match", () => {
     expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
     expect([await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
   });
+
+  it("project llm-api's endpoint, endpoint config and model of the same name it may not read, update or delete, nor re-tag", async () => {
+    const sagemaker = `arn:aws:sagemaker:${base.region}:${ACCOUNT}`;
+    const cases: [string, string[]][] = [
+      [
+        `${sagemaker}:endpoint/llm-api-v1-chat`,
+        ["sagemaker:DescribeEndpoint", "sagemaker:UpdateEndpoint", "sagemaker:DeleteEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities"],
+      ],
+      [`${sagemaker}:endpoint-config/llm-api-v1-chat-1`, ["sagemaker:DescribeEndpointConfig", "sagemaker:DeleteEndpointConfig", "sagemaker:UpdateEndpoint"]],
+      // A model's description holds its container's environment (a Hugging Face token among it).
+      [`${sagemaker}:model/llm-api-v1-chat-0123abcd`, ["sagemaker:DescribeModel", "sagemaker:DeleteModel"]],
+    ];
+    for (const [resource, actions] of cases)
+      for (const action of actions) {
+        expect([action, await decide(deploy, { action, resource, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
+        expect([action, await decide(deploy, { action, resource, context: tagged("llm") })]).toEqual([action, "Allowed"]);
+      }
+    const endpoint = cases[0][0];
+    const retag = { action: "sagemaker:AddTags", resource: endpoint, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
+    expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
+    const create = (project: string) => ({ action: "sagemaker:CreateEndpoint", resource: endpoint, context: { "aws:RequestTag/Project": project } });
+    expect([await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
+  });
 });

@@ -82,14 +82,14 @@ describe("CI stack", () => {
     const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     for (const never of ["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion"])
       expect(actions).not.toContain(never);
-    expect(resourcesOf("ManageModels").map((r) => r.split(":").pop())).toEqual([
-      "model/llm-api-dev-*",
-      "model/llm-api-prod-*",
-      "endpoint-config/llm-api-dev-*",
-      "endpoint-config/llm-api-prod-*",
-      "endpoint/llm-api-dev-*",
-      "endpoint/llm-api-prod-*",
-    ]);
+    // SageMaker resources: the project's names, and the Project tag on every call (created with it, used carrying it).
+    for (const sid of ["CreateModels", "ManageModels"])
+      expect(resourcesOf(sid).map((r) => r.split(":").pop())).toEqual(["model/llm-api-*", "endpoint-config/llm-api-*", "endpoint/llm-api-*"]);
+    expect(statements.find((s: { Sid: string }) => s.Sid === "ManageModels").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "llm-api" } });
+    expect(statements.find((s: { Sid: string }) => s.Sid === "CreateModels").Condition).toEqual({
+      StringEquals: { "aws:RequestTag/Project": "llm-api" },
+      Null: { "aws:ResourceTag/Project": "true" },
+    });
     for (const sid of ["ReadStageRoles", "RetireStageRoles", "WriteBoundedStageRoles", "PassStageRoles"])
       for (const r of resourcesOf(sid)) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
