@@ -2,74 +2,13 @@ import type { PolicyStatement } from "./iam-policies";
 import { secretStatements, stageNamed, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
 import { componentStatements } from "./component-policies";
+import { manageKeyTables, sagemakerStatements } from "./tagged-policies";
 
 /**
  * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
  * named for this project's stages only (see __tests__/security/deploy-actions.ts for the sources).
  */
 const named = stageNamed;
-
-/** The authorizer's key tables, one secret per stage of a config with consumers. */
-const manageKeyTables = (scope: CiScope): PolicyStatement => ({
-  Sid: "ManageKeyTables",
-  Effect: "Allow",
-  Action: [
-    "secretsmanager:CreateSecret",
-    "secretsmanager:DescribeSecret",
-    "secretsmanager:GetResourcePolicy",
-    "secretsmanager:UpdateSecret",
-    "secretsmanager:TagResource",
-    "secretsmanager:UntagResource",
-    "secretsmanager:DeleteSecret",
-    "secretsmanager:PutSecretValue",
-    "secretsmanager:GetSecretValue",
-    "secretsmanager:UpdateSecretVersionStage",
-    "secretsmanager:ListSecretVersionIds",
-  ],
-  Resource: named(scope, (n) => `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${n}`),
-});
-
-/**
- * Models, endpoint configs and endpoints: created only with the project's Project tag (tags given at
- * creation are authorized as AddTags too, on a resource that has none yet), and read, changed or
- * deleted only when they carry it, so another project's names (see RetireStageRoles) are out of
- * reach, and so are its models' environments. The tag, not the name, separates projects: the names
- * are matched by project only, which also keeps the policy short.
- */
-export const sagemakerStatements = (scope: CiScope, kinds = ["model", "endpoint-config", "endpoint"]): PolicyStatement[] => {
-  const resources = kinds.map((kind) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${scope.project}-*`);
-  return [
-    {
-      Sid: "CreateModels",
-      Effect: "Allow",
-      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:AddTags"],
-      Resource: resources,
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
-    },
-    {
-      Sid: "ManageModels",
-      Effect: "Allow",
-      Action: [
-        "sagemaker:DescribeModel",
-        "sagemaker:DeleteModel",
-        "sagemaker:DescribeEndpointConfig",
-        "sagemaker:DeleteEndpointConfig",
-        // CreateEndpoint and UpdateEndpoint are authorized on the endpoint config they name as well.
-        "sagemaker:CreateEndpoint",
-        "sagemaker:UpdateEndpoint",
-        "sagemaker:DescribeEndpoint",
-        "sagemaker:DeleteEndpoint",
-        // RegisterScalableTarget checks that its caller may read and resize the endpoint's variants.
-        "sagemaker:UpdateEndpointWeightsAndCapacities",
-        "sagemaker:AddTags",
-        "sagemaker:DeleteTags",
-        "sagemaker:ListTags",
-      ],
-      Resource: resources,
-      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
-    },
-  ];
-};
 
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
   const { partition: p, region: r, account: a } = scope;
@@ -241,7 +180,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: named(scope, (n) => `arn:${p}:sns:${r}:${a}:${n}`),
     },
     // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
-    ...(scope.keyTables ? [manageKeyTables(scope)] : []),
+    ...(scope.keyTables ? manageKeyTables(scope) : []),
     ...(scope.components ? componentStatements(scope) : []),
     ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
     ...(scope.domain ? domainStatements(scope, scope.domain) : []),

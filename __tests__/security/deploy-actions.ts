@@ -320,31 +320,37 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   },
   aws_secretsmanager_secret: {
     source:
-      "provider secretsmanager/secret.go (CreateSecret, DescribeSecret, GetResourcePolicy on read, UpdateSecret, TagResource, UntagResource, DeleteSecret); IAM reference: Secret (the ARN ends in a random 6-character suffix)",
+      "provider secretsmanager/secret.go (CreateSecret, DescribeSecret, GetResourcePolicy on read, UpdateSecret, TagResource, UntagResource, DeleteSecret); IAM reference: Secret (the ARN ends in a random 6-character suffix; aws:RequestTag on CreateSecret and TagResource, aws:ResourceTag on every action)",
     named: true,
-    needs: (v, at) =>
-      each(
-        [
-          "secretsmanager:CreateSecret",
-          "secretsmanager:DescribeSecret",
-          "secretsmanager:GetResourcePolicy",
-          "secretsmanager:UpdateSecret",
-          "secretsmanager:TagResource",
-          "secretsmanager:UntagResource",
-          "secretsmanager:DeleteSecret",
-        ],
-        `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.name}-AbCdEf`,
-      ),
+    needs: (v, at) => {
+      const secret = `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.name}-AbCdEf`;
+      return [
+        ...each(["secretsmanager:CreateSecret", "secretsmanager:TagResource"], secret, { "aws:RequestTag/Project": at.project }),
+        ...each(
+          [
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetResourcePolicy",
+            "secretsmanager:UpdateSecret",
+            "secretsmanager:TagResource",
+            "secretsmanager:UntagResource",
+            "secretsmanager:DeleteSecret",
+          ],
+          secret,
+          { "aws:ResourceTag/Project": at.project },
+        ),
+      ];
+    },
   },
   aws_secretsmanager_secret_version: {
     source:
-      "provider secretsmanager/secret_version.go (PutSecretValue, GetSecretValue on read, UpdateSecretVersionStage and ListSecretVersionIds on update and delete); IAM reference: Secret",
+      "provider secretsmanager/secret_version.go (PutSecretValue, GetSecretValue on read, UpdateSecretVersionStage and ListSecretVersionIds on update and delete); IAM reference: Secret (aws:ResourceTag)",
     named: true,
     needs: (v, at) =>
       each(
         ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:ListSecretVersionIds"],
         // secret_id references the secret, resolved to its name.
         `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.secret_id}-AbCdEf`,
+        { "aws:ResourceTag/Project": at.project },
       ),
   },
   aws_cloudwatch_dashboard: {

@@ -297,6 +297,18 @@ suite("names that another project's split would match", () => {
     expect([await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
   });
 
+  it("project llm-api's key table of the same name it may not read, write or delete", async () => {
+    // With consumers: only then are there key tables.
+    const deploy = policyDocument(deployRoleStatements({ ...scope, keyTables: true })) as unknown as Record<string, unknown>;
+    const secret = `arn:aws:secretsmanager:${base.region}:${ACCOUNT}:secret:llm-api-v1-consumer-keys-AbCdEf`;
+    for (const action of ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret", "secretsmanager:UntagResource"]) {
+      expect([action, await decide(deploy, { action, resource: secret, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
+      expect([action, await decide(deploy, { action, resource: secret, context: tagged("llm") })]).toEqual([action, "Allowed"]);
+    }
+    const retag = { action: "secretsmanager:TagResource", resource: secret, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
+    expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
+  });
+
   it("project llm-api's endpoint, endpoint config and model of the same name it may not read, update or delete, nor re-tag", async () => {
     const sagemaker = `arn:aws:sagemaker:${base.region}:${ACCOUNT}`;
     const cases: [string, string[]][] = [
