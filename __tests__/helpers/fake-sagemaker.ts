@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./temp";
+import { startStandIn } from "./stand-in";
 
 /**
  * A SageMaker control plane on loopback, for Terraform's real apply: models, endpoint configs and
@@ -102,22 +102,10 @@ export async function startFakeSageMaker(): Promise<FakeSageMaker> {
   const dir = tempDir("llm-api-sagemaker-");
   const journal = join(dir, "journal.json");
   const rollback = join(dir, "rollback");
-  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], {
-    env: { JOURNAL: journal, ROLLBACK_FILE: rollback },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once("error", reject);
-    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8").trim()));
-  });
+  const standIn = await startStandIn(SERVER, { JOURNAL: journal, ROLLBACK_FILE: rollback });
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...standIn,
     rollBack: (on) => writeFileSync(rollback, on ? "1" : "0"),
     journal: () => JSON.parse(readFileSync(journal, "utf8")) as SageMakerJournal,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill();
-      }),
   };
 }

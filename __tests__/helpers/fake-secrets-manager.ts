@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { startStandIn } from "./stand-in";
 
 /**
  * A Secrets Manager stand-in for offline plans: GetSecretValue over the service's JSON protocol,
@@ -49,20 +49,8 @@ export async function startFakeSecretsManager(
   token = FAKE_TOKEN,
   bySecret: Record<string, string> | { readonly file: string } = {},
 ): Promise<FakeSecretsManager> {
-  const child: ChildProcess = spawn(process.execPath, ["-e", SERVER], {
-    env: { TOKEN: token, ...("file" in bySecret ? { TOKENS_FILE: String(bySecret.file) } : { TOKENS: JSON.stringify(bySecret) }) },
-    stdio: ["ignore", "pipe", "inherit"],
+  return startStandIn(SERVER, {
+    TOKEN: token,
+    ...("file" in bySecret ? { TOKENS_FILE: String(bySecret.file) } : { TOKENS: JSON.stringify(bySecret) }),
   });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once("error", reject);
-    child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString("utf8").trim()));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill();
-      }),
-  };
 }

@@ -1,6 +1,5 @@
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 import { resolve } from "../../deployment/resolve";
@@ -9,6 +8,7 @@ import { defaultTags } from "../../deployment/tags";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
 import { tempDir } from "../helpers/temp";
+import { applyOrder, dependenciesOf, terraformIn } from "../helpers/prior-state";
 
 /**
  * Changes to deployed models that run as inference components, planned by Terraform against a
@@ -157,24 +157,7 @@ function deployedState(plan: PlanWithValues, hosts: Map<string, ComponentHost>, 
   return JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-0000-0000-000000000002", outputs: {}, resources });
 }
 
-/** The resources a resource refers to or depends on, from the plan's configuration. */
-function dependenciesOf(plan: PlanJson, address: string): string[] {
-  const resource = plan.configuration.root_module.resources.find((r) => r.address === address) as { expressions: unknown; depends_on?: string[] };
-  const found = new Set<string>(resource.depends_on ?? []);
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === "object")
-      for (const [key, v] of Object.entries(value)) {
-        if (key === "references") for (const ref of v as string[]) found.add(ref.split(".").slice(0, 2).join("."));
-        else walk(v);
-      }
-  };
-  walk(resource.expressions);
-  return [...found].filter((a) => !a.startsWith("data.") && !a.startsWith("var.") && a !== address).sort();
-}
-
-const terraform = (dir: string, args: string[]) =>
-  execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+const terraform = terraformIn;
 
 describeTf("updating deployed inference components", () => {
   let changes: PlanJson["resource_changes"];
@@ -210,20 +193,7 @@ describeTf("updating deployed inference components", () => {
     terraform(dir, ["init", "-input=false", "-no-color"]);
     terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
     changes = (JSON.parse(terraform(dir, ["show", "-json", "plan.bin"])) as PlanJson).resource_changes;
-    const edges = [...terraform(dir, ["graph", "-plan=plan.bin"]).matchAll(/"(?:\[root\] )?([^"]+)" -> "(?:\[root\] )?([^"]+)"/g)].map(
-      (m) => [m[1], m[2]] as const,
-    );
-    // In Terraform's graph an edge points from a node to what it depends on.
-    waitsFor = (later, earlier) => {
-      const seen = new Set<string>();
-      const walk = (node: string): boolean => {
-        if (node === earlier) return true;
-        if (seen.has(node)) return false;
-        seen.add(node);
-        return edges.filter(([from]) => from === node).some(([, to]) => walk(to));
-      };
-      return walk(later);
-    };
+    waitsFor = applyOrder(dir);
   });
 
   it("when nothing changes, the model, endpoint config, endpoint, component and scaling are left alone", () => {

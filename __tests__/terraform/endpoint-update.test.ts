@@ -1,13 +1,13 @@
 import { summarizePlan } from "../../deployment/plan-summary";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
 import { startFakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
+import { applyOrder, dependenciesOf, terraformIn } from "../helpers/prior-state";
 
 /**
  * Changes to deployed endpoints: a state of the deployed stage is made offline from a plan's
@@ -187,22 +187,6 @@ function stateOf(plan: PlanJson, planned: Planned[], n: number) {
   }));
 }
 
-/** The resources a resource refers to or depends on, from the plan's configuration. */
-function dependenciesOf(plan: PlanJson, address: string): string[] {
-  const resource = plan.configuration.root_module.resources.find((r) => r.address === address) as { expressions: unknown; depends_on?: string[] };
-  const found = new Set<string>(resource.depends_on ?? []);
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === "object")
-      for (const [key, v] of Object.entries(value)) {
-        if (key === "references") for (const ref of v as string[]) found.add(ref.split(".").slice(0, 2).join("."));
-        else walk(v);
-      }
-  };
-  walk(resource.expressions);
-  return [...found].filter((a) => !a.startsWith("data.") && !a.startsWith("var.") && a !== address).sort();
-}
-
 /** The token in a model's environment is sensitive in state as in the plan; otherwise Terraform plans an update to mark it. */
 function sensitivePaths(r: Planned): unknown[] {
   if (r.type !== "aws_sagemaker_model" || !r.values.primary_container?.[0]?.environment?.HF_TOKEN) return [];
@@ -217,8 +201,7 @@ function sensitivePaths(r: Planned): unknown[] {
   ];
 }
 
-const terraform = (dir: string, args: string[]) =>
-  execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+const terraform = terraformIn;
 
 interface Update {
   /** Planned changes of one case's resources. */
@@ -255,20 +238,7 @@ async function planUpdate(): Promise<Update> {
     terraform(dir, ["init", "-input=false", "-no-color"]);
     terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
     const changes = (JSON.parse(terraform(dir, ["show", "-json", "plan.bin"])) as PlanJson).resource_changes;
-    const edges = [...terraform(dir, ["graph", "-plan=plan.bin"]).matchAll(/"(?:\[root\] )?([^"]+)" -> "(?:\[root\] )?([^"]+)"/g)].map(
-      (m) => [m[1], m[2]] as const,
-    );
-    // In Terraform's graph an edge points from a node to what it depends on.
-    const waitsFor = (later: string, earlier: string): boolean => {
-      const seen = new Set<string>();
-      const walk = (node: string): boolean => {
-        if (node === earlier) return true;
-        if (seen.has(node)) return false;
-        seen.add(node);
-        return edges.filter(([from]) => from === node).some(([, to]) => walk(to));
-      };
-      return walk(later);
-    };
+    const waitsFor = applyOrder(dir);
     return { changesOf: (model) => changes.filter((c) => modelOf(c.address) === model), waitsFor };
   } finally {
     await rotated.stop();
