@@ -39,6 +39,13 @@ export function checkPlacements(config: Record<string, unknown>, issue: Issue): 
       issue([...at, "endpoint"], `"${String(placement.endpoint)}" is not in endpoints. Fix: ${names ? `use one of ${names}` : "add it to endpoints"}`);
       return;
     }
+    // Its component is named <endpoint>-<model>, as another model's own would be named <model>.
+    const componentName = `${String(placement.endpoint)}-${String(m.name)}`;
+    if (modelNames.has(componentName))
+      issue(
+        ["models", i, "name"],
+        `on "${String(placement.endpoint)}" its component is named "${componentName}", as the model "${componentName}" names its own. Fix: rename one of them`,
+      );
     for (const field of ["autoscaling", "deployment", "dataCapture"] as const)
       if (m[field] !== undefined)
         issue(

@@ -350,6 +350,15 @@ describe("config", () => {
       'endpoints[0]: no model is placed on "gpu". Fix: remove it, or give a model placement.endpoint "gpu"',
     ],
     [
+      "a placed model whose component would be named as another model",
+      (c) => {
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
+        placed(c, {});
+        c.models.push({ ...c.models[0], name: "gpu-mistral-7b", placement: undefined, instance: { type: "ml.g5.2xlarge" } } as any);
+      },
+      'models[0].name: on "gpu" its component is named "gpu-mistral-7b", as the model "gpu-mistral-7b" names its own. Fix: rename one of them',
+    ],
+    [
       "a shared endpoint named as a model",
       (c) =>
         Object.assign(c, { endpoints: [{ name: "other", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) &&
