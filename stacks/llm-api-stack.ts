@@ -44,7 +44,8 @@ export class LlmApiStack extends TerraformStack {
     const deployment = (this.deployment = resolve(props.config, props.stage));
     const { config, stage, names } = deployment;
 
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, stage) }] });
+    const tags = defaultTags(config, stage);
+    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
     useStateBackend(this, config, id);
     const partition = new DataAwsPartition(this, "partition").partition;
     // With CI, the deploy role may create roles only under the boundary the CI stack made: every role here carries it.
@@ -67,7 +68,6 @@ export class LlmApiStack extends TerraformStack {
         files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
       }),
     };
-    const tags = defaultTags(config, stage);
     // Shared endpoints first: the models placed on them are their inference components.
     const sharedEndpoints = Object.fromEntries(
       deployment.sharedEndpoints.map((e) => [
