@@ -40,6 +40,16 @@ export function vcpuCount(instanceType: string): number {
   return instanceType.endsWith(".large") ? 2 : 4;
 }
 
+/**
+ * The endpoint alarms a stage creates: all of them with alarms on; with alarms off an instance
+ * endpoint's rollback alarms still, without actions, since the provider replaces an endpoint whose
+ * rollback alarms change, so turning alarms on or off must leave that set alone.
+ */
+export function createdEndpointAlarms(specs: readonly AlarmSpec[], instance: boolean, alarmsOn: boolean): readonly AlarmSpec[] {
+  if (alarmsOn) return specs;
+  return instance ? specs.filter((spec) => spec.rollback) : [];
+}
+
 /** Error rates and latency of the calls to an endpoint, or to one inference component, named for it. */
 function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {
   const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });

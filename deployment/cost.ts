@@ -1,5 +1,6 @@
 import { stagesOf, type Config } from "../config/schema";
 import { resolve } from "./resolve";
+import { createdEndpointAlarms } from "./alarm-specs";
 import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../reference/prices";
 
 /**
@@ -47,22 +48,37 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   const unpriced = new Set<string>();
   const serverlessGbSeconds = (memoryMb: number) => config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (memoryMb / 1024);
 
+  /** Instances of one type between two counts; an unpriced type is listed without prices, never as free. */
+  const instanceRow = (stage: string, model: string, type: string, minCount: number, maxCount: number): CostRow => {
+    const price = prices[type];
+    if (price === undefined) {
+      unpriced.add(type);
+      return { stage, model, capacity: type, minCount, maxCount };
+    }
+    return {
+      stage,
+      model,
+      capacity: type,
+      minCount,
+      maxCount,
+      hourlyMin: round(price * minCount),
+      hourlyMax: round(price * maxCount),
+      monthlyMin: round(price * minCount * HOURS_PER_MONTH),
+      monthlyMax: round(price * maxCount * HOURS_PER_MONTH),
+    };
+  };
+
   const monitoring: MonitoringCost[] = [];
   for (const stage of stagesOf(config)) {
     const deployment = resolve(config, stage);
-    // Alarm specs exist whatever alarms.enabled says; the stack creates them only when it is on.
-    // Whatever alarms.enabled says: a model that scales to zero has its wake-up alarm (it is how it
-    // scales), and an instance endpoint its rollback alarms (changing them would replace it).
+    // Alarm specs exist whatever alarms.enabled says; the stack creates what createdEndpointAlarms
+    // keeps of an endpoint's, the others only with alarms on, and a wake-up alarm per model that scales to zero.
+    const on = config.alarms.enabled;
     const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" ? [m.endpoint] : []));
-    const wakeUps = managed.filter((e) => e.component).length;
-    const rollbacks = managed.filter((e) => e.capacity.kind === "instance").reduce((n, e) => n + e.alarms.filter((a) => a.rollback).length, 0);
     const alarms =
-      wakeUps +
-      (config.alarms.enabled
-        ? deployment.apiAlarms.length +
-          deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
-          deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0)
-        : rollbacks);
+      managed.filter((e) => e.component).length +
+      managed.reduce((n, e) => n + createdEndpointAlarms(e.alarms, e.capacity.kind === "instance", on).length, 0) +
+      (on ? deployment.apiAlarms.length + deployment.functions.reduce((n, f) => n + f.alarms.length, 0) : 0);
     const secrets = deployment.consumers ? 1 : 0;
     monitoring.push({
       stage,
@@ -72,25 +88,7 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
       monthly: round(alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth + secrets * MONITORING_PRICES.secretMonth),
     });
     // A shared endpoint is billed by its instances; the models placed on it have none of their own.
-    for (const e of deployment.sharedEndpoints) {
-      const price = prices[e.instanceType];
-      if (price === undefined) unpriced.add(e.instanceType);
-      rows.push({
-        stage,
-        model: e.name,
-        capacity: e.instanceType,
-        minCount: e.minInstances,
-        maxCount: e.maxInstances,
-        ...(price === undefined
-          ? {}
-          : {
-              hourlyMin: round(price * e.minInstances),
-              hourlyMax: round(price * e.maxInstances),
-              monthlyMin: round(price * e.minInstances * HOURS_PER_MONTH),
-              monthlyMax: round(price * e.maxInstances * HOURS_PER_MONTH),
-            }),
-      });
-    }
+    for (const e of deployment.sharedEndpoints) rows.push(instanceRow(stage, e.name, e.instanceType, e.minInstances, e.maxInstances));
     for (const m of deployment.models) {
       // Adopted endpoints are billed where they are managed; placed models by their shared endpoint.
       if (m.endpoint.kind !== "managed" || m.endpoint.component?.shared) continue;
@@ -110,26 +108,9 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
         });
         continue;
       }
-      const type = capacity.type;
       const minCount = capacity.autoscaling?.minCapacity ?? capacity.initialCount;
       const maxCount = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
-      const price = prices[type];
-      if (price === undefined) {
-        unpriced.add(type);
-        rows.push({ stage, model: m.name, capacity: type, minCount, maxCount });
-        continue;
-      }
-      rows.push({
-        stage,
-        model: m.name,
-        capacity: type,
-        minCount,
-        maxCount,
-        hourlyMin: round(price * minCount),
-        hourlyMax: round(price * maxCount),
-        monthlyMin: round(price * minCount * HOURS_PER_MONTH),
-        monthlyMax: round(price * maxCount * HOURS_PER_MONTH),
-      });
+      rows.push(instanceRow(stage, m.name, capacity.type, minCount, maxCount));
     }
   }
 

@@ -1,6 +1,7 @@
 import { Construct, type IConstruct } from "constructs";
 import type { ResolvedModel } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "./alarm-set";
+import { createdEndpointAlarms } from "../deployment/alarm-specs";
 import { DirectIntegrationRole } from "./direct-integration-role";
 import { HandlerCode } from "./handler-code";
 import { invokerFor, type InvokerFunction } from "./invoker-function";
@@ -54,21 +55,10 @@ export class ModelApi extends Construct {
     const { model, partition, region } = props;
 
     if (model.endpoint.kind === "managed") {
-      // Alarms first: the endpoint names its rollback alarms. Those exist with alarms off too (without
-      // actions) on instances: the provider replaces an endpoint whose rollback alarms change, so
-      // turning alarms on or off must leave that set alone.
+      // Alarms first: the endpoint names its rollback alarms (kept with alarms off too, without actions).
       const specs = model.endpoint.alarms;
-      const guarded = model.endpoint.capacity.kind === "instance";
-      const alarms = props.alarms
-        ? alarmsFor(this, `alarms-${model.name}`, specs, props.alarms)
-        : guarded
-          ? alarmsFor(
-              this,
-              `alarms-${model.name}`,
-              specs.filter((spec) => spec.rollback),
-              {},
-            )
-          : undefined;
+      const created = createdEndpointAlarms(specs, model.endpoint.capacity.kind === "instance", props.alarms !== undefined);
+      const alarms = created.length > 0 ? alarmsFor(this, `alarms-${model.name}`, created, props.alarms ?? {}) : undefined;
       const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
       const { endpoint } = model;
       const { component, capacity } = endpoint;
