@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from "../config/paths";
 import { parseConfig } from "../config/load";
 import { deploymentProblems, deploymentWarnings } from "../deployment/limits";
 import { planOffline, requireTerraform } from "../__tests__/helpers/terraform";
+import { startFakeSecretsManager } from "../__tests__/helpers/fake-secrets-manager";
 
 /**
  * npm run bench:scale: a config of 100 models and 100 consumers, synthesised as `cdktf synth` runs
@@ -41,17 +42,21 @@ console.log(
   `synth: ${synth.ms.toFixed(0)} ms app time, ${(performance.now() - started).toFixed(0)} ms whole process, peak RSS ${synth.maxRssMb.toFixed(0)} MB`,
 );
 
-started = performance.now();
-const planned = planOffline(join(outdir, "stacks", "llm-api-v1"), undefined, { validate: false });
-const planMs = performance.now() - started;
-const managed = planned.plan.resource_changes.filter((r) => r.mode === "managed");
-const byType = new Map<string, number>();
-for (const r of managed) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
-console.log(`offline plan (init, plan, show): ${(planMs / 1000).toFixed(1)} s; resources in the stage's state: ${managed.length}`);
-console.log(
-  [...byType.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 6)
-    .map(([t, n]) => `${t} ${n}`)
-    .join(", "),
-);
+// The stage reads its account from STS: the tests' stand-in answers.
+void startFakeSecretsManager().then(async (sts) => {
+  started = performance.now();
+  const planned = planOffline(join(outdir, "stacks", "llm-api-v1"), sts.url, { validate: false });
+  const planMs = performance.now() - started;
+  await sts.stop();
+  const managed = planned.plan.resource_changes.filter((r) => r.mode === "managed");
+  const byType = new Map<string, number>();
+  for (const r of managed) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  console.log(`offline plan (init, plan, show): ${(planMs / 1000).toFixed(1)} s; resources in the stage's state: ${managed.length}`);
+  console.log(
+    [...byType.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", "),
+  );
+});

@@ -2,7 +2,7 @@ import type { PolicyStatement } from "./iam-policies";
 import { secretStatements, stageNamed, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
 import { componentStatements } from "./component-policies";
-import { manageKeyTables, sagemakerStatements } from "./tagged-policies";
+import { alarmStatements, logGroupStatements, manageKeyTables, sagemakerStatements, topicStatements } from "./tagged-policies";
 
 /**
  * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
@@ -110,23 +110,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
       Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
     },
-    {
-      Sid: "ManageLogGroups",
-      Effect: "Allow",
-      Action: [
-        "logs:CreateLogGroup",
-        "logs:DeleteLogGroup",
-        "logs:PutRetentionPolicy",
-        "logs:DeleteRetentionPolicy",
-        "logs:TagResource",
-        "logs:UntagResource",
-        "logs:ListTagsForResource",
-      ],
-      Resource: [
-        ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${n}`),
-        ...named(scope, (n) => `arn:${p}:logs:${r}:${a}:log-group:/aws/apigateway/${n}`),
-      ],
-    },
+    ...logGroupStatements(scope),
     // The provider finds a log group by listing with its name as prefix. DescribeLogGroups has no
     // resource-level permissions (IAM service reference), and a listing reveals names only.
     { Sid: "ListLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
@@ -139,15 +123,14 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
         (path) => `arn:${p}:apigateway:${r}::${path}`,
       ),
     },
+    ...alarmStatements(scope),
     {
-      Sid: "ManageAlarms",
+      // Target tracking policies create and delete their alarms with the caller's permissions, and
+      // without tags: these are known by name alone (the alarm's name holds the endpoint's).
+      Sid: "ManageScalingAlarms",
       Effect: "Allow",
-      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
-      Resource: [
-        ...named(scope, (n) => `arn:${p}:cloudwatch:${r}:${a}:alarm:${n}`),
-        // Target tracking policies create and delete their alarms with the caller's permissions.
-        ...named(scope, (n) => `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-endpoint/${n}`),
-      ],
+      Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+      Resource: named(scope, (n) => `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-endpoint/${n}`),
     },
     { Sid: "ReadAlarms", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: `arn:${p}:cloudwatch:${r}:${a}:alarm:*` },
     {
@@ -160,25 +143,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
         `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}-*`,
       ]),
     },
-    {
-      Sid: "ManageAlarmTopics",
-      Effect: "Allow",
-      Action: [
-        "sns:CreateTopic",
-        "sns:DeleteTopic",
-        "sns:GetTopicAttributes",
-        "sns:SetTopicAttributes",
-        "sns:TagResource",
-        "sns:UntagResource",
-        "sns:ListTagsForResource",
-        "sns:Subscribe",
-        "sns:Unsubscribe",
-        "sns:GetSubscriptionAttributes",
-        "sns:SetSubscriptionAttributes",
-      ],
-      // Subscription ARNs are the topic's ARN plus ":<id>", which the pattern covers.
-      Resource: named(scope, (n) => `arn:${p}:sns:${r}:${a}:${n}`),
-    },
+    ...topicStatements(scope),
     // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
     ...(scope.keyTables ? manageKeyTables(scope) : []),
     ...(scope.components ? componentStatements(scope) : []),

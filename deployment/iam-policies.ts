@@ -18,10 +18,29 @@ export interface PolicyDocument {
 
 export const policyDocument = (statements: readonly PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
-export function assumeRolePolicy(service: string): string {
+/** Where a role serves: its trust names the account (and for SageMaker the region) that may use it. */
+export interface TrustScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/**
+ * A service's trust, bound to this account against the confused deputy. For SageMaker's hosting,
+ * AWS documents `aws:SourceArn` like arn:<partition>:sagemaker:<region>:<account>:* ("Cross-service
+ * confused deputy prevention", SageMaker developer guide, the Inference section: not a specific
+ * model's or endpoint's ARN). For Lambda's execution roles and API Gateway's credentials no AWS page
+ * says the service sends `aws:SourceAccount` when it assumes the role, and a condition on a key that
+ * is never sent would deny every call: the account is checked wherever the key is present.
+ */
+export function assumeRolePolicy(service: string, at: TrustScope): string {
+  const Condition =
+    service === "sagemaker.amazonaws.com"
+      ? { ArnLike: { "aws:SourceArn": `arn:${at.partition}:sagemaker:${at.region}:${at.account}:*` } }
+      : { StringEqualsIfExists: { "aws:SourceAccount": at.account } };
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition }],
   });
 }
 

@@ -4,29 +4,49 @@ import type { CiScope } from "./ci-policies";
 /**
  * Deploy-role statements that the Project tag guards: names can match another project's (project
  * "llm" with stage "api" has the pattern llm-api-*, which covers project "llm-api"), the tag cannot.
+ * The tag, not the name, separates projects: the names are matched by project only, which also
+ * keeps the policy short.
  */
 
 /**
- * Models, endpoint configs and endpoints: created only with the project's Project tag (tags given at
- * creation are authorized as AddTags too, on a resource that has none yet), and read, changed or
- * deleted only when they carry it, so another project's names (see RetireStageRoles) are out of
- * reach, and so are its models' environments. The tag, not the name, separates projects: the names
- * are matched by project only, which also keeps the policy short.
+ * One kind of resource under the tag: created only with the project's Project tag in the request
+ * (tags given at creation are authorized as the service's tagging action too, on a resource that has
+ * none yet, so another project's resource cannot be re-tagged as this one's), and used only while it
+ * carries the tag.
  */
-export const sagemakerStatements = (scope: CiScope, kinds = ["model", "endpoint-config", "endpoint"]): PolicyStatement[] => {
-  const resources = kinds.map((kind) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:${kind}/${scope.project}-*`);
-  return [
+export const projectTagged = (
+  scope: CiScope,
+  kind: string,
+  resources: string[],
+  actions: { readonly create: readonly string[]; readonly use: readonly string[] },
+): PolicyStatement[] => [
+  {
+    Sid: `Create${kind}`,
+    Effect: "Allow",
+    Action: [...actions.create],
+    Resource: resources,
+    Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
+  },
+  {
+    Sid: `Manage${kind}`,
+    Effect: "Allow",
+    Action: [...actions.use],
+    Resource: resources,
+    Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
+  },
+];
+
+const arn = (scope: CiScope, service: string, resource: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:${resource}`;
+
+/** Models, endpoint configs and endpoints; reads too: a model's description holds its environment, a token among it. */
+export const sagemakerStatements = (scope: CiScope, kinds = ["model", "endpoint-config", "endpoint"]): PolicyStatement[] =>
+  projectTagged(
+    scope,
+    "Models",
+    kinds.map((kind) => arn(scope, "sagemaker", `${kind}/${scope.project}-*`)),
     {
-      Sid: "CreateModels",
-      Effect: "Allow",
-      Action: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:AddTags"],
-      Resource: resources,
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
-    },
-    {
-      Sid: "ManageModels",
-      Effect: "Allow",
-      Action: [
+      create: ["sagemaker:CreateModel", "sagemaker:CreateEndpointConfig", "sagemaker:CreateEndpoint", "sagemaker:AddTags"],
+      use: [
         "sagemaker:DescribeModel",
         "sagemaker:DeleteModel",
         "sagemaker:DescribeEndpointConfig",
@@ -42,43 +62,67 @@ export const sagemakerStatements = (scope: CiScope, kinds = ["model", "endpoint-
         "sagemaker:DeleteTags",
         "sagemaker:ListTags",
       ],
-      Resource: resources,
-      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
     },
-  ];
-};
+  );
 
-/**
- * The authorizer's key tables, one secret per stage of a config with consumers: created only with the
- * project's tag, then read and changed only when they carry it (names can match another project's).
- */
-export const manageKeyTables = (scope: CiScope): PolicyStatement[] => {
-  const secrets = `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${scope.project}-*`;
-  return [
+/** The authorizer's key tables, one secret per stage of a config with consumers. */
+export const manageKeyTables = (scope: CiScope): PolicyStatement[] =>
+  projectTagged(scope, "KeyTables", [arn(scope, "secretsmanager", `secret:${scope.project}-*`)], {
+    create: ["secretsmanager:CreateSecret", "secretsmanager:TagResource"],
+    use: [
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetResourcePolicy",
+      "secretsmanager:UpdateSecret",
+      "secretsmanager:TagResource",
+      "secretsmanager:UntagResource",
+      "secretsmanager:DeleteSecret",
+      "secretsmanager:PutSecretValue",
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:UpdateSecretVersionStage",
+      "secretsmanager:ListSecretVersionIds",
+    ],
+  });
+
+/** The functions' and the API's log groups (the provider tags them in CreateLogGroup). */
+export const logGroupStatements = (scope: CiScope): PolicyStatement[] =>
+  projectTagged(
+    scope,
+    "LogGroups",
+    ["lambda", "apigateway"].map((service) => arn(scope, "logs", `log-group:/aws/${service}/${scope.project}-*`)),
     {
-      Sid: "CreateKeyTables",
-      Effect: "Allow",
-      Action: ["secretsmanager:CreateSecret", "secretsmanager:TagResource"],
-      Resource: secrets,
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
-    },
-    {
-      Sid: "ManageKeyTables",
-      Effect: "Allow",
-      Action: [
-        "secretsmanager:DescribeSecret",
-        "secretsmanager:GetResourcePolicy",
-        "secretsmanager:UpdateSecret",
-        "secretsmanager:TagResource",
-        "secretsmanager:UntagResource",
-        "secretsmanager:DeleteSecret",
-        "secretsmanager:PutSecretValue",
-        "secretsmanager:GetSecretValue",
-        "secretsmanager:UpdateSecretVersionStage",
-        "secretsmanager:ListSecretVersionIds",
+      create: ["logs:CreateLogGroup", "logs:TagResource"],
+      use: [
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:ListTagsForResource",
       ],
-      Resource: secrets,
-      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
     },
-  ];
-};
+  );
+
+/** The stage's own alarms (the provider sends their tags with every PutMetricAlarm). */
+export const alarmStatements = (scope: CiScope): PolicyStatement[] =>
+  projectTagged(scope, "Alarms", [arn(scope, "cloudwatch", `alarm:${scope.project}-*`)], {
+    create: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+    use: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+  });
+
+/** The alarm topics and their subscriptions (a subscription's ARN is its topic's plus ":<id>"). */
+export const topicStatements = (scope: CiScope): PolicyStatement[] =>
+  projectTagged(scope, "AlarmTopics", [arn(scope, "sns", `${scope.project}-*`)], {
+    create: ["sns:CreateTopic", "sns:TagResource"],
+    use: [
+      "sns:DeleteTopic",
+      "sns:GetTopicAttributes",
+      "sns:SetTopicAttributes",
+      "sns:TagResource",
+      "sns:UntagResource",
+      "sns:ListTagsForResource",
+      "sns:Subscribe",
+      "sns:Unsubscribe",
+      "sns:GetSubscriptionAttributes",
+      "sns:SetSubscriptionAttributes",
+    ],
+  });

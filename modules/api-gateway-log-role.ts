@@ -4,10 +4,13 @@ import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { assumeRolePolicy } from "../deployment/iam-policies";
+import { stackAccount } from "./stack-account";
 
 export interface ApiGatewayLogRoleProps {
   readonly rolePrefix: string;
   readonly partition: string;
+  /** The API's region. */
+  readonly region: string;
   /** Provider of the API's region, when it is not the stack's default. @default - the stack's provider */
   readonly provider?: TerraformProvider;
 }
@@ -25,7 +28,7 @@ export class ApiGatewayLogRole extends Construct {
     const role = new IamRole(this, "role", {
       namePrefix: props.rolePrefix,
       description: "API Gateway writes access logs to CloudWatch",
-      assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com"),
+      assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com", { ...props, account: stackAccount(this) }),
       provider: props.provider,
     });
     const attachment = new IamRolePolicyAttachment(this, "push-to-cloudwatch", {

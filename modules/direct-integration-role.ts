@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn } from "cdktf";
 import { assumeRolePolicy, endpointArn, policyDocument } from "../deployment/iam-policies";
+import { stackAccount } from "./stack-account";
 
 export interface DirectIntegrationRoleProps {
   readonly rolePrefix: string;
@@ -22,7 +23,7 @@ export class DirectIntegrationRole extends Construct {
     this.role = new IamRole(this, "role", {
       namePrefix: props.rolePrefix,
       description: `API Gateway invokes ${props.model} directly`,
-      assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com"),
+      assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com", { ...props, account: stackAccount(this) }),
     });
     new IamRolePolicy(this, "policy", {
       role: this.role.id,

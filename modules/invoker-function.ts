@@ -6,6 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { assumeRolePolicy, invokerStatements, routeArns, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
+import { stackAccount } from "./stack-account";
 import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
@@ -72,7 +73,7 @@ export class InvokerFunction extends Construct {
     this.role = new IamRole(this, "role", {
       namePrefix: props.rolePrefix,
       description: `Invoker for ${props.endpoints.map((e) => e.model).join(", ")}`,
-      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com", { ...props, account: stackAccount(this) }),
     });
     // The account, read from the role's own ARN, keeps plan free of STS calls.
     const account = Fn.element(Fn.split(":", this.role.arn), 4);

@@ -7,6 +7,7 @@ import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data
 import type { ManagedEndpoint } from "../deployment/resolve";
 import { specHash } from "../deployment/model-container";
 import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "../deployment/iam-policies";
+import { stackAccount } from "./stack-account";
 
 export interface ModelDefinitionProps {
   readonly endpoint: ManagedEndpoint;
@@ -31,7 +32,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
   const executionRole = new IamRole(scope, "execution-role", {
     namePrefix: props.endpoint.rolePrefix,
     description: `SageMaker execution role for ${endpointName}`,
-    assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com"),
+    assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com", { ...props, account: stackAccount(scope) }),
   });
   const policy = new IamRolePolicy(scope, "execution-policy", {
     role: executionRole.id,

@@ -5,6 +5,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { ResolvedSharedEndpoint } from "../deployment/inference-component";
 import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "../deployment/iam-policies";
+import { stackAccount } from "./stack-account";
 import { defineComponentHost } from "./component-resources";
 
 export interface SharedEndpointProps {
@@ -28,7 +29,7 @@ export class SharedEndpoint extends Construct {
     const role = new IamRole(this, "execution-role", {
       namePrefix: props.endpoint.rolePrefix,
       description: `SageMaker execution role for the shared endpoint ${endpointName}`,
-      assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com"),
+      assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com", { ...props, account: stackAccount(this) }),
     });
     const policy = new IamRolePolicy(this, "execution-policy", {
       role: role.id,

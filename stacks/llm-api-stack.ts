@@ -2,7 +2,7 @@ import { Construct, type Node } from "constructs";
 import { Aspects, TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { stackAccount } from "../modules/stack-account";
 import { PermissionsBoundary } from "../modules/permissions-boundary";
 import { boundaryArn } from "../deployment/boundary";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
@@ -50,7 +50,7 @@ export class LlmApiStack extends TerraformStack {
     const partition = new DataAwsPartition(this, "partition").partition;
     // With CI, the deploy role may create roles only under the boundary the CI stack made: every role here carries it.
     if (config.ci) {
-      const account = new DataAwsCallerIdentity(this, "caller").accountId;
+      const account = stackAccount(this);
       Aspects.of(this).add(new PermissionsBoundary(boundaryArn(partition, account, config.project)));
     }
 

@@ -74,6 +74,7 @@ export class StateStack extends TerraformStack {
       new ApiGatewayLogRole(this, "api-log-role", {
         rolePrefix: `${config.project}-apigw-logs-`,
         partition: new DataAwsPartition(this, "partition").partition,
+        region: config.region,
         provider: api,
       });
     }

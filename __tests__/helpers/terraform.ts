@@ -42,9 +42,10 @@ export function requireTerraform(): boolean {
 
 /**
  * Local backend, dummy credentials, no account or metadata look-ups; `secretsManagerUrl` sends the
- * provider's Secrets Manager and STS calls (the token and caller-identity data sources) to a local stand-in.
+ * provider's Secrets Manager and STS calls (the token data sources, and the caller identity every
+ * stack reads for its account) to a local stand-in (fake-secrets-manager.ts).
  */
-export function offlineOverride(secretsManagerUrl?: string): Record<string, unknown> {
+export function offlineOverride(secretsManagerUrl: string): Record<string, unknown> {
   return {
     terraform: { backend: { local: { path: "terraform.tfstate" } } },
     provider: {
@@ -54,7 +55,7 @@ export function offlineOverride(secretsManagerUrl?: string): Record<string, unkn
         skip_credentials_validation: true,
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
-        ...(secretsManagerUrl ? { endpoints: [{ secretsmanager: secretsManagerUrl, sts: secretsManagerUrl }] } : {}),
+        endpoints: [{ secretsmanager: secretsManagerUrl, sts: secretsManagerUrl }],
       },
     },
   };
@@ -105,7 +106,7 @@ export interface PlanJson {
 }
 
 /** Copies a synthesised stack, then init + validate (unless told not to) + plan + show -json, with no network and no AWS. */
-export function planOffline(stackDir: string, secretsManagerUrl?: string, options: { validate?: boolean } = {}): PlannedStack {
+export function planOffline(stackDir: string, secretsManagerUrl: string, options: { validate?: boolean } = {}): PlannedStack {
   const dir = tempDir("llm-api-plan-");
   cpSync(stackDir, dir, { recursive: true });
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secretsManagerUrl), null, 2));
@@ -128,7 +129,7 @@ const AS_MODULE = new Set(["Backend configuration ignored"]);
  */
 export function planStacksOffline(
   stackDirs: Readonly<Record<string, string>>,
-  secretsManagerUrl?: string,
+  secretsManagerUrl: string,
   options: { validate?: boolean } = {},
 ): Record<string, PlannedStack> {
   const dir = tempDir("llm-api-plan-");

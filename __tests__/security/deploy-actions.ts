@@ -36,13 +36,16 @@ export interface Place {
 
 const each = (actions: string[], resource: string, context?: Record<string, string>): Need[] => actions.map((action) => ({ action, resource, context }));
 /**
- * A SageMaker resource of the project: created with its Project tag (tags given at creation are
- * authorized as AddTags, on a resource with none yet), then read, changed and deleted carrying it.
+ * A resource of the project that the provider creates with its tags in the create call: created
+ * with its Project tag (on a resource with none yet), then read, changed and deleted carrying it.
  */
-const sagemakerNeeds = (at: Place, arn: string, creates: string[], uses: string[]): Need[] => [
-  ...each([...creates, "sagemaker:AddTags"], arn, { "aws:RequestTag/Project": at.project }),
-  ...each([...uses, "sagemaker:ListTags", "sagemaker:AddTags", "sagemaker:DeleteTags"], arn, { "aws:ResourceTag/Project": at.project }),
+const taggedNeeds = (at: Place, arn: string, creates: string[], uses: string[]): Need[] => [
+  ...each(creates, arn, { "aws:RequestTag/Project": at.project }),
+  ...each(uses, arn, { "aws:ResourceTag/Project": at.project }),
 ];
+/** A SageMaker resource of the project: tags given at creation are authorized as AddTags. */
+const sagemakerNeeds = (at: Place, arn: string, creates: string[], uses: string[]): Need[] =>
+  taggedNeeds(at, arn, [...creates, "sagemaker:AddTags"], [...uses, "sagemaker:ListTags", "sagemaker:AddTags", "sagemaker:DeleteTags"]);
 const apigw = (at: Place, path: string) => `arn:aws:apigateway:${at.region}::${path}`;
 const ID = "a1b2c3d4e5";
 
@@ -286,20 +289,15 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   },
   aws_cloudwatch_log_group: {
     source:
-      "provider logs/group.go (CreateLogGroup, PutRetentionPolicy, DescribeLogGroups by prefix, DeleteLogGroup; tags: TagResource, UntagResource, ListTagsForResource); IAM reference: log-group",
+      "provider logs/group.go (CreateLogGroup, PutRetentionPolicy, DescribeLogGroups by prefix, DeleteLogGroup; tags: TagResource, UntagResource, ListTagsForResource; CreateLogGroupInput carries Tags); IAM reference: log-group (aws:ResourceTag), CreateLogGroup (aws:RequestTag)",
     named: true,
     needs: (v, at) => [
-      ...each(
-        [
-          "logs:CreateLogGroup",
-          "logs:PutRetentionPolicy",
-          "logs:DeleteRetentionPolicy",
-          "logs:DeleteLogGroup",
-          "logs:TagResource",
-          "logs:UntagResource",
-          "logs:ListTagsForResource",
-        ],
+      // CreateLogGroup carries the tags; retention is put on the group just created, tagged.
+      ...taggedNeeds(
+        at,
         `arn:aws:logs:${at.region}:${at.account}:log-group:${v.name}`,
+        ["logs:CreateLogGroup", "logs:TagResource"],
+        ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:DeleteLogGroup", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
       ),
       // IAM reference: DescribeLogGroups has no resource types, so only "*" grants it.
       ...each(["logs:DescribeLogGroups"], "*"),
@@ -307,12 +305,14 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   },
   aws_cloudwatch_metric_alarm: {
     source:
-      "provider cloudwatch/metric_alarm.go (PutMetricAlarm, DescribeAlarms, DeleteAlarms; tags: TagResource, UntagResource, ListTagsForResource); IAM reference: alarm",
+      "provider cloudwatch/metric_alarm.go (PutMetricAlarm with Tags on create and update, DescribeAlarms, DeleteAlarms; tags: TagResource, UntagResource, ListTagsForResource); IAM reference: alarm (aws:ResourceTag), PutMetricAlarm (aws:RequestTag)",
     named: true,
     needs: (v, at) => [
-      ...each(
-        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+      ...taggedNeeds(
+        at,
         `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:${v.alarm_name}`,
+        ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
       ),
       // The provider reads alarms by listing them; the list shows names, so it is granted on every alarm.
       ...each(["cloudwatch:DescribeAlarms"], `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:*`),
@@ -363,20 +363,15 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       ),
   },
   aws_sns_topic: {
-    source: "provider sns/topic.go (CreateTopic, GetTopicAttributes, SetTopicAttributes, DeleteTopic; tags); IAM reference: topic",
+    source:
+      "provider sns/topic.go (CreateTopic with Tags, GetTopicAttributes, SetTopicAttributes, DeleteTopic; tags); IAM reference: topic (aws:ResourceTag), CreateTopic (aws:RequestTag)",
     named: true,
     needs: (v, at) =>
-      each(
-        [
-          "sns:CreateTopic",
-          "sns:GetTopicAttributes",
-          "sns:SetTopicAttributes",
-          "sns:DeleteTopic",
-          "sns:TagResource",
-          "sns:UntagResource",
-          "sns:ListTagsForResource",
-        ],
+      taggedNeeds(
+        at,
         `arn:aws:sns:${at.region}:${at.account}:${v.name}`,
+        ["sns:CreateTopic", "sns:TagResource"],
+        ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource"],
       ),
   },
   aws_sns_topic_subscription: {
@@ -387,6 +382,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       each(
         ["sns:Subscribe", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:Unsubscribe"],
         `arn:aws:sns:${at.region}:${at.account}:${at.nameOf(v.topic_arn)}`,
+        // The topic carries the provider's default tags.
+        { "aws:ResourceTag/Project": at.project },
       ),
   },
   aws_api_gateway_rest_api: {

@@ -309,6 +309,32 @@ suite("names that another project's split would match", () => {
     expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
   });
 
+  it("project llm-api's log group, alarm and alarm topic of the same name it may not change or delete, nor re-tag", async () => {
+    const cases: [string, string[], string][] = [
+      [
+        `arn:aws:logs:${base.region}:${ACCOUNT}:log-group:/aws/lambda/llm-api-v1-chat`,
+        ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:UntagResource"],
+        "logs:TagResource",
+      ],
+      [
+        `arn:aws:cloudwatch:${base.region}:${ACCOUNT}:alarm:llm-api-v1-chat-5xx`,
+        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+        "cloudwatch:TagResource",
+      ],
+      [`arn:aws:sns:${base.region}:${ACCOUNT}:llm-api-v1-alarms`, ["sns:SetTopicAttributes", "sns:Subscribe", "sns:DeleteTopic"], "sns:TagResource"],
+    ];
+    for (const [resource, actions, tag] of cases) {
+      for (const action of actions) {
+        expect([action, await decide(deploy, { action, resource, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
+        expect([action, await decide(deploy, { action, resource, context: tagged("llm") })]).toEqual([action, "Allowed"]);
+      }
+      const retag = { action: tag, resource, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
+      expect([tag, await decide(deploy, retag)]).toEqual([tag, "ImplicitlyDenied"]);
+      const create = (project: string) => ({ action: tag, resource, context: { "aws:RequestTag/Project": project } });
+      expect([tag, await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual([tag, "Allowed", "ImplicitlyDenied"]);
+    }
+  });
+
   it("project llm-api's endpoint, endpoint config and model of the same name it may not read, update or delete, nor re-tag", async () => {
     const sagemaker = `arn:aws:sagemaker:${base.region}:${ACCOUNT}`;
     const cases: [string, string[]][] = [

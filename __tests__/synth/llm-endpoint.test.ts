@@ -26,7 +26,17 @@ describe("LlmEndpoint", () => {
     });
     expect(model.lifecycle).toEqual({ create_before_destroy: true });
     expect(model.name).toMatch(/^llm-api-v1-m-[0-9a-f]{8}$/);
-    expect(stack.data).toBeUndefined();
+    // No token to look up; the one data source is the account, for the execution role's trust.
+    expect(stack.data).toEqual({ aws_caller_identity: { caller: {} } });
+    const trust = JSON.parse(only(stack, "aws_iam_role").assume_role_policy);
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "sagemaker.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sagemaker:us-east-1:${data.aws_caller_identity.caller.account_id}:*" } },
+      },
+    ]);
   });
 
   it("names the model by what it runs, so a change makes a new name and never clashes on replacement", () => {

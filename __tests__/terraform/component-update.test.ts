@@ -9,6 +9,7 @@ import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
 import { tempDir } from "../helpers/temp";
 import { applyOrder, dependenciesOf, terraformIn } from "../helpers/prior-state";
+import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 
 /**
  * Changes to deployed models that run as inference components, planned by Terraform against a
@@ -168,7 +169,11 @@ describeTf("updating deployed inference components", () => {
   const endpointConfig = (owner: string) =>
     of(owner, "aws_cloudcontrolapi_resource").filter((c) => (c.change.after ?? c.change.before).type_name === "AWS::SageMaker::EndpointConfig");
 
-  beforeAll(() => {
+  // The stacks read their account from STS: the stand-in answers.
+  let sts: FakeSecretsManager;
+  afterAll(() => sts?.stop());
+  beforeAll(async () => {
+    sts = await startFakeSecretsManager();
     const config = parseConfig(before);
     const deployment = resolve(config, "v1");
     const hosts = new Map<string, ComponentHost>([
@@ -176,7 +181,7 @@ describeTf("updating deployed inference components", () => {
       ...deployment.sharedEndpoints.map((e) => [e.name, e] as const),
     ]);
     const deployed = synth(config);
-    const planned = planOffline(join(deployed.outdir, "stacks", "idle-v1"), undefined, { validate: false });
+    const planned = planOffline(join(deployed.outdir, "stacks", "idle-v1"), sts.url, { validate: false });
     const configured = new Set(
       Object.entries(deployed.stacks["idle-v1"].resource ?? {}).flatMap(([type, byName]) =>
         Object.entries(byName).flatMap(([name, r]) =>
@@ -188,7 +193,7 @@ describeTf("updating deployed inference components", () => {
 
     const dir = tempDir("llm-api-component-update-");
     cpSync(join(synth(parseConfig(after)).outdir, "stacks", "idle-v1"), dir, { recursive: true });
-    writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride()));
+    writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(sts.url)));
     writeFileSync(join(dir, "terraform.tfstate"), state);
     terraform(dir, ["init", "-input=false", "-no-color"]);
     terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);

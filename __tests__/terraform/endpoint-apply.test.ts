@@ -7,6 +7,7 @@ import type { ConfigInput } from "../../config/schema";
 import { synthConstruct, testConfig } from "../helpers/synth";
 import { offlineOverride, requireTerraform } from "../helpers/terraform";
 import { startFakeSageMaker, type FakeSageMaker, type SageMakerJournal } from "../helpers/fake-sagemaker";
+import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
 
 /**
@@ -59,13 +60,16 @@ function attempt(dir: string, args: string[]): { ok: boolean; output: string } {
   }
 }
 
+let sts: FakeSecretsManager;
+
 function writeStack(dir: string, stack: Record<string, any>, sagemakerUrl: string): void {
   const { terraform: tf, ...rest } = stack;
-  const override = offlineOverride();
+  // STS (the stack's account, for its roles' trust) answers from the Secrets Manager stand-in.
+  const override = offlineOverride(sts.url);
   writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }));
   writeFileSync(
     join(dir, "offline_override.tf.json"),
-    JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints: [{ sagemaker: sagemakerUrl }] } } }),
+    JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints: [{ sagemaker: sagemakerUrl, sts: sts.url }] } } }),
   );
 }
 
@@ -92,6 +96,8 @@ function seedRole(dir: string, stack: Record<string, any>): void {
       instances: [
         instance({
           ...role,
+          // The trust as Terraform renders it: the account, from STS, in place of its expression.
+          assume_role_policy: String(role.assume_role_policy).replace("${data.aws_caller_identity.caller.account_id}", ACCOUNT),
           "//": undefined,
           id: name,
           name,
@@ -143,6 +149,7 @@ describeTf("terraform apply against a SageMaker stand-in", () => {
 
   beforeAll(async () => {
     stand = await startFakeSageMaker();
+    sts = await startFakeSecretsManager();
     dir = tempDir("llm-api-apply-");
     const stack = endpointStack();
     writeStack(dir, stack, stand.url);
@@ -162,7 +169,7 @@ describeTf("terraform apply against a SageMaker stand-in", () => {
     stand.rollBack(false);
     fixed = attempt(dir, apply);
   });
-  afterAll(() => stand?.stop());
+  afterAll(() => Promise.all([stand?.stop(), sts?.stop()]));
 
   it("deploys the model, its endpoint config and the endpoint, InService on that config", () => {
     expect(first.model).toMatch(/^llm-api-v1-m-[0-9a-f]{8}$/);

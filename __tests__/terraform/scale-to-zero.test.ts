@@ -6,6 +6,7 @@ import type { Config } from "../../config/schema";
 import { CLOUD_CONTROL_SCHEMAS } from "../../reference/cloudformation";
 import { functionModels, ROOT, synth, type StackJson } from "../helpers/synth";
 import { planOffline, planStacksOffline, requireTerraform, type PlannedStack } from "../helpers/terraform";
+import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 
 /**
  * examples/scale-to-zero.json planned by real Terraform with no network: the Cloud Control
@@ -29,12 +30,16 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
   let planned: PlannedStack;
   const changes = (type: string) => planned.plan.resource_changes.filter((r) => r.type === type);
 
-  beforeAll(() => {
+  // The stack reads its account from STS: the stand-in answers.
+  let sts: FakeSecretsManager;
+  beforeAll(async () => {
+    sts = await startFakeSecretsManager();
     const result = synth(config);
     outdir = result.outdir;
     stack = result.stacks[stackName];
-    planned = planStacksOffline({ [stackName]: join(outdir, "stacks", stackName) }, undefined, { validate: false })[stackName];
+    planned = planStacksOffline({ [stackName]: join(outdir, "stacks", stackName) }, sts.url, { validate: false })[stackName];
   });
+  afterAll(() => sts?.stop());
 
   it("plans one inference component and one model-less endpoint config per model, with their schemas", () => {
     const components = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::InferenceComponent");
@@ -114,7 +119,7 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
     };
     component.desired_state = component.desired_state.replace('"VariantName" = "AllTraffic"', '"VariantName" = "AllTraffic", "Copies" = 3');
     writeFileSync(copy, JSON.stringify(json));
-    expect(() => planOffline(join(outdir, "stacks", stackName), undefined, { validate: false })).toThrow(
+    expect(() => planOffline(join(outdir, "stacks", stackName), sts.url, { validate: false })).toThrow(
       /validating desired_state against CloudFormation Resource Schema/,
     );
   });
