@@ -137,11 +137,9 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Sid: "ManageDashboards",
       Effect: "Allow",
       Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
-      // Dashboards are global: no region in their ARN.
-      Resource: scope.stages.flatMap((stage) => [
-        `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}`,
-        `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}-*`,
-      ]),
+      // Dashboards are global: no region in their ARN. The provider cannot tag them, so each stage's
+      // one dashboard is named exactly: a pattern would reach another project's (see RetireStageRoles).
+      Resource: scope.stages.map((stage) => `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}`),
     },
     ...topicStatements(scope),
     // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.

@@ -309,7 +309,7 @@ suite("names that another project's split would match", () => {
     expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
   });
 
-  it("project llm-api's log group, alarm and alarm topic of the same name it may not change or delete, nor re-tag", async () => {
+  it("project llm-api's log group, alarm, alarm topic and dashboard of the same name it may not change or delete, nor re-tag", async () => {
     const cases: [string, string[], string][] = [
       [
         `arn:aws:logs:${base.region}:${ACCOUNT}:log-group:/aws/lambda/llm-api-v1-chat`,
@@ -333,6 +333,9 @@ suite("names that another project's split would match", () => {
       const create = (project: string) => ({ action: tag, resource, context: { "aws:RequestTag/Project": project } });
       expect([tag, await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual([tag, "Allowed", "ImplicitlyDenied"]);
     }
+    // Dashboards carry no tags: each stage's own is named exactly, so project llm-api's stays out of reach.
+    const dashboard = (name: string) => ({ action: "cloudwatch:PutDashboard", resource: `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${name}` });
+    expect([await decide(deploy, dashboard("llm-api")), await decide(deploy, dashboard("llm-api-v1"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
   });
 
   it("project llm-api's endpoint, endpoint config and model of the same name it may not read, update or delete, nor re-tag", async () => {
