@@ -25,7 +25,18 @@ const CONFIGS = [
     .map((f) => join(ROOT, "examples", f)),
 ];
 
-async function decide(policy: Record<string, unknown>, need: Need): Promise<string> {
+/** Decisions already made, per policy: stacks and resources repeat the same requests (about one in six). */
+const decided = new WeakMap<Record<string, unknown>, Map<string, Promise<string>>>();
+
+function decide(policy: Record<string, unknown>, need: Need): Promise<string> {
+  const known = decided.get(policy) ?? new Map<string, Promise<string>>();
+  decided.set(policy, known);
+  const key = JSON.stringify(need);
+  if (!known.has(key)) known.set(key, decideOnce(policy, need));
+  return known.get(key)!;
+}
+
+async function decideOnce(policy: Record<string, unknown>, need: Need): Promise<string> {
   const result = await simulate(policy, need);
   // The simulator's copy of the IAM reference gives some API Gateway resource types two ARN formats
   // in one (Deployments, Stages: /apis/... and /restapis/...), and then matches no resource for
