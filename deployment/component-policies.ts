@@ -1,5 +1,23 @@
 import type { PolicyStatement } from "./iam-policies";
 import { stageNamed, type CiScope } from "./ci-policies";
+import type { TaggedKind } from "./tagged-policies";
+
+/** The project's inference components, under the Project tag (see taggedStatements). */
+export const components = (scope: CiScope): TaggedKind => ({
+  create: ["sagemaker:CreateInferenceComponent", "sagemaker:AddTags"],
+  use: [
+    // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
+    "sagemaker:CreateInferenceComponent",
+    "sagemaker:DescribeInferenceComponent",
+    "sagemaker:UpdateInferenceComponent",
+    "sagemaker:UpdateInferenceComponentRuntimeConfig",
+    "sagemaker:DeleteInferenceComponent",
+    "sagemaker:AddTags",
+    "sagemaker:ListTags",
+    "sagemaker:DeleteTags",
+  ],
+  resources: [`arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${scope.project}-*`],
+});
 
 /**
  * Models that scale to zero: Cloud Control creates their endpoint configs and inference components
@@ -7,9 +25,6 @@ import { stageNamed, type CiScope } from "./ci-policies";
  * reference, take "*" and reach only what the SageMaker statements allow), and Application Auto
  * Scaling moves a component's copies as the caller.
  */
-/** The project's inference components, by name; the Project tag separates projects (see sagemakerStatements). */
-const components = (scope: CiScope): string[] => [`arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${scope.project}-*`];
-
 export const componentStatements = (scope: CiScope): PolicyStatement[] => [
   {
     Sid: "UseCloudControl",
@@ -22,30 +37,6 @@ export const componentStatements = (scope: CiScope): PolicyStatement[] => [
       "cloudformation:GetResourceRequestStatus",
     ],
     Resource: "*",
-  },
-  {
-    Sid: "CreateComponents",
-    Effect: "Allow",
-    Action: ["sagemaker:CreateInferenceComponent", "sagemaker:AddTags"],
-    Resource: components(scope),
-    Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
-  },
-  {
-    Sid: "ManageComponents",
-    Effect: "Allow",
-    Action: [
-      // CreateInferenceComponent is authorized on the endpoint that hosts the component as well.
-      "sagemaker:CreateInferenceComponent",
-      "sagemaker:DescribeInferenceComponent",
-      "sagemaker:UpdateInferenceComponent",
-      "sagemaker:UpdateInferenceComponentRuntimeConfig",
-      "sagemaker:DeleteInferenceComponent",
-      "sagemaker:AddTags",
-      "sagemaker:ListTags",
-      "sagemaker:DeleteTags",
-    ],
-    Resource: [...components(scope), `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:endpoint/${scope.project}-*`],
-    Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
   },
   {
     // Target tracking on a component creates and deletes its alarms with the caller's permissions.

@@ -1,8 +1,8 @@
 import type { PolicyStatement } from "./iam-policies";
 import { secretStatements, stageNamed, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
-import { componentStatements } from "./component-policies";
-import { alarmStatements, logGroupStatements, manageKeyTables, sagemakerStatements, topicStatements } from "./tagged-policies";
+import { componentStatements, components } from "./component-policies";
+import { alarms, alarmTopics, functions, keyTables, logGroups, sagemakerModels, stageRoles, taggedStatements } from "./tagged-policies";
 
 /**
  * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
@@ -27,23 +27,6 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
     },
     {
-      // Names can match another project's (project "llm", stage "api" covers "llm-api-*"): changing,
-      // deleting or passing a role also needs the Project tag every resource of this project carries.
-      Sid: "RetireStageRoles",
-      Effect: "Allow",
-      Action: ["iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:DeleteRole"],
-      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
-      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
-    },
-    {
-      // Tags given at creation are authorized as TagRole on a role that has no tags yet.
-      Sid: "TagNewStageRoles",
-      Effect: "Allow",
-      Action: "iam:TagRole",
-      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
-    },
-    {
       Sid: "WriteBoundedStageRoles",
       Effect: "Allow",
       Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
@@ -62,6 +45,18 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
         },
       },
     },
+    // Roles, models, functions, key tables, log groups, alarms, topics and components: by the Project tag.
+    ...taggedStatements(scope, [
+      stageRoles(scope),
+      sagemakerModels(scope),
+      functions(scope),
+      logGroups(scope),
+      alarms(scope),
+      alarmTopics(scope),
+      // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
+      ...(scope.keyTables ? [keyTables(scope)] : []),
+      ...(scope.components ? [components(scope)] : []),
+    ]),
     {
       Sid: "AutoscalingServiceRole",
       Effect: "Allow",
@@ -69,48 +64,6 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: `arn:${p}:iam::${a}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/*`,
       Condition: { StringEquals: { "iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com" } },
     },
-    ...sagemakerStatements(scope),
-    {
-      // A function is created with the project's tag (tags given at creation are authorized as
-      // TagResource on a function that has none yet), and changed or deleted only with it: names can
-      // match another project's (see RetireStageRoles).
-      Sid: "CreateFunctions",
-      Effect: "Allow",
-      Action: ["lambda:CreateFunction", "lambda:TagResource"],
-      Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
-    },
-    {
-      Sid: "ReadFunctions",
-      Effect: "Allow",
-      Action: [
-        "lambda:GetFunction",
-        "lambda:GetFunctionConfiguration",
-        "lambda:ListVersionsByFunction",
-        "lambda:GetFunctionCodeSigningConfig",
-        "lambda:GetPolicy",
-        "lambda:ListTags",
-      ],
-      Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
-    },
-    {
-      Sid: "ManageFunctions",
-      Effect: "Allow",
-      Action: [
-        "lambda:DeleteFunction",
-        "lambda:UpdateFunctionCode",
-        "lambda:UpdateFunctionConfiguration",
-        "lambda:AddPermission",
-        "lambda:RemovePermission",
-        "lambda:TagResource",
-        "lambda:UntagResource",
-        "lambda:PutFunctionConcurrency",
-        "lambda:DeleteFunctionConcurrency",
-      ],
-      Resource: named(scope, (n) => `arn:${p}:lambda:${r}:${a}:function:${n}`),
-      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
-    },
-    ...logGroupStatements(scope),
     // The provider finds a log group by listing with its name as prefix. DescribeLogGroups has no
     // resource-level permissions (IAM service reference), and a listing reveals names only.
     { Sid: "ListLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
@@ -123,7 +76,6 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
         (path) => `arn:${p}:apigateway:${r}::${path}`,
       ),
     },
-    ...alarmStatements(scope),
     {
       // Target tracking policies create and delete their alarms with the caller's permissions, and
       // without tags: these are known by name alone (the alarm's name holds the endpoint's).
@@ -138,12 +90,9 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Effect: "Allow",
       Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"],
       // Dashboards are global: no region in their ARN. The provider cannot tag them, so each stage's
-      // one dashboard is named exactly: a pattern would reach another project's (see RetireStageRoles).
+      // one dashboard is named exactly: a pattern would reach another project's (see tagged-policies.ts).
       Resource: scope.stages.map((stage) => `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}`),
     },
-    ...topicStatements(scope),
-    // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
-    ...(scope.keyTables ? manageKeyTables(scope) : []),
     ...(scope.components ? componentStatements(scope) : []),
     ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
     ...(scope.domain ? domainStatements(scope, scope.domain) : []),

@@ -254,11 +254,13 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         "aws:RequestTag/Project": at.project,
       }),
       ...each(
-        ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction", "lambda:ListTags"],
-        `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`,
-      ),
-      ...each(
         [
+          // Reads too: a function's configuration holds its settings.
+          "lambda:GetFunction",
+          "lambda:GetFunctionConfiguration",
+          "lambda:GetFunctionCodeSigningConfig",
+          "lambda:ListVersionsByFunction",
+          "lambda:ListTags",
           "lambda:UpdateFunctionCode",
           "lambda:UpdateFunctionConfiguration",
           "lambda:PutFunctionConcurrency",
@@ -281,10 +283,13 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     source: "provider lambda/permission.go (AddPermission, GetPolicy, RemovePermission); IAM reference: function",
     named: true,
     needs: (v, at) => [
-      ...each(["lambda:GetPolicy"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`),
-      ...each(["lambda:AddPermission", "lambda:RemovePermission"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`, {
-        "aws:ResourceTag/Project": at.project,
-      }),
+      ...each(
+        ["lambda:GetPolicy", "lambda:AddPermission", "lambda:RemovePermission"],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`,
+        {
+          "aws:ResourceTag/Project": at.project,
+        },
+      ),
     ],
   },
   aws_cloudwatch_log_group: {

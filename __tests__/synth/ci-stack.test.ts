@@ -69,10 +69,9 @@ describe("CI stack", () => {
     const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
     expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
     // Changing, deleting and passing a role also needs this project's tag: names can match another project's.
-    for (const sid of ["RetireStageRoles", "PassStageRoles"]) {
-      expect(resourcesOf(sid).map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    expect(resourcesOf("PassStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    for (const sid of ["UseTagged", "PassStageRoles"])
       expect(statements.find((s: { Sid: string }) => s.Sid === sid).Condition.StringEquals["aws:ResourceTag/Project"]).toBe("llm-api");
-    }
     // Roles are created and their policies written only under the boundary the CI stack makes.
     const bounded = statements.find((s: { Sid: string }) => s.Sid === "WriteBoundedStageRoles");
     expect(bounded).toMatchObject({
@@ -82,15 +81,27 @@ describe("CI stack", () => {
     const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     for (const never of ["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion"])
       expect(actions).not.toContain(never);
-    // SageMaker resources: the project's names, and the Project tag on every call (created with it, used carrying it).
-    for (const sid of ["CreateModels", "ManageModels"])
-      expect(resourcesOf(sid).map((r) => r.split(":").pop())).toEqual(["model/llm-api-*", "endpoint-config/llm-api-*", "endpoint/llm-api-*"]);
-    expect(statements.find((s: { Sid: string }) => s.Sid === "ManageModels").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "llm-api" } });
-    expect(statements.find((s: { Sid: string }) => s.Sid === "CreateModels").Condition).toEqual({
+    // Stage roles by stage; SageMaker resources, functions, log groups, alarms and topics by the project's
+    // names; and the Project tag on every call (created with it, used carrying it).
+    for (const sid of ["CreateTagged", "UseTagged"])
+      expect(resourcesOf(sid).map((r) => r.split(/\d\)\}:/).pop())).toEqual([
+        "role/llm-api-dev-*",
+        "role/llm-api-prod-*",
+        "model/llm-api-*",
+        "endpoint-config/llm-api-*",
+        "endpoint/llm-api-*",
+        "function:llm-api-*",
+        "log-group:/aws/lambda/llm-api-*",
+        "log-group:/aws/apigateway/llm-api-*",
+        "alarm:llm-api-*",
+        "llm-api-*",
+      ]);
+    expect(statements.find((s: { Sid: string }) => s.Sid === "UseTagged").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "llm-api" } });
+    expect(statements.find((s: { Sid: string }) => s.Sid === "CreateTagged").Condition).toEqual({
       StringEquals: { "aws:RequestTag/Project": "llm-api" },
       Null: { "aws:ResourceTag/Project": "true" },
     });
-    for (const sid of ["ReadStageRoles", "RetireStageRoles", "WriteBoundedStageRoles", "PassStageRoles"])
+    for (const sid of ["ReadStageRoles", "CreateTagged", "UseTagged", "WriteBoundedStageRoles", "PassStageRoles"])
       for (const r of resourcesOf(sid)) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
     const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);
