@@ -296,9 +296,9 @@ suite("names that another project's split would match", () => {
     expect(await decide(deploy, { action: "iam:PutRolePolicy", resource: role, context: boundary })).toBe("ImplicitlyDenied");
   });
 
-  it("project llm-api's function of the same name it may not update or delete, nor create one tagged as another project's", async () => {
+  it("project llm-api's function of the same name it may not read, update or delete, nor create one tagged as another project's", async () => {
     const fn = `arn:aws:lambda:${base.region}:${ACCOUNT}:function:llm-api-v1-chat`;
-    for (const action of ["lambda:UpdateFunctionCode", "lambda:DeleteFunction", "lambda:AddPermission"]) {
+    for (const action of ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode", "lambda:DeleteFunction", "lambda:AddPermission"]) {
       expect([action, await decide(deploy, { action, resource: fn, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
       expect([action, await decide(deploy, { action, resource: fn, context: tagged("llm") })]).toEqual([action, "Allowed"]);
     }
