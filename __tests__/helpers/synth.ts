@@ -1,7 +1,7 @@
 import { unzipSync } from "fflate";
 import { BUILD_DIR } from "../../deployment/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -12,6 +12,14 @@ import { installLockFile } from "../../stacks/lock-file";
 import { tempDir } from "./temp";
 
 export const ROOT = resolve(__dirname, "..", "..");
+
+/** The configs the product ships: the default and every example. */
+export const SHIPPED_CONFIGS: readonly string[] = [
+  join(ROOT, "llm-api.config.json"),
+  ...readdirSync(join(ROOT, "examples"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => join(ROOT, "examples", f)),
+];
 
 export interface SynthResult {
   readonly outdir: string;

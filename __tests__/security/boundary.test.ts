@@ -1,4 +1,3 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf, type Config } from "../../config/schema";
@@ -6,7 +5,7 @@ import { ciScope } from "../../deployment/ci-policies";
 import { deployRoleStatements } from "../../deployment/deploy-role";
 import { boundaryArn, stageBoundaryStatements } from "../../deployment/boundary";
 import { endpointArn, policyDocument } from "../../deployment/iam-policies";
-import { ROOT, synth, type StackJson } from "../helpers/synth";
+import { ROOT, synth, type StackJson, SHIPPED_CONFIGS } from "../helpers/synth";
 import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";
 
 /**
@@ -17,12 +16,7 @@ import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";
 const ACCOUNT = "123456789012";
 const simulator = simulatorOrSkip();
 const suite = simulator ? describe : describe.skip;
-const CONFIGS = [
-  join(ROOT, "llm-api.config.json"),
-  ...readdirSync(join(ROOT, "examples"))
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => join(ROOT, "examples", f)),
-];
+const CONFIGS = SHIPPED_CONFIGS;
 /** As CI deploys it: with ci, so the stage roles carry the boundary. */
 const withCi = (config: Config): Config => (config.ci ? config : { ...config, ci: { repository: "acme/llm-api", branch: "main", environment: "production" } });
 

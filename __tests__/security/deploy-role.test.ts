@@ -1,11 +1,10 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf } from "../../config/schema";
 import { ciScope, planRoleStatements } from "../../deployment/ci-policies";
 import { deployRoleStatements } from "../../deployment/deploy-role";
 import { policyDocument } from "../../deployment/iam-policies";
-import { ROOT, synth, type StackJson } from "../helpers/synth";
+import { ROOT, synth, type StackJson, SHIPPED_CONFIGS } from "../helpers/synth";
 import { DATA_ACTIONS, DEPLOY_ACTIONS, type Need, type Place, type Row } from "./deploy-actions";
 import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";
 
@@ -18,12 +17,7 @@ import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";
 const ACCOUNT = "123456789012";
 /** The calls that only read (what a plan with refresh makes). */
 const READ = /^[a-z0-9-]+:(Get|Describe|List)[A-Za-z]*$|^apigateway:GET$/;
-const CONFIGS = [
-  join(ROOT, "llm-api.config.json"),
-  ...readdirSync(join(ROOT, "examples"))
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => join(ROOT, "examples", f)),
-];
+const CONFIGS = SHIPPED_CONFIGS;
 
 /** Decisions already made, per policy: stacks and resources repeat the same requests (about one in six). */
 const decided = new WeakMap<Record<string, unknown>, Map<string, Promise<string>>>();

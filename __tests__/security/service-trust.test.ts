@@ -1,7 +1,5 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { loadConfig } from "../../config/load";
-import { resources, ROOT, synth } from "../helpers/synth";
+import { resources, synth, SHIPPED_CONFIGS } from "../helpers/synth";
 import { simulatorOrSkip } from "../helpers/iam-simulator";
 
 /**
@@ -13,12 +11,7 @@ const ACCOUNT = "123456789012";
 const OTHER = "999999999999";
 const simulator = simulatorOrSkip();
 const suite = simulator ? describe : describe.skip;
-const CONFIGS = [
-  join(ROOT, "llm-api.config.json"),
-  ...readdirSync(join(ROOT, "examples"))
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => join(ROOT, "examples", f)),
-];
+const CONFIGS = SHIPPED_CONFIGS;
 
 interface Trust {
   readonly Statement: { Principal: { Service: string } }[];

@@ -1,19 +1,12 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { loadConfig, parseConfig } from "../../config/load";
 import { apiResourceCount, ciRoleProblems, deploymentProblems, deploymentWarnings } from "../../deployment/limits";
 import { authorizerFiles, environmentProblems, functionEnvironment, functionFiles, keyTableBytes } from "../../deployment/function-environment";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { resolve } from "../../deployment/resolve";
-import { ROOT, synth } from "../helpers/synth";
+import { synth, SHIPPED_CONFIGS } from "../helpers/synth";
 
 // Limits AWS enforces only at apply and cannot raise: found at synth, before any Terraform is written.
-const CONFIGS = [
-  join(ROOT, "llm-api.config.json"),
-  ...readdirSync(join(ROOT, "examples"))
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => join(ROOT, "examples", f)),
-];
+const CONFIGS = SHIPPED_CONFIGS;
 
 const organisation = (models: number, consumers: number) =>
   parseConfig({
