@@ -75,7 +75,7 @@ export class InvokerFunction extends Construct {
       description: `Invoker for ${props.endpoints.map((e) => e.model).join(", ")}`,
       assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com", { ...props, account: stackAccount(this) }),
     });
-    // The account, read from the role's own ARN, keeps plan free of STS calls.
+    // The account, read from the role's own ARN (the trust above reads it from STS: a role cannot name itself).
     const account = Fn.element(Fn.split(":", this.role.arn), 4);
     const endpointArns = props.endpoints.flatMap((e) => routeArns(props.partition, props.region, account, e.route));
     const policy = new IamRolePolicy(this, "policy", {

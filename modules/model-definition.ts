@@ -42,7 +42,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
         sagemakerExecutionStatements({
           partition: props.partition,
           region: props.region,
-          // The account, read from the role's own ARN, keeps plan free of STS calls.
+          // The account, read from the role's own ARN, as the policy is written with the role.
           account: Fn.element(Fn.split(":", executionRole.arn), 4),
           endpointName,
           image: spec.image,
