@@ -1,13 +1,12 @@
 import type { Construct } from "constructs";
 import { Fn } from "cdktf";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import type { ManagedEndpoint } from "../deployment/resolve";
 import { specHash } from "../deployment/model-container";
-import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements } from "../deployment/iam-policies";
-import { stackAccount } from "./stack-account";
+import { defineExecutionRole } from "./execution-role";
 
 export interface ModelDefinitionProps {
   readonly endpoint: ManagedEndpoint;
@@ -29,29 +28,17 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
   const { endpointName, capacity, container: spec } = props.endpoint;
   const instance = capacity.kind === "instance" ? capacity : undefined;
 
-  const executionRole = new IamRole(scope, "execution-role", {
-    namePrefix: props.endpoint.rolePrefix,
+  const { role: executionRole, policy } = defineExecutionRole(scope, {
+    rolePrefix: props.endpoint.rolePrefix,
     description: `SageMaker execution role for ${endpointName}`,
-    assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com", { ...props, account: stackAccount(scope) }),
-  });
-  const policy = new IamRolePolicy(scope, "execution-policy", {
-    role: executionRole.id,
-    namePrefix: "model-",
-    policy: JSON.stringify(
-      policyDocument(
-        sagemakerExecutionStatements({
-          partition: props.partition,
-          region: props.region,
-          // The account, read from the role's own ARN, as the policy is written with the role.
-          account: Fn.element(Fn.split(":", executionRole.arn), 4),
-          endpointName,
-          image: spec.image,
-          modelDataUrl: spec.modelDataUrl,
-          modelPackage: spec.modelPackageName !== undefined,
-          dataCapture: instance?.dataCapture,
-        }),
-      ),
-    ),
+    policyPrefix: "model-",
+    partition: props.partition,
+    region: props.region,
+    endpointName,
+    image: spec.image,
+    modelDataUrl: spec.modelDataUrl,
+    modelPackage: spec.modelPackageName !== undefined,
+    dataCapture: instance?.dataCapture,
   });
 
   const environment: Record<string, string> = { ...spec.environment };

@@ -1,0 +1,34 @@
+import type { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements, type ExecutionRoleInputs } from "../deployment/iam-policies";
+import { stackAccount } from "./stack-account";
+
+export interface ExecutionRoleProps extends Omit<ExecutionRoleInputs, "account"> {
+  readonly rolePrefix: string;
+  readonly description: string;
+  /** Name prefix of the role's inline policy. */
+  readonly policyPrefix: string;
+}
+
+/**
+ * A SageMaker execution role and its policy, created in `scope` itself (a function, not a construct,
+ * so both keep the addresses they have): trusted by SageMaker for this account only, allowed what
+ * sagemakerExecutionStatements gives it.
+ */
+export function defineExecutionRole(scope: Construct, props: ExecutionRoleProps): { readonly role: IamRole; readonly policy: IamRolePolicy } {
+  const { rolePrefix, description, policyPrefix, ...inputs } = props;
+  const role = new IamRole(scope, "execution-role", {
+    namePrefix: rolePrefix,
+    description,
+    assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com", { ...inputs, account: stackAccount(scope) }),
+  });
+  const policy = new IamRolePolicy(scope, "execution-policy", {
+    role: role.id,
+    namePrefix: policyPrefix,
+    // The account, read from the role's own ARN, as the policy is written with the role.
+    policy: JSON.stringify(policyDocument(sagemakerExecutionStatements({ ...inputs, account: Fn.element(Fn.split(":", role.arn), 4) }))),
+  });
+  return { role, policy };
+}
