@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Plain Node and browser scripts.
-    files: ["scripts/*.js", "jest.config.js"],
+    files: ["scripts/*.js", "jest.config.js", "__tests__/tiers.js"],
     languageOptions: {
       sourceType: "commonjs",
       globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
