@@ -82,6 +82,7 @@ const QUICK = [
   "unit/bundle.test.ts",
   "unit/cloudformation-schemas.test.ts",
   "unit/config-warnings.test.ts",
+  "unit/config-reference.test.ts",
   "unit/config.test.ts",
   "unit/cost.test.ts",
   "unit/gateway-import.test.ts",

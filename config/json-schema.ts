@@ -11,6 +11,6 @@ export function configJsonSchema(): Record<string, unknown> {
     ...schema,
     $id: "https://llm-api.local/schema/llm-api.config.schema.json",
     title: "LLM API config",
-    description: 'One file describes the models, the API and the state backend. See README.md, "Config reference".',
+    description: "One file describes the models, the API and the state backend. Reference: docs/configuration.md.",
   };
 }

@@ -94,14 +94,17 @@ const serverless = z.strictObject({
 });
 
 const schedule = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "must be letters, digits or '-'. Fix: e.g. \"night\"" }),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, { error: "must be letters, digits or '-'. Fix: e.g. \"night\"" })
+    .describe("Names the scheduled action."),
   schedule: z
     .string()
     .regex(/^(cron\(.+\)|rate\(.+\)|at\(.+\))$/, { error: 'must be an Application Auto Scaling schedule. Fix: e.g. "cron(0 20 ? * MON-FRI *)"' })
     .describe("cron(...), rate(...) or at(...)."),
   timezone: z.string().min(1).default("UTC").describe("IANA time zone of the cron expression, e.g. Europe/Berlin."),
-  minCapacity: z.number().int().min(1).optional(),
-  maxCapacity: z.number().int().min(1).optional(),
+  minCapacity: z.number().int().min(1).optional().describe("Fewest instances from this time on."),
+  maxCapacity: z.number().int().min(1).optional().describe("Most instances from this time on."),
 });
 
 const autoscaling = z.strictObject({
@@ -112,10 +115,10 @@ const autoscaling = z.strictObject({
     .describe(
       "Fewest instances. 0 scales the model to zero when idle: it is deployed as an inference component, and the first request after idle gets a 503 while an instance starts (minutes).",
     ),
-  maxCapacity: z.number().int().min(1).max(100),
+  maxCapacity: z.number().int().min(1).max(100).describe("Most instances (copies, for a model that scales to zero)."),
   ...trackingFields("instance", "invocationsPerInstance"),
-  scaleInCooldownSeconds: seconds(0, 3600).default(300),
-  scaleOutCooldownSeconds: seconds(0, 3600).default(60),
+  scaleInCooldownSeconds: seconds(0, 3600).default(300).describe("Wait after a scale-in before the next one."),
+  scaleOutCooldownSeconds: seconds(0, 3600).default(60).describe("Wait after a scale-out before the next one."),
   schedules: z.array(schedule).default([]).describe("Scheduled capacity changes, e.g. scale down at night."),
 });
 
@@ -138,28 +141,30 @@ const dataCapture = z.strictObject({
     .string()
     .regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<prefix>" })
     .describe("Where SageMaker writes captured requests and responses."),
-  samplingPercent: z.number().int().min(1).max(100).default(10),
-  captureContent: z.enum(["both", "input", "output"]).default("both"),
+  samplingPercent: z.number().int().min(1).max(100).default(10).describe("Share of requests captured, percent."),
+  captureContent: z.enum(["both", "input", "output"]).default("both").describe("Capture requests, responses or both."),
   kmsKeyArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: "must be a KMS key ARN. Fix: copy it from KMS" })
-    .optional(),
+    .optional()
+    .describe("KMS key that encrypts the captured data; the execution role may use it."),
 });
 
 const statement = z.strictObject({
   Sid: z
     .string()
     .regex(/^[A-Za-z0-9]*$/)
-    .optional(),
-  Effect: z.enum(["Allow", "Deny"]).default("Allow"),
-  Action: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]),
-  Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    .optional()
+    .describe("Statement id."),
+  Effect: z.enum(["Allow", "Deny"]).default("Allow").describe("Allow or Deny."),
+  Action: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]).describe('IAM actions, e.g. "dynamodb:GetItem".'),
+  Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('ARNs the actions apply to ("*" is refused).'),
 });
 
 const functionSettings = z.strictObject({
   timeoutSeconds: seconds(3, 900).optional().describe("Of the model's /invoke function (API Gateway still ends buffered calls at 29 s)."),
-  streamTimeoutSeconds: seconds(3, 900).optional(),
-  memorySizeMb: z.number().int().min(128).max(10240).optional(),
+  streamTimeoutSeconds: seconds(3, 900).optional().describe("Of the model's /stream function (default: lambda.streamTimeoutSeconds)."),
+  memorySizeMb: z.number().int().min(128).max(10240).optional().describe("Memory of the model's functions, MB (default: lambda.memorySizeMb)."),
   reservedConcurrency: z.number().int().min(0).max(1000).optional().describe("Reserve (and cap) concurrent executions of each of the model's functions."),
   environment: z
     .record(
@@ -174,7 +179,8 @@ const functionSettings = z.strictObject({
         }),
       z.string(),
     )
-    .default({}),
+    .default({})
+    .describe("Environment variables of the model's functions; names that look like secrets, or that the stack sets, are refused."),
   layers: z
     .array(
       z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/, {
@@ -182,7 +188,8 @@ const functionSettings = z.strictObject({
       }),
     )
     .max(5)
-    .default([]),
+    .default([])
+    .describe("Lambda layer version ARNs for the model's functions (up to 5)."),
   handler: z
     .string()
     .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: 'must be a .ts or .js file in the project. Fix: e.g. "handlers/my-invoke.ts"' })
@@ -212,7 +219,7 @@ export const modelSchema = z.strictObject({
     .regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"mistral-7b\"" })
     .max(32)
     .describe("Becomes the URL path (/<name>/invoke) and part of resource names."),
-  huggingFace: huggingFace.optional(),
+  huggingFace: huggingFace.optional().describe("Serve a Hugging Face Hub model (one source of three: huggingFace, modelPackageArn or custom)."),
   server: z
     .enum(["tgi", "vllm", "tei"])
     .default("tgi")
@@ -224,12 +231,13 @@ export const modelSchema = z.strictObject({
     .regex(MODEL_PACKAGE_ARN, {
       error: "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)",
     })
-    .optional(),
-  custom: custom.optional(),
-  instance: instance.optional(),
-  serverless: serverless.optional(),
+    .optional()
+    .describe("Serve a SageMaker model package (one source of three)."),
+  custom: custom.optional().describe("Serve your own image and model data (one source of three)."),
+  instance: instance.optional().describe("Run on a real-time endpoint of its own (one of instance, serverless or placement)."),
+  serverless: serverless.optional().describe("Run on a serverless endpoint, billed per request; no GPU (one of instance, serverless or placement)."),
   placement: placementSchema.optional(),
-  autoscaling: autoscaling.optional(),
+  autoscaling: autoscaling.optional().describe("Application Auto Scaling of an instance model; minCapacity 0 scales it to zero when idle."),
   deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
   customAttributes,
   chat: z
@@ -268,8 +276,13 @@ export const modelSchema = z.strictObject({
 export const existingEndpointSchema = z.strictObject({
   customAttributes,
   lambda: functionSettings.optional().describe("Settings of this endpoint's functions."),
-  name: z.string().regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"legacy-falcon\"" }).max(32),
+  name: z
+    .string()
+    .regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"legacy-falcon\"" })
+    .max(32)
+    .describe("The model name clients use: the URL path (/<name>/invoke) and the OpenAI model."),
   endpointName: z
     .string()
-    .regex(ENDPOINT_NAME, { error: "must be a SageMaker endpoint name (letters, digits, '-', up to 63). Fix: copy it from the SageMaker console" }),
+    .regex(ENDPOINT_NAME, { error: "must be a SageMaker endpoint name (letters, digits, '-', up to 63). Fix: copy it from the SageMaker console" })
+    .describe("The SageMaker endpoint that already exists."),
 });

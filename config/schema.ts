@@ -22,8 +22,8 @@ const throttleSchema = z.strictObject({
   burstLimit: z.number().int().min(1).max(5000).default(10).describe("Burst of requests."),
 });
 const quotaSchema = z.strictObject({
-  limit: z.number().int().min(1),
-  period: z.enum(["DAY", "WEEK", "MONTH"]),
+  limit: z.number().int().min(1).describe("Requests per period and API key."),
+  period: z.enum(["DAY", "WEEK", "MONTH"]).describe("The period the limit counts, from the start of each day, week or month (UTC)."),
 });
 
 const consumer = z.strictObject({
@@ -51,7 +51,8 @@ const api = z.strictObject({
       rateLimit: z.number().positive().max(10000).default(5).describe("Steady requests per second."),
       burstLimit: z.number().int().min(1).max(5000).default(10).describe("Burst of requests."),
     })
-    .prefault({}),
+    .prefault({})
+    .describe("Throttling per API key (its usage plan) with apiKey auth; per method (the stage) with iam or none."),
   quota: quotaSchema.optional().describe("Usage-plan quota per API key."),
   consumers: z
     .array(consumer)
@@ -68,12 +69,18 @@ const api = z.strictObject({
     .describe("Browser origins allowed to call the API (CORS), e.g. where the chat page is hosted. Empty: no CORS."),
   domain: z
     .strictObject({
-      name: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, {
-        error: 'must be a domain name like "llm.example.com". Fix: use the name your certificate covers',
-      }),
-      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
-        error: "must be an ACM certificate ARN in the API's region. Fix: copy it from ACM",
-      }),
+      name: z
+        .string()
+        .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/, {
+          error: 'must be a domain name like "llm.example.com". Fix: use the name your certificate covers',
+        })
+        .describe("The API's domain name, e.g. llm.example.com."),
+      certificateArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, {
+          error: "must be an ACM certificate ARN in the API's region. Fix: copy it from ACM",
+        })
+        .describe("ACM certificate for the name, in the API's region."),
       basePath: z
         .string()
         .regex(/^[A-Za-z0-9._-]*$/)
@@ -87,7 +94,10 @@ const api = z.strictObject({
     })
     .optional()
     .describe("Custom domain for the API (regional)."),
-  accessLogRetentionDays: z.literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]).default(30),
+  accessLogRetentionDays: z
+    .literal([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653])
+    .default(30)
+    .describe("Days CloudWatch Logs keeps the API's access logs (one of the periods CloudWatch Logs offers)."),
   manageAccountLogRole: z
     .boolean()
     .default(true)
@@ -95,7 +105,7 @@ const api = z.strictObject({
 });
 
 const lambda = z.strictObject({
-  memorySizeMb: z.number().int().min(128).max(10240).default(512),
+  memorySizeMb: z.number().int().min(128).max(10240).default(512).describe("Memory of every invoker function, MB (Lambda gives CPU in proportion)."),
   timeoutSeconds: seconds(3, 900).default(29).describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
   streamTimeoutSeconds: seconds(3, 900).default(300).describe("Streamed and chat calls: API Gateway allows up to 15 minutes."),
   firstTokenTimeoutSeconds: seconds(1, 900)
@@ -104,13 +114,16 @@ const lambda = z.strictObject({
   streamIdleTimeoutSeconds: seconds(1, 900)
     .default(DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS)
     .describe("Streamed calls: how long the model may stay silent between tokens before the call is cancelled (an error event to the client)."),
-  logRetentionDays: z.number().int().min(1).max(3653).default(30),
+  logRetentionDays: z.number().int().min(1).max(3653).default(30).describe("Days CloudWatch Logs keeps the functions' logs."),
   tracing: z.boolean().default(false).describe("AWS X-Ray tracing of the functions."),
 });
 
 const rate = (value: number) => z.number().min(0).max(1).default(value);
 const alarms = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("CloudWatch alarms on endpoints, the API and the functions. false keeps only what updates need (rollback and wake-up alarms, without actions)."),
   topicArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, { error: "must be an SNS topic ARN. Fix: copy it from SNS, or use email" })
@@ -133,9 +146,9 @@ const alarms = z.strictObject({
     .positive()
     .optional()
     .describe("Saturation: more than this per instance per minute means no spare capacity (default: 1.5x the autoscaling target, else 120)."),
-  api5xxRate: rate(0.05),
+  api5xxRate: rate(0.05).describe("Share of API requests answered with 5xx (0-1)."),
   api4xxRate: rate(0.25).describe("Includes throttled (429) and unauthorised (403) requests."),
-  apiLatencyP90Ms: z.number().positive().default(25000),
+  apiLatencyP90Ms: z.number().positive().default(25000).describe("p90 of a buffered route's latency (POST /<model>/invoke), ms."),
   lambdaErrors: z.number().int().min(1).default(5).describe("Function errors per 5 minutes."),
   lambdaThrottles: z.number().int().min(1).default(1).describe("Throttled invocations per 5 minutes."),
   lambdaDurationRatio: z.number().min(0.1).max(1).default(0.9).describe("Alarm when the longest run reaches this share of the timeout."),
@@ -186,11 +199,13 @@ const cost = z.strictObject({
 const state = z.strictObject({
   bucket: z
     .string()
-    .regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" }),
+    .regex(BUCKET, { error: "must be an S3 bucket name (3-63 lower-case letters, digits, '.', '-'). Fix: use the bucket output by the llm-api-state stack" })
+    .describe("The state bucket (the state_bucket output of the <project>-state stack)."),
   keyPrefix: z
     .string()
     .regex(/^[A-Za-z0-9._/-]*$/)
-    .default("llm-api"),
+    .default("llm-api")
+    .describe("Prefix of every state key: <keyPrefix>/<stack>/terraform.tfstate."),
   region: z.string().regex(REGION).optional().describe("Bucket region (default: the top-level region)."),
 });
 export const configSchema = z
@@ -199,26 +214,33 @@ export const configSchema = z
     project: z
       .string()
       .regex(/^[a-z][a-z0-9-]{1,19}$/, { error: "must be 2-20 lower-case letters, digits or '-', starting with a letter. Fix: e.g. \"llm-api\"" })
-      .default("llm-api"),
+      .default("llm-api")
+      .describe("Prefix of stack and resource names, and the value of the Project tag that separates projects in one account."),
     stage: z.string().regex(STAGE, { error: STAGE_ERROR }).default("v1").describe("API Gateway stage; the API stack is <project>-<stage>."),
     stages: z
       .array(z.string().regex(STAGE, { error: STAGE_ERROR }))
       .min(1)
       .optional()
       .describe('Several stages from one config, e.g. ["dev", "prod"]: one stack and state key each. Replaces stage.'),
-    region: z.string().regex(REGION, { error: 'must be an AWS region like "us-east-1". Fix: set the region to deploy to' }),
-    tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
-    models: z.array(modelSchema).default([]),
-    existingEndpoints: z.array(existingEndpointSchema).default([]),
+    region: z
+      .string()
+      .regex(REGION, { error: 'must be an AWS region like "us-east-1". Fix: set the region to deploy to' })
+      .describe("AWS region to deploy to."),
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .default({})
+      .describe("Tags on every resource, beside the Project, Stage and ManagedBy tags the stack sets."),
+    models: z.array(modelSchema).default([]).describe("The models to serve, each with its own routes."),
+    existingEndpoints: z.array(existingEndpointSchema).default([]).describe("Endpoints that already exist, served by the API without being managed here."),
     endpoints: z
       .array(sharedEndpointSchema)
       .default([])
       .describe("Shared endpoints: models with a placement run on them as inference components, several to an instance."),
-    api: api.prefault({}),
-    lambda: lambda.prefault({}),
-    alarms: alarms.prefault({}),
-    cost: cost.prefault({}),
-    state: state.optional(),
+    api: api.prefault({}).describe("The REST API: authentication, keys per consumer, throttling, CORS, domain."),
+    lambda: lambda.prefault({}).describe("Defaults of every invoker function."),
+    alarms: alarms.prefault({}).describe("CloudWatch alarms and where they notify."),
+    cost: cost.prefault({}).describe("Inputs of the cost estimate (npm run cost)."),
+    state: state.optional().describe("Terraform state in S3 (locked with S3's lock file). Without it, state stays local."),
     ci: ci.optional().describe("Creates the llm-api-ci stack: GitHub OIDC roles for pull-request plans and deploys."),
   })
   // Cross-field checks run even when single fields failed, so every problem is reported at once.
