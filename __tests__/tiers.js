@@ -85,6 +85,7 @@ const QUICK = [
   "unit/config-reference.test.ts",
   "unit/config.test.ts",
   "unit/cost.test.ts",
+  "unit/docs.test.ts",
   "unit/gateway-import.test.ts",
   "unit/iam-policies.test.ts",
   "unit/layers.test.ts",

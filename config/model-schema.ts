@@ -194,7 +194,7 @@ const functionSettings = z.strictObject({
     .string()
     .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: 'must be a .ts or .js file in the project. Fix: e.g. "handlers/my-invoke.ts"' })
     .optional()
-    .describe("Your own /invoke handler, bundled like the built-in one (see README, handler contract)."),
+    .describe("Your own /invoke handler, bundled like the built-in one (see docs/options.md, the handler contract)."),
   requestSchema: z
     .union([
       z.literal(false),

@@ -16,7 +16,7 @@ export const planSubjects = (repository: string, planEnvironment?: string): stri
  * A job in a GitHub environment presents the environment, not the branch, in its `sub` claim, so
  * one subject cannot say both. Only the environment is trusted: jobs on main without it cannot
  * assume the role, and the environment's deployment-branch rule (main only) and its reviewers
- * decide which runs reach it. The README says how to set that rule.
+ * decide which runs reach it. docs/deploy.md says how to set that rule.
  */
 export const deploySubjects = (repository: string, environment: string): string[] => [`repo:${repository}:environment:${environment}`];
 
