@@ -26,6 +26,15 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
+    // Stand-ins of AWS services the Terraform tests run as child processes.
+    files: ["__tests__/helpers/stand-ins/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", process: "readonly", URLSearchParams: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["local/chat/*.js"],
     languageOptions: {
       sourceType: "script",

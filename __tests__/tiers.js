@@ -8,6 +8,7 @@ const FULL = [
   // Real Terraform: init, validate, offline plans, plans against a deployed state, applies against stand-ins.
   "terraform/backends.test.ts",
   "terraform/central-api.test.ts",
+  "terraform/component-apply.test.ts",
   "terraform/component-update.test.ts",
   "terraform/default-config.test.ts",
   "terraform/embeddings.test.ts",
@@ -68,6 +69,7 @@ const QUICK = [
   "security/defaults.test.ts",
   "synth/backends.test.ts",
   "synth/ci-stack.test.ts",
+  "synth/cloud-control-updates.test.ts",
   "synth/integrations.test.ts",
   "synth/invoker-function.test.ts",
   "synth/llm-endpoint.test.ts",

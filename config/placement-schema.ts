@@ -40,7 +40,8 @@ export const sharedEndpointSchema = z.strictObject({
   volumeSizeGb: z.number().int().min(1).max(512).optional().describe("ML storage volume per instance, GB."),
 });
 
-const copyTracking = trackingFields("copy", "concurrentRequestsPerModel");
+// Invocations per copy by default: the metric that takes a component in to zero (see scale-to-zero.ts).
+const copyTracking = trackingFields("copy", "invocationsPerInstance");
 
 export const placementSchema = z
   .strictObject({

@@ -1,13 +1,16 @@
 import { gpuCount } from "../reference/instance-types";
 import { num, obj, type Issue } from "./loose";
+import { toZeroMetricIssue } from "./scale-to-zero";
 
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => obj(x) !== undefined) : []);
 
 /**
  * Models placed on shared endpoints: each names an endpoint of the config, takes no more GPUs than
  * an instance has, and at most copies the endpoint can hold; together they fit the endpoint at their
- * most. What synth cannot check (host memory: this product has no table of it) SageMaker refuses
- * when it places a copy.
+ * most, with room for one more copy of each: a new version of a model is a new component whose copy
+ * starts before the old one goes, and one apply (a new serving image, say) may replace them all.
+ * What synth cannot check (host memory: this product has no table of it) SageMaker refuses when it
+ * places a copy.
  */
 export function checkPlacements(config: Record<string, unknown>, issue: Issue): void {
   const endpoints = list(config.endpoints);
@@ -29,6 +32,7 @@ export function checkPlacements(config: Record<string, unknown>, issue: Issue): 
   });
 
   const used = new Map<unknown, number>();
+  const switching = new Map<unknown, number>();
   models.forEach((m, i) => {
     const placement = obj(m.placement);
     if (!placement) return;
@@ -56,6 +60,7 @@ export function checkPlacements(config: Record<string, unknown>, issue: Issue): 
       issue(["models", i, "modelPackageArn"], "a placed model is built from a container image. Fix: a huggingFace or custom model");
     if (m.integration === "direct")
       issue(["models", i, "integration"], 'API Gateway\'s direct integration cannot name an inference component. Fix: integration "lambda" (the default)');
+    if (placement.metric === "concurrentRequestsPerModel" && !num(placement.minCopies)) issue([...at, "metric"], toZeroMetricIssue("minCopies 1"));
 
     const type = typeof host.instanceType === "string" ? host.instanceType : "";
     const instanceGpus = gpuCount(type);
@@ -87,16 +92,19 @@ export function checkPlacements(config: Record<string, unknown>, issue: Issue): 
       return;
     }
     used.set(host.name, (used.get(host.name) ?? 0) + gpus * maxCopies);
+    switching.set(host.name, (switching.get(host.name) ?? 0) + gpus);
   });
 
   endpoints.forEach((e, i) => {
     const gpus = used.get(e.name);
     const instanceGpus = typeof e.instanceType === "string" ? gpuCount(e.instanceType) : undefined;
     const max = num(e.maxInstances);
-    if (gpus === undefined || instanceGpus === undefined || max === undefined || gpus <= instanceGpus * max) return;
+    if (gpus === undefined || instanceGpus === undefined || max === undefined) return;
+    const needed = gpus + (switching.get(e.name) ?? 0);
+    if (needed <= instanceGpus * max) return;
     issue(
       ["endpoints", i, "maxInstances"],
-      `the models placed here take ${gpus} GPUs at their maxCopies, more than ${max} × ${String(e.instanceType)} hold (${instanceGpus * max}). Fix: maxInstances ${Math.ceil(gpus / instanceGpus)}, or lower the models' maxCopies`,
+      `the models placed here take ${gpus} GPUs at their maxCopies, and ${needed - gpus} more while a new version of each starts its copy beside the old one: ${needed}, more than ${max} × ${String(e.instanceType)} hold (${instanceGpus * max}). Fix: maxInstances ${Math.ceil(needed / instanceGpus)} (instances beyond those in use cost nothing), or lower the models' maxCopies`,
     );
   });
 }

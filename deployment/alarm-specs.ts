@@ -41,14 +41,20 @@ export function vcpuCount(instanceType: string): number {
 }
 
 /**
- * The endpoint alarms a stage creates: all of them with alarms on; with alarms off an instance
- * endpoint's rollback alarms still, without actions, since the provider replaces an endpoint whose
- * rollback alarms change, so turning alarms on or off must leave that set alone.
+ * The endpoint alarms a stage creates: all of them with alarms on; with alarms off the rollback
+ * alarms of an endpoint whose updates they watch (an instance endpoint with a model of its own)
+ * still, without actions, since the provider replaces an endpoint whose rollback alarms change, so
+ * turning alarms on or off must leave that set alone. An inference component has none to keep:
+ * a new version of it is a new component, which no alarm rolls back.
  */
-export function createdEndpointAlarms(specs: readonly AlarmSpec[], instance: boolean, alarmsOn: boolean): readonly AlarmSpec[] {
+export function createdEndpointAlarms(specs: readonly AlarmSpec[], watchesUpdates: boolean, alarmsOn: boolean): readonly AlarmSpec[] {
   if (alarmsOn) return specs;
-  return instance ? specs.filter((spec) => spec.rollback) : [];
+  return watchesUpdates ? specs.filter((spec) => spec.rollback) : [];
 }
+
+/** Whether an endpoint's updates are blue/green, watched by its rollback alarms: an instance endpoint that is no inference component's. */
+export const watchesUpdates = (endpoint: { readonly capacity: { readonly kind: string }; readonly component?: unknown }): boolean =>
+  endpoint.capacity.kind === "instance" && endpoint.component === undefined;
 
 /** Error rates and latency of the calls to an endpoint, or to one inference component, named for it. */
 function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {
@@ -93,8 +99,9 @@ function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresho
  * (SageMaker publishes a component's invocation metrics under it). Its instances are the endpoint's,
  * shared or managed by SageMaker, so no instance alarms of its own.
  */
-export function componentAlarmSpecs(componentName: string, t: Thresholds): AlarmSpec[] {
-  return invocationAlarmSpecs(componentName, { InferenceComponentName: componentName }, t);
+export function componentAlarmSpecs(component: { readonly name: string; readonly baseName: string }, t: Thresholds): AlarmSpec[] {
+  // Named for the model's base name, so a new version's component updates the alarms in place.
+  return invocationAlarmSpecs(component.baseName, { InferenceComponentName: component.name }, t);
 }
 
 export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: Thresholds): AlarmSpec[] {

@@ -1,6 +1,6 @@
 import { stagesOf, type Config } from "../config/schema";
 import { resolve } from "./resolve";
-import { createdEndpointAlarms } from "./alarm-specs";
+import { createdEndpointAlarms, watchesUpdates } from "./alarm-specs";
 import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../reference/prices";
 
 /**
@@ -77,7 +77,7 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" ? [m.endpoint] : []));
     const alarms =
       managed.filter((e) => e.component).length +
-      managed.reduce((n, e) => n + createdEndpointAlarms(e.alarms, e.capacity.kind === "instance", on).length, 0) +
+      managed.reduce((n, e) => n + createdEndpointAlarms(e.alarms, watchesUpdates(e), on).length, 0) +
       (on ? deployment.apiAlarms.length + deployment.functions.reduce((n, f) => n + f.alarms.length, 0) : 0);
     const secrets = deployment.consumers ? 1 : 0;
     monitoring.push({

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { InstanceCapacity, ModelConfig, SharedEndpointConfig } from "../config/schema";
 import { gpuCount } from "../reference/instance-types";
 import { fitName, type ResourceNames } from "./names";
+import { specHash, type ContainerSpec } from "./model-container";
 
 /**
  * Desired states of the Cloud Control resources behind a model that scales to zero, as
@@ -20,7 +21,10 @@ export interface ComponentHost {
 
 /** An inference component: a model with the compute each copy takes. */
 export interface ResolvedComponent {
+  /** The component's name: its base and a hash of everything that cannot change in place (see componentName). */
   readonly name: string;
+  /** What names the component's alarms, which outlive each version: <project>-<stage>[-<endpoint>]-<model>. */
+  readonly baseName: string;
   /** GPUs per copy; none on an instance type without GPUs in this product's table. */
   readonly gpus?: number;
   readonly memoryMb: number;
@@ -34,31 +38,35 @@ export interface ResolvedComponent {
 export interface ResolvedSharedEndpoint extends ComponentHost {
   readonly name: string;
   readonly rolePrefix: string;
+  readonly rolePath: string;
 }
 
 /**
  * The inference component a model is, if it is one. Placed on a shared endpoint: the GPUs and memory
  * its placement says. Scaling to zero alone (autoscaling.minCapacity 0): all of its instance's GPUs
  * (the servers shard over them) and a nominal memory (nothing shares the instance), on an endpoint
- * of its own named as the component, with one instance over its copies' need: a rolling update
- * starts a new copy before it stops an old one. A component cannot change endpoints: the name says
- * which it is on, so a model that moves gets a new component beside the old one, and traffic moves
- * to it before the old one goes.
+ * of its own, with one instance over its copies' need: a new version starts its copy before the
+ * old one goes.
  */
-export function componentOf(m: ModelConfig, names: ResourceNames): ResolvedComponent | undefined {
+export function componentOf(m: ModelConfig, names: ResourceNames, container: ContainerSpec): ResolvedComponent | undefined {
   if (m.capacity.kind !== "instance") return undefined;
   const { placement, autoscaling } = m.capacity;
+  const startup = { download: m.capacity.modelDownloadTimeoutSeconds, health: m.capacity.startupHealthCheckTimeoutSeconds };
   if (placement) {
-    return { name: names.endpoint(`${placement.endpoint}-${m.name}`), gpus: placement.gpus, memoryMb: placement.memoryMb, shared: placement.endpoint };
+    const baseName = names.endpoint(`${placement.endpoint}-${m.name}`);
+    const endpointName = names.endpoint(placement.endpoint);
+    const compute = { gpus: placement.gpus, memoryMb: placement.memoryMb };
+    return { name: componentName(baseName, { endpointName, container, compute, startup }), baseName, ...compute, shared: placement.endpoint };
   }
   if (autoscaling?.minCapacity !== 0) return undefined;
-  const name = names.endpoint(m.name);
+  const baseName = names.endpoint(m.name);
+  const compute = { gpus: gpuCount(m.capacity.type), memoryMb: SOLO_COMPONENT_MEMORY_MB };
   return {
-    name,
-    gpus: gpuCount(m.capacity.type),
-    memoryMb: SOLO_COMPONENT_MEMORY_MB,
+    name: componentName(baseName, { endpointName: baseName, container, compute, startup }),
+    baseName,
+    ...compute,
     host: {
-      endpointName: name,
+      endpointName: baseName,
       instanceType: m.capacity.type,
       volumeSizeGb: m.capacity.volumeSizeGb,
       minInstances: 0,
@@ -66,6 +74,29 @@ export function componentOf(m: ModelConfig, names: ResourceNames): ResolvedCompo
     },
   };
 }
+
+/**
+ * A component's name carries a hash of everything an update could only send as a create-only or
+ * write-only property, or as an UpdateInferenceComponent that Terraform cannot watch: the endpoint
+ * and variant, the model (its container spec, and the token secret it reads), the compute per copy
+ * and the startup timeouts. A change of any is a new component beside the old one (create before
+ * destroy); the functions move to it once it is up, then the old one goes. What remains to patch
+ * in place is only what Cloud Control reads back: the tags, and the model's name when a rotated
+ * token renames the model. (InferenceComponentName: up to 63 characters.)
+ */
+export function componentName(baseName: string, what: { endpointName: string; container: ContainerSpec; compute: object; startup: object }): string {
+  const identity = {
+    endpoint: what.endpointName,
+    variant: COMPONENT_VARIANT,
+    model: specHash(what.container),
+    token: what.container.tokenSecretArn,
+    compute: what.compute,
+    startup: what.startup,
+  };
+  return `${fitName(baseName, 54)}-${shortHash(identity)}`;
+}
+
+const shortHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 8);
 
 /** The config's shared endpoints, named for the stage. */
 export function sharedEndpointsOf(endpoints: readonly SharedEndpointConfig[], names: ResourceNames): ResolvedSharedEndpoint[] {
@@ -77,6 +108,7 @@ export function sharedEndpointsOf(endpoints: readonly SharedEndpointConfig[], na
     minInstances: e.minInstances,
     maxInstances: e.maxInstances,
     rolePrefix: names.rolePrefix(`${e.name}-ep`),
+    rolePath: names.rolePath,
   }));
 }
 
@@ -88,15 +120,24 @@ export const COMPONENT_VARIANT = "AllTraffic";
 type Tags = Readonly<Record<string, string>>;
 const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
+/** The parts of an execution role's identity that only a new role can change. */
+export interface RoleIdentity {
+  readonly namePrefix: string;
+  readonly path: string;
+}
+
 /**
  * The endpoint config: no model of its own, managed instance scaling (only endpoints with inference
- * components may scale to zero instances), the execution role at the top. Endpoint configs are
- * immutable; the name carries a hash of what is known at synth, so a change makes a new config
- * beside the old one (create before destroy), as for the endpoints without components.
+ * components may scale to zero instances), the execution role at the top. Every property but the
+ * tags is create-only, so the name carries a hash of the variant and of the execution role's
+ * identity: a change makes a new config beside the old one (create before destroy). A role that is
+ * replaced has an ARN unknown at plan, for which the provider plans an update Cloud Control refuses;
+ * the construct replaces the config with its role (replace_triggered_by) for that.
  */
 export function componentEndpointConfigState(input: {
   readonly host: ComponentHost;
   readonly executionRoleArn: string;
+  readonly role: RoleIdentity;
   readonly tags: Tags;
 }): Record<string, unknown> {
   const { host } = input;
@@ -108,9 +149,8 @@ export function componentEndpointConfigState(input: {
     ManagedInstanceScaling: { Status: "ENABLED", MinInstanceCount: host.minInstances, MaxInstanceCount: host.maxInstances },
     ...(host.volumeSizeGb === undefined ? {} : { VolumeSizeInGB: host.volumeSizeGb }),
   };
-  const hash = createHash("sha256").update(JSON.stringify(variant)).digest("hex").slice(0, 8);
   return {
-    EndpointConfigName: `${fitName(host.endpointName, 36)}-${hash}`,
+    EndpointConfigName: `${fitName(host.endpointName, 36)}-${shortHash({ variant, role: input.role })}`,
     ExecutionRoleArn: input.executionRoleArn,
     ProductionVariants: [variant],
     Tags: tagList(input.tags),
@@ -119,16 +159,16 @@ export function componentEndpointConfigState(input: {
 
 /**
  * The component: the model with the compute each copy takes. It starts with one copy (SageMaker
- * refuses to create one with none); Application Auto Scaling moves the count from there, and the
- * count stays out of later patches because Terraform diffs this document, not the live one.
- * An update replaces copies one at a time, watched by the model's rollback alarms.
+ * refuses to create one with none), and Application Auto Scaling moves the count from there; the
+ * count is write-only (a read never returns it), and no later patch carries it, since nothing in
+ * this document changes but the tags and the model's name. No DeploymentConfig: create takes none,
+ * and a new version is a new component (see componentName), not a rolling update.
  */
 export function componentState(input: {
   readonly component: ResolvedComponent;
   readonly endpointName: string;
   readonly modelName: string;
   readonly capacity: InstanceCapacity;
-  readonly rollbackAlarmNames: readonly string[];
   readonly tags: Tags;
 }): Record<string, unknown> {
   const { component, capacity } = input;
@@ -148,16 +188,9 @@ export function componentState(input: {
       },
     },
     RuntimeConfig: { CopyCount: 1 },
-    DeploymentConfig: {
-      RollingUpdatePolicy: { MaximumBatchSize: { Type: "COPY_COUNT", Value: 1 }, WaitIntervalInSeconds: ROLLING_WAIT_SECONDS },
-      ...(input.rollbackAlarmNames.length > 0 ? { AutoRollbackConfiguration: { Alarms: input.rollbackAlarmNames.map((AlarmName) => ({ AlarmName })) } } : {}),
-    },
     Tags: tagList(input.tags),
   };
 }
-
-/** How long each new copy is watched by the rollback alarms before the next one. */
-export const ROLLING_WAIT_SECONDS = 120;
 
 /** Target tracking metrics of a component, per config metric. */
 export const COMPONENT_METRIC = {

@@ -122,11 +122,12 @@ function unisolatedSpec(source: ModelSource, capacity: Capacity, region: string)
 }
 
 /** 8 hex characters that change whenever the container spec does. */
-export function specHash(spec: ContainerSpec): string {
+export function specHash(spec: ContainerSpec, rolePath?: string): string {
   // The default token variable stays out of the hash, so models deployed before it was a field keep their names.
   const { tokenVariable, ...rest } = spec;
+  const hashed = tokenVariable === "HF_TOKEN" ? rest : spec;
   return createHash("sha256")
-    .update(JSON.stringify(tokenVariable === "HF_TOKEN" ? rest : spec))
+    .update(JSON.stringify(rolePath === undefined ? hashed : { ...hashed, rolePath }))
     .digest("hex")
     .slice(0, 8);
 }

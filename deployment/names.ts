@@ -35,6 +35,8 @@ export function resourceNames(project: string, stage: string) {
     function: (model: string, kind: string) => fitName(`${prefix}-${model}-${kind}`, 64),
     /** IAM name prefixes: up to 38 characters, Terraform appends 26. */
     rolePrefix: (purpose: string) => `${fitName(`${prefix}-${purpose}`, 37)}-`,
+    /** The path of the stage's roles (IAM's default). */
+    rolePath: "/",
     usagePlan: `${prefix}-usage`,
     /** A consumer's key and usage plan: API Gateway names up to 1024 characters. */
     consumerKey: (consumer: string) => `${prefix}-${consumer}-key`,

@@ -75,6 +75,7 @@ export interface ManagedEndpoint {
   readonly endpointName: string;
   readonly modelNamePrefix: string;
   readonly rolePrefix: string;
+  readonly rolePath: string;
   readonly capacity: Capacity;
   readonly container: ContainerSpec;
   readonly alarms: readonly AlarmSpec[];
@@ -134,8 +135,7 @@ type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "
   Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
 
 /** The streaming functions' timeouts, set only where the config differs from the functions' defaults. */
-function streamTimeoutEnvironment(config: Config): Record<string, string> {
-  const { firstTokenTimeoutSeconds: first, streamIdleTimeoutSeconds: idle } = config.lambda;
+function streamTimeoutEnvironment({ lambda: { firstTokenTimeoutSeconds: first, streamIdleTimeoutSeconds: idle } }: Config): Record<string, string> {
   return {
     ...(first === DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS ? {} : { [FIRST_TOKEN_TIMEOUT_ENV]: String(first) }),
     ...(idle === DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS ? {} : { [STREAM_IDLE_TIMEOUT_ENV]: String(idle) }),
@@ -202,8 +202,9 @@ export function resolve(config: Config, stage: string): Deployment {
   };
 
   const managed = (m: ModelConfig): ResolvedModel => {
-    const component = componentOf(m, names);
+    const container = containerSpec(m.source, m.capacity, config.region, m.networkIsolation);
     // A placed model is called on its shared endpoint; every other has an endpoint of its own.
+    const component = componentOf(m, names, container);
     const endpointName = names.endpoint(component?.shared ?? m.name);
     const route = { ...modelRoute(m, endpointName), ...(component ? { component: component.name } : {}) };
     return {
@@ -214,9 +215,10 @@ export function resolve(config: Config, stage: string): Deployment {
         endpointName,
         modelNamePrefix: names.modelPrefix(m.name),
         rolePrefix: names.rolePrefix(`${m.name}-sm`),
+        rolePath: names.rolePath,
         capacity: m.capacity,
-        container: containerSpec(m.source, m.capacity, config.region, m.networkIsolation),
-        alarms: component ? componentAlarmSpecs(component.name, config.alarms) : endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
+        container,
+        alarms: component ? componentAlarmSpecs(component, config.alarms) : endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
         ...(component ? { component } : {}),
       },
       integration:

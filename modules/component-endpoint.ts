@@ -15,8 +15,6 @@ export interface ComponentEndpointProps {
   };
   readonly region: string;
   readonly partition: string;
-  /** Alarms that stop and roll back a rolling update of the component. @default - none */
-  readonly rollbackAlarmNames?: readonly string[];
   /** Tags for the Cloud Control resources, which the provider's default tags do not reach. */
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -36,13 +34,18 @@ export class ComponentEndpoint extends Construct {
     const { capacity, component } = props.endpoint;
     const { executionRole, executionPolicy, model } = defineModel(this, props);
     this.executionRole = executionRole;
-    this.endpoint = defineComponentHost(this, { host: component.host, executionRoleArn: executionRole.arn, tags: props.tags, rolePolicy: executionPolicy });
+    this.endpoint = defineComponentHost(this, {
+      host: component.host,
+      executionRole,
+      role: { namePrefix: props.endpoint.rolePrefix, path: props.endpoint.rolePath },
+      tags: props.tags,
+      rolePolicy: executionPolicy,
+    });
     this.component = defineComponent(this, {
       component,
       endpoint: this.endpoint,
       modelName: model.name,
       capacity,
-      rollbackAlarmNames: props.rollbackAlarmNames ?? [],
       tags: props.tags,
     });
   }

@@ -2,8 +2,9 @@ import type { Construct } from "constructs";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { InstanceCapacity } from "../config/schema";
-import { componentEndpointConfigState, componentState, type ComponentHost, type ResolvedComponent } from "../deployment/inference-component";
+import { componentEndpointConfigState, componentState, type ComponentHost, type ResolvedComponent, type RoleIdentity } from "../deployment/inference-component";
 import { CLOUD_CONTROL_SCHEMAS, type CloudControlType } from "../reference/cloudformation";
 import { ComponentScaling } from "./component-scaling";
 
@@ -28,16 +29,20 @@ export function defineComponentHost(
   scope: Construct,
   props: {
     host: ComponentHost;
-    executionRoleArn: string;
+    executionRole: IamRole;
+    /** The execution role's name prefix and path, known at synth: the config's name changes with them. */
+    role: RoleIdentity;
     tags: Tags;
     /** The execution role's policy: SageMaker checks the role when it creates the config. */ rolePolicy: ITerraformDependable;
   },
 ): SagemakerEndpoint {
   const { endpointName } = props.host;
-  const state = componentEndpointConfigState(props);
+  const state = componentEndpointConfigState({ host: props.host, executionRoleArn: props.executionRole.arn, role: props.role, tags: props.tags });
   const config = cloudControl(scope, "endpoint-config", "AWS::SageMaker::EndpointConfig", state, {
     dependsOn: [props.rolePolicy],
-    lifecycle: { createBeforeDestroy: true },
+    // A replaced role's ARN is unknown at plan, and the provider then plans an update of the config,
+    // which Cloud Control refuses (ExecutionRoleArn is create-only): a new role makes a new config.
+    lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [`${props.executionRole.terraformResourceType}.${props.executionRole.friendlyUniqueId}.arn`] },
   });
   const configName = state.EndpointConfigName as string;
   return new SagemakerEndpoint(scope, "endpoint", {
@@ -63,7 +68,6 @@ export function defineComponent(
     endpoint: SagemakerEndpoint;
     modelName: string;
     capacity: InstanceCapacity;
-    rollbackAlarmNames: readonly string[];
     tags: Tags;
   },
 ): CloudcontrolapiResource {
@@ -77,10 +81,9 @@ export function defineComponent(
       endpointName: props.endpoint.name,
       modelName: props.modelName,
       capacity,
-      rollbackAlarmNames: props.rollbackAlarmNames,
       tags: props.tags,
     }),
-    // A new component (another endpoint) is made beside the old one, so traffic moves before the old one goes.
+    // A new component (a new version, or another endpoint) is made beside the old one, so traffic moves before the old one goes.
     { lifecycle: { createBeforeDestroy: true } },
   );
   if (capacity.autoscaling) new ComponentScaling(scope, "scaling", { componentName: component.name, scaling: capacity.autoscaling, dependsOn: [resource] });

@@ -7,6 +7,8 @@ import { stackAccount } from "./stack-account";
 
 export interface ExecutionRoleProps extends Omit<ExecutionRoleInputs, "account"> {
   readonly rolePrefix: string;
+  /** IAM path: a new one replaces the role. */
+  readonly rolePath: string;
   readonly description: string;
   /** Name prefix of the role's inline policy. */
   readonly policyPrefix: string;
@@ -18,9 +20,11 @@ export interface ExecutionRoleProps extends Omit<ExecutionRoleInputs, "account">
  * sagemakerExecutionStatements gives it.
  */
 export function defineExecutionRole(scope: Construct, props: ExecutionRoleProps): { readonly role: IamRole; readonly policy: IamRolePolicy } {
-  const { rolePrefix, description, policyPrefix, ...inputs } = props;
+  const { rolePrefix, rolePath, description, policyPrefix, ...inputs } = props;
   const role = new IamRole(scope, "execution-role", {
     namePrefix: rolePrefix,
+    // IAM's default path is left unwritten, so the Terraform of roles on it stays as it was.
+    ...(rolePath === "/" ? {} : { path: rolePath }),
     description,
     assumeRolePolicy: assumeRolePolicy("sagemaker.amazonaws.com", { ...inputs, account: stackAccount(scope) }),
   });

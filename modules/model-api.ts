@@ -1,7 +1,7 @@
 import { Construct, type IConstruct } from "constructs";
 import type { ResolvedModel } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "./alarm-set";
-import { createdEndpointAlarms } from "../deployment/alarm-specs";
+import { createdEndpointAlarms, watchesUpdates } from "../deployment/alarm-specs";
 import { DirectIntegrationRole } from "./direct-integration-role";
 import { HandlerCode } from "./handler-code";
 import { invokerFor, type InvokerFunction } from "./invoker-function";
@@ -57,12 +57,12 @@ export class ModelApi extends Construct {
     if (model.endpoint.kind === "managed") {
       // Alarms first: the endpoint names its rollback alarms (kept with alarms off too, without actions).
       const specs = model.endpoint.alarms;
-      const created = createdEndpointAlarms(specs, model.endpoint.capacity.kind === "instance", props.alarms !== undefined);
+      const created = createdEndpointAlarms(specs, watchesUpdates(model.endpoint), props.alarms !== undefined);
       const alarms = created.length > 0 ? alarmsFor(this, `alarms-${model.name}`, created, props.alarms ?? {}) : undefined;
       const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
       const { endpoint } = model;
       const { component, capacity } = endpoint;
-      const common = { rollbackAlarmNames: rollback, region, partition, tags: props.tags };
+      const common = { region, partition, tags: props.tags };
       if (component?.shared && capacity.kind === "instance") {
         const host = props.sharedEndpoints?.[component.shared];
         if (!host) throw new Error(`model ${model.name}: no shared endpoint ${component.shared} in the stack`);

@@ -30,6 +30,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
 
   const { role: executionRole, policy } = defineExecutionRole(scope, {
     rolePrefix: props.endpoint.rolePrefix,
+    rolePath: props.endpoint.rolePath,
     description: `SageMaker execution role for ${endpointName}`,
     policyPrefix: "model-",
     partition: props.partition,
@@ -44,7 +45,10 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
   const environment: Record<string, string> = { ...spec.environment };
   // Models are immutable: the name changes with what the model runs, so a replacement
   // (create before destroy) never clashes with the old model's name.
-  let modelName = `${props.endpoint.modelNamePrefix}-${specHash(spec)}`;
+  // A new role path replaces the role, and with it the model (its role is create-only): the name
+  // changes with it. The default path stays out, so deployed models keep their names.
+  const identity = props.endpoint.rolePath === "/" ? specHash(spec) : specHash(spec, props.endpoint.rolePath);
+  let modelName = `${props.endpoint.modelNamePrefix}-${identity}`;
   if (spec.tokenSecretArn) {
     // SageMaker has no secret references in container environments: the token is read
     // when Terraform plans (never from the config file) and is sensitive in plans. No
@@ -53,7 +57,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
     const token = new DataAwsSecretsmanagerSecretVersion(scope, "hf-token", { secretId: spec.tokenSecretArn });
     environment[spec.tokenVariable] = token.secretString;
     // A rotated token changes the environment too; the hash of it reveals nothing of the token.
-    modelName = `${props.endpoint.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [specHash(spec), token.secretString]))), 0, 8)}`;
+    modelName = `${props.endpoint.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [identity, token.secretString]))), 0, 8)}`;
   }
 
   const container: SagemakerModelPrimaryContainer = spec.modelPackageName

@@ -13,7 +13,6 @@ export interface PlacedModelProps {
   readonly host: SagemakerEndpoint;
   readonly region: string;
   readonly partition: string;
-  readonly rollbackAlarmNames?: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -30,7 +29,6 @@ export class PlacedModel extends Construct {
       endpoint: props.host,
       modelName: model.name,
       capacity,
-      rollbackAlarmNames: props.rollbackAlarmNames ?? [],
       tags: props.tags,
     });
   }

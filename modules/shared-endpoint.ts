@@ -24,12 +24,19 @@ export class SharedEndpoint extends Construct {
     const { endpointName } = props.endpoint;
     const { role, policy } = defineExecutionRole(this, {
       rolePrefix: props.endpoint.rolePrefix,
+      rolePath: props.endpoint.rolePath,
       description: `SageMaker execution role for the shared endpoint ${endpointName}`,
       policyPrefix: "endpoint-",
       partition: props.partition,
       region: props.region,
       endpointName,
     });
-    this.endpoint = defineComponentHost(this, { host: props.endpoint, executionRoleArn: role.arn, tags: props.tags, rolePolicy: policy });
+    this.endpoint = defineComponentHost(this, {
+      host: props.endpoint,
+      executionRole: role,
+      role: { namePrefix: props.endpoint.rolePrefix, path: props.endpoint.rolePath },
+      tags: props.tags,
+      rolePolicy: policy,
+    });
   }
 }

@@ -41,11 +41,23 @@ type JsonSchema = Record<string, unknown>;
 
 /**
  * Where the specification says less than the service does. UpdateInferenceComponent (SageMaker API
- * reference, request syntax) takes neither EndpointName nor VariantName: a component moves to another
- * endpoint only as a new component, so a change of either must plan a replacement.
+ * reference, request syntax) takes neither EndpointName nor VariantName, and InferenceComponentName
+ * only to say which component: a component moves to another endpoint, or takes another name, only as
+ * a new component, so a change of any of them must plan a replacement.
  */
 export const CREATE_ONLY_OVERRIDES: Readonly<Record<string, readonly string[]>> = {
-  "AWS::SageMaker::InferenceComponent": ["EndpointName", "VariantName"],
+  "AWS::SageMaker::InferenceComponent": ["InferenceComponentName", "EndpointName", "VariantName"],
+};
+
+/**
+ * What the specification leaves out: the properties a read never returns, so Cloud Control cannot
+ * apply a patch on them (it patches what the read handler returns). From the CloudFormation
+ * registry schema's writeOnlyProperties, as the awscc provider carries it
+ * (hashicorp/terraform-provider-awscc, internal/service/cloudformation/schemas/
+ * AWS_SageMaker_InferenceComponent.json); the endpoint config's schema lists none.
+ */
+export const WRITE_ONLY_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  "AWS::SageMaker::InferenceComponent": ["/properties/Specification/Container/Image", "/properties/RuntimeConfig/CopyCount", "/properties/DeploymentConfig"],
 };
 
 const TAG: JsonSchema = {
@@ -129,6 +141,7 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
     ...(top.required ? { required: top.required } : {}),
     ...(createOnly.length > 0 ? { createOnlyProperties: createOnly.map((name) => `/properties/${name}`) } : {}),
     readOnlyProperties: attributes.map((name) => `/properties/${name}`),
+    ...(WRITE_ONLY_PROPERTIES[resource.cloudFormationType] ? { writeOnlyProperties: [...WRITE_ONLY_PROPERTIES[resource.cloudFormationType]] } : {}),
     primaryIdentifier: (resource.primaryIdentifier ?? []).map((name) => `/properties/${name}`),
   };
 }

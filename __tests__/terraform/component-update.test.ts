@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 import { resolve } from "../../deployment/resolve";
-import { componentEndpointConfigState, type ComponentHost } from "../../deployment/inference-component";
+import { componentEndpointConfigState, type ComponentHost, type RoleIdentity } from "../../deployment/inference-component";
 import { defaultTags } from "../../deployment/tags";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
@@ -67,7 +67,12 @@ const tfJson = (value: unknown): string =>
   );
 
 /** The deployed state: the kept resources as planned, with the values AWS would have filled in. */
-function deployedState(plan: PlanWithValues, hosts: Map<string, ComponentHost>, tags: Record<string, string>, configured: ReadonlySet<string>): string {
+function deployedState(
+  plan: PlanWithValues,
+  hosts: Map<string, ComponentHost & { role: RoleIdentity }>,
+  tags: Record<string, string>,
+  configured: ReadonlySet<string>,
+): string {
   const planned = plan.planned_values.root_module.resources.filter((r) => r.mode === "managed" && KEPT.includes(r.type) && ownerOf(r.address));
   const roleOf = new Map<string, string>();
   let n = 0;
@@ -105,7 +110,8 @@ function deployedState(plan: PlanWithValues, hosts: Map<string, ComponentHost>, 
           return { ...v, id: `${ARN}:inference-component/${name}`, properties: "{}", role_arn: null, type_version_id: null };
         }
         // The config's desired state holds the role's ARN, unknown until the role exists: as the apply wrote it.
-        const state = componentEndpointConfigState({ host: hosts.get(owner)!, executionRoleArn: roleOf.get(owner)!, tags });
+        const host = hosts.get(owner)!;
+        const state = componentEndpointConfigState({ host, executionRoleArn: roleOf.get(owner)!, role: host.role, tags });
         return {
           ...v,
           id: `${ARN}:endpoint-config/${state.EndpointConfigName}`,
@@ -176,9 +182,13 @@ describeTf("updating deployed inference components", () => {
     sts = await startFakeSecretsManager();
     const config = parseConfig(before);
     const deployment = resolve(config, "v1");
-    const hosts = new Map<string, ComponentHost>([
-      ...deployment.models.flatMap((m) => (m.endpoint.kind === "managed" && m.endpoint.component?.host ? [[m.name, m.endpoint.component.host] as const] : [])),
-      ...deployment.sharedEndpoints.map((e) => [e.name, e] as const),
+    const hosts = new Map<string, ComponentHost & { role: RoleIdentity }>([
+      ...deployment.models.flatMap((m) =>
+        m.endpoint.kind === "managed" && m.endpoint.component?.host
+          ? [[m.name, { ...m.endpoint.component.host, role: { namePrefix: m.endpoint.rolePrefix, path: m.endpoint.rolePath } }] as const]
+          : [],
+      ),
+      ...deployment.sharedEndpoints.map((e) => [e.name, { ...e, role: { namePrefix: e.rolePrefix, path: e.rolePath } }] as const),
     ]);
     const deployed = synth(config);
     const planned = planOffline(join(deployed.outdir, "stacks", "idle-v1"), sts.url, { validate: false });
@@ -217,15 +227,23 @@ describeTf("updating deployed inference components", () => {
     ]);
   });
 
-  it("a new model version updates the component in place (a rolling update) after the new model exists; the old model goes after", () => {
+  it("a new model version is a new component of a new name, made after the new model, before the old goes; the functions move to it once it is up", () => {
     const model = of("retrained", "aws_sagemaker_model")[0];
     expect(model.change.actions).toEqual(["create", "delete"]);
     const ic = component("retrained")[0];
-    expect(ic.change.actions).toEqual(["update"]);
-    expect(JSON.parse(ic.change.after.desired_state).Specification.ModelName).toBe(model.change.after.name);
+    expect(ic.change.actions).toEqual(["create", "delete"]);
+    const [was, now] = [JSON.parse(ic.change.before!.desired_state), JSON.parse(ic.change.after.desired_state)];
+    expect(now.InferenceComponentName).not.toBe(was.InferenceComponentName);
+    expect(now.InferenceComponentName).toMatch(/^idle-v1-retrained-[0-9a-f]{8}$/);
+    expect(now.Specification.ModelName).toBe(model.change.after.name);
+    // No rolling update is asked for: the component has no DeploymentConfig, and starts with one copy.
+    expect([now.DeploymentConfig, now.RuntimeConfig]).toEqual([undefined, { CopyCount: 1 }]);
     expect(waitsFor(ic.address, model.address)).toBe(true);
-    for (const type of ["aws_sagemaker_endpoint", "aws_appautoscaling_target"])
-      expect([type, of("retrained", type).map((c) => c.change.actions)]).toEqual([type, [["no-op"]]]);
+    const chat = changes.find((c) => c.address.startsWith("aws_lambda_function.chat_function"))!;
+    expect(waitsFor(chat.address, ic.address)).toBe(true);
+    // Its copies' scaling follows it (a new scalable target); the endpoint stays as it is.
+    expect(of("retrained", "aws_appautoscaling_target").map((c) => c.change.actions)).toEqual([["create", "delete"]]);
+    expect(of("retrained", "aws_sagemaker_endpoint").map((c) => c.change.actions)).toEqual([["no-op"]]);
   });
 
   it("a new instance type makes a new endpoint config before the old goes, updates the endpoint, and leaves the component", () => {
@@ -244,7 +262,7 @@ describeTf("updating deployed inference components", () => {
     const ics = component("mover");
     expect(ics.map((c) => c.change.actions)).toEqual([["create", "delete"]]);
     const state = JSON.parse(ics[0].change.after.desired_state);
-    expect([state.InferenceComponentName, state.EndpointName]).toEqual(["idle-v1-gpu-mover", "idle-v1-gpu"]);
+    expect([state.InferenceComponentName, state.EndpointName]).toEqual([expect.stringMatching(/^idle-v1-gpu-mover-[0-9a-f]{8}$/), "idle-v1-gpu"]);
     expect(of("mover", "aws_sagemaker_endpoint").map((c) => c.change.actions)).toEqual([["delete"]]);
     // The functions that name it are updated once the new component exists.
     const chat = changes.find((c) => c.address.startsWith("aws_lambda_function.chat_function"))!;

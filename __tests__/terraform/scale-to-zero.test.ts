@@ -1,6 +1,7 @@
 import Ajv from "ajv-draft-04";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { resolve } from "../../deployment/resolve";
 import { loadConfig } from "../../config/load";
 import type { Config } from "../../config/schema";
 import { CLOUD_CONTROL_SCHEMAS } from "../../reference/cloudformation";
@@ -19,8 +20,13 @@ const describeTf = requireTerraform() ? describe : describe.skip;
 const FILE = join(ROOT, "examples", "scale-to-zero.json");
 /** The shared endpoint a model is placed on, if any. */
 const hostOf = (m: Config["models"][number]) => (m.capacity.kind === "instance" ? m.capacity.placement?.endpoint : undefined);
-/** A component is named for its model and, on a shared endpoint, for the endpoint too. */
-const componentOf = (m: Config["models"][number]) => `idle-free-v1-${hostOf(m) ? `${hostOf(m)}-` : ""}${m.name}`;
+/** A component is named for its model and, on a shared endpoint, for the endpoint too, then a hash of what it runs. */
+const componentOf = (m: Config["models"][number]) => {
+  const endpoint = resolve(loadConfig(FILE), "v1").models.find((r) => r.name === m.name)!.endpoint;
+  const name = endpoint.kind === "managed" ? endpoint.component?.name : undefined;
+  expect(name).toMatch(new RegExp(`^idle-free-v1-${hostOf(m) ? `${hostOf(m)}-` : ""}${m.name}-[0-9a-f]{8}$`));
+  return name!;
+};
 
 describeTf("terraform: examples/scale-to-zero.json", () => {
   const config = loadConfig(FILE);
@@ -56,8 +62,8 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
     ).toEqual(["idle-free-v1-qwen-7b", "idle-free-v1-bge-base", "idle-free-v1-shared-gpu"].sort());
     const onShared = components.map((c) => JSON.parse(c.change.after.desired_state)).filter((d) => d.EndpointName === "idle-free-v1-shared-gpu");
     expect(onShared.map((d) => [d.InferenceComponentName, d.Specification.ComputeResourceRequirements]).sort()).toEqual([
-      ["idle-free-v1-shared-gpu-llama-8b", { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 32768 }],
-      ["idle-free-v1-shared-gpu-qwen-14b", { NumberOfAcceleratorDevicesRequired: 2, MinMemoryRequiredInMb: 65536 }],
+      [componentOf(config.models.find((m) => m.name === "llama-8b")!), { NumberOfAcceleratorDevicesRequired: 1, MinMemoryRequiredInMb: 32768 }],
+      [componentOf(config.models.find((m) => m.name === "qwen-14b")!), { NumberOfAcceleratorDevicesRequired: 2, MinMemoryRequiredInMb: 65536 }],
     ]);
     // The component's desired state is known at plan, so the provider validated it against the schema given.
     const ajv = new Ajv({ strict: false });

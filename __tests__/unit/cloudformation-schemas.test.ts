@@ -16,12 +16,22 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
     expect(serviceSpecSchemas(CLOUD_CONTROL_TYPES)).toEqual(CLOUD_CONTROL_SCHEMAS);
   });
 
-  it("know endpoint configs cannot change in place and components can, but for their endpoint", () => {
+  it("know endpoint configs cannot change in place and components can, but for their name and endpoint", () => {
     expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"].createOnlyProperties).toEqual(
       expect.arrayContaining(["/properties/ProductionVariants", "/properties/ExecutionRoleArn", "/properties/EndpointConfigName"]),
     );
-    // A component changes in place, but for the endpoint it is on (UpdateInferenceComponent takes none).
-    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].createOnlyProperties).toEqual(["/properties/EndpointName", "/properties/VariantName"]);
+    // A component changes in place, but for its name and the endpoint it is on (UpdateInferenceComponent takes neither).
+    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].createOnlyProperties).toEqual([
+      "/properties/InferenceComponentName",
+      "/properties/EndpointName",
+      "/properties/VariantName",
+    ]);
+    // What a read never returns, from the registry schema: Cloud Control cannot patch it.
+    expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].writeOnlyProperties).toEqual([
+      "/properties/Specification/Container/Image",
+      "/properties/RuntimeConfig/CopyCount",
+      "/properties/DeploymentConfig",
+    ]);
   });
 
   describe("accept what synth writes for examples/scale-to-zero.json, and refuse a wrong field", () => {
@@ -34,8 +44,8 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
       const component = endpoint.component as ResolvedComponent;
       const roleArn = "arn:aws:iam::123456789012:role/idle-free-v1-sm-x";
       const host = component.host ?? deployment.sharedEndpoints.find((e) => e.name === component.shared)!;
-      const config = componentEndpointConfigState({ host, executionRoleArn: roleArn, tags });
-      const ic = componentState({ component, endpointName: endpoint.endpointName, modelName: "m-0123abcd", capacity, rollbackAlarmNames: ["a"], tags });
+      const config = componentEndpointConfigState({ host, executionRoleArn: roleArn, role: { namePrefix: "idle-free-v1-sm-", path: "/" }, tags });
+      const ic = componentState({ component, endpointName: endpoint.endpointName, modelName: "m-0123abcd", capacity, tags });
       const validConfig = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"]);
       const validComponent = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"]);
       expect([validConfig(config), validConfig.errors]).toEqual([true, null]);
@@ -45,14 +55,18 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
     });
   });
 
-  it("name a new endpoint config when the variant changes, and keep the name otherwise", () => {
+  it("name a new endpoint config when the variant or the execution role's name or path changes, and keep the name otherwise", () => {
     const deployment = resolve(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
     const endpoint = deployment.models.find((m) => m.name === "qwen-7b")!.endpoint;
     if (endpoint.kind !== "managed" || !endpoint.component || endpoint.capacity.kind !== "instance") throw new Error("not a component");
     const host = endpoint.component!.host!;
-    const state = (h: typeof host, role: string) => componentEndpointConfigState({ host: h, executionRoleArn: role, tags: {} }).EndpointConfigName;
+    const role = { namePrefix: "idle-free-v1-qwen-7b-sm-", path: "/" };
+    const state = (h: typeof host, arn: string, r = role) =>
+      componentEndpointConfigState({ host: h, executionRoleArn: arn, role: r, tags: {} }).EndpointConfigName;
     expect(state(host, "r1")).toBe(state(host, "r2"));
     expect(state({ ...host, instanceType: "ml.g6e.2xlarge" }, "r1")).not.toBe(state(host, "r1"));
     expect(state({ ...host, maxInstances: host.maxInstances + 1 }, "r1")).not.toBe(state(host, "r1"));
+    expect(state(host, "r1", { ...role, namePrefix: "idle-free-v1-other-sm-" })).not.toBe(state(host, "r1"));
+    expect(state(host, "r1", { ...role, path: "/llm-api/idle-free/" })).not.toBe(state(host, "r1"));
   });
 });

@@ -333,7 +333,29 @@ describe("config", () => {
         placed(c, { gpus: 2, maxCopies: 2 });
         c.models.push({ ...c.models[0], name: "second" });
       },
-      "endpoints[0].maxInstances: the models placed here take 8 GPUs at their maxCopies, more than 1 × ml.g6e.12xlarge hold (4). Fix: maxInstances 2, or lower the models' maxCopies",
+      "endpoints[0].maxInstances: the models placed here take 8 GPUs at their maxCopies, and 4 more while a new version of each starts its copy beside the old one: 12, more than 1 × ml.g6e.12xlarge hold (4). Fix: maxInstances 3 (instances beyond those in use cost nothing), or lower the models' maxCopies",
+    ],
+    [
+      "placed models that fill the endpoint, leaving no room for a new version's copy",
+      (c) => {
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
+        placed(c, { gpus: 2, maxCopies: 1 });
+        c.models.push({ ...c.models[0], name: "second" });
+      },
+      "endpoints[0].maxInstances: the models placed here take 4 GPUs at their maxCopies, and 4 more while a new version of each starts its copy beside the old one: 8, more than 1 × ml.g6e.12xlarge hold (4). Fix: maxInstances 2",
+    ],
+    [
+      "a placed model that scales to zero on the concurrency metric",
+      (c) => {
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 2 }] });
+        placed(c, { gpus: 1, maxCopies: 1, metric: "concurrentRequestsPerModel" });
+      },
+      'models[0].placement.metric: concurrentRequestsPerModel is not documented to take a model in to zero: AWS scales components in to zero on invocations per copy. Fix: metric "invocationsPerInstance" (invocations per copy per minute), or minCopies 1',
+    ],
+    [
+      "a model that scales to zero alone on the concurrency metric",
+      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 1, metric: "concurrentRequestsPerModel", targetValue: 4 } }),
+      'models[0].autoscaling.metric: concurrentRequestsPerModel is not documented to take a model in to zero: AWS scales components in to zero on invocations per copy. Fix: metric "invocationsPerInstance" (invocations per copy per minute), or minCapacity 1',
     ],
     [
       "a placed model with autoscaling of its own",

@@ -112,7 +112,7 @@ describe("cost of models that scale to zero (examples/scale-to-zero.json)", () =
   it("prices a shared endpoint once, by its instances, and not the models placed on it", () => {
     expect(e.rows.map((r) => r.model).sort()).toEqual(["bge-base", "qwen-7b", "shared-gpu"]);
     const shared = e.rows.find((r) => r.model === "shared-gpu")!;
-    expect([shared.capacity, shared.minCount, shared.maxCount]).toEqual(["ml.g6e.12xlarge", 0, 1]);
+    expect([shared.capacity, shared.minCount, shared.maxCount]).toEqual(["ml.g6e.12xlarge", 0, 2]);
     expect(e.assumptions).toContain("Shared endpoint shared-gpu: its instances, whatever runs on them (llama-8b, qwen-14b).");
   });
 
