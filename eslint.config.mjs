@@ -49,6 +49,8 @@ export default tseslint.config(
         DOMException: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
         Option: "readonly",
         console: "readonly",
       },

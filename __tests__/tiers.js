@@ -29,6 +29,8 @@ const FULL = [
   "runtime/real-runtime.test.ts",
   // Runs the suites above with their tools hidden, as a fresh clone would.
   "unit/fresh-clone.test.ts",
+  // By its cost: stock clients held through a 45 s cold start (about a minute).
+  "functions/wake-clients.test.ts",
 ];
 
 const QUICK = [
@@ -77,8 +79,10 @@ const QUICK = [
   "synth/rest-api.test.ts",
   "synth/stacks.test.ts",
   "synth/unchanged-terraform.test.ts",
+  "synth/wake.test.ts",
   "unit/alarm-specs.test.ts",
   "unit/authorizer.test.ts",
+  "unit/aws-json.test.ts",
   "unit/boundary.test.ts",
   "unit/browser-finder.test.ts",
   "unit/bundle.test.ts",

@@ -7,7 +7,7 @@ import { AWS_REGIONS } from "../reference/regions";
 import { LINEAR_STEP_PERCENT } from "../reference/provider-ranges";
 import { num, obj, type Issue } from "./loose";
 import { checkReservedNames } from "./reserved-names";
-import { checkScaleToZero } from "./scale-to-zero";
+import { checkHoldFits, checkScaleToZero, defaultStreamTimeoutSeconds } from "./scale-to-zero";
 import { checkPlacements } from "./placement";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
@@ -42,6 +42,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
 
   checkReservedNames(config, issue);
   checkPlacements(config, issue);
+  checkHoldFits(config, issue);
   models.forEach((m, i) => checkModel(m, ["models", i], issue));
   existing.forEach((e, i) => checkStatements(obj(e.lambda), ["existingEndpoints", i], issue));
 
@@ -62,7 +63,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
 
   const lambdaSettings = obj(config.lambda);
   const firstToken = num(lambdaSettings?.firstTokenTimeoutSeconds);
-  const streamTimeout = num(lambdaSettings?.streamTimeoutSeconds) ?? 300;
+  const streamTimeout = num(lambdaSettings?.streamTimeoutSeconds) ?? defaultStreamTimeoutSeconds(models);
   if (firstToken !== undefined && firstToken >= streamTimeout) {
     issue(
       ["lambda", "firstTokenTimeoutSeconds"],

@@ -1,4 +1,39 @@
 import { num, obj, type Issue } from "./loose";
+import { ANSWER_AFTER_HOLD_SECONDS, DEFAULT_WAKE_HOLD_SECONDS } from "../contract/wake";
+
+/** A model that scales to zero: alone (autoscaling.minCapacity 0) or placed on a shared endpoint. */
+export const wakesFromZero = (m: { readonly placement?: unknown; readonly autoscaling?: { readonly minCapacity?: unknown } }): boolean =>
+  m.placement !== undefined || m.autoscaling?.minCapacity === 0;
+
+/** The streaming functions' timeout when the config sets none: long enough to hold requests while a model wakes. */
+export const defaultStreamTimeoutSeconds = (models: readonly Parameters<typeof wakesFromZero>[0][]): number => (models.some(wakesFromZero) ? 900 : 300);
+
+/**
+ * The functions that serve a model that scales to zero hold its streamed requests for
+ * lambda.wakeHoldSeconds and then answer: their timeout must cover both, or Lambda ends them first.
+ */
+export function checkHoldFits(config: Record<string, unknown>, issue: Issue): void {
+  const models = Array.isArray(config.models) ? (config.models.filter((m) => obj(m)) as Record<string, unknown>[]) : [];
+  if (!models.some(wakesFromZero)) return;
+  const lambda = obj(config.lambda);
+  const hold = num(lambda?.wakeHoldSeconds) ?? DEFAULT_WAKE_HOLD_SECONDS;
+  const needed = hold + ANSWER_AFTER_HOLD_SECONDS;
+  const fix = `raise it to at least ${needed} (at most 900), or lower lambda.wakeHoldSeconds to at most`;
+  const global = num(lambda?.streamTimeoutSeconds) ?? defaultStreamTimeoutSeconds(models);
+  if (global < needed)
+    issue(
+      ["lambda", "streamTimeoutSeconds"],
+      `${global} s does not cover holding a request ${hold} s while a model wakes from zero (lambda.wakeHoldSeconds) and ${ANSWER_AFTER_HOLD_SECONDS} s to answer after it. Fix: ${fix} ${global - ANSWER_AFTER_HOLD_SECONDS}`,
+    );
+  models.forEach((m, i) => {
+    const own = num(obj(m.lambda)?.streamTimeoutSeconds);
+    if (!wakesFromZero(m) || own === undefined || own >= needed) return;
+    issue(
+      ["models", i, "lambda", "streamTimeoutSeconds"],
+      `${own} s does not cover holding a request ${hold} s while the model wakes from zero (lambda.wakeHoldSeconds) and ${ANSWER_AFTER_HOLD_SECONDS} s to answer after it. Fix: ${fix} ${own - ANSWER_AFTER_HOLD_SECONDS}`,
+    );
+  });
+}
 
 /**
  * Target tracking takes a component in to zero copies on invocations per copy: the metric AWS's

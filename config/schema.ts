@@ -5,6 +5,7 @@ import { existingEndpointSchema, modelSchema, seconds } from "./model-schema";
 import { sharedEndpointSchema } from "./placement-schema";
 import { shapeConfig } from "./shape";
 import { DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS, DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS } from "../contract/stream-timeouts";
+import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS } from "../contract/wake";
 
 /**
  * The one config file of the product. This schema is the single source of
@@ -107,7 +108,25 @@ const api = z.strictObject({
 const lambda = z.strictObject({
   memorySizeMb: z.number().int().min(128).max(10240).default(512).describe("Memory of every invoker function, MB (Lambda gives CPU in proportion)."),
   timeoutSeconds: seconds(3, 900).default(29).describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
-  streamTimeoutSeconds: seconds(3, 900).default(300).describe("Streamed and chat calls: API Gateway allows up to 15 minutes."),
+  streamTimeoutSeconds: seconds(3, 900)
+    .optional()
+    .describe(
+      "Streamed and chat calls: API Gateway allows up to 15 minutes. Default: 300 s, or 900 s when a model scales to zero (its requests are held while it wakes).",
+    ),
+  wakeHoldSeconds: seconds(60, 840)
+    .default(DEFAULT_WAKE_HOLD_SECONDS)
+    .describe(
+      "How long a streamed request to a model that scaled to zero is held while a copy starts, before it ends with a model_starting error event. The streaming functions' timeout must cover it and a minute more.",
+    ),
+  heldRequestsPerModel: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(DEFAULT_HELD_PER_MODEL)
+    .describe(
+      "Requests held at once per model while it wakes, across all functions; the next gets a 503 at once. Each held request is a running Lambda function.",
+    ),
   firstTokenTimeoutSeconds: seconds(1, 900)
     .default(DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS)
     .describe("Streamed calls: how long to wait for the model's first bytes before cancelling the call (504 to the client)."),

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { existingEndpointSchema, modelSchema } from "./model-schema";
 import type { sharedEndpointSchema } from "./placement-schema";
+import { defaultStreamTimeoutSeconds } from "./scale-to-zero";
 
 /**
  * The file names a model's alternatives as sibling keys (huggingFace | modelPackageArn | custom,
@@ -109,8 +110,15 @@ export function shapeModel(m: RawModel, endpoints: readonly SharedEndpointConfig
   };
 }
 
-export function shapeConfig<T extends { readonly models: readonly RawModel[]; readonly endpoints: readonly SharedEndpointConfig[] }>(
+export function shapeConfig<
+  T extends {
+    readonly models: readonly RawModel[];
+    readonly endpoints: readonly SharedEndpointConfig[];
+    readonly lambda: { readonly streamTimeoutSeconds?: number };
+  },
+>(
   raw: T,
-): Omit<T, "models"> & { readonly models: readonly ModelConfig[] } {
-  return { ...raw, models: raw.models.map((m) => shapeModel(m, raw.endpoints)) };
+): Omit<T, "models" | "lambda"> & { readonly models: readonly ModelConfig[]; readonly lambda: T["lambda"] & { readonly streamTimeoutSeconds: number } } {
+  const lambda = { ...raw.lambda, streamTimeoutSeconds: raw.lambda.streamTimeoutSeconds ?? defaultStreamTimeoutSeconds(raw.models) };
+  return { ...raw, lambda, models: raw.models.map((m) => shapeModel(m, raw.endpoints)) };
 }

@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema";
 import { stagesOf } from "../config/schema";
-import { endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
+import { dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
+import { stateTableName } from "./wake";
 import { resolve } from "./resolve";
 
 /**
@@ -65,6 +66,23 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
         ...adopted,
       ],
     },
+    // Models that scale to zero: the functions wake their components and count held requests.
+    ...(components
+      ? [
+          {
+            Sid: "WakeProjectComponents",
+            Effect: "Allow" as const,
+            Action: ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
+            Resource: named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`),
+          },
+          {
+            Sid: "CountHeldRequests",
+            Effect: "Allow" as const,
+            Action: "dynamodb:UpdateItem",
+            Resource: stages.map((d) => dynamodbTableArn(partition, region, account, stateTableName(d.names.prefix))),
+          },
+        ]
+      : []),
     {
       Sid: "WriteProjectLogs",
       Effect: "Allow",

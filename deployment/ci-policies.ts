@@ -82,7 +82,8 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     layerArns: [...new Set(functionSettings.flatMap((s) => s?.layers ?? []))],
     secretKmsKeyArns: config.ci?.secretKmsKeyArns ?? [],
     keyTables: (config.api.consumers?.length ?? 0) > 0,
-    components: config.models.some((m) => m.capacity.kind === "instance" && m.capacity.autoscaling?.minCapacity === 0),
+    // Placed models too: they are inference components as well, and wake from zero like the others.
+    components: config.models.some((m) => m.capacity.kind === "instance" && (m.capacity.placement !== undefined || m.capacity.autoscaling?.minCapacity === 0)),
     domain: config.api.domain,
   };
 }

@@ -1,6 +1,30 @@
 import type { PolicyStatement } from "./iam-policies";
 import { stageNamed, type CiScope } from "./ci-policies";
 import type { TaggedKind } from "./tagged-policies";
+import { stateTableName } from "./wake";
+
+/**
+ * The stages' state tables (requests held while models wake: functions/lib/held.ts), by exact name,
+ * under the Project tag. The provider tags a table in CreateTable (authorized as TagResource too).
+ */
+export const stateTables = (scope: CiScope): TaggedKind => ({
+  create: ["dynamodb:CreateTable", "dynamodb:TagResource"],
+  use: [
+    "dynamodb:DescribeTable",
+    "dynamodb:UpdateTable",
+    "dynamodb:DeleteTable",
+    "dynamodb:DescribeTimeToLive",
+    "dynamodb:UpdateTimeToLive",
+    "dynamodb:DescribeContinuousBackups",
+    "dynamodb:UpdateContinuousBackups",
+    "dynamodb:ListTagsOfResource",
+    "dynamodb:TagResource",
+    "dynamodb:UntagResource",
+  ],
+  resources: scope.stages.map(
+    (stage) => `arn:${scope.partition}:dynamodb:${scope.region}:${scope.account}:table/${stateTableName(`${scope.project}-${stage}`)}`,
+  ),
+});
 
 /** The project's inference components, under the Project tag (see taggedStatements). */
 export const components = (scope: CiScope): TaggedKind => ({

@@ -1,7 +1,7 @@
 import type { PolicyStatement } from "./iam-policies";
 import { secretStatements, stageNamed, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
-import { componentStatements, components } from "./component-policies";
+import { componentStatements, components, stateTables } from "./component-policies";
 import { alarms, alarmTopics, functions, keyTables, logGroups, sagemakerModels, stageRoles, taggedStatements } from "./tagged-policies";
 
 /**
@@ -55,7 +55,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       alarmTopics(scope),
       // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
       ...(scope.keyTables ? [keyTables(scope)] : []),
-      ...(scope.components ? [components(scope)] : []),
+      ...(scope.components ? [components(scope), stateTables(scope)] : []),
     ]),
     {
       Sid: "AutoscalingServiceRole",

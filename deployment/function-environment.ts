@@ -1,6 +1,7 @@
 import { CONSUMER_KEYS_SECRET_ENV } from "../contract/consumers";
 import type { Deployment, ResolvedConsumer, ResolvedFunction } from "./resolve";
 import { SETTINGS_FILE } from "../contract/routes";
+import { wakeEnvironment } from "./wake";
 
 /** Lambda's limit on a function's environment: 4 KB for all keys and values together, not raisable. */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
@@ -16,9 +17,10 @@ export function functionFiles(fn: Pick<ResolvedFunction, "handler" | "endpoints"
 }
 
 /** What the stack sets in a function's environment: its settings, its model's route (unless in its files), the CORS origins. */
-export function functionEnvironment(fn: Pick<ResolvedFunction, "handler" | "environment" | "endpoints" | "corsOrigins">): Record<string, string> {
+export function functionEnvironment(fn: Pick<ResolvedFunction, "handler" | "environment" | "endpoints" | "corsOrigins" | "wake">): Record<string, string> {
   return {
     ...fn.environment,
+    ...wakeEnvironment(fn.wake),
     ...(functionFiles(fn) ? {} : { MODELS: JSON.stringify(routesOf(fn)) }),
     ...(fn.corsOrigins.length ? { CORS_ORIGINS: JSON.stringify(fn.corsOrigins) } : {}),
   };

@@ -1,3 +1,4 @@
+import { HOLD_PARTITION } from "../contract/wake";
 /**
  * IAM documents as plain values. Resources are exact ARNs; the only "*" is
  * ecr:GetAuthorizationToken, which AWS does not scope to a resource.
@@ -74,6 +75,57 @@ export function routeArns(partition: string, region: string, account: string, ro
   ];
 }
 
+/**
+ * Wake the function's own components (a copy, only while SageMaker wants none) and count held
+ * requests in the stage table, on the hold partition's items only (dynamodb:LeadingKeys).
+ */
+export function wakeStatements(componentArns: readonly string[], tableArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "WakeOwnComponents",
+      Effect: "Allow",
+      Action: ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
+      Resource: [...componentArns],
+    },
+    {
+      Sid: "CountHeldRequests",
+      Effect: "Allow",
+      Action: "dynamodb:UpdateItem",
+      Resource: tableArn,
+      Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [HOLD_PARTITION] } },
+    },
+  ];
+}
+
+/** What a function role's policy is made of: the routes it calls, and what it adds to invoking them. */
+export interface InvokerPolicyInput {
+  readonly endpoints: readonly { readonly route: { readonly endpoint: string; readonly component?: string } }[];
+  readonly tracing?: boolean;
+  readonly extraStatements?: readonly PolicyStatement[];
+  /** A function that holds requests while its models wake names the stage table. */
+  readonly wake?: { readonly table: string };
+}
+
+/** A function role's statements, in the account and log group given (a Terraform expression in the stack, a stand-in in size checks). */
+export function invokerPolicyStatements(
+  fn: InvokerPolicyInput,
+  at: { partition: string; region: string; account: string; logGroupArn: string },
+): PolicyStatement[] {
+  const { partition, region, account } = at;
+  const components = fn.endpoints.flatMap((e) => (e.route.component ? [inferenceComponentArn(partition, region, account, e.route.component)] : []));
+  return invokerStatements({
+    endpointArns: fn.endpoints.flatMap((e) => routeArns(partition, region, account, e.route)),
+    logGroupArn: at.logGroupArn,
+    tracing: fn.tracing,
+    extraStatements: fn.extraStatements,
+    wake: fn.wake && { componentArns: components, tableArn: dynamodbTableArn(partition, region, account, fn.wake.table) },
+  });
+}
+
+/** A DynamoDB table's ARN. */
+export const dynamodbTableArn = (partition: string, region: string, account: string, table: string): string =>
+  `arn:${partition}:dynamodb:${region}:${account}:table/${table}`;
+
 /** X-Ray segments: PutTraceSegments and PutTelemetryRecords have no resource-level permissions. */
 export function tracingStatements(): PolicyStatement[] {
   return [{ Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }];
@@ -90,9 +142,12 @@ export function invokerStatements(input: {
   readonly logGroupArn: string;
   readonly tracing?: boolean;
   readonly extraStatements?: readonly PolicyStatement[];
+  /** A function that holds requests while its models wake: their components, and the stage table's ARN. */
+  readonly wake?: { readonly componentArns: readonly string[]; readonly tableArn: string };
 }): PolicyStatement[] {
   return [
     ...(input.endpointArns.length > 0 ? invokeEndpointStatements(input.endpointArns) : []),
+    ...(input.wake ? wakeStatements(input.wake.componentArns, input.wake.tableArn) : []),
     ...logWriteStatements(input.logGroupArn),
     ...(input.tracing ? tracingStatements() : []),
     ...(input.extraStatements ?? []),

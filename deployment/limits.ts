@@ -3,7 +3,7 @@ import { boundaryArn, boundaryProblems } from "./boundary";
 import { ciScope, planRoleStatements } from "./ci-policies";
 import { deployRoleStatements } from "./deploy-role";
 import { environmentProblems } from "./function-environment";
-import { endpointArn, invokerStatements, policyDocument } from "./iam-policies";
+import { invokerPolicyStatements, policyDocument } from "./iam-policies";
 import { resolve, type Deployment } from "./resolve";
 import { placeholderDocument } from "./api-document";
 
@@ -14,9 +14,8 @@ export const ROLE_INLINE_POLICY_MAX_CHARS = 10240;
 function policyProblems(deployment: Deployment): string[] {
   const { config } = deployment;
   return deployment.functions.flatMap((fn) => {
-    const arns = fn.endpoints.map((e) => endpointArn("aws", config.region, "123456789012", e.route.endpoint));
-    const logGroup = `arn:aws:logs:${config.region}:123456789012:log-group:/aws/lambda/${fn.functionName}`;
-    const document = policyDocument(invokerStatements({ endpointArns: arns, logGroupArn: logGroup, tracing: fn.tracing, extraStatements: fn.extraStatements }));
+    const logGroupArn = `arn:aws:logs:${config.region}:123456789012:log-group:/aws/lambda/${fn.functionName}`;
+    const document = policyDocument(invokerPolicyStatements(fn, { partition: "aws", region: config.region, account: "123456789012", logGroupArn }));
     const size = JSON.stringify(document).length;
     return size > ROLE_INLINE_POLICY_MAX_CHARS
       ? [

@@ -18,6 +18,9 @@ import { containerSpec, type ContainerSpec } from "./model-container";
 import { directAnswerOf, existingEndpointRoute, modelRoute } from "./model-routes";
 import { resourceNames, type ResourceNames } from "./names";
 import { componentOf, sharedEndpointsOf, type ResolvedComponent, type ResolvedSharedEndpoint } from "./inference-component";
+import { stateTableName, wakeOf, type WakeSpec } from "./wake";
+import type { ResolvedConsumer } from "./consumer";
+export type { ResolvedConsumer } from "./consumer";
 
 /**
  * The deployment of one stage as data: every model with its endpoint, integration,
@@ -39,20 +42,10 @@ export interface Deployment {
   readonly dashboard: DashboardInput;
   /** The config's shared endpoints, which placed models run on. */
   readonly sharedEndpoints: readonly ResolvedSharedEndpoint[];
+  /** The stage's table that counts requests held while models wake from zero, if any model does. */
+  readonly stateTable?: string;
   /** One key and usage plan each, limited to their models; none means one key for all. */
   readonly consumers?: readonly ResolvedConsumer[];
-}
-
-export interface ResolvedConsumer {
-  readonly name: string;
-  /** The models its key may call. */
-  readonly models: readonly string[];
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
-  readonly quota?: { readonly limit: number; readonly period: "DAY" | "WEEK" | "MONTH" };
-  readonly keyName: string;
-  readonly usagePlanName: string;
-  /** Import the key from this secret. @default - API Gateway generates it */
-  readonly keySecretArn?: string;
 }
 
 export interface ResolvedModel {
@@ -129,6 +122,8 @@ export interface ResolvedFunction {
   /** The only endpoints it may invoke. */
   readonly endpoints: readonly { readonly model: string; readonly route: ModelRoute }[];
   readonly alarms: readonly AlarmSpec[];
+  /** Holds requests while the models it calls wake from zero copies. */
+  readonly wake?: WakeSpec;
 }
 
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
@@ -164,6 +159,7 @@ export function resolve(config: Config, stage: string): Deployment {
     layers: settings?.layers,
     extraStatements: settings?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })),
     ...spec,
+    ...wakeOf(spec.endpoints, names.prefix, config.lambda),
     memorySizeMb: settings?.memorySizeMb ?? spec.memorySizeMb ?? config.lambda.memorySizeMb,
     alarms: functionAlarmSpecs(spec.functionName, spec.timeoutSeconds, config.alarms),
   });
@@ -279,6 +275,7 @@ export function resolve(config: Config, stage: string): Deployment {
     stage,
     names,
     sharedEndpoints,
+    ...(functions.some((f) => f.wake) ? { stateTable: stateTableName(names.prefix) } : {}),
     consumers,
     models,
     chat,

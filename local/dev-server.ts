@@ -16,6 +16,8 @@ import { boundHandlers, type BufferedHandler, type StreamingHandler } from "./la
 import { createRuntimeClient } from "../functions/lib/client";
 import type { HandlerSettings } from "../functions/lib/settings";
 import { startBridge } from "./upstream-bridge";
+import { startStateTable } from "./state-table";
+import type { WakeSettings } from "../functions/lib/settings";
 
 /**
  * The whole API on one local port: the routes of the generated OpenAPI document,
@@ -44,6 +46,8 @@ export interface LocalStackOptions {
    * and they answer this many seconds later (the emulator only). @default - they are up
    */
   readonly coldStartSeconds?: number;
+  /** How requests are held while models wake (tests shorten the retries). @default - the config's and the functions' */
+  readonly wake?: Partial<WakeSettings>;
 }
 
 export interface LocalStack {
@@ -97,6 +101,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     emulator = started;
   }
 
+  // Models that scale to zero: their held requests are counted in the stage table, here on loopback,
+  // and their wakes asked of the emulator's SageMaker control plane.
+  const table = emulator && deployment.stateTable ? await startStateTable(deployment.stateTable, config.region) : undefined;
   // The handlers run inside this stack's settings: nothing global changes, so stacks can share a process.
   const settings: HandlerSettings = {
     models: routes,
@@ -110,6 +117,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: config.region,
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     }),
+    wake: {
+      holdSeconds: config.lambda.wakeHoldSeconds,
+      heldPerModel: config.lambda.heldRequestsPerModel,
+      ...(table ? { table: table.name } : {}),
+      ...options.wake,
+    },
+    endpoints: { sagemaker: runtimeUrl, ...(table ? { dynamodb: table.url } : {}) },
   };
   const handlers = boundHandlers(settings);
 
@@ -155,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await stopBackend();
+      await table?.stop();
       settings.runtime?.destroy();
     },
   };

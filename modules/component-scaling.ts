@@ -48,7 +48,9 @@ export class ComponentScaling extends Construct {
       policyType: "TargetTrackingScaling",
       targetTrackingScalingPolicyConfiguration: targetTracking(scaling, COMPONENT_METRIC[scaling.metric]),
     });
-    // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
+    // Chained: Application Auto Scaling refuses concurrent changes to one scalable target. The
+    // backstop of the handlers' own wake: exactly one copy, since CloudWatch repeats an Auto Scaling
+    // action every period while the alarm stays in ALARM (a +1 would add a copy each minute of a wake).
     const wake = new AppautoscalingPolicy(this, "wake-up", {
       ...onTarget,
       lifecycle,
@@ -56,7 +58,7 @@ export class ComponentScaling extends Construct {
       name: `${componentName}-wake-up`,
       policyType: "StepScaling",
       stepScalingPolicyConfiguration: {
-        adjustmentType: "ChangeInCapacity",
+        adjustmentType: "ExactCapacity",
         metricAggregationType: "Maximum",
         cooldown: 60,
         stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
@@ -75,7 +77,8 @@ export class ComponentScaling extends Construct {
       datapointsToAlarm: 1,
       threshold: 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "missing",
+      // No refusals means nothing to wake: the alarm goes back to OK instead of repeating its action.
+      treatMissingData: "notBreaching",
       alarmActions: [wake.arn],
     });
   }

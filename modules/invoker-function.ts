@@ -5,7 +5,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { assumeRolePolicy, invokerStatements, routeArns, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
+import { assumeRolePolicy, invokerPolicyStatements, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
+import type { WakeSpec } from "../deployment/wake";
 import { stackAccount } from "./stack-account";
 import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
@@ -54,6 +55,8 @@ export interface InvokerFunctionProps {
    * to another endpoint switches to its new component only once that is up. @default []
    */
   readonly components?: readonly ITerraformDependable[];
+  /** Holds requests while its models wake from zero copies. @default - it does not */
+  readonly wake?: WakeSpec;
 }
 
 /** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
@@ -77,12 +80,11 @@ export class InvokerFunction extends Construct {
     });
     // The account, read from the role's own ARN (the trust above reads it from STS: a role cannot name itself).
     const account = Fn.element(Fn.split(":", this.role.arn), 4);
-    const endpointArns = props.endpoints.flatMap((e) => routeArns(props.partition, props.region, account, e.route));
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",
       policy: JSON.stringify(
-        policyDocument(invokerStatements({ endpointArns, logGroupArn: logGroup.arn, tracing: props.tracing, extraStatements: props.extraStatements })),
+        policyDocument(invokerPolicyStatements(props, { partition: props.partition, region: props.region, account, logGroupArn: logGroup.arn })),
       ),
     });
 
@@ -104,6 +106,7 @@ export class InvokerFunction extends Construct {
           environment: props.environment,
           endpoints: props.endpoints,
           corsOrigins: props.corsOrigins ?? [],
+          wake: props.wake,
         }),
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

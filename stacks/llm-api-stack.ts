@@ -24,6 +24,7 @@ import { authorizerEnvironment, authorizerFiles, functionFiles } from "../deploy
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "../deployment/tags";
+import { StateTable } from "../modules/state-table";
 
 export interface LlmApiStackProps {
   readonly config: Config;
@@ -68,6 +69,8 @@ export class LlmApiStack extends TerraformStack {
         files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
       }),
     };
+    // The table that counts requests held while models wake from zero, before the functions that use it.
+    if (deployment.stateTable) new StateTable(this, "state-table", { name: deployment.stateTable });
     // Shared endpoints first: the models placed on them are their inference components.
     const sharedEndpoints = Object.fromEntries(
       deployment.sharedEndpoints.map((e) => [

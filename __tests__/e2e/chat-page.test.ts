@@ -27,9 +27,24 @@ describeBrowsers("chat page in %s", (_, source) => {
     process.env.LOG_LEVEL = "silent";
     const config = parseConfig({
       region: "us-east-1",
-      models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+      models: [
+        { name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } },
+        // A model that scales to zero: its requests are held while it wakes.
+        {
+          name: "idle",
+          huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+          instance: { type: "ml.g6e.xlarge" },
+          autoscaling: { minCapacity: 0, maxCapacity: 1, targetValue: 10 },
+        },
+      ],
     });
-    stack = await startLocalStack({ config, port: 0, apiKey: "browser-test-key", emulator: { firstTokenDelayMs: 100, tokenDelayMs: 60 } });
+    stack = await startLocalStack({
+      config,
+      port: 0,
+      apiKey: "browser-test-key",
+      emulator: { firstTokenDelayMs: 100, tokenDelayMs: 60 },
+      wake: { retryMs: 200, heartbeatMs: 500 },
+    });
     browser = await launchChromium(source);
   });
   afterAll(async () => {
@@ -108,17 +123,21 @@ describeBrowsers("chat page in %s", (_, source) => {
     stack.emulator!.behave("llm-api-v1-mistral-7b", { firstTokenDelayMs: 100, tokenDelayMs: 60 });
   });
 
-  it("says a model that scaled to zero is starting, asks again, and shows the answer once it is up", async () => {
-    stack.emulator!.behave("llm-api-v1-mistral-7b", { zeroCopies: { wakeAfterMs: 1000 }, firstTokenDelayMs: 10, tokenDelayMs: 10 });
+  it("holds one request while a model that scaled to zero starts, shows how long (m:ss), then the answer", async () => {
+    stack.emulator!.behave("llm-api-v1-idle", { zeroCopies: { wakeAfterMs: 2500, alarmAfterMs: 60_000 }, firstTokenDelayMs: 10, tokenDelayMs: 10 });
+    const asked: string[] = [];
+    page.on("request", (r) => (r.url().endsWith("/v1/chat/completions") ? asked.push(r.method()) : undefined));
     await connect("browser-test-key");
-    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 0);
+    await page.waitForFunction(() => (document.getElementById("model") as HTMLSelectElement).options.length > 1);
+    await page.getByTestId("model").selectOption("idle");
     await page.getByTestId("prompt").fill("Hello?");
     await page.getByTestId("send").click();
-    await page.waitForFunction(() => document.getElementById("status")!.textContent!.startsWith("Starting"));
+    await page.waitForFunction(() => /^Starting, 0:0[1-9]/.test(document.getElementById("status")!.textContent!));
     expect(await page.getByTestId("error").textContent()).toBe("");
     await page.waitForFunction(() => document.getElementById("status")!.textContent === "Done.", undefined, { timeout: 20_000 });
     expect(await page.locator('[data-role="assistant"]').last().textContent()).toBe(VOCABULARY.join(""));
     expect(await page.getByTestId("error").textContent()).toBe("");
-    stack.emulator!.behave("llm-api-v1-mistral-7b", { firstTokenDelayMs: 100, tokenDelayMs: 60 });
+    // One request, held: not one refused request every few seconds.
+    expect(asked).toEqual(["POST"]);
   });
 });

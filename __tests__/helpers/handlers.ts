@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { streamTimeoutsOf } from "../../functions/lib/settings";
+import { streamTimeoutsOf, type WakeSettings } from "../../functions/lib/settings";
 import {
   ResponseStreamSink,
   boundHandlers,
@@ -40,7 +40,11 @@ export const TEST_MODELS: Record<string, ModelRoute> = {
   "qwen-vl": { endpoint: "ep-qwen-vl", chat: "messages", stream: true, server: "lmi", vision: "data" },
 };
 
-export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS, streamTimeouts = streamTimeoutsOf({})): Promise<HandlerRig> {
+export async function startRig(
+  models: Record<string, ModelRoute> = TEST_MODELS,
+  streamTimeouts = streamTimeoutsOf({}),
+  wake?: WakeSettings,
+): Promise<HandlerRig> {
   const emulator = new SageMakerEmulator(
     Object.values(models)
       .map((m) => m.endpoint)
@@ -51,7 +55,8 @@ export async function startRig(models: Record<string, ModelRoute> = TEST_MODELS,
   const url = await emulator.start();
   process.env.LOG_LEVEL ??= "silent";
   const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } });
-  const settings = { models, corsOrigins: [], runtime, streamTimeouts };
+  // SageMaker's control plane (the handlers' wakes) is the emulator too.
+  const settings = { models, corsOrigins: [], runtime, streamTimeouts, wake, endpoints: { sagemaker: url } };
   const handlers = boundHandlers(settings);
   return {
     emulator,
@@ -119,22 +124,25 @@ export async function call(handler: AnyHandler, event: APIGatewayProxyEvent, tim
 
 /** The SSE events of a body: [{event, data}], data parsed as JSON where it is JSON. */
 export function sseEvents(body: string): { event?: string; data: any }[] {
-  return body
-    .split("\n\n")
-    .filter((block) => block.trim())
-    .map((block) => {
-      const lines = block.split("\n");
-      const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
-      const data = lines
-        .filter((l) => l.startsWith("data: "))
-        .map((l) => l.slice(6))
-        .join("\n");
-      try {
-        return { event, data: JSON.parse(data) };
-      } catch {
-        return { event, data };
-      }
-    });
+  return (
+    body
+      .split("\n\n")
+      // Comment lines (": ...", a held stream's heartbeat) are no events.
+      .filter((block) => block.split("\n").some((l) => l.startsWith("data: ") || l.startsWith("event: ")))
+      .map((block) => {
+        const lines = block.split("\n");
+        const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
+        const data = lines
+          .filter((l) => l.startsWith("data: "))
+          .map((l) => l.slice(6))
+          .join("\n");
+        try {
+          return { event, data: JSON.parse(data) };
+        } catch {
+          return { event, data };
+        }
+      })
+  );
 }
 
 export interface OpenAiServer {

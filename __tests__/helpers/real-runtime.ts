@@ -36,6 +36,8 @@ export async function startRealRuntime(
   const logs: FunctionLog[] = [];
   const environment = {
     AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: url,
+    // The emulator is SageMaker's control plane too: the handlers' wakes of components that scaled to zero.
+    AWS_ENDPOINT_URL_SAGEMAKER: url,
     AWS_ACCESS_KEY_ID: "emulator",
     AWS_SECRET_ACCESS_KEY: "emulator",
     // As the stack sets them: the handlers' EMF records go to stdout.

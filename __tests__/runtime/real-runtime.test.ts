@@ -6,6 +6,8 @@ import { apiEvent, sseEvents } from "../helpers/handlers";
 import { runtimeClientOrSkip, startRealRuntime, type RealRuntimeRig } from "../helpers/real-runtime";
 import { emfProblems } from "../helpers/emf";
 import { FIRST_TOKEN_TIMEOUT_ENV, STREAM_IDLE_TIMEOUT_ENV } from "../../contract/stream-timeouts";
+import { STATE_TABLE_ENV } from "../../contract/wake";
+import { startStateTable, type LocalStateTable } from "../../local/state-table";
 
 // The function zips the stack deploys, run by AWS's own Lambda runtime interface client on Node 22,
 // their answers read as API Gateway reads them: the proxy integration for invoke, STREAM for the others.
@@ -14,16 +16,29 @@ const suite = client ? describe : describe.skip;
 
 const MODELS = {
   mistral: { endpoint: "ep-mistral", chat: "messages", stream: true },
+  // A model that scales to zero: an inference component, woken and held for.
+  idle: { endpoint: "ep-idle", chat: "messages", stream: true, component: "ic-idle" },
+  // Another: a function asks for a copy of a component at most every 30 s, and the tests above woke ic-idle.
+  held: { endpoint: "ep-held", chat: "messages", stream: true, component: "ic-held" },
   falcon: { endpoint: "ep-falcon", chat: "prompt", stream: true },
   tiny: { endpoint: "ep-tiny", chat: "prompt", stream: false },
 } as const;
 
 let rig: RealRuntimeRig;
+let table: LocalStateTable;
 beforeAll(async () => {
+  if (!client) return;
+  // The stage table that counts held requests, on dynalite (DynamoDB's protocol on loopback).
+  table = await startStateTable("llm-api-v1-state", "us-east-1");
   // Short stream timeouts, set as the stack sets them when the config differs from the defaults.
-  if (client) rig = await startRealRuntime(client, MODELS, { [FIRST_TOKEN_TIMEOUT_ENV]: "2", [STREAM_IDLE_TIMEOUT_ENV]: "1" });
+  rig = await startRealRuntime(client, MODELS, {
+    [FIRST_TOKEN_TIMEOUT_ENV]: "2",
+    [STREAM_IDLE_TIMEOUT_ENV]: "1",
+    [STATE_TABLE_ENV]: table.name,
+    AWS_ENDPOINT_URL_DYNAMODB: table.url,
+  });
 }, 60_000);
-afterAll(() => rig?.stop());
+afterAll(() => Promise.all([rig?.stop(), table?.stop()]));
 beforeEach(() => {
   for (const m of Object.values(MODELS)) rig?.emulator.behave(m.endpoint, {});
 });
@@ -142,15 +157,31 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       ["stream", "stream", "/mistral/stream", { inputs: "x" }],
       ["chat, streamed", "chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
       ["responses, streamed", "chat", "/v1/responses", { model: "mistral", input: "x", stream: true }],
-    ] as const)("%s on a model at zero copies: 503 model_starting with Retry-After, through the runtime's prelude", async (_, fn, path, body) => {
-      rig.emulator.behave("ep-mistral", { zeroCopies: { wakeAfterMs: 60_000 } });
-      const answer = await send(fn, "POST", path, body);
-      expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([503, "60", "model_starting"]);
-    });
+    ] as const)(
+      "%s on a model at zero copies, with no time left to hold it: 503 model_starting with Retry-After 59, through the runtime's prelude",
+      async (_, fn, path, body) => {
+        rig.emulator.behave("ep-idle", { zeroCopies: { wakeAfterMs: 60_000, alarmAfterMs: 60_000 } });
+        const answer = await send(fn, "POST", path.replace("mistral", "idle"), JSON.parse(JSON.stringify(body).replace('"mistral"', '"idle"')), 3_000);
+        expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([503, "59", "model_starting"]);
+      },
+    );
+
+    it("holds a streamed request to a model at zero copies: its 200 and a comment line at once, the answer once a copy is up", async () => {
+      rig.emulator.behave("ep-held", { zeroCopies: { wakeAfterMs: 3_000, alarmAfterMs: 60_000 } });
+      rig.emulator.wakeCalls.length = 0;
+      const started = performance.now();
+      const answer = await send("chat", "POST", "/v1/chat/completions", { model: "held", messages, stream: true }, 900_000);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.chunks[0].text).toMatch(/^: held is starting/);
+      expect(answer.chunks[0].at - started).toBeLessThan(2_000);
+      expect(sseEvents(answer.body).at(-1)!.data).toBe("[DONE]");
+      expect(rig.emulator.wakeCalls.map((c) => c.component)).toEqual(["ic-held"]);
+      expect(rig.logs.some((l) => l.function === "chat" && l.line.includes('"wake_ready"'))).toBe(true);
+    }, 60_000);
 
     it("the answers carry what each route promises", async () => {
       expect((await send("invoke", "POST", "/mistral/invoke", { inputs: "x" })).json).toEqual({ generated_text: VOCABULARY.join("") });
-      expect((await send("chat", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(["mistral", "falcon", "tiny"]);
+      expect((await send("chat", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(Object.keys(MODELS));
       const completion = (await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages })).json;
       expect(completion).toMatchObject({
         object: "chat.completion",

@@ -323,6 +323,29 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       ...each(["cloudwatch:DescribeAlarms"], `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:*`),
     ],
   },
+  aws_dynamodb_table: {
+    source:
+      "provider dynamodb/table.go (CreateTable with Tags, DescribeTable while it becomes ACTIVE, UpdateTimeToLive and DescribeTimeToLive, UpdateContinuousBackups and DescribeContinuousBackups for point-in-time recovery, ListTagsOfResource, TagResource, UntagResource, UpdateTable, DeleteTable); IAM reference: table (aws:ResourceTag), CreateTable and TagResource (aws:RequestTag)",
+    named: true,
+    needs: (v, at) =>
+      taggedNeeds(
+        at,
+        `arn:aws:dynamodb:${at.region}:${at.account}:table/${v.name}`,
+        ["dynamodb:CreateTable", "dynamodb:TagResource"],
+        [
+          "dynamodb:DescribeTable",
+          "dynamodb:UpdateTable",
+          "dynamodb:DeleteTable",
+          "dynamodb:DescribeTimeToLive",
+          "dynamodb:UpdateTimeToLive",
+          "dynamodb:DescribeContinuousBackups",
+          "dynamodb:UpdateContinuousBackups",
+          "dynamodb:ListTagsOfResource",
+          "dynamodb:TagResource",
+          "dynamodb:UntagResource",
+        ],
+      ),
+  },
   aws_secretsmanager_secret: {
     source:
       "provider secretsmanager/secret.go (CreateSecret, DescribeSecret, GetResourcePolicy on read, UpdateSecret, TagResource, UntagResource, DeleteSecret); IAM reference: Secret (the ARN ends in a random 6-character suffix; aws:RequestTag on CreateSecret and TagResource, aws:ResourceTag on every action)",

@@ -353,6 +353,19 @@ describe("config", () => {
       'models[0].placement.metric: concurrentRequestsPerModel is not documented to take a model in to zero: AWS scales components in to zero on invocations per copy. Fix: metric "invocationsPerInstance" (invocations per copy per minute), or minCopies 1',
     ],
     [
+      "streaming functions too short to hold a request while a model wakes from zero",
+      (c) => {
+        Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 1, targetValue: 10 } });
+        Object.assign(c, { lambda: { streamTimeoutSeconds: 300 } });
+      },
+      "lambda.streamTimeoutSeconds: 300 s does not cover holding a request 780 s while a model wakes from zero (lambda.wakeHoldSeconds) and 60 s to answer after it. Fix: raise it to at least 840 (at most 900), or lower lambda.wakeHoldSeconds to at most 240",
+    ],
+    [
+      "a model's own stream function too short to hold its requests while it wakes",
+      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 1, targetValue: 10 }, lambda: { streamTimeoutSeconds: 600 } }),
+      "models[0].lambda.streamTimeoutSeconds: 600 s does not cover holding a request 780 s while the model wakes from zero (lambda.wakeHoldSeconds) and 60 s to answer after it. Fix: raise it to at least 840 (at most 900), or lower lambda.wakeHoldSeconds to at most 540",
+    ],
+    [
       "a model that scales to zero alone on the concurrency metric",
       (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 1, metric: "concurrentRequestsPerModel", targetValue: 4 } }),
       'models[0].autoscaling.metric: concurrentRequestsPerModel is not documented to take a model in to zero: AWS scales components in to zero on invocations per copy. Fix: metric "invocationsPerInstance" (invocations per copy per minute), or minCapacity 1',
@@ -521,6 +534,18 @@ describe("config", () => {
     expect(configFileFrom(undefined, { LLM_API_CONFIG: "b.json" }, "/w")).toBe("/w/b.json");
     expect(configFileFrom(undefined, {}, "/w")).toBe("/w/llm-api.config.json");
     expect(() => configFileFrom("", {}, "/w")).toThrow("--config needs a file");
+  });
+});
+
+describe("lambda.streamTimeoutSeconds", () => {
+  it("is 900 s by default when a model scales to zero, so a 780 s hold and the answer fit; 300 s otherwise", () => {
+    const models = (autoscaling?: object) => [{ ...base().models[0], ...(autoscaling ? { autoscaling } : {}) }];
+    expect(parseConfig({ ...base(), models: models({ minCapacity: 0, maxCapacity: 1, targetValue: 10 }) }).lambda.streamTimeoutSeconds).toBe(900);
+    expect(parseConfig({ ...base(), models: models() }).lambda.streamTimeoutSeconds).toBe(300);
+    expect(
+      parseConfig({ ...base(), lambda: { streamTimeoutSeconds: 850 }, models: models({ minCapacity: 0, maxCapacity: 1, targetValue: 10 }) }).lambda
+        .streamTimeoutSeconds,
+    ).toBe(850);
   });
 });
 

@@ -15,6 +15,9 @@ import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/ba
 import { timeLeftMs } from "../lib/timing";
 import type { JsonObject } from "../../contract/json";
 import type { Session, Tally } from "./session";
+import type { Writable } from "node:stream";
+import { holdMsWithin, streamHold, whileWaking, type Hold } from "../lib/hold";
+import { BUFFERED_HOLD_SECONDS, DEFAULT_WAKE_HOLD_SECONDS } from "../../contract/wake";
 
 /** One chat call to a model: what /v1/chat/completions and /v1/responses both run. */
 export interface Call {
@@ -27,6 +30,23 @@ export interface Call {
   readonly cancel: AbortSignal;
   /** What the answer used, for the request's metrics. */
   readonly tally: Tally;
+  /** Opens the answer's event stream (a streamed request), so a hold can commit its 200 while the model wakes. */
+  readonly open?: () => Writable;
+}
+
+/**
+ * How a call is held while its model wakes from zero copies: a stream as long as the hold the stack
+ * set, with its 200 and comment lines going out meanwhile; a buffered answer silently, within the
+ * wait for response headers that clients allow.
+ */
+export function holdOf(
+  call: Pick<Call, "id" | "model" | "timeoutMs" | "open"> & { readonly cancel?: AbortSignal; readonly tally?: { heldMs?: number } },
+  stream: boolean,
+): Hold {
+  const base = { model: call.model, requestId: call.id, cancel: call.cancel, tally: call.tally };
+  const seconds = handlerSettings().wake?.holdSeconds ?? DEFAULT_WAKE_HOLD_SECONDS;
+  if (stream && call.open) return streamHold({ ...base, holdMs: holdMsWithin(seconds, call.timeoutMs), open: call.open });
+  return { ...base, holdMs: holdMsWithin(Math.min(BUFFERED_HOLD_SECONDS, seconds), call.timeoutMs) };
 }
 
 /** A chat.completion as this API answers it. */
@@ -68,18 +88,19 @@ export function chatCall(event: APIGatewayProxyEvent, session: Session, request:
 export async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
   const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest, { schema: chatRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   const request = checkChatRequest(body);
-  const call = chatCall(event, session, request, `chatcmpl-${session.requestId}`);
-  if (!request.stream) return writeJson(session.responseStream, 200, await answer(call), session.headers);
-  // The status goes out with the first chunk: a model silent or failing before it is still an HTTP error.
   const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+  const call = { ...chatCall(event, session, request, `chatcmpl-${session.requestId}`), open: out };
+  if (!request.stream) return writeJson(session.responseStream, 200, await answer(call), session.headers);
+  // The status goes out with the first chunk (or when a hold starts): a model silent or failing before it is still an HTTP error.
   await streamChunks(call, (c) => send(out(), c));
   await finish(out());
 }
 
 /** A buffered chat completion. */
 export async function answer(call: Call): Promise<ChatCompletion> {
+  const held = <T>(attempt: () => Promise<T>) => whileWaking(call.route, holdOf(call, false), attempt);
   if (call.route.chat === "messages") {
-    const backend = JSON.parse(await invokeJson(call.route, chatBody(call.route, call.request, false), call.timeoutMs, call.cancel)) as {
+    const backend = JSON.parse(await held(() => invokeJson(call.route, chatBody(call.route, call.request, false), call.timeoutMs, call.cancel))) as {
       choices?: { message?: { content?: string | null; tool_calls?: unknown }; finish_reason?: string; logprobs?: unknown }[];
       usage?: Usage;
     };
@@ -95,7 +116,7 @@ export async function answer(call: Call): Promise<ChatCompletion> {
       logprobs: choice?.logprobs,
     }) as unknown as ChatCompletion;
   }
-  const result = parseGenerateResponse(await invokeJson(call.route, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel));
+  const result = parseGenerateResponse(await held(() => invokeJson(call.route, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel)));
   call.tally.outputTokens = result.generated_tokens;
   return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason)) as unknown as ChatCompletion;
 }
@@ -113,7 +134,8 @@ export async function streamChunks(call: Call, emit: ChunkSink): Promise<void> {
     return emit(chunk(call.id, call.model, {}, whole.choices[0].finish_reason));
   }
   const body = call.route.chat === "messages" ? chatBody(call.route, call.request, true) : generateBody(promptRequest(call.request), true);
-  const parts = await invokeStream(call.route, body, AbortSignal.timeout(call.timeoutMs), call.cancel);
+  const deadline = AbortSignal.timeout(call.timeoutMs);
+  const parts = await whileWaking(call.route, holdOf(call, true), () => invokeStream(call.route, body, deadline, call.cancel));
   await (call.route.chat === "messages" ? relayChatStream : relayGenerateStream)(call, parts, emit);
 }
 

@@ -14,6 +14,8 @@ import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
 import type { Session, Tally } from "./session";
+import { holdOf } from "./chat";
+import { whileWaking } from "../lib/hold";
 
 const refuse = (field: string, why: string) => new HttpError(400, "unsupported_parameter", `${field}: ${why}`, field);
 
@@ -54,20 +56,23 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   const route = withClientAttributes(generationRoute(handlerSettings().models, model), event);
   const id = `cmpl-${session.requestId}`;
   const timeoutMs = timeLeftMs(session.context);
+  const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+  const call = { id, model, cancel: session.cancel, tally: session.tally, timeoutMs, open: out };
   if (!body.stream || !route.stream) {
-    const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeoutMs, session.cancel));
+    const result = parseGenerateResponse(
+      await whileWaking(route, holdOf(call, false), () => invokeJson(route, generateBody(request, false), timeoutMs, session.cancel)),
+    );
     session.tally.outputTokens = result.generated_tokens;
     // No usage: the generate API counts generated tokens but not the prompt's.
     const answer = completionObject(id, model, result.generated_text, finishReason(result.finish_reason));
     if (!body.stream) return writeJson(session.responseStream, 200, answer, session.headers);
     // The endpoint cannot stream (serverless): the whole answer arrives as one chunk.
-    const out = (session.out = openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
-    await send(out, answer);
-    return finish(out);
+    await send(out(), answer);
+    return finish(out());
   }
-  const parts = await invokeStream(route, generateBody(request, true), AbortSignal.timeout(timeoutMs), session.cancel);
-  // The status goes out with the first chunk: a model silent or failing before it is still an HTTP error.
-  const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+  // The status goes out with the first chunk (or when a hold starts): a model silent or failing before it is still an HTTP error.
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const parts = await whileWaking(route, holdOf(call, true), () => invokeStream(route, generateBody(request, true), deadline, session.cancel));
   await relay(out, parts, generateStream(route), session.tally, (text, final) =>
     completionObject(id, model, text, final ? finishReason(final.finish_reason) : null),
   );

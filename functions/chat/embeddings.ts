@@ -6,6 +6,8 @@ import { allowedModels, checkAccess, embeddingRoute } from "../lib/models";
 import { MAX_LARGE_BODY_BYTES, readJsonBody, withClientAttributes } from "../lib/request";
 import { writeJson } from "../lib/response-stream";
 import { invokeJson } from "../lib/sagemaker";
+import { whileWaking } from "../lib/hold";
+import { holdOf } from "./chat";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
 import { inBatches } from "../lib/batches";
@@ -50,15 +52,20 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
   const allowed = allowedModels(event);
   checkAccess(allowed, body.model);
   const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model, allowed), event);
-  const deadline = Date.now() + timeLeftMs(session.context);
+  const timeoutMs = timeLeftMs(session.context);
+  const deadline = Date.now() + timeoutMs;
+  const call = { id: session.requestId, model: body.model, cancel: session.cancel, tally: session.tally, timeoutMs };
   // In order, BACKEND_BATCH inputs per call, BATCH_CONCURRENCY calls at a time; the first failure cancels the rest.
-  const vectors = await inBatches(inputs, BACKEND_BATCH, BATCH_CONCURRENCY, async (batch, failed) => {
-    const answer = JSON.parse(
-      await invokeJson(route, { inputs: batch }, Math.max(1, deadline - Date.now()), AbortSignal.any([session.cancel, failed])),
-    ) as unknown;
-    if (!isVectors(answer, batch.length)) throw new HttpError(502, "upstream_error", `The model's answer is not ${batch.length} embedding vector(s).`);
-    return answer;
-  });
+  // A model waking from zero copies refuses the first batch: the whole request is held and tried again.
+  const vectors = await whileWaking(route, holdOf(call, false), () =>
+    inBatches(inputs, BACKEND_BATCH, BATCH_CONCURRENCY, async (batch, failed) => {
+      const answer = JSON.parse(
+        await invokeJson(route, { inputs: batch }, Math.max(1, deadline - Date.now()), AbortSignal.any([session.cancel, failed])),
+      ) as unknown;
+      if (!isVectors(answer, batch.length)) throw new HttpError(502, "upstream_error", `The model's answer is not ${batch.length} embedding vector(s).`);
+      return answer;
+    }),
+  );
   const base64 = body.encoding_format === "base64";
   writeJson(
     session.responseStream,

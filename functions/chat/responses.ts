@@ -14,7 +14,9 @@ export async function responses(event: APIGatewayProxyEvent, session: Session): 
   const body = readJsonBody<ResponsesBody>(event, validateResponsesRequest, { schema: responsesRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   const request = checkChatRequest(chatBodyOf(body));
   const id = `resp_${session.requestId}`;
-  const call = chatCall(event, session, request, id);
+  // The status goes out with the first event (or when a hold starts): a model silent or failing before it is still an HTTP error.
+  const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
+  const call = { ...chatCall(event, session, request, id), open: out };
   const base: ResponseBase = { id, model: call.model, created_at: Math.floor(Date.now() / 1000), body };
   const usage = () => usageOf(session.tally.inputTokens, session.tally.outputTokens);
   if (!request.stream) {
@@ -22,8 +24,6 @@ export async function responses(event: APIGatewayProxyEvent, session: Session): 
     const { content, tool_calls } = whole.message;
     return writeJson(session.responseStream, 200, responseOfCompletion(base, { content, tool_calls, finish: whole.finish_reason }, usage()), session.headers);
   }
-  // The status goes out with the first event: a model silent or failing before it is still an HTTP error.
-  const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
   const events = new ResponseEvents(base, (text) => write(out(), text));
   session.streamError = (failure) => events.failureText(failure.error);
   await streamChunks(call, (chunk) => events.chunk(chunk));

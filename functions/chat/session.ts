@@ -9,6 +9,8 @@ export interface Tally {
   inputTokens?: number;
   outputTokens?: number;
   firstTokenMs?: number;
+  /** How long the request was held while its model woke from zero copies. */
+  heldMs?: number;
   readonly started: number;
 }
 
@@ -31,6 +33,6 @@ export interface Session {
 
 /** The request's metrics, with the tokens the model reported. */
 export function meterSession(session: Session, event: APIGatewayProxyEvent, status: number): void {
-  const { inputTokens, outputTokens, firstTokenMs, started } = session.tally;
-  meter({ model: session.model, consumer: consumerOf(event), status, inputTokens, outputTokens, firstTokenMs, durationMs: Date.now() - started });
+  const { inputTokens, outputTokens, firstTokenMs, heldMs, started } = session.tally;
+  meter({ model: session.model, consumer: consumerOf(event), status, inputTokens, outputTokens, firstTokenMs, heldMs, durationMs: Date.now() - started });
 }

@@ -10,6 +10,11 @@ import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "
 import { invokeJson } from "../lib/sagemaker";
 import { generateBody, parseGenerateResponse, type GenerateRequest } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
+import { whileWaking } from "../lib/hold";
+import { INVOKE_HOLD_SECONDS } from "../../contract/wake";
+
+/** What a held /invoke keeps for the model's answer once it is up. */
+const INVOKE_ANSWER_MS = 3000;
 
 /** POST /{model}/invoke: a TGI generate call, answered as {generated_text}. */
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
@@ -17,13 +22,17 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const started = Date.now();
   const model = modelFromPath(event.resource ?? event.path ?? "");
   const cors = corsHeaders(event.headers);
+  const tally: { heldMs?: number } = {};
   try {
     checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
-    const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(context)));
+    const timeoutMs = timeLeftMs(context);
+    // Held within API Gateway's 29 s, a buffered integration's limit.
+    const hold = { model, requestId, tally, holdMs: Math.max(0, Math.min(INVOKE_HOLD_SECONDS * 1000, timeoutMs - INVOKE_ANSWER_MS)) };
+    const result = parseGenerateResponse(await whileWaking(route, hold, () => invokeJson(route, generateBody(request, false), timeoutMs)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
-    meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, durationMs: Date.now() - started });
+    meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, heldMs: tally.heldMs, durationMs: Date.now() - started });
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {
     const error = fromSageMakerError(err);
@@ -33,7 +42,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       type: error.type,
       latencyMs: Date.now() - started,
     });
-    meter({ model, consumer: consumerOf(event), status: error.statusCode, durationMs: Date.now() - started });
+    meter({ model, consumer: consumerOf(event), status: error.statusCode, heldMs: tally.heldMs, durationMs: Date.now() - started });
     return toHttpResponse(error, requestId, cors);
   }
 }

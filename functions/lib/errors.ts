@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { errorBody, type ErrorBody } from "../../contract/errors";
+import { WAKE_RETRY_AFTER_SECONDS } from "../../contract/wake";
 
 /** An error with the HTTP status and JSON body the client should get; `type` is this API's code for it, `field` OpenAI's param. */
 export class HttpError extends Error {
@@ -150,7 +151,7 @@ export function fromSageMakerError(err: unknown): HttpError {
     case "InternalDependencyException":
       return new HttpError(503, "model_unavailable", "The model endpoint is not ready; retry later.", undefined, cause);
     case "ValidationError":
-      if (NO_CAPACITY.test(message)) return modelStarting(cause);
+      if (NO_CAPACITY.test(message)) return modelStarting("refused", cause);
       if (/not found|InService|in service|Status Creating|Status Updating/i.test(message)) {
         return new HttpError(503, "model_unavailable", "The model endpoint is not in service.", undefined, cause);
       }
@@ -177,19 +178,21 @@ export function fromSageMakerError(err: unknown): HttpError {
 
 /**
  * A model that scaled to zero: SageMaker refuses the call as a client error saying the inference
- * component has no capacity, and counts it in NoCapacityInvocationFailures, whose alarm starts a
- * copy. That takes minutes (5 to 10 in reports of it), so the client is told to come back.
+ * component has no capacity, and counts it in NoCapacityInvocationFailures. The handlers hold the
+ * request while a copy starts (hold.ts); what reaches a client is the refusal of a request that
+ * could not be held (too many held already, or held as long as it may be), with Retry-After.
  */
 const NO_CAPACITY = /no capacity/i;
-export const WAKE_UP_RETRY_AFTER_SECONDS = 60;
-export const modelStarting = (cause?: { cause: unknown }): HttpError =>
-  new HttpError(
-    503,
-    "model_starting",
-    `The model is starting: it scaled to zero while idle, and this request woke it. A first copy takes about 5 to 10 minutes; retry after ${WAKE_UP_RETRY_AFTER_SECONDS} s.`,
-    undefined,
-    { ...cause, headers: { "retry-after": String(WAKE_UP_RETRY_AFTER_SECONDS) } },
-  );
+const STARTING = {
+  refused: "The model is starting: it scaled to zero while idle, and this request woke it. A first copy takes minutes",
+  busy: "The model is starting, and as many requests as may wait for it are waiting already",
+  timeout: "The model is still starting after this request waited for it as long as it may",
+} as const;
+export const modelStarting = (why: keyof typeof STARTING = "refused", cause?: { cause: unknown }): HttpError =>
+  new HttpError(503, "model_starting", `${STARTING[why]}; retry after ${WAKE_RETRY_AFTER_SECONDS} s.`, undefined, {
+    ...cause,
+    headers: { "retry-after": String(WAKE_RETRY_AFTER_SECONDS) },
+  });
 
 export const JSON_HEADERS = { "content-type": "application/json" } as const;
 

@@ -17,6 +17,8 @@ export interface RequestMeter {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly firstTokenMs?: number;
+  /** How long the request was held while its model woke from zero copies. */
+  readonly heldMs?: number;
   readonly durationMs: number;
 }
 
@@ -32,7 +34,8 @@ export function emfRecord(m: RequestMeter, namespace: string, stage: string, kno
   if (m.inputTokens !== undefined) values.InputTokens = m.inputTokens;
   if (m.outputTokens !== undefined) values.OutputTokens = m.outputTokens;
   if (m.firstTokenMs !== undefined) values.TimeToFirstToken = m.firstTokenMs;
-  const unit = (name: string) => (name === "Duration" || name === "TimeToFirstToken" ? "Milliseconds" : "Count");
+  if (m.heldMs !== undefined) values.HeldTime = m.heldMs;
+  const unit = (name: string) => (["Duration", "TimeToFirstToken", "HeldTime"].includes(name) ? "Milliseconds" : "Count");
   return {
     _aws: {
       Timestamp: now,

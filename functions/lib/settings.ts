@@ -9,6 +9,7 @@ import {
   STREAM_IDLE_TIMEOUT_ENV,
   type StreamTimeouts,
 } from "../../contract/stream-timeouts";
+import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS, HELD_PER_MODEL_ENV, STATE_TABLE_ENV, WAKE_HOLD_ENV } from "../../contract/wake";
 
 const secondsOf = (value: string | undefined, fallback: number) => 1000 * (Number(value) > 0 ? Number(value) : fallback);
 
@@ -33,6 +34,30 @@ export interface HandlerSettings {
   readonly streamTimeouts: StreamTimeouts;
   /** The SageMaker runtime client to call. @default - the container's client */
   readonly runtime?: SageMakerRuntimeClient;
+  /** How requests are held while a model wakes from zero copies. @default - the functions' defaults, no count */
+  readonly wake?: WakeSettings;
+  /** Where SageMaker's control plane and DynamoDB are reached (a local stack's stand-ins). @default - AWS */
+  readonly endpoints?: { readonly sagemaker?: string; readonly dynamodb?: string };
+}
+
+export interface WakeSettings {
+  /** How long a streamed request is held. */
+  readonly holdSeconds: number;
+  /** Requests held per model at once, across every function. */
+  readonly heldPerModel: number;
+  /** The stage's table that counts them. @default - none: held requests are not counted */
+  readonly table?: string;
+  /** How often a held request tries the model again, and a held stream gets a comment line. @default - RETRY_SECONDS, HEARTBEAT_SECONDS */
+  readonly retryMs?: number;
+  readonly heartbeatMs?: number;
+}
+
+export function wakeSettingsOf(env: NodeJS.ProcessEnv): WakeSettings {
+  return {
+    holdSeconds: Number(env[WAKE_HOLD_ENV]) > 0 ? Number(env[WAKE_HOLD_ENV]) : DEFAULT_WAKE_HOLD_SECONDS,
+    heldPerModel: Number(env[HELD_PER_MODEL_ENV]) > 0 ? Number(env[HELD_PER_MODEL_ENV]) : DEFAULT_HELD_PER_MODEL,
+    ...(env[STATE_TABLE_ENV] ? { table: env[STATE_TABLE_ENV] } : {}),
+  };
 }
 
 /** The model table: MODELS in the environment, else the settings file beside the code (the OpenAI function's). */
@@ -46,6 +71,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings
     models: Object.freeze(modelsOf(env)),
     corsOrigins: Object.freeze(JSON.parse(env.CORS_ORIGINS || "[]") as string[]),
     streamTimeouts: streamTimeoutsOf(env),
+    wake: wakeSettingsOf(env),
   };
 }
 

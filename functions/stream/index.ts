@@ -14,6 +14,8 @@ import { sseEvent } from "../lib/sse";
 import { generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type GenerateRequest, type GenerateResult, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
+import { holdOf } from "../chat/chat";
+import { whileWaking } from "../lib/hold";
 
 /**
  * POST /{model}/stream: Server-Sent Events of tokens.
@@ -33,6 +35,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let out: Writable | undefined;
   let tokens = 0;
   let firstTokenMs: number | undefined;
+  const tally: { heldMs?: number } = {};
   try {
     checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
@@ -50,9 +53,12 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       return;
     }
 
-    const parts = await invokeStream(route, generateBody(request, true), AbortSignal.timeout(timeLeftMs(context)), client.signal);
-    // The status goes out with the first token: until then, a failure is still an HTTP error.
+    // The status goes out with the first token (or when a hold starts): until then, a failure is still an HTTP error.
     const opened = () => (out ??= openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
+    const timeoutMs = timeLeftMs(context);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const hold = holdOf({ id: requestId, model, cancel: client.signal, tally, timeoutMs, open: opened }, true);
+    const parts = await whileWaking(route, hold, () => invokeStream(route, generateBody(request, true), deadline, client.signal));
     const tokensOf = generateStream(route);
     let final: GenerateResult | undefined;
     const emit = async (token: StreamToken) => {
@@ -69,7 +75,15 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     await write(opened(), sseEvent(JSON.stringify(done(final)), "done"));
     opened().end();
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
-    meter({ model, consumer: consumerOf(event), status: 200, outputTokens: final.generated_tokens ?? tokens, firstTokenMs, durationMs: Date.now() - started });
+    meter({
+      model,
+      consumer: consumerOf(event),
+      status: 200,
+      outputTokens: final.generated_tokens ?? tokens,
+      firstTokenMs,
+      heldMs: tally.heldMs,
+      durationMs: Date.now() - started,
+    });
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "stream closed by the client" : "stream failed", error.statusCode, {
@@ -81,7 +95,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
-    meter({ model, consumer: consumerOf(event), status: error.statusCode, firstTokenMs, durationMs: Date.now() - started });
+    meter({ model, consumer: consumerOf(event), status: error.statusCode, firstTokenMs, heldMs: tally.heldMs, durationMs: Date.now() - started });
     if (error.type === "client_closed") responseStream.destroy();
     else if (out) await failMidway(out, error);
     else writeError(responseStream, error, headers);

@@ -31,6 +31,8 @@ function explain(status, body) {
     case 429:
       return `Throttled (429): too many requests. Wait a moment and try again.`;
     case 503:
+      // A model that scaled to zero, still starting after the request was held as long as it may.
+      if (body?.error?.code === "model_starting") return `The model is still starting (503): ${message}`;
       return `The model is not in service (503): it may be starting, updating or scaled in. Try again later.`;
     case 504:
       return `The model did not answer in time (504).`;
@@ -72,8 +74,8 @@ function bubble(role, text) {
   return node;
 }
 
-/** Reads an SSE body line by line; calls onData with each data payload. */
-async function readEvents(body, onData) {
+/** Reads an SSE body line by line; calls onData with each data payload, onComment with each comment line. */
+async function readEvents(body, onData, onComment = () => undefined) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -85,6 +87,7 @@ async function readEvents(body, onData) {
     while ((end = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
+      for (const line of block.split("\n").filter((l) => l.startsWith(":"))) onComment(line.slice(1).trim());
       const data = block
         .split("\n")
         .filter((l) => l.startsWith("data:"))
@@ -95,15 +98,11 @@ async function readEvents(body, onData) {
   }
 }
 
-/** How often the page asks a starting model again (it may say a longer Retry-After; a person is waiting). */
-const STARTING_POLL_SECONDS = 5;
-
-/** Waits, unless Stop is pressed first. */
-const pause = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => (clearTimeout(timer), reject(new DOMException("Stopped", "AbortError"))), { once: true });
-  });
+/** m:ss since a time. */
+const since = (start) => {
+  const seconds = Math.floor((Date.now() - start) / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+};
 
 function ask(signal) {
   return fetch(`${base()}/v1/chat/completions`, {
@@ -133,19 +132,11 @@ async function send(text) {
   $("stop").disabled = false;
   setStatus("Generating...");
   let content = "";
+  // A model that scaled to zero holds this one request while a copy starts, with comment lines meanwhile: show how long.
+  let starting;
+  const stopStarting = () => clearInterval(starting);
   try {
-    let response;
-    // A model that scaled to zero answers 503 model_starting while a copy starts: say so, and ask again.
-    while ((response = await ask(state.controller.signal)).status === 503) {
-      const body = await response.json().catch(() => undefined);
-      if (body?.error?.code !== "model_starting") {
-        response = { ok: false, status: 503, json: async () => body };
-        break;
-      }
-      const seconds = Math.min(Number(response.headers.get("retry-after")) || STARTING_POLL_SECONDS, STARTING_POLL_SECONDS);
-      setStatus(`Starting: the model scaled to zero while idle, and this request woke it (that takes minutes). Asking again every ${seconds} s...`);
-      await pause(seconds * 1000, state.controller.signal);
-    }
+    const response = await ask(state.controller.signal);
     if (!response.ok) {
       answer.remove();
       state.history.pop();
@@ -154,20 +145,36 @@ async function send(text) {
       return;
     }
     setStatus("Generating...");
-    await readEvents(response.body, (data) => {
-      if (data === "[DONE]") return false;
-      const event = JSON.parse(data);
-      if (event.error) {
-        setError(`The model failed while answering: ${event.error.message}`);
-        return false;
-      }
-      const delta = event.choices?.[0]?.delta?.content;
-      if (delta) {
-        content += delta;
-        answer.textContent = content;
-      }
-      return true;
-    });
+    const onComment = (text) => {
+      if (starting || !/is starting/.test(text)) return;
+      const start = Date.now();
+      const show = () => setStatus(`Starting, ${since(start)}: the model scaled to zero while idle, and this request woke it (that takes minutes).`);
+      show();
+      starting = setInterval(show, 1000);
+    };
+    await readEvents(
+      response.body,
+      (data) => {
+        if (starting) {
+          stopStarting();
+          starting = undefined;
+          setStatus("Generating...");
+        }
+        if (data === "[DONE]") return false;
+        const event = JSON.parse(data);
+        if (event.error) {
+          setError(`The model failed while answering: ${event.error.message}`);
+          return false;
+        }
+        const delta = event.choices?.[0]?.delta?.content;
+        if (delta) {
+          content += delta;
+          answer.textContent = content;
+        }
+        return true;
+      },
+      onComment,
+    );
     state.history.push({ role: "assistant", content });
     setStatus("Done.");
   } catch (err) {
@@ -180,6 +187,7 @@ async function send(text) {
       setStatus("");
     }
   } finally {
+    stopStarting();
     state.controller = null;
     $("send").disabled = false;
     $("stop").disabled = true;

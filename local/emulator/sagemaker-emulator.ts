@@ -38,10 +38,22 @@ export interface Behaviour {
   readonly endless?: boolean;
   /**
    * An inference component scaled to zero: calls are refused as SageMaker refuses them (a
-   * ValidationError saying there is no capacity) until this long after the first refused call,
-   * when a copy is "up" and calls are answered again.
+   * ValidationError saying there is no capacity) until a copy is "up", `wakeAfterMs` after it was
+   * asked for: by UpdateInferenceComponentRuntimeConfig (the handlers' wake), or by the alarm on
+   * NoCapacityInvocationFailures, `alarmAfterMs` after the first refused call (default 2 minutes:
+   * a one-minute period, then the scaling action).
    */
-  readonly zeroCopies?: { readonly wakeAfterMs: number };
+  readonly zeroCopies?: { readonly wakeAfterMs: number; readonly alarmAfterMs?: number };
+}
+
+/** When the backstop alarm starts a copy, after the first refused call, unless told otherwise. */
+export const ALARM_WAKE_AFTER_MS = 120_000;
+
+/** A call of SageMaker's control plane that asked for a copy of a component. */
+export interface WakeCall {
+  readonly component: string;
+  /** performance.now() when it came. */
+  readonly at: number;
 }
 
 /** SageMaker's refusal of a call to an inference component with no copies, as reported by users of it. */
@@ -81,8 +93,12 @@ export class SageMakerEmulator {
   /** performance.now() when each stream's first token left the emulator, in call order. */
   readonly firstTokenSentAt: number[] = [];
   private readonly behaviours = new Map<string, Behaviour>();
-  /** When a scaled-to-zero endpoint was first called (the wake-up the alarm would start). */
-  private readonly wakingSince = new Map<string, number>();
+  /** Per model that scaled to zero: when it was first refused, and when a copy was asked for. */
+  private readonly waking = new Map<string, { refusedAt: number; askedAt?: number }>();
+  /** Every UpdateInferenceComponentRuntimeConfig that asked for a copy, in order. */
+  readonly wakeCalls: WakeCall[] = [];
+  /** The endpoint each component was called on (the control plane names components only). */
+  private readonly endpointOf = new Map<string, string>();
   private server?: Server;
 
   constructor(
@@ -100,15 +116,51 @@ export class SageMakerEmulator {
   /** Sets how one endpoint behaves from now on; {} restores a healthy model. */
   behave(endpoint: string, behaviour: Behaviour): void {
     this.behaviours.set(endpoint, behaviour);
-    this.wakingSince.delete(endpoint);
+    for (const [model, at] of this.endpointOf) if (at === endpoint) this.waking.delete(model);
+    this.waking.delete(endpoint);
   }
 
-  /** True while a scaled-to-zero endpoint has no copy yet; the first call starts its wake-up. */
-  private asleep(endpoint: string, zero: Behaviour["zeroCopies"]): boolean {
+  /** True while a model that scaled to zero has no copy yet: none asked for, or one asked for but not up. */
+  private asleep(model: string, zero: Behaviour["zeroCopies"]): boolean {
     if (!zero) return false;
-    const since = this.wakingSince.get(endpoint) ?? performance.now();
-    this.wakingSince.set(endpoint, since);
-    return performance.now() - since < zero.wakeAfterMs;
+    const now = performance.now();
+    const state = this.waking.get(model) ?? { refusedAt: now };
+    this.waking.set(model, state);
+    const started = Math.min(state.askedAt ?? Infinity, state.refusedAt + (zero.alarmAfterMs ?? ALARM_WAKE_AFTER_MS));
+    return now < started + zero.wakeAfterMs;
+  }
+
+  /** Copies SageMaker wants of a component now: none until asked for (or the alarm acted), then one. */
+  private desiredCopies(component: string): number {
+    const endpoint = this.endpointOf.get(component);
+    const zero = endpoint ? (this.behaviours.get(endpoint) ?? this.defaults).zeroCopies : undefined;
+    const state = this.waking.get(component);
+    if (!zero || !state) return zero ? 0 : 1;
+    return state.askedAt !== undefined || performance.now() >= state.refusedAt + (zero.alarmAfterMs ?? ALARM_WAKE_AFTER_MS) ? 1 : 0;
+  }
+
+  /** SageMaker's control plane, for the two calls the handlers make to wake a component (JSON 1.1). */
+  private control(res: ServerResponse, operation: string, body: JsonObject): void {
+    const component = String(body.InferenceComponentName ?? "");
+    if (!this.endpointOf.has(component)) return this.error(res, 400, "ValidationException", { message: `Could not find inference component "${component}".` });
+    if (operation === "DescribeInferenceComponent") {
+      const copies = this.desiredCopies(component);
+      return void res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
+        JSON.stringify({
+          InferenceComponentName: component,
+          RuntimeConfig: { DesiredCopyCount: copies, CurrentCopyCount: 0 },
+          InferenceComponentStatus: "InService",
+        }),
+      );
+    }
+    if (operation === "UpdateInferenceComponentRuntimeConfig") {
+      keepRecent(this.wakeCalls, { component, at: performance.now() });
+      const state = this.waking.get(component) ?? { refusedAt: performance.now() };
+      state.askedAt ??= performance.now();
+      this.waking.set(component, state);
+      return void res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ InferenceComponentArn: component }));
+    }
+    this.error(res, 400, "UnknownOperationException", { message: operation });
   }
 
   async start(): Promise<string> {
@@ -136,11 +188,15 @@ export class SageMakerEmulator {
     const match = ROUTE.exec(req.url ?? "");
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const target = req.headers["x-amz-target"];
+    if (req.method === "POST" && req.url === "/" && typeof target === "string" && target.startsWith("SageMaker."))
+      return this.control(res, target.slice("SageMaker.".length), JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
     if (req.method !== "POST" || !match) return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
     const endpoint = decodeURIComponent(match[1]);
     // The model called: the inference component named in the call, else the endpoint's one model.
     const component = req.headers["x-amzn-sagemaker-inference-component"];
     const model = typeof component === "string" ? component : endpoint;
+    if (typeof component === "string") this.endpointOf.set(component, endpoint);
     const stream = match[2] === "invocations-response-stream";
     let body: JsonObject;
     try {
@@ -156,7 +212,7 @@ export class SageMakerEmulator {
     if (b.reset) return void req.socket.destroy();
     if (b.stallMs) await this.sleep(b.stallMs);
     if (res.destroyed) return;
-    if (this.asleep(endpoint, b.zeroCopies)) return this.error(res, 400, "ValidationError", { Message: NO_CAPACITY_MESSAGE });
+    if (this.asleep(model, b.zeroCopies)) return this.error(res, 400, "ValidationError", { Message: NO_CAPACITY_MESSAGE });
     if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
     if (b.notReady) return this.error(res, 429, "ModelNotReadyException", { Message: "Model is not ready" });
     if (b.unavailable) return this.error(res, 503, "ServiceUnavailable", { Message: "Service unavailable" });

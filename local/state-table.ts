@@ -1,0 +1,51 @@
+import type { AddressInfo } from "node:net";
+import { DynamoDBClient, CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { STATE_TABLE_KEYS } from "../deployment/wake";
+
+/**
+ * The stage's DynamoDB table on loopback, for the local stack: dynalite (a DynamoDB implementation
+ * on LevelDB, in memory here) speaks DynamoDB's own protocol, so the handlers reach it through the
+ * same calls as deployed, with only the endpoint changed. Created with the keys the stack gives the
+ * deployed table (modules/state-table.ts); without its TTL, which dynalite does not implement
+ * (UpdateTimeToLive answers UnknownOperationException): a local session's few items stay.
+ */
+export interface LocalStateTable {
+  readonly url: string;
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+export async function startStateTable(name: string, region: string): Promise<LocalStateTable> {
+  // Loaded only by stacks that need it: dynalite opens LevelDB, which a stack without models that wake never needs.
+  const { default: dynalite } = await import("dynalite");
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint: url, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: STATE_TABLE_KEYS.hash, AttributeType: "S" },
+          { AttributeName: STATE_TABLE_KEYS.range, AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: STATE_TABLE_KEYS.hash, KeyType: "HASH" },
+          { AttributeName: STATE_TABLE_KEYS.range, KeyType: "RANGE" },
+        ],
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+  return {
+    url,
+    name,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      }),
+  };
+}
