@@ -108,6 +108,7 @@ const QUICK = [
   "unit/sse.test.ts",
   "unit/tiers.test.ts",
   "unit/usage.test.ts",
+  "unit/responses-plan.test.ts",
   "unit/validate.test.ts",
   "unit/workflows.test.ts",
 ];

@@ -53,6 +53,8 @@ export const responsesRequestSchema = {
     // Accepted; nothing is stored (the answer says store: false).
     store: { type: "boolean", nullable: true },
     metadata: { type: "object", nullable: true },
+    // Codex sends it on every request; like metadata, nothing reads it.
+    client_metadata: { type: "object", nullable: true },
     user: { type: "string", nullable: true },
     // Sent by clients, meaningless here: accepted and ignored.
     truncation: {},
@@ -64,6 +66,7 @@ export const responsesRequestSchema = {
     prompt_cache_options: {},
     context_management: {},
     stream_options: {},
+    // Read with include: ["message.output_text.logprobs"].
     top_logprobs: {},
     max_tool_calls: {},
     // Need state or services kept by OpenAI: refused by name when given.
@@ -71,6 +74,7 @@ export const responsesRequestSchema = {
     conversation: {},
     prompt: {},
     background: {},
+    // Values that ask for nothing stored are taken; the handler refuses the rest by name.
     include: {},
   },
 } as const;

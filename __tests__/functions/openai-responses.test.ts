@@ -1,4 +1,5 @@
 import { APIError, BadRequestError } from "openai";
+import type { ResponseInput, Tool } from "openai/resources/responses/responses";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
 import { useOpenAiFixture } from "../helpers/openai-fixture";
 
@@ -90,13 +91,105 @@ describe.each([
   });
 });
 
+// What Codex CLI 0.169 sends on every turn (captured from it): client_metadata, include of encrypted
+// reasoning, its multi-agent tools as a namespace, and the built-in web search tool.
+const codexTurn = (model: string, input: ResponseInput) => ({
+  model,
+  instructions: "You are a coding agent.",
+  input,
+  client_metadata: { "x-codex-installation-id": "test" },
+  include: ["reasoning.encrypted_content" as const],
+  prompt_cache_key: "session-1",
+  reasoning: { summary: "auto" as const },
+  store: false,
+  parallel_tool_calls: false,
+  tool_choice: "auto" as const,
+  tools: [
+    {
+      type: "namespace" as const,
+      name: "multi_agent_v1",
+      description: "Work with other agents.",
+      tools: [
+        {
+          type: "function" as const,
+          name: "spawn_agent",
+          description: "Start an agent.",
+          parameters: { type: "object", properties: { task: { type: "string" } } },
+        },
+      ],
+    },
+    { type: "web_search" as const, external_web_access: false },
+  ] as Tool[],
+});
+
+describe.each([
+  ["TGI", "mistral"],
+  ["vLLM", "qwen"],
+])("a Codex turn, %s backend", (_backend, model) => {
+  it("calls the namespaced function under its name and namespace, and says web_search was left out", async () => {
+    const { data, response } = await f.openai.responses.create(codexTurn(model, [{ role: "user", content: "Plan the work." }])).withResponse();
+    expect(response.headers.get("x-ignored-tools")).toBe("web_search");
+    expect(data.output).toMatchObject([{ type: "function_call", name: "spawn_agent", namespace: "multi_agent_v1", status: "completed" }]);
+    const model_saw = f.rig.emulator.calls.at(-1)!.body as { tools: { function: { name: string } }[] };
+    expect(model_saw.tools.map((t) => t.function.name)).toEqual(["multi_agent_v1__spawn_agent"]);
+  });
+
+  it("streams the call the same way, then takes the call and its output back", async () => {
+    const stream = f.openai.responses.stream(codexTurn(model, [{ role: "user", content: "Plan the work." }]));
+    const done: string[] = [];
+    stream.on("response.function_call_arguments.done", (e) => done.push(e.name));
+    const streamed = await stream.finalResponse();
+    const [call] = streamed.output;
+    expect(call).toMatchObject({ type: "function_call", name: "spawn_agent", namespace: "multi_agent_v1" });
+    expect(done).toEqual(["spawn_agent"]);
+    if (call.type !== "function_call") throw new Error("expected a function call");
+
+    const next = await f.openai.responses.create(
+      codexTurn(model, [
+        { type: "message", role: "developer", content: "Sandbox: read-only." },
+        { role: "user", content: "Plan the work." },
+        {
+          type: "function_call",
+          id: call.id,
+          call_id: call.call_id,
+          name: call.name,
+          namespace: call.namespace,
+          arguments: call.arguments,
+          status: "completed",
+        },
+        { type: "function_call_output", call_id: call.call_id, output: "agent started" },
+      ]),
+    );
+    expect(next.output.map((o) => o.type)).toEqual(["message"]);
+    const sent = f.rig.emulator.calls.at(-1)!.body as { messages: { tool_calls?: { function: { name: string } }[] }[] };
+    expect(sent.messages.flatMap((m) => m.tool_calls ?? []).map((c) => c.function.name)).toEqual(["multi_agent_v1__spawn_agent"]);
+  });
+});
+
+describe("include: message.output_text.logprobs", () => {
+  it("gives each output token's log probability, buffered and streamed", async () => {
+    const include = ["message.output_text.logprobs" as const];
+    const whole = await f.openai.responses.create({ model: "qwen", input: "Say hello", include, max_output_tokens: 3 });
+    const part = whole.output[0].type === "message" ? whole.output[0].content[0] : undefined;
+    expect(part?.type === "output_text" && part.logprobs?.map((l) => l.token)).toEqual(VOCABULARY.slice(0, 3));
+
+    const stream = f.openai.responses.stream({ model: "qwen", input: "Say hello", include, max_output_tokens: 3 });
+    const deltas: string[] = [];
+    stream.on("response.output_text.delta", (e) => deltas.push(...e.logprobs.map((l) => l.token)));
+    const streamed = await stream.finalResponse();
+    const streamedPart = streamed.output[0].type === "message" ? streamed.output[0].content[0] : undefined;
+    expect(deltas).toEqual(VOCABULARY.slice(0, 3));
+    expect(streamedPart?.type === "output_text" && streamedPart.logprobs?.length).toBe(3);
+  });
+});
+
 describe("what needs state or OpenAI's own tools is refused by name", () => {
   it.each([
     [{ previous_response_id: "resp_1" }, "previous_response_id"],
     [{ conversation: "conv_1" }, "conversation"],
     [{ background: true }, "background"],
-    [{ include: ["file_search_call.results"] }, "include"],
-    [{ tools: [{ type: "web_search" }] }, "tools[0].type"],
+    [{ include: ["reasoning.encrypted_content", "file_search_call.results"] }, "include[1]"],
+    [{ tools: [{ type: "function", name: "f" }, { type: "retrieval" }] }, "tools[1].type"],
     [{ input: [{ type: "item_reference", id: "msg_1" }] }, "input[0].type"],
     [{ input: [{ role: "user", content: [{ type: "input_file", file_id: "file-1" }] }] }, "input[0].content[0]"],
   ])("%j: 400 with param", async (change, param) => {

@@ -1,6 +1,7 @@
 import type { ResponsesBody } from "../../contract/responses-request";
 import { HttpError } from "./errors";
 import { textOfParts } from "../../contract/chat-request";
+import { modelNameOf, toolChoiceOf, toolPlanOf, type ToolPlan } from "./responses-tools";
 
 /**
  * A Responses API request as a chat request: `instructions` and the `input` items become chat
@@ -22,8 +23,30 @@ function refuseStateful(body: ResponsesBody): void {
   if (body.conversation !== undefined) throw stateless("conversation", "no conversation is stored.");
   if (body.prompt !== undefined) throw stateless("prompt", "no prompt template is stored.");
   if (body.background !== undefined && body.background !== false) throw stateless("background", "a background run needs a stored response to poll.");
-  if (body.include !== undefined && !(Array.isArray(body.include) && body.include.length === 0))
-    throw stateless("include", "it asks for stored items or built-in tools' output, which do not exist here.");
+}
+
+/**
+ * `include` values that ask for nothing stored: encrypted reasoning (stateless clients such as Codex
+ * always ask; these models return no reasoning items, so there is nothing to include) and the
+ * answer's log probabilities (honoured). The others name built-in tools' output or stored images.
+ */
+const INCLUDE_NOTHING_STORED = new Set(["reasoning.encrypted_content"]);
+export const INCLUDE_LOGPROBS = "message.output_text.logprobs";
+
+/** Whether the answer's log probabilities are asked for; any other include value is refused by name. */
+function includesLogprobs(include: unknown): boolean {
+  if (include === undefined || include === null) return false;
+  if (!Array.isArray(include)) throw bad("include", "include must be a list of strings.");
+  for (const [i, value] of include.entries()) {
+    if (value === INCLUDE_LOGPROBS || INCLUDE_NOTHING_STORED.has(value as string)) continue;
+    throw new HttpError(
+      400,
+      "unsupported_parameter",
+      `include[${i}]: ${JSON.stringify(value)} asks for a built-in tool's output or a stored image, which do not exist here; only "${INCLUDE_LOGPROBS}" and "reasoning.encrypted_content" are taken.`,
+      `include[${i}]`,
+    );
+  }
+  return include.includes(INCLUDE_LOGPROBS);
 }
 
 /** A content part's text, or an image part in the chat API's shape; other kinds are refused. */
@@ -65,7 +88,8 @@ export function messagesOf(body: ResponsesBody): Json[] {
     } else if (type === "function_call") {
       if (typeof item.call_id !== "string" || typeof item.name !== "string" || typeof item.arguments !== "string")
         throw bad(at, `${at} (a function_call) needs call_id, name and arguments as strings.`);
-      const call = { id: item.call_id, type: "function", function: { name: item.name, arguments: item.arguments } };
+      // A namespaced call goes back to the model under the name it called.
+      const call = { id: item.call_id, type: "function", function: { name: modelNameOf(item.name, item.namespace), arguments: item.arguments } };
       // Calls made in one turn are one assistant message with several tool calls.
       const last = messages.at(-1);
       if (last?.role === "assistant" && Array.isArray(last.tool_calls)) (last.tool_calls as Json[]).push(call);
@@ -86,30 +110,6 @@ export function messagesOf(body: ResponsesBody): Json[] {
   return messages;
 }
 
-/** Function tools in the chat API's shape; built-in tools (web search, file search, computer use) are refused. */
-function toolsOf(tools: ResponsesBody["tools"]): Json[] | undefined {
-  return tools?.map((raw, i) => {
-    const tool = raw as Json;
-    if (tool.type !== "function")
-      throw new HttpError(
-        400,
-        "unsupported_parameter",
-        `tools[${i}].type: ${JSON.stringify(tool.type)} is one of OpenAI's built-in tools, which run on OpenAI's servers; only function tools run here.`,
-        `tools[${i}].type`,
-      );
-    if (typeof tool.name !== "string") throw bad(`tools[${i}].name`, `tools[${i}].name is required.`);
-    const fn: Json = { name: tool.name };
-    for (const key of ["description", "parameters", "strict"]) if (tool[key] !== undefined && tool[key] !== null) fn[key] = tool[key];
-    return { type: "function", function: fn };
-  });
-}
-
-function toolChoiceOf(choice: unknown): unknown {
-  if (choice === undefined || choice === null || typeof choice === "string") return choice ?? undefined;
-  if (isObject(choice) && choice.type === "function" && typeof choice.name === "string") return { type: "function", function: { name: choice.name } };
-  throw bad("tool_choice", 'tool_choice must be "none", "auto", "required" or {"type": "function", "name": "..."}.');
-}
-
 function responseFormatOf(format: NonNullable<ResponsesBody["text"]>["format"]): Json | undefined {
   if (!format || format.type === "text") return undefined;
   if (format.type === "json_object") return { type: "json_object" };
@@ -120,12 +120,21 @@ function responseFormatOf(format: NonNullable<ResponsesBody["text"]>["format"]):
   };
 }
 
-/** The chat request body (checked by the chat path like any other) for a Responses request. */
-export function chatBodyOf(body: ResponsesBody): Json {
+/** A Responses request as the chat path runs it, and what its answer needs to be given back. */
+export interface ResponsesPlan {
+  /** The chat request body, checked by the chat path like any other. */
+  readonly chat: Json;
+  readonly tools: ToolPlan;
+  /** The answer carries its log probabilities (include: message.output_text.logprobs). */
+  readonly logprobs: boolean;
+}
+
+export function planOf(body: ResponsesBody): ResponsesPlan {
   refuseStateful(body);
+  const logprobs = includesLogprobs(body.include);
   const chat: Json = { model: body.model, messages: messagesOf(body) };
-  const tools = toolsOf(body.tools);
-  if (tools?.length) chat.tools = tools;
+  const tools = toolPlanOf(body.tools);
+  if (tools.tools.length) chat.tools = tools.tools;
   const choice = toolChoiceOf(body.tool_choice);
   if (choice !== undefined) chat.tool_choice = choice;
   if (body.parallel_tool_calls !== undefined) chat.parallel_tool_calls = body.parallel_tool_calls;
@@ -134,6 +143,13 @@ export function chatBodyOf(body: ResponsesBody): Json {
   if (body.max_output_tokens !== undefined) chat.max_tokens = body.max_output_tokens;
   if (body.temperature !== undefined) chat.temperature = body.temperature;
   if (body.top_p !== undefined) chat.top_p = body.top_p;
+  if (logprobs) Object.assign(chat, { logprobs: true, top_logprobs: topLogprobsOf(body.top_logprobs) });
   if (body.stream) chat.stream = true;
-  return chat;
+  return { chat, tools, logprobs };
+}
+
+function topLogprobsOf(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 20) throw bad("top_logprobs", "top_logprobs must be an integer from 0 to 20.");
+  return value as number;
 }

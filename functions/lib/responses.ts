@@ -1,6 +1,7 @@
 import type { ResponsesBody } from "../../contract/responses-request";
 import { HttpError } from "./errors";
 import type { ToolCallOut } from "./openai";
+import { callNameOf, type Namespaced } from "./responses-tools";
 
 type Json = Record<string, unknown>;
 
@@ -16,7 +17,18 @@ export interface ResponseBase {
   readonly model: string;
   readonly created_at: number;
   readonly body: ResponsesBody;
+  /** Functions of a namespace, by the name the model called: their calls go back under name and namespace. */
+  readonly namespaced?: Namespaced;
 }
+
+/** A token's log probability as output_text gives it (the chat API's logprobs.content entries have the same fields). */
+export type Logprob = Json;
+
+/** The log probabilities of a chat choice (or chunk), as output_text takes them. */
+export const logprobsOf = (choice: { logprobs?: unknown } | undefined): Logprob[] => {
+  const content = (choice?.logprobs as { content?: unknown } | null | undefined)?.content;
+  return Array.isArray(content) ? (content as Logprob[]) : [];
+};
 
 export interface ResponseUsage {
   readonly input_tokens: number;
@@ -74,19 +86,21 @@ export function responseObject(
   };
 }
 
-const messageItem = (id: string, text: string, status: Status): Json => ({
+const outputText = (text: string, logprobs?: readonly Logprob[]): Json => ({ type: "output_text", text, annotations: [], ...(logprobs ? { logprobs } : {}) });
+
+const messageItem = (id: string, text: string, status: Status, logprobs?: readonly Logprob[]): Json => ({
   type: "message",
   id,
   status,
   role: "assistant",
-  content: status === "in_progress" && text === "" ? [] : [{ type: "output_text", text, annotations: [] }],
+  content: status === "in_progress" && text === "" ? [] : [outputText(text, logprobs)],
 });
 
-const functionCallItem = (id: string, call: ToolCallOut, status: Status): Json => ({
+const functionCallItem = (id: string, call: ToolCallOut, status: Status, namespaced?: Namespaced): Json => ({
   type: "function_call",
   id,
   call_id: call.id,
-  name: call.function.name,
+  ...callNameOf(call.function.name, namespaced),
   arguments: call.function.arguments,
   status,
 });
@@ -94,12 +108,12 @@ const functionCallItem = (id: string, call: ToolCallOut, status: Status): Json =
 /** A buffered chat answer as a response. */
 export function responseOfCompletion(
   base: ResponseBase,
-  answer: { content: string | null; tool_calls?: readonly ToolCallOut[]; finish: string },
+  answer: { content: string | null; tool_calls?: readonly ToolCallOut[]; finish: string; logprobs?: readonly Logprob[] },
   usage?: ResponseUsage,
 ): Json {
   const output: Json[] = [];
-  if (answer.content || !answer.tool_calls?.length) output.push(messageItem(`msg_${base.id}`, answer.content ?? "", "completed"));
-  answer.tool_calls?.forEach((call, i) => output.push(functionCallItem(`fc_${base.id}_${i}`, call, "completed")));
+  if (answer.content || !answer.tool_calls?.length) output.push(messageItem(`msg_${base.id}`, answer.content ?? "", "completed", answer.logprobs));
+  answer.tool_calls?.forEach((call, i) => output.push(functionCallItem(`fc_${base.id}_${i}`, call, "completed", base.namespaced)));
   return responseObject(base, answer.finish === "length" ? "incomplete" : "completed", output, { usage });
 }
 
@@ -123,13 +137,15 @@ export class ResponseEvents {
   private sequence = 0;
   private started = false;
   private readonly output: Json[] = [];
-  private text?: { readonly outputIndex: number; readonly id: string; value: string };
+  private text?: { readonly outputIndex: number; readonly id: string; value: string; readonly logprobs: Logprob[] };
   private readonly calls = new Map<number, OpenCall>();
   private finish?: string;
 
   constructor(
     private readonly base: ResponseBase,
     private readonly write: (text: string) => Promise<void>,
+    /** Whether output_text carries log probabilities (include: message.output_text.logprobs). */
+    private readonly withLogprobs = false,
   ) {}
 
   /** One event as SSE text, numbered. */
@@ -150,26 +166,30 @@ export class ResponseEvents {
   /** Takes the next chat chunk. */
   async chunk(chunk: Record<string, unknown>): Promise<void> {
     await this.start();
-    const choice = (chunk.choices as { delta?: { content?: unknown; tool_calls?: unknown }; finish_reason?: string | null }[] | undefined)?.[0];
+    const choice = (
+      chunk.choices as { delta?: { content?: unknown; tool_calls?: unknown }; finish_reason?: string | null; logprobs?: unknown }[] | undefined
+    )?.[0];
     if (!choice) return;
     const content = choice.delta?.content;
-    if (typeof content === "string" && content !== "") await this.textDelta(content);
+    if (typeof content === "string" && content !== "") await this.textDelta(content, logprobsOf(choice));
     const deltas = choice.delta?.tool_calls;
     if (Array.isArray(deltas))
       for (const d of deltas as { index?: number; id?: string; function?: { name?: string; arguments?: string } }[]) await this.callDelta(d);
     if (choice.finish_reason) this.finish = choice.finish_reason;
   }
 
-  private async textDelta(delta: string): Promise<void> {
+  private async textDelta(delta: string, logprobs: Logprob[]): Promise<void> {
     if (!this.text) {
-      this.text = { outputIndex: this.output.length, id: `msg_${this.base.id}`, value: "" };
+      this.text = { outputIndex: this.output.length, id: `msg_${this.base.id}`, value: "", logprobs: [] };
       this.output.push(messageItem(this.text.id, "", "in_progress"));
       const at = { item_id: this.text.id, output_index: this.text.outputIndex };
       await this.emit("response.output_item.added", { output_index: at.output_index, item: messageItem(this.text.id, "", "in_progress") });
-      await this.emit("response.content_part.added", { ...at, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+      await this.emit("response.content_part.added", { ...at, content_index: 0, part: outputText("", this.withLogprobs ? [] : undefined) });
     }
     this.text.value += delta;
-    await this.emit("response.output_text.delta", { item_id: this.text.id, output_index: this.text.outputIndex, content_index: 0, delta, logprobs: [] });
+    if (this.withLogprobs) this.text.logprobs.push(...logprobs);
+    const given = this.withLogprobs ? logprobs : [];
+    await this.emit("response.output_text.delta", { item_id: this.text.id, output_index: this.text.outputIndex, content_index: 0, delta, logprobs: given });
   }
 
   private async callDelta(d: { index?: number; id?: string; function?: { name?: string; arguments?: string } }): Promise<void> {
@@ -184,7 +204,12 @@ export class ResponseEvents {
         arguments: "",
       };
       this.calls.set(index, call);
-      const item = functionCallItem(call.id, { id: call.callId, type: "function", function: { name: call.name, arguments: "" } }, "in_progress");
+      const item = functionCallItem(
+        call.id,
+        { id: call.callId, type: "function", function: { name: call.name, arguments: "" } },
+        "in_progress",
+        this.base.namespaced,
+      );
       this.output.push(item);
       await this.emit("response.output_item.added", { output_index: call.outputIndex, item });
     }
@@ -200,24 +225,25 @@ export class ResponseEvents {
     if (!this.finish) throw new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
     if (this.text) {
       const { id, outputIndex, value } = this.text;
+      const logprobs = this.withLogprobs ? this.text.logprobs : undefined;
       const at = { item_id: id, output_index: outputIndex, content_index: 0 };
-      const part = { type: "output_text", text: value, annotations: [] };
-      await this.emit("response.output_text.done", { ...at, text: value, logprobs: [] });
-      await this.emit("response.content_part.done", { ...at, part });
-      this.output[outputIndex] = messageItem(id, value, "completed");
+      await this.emit("response.output_text.done", { ...at, text: value, logprobs: logprobs ?? [] });
+      await this.emit("response.content_part.done", { ...at, part: outputText(value, logprobs) });
+      this.output[outputIndex] = messageItem(id, value, "completed", logprobs);
       await this.emit("response.output_item.done", { output_index: outputIndex, item: this.output[outputIndex] });
     }
     for (const call of this.calls.values()) {
       await this.emit("response.function_call_arguments.done", {
         item_id: call.id,
         output_index: call.outputIndex,
-        name: call.name,
+        name: callNameOf(call.name, this.base.namespaced).name,
         arguments: call.arguments,
       });
       this.output[call.outputIndex] = functionCallItem(
         call.id,
         { id: call.callId, type: "function", function: { name: call.name, arguments: call.arguments } },
         "completed",
+        this.base.namespaced,
       );
       await this.emit("response.output_item.done", { output_index: call.outputIndex, item: this.output[call.outputIndex] });
     }
