@@ -48,6 +48,7 @@ const QUICK = [
   "functions/local-server.test.ts",
   "functions/local-upstream.test.ts",
   "functions/metering.test.ts",
+  "functions/output-budget.test.ts",
   "functions/openai-client.test.ts",
   "functions/openai-defaults.test.ts",
   "functions/openai-embeddings.test.ts",
@@ -109,6 +110,7 @@ const QUICK = [
   "unit/tiers.test.ts",
   "unit/usage.test.ts",
   "unit/responses-plan.test.ts",
+  "unit/output-budget.test.ts",
   "unit/validate.test.ts",
   "unit/workflows.test.ts",
 ];

@@ -50,6 +50,8 @@ export interface ModelRoute {
   readonly vision?: "data" | "https";
   /** The model runs as this inference component of the endpoint (InferenceComponentName on every call). */
   readonly component?: string;
+  /** Prompt and answer tokens the model's server takes per call (maxTotalTokens), where the config sets it. */
+  readonly contextTokens?: number;
 }
 
 /** Longest model name a request may give: config names are at most 32, and a longer one is only echoed and logged. */

@@ -29,6 +29,7 @@ function routeOf(model: ModelConfig, endpoint: string): ModelRoute {
     stream: served,
     ...(lmi ? { server: "lmi" as const } : {}),
     ...(lmi && source.toolCallParser ? { autoTools: true } : {}),
+    ...(served && source.maxTotalTokens !== undefined ? { contextTokens: source.maxTotalTokens } : {}),
   };
 }
 

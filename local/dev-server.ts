@@ -12,6 +12,7 @@ import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
 import { formatsOf } from "./emulator/fake-tgi";
+import { contextsOf } from "./emulator/context-limit";
 import { boundHandlers, type BufferedHandler, type StreamingHandler } from "./lambda-runtime";
 import { createRuntimeClient } from "../functions/lib/client";
 import type { HandlerSettings } from "../functions/lib/settings";
@@ -91,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       Object.values(routes).map((r) => r.endpoint),
       behaviour,
       formatsOf(Object.values(routes)),
+      contextsOf(Object.values(routes)),
     );
     if (options.coldStartSeconds !== undefined)
       for (const r of Object.values(routes).filter((route) => route.component))

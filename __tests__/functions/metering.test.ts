@@ -1,5 +1,6 @@
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 import { emfProblems } from "../helpers/emf";
+import { answerFor } from "../../local/emulator/fake-tgi";
 
 // One EMF record per request on every route, fitting the specification, with the tokens the response reported.
 let rig: HandlerRig;
@@ -95,6 +96,37 @@ describe("metering", () => {
     const done = sseEvents(generated.body).find((e) => e.event === "done")?.data;
     expect(records().at(-1)).toMatchObject({ Model: "falcon", OutputTokens: done.usage.completion_tokens });
     expect(done.usage.completion_tokens).toBe(3);
+  });
+
+  // Each streamed route, with a client that does not ask for usage: the meter still gets both counts
+  // from the backend (the handler asks it), and the client sees no usage chunk it did not ask for.
+  const hi = [{ role: "user", content: "one two three" }];
+  it.each([
+    ["chat completions on TGI", "chat", "/v1/chat/completions", { model: "mistral", stream: true, messages: hi, max_tokens: 2 }],
+    ["chat completions on vLLM", "chat", "/v1/chat/completions", { model: "vllm", stream: true, messages: hi, max_tokens: 2 }],
+    ["chat on a prompt-mode TGI model", "chat", "/v1/chat/completions", { model: "falcon", stream: true, messages: hi, max_tokens: 2 }],
+    ["completions", "chat", "/v1/completions", { model: "falcon", prompt: "one two three", max_tokens: 2, stream: true }],
+    ["responses on TGI", "chat", "/v1/responses", { model: "mistral", input: "one two three", max_output_tokens: 2, stream: true }],
+    ["responses on vLLM", "chat", "/v1/responses", { model: "vllm", input: "one two three", max_output_tokens: 2, stream: true }],
+    ["the generate stream", "stream", "/falcon/stream", { inputs: "one two three", parameters: { max_new_tokens: 2 } }],
+  ] as const)("%s meters prompt and completion tokens the client did not ask for", async (_route, handler, path, body) => {
+    const answer = await call(rig[handler], apiEvent("POST", path, body));
+    expect(answer.statusCode).toBe(200);
+    const sent = rig.emulator.calls.at(-1)!.body;
+    if (path === "/v1/chat/completions" && body.model !== "falcon") expect(sent.stream_options).toEqual({ include_usage: true });
+    // The prompt's tokens as the backend counted them (a prompt-mode model's include its chat template).
+    expect(records().at(-1)).toMatchObject({ InputTokens: answerFor(sent).promptTokens, OutputTokens: 2, UsageMissing: 0 });
+    const chunks = sseEvents(answer.body).map((e) => e.data);
+    expect(chunks.filter((c) => c?.usage && path === "/v1/chat/completions")).toEqual([]);
+  });
+
+  it("counts a success whose backend reported no prompt tokens as UsageMissing, with nothing guessed", async () => {
+    const answer = await call(rig.invoke, apiEvent("POST", "/falcon/invoke", { inputs: "one two three", parameters: { max_new_tokens: 2, details: true } }));
+    expect(answer.statusCode).toBe(200);
+    const record = records().at(-1)!;
+    expect(record).toMatchObject({ OutputTokens: 2, UsageMissing: 1 });
+    expect(record.InputTokens).toBeUndefined();
+    expect(emfProblems(record)).toEqual([]);
   });
 
   it("counts a refused request as an error, and a model name no config holds as '-' (cardinality stays bounded)", async () => {

@@ -12,6 +12,7 @@ import {
 import type { ModelRoute } from "../../functions/lib/models";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 import { formatsOf } from "../../local/emulator/fake-tgi";
+import { contextsOf } from "../../local/emulator/context-limit";
 import { createRuntimeClient } from "../../functions/lib/client";
 
 /**
@@ -51,6 +52,7 @@ export async function startRig(
       .filter((e) => e !== "ep-deleted"),
     {},
     formatsOf(Object.values(models)),
+    contextsOf(Object.values(models)),
   );
   const url = await emulator.start();
   process.env.LOG_LEVEL ??= "silent";

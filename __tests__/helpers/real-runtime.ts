@@ -1,6 +1,7 @@
 import { bundleHandler, bundleWithData } from "../../deployment/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
+import { contextsOf } from "../../local/emulator/context-limit";
 import { LambdaProcess, findRuntimeClient, type RuntimeClient } from "../../local/lambda-process";
 import type { ModelRoute } from "../../functions/lib/models";
 import { optionalTool } from "./optional-tool";
@@ -31,7 +32,13 @@ export async function startRealRuntime(
   models: Record<string, ModelRoute>,
   extraEnvironment: Readonly<Record<string, string>> = {},
 ): Promise<RealRuntimeRig> {
-  const emulator = new SageMakerEmulator(Object.values(models).map((m) => m.endpoint));
+  // Every model plays TGI; a model with a context refuses budgets past it as TGI does.
+  const emulator = new SageMakerEmulator(
+    Object.values(models).map((m) => m.endpoint),
+    {},
+    {},
+    contextsOf(Object.values(models)),
+  );
   const url = await emulator.start();
   const logs: FunctionLog[] = [];
   const environment = {

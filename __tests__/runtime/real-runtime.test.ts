@@ -22,6 +22,8 @@ const MODELS = {
   held: { endpoint: "ep-held", chat: "messages", stream: true, component: "ic-held" },
   falcon: { endpoint: "ep-falcon", chat: "prompt", stream: true },
   tiny: { endpoint: "ep-tiny", chat: "prompt", stream: false },
+  // TGI with MAX_TOTAL_TOKENS 8192: a prompt and an agent-sized budget that do not fit are refused.
+  small: { endpoint: "ep-small", chat: "messages", stream: true, contextTokens: 8192 },
 } as const;
 
 let rig: RealRuntimeRig;
@@ -212,6 +214,20 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       const tokenChunks = answer.chunks.filter((c) => c.text.includes("event: token"));
       expect(tokenChunks.length).toBeGreaterThanOrEqual(5);
       expect(tokenChunks.at(-1)!.at - tokenChunks[0].at).toBeGreaterThan(30 * (VOCABULARY.length - 3));
+    });
+
+    it("chat with max_tokens 32000 to an 8,192-token model: an answer that fits, buffered and streamed", async () => {
+      const long = [{ role: "user", content: Array.from({ length: 7500 }, (_, i) => `w${i}`).join(" ") }];
+      const since = rig.emulator.calls.length;
+      const whole = await send("chat", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000 });
+      expect(whole.statusCode).toBe(200);
+      expect(whole.json.usage.prompt_tokens).toBe(7500);
+      expect(whole.json.usage.total_tokens).toBeLessThanOrEqual(8192);
+      const streamed = await send("chat", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000, stream: true });
+      const events = sseEvents(streamed.body).filter((e) => e.data?.choices);
+      expect([streamed.statusCode, events.at(-1)?.data.choices[0].finish_reason]).toEqual([200, "stop"]);
+      // Each refused once, then made with the 692 tokens left.
+      expect(rig.emulator.calls.slice(since).map((c) => (c.body as { max_tokens: number }).max_tokens)).toEqual([32000, 692, 32000, 692]);
     });
 
     it("stream on a serverless model: one token event and done", async () => {

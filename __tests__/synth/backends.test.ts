@@ -33,8 +33,9 @@ describe("serving backends", () => {
     const chat = resources(api(), "aws_lambda_function").find((f) => f.values.function_name === "llm-api-v1-chat")!;
     expect(chat.values.environment.variables.MODELS).toBeUndefined();
     expect(functionModels(chat.values)).toEqual({
-      "mistral-tgi": { endpoint: "llm-api-v1-mistral-tgi", chat: "messages", stream: true },
-      "qwen-vllm": { endpoint: "llm-api-v1-qwen-vllm", chat: "messages", stream: true, server: "lmi" },
+      // contextTokens from maxTotalTokens: the local emulator refuses budgets past it as TGI and vLLM do.
+      "mistral-tgi": { endpoint: "llm-api-v1-mistral-tgi", chat: "messages", stream: true, contextTokens: 4096 },
+      "qwen-vllm": { endpoint: "llm-api-v1-qwen-vllm", chat: "messages", stream: true, server: "lmi", contextTokens: 8192 },
     });
   });
 

@@ -17,6 +17,8 @@ import type { JsonObject } from "../../contract/json";
 import type { Session, Tally } from "./session";
 import type { Writable } from "node:stream";
 import { holdMsWithin, streamHold, whileWaking, type Hold } from "../lib/hold";
+import { withinContext } from "../lib/output-budget";
+import { log } from "../lib/log";
 import { BUFFERED_HOLD_SECONDS, DEFAULT_WAKE_HOLD_SECONDS } from "../../contract/wake";
 
 /** One chat call to a model: what /v1/chat/completions and /v1/responses both run. */
@@ -48,6 +50,12 @@ export function holdOf(
   if (stream && call.open) return streamHold({ ...base, holdMs: holdMsWithin(seconds, call.timeoutMs), open: call.open });
   return { ...base, holdMs: holdMsWithin(Math.min(BUFFERED_HOLD_SECONDS, seconds), call.timeoutMs) };
 }
+
+/** Logs a budget the model could not take, and the one it got instead. */
+export const fitted =
+  (call: Pick<Call, "id" | "model">) =>
+  (asked: number, fits: number): void =>
+    log("info", "output budget fitted", { requestId: call.id, model: call.model, askedTokens: asked, fittedTokens: fits });
 
 /** A chat.completion as this API answers it. */
 export interface ChatCompletion {
@@ -81,6 +89,7 @@ export function chatCall(event: APIGatewayProxyEvent, session: Session, request:
   const route = withClientAttributes(chatRoute(handlerSettings().models, request.model), event);
   const routes = handlerSettings().models;
   checkBackendSupports(request, route, request.model, visionModelsOf(routes, allowedModels(event)));
+  session.tally.generation = true;
   return { id, model: request.model, route, request, timeoutMs: timeLeftMs(session.context), cancel: session.cancel, tally: session.tally };
 }
 
@@ -98,9 +107,11 @@ export async function chatCompletion(event: APIGatewayProxyEvent, session: Sessi
 
 /** A buffered chat completion. */
 export async function answer(call: Call): Promise<ChatCompletion> {
-  const held = <T>(attempt: () => Promise<T>) => whileWaking(call.route, holdOf(call, false), attempt);
+  // Held while the model wakes; a budget too large for the prompt is fitted (output-budget.ts).
+  const invoke = (body: Record<string, unknown>) =>
+    whileWaking(call.route, holdOf(call, false), () => withinContext(body, (b) => invokeJson(call.route, b, call.timeoutMs, call.cancel), fitted(call)));
   if (call.route.chat === "messages") {
-    const backend = JSON.parse(await held(() => invokeJson(call.route, chatBody(call.route, call.request, false), call.timeoutMs, call.cancel))) as {
+    const backend = JSON.parse(await invoke(chatBody(call.route, call.request, false))) as {
       choices?: { message?: { content?: string | null; tool_calls?: unknown }; finish_reason?: string; logprobs?: unknown }[];
       usage?: Usage;
     };
@@ -116,7 +127,7 @@ export async function answer(call: Call): Promise<ChatCompletion> {
       logprobs: choice?.logprobs,
     }) as unknown as ChatCompletion;
   }
-  const result = parseGenerateResponse(await held(() => invokeJson(call.route, generateBody(promptRequest(call.request), false), call.timeoutMs, call.cancel)));
+  const result = parseGenerateResponse(await invoke(generateBody(promptRequest(call.request), false)));
   call.tally.outputTokens = result.generated_tokens;
   return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason)) as unknown as ChatCompletion;
 }
@@ -135,7 +146,9 @@ export async function streamChunks(call: Call, emit: ChunkSink): Promise<void> {
   }
   const body = call.route.chat === "messages" ? chatBody(call.route, call.request, true) : generateBody(promptRequest(call.request), true);
   const deadline = AbortSignal.timeout(call.timeoutMs);
-  const parts = await whileWaking(call.route, holdOf(call, true), () => invokeStream(call.route, body, deadline, call.cancel));
+  const parts = await whileWaking(call.route, holdOf(call, true), () =>
+    withinContext(body, (b) => invokeStream(call.route, b, deadline, call.cancel), fitted(call)),
+  );
   await (call.route.chat === "messages" ? relayChatStream : relayGenerateStream)(call, parts, emit);
 }
 
@@ -204,5 +217,6 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
   for (const t of tokens.end()) await relay(t);
   if (!final) throw incomplete();
   call.tally.outputTokens = final.generated_tokens;
+  call.tally.inputTokens = final.input_length;
   await emit(chunk(call.id, call.model, {}, finishReason(final.finish_reason)));
 }

@@ -14,7 +14,8 @@ import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
 import type { Session, Tally } from "./session";
-import { holdOf } from "./chat";
+import { fitted, holdOf } from "./chat";
+import { withinContext } from "../lib/output-budget";
 import { whileWaking } from "../lib/hold";
 
 const refuse = (field: string, why: string) => new HttpError(400, "unsupported_parameter", `${field}: ${why}`, field);
@@ -52,6 +53,7 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   const request = generateRequestOf(body);
   const model = (session.model = body.model);
   session.stream = Boolean(body.stream);
+  session.tally.generation = true;
   checkAccess(allowedModels(event), model);
   const route = withClientAttributes(generationRoute(handlerSettings().models, model), event);
   const id = `cmpl-${session.requestId}`;
@@ -60,7 +62,9 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   const call = { id, model, cancel: session.cancel, tally: session.tally, timeoutMs, open: out };
   if (!body.stream || !route.stream) {
     const result = parseGenerateResponse(
-      await whileWaking(route, holdOf(call, false), () => invokeJson(route, generateBody(request, false), timeoutMs, session.cancel)),
+      await whileWaking(route, holdOf(call, false), () =>
+        withinContext(generateBody(request, false), (b) => invokeJson(route, b, timeoutMs, session.cancel), fitted(call)),
+      ),
     );
     session.tally.outputTokens = result.generated_tokens;
     // No usage: the generate API counts generated tokens but not the prompt's.
@@ -72,7 +76,9 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   }
   // The status goes out with the first chunk (or when a hold starts): a model silent or failing before it is still an HTTP error.
   const deadline = AbortSignal.timeout(timeoutMs);
-  const parts = await whileWaking(route, holdOf(call, true), () => invokeStream(route, generateBody(request, true), deadline, session.cancel));
+  const parts = await whileWaking(route, holdOf(call, true), () =>
+    withinContext(generateBody(request, true), (b) => invokeStream(route, b, deadline, session.cancel), fitted(call)),
+  );
   await relay(out, parts, generateStream(route), session.tally, (text, final) =>
     completionObject(id, model, text, final ? finishReason(final.finish_reason) : null),
   );
@@ -99,5 +105,6 @@ async function relay(
   // An answer cut short is an error, never a success.
   if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final token: the answer is incomplete.");
   tally.outputTokens = final.generated_tokens;
+  tally.inputTokens = final.input_length;
   await send(out(), shape("", final));
 }

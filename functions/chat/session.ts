@@ -11,6 +11,8 @@ export interface Tally {
   firstTokenMs?: number;
   /** How long the request was held while its model woke from zero copies. */
   heldMs?: number;
+  /** The request called a text generation model, whose token counts the meter expects. */
+  generation?: boolean;
   readonly started: number;
 }
 
@@ -33,6 +35,7 @@ export interface Session {
 
 /** The request's metrics, with the tokens the model reported. */
 export function meterSession(session: Session, event: APIGatewayProxyEvent, status: number): void {
-  const { inputTokens, outputTokens, firstTokenMs, heldMs, started } = session.tally;
-  meter({ model: session.model, consumer: consumerOf(event), status, inputTokens, outputTokens, firstTokenMs, heldMs, durationMs: Date.now() - started });
+  const { inputTokens, outputTokens, firstTokenMs, heldMs, generation, started } = session.tally;
+  const durationMs = Date.now() - started;
+  meter({ model: session.model, consumer: consumerOf(event), status, inputTokens, outputTokens, firstTokenMs, heldMs, generation, durationMs });
 }

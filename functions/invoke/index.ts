@@ -32,7 +32,9 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     const hold = { model, requestId, tally, holdMs: Math.max(0, Math.min(INVOKE_HOLD_SECONDS * 1000, timeoutMs - INVOKE_ANSWER_MS)) };
     const result = parseGenerateResponse(await whileWaking(route, hold, () => invokeJson(route, generateBody(request, false), timeoutMs)));
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
-    meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, heldMs: tally.heldMs, durationMs: Date.now() - started });
+    // The generate API's buffered answer gives no prompt count: its InputTokens are counted missing.
+    const usage = { outputTokens: result.generated_tokens, generation: true };
+    meter({ model, consumer: consumerOf(event), status: 200, ...usage, heldMs: tally.heldMs, durationMs: Date.now() - started });
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
   } catch (err) {
     const error = fromSageMakerError(err);

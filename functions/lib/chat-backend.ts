@@ -37,6 +37,8 @@ export function chatBody(route: ModelRoute, request: ChatRequest, stream: boolea
   if (request.stop !== undefined) body.stop = stopList(request.stop);
   const format = responseFormat(request, lmi);
   if (format !== undefined) body.response_format = format;
-  if (stream && lmi) body.stream_options = { include_usage: true };
+  // Usage on every stream, for the metering and for clients that ask (stripped for those that do not):
+  // vLLM and TGI (3.3.6, router/src/chat.rs) send the usage chunk only when asked.
+  if (stream) body.stream_options = { include_usage: true };
   return body;
 }

@@ -19,6 +19,8 @@ export interface RequestMeter {
   readonly firstTokenMs?: number;
   /** How long the request was held while its model woke from zero copies. */
   readonly heldMs?: number;
+  /** A text generation model answered: a success without both token counts is counted in UsageMissing. */
+  readonly generation?: boolean;
   readonly durationMs: number;
 }
 
@@ -35,6 +37,8 @@ export function emfRecord(m: RequestMeter, namespace: string, stage: string, kno
   if (m.outputTokens !== undefined) values.OutputTokens = m.outputTokens;
   if (m.firstTokenMs !== undefined) values.TimeToFirstToken = m.firstTokenMs;
   if (m.heldMs !== undefined) values.HeldTime = m.heldMs;
+  // What the model did not report is counted as missing, never guessed.
+  if (m.generation && m.status < 400) values.UsageMissing = m.inputTokens === undefined || m.outputTokens === undefined ? 1 : 0;
   const unit = (name: string) => (["Duration", "TimeToFirstToken", "HeldTime"].includes(name) ? "Milliseconds" : "Count");
   return {
     _aws: {

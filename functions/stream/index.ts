@@ -79,7 +79,10 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       model,
       consumer: consumerOf(event),
       status: 200,
-      outputTokens: final.generated_tokens ?? tokens,
+      // As the model reported them; a count it did not give is missing, not guessed from the events.
+      inputTokens: final.input_length,
+      outputTokens: final.generated_tokens,
+      generation: true,
       firstTokenMs,
       heldMs: tally.heldMs,
       durationMs: Date.now() - started,

@@ -152,7 +152,7 @@ export function chatChunks(body: JsonObject, format: ServerFormat): JsonObject[]
     });
   }
   const generated = call ? pieces(JSON.stringify(call.args)).length : answer.tokens.length;
-  // TGI always ends with a usage chunk; vLLM when stream_options.include_usage asks for one.
-  if (tgi || body.stream_options?.include_usage) chunks.push({ ...chunk({}, null), choices: [], usage: usage(answer.promptTokens, generated) });
+  // Both end with a usage chunk only when stream_options.include_usage asks for one (TGI 3.3.6 router/src/chat.rs).
+  if (body.stream_options?.include_usage) chunks.push({ ...chunk({}, null), choices: [], usage: usage(answer.promptTokens, generated) });
   return chunks;
 }

@@ -84,7 +84,7 @@ export function streamEvents(body: JsonObject, format: ServerFormat = "tgi"): st
       index: i + 1,
       token: { id: 1000 + i, text: token, logprob: -0.5, special: false },
       generated_text: last ? text : null,
-      details: last ? { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } : null,
+      details: last ? { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null, input_length: answer.promptTokens } : null,
     };
     events.push(`data:${JSON.stringify(event)}\n\n`);
   });

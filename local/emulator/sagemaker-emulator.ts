@@ -6,6 +6,7 @@ import { buffered, errorEvent, streamEvents, type ServerFormat } from "./fake-tg
 import { payloadPart, streamException } from "./event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
 import type { JsonObject } from "../../contract/json";
+import { contextRefusal, withinContext } from "./context-limit";
 
 /**
  * A local SageMaker runtime: InvokeEndpoint and InvokeEndpointWithResponseStream
@@ -107,6 +108,8 @@ export class SageMakerEmulator {
     private readonly defaults: Behaviour = {},
     /** The container each endpoint plays: LMI (vLLM) or TEI where named; TGI otherwise. */
     private readonly formats: Readonly<Record<string, ServerFormat>> = {},
+    /** Each model's context in tokens, where it has one (contextsOf): a budget past it is refused as its server refuses it. */
+    private readonly contexts: Readonly<Record<string, number>> = {},
   ) {}
 
   private formatOf(model: string): ServerFormat {
@@ -219,12 +222,16 @@ export class SageMakerEmulator {
     if (b.modelStatus) return this.modelError(res, b.modelStatus, b.modelMessage ?? "model failure");
     // TEI answers buffered calls only.
     if (stream && this.formatOf(model) === "tei") return this.modelError(res, 400, "Streaming is not supported for embeddings");
+    const context = Object.hasOwn(this.contexts, model) ? this.contexts[model] : undefined;
+    const refusal = contextRefusal(body, this.formatOf(model), context);
+    if (refusal) return writeModelError(res, refusal.status, refusal.body);
+    const run = withinContext(body, context);
     if (!stream) {
       res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": "AllTraffic" });
-      res.end(JSON.stringify(buffered(body, this.formatOf(model))));
+      res.end(JSON.stringify(buffered(run, this.formatOf(model))));
       return;
     }
-    await this.streamAnswer(res, body, b, this.formatOf(model));
+    await this.streamAnswer(res, run, b, this.formatOf(model));
   }
 
   private async streamAnswer(res: ServerResponse, body: JsonObject, b: Behaviour, format: ServerFormat): Promise<void> {

@@ -9,6 +9,8 @@ export interface GenerateResult {
   readonly generated_text: string;
   readonly finish_reason?: string;
   readonly generated_tokens?: number;
+  /** The prompt's tokens: TGI's stream gives them in its final details (StreamDetails.input_length), its buffered answer does not. */
+  readonly input_length?: number;
 }
 
 export function generateBody(request: GenerateRequest, stream: boolean): Record<string, unknown> {
@@ -48,7 +50,7 @@ export function parseStreamEvent(data: string): StreamToken {
   const event = parseJson(data) as {
     token?: { text?: string; special?: boolean };
     generated_text?: string | null;
-    details?: { finish_reason?: string; generated_tokens?: number } | null;
+    details?: { finish_reason?: string; generated_tokens?: number; input_length?: number } | null;
     error?: string;
     error_type?: string;
   };
@@ -62,6 +64,7 @@ export function parseStreamEvent(data: string): StreamToken {
         generated_text: event.generated_text,
         ...(event.details?.finish_reason ? { finish_reason: event.details.finish_reason } : {}),
         ...(typeof event.details?.generated_tokens === "number" ? { generated_tokens: event.details.generated_tokens } : {}),
+        ...(typeof event.details?.input_length === "number" ? { input_length: event.details.input_length } : {}),
       },
     };
   }
