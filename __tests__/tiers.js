@@ -31,6 +31,8 @@ const FULL = [
   "unit/fresh-clone.test.ts",
   // By its cost: stock clients held through a 45 s cold start (about a minute).
   "functions/wake-clients.test.ts",
+  // The coding agents (tools/agents): Codex CLI and opencode, headless, a few seconds each.
+  "agents/coding-agents.test.ts",
 ];
 
 const QUICK = [

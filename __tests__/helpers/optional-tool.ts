@@ -3,12 +3,14 @@
  * and `.ci/run` must have. A suite that needs one runs when it is there; otherwise it is skipped with a
  * banner, and under CI=true the run fails instead.
  *
- * LLM_API_WITHOUT=ric,iam-simulate (or all) hides installed tools, so that a test can prove the suite
+ * LLM_API_WITHOUT=ric,iam-simulate,codex,opencode (or all) hides installed tools, so that a test can prove the suite
  * passes on a fresh clone without them (fresh-clone.test.ts).
  */
 export const OPTIONAL_TOOLS = {
   "iam-simulate": "IAM SIMULATION",
   ric: "LAMBDA RUNTIME CLIENT",
+  codex: "CODEX CLI",
+  opencode: "OPENCODE",
 } as const;
 export type OptionalTool = keyof typeof OPTIONAL_TOOLS;
 

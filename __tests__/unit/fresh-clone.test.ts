@@ -9,7 +9,12 @@ import { OPTIONAL_TOOLS, bannerOf, type OptionalTool } from "../helpers/optional
  * able to (no cmake, no registry). Every suite that needs one must then skip with its banner, never
  * fail. This runs those suites with the tools hidden and CI unset, as a newcomer's first run would.
  */
-const HELPER_OF: Record<OptionalTool, string> = { "iam-simulate": "simulatorOrSkip(", ric: "runtimeClientOrSkip(" };
+const HELPER_OF: Record<OptionalTool, string> = {
+  "iam-simulate": "simulatorOrSkip(",
+  ric: "runtimeClientOrSkip(",
+  codex: "codexOrSkip(",
+  opencode: "opencodeOrSkip(",
+};
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -34,6 +39,8 @@ describe("a fresh clone without the optional test tools", () => {
   it("finds the suites that need each tool", () => {
     expect(needing["iam-simulate"]).toEqual(expect.arrayContaining(["__tests__/security/deploy-role.test.ts", "__tests__/security/iam-simulation.test.ts"]));
     expect(needing.ric).toEqual(expect.arrayContaining(["__tests__/runtime/real-runtime.test.ts"]));
+    expect(needing.codex).toEqual(["__tests__/agents/coding-agents.test.ts"]);
+    expect(needing.opencode).toEqual(["__tests__/agents/coding-agents.test.ts"]);
   });
 
   it("passes those suites, each skipped with its banner, when CI is not set", () => {
