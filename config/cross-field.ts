@@ -143,6 +143,18 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
       "quantize and token limits are TGI settings, and serverless endpoints run the CPU transformers image instead. Fix: remove them, or use an instance",
     );
   }
+  if (hf?.weightsS3Uri !== undefined && serverless) {
+    issue(
+      [...at, "huggingFace", "weightsS3Uri"],
+      "weights from S3 are for models on instances (TGI, vLLM, TEI); the serverless CPU image downloads from the Hub. Fix: remove it, or use an instance",
+    );
+  }
+  if (hf?.weightsS3Uri !== undefined && hf.revision !== undefined) {
+    issue(
+      [...at, "huggingFace", "revision"],
+      "names a Hub commit, but weightsS3Uri loads the weights from S3. Fix: remove revision (pin the files you upload)",
+    );
+  }
   const maxInput = num(hf?.maxInputTokens);
   const maxTotal = num(hf?.maxTotalTokens);
   if (maxInput !== undefined && maxTotal !== undefined && maxInput >= maxTotal) {

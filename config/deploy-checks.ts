@@ -75,10 +75,10 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
       "is read by the CPU inference toolkit of serverless endpoints only; TGI, vLLM and TEI know their task. Fix: remove it",
     );
   }
-  if (m.networkIsolation === true && hf) {
+  if (m.networkIsolation === true && hf && hf.weightsS3Uri === undefined) {
     issue(
       [...at, "networkIsolation"],
-      "would stop the container from downloading the model from the Hugging Face Hub at start. Fix: remove it, or serve the weights from S3 with a custom image and modelDataUrl",
+      "would stop the container from downloading the model from the Hugging Face Hub at start. Fix: remove it, or load the weights from S3 (huggingFace.weightsS3Uri)",
     );
   }
 }

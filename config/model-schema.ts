@@ -8,6 +8,7 @@ export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secr
 const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[A-Za-z0-9/-]+$/;
 const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/;
 export const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
+const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(.+\/)?$/;
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 export const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -23,6 +24,15 @@ const huggingFace = z.strictObject({
     })
     .describe("Hugging Face Hub model id: owner/name, or a name alone for the older models that have none."),
   revision: z.string().min(1).optional().describe("Git revision (commit sha, branch or tag) to pin the weights."),
+  weightsS3Uri: z
+    .string()
+    .regex(S3_PREFIX, {
+      error: "must be an S3 prefix ending in /, like s3://my-models/qwen2.5-7b/. Fix: upload the model's files uncompressed under one prefix",
+    })
+    .optional()
+    .describe(
+      "Uncompressed S3 prefix holding the model's files (config, weights, tokenizer). SageMaker copies it to /opt/ml/model before the server starts, so a start (a wake from zero, a scale-out) reads S3 instead of the Hugging Face Hub; the server runs offline (HF_HUB_OFFLINE=1).",
+    ),
   tokenSecretArn: z
     .string()
     .regex(SECRET_ARN, {

@@ -35,6 +35,7 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
             endpointName: m.endpoint.endpointName,
             image: m.endpoint.container.image,
             modelDataUrl: m.endpoint.container.modelDataUrl,
+            modelDataPrefix: m.endpoint.container.modelDataPrefix,
             modelPackage: m.endpoint.container.modelPackageName !== undefined,
             dataCapture: m.endpoint.capacity.kind === "instance" ? m.endpoint.capacity.dataCapture : undefined,
           })
@@ -46,6 +47,10 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
     const resources = resourcesOf(sid);
     return resources.length ? [{ Sid: sid, Effect: "Allow", Action: action, Resource: resources }] : [];
   };
+  const listings = [...new Map(modelNeeds.filter((s) => s.Sid === "ListModelData").map((s) => [JSON.stringify(s), s])).values()].map((s, i) => ({
+    ...s,
+    Sid: `ListModelData${i}`,
+  }));
   const components = stages.some((d) => d.models.some((m) => m.endpoint.kind === "managed" && m.endpoint.component));
   const adopted = config.existingEndpoints.map((e) => endpointArn(partition, region, account, e.endpointName));
   const extra = stages
@@ -105,6 +110,8 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
     { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ...merged("PullModelImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]),
     ...merged("ReadModelData", "s3:GetObject"),
+    // Each listing keeps its own s3:prefix condition: merged, they would list whole buckets.
+    ...listings,
     ...merged("WriteDataCapture", "s3:PutObject"),
     ...merged("EncryptDataCapture", ["kms:GenerateDataKey", "kms:Encrypt"]),
     ...uniqueExtra,

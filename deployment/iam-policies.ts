@@ -162,6 +162,8 @@ export interface ExecutionRoleInputs {
   /** ECR repository the model's image comes from, if any. */
   readonly image?: { readonly account: string; readonly region: string; readonly repository: string };
   readonly modelDataUrl?: string;
+  /** An uncompressed S3 prefix SageMaker copies into the container: it lists the prefix and reads every object under it. */
+  readonly modelDataPrefix?: string;
   /** Model packages may reference images in this account's ECR. */
   readonly modelPackage?: boolean;
   /** Where data capture writes, and the key it encrypts with. */
@@ -216,7 +218,23 @@ export function sagemakerExecutionStatements(input: ExecutionRoleInputs): Policy
     const objects = key === "" || key.endsWith("/") ? `${key}*` : key;
     statements.push({ Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::${bucket}/${objects}` });
   }
+  if (input.modelDataPrefix) statements.push(...prefixReadStatements(partition, input.modelDataPrefix));
   return statements;
+}
+
+/** Read every object under an S3 prefix, and list that prefix only (s3:prefix scopes ListBucket to it). */
+export function prefixReadStatements(partition: string, uri: string): PolicyStatement[] {
+  const { bucket, key } = parseS3Uri(uri);
+  return [
+    { Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::${bucket}/${key}*` },
+    {
+      Sid: "ListModelData",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: `arn:${partition}:s3:::${bucket}`,
+      Condition: { StringLike: { "s3:prefix": `${key}*` } },
+    },
+  ];
 }
 
 export function parseS3Uri(uri: string): { bucket: string; key: string } {

@@ -9,6 +9,8 @@ export interface ContainerSpec {
   readonly image?: ImageRef;
   readonly modelPackageName?: string;
   readonly modelDataUrl?: string;
+  /** An uncompressed S3 prefix SageMaker copies to /opt/ml/model before the container starts (ModelDataSource). */
+  readonly modelDataPrefix?: string;
   /** Plain environment; the Hugging Face token is never here (see tokenSecretArn). */
   readonly environment: Readonly<Record<string, string>>;
   /** Secret whose value the stack passes in tokenVariable. */
@@ -90,35 +92,50 @@ export function containerSpec(source: ModelSource, capacity: Capacity, region: s
   return networkIsolation ? { ...spec, networkIsolation: true } : spec;
 }
 
+/** Where SageMaker puts a model's data in the container, and the servers read a local model from. */
+export const MODEL_DIR = "/opt/ml/model";
+
+/**
+ * Weights from an S3 prefix: the server loads the copy SageMaker made in /opt/ml/model and never
+ * calls the Hub (TGI, vLLM in LMI and TEI all take a local path as the model id). A Hub revision
+ * means nothing then.
+ */
+function withS3Weights(spec: ContainerSpec, prefix: string | undefined): ContainerSpec {
+  if (!prefix) return spec;
+  const { HF_MODEL_REVISION: _hubRevision, OPTION_REVISION: _lmiRevision, ...environment } = spec.environment;
+  return { ...spec, modelDataPrefix: prefix, environment: { ...environment, HF_MODEL_ID: MODEL_DIR, HF_HUB_OFFLINE: "1" } };
+}
+
 function unisolatedSpec(source: ModelSource, capacity: Capacity, region: string): ContainerSpec {
-  if (source.kind === "huggingFace") {
-    const hf = source;
-    const tokenSecretArn = hf.tokenSecretArn;
-    if (hf.server === "tei") {
-      const gpu = capacity.kind === "instance" && gpuCount(capacity.type) !== undefined;
-      const image = hf.image ? parseEcrImage(hf.image) : teiImage(region, gpu);
-      if (!image) throw new UnsupportedRegionError(region);
-      return { image, environment: teiEnvironment(hf), tokenSecretArn, tokenVariable: "HF_TOKEN" };
-    }
-    if (capacity.kind === "instance" && hf.server === "vllm") {
-      const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
-      return { image, environment: lmiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
-    }
-    if (capacity.kind === "instance") {
-      const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
-      return { image, environment: tgiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
-    }
-    return {
-      image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region),
-      environment: hfCpuEnvironment(hf),
-      tokenSecretArn,
-      tokenVariable: "HF_API_TOKEN",
-    };
-  }
+  if (source.kind === "huggingFace") return withS3Weights(huggingFaceSpec(source, capacity, region), source.weightsS3Uri);
   if (source.kind === "custom") {
     return { image: parseEcrImage(source.image), modelDataUrl: source.modelDataUrl, environment: { ...source.environment }, tokenVariable: "HF_TOKEN" };
   }
   return { modelPackageName: source.arn, environment: {}, tokenVariable: "HF_TOKEN" };
+}
+
+function huggingFaceSpec(hf: Extract<ModelSource, { kind: "huggingFace" }>, capacity: Capacity, region: string): ContainerSpec {
+  const tokenSecretArn = hf.tokenSecretArn;
+  if (hf.server === "tei") {
+    const gpu = capacity.kind === "instance" && gpuCount(capacity.type) !== undefined;
+    const image = hf.image ? parseEcrImage(hf.image) : teiImage(region, gpu);
+    if (!image) throw new UnsupportedRegionError(region);
+    return { image, environment: teiEnvironment(hf), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+  }
+  if (capacity.kind === "instance" && hf.server === "vllm") {
+    const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
+    return { image, environment: lmiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+  }
+  if (capacity.kind === "instance") {
+    const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
+    return { image, environment: tgiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+  }
+  return {
+    image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region),
+    environment: hfCpuEnvironment(hf),
+    tokenSecretArn,
+    tokenVariable: "HF_API_TOKEN",
+  };
 }
 
 /** 8 hex characters that change whenever the container spec does. */

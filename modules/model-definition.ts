@@ -8,6 +8,10 @@ import type { ManagedEndpoint } from "../deployment/resolve";
 import { specHash } from "../deployment/model-container";
 import { defineExecutionRole } from "./execution-role";
 
+/** An uncompressed S3 prefix, copied as it is to /opt/ml/model. */
+const modelDataSourceOf = (prefix: string | undefined) =>
+  prefix ? { s3DataSource: [{ s3Uri: prefix, s3DataType: "S3Prefix", compressionType: "None" }] } : undefined;
+
 export interface ModelDefinitionProps {
   readonly endpoint: ManagedEndpoint;
   readonly region: string;
@@ -38,6 +42,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
     endpointName,
     image: spec.image,
     modelDataUrl: spec.modelDataUrl,
+    modelDataPrefix: spec.modelDataPrefix,
     modelPackage: spec.modelPackageName !== undefined,
     dataCapture: instance?.dataCapture,
   });
@@ -62,7 +67,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
 
   const container: SagemakerModelPrimaryContainer = spec.modelPackageName
     ? { modelPackageName: spec.modelPackageName }
-    : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, environment };
+    : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, modelDataSource: modelDataSourceOf(spec.modelDataPrefix), environment };
 
   const model = new SagemakerModel(scope, "model", {
     name: modelName,

@@ -144,6 +144,9 @@ suite("the stage boundary, by IAM simulation", () => {
         ["sagemaker:InvokeEndpoint", other("endpoint")],
         ["sagemaker:CreateEndpoint", other("endpoint")],
         ["s3:GetObject", "arn:aws:s3:::payroll-exports/2026/december.csv"],
+        ["s3:ListBucket", "arn:aws:s3:::payroll-exports"],
+        // A model bucket's listing is allowed under the model's prefix only (s3:prefix), never the whole bucket.
+        ["s3:ListBucket", "arn:aws:s3:::idle-free-models"],
         ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${config.region}:${ACCOUNT}:secret:prod-db-AbCdEf`],
         ["lambda:UpdateFunctionCode", `arn:aws:lambda:${config.region}:${ACCOUNT}:function:payments`],
         ["apigateway:GET", `arn:aws:apigateway:${config.region}::/apikeys/abc123`],

@@ -83,7 +83,16 @@ const eachModel = (c: ConfigInput, f: (m: Record<string, any>) => Record<string,
   models: (c.models ?? []).map((m) => f(m) as ModelInput),
 });
 const CHANGES: readonly Change[] = [
-  { name: "a new model version", config: (c) => eachModel(c, (m) => (m.huggingFace ? { ...m, huggingFace: { ...m.huggingFace, revision: "abc123" } } : m)) },
+  {
+    name: "a new model version",
+    // A Hub revision, or for weights from S3 a new prefix.
+    config: (c) =>
+      eachModel(c, (m) => {
+        if (!m.huggingFace) return m;
+        const hf = m.huggingFace;
+        return { ...m, huggingFace: hf.weightsS3Uri ? { ...hf, weightsS3Uri: `${hf.weightsS3Uri}v2/` } : { ...hf, revision: "abc123" } };
+      }),
+  },
   {
     name: "more memory per copy",
     config: (c) => eachModel(c, (m) => (m.placement ? { ...m, placement: { ...m.placement, memoryMb: m.placement.memoryMb * 2 } } : m)),

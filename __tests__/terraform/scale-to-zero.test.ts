@@ -47,6 +47,36 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
   });
   afterAll(() => sts?.stop());
 
+  it("starts qwen-14b from its uncompressed S3 prefix, which its role may list and read and nothing more", () => {
+    const model = changes("aws_sagemaker_model").find((m) => m.change.after.name.startsWith("idle-free-v1-qwen-14b-"))!;
+    const container = model.change.after.primary_container[0];
+    expect(container.model_data_source).toEqual([
+      {
+        s3_data_source: [
+          { s3_uri: "s3://idle-free-models/qwen2.5-14b-instruct/", s3_data_type: "S3Prefix", compression_type: "None", model_access_config: [] },
+        ],
+      },
+    ]);
+    expect(container.environment).toMatchObject({ HF_MODEL_ID: "/opt/ml/model", HF_HUB_OFFLINE: "1" });
+    // The execution policies as written (their account, from the role's ARN, is known only at apply).
+    const written = (Object.values(stack.resource!.aws_iam_role_policy) as { policy: string }[]).map((p) => p.policy);
+    const withData = written.filter((p) => p.includes("ModelData"));
+    const s3 = (rest: string) => `arn:\${data.aws_partition.partition.partition}:s3:::${rest}`;
+    expect(withData).toHaveLength(1);
+    expect(withData[0]).toContain(
+      JSON.stringify({ Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: s3("idle-free-models/qwen2.5-14b-instruct/*") }),
+    );
+    expect(withData[0]).toContain(
+      JSON.stringify({
+        Sid: "ListModelData",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: s3("idle-free-models"),
+        Condition: { StringLike: { "s3:prefix": "qwen2.5-14b-instruct/*" } },
+      }),
+    );
+  });
+
   it("plans one inference component and one model-less endpoint config per model, with their schemas", () => {
     const components = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::InferenceComponent");
     const configs = changes("aws_cloudcontrolapi_resource").filter((r) => r.change.after.type_name === "AWS::SageMaker::EndpointConfig");

@@ -27,3 +27,19 @@ describe("the stage boundary's size", () => {
     expect(boundaryProblems(testConfig({ models } as never))).toEqual([]);
   });
 });
+
+describe("the stage boundary's reads of model data", () => {
+  it("lists a model's S3 prefix under that prefix only: the listings keep their conditions, merged or not", () => {
+    const config = loadConfig(join(ROOT, "examples", "scale-to-zero.json"));
+    const listings = stageBoundaryStatements(config, "aws", "123456789012").filter((s) => s.Sid?.startsWith("ListModelData"));
+    expect(listings).toEqual([
+      {
+        Sid: "ListModelData0",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: "arn:aws:s3:::idle-free-models",
+        Condition: { StringLike: { "s3:prefix": "qwen2.5-14b-instruct/*" } },
+      },
+    ]);
+  });
+});

@@ -101,6 +101,21 @@ describe("config", () => {
         "models[0].huggingFace.maxBatchPrefillTokens: 2048 is below maxInputTokens (3072)",
       ],
       [
+        "weights at an S3 object, not a prefix",
+        hfModel({ weightsS3Uri: "s3://models/model.tar.gz" }),
+        'models[0].huggingFace.weightsS3Uri: got "s3://models/model.tar.gz"; must be an S3 prefix ending in /',
+      ],
+      [
+        "weights from S3 and a Hub revision",
+        hfModel({ weightsS3Uri: "s3://models/a-b/", revision: "main" }),
+        "models[0].huggingFace.revision: names a Hub commit, but weightsS3Uri loads the weights from S3",
+      ],
+      [
+        "weights from S3 on serverless",
+        { region: "us-east-1", models: [{ name: "m", huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, serverless: { memorySizeMb: 6144 } }] },
+        "models[0].huggingFace.weightsS3Uri: weights from S3 are for models on instances",
+      ],
+      [
         "network isolation on a model downloaded from the Hub",
         hfModel({}, { networkIsolation: true }),
         "models[0].networkIsolation: would stop the container from downloading the model",
@@ -146,6 +161,11 @@ describe("config", () => {
         ],
       }),
     ).toThrow('models[0].server: "tei" serves a Hugging Face embedding model');
+  });
+
+  it("takes network isolation on a Hugging Face model whose weights come from S3: nothing is downloaded at start", () => {
+    const m = { name: "m", huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, instance: { type: "ml.g5.2xlarge" }, networkIsolation: true };
+    expect(() => parseConfig({ region: "us-east-1", models: [m] })).not.toThrow();
   });
 
   it("takes Hugging Face ids with an owner and the older ones without (gpt2), and refuses what is neither", () => {

@@ -82,6 +82,26 @@ describe("IAM statements", () => {
     expect(parseS3Uri("s3://bucket")).toEqual({ bucket: "bucket", key: "" });
   });
 
+  it("reads uncompressed weights under their prefix and lists that prefix only", () => {
+    const statements = sagemakerExecutionStatements({
+      partition: "aws",
+      region: "us-east-1",
+      account: "123456789012",
+      endpointName: "e",
+      modelDataPrefix: "s3://models/qwen/14b/",
+    });
+    expect(statements.filter((s) => s.Sid === "ReadModelData" || s.Sid === "ListModelData")).toEqual([
+      { Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::models/qwen/14b/*" },
+      {
+        Sid: "ListModelData",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: "arn:aws:s3:::models",
+        Condition: { StringLike: { "s3:prefix": "qwen/14b/*" } },
+      },
+    ]);
+  });
+
   it("denies every non-TLS request to the state bucket", () => {
     expect(tlsOnlyBucketStatements("arn:aws:s3:::state")).toEqual([
       {

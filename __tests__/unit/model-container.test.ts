@@ -55,6 +55,20 @@ describe("serving containers", () => {
     expect(spec.environment.HF_TOKEN).toBeUndefined();
   });
 
+  it.each([
+    ["TGI", {}, "HF_MODEL_REVISION"],
+    ["vLLM", { server: "vllm" }, "OPTION_REVISION"],
+    ["TEI", { server: "tei" }, "HF_MODEL_REVISION"],
+  ])("on %s, loads weights from an S3 prefix: SageMaker's copy in /opt/ml/model, the Hub never called", (_server, extra, revisionVariable) => {
+    const hub = specOf(model({ ...extra, huggingFace: { modelId: "a/b", revision: "abc" }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    expect(hub.environment).toMatchObject({ HF_MODEL_ID: "a/b", [revisionVariable]: "abc" });
+    const s3 = specOf(model({ ...extra, huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    expect(s3.modelDataPrefix).toBe("s3://models/a-b/");
+    expect(s3.environment).toMatchObject({ HF_MODEL_ID: "/opt/ml/model", HF_HUB_OFFLINE: "1" });
+    expect(s3.environment[revisionVariable]).toBeUndefined();
+    expect(hub.modelDataPrefix).toBeUndefined();
+  });
+
   it("serves a Hugging Face model on serverless with the CPU toolkit image, since TGI needs a GPU", () => {
     const spec = specOf(model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
     expect(spec.image).toEqual(hfCpuImage("us-east-1"));
