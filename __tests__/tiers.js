@@ -113,6 +113,7 @@ const QUICK = [
   "unit/usage.test.ts",
   "unit/responses-plan.test.ts",
   "unit/output-budget.test.ts",
+  "unit/schedule-hours.test.ts",
   "unit/validate.test.ts",
   "unit/workflows.test.ts",
 ];

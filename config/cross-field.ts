@@ -201,6 +201,11 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
     if (low === undefined && high === undefined) issue([...at, "autoscaling", "schedules", i], "changes nothing. Fix: set minCapacity, maxCapacity or both");
     if (low !== undefined && high !== undefined && low > high)
       issue([...at, "autoscaling", "schedules", i, "minCapacity"], `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`);
+    if (low === 0 && num(scaling?.minCapacity) !== 0)
+      issue(
+        [...at, "autoscaling", "schedules", i, "minCapacity"],
+        "0 is for a model that scales to zero: an endpoint's own instances stay at 1 or more. Fix: autoscaling.minCapacity 0, or a schedule minimum of 1",
+      );
   });
   if (scaling && serverless) {
     issue([...at, "autoscaling"], "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance");

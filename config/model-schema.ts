@@ -113,7 +113,12 @@ const schedule = z.strictObject({
     .regex(/^(cron\(.+\)|rate\(.+\)|at\(.+\))$/, { error: 'must be an Application Auto Scaling schedule. Fix: e.g. "cron(0 20 ? * MON-FRI *)"' })
     .describe("cron(...), rate(...) or at(...)."),
   timezone: z.string().min(1).default("UTC").describe("IANA time zone of the cron expression, e.g. Europe/Berlin."),
-  minCapacity: z.number().int().min(1).optional().describe("Fewest instances from this time on."),
+  minCapacity: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Fewest instances (copies, for a model that scales to zero) from this time on; 0 only where autoscaling.minCapacity is 0."),
   maxCapacity: z.number().int().min(1).optional().describe("Most instances from this time on."),
 });
 

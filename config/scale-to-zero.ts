@@ -60,11 +60,6 @@ export function checkScaleToZero(m: Record<string, unknown>, at: (string | numbe
       `${why} SageMaker updates copy by copy (a rolling update watched by the model's alarms), not blue/green. Fix: remove deployment`,
     );
   if (m.dataCapture !== undefined) issue([...at, "dataCapture"], `${why} has no data capture in this product. Fix: remove dataCapture, or minCapacity 1`);
-  if ((obj(m.autoscaling)?.schedules as unknown[] | undefined)?.length)
-    issue(
-      [...at, "autoscaling", "schedules"],
-      "with minCapacity 0 the model scales in to zero by itself when idle, and wakes on the next request. Fix: remove schedules",
-    );
   if (obj(m.autoscaling)?.metric === "concurrentRequestsPerModel") issue([...at, "autoscaling", "metric"], toZeroMetricIssue("minCapacity 1"));
   if (m.integration === "direct")
     issue([...at, "integration"], `${why} API Gateway's direct integration cannot name. Fix: integration "lambda" (the default), or minCapacity 1`);

@@ -2,6 +2,7 @@ import { stagesOf, type Config } from "../config/schema";
 import { resolve } from "./resolve";
 import { createdEndpointAlarms, watchesUpdates } from "./alarm-specs";
 import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../reference/prices";
+import { scheduledMinimumHours } from "./schedule-hours";
 
 /**
  * What a config costs to leave running: per model and stage, per hour and per
@@ -68,6 +69,26 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     };
   };
 
+  /** A model whose schedules move its minimum: the lowest one, and the instance-hours at the minimum over 30 days. */
+  const scheduled: string[] = [];
+  const unscheduled: string[] = [];
+  const withSchedules = (
+    row: CostRow,
+    schedules: NonNullable<Extract<Config["models"][number]["capacity"], { kind: "instance" }>["autoscaling"]>["schedules"],
+  ) => {
+    if (schedules.length === 0) return row;
+    const hours = scheduledMinimumHours(row.minCount, schedules);
+    if (hours === undefined) {
+      unscheduled.push(row.model);
+      return row;
+    }
+    scheduled.push(`${row.model} ${hours} instance-hours`);
+    const lowest = Math.min(row.minCount, ...schedules.map((s) => s.minCapacity ?? row.minCount));
+    const price = prices[row.capacity];
+    if (price === undefined) return { ...row, minCount: lowest };
+    return { ...row, minCount: lowest, hourlyMin: round(price * lowest), monthlyMin: round(price * hours) };
+  };
+
   const monitoring: MonitoringCost[] = [];
   for (const stage of stagesOf(config)) {
     const deployment = resolve(config, stage);
@@ -110,7 +131,7 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
       }
       const minCount = capacity.autoscaling?.minCapacity ?? capacity.initialCount;
       const maxCount = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
-      rows.push(instanceRow(stage, m.name, capacity.type, minCount, maxCount));
+      rows.push(withSchedules(instanceRow(stage, m.name, capacity.type, minCount, maxCount), capacity.autoscaling?.schedules ?? []));
     }
   }
 
@@ -133,8 +154,14 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
           `Serverless: ${config.cost.serverlessRequestsPerMonth} requests/month x ${config.cost.serverlessAverageSeconds} s x memory, at ${table.serverlessPerGbSecond} per GB-second (cost.serverless* in the config); 0 without traffic.`,
         ]
       : []),
-    ...(config.models.some((m) => m.capacity.kind === "instance" && m.capacity.autoscaling?.schedules.length)
-      ? ["Scheduled scaling is not counted: the range is min to max capacity."]
+    ...(scheduled.length
+      ? [
+          `Scheduled minimums on the calendar, each schedule in its time zone, over 30 days from Monday 2026-01-05: ${[...new Set(scheduled)].join(", ")}; the minimum per 30 days is those hours.`,
+        ]
+      : []),
+    ...(unscheduled.length ? [`Schedules by rate() or at() are not priced (${[...new Set(unscheduled)].join(", ")}): the range is min to max capacity.`] : []),
+    ...(config.models.some((m) => m.capacity.kind === "instance" && m.capacity.placement && m.capacity.autoscaling?.schedules.length)
+      ? ["Schedules of models placed on shared endpoints are not priced: the shared endpoint's instances are."]
       : []),
     ...config.endpoints.map(
       (e) =>

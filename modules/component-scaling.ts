@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { InstanceCapacity } from "../config/schema";
 import { COMPONENT_METRIC } from "../deployment/inference-component";
@@ -19,7 +20,8 @@ export interface ComponentScalingProps {
  * Copies of an inference component from 0 ("Scale an endpoint to zero instances", SageMaker
  * developer guide): target tracking scales copies with load and in to zero when idle; at zero
  * copies only a step scaling policy brings one back, on an alarm on NoCapacityInvocationFailures,
- * which SageMaker emits for each request it had no copy for.
+ * which SageMaker emits for each request it had no copy for. Schedules move the minimum (a copy
+ * kept in office hours, none outside) and maximum.
  */
 export class ComponentScaling extends Construct {
   readonly wakeUpAlarm: CloudwatchMetricAlarm;
@@ -39,6 +41,8 @@ export class ComponentScaling extends Construct {
       resourceId: `inference-component/${componentName}`,
       minCapacity: scaling.minCapacity,
       maxCapacity: scaling.maxCapacity,
+      // Scheduled actions move min and max; the next deploy must not move them back.
+      ...(scaling.schedules.length > 0 ? { lifecycle: { ...lifecycle, ignoreChanges: ["min_capacity", "max_capacity"] } } : {}),
     });
     const onTarget = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
     const tracking = new AppautoscalingPolicy(this, "tracking", {
@@ -81,5 +85,19 @@ export class ComponentScaling extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: [wake.arn],
     });
+    // Chained after the policies, one after another, for the same reason.
+    let previous: ITerraformDependable = wake;
+    for (const schedule of scaling.schedules) {
+      previous = new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
+        ...onTarget,
+        lifecycle,
+        dependsOn: [previous],
+        name: `${componentName}-${schedule.name}`,
+        schedule: schedule.schedule,
+        timezone: schedule.timezone,
+        // The provider takes capacities as strings here.
+        scalableTargetAction: { minCapacity: schedule.minCapacity?.toString(), maxCapacity: schedule.maxCapacity?.toString() },
+      });
+    }
   }
 }

@@ -124,6 +124,19 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
     for (const a of alarms) expect(a.change.after_unknown.alarm_actions).toBeTruthy();
   });
 
+  it("keeps qwen-7b at one copy in office hours and lets it go to zero after, on its component's target", () => {
+    const component = `inference-component/${componentOf(config.models.find((m) => m.name === "qwen-7b")!)}`;
+    const scheduled = changes("aws_appautoscaling_scheduled_action").map((a) => a.change.after);
+    expect(scheduled.map((a) => [a.resource_id, a.scalable_dimension, a.schedule, a.timezone, a.scalable_target_action[0].min_capacity]).sort()).toEqual([
+      [component, "sagemaker:inference-component:DesiredCopyCount", "cron(0 19 ? * MON-FRI *)", "Europe/Berlin", "0"],
+      [component, "sagemaker:inference-component:DesiredCopyCount", "cron(0 8 ? * MON-FRI *)", "Europe/Berlin", "1"],
+    ]);
+    // What the schedules set, the next deploy leaves alone.
+    const targets = Object.values(stack.resource!.aws_appautoscaling_target) as { resource_id: string; lifecycle?: { ignore_changes?: string[] } }[];
+    expect(targets.find((t) => t.resource_id.includes("qwen-7b"))!.lifecycle?.ignore_changes).toEqual(["min_capacity", "max_capacity"]);
+    expect(targets.find((t) => t.resource_id.includes("bge-base"))!.lifecycle?.ignore_changes).toBeUndefined();
+  });
+
   it("gives the functions the component of each model, and lets them invoke exactly it and its endpoint", () => {
     const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "idle-free-v1-chat")!;
     const routes = functionModels(chat as Record<string, any>) as Record<string, { endpoint: string; component?: string }>;

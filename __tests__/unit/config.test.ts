@@ -163,6 +163,24 @@ describe("config", () => {
     ).toThrow('models[0].server: "tei" serves a Hugging Face embedding model');
   });
 
+  it("takes office hours on a model that scales to zero: a copy kept from 8 to 19 on weekdays, none outside", () => {
+    const m = {
+      name: "m",
+      huggingFace: { modelId: "a/b" },
+      instance: { type: "ml.g5.2xlarge" },
+      autoscaling: {
+        minCapacity: 0,
+        maxCapacity: 2,
+        targetValue: 5,
+        schedules: [
+          { name: "office", schedule: "cron(0 8 ? * MON-FRI *)", timezone: "Europe/Berlin", minCapacity: 1 },
+          { name: "evening", schedule: "cron(0 19 ? * MON-FRI *)", timezone: "Europe/Berlin", minCapacity: 0 },
+        ],
+      },
+    };
+    expect(() => parseConfig({ region: "us-east-1", models: [m] })).not.toThrow();
+  });
+
   it("takes network isolation on a Hugging Face model whose weights come from S3: nothing is downloaded at start", () => {
     const m = { name: "m", huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, instance: { type: "ml.g5.2xlarge" }, networkIsolation: true };
     expect(() => parseConfig({ region: "us-east-1", models: [m] })).not.toThrow();
@@ -438,15 +456,15 @@ describe("config", () => {
       "models[0].modelPackageArn: autoscaling.minCapacity 0 deploys the model as an inference component, which this product builds from a container image. Fix: minCapacity 1, or a huggingFace or custom model",
     ],
     [
-      "scale to zero with schedules",
+      "a schedule minimum of 0 on a model that does not scale to zero",
       (c) =>
         ((c.models[0] as any).autoscaling = {
-          minCapacity: 0,
+          minCapacity: 1,
           maxCapacity: 2,
           targetValue: 5,
-          schedules: [{ name: "night", schedule: "cron(0 20 * * ? *)", maxCapacity: 1 }],
+          schedules: [{ name: "night", schedule: "cron(0 20 * * ? *)", minCapacity: 0 }],
         }),
-      "models[0].autoscaling.schedules: with minCapacity 0 the model scales in to zero by itself when idle, and wakes on the next request. Fix: remove schedules",
+      "models[0].autoscaling.schedules[0].minCapacity: 0 is for a model that scales to zero: an endpoint's own instances stay at 1 or more. Fix: autoscaling.minCapacity 0, or a schedule minimum of 1",
     ],
     [
       "scale to zero behind a direct integration",

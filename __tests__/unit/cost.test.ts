@@ -118,10 +118,20 @@ describe("cost of models that scale to zero (examples/scale-to-zero.json)", () =
 
   it("costs nothing per model while idle, and full instances at the most", () => {
     for (const row of e.rows) {
-      expect([row.model, row.minCount, row.hourlyMin, row.monthlyMin]).toEqual([row.model, 0, 0, 0]);
+      // qwen-7b keeps a copy in office hours (below).
+      const floor = row.model === "qwen-7b" ? PRICES.hourly[row.capacity] * 242 : 0;
+      expect([row.model, row.minCount, row.hourlyMin, row.monthlyMin]).toEqual([row.model, 0, 0, Math.round(floor * 100) / 100]);
       expect(row.monthlyMax).toBeCloseTo(PRICES.hourly[row.capacity] * row.maxCount * 720, 1);
     }
     expect(formatCostTable(e)).toContain("$0.00 - $");
+  });
+
+  it("prices a copy kept in office hours: 8 to 19 Berlin time on the 22 weekdays of 30 days", () => {
+    const qwen = e.rows.find((r) => r.model === "qwen-7b")!;
+    expect(qwen.monthlyMin).toBeCloseTo(PRICES.hourly["ml.g6e.xlarge"] * 242, 2);
+    expect(e.assumptions).toContain(
+      "Scheduled minimums on the calendar, each schedule in its time zone, over 30 days from Monday 2026-01-05: qwen-7b 242 instance-hours; the minimum per 30 days is those hours.",
+    );
   });
 
   it("counts each component's wake-up alarm in the stage's monitoring", () => {
