@@ -13,6 +13,12 @@ export const OPENAI_PREFIX = CHAT_PATH.split("/")[1];
 const OBJECT_NAMES = Object.getOwnPropertyNames(Object.prototype);
 export const RESERVED_MODEL_NAMES: readonly string[] = [OPENAI_PREFIX, ...OBJECT_NAMES];
 export const RESERVED_CONSUMER_NAMES: readonly string[] = ["unknown", ...OBJECT_NAMES];
+/**
+ * Stage names whose stack would be one of the project's own: <project>-ci holds the CI roles and
+ * <project>-state the state bucket. A stage named so would share that stack's name and state key,
+ * and its deploy role would write what only an administrator may.
+ */
+export const RESERVED_STAGE_NAMES: readonly string[] = ["ci", "state"];
 
 export function checkReservedNames(config: Record<string, unknown>, issue: Issue): void {
   const check = (path: (string | number)[], name: unknown, reserved: readonly string[], what: string) => {
@@ -29,4 +35,13 @@ export function checkReservedNames(config: Record<string, unknown>, issue: Issue
   names(config.models).forEach((name, i) => check(["models", i, "name"], name, RESERVED_MODEL_NAMES, "model"));
   names(config.existingEndpoints).forEach((name, i) => check(["existingEndpoints", i, "name"], name, RESERVED_MODEL_NAMES, "model"));
   names(obj(config.api)?.consumers).forEach((name, i) => check(["api", "consumers", i, "name"], name, RESERVED_CONSUMER_NAMES, "consumer"));
+  const stage = (path: (string | number)[], name: unknown) => {
+    if (typeof name === "string" && RESERVED_STAGE_NAMES.includes(name))
+      issue(
+        path,
+        `"${name}" is reserved: the project's ${name} stack is <project>-${name}, and a stage of that name would share its stack and state. Fix: e.g. "prod"`,
+      );
+  };
+  stage(["stage"], config.stage);
+  if (Array.isArray(config.stages)) config.stages.forEach((name, i) => stage(["stages", i], name));
 }

@@ -222,7 +222,8 @@ const state = z.strictObject({
     .describe("The state bucket (the state_bucket output of the <project>-state stack)."),
   keyPrefix: z
     .string()
-    .regex(/^[A-Za-z0-9._/-]*$/)
+    // Not empty: the keys would sit at the bucket's root, beside whatever else the bucket holds.
+    .regex(/^[A-Za-z0-9._-][A-Za-z0-9._/-]*$/, { error: 'must be letters, digits, ".", "_", "-" or "/", and not empty. Fix: e.g. "llm-api"' })
     .default("llm-api")
     .describe("Prefix of every state key: <keyPrefix>/<stack>/terraform.tfstate."),
   region: z.string().regex(REGION).optional().describe("Bucket region (default: the top-level region)."),

@@ -134,9 +134,11 @@ const READ_ACTION = /^[a-z0-9-]+:(Get|Describe|List)[A-Za-z]*$|^apigateway:GET$/
 /**
  * Pull-request plans: the reads of the deploy role's own table (what `terraform plan` with refresh
  * reads of the resources the stacks create, on the project's names), the stage states with their
- * locks, and the token secrets. API keys are named by generated ids, so the keys it may read (with
- * their values) are those tagged with the project, as the provider tags every resource. Replaces AWS's
- * ReadOnlyAccess, which read every bucket, function environment and key value of the account.
+ * locks, and the token secrets. API keys and usage plans are named by generated ids, and reading
+ * them reads key values (an API key with its value; a usage plan's keys carry theirs), so the plan
+ * role reads only those tagged with the project, as the provider tags every resource, and never the
+ * collections (GET /apikeys?includeValues=true lists every key of the account with its value).
+ * Replaces AWS's ReadOnlyAccess, which read every bucket, function environment and key value of the account.
  */
 export function planRoleStatements(scope: CiScope, deployStatements: readonly PolicyStatement[]): PolicyStatement[] {
   const reads = deployStatements
@@ -147,17 +149,19 @@ export function planRoleStatements(scope: CiScope, deployStatements: readonly Po
       const actions = [st.Action].flat().filter((a) => READ_ACTION.test(a));
       return actions.length ? [{ ...st, Sid: `Plan${st.Sid}`, Action: actions.length === 1 ? actions[0] : actions }] : [];
     });
-  const keys = (resource: string) => resource.endsWith("::/apikeys/*");
+  const keys = (resource: string) => /::\/(apikeys|usageplans)\/\*$/.test(resource);
+  const collections = (resource: string) => /::\/(apikeys|usageplans)$/.test(resource);
   const scoped = reads.flatMap((st): PolicyStatement[] => {
     const resources = [st.Resource].flat();
     if (!resources.some(keys)) return [st];
     return [
-      { ...st, Resource: resources.filter((r) => !keys(r)) },
+      { ...st, Resource: resources.filter((r) => !keys(r) && !collections(r)) },
       {
         Sid: "ReadProjectApiKeys",
         Effect: "Allow",
         Action: "apigateway:GET",
         Resource: resources.filter(keys),
+        // A usage plan's keys (/usageplans/{id}/keys/...) are matched with the tags of their plan.
         Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
       },
     ];

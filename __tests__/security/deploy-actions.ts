@@ -460,7 +460,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     named: false,
     needs: (_, at) => [
       ...each(["apigateway:POST"], apigw(at, "/usageplans")),
-      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}`)),
+      // Tagged with the project (default tags): the plan role reads only such plans.
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}`), { "aws:ResourceTag/Project": at.project }),
     ],
   },
   aws_api_gateway_usage_plan_key: {
@@ -469,7 +470,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     named: false,
     needs: (_, at) => [
       ...each(["apigateway:POST"], apigw(at, `/usageplans/${ID}/keys`)),
-      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}/keys/${ID}`)),
+      // API Gateway matches a plan's keys with the plan's tags (unverified on AWS: docs/reliability-and-security.md).
+      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}/keys/${ID}`), { "aws:ResourceTag/Project": at.project }),
     ],
   },
   aws_api_gateway_domain_name: {

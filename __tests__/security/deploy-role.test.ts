@@ -177,8 +177,10 @@ suite("the plan role's reach", () => {
     context: { "aws:ResourceTag/Project": project },
   });
 
-  it("reads its own project's API keys (the check can pass)", async () => {
+  it("reads its own project's API keys and usage plan keys (the check can pass)", async () => {
     expect(await decide(plan, apiKey(config.project))).toBe("Allowed");
+    const planKey = `arn:aws:apigateway:${config.region}::/usageplans/abc123/keys/x9y8z7`;
+    expect(await decide(plan, { action: "apigateway:GET", resource: planKey, context: { "aws:ResourceTag/Project": config.project } })).toBe("Allowed");
   });
 
   it.each([
@@ -188,6 +190,18 @@ suite("the plan role's reach", () => {
       { action: "s3:GetObject", resource: `arn:aws:s3:::${config.state!.bucket}/${config.state!.keyPrefix}/llm-api-ci/terraform.tfstate` },
     ],
     ["another API's keys", apiKey("payments")],
+    // The collections list every key of the account with its value (GET /apikeys?includeValues=true).
+    ["every API key of the account", { action: "apigateway:GET", resource: `arn:aws:apigateway:${config.region}::/apikeys` }],
+    ["every usage plan of the account", { action: "apigateway:GET", resource: `arn:aws:apigateway:${config.region}::/usageplans` }],
+    [
+      "another project's usage plan keys, with their values",
+      {
+        action: "apigateway:GET",
+        resource: `arn:aws:apigateway:${config.region}::/usageplans/abc123/keys`,
+        context: { "aws:ResourceTag/Project": "payments" },
+      },
+    ],
+    ["an untagged usage plan's keys", { action: "apigateway:GET", resource: `arn:aws:apigateway:${config.region}::/usageplans/abc123/keys/x9y8z7` }],
     [
       "another function's configuration",
       { action: "lambda:GetFunctionConfiguration", resource: `arn:aws:lambda:${config.region}:${ACCOUNT}:function:payments-prod` },

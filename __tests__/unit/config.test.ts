@@ -101,6 +101,21 @@ describe("config", () => {
         "models[0].huggingFace.maxBatchPrefillTokens: 2048 is below maxInputTokens (3072)",
       ],
       [
+        "a stage named as the project's CI stack",
+        { ...hfModel({}), stages: ["dev", "ci"] },
+        'stages[1]: "ci" is reserved: the project\'s ci stack is <project>-ci, and a stage of that name would share its stack and state',
+      ],
+      [
+        "a stage named as the project's state stack",
+        { ...hfModel({}), stage: "state" },
+        'stage: "state" is reserved: the project\'s state stack is <project>-state',
+      ],
+      [
+        "state keys at the bucket's root",
+        { ...hfModel({}), state: { bucket: "team-llm-state", keyPrefix: "" } },
+        'state.keyPrefix: got ""; must be letters, digits',
+      ],
+      [
         "weights at an S3 object, not a prefix",
         hfModel({ weightsS3Uri: "s3://models/model.tar.gz" }),
         'models[0].huggingFace.weightsS3Uri: got "s3://models/model.tar.gz"; must be an S3 prefix ending in /',
