@@ -21,6 +21,15 @@ const server = http.createServer((req, res) => {
       res.writeHead(200, { "content-type": "text/xml" });
       return res.end('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata></GetCallerIdentityResponse>');
     }
+    // MODE_FILE "fail": Secrets Manager failing (a 500); "silent": never answering. CALLS_FILE counts the calls.
+    const fs = require("node:fs");
+    if (process.env.CALLS_FILE && target === "secretsmanager.GetSecretValue") fs.appendFileSync(process.env.CALLS_FILE, "call\\n");
+    const mode = process.env.MODE_FILE && fs.existsSync(process.env.MODE_FILE) ? fs.readFileSync(process.env.MODE_FILE, "utf8").trim() : "";
+    if (mode === "silent") return;
+    if (mode === "fail") {
+      res.writeHead(500, { "content-type": "application/x-amz-json-1.1" });
+      return res.end(JSON.stringify({ __type: "InternalServiceError", message: "Secrets Manager is failing" }));
+    }
     if (target !== "secretsmanager.GetSecretValue") {
       res.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
       return res.end(JSON.stringify({ __type: "InvalidRequestException", message: "only GetSecretValue: " + target }));
@@ -48,9 +57,13 @@ export interface FakeSecretsManager {
 export async function startFakeSecretsManager(
   token = FAKE_TOKEN,
   bySecret: Record<string, string> | { readonly file: string } = {},
+  /** modeFile: "fail" or "silent" in it makes every call fail or hang; callsFile gets a line per GetSecretValue. */
+  control: { readonly modeFile?: string; readonly callsFile?: string } = {},
 ): Promise<FakeSecretsManager> {
   return startStandIn(SERVER, {
     TOKEN: token,
     ...("file" in bySecret ? { TOKENS_FILE: String(bySecret.file) } : { TOKENS: JSON.stringify(bySecret) }),
+    ...(control.modeFile ? { MODE_FILE: control.modeFile } : {}),
+    ...(control.callsFile ? { CALLS_FILE: control.callsFile } : {}),
   });
 }

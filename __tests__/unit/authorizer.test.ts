@@ -1,9 +1,9 @@
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { apiKeyOf } from "../../functions/lib/api-key";
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KEY_TABLE_MISS_REREAD_MS, handler } from "../../functions/authorizer";
+import { KEY_TABLE_MISS_REREAD_MS, KEY_TABLE_READ_TIMEOUT_MS, KEY_TABLE_TTL_MS, handler } from "../../functions/authorizer";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
@@ -204,6 +204,108 @@ describe("the authorizer as deployed: consumers in its settings file, the key ta
       expect((await handler(event({ authorization: "Bearer key-of-team-99" }))).principalId).toBe("team-99");
     } finally {
       clock.mockRestore();
+    }
+  });
+});
+
+describe("the key table while Secrets Manager fails or goes silent", () => {
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const NAME = "llm-api-v1-keys-outage-XyZ123";
+  const SECRET = `arn:aws:secretsmanager:us-east-1:123456789012:secret:${NAME}`;
+  let fake: FakeSecretsManager;
+  let mode: string;
+  let calls: string;
+  const saved = { ...process.env };
+  const callCount = () => (existsSync(calls) ? readFileSync(calls, "utf8").split("\n").filter(Boolean).length : 0);
+  // A fresh module, as a new container has: no table read yet, and a Secrets Manager client for this stand-in.
+  let fresh: typeof handler;
+  jest.isolateModules(() => {
+    fresh = (require("../../functions/authorizer") as { handler: typeof handler }).handler;
+  });
+  const name = async (key: string) => (await fresh(event({ authorization: `Bearer ${key}` }))).principalId;
+  beforeAll(async () => {
+    const root = tempDir("llm-api-authorizer-outage-");
+    const secrets = join(root, "secrets.json");
+    mode = join(root, "mode");
+    calls = join(root, "calls");
+    writeFileSync(join(root, SETTINGS_FILE), JSON.stringify({ consumers: { search: ["mistral"] } }));
+    writeFileSync(secrets, JSON.stringify({ [NAME]: JSON.stringify({ salt: "s", keys: [[sha("s:key-of-search"), "search"]] }) }));
+    fake = await startFakeSecretsManager("", { file: secrets }, { modeFile: mode, callsFile: calls });
+    for (const k of ["CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"]) delete process.env[k];
+    Object.assign(process.env, {
+      LAMBDA_TASK_ROOT: root,
+      CONSUMER_KEYS_SECRET: SECRET,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await fake.stop();
+  });
+
+  it("serves known keys from the table read before, and asks a failing Secrets Manager a few times a minute, not per request", async () => {
+    writeFileSync(mode, "");
+    expect(await name("key-of-search")).toBe("search");
+    expect(callCount()).toBe(1);
+    writeFileSync(mode, "fail");
+    const now = Date.now();
+    const clock = jest.spyOn(Date, "now");
+    try {
+      // The table is old: the next request tries a read, which fails; 50 requests in the next second try none.
+      clock.mockReturnValue(now + KEY_TABLE_TTL_MS + 1);
+      for (let i = 0; i < 50; i++) expect(await name("key-of-search")).toBe("search");
+      expect(callCount()).toBe(2);
+      // Unknown keys, a flood of them, do not make it read either while it backs off.
+      for (let i = 0; i < 50; i++) expect(await name(`stranger-${i}`)).toBe("unknown");
+      expect(callCount()).toBe(2);
+      // Backing off 1 s, 2 s, 4 s ... at most 60 s: over ten minutes of failing, at most 10 + 4 reads.
+      for (let s = 1; s <= 600; s++) {
+        clock.mockReturnValue(now + KEY_TABLE_TTL_MS + 1 + s * 1000);
+        expect(await name("key-of-search")).toBe("search");
+      }
+      expect(callCount()).toBeLessThanOrEqual(2 + 14);
+      expect(callCount()).toBeGreaterThan(2 + 8);
+      // Secrets Manager is back: after the backoff, the next read succeeds and the failures are forgotten.
+      writeFileSync(mode, "");
+      clock.mockReturnValue(now + KEY_TABLE_TTL_MS + 1 + 700_000);
+      const before = callCount();
+      expect(await name("key-of-search")).toBe("search");
+      expect(callCount()).toBe(before + 1);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it("gives up on a silent Secrets Manager within 2 s and still serves known keys", async () => {
+    writeFileSync(mode, "silent");
+    const now = Date.now();
+    const clock = jest.spyOn(Date, "now").mockReturnValue(now + 2 * KEY_TABLE_TTL_MS + 800_000);
+    try {
+      const started = performance.now();
+      expect(await name("key-of-search")).toBe("search");
+      expect(performance.now() - started).toBeLessThan(KEY_TABLE_READ_TIMEOUT_MS + 1000);
+    } finally {
+      clock.mockRestore();
+      writeFileSync(mode, "");
+    }
+  });
+
+  it("with no table yet, fails the request (a 500, not a 401) and backs off for the next ones", async () => {
+    writeFileSync(mode, "fail");
+    process.env.CONSUMER_KEYS_SECRET = `${SECRET}-other`;
+    try {
+      const before = callCount();
+      const first = await fresh(event({ authorization: "Bearer key-of-search" })).catch((e: Error) => e);
+      expect(first).toBeInstanceOf(Error);
+      expect((first as Error).message).not.toBe("Unauthorized");
+      for (let i = 0; i < 20; i++) await fresh(event({ authorization: "Bearer key-of-search" })).catch(() => undefined);
+      expect(callCount()).toBe(before + 1);
+    } finally {
+      process.env.CONSUMER_KEYS_SECRET = SECRET;
+      writeFileSync(mode, "");
     }
   });
 });

@@ -12,6 +12,7 @@ import {
 } from "../../contract/consumers";
 import { readSettingsFile } from "../lib/settings-file";
 import { apiKeyOf } from "../lib/api-key";
+import { log } from "../lib/log";
 
 /**
  * API Gateway REQUEST authorizer with apiKeySource AUTHORIZER: it hands the key the client sent
@@ -34,8 +35,19 @@ interface Consumers {
 export const KEY_TABLE_TTL_MS = 5 * 60_000;
 /** A key the table does not know reads it again, at most this often (a new consumer's first calls). */
 export const KEY_TABLE_MISS_REREAD_MS = 10_000;
+/** One read of the secret gives up after this long: well inside the authorizer's 10 s, so a silent Secrets Manager costs a request 2 s, not its timeout. */
+export const KEY_TABLE_READ_TIMEOUT_MS = 2_000;
+/** After a failed read, none is tried for 1 s, then 2, 4 ... up to this: a failing Secrets Manager gets a few calls a minute per container, not one per request. */
+export const KEY_TABLE_BACKOFF_MAX_MS = 60_000;
 
-let cached: { readonly source: string; readonly consumers?: Consumers; readonly readAt: number } | undefined;
+interface Cached {
+  readonly source: string;
+  readonly consumers?: Consumers;
+  readonly readAt: number;
+}
+let cached: Cached | undefined;
+/** Reads that failed in a row, and when the next may be tried. */
+let failing: { readonly source: string; readonly count: number; readonly retryAt: number } | undefined;
 let secrets: SecretsManagerClient | undefined;
 
 /** The consumers' models: CONSUMERS in the environment (local and tests), else the settings file beside the code. */
@@ -50,21 +62,49 @@ async function keyTableOf(env: NodeJS.ProcessEnv): Promise<KeyTable> {
   if (!secretId) return { salt: env[KEY_HASH_SALT_ENV] ?? "", keys: JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][] };
   // Loaded on the first read, not at init: a stage without consumers never loads it (bench: cold init).
   const sdk = await import("@aws-sdk/client-secrets-manager");
-  secrets ??= new sdk.SecretsManagerClient({});
-  const { SecretString } = await secrets.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
+  // One attempt per read: the backoff below paces the retries, not the SDK's own.
+  secrets ??= new sdk.SecretsManagerClient({ maxAttempts: 1 });
+  const command = new sdk.GetSecretValueCommand({ SecretId: secretId });
+  const { SecretString } = await secrets.send(command, { abortSignal: AbortSignal.timeout(KEY_TABLE_READ_TIMEOUT_MS) });
   return JSON.parse(SecretString ?? "{}") as KeyTable;
 }
 
-/** Read once per container, and again when the environment changed (tests), the table is old, or `stale` asks. */
+/** Whether the table should be read now: it is missing, old, or `stale` asks; never while backing off. */
+function dueForRead(source: string, stale: boolean, now: number): boolean {
+  if (failing?.source === source && now < failing.retryAt) return false;
+  if (cached?.source !== source) return true;
+  const age = now - cached.readAt;
+  return age >= KEY_TABLE_TTL_MS || (stale && age > KEY_TABLE_MISS_REREAD_MS);
+}
+
+/**
+ * Read once per container, and again when the environment changed (tests), the table is old, or
+ * `stale` asks. A failed read keeps the table read before (known keys keep working while Secrets
+ * Manager is down) and backs off; with no table yet, the request fails (a 500 from API Gateway).
+ */
 async function consumersOf(env: NodeJS.ProcessEnv, stale = false): Promise<Consumers | undefined> {
   const source = [CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV, CONSUMER_KEYS_SECRET_ENV].map((k) => env[k] ?? "").join("\n");
-  const age = cached ? Date.now() - cached.readAt : Infinity;
-  if (cached?.source === source && age < KEY_TABLE_TTL_MS && !(stale && age > KEY_TABLE_MISS_REREAD_MS)) return cached.consumers;
+  const now = Date.now();
+  const kept = cached?.source === source ? cached : undefined;
+  if (!dueForRead(source, stale, now)) {
+    if (kept) return kept.consumers;
+    throw new Error("The key table could not be read; the authorizer is backing off before it tries again.");
+  }
   const models = modelsOf(env);
-  const table = models ? await keyTableOf(env) : undefined;
-  const consumers = models && table ? { models, byHash: new Map(table.keys.map(([hash, name]) => [hash, name])), salt: table.salt } : undefined;
-  cached = { source, consumers, readAt: Date.now() };
-  return consumers;
+  try {
+    const table = models ? await keyTableOf(env) : undefined;
+    const consumers = models && table ? { models, byHash: new Map(table.keys.map(([hash, name]) => [hash, name])), salt: table.salt } : undefined;
+    cached = { source, consumers, readAt: now };
+    failing = undefined;
+    return consumers;
+  } catch (err) {
+    const count = failing?.source === source ? failing.count + 1 : 1;
+    failing = { source, count, retryAt: Date.now() + Math.min(1000 * 2 ** (count - 1), KEY_TABLE_BACKOFF_MAX_MS) };
+    const servedAt = kept ? Math.round((now - kept.readAt) / 1000) : undefined;
+    log("warn", "key table read failed", { failures: count, servingTableFromSecondsAgo: servedAt, error: (err as Error).name });
+    if (kept) return kept.consumers;
+    throw err;
+  }
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
