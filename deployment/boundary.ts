@@ -105,7 +105,15 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
       Resource: named((prefix) => `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`),
     },
     // No resource-level permissions for these (IAM service reference): "*", as the roles' own statements.
-    { Sid: "PublishMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
+    // Only SageMaker's endpoint namespace: the roles that publish are the models' execution roles
+    // (the functions' metrics are EMF lines in their logs), so no role can write another namespace.
+    {
+      Sid: "PublishMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*",
+      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
+    },
     { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
     { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ...merged("PullModelImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]),

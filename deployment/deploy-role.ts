@@ -27,11 +27,25 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
     },
     {
+      // Created only with the boundary and the project's tag in the request ...
+      Sid: "CreateBoundedStageRoles",
+      Effect: "Allow",
+      Action: "iam:CreateRole",
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Condition: {
+        StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project), "aws:RequestTag/Project": scope.project },
+      },
+    },
+    {
+      // ... and written only while they carry both: a name that matches another project's pattern
+      // (project "llm", stage "api" against project "llm-api") does not reach that project's roles.
       Sid: "WriteBoundedStageRoles",
       Effect: "Allow",
-      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
-      Condition: { StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project) } },
+      Condition: {
+        StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project), "aws:ResourceTag/Project": scope.project },
+      },
     },
     {
       Sid: "PassStageRoles",
@@ -57,6 +71,14 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       ...(scope.keyTables ? [keyTables(scope)] : []),
       ...(scope.components ? [components(scope), stateTables(scope)] : []),
     ]),
+    {
+      // Only API Gateway may be let in: a function opened to "*" or another account is refused.
+      Sid: "LetApiGatewayInvoke",
+      Effect: "Allow",
+      Action: "lambda:AddPermission",
+      Resource: functions(scope).resources,
+      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project, "lambda:Principal": "apigateway.amazonaws.com" } },
+    },
     {
       Sid: "AutoscalingServiceRole",
       Effect: "Allow",

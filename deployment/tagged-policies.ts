@@ -90,7 +90,7 @@ export const functions = (scope: CiScope): TaggedKind => ({
     "lambda:DeleteFunction",
     "lambda:UpdateFunctionCode",
     "lambda:UpdateFunctionConfiguration",
-    "lambda:AddPermission",
+    // AddPermission is a statement of its own, for API Gateway only (deploy-role.ts).
     "lambda:RemovePermission",
     "lambda:TagResource",
     "lambda:UntagResource",

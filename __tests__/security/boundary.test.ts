@@ -51,8 +51,9 @@ suite("the deploy role's escalation path, by IAM simulation", () => {
   const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
 
   it("allows the stage's own roles under the boundary (the check can pass)", async () => {
-    expect(await decide(deploy, "iam:CreateRole", role("llm-api-dev-x"), { "iam:PermissionsBoundary": boundary })).toBe("Allowed");
-    expect(await decide(deploy, "iam:PutRolePolicy", role("llm-api-prod-x"), { "iam:PermissionsBoundary": boundary })).toBe("Allowed");
+    const own = { "iam:PermissionsBoundary": boundary };
+    expect(await decide(deploy, "iam:CreateRole", role("llm-api-dev-x"), { ...own, "aws:RequestTag/Project": config.project })).toBe("Allowed");
+    expect(await decide(deploy, "iam:PutRolePolicy", role("llm-api-prod-x"), { ...own, "aws:ResourceTag/Project": config.project })).toBe("Allowed");
   });
 
   it.each([
@@ -75,7 +76,9 @@ suite("the deploy role's escalation path, by IAM simulation", () => {
     ["write the deploy role's own policy", "iam:PutRolePolicy", role("llm-api-ci-deploy"), { "iam:PermissionsBoundary": boundary }],
     ["create a role outside the stage names", "iam:CreateRole", role("payments-admin"), { "iam:PermissionsBoundary": boundary }],
   ])("denies: %s", async (_, action, resource, context) => {
-    expect(await decide(deploy, action, resource, context as Record<string, string>)).not.toBe("Allowed");
+    // With the project's tag in the request and on the role, so what denies is what the case names.
+    const tags = { "aws:RequestTag/Project": config.project, "aws:ResourceTag/Project": config.project };
+    expect(await decide(deploy, action, resource, { ...tags, ...(context as Record<string, string>) })).not.toBe("Allowed");
   });
 });
 

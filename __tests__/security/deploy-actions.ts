@@ -58,7 +58,9 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       const role = `arn:aws:iam::${at.account}:role/${v.name ?? `${v.name_prefix}20261130000000000000000001`}`;
       const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
       return [
-        ...each(["iam:CreateRole", ...(bounded ? ["iam:PutRolePermissionsBoundary"] : [])], role, bounded),
+        // Created with its boundary and the provider's default tags in the request; a changed boundary is put on a tagged role.
+        ...each(["iam:CreateRole"], role, { ...bounded, "aws:RequestTag/Project": at.project }),
+        ...(bounded ? each(["iam:PutRolePermissionsBoundary"], role, { ...bounded, "aws:ResourceTag/Project": at.project }) : []),
         // Tags given at creation: TagRole on a role that has none yet (IAM's "tag on create").
         ...each(["iam:TagRole"], role, { "aws:RequestTag/Project": at.project }),
         ...each(["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"], role),
@@ -73,7 +75,11 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     needs: (v, at) => {
       const role = `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`;
       const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
-      return [...each(["iam:PutRolePolicy", "iam:DeleteRolePolicy"], role, bounded), ...each(["iam:GetRolePolicy"], role)];
+      // On a role of the project's, which carries its Project tag.
+      return [
+        ...each(["iam:PutRolePolicy", "iam:DeleteRolePolicy"], role, { ...bounded, "aws:ResourceTag/Project": at.project }),
+        ...each(["iam:GetRolePolicy"], role),
+      ];
     },
   },
   aws_sagemaker_model: {
@@ -283,13 +289,14 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     source: "provider lambda/permission.go (AddPermission, GetPolicy, RemovePermission); IAM reference: function",
     named: true,
     needs: (v, at) => [
-      ...each(
-        ["lambda:GetPolicy", "lambda:AddPermission", "lambda:RemovePermission"],
-        `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`,
-        {
-          "aws:ResourceTag/Project": at.project,
-        },
-      ),
+      ...each(["lambda:GetPolicy", "lambda:RemovePermission"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`, {
+        "aws:ResourceTag/Project": at.project,
+      }),
+      // The principal the permission lets in (the product's are all API Gateway).
+      ...each(["lambda:AddPermission"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`, {
+        "aws:ResourceTag/Project": at.project,
+        "lambda:Principal": v.principal,
+      }),
     ],
   },
   aws_cloudwatch_log_group: {

@@ -302,14 +302,27 @@ suite("names that another project's split would match", () => {
     // Its policies it may not write either: the role carries llm-api's boundary, not llm's.
     const boundary = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/llm-api-stage-boundary` };
     expect(await decide(deploy, { action: "iam:PutRolePolicy", resource: role, context: boundary })).toBe("ImplicitlyDenied");
+    // Nor swap its boundary for llm's own, and then write it: a role tagged llm-api is not llm's to change.
+    const own = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/llm-stage-boundary` };
+    for (const action of ["iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:DeleteRolePolicy"]) {
+      expect([action, await decide(deploy, { action, resource: role, context: { ...own, ...tagged("llm-api") } })]).toEqual([action, "ImplicitlyDenied"]);
+      expect([action, await decide(deploy, { action, resource: role, context: { ...own, ...tagged("llm") } })]).toEqual([action, "Allowed"]);
+    }
   });
 
   it("project llm-api's function of the same name it may not read, update or delete, nor create one tagged as another project's", async () => {
     const fn = `arn:aws:lambda:${base.region}:${ACCOUNT}:function:llm-api-v1-chat`;
     for (const action of ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionCode", "lambda:DeleteFunction", "lambda:AddPermission"]) {
-      expect([action, await decide(deploy, { action, resource: fn, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
-      expect([action, await decide(deploy, { action, resource: fn, context: tagged("llm") })]).toEqual([action, "Allowed"]);
+      const gateway: Record<string, string> = action === "lambda:AddPermission" ? { "lambda:Principal": "apigateway.amazonaws.com" } : {};
+      expect([action, await decide(deploy, { action, resource: fn, context: { ...tagged("llm-api"), ...gateway } })]).toEqual([action, "ImplicitlyDenied"]);
+      expect([action, await decide(deploy, { action, resource: fn, context: { ...tagged("llm"), ...gateway } })]).toEqual([action, "Allowed"]);
     }
+    // Its own function it may open to API Gateway only, never to everyone or another account.
+    for (const principal of ["*", "123456789012", "lambda.amazonaws.com"])
+      expect([
+        principal,
+        await decide(deploy, { action: "lambda:AddPermission", resource: fn, context: { ...tagged("llm"), "lambda:Principal": principal } }),
+      ]).toEqual([principal, "ImplicitlyDenied"]);
     const create = (project: string) => ({ action: "lambda:CreateFunction", resource: fn, context: { "aws:RequestTag/Project": project } });
     const retag = { action: "lambda:TagResource", resource: fn, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
     expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");

@@ -73,10 +73,15 @@ describe("CI stack", () => {
     for (const sid of ["UseTagged", "PassStageRoles"])
       expect(statements.find((s: { Sid: string }) => s.Sid === sid).Condition.StringEquals["aws:ResourceTag/Project"]).toBe("llm-api");
     // Roles are created and their policies written only under the boundary the CI stack makes.
-    const bounded = statements.find((s: { Sid: string }) => s.Sid === "WriteBoundedStageRoles");
-    expect(bounded).toMatchObject({
-      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
-      Condition: { StringEquals: { "iam:PermissionsBoundary": expect.stringMatching(/^\$\{aws_iam_policy\.stage-boundary\.arn\}$/) } },
+    // Created with the project's tag in the request, written only while they carry it.
+    const boundaryRef = expect.stringMatching(/^\$\{aws_iam_policy\.stage-boundary\.arn\}$/);
+    expect(statements.find((s: { Sid: string }) => s.Sid === "CreateBoundedStageRoles")).toMatchObject({
+      Action: "iam:CreateRole",
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryRef, "aws:RequestTag/Project": "llm-api" } },
+    });
+    expect(statements.find((s: { Sid: string }) => s.Sid === "WriteBoundedStageRoles")).toMatchObject({
+      Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryRef, "aws:ResourceTag/Project": "llm-api" } },
     });
     const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     for (const never of ["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion"])
