@@ -12,6 +12,19 @@ import { buildOpenApiDocument } from "../../deployment/openapi";
 const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions";
 const event = (headers: Record<string, string>) => ({ type: "REQUEST", methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
 
+/** Points the authorizer at a key-table secret on a stand-in, its consumers in `root`'s settings file, as the stack sets it. */
+function readKeyTableFrom(root: string, secret: string, url: string): void {
+  for (const k of ["CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"]) delete process.env[k];
+  Object.assign(process.env, {
+    LAMBDA_TASK_ROOT: root,
+    CONSUMER_KEYS_SECRET: secret,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  });
+}
+
 describe("the API key a client sent", () => {
   it.each([
     [{ Authorization: "Bearer sk-1" }, "sk-1"],
@@ -170,15 +183,7 @@ describe("the authorizer as deployed: consumers in its settings file, the key ta
     writeFileSync(join(root, SETTINGS_FILE), JSON.stringify({ consumers: Object.fromEntries(consumers.map((c, i) => [c, [`model-${i}`]])) }));
     writeFileSync(secrets, JSON.stringify({ "llm-api-v1-consumer-keys-AbCdEf": table(consumers.slice(0, 99)) }));
     fake = await startFakeSecretsManager("", { file: secrets });
-    for (const k of ["CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"]) delete process.env[k];
-    Object.assign(process.env, {
-      LAMBDA_TASK_ROOT: root,
-      CONSUMER_KEYS_SECRET: SECRET,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
+    readKeyTableFrom(root, SECRET, fake.url);
   });
   afterAll(async () => {
     process.env = saved;
@@ -231,15 +236,7 @@ describe("the key table while Secrets Manager fails or goes silent", () => {
     writeFileSync(join(root, SETTINGS_FILE), JSON.stringify({ consumers: { search: ["mistral"] } }));
     writeFileSync(secrets, JSON.stringify({ [NAME]: JSON.stringify({ salt: "s", keys: [[sha("s:key-of-search"), "search"]] }) }));
     fake = await startFakeSecretsManager("", { file: secrets }, { modeFile: mode, callsFile: calls });
-    for (const k of ["CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"]) delete process.env[k];
-    Object.assign(process.env, {
-      LAMBDA_TASK_ROOT: root,
-      CONSUMER_KEYS_SECRET: SECRET,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: fake.url,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    });
+    readKeyTableFrom(root, SECRET, fake.url);
   });
   afterAll(async () => {
     process.env = saved;
