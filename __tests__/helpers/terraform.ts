@@ -61,15 +61,20 @@ export function offlineOverride(secretsManagerUrl: string): Record<string, unkno
   };
 }
 
-function tf(cwd: string, args: string[]): string {
+/** Runs terraform in `cwd`, its output as text; a failure throws with what it printed. */
+const run = (cwd: string, args: string[]): string =>
+  execFileSync("terraform", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+
+/** Runs terraform; a failure throws an error that names the command and holds its output, with a hint where init lacks a mirror. */
+export function terraform(cwd: string, args: string[]): string {
   try {
-    return execFileSync("terraform", args, {
-      cwd,
-      encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
-      maxBuffer: 256 * 1024 * 1024,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    return run(cwd, args);
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
     const hint =
@@ -77,6 +82,16 @@ function tf(cwd: string, args: string[]): string {
         ? '\nNo network? Point TF_CLI_CONFIG_FILE at a provider mirror: eval "$(../shared/tools/terraform-env)"'
         : "";
     throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}${hint}`, { cause: err });
+  }
+}
+
+/** Runs terraform; on failure returns its output (stderr and stdout) instead of throwing, for tests of what fails. */
+export function attemptTerraform(cwd: string, args: string[]): { ok: boolean; output: string } {
+  try {
+    return { ok: true, output: run(cwd, args) };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stderr ?? ""}\n${e.stdout ?? ""}` };
   }
 }
 
@@ -110,10 +125,11 @@ export function planOffline(stackDir: string, secretsManagerUrl: string, options
   const dir = tempDir("llm-api-plan-");
   cpSync(stackDir, dir, { recursive: true });
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secretsManagerUrl), null, 2));
-  tf(dir, ["init", "-input=false", "-no-color"]);
-  const validate = options.validate === false ? { valid: true, error_count: 0, diagnostics: [] } : JSON.parse(tf(dir, ["validate", "-json", "-no-color"]));
-  tf(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
-  const plan = JSON.parse(tf(dir, ["show", "-json", "plan.bin"]));
+  terraform(dir, ["init", "-input=false", "-no-color"]);
+  const validate =
+    options.validate === false ? { valid: true, error_count: 0, diagnostics: [] } : JSON.parse(terraform(dir, ["validate", "-json", "-no-color"]));
+  terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
+  const plan = JSON.parse(terraform(dir, ["show", "-json", "plan.bin"]));
   return { dir, validate, plan };
 }
 
@@ -151,13 +167,13 @@ export function planStacksOffline(
   const first = Object.values(stackDirs)[0];
   cpSync(join(first, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: override.terraform, module: modules, output: outputs }, null, 2));
-  tf(dir, ["init", "-input=false", "-no-color"]);
+  terraform(dir, ["init", "-input=false", "-no-color"]);
   // `terraform plan` validates the configuration first and fails on any error; a separate `validate`
   // (another start of the 700 MB provider) is asked for where its own report is wanted.
   const validated: PlannedStack["validate"] =
-    options.validate === false ? { valid: true, error_count: 0, diagnostics: [] } : JSON.parse(tf(dir, ["validate", "-json", "-no-color"]));
-  tf(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
-  const plan = JSON.parse(tf(dir, ["show", "-json", "plan.bin"])) as PlanJson;
+    options.validate === false ? { valid: true, error_count: 0, diagnostics: [] } : JSON.parse(terraform(dir, ["validate", "-json", "-no-color"]));
+  terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
+  const plan = JSON.parse(terraform(dir, ["show", "-json", "plan.bin"])) as PlanJson;
   const diagnostics = validated.diagnostics.filter((d) => !AS_MODULE.has((d as { summary?: string }).summary ?? ""));
   const split: Record<string, PlannedStack> = {};
   for (const name of Object.keys(stackDirs)) {

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../config/load";
@@ -9,7 +8,7 @@ import { ComponentEndpoint } from "../../modules/component-endpoint";
 import { PlacedModel } from "../../modules/placed-model";
 import { SharedEndpoint } from "../../modules/shared-endpoint";
 import { synthConstruct } from "../helpers/synth";
-import { offlineOverride, requireTerraform } from "../helpers/terraform";
+import { attemptTerraform, offlineOverride, requireTerraform, terraform } from "../helpers/terraform";
 import { startFakeSageMaker, type FakeSageMaker, type SageMakerCall } from "../helpers/fake-sagemaker";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
@@ -75,24 +74,6 @@ function stageStack(s: Stage): Record<string, any> {
   return stack;
 }
 
-const terraform = (dir: string, args: string[]) =>
-  execFileSync("terraform", args, {
-    cwd: dir,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
-  });
-
-function attempt(dir: string, args: string[]): { ok: boolean; output: string } {
-  try {
-    return { ok: true, output: terraform(dir, args) };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stderr ?? ""}\n${e.stdout ?? ""}` };
-  }
-}
-
 const APPLY = ["apply", "-input=false", "-lock=false", "-auto-approve", "-no-color"];
 
 describeTf("terraform apply of inference components against SageMaker's control plane on loopback", () => {
@@ -112,7 +93,7 @@ describeTf("terraform apply of inference components against SageMaker's control 
   const step = (dir: string, name: string, stack: Record<string, any>) => {
     const before = stand.journal().calls.length;
     writeStack(dir, stack);
-    const result = attempt(dir, APPLY);
+    const result = attemptTerraform(dir, APPLY);
     steps[name] = { ...result, calls: stand.journal().calls.slice(before) };
   };
 
@@ -247,7 +228,7 @@ describeTf("the former component design, with a rolling update's DeploymentConfi
     terraform(dir, APPLY);
     const before = stand.journal().calls.length;
     write(withDeploymentConfig(stageStack({}), ["life-v1-solo-5xx-rate", "life-v1-solo-4xx-rate"]));
-    second = attempt(dir, APPLY);
+    second = attemptTerraform(dir, APPLY);
     patches = stand
       .journal()
       .calls.slice(before)

@@ -1,11 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LlmEndpoint } from "../../modules/llm-endpoint";
 import { resolve } from "../../deployment/resolve";
 import type { ConfigInput } from "../../config/schema";
 import { synthConstruct, testConfig } from "../helpers/synth";
-import { offlineOverride, requireTerraform } from "../helpers/terraform";
+import { attemptTerraform, offlineOverride, requireTerraform, terraform } from "../helpers/terraform";
 import { startFakeSageMaker, type FakeSageMaker, type SageMakerJournal } from "../helpers/fake-sagemaker";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
@@ -39,25 +38,6 @@ function endpointStack(revision?: string): Record<string, any> {
   return synthConstruct((stack) => {
     new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });
   }) as Record<string, any>;
-}
-
-const terraform = (dir: string, args: string[]) =>
-  execFileSync("terraform", args, {
-    cwd: dir,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
-  });
-
-/** Runs terraform; on failure returns its output (stderr and stdout) instead of throwing. */
-function attempt(dir: string, args: string[]): { ok: boolean; output: string } {
-  try {
-    return { ok: true, output: terraform(dir, args) };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string };
-    return { ok: false, output: `${e.stderr ?? ""}\n${e.stdout ?? ""}` };
-  }
 }
 
 let sts: FakeSecretsManager;
@@ -164,10 +144,10 @@ describeTf("terraform apply against a SageMaker stand-in", () => {
     const apply = ["apply", "-input=false", "-lock=false", "-refresh=false", "-auto-approve", "-no-color"];
     writeStack(dir, endpointStack("abc123"), stand.url);
     stand.rollBack(true);
-    rolledBack = attempt(dir, apply);
+    rolledBack = attemptTerraform(dir, apply);
     afterRollback = stand.journal();
     stand.rollBack(false);
-    fixed = attempt(dir, apply);
+    fixed = attemptTerraform(dir, apply);
   });
   afterAll(() => Promise.all([stand?.stop(), sts?.stop()]));
 
