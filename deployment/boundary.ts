@@ -59,18 +59,24 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
     .map((st, i) => ({ ...st, Sid: `Extra${i}` }));
   const uniqueExtra = [...new Map(extra.map((st) => [JSON.stringify({ ...st, Sid: "" }), st])).values()];
 
+  const invoke = ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"];
+  // The project's own resources carry its Project tag; a name alone can match another project's
+  // (project "llm", stage "api" against project "llm-api").
+  const tagged = { StringEquals: { "aws:ResourceTag/Project": config.project } };
   return [
     {
       Sid: "InvokeProjectEndpoints",
       Effect: "Allow",
-      Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+      Action: invoke,
       Resource: [
         ...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`),
         // Models that scale to zero are called as inference components, authorized on the component too.
         ...(components ? named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`) : []),
-        ...adopted,
       ],
+      Condition: tagged,
     },
+    // Adopted endpoints are someone else's: no Project tag, named exactly.
+    ...(adopted.length ? [{ Sid: "InvokeAdoptedEndpoints", Effect: "Allow" as const, Action: invoke, Resource: adopted }] : []),
     // Models that scale to zero: the functions wake their components and count held requests.
     ...(components
       ? [
@@ -79,6 +85,7 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
             Effect: "Allow" as const,
             Action: ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
             Resource: named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`),
+            Condition: tagged,
           },
           {
             Sid: "CountHeldRequests",
@@ -103,6 +110,7 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
       Effect: "Allow",
       Action: "secretsmanager:GetSecretValue",
       Resource: named((prefix) => `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`),
+      Condition: tagged,
     },
     // No resource-level permissions for these (IAM service reference): "*", as the roles' own statements.
     // Only SageMaker's endpoint namespace: the roles that publish are the models' execution roles

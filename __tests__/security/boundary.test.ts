@@ -117,9 +117,12 @@ suite("the stage boundary, by IAM simulation", () => {
             Resource: string | string[];
             Condition?: Record<string, Record<string, string>>;
           }[]) {
-            const context = Object.fromEntries(
-              Object.values(st.Condition ?? {}).flatMap((c) => Object.entries(c).map(([k, v]) => [k, String(v).replace(/\*/g, "")])),
-            );
+            // Every resource the project creates carries its Project tag (provider default tags, and the
+            // Cloud Control resources' own); adopted endpoints do not, and their statement needs none.
+            const context = {
+              "aws:ResourceTag/Project": config.project,
+              ...Object.fromEntries(Object.values(st.Condition ?? {}).flatMap((c) => Object.entries(c).map(([k, v]) => [k, String(v).replace(/\*/g, "")]))),
+            };
             for (const action of [st.Action].flat())
               for (const resource of [st.Resource].flat()) {
                 // A log group's ":*" stands for its streams: one of them is asked for.
@@ -154,6 +157,17 @@ suite("the stage boundary, by IAM simulation", () => {
         ["lambda:UpdateFunctionCode", `arn:aws:lambda:${config.region}:${ACCOUNT}:function:payments`],
         ["apigateway:GET", `arn:aws:apigateway:${config.region}::/apikeys/abc123`],
       ];
+      // A name of the project's pattern that another project's resource has (project "llm" with
+      // stage "api" against project "llm-api"): refused by its tag.
+      const stage = stagesOf(config)[0];
+      const overlapping: [string, string][] = [
+        ["sagemaker:InvokeEndpoint", `arn:aws:sagemaker:${config.region}:${ACCOUNT}:endpoint/${config.project}-${stage}-x`],
+        ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${config.region}:${ACCOUNT}:secret:${config.project}-${stage}-x-AbCdEf`],
+      ];
+      for (const [action, resource] of overlapping) {
+        expect([action, await decide(everything, action, resource, { "aws:ResourceTag/Project": "other" }, boundary)]).toEqual([action, "ImplicitlyDenied"]);
+        expect([action, await decide(everything, action, resource, { "aws:ResourceTag/Project": config.project }, boundary)]).toEqual([action, "Allowed"]);
+      }
       const allowed: string[] = [];
       for (const [action, resource] of beyond)
         if ((await decide(everything, action, resource, {}, boundary)) === "Allowed") allowed.push(`${action} on ${resource}`);
