@@ -114,6 +114,7 @@ const QUICK = [
   "unit/responses-plan.test.ts",
   "unit/output-budget.test.ts",
   "unit/schedule-hours.test.ts",
+  "unit/trust-review.test.ts",
   "unit/validate.test.ts",
   "unit/workflows.test.ts",
 ];

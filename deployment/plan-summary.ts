@@ -3,6 +3,8 @@
  * updates, replaces and destroys, from `terraform show -json`, with each full
  * plan folded away below. One marker lets the workflow update its own comment.
  */
+import { foreignPrincipals } from "./trust-review";
+
 export const COMMENT_MARKER = "<!-- llm-api-plan -->";
 /** GitHub refuses comments over 65,536 characters. */
 export const COMMENT_LIMIT = 65_000;
@@ -12,7 +14,12 @@ export interface PlanJson {
     readonly address: string;
     readonly type?: string;
     /** replace_paths: the attributes that force the replacement (Terraform's JSON plan). */
-    readonly change: { readonly actions: readonly string[]; readonly replace_paths?: readonly (readonly (string | number)[])[] };
+    readonly change: {
+      readonly actions: readonly string[];
+      readonly replace_paths?: readonly (readonly (string | number)[])[];
+      /** The resource as the plan would leave it; an IAM role's assume_role_policy is read for who it trusts. */
+      readonly after?: Readonly<Record<string, unknown>> | null;
+    };
   }[];
 }
 
@@ -54,6 +61,9 @@ export function summarizePlan(stack: string, plan: PlanJson): StackSummary {
       risky.push(`replace ${address}${because}${downtime}`);
     }
     // "read" and "no-op" change nothing.
+    if (type === "aws_iam_role" && actions !== "delete" && actions !== "no-op" && actions !== "read")
+      for (const principal of foreignPrincipals(change.after?.assume_role_policy))
+        risky.push(`${address} trusts ${principal}, which is neither an AWS service nor GitHub's OIDC provider: check who may assume it`);
   }
   return { stack, ...counts, risky };
 }
