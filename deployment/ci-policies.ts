@@ -1,3 +1,4 @@
+import { projectRolePath } from "./names";
 import { functionSettingsOf, stagesOf, type Config } from "../config/schema";
 import type { PolicyStatement } from "./iam-policies";
 
@@ -56,6 +57,13 @@ export interface CiScope {
   /** The custom domain, its certificate and its Route 53 zone, when configured. */
   readonly domain?: { readonly name: string; readonly certificateArn: string; readonly hostedZoneId?: string };
 }
+
+/**
+ * The stage roles: under the project's IAM path, named for the stages. A role made elsewhere (any
+ * other path, which only CreateRole can set) matches no statement, whatever its name.
+ */
+export const stageRoleArns = (scope: CiScope): string[] =>
+  stageNamed(scope, (n) => `arn:${scope.partition}:iam::${scope.account}:role${projectRolePath(scope.project)}${n}`);
 
 /** Resource ARNs named for the stages: <project>-<stage>-*, which the CI roles' own names are not. */
 export function stageNamed(scope: CiScope, arn: (name: string) => string): string[] {

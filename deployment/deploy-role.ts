@@ -1,5 +1,5 @@
 import type { PolicyStatement } from "./iam-policies";
-import { secretStatements, stageNamed, stateStatements, type CiScope } from "./ci-policies";
+import { secretStatements, stageNamed, stageRoleArns, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
 import { componentStatements, components, stateTables } from "./component-policies";
 import { alarms, alarmTopics, functions, keyTables, logGroups, sagemakerModels, stageRoles, taggedStatements } from "./tagged-policies";
@@ -24,14 +24,14 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Sid: "ReadStageRoles",
       Effect: "Allow",
       Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
-      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Resource: stageRoleArns(scope),
     },
     {
       // Created only with the boundary and the project's tag in the request ...
       Sid: "CreateBoundedStageRoles",
       Effect: "Allow",
       Action: "iam:CreateRole",
-      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Resource: stageRoleArns(scope),
       Condition: {
         StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project), "aws:RequestTag/Project": scope.project },
       },
@@ -42,7 +42,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Sid: "WriteBoundedStageRoles",
       Effect: "Allow",
       Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
-      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Resource: stageRoleArns(scope),
       Condition: {
         StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project), "aws:ResourceTag/Project": scope.project },
       },
@@ -51,7 +51,7 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Sid: "PassStageRoles",
       Effect: "Allow",
       Action: "iam:PassRole",
-      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Resource: stageRoleArns(scope),
       Condition: {
         StringEquals: {
           "iam:PassedToService": ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "apigateway.amazonaws.com"],
@@ -71,6 +71,23 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       ...(scope.keyTables ? [keyTables(scope)] : []),
       ...(scope.components ? [components(scope), stateTables(scope)] : []),
     ]),
+    {
+      // Stage roles from before they moved under the project's path (IAM's default "/"): the apply
+      // that moves them deletes them, so it may read and delete those of this project, nothing more.
+      Sid: "RetireUnpathedStageRoles",
+      Effect: "Allow",
+      Action: [
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+        "iam:DeleteRolePolicy",
+        "iam:DeleteRole",
+      ],
+      Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
+      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
+    },
     {
       // Only API Gateway may be let in: a function opened to "*" or another account is refused.
       Sid: "LetApiGatewayInvoke",

@@ -17,6 +17,13 @@ export const ciStackName = (project: string): string => `${project}-ci`;
 /** The stage's secret with the authorizer's key table (salt and key hashes). */
 export const keyTableSecretName = (prefix: string): string => `${prefix}-consumer-keys`;
 
+/**
+ * The IAM path of every role the project's stacks create. A path is set only by CreateRole, so a
+ * deploy role whose role statements all name this path can change or pass no role made elsewhere,
+ * whatever its name; and project names, unlike name prefixes, cannot overlap in it.
+ */
+export const projectRolePath = (project: string): string => `/llm-api/${project}/`;
+
 export function resourceNames(project: string, stage: string) {
   const prefix = `${project}-${stage}`;
   return {
@@ -35,8 +42,8 @@ export function resourceNames(project: string, stage: string) {
     function: (model: string, kind: string) => fitName(`${prefix}-${model}-${kind}`, 64),
     /** IAM name prefixes: up to 38 characters, Terraform appends 26. */
     rolePrefix: (purpose: string) => `${fitName(`${prefix}-${purpose}`, 37)}-`,
-    /** The path of the stage's roles (IAM's default). */
-    rolePath: "/",
+    /** The path of the stage's roles: the project's own (projectRolePath). */
+    rolePath: projectRolePath(project),
     usagePlan: `${prefix}-usage`,
     /** A consumer's key and usage plan: API Gateway names up to 1024 characters. */
     consumerKey: (consumer: string) => `${prefix}-${consumer}-key`,

@@ -1,10 +1,5 @@
 import { resolve as resolvePath } from "node:path";
-import {
-  DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS,
-  DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS,
-  FIRST_TOKEN_TIMEOUT_ENV,
-  STREAM_IDLE_TIMEOUT_ENV,
-} from "../contract/stream-timeouts";
+import { streamTimeoutEnvironment } from "./stream-environment";
 import { functionSettingsOf, type Capacity, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
@@ -94,6 +89,7 @@ export interface LambdaIntegration {
 export interface DirectIntegration {
   readonly kind: "direct";
   readonly rolePrefix: string;
+  readonly rolePath: string;
   /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
   readonly answer: DirectAnswer;
 }
@@ -109,6 +105,8 @@ export interface ResolvedFunction {
   /** A user's own handler file, bundled in place of the built-in one. @default - functions/<handler> */
   readonly entry?: string;
   readonly rolePrefix: string;
+  /** IAM path of its role (projectRolePath). */
+  readonly rolePath: string;
   readonly region: string;
   readonly timeoutSeconds: number;
   readonly memorySizeMb: number;
@@ -129,19 +127,12 @@ export interface ResolvedFunction {
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
   Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
 
-/** The streaming functions' timeouts, set only where the config differs from the functions' defaults. */
-function streamTimeoutEnvironment({ lambda: { firstTokenTimeoutSeconds: first, streamIdleTimeoutSeconds: idle } }: Config): Record<string, string> {
-  return {
-    ...(first === DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS ? {} : { [FIRST_TOKEN_TIMEOUT_ENV]: String(first) }),
-    ...(idle === DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS ? {} : { [STREAM_IDLE_TIMEOUT_ENV]: String(idle) }),
-  };
-}
-
 export function resolve(config: Config, stage: string): Deployment {
   const names = resourceNames(config.project, stage);
 
   const fn = (spec: FunctionSpec, settings?: FunctionSettings): ResolvedFunction => ({
     region: config.region,
+    rolePath: names.rolePath,
     logRetentionDays: config.lambda.logRetentionDays,
     corsOrigins: config.api.corsOrigins,
     tracing: config.lambda.tracing,
@@ -221,7 +212,7 @@ export function resolve(config: Config, stage: string): Deployment {
         route.task === "embedding"
           ? { kind: "shared" }
           : m.integration.kind === "direct"
-            ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), answer: directAnswerOf(m) }
+            ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), rolePath: names.rolePath, answer: directAnswerOf(m) }
             : lambdaIntegration(m.name, route, functionSettingsOf(m)),
     };
   };

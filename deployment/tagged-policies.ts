@@ -1,5 +1,5 @@
 import type { PolicyStatement } from "./iam-policies";
-import { stageNamed, type CiScope } from "./ci-policies";
+import { stageRoleArns, type CiScope } from "./ci-policies";
 
 /**
  * Deploy-role statements that the Project tag guards: names can match another project's (project
@@ -52,7 +52,7 @@ const arn = (scope: CiScope, service: string, resource: string) => `arn:${scope.
 export const stageRoles = (scope: CiScope): TaggedKind => ({
   create: ["iam:TagRole"],
   use: ["iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:DeleteRole"],
-  resources: stageNamed(scope, (n) => `arn:${scope.partition}:iam::${scope.account}:role/${n}`),
+  resources: stageRoleArns(scope),
 });
 
 /** Models, endpoint configs and endpoints; reads too: a model's description holds its environment, a token among it. */

@@ -7,6 +7,8 @@ import { stackAccount } from "./stack-account";
 
 export interface DirectIntegrationRoleProps {
   readonly rolePrefix: string;
+  /** IAM path of the role. */
+  readonly rolePath: string;
   readonly partition: string;
   readonly region: string;
   /** The one endpoint API Gateway may invoke with this role. */
@@ -22,6 +24,7 @@ export class DirectIntegrationRole extends Construct {
     super(scope, id);
     this.role = new IamRole(this, "role", {
       namePrefix: props.rolePrefix,
+      path: props.rolePath,
       description: `API Gateway invokes ${props.model} directly`,
       assumeRolePolicy: assumeRolePolicy("apigateway.amazonaws.com", { ...props, account: stackAccount(this) }),
     });

@@ -29,6 +29,8 @@ export interface InvokerFunctionProps {
   /** The only endpoints this function may invoke. */
   readonly endpoints: readonly InvokerEndpoint[];
   readonly rolePrefix: string;
+  /** IAM path of its role; a new one replaces the role. @default "/" */
+  readonly rolePath?: string;
   /** `aws_partition` and region, for ARNs of endpoints this stack does not manage. */
   readonly partition: string;
   readonly region: string;
@@ -75,6 +77,7 @@ export class InvokerFunction extends Construct {
 
     this.role = new IamRole(this, "role", {
       namePrefix: props.rolePrefix,
+      ...(props.rolePath && props.rolePath !== "/" ? { path: props.rolePath } : {}),
       description: `Invoker for ${props.endpoints.map((e) => e.model).join(", ")}`,
       assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com", { ...props, account: stackAccount(this) }),
     });

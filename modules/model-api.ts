@@ -88,6 +88,7 @@ export class ModelApi extends Construct {
       const endpointName = model.endpoint.endpointName;
       const role = new DirectIntegrationRole(this, `direct-${model.name}`, {
         rolePrefix: integration.rolePrefix,
+        rolePath: integration.rolePath,
         partition,
         region,
         endpointName,

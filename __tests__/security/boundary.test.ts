@@ -47,7 +47,8 @@ suite("the deploy role's escalation path, by IAM simulation", () => {
   const config = loadConfig(join(ROOT, "examples", "team.json"));
   const deploy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT)));
   const boundary = boundaryArn("aws", ACCOUNT, config.project);
-  const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+  // The stage roles live under the project's path.
+  const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/llm-api/${config.project}/${name}`;
   const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
 
   it("allows the stage's own roles under the boundary (the check can pass)", async () => {
@@ -73,7 +74,14 @@ suite("the deploy role's escalation path, by IAM simulation", () => {
     ["make another version of the boundary the default", "iam:SetDefaultPolicyVersion", boundary, {}],
     ["delete the boundary policy", "iam:DeletePolicy", boundary, {}],
     ["create a policy of its own", "iam:CreatePolicy", `arn:aws:iam::${ACCOUNT}:policy/llm-api-dev-admin`, {}],
-    ["write the deploy role's own policy", "iam:PutRolePolicy", role("llm-api-ci-deploy"), { "iam:PermissionsBoundary": boundary }],
+    // The CI stack's roles are at IAM's default path, outside the project's.
+    ["write the deploy role's own policy", "iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/llm-api-ci-deploy`, { "iam:PermissionsBoundary": boundary }],
+    [
+      "create a stage-named role outside the project's path",
+      "iam:CreateRole",
+      `arn:aws:iam::${ACCOUNT}:role/llm-api-dev-x`,
+      { "iam:PermissionsBoundary": boundary },
+    ],
     ["create a role outside the stage names", "iam:CreateRole", role("payments-admin"), { "iam:PermissionsBoundary": boundary }],
   ])("denies: %s", async (_, action, resource, context) => {
     // With the project's tag in the request and on the role, so what denies is what the case names.

@@ -55,7 +55,7 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider iam/role.go (CreateRole with its permissions boundary, GetRole, ListRolePolicies, ListAttachedRolePolicies, UpdateRole, TagRole, PutRolePermissionsBoundary; delete: ListInstanceProfilesForRole, DeleteRole); IAM reference: role, iam:PermissionsBoundary. UpdateAssumeRolePolicy only when a trust policy changes, which the product never does: an administrator's apply",
     named: true,
     needs: (v, at) => {
-      const role = `arn:aws:iam::${at.account}:role/${v.name ?? `${v.name_prefix}20261130000000000000000001`}`;
+      const role = `arn:aws:iam::${at.account}:role${v.path ?? "/"}${v.name ?? `${v.name_prefix}20261130000000000000000001`}`;
       const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
       return [
         // Created with its boundary and the provider's default tags in the request; a changed boundary is put on a tagged role.

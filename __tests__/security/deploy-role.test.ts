@@ -77,8 +77,10 @@ function placeOf(stack: StackJson, region: string, project: string): Place {
         values.domain_name ??
         values.resource_id ??
         (values.name_prefix ? `${values.name_prefix}20261130000000000000000001` : undefined);
-      // A resource without a name of its own (a stage, a key) is known by a generated id.
-      return own === undefined ? "a1b2c3d4e5" : nameOf(own);
+      // A resource without a name of its own (a stage, a key) is known by a generated id. A role is
+      // known by its path and name, as its ARN holds them (role/<path><name>).
+      if (own === undefined) return "a1b2c3d4e5";
+      return type === "aws_iam_role" ? `${String(values.path ?? "/").slice(1)}${nameOf(own)}` : nameOf(own);
     });
   // Every role of a stage with CI carries the CI stack's boundary (a policy of this account, by name).
   const bounded = Object.values(stack.resource?.aws_iam_role ?? {}).map((r) => (r as { permissions_boundary?: string }).permissions_boundary);
@@ -277,7 +279,10 @@ suite("names that another project's split would match", () => {
   const base = loadConfig(join(ROOT, "examples", "team.json"));
   const scope = { ...ciScope(base, "aws", ACCOUNT), project: "llm", stages: ["api"] };
   const deploy = policyDocument(deployRoleStatements(scope)) as unknown as Record<string, unknown>;
-  const role = `arn:aws:iam::${ACCOUNT}:role/llm-api-v1-foo-exec`;
+  // Under llm's path, a role of llm's; under llm-api's path or IAM's default, a role llm did not make.
+  const role = `arn:aws:iam::${ACCOUNT}:role/llm-api/llm/llm-api-v1-foo-exec`;
+  const theirs = `arn:aws:iam::${ACCOUNT}:role/llm-api/llm-api/llm-api-v1-foo-exec`;
+  const unpathed = `arn:aws:iam::${ACCOUNT}:role/llm-api-v1-foo-exec`;
   const tagged = (project: string) => ({ "aws:ResourceTag/Project": project });
 
   it("its own role (tagged Project llm) it may change, delete and pass (the check can pass)", async () => {
@@ -299,6 +304,22 @@ suite("names that another project's split would match", () => {
       "ImplicitlyDenied",
     );
     expect(await decide(deploy, { action: "iam:TagRole", resource: role, context: { "aws:RequestTag/Project": "llm" } })).toBe("Allowed");
+    // The project's own roles from before the path (IAM's default "/", tagged llm) it may delete on the
+    // apply that moves them, and do nothing else with; another project's, not even that.
+    const retire = (project: string) => ({ action: "iam:DeleteRole", resource: unpathed, context: tagged(project) });
+    expect([await decide(deploy, retire("llm")), await decide(deploy, retire("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
+    // A role made elsewhere (another project's path, or IAM's default) is beyond reach whatever its
+    // name and tags: no tag taken over, no policy written, nothing passed.
+    for (const other of [theirs, unpathed]) {
+      const untaggedTag = { action: "iam:TagRole", resource: other, context: { "aws:RequestTag/Project": "llm" } };
+      const write = {
+        action: "iam:PutRolePolicy",
+        resource: other,
+        context: { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/llm-stage-boundary`, ...tagged("llm") },
+      };
+      const pass = { action: "iam:PassRole", resource: other, context: { ...tagged("llm"), "iam:PassedToService": "lambda.amazonaws.com" } };
+      for (const need of [untaggedTag, write, pass]) expect([other, need.action, await decide(deploy, need)]).toEqual([other, need.action, "ImplicitlyDenied"]);
+    }
     // Its policies it may not write either: the role carries llm-api's boundary, not llm's.
     const boundary = { "iam:PermissionsBoundary": `arn:aws:iam::${ACCOUNT}:policy/llm-api-stage-boundary` };
     expect(await decide(deploy, { action: "iam:PutRolePolicy", resource: role, context: boundary })).toBe("ImplicitlyDenied");

@@ -67,9 +67,9 @@ describe("CI stack", () => {
   it("scopes the deploy role to resources named for the stages, so it cannot touch the CI roles or the state bucket", () => {
     const statements = statementsOf(stack(), "deploy-stages");
     const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
-    expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api/llm-api/llm-api-dev-*", "role/llm-api/llm-api/llm-api-prod-*"]);
     // Changing, deleting and passing a role also needs this project's tag: names can match another project's.
-    expect(resourcesOf("PassStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api-dev-*", "role/llm-api-prod-*"]);
+    expect(resourcesOf("PassStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api/llm-api/llm-api-dev-*", "role/llm-api/llm-api/llm-api-prod-*"]);
     for (const sid of ["UseTagged", "PassStageRoles"])
       expect(statements.find((s: { Sid: string }) => s.Sid === sid).Condition.StringEquals["aws:ResourceTag/Project"]).toBe("llm-api");
     // Roles are created and their policies written only under the boundary the CI stack makes.
@@ -90,8 +90,8 @@ describe("CI stack", () => {
     // names; and the Project tag on every call (created with it, used carrying it).
     for (const sid of ["CreateTagged", "UseTagged"])
       expect(resourcesOf(sid).map((r) => r.split(/\d\)\}:/).pop())).toEqual([
-        "role/llm-api-dev-*",
-        "role/llm-api-prod-*",
+        "role/llm-api/llm-api/llm-api-dev-*",
+        "role/llm-api/llm-api/llm-api-prod-*",
         "model/llm-api-*",
         "endpoint-config/llm-api-*",
         "endpoint/llm-api-*",

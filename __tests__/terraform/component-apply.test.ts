@@ -108,7 +108,7 @@ describeTf("terraform apply of inference components against SageMaker's control 
     step(dir, "more memory per copy", stageStack({ revision: "abc123", placedMemoryMb: 32768 }));
     step(dir, "another instance type", stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge" }));
     step(dir, "a higher maximum", stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge", soloMax: 2 }));
-    const renamed = stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge", soloMax: 2, soloRolePath: "/llm-api/life/" });
+    const renamed = stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge", soloMax: 2, soloRolePath: "/llm-api/life/moved/" });
     writeStack(dir, renamed);
     terraform(dir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=rename.bin"]);
     renamePlan = JSON.parse(terraform(dir, ["show", "-json", "rename.bin"])).resource_changes;
@@ -171,11 +171,11 @@ describeTf("terraform apply of inference components against SageMaker's control 
     const config = renamePlan.find((c) => c.address.startsWith("aws_cloudcontrolapi_resource.model-solo_endpoint-config"))!;
     expect([config.change.actions, config.action_reason]).toEqual([["create", "delete"], "replace_by_triggers"]);
     const calls = ops("a renamed execution role");
-    expect(steps["a renamed execution role"].calls.find((c) => c.operation === "iam.CreateRole")).toMatchObject({ path: "/llm-api/life/" });
+    expect(steps["a renamed execution role"].calls.find((c) => c.operation === "iam.CreateRole")).toMatchObject({ path: "/llm-api/life/moved/" });
     const newConfig = named("a renamed execution role", "CreateEndpointConfig")[0];
     const oldConfig = named("a renamed execution role", "DeleteEndpointConfig")[0];
     expect(newConfig).not.toBe(oldConfig);
-    expect(stand.journal().configs[newConfig!].ExecutionRoleArn).toMatch(/^arn:aws:iam::123456789012:role\/llm-api\/life\/life-v1-solo-sm-/);
+    expect(stand.journal().configs[newConfig!].ExecutionRoleArn).toMatch(/^arn:aws:iam::123456789012:role\/llm-api\/life\/moved\/life-v1-solo-sm-/);
     expect(calls.indexOf("CreateModel")).toBeLessThan(calls.indexOf("UpdateEndpoint"));
     expect(calls.indexOf("DeleteEndpointConfig")).toBeGreaterThan(calls.indexOf("UpdateEndpoint"));
     expect(calls).toContain("iam.DeleteRole");

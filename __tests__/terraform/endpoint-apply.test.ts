@@ -81,8 +81,9 @@ function seedRole(dir: string, stack: Record<string, any>): void {
           "//": undefined,
           id: name,
           name,
-          arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
-          path: "/",
+          // Under the path the stack gives it (the project's).
+          arn: `arn:aws:iam::${ACCOUNT}:role${role.path ?? "/"}${name}`,
+          path: role.path ?? "/",
           max_session_duration: 3600,
           force_detach_policies: false,
           unique_id: "AROAEXAMPLE",
