@@ -1,4 +1,4 @@
-import type { ModelRoutes } from "./openapi";
+import type { ModelRoutes } from "./api-routes";
 import { openAiErrorType } from "../contract/errors";
 
 /** SageMaker runtime's InvokeEndpoint as an API Gateway AWS service integration (note the double slash). */

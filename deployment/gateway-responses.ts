@@ -1,4 +1,4 @@
-import type { ApiAuth } from "./openapi";
+import type { ApiAuth } from "./api-routes";
 import { openAiErrorType } from "../contract/errors";
 
 export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes";

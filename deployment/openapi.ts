@@ -5,6 +5,7 @@ import { errorResponseSchema, generateRequestSchema, generateResponseSchema } fr
 import { chatRequestSchema } from "../contract/chat-request";
 import { responsesRequestSchema } from "../contract/responses-request";
 import { gatewayModel } from "./gateway-model";
+import type { ApiAuth, DirectAnswer, ModelRoutes } from "./api-routes";
 import { directIntegration } from "./direct-integration";
 
 export { directInvokeUri } from "./direct-integration";
@@ -12,40 +13,13 @@ import { CORS_ALLOW_HEADERS, gatewayResponses } from "./gateway-responses";
 import { withPreflight } from "./cors-preflight";
 
 export { CORS_ALLOW_HEADERS };
+export type { ApiAuth, DirectAnswer, ModelRoutes };
 
 /**
  * The REST API as an OpenAPI 3 document, a pure function of the config and the
  * integration URIs. API Gateway imports it as the API body and the local server
  * routes by it, so this is the one place routes, validation and auth are defined.
  */
-export type ApiAuth = "apiKey" | "iam" | "none";
-
-/**
- * Where generated_text is in a direct integration's answer: TGI answers a list, LMI an object;
- * any other container's answer is passed through unchanged.
- */
-export type DirectAnswer = "list" | "object" | "passthrough";
-
-export interface ModelRoutes {
-  /** Configured model name: paths /<model>/invoke and /<model>/stream. */
-  readonly model: string;
-  /** Buffered Lambda proxy integration URI (the function's invoke_arn). */
-  readonly invokeUri: string;
-  /** Response-streaming integration URI (see streamingInvokeUri); none for a direct integration. */
-  readonly streamUri?: string;
-  /** An own handler's /invoke body schema, or false for no check at the gateway. @default - the generate request */
-  readonly requestSchema?: Record<string, unknown> | false;
-  /** API Gateway calls SageMaker itself for /invoke: invokeUri is then the runtime URI (see directInvokeUri). */
-  readonly direct?: {
-    /** Role API Gateway assumes to call the endpoint. */
-    readonly credentials: string;
-    /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
-    readonly answer: DirectAnswer;
-    /** Sent as X-Amzn-SageMaker-Custom-Attributes on every call. @default - the client's header, if any */
-    readonly customAttributes?: string;
-  };
-}
-
 export interface OpenApiInput {
   readonly title: string;
   readonly auth: ApiAuth;

@@ -7,7 +7,7 @@ import { invokePath, type ModelRoute } from "../contract/routes";
 import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
 import { apiAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
 import type { DashboardInput } from "./dashboard";
-import type { DirectAnswer } from "./openapi";
+import type { DirectAnswer } from "./api-routes";
 import type { PolicyStatement } from "./iam-policies";
 import { containerSpec, type ContainerSpec } from "./model-container";
 import { directAnswerOf, existingEndpointRoute, modelRoute } from "./model-routes";

@@ -61,6 +61,29 @@ describe("layers", () => {
     expect(wrong).toEqual([]);
   });
 
+  it("hold no import circle, type imports included", () => {
+    const known = new Set(files);
+    const target = (file: string, spec: string): string | undefined => {
+      const base = relative(ROOT, resolve(dirname(join(ROOT, file)), spec));
+      return [`${base}.ts`, `${base}/index.ts`, base].find((f) => known.has(f));
+    };
+    const edges = new Map(
+      files.map((f) => [f, importsOf(f).flatMap((spec) => (spec.startsWith(".") ? [target(f, spec)].filter((t): t is string => !!t) : []))]),
+    );
+    const circles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const visit = (file: string, path: string[]): void => {
+      state.set(file, "open");
+      for (const next of edges.get(file) ?? []) {
+        if (state.get(next) === "open") circles.push([...path.slice(path.indexOf(next)), file, next].join(" -> "));
+        else if (!state.has(next)) visit(next, [...path, file]);
+      }
+      state.set(file, "done");
+    };
+    for (const file of files) if (!state.has(file)) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+
   it("keep every source file under about 300 lines", () => {
     const long = files.filter((f) => readFileSync(join(ROOT, f), "utf8").split("\n").length > 310);
     expect(long).toEqual([]);

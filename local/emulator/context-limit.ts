@@ -1,6 +1,6 @@
 import type { JsonObject } from "../../contract/json";
 import type { ModelRoute } from "../../contract/routes";
-import { answerFor, isChat, type ServerFormat } from "./fake-tgi";
+import { answerFor, isChat, type ServerFormat } from "./answers";
 
 /**
  * A model's context as its server enforces it: prompt tokens (here, words) plus the output budget

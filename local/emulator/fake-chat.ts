@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../contract/json";
-import { answerFor, type ServerFormat } from "./fake-tgi";
+import { answerFor, type ServerFormat } from "./answers";
 
 /**
  * Chat completions as TGI's Messages API and vLLM (in LMI) answer them, deterministic: a tool call

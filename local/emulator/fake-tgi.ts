@@ -1,13 +1,15 @@
 import type { JsonObject } from "../../contract/json";
 import type { ModelRoute } from "../../contract/routes";
 import { chatBuffered, chatChunks } from "./fake-chat";
+import { VOCABULARY, answerFor, isChat, type ServerFormat, type TgiAnswer } from "./answers";
+
+export { VOCABULARY, answerFor, isChat, type ServerFormat, type TgiAnswer };
 
 /**
  * A stand-in for the serving containers: deterministic tokens in the payload
  * and stream shapes of TGI's /invocations route (SSE) or of the LMI container
  * with vLLM (JSON lines), on SageMaker.
  */
-export type ServerFormat = "tgi" | "lmi" | "tei";
 /**
  * The container each model plays: LMI for vLLM, TEI for embedding models, TGI (the default) otherwise.
  * Keyed by the inference component where the model is one (a shared endpoint runs several servers), else by endpoint.
@@ -21,26 +23,6 @@ export function formatsOf(routes: readonly ModelRoute[]): Record<string, ServerF
   }
   return formats;
 }
-
-export const VOCABULARY = ["Hello", ",", " wörld", "!", " Ünïcode", " 🚀", " works", " here", " too", "."];
-
-export interface TgiAnswer {
-  readonly tokens: readonly string[];
-  readonly finishReason: "length" | "eos_token";
-  readonly promptTokens: number;
-}
-
-const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
-
-/** Tokens for a generate or chat request: the vocabulary in order, cut at max_new_tokens / max_tokens. */
-export function answerFor(body: JsonObject): TgiAnswer {
-  const limit = body.messages ? body.max_tokens : body.parameters?.max_new_tokens;
-  const count = Math.min(typeof limit === "number" ? limit : VOCABULARY.length, VOCABULARY.length);
-  const prompt = body.messages ? body.messages.map((m: { content: string | null }) => m.content ?? "").join(" ") : String(body.inputs ?? "");
-  return { tokens: VOCABULARY.slice(0, count), finishReason: count < VOCABULARY.length ? "length" : "eos_token", promptTokens: words(prompt) };
-}
-
-export const isChat = (body: JsonObject): boolean => Array.isArray(body.messages);
 
 /** The buffered answer body. */
 export function buffered(body: JsonObject, format: ServerFormat = "tgi"): unknown {
