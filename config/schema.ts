@@ -6,6 +6,7 @@ import { sharedEndpointSchema } from "./placement-schema";
 import { shapeConfig } from "./shape";
 import { DEFAULT_FIRST_TOKEN_TIMEOUT_SECONDS, DEFAULT_STREAM_IDLE_TIMEOUT_SECONDS } from "../contract/stream-timeouts";
 import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS } from "../contract/wake";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS } from "../reference/aws-limits";
 
 /**
  * The one config file of the product. This schema is the single source of
@@ -107,7 +108,9 @@ const api = z.strictObject({
 
 const lambda = z.strictObject({
   memorySizeMb: z.number().int().min(128).max(10240).default(512).describe("Memory of every invoker function, MB (Lambda gives CPU in proportion)."),
-  timeoutSeconds: seconds(3, 900).default(29).describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
+  timeoutSeconds: seconds(3, 900)
+    .default(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS)
+    .describe("Buffered /invoke calls end at API Gateway's 29 s integration timeout anyway."),
   streamTimeoutSeconds: seconds(3, 900)
     .optional()
     .describe(

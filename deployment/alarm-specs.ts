@@ -1,5 +1,6 @@
 import type { Capacity, Config } from "../config/schema";
 import { gpuCount } from "../reference/instance-types";
+import { VARIANT_NAME } from "../reference/aws-limits";
 
 /**
  * What to watch, as plain values: one spec per CloudWatch alarm. Endpoint
@@ -31,7 +32,7 @@ export interface AlarmSpec {
 
 type Thresholds = Config["alarms"];
 
-const VARIANT = "AllTraffic";
+const VARIANT = VARIANT_NAME;
 
 /** vCPUs of an ml.* type: 4 per "xlarge" unit on the GPU families this product serves. */
 export function vcpuCount(instanceType: string): number {

@@ -1,3 +1,5 @@
+import { VARIANT_NAME } from "../reference/aws-limits";
+
 /**
  * One CloudWatch dashboard per stage: each model's endpoint, the API and the
  * functions side by side. A pure function of names, so it names real resources.
@@ -25,7 +27,7 @@ export function dashboardBody(input: DashboardInput): string {
   const widgets: unknown[] = [];
   let y = 0;
   for (const e of input.endpoints) {
-    const dims = ["EndpointName", e.name, "VariantName", "AllTraffic"];
+    const dims = ["EndpointName", e.name, "VariantName", VARIANT_NAME];
     widgets.push(
       widget(
         `${e.name}: invocations and errors`,

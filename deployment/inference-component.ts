@@ -3,6 +3,7 @@ import type { InstanceCapacity, ModelConfig, SharedEndpointConfig } from "../con
 import { gpuCount } from "../reference/instance-types";
 import { fitName, type ResourceNames } from "./names";
 import { specHash, type ContainerSpec } from "./model-container";
+import { VARIANT_NAME } from "../reference/aws-limits";
 
 /**
  * Desired states of the Cloud Control resources behind a model that scales to zero, as
@@ -115,7 +116,7 @@ export function sharedEndpointsOf(endpoints: readonly SharedEndpointConfig[], na
 /** Host memory a copy asks for: it only steers placement, and a component alone on its instance competes with nothing. */
 const SOLO_COMPONENT_MEMORY_MB = 1024;
 
-export const COMPONENT_VARIANT = "AllTraffic";
+export const COMPONENT_VARIANT = VARIANT_NAME;
 
 type Tags = Readonly<Record<string, string>>;
 const tagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

@@ -11,6 +11,7 @@ import { directIntegration } from "./direct-integration";
 export { directInvokeUri } from "./direct-integration";
 import { CORS_ALLOW_HEADERS, gatewayResponses } from "./gateway-responses";
 import { withPreflight } from "./cors-preflight";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../reference/aws-limits";
 
 export { CORS_ALLOW_HEADERS };
 export type { ApiAuth, DirectAnswer, ModelRoutes };
@@ -112,7 +113,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     httpMethod: "POST",
     uri,
     passthroughBehavior: "when_no_match",
-    timeoutInMillis: input.integrationTimeoutMs ?? 29_000,
+    timeoutInMillis: input.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS,
   });
   const streamed = (uri: string) => ({
     type: "aws_proxy",
@@ -141,7 +142,9 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
   const paths: Record<string, unknown> = {};
   const ownSchemas: Record<string, Record<string, unknown>> = {};
   for (const m of input.models) {
-    const invokeIntegration = m.direct ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? 29_000) : buffered(m.invokeUri);
+    const invokeIntegration = m.direct
+      ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS)
+      : buffered(m.invokeUri);
     // An own handler's schema is a model of its own; false leaves the body unchecked at the gateway.
     const bodyModel = m.requestSchema === undefined ? "GenerateRequest" : m.requestSchema === false ? undefined : `${pascal(m.model)}InvokeRequest`;
     if (m.requestSchema) ownSchemas[`${pascal(m.model)}InvokeRequest`] = m.requestSchema;

@@ -5,6 +5,7 @@ import Ajv from "ajv-draft-04";
 import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from "./lambda-runtime";
 import type { JsonObject } from "../contract/json";
 import { apiKeyOf } from "../functions/lib/api-key";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../reference/aws-limits";
 
 /**
  * A local stand-in for the deployed REST API. Routes, auth and request
@@ -251,7 +252,7 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     body: body.length > 0 ? body.toString("utf8") : null,
     requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: route.resource, ...(authorizer ? { authorizer } : {}) },
   } as unknown as APIGatewayProxyEvent;
-  const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? 29_000);
+  const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS);
 
   if (isStreaming(handler)) {
     const sink = new ResponseStreamSink(

@@ -1,6 +1,7 @@
 import { withSettings, type HandlerSettings } from "../functions/lib/settings";
 import { Writable } from "node:stream";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../reference/aws-limits";
 
 /**
  * The part of the Lambda Node.js runtime the handlers use, for running them
@@ -44,7 +45,7 @@ export type AnyHandler = BufferedHandler | StreamingHandler;
 
 export const isStreaming = (handler: AnyHandler): handler is StreamingHandler => Boolean((handler as unknown as Record<symbol, unknown>)[STREAMING]);
 
-export function lambdaContext(requestId: string, timeoutMs = 29_000): Context {
+export function lambdaContext(requestId: string, timeoutMs = API_GATEWAY_INTEGRATION_TIMEOUT_MS): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     awsRequestId: requestId,

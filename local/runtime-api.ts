@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../reference/aws-limits";
 
 /**
  * The Lambda Runtime API (2018-06-01) that a runtime process polls: `next`,
@@ -80,7 +81,14 @@ export class RuntimeApi {
   invoke(event: unknown, options: InvokeOptions = {}): Promise<RuntimeAnswer> {
     if (this.initFailure) return Promise.reject(this.initFailure);
     return new Promise<RuntimeAnswer>((resolve, reject) => {
-      const pending: Pending = { id: randomUUID(), event, deadline: Date.now() + (options.timeoutMs ?? 29_000), options, resolve, reject };
+      const pending: Pending = {
+        id: randomUUID(),
+        event,
+        deadline: Date.now() + (options.timeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS),
+        options,
+        resolve,
+        reject,
+      };
       const poller = this.pollers.shift();
       if (poller) this.deliver(poller, pending);
       else this.queue.push(pending);

@@ -13,6 +13,7 @@ import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
 import type { HandlerKind, ResolvedFunction } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "./alarm-set";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS } from "../reference/aws-limits";
 
 export interface InvokerEndpoint {
   /** Configured model name, as clients use it. */
@@ -100,7 +101,7 @@ export class InvokerFunction extends Construct {
       filename: props.code.filename,
       sourceCodeHash: props.code.sourceCodeHash,
       memorySize: props.memorySizeMb ?? 512,
-      timeout: props.timeoutSeconds ?? 29,
+      timeout: props.timeoutSeconds ?? API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
       reservedConcurrentExecutions: props.reservedConcurrency,
       layers: props.layers?.length ? [...props.layers] : undefined,
       environment: {

@@ -13,6 +13,7 @@ import type { ManagedEndpoint } from "../deployment/resolve";
 import { fitName } from "../deployment/names";
 import { defineModel } from "./model-definition";
 import { targetTracking } from "../deployment/scaling";
+import { VARIANT_NAME } from "../reference/aws-limits";
 
 export interface LlmEndpointProps {
   /**
@@ -30,7 +31,7 @@ export interface LlmEndpointProps {
 
 const TRAFFIC = { allAtOnce: "ALL_AT_ONCE", canary: "CANARY", linear: "LINEAR" } as const;
 
-const VARIANT = "AllTraffic";
+const VARIANT = VARIANT_NAME;
 
 const METRIC = {
   invocationsPerInstance: "SageMakerVariantInvocationsPerInstance",

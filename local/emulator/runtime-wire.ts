@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { VARIANT_NAME } from "../../reference/aws-limits";
 
 /** The SageMaker runtime's HTTP answers, as the restJson1 protocol sends them. */
 export const ROUTE = /^\/endpoints\/([^/]+)\/(invocations|invocations-response-stream)$/;
@@ -6,7 +7,7 @@ export const ROUTE = /^\/endpoints\/([^/]+)\/(invocations|invocations-response-s
 export const STREAM_HEADERS = {
   "content-type": "application/vnd.amazon.eventstream",
   "x-amzn-sagemaker-content-type": "text/event-stream",
-  "x-amzn-invoked-production-variant": "AllTraffic",
+  "x-amzn-invoked-production-variant": VARIANT_NAME,
 } as const;
 
 /** An error: status, X-Amzn-ErrorType header, JSON body. */

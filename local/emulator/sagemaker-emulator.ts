@@ -7,6 +7,7 @@ import { payloadPart, streamException } from "./event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
 import type { JsonObject } from "../../contract/json";
 import { contextRefusal, withinContext } from "./context-limit";
+import { VARIANT_NAME } from "../../reference/aws-limits";
 
 /**
  * A local SageMaker runtime: InvokeEndpoint and InvokeEndpointWithResponseStream
@@ -227,7 +228,7 @@ export class SageMakerEmulator {
     if (refusal) return writeModelError(res, refusal.status, refusal.body);
     const run = withinContext(body, context);
     if (!stream) {
-      res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": "AllTraffic" });
+      res.writeHead(200, { "content-type": "application/json", "x-amzn-invoked-production-variant": VARIANT_NAME });
       res.end(JSON.stringify(buffered(run, this.formatOf(model))));
       return;
     }
