@@ -13,7 +13,7 @@ import { allowedModels } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { modelList } from "../lib/openai";
 import { requestIdOf } from "../lib/request";
-import { failureOf, watchClient, write, writeError, writeJson } from "../lib/response-stream";
+import { endWith, failureOf, watchClient, writeError, writeJson } from "../lib/response-stream";
 
 const ROUTES = { completion: textCompletion, embeddings, responses, chat: chatCompletion } as const;
 
@@ -51,14 +51,8 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     if (error.type === "client_closed") return void responseStream.destroy();
     const out = session.out;
     if (!out) return writeError(responseStream, error, headers);
-    try {
-      // OpenAI clients read a mid-stream error as a data event with an error object (the Responses API: its own events).
-      await write(out, session.streamError ? session.streamError(error.toBody()) : `data: ${JSON.stringify(error.toBody())}\n\n`);
-    } catch {
-      // the client is gone
-    } finally {
-      out.end();
-    }
+    // OpenAI clients read a mid-stream error as a data event with an error object (the Responses API: its own events).
+    await endWith(out, session.streamError ? session.streamError(error.toBody()) : `data: ${JSON.stringify(error.toBody())}\n\n`);
   }
 });
 

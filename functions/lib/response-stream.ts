@@ -28,6 +28,17 @@ export function write(out: Writable, text: string): Promise<void> {
   return new Promise((resolve, reject) => out.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
+/** Writes a stream's last words (a failure after its 200 went out) and ends it; a client already gone is no error. */
+export async function endWith(out: Writable, text: string): Promise<void> {
+  try {
+    await write(out, text);
+  } catch {
+    // the client is gone; nothing left to tell it
+  } finally {
+    out.end();
+  }
+}
+
 /**
  * Notices a client that leaves: the response stream closes before it finished (the local runtime
  * destroys it; Lambda closes the runtime's request to it). The signal then cancels the model call.

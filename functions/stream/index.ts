@@ -8,7 +8,7 @@ import { allowedModels, checkAccess, consumerOf, routeFor } from "../lib/models"
 import { meter } from "../lib/metering";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
-import { SSE_HEADERS, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
+import { SSE_HEADERS, endWith, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { sseEvent } from "../lib/sse";
 import { generateStream } from "../lib/backends";
@@ -100,7 +100,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     });
     meter({ model, consumer: consumerOf(event), status: error.statusCode, firstTokenMs, heldMs: tally.heldMs, durationMs: Date.now() - started });
     if (error.type === "client_closed") responseStream.destroy();
-    else if (out) await failMidway(out, error);
+    else if (out) await endWith(out, sseEvent(JSON.stringify(error.toBody()), "error"));
     else writeError(responseStream, error, headers);
   }
 });
@@ -111,15 +111,4 @@ function done(result: GenerateResult): Record<string, unknown> {
     finish_reason: result.finish_reason ?? "stop",
     ...(result.generated_tokens !== undefined ? { usage: { completion_tokens: result.generated_tokens } } : {}),
   };
-}
-
-/** Once the stream has started the status is sent: the failure becomes an error event and the stream closes cleanly. */
-async function failMidway(out: Writable, error: HttpError): Promise<void> {
-  try {
-    await write(out, sseEvent(JSON.stringify(error.toBody()), "error"));
-  } catch {
-    // the client is gone; nothing left to tell it
-  } finally {
-    out.end();
-  }
 }
