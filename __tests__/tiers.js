@@ -39,6 +39,7 @@ const QUICK = [
   "e2e/chat-page.test.ts",
   "functions/chat-modes.test.ts",
   "functions/chat.test.ts",
+  "functions/budgets.test.ts",
   "functions/consumers.test.ts",
   "functions/cors-origins.test.ts",
   "functions/custom-attributes.test.ts",

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { checkBudgets } from "./budgets";
 import { num, obj, type Issue } from "./loose";
 
 /**
@@ -24,6 +25,7 @@ export function checkDeployable(value: unknown, ctx: z.RefinementCtx<unknown>): 
   const region = typeof config.region === "string" ? config.region : undefined;
   list(config.models).forEach((m, i) => checkModel(m, ["models", i], region, issue));
   checkConsumers(config, issue);
+  checkBudgets(config, issue);
   const certificate = obj(obj(config.api)?.domain)?.certificateArn;
   const certRegion = regionOf(certificate);
   if (region && certRegion && certRegion !== region) {

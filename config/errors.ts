@@ -29,6 +29,9 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** zod's names of kinds that do not read as English. */
+const KIND_WORDS: Record<string, string> = { int: "a whole number", nan: "a number" };
+
 /** One readable line per zod issue: path, what was found, and the fix. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
   const at = jsonPath(issue.path);
@@ -39,7 +42,7 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       return input === undefined
         ? `${at}: is required. Fix: add ${at} (${issue.expected})`
-        : `${at}: expected ${issue.expected}, got ${shown(input)}. Fix: give a ${issue.expected}`;
+        : `${at}: expected ${KIND_WORDS[issue.expected] ?? issue.expected}, got ${shown(input)}. Fix: give ${KIND_WORDS[issue.expected] ?? `a ${issue.expected}`}`;
     case "invalid_value":
       return `${at}: got ${shown(input)}. Fix: use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union": {

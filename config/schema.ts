@@ -28,6 +28,14 @@ const quotaSchema = z.strictObject({
   period: z.enum(["DAY", "WEEK", "MONTH"]).describe("The period the limit counts, from the start of each day, week or month (UTC)."),
 });
 
+const tokens = z.number().int().min(1).max(1e15);
+const budgetSchema = z.strictObject({
+  tokens: tokens.describe("Prompt and answer tokens per period, over all the consumer's models."),
+  period: z.enum(["day", "month"]).describe("The period the budget counts, from the start of each day or month (UTC)."),
+  models: z.record(z.string().min(1), tokens).optional().describe("Tokens per period for single models, within the total (model name to tokens)."),
+  alarms: z.boolean().default(true).describe("Alarm at 80 % and 100 % of the budget (to the alarm topic)."),
+});
+
 const consumer = z.strictObject({
   name: z
     .string()
@@ -43,6 +51,9 @@ const consumer = z.strictObject({
     })
     .optional()
     .describe("Import this consumer's key from a Secrets Manager secret (its string) instead of having API Gateway generate one."),
+  budget: budgetSchema
+    .optional()
+    .describe("Tokens the consumer may use per day or month; a request that could overspend it is refused (429 insufficient_quota)."),
 });
 
 const api = z.strictObject({

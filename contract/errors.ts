@@ -3,7 +3,11 @@
  * SDKs read `type`, `param` and `code` (e.param, e.code); `code` carries this API's own name of
  * the failure (invalid_request, model_error, ...), `param` the request field at fault or null.
  */
-export type OpenAiErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "rate_limit_error" | "server_error";
+export type OpenAiErrorType =
+  "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "rate_limit_error" | "insufficient_quota" | "server_error";
+
+/** A spent budget: OpenAI answers 429 with this as both type and code, and clients tell it from a rate limit by it. */
+export const INSUFFICIENT_QUOTA = "insufficient_quota";
 
 /** OpenAI's error type for an HTTP status. */
 export function openAiErrorType(status: number): OpenAiErrorType {
@@ -21,5 +25,6 @@ export interface ErrorBody {
 }
 
 export function errorBody(status: number, code: string, message: string, param?: string): ErrorBody {
-  return { error: { message, type: openAiErrorType(status), param: param ?? null, code } };
+  const type = code === INSUFFICIENT_QUOTA ? INSUFFICIENT_QUOTA : openAiErrorType(status);
+  return { error: { message, type, param: param ?? null, code } };
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema";
 import { stagesOf } from "../config/schema";
-import { dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
+import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
 import { stateTableName } from "./wake";
 import { resolve } from "./resolve";
 
@@ -92,6 +92,15 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
             Effect: "Allow" as const,
             Action: "dynamodb:UpdateItem",
             Resource: stages.map((d) => dynamodbTableArn(partition, region, account, stateTableName(d.names.prefix))),
+          },
+        ]
+      : []),
+    // Consumers with token budgets: the functions reserve and settle them in the stage table.
+    ...(stages.some((d) => d.functions.some((f) => f.budgets))
+      ? [
+          {
+            ...budgetStatement(stages.map((d) => dynamodbTableArn(partition, region, account, stateTableName(d.names.prefix)))),
+            Sid: "KeepProjectBudgets",
           },
         ]
       : []),

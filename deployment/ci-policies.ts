@@ -48,6 +48,8 @@ export interface CiScope {
   readonly keyTables?: boolean;
   /** Whether models scale to zero, so inference components and endpoint configs made through Cloud Control. */
   readonly components?: boolean;
+  /** Whether the stages have a state table: models that scale to zero, or consumers with token budgets. */
+  readonly stateTables?: boolean;
   /** Customer managed keys of those secrets (ci.secretKmsKeyArns). */
   readonly secretKmsKeyArns?: readonly string[];
   /** Lambda layer version ARNs the config attaches to functions. */
@@ -70,6 +72,9 @@ export function stageNamed(scope: CiScope, arn: (name: string) => string): strin
   return scope.stages.map((stage) => arn(`${scope.project}-${stage}-*`));
 }
 
+const scalesToZero = (config: Config) =>
+  config.models.some((m) => m.capacity.kind === "instance" && (m.capacity.placement !== undefined || m.capacity.autoscaling?.minCapacity === 0));
+
 /** What the CI roles may reach, from the config. */
 export function ciScope(config: Config, partition: string, account: string): CiScope {
   const functionSettings = [...config.models, ...config.existingEndpoints].map(functionSettingsOf);
@@ -91,7 +96,8 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     secretKmsKeyArns: config.ci?.secretKmsKeyArns ?? [],
     keyTables: (config.api.consumers?.length ?? 0) > 0,
     // Placed models too: they are inference components as well, and wake from zero like the others.
-    components: config.models.some((m) => m.capacity.kind === "instance" && (m.capacity.placement !== undefined || m.capacity.autoscaling?.minCapacity === 0)),
+    components: scalesToZero(config),
+    stateTables: scalesToZero(config) || (config.api.consumers ?? []).some((c) => c.budget),
     domain: config.api.domain,
   };
 }

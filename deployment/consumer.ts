@@ -1,3 +1,4 @@
+import type { BudgetedConsumer } from "./budgets";
 /** A consumer of the API as the stack creates it: a key and a usage plan, limited to its models. */
 export interface ResolvedConsumer {
   readonly name: string;
@@ -9,4 +10,6 @@ export interface ResolvedConsumer {
   readonly usagePlanName: string;
   /** Import the key from this secret. @default - API Gateway generates it */
   readonly keySecretArn?: string;
+  /** Tokens per period, kept by the functions in the stage table. @default - none */
+  readonly budget?: BudgetedConsumer["budget"];
 }

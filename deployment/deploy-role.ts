@@ -69,7 +69,8 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       alarmTopics(scope),
       // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
       ...(scope.keyTables ? [keyTables(scope)] : []),
-      ...(scope.components ? [components(scope), stateTables(scope)] : []),
+      ...(scope.components ? [components(scope)] : []),
+      ...(scope.stateTables ? [stateTables(scope)] : []),
     ]),
     {
       // Stage roles from before they moved under the project's path (IAM's default "/"): the apply

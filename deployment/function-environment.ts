@@ -2,6 +2,7 @@ import { CONSUMER_KEYS_SECRET_ENV } from "../contract/consumers";
 import type { Deployment, ResolvedConsumer, ResolvedFunction } from "./resolve";
 import { SETTINGS_FILE } from "../contract/routes";
 import { wakeEnvironment } from "./wake";
+import { budgetEnvironment } from "./budgets";
 
 /** Lambda's limit on a function's environment: 4 KB for all keys and values together, not raisable. */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
@@ -12,16 +13,19 @@ const routesOf = (fn: Pick<ResolvedFunction, "endpoints">) => Object.fromEntries
  * The files beside a function's code: the OpenAI function's model table (every model of the stage,
  * which grows past Lambda's 4 KB environment near 50 models) goes there, read once per container.
  */
-export function functionFiles(fn: Pick<ResolvedFunction, "handler" | "endpoints">): Record<string, string> | undefined {
-  return fn.handler === "chat" ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn) }) } : undefined;
+export function functionFiles(fn: Pick<ResolvedFunction, "handler" | "endpoints" | "budgets">): Record<string, string> | undefined {
+  return fn.handler === "chat" ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn), ...(fn.budgets ? { budgets: fn.budgets } : {}) }) } : undefined;
 }
 
 /** What the stack sets in a function's environment: its settings, its model's route (unless in its files), the CORS origins. */
-export function functionEnvironment(fn: Pick<ResolvedFunction, "handler" | "environment" | "endpoints" | "corsOrigins" | "wake">): Record<string, string> {
+export function functionEnvironment(
+  fn: Pick<ResolvedFunction, "handler" | "environment" | "endpoints" | "corsOrigins" | "wake" | "budgets">,
+): Record<string, string> {
+  const inFiles = functionFiles(fn) !== undefined;
   return {
     ...fn.environment,
     ...wakeEnvironment(fn.wake),
-    ...(functionFiles(fn) ? {} : { MODELS: JSON.stringify(routesOf(fn)) }),
+    ...(inFiles ? {} : { MODELS: JSON.stringify(routesOf(fn)), ...budgetEnvironment(fn.budgets) }),
     ...(fn.corsOrigins.length ? { CORS_ORIGINS: JSON.stringify(fn.corsOrigins) } : {}),
   };
 }

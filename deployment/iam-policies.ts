@@ -1,3 +1,4 @@
+import { BUDGET_PARTITIONS } from "../contract/budget";
 import { HOLD_PARTITION } from "../contract/wake";
 /**
  * IAM documents as plain values. Resources are exact ARNs; the only "*" is
@@ -97,6 +98,20 @@ export function wakeStatements(componentArns: readonly string[], tableArn: strin
   ];
 }
 
+/**
+ * Reserve, renew and settle consumers' budgets in the stage table: items of the budget partitions
+ * only (dynamodb:LeadingKeys), read only to release reservations that outlived their lease.
+ */
+export function budgetStatement(tableArn: string | readonly string[]): PolicyStatement {
+  return {
+    Sid: "KeepBudgets",
+    Effect: "Allow",
+    Action: ["dynamodb:UpdateItem", "dynamodb:GetItem"],
+    Resource: tableArn,
+    Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [BUDGET_PARTITIONS] } },
+  };
+}
+
 /** What a function role's policy is made of: the routes it calls, and what it adds to invoking them. */
 export interface InvokerPolicyInput {
   readonly endpoints: readonly { readonly route: { readonly endpoint: string; readonly component?: string } }[];
@@ -104,6 +119,8 @@ export interface InvokerPolicyInput {
   readonly extraStatements?: readonly PolicyStatement[];
   /** A function that holds requests while its models wake names the stage table. */
   readonly wake?: { readonly table: string };
+  /** A function that keeps consumers' token budgets names the stage table. */
+  readonly budgets?: { readonly table: string };
 }
 
 /** A function role's statements, in the account and log group given (a Terraform expression in the stack, a stand-in in size checks). */
@@ -119,6 +136,7 @@ export function invokerPolicyStatements(
     tracing: fn.tracing,
     extraStatements: fn.extraStatements,
     wake: fn.wake && { componentArns: components, tableArn: dynamodbTableArn(partition, region, account, fn.wake.table) },
+    budgetTableArn: fn.budgets && dynamodbTableArn(partition, region, account, fn.budgets.table),
   });
 }
 
@@ -144,10 +162,13 @@ export function invokerStatements(input: {
   readonly extraStatements?: readonly PolicyStatement[];
   /** A function that holds requests while its models wake: their components, and the stage table's ARN. */
   readonly wake?: { readonly componentArns: readonly string[]; readonly tableArn: string };
+  /** A function that keeps token budgets: the stage table's ARN. */
+  readonly budgetTableArn?: string;
 }): PolicyStatement[] {
   return [
     ...(input.endpointArns.length > 0 ? invokeEndpointStatements(input.endpointArns) : []),
     ...(input.wake ? wakeStatements(input.wake.componentArns, input.wake.tableArn) : []),
+    ...(input.budgetTableArn ? [budgetStatement(input.budgetTableArn)] : []),
     ...logWriteStatements(input.logGroupArn),
     ...(input.tracing ? tracingStatements() : []),
     ...(input.extraStatements ?? []),

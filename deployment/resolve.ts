@@ -15,6 +15,8 @@ import { resourceNames, type ResourceNames } from "./names";
 import { componentOf, sharedEndpointsOf, type ResolvedComponent, type ResolvedSharedEndpoint } from "./inference-component";
 import { stateTableName, wakeOf, type WakeSpec } from "./wake";
 import type { ResolvedConsumer } from "./consumer";
+import { functionBudgets, type BudgetedConsumer } from "./budgets";
+import type { BudgetSettings } from "../contract/budget";
 export type { ResolvedConsumer } from "./consumer";
 
 /**
@@ -37,7 +39,7 @@ export interface Deployment {
   readonly dashboard: DashboardInput;
   /** The config's shared endpoints, which placed models run on. */
   readonly sharedEndpoints: readonly ResolvedSharedEndpoint[];
-  /** The stage's table that counts requests held while models wake from zero, if any model does. */
+  /** The stage's table: requests held while models wake from zero, and consumers' token budgets (if either). */
   readonly stateTable?: string;
   /** One key and usage plan each, limited to their models; none means one key for all. */
   readonly consumers?: readonly ResolvedConsumer[];
@@ -122,6 +124,8 @@ export interface ResolvedFunction {
   readonly alarms: readonly AlarmSpec[];
   /** Holds requests while the models it calls wake from zero copies. */
   readonly wake?: WakeSpec;
+  /** Keeps the token budgets of the consumers that may call its models. */
+  readonly budgets?: BudgetSettings;
 }
 
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
@@ -129,6 +133,8 @@ type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "
 
 export function resolve(config: Config, stage: string): Deployment {
   const names = resourceNames(config.project, stage);
+  const allModels = [...config.models, ...config.existingEndpoints].map((m) => m.name);
+  const budgeted: BudgetedConsumer[] = (config.api.consumers ?? []).map((c) => ({ name: c.name, models: c.models ?? allModels, budget: c.budget }));
 
   const fn = (spec: FunctionSpec, settings?: FunctionSettings): ResolvedFunction => ({
     region: config.region,
@@ -151,6 +157,7 @@ export function resolve(config: Config, stage: string): Deployment {
     extraStatements: settings?.extraStatements.map((st, i) => ({ ...st, Sid: st.Sid || `Extra${i}` })),
     ...spec,
     ...wakeOf(spec.endpoints, names.prefix, config.lambda),
+    ...functionBudgets(spec.endpoints, budgeted, stateTableName(names.prefix)),
     memorySizeMb: settings?.memorySizeMb ?? spec.memorySizeMb ?? config.lambda.memorySizeMb,
     alarms: functionAlarmSpecs(spec.functionName, spec.timeoutSeconds, config.alarms),
   });
@@ -257,6 +264,7 @@ export function resolve(config: Config, stage: string): Deployment {
     keyName: names.consumerKey(c.name),
     usagePlanName: names.consumerPlan(c.name),
     keySecretArn: c.keySecretArn,
+    ...(c.budget ? { budget: c.budget } : {}),
   }));
 
   const sharedEndpoints = sharedEndpointsOf(config.endpoints, names);
@@ -266,7 +274,7 @@ export function resolve(config: Config, stage: string): Deployment {
     stage,
     names,
     sharedEndpoints,
-    ...(functions.some((f) => f.wake) ? { stateTable: stateTableName(names.prefix) } : {}),
+    ...(functions.some((f) => f.wake || f.budgets) ? { stateTable: stateTableName(names.prefix) } : {}),
     consumers,
     models,
     chat,

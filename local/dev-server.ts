@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   readonly coldStartSeconds?: number;
   /** How requests are held while models wake (tests shorten the retries). @default - the config's and the functions' */
   readonly wake?: Partial<WakeSettings>;
+  /** How long a budget's reservation lives unrenewed (tests shorten it). @default RESERVATION_LEASE_SECONDS */
+  readonly budgetLeaseSeconds?: number;
 }
 
 export interface LocalStack {
@@ -61,6 +63,8 @@ export interface LocalStack {
   /** Where the handlers call SageMaker: the emulator, or the bridge to the user's server. */
   readonly runtimeUrl: string;
   readonly emulator?: SageMakerEmulator;
+  /** The stage table on loopback, when models scale to zero or consumers have budgets. */
+  readonly stateTable?: { readonly url: string; readonly name: string };
   /** The stack's handlers, bound to its settings (for calling them without the API in front). */
   readonly handlers: { readonly invoke: BufferedHandler; readonly stream: StreamingHandler; readonly chat: StreamingHandler };
   stop(): Promise<void>;
@@ -104,8 +108,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 
   // Models that scale to zero: their held requests are counted in the stage table, here on loopback,
-  // and their wakes asked of the emulator's SageMaker control plane.
-  const table = emulator && deployment.stateTable ? await startStateTable(deployment.stateTable, config.region) : undefined;
+  // and their wakes asked of the emulator's SageMaker control plane. Budgets are kept there too, whatever the backend.
+  const budgets = deployment.chat.budgets;
+  const wantTable = deployment.stateTable && (emulator || budgets);
+  const table = wantTable ? await startStateTable(deployment.stateTable!, config.region) : undefined;
   // The handlers run inside this stack's settings: nothing global changes, so stacks can share a process.
   const settings: HandlerSettings = {
     models: routes,
@@ -126,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...options.wake,
     },
     endpoints: { sagemaker: runtimeUrl, ...(table ? { dynamodb: table.url } : {}) },
+    ...(budgets ? { budgets: { ...budgets, ...(options.budgetLeaseSeconds ? { leaseSeconds: options.budgetLeaseSeconds } : {}) } } : {}),
   };
   const handlers = boundHandlers(settings);
 
@@ -166,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     backend,
     runtimeUrl,
     emulator,
+    ...(table ? { stateTable: { url: table.url, name: table.name } } : {}),
     handlers,
     stop: async () => {
       server.closeAllConnections();

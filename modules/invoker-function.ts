@@ -7,6 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { assumeRolePolicy, invokerPolicyStatements, policyDocument, type PolicyStatement } from "../deployment/iam-policies";
 import type { WakeSpec } from "../deployment/wake";
+import type { BudgetSettings } from "../contract/budget";
 import { stackAccount } from "./stack-account";
 import { LAMBDA_RUNTIME } from "../deployment/bundle";
 import type { HandlerCode } from "./handler-code";
@@ -60,6 +61,8 @@ export interface InvokerFunctionProps {
   readonly components?: readonly ITerraformDependable[];
   /** Holds requests while its models wake from zero copies. @default - it does not */
   readonly wake?: WakeSpec;
+  /** Keeps consumers' token budgets in the stage table. @default - none */
+  readonly budgets?: BudgetSettings;
 }
 
 /** A Lambda function that calls SageMaker endpoints, with its own role and log group. */
@@ -111,6 +114,7 @@ export class InvokerFunction extends Construct {
           endpoints: props.endpoints,
           corsOrigins: props.corsOrigins ?? [],
           wake: props.wake,
+          budgets: props.budgets,
         }),
       },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

@@ -40,7 +40,7 @@ function policyOf(stack: StackJson, roleDescription: RegExp): Record<string, unk
   return JSON.parse(resolve(stack, policy.values.policy));
 }
 
-async function decide(policy: Record<string, unknown>, action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
+async function decide(policy: Record<string, unknown>, action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
   const simulation: Simulation = {
     identityPolicies: [{ name: "inline", policy }],
     serviceControlPolicies: [],
@@ -128,6 +128,28 @@ suite("IAM, by simulation", () => {
     expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/prod/POST/llama-8b/invoke`)).toBe("Allowed");
     expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/prod/POST/qwen-small/invoke`)).toBe("ImplicitlyDenied");
     expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi/prod/POST/llama-8b/invoke`)).toBe("ImplicitlyDenied");
+  });
+
+  it("lets the functions keep budgets in their stage table's budget items only, and nothing else of it", async () => {
+    const central = synth(join(ROOT, "examples", "central-api.json")).stacks["central-ml-prod"];
+    // This example is in us-east-1.
+    const table = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/central-ml-prod-state`;
+    const keys = (...k: string[]) => ({ "dynamodb:LeadingKeys": k });
+    for (const role of [/^Invoker for llama-8b, open-llama/, /^Invoker for llama-8b$/]) {
+      const fn = policyOf(central, role);
+      for (const action of ["dynamodb:UpdateItem", "dynamodb:GetItem"]) expect(await decide(fn, action, table, keys("budget#search-team"))).toBe("Allowed");
+      // Another partition of the table (the held-request counts), another project's table, or another action.
+      expect(await decide(fn, "dynamodb:UpdateItem", table, keys("hold"))).toBe("ImplicitlyDenied");
+      expect(await decide(fn, "dynamodb:UpdateItem", table, keys("budget#search-team", "hold"))).toBe("ImplicitlyDenied");
+      expect(await decide(fn, "dynamodb:UpdateItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other-prod-state`, keys("budget#x"))).toBe(
+        "ImplicitlyDenied",
+      );
+      for (const action of ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DeleteTable"])
+        expect(await decide(fn, action, table, keys("budget#search-team"))).toBe("ImplicitlyDenied");
+    }
+    // A model no consumer with a budget may call keeps none.
+    const marketplace = JSON.stringify(policyOf(central, /^Invoker for marketplace-llm$/));
+    expect(marketplace).not.toContain("dynamodb");
   });
 
   it('uses Resource "*" only where AWS offers no resource-level permission, each listed and justified', () => {

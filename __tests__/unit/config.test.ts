@@ -152,6 +152,27 @@ describe("config", () => {
         'api.consumers: consumers get API keys. Fix: use auth "apiKey"',
       ],
       ["a consumer listed twice", { ...hfModel({}), api: { consumers: [{ name: "a" }, { name: "a" }] } }, 'api.consumers[1].name: "a" is listed twice'],
+      [
+        "a budget on a model whose context is not given",
+        { ...hfModel({}), api: { consumers: [{ name: "a", budget: { tokens: 1000, period: "day" } }] } },
+        'api.consumers[0].budget: the consumer may call "m", whose context the config does not give, so a request without max_tokens cannot be reserved before it runs. Fix: set models[0].huggingFace.maxTotalTokens',
+      ],
+      [
+        "a model budget for a model the consumer may not call",
+        {
+          ...hfModel({ maxInputTokens: 512, maxTotalTokens: 1024 }),
+          api: { consumers: [{ name: "a", budget: { tokens: 1000, period: "day", models: { other: 10 } } }] },
+        },
+        'api.consumers[0].budget.models.other: "other" is not a model this consumer may call. Fix: use one of m',
+      ],
+      [
+        "a model budget over the total",
+        {
+          ...hfModel({ maxInputTokens: 512, maxTotalTokens: 1024 }),
+          api: { consumers: [{ name: "a", budget: { tokens: 1000, period: "day", models: { m: 2000 } } }] },
+        },
+        "api.consumers[0].budget.models.m: 2000 is more than the consumer's total of 1000 tokens. Fix: lower it, or raise budget.tokens",
+      ],
     ])("%s", (_name, config, problem) => {
       const problems = refused(config);
       expect(problems).toEqual([expect.stringContaining(problem)]);

@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { reserveBudget } from "./session";
+import { outputBudgetOf } from "../lib/budget-gate";
 import { HttpError, notText } from "../lib/errors";
 import { chatRequestSchema, type ChatCompletionBody, type ChatRequest } from "../../contract/chat-request";
 import { validateChatRequest } from "../../contract/validators";
@@ -99,6 +101,7 @@ export async function chatCompletion(event: APIGatewayProxyEvent, session: Sessi
   const request = checkChatRequest(body);
   const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
   const call = { ...chatCall(event, session, request, `chatcmpl-${session.requestId}`), open: out };
+  await reserveBudget(event, session, call, outputBudgetOf(body));
   if (!request.stream) return writeJson(session.responseStream, 200, await answer(call), session.headers);
   // The status goes out with the first chunk (or when a hold starts): a model silent or failing before it is still an HTTP error.
   await streamChunks(call, (c) => send(out(), c));

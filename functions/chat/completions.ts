@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { reserveBudget } from "./session";
 import type { Writable } from "node:stream";
 import { completionRequestSchema, type CompletionBody } from "../../contract/completion-request";
 import { validateCompletionRequest } from "../../contract/validators";
@@ -56,6 +57,7 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Sessi
   session.tally.generation = true;
   checkAccess(allowedModels(event), model);
   const route = withClientAttributes(generationRoute(handlerSettings().models, model), event);
+  await reserveBudget(event, session, { model, route }, request.parameters?.max_new_tokens);
   const id = `cmpl-${session.requestId}`;
   const timeoutMs = timeLeftMs(session.context);
   const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));

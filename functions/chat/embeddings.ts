@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { reserveBudget } from "./session";
 import { embeddingRequestSchema, type EmbeddingBody } from "../../contract/embedding-request";
 import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
@@ -52,6 +53,7 @@ export async function embeddings(event: APIGatewayProxyEvent, session: Session):
   const allowed = allowedModels(event);
   checkAccess(allowed, body.model);
   const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model, allowed), event);
+  await reserveBudget(event, session, { model: body.model, route }, undefined);
   const timeoutMs = timeLeftMs(session.context);
   const deadline = Date.now() + timeoutMs;
   const call = { id: session.requestId, model: body.model, cancel: session.cancel, tally: session.tally, timeoutMs };

@@ -6,7 +6,7 @@ import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { chatCompletion } from "./chat";
 import { responses } from "./responses";
-import { meterSession, type Session } from "./session";
+import { meterSession, settleBudget, type Session } from "./session";
 import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { allowedModels } from "../lib/models";
@@ -31,13 +31,13 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   const started = Date.now();
   const client = watchClient(responseStream);
   // What the catch below needs to answer a failure: the model, and the stream once it is open.
-  const session: Session = { requestId, headers, responseStream, context, cancel: client.signal, tally: { started } };
+  const session: Session = { requestId, headers, responseStream, context, cancel: client.signal, tally: { started }, stop: (e) => client.abort(e) };
   try {
     if (event.httpMethod === "GET") return models(event, session);
     const route = routeOf(event.resource ?? event.path ?? "");
     await ROUTES[route](event, session);
     log("info", route, { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
-    meterSession(session, event, 200);
+    meterSession(session, event, 200, await settleBudget(session, 200));
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
@@ -47,7 +47,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
-    meterSession(session, event, error.statusCode);
+    meterSession(session, event, error.statusCode, await settleBudget(session, error.statusCode));
     if (error.type === "client_closed") return void responseStream.destroy();
     const out = session.out;
     if (!out) return writeError(responseStream, error, headers);

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { reserveBudget } from "./session";
 import { responsesRequestSchema, type ResponsesBody } from "../../contract/responses-request";
 import { validateResponsesRequest } from "../../contract/validators";
 import { checkChatRequest } from "../lib/chat-checks";
@@ -26,6 +27,7 @@ export async function responses(event: APIGatewayProxyEvent, session: Session): 
   // The status goes out with the first event (or when a hold starts): a model silent or failing before it is still an HTTP error.
   const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
   const call = { ...chatCall(event, session, request, id), open: out };
+  await reserveBudget(event, session, call, body.max_output_tokens ?? undefined);
   const base: ResponseBase = { id, model: call.model, created_at: Math.floor(Date.now() / 1000), body, namespaced: plan.tools.namespaced };
   const usage = () => usageOf(session.tally.inputTokens, session.tally.outputTokens);
   if (!request.stream) {

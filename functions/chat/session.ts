@@ -3,6 +3,9 @@ import type { Writable } from "node:stream";
 import { meter } from "../lib/metering";
 import { consumerOf } from "../lib/models";
 import type { ErrorBody } from "../../contract/errors";
+import type { HttpError } from "../lib/errors";
+import type { ModelRoute } from "../lib/models";
+import { reserveFor, type BudgetHold } from "../lib/budget-gate";
 
 /** Tokens as the model reported them, and when the first one went out. */
 export interface Tally {
@@ -31,11 +34,33 @@ export interface Session {
   /** Writes a failure into the open stream in the route's own format (default: an OpenAI chat error chunk). */
   streamError?: (body: ErrorBody) => string;
   readonly tally: Tally;
+  /** Stops the answer (its model call included) with this failure: a budget's lease that could not be kept. */
+  readonly stop: (error: HttpError) => void;
+  /** The request's tokens reserved against its consumer's budget, until the answer settles them. */
+  reservation?: BudgetHold;
+}
+
+/** Reserves the request's most against its consumer's budget, if it has one, before the model is called. */
+export async function reserveBudget(
+  event: APIGatewayProxyEvent,
+  session: Session,
+  call: { readonly model: string; readonly route: ModelRoute },
+  output: number | null | undefined,
+): Promise<void> {
+  session.reservation = await reserveFor(event, { model: call.model, route: call.route, output: output ?? undefined }, session);
+}
+
+/** Settles the reservation with what the model reported (or, for an answer that went out unreported, all of it); the share used, in percent. */
+export async function settleBudget(session: Session, status: number): Promise<number | undefined> {
+  const reservation = session.reservation;
+  session.reservation = undefined;
+  return reservation?.settle(session.tally, status < 400 || session.tally.firstTokenMs !== undefined);
 }
 
 /** The request's metrics, with the tokens the model reported. */
-export function meterSession(session: Session, event: APIGatewayProxyEvent, status: number): void {
+export function meterSession(session: Session, event: APIGatewayProxyEvent, status: number, budgetUsedPercent?: number): void {
   const { inputTokens, outputTokens, firstTokenMs, heldMs, generation, started } = session.tally;
   const durationMs = Date.now() - started;
-  meter({ model: session.model, consumer: consumerOf(event), status, inputTokens, outputTokens, firstTokenMs, heldMs, generation, durationMs });
+  const consumer = consumerOf(event);
+  meter({ model: session.model, consumer, status, inputTokens, outputTokens, firstTokenMs, heldMs, generation, durationMs, budgetUsedPercent });
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { reserveFor, type BudgetHold } from "../lib/budget-gate";
 import { corsHeaders } from "../lib/cors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
@@ -23,10 +24,18 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const model = modelFromPath(event.resource ?? event.path ?? "");
   const cors = corsHeaders(event.headers);
   const tally: { heldMs?: number } = {};
+  const budgetHeaders: Record<string, string> = {};
+  let budget: BudgetHold | undefined;
   try {
     checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
+    // Nothing to stop: the lease outlives the 29 s this answer may take.
+    budget = await reserveFor(
+      event,
+      { model, route, output: request.parameters?.max_new_tokens },
+      { requestId, headers: budgetHeaders, stop: () => undefined },
+    );
     const timeoutMs = timeLeftMs(context);
     // Held within API Gateway's 29 s, a buffered integration's limit.
     const hold = { model, requestId, tally, holdMs: Math.max(0, Math.min(INVOKE_HOLD_SECONDS * 1000, timeoutMs - INVOKE_ANSWER_MS)) };
@@ -34,8 +43,9 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
     // The generate API's buffered answer gives no prompt count: its InputTokens are counted missing.
     const usage = { outputTokens: result.generated_tokens, generation: true };
-    meter({ model, consumer: consumerOf(event), status: 200, ...usage, heldMs: tally.heldMs, durationMs: Date.now() - started });
-    return jsonResponse(200, { generated_text: result.generated_text }, requestId, cors);
+    const budgetUsedPercent = await budget?.settle(usage, true);
+    meter({ model, consumer: consumerOf(event), status: 200, ...usage, heldMs: tally.heldMs, durationMs: Date.now() - started, budgetUsedPercent });
+    return jsonResponse(200, { generated_text: result.generated_text }, requestId, { ...cors, ...budgetHeaders });
   } catch (err) {
     const error = fromSageMakerError(err);
     logFailure("invoke failed", error.statusCode, {
@@ -44,7 +54,8 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       type: error.type,
       latencyMs: Date.now() - started,
     });
-    meter({ model, consumer: consumerOf(event), status: error.statusCode, heldMs: tally.heldMs, durationMs: Date.now() - started });
-    return toHttpResponse(error, requestId, cors);
+    const budgetUsedPercent = await budget?.settle({}, false);
+    meter({ model, consumer: consumerOf(event), status: error.statusCode, heldMs: tally.heldMs, durationMs: Date.now() - started, budgetUsedPercent });
+    return toHttpResponse(error, requestId, { ...cors, ...budgetHeaders });
   }
 }

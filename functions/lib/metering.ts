@@ -22,6 +22,8 @@ export interface RequestMeter {
   /** A text generation model answered: a success without both token counts is counted in UsageMissing. */
   readonly generation?: boolean;
   readonly durationMs: number;
+  /** The consumer's token budget used after this request, in percent (consumers with a budget). */
+  readonly budgetUsedPercent?: number;
 }
 
 const DIMENSION_SETS = [
@@ -37,9 +39,10 @@ export function emfRecord(m: RequestMeter, namespace: string, stage: string, kno
   if (m.outputTokens !== undefined) values.OutputTokens = m.outputTokens;
   if (m.firstTokenMs !== undefined) values.TimeToFirstToken = m.firstTokenMs;
   if (m.heldMs !== undefined) values.HeldTime = m.heldMs;
+  if (m.budgetUsedPercent !== undefined) values.BudgetUsed = m.budgetUsedPercent;
   // What the model did not report is counted as missing, never guessed.
   if (m.generation && m.status < 400) values.UsageMissing = m.inputTokens === undefined || m.outputTokens === undefined ? 1 : 0;
-  const unit = (name: string) => (["Duration", "TimeToFirstToken", "HeldTime"].includes(name) ? "Milliseconds" : "Count");
+  const unit = (name: string) => (["Duration", "TimeToFirstToken", "HeldTime"].includes(name) ? "Milliseconds" : name === "BudgetUsed" ? "Percent" : "Count");
   return {
     _aws: {
       Timestamp: now,

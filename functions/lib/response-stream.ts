@@ -55,6 +55,9 @@ export function watchClient(responseStream: Writable): AbortController {
 
 /** What went wrong: the client leaving (noticed by watchClient, or by a write into a destroyed stream) comes first. */
 export function failureOf(err: unknown, client: AbortController, responseStream: Writable): HttpError {
+  // Stopped by the handler itself (a budget's lease that could not be kept): that is the failure.
+  const reason: unknown = client.signal.reason;
+  if (client.signal.aborted && reason instanceof HttpError && reason.type !== "client_closed") return reason;
   const gone = client.signal.aborted || (responseStream.destroyed && !responseStream.writableFinished);
   const error = gone ? clientClosed() : fromSageMakerError(err);
   // Whatever happened, nothing may keep calling the model.

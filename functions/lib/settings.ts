@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readSettingsFile } from "./settings-file";
+import { BUDGETS_ENV, type BudgetSettings } from "../../contract/budget";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { ModelRoutes } from "./models";
 import {
@@ -38,6 +39,8 @@ export interface HandlerSettings {
   readonly wake?: WakeSettings;
   /** Where SageMaker's control plane and DynamoDB are reached (a local stack's stand-ins). @default - AWS */
   readonly endpoints?: { readonly sagemaker?: string; readonly dynamodb?: string };
+  /** Consumers' token budgets, kept in the stage table. @default - none: no consumer has one */
+  readonly budgets?: BudgetSettings;
 }
 
 export interface WakeSettings {
@@ -66,12 +69,23 @@ function modelsOf(env: NodeJS.ProcessEnv): ModelRoutes {
   return readSettingsFile<{ models: ModelRoutes }>(env)?.models ?? {};
 }
 
+/** Budgets: BUDGETS in the environment (generate functions), else the settings file (the OpenAI function's). */
+function budgetsOf(env: NodeJS.ProcessEnv): { budgets?: BudgetSettings } {
+  const budgets = env[BUDGETS_ENV]
+    ? (JSON.parse(env[BUDGETS_ENV]) as BudgetSettings)
+    : env.MODELS
+      ? undefined
+      : readSettingsFile<{ budgets: BudgetSettings }>(env)?.budgets;
+  return budgets ? { budgets } : {};
+}
+
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv): HandlerSettings {
   return {
     models: Object.freeze(modelsOf(env)),
     corsOrigins: Object.freeze(JSON.parse(env.CORS_ORIGINS || "[]") as string[]),
     streamTimeouts: streamTimeoutsOf(env),
     wake: wakeSettingsOf(env),
+    ...budgetsOf(env),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { reserveFor, type BudgetHold } from "../lib/budget-gate";
 import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
@@ -36,10 +37,13 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   let tokens = 0;
   let firstTokenMs: number | undefined;
   const tally: { heldMs?: number } = {};
+  let budget: BudgetHold | undefined;
+  const usage: { inputTokens?: number; outputTokens?: number; generation: true } = { generation: true };
   try {
     checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
+    budget = await reserveFor(event, { model, route, output: request.parameters?.max_new_tokens }, { requestId, headers, stop: (e) => client.abort(e) });
 
     if (!route.stream) {
       // Serverless endpoints cannot stream: one token event carries the whole answer.
@@ -49,7 +53,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       await write(out, sseEvent(JSON.stringify(done(result)), "done"));
       out.end();
       log("info", "stream", { requestId, model, status: 200, buffered: true, latencyMs: Date.now() - started });
-      meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, durationMs: Date.now() - started });
+      usage.outputTokens = result.generated_tokens;
+      const budgetUsedPercent = await budget?.settle(usage, true);
+      meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, durationMs: Date.now() - started, budgetUsedPercent });
       return;
     }
 
@@ -67,7 +73,11 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
         firstTokenMs ??= Date.now() - started;
         await write(opened(), sseEvent(JSON.stringify({ text: token.text }), "token"));
       }
-      if (token.final) final = token.final;
+      if (token.final) {
+        final = token.final;
+        usage.inputTokens = final.input_length;
+        usage.outputTokens = final.generated_tokens;
+      }
     };
     for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
     for (const token of tokensOf.end()) await emit(token);
@@ -75,7 +85,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     await write(opened(), sseEvent(JSON.stringify(done(final)), "done"));
     opened().end();
     log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
+    const budgetUsedPercent = await budget?.settle(usage, true);
     meter({
+      budgetUsedPercent,
       model,
       consumer: consumerOf(event),
       status: 200,
@@ -98,7 +110,16 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
-    meter({ model, consumer: consumerOf(event), status: error.statusCode, firstTokenMs, heldMs: tally.heldMs, durationMs: Date.now() - started });
+    const budgetUsedPercent = await budget?.settle(usage, firstTokenMs !== undefined);
+    meter({
+      model,
+      consumer: consumerOf(event),
+      status: error.statusCode,
+      firstTokenMs,
+      heldMs: tally.heldMs,
+      durationMs: Date.now() - started,
+      budgetUsedPercent,
+    });
     if (error.type === "client_closed") responseStream.destroy();
     else if (out) await endWith(out, sseEvent(JSON.stringify(error.toBody()), "error"));
     else writeError(responseStream, error, headers);

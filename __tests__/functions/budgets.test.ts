@@ -1,0 +1,144 @@
+import OpenAI from "openai";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { startLocalStack, type LocalStack } from "../../local/dev-server";
+import { localConfig, post } from "../helpers/local";
+import { budgetPartition, periodOf } from "../../contract/budget";
+import { liveTally, type Item } from "../../contract/budget-item";
+
+// Token budgets per consumer against the local stack: the handlers keep them in a DynamoDB-compatible
+// server (dynalite) through the same calls as deployed, and the openai SDK sees what a client would.
+const BUDGET = 1400;
+const hf = { huggingFace: { modelId: "a/b", maxInputTokens: 512, maxTotalTokens: 1024 }, instance: { type: "ml.g5.2xlarge" } };
+
+describe("token budgets", () => {
+  let stack: LocalStack;
+  let db: DynamoDBClient;
+  beforeAll(async () => {
+    process.env.LOG_LEVEL = "silent";
+    const config = localConfig({
+      models: [
+        { name: "alpha", ...hf },
+        { name: "beta", ...hf },
+      ],
+      api: {
+        consumers: [
+          { name: "team-a", budget: { tokens: BUDGET, period: "day" } },
+          { name: "team-b" },
+          { name: "team-c", budget: { tokens: 100_000, period: "month", models: { beta: 600 } } },
+        ],
+      },
+    });
+    stack = await startLocalStack({
+      config,
+      port: 0,
+      emulator: { firstTokenDelayMs: 5, tokenDelayMs: 2 },
+      consumerKeys: { "team-a": "key-a", "team-b": "key-b", "team-c": "key-c" },
+    });
+    db = new DynamoDBClient({ endpoint: stack.stateTable!.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+  });
+  afterAll(async () => {
+    db.destroy();
+    await stack.stop();
+  });
+
+  const client = (key: string) => new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: key });
+  const tally = async (consumer: string, period: "day" | "month") => {
+    const key = { pk: { S: budgetPartition(consumer) }, sk: { S: periodOf(period, new Date()).key } };
+    const { Item } = await db.send(new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }));
+    return liveTally((Item ?? {}) as Item, Math.floor(Date.now() / 1000));
+  };
+
+  it("never serves more than the budget to 100 concurrent streams, and refuses the rest with 429 insufficient_quota", async () => {
+    const openai = client("key-a");
+    const one = async () => {
+      const stream = await openai.chat.completions.create({
+        model: "alpha",
+        messages: [{ role: "user", content: "Tell me a story about a lighthouse." }],
+        max_tokens: 40,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let total = 0;
+      for await (const chunk of stream) total += chunk.usage?.total_tokens ?? 0;
+      return total;
+    };
+    const results = await Promise.allSettled(Array.from({ length: 100 }, one));
+    const served = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    expect(served.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(served.every((t) => t > 0)).toBe(true);
+    expect(served.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(BUDGET);
+    for (const e of refused) {
+      expect(e).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(e).toMatchObject({ status: 429, code: "insufficient_quota", type: "insufficient_quota" });
+      expect((e as Error).message).toMatch(/for this day is spent: .* It resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
+    }
+    // What the table holds is what was served: settled, nothing left reserved.
+    const after = await tally("team-a", "day");
+    expect(after).toMatchObject({ used: served.reduce((a, b) => a + b, 0), reserved: 0 });
+  });
+
+  it("tells a consumer with a budget what is left, and one without pays no call to the store", async () => {
+    const before = await tally("team-c", "month");
+    const withBudget = await post(
+      `${stack.url}/v1/chat/completions`,
+      { model: "alpha", messages: [{ role: "user", content: "hi" }], max_tokens: 8 },
+      {
+        authorization: "Bearer key-c",
+      },
+    );
+    expect(withBudget.status).toBe(200);
+    const left = Number(withBudget.headers.get("x-budget-remaining-tokens"));
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(100_000 - before.used);
+    const calls: string[] = [];
+    const real = globalThis.fetch;
+    const spy = jest.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      if (String(input instanceof Request ? input.url : input).startsWith(stack.stateTable!.url)) calls.push(String(input));
+      return real(input, init);
+    });
+    try {
+      const without = await post(
+        `${stack.url}/v1/chat/completions`,
+        { model: "alpha", messages: [{ role: "user", content: "hi" }] },
+        {
+          authorization: "Bearer key-b",
+        },
+      );
+      expect(without.status).toBe(200);
+      expect(without.headers.get("x-budget-remaining-tokens")).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("holds a model's own budget within the total, naming the model when it is spent", async () => {
+    const openai = client("key-c");
+    const ask = (model: string) => openai.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 100 });
+    let refused: unknown;
+    for (let i = 0; i < 20 && !refused; i++)
+      refused = await ask("beta").then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((refused as Error).message).toContain('budget for "beta"');
+    expect((await tally("team-c", "month")).models.beta.used).toBeLessThanOrEqual(600);
+    // The total still has room: another model answers.
+    expect((await ask("alpha")).choices[0].message.content).toEqual(expect.any(String));
+  });
+
+  it("charges /invoke what it reported, its prompt at its bound", async () => {
+    const before = await tally("team-c", "month");
+    const answer = await post(`${stack.url}/alpha/invoke`, { inputs: "hi", parameters: { max_new_tokens: 5 } }, { authorization: "Bearer key-c" });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("x-budget-remaining-tokens")).toMatch(/^\d+$/);
+    const after = await tally("team-c", "month");
+    // The buffered generate answer counts its tokens but not the prompt's: the prompt is charged at its bound.
+    expect(after.used - before.used).toBeGreaterThan(0);
+    expect(after.used - before.used).toBeLessThanOrEqual(Buffer.byteLength(JSON.stringify({ inputs: "hi", parameters: { max_new_tokens: 5 } })) + 256 + 5);
+    expect(after.reserved).toBe(0);
+  });
+});
