@@ -27,6 +27,7 @@ const FULL = [
   // AWS's Lambda runtime interface client (local/ric).
   "runtime/large-tables.test.ts",
   "runtime/real-runtime.test.ts",
+  "runtime/budgets-runtime.test.ts",
   // Runs the suites above with their tools hidden, as a fresh clone would.
   "unit/fresh-clone.test.ts",
   // By its cost: stock clients held through a 45 s cold start (about a minute).

@@ -149,7 +149,18 @@ export class RuntimeApi {
       chunks.push(chunk);
       pending.options.onChunk?.(chunk);
     });
-    await new Promise<void>((resolve, reject) => req.once("end", resolve).once("error", reject));
+    try {
+      // A process that dies mid-answer (killed, out of memory) breaks its response off: the caller hears of it.
+      await new Promise<void>((resolve, reject) =>
+        req
+          .once("end", resolve)
+          // Kept, not once: a broken-off request can say so twice.
+          .on("error", reject)
+          .once("close", () => (req.complete ? resolve() : reject(new Error("the function's response broke off before its end")))),
+      );
+    } catch (err) {
+      return pending.reject(err as Error);
+    }
     const trailers = req.trailers as Record<string, string>;
     accepted(res);
     pending.resolve({
