@@ -84,6 +84,7 @@ const QUICK = [
   "synth/rest-api.test.ts",
   "synth/stacks.test.ts",
   "synth/unchanged-terraform.test.ts",
+  "synth/budgets.test.ts",
   "synth/wake.test.ts",
   "unit/alarm-specs.test.ts",
   "unit/authorizer.test.ts",

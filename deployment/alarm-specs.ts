@@ -28,6 +28,8 @@ export interface AlarmSpec {
   /** One metric, or a ratio of two (errors / requests). */
   readonly metric: MetricRef | { readonly ratio: readonly [MetricRef, MetricRef] };
   readonly rollback?: boolean;
+  /** @default - the metric above the threshold */
+  readonly atOrAbove?: boolean;
 }
 
 type Thresholds = Config["alarms"];
@@ -255,6 +257,33 @@ export function functionAlarmSpecs(functionName: string, timeoutSeconds: number,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       metric: metric("Duration", "Maximum"),
+    },
+  ];
+}
+
+/**
+ * A consumer's budget: at 80 % used (the share the functions record after each answer), and once
+ * it is spent (a request was refused for it).
+ */
+export function budgetAlarmSpecs(prefix: string, namespace: string, stage: string, consumer: string): AlarmSpec[] {
+  const metric = (name: string, stat: string): MetricRef => ({ namespace, name, dimensions: { Stage: stage, Consumer: consumer }, stat, periodSeconds: 300 });
+  const once = { evaluationPeriods: 1, datapointsToAlarm: 1, atOrAbove: true };
+  return [
+    {
+      id: `budget-80-${consumer}`,
+      name: `${prefix}-${consumer}-budget-80`,
+      description: `${consumer} has used 80% of its token budget for the period.`,
+      threshold: 80,
+      metric: metric("BudgetUsed", "Maximum"),
+      ...once,
+    },
+    {
+      id: `budget-spent-${consumer}`,
+      name: `${prefix}-${consumer}-budget-spent`,
+      description: `${consumer}'s token budget is spent: its requests are refused (429 insufficient_quota) until the period resets.`,
+      threshold: 1,
+      metric: metric("BudgetRefusals", "Sum"),
+      ...once,
     },
   ];
 }

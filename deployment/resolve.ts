@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
 import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
-import { apiAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
+import { apiAlarmSpecs, budgetAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, type AlarmSpec } from "./alarm-specs";
 import type { DashboardInput } from "./dashboard";
 import type { DirectAnswer } from "./api-routes";
 import type { PolicyStatement } from "./iam-policies";
@@ -280,12 +280,15 @@ export function resolve(config: Config, stage: string): Deployment {
     chat,
     authorizer,
     functions,
-    apiAlarms: apiAlarmSpecs(
-      names.api,
-      stage,
-      config.alarms,
-      models.filter((m) => m.integration.kind !== "shared").map((m) => invokePath(m.name)),
-    ),
+    apiAlarms: [
+      ...apiAlarmSpecs(
+        names.api,
+        stage,
+        config.alarms,
+        models.filter((m) => m.integration.kind !== "shared").map((m) => invokePath(m.name)),
+      ),
+      ...(consumers ?? []).flatMap((c) => (c.budget?.alarms ? budgetAlarmSpecs(names.prefix, config.project, stage, c.name) : [])),
+    ],
     dashboard: {
       region: config.region,
       endpoints: models

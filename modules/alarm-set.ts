@@ -29,7 +29,7 @@ export class AlarmSet extends Construct {
       const common = {
         alarmName: spec.name,
         alarmDescription: spec.description,
-        comparisonOperator: "GreaterThanThreshold",
+        comparisonOperator: spec.atOrAbove ? "GreaterThanOrEqualToThreshold" : "GreaterThanThreshold",
         threshold: spec.threshold,
         evaluationPeriods: spec.evaluationPeriods,
         datapointsToAlarm: spec.datapointsToAlarm,

@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
 import { localConfig, post } from "../helpers/local";
 import { budgetPartition, periodOf } from "../../contract/budget";
@@ -25,6 +25,7 @@ describe("token budgets", () => {
           { name: "team-a", budget: { tokens: BUDGET, period: "day" } },
           { name: "team-b" },
           { name: "team-c", budget: { tokens: 100_000, period: "month", models: { beta: 600 } } },
+          { name: "team-d", budget: { tokens: 1500, period: "day" } },
         ],
       },
     });
@@ -32,7 +33,7 @@ describe("token budgets", () => {
       config,
       port: 0,
       emulator: { firstTokenDelayMs: 5, tokenDelayMs: 2 },
-      consumerKeys: { "team-a": "key-a", "team-b": "key-b", "team-c": "key-c" },
+      consumerKeys: { "team-a": "key-a", "team-b": "key-b", "team-c": "key-c", "team-d": "key-d" },
     });
     db = new DynamoDBClient({ endpoint: stack.stateTable!.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
   });
@@ -46,6 +47,16 @@ describe("token budgets", () => {
     const key = { pk: { S: budgetPartition(consumer) }, sk: { S: periodOf(period, new Date()).key } };
     const { Item } = await db.send(new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }));
     return liveTally((Item ?? {}) as Item, Math.floor(Date.now() / 1000));
+  };
+
+  /** Once every answer has settled: a function settles after its answer's last byte went out. */
+  const settled = async (consumer: string, period: "day" | "month") => {
+    for (let i = 0; i < 100; i++) {
+      const t = await tally(consumer, period);
+      if (t.reserved === 0) return t;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`${consumer}'s reservations never settled`);
   };
 
   it("never serves more than the budget to 100 concurrent streams, and refuses the rest with 429 insufficient_quota", async () => {
@@ -75,7 +86,7 @@ describe("token budgets", () => {
       expect((e as Error).message).toMatch(/for this day is spent: .* It resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
     }
     // What the table holds is what was served: settled, nothing left reserved.
-    const after = await tally("team-a", "day");
+    const after = await settled("team-a", "day");
     expect(after).toMatchObject({ used: served.reduce((a, b) => a + b, 0), reserved: 0 });
   });
 
@@ -125,7 +136,7 @@ describe("token budgets", () => {
       );
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
     expect((refused as Error).message).toContain('budget for "beta"');
-    expect((await tally("team-c", "month")).models.beta.used).toBeLessThanOrEqual(600);
+    expect((await settled("team-c", "month")).models.beta.used).toBeLessThanOrEqual(600);
     // The total still has room: another model answers.
     expect((await ask("alpha")).choices[0].message.content).toEqual(expect.any(String));
   });
@@ -135,10 +146,30 @@ describe("token budgets", () => {
     const answer = await post(`${stack.url}/alpha/invoke`, { inputs: "hi", parameters: { max_new_tokens: 5 } }, { authorization: "Bearer key-c" });
     expect(answer.status).toBe(200);
     expect(answer.headers.get("x-budget-remaining-tokens")).toMatch(/^\d+$/);
-    const after = await tally("team-c", "month");
+    const after = await settled("team-c", "month");
     // The buffered generate answer counts its tokens but not the prompt's: the prompt is charged at its bound.
     expect(after.used - before.used).toBeGreaterThan(0);
     expect(after.used - before.used).toBeLessThanOrEqual(Buffer.byteLength(JSON.stringify({ inputs: "hi", parameters: { max_new_tokens: 5 } })) + 256 + 5);
     expect(after.reserved).toBe(0);
+  });
+
+  it("releases a reservation whose function stopped (its lease ran out) when a request needs the room, without charging it", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // What a function stopped mid-answer leaves: 1,400 of 1,500 tokens reserved, its lease run out a second ago.
+    const stale = { n: { N: "1400" }, m: { S: "alpha" }, until: { N: String(now - 1) } };
+    const key = { pk: { S: budgetPartition("team-d") }, sk: { S: periodOf("day", new Date()).key } };
+    await db.send(
+      new PutItemCommand({
+        TableName: stack.stateTable!.name,
+        Item: { ...key, c: { N: "1400" }, "c:alpha": { N: "1400" }, "r:stopped": { M: stale } },
+      }),
+    );
+    expect(await tally("team-d", "day")).toMatchObject({ used: 0, reserved: 0 });
+    const answer = await client("key-d").chat.completions.create({ model: "alpha", messages: [{ role: "user", content: "hi" }], max_tokens: 20 });
+    const used = answer.usage!.total_tokens;
+    await settled("team-d", "day");
+    const { Item } = await db.send(new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }));
+    expect(Item!["r:stopped"]).toBeUndefined();
+    expect([Item!.c.N, Item!.u.N, Item!["c:alpha"].N]).toEqual([String(used), String(used), String(used)]);
   });
 });

@@ -1,6 +1,7 @@
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 import { emfProblems } from "../helpers/emf";
 import { answerFor } from "../../local/emulator/fake-tgi";
+import { emfRecord } from "../../functions/lib/metering";
 
 // One EMF record per request on every route, fitting the specification, with the tokens the response reported.
 let rig: HandlerRig;
@@ -134,6 +135,17 @@ describe("metering", () => {
     expect(answer.statusCode).toBe(404);
     expect(records().at(-1)).toMatchObject({ Model: "-", Errors: 1, StatusCode: 404 });
     expect(emfProblems(records().at(-1)!)).toEqual([]);
+  });
+
+  it("records a budget's share used (Percent) and a refusal for it, the two metrics its alarms watch", () => {
+    const base = { model: "mistral", consumer: "team-a", durationMs: 5 };
+    const used = emfRecord({ ...base, status: 200, budgetUsedPercent: 81.5 }, "llm-api", "v1", ["mistral"]);
+    const refused = emfRecord({ ...base, status: 429, budgetRefused: true }, "llm-api", "v1", ["mistral"]);
+    expect([emfProblems(used), emfProblems(refused)]).toEqual([[], []]);
+    expect(used).toMatchObject({ BudgetUsed: 81.5, Consumer: "team-a" });
+    expect(used._aws).toMatchObject({ CloudWatchMetrics: [{ Metrics: expect.arrayContaining([{ Name: "BudgetUsed", Unit: "Percent" }]) }] });
+    expect(refused).toMatchObject({ BudgetRefusals: 1, Errors: 1 });
+    expect(emfRecord({ ...base, status: 200 }, "llm-api", "v1", ["mistral"])).not.toHaveProperty("BudgetUsed");
   });
 
   it("the check can fail: a record missing a dimension member is refused", () => {

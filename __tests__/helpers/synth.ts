@@ -106,7 +106,18 @@ export function synthConstruct(build: (stack: TerraformStack) => void): StackJso
 export function functionModels(fn: Record<string, any>): Record<string, unknown> {
   const env = fn.environment?.variables ?? {};
   if (env.MODELS) return JSON.parse(env.MODELS);
+  return settingsFileOf(fn).models;
+}
+
+/** The consumers' budgets a synthesised function keeps: BUDGETS in its environment, else its settings file's; undefined without. */
+export function functionBudgets(fn: Record<string, any>): { table: string; consumers: Record<string, unknown> } | undefined {
+  const env = fn.environment?.variables ?? {};
+  if (env.MODELS) return env.BUDGETS ? JSON.parse(env.BUDGETS) : undefined;
+  return settingsFileOf(fn).budgets;
+}
+
+function settingsFileOf(fn: Record<string, any>): Record<string, any> {
   const hex = Buffer.from(fn.source_code_hash, "base64").toString("hex").slice(0, 16);
   const zip = unzipSync(readFileSync(join(BUILD_DIR, `chat-${hex}.zip`)));
-  return JSON.parse(Buffer.from(zip[SETTINGS_FILE]).toString("utf8")).models;
+  return JSON.parse(Buffer.from(zip[SETTINGS_FILE]).toString("utf8"));
 }

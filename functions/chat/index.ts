@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, echo, logDetail } from "../lib/errors";
+import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { COMPLETIONS_PATH, EMBEDDINGS_PATH, RESPONSES_PATH } from "../../contract/routes";
 import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
@@ -37,7 +38,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     const route = routeOf(event.resource ?? event.path ?? "");
     await ROUTES[route](event, session);
     log("info", route, { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
-    meterSession(session, event, 200, await settleBudget(session, 200));
+    meterSession(session, event, 200, { budgetUsedPercent: await settleBudget(session, 200) });
   } catch (err) {
     const error = failureOf(err, client, responseStream);
     logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
@@ -47,7 +48,8 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       latencyMs: Date.now() - started,
       detail: logDetail(error),
     });
-    meterSession(session, event, error.statusCode, await settleBudget(session, error.statusCode));
+    const budgetUsedPercent = await settleBudget(session, error.statusCode);
+    meterSession(session, event, error.statusCode, { budgetUsedPercent, budgetRefused: error.type === INSUFFICIENT_QUOTA });
     if (error.type === "client_closed") return void responseStream.destroy();
     const out = session.out;
     if (!out) return writeError(responseStream, error, headers);

@@ -58,9 +58,14 @@ export async function settleBudget(session: Session, status: number): Promise<nu
 }
 
 /** The request's metrics, with the tokens the model reported. */
-export function meterSession(session: Session, event: APIGatewayProxyEvent, status: number, budgetUsedPercent?: number): void {
+export function meterSession(
+  session: Session,
+  event: APIGatewayProxyEvent,
+  status: number,
+  budget: { readonly budgetUsedPercent?: number; readonly budgetRefused?: boolean } = {},
+): void {
   const { inputTokens, outputTokens, firstTokenMs, heldMs, generation, started } = session.tally;
   const durationMs = Date.now() - started;
   const consumer = consumerOf(event);
-  meter({ model: session.model, consumer, status, inputTokens, outputTokens, firstTokenMs, heldMs, generation, durationMs, budgetUsedPercent });
+  meter({ model: session.model, consumer, status, inputTokens, outputTokens, firstTokenMs, heldMs, generation, durationMs, ...budget });
 }

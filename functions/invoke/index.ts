@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { reserveFor, type BudgetHold } from "../lib/budget-gate";
 import { corsHeaders } from "../lib/cors";
+import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { log, logFailure } from "../lib/log";
@@ -55,7 +56,16 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       latencyMs: Date.now() - started,
     });
     const budgetUsedPercent = await budget?.settle({}, false);
-    meter({ model, consumer: consumerOf(event), status: error.statusCode, heldMs: tally.heldMs, durationMs: Date.now() - started, budgetUsedPercent });
+    const budgetRefused = error.type === INSUFFICIENT_QUOTA;
+    meter({
+      model,
+      consumer: consumerOf(event),
+      status: error.statusCode,
+      heldMs: tally.heldMs,
+      durationMs: Date.now() - started,
+      budgetUsedPercent,
+      budgetRefused,
+    });
     return toHttpResponse(error, requestId, { ...cors, ...budgetHeaders });
   }
 }

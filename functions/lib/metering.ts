@@ -24,6 +24,8 @@ export interface RequestMeter {
   readonly durationMs: number;
   /** The consumer's token budget used after this request, in percent (consumers with a budget). */
   readonly budgetUsedPercent?: number;
+  /** Refused because the consumer's budget is spent (429 insufficient_quota). */
+  readonly budgetRefused?: boolean;
 }
 
 const DIMENSION_SETS = [
@@ -40,6 +42,7 @@ export function emfRecord(m: RequestMeter, namespace: string, stage: string, kno
   if (m.firstTokenMs !== undefined) values.TimeToFirstToken = m.firstTokenMs;
   if (m.heldMs !== undefined) values.HeldTime = m.heldMs;
   if (m.budgetUsedPercent !== undefined) values.BudgetUsed = m.budgetUsedPercent;
+  if (m.budgetRefused) values.BudgetRefusals = 1;
   // What the model did not report is counted as missing, never guessed.
   if (m.generation && m.status < 400) values.UsageMissing = m.inputTokens === undefined || m.outputTokens === undefined ? 1 : 0;
   const unit = (name: string) => (["Duration", "TimeToFirstToken", "HeldTime"].includes(name) ? "Milliseconds" : name === "BudgetUsed" ? "Percent" : "Count");

@@ -4,6 +4,7 @@ import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
+import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { log, logFailure } from "../lib/log";
 import { allowedModels, checkAccess, consumerOf, routeFor } from "../lib/models";
 import { meter } from "../lib/metering";
@@ -111,15 +112,9 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
       detail: logDetail(error),
     });
     const budgetUsedPercent = await budget?.settle(usage, firstTokenMs !== undefined);
-    meter({
-      model,
-      consumer: consumerOf(event),
-      status: error.statusCode,
-      firstTokenMs,
-      heldMs: tally.heldMs,
-      durationMs: Date.now() - started,
-      budgetUsedPercent,
-    });
+    const budgetRefused = error.type === INSUFFICIENT_QUOTA;
+    const failed = { status: error.statusCode, firstTokenMs, heldMs: tally.heldMs, budgetUsedPercent, budgetRefused };
+    meter({ model, consumer: consumerOf(event), ...failed, durationMs: Date.now() - started });
     if (error.type === "client_closed") responseStream.destroy();
     else if (out) await endWith(out, sseEvent(JSON.stringify(error.toBody()), "error"));
     else writeError(responseStream, error, headers);
