@@ -86,6 +86,11 @@ const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixe
 export function formatUsage(rows: readonly UsageRow[], markdown: boolean): string {
   const header = ["consumer", "model", "requests", "input tokens", "output tokens", "cost share"];
   const cells = rows.map((r) => [r.consumer, r.model, String(r.requests), String(r.inputTokens), String(r.outputTokens), money(r.costShare)]);
+  return formatTable(header, cells, markdown);
+}
+
+/** Columns padded for a terminal, or a Markdown table. */
+export function formatTable(header: readonly string[], cells: readonly (readonly string[])[], markdown: boolean): string {
   if (markdown) return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...cells.map((c) => `| ${c.join(" | ")} |`)].join("\n");
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [header, ...cells]

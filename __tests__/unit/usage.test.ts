@@ -1,6 +1,9 @@
 import { join } from "node:path";
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { startStateTable, type LocalStateTable } from "../../local/state-table";
+import { budgetPartition, periodOf } from "../../contract/budget";
 import { usage } from "../../bin/usage-command";
 import { ROOT } from "../helpers/synth";
 
@@ -19,6 +22,31 @@ const FIXTURE: Record<string, number> = {
   "support-bot/llama-8b/OutputTokens": 30_000,
 };
 
+// The stage table, on dynalite: what the functions wrote for search-team this month.
+let table: LocalStateTable;
+let dynamodb: DynamoDBClient;
+beforeAll(async () => {
+  table = await startStateTable("central-ml-prod-state", "us-east-1");
+  dynamodb = new DynamoDBClient({ endpoint: table.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+});
+afterAll(async () => {
+  dynamodb.destroy();
+  await table.stop();
+});
+const clients = () => ({ cloudwatch: new CloudWatchClient({ region: "us-east-1" }), dynamodb });
+/** A Markdown table's rows, from the line after its header. */
+const rowsOf = (report: string, header: RegExp) => {
+  const lines = report.split("\n");
+  const start = lines.findIndex((l) => header.test(l));
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith("|"));
+  return lines.slice(start + 2, end < 0 ? undefined : end).map((line) =>
+    line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim()),
+  );
+};
+
 beforeEach(() => {
   cloudwatch.reset();
   cloudwatch.on(GetMetricDataCommand).callsFake((input: { MetricDataQueries: MetricDataQuery[] }) => ({
@@ -32,7 +60,7 @@ beforeEach(() => {
 
 describe("npm run usage", () => {
   it("asks CloudWatch for each consumer's models' sums in the project's namespace and stage, over the period", async () => {
-    await usage(["--config", CONFIG, "--stage", "prod", "--since", "30d"], new CloudWatchClient({ region: "us-east-1" }));
+    await usage(["--config", CONFIG, "--stage", "prod", "--since", "30d"], clients());
     const calls = cloudwatch.commandCalls(GetMetricDataCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0].args[0].input;
@@ -53,16 +81,8 @@ describe("npm run usage", () => {
   });
 
   it("prints requests, tokens and a cost share by tokens, with a consumer that had no traffic at zero", async () => {
-    const report = await usage(["--config", CONFIG, "--stage", "prod", "--markdown"], new CloudWatchClient({ region: "us-east-1" }));
-    const rows = report
-      .split("\n")
-      .slice(2)
-      .map((line) =>
-        line
-          .split("|")
-          .slice(1, -1)
-          .map((c) => c.trim()),
-      );
+    const report = await usage(["--config", CONFIG, "--stage", "prod", "--markdown"], clients());
+    const rows = rowsOf(report, /^\| consumer \| model \| requests/);
     const row = (consumer: string, model: string) => rows.find((r) => r[0] === consumer && r[1] === model);
     // llama-8b: ml.g5.2xlarge at minimum 1 instance for 30 days; search-team used 40,000 of its 160,000 tokens.
     const llamaMonth = 1.515 * 24 * 30;
@@ -75,8 +95,38 @@ describe("npm run usage", () => {
   });
 
   it("refuses a period it cannot read, saying how to give one", async () => {
-    await expect(usage(["--config", CONFIG, "--since", "a month"], new CloudWatchClient({ region: "us-east-1" }))).rejects.toThrow(
-      /--since must be a number of days like 30d/,
+    await expect(usage(["--config", CONFIG, "--since", "a month"], clients())).rejects.toThrow(/--since must be a number of days like 30d/);
+  });
+
+  it("shows each budgeted consumer's current period from the stage table: used, reserved by running answers, and left", async () => {
+    const now = new Date();
+    const live = String(Math.floor(now.getTime() / 1000) + 60);
+    const lapsed = String(Math.floor(now.getTime() / 1000) - 1);
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: "central-ml-prod-state",
+        Item: {
+          pk: { S: budgetPartition("search-team") },
+          sk: { S: periodOf("month", now).key },
+          c: { N: "6000" },
+          u: { N: "3000" },
+          "c:llama-8b": { N: "5500" },
+          "u:llama-8b": { N: "2500" },
+          "c:bge-small": { N: "500" },
+          "u:bge-small": { N: "500" },
+          "r:a": { M: { n: { N: "1000" }, m: { S: "llama-8b" }, until: { N: live } } },
+          // A function stopped mid-answer: its lease ran out, so it is no longer counted.
+          "r:b": { M: { n: { N: "2000" }, m: { S: "llama-8b" }, until: { N: lapsed } } },
+        },
+      }),
     );
+    const report = await usage(["--config", CONFIG, "--stage", "prod", "--budgets", "--markdown"], clients());
+    const resets = periodOf("month", now).endsAt.toISOString();
+    expect(rowsOf(report, /^\| consumer \| model \| budget/)).toEqual([
+      ["search-team", "all", "20000000", "3000", "1000", String(20_000_000 - 4000), resets],
+      ["search-team", "bge-small", "-", "500", "0", "-", resets],
+      ["search-team", "llama-8b", "15000000", "2500", "1000", String(15_000_000 - 3500), resets],
+    ]);
+    expect(cloudwatch.commandCalls(GetMetricDataCommand)).toHaveLength(0);
   });
 });
