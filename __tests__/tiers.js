@@ -47,6 +47,7 @@ const QUICK = [
   "functions/honest-streams.test.ts",
   "functions/input-echo.test.ts",
   "functions/invoke.test.ts",
+  "functions/local-command.test.ts",
   "functions/local-hardening.test.ts",
   "functions/local-scale-to-zero.test.ts",
   "functions/local-server.test.ts",

@@ -8,6 +8,7 @@ import { handlerBenchmarks } from "./handlers";
 import { runtimeInitBenchmarks } from "./runtime-init";
 import { errorCleaningBenchmarks } from "./error-cleaning";
 import { embeddingBatchBenchmarks } from "./embedding-batches";
+import { budgetBenchmarks } from "./budgets";
 
 /**
  * Benchmarks with their budgets (DESIGN.md): synth app time of the default
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     ...(await handlerBenchmarks()),
     ...errorCleaningBenchmarks(),
     ...(await embeddingBatchBenchmarks()),
+    ...(await budgetBenchmarks()),
     ...(await runtimeInitBenchmarks()),
   ];
 

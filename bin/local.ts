@@ -38,10 +38,13 @@ async function main(): Promise<void> {
         .map(([consumer, k]) => `\n    ${consumer}: ${k}`)
         .join("")
     : ` ${stack.apiKey ?? "(none: api.auth is not apiKey)"}`;
+  const budgeted = (config.api.consumers ?? []).flatMap((c) => (c.budget ? [`${c.name} ${c.budget.tokens} tokens a ${c.budget.period}`] : []));
+  const usage = `AWS_ENDPOINT_URL_DYNAMODB=${stack.stateTable?.url} AWS_REGION=${config.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local npm run usage -- --budgets${values.config ? ` --config ${values.config}` : ""}`;
+  const budgets = budgeted.length && stack.stateTable ? `\n  budgets:  ${budgeted.join("; ")}\n            ${usage}` : "";
   console.log(`LLM API running locally at ${stack.url}
   models:   ${stack.models.join(", ")}
   backend:  ${stack.backend}
-  API key${stack.keys ? "s" : ""}: ${keys}
+  API key${stack.keys ? "s" : ""}: ${keys}${budgets}
   chat:     open ${stack.url}/ in a browser
 
 curl ${stack.url}/${model}/invoke${key} -H 'content-type: application/json' -d '{"inputs":"Hello","parameters":{"max_new_tokens":32}}'

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
 import { STATE_TABLE_KEYS } from "../deployment/wake";
 
 /**
@@ -16,8 +17,9 @@ export interface LocalStateTable {
 }
 
 export async function startStateTable(name: string, region: string): Promise<LocalStateTable> {
-  // Loaded only by stacks that need it: dynalite opens LevelDB, which a stack without models that wake never needs.
-  const { default: dynalite } = await import("dynalite");
+  // Imported, not import()ed: under scripts/run-ts.js on Node 20, v8-compile-cache compiles modules
+  // without a dynamic-import callback, so import() of a package throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+  // (npm run local crashed on a stage table). Loading it costs about 26 ms.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
