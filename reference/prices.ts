@@ -73,3 +73,12 @@ export const HOURS_PER_MONTH = 720;
  * cited), not from a reading of the live pages on that date: check them there.
  */
 export const MONITORING_PRICES = { alarmMonth: 0.1, dashboardMonth: 3, secretMonth: 0.4 } as const;
+
+/**
+ * DynamoDB on-demand requests, USD per million request units, us-east-1, after the 50 % cut of
+ * 1 November 2024. From a stored copy of airbyte.com/data-engineering-resources/dynamodb-pricing
+ * (dated 21 July 2025), which states both figures; not a reading of AWS's live pricing page. A write
+ * unit is one write of an item up to 1 KB; a budget item stays under that with up to about a dozen
+ * answers running for one consumer at once.
+ */
+export const DYNAMODB_ON_DEMAND = { region: "us-east-1", writePerMillion: 0.625, readPerMillion: 0.125 } as const;

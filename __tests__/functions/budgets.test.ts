@@ -2,6 +2,8 @@ import OpenAI from "openai";
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
 import { localConfig, post } from "../helpers/local";
+import { ChatOpenAI } from "@langchain/openai";
+import { runAiSdk } from "../helpers/ai-sdk";
 import { budgetPartition, periodOf } from "../../contract/budget";
 import { liveTally, type Item } from "../../contract/budget-item";
 
@@ -26,6 +28,7 @@ describe("token budgets", () => {
           { name: "team-b" },
           { name: "team-c", budget: { tokens: 100_000, period: "month", models: { beta: 600 } } },
           { name: "team-d", budget: { tokens: 1500, period: "day" } },
+          { name: "team-e", budget: { tokens: 100, period: "month" } },
         ],
       },
     });
@@ -33,7 +36,7 @@ describe("token budgets", () => {
       config,
       port: 0,
       emulator: { firstTokenDelayMs: 5, tokenDelayMs: 2 },
-      consumerKeys: { "team-a": "key-a", "team-b": "key-b", "team-c": "key-c", "team-d": "key-d" },
+      consumerKeys: { "team-a": "key-a", "team-b": "key-b", "team-c": "key-c", "team-d": "key-d", "team-e": "key-e" },
     });
     db = new DynamoDBClient({ endpoint: stack.stateTable!.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
   });
@@ -171,5 +174,17 @@ describe("token budgets", () => {
     const { Item } = await db.send(new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }));
     expect(Item!["r:stopped"]).toBeUndefined();
     expect([Item!.c.N, Item!.u.N, Item!["c:alpha"].N]).toEqual([String(used), String(used), String(used)]);
+  });
+
+  it("is told apart from a rate limit by LangChain and the AI SDK too: 429 with code insufficient_quota", async () => {
+    const chat = new ChatOpenAI({ model: "alpha", apiKey: "key-e", configuration: { baseURL: `${stack.url}/v1` } });
+    await expect(chat.invoke("hi")).rejects.toMatchObject({ status: 429, code: "insufficient_quota" });
+    // The AI SDK retries every 429 (@ai-sdk/provider's isRetryable): without maxRetries 0 it asks twice more.
+    const seen = await runAiSdk(
+      `try { await generateText({ model: provider("alpha"), prompt: "hi", maxRetries: 0 }); return "answered"; }
+       catch (e) { return { status: e.statusCode, body: JSON.parse(e.responseBody) }; }`,
+      { baseURL: `${stack.url}/v1`, key: "key-e" },
+    );
+    expect(seen).toMatchObject({ status: 429, body: { error: { type: "insufficient_quota", code: "insufficient_quota" } } });
   });
 });
