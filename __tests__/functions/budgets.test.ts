@@ -24,7 +24,8 @@ describe("token budgets", () => {
       ],
       api: {
         consumers: [
-          { name: "team-a", budget: { tokens: BUDGET, period: "day" } },
+          // Three consumers with the same budget: the concurrent run below, three times over.
+          ...["team-a", "team-a2", "team-a3"].map((name) => ({ name, budget: { tokens: BUDGET, period: "day" } })),
           { name: "team-b" },
           { name: "team-c", budget: { tokens: 100_000, period: "month", models: { beta: 600 } } },
           { name: "team-d", budget: { tokens: 1500, period: "day" } },
@@ -36,7 +37,7 @@ describe("token budgets", () => {
       config,
       port: 0,
       emulator: { firstTokenDelayMs: 5, tokenDelayMs: 2 },
-      consumerKeys: { "team-a": "key-a", "team-b": "key-b", "team-c": "key-c", "team-d": "key-d", "team-e": "key-e" },
+      consumerKeys: { "team-a": "key-a", "team-a2": "key-a2", "team-a3": "key-a3", "team-b": "key-b", "team-c": "key-c", "team-d": "key-d", "team-e": "key-e" },
     });
     db = new DynamoDBClient({ endpoint: stack.stateTable!.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
   });
@@ -62,8 +63,12 @@ describe("token budgets", () => {
     throw new Error(`${consumer}'s reservations never settled`);
   };
 
-  it("never serves more than the budget to 100 concurrent streams, and refuses the rest with 429 insufficient_quota", async () => {
-    const openai = client("key-a");
+  it.each([
+    ["team-a", "key-a"],
+    ["team-a2", "key-a2"],
+    ["team-a3", "key-a3"],
+  ])("never serves %s more than its budget over 100 concurrent streams, and refuses the rest with 429 insufficient_quota", async (consumer, key) => {
+    const openai = client(key);
     const one = async () => {
       const stream = await openai.chat.completions.create({
         model: "alpha",
@@ -89,7 +94,7 @@ describe("token budgets", () => {
       expect((e as Error).message).toMatch(/for this day is spent: .* It resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
     }
     // What the table holds is what was served: settled, nothing left reserved.
-    const after = await settled("team-a", "day");
+    const after = await settled(consumer, "day");
     expect(after).toMatchObject({ used: served.reduce((a, b) => a + b, 0), reserved: 0 });
   });
 
