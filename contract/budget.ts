@@ -31,6 +31,13 @@ export const BUDGETS_ENV = "BUDGETS";
 export const RESERVATION_LEASE_SECONDS = 120;
 
 /**
+ * A request whose room is held by answers still running waits this long at most for them to settle
+ * (within its function's time), then gets a 429 it may retry, with this Retry-After.
+ */
+export const BUDGET_WAIT_SECONDS = 10;
+export const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/**
  * Tokens a chat template adds to the prompt beyond the request's own bytes (role markers, a default
  * system prompt, tool instructions). A byte-level BPE token is at least one byte, so the request's
  * bytes plus this bound the prompt's tokens.

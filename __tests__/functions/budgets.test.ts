@@ -9,7 +9,20 @@ import { liveTally, type Item } from "../../contract/budget-item";
 
 // Token budgets per consumer against the local stack: the handlers keep them in a DynamoDB-compatible
 // server (dynalite) through the same calls as deployed, and the openai SDK sees what a client would.
-const BUDGET = 1400;
+// One request of the concurrent test: a prompt of 300 one-letter words (the emulator counts words) and
+// an answer of 10 tokens, so 310 tokens served; its reservation is its body's bytes + 256 + 10, about
+// three times that. The budget is 20 requests' worth: a gateway that counts after the fact serves 100.
+const PROMPT = "a ".repeat(300).trim();
+const REQUEST = {
+  model: "alpha",
+  messages: [{ role: "user" as const, content: PROMPT }],
+  max_tokens: 10,
+  stream: true as const,
+  stream_options: { include_usage: true },
+};
+const SERVED_EACH = 310;
+const RESERVED_EACH = Buffer.byteLength(JSON.stringify(REQUEST)) + 256 + 10;
+const BUDGET = 20 * SERVED_EACH;
 const hf = { huggingFace: { modelId: "a/b", maxInputTokens: 512, maxTotalTokens: 1024 }, instance: { type: "ml.g5.2xlarge" } };
 
 describe("token budgets", () => {
@@ -70,13 +83,7 @@ describe("token budgets", () => {
   ])("never serves %s more than its budget over 100 concurrent streams, and refuses the rest with 429 insufficient_quota", async (consumer, key) => {
     const openai = client(key);
     const one = async () => {
-      const stream = await openai.chat.completions.create({
-        model: "alpha",
-        messages: [{ role: "user", content: "Tell me a story about a lighthouse." }],
-        max_tokens: 40,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
+      const stream = await openai.chat.completions.create(REQUEST);
       let total = 0;
       for await (const chunk of stream) total += chunk.usage?.total_tokens ?? 0;
       return total;
@@ -86,8 +93,12 @@ describe("token budgets", () => {
     const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
     expect(served.length).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
-    expect(served.every((t) => t > 0)).toBe(true);
-    expect(served.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(BUDGET);
+    expect(served.every((t) => t === SERVED_EACH)).toBe(true);
+    const total = served.reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(BUDGET);
+    // Requests waited for running answers to settle rather than be refused: the budget was spent to
+    // within one reservation, and only then were the rest refused as spent.
+    expect(total + RESERVED_EACH).toBeGreaterThan(BUDGET);
     for (const e of refused) {
       expect(e).toBeInstanceOf(OpenAI.RateLimitError);
       expect(e).toMatchObject({ status: 429, code: "insufficient_quota", type: "insufficient_quota" });

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { bundleWithData } from "../../deployment/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { budgetPartition, periodOf, type BudgetSettings } from "../../contract/budget";
@@ -81,33 +81,36 @@ suite("token budgets under AWS's Lambda runtime client", () => {
     expect(Number(answer.headers["x-budget-remaining-tokens"])).toBeLessThan(BUDGET);
   });
 
-  it("refuses a request that could overspend with 429 insufficient_quota while another holds its reservation, and never calls the model", async () => {
+  it("makes a request wait while another holds the room, serves it once the holder is killed and its lease runs out, and never calls the model meanwhile", async () => {
     emulator.behave("ep-m", { endless: true, tokenDelayMs: 20 });
     // Handled from the start: it breaks off when its process is killed below.
     const held = chat!.invoke(asTeam(ask(1000)), { timeoutMs: 30_000 }).catch((e: unknown) => e);
-    // The first holds about 1,024 tokens (its context) until it ends.
+    // The first holds about 1,024 tokens (its context) until it ends, renewing its lease.
     await waitFor(async () => reservationsOf(await item()).length === 1);
     const second = await startChat();
     try {
       const calls = emulator.calls.length;
-      const refused = await readStreamIntegration(await second.invoke(asTeam(ask(1000)), { timeoutMs: 20_000 }));
-      expect(refused.statusCode).toBe(429);
-      expect(JSON.parse(refused.body).error).toMatchObject({ type: "insufficient_quota", code: "insufficient_quota" });
-      expect(refused.headers["x-should-retry"]).toBe("false");
+      // Room held by a running answer is not a spent budget: the request waits (here about 4 s, what
+      // its 20 s leave after 15 s for the answer), then gets a 429 that clients retry.
+      const busy = await readStreamIntegration(await second.invoke(asTeam(ask(1000)), { timeoutMs: 20_000 }));
+      expect(busy.statusCode).toBe(429);
+      expect(JSON.parse(busy.body).error).toMatchObject({ type: "rate_limit_error", code: "budget_busy" });
+      expect(busy.headers["retry-after"]).toBe("2");
+      expect(busy.headers["x-should-retry"]).toBeUndefined();
       expect(emulator.calls.length).toBe(calls);
 
-      // The function holding the reservation is killed mid-stream: nothing settles it.
+      // The function holding the reservation is killed mid-stream: nothing settles or renews it.
       await chat!.stop();
       expect(String((await held) as Error)).toMatch(/aborted|broke off|ECONNRESET/);
       chat = second;
-      const lapsed = reservationsOf(await item());
-      expect(lapsed).toHaveLength(1);
-      // Within its lease (LEASE_SECONDS here; RESERVATION_LEASE_SECONDS deployed) it lapses, and the next request that needs the room releases it.
-      await new Promise((r) => setTimeout(r, (lapsed[0].until - now() + 1) * 1000));
+      const [lapsing] = reservationsOf(await item());
+      expect(lapsing).toBeDefined();
       emulator.behave("ep-m", {});
-      const before = liveTally(await item(), now());
-      const next = await readStreamIntegration(await chat.invoke(asTeam(ask(1000)), { timeoutMs: 20_000 }));
+      const before = liveTally(await item(), lapsing.until + 1);
+      // Sent at once: it waits until the lease runs out (LEASE_SECONDS here, RESERVATION_LEASE_SECONDS deployed), releases it, and is served.
+      const next = await readStreamIntegration(await chat.invoke(asTeam(ask(1000)), { timeoutMs: 25_000 }));
       expect(next.statusCode).toBe(200);
+      expect(now()).toBeLessThanOrEqual(lapsing.until + 3);
       await waitFor(async () => reservationsOf(await item()).length === 0);
       const after = await item();
       // The killed answer's reservation is given back, not charged: used grew by this answer only.
@@ -119,6 +122,30 @@ suite("token budgets under AWS's Lambda runtime client", () => {
       if (chat !== second) await second.stop();
     }
   }, 60_000);
+
+  it("refuses a request the budget has no room for with 429 insufficient_quota, without retries and without calling the model", async () => {
+    const used = liveTally(await item(), now()).used;
+    // Spend all but 100 tokens of it, as earlier answers would have.
+    await db.send(
+      new UpdateItemCommand({
+        TableName: table.name,
+        Key: { pk: { S: budgetPartition("team") }, sk: { S: periodOf("day", new Date()).key } },
+        UpdateExpression: "SET u = :u, c = :u",
+        ExpressionAttributeValues: { ":u": { N: String(BUDGET - 100) } },
+      }),
+    );
+    expect(used).toBeLessThan(BUDGET - 100);
+    const calls = emulator.calls.length;
+    const started = Date.now();
+    const refused = await readStreamIntegration(await chat!.invoke(asTeam(ask(200)), { timeoutMs: 20_000 }));
+    expect(refused.statusCode).toBe(429);
+    expect(JSON.parse(refused.body).error).toMatchObject({ type: "insufficient_quota", code: "insufficient_quota" });
+    expect(JSON.parse(refused.body).error.message).toMatch(/for this day is spent: 1900 of 2000 tokens are used or reserved/);
+    expect(refused.headers["x-should-retry"]).toBe("false");
+    // Refused at once: a spent budget is not waited on.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(emulator.calls.length).toBe(calls);
+  });
 });
 
 async function waitFor(ready: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {

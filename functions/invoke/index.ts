@@ -35,7 +35,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     budget = await reserveFor(
       event,
       { model, route, output: request.parameters?.max_new_tokens },
-      { requestId, headers: budgetHeaders, stop: () => undefined },
+      { requestId, headers: budgetHeaders, stop: () => undefined, context },
     );
     const timeoutMs = timeLeftMs(context);
     // Held within API Gateway's 29 s, a buffered integration's limit.

@@ -1,8 +1,12 @@
-import type { APIGatewayProxyEvent } from "aws-lambda";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
+import { timeLeftMs } from "./timing";
 import { HttpError, echo } from "./errors";
 import { consumerOf, type ModelRoute } from "./models";
 import { reserve } from "./budget";
-import { BUDGET_REMAINING_HEADER, TEMPLATE_MARGIN_TOKENS } from "../../contract/budget";
+import { BUDGET_REMAINING_HEADER, BUDGET_WAIT_SECONDS, TEMPLATE_MARGIN_TOKENS } from "../../contract/budget";
+
+/** What a request keeps of its function's time for its answer after waiting for budget room. */
+const ANSWER_AFTER_WAIT_MS = 15_000;
 
 /**
  * The most a request can use, before it runs: its prompt is bounded by its body's bytes (a token of
@@ -43,7 +47,7 @@ export interface BudgetTarget {
 export async function reserveFor(
   event: APIGatewayProxyEvent,
   call: { readonly model: string; readonly route: ModelRoute; readonly output: number | undefined },
-  target: BudgetTarget,
+  target: BudgetTarget & { readonly context: Pick<Context, "getRemainingTimeInMillis"> },
 ): Promise<BudgetHold | undefined> {
   const consumer = consumerOf(event);
   if (!consumer) return undefined;
@@ -53,6 +57,8 @@ export async function reserveFor(
     model: call.model,
     requestId: target.requestId,
     onLost: target.stop,
+    // Waiting for running answers to give room back leaves the answer most of the function's time.
+    waitMs: Math.max(0, Math.min(BUDGET_WAIT_SECONDS * 1000, timeLeftMs(target.context) - ANSWER_AFTER_WAIT_MS)),
     // Read only for a consumer with a budget: a model of unknown context is refused only then.
     get tokens() {
       return mostTokens(bytes, call.output, call.route, call.model);

@@ -3,7 +3,7 @@ import { AwsCallError, awsJsonCall } from "./aws-json";
 import { HttpError } from "./errors";
 import { log } from "./log";
 import { handlerSettings } from "./settings";
-import { RESERVATION_LEASE_SECONDS, budgetPartition, periodOf, type ConsumerBudget } from "../../contract/budget";
+import { BUSY_RETRY_AFTER_SECONDS, RESERVATION_LEASE_SECONDS, budgetPartition, periodOf, type ConsumerBudget } from "../../contract/budget";
 import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { budgetNames, liveTally, reservationsOf, type Item } from "../../contract/budget-item";
 
@@ -29,6 +29,8 @@ export interface ReserveRequest {
   readonly model: string;
   readonly tokens: number;
   readonly requestId: string;
+  /** How long the request may wait while answers still running hold the room it needs. @default 0 */
+  readonly waitMs?: number;
   /** Called when the lease could not be kept: the answer must stop, or the budget could be overspent. */
   readonly onLost: (error: HttpError) => void;
 }
@@ -88,23 +90,12 @@ export async function reserve(request: ReserveRequest): Promise<Reservation | un
       ReturnValues: "ALL_NEW",
     });
   };
-  let item: Item | undefined;
-  try {
-    item = (await twice(attempt)).Attributes;
-  } catch (err) {
-    if (!conditional(err)) throw unavailable(err);
-    // Refused: unless reservations that outlived their lease held the room, the budget is spent.
-    const seen = await twice(() => releaseLapsed(settings.table, key)).catch((e: unknown) => {
-      throw unavailable(e);
-    });
-    if (!seen.released) throw refusal(seen.item);
-    try {
-      item = (await twice(attempt)).Attributes;
-    } catch (again) {
-      if (conditional(again)) throw refusal(seen.item);
-      throw unavailable(again);
-    }
-  }
+  const item = await reserveOrWait(attempt, () => releaseLapsed(settings.table, key), {
+    deadline: Date.now() + (request.waitMs ?? 0),
+    spent: (seen) => isSpent(budget, request, seen),
+    refusal,
+    busy: (seen) => busy(request, seen),
+  });
   const remaining = remainingOf(budget, request.model, item ?? {});
   const keeper = keepLease(settings.table, key, names.reservation, lease, request);
   return {
@@ -115,6 +106,57 @@ export async function reserve(request: ReserveRequest): Promise<Reservation | un
       return settle(settings.table, key, names, budget, request, used ?? (answered ? request.tokens : 0));
     },
   };
+}
+
+/** How long a request waits between tries while answers running hold the room it needs: doubling, with jitter. */
+const FIRST_WAIT_MS = 100;
+const LONGEST_WAIT_MS = 2000;
+
+/**
+ * The conditional write, tried until it passes. A refusal is final when what is used already (not
+ * reserved) leaves no room for the request; when answers still running hold the room instead, the
+ * request waits for them to settle, until its deadline, then is told to retry. Reservations whose
+ * lease ran out are released on the way.
+ */
+async function reserveOrWait(
+  attempt: () => Promise<{ Attributes?: Item }>,
+  release: () => Promise<{ released: boolean; item?: Item }>,
+  on: { deadline: number; spent: (item: Item) => boolean; refusal: (item?: Item) => HttpError; busy: (item: Item) => HttpError },
+): Promise<Item> {
+  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(2 * wait, LONGEST_WAIT_MS)) {
+    try {
+      return (await twice(attempt)).Attributes ?? {};
+    } catch (err) {
+      if (!conditional(err)) throw unavailable(err);
+    }
+    const seen = await twice(release).catch((e: unknown) => {
+      throw unavailable(e);
+    });
+    if (seen.released) continue;
+    if (on.spent(seen.item ?? {})) throw on.refusal(seen.item);
+    const pause = wait / 2 + Math.random() * (wait / 2);
+    if (Date.now() + pause > on.deadline) throw on.busy(seen.item ?? {});
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
+/** Spent for this request: what is used already, without the reservations of answers running, leaves no room for it. */
+function isSpent(budget: ConsumerBudget, request: ReserveRequest, item: Item): boolean {
+  const tally = liveTally(item, Math.floor(Date.now() / 1000));
+  const limit = budget.models?.[request.model];
+  return tally.used + request.tokens > budget.tokens || (limit !== undefined && (tally.models[request.model]?.used ?? 0) + request.tokens > limit);
+}
+
+/** 429 that clients retry: the room is held by answers still running, and comes back as they settle. */
+function busy(request: ReserveRequest, item: Item): HttpError {
+  const tally = liveTally(item, Math.floor(Date.now() / 1000));
+  return new HttpError(
+    429,
+    "budget_busy",
+    `This key's token budget has room, but answers still running hold ${tally.reserved} of it; this request may use up to ${request.tokens}. Try again in a few seconds.`,
+    undefined,
+    { headers: { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) } },
+  );
 }
 
 /** Renews the lease every third of it; when a renewal finds it gone, or the lease runs out unrenewed, the answer is stopped. */

@@ -44,7 +44,11 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     checkAccess(allowedModels(event), model);
     const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
-    budget = await reserveFor(event, { model, route, output: request.parameters?.max_new_tokens }, { requestId, headers, stop: (e) => client.abort(e) });
+    budget = await reserveFor(
+      event,
+      { model, route, output: request.parameters?.max_new_tokens },
+      { requestId, headers, stop: (e) => client.abort(e), context },
+    );
 
     if (!route.stream) {
       // Serverless endpoints cannot stream: one token event carries the whole answer.
