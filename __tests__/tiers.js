@@ -96,6 +96,7 @@ const QUICK = [
   "unit/cloudformation-schemas.test.ts",
   "unit/config-warnings.test.ts",
   "unit/config-reference.test.ts",
+  "unit/budget-bounds.test.ts",
   "unit/config.test.ts",
   "unit/cost.test.ts",
   "unit/docs.test.ts",
