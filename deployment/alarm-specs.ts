@@ -109,69 +109,68 @@ export function componentAlarmSpecs(component: { readonly name: string; readonly
 
 export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: Thresholds): AlarmSpec[] {
   const dims = { EndpointName: endpointName, VariantName: VARIANT };
-  const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });
-  const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
   const specs = invocationAlarmSpecs(endpointName, dims, t);
   if (capacity.kind !== "instance") return specs;
+  return [...specs, ...instanceAlarmSpecs(capacity.type, endpointName, dims, t), saturationAlarmSpec(capacity, endpointName, dims, t)];
+}
 
-  const type = capacity.type;
+/** CPU, memory and (with GPUs) GPU use of an endpoint's instances. SageMaker sums use over all cores and GPUs (0-100 per unit): the per-unit threshold is scaled. */
+function instanceAlarmSpecs(type: string, endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {
+  const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
   const gpus = gpuCount(type) ?? 0;
-  // SageMaker sums CPU and GPU use over all cores and GPUs (0-100 per unit): scale the per-unit threshold.
-  specs.push(
-    {
-      id: "cpu",
-      name: `${endpointName}-cpu`,
-      description: `CPU over ${t.cpuPercent}% per vCPU on ${endpointName}: pre/post-processing is the bottleneck.`,
-      threshold: t.cpuPercent * vcpuCount(type),
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-      metric: utilisation("CPUUtilization"),
-    },
-    {
-      id: "memory",
-      name: `${endpointName}-memory`,
-      description: `Instance memory over ${t.memoryPercent}% on ${endpointName}.`,
-      threshold: t.memoryPercent,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-      metric: utilisation("MemoryUtilization"),
-    },
-  );
-  if (gpus > 0) {
-    specs.push(
-      {
-        id: "gpu",
-        name: `${endpointName}-gpu`,
-        description: `GPU use over ${t.gpuUtilizationPercent}% per GPU on ${endpointName}: add instances or a larger type.`,
-        threshold: t.gpuUtilizationPercent * gpus,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        metric: utilisation("GPUUtilization"),
-      },
-      {
-        id: "gpu-memory",
-        name: `${endpointName}-gpu-memory`,
-        description: `GPU memory over ${t.gpuMemoryPercent}% per GPU on ${endpointName}: lower MAX_TOTAL_TOKENS or quantize.`,
-        threshold: t.gpuMemoryPercent * gpus,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        metric: utilisation("GPUMemoryUtilization"),
-      },
-    );
-  }
+  const spec = (id: string, name: string, description: string, threshold: number, metric: string): AlarmSpec => ({
+    id,
+    name: `${endpointName}-${name}`,
+    description,
+    threshold,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    metric: utilisation(metric),
+  });
+  return [
+    spec(
+      "cpu",
+      "cpu",
+      `CPU over ${t.cpuPercent}% per vCPU on ${endpointName}: pre/post-processing is the bottleneck.`,
+      t.cpuPercent * vcpuCount(type),
+      "CPUUtilization",
+    ),
+    spec("memory", "memory", `Instance memory over ${t.memoryPercent}% on ${endpointName}.`, t.memoryPercent, "MemoryUtilization"),
+    ...(gpus > 0
+      ? [
+          spec(
+            "gpu",
+            "gpu",
+            `GPU use over ${t.gpuUtilizationPercent}% per GPU on ${endpointName}: add instances or a larger type.`,
+            t.gpuUtilizationPercent * gpus,
+            "GPUUtilization",
+          ),
+          spec(
+            "gpu-memory",
+            "gpu-memory",
+            `GPU memory over ${t.gpuMemoryPercent}% per GPU on ${endpointName}: lower MAX_TOTAL_TOKENS or quantize.`,
+            t.gpuMemoryPercent * gpus,
+            "GPUMemoryUtilization",
+          ),
+        ]
+      : []),
+  ];
+}
+
+/** More invocations per instance than it can serve, even after scaling out. */
+function saturationAlarmSpec(capacity: Extract<Capacity, { kind: "instance" }>, endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec {
   const scaling = capacity.autoscaling;
   const target = scaling?.metric === "invocationsPerInstance" ? scaling.targetValue * 1.5 : 120;
   const saturation = t.invocationsPerInstancePerMinute ?? target;
-  specs.push({
+  return {
     id: "saturation",
     name: `${endpointName}-no-capacity`,
     description: `Over ${saturation} invocations per instance per minute on ${endpointName}: no spare capacity${scaling ? " even after scaling out (raise maxCapacity)" : " (add autoscaling or instances)"}.`,
     threshold: saturation,
     evaluationPeriods: 5,
     datapointsToAlarm: 3,
-    metric: invocation("InvocationsPerInstance"),
-  });
-  return specs;
+    metric: { namespace: "AWS/SageMaker", name: "InvocationsPerInstance", dimensions: dims, stat: "Sum", periodSeconds: 60 },
+  };
 }
 
 /**

@@ -68,23 +68,7 @@ export class ComponentScaling extends Construct {
         stepAdjustment: [{ metricIntervalLowerBound: "0", scalingAdjustment: 1 }],
       },
     });
-    this.wakeUpAlarm = new CloudwatchMetricAlarm(this, "wake-up-alarm", {
-      lifecycle,
-      alarmName: wakeUpAlarmName(componentName),
-      alarmDescription: `A request found ${componentName} at zero copies: start one.`,
-      namespace: "AWS/SageMaker",
-      metricName: "NoCapacityInvocationFailures",
-      dimensions: { InferenceComponentName: componentName },
-      statistic: "Maximum",
-      period: 60,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      threshold: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      // No refusals means nothing to wake: the alarm goes back to OK instead of repeating its action.
-      treatMissingData: "notBreaching",
-      alarmActions: [wake.arn],
-    });
+    this.wakeUpAlarm = wakeUpAlarm(this, componentName, wake.arn, lifecycle);
     // Chained after the policies, one after another, for the same reason.
     let previous: ITerraformDependable = wake;
     for (const schedule of scaling.schedules) {
@@ -100,4 +84,25 @@ export class ComponentScaling extends Construct {
       });
     }
   }
+}
+
+/** The alarm that sets the wake-up policy off: a request SageMaker had no copy for. */
+function wakeUpAlarm(scope: Construct, componentName: string, wakeArn: string, lifecycle: { createBeforeDestroy: boolean }): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, "wake-up-alarm", {
+    lifecycle,
+    alarmName: wakeUpAlarmName(componentName),
+    alarmDescription: `A request found ${componentName} at zero copies: start one.`,
+    namespace: "AWS/SageMaker",
+    metricName: "NoCapacityInvocationFailures",
+    dimensions: { InferenceComponentName: componentName },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    // No refusals means nothing to wake: the alarm goes back to OK instead of repeating its action.
+    treatMissingData: "notBreaching",
+    alarmActions: [wakeArn],
+  });
 }

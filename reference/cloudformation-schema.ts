@@ -67,6 +67,32 @@ const TAG: JsonSchema = {
   required: ["Key", "Value"],
 };
 
+/** Properties whose change replaces the resource: as the specification says, and as the registry's schema adds. */
+function createOnlyOf(resource: SpecResource): string[] {
+  const overridden = CREATE_ONLY_OVERRIDES[resource.cloudFormationType] ?? [];
+  return Object.keys(resource.properties).filter((name) => resource.properties[name].causesReplacement === "yes" || overridden.includes(name));
+}
+
+/** A scalar type's schema; undefined for the kinds that refer to other types. */
+function scalarSchema(type: SpecType): JsonSchema | undefined {
+  switch (type.type) {
+    case "string":
+      return type.allowedValues ? { type: "string", enum: [...type.allowedValues] } : { type: "string" };
+    case "integer":
+    case "number":
+    case "boolean":
+      return { type: type.type };
+    case "date-time":
+      return { type: "string" };
+    case "json":
+      return { type: "object" };
+    case "null":
+      return { type: "null" };
+    default:
+      return undefined;
+  }
+}
+
 /** The CloudFormation resource schema of one resource type, with every type it refers to under definitions. */
 export function cloudFormationSchema(resource: SpecResource, typeDefinitions: ReadonlyMap<string, SpecTypeDefinition>): JsonSchema {
   const definitions: Record<string, JsonSchema> = {};
@@ -86,19 +112,9 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
   };
 
   const typeSchema = (type: SpecType): JsonSchema => {
+    const scalar = scalarSchema(type);
+    if (scalar) return scalar;
     switch (type.type) {
-      case "string":
-        return type.allowedValues ? { type: "string", enum: [...type.allowedValues] } : { type: "string" };
-      case "integer":
-      case "number":
-      case "boolean":
-        return { type: type.type };
-      case "date-time":
-        return { type: "string" };
-      case "json":
-        return { type: "object" };
-      case "null":
-        return { type: "null" };
       case "tag":
         definitions.Tag = TAG;
         return { $ref: "#/definitions/Tag" };
@@ -110,6 +126,8 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
         return { type: "object", patternProperties: { ".*": typeSchema(type.element) }, additionalProperties: false };
       case "union":
         return { anyOf: type.types.map(typeSchema) };
+      default:
+        throw new Error(`${resource.cloudFormationType}: a type of kind ${type.type} is not known`);
     }
   };
 
@@ -129,8 +147,7 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
   const attributes = Object.keys(resource.attributes).filter((name) => !name.includes(".") && !(name in resource.properties));
   const properties = { ...(top.properties as JsonSchema) };
   for (const name of attributes) properties[name] = typeSchema(resource.attributes[name].type);
-  const overridden = CREATE_ONLY_OVERRIDES[resource.cloudFormationType] ?? [];
-  const createOnly = Object.keys(resource.properties).filter((name) => resource.properties[name].causesReplacement === "yes" || overridden.includes(name));
+  const createOnly = createOnlyOf(resource);
 
   return {
     typeName: resource.cloudFormationType,

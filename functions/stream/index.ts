@@ -6,7 +6,7 @@ import { validateGenerateRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
 import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { log, logFailure } from "../lib/log";
-import { allowedModels, checkAccess, consumerOf, routeFor } from "../lib/models";
+import { allowedModels, checkAccess, consumerOf, routeFor, type ModelRoute } from "../lib/models";
 import { meter } from "../lib/metering";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
@@ -30,100 +30,130 @@ import { whileWaking } from "../lib/hold";
  */
 export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
   const requestId = requestIdOf(event, context);
-  const headers = { "x-request-id": requestId, ...corsHeaders(event.headers) };
-  const started = Date.now();
-  const model = modelFromPath(event.resource ?? event.path ?? "");
-  const client = watchClient(responseStream);
-  let out: Writable | undefined;
-  let tokens = 0;
-  let firstTokenMs: number | undefined;
-  const tally: { heldMs?: number } = {};
-  let budget: BudgetHold | undefined;
-  const usage: { inputTokens?: number; outputTokens?: number; generation: true } = { generation: true };
+  const call: StreamCall = {
+    event,
+    context,
+    responseStream,
+    requestId,
+    headers: { "x-request-id": requestId, ...corsHeaders(event.headers) },
+    started: Date.now(),
+    model: modelFromPath(event.resource ?? event.path ?? ""),
+    client: watchClient(responseStream),
+    tokens: 0,
+    tally: {},
+    usage: { generation: true },
+  };
   try {
-    checkAccess(allowedModels(event), model);
-    const route = withClientAttributes(routeFor(handlerSettings().models, model), event);
+    checkAccess(allowedModels(event), call.model);
+    const route = withClientAttributes(routeFor(handlerSettings().models, call.model), event);
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
-    budget = await reserveFor(
-      event,
-      { model, route, output: request.parameters?.max_new_tokens },
-      { requestId, headers, stop: (e) => client.abort(e), context },
-    );
-
-    if (!route.stream) {
-      // Serverless endpoints cannot stream: one token event carries the whole answer.
-      const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(context), client.signal));
-      out = openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers });
-      await write(out, sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
-      await write(out, sseEvent(JSON.stringify(done(result)), "done"));
-      out.end();
-      log("info", "stream", { requestId, model, status: 200, buffered: true, latencyMs: Date.now() - started });
-      usage.outputTokens = result.generated_tokens;
-      const budgetUsedPercent = await budget?.settle(usage, true);
-      meter({ model, consumer: consumerOf(event), status: 200, outputTokens: result.generated_tokens, durationMs: Date.now() - started, budgetUsedPercent });
-      return;
-    }
-
-    // The status goes out with the first token (or when a hold starts): until then, a failure is still an HTTP error.
-    const opened = () => (out ??= openResponse(responseStream, 200, { ...SSE_HEADERS, ...headers }));
-    const timeoutMs = timeLeftMs(context);
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const hold = holdOf({ id: requestId, model, cancel: client.signal, tally, timeoutMs, open: opened }, true);
-    const parts = await whileWaking(route, hold, () => invokeStream(route, generateBody(request, true), deadline, client.signal));
-    const tokensOf = generateStream(route);
-    let final: GenerateResult | undefined;
-    const emit = async (token: StreamToken) => {
-      if (token.text) {
-        tokens++;
-        firstTokenMs ??= Date.now() - started;
-        await write(opened(), sseEvent(JSON.stringify({ text: token.text }), "token"));
-      }
-      if (token.final) {
-        final = token.final;
-        usage.inputTokens = final.input_length;
-        usage.outputTokens = final.generated_tokens;
-      }
-    };
-    for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
-    for (const token of tokensOf.end()) await emit(token);
-    if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final event: the answer is incomplete.");
-    await write(opened(), sseEvent(JSON.stringify(done(final)), "done"));
-    opened().end();
-    log("info", "stream", { requestId, model, status: 200, tokens, firstTokenMs, latencyMs: Date.now() - started });
-    const budgetUsedPercent = await budget?.settle(usage, true);
-    meter({
-      budgetUsedPercent,
-      model,
-      consumer: consumerOf(event),
-      status: 200,
-      // As the model reported them; a count it did not give is missing, not guessed from the events.
-      inputTokens: final.input_length,
-      outputTokens: final.generated_tokens,
-      generation: true,
-      firstTokenMs,
-      heldMs: tally.heldMs,
-      durationMs: Date.now() - started,
-    });
+    const output = request.parameters?.max_new_tokens;
+    call.budget = await reserveFor(event, { model: call.model, route, output }, { ...call, stop: (e) => call.client.abort(e) });
+    // Serverless endpoints cannot stream: one token event carries the whole answer.
+    await (route.stream ? streamTokens : answerWhole)(call, route, request);
+    await succeeded(call, !route.stream);
   } catch (err) {
-    const error = failureOf(err, client, responseStream);
-    logFailure(error.type === "client_closed" ? "stream closed by the client" : "stream failed", error.statusCode, {
-      requestId,
-      model,
-      type: error.type,
-      tokens,
-      firstTokenMs,
-      latencyMs: Date.now() - started,
-      detail: logDetail(error),
-    });
-    const budgetUsedPercent = await budget?.settle(usage, firstTokenMs !== undefined);
-    const budgetRefused = error.type === INSUFFICIENT_QUOTA;
-    const failed = { status: error.statusCode, firstTokenMs, heldMs: tally.heldMs, budgetUsedPercent, budgetRefused };
-    meter({ model, consumer: consumerOf(event), ...failed, durationMs: Date.now() - started });
-    if (error.type === "client_closed") responseStream.destroy();
-    else if (out) await endWith(out, sseEvent(JSON.stringify(error.toBody()), "error"));
-    else writeError(responseStream, error, headers);
+    await failed(call, err);
   }
 });
+
+/** One /stream request, as far as answering it, metering it and settling its budget go. */
+interface StreamCall {
+  readonly event: APIGatewayProxyEvent;
+  readonly context: Context;
+  readonly responseStream: Writable;
+  readonly requestId: string;
+  readonly headers: Record<string, string>;
+  readonly started: number;
+  readonly model: string;
+  /** Aborted when the client leaves (or the budget's lease is lost). */
+  readonly client: AbortController;
+  /** The event stream, once its 200 went out. */
+  out?: Writable;
+  tokens: number;
+  firstTokenMs?: number;
+  readonly tally: { heldMs?: number };
+  budget?: BudgetHold;
+  /** As the model reported them; a count it did not give is missing, not guessed from the events. */
+  readonly usage: { inputTokens?: number; outputTokens?: number; generation: true };
+}
+
+const opened = (call: StreamCall): Writable => (call.out ??= openResponse(call.responseStream, 200, { ...SSE_HEADERS, ...call.headers }));
+
+/** A model that cannot stream: its whole answer as one token event, then done. */
+async function answerWhole(call: StreamCall, route: ModelRoute, request: GenerateRequest): Promise<void> {
+  const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(call.context), call.client.signal));
+  await write(opened(call), sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
+  await write(opened(call), sseEvent(JSON.stringify(done(result)), "done"));
+  call.out!.end();
+  call.usage.outputTokens = result.generated_tokens;
+}
+
+/** The model's tokens as they come; the status goes out with the first (or when a hold starts): until then, a failure is still an HTTP error. */
+async function streamTokens(call: StreamCall, route: ModelRoute, request: GenerateRequest): Promise<void> {
+  const timeoutMs = timeLeftMs(call.context);
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const hold = holdOf({ id: call.requestId, model: call.model, cancel: call.client.signal, tally: call.tally, timeoutMs, open: () => opened(call) }, true);
+  const parts = await whileWaking(route, hold, () => invokeStream(route, generateBody(request, true), deadline, call.client.signal));
+  const tokensOf = generateStream(route);
+  let final: GenerateResult | undefined;
+  const emit = async (token: StreamToken) => {
+    if (token.text) {
+      call.tokens++;
+      call.firstTokenMs ??= Date.now() - call.started;
+      await write(opened(call), sseEvent(JSON.stringify({ text: token.text }), "token"));
+    }
+    if (token.final) {
+      final = token.final;
+      call.usage.inputTokens = final.input_length;
+      call.usage.outputTokens = final.generated_tokens;
+    }
+  };
+  for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
+  for (const token of tokensOf.end()) await emit(token);
+  if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final event: the answer is incomplete.");
+  await write(opened(call), sseEvent(JSON.stringify(done(final)), "done"));
+  opened(call).end();
+}
+
+async function succeeded(call: StreamCall, buffered: boolean): Promise<void> {
+  const { requestId, model, tokens, firstTokenMs, started } = call;
+  log("info", "stream", { requestId, model, status: 200, ...(buffered ? { buffered } : { tokens, firstTokenMs }), latencyMs: Date.now() - started });
+  const budgetUsedPercent = await call.budget?.settle(call.usage, true);
+  const reported = buffered ? { outputTokens: call.usage.outputTokens } : { ...call.usage, firstTokenMs, heldMs: call.tally.heldMs };
+  meter({ model, consumer: consumerOf(call.event), status: 200, ...reported, budgetUsedPercent, durationMs: Date.now() - started });
+}
+
+async function failed(call: StreamCall, err: unknown): Promise<void> {
+  const { requestId, model, tokens, firstTokenMs, started, responseStream } = call;
+  const error = failureOf(err, call.client, responseStream);
+  const detail = logDetail(error);
+  const closed = error.type === "client_closed";
+  logFailure(closed ? "stream closed by the client" : "stream failed", error.statusCode, {
+    requestId,
+    model,
+    type: error.type,
+    tokens,
+    firstTokenMs,
+    latencyMs: Date.now() - started,
+    detail,
+  });
+  const budgetUsedPercent = await call.budget?.settle(call.usage, firstTokenMs !== undefined);
+  const budgetRefused = error.type === INSUFFICIENT_QUOTA;
+  meter({
+    model,
+    consumer: consumerOf(call.event),
+    status: error.statusCode,
+    firstTokenMs,
+    heldMs: call.tally.heldMs,
+    budgetUsedPercent,
+    budgetRefused,
+    durationMs: Date.now() - started,
+  });
+  if (closed) responseStream.destroy();
+  else if (call.out) await endWith(call.out, sseEvent(JSON.stringify(error.toBody()), "error"));
+  else writeError(responseStream, error, call.headers);
+}
 
 function done(result: GenerateResult): Record<string, unknown> {
   return {
