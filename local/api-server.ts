@@ -1,8 +1,8 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { APIGatewayProxyEvent } from "aws-lambda";
+import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import Ajv from "ajv-draft-04";
-import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler } from "./lambda-runtime";
+import { ResponseStreamSink, isStreaming, lambdaContext, type AnyHandler, type StreamingHandler } from "./lambda-runtime";
 import type { JsonObject } from "../contract/json";
 import { apiKeyOf } from "../functions/lib/api-key";
 import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../reference/aws-limits";
@@ -168,9 +168,8 @@ export function routeOf(paths: JsonObject, pathname: string): { resource: string
 const usageOf = new WeakMap<LocalApiOptions, Map<string, number>>();
 
 async function handle(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let usage = usageOf.get(options);
-  if (!usage) usageOf.set(options, (usage = new Map()));
   const requestId = randomUUID();
+  const refuse = (code: string, status: number, message: string) => gatewayError(options, req, res, code, status, message, requestId);
   const allowed = options.allowedHosts ?? LOOPBACK_HOSTS;
   if (allowed !== "any" && !allowed.includes(hostName(req.headers.host))) {
     res.writeHead(403, { "content-type": "application/json" });
@@ -190,30 +189,12 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
 
   const route = routeOf(options.document.paths ?? {}, url.pathname);
   const operation = route?.item[method];
-  if (!route || !operation) return gatewayError(options, req, res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token", requestId);
-
-  // As deployed: the authorizer takes the key from Bearer or x-api-key (none: denied), API Gateway checks it.
-  const needsKey = (operation.security ?? []).some((s: Record<string, unknown>) => "api_key" in s);
-  let authorizer: Record<string, string> | undefined;
-  if (needsKey) {
-    const key = apiKeyOf(req.headers as Record<string, string>);
-    if (!key) return gatewayError(options, req, res, "UNAUTHORIZED", 401, "Unauthorized", requestId);
-    const consumer = options.consumers?.find((c) => sameKey(key, c.key));
-    if (options.consumers) {
-      if (!consumer) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
-      // The authorizer's policy: the OpenAI routes, and the consumer's own models' routes.
-      const model = url.pathname.split("/")[1];
-      if (model !== "v1" && !consumer.models.includes(model)) return gatewayError(options, req, res, "ACCESS_DENIED", 403, "Forbidden", requestId);
-      const used = (usage.get(consumer.name) ?? 0) + 1;
-      usage.set(consumer.name, used);
-      if (consumer.quota !== undefined && used > consumer.quota) return gatewayError(options, req, res, "QUOTA_EXCEEDED", 429, "Limit Exceeded", requestId);
-      authorizer = { consumer: consumer.name, models: JSON.stringify(consumer.models) };
-    } else if (!options.apiKey || !sameKey(key, options.apiKey)) return gatewayError(options, req, res, "INVALID_API_KEY", 401, "Forbidden", requestId);
-  }
+  if (!route || !operation) return refuse("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
+  const authorized = authorize(options, req, url.pathname, operation);
+  if (Array.isArray(authorized)) return refuse(...authorized);
 
   const body = await readBody(req);
-  if (body === "too large") return gatewayError(options, req, res, "REQUEST_TOO_LARGE", 413, "Request Too Long", requestId);
-
+  if (body === "too large") return refuse("REQUEST_TOO_LARGE", 413, "Request Too Long");
   const integration = operation["x-amazon-apigateway-integration"];
   if (integration?.type === "mock") {
     const answer = integration.responses?.default;
@@ -221,24 +202,77 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     res.end();
     return;
   }
-
-  const ref: string | undefined = operation.requestBody?.content?.["application/json"]?.schema?.$ref;
-  if (operation["x-amazon-apigateway-request-validator"] && ref) {
-    const schema = options.document.components.schemas[ref.split("/").pop()!] as object;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8"));
-    } catch {
-      return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
-    }
-    if (!modelValidator(schema)(parsed)) return gatewayError(options, req, res, "BAD_REQUEST_BODY", 400, "Invalid request body", requestId);
-  }
-
+  if (!bodyIsValid(options, operation, body)) return refuse("BAD_REQUEST_BODY", 400, "Invalid request body");
   const handler = options.handlers[integration?.uri];
-  if (!handler) return gatewayError(options, req, res, "DEFAULT_5XX", 500, "Internal server error", requestId);
+  if (!handler) return refuse("DEFAULT_5XX", 500, "Internal server error");
 
+  const event = proxyEvent(req, { requestId, method, url, route, body, authorizer: authorized.authorizer });
+  const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS);
+  if (isStreaming(handler)) return runStreaming(handler, event, context, res);
+  const result = await handler(event, context);
+  res.writeHead(result.statusCode, result.headers as Record<string, string>);
+  res.end(result.body);
+}
+
+type Refusal = [code: string, status: number, message: string];
+
+/** The parts of an OpenAPI operation the gateway reads before the integration. */
+interface Operation {
+  readonly security?: readonly Record<string, unknown>[];
+  readonly requestBody?: { readonly content?: Record<string, { readonly schema?: { readonly $ref?: string } }> };
+  readonly "x-amazon-apigateway-request-validator"?: string;
+}
+
+/**
+ * As deployed: the authorizer takes the key from Bearer or x-api-key (none: denied), API Gateway
+ * checks it; with consumers, the authorizer's policy allows the OpenAI routes and the consumer's own
+ * models' routes, and its usage plan counts the quota. What the handlers get in their context, or why not.
+ */
+function authorize(options: LocalApiOptions, req: IncomingMessage, path: string, operation: Operation): { authorizer?: Record<string, string> } | Refusal {
+  const needsKey = (operation.security ?? []).some((s) => "api_key" in s);
+  if (!needsKey) return {};
+  const key = apiKeyOf(req.headers as Record<string, string>);
+  if (!key) return ["UNAUTHORIZED", 401, "Unauthorized"];
+  if (!options.consumers) return options.apiKey && sameKey(key, options.apiKey) ? {} : ["INVALID_API_KEY", 401, "Forbidden"];
+  const consumer = options.consumers.find((c) => sameKey(key, c.key));
+  if (!consumer) return ["INVALID_API_KEY", 401, "Forbidden"];
+  const model = path.split("/")[1];
+  if (model !== "v1" && !consumer.models.includes(model)) return ["ACCESS_DENIED", 403, "Forbidden"];
+  let usage = usageOf.get(options);
+  if (!usage) usageOf.set(options, (usage = new Map()));
+  const used = (usage.get(consumer.name) ?? 0) + 1;
+  usage.set(consumer.name, used);
+  if (consumer.quota !== undefined && used > consumer.quota) return ["QUOTA_EXCEEDED", 429, "Limit Exceeded"];
+  return { authorizer: { consumer: consumer.name, models: JSON.stringify(consumer.models) } };
+}
+
+/** The request validator: a body the operation's schema refuses never reaches the handler. */
+function bodyIsValid(options: LocalApiOptions, operation: Operation, body: Buffer): boolean {
+  const ref: string | undefined = operation.requestBody?.content?.["application/json"]?.schema?.$ref;
+  if (!operation["x-amazon-apigateway-request-validator"] || !ref) return true;
+  const schema = options.document.components.schemas[ref.split("/").pop()!] as object;
+  try {
+    return modelValidator(schema)(JSON.parse(body.toString("utf8")));
+  } catch {
+    return false;
+  }
+}
+
+/** The proxy integration's event, as API Gateway builds it. */
+function proxyEvent(
+  req: IncomingMessage,
+  at: {
+    requestId: string;
+    method: string;
+    url: { pathname: string; searchParams: URLSearchParams };
+    route: { resource: string; parameters: Record<string, string> };
+    body: Buffer;
+    authorizer?: Record<string, string>;
+  },
+): APIGatewayProxyEvent {
+  const { requestId, method, url, route, body, authorizer } = at;
   const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
-  const event = {
+  return {
     resource: route.resource,
     path: url.pathname,
     httpMethod: method.toUpperCase(),
@@ -252,32 +286,28 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
     body: body.length > 0 ? body.toString("utf8") : null,
     requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: route.resource, ...(authorizer ? { authorizer } : {}) },
   } as unknown as APIGatewayProxyEvent;
-  const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS);
+}
 
-  if (isStreaming(handler)) {
-    const sink = new ResponseStreamSink(
-      (head) => res.writeHead(head.statusCode, head.headers),
-      // A slow reader slows the handler; a reader that leaves ends the wait (no drain comes then).
-      (chunk) =>
-        new Promise<void>((resolve) => {
-          if (res.destroyed || res.write(chunk)) return resolve();
-          const done = () => {
-            res.off("drain", done).off("close", done);
-            resolve();
-          };
-          res.on("drain", done).on("close", done);
-        }),
-    );
-    // The client leaving closes the function's response stream, as Lambda does; the handler cancels its call.
-    res.once("close", () => {
-      if (!res.writableFinished) sink.destroy();
-    });
-    await handler(event, sink, context);
-    await new Promise<void>((resolve) => (sink.writableFinished || sink.destroyed ? resolve() : sink.once("finish", resolve).once("close", resolve)));
-    if (!res.destroyed) res.end();
-    return;
-  }
-  const result = await handler(event, context);
-  res.writeHead(result.statusCode, result.headers as Record<string, string>);
-  res.end(result.body);
+/** A streaming handler's answer, passed on as it comes; a slow reader slows it, one that leaves closes its stream. */
+async function runStreaming(handler: StreamingHandler, event: APIGatewayProxyEvent, context: Context, res: ServerResponse): Promise<void> {
+  const sink = new ResponseStreamSink(
+    (head) => res.writeHead(head.statusCode, head.headers),
+    // A slow reader slows the handler; a reader that leaves ends the wait (no drain comes then).
+    (chunk) =>
+      new Promise<void>((resolve) => {
+        if (res.destroyed || res.write(chunk)) return resolve();
+        const done = () => {
+          res.off("drain", done).off("close", done);
+          resolve();
+        };
+        res.on("drain", done).on("close", done);
+      }),
+  );
+  // The client leaving closes the function's response stream, as Lambda does; the handler cancels its call.
+  res.once("close", () => {
+    if (!res.writableFinished) sink.destroy();
+  });
+  await handler(event, sink, context);
+  await new Promise<void>((resolve) => (sink.writableFinished || sink.destroyed ? resolve() : sink.once("finish", resolve).once("close", resolve)));
+  if (!res.destroyed) res.end();
 }

@@ -19,6 +19,7 @@ import type { HandlerSettings } from "../functions/lib/settings";
 import { startBridge } from "./upstream-bridge";
 import { startStateTable } from "./state-table";
 import type { WakeSettings } from "../functions/lib/settings";
+import type { BudgetSettings } from "../contract/budget";
 
 /**
  * The whole API on one local port: the routes of the generated OpenAPI document,
@@ -81,31 +82,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { config } = options;
   const deployment = resolve(config, stagesOf(config)[0]);
   const routes = localRoutes(deployment);
-  let runtimeUrl: string;
-  let backend: string;
-  let emulator: SageMakerEmulator | undefined;
-  let stopBackend: () => Promise<void>;
-  if (options.tgiUrl) {
-    const bridge = await startBridge(options.tgiUrl);
-    runtimeUrl = bridge.url;
-    backend = `${options.tgiUrl} (model ${bridge.upstreamModel})`;
-    stopBackend = bridge.stop;
-  } else {
-    const behaviour = options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 };
-    const started = new SageMakerEmulator(
-      Object.values(routes).map((r) => r.endpoint),
-      behaviour,
-      formatsOf(Object.values(routes)),
-      contextsOf(Object.values(routes)),
-    );
-    if (options.coldStartSeconds !== undefined)
-      for (const r of Object.values(routes).filter((route) => route.component))
-        started.behave(r.endpoint, { ...behaviour, zeroCopies: { wakeAfterMs: 1000 * options.coldStartSeconds } });
-    runtimeUrl = await started.start();
-    backend = "built-in emulator (deterministic tokens)";
-    stopBackend = () => started.stop();
-    emulator = started;
-  }
+  const { runtimeUrl, backend, emulator, stop: stopBackend } = await startBackend(options, routes);
 
   // Models that scale to zero: their held requests are counted in the stage table, here on loopback,
   // and their wakes asked of the emulator's SageMaker control plane. Budgets are kept there too, whatever the backend.
@@ -113,27 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const wantTable = deployment.stateTable && (emulator || budgets);
   const table = wantTable ? await startStateTable(deployment.stateTable!, config.region) : undefined;
   // The handlers run inside this stack's settings: nothing global changes, so stacks can share a process.
-  const settings: HandlerSettings = {
-    models: routes,
-    corsOrigins: config.api.corsOrigins,
-    streamTimeouts: options.streamTimeouts ?? {
-      firstTokenMs: 1000 * config.lambda.firstTokenTimeoutSeconds,
-      idleMs: 1000 * config.lambda.streamIdleTimeoutSeconds,
-    },
-    runtime: createRuntimeClient({
-      endpoint: runtimeUrl,
-      region: config.region,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    }),
-    wake: {
-      holdSeconds: config.lambda.wakeHoldSeconds,
-      heldPerModel: config.lambda.heldRequestsPerModel,
-      ...(table ? { table: table.name } : {}),
-      ...options.wake,
-    },
-    endpoints: { sagemaker: runtimeUrl, ...(table ? { dynamodb: table.url } : {}) },
-    ...(budgets ? { budgets: { ...budgets, ...(options.budgetLeaseSeconds ? { leaseSeconds: options.budgetLeaseSeconds } : {}) } } : {}),
-  };
+  const settings = localSettings(options, { routes, runtimeUrl, table, budgets });
   const handlers = boundHandlers(settings);
 
   const document = placeholderDocument(deployment, "local");
@@ -182,5 +139,58 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await table?.stop();
       settings.runtime?.destroy();
     },
+  };
+}
+
+/** What answers the handlers' SageMaker calls: a bridge to the user's model server, or the emulator. */
+async function startBackend(
+  options: LocalStackOptions,
+  routes: Record<string, ModelRoute>,
+): Promise<{ runtimeUrl: string; backend: string; emulator?: SageMakerEmulator; stop: () => Promise<void> }> {
+  if (options.tgiUrl) {
+    const bridge = await startBridge(options.tgiUrl);
+    return { runtimeUrl: bridge.url, backend: `${options.tgiUrl} (model ${bridge.upstreamModel})`, stop: bridge.stop };
+  }
+  const behaviour = options.emulator ?? { firstTokenDelayMs: 150, tokenDelayMs: 40 };
+  const emulator = new SageMakerEmulator(
+    Object.values(routes).map((r) => r.endpoint),
+    behaviour,
+    formatsOf(Object.values(routes)),
+    contextsOf(Object.values(routes)),
+  );
+  if (options.coldStartSeconds !== undefined)
+    for (const r of Object.values(routes).filter((route) => route.component))
+      emulator.behave(r.endpoint, { ...behaviour, zeroCopies: { wakeAfterMs: 1000 * options.coldStartSeconds } });
+  const runtimeUrl = await emulator.start();
+  return { runtimeUrl, backend: "built-in emulator (deterministic tokens)", emulator, stop: () => emulator.stop() };
+}
+
+/** The handlers' settings for this stack, as the deployed stack sets them, with loopback stand-ins for AWS. */
+function localSettings(
+  options: LocalStackOptions,
+  at: { routes: Record<string, ModelRoute>; runtimeUrl: string; table?: { name: string; url: string }; budgets?: BudgetSettings },
+): HandlerSettings {
+  const { config } = options;
+  const { routes, runtimeUrl, table, budgets } = at;
+  return {
+    models: routes,
+    corsOrigins: config.api.corsOrigins,
+    streamTimeouts: options.streamTimeouts ?? {
+      firstTokenMs: 1000 * config.lambda.firstTokenTimeoutSeconds,
+      idleMs: 1000 * config.lambda.streamIdleTimeoutSeconds,
+    },
+    runtime: createRuntimeClient({
+      endpoint: runtimeUrl,
+      region: config.region,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    }),
+    wake: {
+      holdSeconds: config.lambda.wakeHoldSeconds,
+      heldPerModel: config.lambda.heldRequestsPerModel,
+      ...(table ? { table: table.name } : {}),
+      ...options.wake,
+    },
+    endpoints: { sagemaker: runtimeUrl, ...(table ? { dynamodb: table.url } : {}) },
+    ...(budgets ? { budgets: { ...budgets, ...(options.budgetLeaseSeconds ? { leaseSeconds: options.budgetLeaseSeconds } : {}) } } : {}),
   };
 }

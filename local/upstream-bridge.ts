@@ -85,83 +85,11 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     res.on("close", () => {
       if (!res.writableFinished) upstreamCall.abort();
     });
-    handle(req, res, AbortSignal.any([upstreamCall.signal, AbortSignal.timeout(UPSTREAM_TIMEOUT_MS)])).catch((err: Error) => {
+    bridgeCall(req, res, { base, model }, AbortSignal.any([upstreamCall.signal, AbortSignal.timeout(UPSTREAM_TIMEOUT_MS)])).catch((err: Error) => {
       upstreamCall.abort();
-      if (res.destroyed) return;
-      // Once the stream has started its status is sent: the failure becomes the stream's error event.
-      if (res.headersSent)
-        return void res.end(streamException("ModelStreamError", { Message: `Model server failed midway: ${err.message}`, ErrorCode: "ModelStreamError" }));
-      // A refused or reset connection is the endpoint failing (502 to the client), as SageMaker's InternalFailure.
-      if (unreachable(err)) writeRuntimeError(res, 500, "InternalFailure", { Message: `Model server unreachable: ${err.message}` });
-      else writeModelError(res, 502, JSON.stringify({ error: `The model server's answer could not be read: ${err.message}` }));
+      failure(res, err);
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
-    const match = ROUTE.exec(req.url ?? "");
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.method !== "POST" || !match) return writeRuntimeError(res, 404, "UnknownOperationException", { message: "Unknown operation" });
-    const stream = match[2] === "invocations-response-stream";
-    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Json;
-    const chat = Array.isArray(body.messages);
-    const target = chat ? `${base}/v1/chat/completions` : `${base}/v1/completions`;
-    const payload = chat ? { ...body, model, stream } : completionRequest(body, model, stream);
-    const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), signal });
-    if (!answer.ok) return writeModelError(res, answer.status, await readCapped(answer, MAX_ERROR_BODY_BYTES, "keep-start"));
-
-    if (!stream) {
-      const json = JSON.parse(await readCapped(answer, MAX_ANSWER_BYTES, "refuse")) as Json;
-      const result = chat
-        ? json
-        : [
-            {
-              generated_text: json.choices?.[0]?.text ?? "",
-              details: { finish_reason: tgiFinish(json.choices?.[0]?.finish_reason), generated_tokens: json.usage?.completion_tokens },
-            },
-          ];
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(result));
-      return;
-    }
-
-    res.writeHead(200, STREAM_HEADERS);
-    const send = (text: string) => new Promise<void>((resolve) => res.write(payloadPart(Buffer.from(text)), () => resolve()));
-    const reader = answer.body!.getReader();
-    if (chat) {
-      // Already the shape the chat handler reads: pass the bytes on as they come.
-      for (let r = await reader.read(); !r.done; r = await reader.read())
-        await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
-      res.end();
-      return;
-    }
-    // OpenAI completion chunks to TGI generate-stream events.
-    const decoder = new SseDecoder();
-    let text = "";
-    let finish: string | undefined;
-    let tokens: number | undefined;
-    const relay = async (data: string) => {
-      if (data.trim() === "[DONE]") return;
-      const event = JSON.parse(data) as Json;
-      const choice = event.choices?.[0];
-      if (event.usage?.completion_tokens !== undefined) tokens = event.usage.completion_tokens;
-      if (choice?.finish_reason) finish = choice.finish_reason;
-      if (choice?.text !== undefined && choice.text !== null && typeof choice.text !== "string") throw new Error("a completion chunk's text is not text");
-      if (choice?.text) {
-        text += choice.text;
-        await send(`data:${JSON.stringify({ token: { text: choice.text, special: false }, generated_text: null, details: null })}\n\n`);
-      }
-    };
-    for (let r = await reader.read(); !r.done; r = await reader.read()) for (const data of decoder.push(r.value)) await relay(data);
-    for (const data of decoder.end()) await relay(data);
-    // Without the server's finish reason the answer was cut short: no final event, so the handler says so.
-    if (finish) {
-      await send(
-        `data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details: { finish_reason: tgiFinish(finish), generated_tokens: tokens } })}\n\n`,
-      );
-    }
-    res.end();
-  }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
@@ -173,4 +101,76 @@ export async function startBridge(upstream: string): Promise<Bridge> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** A call that failed, told as SageMaker tells it. */
+function failure(res: ServerResponse, err: Error): void {
+  if (res.destroyed) return;
+  // Once the stream has started its status is sent: the failure becomes the stream's error event.
+  if (res.headersSent)
+    return void res.end(streamException("ModelStreamError", { Message: `Model server failed midway: ${err.message}`, ErrorCode: "ModelStreamError" }));
+  // A refused or reset connection is the endpoint failing (502 to the client), as SageMaker's InternalFailure.
+  if (unreachable(err)) writeRuntimeError(res, 500, "InternalFailure", { Message: `Model server unreachable: ${err.message}` });
+  else writeModelError(res, 502, JSON.stringify({ error: `The model server's answer could not be read: ${err.message}` }));
+}
+
+/** One InvokeEndpoint(WithResponseStream) call, made to the model server's OpenAI API. */
+async function bridgeCall(req: IncomingMessage, res: ServerResponse, upstream: { base: string; model: string }, signal: AbortSignal): Promise<void> {
+  const match = ROUTE.exec(req.url ?? "");
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  if (req.method !== "POST" || !match) return writeRuntimeError(res, 404, "UnknownOperationException", { message: "Unknown operation" });
+  const stream = match[2] === "invocations-response-stream";
+  const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Json;
+  const chat = Array.isArray(body.messages);
+  const target = chat ? `${upstream.base}/v1/chat/completions` : `${upstream.base}/v1/completions`;
+  const payload = chat ? { ...body, model: upstream.model, stream } : completionRequest(body, upstream.model, stream);
+  const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), signal });
+  if (!answer.ok) return writeModelError(res, answer.status, await readCapped(answer, MAX_ERROR_BODY_BYTES, "keep-start"));
+  if (!stream) return bufferedAnswer(res, answer, chat);
+  res.writeHead(200, STREAM_HEADERS);
+  if (!chat) return relayCompletions(res, answer);
+  // Already the shape the chat handler reads: pass the bytes on as they come.
+  const reader = answer.body!.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
+  res.end();
+}
+
+/** A buffered answer: chat as it is, a completion as TGI's generate answer. */
+async function bufferedAnswer(res: ServerResponse, answer: Response, chat: boolean): Promise<void> {
+  const json = JSON.parse(await readCapped(answer, MAX_ANSWER_BYTES, "refuse")) as Json;
+  const choice = json.choices?.[0];
+  const details = { finish_reason: tgiFinish(choice?.finish_reason), generated_tokens: json.usage?.completion_tokens };
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify(chat ? json : [{ generated_text: choice?.text ?? "", details }]));
+}
+
+/** OpenAI completion chunks to TGI generate-stream events. */
+async function relayCompletions(res: ServerResponse, answer: Response): Promise<void> {
+  const send = (text: string) => new Promise<void>((resolve) => res.write(payloadPart(Buffer.from(text)), () => resolve()));
+  const reader = answer.body!.getReader();
+  const decoder = new SseDecoder();
+  let text = "";
+  let finish: string | undefined;
+  let tokens: number | undefined;
+  const relay = async (data: string) => {
+    if (data.trim() === "[DONE]") return;
+    const event = JSON.parse(data) as Json;
+    const choice = event.choices?.[0];
+    if (event.usage?.completion_tokens !== undefined) tokens = event.usage.completion_tokens;
+    if (choice?.finish_reason) finish = choice.finish_reason;
+    if (choice?.text !== undefined && choice.text !== null && typeof choice.text !== "string") throw new Error("a completion chunk's text is not text");
+    if (choice?.text) {
+      text += choice.text;
+      await send(`data:${JSON.stringify({ token: { text: choice.text, special: false }, generated_text: null, details: null })}\n\n`);
+    }
+  };
+  for (let r = await reader.read(); !r.done; r = await reader.read()) for (const data of decoder.push(r.value)) await relay(data);
+  for (const data of decoder.end()) await relay(data);
+  // Without the server's finish reason the answer was cut short: no final event, so the handler says so.
+  if (finish) {
+    const details = { finish_reason: tgiFinish(finish), generated_tokens: tokens };
+    await send(`data:${JSON.stringify({ token: { text: "", special: true }, generated_text: text, details })}\n\n`);
+  }
+  res.end();
 }
