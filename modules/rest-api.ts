@@ -78,23 +78,7 @@ export class RestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RestApiProps) {
     super(scope, id);
-    const streaming = (fn: LambdaFunction) => streamingInvokeUri(props.partition, props.region, fn.arn);
-    const document = buildOpenApiDocument({
-      title: props.name,
-      auth: props.auth,
-      models: props.models.map((m) =>
-        "direct" in m
-          ? {
-              model: m.model,
-              invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
-              direct: { credentials: m.direct.roleArn, answer: m.direct.answer, customAttributes: m.direct.customAttributes },
-            }
-          : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction), requestSchema: m.requestSchema },
-      ),
-      chatUri: streaming(props.chatFunction),
-      authorizerUri: props.authorizerFunction?.invokeArn,
-      corsOrigins: props.corsOrigins,
-    });
+    const document = documentOf(props);
 
     this.api = new ApiGatewayRestApi(this, "api", {
       name: props.name,
@@ -136,6 +120,13 @@ export class RestApi extends Construct {
       },
     });
 
+    this.apiKey = this.keysAndPlans(props);
+
+    this.permissions(props);
+  }
+
+  /** A key and usage plan per consumer, or one key for all; none without API keys. */
+  private keysAndPlans(props: RestApiProps): ApiGatewayApiKey | undefined {
     if (props.auth === "apiKey" && props.consumers) {
       for (const { consumer, key } of props.consumers.keys) {
         const plan = new ApiGatewayUsagePlan(this, `usage-plan-${consumer.name}`, {
@@ -153,11 +144,15 @@ export class RestApi extends Construct {
         throttleSettings: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
         quotaSettings: props.quota ? { limit: props.quota.limit, period: props.quota.period } : undefined,
       });
-      this.apiKey = new ApiGatewayApiKey(this, "api-key", { name: props.apiKeyName, enabled: true });
-      new ApiGatewayUsagePlanKey(this, "usage-plan-key", { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: plan.id });
+      const apiKey = new ApiGatewayApiKey(this, "api-key", { name: props.apiKeyName, enabled: true });
+      new ApiGatewayUsagePlanKey(this, "usage-plan-key", { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: plan.id });
+      return apiKey;
     }
+    return undefined;
+  }
 
-    // Each function may be called by this API only, on its own routes only.
+  /** Each function may be called by this API only, on its own routes only. */
+  private permissions(props: RestApiProps): void {
     const allow = (id: string, fn: LambdaFunction, method: string, path: string) =>
       new LambdaPermission(this, id, {
         action: "lambda:InvokeFunction",
@@ -180,4 +175,25 @@ export class RestApi extends Construct {
       });
     }
   }
+}
+
+/** The OpenAPI body the API is imported from: each model's integration, the OpenAI function's routes, the authorizer. */
+function documentOf(props: RestApiProps) {
+  const streaming = (fn: LambdaFunction) => streamingInvokeUri(props.partition, props.region, fn.arn);
+  return buildOpenApiDocument({
+    title: props.name,
+    auth: props.auth,
+    models: props.models.map((m) =>
+      "direct" in m
+        ? {
+            model: m.model,
+            invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
+            direct: { credentials: m.direct.roleArn, answer: m.direct.answer, customAttributes: m.direct.customAttributes },
+          }
+        : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction), requestSchema: m.requestSchema },
+    ),
+    chatUri: streaming(props.chatFunction),
+    authorizerUri: props.authorizerFunction?.invokeArn,
+    corsOrigins: props.corsOrigins,
+  });
 }
