@@ -2,7 +2,7 @@ import type { Config } from "../config/schema";
 import { stagesOf } from "../config/schema";
 import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
 import { stateTableName } from "./wake";
-import { resolve } from "./resolve";
+import { resolve, type Deployment } from "./resolve";
 
 /**
  * The permissions boundary of every role a stage stack creates. The CI stack (deployed by an
@@ -20,12 +20,124 @@ export const boundaryArn = (partition: string, account: string, project: string)
 export const MANAGED_POLICY_MAX_CHARS = 6144;
 
 export function stageBoundaryStatements(config: Config, partition: string, account: string): PolicyStatement[] {
-  const region = config.region;
   const stages = stagesOf(config).map((stage) => resolve(config, stage));
-  const named = (arn: (prefix: string) => string) => stages.map((d) => arn(`${config.project}-${d.stage}-`));
+  const at: Scope = {
+    partition,
+    region: config.region,
+    account,
+    stages,
+    named: (arn) => stages.map((d) => arn(`${config.project}-${d.stage}-`)),
+    // The project's own resources carry its Project tag; a name alone can match another project's
+    // (project "llm", stage "api" against project "llm-api").
+    tagged: { StringEquals: { "aws:ResourceTag/Project": config.project } },
+  };
+  const adopted = config.existingEndpoints.map((e) => endpointArn(partition, at.region, account, e.endpointName));
+  return [
+    ...invokeStatements(at, adopted),
+    ...stageTableStatements(at),
+    ...projectResourceStatements(at),
+    ...UNSCOPED_STATEMENTS,
+    ...modelContainerStatements(at),
+    ...extraStatementsOf(stages),
+  ];
+}
 
-  // The model containers' own needs, with the exact ARNs the execution roles name.
-  const modelNeeds = stages.flatMap((d) =>
+/** Where the boundary is written for: the account, the project's stages, its name prefixes and its tag. */
+interface Scope {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly stages: readonly Deployment[];
+  /** One ARN per stage, from the stage's name prefix (<project>-<stage>-). */
+  readonly named: (arn: (prefix: string) => string) => string[];
+  readonly tagged: { readonly StringEquals: Record<string, string> };
+}
+
+const scalesToZero = (stages: readonly Deployment[]) => stages.some((d) => d.models.some((m) => m.endpoint.kind === "managed" && m.endpoint.component));
+
+/** Invoke the project's endpoints (and components), by tag; adopted endpoints, someone else's, by exact ARN. */
+function invokeStatements(at: Scope, adopted: readonly string[]): PolicyStatement[] {
+  const { partition, region, account, named } = at;
+  const invoke = ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"];
+  return [
+    {
+      Sid: "InvokeProjectEndpoints",
+      Effect: "Allow",
+      Action: invoke,
+      Resource: [
+        ...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`),
+        // Models that scale to zero are called as inference components, authorized on the component too.
+        ...(scalesToZero(at.stages) ? named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`) : []),
+      ],
+      Condition: at.tagged,
+    },
+    ...(adopted.length ? [{ Sid: "InvokeAdoptedEndpoints", Effect: "Allow" as const, Action: invoke, Resource: [...adopted] }] : []),
+  ];
+}
+
+/** The stage table: components woken and held requests counted (models that scale to zero), budgets kept (consumers with one). */
+function stageTableStatements(at: Scope): PolicyStatement[] {
+  const { partition, region, account, named, stages } = at;
+  const tables = stages.map((d) => dynamodbTableArn(partition, region, account, stateTableName(d.names.prefix)));
+  const wake: PolicyStatement[] = [
+    {
+      Sid: "WakeProjectComponents",
+      Effect: "Allow",
+      Action: ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
+      Resource: named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`),
+      Condition: at.tagged,
+    },
+    { Sid: "CountHeldRequests", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: tables },
+  ];
+  const budgets = stages.some((d) => d.functions.some((f) => f.budgets));
+  return [...(scalesToZero(stages) ? wake : []), ...(budgets ? [{ ...budgetStatement(tables), Sid: "KeepProjectBudgets" }] : [])];
+}
+
+/** The project's log groups, and the authorizer's key table (by tag). */
+function projectResourceStatements(at: Scope): PolicyStatement[] {
+  const { partition, region, account, named } = at;
+  return [
+    {
+      Sid: "WriteProjectLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [
+        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${prefix}*`),
+        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${prefix}*`),
+      ],
+    },
+    {
+      // The authorizer's key table.
+      Sid: "ReadKeyTables",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: named((prefix) => `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`),
+      Condition: at.tagged,
+    },
+  ];
+}
+
+/**
+ * No resource-level permissions for these (IAM service reference): "*", as the roles' own statements.
+ * Metrics only in SageMaker's endpoint namespace: the roles that publish are the models' execution
+ * roles (the functions' metrics are EMF lines in their logs), so no role can write another namespace.
+ */
+const UNSCOPED_STATEMENTS: readonly PolicyStatement[] = [
+  {
+    Sid: "PublishMetrics",
+    Effect: "Allow",
+    Action: "cloudwatch:PutMetricData",
+    Resource: "*",
+    Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
+  },
+  { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+  { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+];
+
+/** The model containers' own needs, with the exact ARNs their execution roles name, merged by kind. */
+function modelContainerStatements(at: Scope): PolicyStatement[] {
+  const { partition, region, account } = at;
+  const modelNeeds = at.stages.flatMap((d) =>
     d.models.flatMap((m) =>
       m.endpoint.kind === "managed"
         ? sagemakerExecutionStatements({
@@ -51,96 +163,23 @@ export function stageBoundaryStatements(config: Config, partition: string, accou
     ...s,
     Sid: `ListModelData${i}`,
   }));
-  const components = stages.some((d) => d.models.some((m) => m.endpoint.kind === "managed" && m.endpoint.component));
-  const adopted = config.existingEndpoints.map((e) => endpointArn(partition, region, account, e.endpointName));
-  const extra = stages
-    .flatMap((d) => d.functions)
-    .flatMap((f) => f.extraStatements ?? [])
-    .map((st, i) => ({ ...st, Sid: `Extra${i}` }));
-  const uniqueExtra = [...new Map(extra.map((st) => [JSON.stringify({ ...st, Sid: "" }), st])).values()];
-
-  const invoke = ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"];
-  // The project's own resources carry its Project tag; a name alone can match another project's
-  // (project "llm", stage "api" against project "llm-api").
-  const tagged = { StringEquals: { "aws:ResourceTag/Project": config.project } };
   return [
-    {
-      Sid: "InvokeProjectEndpoints",
-      Effect: "Allow",
-      Action: invoke,
-      Resource: [
-        ...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`),
-        // Models that scale to zero are called as inference components, authorized on the component too.
-        ...(components ? named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`) : []),
-      ],
-      Condition: tagged,
-    },
-    // Adopted endpoints are someone else's: no Project tag, named exactly.
-    ...(adopted.length ? [{ Sid: "InvokeAdoptedEndpoints", Effect: "Allow" as const, Action: invoke, Resource: adopted }] : []),
-    // Models that scale to zero: the functions wake their components and count held requests.
-    ...(components
-      ? [
-          {
-            Sid: "WakeProjectComponents",
-            Effect: "Allow" as const,
-            Action: ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponentRuntimeConfig"],
-            Resource: named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`),
-            Condition: tagged,
-          },
-          {
-            Sid: "CountHeldRequests",
-            Effect: "Allow" as const,
-            Action: "dynamodb:UpdateItem",
-            Resource: stages.map((d) => dynamodbTableArn(partition, region, account, stateTableName(d.names.prefix))),
-          },
-        ]
-      : []),
-    // Consumers with token budgets: the functions reserve and settle them in the stage table.
-    ...(stages.some((d) => d.functions.some((f) => f.budgets))
-      ? [
-          {
-            ...budgetStatement(stages.map((d) => dynamodbTableArn(partition, region, account, stateTableName(d.names.prefix)))),
-            Sid: "KeepProjectBudgets",
-          },
-        ]
-      : []),
-    {
-      Sid: "WriteProjectLogs",
-      Effect: "Allow",
-      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-      Resource: [
-        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${prefix}*`),
-        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${prefix}*`),
-      ],
-    },
-    {
-      // The authorizer's key table.
-      Sid: "ReadKeyTables",
-      Effect: "Allow",
-      Action: "secretsmanager:GetSecretValue",
-      Resource: named((prefix) => `arn:${partition}:secretsmanager:${region}:${account}:secret:${prefix}*`),
-      Condition: tagged,
-    },
-    // No resource-level permissions for these (IAM service reference): "*", as the roles' own statements.
-    // Only SageMaker's endpoint namespace: the roles that publish are the models' execution roles
-    // (the functions' metrics are EMF lines in their logs), so no role can write another namespace.
-    {
-      Sid: "PublishMetrics",
-      Effect: "Allow",
-      Action: "cloudwatch:PutMetricData",
-      Resource: "*",
-      Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } },
-    },
-    { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-    { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ...merged("PullModelImage", ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]),
     ...merged("ReadModelData", "s3:GetObject"),
     // Each listing keeps its own s3:prefix condition: merged, they would list whole buckets.
     ...listings,
     ...merged("WriteDataCapture", "s3:PutObject"),
     ...merged("EncryptDataCapture", ["kms:GenerateDataKey", "kms:Encrypt"]),
-    ...uniqueExtra,
   ];
+}
+
+/** The config's extra statements of every function, each once. */
+function extraStatementsOf(stages: readonly Deployment[]): PolicyStatement[] {
+  const extra = stages
+    .flatMap((d) => d.functions)
+    .flatMap((f) => f.extraStatements ?? [])
+    .map((st, i) => ({ ...st, Sid: `Extra${i}` }));
+  return [...new Map(extra.map((st) => [JSON.stringify({ ...st, Sid: "" }), st])).values()];
 }
 
 /**
