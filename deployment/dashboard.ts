@@ -22,135 +22,101 @@ function widget(title: string, metrics: Metric[], region: string, y: number, x: 
   return { type: "metric", x, y, width, height: 6, properties: { title, region, metrics, stat, period: 60, view: "timeSeries", stacked: false } };
 }
 
+/** One row per endpoint, one per inference component, the API's, the functions', and with consumers their tokens. */
 export function dashboardBody(input: DashboardInput): string {
-  const { region } = input;
-  const widgets: unknown[] = [];
-  let y = 0;
-  for (const e of input.endpoints) {
-    const dims = ["EndpointName", e.name, "VariantName", VARIANT_NAME];
-    widgets.push(
-      widget(
-        `${e.name}: invocations and errors`,
-        [
-          ["AWS/SageMaker", "Invocations", ...dims],
-          ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
-          ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
-        ],
-        region,
-        y,
-        0,
-      ),
-      widget(
-        `${e.name}: model latency (µs)`,
-        [
-          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
-          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
-          ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
-        ],
-        region,
-        y,
-        8,
-        "p90",
-      ),
-      e.instance
-        ? widget(
-            `${e.name}: utilisation (%)`,
-            [
-              ["/aws/sagemaker/Endpoints", "GPUUtilization", ...dims],
-              ["/aws/sagemaker/Endpoints", "GPUMemoryUtilization", ...dims],
-              ["/aws/sagemaker/Endpoints", "MemoryUtilization", ...dims],
-              ["/aws/sagemaker/Endpoints", "CPUUtilization", ...dims],
-            ],
-            region,
-            y,
-            16,
-            "Average",
-          )
-        : widget(
-            `${e.name}: serverless`,
-            [
-              ["AWS/SageMaker", "ModelSetupTime", ...dims, { stat: "Maximum" }],
-              ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
-            ],
-            region,
-            y,
-            16,
-            "Maximum",
-          ),
-    );
-    y += 6;
-  }
-  for (const name of input.components ?? []) {
-    const dims = ["InferenceComponentName", name];
-    widgets.push(
-      widget(
-        `${name}: invocations and errors`,
-        [
-          ["AWS/SageMaker", "Invocations", ...dims],
-          ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
-          ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
-        ],
-        region,
-        y,
-        0,
-      ),
-      widget(
-        `${name}: model latency (µs)`,
-        [
-          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
-          ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
-        ],
-        region,
-        y,
-        8,
-        "p90",
-      ),
-      // Requests that found no copy: each wakes the model (the wake-up alarm watches this metric).
-      widget(`${name}: requests at zero copies`, [["AWS/SageMaker", "NoCapacityInvocationFailures", ...dims]], region, y, 16),
-    );
-    y += 6;
-  }
-  const api = ["ApiName", input.apiName, "Stage", input.stage];
-  widgets.push(
-    widget(
-      `API ${input.apiName}: requests and errors`,
-      [
-        ["AWS/ApiGateway", "Count", ...api],
-        ["AWS/ApiGateway", "4XXError", ...api],
-        ["AWS/ApiGateway", "5XXError", ...api],
-      ],
-      region,
-      y,
-      0,
-    ),
-    widget(
-      `API ${input.apiName}: latency (ms)`,
-      [
-        ["AWS/ApiGateway", "Latency", ...api, { stat: "p50" }],
-        ["AWS/ApiGateway", "Latency", ...api, { stat: "p90" }],
-        ["AWS/ApiGateway", "IntegrationLatency", ...api, { stat: "p90" }],
-      ],
-      region,
-      y,
-      8,
-      "p90",
-    ),
-  );
-  y += 6;
-  const fn = (name: string) => input.functions.map((f) => ["AWS/Lambda", name, "FunctionName", f]);
-  widgets.push(
+  const rows: Row[] = [
+    ...input.endpoints.map((e) => endpointRow(e)),
+    ...(input.components ?? []).map((name) => componentRow(name)),
+    apiRow(input.apiName, input.stage),
+    functionsRow(input.functions),
+    ...(input.consumers ? [consumersRow(input.consumers, input.stage)] : []),
+  ];
+  return JSON.stringify({ widgets: rows.flatMap((row, i) => row(input.region, 6 * i)) });
+}
+
+/** A row of widgets, placed at height y. */
+type Row = (region: string, y: number) => unknown[];
+
+function endpointRow(e: DashboardInput["endpoints"][number]): Row {
+  const dims = ["EndpointName", e.name, "VariantName", VARIANT_NAME];
+  const invocations: Metric[] = [
+    ["AWS/SageMaker", "Invocations", ...dims],
+    ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
+    ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
+  ];
+  const latency: Metric[] = [
+    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
+    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
+    ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
+  ];
+  const utilisation: Metric[] = ["GPUUtilization", "GPUMemoryUtilization", "MemoryUtilization", "CPUUtilization"].map((m) => [
+    "/aws/sagemaker/Endpoints",
+    m,
+    ...dims,
+  ]);
+  const serverless: Metric[] = [
+    ["AWS/SageMaker", "ModelSetupTime", ...dims, { stat: "Maximum" }],
+    ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
+  ];
+  return (region, y) => [
+    widget(`${e.name}: invocations and errors`, invocations, region, y, 0),
+    widget(`${e.name}: model latency (µs)`, latency, region, y, 8, "p90"),
+    e.instance
+      ? widget(`${e.name}: utilisation (%)`, utilisation, region, y, 16, "Average")
+      : widget(`${e.name}: serverless`, serverless, region, y, 16, "Maximum"),
+  ];
+}
+
+function componentRow(name: string): Row {
+  const dims = ["InferenceComponentName", name];
+  const invocations: Metric[] = [
+    ["AWS/SageMaker", "Invocations", ...dims],
+    ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
+    ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
+  ];
+  const latency: Metric[] = [
+    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
+    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
+  ];
+  return (region, y) => [
+    widget(`${name}: invocations and errors`, invocations, region, y, 0),
+    widget(`${name}: model latency (µs)`, latency, region, y, 8, "p90"),
+    // Requests that found no copy: each wakes the model (the wake-up alarm watches this metric).
+    widget(`${name}: requests at zero copies`, [["AWS/SageMaker", "NoCapacityInvocationFailures", ...dims]], region, y, 16),
+  ];
+}
+
+function apiRow(apiName: string, stage: string): Row {
+  const api = ["ApiName", apiName, "Stage", stage];
+  const requests: Metric[] = [
+    ["AWS/ApiGateway", "Count", ...api],
+    ["AWS/ApiGateway", "4XXError", ...api],
+    ["AWS/ApiGateway", "5XXError", ...api],
+  ];
+  const latency: Metric[] = [
+    ["AWS/ApiGateway", "Latency", ...api, { stat: "p50" }],
+    ["AWS/ApiGateway", "Latency", ...api, { stat: "p90" }],
+    ["AWS/ApiGateway", "IntegrationLatency", ...api, { stat: "p90" }],
+  ];
+  return (region, y) => [
+    widget(`API ${apiName}: requests and errors`, requests, region, y, 0),
+    widget(`API ${apiName}: latency (ms)`, latency, region, y, 8, "p90"),
+  ];
+}
+
+function functionsRow(functions: readonly string[]): Row {
+  const fn = (name: string) => functions.map((f) => ["AWS/Lambda", name, "FunctionName", f]);
+  return (region, y) => [
     widget("Functions: invocations", fn("Invocations"), region, y, 0),
     widget("Functions: errors and throttles", [...fn("Errors"), ...fn("Throttles")], region, y, 8),
     widget("Functions: duration (max, ms)", fn("Duration"), region, y, 16, "Maximum"),
-  );
-  if (input.consumers) {
-    const { namespace, names } = input.consumers;
-    y += 6;
-    const tokens = (metric: string) => names.map((c) => [namespace, metric, "Stage", input.stage, "Consumer", c]);
-    widgets.push(
-      widget("Input tokens by consumer", tokens("InputTokens"), region, y, 0, "Sum", 12),
-      widget("Output tokens by consumer", tokens("OutputTokens"), region, y, 12, "Sum", 12),
-    );
-  }
-  return JSON.stringify({ widgets });
+  ];
+}
+
+function consumersRow(consumers: NonNullable<DashboardInput["consumers"]>, stage: string): Row {
+  const tokens = (metric: string) => consumers.names.map((c) => [consumers.namespace, metric, "Stage", stage, "Consumer", c]);
+  return (region, y) => [
+    widget("Input tokens by consumer", tokens("InputTokens"), region, y, 0, "Sum", 12),
+    widget("Output tokens by consumer", tokens("OutputTokens"), region, y, 12, "Sum", 12),
+  ];
 }
