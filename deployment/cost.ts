@@ -1,5 +1,5 @@
 import { stagesOf, type Config } from "../config/schema";
-import { resolve } from "./resolve";
+import { resolve, type Deployment } from "./resolve";
 import { createdEndpointAlarms, watchesUpdates } from "./alarm-specs";
 import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../reference/prices";
 import { scheduledMinimumHours } from "./schedule-hours";
@@ -44,110 +44,132 @@ export interface CostEstimate {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export function estimateCost(config: Config, table: PriceTable = PRICES): CostEstimate {
-  const prices: Record<string, number> = { ...table.hourly, ...config.cost.prices };
+  const pricing: Pricing = { prices: { ...table.hourly, ...config.cost.prices }, unpriced: new Set(), scheduled: [], unscheduled: [] };
   const rows: CostRow[] = [];
-  const unpriced = new Set<string>();
-  const serverlessGbSeconds = (memoryMb: number) => config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (memoryMb / 1024);
-
-  /** Instances of one type between two counts; an unpriced type is listed without prices, never as free. */
-  const instanceRow = (stage: string, model: string, type: string, minCount: number, maxCount: number): CostRow => {
-    const price = prices[type];
-    if (price === undefined) {
-      unpriced.add(type);
-      return { stage, model, capacity: type, minCount, maxCount };
-    }
-    return {
-      stage,
-      model,
-      capacity: type,
-      minCount,
-      maxCount,
-      hourlyMin: round(price * minCount),
-      hourlyMax: round(price * maxCount),
-      monthlyMin: round(price * minCount * HOURS_PER_MONTH),
-      monthlyMax: round(price * maxCount * HOURS_PER_MONTH),
-    };
-  };
-
-  /** A model whose schedules move its minimum: the lowest one, and the instance-hours at the minimum over 30 days. */
-  const scheduled: string[] = [];
-  const unscheduled: string[] = [];
-  const withSchedules = (
-    row: CostRow,
-    schedules: NonNullable<Extract<Config["models"][number]["capacity"], { kind: "instance" }>["autoscaling"]>["schedules"],
-  ) => {
-    if (schedules.length === 0) return row;
-    const hours = scheduledMinimumHours(row.minCount, schedules);
-    if (hours === undefined) {
-      unscheduled.push(row.model);
-      return row;
-    }
-    scheduled.push(`${row.model} ${hours} instance-hours`);
-    const lowest = Math.min(row.minCount, ...schedules.map((s) => s.minCapacity ?? row.minCount));
-    const price = prices[row.capacity];
-    if (price === undefined) return { ...row, minCount: lowest };
-    return { ...row, minCount: lowest, hourlyMin: round(price * lowest), monthlyMin: round(price * hours) };
-  };
-
   const monitoring: MonitoringCost[] = [];
   for (const stage of stagesOf(config)) {
     const deployment = resolve(config, stage);
-    // Alarm specs exist whatever alarms.enabled says; the stack creates what createdEndpointAlarms
-    // keeps of an endpoint's, the others only with alarms on, and a wake-up alarm per model that scales to zero.
-    const on = config.alarms.enabled;
-    const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" ? [m.endpoint] : []));
-    const alarms =
-      managed.filter((e) => e.component).length +
-      managed.reduce((n, e) => n + createdEndpointAlarms(e.alarms, watchesUpdates(e), on).length, 0) +
-      (on ? deployment.apiAlarms.length + deployment.functions.reduce((n, f) => n + f.alarms.length, 0) : 0);
-    const secrets = deployment.consumers ? 1 : 0;
-    monitoring.push({
-      stage,
-      alarms,
-      dashboards: 1,
-      secrets,
-      monthly: round(alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth + secrets * MONITORING_PRICES.secretMonth),
-    });
-    // A shared endpoint is billed by its instances; the models placed on it have none of their own.
-    for (const e of deployment.sharedEndpoints) rows.push(instanceRow(stage, e.name, e.instanceType, e.minInstances, e.maxInstances));
-    for (const m of deployment.models) {
-      // Adopted endpoints are billed where they are managed; placed models by their shared endpoint.
-      if (m.endpoint.kind !== "managed" || m.endpoint.component?.shared) continue;
-      const capacity = m.endpoint.capacity;
-      if (capacity.kind === "serverless") {
-        const monthly = round(serverlessGbSeconds(capacity.memorySizeMb) * table.serverlessPerGbSecond);
-        rows.push({
-          stage,
-          model: m.name,
-          capacity: "serverless",
-          minCount: 0,
-          maxCount: capacity.maxConcurrency,
-          hourlyMin: 0,
-          hourlyMax: round(monthly / HOURS_PER_MONTH),
-          monthlyMin: 0,
-          monthlyMax: monthly,
-        });
-        continue;
-      }
-      const minCount = capacity.autoscaling?.minCapacity ?? capacity.initialCount;
-      const maxCount = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
-      rows.push(withSchedules(instanceRow(stage, m.name, capacity.type, minCount, maxCount), capacity.autoscaling?.schedules ?? []));
+    monitoring.push(monitoringOf(deployment, config.alarms.enabled));
+    rows.push(...stageRows(deployment, config, table, pricing));
+  }
+  const assumptions = assumptionsOf(config, table, pricing);
+  return { rows, monitoring, totals: totalsOf(rows, monitoring), unpriced: [...pricing.unpriced], assumptions };
+}
+
+/** The prices in use, and what pricing found on the way: types without a price, schedules priced or not. */
+interface Pricing {
+  readonly prices: Readonly<Record<string, number>>;
+  readonly unpriced: Set<string>;
+  readonly scheduled: string[];
+  readonly unscheduled: string[];
+}
+
+/** Instances of one type between two counts; an unpriced type is listed without prices, never as free. */
+function instanceRow(pricing: Pricing, row: Pick<CostRow, "stage" | "model" | "capacity" | "minCount" | "maxCount">): CostRow {
+  const price = pricing.prices[row.capacity];
+  if (price === undefined) {
+    pricing.unpriced.add(row.capacity);
+    return row;
+  }
+  const { minCount, maxCount } = row;
+  return {
+    ...row,
+    hourlyMin: round(price * minCount),
+    hourlyMax: round(price * maxCount),
+    monthlyMin: round(price * minCount * HOURS_PER_MONTH),
+    monthlyMax: round(price * maxCount * HOURS_PER_MONTH),
+  };
+}
+
+type Schedules = NonNullable<Extract<Config["models"][number]["capacity"], { kind: "instance" }>["autoscaling"]>["schedules"];
+
+/** A model whose schedules move its minimum: the lowest one, and the instance-hours at the minimum over 30 days. */
+function withSchedules(pricing: Pricing, row: CostRow, schedules: Schedules): CostRow {
+  if (schedules.length === 0) return row;
+  const hours = scheduledMinimumHours(row.minCount, schedules);
+  if (hours === undefined) {
+    pricing.unscheduled.push(row.model);
+    return row;
+  }
+  pricing.scheduled.push(`${row.model} ${hours} instance-hours`);
+  const lowest = Math.min(row.minCount, ...schedules.map((s) => s.minCapacity ?? row.minCount));
+  const price = pricing.prices[row.capacity];
+  if (price === undefined) return { ...row, minCount: lowest };
+  return { ...row, minCount: lowest, hourlyMin: round(price * lowest), monthlyMin: round(price * hours) };
+}
+
+/**
+ * A stage's alarms, dashboard and key table. Alarm specs exist whatever alarms.enabled says; the
+ * stack creates what createdEndpointAlarms keeps of an endpoint's, the others only with alarms on,
+ * and a wake-up alarm per model that scales to zero.
+ */
+function monitoringOf(deployment: Deployment, on: boolean): MonitoringCost {
+  const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" ? [m.endpoint] : []));
+  const alarms =
+    managed.filter((e) => e.component).length +
+    managed.reduce((n, e) => n + createdEndpointAlarms(e.alarms, watchesUpdates(e), on).length, 0) +
+    (on ? deployment.apiAlarms.length + deployment.functions.reduce((n, f) => n + f.alarms.length, 0) : 0);
+  const secrets = deployment.consumers ? 1 : 0;
+  return {
+    stage: deployment.stage,
+    alarms,
+    dashboards: 1,
+    secrets,
+    monthly: round(alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth + secrets * MONITORING_PRICES.secretMonth),
+  };
+}
+
+/** A stage's instances: its shared endpoints', and each model's own; adopted endpoints are billed where they are managed. */
+function stageRows(deployment: Deployment, config: Config, table: PriceTable, pricing: Pricing): CostRow[] {
+  const { stage } = deployment;
+  const rows: CostRow[] = deployment.sharedEndpoints.map((e) =>
+    instanceRow(pricing, { stage, model: e.name, capacity: e.instanceType, minCount: e.minInstances, maxCount: e.maxInstances }),
+  );
+  for (const m of deployment.models) {
+    // Placed models are billed by their shared endpoint.
+    if (m.endpoint.kind !== "managed" || m.endpoint.component?.shared) continue;
+    const capacity = m.endpoint.capacity;
+    if (capacity.kind === "serverless") {
+      const gbSeconds = config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (capacity.memorySizeMb / 1024);
+      const monthly = round(gbSeconds * table.serverlessPerGbSecond);
+      const hourlyMax = round(monthly / HOURS_PER_MONTH);
+      rows.push({
+        stage,
+        model: m.name,
+        capacity: "serverless",
+        minCount: 0,
+        maxCount: capacity.maxConcurrency,
+        hourlyMin: 0,
+        hourlyMax,
+        monthlyMin: 0,
+        monthlyMax: monthly,
+      });
+      continue;
     }
+    const minCount = capacity.autoscaling?.minCapacity ?? capacity.initialCount;
+    const maxCount = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
+    const row = instanceRow(pricing, { stage, model: m.name, capacity: capacity.type, minCount, maxCount });
+    rows.push(withSchedules(pricing, row, capacity.autoscaling?.schedules ?? []));
   }
+  return rows;
+}
 
+function totalsOf(rows: readonly CostRow[], monitoring: readonly MonitoringCost[]): Record<string, { monthlyMin: number; monthlyMax: number }> {
   const totals: Record<string, { monthlyMin: number; monthlyMax: number }> = {};
-  for (const r of rows) {
-    const t = (totals[r.stage] ??= { monthlyMin: 0, monthlyMax: 0 });
-    t.monthlyMin = round(t.monthlyMin + (r.monthlyMin ?? 0));
-    t.monthlyMax = round(t.monthlyMax + (r.monthlyMax ?? 0));
-  }
-  for (const m of monitoring) {
-    const t = (totals[m.stage] ??= { monthlyMin: 0, monthlyMax: 0 });
-    t.monthlyMin = round(t.monthlyMin + m.monthly);
-    t.monthlyMax = round(t.monthlyMax + m.monthly);
-  }
+  const add = (stage: string, min: number, max: number) => {
+    const t = (totals[stage] ??= { monthlyMin: 0, monthlyMax: 0 });
+    t.monthlyMin = round(t.monthlyMin + min);
+    t.monthlyMax = round(t.monthlyMax + max);
+  };
+  for (const r of rows) add(r.stage, r.monthlyMin ?? 0, r.monthlyMax ?? 0);
+  for (const m of monitoring) add(m.stage, m.monthly, m.monthly);
+  return totals;
+}
 
-  const assumptions = [
+/** What the estimate assumes, in words: prices and their date, serverless traffic, schedules, what is not counted. */
+function assumptionsOf(config: Config, table: PriceTable, pricing: Pricing): string[] {
+  const { scheduled, unscheduled } = pricing;
+  return [
     `${table.currency} list prices of ${table.region} taken ${table.takenOn}${Object.keys(config.cost.prices).length ? `, with ${Object.keys(config.cost.prices).length} from the config` : ""}; ${config.region === table.region ? "" : `${config.region} prices differ (often 5-25% higher). `}30 days = ${HOURS_PER_MONTH} h, running all the time.`,
     ...(config.models.some((m) => m.capacity.kind === "serverless")
       ? [
@@ -176,7 +198,6 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
     `Monitoring per stage: ${MONITORING_PRICES.alarmMonth} per alarm-month, ${MONITORING_PRICES.dashboardMonth} per dashboard, ${MONITORING_PRICES.secretMonth} per secret (reference/prices.ts), before the account's free tier (10 alarms, 3 dashboards).`,
     "Not counted: Lambda, API Gateway, logs and data transfer (per request, small beside GPU hours).",
   ];
-  return { rows, monitoring, totals, unpriced: [...unpriced], assumptions };
 }
 
 const money = (n: number | undefined) =>
