@@ -90,6 +90,16 @@ function checkStatements(fn: Record<string, unknown> | undefined, at: (string | 
 }
 
 function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  checkSourceAndCapacity(m, at, issue);
+  checkServer(m, at, issue);
+  checkHuggingFaceLimits(m, at, issue);
+  checkUpdates(m, at, issue);
+  checkScaleToZero(m, at, issue);
+  checkAutoscaling(m, at, issue);
+}
+
+/** Exactly one model source and one kind of capacity. */
+function checkSourceAndCapacity(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
   const sources = (["huggingFace", "modelPackageArn", "custom"] as const).filter((k) => m[k] !== undefined);
   if (sources.length !== 1) {
     issue(
@@ -97,8 +107,6 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
       `${sources.length === 0 ? "no model source" : `${sources.length} model sources (${sources.join(", ")})`}. Fix: set exactly one of huggingFace, modelPackageArn or custom`,
     );
   }
-  const instance = obj(m.instance);
-  const serverless = obj(m.serverless);
   const capacities = (["instance", "serverless", "placement"] as const).filter((k) => m[k] !== undefined);
   if (capacities.length !== 1) {
     issue(
@@ -106,7 +114,11 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
       `${capacities.length === 0 ? "none of instance, serverless or placement is set" : `${capacities.join(" and ")} are set`}. Fix: set exactly one of instance (real-time), serverless, or placement (on a shared endpoint)`,
     );
   }
+}
 
+/** What the serving container can do: vLLM and TEI on instances, tool parsers and quantizations they know, vision on a chat server, a GPU type. */
+function checkServer(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const instance = obj(m.instance);
   const hf = obj(m.huggingFace);
   // A model placed on a shared endpoint runs on that endpoint's instances.
   const onInstance = instance !== undefined || obj(m.placement) !== undefined;
@@ -137,6 +149,12 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   if (hf && m.server !== "tei" && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
     issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);
   }
+}
+
+/** TGI's settings only where TGI runs, weights from S3 without a Hub revision, token limits in order and together. */
+function checkHuggingFaceLimits(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const hf = obj(m.huggingFace);
+  const serverless = obj(m.serverless);
   if (hf && serverless && ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)) {
     issue(
       [...at, "huggingFace"],
@@ -166,7 +184,11 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
   if (hf && (hf.maxInputTokens === undefined) !== (hf.maxTotalTokens === undefined)) {
     issue([...at, "huggingFace"], "maxInputTokens and maxTotalTokens go together. Fix: set both or neither");
   }
+}
 
+/** The integration, data capture and blue/green updates, where the capacity allows them and the provider waits long enough. */
+function checkUpdates(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const serverless = obj(m.serverless);
   if (m.integration === "direct" && obj(m.lambda)) {
     issue([...at, "lambda"], 'a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"');
   }
@@ -192,8 +214,12 @@ function checkModel(m: Record<string, unknown>, at: (string | number)[], issue: 
       `an update would take about ${minutes} minutes (${trafficSteps(deployment)} traffic steps × waitSeconds, terminationWaitSeconds and ~${FLEET_START_SECONDS / 60} minutes to start the new fleet), longer than the ${PROVIDER_ENDPOINT_WAIT_SECONDS / 60} minutes Terraform's AWS provider waits for the endpoint, so the apply would fail midway. Fix: fewer steps (a larger stepPercent, or canary), or a shorter waitSeconds`,
     );
   }
+}
 
-  checkScaleToZero(m, at, issue);
+/** Schedules that change something, within bounds; min within max, and the initial count between them. */
+function checkAutoscaling(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
+  const serverless = obj(m.serverless);
+  const instance = obj(m.instance);
   const scaling = obj(m.autoscaling);
   list(scaling?.schedules).forEach((sched, i) => {
     const low = num(sched.minCapacity);
