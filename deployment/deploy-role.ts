@@ -11,12 +11,38 @@ import { alarms, alarmTopics, functions, keyTables, logGroups, sagemakerModels, 
 const named = stageNamed;
 
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
-  const { partition: p, region: r, account: a } = scope;
   return [
     ...stateStatements(scope, true),
     ...secretStatements(scope),
     // GetCallerIdentity has no resource-level permissions; the provider calls it to check credentials.
     { Sid: "WhoAmI", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" },
+    ...stageRoleStatements(scope),
+    // Roles, models, functions, key tables, log groups, alarms, topics and components: by the Project tag.
+    ...taggedStatements(scope, [
+      stageRoles(scope),
+      sagemakerModels(scope),
+      functions(scope),
+      logGroups(scope),
+      alarms(scope),
+      alarmTopics(scope),
+      // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
+      ...(scope.keyTables ? [keyTables(scope)] : []),
+      ...(scope.components ? [components(scope)] : []),
+      ...(scope.stateTables ? [stateTables(scope)] : []),
+    ]),
+    ...retireAndInvokeStatements(scope),
+    ...apiAndMonitoringStatements(scope),
+    ...(scope.components ? componentStatements(scope) : []),
+    ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
+    ...(scope.domain ? domainStatements(scope, scope.domain) : []),
+    ...scalingStatements(scope),
+  ];
+}
+
+/** The stage roles: read, created and written under the boundary and the project's tag, passed to the three services that run them. */
+function stageRoleStatements(scope: CiScope): PolicyStatement[] {
+  const { partition: p, account: a } = scope;
+  return [
     // Roles: created, and their policies written, only under the stage boundary; never a policy
     // attached, never the boundary removed or swapped, never a trust policy changed (IAM has no
     // boundary condition for UpdateAssumeRolePolicy: trust is set at creation, under the boundary).
@@ -59,19 +85,13 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
         },
       },
     },
-    // Roles, models, functions, key tables, log groups, alarms, topics and components: by the Project tag.
-    ...taggedStatements(scope, [
-      stageRoles(scope),
-      sagemakerModels(scope),
-      functions(scope),
-      logGroups(scope),
-      alarms(scope),
-      alarmTopics(scope),
-      // The authorizer's key table (salt and key hashes): one secret per stage, with consumers only.
-      ...(scope.keyTables ? [keyTables(scope)] : []),
-      ...(scope.components ? [components(scope)] : []),
-      ...(scope.stateTables ? [stateTables(scope)] : []),
-    ]),
+  ];
+}
+
+/** Roles left at IAM's default path, API Gateway's invoke permission on the functions, and Auto Scaling's service-linked role. */
+function retireAndInvokeStatements(scope: CiScope): PolicyStatement[] {
+  const { partition: p, account: a } = scope;
+  return [
     {
       // Stage roles from before they moved under the project's path (IAM's default "/"): the apply
       // that moves them deletes them, so it may read and delete those of this project, nothing more.
@@ -104,6 +124,13 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       Resource: `arn:${p}:iam::${a}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/*`,
       Condition: { StringEquals: { "iam:AWSServiceName": "sagemaker.application-autoscaling.amazonaws.com" } },
     },
+  ];
+}
+
+/** The REST API and its keys and plans, log group listing, scaling and stage alarms, and the dashboards. */
+function apiAndMonitoringStatements(scope: CiScope): PolicyStatement[] {
+  const { partition: p, region: r, account: a } = scope;
+  return [
     // The provider finds a log group by listing with its name as prefix. DescribeLogGroups has no
     // resource-level permissions (IAM service reference), and a listing reveals names only.
     { Sid: "ListLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
@@ -133,9 +160,13 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
       // one dashboard is named exactly: a pattern would reach another project's (see tagged-policies.ts).
       Resource: scope.stages.map((stage) => `arn:${p}:cloudwatch::${a}:dashboard/${scope.project}-${stage}`),
     },
-    ...(scope.components ? componentStatements(scope) : []),
-    ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
-    ...(scope.domain ? domainStatements(scope, scope.domain) : []),
+  ];
+}
+
+/** Application Auto Scaling's targets, policies and scheduled actions. */
+function scalingStatements(scope: CiScope): PolicyStatement[] {
+  const { partition: p, region: r, account: a } = scope;
+  return [
     {
       Sid: "ManageScaling",
       Effect: "Allow",
