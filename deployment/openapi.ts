@@ -87,152 +87,15 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>>
 
 export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknown> {
   if (input.auth === "apiKey" && !input.authorizerUri) throw new Error("auth apiKey needs the authorizer's URI");
-  // Both at once (AND): the authorizer names the key, and API Gateway requires a valid one.
-  const security = input.auth === "apiKey" ? [{ [API_KEY_SCHEME]: [], [BEARER_SCHEME]: [] }] : input.auth === "iam" ? [{ [SIGV4_SCHEME]: [] }] : [];
-  const securitySchemes =
-    input.auth === "apiKey"
-      ? {
-          [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" },
-          [BEARER_SCHEME]: {
-            type: "apiKey",
-            name: "Authorization",
-            in: "header",
-            "x-amazon-apigateway-authtype": "custom",
-            // No identity source and no cache: a cached authorizer needs every identity source
-            // present, and clients send either header. The cost is one authorizer call per request.
-            "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: input.authorizerUri, authorizerResultTtlInSeconds: 0 },
-          },
-        }
-      : input.auth === "iam"
-        ? { [SIGV4_SCHEME]: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } }
-        : {};
-
-  // Lambda proxy integrations are always called with POST, whatever the client's method.
-  const buffered = (uri: string) => ({
-    type: "aws_proxy",
-    httpMethod: "POST",
-    uri,
-    passthroughBehavior: "when_no_match",
-    timeoutInMillis: input.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS,
-  });
-  const streamed = (uri: string) => ({
-    type: "aws_proxy",
-    httpMethod: "POST",
-    uri,
-    passthroughBehavior: "when_no_match",
-    responseTransferMode: "STREAM",
-    timeoutInMillis: input.streamTimeoutMs ?? 900_000,
-  });
-  // checkedBy "function": the function checks the body with the same schema and names the field at
-  // fault (OpenAI's param), which API Gateway's validation cannot; the gateway then only documents it.
-  const operation = (id: string, summary: string, tag: string, body: string | undefined, ok: unknown, integration: unknown, checkedBy = "gateway") => ({
-    operationId: id,
-    summary,
-    tags: [tag],
-    security,
-    ...(body && checkedBy === "gateway" ? { "x-amazon-apigateway-request-validator": "body" } : {}),
-    ...(body ? { requestBody: { required: true, content: jsonSchema(body) } } : {}),
-    responses: { "200": ok, ...ERRORS },
-    "x-amazon-apigateway-integration": integration,
-  });
-
+  const { security, securitySchemes } = securityOf(input);
   const origins = input.corsOrigins ?? [];
-  const withCors = (item: Record<string, unknown>) => withPreflight(item, origins);
-
   const paths: Record<string, unknown> = {};
   const ownSchemas: Record<string, Record<string, unknown>> = {};
-  for (const m of input.models) {
-    const invokeIntegration = m.direct
-      ? directIntegration(m.invokeUri, m.direct, input.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS)
-      : buffered(m.invokeUri);
-    // An own handler's schema is a model of its own; false leaves the body unchecked at the gateway.
-    const bodyModel = m.requestSchema === undefined ? "GenerateRequest" : m.requestSchema === false ? undefined : `${pascal(m.model)}InvokeRequest`;
-    if (m.requestSchema) ownSchemas[`${pascal(m.model)}InvokeRequest`] = m.requestSchema;
-    const invoke = operation(
-      `invoke${pascal(m.model)}`,
-      `Generate text with ${m.model}`,
-      m.model,
-      bodyModel,
-      { description: "Generated text", content: jsonSchema("GenerateResponse") },
-      invokeIntegration,
-    );
-    // A direct integration maps the header, so the method declares it (optional).
-    const header = { name: "X-Amzn-SageMaker-Custom-Attributes", in: "header", required: false, schema: { type: "string" } };
-    paths[invokePath(m.model)] = withCors({ post: m.direct ? { parameters: [header], ...invoke } : invoke });
-    if (m.streamUri) {
-      paths[streamPath(m.model)] = withCors({
-        post: operation(
-          `stream${pascal(m.model)}`,
-          `Stream tokens from ${m.model} as Server-Sent Events`,
-          m.model,
-          "GenerateRequest",
-          sse("event: token / done / error"),
-          streamed(m.streamUri),
-        ),
-      });
-    }
+  for (const m of input.models) Object.assign(paths, modelPaths(m, input, security, ownSchemas));
+  for (const route of OPENAI_OPERATIONS) {
+    const op = operation({ ...route, tag: "openai", integration: streamed(input.chatUri, input), security });
+    paths[route.path] = withPreflight({ [route.method]: route.parameters ? { parameters: route.parameters, ...op } : op }, origins);
   }
-  paths[CHAT_PATH] = withCors({
-    post: operation(
-      "createChatCompletion",
-      "OpenAI-compatible chat completion (stream: true for SSE chunks)",
-      "openai",
-      "ChatCompletionRequest",
-      { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" },
-      streamed(input.chatUri),
-      "function",
-    ),
-  });
-  paths[COMPLETIONS_PATH] = withCors({
-    post: operation(
-      "createCompletion",
-      "OpenAI-compatible legacy text completion on the model's generate API (stream: true for SSE chunks)",
-      "openai",
-      "CompletionRequest",
-      { description: "text_completion, or text_completion chunks ending in [DONE]" },
-      streamed(input.chatUri),
-      "function",
-    ),
-  });
-  paths[EMBEDDINGS_PATH] = withCors({
-    post: operation(
-      "createEmbedding",
-      "OpenAI-compatible embeddings from the embedding models (Text Embeddings Inference)",
-      "openai",
-      "EmbeddingRequest",
-      { description: "A list of embeddings" },
-      streamed(input.chatUri),
-      "function",
-    ),
-  });
-  paths[RESPONSES_PATH] = withCors({
-    post: operation(
-      "createResponse",
-      "OpenAI-compatible Responses API, stateless: the whole conversation in input (stream: true for its events)",
-      "openai",
-      "ResponsesRequest",
-      { description: "A response object, or its stream of response.* events" },
-      streamed(input.chatUri),
-      "function",
-    ),
-  });
-  paths[MODELS_PATH] = withCors({
-    get: operation("listModels", "The configured models, OpenAI style", "openai", undefined, { description: "A list of models" }, streamed(input.chatUri)),
-  });
-  paths[MODEL_PATH] = withCors({
-    get: {
-      parameters: [{ name: "model", in: "path", required: true, schema: { type: "string" } }],
-      ...operation(
-        "retrieveModel",
-        "One model, OpenAI style (404 for one the key may not call)",
-        "openai",
-        undefined,
-        { description: "A model" },
-        streamed(input.chatUri),
-      ),
-    },
-  });
-
   return {
     openapi: "3.0.1",
     info: { title: input.title, version: "1.0.0", description: "Private LLM API: buffered, streamed and OpenAI-compatible routes per configured model." },
@@ -247,3 +110,163 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
     },
   };
 }
+
+type Security = Record<string, never[]>[];
+
+/** Both at once (AND) with API keys: the authorizer names the key, and API Gateway requires a valid one. */
+function securityOf(input: OpenApiInput): { security: Security; securitySchemes: Record<string, unknown> } {
+  if (input.auth === "iam")
+    return {
+      security: [{ [SIGV4_SCHEME]: [] }],
+      securitySchemes: { [SIGV4_SCHEME]: { type: "apiKey", name: "Authorization", in: "header", "x-amazon-apigateway-authtype": "awsSigv4" } },
+    };
+  if (input.auth !== "apiKey") return { security: [], securitySchemes: {} };
+  const bearer = {
+    type: "apiKey",
+    name: "Authorization",
+    in: "header",
+    "x-amazon-apigateway-authtype": "custom",
+    // No identity source and no cache: a cached authorizer needs every identity source
+    // present, and clients send either header. The cost is one authorizer call per request.
+    "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: input.authorizerUri, authorizerResultTtlInSeconds: 0 },
+  };
+  return {
+    security: [{ [API_KEY_SCHEME]: [], [BEARER_SCHEME]: [] }],
+    securitySchemes: { [API_KEY_SCHEME]: { type: "apiKey", name: "x-api-key", in: "header" }, [BEARER_SCHEME]: bearer },
+  };
+}
+
+// Lambda proxy integrations are always called with POST, whatever the client's method.
+const buffered = (uri: string, input: OpenApiInput) => ({
+  type: "aws_proxy",
+  httpMethod: "POST",
+  uri,
+  passthroughBehavior: "when_no_match",
+  timeoutInMillis: input.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS,
+});
+const streamed = (uri: string, input: OpenApiInput) => ({
+  type: "aws_proxy",
+  httpMethod: "POST",
+  uri,
+  passthroughBehavior: "when_no_match",
+  responseTransferMode: "STREAM",
+  timeoutInMillis: input.streamTimeoutMs ?? 900_000,
+});
+
+interface OperationProps {
+  readonly id: string;
+  readonly summary: string;
+  readonly tag: string;
+  /** The request body's schema, if it has one. */
+  readonly body?: string;
+  readonly ok: unknown;
+  readonly integration: unknown;
+  /**
+   * "function": the function checks the body with the same schema and names the field at fault
+   * (OpenAI's param), which API Gateway's validation cannot; the gateway then only documents it.
+   */
+  readonly checkedBy?: "gateway" | "function";
+  readonly security: Security;
+}
+
+function operation(op: OperationProps) {
+  const { body, checkedBy = "gateway" } = op;
+  return {
+    operationId: op.id,
+    summary: op.summary,
+    tags: [op.tag],
+    security: op.security,
+    ...(body && checkedBy === "gateway" ? { "x-amazon-apigateway-request-validator": "body" } : {}),
+    ...(body ? { requestBody: { required: true, content: jsonSchema(body) } } : {}),
+    responses: { "200": op.ok, ...ERRORS },
+    "x-amazon-apigateway-integration": op.integration,
+  };
+}
+
+/** A model's /invoke (buffered, or API Gateway's own call to SageMaker) and /stream routes; an own handler's body schema is added to `ownSchemas`. */
+function modelPaths(m: ModelRoutes, input: OpenApiInput, security: Security, ownSchemas: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  const origins = input.corsOrigins ?? [];
+  const timeout = input.integrationTimeoutMs ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS;
+  const integration = m.direct ? directIntegration(m.invokeUri, m.direct, timeout) : buffered(m.invokeUri, input);
+  // An own handler's schema is a model of its own; false leaves the body unchecked at the gateway.
+  const bodyModel = m.requestSchema === undefined ? "GenerateRequest" : m.requestSchema === false ? undefined : `${pascal(m.model)}InvokeRequest`;
+  if (m.requestSchema) ownSchemas[`${pascal(m.model)}InvokeRequest`] = m.requestSchema;
+  const ok = { description: "Generated text", content: jsonSchema("GenerateResponse") };
+  const invoke = operation({
+    id: `invoke${pascal(m.model)}`,
+    summary: `Generate text with ${m.model}`,
+    tag: m.model,
+    body: bodyModel,
+    ok,
+    integration,
+    security,
+  });
+  // A direct integration maps the header, so the method declares it (optional).
+  const header = { name: "X-Amzn-SageMaker-Custom-Attributes", in: "header", required: false, schema: { type: "string" } };
+  const paths: Record<string, unknown> = { [invokePath(m.model)]: withPreflight({ post: m.direct ? { parameters: [header], ...invoke } : invoke }, origins) };
+  if (!m.streamUri) return paths;
+  const stream = operation({
+    id: `stream${pascal(m.model)}`,
+    summary: `Stream tokens from ${m.model} as Server-Sent Events`,
+    tag: m.model,
+    body: "GenerateRequest",
+    ok: sse("event: token / done / error"),
+    integration: streamed(m.streamUri, input),
+    security,
+  });
+  paths[streamPath(m.model)] = withPreflight({ post: stream }, origins);
+  return paths;
+}
+
+/** The OpenAI function's routes, in the document's order: one function, streamed, each body checked by the function. */
+const OPENAI_OPERATIONS: readonly (Omit<OperationProps, "tag" | "integration" | "security"> & {
+  readonly path: string;
+  readonly method: "post" | "get";
+  readonly parameters?: readonly unknown[];
+})[] = [
+  {
+    path: CHAT_PATH,
+    method: "post",
+    id: "createChatCompletion",
+    summary: "OpenAI-compatible chat completion (stream: true for SSE chunks)",
+    body: "ChatCompletionRequest",
+    ok: { description: "chat.completion, or chat.completion.chunk events ending in [DONE]" },
+    checkedBy: "function",
+  },
+  {
+    path: COMPLETIONS_PATH,
+    method: "post",
+    id: "createCompletion",
+    summary: "OpenAI-compatible legacy text completion on the model's generate API (stream: true for SSE chunks)",
+    body: "CompletionRequest",
+    ok: { description: "text_completion, or text_completion chunks ending in [DONE]" },
+    checkedBy: "function",
+  },
+  {
+    path: EMBEDDINGS_PATH,
+    method: "post",
+    id: "createEmbedding",
+    summary: "OpenAI-compatible embeddings from the embedding models (Text Embeddings Inference)",
+    body: "EmbeddingRequest",
+    ok: { description: "A list of embeddings" },
+    checkedBy: "function",
+  },
+  {
+    path: RESPONSES_PATH,
+    method: "post",
+    id: "createResponse",
+    summary: "OpenAI-compatible Responses API, stateless: the whole conversation in input (stream: true for its events)",
+    body: "ResponsesRequest",
+    ok: { description: "A response object, or its stream of response.* events" },
+    checkedBy: "function",
+  },
+  { path: MODELS_PATH, method: "get", id: "listModels", summary: "The configured models, OpenAI style", ok: { description: "A list of models" } },
+  {
+    path: MODEL_PATH,
+    method: "get",
+    id: "retrieveModel",
+    summary: "One model, OpenAI style (404 for one the key may not call)",
+    ok: { description: "A model" },
+    parameters: [{ name: "model", in: "path", required: true, schema: { type: "string" } }],
+  },
+];
