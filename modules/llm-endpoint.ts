@@ -52,64 +52,18 @@ export class LlmEndpoint extends Construct {
     const { executionRole, model: sagemakerModel } = defineModel(this, props);
     this.executionRole = executionRole;
 
-    const variant: SagemakerEndpointConfigurationProductionVariants =
-      capacity.kind === "serverless"
-        ? {
-            variantName: VARIANT,
-            modelName: sagemakerModel.name,
-            serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency },
-          }
-        : {
-            variantName: VARIANT,
-            modelName: sagemakerModel.name,
-            instanceType: capacity.type,
-            initialInstanceCount: capacity.initialCount,
-            volumeSizeInGb: capacity.volumeSizeGb,
-            modelDataDownloadTimeoutInSeconds: capacity.modelDownloadTimeoutSeconds,
-            containerStartupHealthCheckTimeoutInSeconds: capacity.startupHealthCheckTimeoutSeconds,
-          };
+    const variant = variantOf(capacity, sagemakerModel.name);
 
     // Endpoint configs are immutable: a prefix name plus create_before_destroy lets a
     // model or instance change create the new config, switch the endpoint, then delete the old one.
-    const capture = instance?.dataCapture;
-    const modes = capture ? { both: ["Input", "Output"], input: ["Input"], output: ["Output"] }[capture.captureContent] : [];
     const endpointConfig = new SagemakerEndpointConfiguration(this, "endpoint-config", {
       namePrefix: `${fitName(endpointName, 36)}-`,
       productionVariants: [variant],
-      dataCaptureConfig: capture
-        ? {
-            enableCapture: true,
-            initialSamplingPercentage: capture.samplingPercent,
-            destinationS3Uri: capture.s3Uri,
-            kmsKeyId: capture.kmsKeyArn,
-            captureOptions: modes.map((captureMode) => ({ captureMode })),
-            captureContentTypeHeader: { jsonContentTypes: ["application/json"] },
-          }
-        : undefined,
+      dataCaptureConfig: dataCaptureOf(instance?.dataCapture),
       lifecycle: { createBeforeDestroy: true },
     });
 
-    // Updates build the new fleet beside the old one and shift traffic in steps; a rollback
-    // alarm firing meanwhile sends all traffic back. Serverless endpoints cannot do this.
-    const deployment = instance?.deployment ?? { strategy: "allAtOnce" as const, stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 0 };
-    const step = { type: "CAPACITY_PERCENT", value: deployment.stepPercent };
-    const rollback = props.rollbackAlarmNames ?? [];
-    const deploymentConfig =
-      instance && (instance.deployment || rollback.length > 0)
-        ? {
-            blueGreenUpdatePolicy: {
-              trafficRoutingConfiguration: {
-                type: TRAFFIC[deployment.strategy],
-                waitIntervalInSeconds: deployment.waitSeconds,
-                ...(deployment.strategy === "canary" ? { canarySize: step } : {}),
-                ...(deployment.strategy === "linear" ? { linearStepSize: step } : {}),
-              },
-              terminationWaitInSeconds: deployment.terminationWaitSeconds,
-              maximumExecutionTimeoutInSeconds: deployment.maxExecutionSeconds,
-            },
-            ...(rollback.length > 0 ? { autoRollbackConfiguration: { alarms: rollback.map((alarmName) => ({ alarmName })) } } : {}),
-          }
-        : undefined;
+    const deploymentConfig = deploymentConfigOf(instance, props.rollbackAlarmNames ?? []);
 
     // SageMaker refuses an update that changes the instance type of a variant registered with
     // Application Auto Scaling, or removes such a variant; any other change (a new model, timeouts,
@@ -145,50 +99,106 @@ export class LlmEndpoint extends Construct {
       },
     });
 
-    if (scaling && scalingGate) {
-      const target = new AppautoscalingTarget(this, "scaling-target", {
-        dependsOn: [scalingGate],
-        serviceNamespace: "sagemaker",
-        scalableDimension: "sagemaker:variant:DesiredInstanceCount",
-        resourceId: `endpoint/${this.endpoint.name}/variant/${VARIANT}`,
-        minCapacity: scaling.minCapacity,
-        maxCapacity: scaling.maxCapacity,
-        lifecycle: {
-          replaceTriggeredBy: [addressOf(scalingGate)],
-          // Scheduled actions move min and max; the next deploy must not move them back.
-          ...(scaling.schedules.length > 0 ? { ignoreChanges: ["min_capacity", "max_capacity"] } : {}),
-        },
-      });
-      // Deregistering a target deletes its policies and scheduled actions: they go and come back with it.
-      const withTarget = { replaceTriggeredBy: [addressOf(target)] };
-      const policy = new AppautoscalingPolicy(this, "scaling-policy", {
+    if (scaling && scalingGate) this.scaleInstances(endpointName, scaling, scalingGate);
+  }
+
+  /** Application Auto Scaling of the variant's instances: its target behind the gate, a target tracking policy, the schedules. */
+  private scaleInstances(endpointName: string, scaling: InstanceScaling, scalingGate: DataResource): void {
+    const target = new AppautoscalingTarget(this, "scaling-target", {
+      dependsOn: [scalingGate],
+      serviceNamespace: "sagemaker",
+      scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+      resourceId: `endpoint/${this.endpoint.name}/variant/${VARIANT}`,
+      minCapacity: scaling.minCapacity,
+      maxCapacity: scaling.maxCapacity,
+      lifecycle: {
+        replaceTriggeredBy: [addressOf(scalingGate)],
+        // Scheduled actions move min and max; the next deploy must not move them back.
+        ...(scaling.schedules.length > 0 ? { ignoreChanges: ["min_capacity", "max_capacity"] } : {}),
+      },
+    });
+    // Deregistering a target deletes its policies and scheduled actions: they go and come back with it.
+    const withTarget = { replaceTriggeredBy: [addressOf(target)] };
+    const policy = new AppautoscalingPolicy(this, "scaling-policy", {
+      lifecycle: withTarget,
+      name: `${endpointName}-${scaling.metric}`,
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: target.serviceNamespace,
+      scalableDimension: target.scalableDimension,
+      resourceId: target.resourceId,
+      targetTrackingScalingPolicyConfiguration: targetTracking(scaling, METRIC[scaling.metric]),
+    });
+    // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
+    let previous: ITerraformDependable = policy;
+    for (const schedule of scaling.schedules) {
+      previous = new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
+        dependsOn: [previous],
         lifecycle: withTarget,
-        name: `${endpointName}-${scaling.metric}`,
-        policyType: "TargetTrackingScaling",
+        name: `${endpointName}-${schedule.name}`,
         serviceNamespace: target.serviceNamespace,
         scalableDimension: target.scalableDimension,
         resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: targetTracking(scaling, METRIC[scaling.metric]),
+        schedule: schedule.schedule,
+        timezone: schedule.timezone,
+        // The provider takes capacities as strings here.
+        scalableTargetAction: { minCapacity: schedule.minCapacity?.toString(), maxCapacity: schedule.maxCapacity?.toString() },
       });
-      // Chained: Application Auto Scaling refuses concurrent changes to one scalable target.
-      let previous: ITerraformDependable = policy;
-      for (const schedule of scaling.schedules) {
-        previous = new AppautoscalingScheduledAction(this, `schedule-${schedule.name}`, {
-          dependsOn: [previous],
-          lifecycle: withTarget,
-          name: `${endpointName}-${schedule.name}`,
-          serviceNamespace: target.serviceNamespace,
-          scalableDimension: target.scalableDimension,
-          resourceId: target.resourceId,
-          schedule: schedule.schedule,
-          timezone: schedule.timezone,
-          // The provider takes capacities as strings here.
-          scalableTargetAction: { minCapacity: schedule.minCapacity?.toString(), maxCapacity: schedule.maxCapacity?.toString() },
-        });
-      }
     }
   }
 }
 
 /** A resource's address for replace_triggered_by: cdktf 0.21 writes a resource there as "${...}", which Terraform refuses. */
 const addressOf = (resource: TerraformResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+
+type InstanceCapacity = Extract<ManagedEndpoint["capacity"], { kind: "instance" }>;
+type InstanceScaling = NonNullable<InstanceCapacity["autoscaling"]>;
+
+function variantOf(capacity: ManagedEndpoint["capacity"], modelName: string): SagemakerEndpointConfigurationProductionVariants {
+  if (capacity.kind === "serverless")
+    return { variantName: VARIANT, modelName, serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency } };
+  return {
+    variantName: VARIANT,
+    modelName,
+    instanceType: capacity.type,
+    initialInstanceCount: capacity.initialCount,
+    volumeSizeInGb: capacity.volumeSizeGb,
+    modelDataDownloadTimeoutInSeconds: capacity.modelDownloadTimeoutSeconds,
+    containerStartupHealthCheckTimeoutInSeconds: capacity.startupHealthCheckTimeoutSeconds,
+  };
+}
+
+function dataCaptureOf(capture: InstanceCapacity["dataCapture"]) {
+  if (!capture) return undefined;
+  const modes = { both: ["Input", "Output"], input: ["Input"], output: ["Output"] }[capture.captureContent];
+  return {
+    enableCapture: true,
+    initialSamplingPercentage: capture.samplingPercent,
+    destinationS3Uri: capture.s3Uri,
+    kmsKeyId: capture.kmsKeyArn,
+    captureOptions: modes.map((captureMode) => ({ captureMode })),
+    captureContentTypeHeader: { jsonContentTypes: ["application/json"] },
+  };
+}
+
+/**
+ * Updates build the new fleet beside the old one and shift traffic in steps; a rollback alarm firing
+ * meanwhile sends all traffic back. Serverless endpoints cannot do this.
+ */
+function deploymentConfigOf(instance: InstanceCapacity | undefined, rollback: readonly string[]) {
+  if (!instance || !(instance.deployment || rollback.length > 0)) return undefined;
+  const deployment = instance.deployment ?? { strategy: "allAtOnce" as const, stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 0 };
+  const step = { type: "CAPACITY_PERCENT", value: deployment.stepPercent };
+  return {
+    blueGreenUpdatePolicy: {
+      trafficRoutingConfiguration: {
+        type: TRAFFIC[deployment.strategy],
+        waitIntervalInSeconds: deployment.waitSeconds,
+        ...(deployment.strategy === "canary" ? { canarySize: step } : {}),
+        ...(deployment.strategy === "linear" ? { linearStepSize: step } : {}),
+      },
+      terminationWaitInSeconds: deployment.terminationWaitSeconds,
+      maximumExecutionTimeoutInSeconds: "maxExecutionSeconds" in deployment ? deployment.maxExecutionSeconds : undefined,
+    },
+    ...(rollback.length > 0 ? { autoRollbackConfiguration: { alarms: rollback.map((alarmName) => ({ alarmName })) } } : {}),
+  };
+}
