@@ -10,7 +10,7 @@ import type { Config } from "../config/schema";
 import { invokePath } from "../contract/routes";
 import { dashboardBody } from "../deployment/dashboard";
 import { resolve, type Deployment } from "../deployment/resolve";
-import { alarmsFor } from "../modules/alarm-set";
+import { alarmsFor, type AlarmOptions } from "../modules/alarm-set";
 import { AlarmTopic } from "../modules/alarm-topic";
 import { CustomDomain } from "../modules/custom-domain";
 import { HandlerCode } from "../modules/handler-code";
@@ -55,20 +55,9 @@ export class LlmApiStack extends TerraformStack {
       Aspects.of(this).add(new PermissionsBoundary(boundaryArn(partition, account, config.project)));
     }
 
-    const topicArn = config.alarms.email
-      ? new AlarmTopic(this, "alarm-topic", { name: `${names.prefix}-alarms`, email: config.alarms.email }).topic.arn
-      : config.alarms.topicArn;
-    const alarms = config.alarms.enabled ? { actions: topicArn ? [topicArn] : undefined } : undefined;
+    const alarms = this.alarmActions(config, names.prefix);
 
-    const code = {
-      invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
-      stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
-      chat: new HandlerCode(this, "chat-code", { handler: "chat", files: functionFiles(deployment.chat) }),
-      authorizer: new HandlerCode(this, "authorizer-code", {
-        handler: "authorizer",
-        files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
-      }),
-    };
+    const code = this.handlerCode(deployment);
     // The table that counts requests held while models wake from zero, before the functions that use it.
     if (deployment.stateTable) new StateTable(this, "state-table", { name: deployment.stateTable });
     // Shared endpoints first: the models placed on them are their inference components.
@@ -83,28 +72,8 @@ export class LlmApiStack extends TerraformStack {
     );
     const components = this.models.flatMap((m) => (m.component ? [m.component] : []));
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms, components);
-    // With consumers, a key each; the authorizer learns whose key is whose, and which models it may call.
-    const consumerKeys =
-      deployment.consumers &&
-      new ConsumerKeys(this, "consumer-keys", {
-        consumers: deployment.consumers,
-        saltKeyName: `${names.prefix}-key-hash-salt`,
-        tableSecretName: keyTableSecretName(names.prefix),
-      });
-    const authorizer = deployment.authorizer && {
-      ...deployment.authorizer,
-      ...(consumerKeys
-        ? {
-            environment: { ...deployment.authorizer.environment, ...authorizerEnvironment(consumerKeys.tableSecretArn) },
-            extraStatements: [
-              ...(deployment.authorizer.extraStatements ?? []),
-              { Sid: "ReadKeyTable", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: consumerKeys.tableSecretArn },
-            ],
-          }
-        : {}),
-    };
-    this.authorizer = authorizer && invokerFor(this, authorizer, code.authorizer, partition, alarms);
-
+    const { consumerKeys, authorizer } = this.authorize(deployment, code.authorizer, partition, alarms);
+    this.authorizer = authorizer;
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
       stageName: stage,
@@ -127,20 +96,78 @@ export class LlmApiStack extends TerraformStack {
     alarmsFor(this, "alarms-api", deployment.apiAlarms, alarms);
     new CloudwatchDashboard(this, "dashboard", { dashboardName: names.prefix, dashboardBody: dashboardBody(deployment.dashboard) });
 
-    if (config.api.domain) {
-      const domain = new CustomDomain(this, "custom-domain", {
-        domainName: config.api.domain.name,
-        certificateArn: config.api.domain.certificateArn,
-        apiId: this.restApi.api.id,
-        stageName: this.restApi.stage.stageName,
-        basePath: config.api.domain.basePath,
-        hostedZoneId: config.api.domain.hostedZoneId,
-      });
-      new TerraformOutput(this, "custom_url", { value: domain.url, description: "Base URL of the API on its custom domain." });
-      // The domain maps to the stage, so the OpenAI routes are at <domain>[/<basePath>]/v1.
-      new TerraformOutput(this, "custom_openai_base_url", { value: `${domain.url}/v1`, description: "baseURL for OpenAI clients on the custom domain." });
-    }
+    if (config.api.domain) this.customDomain(config.api.domain);
 
+    this.outputs(deployment, consumerKeys);
+  }
+
+  /** Where alarms notify: a topic the stack makes for an email, or the config's; none with alarms off. */
+  private alarmActions(config: Config, prefix: string): AlarmOptions | undefined {
+    const topicArn = config.alarms.email
+      ? new AlarmTopic(this, "alarm-topic", { name: `${prefix}-alarms`, email: config.alarms.email }).topic.arn
+      : config.alarms.topicArn;
+    return config.alarms.enabled ? { actions: topicArn ? [topicArn] : undefined } : undefined;
+  }
+
+  /** The four handlers' bundles; the OpenAI function's and the authorizer's with their settings files. */
+  private handlerCode(deployment: Deployment) {
+    return {
+      invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
+      stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
+      chat: new HandlerCode(this, "chat-code", { handler: "chat", files: functionFiles(deployment.chat) }),
+      authorizer: new HandlerCode(this, "authorizer-code", {
+        handler: "authorizer",
+        files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,
+      }),
+    };
+  }
+
+  /** With consumers, a key each; the authorizer learns whose key is whose, and which models it may call. */
+  private authorize(
+    deployment: Deployment,
+    code: HandlerCode,
+    partition: string,
+    alarms: AlarmOptions | undefined,
+  ): { consumerKeys?: ConsumerKeys; authorizer?: InvokerFunction } {
+    const { names } = deployment;
+    const consumerKeys =
+      deployment.consumers &&
+      new ConsumerKeys(this, "consumer-keys", {
+        consumers: deployment.consumers,
+        saltKeyName: `${names.prefix}-key-hash-salt`,
+        tableSecretName: keyTableSecretName(names.prefix),
+      });
+    const authorizer = deployment.authorizer && {
+      ...deployment.authorizer,
+      ...(consumerKeys
+        ? {
+            environment: { ...deployment.authorizer.environment, ...authorizerEnvironment(consumerKeys.tableSecretArn) },
+            extraStatements: [
+              ...(deployment.authorizer.extraStatements ?? []),
+              { Sid: "ReadKeyTable", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: consumerKeys.tableSecretArn },
+            ],
+          }
+        : {}),
+    };
+    return { consumerKeys, authorizer: authorizer && invokerFor(this, authorizer, code, partition, alarms) };
+  }
+
+  private customDomain(domainConfig: NonNullable<Config["api"]["domain"]>): void {
+    const domain = new CustomDomain(this, "custom-domain", {
+      domainName: domainConfig.name,
+      certificateArn: domainConfig.certificateArn,
+      apiId: this.restApi.api.id,
+      stageName: this.restApi.stage.stageName,
+      basePath: domainConfig.basePath,
+      hostedZoneId: domainConfig.hostedZoneId,
+    });
+    new TerraformOutput(this, "custom_url", { value: domain.url, description: "Base URL of the API on its custom domain." });
+    // The domain maps to the stage, so the OpenAI routes are at <domain>[/<basePath>]/v1.
+    new TerraformOutput(this, "custom_openai_base_url", { value: `${domain.url}/v1`, description: "baseURL for OpenAI clients on the custom domain." });
+  }
+
+  /** What a user reads after apply: the URLs, the endpoint names, the key ids. */
+  private outputs(deployment: Deployment, consumerKeys: ConsumerKeys | undefined): void {
     new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });
     new TerraformOutput(this, "model_urls", {
       value: Object.fromEntries(deployment.models.map((m) => [m.name, `${this.restApi.stage.invokeUrl}${invokePath(m.name)}`])),
