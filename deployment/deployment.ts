@@ -1,0 +1,121 @@
+import type { Capacity, Config } from "../config/schema";
+import type { ModelRoute } from "../contract/routes";
+import type { BudgetSettings } from "../contract/budget";
+import type { AlarmSpec } from "./alarm-specs";
+import type { DashboardInput } from "./dashboard";
+import type { DirectAnswer } from "./api-routes";
+import type { PolicyStatement } from "./iam-policies";
+import type { ContainerSpec } from "./model-container";
+import type { ResourceNames } from "./names";
+import type { ResolvedComponent, ResolvedSharedEndpoint } from "./inference-component";
+import type { WakeSpec } from "./wake";
+import type { ResolvedConsumer } from "./consumer";
+
+/**
+ * The deployment of one stage as data: every model with its endpoint, integration,
+ * functions and alarms, named and settled. Stacks, the local server, the OpenAPI
+ * document, the cost estimate and the dashboard all read this one value.
+ */
+export interface Deployment {
+  readonly config: Config;
+  readonly stage: string;
+  readonly names: ResourceNames;
+  readonly models: readonly ResolvedModel[];
+  /** The OpenAI-compatible function: it picks the model from the request, so it may call every endpoint. */
+  readonly chat: ResolvedFunction;
+  /** With auth "apiKey": reads the key from Bearer or x-api-key for API Gateway to check. */
+  readonly authorizer?: ResolvedFunction;
+  /** Every function of the stage, for alarms and the dashboard. */
+  readonly functions: readonly ResolvedFunction[];
+  readonly apiAlarms: readonly AlarmSpec[];
+  readonly dashboard: DashboardInput;
+  /** The config's shared endpoints, which placed models run on. */
+  readonly sharedEndpoints: readonly ResolvedSharedEndpoint[];
+  /** The stage's table: requests held while models wake from zero, and consumers' token budgets (if either). */
+  readonly stateTable?: string;
+  /** One key and usage plan each, limited to their models; none means one key for all. */
+  readonly consumers?: readonly ResolvedConsumer[];
+}
+
+export interface ResolvedModel {
+  /** As clients name it: path /<name>/invoke and the OpenAI `model`. */
+  readonly name: string;
+  /** How the handlers reach the endpoint. */
+  readonly route: ModelRoute;
+  readonly endpoint: ManagedEndpoint | ExistingEndpoint;
+  readonly integration: LambdaIntegration | DirectIntegration | SharedIntegration;
+}
+
+/** Served by the shared OpenAI-compatible function only (embedding models at /v1/embeddings): no routes of its own. */
+export interface SharedIntegration {
+  readonly kind: "shared";
+}
+
+/** An endpoint this stack creates. */
+export interface ManagedEndpoint {
+  readonly kind: "managed";
+  readonly endpointName: string;
+  readonly modelNamePrefix: string;
+  readonly rolePrefix: string;
+  readonly rolePath: string;
+  readonly capacity: Capacity;
+  readonly container: ContainerSpec;
+  readonly alarms: readonly AlarmSpec[];
+  /** Placed on a shared endpoint, or scaling to zero alone: the model is this inference component. */
+  readonly component?: ResolvedComponent;
+}
+
+/** An endpoint managed elsewhere that the API adopts. */
+export interface ExistingEndpoint {
+  readonly kind: "existing";
+  readonly endpointName: string;
+}
+
+export interface LambdaIntegration {
+  readonly kind: "lambda";
+  /** An own handler's /invoke body schema, or false for no gateway check. @default - the generate request */
+  readonly requestSchema?: Record<string, unknown> | false;
+  readonly invoke: ResolvedFunction;
+  readonly stream: ResolvedFunction;
+}
+
+/** API Gateway calls InvokeEndpoint itself for /invoke, with a role of its own; there is no /stream. */
+export interface DirectIntegration {
+  readonly kind: "direct";
+  readonly rolePrefix: string;
+  readonly rolePath: string;
+  /** Where generated_text is in the model's answer: TGI answers a list, LMI an object. */
+  readonly answer: DirectAnswer;
+}
+
+export type HandlerKind = "invoke" | "stream" | "chat" | "authorizer";
+
+/** A Lambda function with everything InvokerFunction needs but the code and the partition. */
+export interface ResolvedFunction {
+  /** Construct id: stable, so Terraform addresses stay put. */
+  readonly id: string;
+  readonly functionName: string;
+  readonly handler: HandlerKind;
+  /** A user's own handler file, bundled in place of the built-in one. @default - functions/<handler> */
+  readonly entry?: string;
+  readonly rolePrefix: string;
+  /** IAM path of its role (projectRolePath). */
+  readonly rolePath: string;
+  readonly region: string;
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  readonly logRetentionDays: number;
+  readonly corsOrigins: readonly string[];
+  readonly tracing: boolean;
+  readonly reservedConcurrency?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly layers?: readonly string[];
+  readonly extraStatements?: readonly PolicyStatement[];
+  /** The only endpoints it may invoke. */
+  readonly endpoints: readonly { readonly model: string; readonly route: ModelRoute }[];
+  readonly alarms: readonly AlarmSpec[];
+  /** Holds requests while the models it calls wake from zero copies. */
+  readonly wake?: WakeSpec;
+  /** Keeps the token budgets of the consumers that may call its models. */
+  readonly budgets?: BudgetSettings;
+}
