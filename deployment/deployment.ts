@@ -1,4 +1,4 @@
-import type { Capacity, Config } from "../config/schema";
+import type { Capacity, Config, InstanceCapacity } from "../config/schema";
 import type { ModelRoute } from "../contract/routes";
 import type { BudgetSettings } from "../contract/budget";
 import type { AlarmSpec } from "./alarm-specs";
@@ -119,3 +119,10 @@ export interface ResolvedFunction {
   /** Keeps the token budgets of the consumers that may call its models. */
   readonly budgets?: BudgetSettings;
 }
+
+/**
+ * An instance endpoint's capacity, as the config gives it with its defaults applied: what the
+ * constructs of a model on instances read. (Still the config's own type: the redesign's next step
+ * resolves capacity into a type of this layer.)
+ */
+export type { InstanceCapacity };

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
-import type { InstanceCapacity } from "../config/schema";
+import type { InstanceCapacity } from "../deployment/deployment";
 import type { ManagedEndpoint } from "../deployment/resolve";
 import type { ResolvedComponent } from "../deployment/inference-component";
 import { defineModel } from "./model-definition";

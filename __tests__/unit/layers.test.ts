@@ -7,7 +7,9 @@ import { ROOT } from "../helpers/synth";
  * reference (tables) and contract (routes, request schemas) know nothing of the product; the
  * handlers know only the contract; config the tables and the contract (route names, the functions'
  * defaults); deployment (pure: resolve, names,
- * policies, documents) no constructs; modules (constructs) no stacks.
+ * policies, documents) no constructs; modules (constructs) no stacks, and no config: they read what
+ * resolve resolved. The entry points sit on top: bin/ and main.ts start the app and the tools,
+ * bench/ measures (with the tests' Terraform harness).
  */
 const BELOW: Record<string, readonly string[]> = {
   reference: [],
@@ -15,9 +17,12 @@ const BELOW: Record<string, readonly string[]> = {
   functions: ["contract"],
   config: ["reference", "contract"],
   deployment: ["config", "reference", "contract"],
-  modules: ["deployment", "config", "reference", "contract"],
+  modules: ["deployment", "reference", "contract"],
   stacks: ["modules", "deployment", "config", "reference", "contract"],
   local: ["functions", "deployment", "config", "reference", "contract"],
+  bin: ["stacks", "local", "functions", "deployment", "config", "reference", "contract"],
+  "main.ts": ["bin", "stacks", "deployment", "config", "reference", "contract"],
+  bench: ["__tests__", "local", "functions", "stacks", "deployment", "config", "reference", "contract"],
 };
 /** Packages a layer may not use: configuration and handlers know no resources or constructs. */
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
@@ -29,9 +34,11 @@ const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
 };
 
 const sources = (dir: string): string[] =>
-  readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? (e.name === "node_modules" ? [] : sources(join(dir, e.name))) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
-  );
+  dir.endsWith(".ts")
+    ? [dir]
+    : readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? (e.name === "node_modules" ? [] : sources(join(dir, e.name))) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+      );
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), "utf8");
