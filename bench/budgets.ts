@@ -1,7 +1,6 @@
 import { SageMakerEmulator } from "../local/emulator/sagemaker-emulator";
 import { startStateTable } from "../local/state-table";
-import { createRuntimeClient } from "../functions/lib/client";
-import { withSettings, type HandlerSettings } from "../functions/lib/settings";
+import type { HandlerSettings } from "../functions/lib/settings";
 import type { Row } from "./handlers";
 
 const percentile = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))];
@@ -12,6 +11,10 @@ const percentile = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math
  * emulator; and the calls each makes to the store, counted at fetch.
  */
 export async function budgetBenchmarks(): Promise<Row[]> {
+  // The handlers read LOG_LEVEL when first loaded: loaded here, after it is set, they stay quiet.
+  process.env.LOG_LEVEL = "silent";
+  const { createRuntimeClient } = await import("../functions/lib/client");
+  const { withSettings } = await import("../functions/lib/settings");
   const emulator = new SageMakerEmulator(["ep-budget"]);
   const url = await emulator.start();
   const table = await startStateTable("bench-v1-state", "us-east-1");
