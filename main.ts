@@ -2,9 +2,9 @@ import { App } from "cdktf";
 import { commandLine, configFrom } from "./bin/args";
 import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
-import { costLine, estimateCost } from "./deployment/cost";
+import { costLine, estimateCost } from "./deployment/operations/cost";
 import { configWarnings } from "./config/warnings";
-import { deploymentWarnings } from "./deployment/limits";
+import { deploymentWarnings } from "./deployment/operations/limits";
 
 // Validate first: a bad config must fail before any Terraform is written.
 const { values } = commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE] [--strict])", { strict: { type: "boolean" } });

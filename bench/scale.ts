@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../config/paths";
 import { parseConfig } from "../config/load";
-import { deploymentProblems, deploymentWarnings } from "../deployment/limits";
+import { deploymentProblems, deploymentWarnings } from "../deployment/operations/limits";
 import { planOffline, requireTerraform } from "../__tests__/helpers/terraform";
 import { startFakeSecretsManager } from "../__tests__/helpers/fake-secrets-manager";
 

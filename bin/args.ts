@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../config/errors";
 import { configFileFrom, loadConfig } from "../config/load";
 import { checkReferencedFiles } from "../config/files";
-import { deploymentProblems } from "../deployment/limits";
+import { deploymentProblems } from "../deployment/operations/limits";
 import type { Config } from "../config/schema";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

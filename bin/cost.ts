@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseConfig } from "../config/load";
 import { commandLine, configFrom } from "./args";
-import { estimateCost, formatCostMarkdown, formatCostTable } from "../deployment/cost";
+import { estimateCost, formatCostMarkdown, formatCostTable } from "../deployment/operations/cost";
 
 /**
  * npm run cost [-- --config FILE]              the table in the terminal

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { commandLine } from "./args";
-import { renderComment, summarizePlan, type PlanJson } from "../deployment/plan-summary";
+import { renderComment, summarizePlan, type PlanJson } from "../deployment/operations/plan-summary";
 
 /**
  * After `cdktf diff` (which saves each stack's plan as `plan`):

@@ -1,11 +1,11 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { budgetKeys, budgetRows, budgetTable } from "../deployment/budget-report";
+import { budgetKeys, budgetRows, budgetTable } from "../deployment/operations/budget-report";
 import type { Deployment } from "../deployment/resolve";
 import type { Item } from "../contract/budget-item";
-import { estimateCost } from "../deployment/cost";
+import { estimateCost } from "../deployment/operations/cost";
 import { resolve } from "../deployment/resolve";
-import { formatTable, formatUsage, metricDataQueries, usageQueries, usageReport } from "../deployment/usage-report";
+import { formatTable, formatUsage, metricDataQueries, usageQueries, usageReport } from "../deployment/operations/usage-report";
 import { commandLine, configFrom } from "./args";
 
 /**

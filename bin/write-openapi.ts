@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import { stagesOf } from "../config/schema";
 import { commandLine, configFrom } from "./args";
 import { PROJECT_ROOT } from "../config/paths";
-import { placeholderDocument } from "../deployment/api-document";
-import { publicOpenApiDocument } from "../deployment/public-openapi";
+import { placeholderDocument } from "../deployment/openapi/api-document";
+import { publicOpenApiDocument } from "../deployment/openapi/public-openapi";
 import { resolve } from "../deployment/resolve";
 
 /** npm run openapi [-- --config FILE]: writes openapi/llm-api.openapi.json for clients and SDK generators. */

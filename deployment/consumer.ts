@@ -1,4 +1,4 @@
-import type { BudgetedConsumer } from "./budgets";
+import type { BudgetedConsumer } from "./lambda/budgets";
 /** A consumer of the API as the stack creates it: a key and a usage plan, limited to its models. */
 export interface ResolvedConsumer {
   readonly name: string;

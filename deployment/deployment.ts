@@ -1,14 +1,14 @@
 import type { Capacity, Config, InstanceCapacity } from "../config/schema";
 import type { ModelRoute } from "../contract/routes";
 import type { BudgetSettings } from "../contract/budget";
-import type { AlarmSpec } from "./alarm-specs";
-import type { DashboardInput } from "./dashboard";
-import type { DirectAnswer } from "./api-routes";
-import type { PolicyStatement } from "./iam-policies";
-import type { ContainerSpec } from "./model-container";
+import type { AlarmSpec } from "./operations/alarm-specs";
+import type { DashboardInput } from "./operations/dashboard";
+import type { DirectAnswer } from "./openapi/api-routes";
+import type { PolicyStatement } from "./iam/iam-policies";
+import type { ContainerSpec } from "./sagemaker/model-container";
 import type { ResourceNames } from "./names";
-import type { ResolvedComponent, ResolvedSharedEndpoint } from "./inference-component";
-import type { WakeSpec } from "./wake";
+import type { ResolvedComponent, ResolvedSharedEndpoint } from "./sagemaker/inference-component";
+import type { WakeSpec } from "./lambda/wake";
 import type { ResolvedConsumer } from "./consumer";
 
 /**

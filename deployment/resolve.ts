@@ -1,19 +1,19 @@
 import { resolve as resolvePath } from "node:path";
-import { streamTimeoutEnvironment } from "./stream-environment";
+import { streamTimeoutEnvironment } from "./lambda/stream-environment";
 import { functionSettingsOf, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
 import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
-import { apiAlarmSpecs, budgetAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs } from "./alarm-specs";
-import type { DashboardInput } from "./dashboard";
-import { containerSpec } from "./model-container";
-import { directAnswerOf, existingEndpointRoute, modelRoute } from "./model-routes";
+import { apiAlarmSpecs, budgetAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs } from "./operations/alarm-specs";
+import type { DashboardInput } from "./operations/dashboard";
+import { containerSpec } from "./sagemaker/model-container";
+import { directAnswerOf, existingEndpointRoute, modelRoute } from "./sagemaker/model-routes";
 import { resourceNames, type ResourceNames } from "./names";
-import { componentOf, sharedEndpointsOf } from "./inference-component";
-import { stateTableName, wakeOf } from "./wake";
+import { componentOf, sharedEndpointsOf } from "./sagemaker/inference-component";
+import { stateTableName, wakeOf } from "./lambda/wake";
 import type { ResolvedConsumer } from "./consumer";
-import { functionBudgets, type BudgetedConsumer } from "./budgets";
+import { functionBudgets, type BudgetedConsumer } from "./lambda/budgets";
 import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel } from "./deployment";
 
 // What resolve returns is declared in deployment.ts; importers find it here as well.

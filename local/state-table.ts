@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { STATE_TABLE_KEYS } from "../deployment/wake";
+import { STATE_TABLE_KEYS } from "../deployment/lambda/wake";
 
 /**
  * The stage's DynamoDB table on loopback, for the local stack: dynalite (a DynamoDB implementation

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { AlarmSpec, MetricRef } from "../deployment/alarm-specs";
+import type { AlarmSpec, MetricRef } from "../deployment/operations/alarm-specs";
 
 export interface AlarmSetProps {
   readonly specs: readonly AlarmSpec[];

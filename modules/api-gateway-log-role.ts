@@ -3,7 +3,7 @@ import type { TerraformProvider } from "cdktf";
 import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { assumeRolePolicy } from "../deployment/iam-policies";
+import { assumeRolePolicy } from "../deployment/iam/iam-policies";
 import { stackAccount } from "./stack-account";
 
 export interface ApiGatewayLogRoleProps {

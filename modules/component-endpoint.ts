@@ -4,7 +4,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { InstanceCapacity } from "../deployment/deployment";
 import type { ManagedEndpoint } from "../deployment/resolve";
-import type { ComponentHost, ResolvedComponent } from "../deployment/inference-component";
+import type { ComponentHost, ResolvedComponent } from "../deployment/sagemaker/inference-component";
 import { defineModel } from "./model-definition";
 import { defineComponent, defineComponentHost } from "./component-resources";
 

@@ -4,7 +4,13 @@ import { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi
 import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { InstanceCapacity } from "../deployment/deployment";
-import { componentEndpointConfigState, componentState, type ComponentHost, type ResolvedComponent, type RoleIdentity } from "../deployment/inference-component";
+import {
+  componentEndpointConfigState,
+  componentState,
+  type ComponentHost,
+  type ResolvedComponent,
+  type RoleIdentity,
+} from "../deployment/sagemaker/inference-component";
 import { CLOUD_CONTROL_SCHEMAS, type CloudControlType } from "../reference/cloudformation";
 import { ComponentScaling } from "./component-scaling";
 

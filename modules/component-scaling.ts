@@ -5,9 +5,9 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { InstanceCapacity } from "../deployment/deployment";
-import { COMPONENT_METRIC } from "../deployment/inference-component";
+import { COMPONENT_METRIC } from "../deployment/sagemaker/inference-component";
 import { wakeUpAlarmName } from "../deployment/names";
-import { targetTracking } from "../deployment/scaling";
+import { targetTracking } from "../deployment/sagemaker/scaling";
 
 export interface ComponentScalingProps {
   readonly componentName: string;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn } from "cdktf";
-import { assumeRolePolicy, endpointArn, policyDocument } from "../deployment/iam-policies";
+import { assumeRolePolicy, endpointArn, policyDocument } from "../deployment/iam/iam-policies";
 import { stackAccount } from "./stack-account";
 
 export interface DirectIntegrationRoleProps {

@@ -2,7 +2,7 @@ import type { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements, type ExecutionRoleInputs } from "../deployment/iam-policies";
+import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements, type ExecutionRoleInputs } from "../deployment/iam/iam-policies";
 import { stackAccount } from "./stack-account";
 
 export interface ExecutionRoleProps extends Omit<ExecutionRoleInputs, "account"> {

@@ -12,7 +12,7 @@ import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautosc
 import type { ManagedEndpoint } from "../deployment/resolve";
 import { fitName } from "../deployment/names";
 import { defineModel } from "./model-definition";
-import { targetTracking } from "../deployment/scaling";
+import { targetTracking } from "../deployment/sagemaker/scaling";
 import { VARIANT_NAME } from "../reference/aws-limits";
 
 export interface LlmEndpointProps {

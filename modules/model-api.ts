@@ -1,7 +1,7 @@
 import { Construct, type IConstruct } from "constructs";
 import type { ResolvedModel } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "./alarm-set";
-import { createdEndpointAlarms, watchesUpdates } from "../deployment/alarm-specs";
+import { createdEndpointAlarms, watchesUpdates } from "../deployment/operations/alarm-specs";
 import { DirectIntegrationRole } from "./direct-integration-role";
 import { HandlerCode } from "./handler-code";
 import { invokerFor, type InvokerFunction } from "./invoker-function";

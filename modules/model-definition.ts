@@ -5,7 +5,7 @@ import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import type { ManagedEndpoint } from "../deployment/resolve";
-import { specHash } from "../deployment/model-container";
+import { specHash } from "../deployment/sagemaker/model-container";
 import { defineExecutionRole } from "./execution-role";
 
 /** An uncompressed S3 prefix, copied as it is to /opt/ml/model. */

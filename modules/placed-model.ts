@@ -3,7 +3,7 @@ import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontr
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { InstanceCapacity } from "../deployment/deployment";
 import type { ManagedEndpoint } from "../deployment/resolve";
-import type { ResolvedComponent } from "../deployment/inference-component";
+import type { ResolvedComponent } from "../deployment/sagemaker/inference-component";
 import { defineModel } from "./model-definition";
 import { defineComponent } from "./component-resources";
 

@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { ConsumerKeys } from "./consumer-keys";
-import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi";
+import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi/openapi";
 import { OPENAI_ROUTES, arnPath, invokePath, streamPath } from "../contract/routes";
 
 export type RestApiModel =

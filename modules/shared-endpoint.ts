@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
-import type { ResolvedSharedEndpoint } from "../deployment/inference-component";
+import type { ResolvedSharedEndpoint } from "../deployment/sagemaker/inference-component";
 import { defineExecutionRole } from "./execution-role";
 import { defineComponentHost } from "./component-resources";
 

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { STATE_TABLE_KEYS } from "../deployment/wake";
+import { STATE_TABLE_KEYS } from "../deployment/lambda/wake";
 
 export interface StateTableProps {
   /** The table's name: <project>-<stage>-state. */

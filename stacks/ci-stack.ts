@@ -6,11 +6,11 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/boundary";
-import { deployRoleStatements } from "../deployment/deploy-role";
+import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/iam/boundary";
+import { deployRoleStatements } from "../deployment/iam/deploy-role";
 import type { Config } from "../config/schema";
-import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/ci-policies";
-import { policyDocument } from "../deployment/iam-policies";
+import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/iam/ci-policies";
+import { policyDocument } from "../deployment/iam/iam-policies";
 import { useStateBackend } from "./backend";
 import { defaultTags } from "../deployment/tags";
 

@@ -10,7 +10,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { Config } from "../config/schema";
 import { ApiGatewayLogRole } from "../modules/api-gateway-log-role";
-import { policyDocument, tlsOnlyBucketStatements } from "../deployment/iam-policies";
+import { policyDocument, tlsOnlyBucketStatements } from "../deployment/iam/iam-policies";
 import { defaultTags } from "../deployment/tags";
 import { localStatePath } from "./local-state";
 

@@ -155,7 +155,7 @@ export interface OpenAiServer {
 
 /** The rig's handlers behind a local API server with the given key, as OpenAI clients reach them. */
 export async function startOpenAiServer(rig: HandlerRig, key: string): Promise<OpenAiServer> {
-  const { buildOpenApiDocument } = await import("../../deployment/openapi");
+  const { buildOpenApiDocument } = await import("../../deployment/openapi/openapi");
   const { createLocalApi } = await import("../../local/api-server");
   const document = buildOpenApiDocument({
     title: "local",

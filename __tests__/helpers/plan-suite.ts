@@ -5,7 +5,7 @@ import { stagesOf, type Config } from "../../config/schema";
 import { parseTemplateJson, synth, type StackJson } from "./synth";
 import { planStacksOffline, requireTerraform, type PlannedStack } from "./terraform";
 import { startFakeSecretsManager } from "./fake-secrets-manager";
-import { COMMENT_MARKER, renderComment, summarizePlan } from "../../deployment/plan-summary";
+import { COMMENT_MARKER, renderComment, summarizePlan } from "../../deployment/operations/plan-summary";
 
 type Statement = { Sid: string; Action: string | string[]; Resource: string | string[] };
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { bundleWithData } from "../../deployment/bundle";
-import { authorizerFiles, keyTableBytes } from "../../deployment/function-environment";
+import { bundleWithData } from "../../deployment/lambda/bundle";
+import { authorizerFiles, keyTableBytes } from "../../deployment/lambda/function-environment";
 import { LambdaProcess } from "../../local/lambda-process";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 import { readStreamIntegration } from "../../local/api-gateway-view";

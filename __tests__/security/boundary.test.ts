@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf, type Config } from "../../config/schema";
-import { ciScope } from "../../deployment/ci-policies";
-import { deployRoleStatements } from "../../deployment/deploy-role";
-import { boundaryArn, stageBoundaryStatements } from "../../deployment/boundary";
-import { endpointArn, policyDocument } from "../../deployment/iam-policies";
+import { ciScope } from "../../deployment/iam/ci-policies";
+import { deployRoleStatements } from "../../deployment/iam/deploy-role";
+import { boundaryArn, stageBoundaryStatements } from "../../deployment/iam/boundary";
+import { endpointArn, policyDocument } from "../../deployment/iam/iam-policies";
 import { ROOT, synth, type StackJson, SHIPPED_CONFIGS } from "../helpers/synth";
 import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";
 

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
 import { stagesOf } from "../../config/schema";
-import { ciScope, planRoleStatements } from "../../deployment/ci-policies";
-import { deployRoleStatements } from "../../deployment/deploy-role";
-import { policyDocument } from "../../deployment/iam-policies";
+import { ciScope, planRoleStatements } from "../../deployment/iam/ci-policies";
+import { deployRoleStatements } from "../../deployment/iam/deploy-role";
+import { policyDocument } from "../../deployment/iam/iam-policies";
 import { ROOT, synth, type StackJson, SHIPPED_CONFIGS } from "../helpers/synth";
 import { DATA_ACTIONS, DEPLOY_ACTIONS, type Need, type Place, type Row } from "./deploy-actions";
 import { simulatorOrSkip, type Simulation } from "../helpers/iam-simulator";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { OTHER_FAILURES } from "../../deployment/direct-integration";
+import { OTHER_FAILURES } from "../../deployment/openapi/direct-integration";
 import { only, parseTemplateJson, resources, ROOT, synth } from "../helpers/synth";
 import { parseConfig } from "../../config/load";
 

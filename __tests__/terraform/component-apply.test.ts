@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput, InstanceCapacity } from "../../config/schema";
-import type { ComponentHost, ResolvedComponent } from "../../deployment/inference-component";
+import type { ComponentHost, ResolvedComponent } from "../../deployment/sagemaker/inference-component";
 import { resolve, type ManagedEndpoint } from "../../deployment/resolve";
 import { ComponentEndpoint } from "../../modules/component-endpoint";
 import { PlacedModel } from "../../modules/placed-model";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 import { resolve } from "../../deployment/resolve";
-import { componentEndpointConfigState, type ComponentHost, type RoleIdentity } from "../../deployment/inference-component";
+import { componentEndpointConfigState, type ComponentHost, type RoleIdentity } from "../../deployment/sagemaker/inference-component";
 import { defaultTags } from "../../deployment/tags";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";

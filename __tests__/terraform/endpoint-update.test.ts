@@ -1,4 +1,4 @@
-import { summarizePlan } from "../../deployment/plan-summary";
+import { summarizePlan } from "../../deployment/operations/plan-summary";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../config/load";

@@ -1,6 +1,6 @@
 import { parseConfig } from "../../config/load";
-import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, vcpuCount } from "../../deployment/alarm-specs";
-import { dashboardBody } from "../../deployment/dashboard";
+import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, vcpuCount } from "../../deployment/operations/alarm-specs";
+import { dashboardBody } from "../../deployment/operations/dashboard";
 
 const config = (models: unknown[], alarms: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, alarms });
 const tgi = (instance: string, extra: Record<string, unknown> = {}) => ({ name: "m", huggingFace: { modelId: "a/b" }, instance: { type: instance }, ...extra });

@@ -7,7 +7,7 @@ import { KEY_TABLE_MISS_REREAD_MS, KEY_TABLE_READ_TIMEOUT_MS, KEY_TABLE_TTL_MS, 
 import { SETTINGS_FILE } from "../../contract/routes";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
-import { buildOpenApiDocument } from "../../deployment/openapi";
+import { buildOpenApiDocument } from "../../deployment/openapi/openapi";
 
 const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions";
 const event = (headers: Record<string, string>) => ({ type: "REQUEST", methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;

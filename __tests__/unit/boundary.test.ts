@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
-import { MANAGED_POLICY_MAX_CHARS, boundaryProblems, stageBoundaryStatements } from "../../deployment/boundary";
-import { policyDocument } from "../../deployment/iam-policies";
+import { MANAGED_POLICY_MAX_CHARS, boundaryProblems, stageBoundaryStatements } from "../../deployment/iam/boundary";
+import { policyDocument } from "../../deployment/iam/iam-policies";
 import { ROOT, testConfig } from "../helpers/synth";
 
 const ci = { repository: "acme/llm-api", branch: "main", environment: "production" };

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleHandler, bundleKey, esbuildOptions, forgetBundles } from "../../deployment/bundle";
-import { deterministicZip } from "../../deployment/zip";
+import { bundleHandler, bundleKey, esbuildOptions, forgetBundles } from "../../deployment/lambda/bundle";
+import { deterministicZip } from "../../deployment/lambda/zip";
 import { tempDir } from "../helpers/temp";
 
 // Python's zipfile is an independent reader of the archive format.

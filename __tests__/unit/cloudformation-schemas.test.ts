@@ -1,9 +1,9 @@
 import Ajv from "ajv-draft-04";
 import { CLOUD_CONTROL_SCHEMAS, CLOUD_CONTROL_TYPES } from "../../reference/cloudformation";
 import { serviceSpecSchemas } from "../../bin/service-spec";
-import { componentEndpointConfigState, componentState } from "../../deployment/inference-component";
+import { componentEndpointConfigState, componentState } from "../../deployment/sagemaker/inference-component";
 import { resolve } from "../../deployment/resolve";
-import type { ResolvedComponent } from "../../deployment/inference-component";
+import type { ResolvedComponent } from "../../deployment/sagemaker/inference-component";
 import type { InstanceCapacity } from "../../config/schema";
 import { loadConfig } from "../../config/load";
 import { join } from "node:path";

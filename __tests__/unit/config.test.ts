@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ConfigError } from "../../config/errors";
 import { configFileFrom, loadConfig, parseConfig } from "../../config/load";
 import { ROOT } from "../helpers/synth";
-import { modelRoute } from "../../deployment/model-routes";
+import { modelRoute } from "../../deployment/sagemaker/model-routes";
 
 const base = () => ({
   region: "us-east-1",

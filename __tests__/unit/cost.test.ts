@@ -1,5 +1,5 @@
 import { loadConfig, parseConfig } from "../../config/load";
-import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/cost";
+import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/operations/cost";
 import { MONITORING_PRICES, PRICES } from "../../reference/prices";
 import { resolve } from "../../deployment/resolve";
 

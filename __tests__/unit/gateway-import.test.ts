@@ -1,5 +1,5 @@
-import { buildOpenApiDocument } from "../../deployment/openapi";
-import { UNSUPPORTED_FORMATS, UNSUPPORTED_MODEL_KEYWORDS, gatewayModel } from "../../deployment/gateway-model";
+import { buildOpenApiDocument } from "../../deployment/openapi/openapi";
+import { UNSUPPORTED_FORMATS, UNSUPPORTED_MODEL_KEYWORDS, gatewayModel } from "../../deployment/openapi/gateway-model";
 import { generateRequestSchema } from "../../contract/generate-request";
 import { chatRequestSchema } from "../../contract/chat-request";
 

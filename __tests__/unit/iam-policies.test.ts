@@ -6,7 +6,7 @@ import {
   sagemakerExecutionStatements,
   tlsOnlyBucketStatements,
   type PolicyStatement,
-} from "../../deployment/iam-policies";
+} from "../../deployment/iam/iam-policies";
 import { tgiImage } from "../../reference/images";
 
 const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string]));

@@ -1,6 +1,6 @@
 import { loadConfig, parseConfig } from "../../config/load";
-import { apiResourceCount, ciRoleProblems, deploymentProblems, deploymentWarnings } from "../../deployment/limits";
-import { authorizerFiles, environmentProblems, functionEnvironment, functionFiles, keyTableBytes } from "../../deployment/function-environment";
+import { apiResourceCount, ciRoleProblems, deploymentProblems, deploymentWarnings } from "../../deployment/operations/limits";
+import { authorizerFiles, environmentProblems, functionEnvironment, functionFiles, keyTableBytes } from "../../deployment/lambda/function-environment";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { resolve } from "../../deployment/resolve";
 import { synth, SHIPPED_CONFIGS } from "../helpers/synth";

@@ -1,5 +1,5 @@
 import { parseConfig } from "../../config/load";
-import { containerSpec, tgiEnvironment } from "../../deployment/model-container";
+import { containerSpec, tgiEnvironment } from "../../deployment/sagemaker/model-container";
 import { DLC_ACCOUNTS, TGI_TAG, hfCpuImage, parseEcrImage, tgiImage } from "../../reference/images";
 import { GPU_COUNT } from "../../reference/instance-types";
 

@@ -1,7 +1,7 @@
 import Ajv from "ajv-draft-04";
 import { errorResponseSchema } from "../../contract/generate-request";
 import { openAiErrorType } from "../../contract/errors";
-import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../deployment/openapi";
+import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../deployment/openapi/openapi";
 
 const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
   title: "llm-api-v1-api",

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import { checkReferencedFiles } from "../../config/files";
 import type { ConfigError } from "../../config/errors";
-import { buildOpenApiDocument } from "../../deployment/openapi";
+import { buildOpenApiDocument } from "../../deployment/openapi/openapi";
 import { tempDir } from "../helpers/temp";
 
 // An own /invoke handler may take its own payload: a request schema for the gateway, or none.

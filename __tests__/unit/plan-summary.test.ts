@@ -1,4 +1,4 @@
-import { COMMENT_LIMIT, COMMENT_MARKER, renderComment, summarizePlan, type PlanJson } from "../../deployment/plan-summary";
+import { COMMENT_LIMIT, COMMENT_MARKER, renderComment, summarizePlan, type PlanJson } from "../../deployment/operations/plan-summary";
 
 const plan = (...changes: [string, string[]][]): PlanJson => ({ resource_changes: changes.map(([address, actions]) => ({ address, change: { actions } })) });
 

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { loadConfig } from "../../config/load";
-import { placeholderDocument } from "../../deployment/api-document";
+import { placeholderDocument } from "../../deployment/openapi/api-document";
 import { resolve } from "../../deployment/resolve";
-import { publicOpenApiDocument } from "../../deployment/public-openapi";
+import { publicOpenApiDocument } from "../../deployment/openapi/public-openapi";
 import { only, parseTemplateJson, ROOT, synth } from "../helpers/synth";
 
 const routes = (doc: Record<string, any>) =>

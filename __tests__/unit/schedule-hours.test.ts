@@ -1,4 +1,4 @@
-import { scheduledMinimumHours } from "../../deployment/schedule-hours";
+import { scheduledMinimumHours } from "../../deployment/operations/schedule-hours";
 
 // Scheduled minimums priced over 30 days from Monday 2026-01-05: 22 weekdays in that window.
 const office = (days: string, timezone = "Europe/Berlin") => [

@@ -1,6 +1,6 @@
-import { summarizePlan } from "../../deployment/plan-summary";
-import { foreignPrincipals } from "../../deployment/trust-review";
-import { assumeRolePolicy } from "../../deployment/iam-policies";
+import { summarizePlan } from "../../deployment/operations/plan-summary";
+import { foreignPrincipals } from "../../deployment/iam/trust-review";
+import { assumeRolePolicy } from "../../deployment/iam/iam-policies";
 import { loadConfig } from "../../config/load";
 import { stagesOf } from "../../config/schema";
 import { SHIPPED_CONFIGS, synth } from "../helpers/synth";

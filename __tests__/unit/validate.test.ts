@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { problemOf } from "../../functions/lib/validate";
 import { validateChatRequest, validateGenerateRequest } from "../../contract/validators";
-import { standaloneValidators } from "../../deployment/validators";
+import { standaloneValidators } from "../../deployment/openapi/validators";
 import { ROOT } from "../helpers/synth";
 
 const validate = (validator: typeof validateGenerateRequest, value: unknown) => problemOf(validator, value);

@@ -1,9 +1,9 @@
-import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODEL_PATH, MODELS_PATH, RESPONSES_PATH, invokePath, streamPath } from "../contract/routes";
-import { embeddingRequestSchema } from "../contract/embedding-request";
-import { completionRequestSchema } from "../contract/completion-request";
-import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../contract/generate-request";
-import { chatRequestSchema } from "../contract/chat-request";
-import { responsesRequestSchema } from "../contract/responses-request";
+import { CHAT_PATH, COMPLETIONS_PATH, EMBEDDINGS_PATH, MODEL_PATH, MODELS_PATH, RESPONSES_PATH, invokePath, streamPath } from "../../contract/routes";
+import { embeddingRequestSchema } from "../../contract/embedding-request";
+import { completionRequestSchema } from "../../contract/completion-request";
+import { errorResponseSchema, generateRequestSchema, generateResponseSchema } from "../../contract/generate-request";
+import { chatRequestSchema } from "../../contract/chat-request";
+import { responsesRequestSchema } from "../../contract/responses-request";
 import { gatewayModel } from "./gateway-model";
 import type { ApiAuth, DirectAnswer, ModelRoutes } from "./api-routes";
 import { directIntegration } from "./direct-integration";
@@ -11,7 +11,7 @@ import { directIntegration } from "./direct-integration";
 export { directInvokeUri } from "./direct-integration";
 import { CORS_ALLOW_HEADERS, gatewayResponses } from "./gateway-responses";
 import { withPreflight } from "./cors-preflight";
-import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../reference/aws-limits";
+import { API_GATEWAY_INTEGRATION_TIMEOUT_MS } from "../../reference/aws-limits";
 
 export { CORS_ALLOW_HEADERS };
 export type { ApiAuth, DirectAnswer, ModelRoutes };

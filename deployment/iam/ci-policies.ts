@@ -1,5 +1,5 @@
-import { projectRolePath } from "./names";
-import { functionSettingsOf, stagesOf, type Config } from "../config/schema";
+import { projectRolePath } from "../names";
+import { functionSettingsOf, stagesOf, type Config } from "../../config/schema";
 import type { PolicyStatement } from "./iam-policies";
 
 /**

@@ -1,7 +1,7 @@
 import type { PolicyStatement } from "./iam-policies";
 import { stageNamed, type CiScope } from "./ci-policies";
 import type { TaggedKind } from "./tagged-policies";
-import { stateTableName } from "./wake";
+import { stateTableName } from "../lambda/wake";
 
 /**
  * The stages' state tables (requests held while models wake: functions/lib/held.ts), by exact name,

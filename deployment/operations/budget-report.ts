@@ -1,6 +1,6 @@
-import { budgetPartition, periodOf } from "../contract/budget";
-import { liveTally, type Item } from "../contract/budget-item";
-import type { ResolvedConsumer } from "./consumer";
+import { budgetPartition, periodOf } from "../../contract/budget";
+import { liveTally, type Item } from "../../contract/budget-item";
+import type { ResolvedConsumer } from "../consumer";
 
 /**
  * `npm run usage`'s budget table: for each consumer with a budget, its current period's item of the

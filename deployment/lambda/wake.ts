@@ -1,4 +1,4 @@
-import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS, HELD_PER_MODEL_ENV, STATE_TABLE_ENV, WAKE_HOLD_ENV } from "../contract/wake";
+import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS, HELD_PER_MODEL_ENV, STATE_TABLE_ENV, WAKE_HOLD_ENV } from "../../contract/wake";
 
 /**
  * What a function that serves models scaling to zero needs to hold their requests while they wake

@@ -1,8 +1,8 @@
-import type { Config } from "../config/schema";
-import { stagesOf } from "../config/schema";
+import type { Config } from "../../config/schema";
+import { stagesOf } from "../../config/schema";
 import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
-import { stateTableName } from "./wake";
-import { resolve, type Deployment } from "./resolve";
+import { stateTableName } from "../lambda/wake";
+import { resolve, type Deployment } from "../resolve";
 
 /**
  * The permissions boundary of every role a stage stack creates. The CI stack (deployed by an

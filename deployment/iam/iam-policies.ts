@@ -1,5 +1,5 @@
-import { BUDGET_PARTITIONS } from "../contract/budget";
-import { HOLD_PARTITION } from "../contract/wake";
+import { BUDGET_PARTITIONS } from "../../contract/budget";
+import { HOLD_PARTITION } from "../../contract/wake";
 /**
  * IAM documents as plain values. Resources are exact ARNs; the only "*" is
  * ecr:GetAuthorizationToken, which AWS does not scope to a resource.

@@ -3,7 +3,7 @@
  * updates, replaces and destroys, from `terraform show -json`, with each full
  * plan folded away below. One marker lets the workflow update its own comment.
  */
-import { foreignPrincipals } from "./trust-review";
+import { foreignPrincipals } from "../iam/trust-review";
 
 export const COMMENT_MARKER = "<!-- llm-api-plan -->";
 /** GitHub refuses comments over 65,536 characters. */

@@ -1,4 +1,4 @@
-import type { JsonObject } from "../contract/json";
+import type { JsonObject } from "../../contract/json";
 import { CONTRACT_SCHEMAS } from "./openapi";
 
 /**

@@ -1,5 +1,5 @@
 import type { ModelRoutes } from "./api-routes";
-import { openAiErrorType } from "../contract/errors";
+import { openAiErrorType } from "../../contract/errors";
 
 /** SageMaker runtime's InvokeEndpoint as an API Gateway AWS service integration (note the double slash). */
 export function directInvokeUri(partition: string, region: string, endpointName: string): string {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import type { InstanceCapacity, ModelConfig, SharedEndpointConfig } from "../config/schema";
-import { gpuCount } from "../reference/instance-types";
-import { fitName, type ResourceNames } from "./names";
+import type { InstanceCapacity, ModelConfig, SharedEndpointConfig } from "../../config/schema";
+import { gpuCount } from "../../reference/instance-types";
+import { fitName, type ResourceNames } from "../names";
 import { specHash, type ContainerSpec } from "./model-container";
-import { VARIANT_NAME } from "../reference/aws-limits";
+import { VARIANT_NAME } from "../../reference/aws-limits";
 
 /**
  * Desired states of the Cloud Control resources behind a model that scales to zero, as

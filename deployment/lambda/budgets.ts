@@ -1,5 +1,5 @@
-import type { BudgetSettings, ConsumerBudget } from "../contract/budget";
-import { BUDGETS_ENV } from "../contract/budget";
+import type { BudgetSettings, ConsumerBudget } from "../../contract/budget";
+import { BUDGETS_ENV } from "../../contract/budget";
 
 /** A consumer's budget as the stack keeps it: the models it may call, and its budget if it has one. */
 export interface BudgetedConsumer {

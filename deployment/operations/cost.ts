@@ -1,7 +1,7 @@
-import { stagesOf, type Config } from "../config/schema";
-import { resolve, type Deployment } from "./resolve";
+import { stagesOf, type Config } from "../../config/schema";
+import { resolve, type Deployment } from "../resolve";
 import { createdEndpointAlarms, watchesUpdates } from "./alarm-specs";
-import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../reference/prices";
+import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../../reference/prices";
 import { scheduledMinimumHours } from "./schedule-hours";
 
 /**

@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { HOURS_PER_MONTH } from "../reference/prices";
+import { HOURS_PER_MONTH } from "../../reference/prices";
 
 /**
  * What a model's scheduled minimums cost in instance-hours: the minimum each schedule sets holds

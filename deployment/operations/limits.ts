@@ -1,11 +1,11 @@
-import { stagesOf, type Config } from "../config/schema";
-import { boundaryArn, boundaryProblems } from "./boundary";
-import { ciScope, planRoleStatements } from "./ci-policies";
-import { deployRoleStatements } from "./deploy-role";
-import { environmentProblems } from "./function-environment";
-import { invokerPolicyStatements, policyDocument } from "./iam-policies";
-import { resolve, type Deployment } from "./resolve";
-import { placeholderDocument } from "./api-document";
+import { stagesOf, type Config } from "../../config/schema";
+import { boundaryArn, boundaryProblems } from "../iam/boundary";
+import { ciScope, planRoleStatements } from "../iam/ci-policies";
+import { deployRoleStatements } from "../iam/deploy-role";
+import { environmentProblems } from "../lambda/function-environment";
+import { invokerPolicyStatements, policyDocument } from "../iam/iam-policies";
+import { resolve, type Deployment } from "../resolve";
+import { placeholderDocument } from "../openapi/api-document";
 
 /** IAM's limit on a role's inline policies together: 10,240 characters, white space not counted, not raisable. */
 export const ROLE_INLINE_POLICY_MAX_CHARS = 10240;

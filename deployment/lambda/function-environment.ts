@@ -1,6 +1,6 @@
-import { CONSUMER_KEYS_SECRET_ENV } from "../contract/consumers";
-import type { Deployment, ResolvedConsumer, ResolvedFunction } from "./resolve";
-import { SETTINGS_FILE } from "../contract/routes";
+import { CONSUMER_KEYS_SECRET_ENV } from "../../contract/consumers";
+import type { Deployment, ResolvedConsumer, ResolvedFunction } from "../resolve";
+import { SETTINGS_FILE } from "../../contract/routes";
 import { wakeEnvironment } from "./wake";
 import { budgetEnvironment } from "./budgets";
 

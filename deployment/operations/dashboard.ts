@@ -1,4 +1,4 @@
-import { VARIANT_NAME } from "../reference/aws-limits";
+import { VARIANT_NAME } from "../../reference/aws-limits";
 
 /**
  * One CloudWatch dashboard per stage: each model's endpoint, the API and the

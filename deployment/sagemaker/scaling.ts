@@ -1,4 +1,4 @@
-import type { InstanceCapacity } from "../config/schema";
+import type { InstanceCapacity } from "../../config/schema";
 
 type Scaling = NonNullable<InstanceCapacity["autoscaling"]>;
 

@@ -1,6 +1,6 @@
-import type { ExistingEndpointConfig, ModelConfig } from "../config/schema";
-import type { ModelRoute } from "../contract/routes";
-import type { DirectAnswer } from "./api-routes";
+import type { ExistingEndpointConfig, ModelConfig } from "../../config/schema";
+import type { ModelRoute } from "../../contract/routes";
+import type { DirectAnswer } from "../openapi/api-routes";
 
 /**
  * How the handlers talk to each model. TGI and LMI/vLLM (a Hugging Face model

@@ -1,6 +1,6 @@
-import type { Capacity, Config } from "../config/schema";
-import { gpuCount } from "../reference/instance-types";
-import { VARIANT_NAME } from "../reference/aws-limits";
+import type { Capacity, Config } from "../../config/schema";
+import { gpuCount } from "../../reference/instance-types";
+import { VARIANT_NAME } from "../../reference/aws-limits";
 
 /**
  * What to watch, as plain values: one spec per CloudWatch alarm. Endpoint

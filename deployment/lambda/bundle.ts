@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { buildSync, version as esbuildVersion, type BuildOptions } from "esbuild";
 import { unzipSync } from "fflate";
 import { deterministicZip } from "./zip";
-import { PROJECT_ROOT } from "../config/paths";
+import { PROJECT_ROOT } from "../../config/paths";
 
 /** Handlers live in functions/<name>/index.ts. */
 export const FUNCTIONS_DIR = join(PROJECT_ROOT, "functions");

@@ -1,5 +1,5 @@
 import { buildOpenApiDocument } from "./openapi";
-import type { Deployment } from "./resolve";
+import type { Deployment } from "../resolve";
 
 /**
  * The API document with placeholder integrations (`<prefix>:invoke`, `:stream`,

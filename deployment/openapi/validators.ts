@@ -1,10 +1,10 @@
 import Ajv from "ajv-draft-04";
 import standaloneCode from "ajv/dist/standalone";
-import { chatRequestSchema } from "../contract/chat-request";
-import { generateRequestSchema } from "../contract/generate-request";
-import { completionRequestSchema } from "../contract/completion-request";
-import { embeddingRequestSchema } from "../contract/embedding-request";
-import { responsesRequestSchema } from "../contract/responses-request";
+import { chatRequestSchema } from "../../contract/chat-request";
+import { generateRequestSchema } from "../../contract/generate-request";
+import { completionRequestSchema } from "../../contract/completion-request";
+import { embeddingRequestSchema } from "../../contract/embedding-request";
+import { responsesRequestSchema } from "../../contract/responses-request";
 
 /** The request schemas the handlers check, by the name their compiled validator is exported under. */
 export const VALIDATED_SCHEMAS = {

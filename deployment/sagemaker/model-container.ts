@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Capacity, HuggingFaceSettings, ModelSource } from "../config/schema";
-import { gpuCount } from "../reference/instance-types";
-import { UnsupportedRegionError, hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "../reference/images";
-import { teiImage } from "../reference/tei-images";
+import type { Capacity, HuggingFaceSettings, ModelSource } from "../../config/schema";
+import { gpuCount } from "../../reference/instance-types";
+import { UnsupportedRegionError, hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "../../reference/images";
+import { teiImage } from "../../reference/tei-images";
 
 /** What the SageMaker model's primary container runs, computed from the config alone. */
 export interface ContainerSpec {

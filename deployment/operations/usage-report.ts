@@ -1,5 +1,5 @@
 import type { CostRow } from "./cost";
-import type { Deployment } from "./resolve";
+import type { Deployment } from "../resolve";
 
 /**
  * Who used how many tokens of which model, and their share of the endpoint's cost, from the EMF

@@ -1,5 +1,5 @@
 import type { ApiAuth } from "./api-routes";
-import { openAiErrorType } from "../contract/errors";
+import { openAiErrorType } from "../../contract/errors";
 
 export const CORS_ALLOW_HEADERS = "content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes";
 
