@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
 import { bundleHandler } from "../deployment/lambda/bundle";
-import { LambdaProcess, findRuntimeClient } from "../local/lambda-process";
+import { LambdaProcess, findRuntimeClient } from "../testing/lambda-process";
 import type { Row } from "./handlers";
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];

@@ -7,7 +7,8 @@ import { commandLine, configFrom } from "./args";
  * which has prevent_destroy because every stage's state lives in it.
  */
 const args = commandLine("npm run destroy -- <stack>... [--auto-approve] [--config FILE]", { "auto-approve": { type: "boolean" } }, true);
-const stacks = args.positionals;
+// parseArgs types positionals by a literal allowPositionals; commandLine passes a boolean.
+const stacks = args.positionals as string[];
 const config = configFrom(args.values.config);
 const state = stateStackName(config.project);
 if (stacks.length === 0) {

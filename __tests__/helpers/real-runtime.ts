@@ -2,7 +2,7 @@ import { bundleHandler, bundleWithData } from "../../deployment/lambda/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 import { contextsOf } from "../../local/emulator/context-limit";
-import { LambdaProcess, findRuntimeClient, type RuntimeClient } from "../../local/lambda-process";
+import { LambdaProcess, findRuntimeClient, type RuntimeClient } from "../../testing/lambda-process";
 import type { ModelRoute } from "../../functions/lib/models";
 import { optionalTool } from "./optional-tool";
 

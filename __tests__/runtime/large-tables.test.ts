@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { bundleWithData } from "../../deployment/lambda/bundle";
 import { authorizerFiles, keyTableBytes } from "../../deployment/lambda/function-environment";
-import { LambdaProcess } from "../../local/lambda-process";
+import { LambdaProcess } from "../../testing/lambda-process";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
-import { readStreamIntegration } from "../../local/api-gateway-view";
+import { readStreamIntegration } from "../../testing/api-gateway-view";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { apiEvent } from "../helpers/handlers";
 import { runtimeClientOrSkip } from "../helpers/real-runtime";

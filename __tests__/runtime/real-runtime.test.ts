@@ -1,6 +1,6 @@
 import { apiError } from "../helpers/api-error";
 import { VOCABULARY } from "../../local/emulator/fake-tgi";
-import { readProxyIntegration, readStreamIntegration, type GatewayAnswer } from "../../local/api-gateway-view";
+import { readProxyIntegration, readStreamIntegration, type GatewayAnswer } from "../../testing/api-gateway-view";
 import type { Behaviour } from "../../local/emulator/sagemaker-emulator";
 import { apiEvent, sseEvents } from "../helpers/handlers";
 import { runtimeClientOrSkip, startRealRuntime, type RealRuntimeRig } from "../helpers/real-runtime";

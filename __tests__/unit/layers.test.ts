@@ -20,9 +20,11 @@ const BELOW: Record<string, readonly string[]> = {
   modules: ["deployment", "reference", "contract"],
   stacks: ["modules", "deployment", "config", "reference", "contract"],
   local: ["functions", "deployment", "config", "reference", "contract"],
+  // What only the tests and the bench run: AWS's runtime client harness, API Gateway's view of an answer.
+  testing: ["local", "functions", "deployment", "config", "reference", "contract"],
   bin: ["stacks", "local", "functions", "deployment", "config", "reference", "contract"],
   "main.ts": ["bin", "stacks", "deployment", "config", "reference", "contract"],
-  bench: ["__tests__", "local", "functions", "stacks", "deployment", "config", "reference", "contract"],
+  bench: ["__tests__", "testing", "local", "functions", "stacks", "deployment", "config", "reference", "contract"],
 };
 /** Packages a layer may not use: configuration and handlers know no resources or constructs. */
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {

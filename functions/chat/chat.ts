@@ -6,9 +6,9 @@ import { chatRequestSchema, type ChatCompletionBody, type ChatRequest } from "..
 import { validateChatRequest } from "../../contract/validators";
 import { allowedModels, chatRoute, checkAccess, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
-import { argumentsText, chunk, completion, finishReason, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "../lib/openai";
-import { checkBackendSupports, checkChatRequest } from "../lib/chat-checks";
-import { chatBody } from "../lib/chat-backend";
+import { argumentsText, chunk, completion, finishReason, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "./lib/openai";
+import { checkBackendSupports, checkChatRequest } from "./lib/chat-checks";
+import { chatBody } from "./lib/chat-backend";
 import { MAX_LARGE_BODY_BYTES, readJsonBody, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/response-stream";
 import { invokeJson, invokeStream } from "../lib/sagemaker";
@@ -19,7 +19,7 @@ import type { JsonObject } from "../../contract/json";
 import type { Session, Tally } from "./session";
 import type { Writable } from "node:stream";
 import { holdMsWithin, streamHold, whileWaking, type Hold } from "../lib/hold";
-import { withinContext } from "../lib/output-budget";
+import { withinContext } from "./lib/output-budget";
 import { log } from "../lib/log";
 import { BUFFERED_HOLD_SECONDS, DEFAULT_WAKE_HOLD_SECONDS } from "../../contract/wake";
 

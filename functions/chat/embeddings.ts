@@ -11,7 +11,7 @@ import { whileWaking } from "../lib/hold";
 import { holdOf } from "./chat";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
-import { inBatches } from "../lib/batches";
+import { inBatches } from "./lib/batches";
 import type { Session } from "./session";
 
 /** OpenAI's limit of inputs per request, which the AI SDK sends by default (LangChain sends 512). */

@@ -12,7 +12,7 @@ import { corsHeaders } from "../lib/cors";
 import { log, logFailure } from "../lib/log";
 import { allowedModels } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
-import { modelList } from "../lib/openai";
+import { modelList } from "./lib/openai";
 import { requestIdOf } from "../lib/request";
 import { endWith, failureOf, watchClient, writeError, writeJson } from "../lib/response-stream";
 

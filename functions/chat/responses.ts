@@ -2,11 +2,11 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { reserveBudget } from "./session";
 import { responsesRequestSchema, type ResponsesBody } from "../../contract/responses-request";
 import { validateResponsesRequest } from "../../contract/validators";
-import { checkChatRequest } from "../lib/chat-checks";
+import { checkChatRequest } from "./lib/chat-checks";
 import { log } from "../lib/log";
 import { MAX_LARGE_BODY_BYTES, readJsonBody } from "../lib/request";
-import { ResponseEvents, logprobsOf, responseOfCompletion, usageOf, type ResponseBase } from "../lib/responses";
-import { planOf } from "../lib/responses-input";
+import { ResponseEvents, logprobsOf, responseOfCompletion, usageOf, type ResponseBase } from "./lib/responses";
+import { planOf } from "./lib/responses-input";
 import { SSE_HEADERS, openResponse, write, writeJson } from "../lib/response-stream";
 import { answer, chatCall, streamChunks } from "./chat";
 import type { Session } from "./session";
@@ -14,7 +14,7 @@ import type { Session } from "./session";
 /** Names the built-in tools a request brought that the model did not see (clients add some by default). */
 export const IGNORED_TOOLS_HEADER = "x-ignored-tools";
 
-/** POST /v1/responses: the Responses API, stateless, on the model's chat path (functions/lib/responses.ts maps it). */
+/** POST /v1/responses: the Responses API, stateless, on the model's chat path (functions/chat/lib/responses.ts maps it). */
 export async function responses(event: APIGatewayProxyEvent, session: Session): Promise<void> {
   const body = readJsonBody<ResponsesBody>(event, validateResponsesRequest, { schema: responsesRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   const plan = planOf(body);

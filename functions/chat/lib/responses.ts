@@ -1,5 +1,5 @@
-import type { ResponsesBody } from "../../contract/responses-request";
-import { HttpError } from "./errors";
+import type { ResponsesBody } from "../../../contract/responses-request";
+import { HttpError } from "../../lib/errors";
 import type { ToolCallOut } from "./openai";
 import { callNameOf, type Namespaced } from "./responses-tools";
 

@@ -1,6 +1,6 @@
-import type { ResponsesBody } from "../../contract/responses-request";
-import { HttpError } from "./errors";
-import { textOfParts } from "../../contract/chat-request";
+import type { ResponsesBody } from "../../../contract/responses-request";
+import { HttpError } from "../../lib/errors";
+import { textOfParts } from "../../../contract/chat-request";
 import { modelNameOf, toolChoiceOf, toolPlanOf, type ToolPlan } from "./responses-tools";
 
 /**

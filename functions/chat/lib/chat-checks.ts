@@ -1,6 +1,6 @@
-import { HttpError } from "./errors";
-import { textOfParts, type ChatMessage, type ChatRequest, type ContentPart, type ToolChoice } from "../../contract/chat-request";
-import type { ModelRoute } from "../../contract/routes";
+import { HttpError } from "../../lib/errors";
+import { textOfParts, type ChatMessage, type ChatRequest, type ContentPart, type ToolChoice } from "../../../contract/chat-request";
+import type { ModelRoute } from "../../../contract/routes";
 
 const bad = (field: string, message: string) => new HttpError(400, "invalid_request", message, field);
 

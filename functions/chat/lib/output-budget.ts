@@ -1,4 +1,4 @@
-import { HttpError } from "./errors";
+import { HttpError } from "../../lib/errors";
 
 /**
  * Agents ask for large output budgets whatever the model (opencode sends max_tokens 32000). A model

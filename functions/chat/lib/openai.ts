@@ -1,5 +1,5 @@
-import { textOfParts, type ChatRequest } from "../../contract/chat-request";
-import type { GenerateRequest } from "./backends/tgi";
+import { textOfParts, type ChatRequest } from "../../../contract/chat-request";
+import type { GenerateRequest } from "../../lib/backends/tgi";
 
 /** OpenAI's stop as the backends take it: always a list. */
 export const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop]);

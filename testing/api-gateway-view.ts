@@ -1,4 +1,4 @@
-import { IntegrationResponseReader, MALFORMED_STREAM, type ResponseHead } from "./lambda-runtime";
+import { IntegrationResponseReader, MALFORMED_STREAM, type ResponseHead } from "../local/lambda-runtime";
 import type { RuntimeAnswer } from "./runtime-api";
 
 /** A function's answer as the client of API Gateway receives it. */

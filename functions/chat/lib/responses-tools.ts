@@ -1,4 +1,4 @@
-import { HttpError } from "./errors";
+import { HttpError } from "../../lib/errors";
 
 /**
  * The tools of a Responses request as the model sees them: function tools as they are, the function

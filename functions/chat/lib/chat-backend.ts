@@ -1,5 +1,5 @@
-import type { ChatMessage, ChatRequest } from "../../contract/chat-request";
-import type { ModelRoute } from "../../contract/routes";
+import type { ChatMessage, ChatRequest } from "../../../contract/chat-request";
+import type { ModelRoute } from "../../../contract/routes";
 import { stopList } from "./openai";
 
 function backendMessage(m: ChatMessage): Record<string, unknown> {
