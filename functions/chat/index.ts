@@ -1,15 +1,14 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
 import { HttpError, echo, logDetail } from "../lib/errors";
-import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { COMPLETIONS_PATH, EMBEDDINGS_PATH, RESPONSES_PATH } from "../../contract/routes";
 import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { chatCompletion } from "./chat";
 import { responses } from "./responses";
-import { meterSession, settleBudget, type Session } from "./session";
+import { meterFieldsOf, recordOf, settleBudget, type Session } from "./session";
+import { requestFailed, requestSucceeded } from "../lib/telemetry";
 import { corsHeaders } from "../lib/cors";
-import { log, logFailure } from "../lib/log";
 import { allowedModels } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { modelList } from "./lib/openai";
@@ -37,19 +36,11 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
     if (event.httpMethod === "GET") return models(event, session);
     const route = routeOf(event.resource ?? event.path ?? "");
     await ROUTES[route](event, session);
-    log("info", route, { requestId, model: session.model, status: 200, stream: session.stream, latencyMs: Date.now() - started });
-    meterSession(session, event, 200, { budgetUsedPercent: await settleBudget(session, 200) });
+    requestSucceeded(recordOf(session, event), { stream: session.stream }, meterFieldsOf(session, await settleBudget(session, 200)), route);
   } catch (err) {
     const error = failureOf(err, client, responseStream);
-    logFailure(error.type === "client_closed" ? "chat closed by the client" : "chat failed", error.statusCode, {
-      requestId,
-      model: session.model,
-      type: error.type,
-      latencyMs: Date.now() - started,
-      detail: logDetail(error),
-    });
     const budgetUsedPercent = await settleBudget(session, error.statusCode);
-    meterSession(session, event, error.statusCode, { budgetUsedPercent, budgetRefused: error.type === INSUFFICIENT_QUOTA });
+    requestFailed(recordOf(session, event), error, { detail: logDetail(error) }, meterFieldsOf(session, budgetUsedPercent));
     if (error.type === "client_closed") return void responseStream.destroy();
     const out = session.out;
     if (!out) return writeError(responseStream, error, headers);

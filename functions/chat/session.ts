@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import type { Writable } from "node:stream";
-import { meter } from "../lib/metering";
-import { consumerOf } from "../lib/models";
+import type { MeterFields, RequestRecord } from "../lib/telemetry";
 import type { ErrorBody } from "../../contract/errors";
 import type { HttpError } from "../lib/errors";
 import type { ModelRoute } from "../lib/models";
@@ -57,15 +56,17 @@ export async function settleBudget(session: Session, status: number): Promise<nu
   return reservation?.settle(session.tally, status < 400 || session.tally.firstTokenMs !== undefined);
 }
 
-/** The request's metrics, with the tokens the model reported. */
-export function meterSession(
-  session: Session,
-  event: APIGatewayProxyEvent,
-  status: number,
-  budget: { readonly budgetUsedPercent?: number; readonly budgetRefused?: boolean } = {},
-): void {
-  const { inputTokens, outputTokens, firstTokenMs, heldMs, generation, started } = session.tally;
-  const durationMs = Date.now() - started;
-  const consumer = consumerOf(event);
-  meter({ model: session.model, consumer, status, inputTokens, outputTokens, firstTokenMs, heldMs, generation, durationMs, ...budget });
+/** The request as its telemetry names it; the model is known once the route has read the body. */
+export const recordOf = (session: Session, event: APIGatewayProxyEvent): RequestRecord => ({
+  name: "chat",
+  event,
+  requestId: session.requestId,
+  model: session.model,
+  started: session.tally.started,
+});
+
+/** The request's metrics: the tokens the model reported, and the consumer's budget used. */
+export function meterFieldsOf(session: Session, budgetUsedPercent: number | undefined): MeterFields {
+  const { inputTokens, outputTokens, firstTokenMs, heldMs, generation } = session.tally;
+  return { inputTokens, outputTokens, firstTokenMs, heldMs, generation, budgetUsedPercent };
 }

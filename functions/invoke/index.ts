@@ -1,12 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { reserveFor, type BudgetHold } from "../lib/budget-gate";
 import { corsHeaders } from "../lib/cors";
-import { INSUFFICIENT_QUOTA } from "../../contract/errors";
 import { fromSageMakerError, jsonResponse, toHttpResponse } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
-import { log, logFailure } from "../lib/log";
-import { allowedModels, checkAccess, consumerOf, routeFor } from "../lib/models";
-import { meter } from "../lib/metering";
+import { requestFailed, requestSucceeded } from "../lib/telemetry";
+import { allowedModels, checkAccess, routeFor } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { invokeJson } from "../lib/sagemaker";
@@ -23,6 +21,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
   const requestId = requestIdOf(event, context);
   const started = Date.now();
   const model = modelFromPath(event.resource ?? event.path ?? "");
+  const record = { name: "invoke", event, requestId, model, started };
   const cors = corsHeaders(event.headers);
   const tally: { heldMs?: number } = {};
   const budgetHeaders: Record<string, string> = {};
@@ -41,31 +40,15 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     // Held within API Gateway's 29 s, a buffered integration's limit.
     const hold = { model, requestId, tally, holdMs: Math.max(0, Math.min(INVOKE_HOLD_SECONDS * 1000, timeoutMs - INVOKE_ANSWER_MS)) };
     const result = parseGenerateResponse(await whileWaking(route, hold, () => invokeJson(route, generateBody(request, false), timeoutMs)));
-    log("info", "invoke", { requestId, model, status: 200, latencyMs: Date.now() - started, generatedTokens: result.generated_tokens });
     // The generate API's buffered answer gives no prompt count: its InputTokens are counted missing.
     const usage = { outputTokens: result.generated_tokens, generation: true };
     const budgetUsedPercent = await budget?.settle(usage, true);
-    meter({ model, consumer: consumerOf(event), status: 200, ...usage, heldMs: tally.heldMs, durationMs: Date.now() - started, budgetUsedPercent });
+    requestSucceeded(record, { generatedTokens: result.generated_tokens }, { ...usage, heldMs: tally.heldMs, budgetUsedPercent });
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, { ...cors, ...budgetHeaders });
   } catch (err) {
     const error = fromSageMakerError(err);
-    logFailure("invoke failed", error.statusCode, {
-      requestId,
-      model,
-      type: error.type,
-      latencyMs: Date.now() - started,
-    });
     const budgetUsedPercent = await budget?.settle({}, false);
-    const budgetRefused = error.type === INSUFFICIENT_QUOTA;
-    meter({
-      model,
-      consumer: consumerOf(event),
-      status: error.statusCode,
-      heldMs: tally.heldMs,
-      durationMs: Date.now() - started,
-      budgetUsedPercent,
-      budgetRefused,
-    });
+    requestFailed(record, error, {}, { heldMs: tally.heldMs, budgetUsedPercent });
     return toHttpResponse(error, requestId, { ...cors, ...budgetHeaders });
   }
 }

@@ -4,10 +4,8 @@ import type { Writable } from "node:stream";
 import { HttpError, logDetail } from "../lib/errors";
 import { validateGenerateRequest } from "../../contract/validators";
 import { corsHeaders } from "../lib/cors";
-import { INSUFFICIENT_QUOTA } from "../../contract/errors";
-import { log, logFailure } from "../lib/log";
-import { allowedModels, checkAccess, consumerOf, routeFor, type ModelRoute } from "../lib/models";
-import { meter } from "../lib/metering";
+import { requestFailed, requestSucceeded, type RequestRecord } from "../lib/telemetry";
+import { allowedModels, checkAccess, routeFor, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
 import { modelFromPath, readJsonBody, requestIdOf, withClientAttributes } from "../lib/request";
 import { SSE_HEADERS, endWith, failureOf, openResponse, watchClient, write, writeError } from "../lib/response-stream";
@@ -116,41 +114,27 @@ async function streamTokens(call: StreamCall, route: ModelRoute, request: Genera
   opened(call).end();
 }
 
+const recordOf = (call: StreamCall): RequestRecord => ({
+  name: "stream",
+  event: call.event,
+  requestId: call.requestId,
+  model: call.model,
+  started: call.started,
+});
+
 async function succeeded(call: StreamCall, buffered: boolean): Promise<void> {
-  const { requestId, model, tokens, firstTokenMs, started } = call;
-  log("info", "stream", { requestId, model, status: 200, ...(buffered ? { buffered } : { tokens, firstTokenMs }), latencyMs: Date.now() - started });
+  const { tokens, firstTokenMs } = call;
   const budgetUsedPercent = await call.budget?.settle(call.usage, true);
   const reported = buffered ? { outputTokens: call.usage.outputTokens } : { ...call.usage, firstTokenMs, heldMs: call.tally.heldMs };
-  meter({ model, consumer: consumerOf(call.event), status: 200, ...reported, budgetUsedPercent, durationMs: Date.now() - started });
+  requestSucceeded(recordOf(call), buffered ? { buffered } : { tokens, firstTokenMs }, { ...reported, budgetUsedPercent });
 }
 
 async function failed(call: StreamCall, err: unknown): Promise<void> {
-  const { requestId, model, tokens, firstTokenMs, started, responseStream } = call;
+  const { tokens, firstTokenMs, responseStream } = call;
   const error = failureOf(err, call.client, responseStream);
-  const detail = logDetail(error);
-  const closed = error.type === "client_closed";
-  logFailure(closed ? "stream closed by the client" : "stream failed", error.statusCode, {
-    requestId,
-    model,
-    type: error.type,
-    tokens,
-    firstTokenMs,
-    latencyMs: Date.now() - started,
-    detail,
-  });
   const budgetUsedPercent = await call.budget?.settle(call.usage, firstTokenMs !== undefined);
-  const budgetRefused = error.type === INSUFFICIENT_QUOTA;
-  meter({
-    model,
-    consumer: consumerOf(call.event),
-    status: error.statusCode,
-    firstTokenMs,
-    heldMs: call.tally.heldMs,
-    budgetUsedPercent,
-    budgetRefused,
-    durationMs: Date.now() - started,
-  });
-  if (closed) responseStream.destroy();
+  requestFailed(recordOf(call), error, { tokens, firstTokenMs, detail: logDetail(error) }, { firstTokenMs, heldMs: call.tally.heldMs, budgetUsedPercent });
+  if (error.type === "client_closed") responseStream.destroy();
   else if (call.out) await endWith(call.out, sseEvent(JSON.stringify(error.toBody()), "error"));
   else writeError(responseStream, error, call.headers);
 }
