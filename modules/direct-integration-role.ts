@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Fn } from "cdktf";
 import { assumeRolePolicy, endpointArn, policyDocument } from "../deployment/iam/iam-policies";
 import { stackAccount } from "./stack-account";
 
@@ -38,7 +37,7 @@ export class DirectIntegrationRole extends Construct {
             Effect: "Allow",
             Action: "sagemaker:InvokeEndpoint",
             // Built from the name, not the endpoint resource: see InvokerFunction.
-            Resource: endpointArn(props.partition, props.region, Fn.element(Fn.split(":", this.role.arn), 4), props.endpointName),
+            Resource: endpointArn(props.partition, props.region, stackAccount(this), props.endpointName),
           },
         ]),
       ),

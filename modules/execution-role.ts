@@ -1,5 +1,4 @@
 import type { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements, type ExecutionRoleInputs } from "../deployment/iam/iam-policies";
@@ -31,8 +30,7 @@ export function defineExecutionRole(scope: Construct, props: ExecutionRoleProps)
   const policy = new IamRolePolicy(scope, "execution-policy", {
     role: role.id,
     namePrefix: policyPrefix,
-    // The account, read from the role's own ARN, as the policy is written with the role.
-    policy: JSON.stringify(policyDocument(sagemakerExecutionStatements({ ...inputs, account: Fn.element(Fn.split(":", role.arn), 4) }))),
+    policy: JSON.stringify(policyDocument(sagemakerExecutionStatements({ ...inputs, account: stackAccount(scope) }))),
   });
   return { role, policy };
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { functionEnvironment } from "../deployment/lambda/function-environment";
-import { Fn, type ITerraformDependable } from "cdktf";
+import { type ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -85,8 +85,8 @@ export class InvokerFunction extends Construct {
       description: `Invoker for ${props.endpoints.map((e) => e.model).join(", ")}`,
       assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com", { ...props, account: stackAccount(this) }),
     });
-    // The account, read from the role's own ARN (the trust above reads it from STS: a role cannot name itself).
-    const account = Fn.element(Fn.split(":", this.role.arn), 4);
+    // The account, as every ARN of the stack names it: one sts:GetCallerIdentity, known at plan.
+    const account = stackAccount(this);
     const policy = new IamRolePolicy(this, "policy", {
       role: this.role.id,
       namePrefix: "invoke-",

@@ -1,5 +1,6 @@
+import { stackAccount } from "../modules/stack-account";
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
@@ -52,22 +53,22 @@ export class CiStack extends TerraformStack {
       maxSessionDuration: 3600,
     });
 
-    // The account, read from the role's own ARN, keeps plan free of STS calls.
-    const accountOf = (role: IamRole) => Fn.element(Fn.split(":", role.arn), 4);
-    const scopeFor = (role: IamRole): CiScope => ciScope(config, partition, accountOf(role));
+    // The account, as every ARN of the stack names it: one sts:GetCallerIdentity, known at plan.
+    const account = stackAccount(this);
+    const reach: CiScope = ciScope(config, partition, account);
     // The ceiling of every role the stage stacks create; the deploy role may create roles only under it.
     const boundary = new IamPolicy(this, "stage-boundary", {
       name: boundaryPolicyName(config.project),
       description: `Permissions boundary of the roles of ${config.project}'s stage stacks`,
-      policy: JSON.stringify(policyDocument(stageBoundaryStatements(config, partition, accountOf(this.deployRole)))),
+      policy: JSON.stringify(policyDocument(stageBoundaryStatements(config, partition, account))),
     });
     new IamRolePolicy(this, "deploy-policy", {
       role: this.deployRole.id,
       name: "deploy-stages",
-      policy: JSON.stringify(policyDocument(deployRoleStatements({ ...scopeFor(this.deployRole), boundaryArn: boundary.arn }))),
+      policy: JSON.stringify(policyDocument(deployRoleStatements({ ...reach, boundaryArn: boundary.arn }))),
     });
     // Plans read what deploys manage, and nothing else of the account (no ReadOnlyAccess).
-    const planScope = { ...scopeFor(this.planRole), boundaryArn: boundary.arn };
+    const planScope = { ...reach, boundaryArn: boundary.arn };
     new IamRolePolicy(this, "plan-policy", {
       role: this.planRole.id,
       name: "plan-stages",

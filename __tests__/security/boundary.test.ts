@@ -95,7 +95,7 @@ suite("the stage boundary, by IAM simulation", () => {
   const resolved = (stack: StackJson, text: string, region: string) =>
     text
       .replace(/\$\{data\.aws_partition\.[^}]+\.partition\}/g, "aws")
-      .replace(/\$\{element\(split\(":", aws_iam_role\.[^)]+\), 4\)\}/g, ACCOUNT)
+      .replace(/\$\{data\.aws_caller_identity\.caller\.account_id\}/g, ACCOUNT)
       .replace(/\$\{aws_sagemaker_endpoint\.([^.]+)\.arn\}/g, (_, n) =>
         endpointArn("aws", region, ACCOUNT, (stack.resource!.aws_sagemaker_endpoint[n] as { name: string }).name),
       )

@@ -20,7 +20,7 @@ function resolve(stack: StackJson, text: string): string {
   const named = (type: string, name: string) => stack.resource![type][name] as Record<string, string>;
   return text
     .replace(/\$\{data\.aws_partition\.[^}]+\.partition\}/g, "aws")
-    .replace(/\$\{element\(split\(":", aws_iam_role\.[^)]+\), 4\)\}/g, ACCOUNT)
+    .replace(/\$\{data\.aws_caller_identity\.caller\.account_id\}/g, ACCOUNT)
     .replace(
       /\$\{aws_sagemaker_endpoint\.([^.]+)\.arn\}/g,
       (_, n) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${named("aws_sagemaker_endpoint", n).name}`,

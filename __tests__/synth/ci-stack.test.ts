@@ -89,7 +89,7 @@ describe("CI stack", () => {
     // Stage roles by stage; SageMaker resources, functions, log groups, alarms and topics by the project's
     // names; and the Project tag on every call (created with it, used carrying it).
     for (const sid of ["CreateTagged", "UseTagged"])
-      expect(resourcesOf(sid).map((r) => r.split(/\d\)\}:/).pop())).toEqual([
+      expect(resourcesOf(sid).map((r) => r.split(/account_id\}:/).pop())).toEqual([
         "role/llm-api/llm-api/llm-api-dev-*",
         "role/llm-api/llm-api/llm-api-prod-*",
         "model/llm-api-*",

@@ -79,7 +79,7 @@ describe("integrations and options", () => {
         Effect: "Allow",
         Action: "sagemaker:InvokeEndpoint",
         Resource: expect.stringMatching(
-          /^arn:\$\{data\.aws_partition\.partition\.partition\}:sagemaker:us-east-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/llm-api-v1-falcon-direct$/,
+          /^arn:\$\{data\.aws_partition\.partition\.partition\}:sagemaker:us-east-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/llm-api-v1-falcon-direct$/,
         ),
       },
     ]);

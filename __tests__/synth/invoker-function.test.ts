@@ -52,7 +52,7 @@ describe("InvokerFunction", () => {
 
   it("may invoke exactly its endpoints and write only its own logs", () => {
     const stack = synthInvoker([{ model: "m", endpointName: "llm-api-v1-m" }]);
-    const arn = expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/llm-api-v1-m$/);
+    const arn = expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/llm-api-v1-m$/);
     expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(statements).toEqual([
@@ -70,7 +70,7 @@ describe("InvokerFunction", () => {
     const stack = synthInvoker([{ model: "legacy", endpointName: "Falcon-Prod" }]);
     const [invoke] = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(invoke.Resource).toEqual([
-      expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:endpoint\/falcon-prod$/),
+      expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/falcon-prod$/),
     ]);
   });
 });

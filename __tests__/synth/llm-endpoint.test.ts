@@ -100,7 +100,7 @@ describe("LlmEndpoint", () => {
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(["WriteEndpointLogs", "PublishEndpointMetrics", "EcrLogin", "PullModelImage"]);
     expect(statements[0].Resource[0]).toMatch(
-      /^arn:aws:logs:us-east-1:\$\{element\(split\(":", aws_iam_role\.[^.]+\.arn\), 4\)\}:log-group:\/aws\/sagemaker\/Endpoints\/llm-api-v1-m$/,
+      /^arn:aws:logs:us-east-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:log-group:\/aws\/sagemaker\/Endpoints\/llm-api-v1-m$/,
     );
     expect(JSON.stringify(statements)).not.toContain("sagemaker:");
     expect(only(stack, "aws_sagemaker_model").depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy\./)]);

@@ -58,7 +58,7 @@ describeTf("terraform: examples/scale-to-zero.json", () => {
       },
     ]);
     expect(container.environment).toMatchObject({ HF_MODEL_ID: "/opt/ml/model", HF_HUB_OFFLINE: "1" });
-    // The execution policies as written (their account, from the role's ARN, is known only at apply).
+    // The execution policies as written (their account is read from STS at plan).
     const written = (Object.values(stack.resource!.aws_iam_role_policy) as { policy: string }[]).map((p) => p.policy);
     const withData = written.filter((p) => p.includes("ModelData"));
     const s3 = (rest: string) => `arn:\${data.aws_partition.partition.partition}:s3:::${rest}`;
