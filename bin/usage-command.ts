@@ -2,6 +2,7 @@ import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { budgetKeys, budgetRows, budgetTable } from "../deployment/operations/budget-report";
 import type { Deployment } from "../deployment/resolve";
+import type { Config } from "../config/schema";
 import type { Item } from "../contract/budget-item";
 import { estimateCost } from "../deployment/operations/cost";
 import { resolve } from "../deployment/resolve";
@@ -31,7 +32,7 @@ export async function usage(argv: readonly string[], clients: { cloudwatch: Clou
   const markdown = values.markdown === true;
   const budgets = await budgetReport(deployment, clients.dynamodb, markdown);
   if (values.budgets) return budgets ?? "No consumer of this stage has a token budget.";
-  const metrics = await metricsReport(deployment, clients.cloudwatch, days, markdown);
+  const metrics = await metricsReport(config, deployment, clients.cloudwatch, days, markdown);
   return budgets ? `${budgets}\n\n${metrics}` : metrics;
 }
 
@@ -50,8 +51,8 @@ async function budgetReport(deployment: Deployment, client: DynamoDBClient, mark
   return formatTable(header, cells, markdown);
 }
 
-async function metricsReport(deployment: Deployment, client: CloudWatchClient, days: number, markdown: boolean): Promise<string> {
-  const { config, stage } = deployment;
+async function metricsReport(config: Config, deployment: Deployment, client: CloudWatchClient, days: number, markdown: boolean): Promise<string> {
+  const { stage } = deployment;
   const queries = usageQueries(deployment);
   const end = new Date();
   const start = new Date(end.getTime() - days * 86_400_000);

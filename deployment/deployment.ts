@@ -17,8 +17,20 @@ import type { ResolvedConsumer } from "./consumer";
  * document, the cost estimate and the dashboard all read this one value.
  */
 export interface Deployment {
-  readonly config: Config;
+  readonly project: string;
+  readonly region: string;
   readonly stage: string;
+  /** On every resource (the provider's default tags): the config's, and Project, Stage, ManagedBy. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Where the stack's Terraform state lives: S3 with native locking, or a local file without `state`. */
+  readonly backend?: StateBackend;
+  /** With CI, every role the stack creates carries the project's permissions boundary. */
+  readonly bounded: boolean;
+  readonly api: ResolvedApi;
+  /** Alarms on or off, and where they notify: a topic the stack makes for an email, or one given. */
+  readonly alarms: { readonly enabled: boolean; readonly email?: string; readonly topicArn?: string };
+  /** X-Ray on the API stage. */
+  readonly tracing: boolean;
   readonly names: ResourceNames;
   readonly models: readonly ResolvedModel[];
   /** The OpenAI-compatible function: it picks the model from the request, so it may call every endpoint. */
@@ -126,3 +138,20 @@ export interface ResolvedFunction {
  * resolves capacity into a type of this layer.)
  */
 export type { InstanceCapacity };
+
+/** The REST API's own settings, with the config's defaults applied. */
+export interface ResolvedApi {
+  readonly auth: Config["api"]["auth"];
+  readonly throttle: Config["api"]["throttle"];
+  readonly quota?: Config["api"]["quota"];
+  readonly corsOrigins: readonly string[];
+  readonly accessLogRetentionDays: number;
+  readonly domain?: Config["api"]["domain"];
+}
+
+/** The S3 bucket and key prefix of every stack's state, and its region. */
+export interface StateBackend {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly region: string;
+}

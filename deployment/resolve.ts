@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from "node:path";
 import { streamTimeoutEnvironment } from "./lambda/stream-environment";
-import { functionSettingsOf, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
+import { functionSettingsOf, stagesOf, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
@@ -14,7 +14,8 @@ import { componentOf, sharedEndpointsOf } from "./sagemaker/inference-component"
 import { stateTableName, wakeOf } from "./lambda/wake";
 import type { ResolvedConsumer } from "./consumer";
 import { functionBudgets, type BudgetedConsumer } from "./lambda/budgets";
-import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel } from "./deployment";
+import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel, StateBackend } from "./deployment";
+import { defaultTags } from "./tags";
 
 // What resolve returns is declared in deployment.ts; importers find it here as well.
 export type { ResolvedConsumer } from "./consumer";
@@ -28,6 +29,8 @@ export type {
   DirectIntegration,
   HandlerKind,
   ResolvedFunction,
+  ResolvedApi,
+  StateBackend,
 } from "./deployment";
 
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
@@ -55,7 +58,7 @@ export function resolve(config: Config, stage: string): Deployment {
   ];
   const consumers = consumersOf(at, models);
   return {
-    config,
+    ...stageSettingsOf(config, stage),
     stage,
     names,
     sharedEndpoints: sharedEndpointsOf(config.endpoints, names),
@@ -236,4 +239,42 @@ function dashboardInputOf(
     functions: functions.map((f) => f.functionName),
     ...(consumers ? { consumers: { namespace: config.project, names: consumers.map((c) => c.name) } } : {}),
   };
+}
+
+/** What the stack reads of the config beside the models: already the deployment's own values. */
+function stageSettingsOf(
+  config: Config,
+  stage: string,
+): Pick<Deployment, "project" | "region" | "tags" | "backend" | "bounded" | "api" | "alarms" | "tracing"> {
+  const { api } = config;
+  return {
+    project: config.project,
+    region: config.region,
+    tags: defaultTags(config, stage),
+    ...(config.state ? { backend: stateBackendOf(config) } : {}),
+    bounded: config.ci !== undefined,
+    api: {
+      auth: api.auth,
+      throttle: api.throttle,
+      ...(api.quota ? { quota: api.quota } : {}),
+      corsOrigins: api.corsOrigins,
+      accessLogRetentionDays: api.accessLogRetentionDays,
+      ...(api.domain ? { domain: api.domain } : {}),
+    },
+    alarms: { enabled: config.alarms.enabled, email: config.alarms.email, topicArn: config.alarms.topicArn },
+    tracing: config.lambda.tracing,
+  };
+}
+
+/** Where every stack of the config keeps its state, when the config has `state`. */
+export function stateBackendOf(config: Config): StateBackend | undefined {
+  return config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix, region: config.state.region ?? config.region } : undefined;
+}
+
+/** Every stage of the config, resolved once: callers that ask again for the same config get the same values. */
+const resolved = new WeakMap<Config, readonly Deployment[]>();
+export function resolveStages(config: Config): readonly Deployment[] {
+  let stages = resolved.get(config);
+  if (!stages) resolved.set(config, (stages = stagesOf(config).map((stage) => resolve(config, stage))));
+  return stages;
 }

@@ -1,5 +1,6 @@
 import type { App } from "cdktf";
-import { stagesOf, type Config } from "../config/schema";
+import type { Config } from "../config/schema";
+import { resolveStages } from "../deployment/resolve";
 import { apiStackName, ciStackName, stateStackName } from "../deployment/names";
 import { StateStack } from "./state-stack";
 import { LlmApiStack } from "./llm-api-stack";
@@ -15,7 +16,7 @@ export interface Stacks {
 /** Every stack of one config: the state bucket, one API stack per stage, and the CI roles when asked. */
 export function buildStacks(app: App, config: Config): Stacks {
   const state = new StateStack(app, stateStackName(config.project), { config });
-  const api = stagesOf(config).map((stage) => new LlmApiStack(app, apiStackName(config.project, stage), { config, stage }));
+  const api = resolveStages(config).map((deployment) => new LlmApiStack(app, apiStackName(config.project, deployment.stage), { deployment }));
   const ci = config.ci ? new CiStack(app, ciStackName(config.project), { config, ci: config.ci }) : undefined;
   return { state, api, ci };
 }

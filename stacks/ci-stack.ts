@@ -13,6 +13,7 @@ import type { Config } from "../config/schema";
 import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/iam/ci-policies";
 import { policyDocument } from "../deployment/iam/iam-policies";
 import { useStateBackend } from "./backend";
+import { stateBackendOf } from "../deployment/resolve";
 import { defaultTags } from "../deployment/tags";
 
 export interface CiStackProps {
@@ -33,7 +34,7 @@ export class CiStack extends TerraformStack {
     super(scope, id);
     const { config, ci } = props;
     new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags: defaultTags(config, "ci") }] });
-    useStateBackend(this, config, id);
+    useStateBackend(this, stateBackendOf(config), id);
     const partition = new DataAwsPartition(this, "partition").partition;
 
     // One GitHub provider per account: reuse it when the config names it.

@@ -6,10 +6,9 @@ import { stackAccount } from "../modules/stack-account";
 import { PermissionsBoundary } from "../modules/permissions-boundary";
 import { boundaryArn } from "../deployment/iam/boundary";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
-import type { Config } from "../config/schema";
 import { invokePath } from "../contract/routes";
 import { dashboardBody } from "../deployment/operations/dashboard";
-import { resolve, type Deployment } from "../deployment/resolve";
+import type { Deployment } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "../modules/alarm-set";
 import { AlarmTopic } from "../modules/alarm-topic";
 import { CustomDomain } from "../modules/custom-domain";
@@ -23,13 +22,11 @@ import { keyTableSecretName } from "../deployment/names";
 import { authorizerEnvironment, authorizerFiles, functionFiles } from "../deployment/lambda/function-environment";
 import { RestApi } from "../modules/rest-api";
 import { useStateBackend } from "./backend";
-import { defaultTags } from "../deployment/tags";
 import { StateTable } from "../modules/state-table";
 
 export interface LlmApiStackProps {
-  readonly config: Config;
-  /** The stage this stack deploys (one of stagesOf(config)). */
-  readonly stage: string;
+  /** The stage this stack deploys, resolved (resolveStages). */
+  readonly deployment: Deployment;
 }
 
 /** One stage of the API: a ModelApi per model, the OpenAI-compatible function and the REST API in front of them. */
@@ -42,34 +39,28 @@ export class LlmApiStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: LlmApiStackProps) {
     super(scope, id);
-    const deployment = (this.deployment = resolve(props.config, props.stage));
-    const { config, stage, names } = deployment;
+    const deployment = (this.deployment = props.deployment);
+    const { stage, names, region, tags, api } = deployment;
 
-    const tags = defaultTags(config, stage);
-    new AwsProvider(this, "aws", { region: config.region, defaultTags: [{ tags }] });
-    useStateBackend(this, config, id);
+    new AwsProvider(this, "aws", { region, defaultTags: [{ tags: { ...tags } }] });
+    useStateBackend(this, deployment.backend, id);
     const partition = new DataAwsPartition(this, "partition").partition;
     // With CI, the deploy role may create roles only under the boundary the CI stack made: every role here carries it.
-    if (config.ci) {
+    if (deployment.bounded) {
       const account = stackAccount(this);
-      Aspects.of(this).add(new PermissionsBoundary(boundaryArn(partition, account, config.project)));
+      Aspects.of(this).add(new PermissionsBoundary(boundaryArn(partition, account, deployment.project)));
     }
 
-    const alarms = this.alarmActions(config, names.prefix);
+    const alarms = this.alarmActions(deployment.alarms, names.prefix);
 
     const code = this.handlerCode(deployment);
     // The table that counts requests held while models wake from zero, before the functions that use it.
     if (deployment.stateTable) new StateTable(this, "state-table", { name: deployment.stateTable });
     // Shared endpoints first: the models placed on them are their inference components.
     const sharedEndpoints = Object.fromEntries(
-      deployment.sharedEndpoints.map((e) => [
-        e.name,
-        new SharedEndpoint(this, `shared-${e.name}`, { endpoint: e, region: config.region, partition, tags }).endpoint,
-      ]),
+      deployment.sharedEndpoints.map((e) => [e.name, new SharedEndpoint(this, `shared-${e.name}`, { endpoint: e, region, partition, tags }).endpoint]),
     );
-    this.models = deployment.models.map(
-      (model) => new ModelApi(this, model.name, { model, partition, region: config.region, code, alarms, tags, sharedEndpoints }),
-    );
+    this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region, code, alarms, tags, sharedEndpoints }));
     const components = this.models.flatMap((m) => (m.component ? [m.component] : []));
     this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms, components);
     const { consumerKeys, authorizer } = this.authorize(deployment, code.authorizer, partition, alarms);
@@ -77,18 +68,18 @@ export class LlmApiStack extends TerraformStack {
     this.restApi = new RestApi(this, "rest-api", {
       name: names.api,
       stageName: stage,
-      auth: config.api.auth,
+      auth: api.auth,
       models: this.models.flatMap((m) => (m.routes ? [m.routes] : [])),
       chatFunction: this.chat.function,
       authorizerFunction: this.authorizer?.function,
       partition,
-      region: config.region,
-      throttle: config.api.throttle,
-      tracing: config.lambda.tracing,
-      quota: config.api.quota,
-      corsOrigins: config.api.corsOrigins,
+      region,
+      throttle: api.throttle,
+      tracing: deployment.tracing,
+      quota: api.quota,
+      corsOrigins: api.corsOrigins,
       accessLogGroupName: names.accessLogGroup,
-      accessLogRetentionDays: config.api.accessLogRetentionDays,
+      accessLogRetentionDays: api.accessLogRetentionDays,
       usagePlanName: names.usagePlan,
       apiKeyName: names.apiKey,
       consumers: consumerKeys,
@@ -96,17 +87,15 @@ export class LlmApiStack extends TerraformStack {
     alarmsFor(this, "alarms-api", deployment.apiAlarms, alarms);
     new CloudwatchDashboard(this, "dashboard", { dashboardName: names.prefix, dashboardBody: dashboardBody(deployment.dashboard) });
 
-    if (config.api.domain) this.customDomain(config.api.domain);
+    if (api.domain) this.customDomain(api.domain);
 
     this.outputs(deployment, consumerKeys);
   }
 
   /** Where alarms notify: a topic the stack makes for an email, or the config's; none with alarms off. */
-  private alarmActions(config: Config, prefix: string): AlarmOptions | undefined {
-    const topicArn = config.alarms.email
-      ? new AlarmTopic(this, "alarm-topic", { name: `${prefix}-alarms`, email: config.alarms.email }).topic.arn
-      : config.alarms.topicArn;
-    return config.alarms.enabled ? { actions: topicArn ? [topicArn] : undefined } : undefined;
+  private alarmActions(settings: Deployment["alarms"], prefix: string): AlarmOptions | undefined {
+    const topicArn = settings.email ? new AlarmTopic(this, "alarm-topic", { name: `${prefix}-alarms`, email: settings.email }).topic.arn : settings.topicArn;
+    return settings.enabled ? { actions: topicArn ? [topicArn] : undefined } : undefined;
   }
 
   /** The four handlers' bundles; the OpenAI function's and the authorizer's with their settings files. */
@@ -152,7 +141,7 @@ export class LlmApiStack extends TerraformStack {
     return { consumerKeys, authorizer: authorizer && invokerFor(this, authorizer, code, partition, alarms) };
   }
 
-  private customDomain(domainConfig: NonNullable<Config["api"]["domain"]>): void {
+  private customDomain(domainConfig: NonNullable<Deployment["api"]["domain"]>): void {
     const domain = new CustomDomain(this, "custom-domain", {
       domainName: domainConfig.name,
       certificateArn: domainConfig.certificateArn,

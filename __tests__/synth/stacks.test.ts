@@ -4,6 +4,9 @@ import { unzipSync } from "fflate";
 import { BUILD_DIR } from "../../deployment/lambda/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { functionModels, only, parseTemplateJson, resources, synth, testConfig } from "../helpers/synth";
+import { Testing } from "cdktf";
+import { buildStacks } from "../../stacks/build";
+import { resolveStages } from "../../deployment/resolve";
 
 describe("stacks", () => {
   it("when state is configured, the API stack keeps its state in S3 with lock-file locking, one key per stack", () => {
@@ -213,5 +216,19 @@ describe("consumers", () => {
     expect(resources(stack(), "aws_api_gateway_usage_plan_key").map((k: { values: { key_id: string } }) => k.values.key_id)).not.toContain(
       `\${aws_api_gateway_api_key.${salt.name}.id}`,
     );
+  });
+});
+
+describe("resolving a config", () => {
+  it("resolves each stage once: the stacks, the cost, the limits and the boundary read the same values", () => {
+    const config = testConfig({ stages: ["dev", "prod"] });
+    const first = resolveStages(config);
+    expect(resolveStages(config)).toBe(first);
+    const app = Testing.app();
+    const stacks = buildStacks(app, config);
+    expect(stacks.api.map((s) => s.deployment)).toEqual([...first]);
+    expect(stacks.api[0].deployment).toBe(first[0]);
+    // A Deployment carries what it resolved, not the config it came from.
+    expect(Object.keys(first[0])).not.toContain("config");
   });
 });

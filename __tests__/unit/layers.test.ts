@@ -93,6 +93,13 @@ describe("layers", () => {
     expect(circles).toEqual([]);
   });
 
+  it("give the constructs only what resolve resolved: a Deployment holds no raw config", () => {
+    const text = readFileSync(join(ROOT, "deployment", "deployment.ts"), "utf8");
+    const deployment = text.slice(text.indexOf("export interface Deployment {"), text.indexOf("\n}\n", text.indexOf("export interface Deployment {")));
+    expect(deployment).toContain("readonly models");
+    expect(deployment).not.toMatch(/:\s*Config\b|readonly config\b/);
+  });
+
   it("keep every source file under about 300 lines", () => {
     const long = files.filter((f) => readFileSync(join(ROOT, f), "utf8").split("\n").length > 310);
     expect(long).toEqual([]);

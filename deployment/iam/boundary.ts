@@ -1,8 +1,8 @@
 import type { Config } from "../../config/schema";
-import { stagesOf } from "../../config/schema";
+
 import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
 import { stateTableName } from "../lambda/wake";
-import { resolve, type Deployment } from "../resolve";
+import { resolveStages, type Deployment } from "../resolve";
 
 /**
  * The permissions boundary of every role a stage stack creates. The CI stack (deployed by an
@@ -20,7 +20,7 @@ export const boundaryArn = (partition: string, account: string, project: string)
 export const MANAGED_POLICY_MAX_CHARS = 6144;
 
 export function stageBoundaryStatements(config: Config, partition: string, account: string): PolicyStatement[] {
-  const stages = stagesOf(config).map((stage) => resolve(config, stage));
+  const stages = resolveStages(config);
   const at: Scope = {
     partition,
     region: config.region,

@@ -6,10 +6,10 @@ import type { Deployment } from "../resolve";
  * `:chat`): what the local server routes by and the public document is cut from.
  */
 export function placeholderDocument(deployment: Deployment, prefix: string): Record<string, unknown> {
-  const { config, names } = deployment;
+  const { api, names } = deployment;
   return buildOpenApiDocument({
     title: names.api,
-    auth: config.api.auth,
+    auth: api.auth,
     // Direct integrations have no /stream route; everything else runs the handlers here.
     models: deployment.models
       .filter((m) => m.integration.kind !== "shared")
@@ -25,6 +25,6 @@ export function placeholderDocument(deployment: Deployment, prefix: string): Rec
       ),
     chatUri: `${prefix}:chat`,
     authorizerUri: `${prefix}:authorizer`,
-    corsOrigins: config.api.corsOrigins,
+    corsOrigins: api.corsOrigins,
   });
 }

@@ -1,5 +1,5 @@
-import { stagesOf, type Config } from "../../config/schema";
-import { resolve, type Deployment } from "../resolve";
+import type { Config } from "../../config/schema";
+import { resolveStages, type Deployment } from "../resolve";
 import { createdEndpointAlarms, watchesUpdates } from "./alarm-specs";
 import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../../reference/prices";
 import { scheduledMinimumHours } from "./schedule-hours";
@@ -47,8 +47,7 @@ export function estimateCost(config: Config, table: PriceTable = PRICES): CostEs
   const pricing: Pricing = { prices: { ...table.hourly, ...config.cost.prices }, unpriced: new Set(), scheduled: [], unscheduled: [] };
   const rows: CostRow[] = [];
   const monitoring: MonitoringCost[] = [];
-  for (const stage of stagesOf(config)) {
-    const deployment = resolve(config, stage);
+  for (const deployment of resolveStages(config)) {
     monitoring.push(monitoringOf(deployment, config.alarms.enabled));
     rows.push(...stageRows(deployment, config, table, pricing));
   }

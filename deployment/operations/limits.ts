@@ -1,10 +1,10 @@
-import { stagesOf, type Config } from "../../config/schema";
+import type { Config } from "../../config/schema";
 import { boundaryArn, boundaryProblems } from "../iam/boundary";
 import { ciScope, planRoleStatements } from "../iam/ci-policies";
 import { deployRoleStatements } from "../iam/deploy-role";
 import { environmentProblems } from "../lambda/function-environment";
 import { invokerPolicyStatements, policyDocument } from "../iam/iam-policies";
-import { resolve, type Deployment } from "../resolve";
+import { resolveStages, type Deployment } from "../resolve";
 import { placeholderDocument } from "../openapi/api-document";
 
 /** IAM's limit on a role's inline policies together: 10,240 characters, white space not counted, not raisable. */
@@ -12,10 +12,10 @@ export const ROLE_INLINE_POLICY_MAX_CHARS = 10240;
 
 /** Each function role's policy as it will be at apply (a 12-digit account; its log group by name). */
 function policyProblems(deployment: Deployment): string[] {
-  const { config } = deployment;
+  const { region } = deployment;
   return deployment.functions.flatMap((fn) => {
-    const logGroupArn = `arn:aws:logs:${config.region}:123456789012:log-group:/aws/lambda/${fn.functionName}`;
-    const document = policyDocument(invokerPolicyStatements(fn, { partition: "aws", region: config.region, account: "123456789012", logGroupArn }));
+    const logGroupArn = `arn:aws:logs:${region}:123456789012:log-group:/aws/lambda/${fn.functionName}`;
+    const document = policyDocument(invokerPolicyStatements(fn, { partition: "aws", region, account: "123456789012", logGroupArn }));
     const size = JSON.stringify(document).length;
     return size > ROLE_INLINE_POLICY_MAX_CHARS
       ? [
@@ -30,10 +30,7 @@ function policyProblems(deployment: Deployment): string[] {
  * the stage boundary's size, each function's environment and each function role's policy.
  */
 export function deploymentProblems(config: Config): string[] {
-  const perStage = stagesOf(config).flatMap((stage) => {
-    const deployment = resolve(config, stage);
-    return [...environmentProblems(deployment), ...policyProblems(deployment)];
-  });
+  const perStage = resolveStages(config).flatMap((deployment) => [...environmentProblems(deployment), ...policyProblems(deployment)]);
   return [...boundaryProblems(config), ...ciRoleProblems(config), ...new Set(perStage)];
 }
 
@@ -77,7 +74,7 @@ export function apiResourceCount(deployment: Deployment): number {
 /** Quotas the stack could pass that AWS raises on request: said at synth, with the quota's name. */
 export function deploymentWarnings(config: Config): string[] {
   const warnings: string[] = [];
-  const stages = stagesOf(config).map((stage) => resolve(config, stage));
+  const stages = resolveStages(config);
   const resources = apiResourceCount(stages[0]);
   if (resources > API_RESOURCES_PER_API)
     warnings.push(
