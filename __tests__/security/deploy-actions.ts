@@ -9,7 +9,7 @@
 export interface Need {
   readonly action: string;
   readonly resource: string;
-  readonly context?: Readonly<Record<string, string>>;
+  readonly context?: Readonly<Record<string, string | string[]>>;
   /** The resource's own policy, where the service needs one beside the caller's (a KMS key policy). */
   readonly resourcePolicy?: unknown;
 }
@@ -34,11 +34,15 @@ export interface Place {
   readonly boundary?: string;
 }
 
-const each = (actions: string[], resource: string, context?: Record<string, string>): Need[] => actions.map((action) => ({ action, resource, context }));
+const each = (actions: string[], resource: string, context?: Record<string, string | string[]>): Need[] =>
+  actions.map((action) => ({ action, resource, context }));
 /**
  * A resource of the project that the provider creates with its tags in the create call: created
  * with its Project tag (on a resource with none yet), then read, changed and deleted carrying it.
  */
+/** The project's tag on the resource a call acts on (the provider's default tags, or its parent's, inherited). */
+const projectTag = (at: Place) => ({ "aws:ResourceTag/Project": at.project });
+
 const taggedNeeds = (at: Place, arn: string, creates: string[], uses: string[]): Need[] => [
   ...each(creates, arn, { "aws:RequestTag/Project": at.project }),
   ...each(uses, arn, { "aws:ResourceTag/Project": at.project }),
@@ -426,9 +430,13 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider apigateway/rest_api.go (POST /restapis, PUT /restapis/{id} with the body, GET, PATCH, DELETE; tags via /tags/{arn}); IAM reference: RestApi, RestApis",
     named: false,
     needs: (_, at) => [
-      ...each(["apigateway:POST"], apigw(at, "/restapis")),
-      ...each(["apigateway:PUT", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}`)),
-      ...each(["apigateway:PUT", "apigateway:DELETE", "apigateway:GET"], apigw(at, `/tags/${encodeURIComponent(apigw(at, `/restapis/${ID}`))}`)),
+      // Created with the provider's default tags, then known by them (ABAC: "API Gateway resources that can be tagged").
+      ...each(["apigateway:POST"], apigw(at, "/restapis"), { "aws:RequestTag/Project": at.project }),
+      ...each(["apigateway:PUT", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}`), projectTag(at)),
+      // A later change of the stack's tags (never of Project, which the create set).
+      ...each(["apigateway:PUT", "apigateway:DELETE", "apigateway:GET"], apigw(at, `/tags/${encodeURIComponent(apigw(at, `/restapis/${ID}`))}`), {
+        "aws:TagKeys": ["Stage", "ManagedBy"],
+      }),
     ],
   },
   aws_api_gateway_deployment: {
@@ -436,28 +444,29 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider apigateway/deployment.go (POST /restapis/{id}/deployments, GET and DELETE /restapis/{id}/deployments/{id}); IAM reference: Deployments, Deployment",
     named: false,
     needs: (_, at) => [
-      ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/deployments`)),
-      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/deployments/${ID}`)),
+      // A REST API's children inherit its tags for access control.
+      ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/deployments`), projectTag(at)),
+      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/deployments/${ID}`), projectTag(at)),
     ],
   },
   aws_api_gateway_stage: {
     source: "provider apigateway/stage.go (POST /restapis/{id}/stages, GET, PATCH, DELETE /restapis/{id}/stages/{name}); IAM reference: Stages, Stage",
     named: false,
     needs: (v, at) => [
-      ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/stages`)),
-      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/stages/${v.stage_name}`)),
+      ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/stages`), projectTag(at)),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/stages/${v.stage_name}`), projectTag(at)),
     ],
   },
   aws_api_gateway_method_settings: {
     source: "provider apigateway/method_settings.go (PATCH and GET /restapis/{id}/stages/{name}); IAM reference: Stage",
     named: false,
-    needs: (_, at) => each(["apigateway:PATCH", "apigateway:GET"], apigw(at, `/restapis/${ID}/stages/v1`)),
+    needs: (_, at) => each(["apigateway:PATCH", "apigateway:GET"], apigw(at, `/restapis/${ID}/stages/v1`), projectTag(at)),
   },
   aws_api_gateway_api_key: {
     source: "provider apigateway/api_key.go (POST /apikeys, GET /apikeys/{id} with its value, PATCH, DELETE); IAM reference: ApiKeys, ApiKey",
     named: false,
     needs: (_, at) => [
-      ...each(["apigateway:POST"], apigw(at, "/apikeys")),
+      ...each(["apigateway:POST"], apigw(at, "/apikeys"), { "aws:RequestTag/Project": at.project }),
       // The key carries the provider's default tags: the plan role reads only keys tagged with its project.
       ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/apikeys/${ID}`), { "aws:ResourceTag/Project": at.project }),
     ],
@@ -466,7 +475,7 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     source: "provider apigateway/usage_plan.go (POST /usageplans, GET, PATCH, DELETE /usageplans/{id}); IAM reference: UsagePlans, UsagePlan",
     named: false,
     needs: (_, at) => [
-      ...each(["apigateway:POST"], apigw(at, "/usageplans")),
+      ...each(["apigateway:POST"], apigw(at, "/usageplans"), { "aws:RequestTag/Project": at.project }),
       // Tagged with the project (default tags): the plan role reads only such plans.
       ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}`), { "aws:ResourceTag/Project": at.project }),
     ],
@@ -476,8 +485,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider apigateway/usage_plan_key.go (POST /usageplans/{id}/keys, GET and DELETE /usageplans/{id}/keys/{key}); IAM reference: UsagePlanKeys, UsagePlanKey",
     named: false,
     needs: (_, at) => [
-      ...each(["apigateway:POST"], apigw(at, `/usageplans/${ID}/keys`)),
-      // API Gateway matches a plan's keys with the plan's tags (unverified on AWS: docs/reliability-and-security.md).
+      // A usage plan's keys inherit its tags for access control ("API Gateway resources that can be tagged").
+      ...each(["apigateway:POST"], apigw(at, `/usageplans/${ID}/keys`), projectTag(at)),
       ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}/keys/${ID}`), { "aws:ResourceTag/Project": at.project }),
     ],
   },

@@ -35,11 +35,20 @@ async function decideOnce(policy: Record<string, unknown>, need: Need): Promise<
   // The simulator's copy of the IAM reference gives some API Gateway resource types two ARN formats
   // in one (Deployments, Stages: /apis/... and /restapis/...), and then matches no resource for
   // POST on them. GET covers the same ARN: it is asked instead, and every statement that grants GET
-  // must grant POST too, as ManageApi does.
+  // on the same resources must grant POST too, as ManageProjectApis does.
   if (result.resultType === "error" && need.action === "apigateway:POST" && JSON.stringify(result.errors).includes("no.resource.types")) {
     const get = await simulate(policy, { ...need, action: "apigateway:GET" });
     if (get.resultType === "error") throw new Error(`${need.action} on ${need.resource}: ${JSON.stringify(get.errors)}`);
-    const granting = (policy.Statement as { Action: string | string[] }[]).filter((st) => [st.Action].flat().includes("apigateway:GET"));
+    const covers = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .split("*")
+          .map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"))
+          .join(".*")}$`,
+      ).test(need.resource);
+    const granting = (policy.Statement as { Action: string | string[]; Resource: string | string[] }[]).filter(
+      (st) => [st.Action].flat().includes("apigateway:GET") && [st.Resource].flat().some(covers),
+    );
     return granting.every((st) => [st.Action].flat().includes("apigateway:POST")) ? get.overallResult : "POST is not granted beside GET";
   }
   if (result.resultType === "error") throw new Error(`${need.action} on ${need.resource}: ${JSON.stringify(result.errors)}`);
@@ -214,6 +223,46 @@ suite("the plan role's reach", () => {
     ["a stage role's policy, to write it", { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${ACCOUNT}:role/llm-api-dev-x` }],
   ])("cannot read %s", async (_, need) => {
     expect(await decide(plan, need as Need)).toBe("ImplicitlyDenied");
+  });
+});
+
+suite("the deploy role and other APIs of the account", () => {
+  const config = loadConfig(join(ROOT, "examples", "team.json"));
+  const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
+  const api = (path: string) => `arn:aws:apigateway:${config.region}::${path}`;
+  const tagged = (project: string) => ({ "aws:ResourceTag/Project": project });
+
+  it("changes its own project's REST API, stages, keys and plans (the check can pass)", async () => {
+    expect(await decide(policy, { action: "apigateway:PATCH", resource: api("/restapis/a1b2c3"), context: tagged(config.project) })).toBe("Allowed");
+    expect(await decide(policy, { action: "apigateway:POST", resource: api("/restapis"), context: { "aws:RequestTag/Project": config.project } })).toBe(
+      "Allowed",
+    );
+  });
+
+  it.each([
+    ["strip another team's authorizer (PUT its REST API)", { action: "apigateway:PUT", resource: api("/restapis/x9y8z7"), context: tagged("payments") }],
+    ["delete another team's stage", { action: "apigateway:DELETE", resource: api("/restapis/x9y8z7/stages/prod"), context: tagged("payments") }],
+    ["change an untagged REST API", { action: "apigateway:PATCH", resource: api("/restapis/x9y8z7") }],
+    ["attach a key to another team's usage plan", { action: "apigateway:POST", resource: api("/usageplans/p1/keys"), context: tagged("payments") }],
+    ["change another team's API key", { action: "apigateway:PATCH", resource: api("/apikeys/k1"), context: tagged("payments") }],
+    [
+      "create a REST API without the project's tag",
+      { action: "apigateway:POST", resource: api("/restapis"), context: { "aws:RequestTag/Project": "payments" } },
+    ],
+    [
+      "give another team's REST API this project's tag (a takeover)",
+      {
+        action: "apigateway:PUT",
+        resource: api(`/tags/${encodeURIComponent(api("/restapis/x9y8z7"))}`),
+        context: { "aws:TagKeys": ["Project"], "aws:RequestTag/Project": config.project },
+      },
+    ],
+    [
+      "remove the Project tag of a REST API",
+      { action: "apigateway:DELETE", resource: api(`/tags/${encodeURIComponent(api("/restapis/a1b2c3"))}`), context: { "aws:TagKeys": ["Project"] } },
+    ],
+  ])("cannot %s", async (_, need) => {
+    expect(await decide(policy, need as Need)).toBe("ImplicitlyDenied");
   });
 });
 

@@ -134,14 +134,32 @@ function apiAndMonitoringStatements(scope: CiScope): PolicyStatement[] {
     // The provider finds a log group by listing with its name as prefix. DescribeLogGroups has no
     // resource-level permissions (IAM service reference), and a listing reveals names only.
     { Sid: "ListLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+    // REST APIs, keys and usage plans: created with the project's tag, then used only while they carry
+    // it (a REST API's stages, deployments and methods, and a plan's keys, inherit its tags for
+    // access control: "API Gateway resources that can be tagged", API Gateway developer guide). No
+    // /account: the account-wide CloudWatch role belongs to the state stack, deployed by an administrator.
     {
-      Sid: "ManageApi",
+      Sid: "CreateProjectApis",
+      Effect: "Allow",
+      Action: "apigateway:POST",
+      Resource: ["/restapis", "/apikeys", "/usageplans"].map((path) => `arn:${p}:apigateway:${r}::${path}`),
+      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project } },
+    },
+    {
+      Sid: "ManageProjectApis",
       Effect: "Allow",
       Action: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
-      // No /account: the account-wide CloudWatch role belongs to the state stack, deployed by an administrator.
-      Resource: ["/restapis", "/restapis/*", "/apikeys", "/apikeys/*", "/usageplans", "/usageplans/*", "/tags/*"].map(
-        (path) => `arn:${p}:apigateway:${r}::${path}`,
-      ),
+      Resource: ["/restapis/*", "/apikeys/*", "/usageplans/*"].map((path) => `arn:${p}:apigateway:${r}::${path}`),
+      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
+    },
+    {
+      // The tags endpoint has no resource tags to test (IAM service reference): any tag may be read or
+      // changed but Project, which only a create sets, so no other API can be made this project's.
+      Sid: "TagApisButProject",
+      Effect: "Allow",
+      Action: ["apigateway:GET", "apigateway:PUT", "apigateway:DELETE"],
+      Resource: `arn:${p}:apigateway:${r}::/tags/*`,
+      Condition: { "ForAllValues:StringNotEquals": { "aws:TagKeys": ["Project"] } },
     },
     {
       // Target tracking policies create and delete their alarms with the caller's permissions, and
