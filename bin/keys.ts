@@ -1,5 +1,5 @@
 import { stagesOf } from "../config/schema";
-import { resolve } from "../deployment/resolve";
+import { resolveStage } from "../deployment/resolve";
 import { commandLine, configFrom } from "./args";
 
 /**
@@ -14,7 +14,7 @@ if (config.api.auth !== "apiKey") {
   console.log(`api.auth is "${config.api.auth}": this API has no keys.`);
 } else {
   for (const stage of stagesOf(config)) {
-    const deployment = resolve(config, stage);
+    const deployment = resolveStage(config, stage);
     const output = `terraform -chdir=cdktf.out/stacks/${config.project}-${stage} output`;
     const idOf = (consumer: string) =>
       `${output} -json api_key_ids | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[${JSON.stringify(consumer)}]'`;

@@ -5,7 +5,7 @@ import type { Deployment } from "../deployment/resolve";
 import type { Config } from "../config/schema";
 import type { Item } from "../contract/budget-item";
 import { estimateCost } from "../deployment/operations/cost";
-import { resolve } from "../deployment/resolve";
+import { resolveStage } from "../deployment/resolve";
 import { formatTable, formatUsage, metricDataQueries, usageQueries, usageReport } from "../deployment/operations/usage-report";
 import { commandLine, configFrom } from "./args";
 
@@ -28,7 +28,7 @@ export async function usage(argv: readonly string[], clients: { cloudwatch: Clou
   const days = Number(/^(\d+)d$/.exec(values.since ?? "30d")?.[1]);
   if (!Number.isInteger(days) || days < 1 || days > 455)
     throw new Error(`--since must be a number of days like 30d (1 to 455, CloudWatch's retention). Got: ${values.since}`);
-  const deployment = resolve(config, stage);
+  const deployment = resolveStage(config, stage);
   const markdown = values.markdown === true;
   const budgets = await budgetReport(deployment, clients.dynamodb, markdown);
   if (values.budgets) return budgets ?? "No consumer of this stage has a token budget.";

@@ -5,12 +5,12 @@ import { commandLine, configFrom } from "./args";
 import { PROJECT_ROOT } from "../config/paths";
 import { placeholderDocument } from "../deployment/openapi/api-document";
 import { publicOpenApiDocument } from "../deployment/openapi/public-openapi";
-import { resolve } from "../deployment/resolve";
+import { resolveStage } from "../deployment/resolve";
 
 /** npm run openapi [-- --config FILE]: writes openapi/llm-api.openapi.json for clients and SDK generators. */
 const config = configFrom(commandLine("npm run openapi [-- --config FILE]", {}).values.config);
 const stage = stagesOf(config)[0];
 const target = join(PROJECT_ROOT, "openapi", `${config.project}.openapi.json`);
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, `${JSON.stringify(publicOpenApiDocument(placeholderDocument(resolve(config, stage), "public"), stage), null, 2)}\n`);
+writeFileSync(target, `${JSON.stringify(publicOpenApiDocument(placeholderDocument(resolveStage(config, stage), "public"), stage), null, 2)}\n`);
 console.log(`wrote ${target}`);

@@ -36,7 +36,7 @@ export type {
 type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
   Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
 
-export function resolve(config: Config, stage: string): Deployment {
+export function resolveStage(config: Config, stage: string): Deployment {
   const names = resourceNames(config.project, stage);
   const allModels = [...config.models, ...config.existingEndpoints].map((m) => m.name);
   const budgeted: BudgetedConsumer[] = (config.api.consumers ?? []).map((c) => ({ name: c.name, models: c.models ?? allModels, budget: c.budget }));
@@ -275,6 +275,6 @@ export function stateBackendOf(config: Config): StateBackend | undefined {
 const resolved = new WeakMap<Config, readonly Deployment[]>();
 export function resolveStages(config: Config): readonly Deployment[] {
   let stages = resolved.get(config);
-  if (!stages) resolved.set(config, (stages = stagesOf(config).map((stage) => resolve(config, stage))));
+  if (!stages) resolved.set(config, (stages = stagesOf(config).map((stage) => resolveStage(config, stage))));
   return stages;
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { stagesOf, type Config } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { placeholderDocument } from "../deployment/openapi/api-document";
-import { resolve, type Deployment } from "../deployment/resolve";
+import { resolveStage, type Deployment } from "../deployment/resolve";
 import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
@@ -80,7 +80,7 @@ const file = (name: string) => readFileSync(join(PROJECT_ROOT, "local", "chat", 
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config } = options;
-  const deployment = resolve(config, stagesOf(config)[0]);
+  const deployment = resolveStage(config, stagesOf(config)[0]);
   const routes = localRoutes(deployment);
   const { runtimeUrl, backend, emulator, stop: stopBackend } = await startBackend(options, routes);
 

@@ -1,7 +1,7 @@
 import { compare } from "fast-json-patch";
 import { loadConfig, parseConfig } from "../../config/load";
 import { stagesOf, type Config, type ConfigInput } from "../../config/schema";
-import { resolve, type Deployment } from "../../deployment/resolve";
+import { resolveStage, type Deployment } from "../../deployment/resolve";
 import { componentEndpointConfigState, componentState, type ResolvedComponent } from "../../deployment/sagemaker/inference-component";
 import { specHash } from "../../deployment/sagemaker/model-container";
 import { defaultTags } from "../../deployment/tags";
@@ -129,7 +129,7 @@ describe("day-2 changes to Cloud Control resources", () => {
   it("find the Cloud Control resources of the shipped configs, so the rule below has something to hold for", () => {
     const counts = configs.map(([file, input]) => {
       const config = loadConfigInput(input);
-      return [file, desiredStates(resolve(config, stagesOf(config)[0]), defaultTags(config, stagesOf(config)[0])).size] as const;
+      return [file, desiredStates(resolveStage(config, stagesOf(config)[0]), defaultTags(config, stagesOf(config)[0])).size] as const;
     });
     expect(counts.find(([file]) => file === "scale-to-zero.json")![1]).toBe(7);
   });
@@ -139,8 +139,8 @@ describe("day-2 changes to Cloud Control resources", () => {
       const before = loadConfigInput(input);
       const after = loadConfigInput(change.config(input));
       for (const stage of stagesOf(before)) {
-        const was = desiredStates(resolve(before, stage), defaultTags(before, stage));
-        const resolved = resolve(after, stage);
+        const was = desiredStates(resolveStage(before, stage), defaultTags(before, stage));
+        const resolved = resolveStage(after, stage);
         const now = desiredStates(change.deployment ? change.deployment(resolved) : resolved, defaultTags(after, stage));
         const wrong = [...now].flatMap(([key, state]) => (was.has(key) ? forbiddenPatches(was.get(key)!, state).map((p) => `${key}: ${p}`) : []));
         expect(wrong).toEqual([]);
@@ -150,7 +150,7 @@ describe("day-2 changes to Cloud Control resources", () => {
 
   it("would catch a patch on a write-only path, and on a create-only one under the same name", () => {
     const config = loadConfig(SHIPPED_CONFIGS.find((f) => f.endsWith("scale-to-zero.json"))!);
-    const states = desiredStates(resolve(config, "v1"), {});
+    const states = desiredStates(resolveStage(config, "v1"), {});
     const component = states.get("model-qwen-7b/component")!;
     const withDeploymentConfig = { ...component, doc: { ...component.doc, DeploymentConfig: { RollingUpdatePolicy: { WaitIntervalInSeconds: 60 } } } };
     expect(forbiddenPatches(component, withDeploymentConfig)).toEqual(["/DeploymentConfig"]);
@@ -163,8 +163,8 @@ describe("day-2 changes to Cloud Control resources", () => {
 
   it("makes a new model version a new component, of a new name", () => {
     const input = configs.find(([file]) => file === "scale-to-zero.json")![1];
-    const was = desiredStates(resolve(loadConfigInput(input), "v1"), {});
-    const now = desiredStates(resolve(loadConfigInput(CHANGES[0].config(input)), "v1"), {});
+    const was = desiredStates(resolveStage(loadConfigInput(input), "v1"), {});
+    const now = desiredStates(resolveStage(loadConfigInput(CHANGES[0].config(input)), "v1"), {});
     const components = [...now.keys()].filter((k) => k.endsWith("/component"));
     expect(components).toHaveLength(4);
     for (const key of components) expect([key, nameOf(now.get(key)!)]).not.toEqual([key, nameOf(was.get(key)!)]);

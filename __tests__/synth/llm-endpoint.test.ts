@@ -1,10 +1,10 @@
 import { LlmEndpoint } from "../../modules/llm-endpoint";
 import { TGI_TAG, hfCpuImage } from "../../reference/images";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 import { only, parseTemplateJson, resources, synthConstruct, testConfig } from "../helpers/synth";
 
 function synthModel(model: Record<string, unknown>) {
-  const endpoint = resolve(testConfig({ models: [{ name: "m", ...model } as never] }), "v1").models[0].endpoint;
+  const endpoint = resolveStage(testConfig({ models: [{ name: "m", ...model } as never] }), "v1").models[0].endpoint;
   if (endpoint.kind !== "managed") throw new Error("expected a managed endpoint");
   return synthConstruct((stack) => {
     new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });

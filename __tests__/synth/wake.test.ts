@@ -1,6 +1,6 @@
 import { parseTemplateJson, resources, synth, testConfig } from "../helpers/synth";
 import type { ConfigInput } from "../../config/schema";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 
 /**
  * What a stage with models that scale to zero needs to hold their requests while they wake: the
@@ -32,7 +32,7 @@ function policiesByFunction(stack: ReturnType<typeof stage>): Record<string, any
 describe("a stage with models that scale to zero", () => {
   const models = [idle("sleepy"), idle("dozy"), warm];
   const stack = stage(models);
-  const components = resolve(testConfig({ models }), "v1").models.flatMap((m) =>
+  const components = resolveStage(testConfig({ models }), "v1").models.flatMap((m) =>
     m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint.component.name] : [],
   );
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput, InstanceCapacity } from "../../config/schema";
 import type { ComponentHost, ResolvedComponent } from "../../deployment/sagemaker/inference-component";
-import { resolve, type ManagedEndpoint } from "../../deployment/resolve";
+import { resolveStage, type ManagedEndpoint } from "../../deployment/resolve";
 import { ComponentEndpoint } from "../../modules/component-endpoint";
 import { PlacedModel } from "../../modules/placed-model";
 import { SharedEndpoint } from "../../modules/shared-endpoint";
@@ -59,7 +59,7 @@ const UNSERVED = ["aws_appautoscaling_target", "aws_appautoscaling_policy", "aws
 
 /** The stage's SageMaker resources, as its stack writes them (the same constructs). */
 function stageStack(s: Stage): Record<string, any> {
-  const deployment = resolve(parseConfig(config(s)), "v1");
+  const deployment = resolveStage(parseConfig(config(s)), "v1");
   const common = { region: "us-east-1", partition: "aws", tags: { Project: "life", Stage: "v1" } };
   const stack = synthConstruct((scope) => {
     const host = new SharedEndpoint(scope, "shared-gpu", { ...common, endpoint: deployment.sharedEndpoints[0] }).endpoint;

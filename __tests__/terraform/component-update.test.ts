@@ -2,7 +2,7 @@ import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 import { componentEndpointConfigState, type ComponentHost, type RoleIdentity } from "../../deployment/sagemaker/inference-component";
 import { defaultTags } from "../../deployment/tags";
 import { synth } from "../helpers/synth";
@@ -181,7 +181,7 @@ describeTf("updating deployed inference components", () => {
   beforeAll(async () => {
     sts = await startFakeSecretsManager();
     const config = parseConfig(before);
-    const deployment = resolve(config, "v1");
+    const deployment = resolveStage(config, "v1");
     const hosts = new Map<string, ComponentHost & { role: RoleIdentity }>([
       ...deployment.models.flatMap((m) =>
         m.endpoint.kind === "managed" && m.endpoint.component?.host

@@ -1,7 +1,7 @@
 import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LlmEndpoint } from "../../modules/llm-endpoint";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 import type { ConfigInput } from "../../config/schema";
 import { synthConstruct, testConfig } from "../helpers/synth";
 import { attemptTerraform, offlineOverride, requireTerraform, terraform } from "../helpers/terraform";
@@ -33,7 +33,7 @@ const mistral = (revision?: string): Partial<ConfigInput> => ({
 
 /** The model's endpoint alone, as its stack writes it. */
 function endpointStack(revision?: string): Record<string, any> {
-  const endpoint = resolve(testConfig(mistral(revision)), "v1").models[0].endpoint;
+  const endpoint = resolveStage(testConfig(mistral(revision)), "v1").models[0].endpoint;
   if (endpoint.kind !== "managed") throw new Error("expected a managed endpoint");
   return synthConstruct((stack) => {
     new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });

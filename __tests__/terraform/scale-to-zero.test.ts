@@ -1,7 +1,7 @@
 import Ajv from "ajv-draft-04";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 import { loadConfig } from "../../config/load";
 import type { Config } from "../../config/schema";
 import { CLOUD_CONTROL_SCHEMAS } from "../../reference/cloudformation";
@@ -22,7 +22,7 @@ const FILE = join(ROOT, "examples", "scale-to-zero.json");
 const hostOf = (m: Config["models"][number]) => (m.capacity.kind === "instance" ? m.capacity.placement?.endpoint : undefined);
 /** A component is named for its model and, on a shared endpoint, for the endpoint too, then a hash of what it runs. */
 const componentOf = (m: Config["models"][number]) => {
-  const endpoint = resolve(loadConfig(FILE), "v1").models.find((r) => r.name === m.name)!.endpoint;
+  const endpoint = resolveStage(loadConfig(FILE), "v1").models.find((r) => r.name === m.name)!.endpoint;
   const name = endpoint.kind === "managed" ? endpoint.component?.name : undefined;
   expect(name).toMatch(new RegExp(`^idle-free-v1-${hostOf(m) ? `${hostOf(m)}-` : ""}${m.name}-[0-9a-f]{8}$`));
   return name!;

@@ -2,7 +2,7 @@ import Ajv from "ajv-draft-04";
 import { CLOUD_CONTROL_SCHEMAS, CLOUD_CONTROL_TYPES } from "../../reference/cloudformation";
 import { serviceSpecSchemas } from "../../bin/service-spec";
 import { componentEndpointConfigState, componentState } from "../../deployment/sagemaker/inference-component";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 import type { ResolvedComponent } from "../../deployment/sagemaker/inference-component";
 import type { InstanceCapacity } from "../../config/schema";
 import { loadConfig } from "../../config/load";
@@ -35,7 +35,7 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
   });
 
   describe("accept what synth writes for examples/scale-to-zero.json, and refuse a wrong field", () => {
-    const deployment = resolve(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
+    const deployment = resolveStage(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
     const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint] : []));
     const tags = { Project: "idle-free", Stage: "v1" };
 
@@ -56,7 +56,7 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
   });
 
   it("name a new endpoint config when the variant or the execution role's name or path changes, and keep the name otherwise", () => {
-    const deployment = resolve(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
+    const deployment = resolveStage(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
     const endpoint = deployment.models.find((m) => m.name === "qwen-7b")!.endpoint;
     if (endpoint.kind !== "managed" || !endpoint.component || endpoint.capacity.kind !== "instance") throw new Error("not a component");
     const host = endpoint.component!.host!;

@@ -1,7 +1,7 @@
 import { loadConfig, parseConfig } from "../../config/load";
 import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/operations/cost";
 import { MONITORING_PRICES, PRICES } from "../../reference/prices";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 
 const config = (models: unknown[], extra: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, ...extra });
 const g5 = (name: string, extra: Record<string, unknown> = {}) => ({ name, huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" }, ...extra });
@@ -24,7 +24,7 @@ describe("cost estimate", () => {
       },
     ]);
     // The stage's alarms (one per spec the stack creates), its dashboard, and no secret without consumers.
-    const deployment = resolve(config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]), "v1");
+    const deployment = resolveStage(config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]), "v1");
     const alarms =
       deployment.apiAlarms.length +
       deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
@@ -135,7 +135,7 @@ describe("cost of models that scale to zero (examples/scale-to-zero.json)", () =
   });
 
   it("counts each component's wake-up alarm in the stage's monitoring", () => {
-    const deployment = resolve(loadConfig(`${__dirname}/../../examples/scale-to-zero.json`), "v1");
+    const deployment = resolveStage(loadConfig(`${__dirname}/../../examples/scale-to-zero.json`), "v1");
     const specs =
       deployment.apiAlarms.length +
       deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +

@@ -2,7 +2,7 @@ import { loadConfig, parseConfig } from "../../config/load";
 import { apiResourceCount, ciRoleProblems, deploymentProblems, deploymentWarnings } from "../../deployment/operations/limits";
 import { authorizerFiles, environmentProblems, functionEnvironment, functionFiles, keyTableBytes } from "../../deployment/lambda/function-environment";
 import { SETTINGS_FILE } from "../../contract/routes";
-import { resolve } from "../../deployment/resolve";
+import { resolveStage } from "../../deployment/resolve";
 import { synth, SHIPPED_CONFIGS } from "../helpers/synth";
 
 // Limits AWS enforces only at apply and cannot raise: found at synth, before any Terraform is written.
@@ -26,14 +26,14 @@ describe("limits AWS checks only at apply", () => {
 
   it("computes a function's environment as the stack writes it", () => {
     const config = organisation(3, 2);
-    const deployment = resolve(config, "v1");
+    const deployment = resolveStage(config, "v1");
     const stack = synth(config).stacks["llm-api-v1"];
     const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "llm-api-v1-chat") as any;
     expect(chat.environment.variables).toEqual(functionEnvironment(deployment.chat));
   });
 
   it("keeps the OpenAI function's model table out of its environment: 300 models fit", () => {
-    const deployment = resolve(organisation(300, 1), "v1");
+    const deployment = resolveStage(organisation(300, 1), "v1");
     const bytes = Object.entries(functionEnvironment(deployment.chat)).reduce((n, [k, v]) => n + k.length + v.length, 0);
     expect(bytes).toBeLessThan(512);
     expect(JSON.parse(functionFiles(deployment.chat)![SETTINGS_FILE]).models).toHaveProperty("model-299");
@@ -41,7 +41,7 @@ describe("limits AWS checks only at apply", () => {
   });
 
   it("takes 100 models and 100 consumers: the tables are in files and a secret, not in environments", () => {
-    const deployment = resolve(organisation(100, 100), "v1");
+    const deployment = resolveStage(organisation(100, 100), "v1");
     expect(environmentProblems(deployment)).toEqual([]);
     // Every limit AWS does not raise holds; the one it raises on request is a warning with the quota's name.
     expect(deploymentProblems(organisation(100, 100))).toEqual([]);
@@ -52,7 +52,7 @@ describe("limits AWS checks only at apply", () => {
   });
 
   it("fails past the key table's 64 KB and IAM's policy size, naming the field and the fix", () => {
-    expect(environmentProblems(resolve(organisation(2, 1000), "v1"))).toEqual([
+    expect(environmentProblems(resolveStage(organisation(2, 1000), "v1"))).toEqual([
       expect.stringMatching(
         /^api\.consumers: the authorizer's key table would be \d+ bytes at apply; Secrets Manager allows 65536 in a secret \(not raisable\)\. Fix:/,
       ),
@@ -68,7 +68,7 @@ describe("limits AWS checks only at apply", () => {
 
   it("counts the REST API's resources as the stack imports them, and warns with the quota's name past API Gateway's default 300", () => {
     // Root, /v1 and its routes, and three per model: /<model>, /invoke, /stream.
-    const one = resolve(organisation(1, 1), "v1");
+    const one = resolveStage(organisation(1, 1), "v1");
     const stack = synth(organisation(1, 1)).stacks["llm-api-v1"];
     const body = JSON.parse(Object.values(stack.resource!.aws_api_gateway_rest_api)[0].body as string);
     const segments = new Set(
@@ -80,7 +80,7 @@ describe("limits AWS checks only at apply", () => {
       ),
     );
     expect(apiResourceCount(one)).toBe(segments.size + 1);
-    expect(apiResourceCount(resolve(organisation(2, 1), "v1")) - apiResourceCount(one)).toBe(3);
+    expect(apiResourceCount(resolveStage(organisation(2, 1), "v1")) - apiResourceCount(one)).toBe(3);
     expect(deploymentWarnings(organisation(100, 1))).toEqual([
       expect.stringMatching(
         /^models: each stage's REST API would have \d+ resources \(three per model\); API Gateway allows 300 by default\. Ask for more with the quota "Resources per API"/,
