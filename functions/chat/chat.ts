@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { reserveBudget } from "./session";
+import { reserveBudget } from "./answer-state";
 import { outputBudgetOf } from "../lib/budget-gate";
 import { HttpError, notText } from "../lib/errors";
 import { chatRequestSchema, type ChatCompletionBody, type ChatRequest } from "../../contract/chat-request";
@@ -16,7 +16,7 @@ import { chatStream, generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 import type { JsonObject } from "../../contract/json";
-import type { Session, Tally } from "./session";
+import type { AnswerState, Tally } from "./answer-state";
 import type { Writable } from "node:stream";
 import { holdMsWithin, streamHold, whileWaking, type Hold } from "../lib/hold";
 import { withinContext } from "./lib/output-budget";
@@ -84,7 +84,7 @@ const visionModelsOf = (routes: Readonly<Record<string, ModelRoute>>, allowed?: 
   Object.keys(routes).filter((m) => routes[m].vision && (!allowed || allowed.has(m)));
 
 /** The call for a checked chat request: the key may use the model, and its backend can honour the request. */
-export function chatCall(event: APIGatewayProxyEvent, session: Session, request: ChatRequest, id: string): Call {
+export function chatCall(event: APIGatewayProxyEvent, session: AnswerState, request: ChatRequest, id: string): Call {
   session.model = request.model;
   session.stream = Boolean(request.stream);
   checkAccess(allowedModels(event), request.model);
@@ -96,7 +96,7 @@ export function chatCall(event: APIGatewayProxyEvent, session: Session, request:
 }
 
 /** POST /v1/chat/completions, buffered or streamed. */
-export async function chatCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
+export async function chatCompletion(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
   const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest, { schema: chatRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   const request = checkChatRequest(body);
   const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { reserveBudget } from "./session";
+import { reserveBudget } from "./answer-state";
 import type { Writable } from "node:stream";
 import { completionRequestSchema, type CompletionBody } from "../../contract/completion-request";
 import { validateCompletionRequest } from "../../contract/validators";
@@ -14,7 +14,7 @@ import { SSE_HEADERS, finish, openResponse, send, writeJson } from "../lib/respo
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
-import type { Session, Tally } from "./session";
+import type { AnswerState, Tally } from "./answer-state";
 import { fitted, holdOf } from "./chat";
 import { withinContext } from "./lib/output-budget";
 import { whileWaking } from "../lib/hold";
@@ -49,7 +49,7 @@ const completionObject = (id: string, model: string, text: string, finish: strin
 });
 
 /** POST /v1/completions on the model's generate API, buffered or streamed. */
-export async function textCompletion(event: APIGatewayProxyEvent, session: Session): Promise<void> {
+export async function textCompletion(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
   const body = readJsonBody<CompletionBody>(event, validateCompletionRequest, { schema: completionRequestSchema });
   const request = generateRequestOf(body);
   const model = (session.model = body.model);

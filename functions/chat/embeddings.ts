@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { reserveBudget } from "./session";
+import { reserveBudget } from "./answer-state";
 import { embeddingRequestSchema, type EmbeddingBody } from "../../contract/embedding-request";
 import { validateEmbeddingRequest } from "../../contract/validators";
 import { HttpError } from "../lib/errors";
@@ -12,7 +12,7 @@ import { holdOf } from "./chat";
 import { handlerSettings } from "../lib/settings";
 import { timeLeftMs } from "../lib/timing";
 import { inBatches } from "./lib/batches";
-import type { Session } from "./session";
+import type { AnswerState } from "./answer-state";
 
 /** OpenAI's limit of inputs per request, which the AI SDK sends by default (LangChain sends 512). */
 export const MAX_INPUTS = 2048;
@@ -44,7 +44,7 @@ const isVectors = (value: unknown, count: number): value is number[][] =>
  * vectors out. No usage: SageMaker passes on TEI's body only, and the token counts are in its headers.
  * A batch larger than TEI takes is split and answered in order (bench: embedding batches).
  */
-export async function embeddings(event: APIGatewayProxyEvent, session: Session): Promise<void> {
+export async function embeddings(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
   const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, { schema: embeddingRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   session.model = body.model;
   const inputs = inputsOf(body.input);

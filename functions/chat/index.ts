@@ -6,7 +6,7 @@ import { embeddings } from "./embeddings";
 import { textCompletion } from "./completions";
 import { chatCompletion } from "./chat";
 import { responses } from "./responses";
-import { meterFieldsOf, recordOf, settleBudget, type Session } from "./session";
+import { meterFieldsOf, recordOf, settleBudget, type AnswerState } from "./answer-state";
 import { requestFailed, requestSucceeded } from "../lib/telemetry";
 import { corsHeaders } from "../lib/cors";
 import { allowedModels } from "../lib/models";
@@ -31,7 +31,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
   const started = Date.now();
   const client = watchClient(responseStream);
   // What the catch below needs to answer a failure: the model, and the stream once it is open.
-  const session: Session = { requestId, headers, responseStream, context, cancel: client.signal, tally: { started }, stop: (e) => client.abort(e) };
+  const session: AnswerState = { requestId, headers, responseStream, context, cancel: client.signal, tally: { started }, stop: (e) => client.abort(e) };
   try {
     if (event.httpMethod === "GET") return models(event, session);
     const route = routeOf(event.resource ?? event.path ?? "");
@@ -50,7 +50,7 @@ export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxy
 });
 
 /** GET /v1/models and /v1/models/{model}: a consumer's key sees its own models only. */
-function models(event: APIGatewayProxyEvent, session: Session): void {
+function models(event: APIGatewayProxyEvent, session: AnswerState): void {
   const allowed = allowedModels(event);
   const names = Object.keys(handlerSettings().models).filter((m) => !allowed || allowed.has(m));
   const wanted = event.pathParameters?.model;

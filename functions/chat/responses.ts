@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { reserveBudget } from "./session";
+import { reserveBudget } from "./answer-state";
 import { responsesRequestSchema, type ResponsesBody } from "../../contract/responses-request";
 import { validateResponsesRequest } from "../../contract/validators";
 import { checkChatRequest } from "./lib/chat-checks";
@@ -9,13 +9,13 @@ import { ResponseEvents, logprobsOf, responseOfCompletion, usageOf, type Respons
 import { planOf } from "./lib/responses-input";
 import { SSE_HEADERS, openResponse, write, writeJson } from "../lib/response-stream";
 import { answer, chatCall, streamChunks } from "./chat";
-import type { Session } from "./session";
+import type { AnswerState } from "./answer-state";
 
 /** Names the built-in tools a request brought that the model did not see (clients add some by default). */
 export const IGNORED_TOOLS_HEADER = "x-ignored-tools";
 
 /** POST /v1/responses: the Responses API, stateless, on the model's chat path (functions/chat/lib/responses.ts maps it). */
-export async function responses(event: APIGatewayProxyEvent, session: Session): Promise<void> {
+export async function responses(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
   const body = readJsonBody<ResponsesBody>(event, validateResponsesRequest, { schema: responsesRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   const plan = planOf(body);
   const request = checkChatRequest(plan.chat);

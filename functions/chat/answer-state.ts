@@ -19,7 +19,7 @@ export interface Tally {
 }
 
 /** One request of the OpenAI function, as far as answering it (or its failure) goes. */
-export interface Session {
+export interface AnswerState {
   readonly requestId: string;
   readonly headers: Record<string, string>;
   readonly responseStream: Writable;
@@ -42,7 +42,7 @@ export interface Session {
 /** Reserves the request's most against its consumer's budget, if it has one, before the model is called. */
 export async function reserveBudget(
   event: APIGatewayProxyEvent,
-  session: Session,
+  session: AnswerState,
   call: { readonly model: string; readonly route: ModelRoute },
   output: number | null | undefined,
 ): Promise<void> {
@@ -50,14 +50,14 @@ export async function reserveBudget(
 }
 
 /** Settles the reservation with what the model reported (or, for an answer that went out unreported, all of it); the share used, in percent. */
-export async function settleBudget(session: Session, status: number): Promise<number | undefined> {
+export async function settleBudget(session: AnswerState, status: number): Promise<number | undefined> {
   const reservation = session.reservation;
   session.reservation = undefined;
   return reservation?.settle(session.tally, status < 400 || session.tally.firstTokenMs !== undefined);
 }
 
 /** The request as its telemetry names it; the model is known once the route has read the body. */
-export const recordOf = (session: Session, event: APIGatewayProxyEvent): RequestRecord => ({
+export const recordOf = (session: AnswerState, event: APIGatewayProxyEvent): RequestRecord => ({
   name: "chat",
   event,
   requestId: session.requestId,
@@ -66,7 +66,7 @@ export const recordOf = (session: Session, event: APIGatewayProxyEvent): Request
 });
 
 /** The request's metrics: the tokens the model reported, and the consumer's budget used. */
-export function meterFieldsOf(session: Session, budgetUsedPercent: number | undefined): MeterFields {
+export function meterFieldsOf(session: AnswerState, budgetUsedPercent: number | undefined): MeterFields {
   const { inputTokens, outputTokens, firstTokenMs, heldMs, generation } = session.tally;
   return { inputTokens, outputTokens, firstTokenMs, heldMs, generation, budgetUsedPercent };
 }
