@@ -34,21 +34,20 @@ export function dashboardBody(input: DashboardInput): string {
   return JSON.stringify({ widgets: rows.flatMap((row, i) => row(input.region, 6 * i)) });
 }
 
+/** Calls and their errors, of an endpoint's variant or of an inference component. */
+const invocationMetrics = (dims: string[]): Metric[] =>
+  ["Invocations", "Invocation4XXErrors", "Invocation5XXErrors"].map((name) => ["AWS/SageMaker", name, ...dims]);
+
+/** The model's latency at p50 and p90 (microseconds). */
+const modelLatencyMetrics = (dims: string[]): Metric[] => ["p50", "p90"].map((stat) => ["AWS/SageMaker", "ModelLatency", ...dims, { stat }]);
+
 /** A row of widgets, placed at height y. */
 type Row = (region: string, y: number) => unknown[];
 
 function endpointRow(e: DashboardInput["endpoints"][number]): Row {
   const dims = ["EndpointName", e.name, "VariantName", VARIANT_NAME];
-  const invocations: Metric[] = [
-    ["AWS/SageMaker", "Invocations", ...dims],
-    ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
-    ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
-  ];
-  const latency: Metric[] = [
-    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
-    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
-    ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
-  ];
+  const invocations = invocationMetrics(dims);
+  const latency: Metric[] = [...modelLatencyMetrics(dims), ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }]];
   const utilisation: Metric[] = ["GPUUtilization", "GPUMemoryUtilization", "MemoryUtilization", "CPUUtilization"].map((m) => [
     "/aws/sagemaker/Endpoints",
     m,
@@ -69,15 +68,8 @@ function endpointRow(e: DashboardInput["endpoints"][number]): Row {
 
 function componentRow(name: string): Row {
   const dims = ["InferenceComponentName", name];
-  const invocations: Metric[] = [
-    ["AWS/SageMaker", "Invocations", ...dims],
-    ["AWS/SageMaker", "Invocation4XXErrors", ...dims],
-    ["AWS/SageMaker", "Invocation5XXErrors", ...dims],
-  ];
-  const latency: Metric[] = [
-    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p50" }],
-    ["AWS/SageMaker", "ModelLatency", ...dims, { stat: "p90" }],
-  ];
+  const invocations = invocationMetrics(dims);
+  const latency = modelLatencyMetrics(dims);
   return (region, y) => [
     widget(`${name}: invocations and errors`, invocations, region, y, 0),
     widget(`${name}: model latency (µs)`, latency, region, y, 8, "p90"),
