@@ -185,7 +185,7 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
   },
   aws_appautoscaling_target: {
     source:
-      "provider appautoscaling/target.go (RegisterScalableTarget, DescribeScalableTargets, DeregisterScalableTarget; tags); Application Auto Scaling guide, 'permissions for SageMaker': the caller also needs sagemaker:DescribeEndpoint and UpdateEndpointWeightsAndCapacities, and the service-linked role",
+      "provider appautoscaling/target.go (RegisterScalableTarget with Tags on create, without on update; DescribeScalableTargets, DeregisterScalableTarget; tags); IAM reference: scalable-target (aws:ResourceTag), RegisterScalableTarget (aws:RequestTag, service-namespace); Application Auto Scaling guide, 'permissions for SageMaker': the caller also needs sagemaker:DescribeEndpoint and UpdateEndpointWeightsAndCapacities, and the service-linked role",
     named: false,
     needs: (v, at) => {
       const [kind, endpoint] = String(v.resource_id).split("/");
@@ -203,7 +203,14 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
               `arn:aws:sagemaker:${at.region}:${at.account}:endpoint/${endpoint}`,
               tagged,
             );
+      const target = `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`;
       return [
+        // Created with the provider's default tags (RegisterScalableTarget with Tags); a later register
+        // (min or max changed) sends none and acts on the tagged target.
+        ...each(["application-autoscaling:RegisterScalableTarget"], target, {
+          "aws:RequestTag/Project": at.project,
+          "application-autoscaling:service-namespace": "sagemaker",
+        }),
         ...each(
           [
             "application-autoscaling:RegisterScalableTarget",
@@ -211,7 +218,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
             "application-autoscaling:TagResource",
             "application-autoscaling:ListTagsForResource",
           ],
-          `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
+          target,
+          tagged,
         ),
         ...each(["application-autoscaling:DescribeScalableTargets"], "*"),
         ...scaled,
@@ -231,6 +239,7 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       ...each(
         ["application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy"],
         `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
+        projectTag(at),
       ),
       ...each(["application-autoscaling:DescribeScalingPolicies"], "*"),
       // Only target tracking makes alarms of its own; a step policy is an action of an alarm the stack makes.
@@ -249,6 +258,7 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       ...each(
         ["application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction"],
         `arn:aws:application-autoscaling:${at.region}:${at.account}:scalable-target/${ID}`,
+        projectTag(at),
       ),
       ...each(["application-autoscaling:DescribeScheduledActions"], "*"),
     ],

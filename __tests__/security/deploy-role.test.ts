@@ -266,6 +266,39 @@ suite("the deploy role and other APIs of the account", () => {
   });
 });
 
+suite("the deploy role and other scalable targets of the account", () => {
+  const config = loadConfig(join(ROOT, "examples", "team.json"));
+  const policy = policyDocument(deployRoleStatements(ciScope(config, "aws", ACCOUNT))) as unknown as Record<string, unknown>;
+  const target = `arn:aws:application-autoscaling:${config.region}:${ACCOUNT}:scalable-target/0123456789abcdef`;
+  const scaling = (action: string, context: Record<string, string>): Need => ({ action: `application-autoscaling:${action}`, resource: target, context });
+
+  it("scales its own project's targets (the check can pass)", async () => {
+    expect(await decide(policy, scaling("PutScalingPolicy", { "aws:ResourceTag/Project": config.project }))).toBe("Allowed");
+    const register = { "aws:RequestTag/Project": config.project, "application-autoscaling:service-namespace": "sagemaker" };
+    expect(await decide(policy, scaling("RegisterScalableTarget", register))).toBe("Allowed");
+  });
+
+  it.each([
+    ["change another team's scaling policy", scaling("PutScalingPolicy", { "aws:ResourceTag/Project": "payments" })],
+    ["deregister another team's target", scaling("DeregisterScalableTarget", { "aws:ResourceTag/Project": "payments" })],
+    ["tag an untagged target as its own", scaling("TagResource", { "aws:RequestTag/Project": config.project })],
+    [
+      "re-register another team's target under its own tag",
+      scaling("RegisterScalableTarget", {
+        "aws:ResourceTag/Project": "payments",
+        "aws:RequestTag/Project": config.project,
+        "application-autoscaling:service-namespace": "sagemaker",
+      }),
+    ],
+    [
+      "register a target of another service (an ECS service's count)",
+      scaling("RegisterScalableTarget", { "aws:RequestTag/Project": config.project, "application-autoscaling:service-namespace": "ecs" }),
+    ],
+  ])("cannot %s", async (_, need) => {
+    expect(await decide(policy, need)).toBe("ImplicitlyDenied");
+  });
+});
+
 suite("the deploy role's reach", () => {
   it("cannot touch the CI roles, the state stack's state or the account's API Gateway settings", async () => {
     const config = loadConfig(join(ROOT, "examples", "team.json"));
