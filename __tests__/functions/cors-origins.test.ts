@@ -27,7 +27,7 @@ describe("CORS with two allowed origins", () => {
       const res = await models(origin, "k");
       expect([res.status, res.headers.get("access-control-allow-origin"), res.headers.get("vary")]).toEqual([200, origin, "origin"]);
       // A page reads the request id, the tools left out and Retry-After only when they are exposed.
-      expect(res.headers.get("access-control-expose-headers")).toBe("x-request-id, x-ignored-tools, retry-after");
+      expect(res.headers.get("access-control-expose-headers")).toBe("x-request-id, x-ignored-tools, retry-after, x-budget-remaining-tokens");
     }
     const other = await models("https://evil.example", "k");
     expect([other.status, other.headers.get("access-control-allow-origin"), other.headers.get("vary")]).toEqual([200, null, "origin"]);
