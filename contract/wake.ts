@@ -29,7 +29,7 @@ export const DEFAULT_HELD_PER_MODEL = 50;
 /** Set on the functions of models that scale to zero. */
 export const WAKE_HOLD_ENV = "WAKE_HOLD_SECONDS";
 export const HELD_PER_MODEL_ENV = "HELD_PER_MODEL";
-/** The stage's DynamoDB table that counts held requests per model. */
+/** The stage's DynamoDB table: held requests per model (and consumers' budgets, set in BUDGETS). */
 export const STATE_TABLE_ENV = "STATE_TABLE";
 
 /** The partition of the stage table that counts held requests, one item per model. */

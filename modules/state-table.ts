@@ -9,10 +9,11 @@ export interface StateTableProps {
 
 /**
  * The stage's DynamoDB table: how many requests are held per model while it wakes from zero
- * (functions/lib/held.ts). On demand (no capacity to plan, nothing billed while idle), with
+ * (functions/lib/held.ts), and each consumer's token budget per period (functions/lib/budget.ts),
+ * in partitions of their own. On demand (no capacity to plan, nothing billed while idle), with
  * point-in-time recovery and items that expire on their own (TTL); encrypted at rest as every
  * DynamoDB table is, under a key AWS owns (a customer managed key would add a KMS key to keep, and
- * the AWS managed one a KMS lookup to every refresh, for counters of held requests). The
+ * the AWS managed one a KMS lookup to every refresh, for counters of held requests and tokens: no secret is stored). The
  * provider's default tags carry the Project tag.
  */
 export class StateTable extends Construct {

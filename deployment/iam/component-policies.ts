@@ -4,7 +4,7 @@ import type { TaggedKind } from "./tagged-policies";
 import { stateTableName } from "../lambda/wake";
 
 /**
- * The stages' state tables (requests held while models wake: functions/lib/held.ts), by exact name,
+ * The stages' state tables (requests held while models wake, consumers' token budgets), by exact name,
  * under the Project tag. The provider tags a table in CreateTable (authorized as TagResource too).
  */
 export const stateTables = (scope: CiScope): TaggedKind => ({

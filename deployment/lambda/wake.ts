@@ -11,7 +11,7 @@ export interface WakeSpec {
   readonly heldPerModel: number;
 }
 
-/** The stage's DynamoDB table (hold counts; one item per model under HOLD_PARTITION). */
+/** The stage's DynamoDB table: hold counts (one item per model under HOLD_PARTITION) and token budgets (budget#<consumer>). */
 export const stateTableName = (prefix: string): string => `${prefix}-state`;
 
 /** The table's keys and the attribute whose time ends an item (DynamoDB's TTL). */
