@@ -2,7 +2,8 @@ import { App } from "cdktf";
 import { commandLine, configFrom } from "./bin/args";
 import { buildStacks } from "./stacks/build";
 import { installLockFile } from "./stacks/lock-file";
-import { costLine, estimateCost } from "./deployment/operations/cost";
+import { estimateCost } from "./deployment/operations/cost";
+import { costLine } from "./deployment/operations/cost-report";
 import { configWarnings } from "./config/warnings";
 import { deploymentWarnings } from "./deployment/operations/limits";
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseConfig } from "../config/load";
 import { commandLine, configFrom } from "./args";
-import { estimateCost, formatCostMarkdown, formatCostTable } from "../deployment/operations/cost";
+import { estimateCost } from "../deployment/operations/cost";
+import { formatCostMarkdown, formatCostTable } from "../deployment/operations/cost-report";
 
 /**
  * npm run cost [-- --config FILE]              the table in the terminal

@@ -292,6 +292,7 @@ export type {
   ModelSource,
   Capacity,
   InstanceCapacity,
+  ServerlessCapacity,
   SharedEndpointConfig,
   FunctionSettings,
   HuggingFaceSource,

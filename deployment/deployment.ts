@@ -1,13 +1,13 @@
-import type { Capacity, Config, InstanceCapacity } from "../config/schema";
+import type { Config } from "../config/schema";
 import type { ModelRoute } from "../contract/routes";
 import type { BudgetSettings } from "../contract/budget";
 import type { AlarmSpec } from "./operations/alarm-specs";
 import type { DashboardInput } from "./operations/dashboard";
 import type { DirectAnswer } from "./openapi/api-routes";
 import type { PolicyStatement } from "./iam/iam-policies";
-import type { ContainerSpec } from "./sagemaker/model-container";
 import type { ResourceNames } from "./names";
-import type { ResolvedComponent, ResolvedSharedEndpoint } from "./sagemaker/inference-component";
+import type { ResolvedSharedEndpoint } from "./sagemaker/inference-component";
+import type { Hosting } from "./sagemaker/hosting";
 import type { WakeSpec } from "./lambda/wake";
 import type { ResolvedConsumer } from "./consumer";
 
@@ -54,33 +54,14 @@ export interface ResolvedModel {
   readonly name: string;
   /** How the handlers reach the endpoint. */
   readonly route: ModelRoute;
-  readonly endpoint: ManagedEndpoint | ExistingEndpoint;
+  /** Where it runs: an endpoint of its own, a component, or an adopted endpoint. */
+  readonly hosting: Hosting;
   readonly integration: LambdaIntegration | DirectIntegration | SharedIntegration;
 }
 
 /** Served by the shared OpenAI-compatible function only (embedding models at /v1/embeddings): no routes of its own. */
 export interface SharedIntegration {
   readonly kind: "shared";
-}
-
-/** An endpoint this stack creates. */
-export interface ManagedEndpoint {
-  readonly kind: "managed";
-  readonly endpointName: string;
-  readonly modelNamePrefix: string;
-  readonly rolePrefix: string;
-  readonly rolePath: string;
-  readonly capacity: Capacity;
-  readonly container: ContainerSpec;
-  readonly alarms: readonly AlarmSpec[];
-  /** Placed on a shared endpoint, or scaling to zero alone: the model is this inference component. */
-  readonly component?: ResolvedComponent;
-}
-
-/** An endpoint managed elsewhere that the API adopts. */
-export interface ExistingEndpoint {
-  readonly kind: "existing";
-  readonly endpointName: string;
 }
 
 export interface LambdaIntegration {
@@ -131,13 +112,6 @@ export interface ResolvedFunction {
   /** Keeps the token budgets of the consumers that may call its models. */
   readonly budgets?: BudgetSettings;
 }
-
-/**
- * An instance endpoint's capacity, as the config gives it with its defaults applied: what the
- * constructs of a model on instances read. (Still the config's own type: the redesign's next step
- * resolves capacity into a type of this layer.)
- */
-export type { InstanceCapacity };
 
 /** The REST API's own settings, with the config's defaults applied. */
 export interface ResolvedApi {

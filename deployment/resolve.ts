@@ -7,7 +7,7 @@ import { invokePath, type ModelRoute } from "../contract/routes";
 import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
 import { apiAlarmSpecs, budgetAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs } from "./operations/alarm-specs";
 import type { DashboardInput } from "./operations/dashboard";
-import { containerSpec } from "./sagemaker/model-container";
+import { containerSpec, type ContainerSpec } from "./sagemaker/model-container";
 import { directAnswerOf, existingEndpointRoute, modelRoute } from "./sagemaker/model-routes";
 import { resourceNames, type ResourceNames } from "./names";
 import { componentOf, sharedEndpointsOf } from "./sagemaker/inference-component";
@@ -15,6 +15,10 @@ import { stateTableName, wakeOf } from "./lambda/wake";
 import type { ResolvedConsumer } from "./consumer";
 import { functionBudgets, type BudgetedConsumer } from "./lambda/budgets";
 import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel, StateBackend } from "./deployment";
+export type { Hosting, CreatedHosting, InstanceHosting, ServerlessHosting, ScaleToZeroHosting, PlacedHosting, ExistingHosting } from "./sagemaker/hosting";
+export type { InstanceCapacity, ServerlessCapacity } from "./sagemaker/capacity";
+import type { Hosting } from "./sagemaker/hosting";
+import { componentOfHosting } from "./sagemaker/hosting";
 import { defaultTags } from "./tags";
 
 // What resolve returns is declared in deployment.ts; importers find it here as well.
@@ -23,8 +27,6 @@ export type {
   Deployment,
   ResolvedModel,
   SharedIntegration,
-  ManagedEndpoint,
-  ExistingEndpoint,
   LambdaIntegration,
   DirectIntegration,
   HandlerKind,
@@ -151,28 +153,17 @@ function lambdaIntegrationOf(at: Resolving, name: string, route: ModelRoute, set
   };
 }
 
-/** A model this stack serves: its container, its endpoint (its own, or a shared one it is a component of), its integration. */
+/** A model this stack serves: its container, where it runs, its integration. */
 function managedModel(at: Resolving, m: ModelConfig): ResolvedModel {
-  const { config, names } = at;
-  const container = containerSpec(m.source, m.capacity, config.region, m.networkIsolation);
-  // A placed model is called on its shared endpoint; every other has an endpoint of its own.
-  const component = componentOf(m, names, container);
-  const endpointName = names.endpoint(component?.shared ?? m.name);
-  const route = { ...modelRoute(m, endpointName), ...(component ? { component: component.name } : {}) };
+  const { names } = at;
+  const container = containerSpec(m.source, m.capacity, at.config.region, m.networkIsolation);
+  const hosting = hostingOf(at, m, container);
+  const component = componentOfHosting(hosting);
+  const route = { ...modelRoute(m, hosting.endpointName), ...(component ? { component: component.name } : {}) };
   return {
     name: m.name,
     route,
-    endpoint: {
-      kind: "managed",
-      endpointName,
-      modelNamePrefix: names.modelPrefix(m.name),
-      rolePrefix: names.rolePrefix(`${m.name}-sm`),
-      rolePath: names.rolePath,
-      capacity: m.capacity,
-      container,
-      alarms: component ? componentAlarmSpecs(component, config.alarms) : endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
-      ...(component ? { component } : {}),
-    },
+    hosting,
     integration:
       route.task === "embedding"
         ? { kind: "shared" }
@@ -182,10 +173,30 @@ function managedModel(at: Resolving, m: ModelConfig): ResolvedModel {
   };
 }
 
+/** Where a model of this stack runs: an endpoint of its own (instances or serverless), or an inference component. */
+function hostingOf(at: Resolving, m: ModelConfig, container: ContainerSpec): Exclude<Hosting, { kind: "existing" }> {
+  const { config, names } = at;
+  const created = { modelNamePrefix: names.modelPrefix(m.name), rolePrefix: names.rolePrefix(`${m.name}-sm`), rolePath: names.rolePath, container };
+  if (m.capacity.kind === "serverless") {
+    const { kind: _, ...capacity } = m.capacity;
+    const endpointName = names.endpoint(m.name);
+    return { kind: "serverless", endpointName, ...created, capacity, alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms) };
+  }
+  const { kind: _, placement: __, ...capacity } = m.capacity;
+  const placed = componentOf(m, names, container);
+  if (!placed) {
+    const endpointName = names.endpoint(m.name);
+    return { kind: "instance", endpointName, ...created, capacity, alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms) };
+  }
+  // A placed model is called on its shared endpoint; one that scales to zero on its own.
+  const endpointName = names.endpoint(placed.kind === "placed" ? placed.sharedEndpoint : m.name);
+  return { ...placed, endpointName, ...created, capacity, alarms: componentAlarmSpecs(placed.component, config.alarms) };
+}
+
 /** An endpoint managed elsewhere, adopted: its own functions, no endpoint of this stack. */
 function existingModel(at: Resolving, e: ExistingEndpointConfig): ResolvedModel {
   const route = existingEndpointRoute(e);
-  return { name: e.name, route, endpoint: { kind: "existing", endpointName: e.endpointName }, integration: lambdaIntegrationOf(at, e.name, route, e.lambda) };
+  return { name: e.name, route, hosting: { kind: "existing", endpointName: e.endpointName }, integration: lambdaIntegrationOf(at, e.name, route, e.lambda) };
 }
 
 /** With auth "apiKey": the function that reads the key from Bearer or x-api-key. */
@@ -227,13 +238,10 @@ function dashboardInputOf(
   return {
     region: config.region,
     endpoints: models
-      .filter((m) => m.endpoint.kind === "existing" || !m.endpoint.component)
-      .map((m) => ({
-        name: m.endpoint.endpointName,
-        // Adopted endpoints are taken to be real-time: their instance metrics are drawn.
-        instance: m.endpoint.kind === "existing" || m.endpoint.capacity.kind === "instance",
-      })),
-    components: models.flatMap((m) => (m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint.component.name] : [])),
+      .filter((m) => componentOfHosting(m.hosting) === undefined)
+      // Adopted endpoints are taken to be real-time: their instance metrics are drawn.
+      .map((m) => ({ name: m.hosting.endpointName, instance: m.hosting.kind !== "serverless" })),
+    components: models.flatMap((m) => componentOfHosting(m.hosting)?.name ?? []),
     apiName: names.api,
     stage,
     functions: functions.map((f) => f.functionName),

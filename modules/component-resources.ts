@@ -3,7 +3,7 @@ import { Fn, type ITerraformDependable } from "cdktf";
 import { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import type { InstanceCapacity } from "../deployment/deployment";
+import type { InstanceCapacity } from "../deployment/resolve";
 import {
   componentEndpointConfigState,
   componentState,

@@ -4,7 +4,7 @@ import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-tar
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { InstanceCapacity } from "../deployment/deployment";
+import type { InstanceCapacity } from "../deployment/resolve";
 import { COMPONENT_METRIC } from "../deployment/sagemaker/inference-component";
 import { wakeUpAlarmName } from "../deployment/names";
 import { targetTracking } from "../deployment/sagemaker/scaling";

@@ -9,7 +9,7 @@ import { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
-import type { ManagedEndpoint } from "../deployment/resolve";
+import type { InstanceCapacity, InstanceHosting, ServerlessHosting } from "../deployment/resolve";
 import { fitName } from "../deployment/names";
 import { defineModel } from "./model-definition";
 import { targetTracking } from "../deployment/sagemaker/scaling";
@@ -17,10 +17,11 @@ import { VARIANT_NAME } from "../reference/aws-limits";
 
 export interface LlmEndpointProps {
   /**
-   * The resolved endpoint: its physical name (the same across model and instance changes), the head
-   * of its model names (a hash of the container is appended), its role prefix, capacity and container.
+   * The model on an endpoint of its own: the endpoint's physical name (the same across model and
+   * instance changes), the head of its model names (a hash of the container is appended), its role
+   * prefix, capacity and container.
    */
-  readonly endpoint: ManagedEndpoint;
+  readonly hosting: InstanceHosting | ServerlessHosting;
   /** Deployment region, for the execution role's ARNs. */
   readonly region: string;
   /** `aws_partition` of the stack. */
@@ -45,14 +46,15 @@ export class LlmEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: LlmEndpointProps) {
     super(scope, id);
-    const { endpointName, capacity } = props.endpoint;
+    const { hosting } = props;
+    const { endpointName } = hosting;
     // Only instances have these; a serverless endpoint has none of them.
-    const instance = capacity.kind === "instance" ? capacity : undefined;
+    const instance = hosting.kind === "instance" ? hosting.capacity : undefined;
 
     const { executionRole, model: sagemakerModel } = defineModel(this, props);
     this.executionRole = executionRole;
 
-    const variant = variantOf(capacity, sagemakerModel.name);
+    const variant = variantOf(hosting, sagemakerModel.name);
 
     // Endpoint configs are immutable: a prefix name plus create_before_destroy lets a
     // model or instance change create the new config, switch the endpoint, then delete the old one.
@@ -150,12 +152,14 @@ export class LlmEndpoint extends Construct {
 /** A resource's address for replace_triggered_by: cdktf 0.21 writes a resource there as "${...}", which Terraform refuses. */
 const addressOf = (resource: TerraformResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 
-type InstanceCapacity = Extract<ManagedEndpoint["capacity"], { kind: "instance" }>;
 type InstanceScaling = NonNullable<InstanceCapacity["autoscaling"]>;
 
-function variantOf(capacity: ManagedEndpoint["capacity"], modelName: string): SagemakerEndpointConfigurationProductionVariants {
-  if (capacity.kind === "serverless")
-    return { variantName: VARIANT, modelName, serverlessConfig: { memorySizeInMb: capacity.memorySizeMb, maxConcurrency: capacity.maxConcurrency } };
+function variantOf(hosting: InstanceHosting | ServerlessHosting, modelName: string): SagemakerEndpointConfigurationProductionVariants {
+  if (hosting.kind === "serverless") {
+    const { memorySizeMb, maxConcurrency } = hosting.capacity;
+    return { variantName: VARIANT, modelName, serverlessConfig: { memorySizeInMb: memorySizeMb, maxConcurrency } };
+  }
+  const { capacity } = hosting;
   return {
     variantName: VARIANT,
     modelName,

@@ -1,12 +1,12 @@
 import { Construct, type IConstruct } from "constructs";
-import type { ResolvedModel } from "../deployment/resolve";
+import type { CreatedHosting, ResolvedModel } from "../deployment/resolve";
 import { alarmsFor, type AlarmOptions } from "./alarm-set";
 import { createdEndpointAlarms, watchesUpdates } from "../deployment/operations/alarm-specs";
 import { DirectIntegrationRole } from "./direct-integration-role";
 import { HandlerCode } from "./handler-code";
 import { invokerFor, type InvokerFunction } from "./invoker-function";
 import { LlmEndpoint } from "./llm-endpoint";
-import { ComponentEndpoint } from "./component-endpoint";
+import { ScaleToZeroEndpoint } from "./scale-to-zero-endpoint";
 import { PlacedModel } from "./placed-model";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
 import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
@@ -42,7 +42,7 @@ export class ModelApi extends Construct {
     return (x as unknown as Record<symbol, unknown>)[MODEL_API] === true;
   }
 
-  readonly endpoint?: LlmEndpoint | ComponentEndpoint;
+  readonly endpoint?: LlmEndpoint | ScaleToZeroEndpoint;
   /** The model's inference component, if it runs as one. */
   readonly component?: CloudcontrolapiResource;
   readonly functions: readonly InvokerFunction[];
@@ -54,30 +54,9 @@ export class ModelApi extends Construct {
     Object.defineProperty(this, MODEL_API, { value: true });
     const { model, partition, region } = props;
 
-    if (model.endpoint.kind === "managed") {
-      // Alarms first: the endpoint names its rollback alarms (kept with alarms off too, without actions).
-      const specs = model.endpoint.alarms;
-      const created = createdEndpointAlarms(specs, watchesUpdates(model.endpoint), props.alarms !== undefined);
-      const alarms = created.length > 0 ? alarmsFor(this, `alarms-${model.name}`, created, props.alarms ?? {}) : undefined;
-      const rollback = alarms ? specs.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
-      const { endpoint } = model;
-      const { component, capacity } = endpoint;
-      const common = { region, partition, tags: props.tags };
-      if (component?.shared && capacity.kind === "instance") {
-        const host = props.sharedEndpoints?.[component.shared];
-        if (!host) throw new Error(`model ${model.name}: no shared endpoint ${component.shared} in the stack`);
-        this.component = new PlacedModel(this, `model-${model.name}`, { ...common, endpoint: { ...endpoint, capacity, component }, host }).component;
-      } else if (component?.host && capacity.kind === "instance") {
-        const solo = new ComponentEndpoint(this, `model-${model.name}`, {
-          ...common,
-          endpoint: { ...endpoint, capacity, component: { ...component, host: component.host } },
-        });
-        this.endpoint = solo;
-        this.component = solo.component;
-      } else {
-        this.endpoint = new LlmEndpoint(this, `model-${model.name}`, { endpoint, rollbackAlarmNames: rollback, region, partition });
-      }
-    }
+    const hosted = model.hosting.kind === "existing" ? {} : hostModel(this, model.name, model.hosting, props);
+    this.endpoint = hosted.endpoint;
+    this.component = hosted.component;
 
     const integration = model.integration;
     if (integration.kind === "shared") {
@@ -85,7 +64,7 @@ export class ModelApi extends Construct {
       return;
     }
     if (integration.kind === "direct") {
-      const endpointName = model.endpoint.endpointName;
+      const endpointName = model.hosting.endpointName;
       const role = new DirectIntegrationRole(this, `direct-${model.name}`, {
         rolePrefix: integration.rolePrefix,
         rolePath: integration.rolePath,
@@ -108,5 +87,35 @@ export class ModelApi extends Construct {
     const stream = invokerFor(this, integration.stream, props.code.stream, partition, props.alarms, components);
     this.functions = [invoke, stream];
     this.routes = { model: model.name, invokeFunction: invoke.function, streamFunction: stream.function, requestSchema: integration.requestSchema };
+  }
+}
+
+interface Hosted {
+  readonly endpoint?: LlmEndpoint | ScaleToZeroEndpoint;
+  readonly component?: CloudcontrolapiResource;
+}
+
+/** The model's endpoint or inference component, per kind of hosting, with its alarms. */
+function hostModel(scope: Construct, name: string, hosting: CreatedHosting, props: ModelApiProps): Hosted {
+  // Alarms first: the endpoint names its rollback alarms (kept with alarms off too, without actions).
+  const created = createdEndpointAlarms(hosting.alarms, watchesUpdates(hosting), props.alarms !== undefined);
+  const alarms = created.length > 0 ? alarmsFor(scope, `alarms-${name}`, created, props.alarms ?? {}) : undefined;
+  const common = { region: props.region, partition: props.partition, tags: props.tags };
+  const id = `model-${name}`;
+  switch (hosting.kind) {
+    case "instance":
+    case "serverless": {
+      const rollbackAlarmNames = alarms ? hosting.alarms.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
+      return { endpoint: new LlmEndpoint(scope, id, { ...common, hosting, rollbackAlarmNames }) };
+    }
+    case "scale-to-zero": {
+      const own = new ScaleToZeroEndpoint(scope, id, { ...common, hosting });
+      return { endpoint: own, component: own.component };
+    }
+    case "placed": {
+      const shared = props.sharedEndpoints?.[hosting.sharedEndpoint];
+      if (!shared) throw new Error(`model ${name}: no shared endpoint ${hosting.sharedEndpoint} in the stack`);
+      return { component: new PlacedModel(scope, id, { ...common, hosting, host: shared }).component };
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SagemakerModel, type SagemakerModelPrimaryContainer } from "@cdktf/provider-aws/lib/sagemaker-model";
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
-import type { ManagedEndpoint } from "../deployment/resolve";
+import type { CreatedHosting } from "../deployment/resolve";
 import { specHash } from "../deployment/sagemaker/model-container";
 import { defineExecutionRole } from "./execution-role";
 
@@ -13,7 +13,7 @@ const modelDataSourceOf = (prefix: string | undefined) =>
   prefix ? { s3DataSource: [{ s3Uri: prefix, s3DataType: "S3Prefix", compressionType: "None" }] } : undefined;
 
 export interface ModelDefinitionProps {
-  readonly endpoint: ManagedEndpoint;
+  readonly hosting: CreatedHosting;
   readonly region: string;
   readonly partition: string;
 }
@@ -29,12 +29,12 @@ export interface ModelDefinition {
  * function, not a construct, so the resources keep the addresses they had inside LlmEndpoint).
  */
 export function defineModel(scope: Construct, props: ModelDefinitionProps): ModelDefinition {
-  const { endpointName, capacity, container: spec } = props.endpoint;
-  const instance = capacity.kind === "instance" ? capacity : undefined;
+  const { hosting } = props;
+  const { endpointName, container: spec } = hosting;
 
   const { role: executionRole, policy } = defineExecutionRole(scope, {
-    rolePrefix: props.endpoint.rolePrefix,
-    rolePath: props.endpoint.rolePath,
+    rolePrefix: hosting.rolePrefix,
+    rolePath: hosting.rolePath,
     description: `SageMaker execution role for ${endpointName}`,
     policyPrefix: "model-",
     partition: props.partition,
@@ -44,7 +44,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
     modelDataUrl: spec.modelDataUrl,
     modelDataPrefix: spec.modelDataPrefix,
     modelPackage: spec.modelPackageName !== undefined,
-    dataCapture: instance?.dataCapture,
+    dataCapture: hosting.kind === "serverless" ? undefined : hosting.capacity.dataCapture,
   });
 
   const environment: Record<string, string> = { ...spec.environment };
@@ -52,8 +52,8 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
   // (create before destroy) never clashes with the old model's name.
   // A new role path replaces the role, and with it the model (its role is create-only): the name
   // changes with it. The default path stays out, so deployed models keep their names.
-  const identity = props.endpoint.rolePath === "/" ? specHash(spec) : specHash(spec, props.endpoint.rolePath);
-  let modelName = `${props.endpoint.modelNamePrefix}-${identity}`;
+  const identity = hosting.rolePath === "/" ? specHash(spec) : specHash(spec, hosting.rolePath);
+  let modelName = `${hosting.modelNamePrefix}-${identity}`;
   if (spec.tokenSecretArn) {
     // SageMaker has no secret references in container environments: the token is read
     // when Terraform plans (never from the config file) and is sensitive in plans. No
@@ -62,7 +62,7 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
     const token = new DataAwsSecretsmanagerSecretVersion(scope, "hf-token", { secretId: spec.tokenSecretArn });
     environment[spec.tokenVariable] = token.secretString;
     // A rotated token changes the environment too; the hash of it reveals nothing of the token.
-    modelName = `${props.endpoint.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [identity, token.secretString]))), 0, 8)}`;
+    modelName = `${hosting.modelNamePrefix}-${Fn.substr(Fn.nonsensitive(Fn.sha256(Fn.join("", [identity, token.secretString]))), 0, 8)}`;
   }
 
   const container: SagemakerModelPrimaryContainer = spec.modelPackageName

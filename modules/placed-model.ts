@@ -1,14 +1,12 @@
 import { Construct } from "constructs";
 import type { CloudcontrolapiResource } from "@cdktf/provider-aws/lib/cloudcontrolapi-resource";
 import type { SagemakerEndpoint } from "@cdktf/provider-aws/lib/sagemaker-endpoint";
-import type { InstanceCapacity } from "../deployment/deployment";
-import type { ManagedEndpoint } from "../deployment/resolve";
-import type { ResolvedComponent } from "../deployment/sagemaker/inference-component";
+import type { PlacedHosting } from "../deployment/resolve";
 import { defineModel } from "./model-definition";
 import { defineComponent } from "./component-resources";
 
 export interface PlacedModelProps {
-  readonly endpoint: ManagedEndpoint & { readonly capacity: InstanceCapacity; readonly component: ResolvedComponent };
+  readonly hosting: PlacedHosting;
   /** The shared endpoint it runs on. */
   readonly host: SagemakerEndpoint;
   readonly region: string;
@@ -22,7 +20,7 @@ export class PlacedModel extends Construct {
   readonly component: CloudcontrolapiResource;
   constructor(scope: Construct, id: string, props: PlacedModelProps) {
     super(scope, id);
-    const { capacity, component } = props.endpoint;
+    const { capacity, component } = props.hosting;
     const { model } = defineModel(this, props);
     this.component = defineComponent(this, {
       component,

@@ -168,7 +168,7 @@ export class LlmApiStack extends TerraformStack {
       description: "baseURL for OpenAI clients (the key as Authorization: Bearer, or x-api-key).",
     });
     new TerraformOutput(this, "endpoint_names", {
-      value: Object.fromEntries(deployment.models.map((m) => [m.name, m.endpoint.endpointName])),
+      value: Object.fromEntries(deployment.models.map((m) => [m.name, m.hosting.endpointName])),
       description: "SageMaker endpoint behind each model.",
     });
     if (consumerKeys) {

@@ -37,14 +37,14 @@ function desiredStates(deployment: Deployment, tags: Record<string, string>): Ma
     states.set(`shared-${e.name}/endpoint-config`, { type: "AWS::SageMaker::EndpointConfig", doc });
   }
   for (const m of deployment.models) {
-    const e = m.endpoint;
-    if (e.kind !== "managed" || !e.component || e.capacity.kind !== "instance") continue;
+    const e = m.hosting;
+    if (e.kind !== "scale-to-zero" && e.kind !== "placed") continue;
     const component: ResolvedComponent = e.component;
     // The model's name as model-definition.ts writes it (a token's value would only add to the hash).
     const modelName = `${e.modelNamePrefix}-${e.rolePath === "/" ? specHash(e.container) : specHash(e.container, e.rolePath)}`;
-    if (component.host) {
+    if (e.kind === "scale-to-zero") {
       const doc = componentEndpointConfigState({
-        host: component.host,
+        host: e.host,
         executionRoleArn: roleArn(e.rolePrefix, e.rolePath),
         role: { namePrefix: e.rolePrefix, path: e.rolePath },
         tags,
@@ -117,7 +117,7 @@ const CHANGES: readonly Change[] = [
     config: (c) => c,
     deployment: (d) => ({
       ...d,
-      models: d.models.map((m) => (m.endpoint.kind === "managed" ? { ...m, endpoint: { ...m.endpoint, rolePath: "/llm-api/moved/" } } : m)),
+      models: d.models.map((m) => (m.hosting.kind === "existing" ? m : { ...m, hosting: { ...m.hosting, rolePath: "/llm-api/moved/" } })),
       sharedEndpoints: d.sharedEndpoints.map((e) => ({ ...e, rolePath: "/llm-api/moved/" })),
     }),
   },

@@ -4,10 +4,10 @@ import { resolveStage } from "../../deployment/resolve";
 import { only, parseTemplateJson, resources, synthConstruct, testConfig } from "../helpers/synth";
 
 function synthModel(model: Record<string, unknown>) {
-  const endpoint = resolveStage(testConfig({ models: [{ name: "m", ...model } as never] }), "v1").models[0].endpoint;
-  if (endpoint.kind !== "managed") throw new Error("expected a managed endpoint");
+  const hosting = resolveStage(testConfig({ models: [{ name: "m", ...model } as never] }), "v1").models[0].hosting;
+  if (hosting.kind !== "instance" && hosting.kind !== "serverless") throw new Error("expected an endpoint of its own");
   return synthConstruct((stack) => {
-    new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });
+    new LlmEndpoint(stack, "model", { hosting, region: "us-east-1", partition: "aws" });
   });
 }
 

@@ -33,7 +33,7 @@ describe("a stage with models that scale to zero", () => {
   const models = [idle("sleepy"), idle("dozy"), warm];
   const stack = stage(models);
   const components = resolveStage(testConfig({ models }), "v1").models.flatMap((m) =>
-    m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint.component.name] : [],
+    m.hosting.kind === "scale-to-zero" || m.hosting.kind === "placed" ? [m.hosting.component.name] : [],
   );
 
   it("backs the handlers' own wake with an alarm that sets exactly one copy, and goes back to OK without refusals", () => {

@@ -1,10 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../../config/load";
-import type { ConfigInput, InstanceCapacity } from "../../config/schema";
-import type { ComponentHost, ResolvedComponent } from "../../deployment/sagemaker/inference-component";
-import { resolveStage, type ManagedEndpoint } from "../../deployment/resolve";
-import { ComponentEndpoint } from "../../modules/component-endpoint";
+import type { ConfigInput } from "../../config/schema";
+import { resolveStage } from "../../deployment/resolve";
+import { ScaleToZeroEndpoint } from "../../modules/scale-to-zero-endpoint";
 import { PlacedModel } from "../../modules/placed-model";
 import { SharedEndpoint } from "../../modules/shared-endpoint";
 import { synthConstruct } from "../helpers/synth";
@@ -65,9 +64,11 @@ function stageStack(s: Stage): Record<string, any> {
     const host = new SharedEndpoint(scope, "shared-gpu", { ...common, endpoint: deployment.sharedEndpoints[0] }).endpoint;
     for (const m of deployment.models) {
       // Both models are inference components on instances (the config above says so).
-      const endpoint = m.endpoint as ManagedEndpoint & { capacity: InstanceCapacity; component: ResolvedComponent & { host: ComponentHost } };
-      if (endpoint.component.shared) new PlacedModel(scope, `model-${m.name}`, { ...common, endpoint, host });
-      else new ComponentEndpoint(scope, `model-${m.name}`, { ...common, endpoint: { ...endpoint, rolePath: s.soloRolePath ?? endpoint.rolePath } });
+      const { hosting } = m;
+      if (hosting.kind === "placed") new PlacedModel(scope, `model-${m.name}`, { ...common, hosting, host });
+      else if (hosting.kind === "scale-to-zero")
+        new ScaleToZeroEndpoint(scope, `model-${m.name}`, { ...common, hosting: { ...hosting, rolePath: s.soloRolePath ?? hosting.rolePath } });
+      else throw new Error(`${m.name}: expected an inference component, got ${hosting.kind}`);
     }
   }) as Record<string, any>;
   for (const type of UNSERVED) delete stack.resource[type];

@@ -184,8 +184,8 @@ describeTf("updating deployed inference components", () => {
     const deployment = resolveStage(config, "v1");
     const hosts = new Map<string, ComponentHost & { role: RoleIdentity }>([
       ...deployment.models.flatMap((m) =>
-        m.endpoint.kind === "managed" && m.endpoint.component?.host
-          ? [[m.name, { ...m.endpoint.component.host, role: { namePrefix: m.endpoint.rolePrefix, path: m.endpoint.rolePath } }] as const]
+        m.hosting.kind === "scale-to-zero"
+          ? [[m.name, { ...m.hosting.host, role: { namePrefix: m.hosting.rolePrefix, path: m.hosting.rolePath } }] as const]
           : [],
       ),
       ...deployment.sharedEndpoints.map((e) => [e.name, { ...e, role: { namePrefix: e.rolePrefix, path: e.rolePath } }] as const),

@@ -33,10 +33,10 @@ const mistral = (revision?: string): Partial<ConfigInput> => ({
 
 /** The model's endpoint alone, as its stack writes it. */
 function endpointStack(revision?: string): Record<string, any> {
-  const endpoint = resolveStage(testConfig(mistral(revision)), "v1").models[0].endpoint;
-  if (endpoint.kind !== "managed") throw new Error("expected a managed endpoint");
+  const hosting = resolveStage(testConfig(mistral(revision)), "v1").models[0].hosting;
+  if (hosting.kind !== "instance" && hosting.kind !== "serverless") throw new Error("expected an endpoint of its own");
   return synthConstruct((stack) => {
-    new LlmEndpoint(stack, "model", { endpoint, region: "us-east-1", partition: "aws" });
+    new LlmEndpoint(stack, "model", { hosting, region: "us-east-1", partition: "aws" });
   }) as Record<string, any>;
 }
 

@@ -22,8 +22,8 @@ const FILE = join(ROOT, "examples", "scale-to-zero.json");
 const hostOf = (m: Config["models"][number]) => (m.capacity.kind === "instance" ? m.capacity.placement?.endpoint : undefined);
 /** A component is named for its model and, on a shared endpoint, for the endpoint too, then a hash of what it runs. */
 const componentOf = (m: Config["models"][number]) => {
-  const endpoint = resolveStage(loadConfig(FILE), "v1").models.find((r) => r.name === m.name)!.endpoint;
-  const name = endpoint.kind === "managed" ? endpoint.component?.name : undefined;
+  const hosting = resolveStage(loadConfig(FILE), "v1").models.find((r) => r.name === m.name)!.hosting;
+  const name = hosting.kind === "scale-to-zero" || hosting.kind === "placed" ? hosting.component.name : undefined;
   expect(name).toMatch(new RegExp(`^idle-free-v1-${hostOf(m) ? `${hostOf(m)}-` : ""}${m.name}-[0-9a-f]{8}$`));
   return name!;
 };

@@ -3,8 +3,6 @@ import { CLOUD_CONTROL_SCHEMAS, CLOUD_CONTROL_TYPES } from "../../reference/clou
 import { serviceSpecSchemas } from "../../bin/service-spec";
 import { componentEndpointConfigState, componentState } from "../../deployment/sagemaker/inference-component";
 import { resolveStage } from "../../deployment/resolve";
-import type { ResolvedComponent } from "../../deployment/sagemaker/inference-component";
-import type { InstanceCapacity } from "../../config/schema";
 import { loadConfig } from "../../config/load";
 import { join } from "node:path";
 import { ROOT } from "../helpers/synth";
@@ -36,14 +34,13 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
 
   describe("accept what synth writes for examples/scale-to-zero.json, and refuse a wrong field", () => {
     const deployment = resolveStage(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
-    const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" && m.endpoint.component ? [m.endpoint] : []));
+    const components = deployment.models.flatMap((m) => (m.hosting.kind === "scale-to-zero" || m.hosting.kind === "placed" ? [m.hosting] : []));
     const tags = { Project: "idle-free", Stage: "v1" };
 
-    it.each(managed.map((e) => [e.endpointName, e] as const))("%s", (_, endpoint) => {
-      const capacity = endpoint.capacity as InstanceCapacity;
-      const component = endpoint.component as ResolvedComponent;
+    it.each(components.map((e) => [e.endpointName, e] as const))("%s", (_, endpoint) => {
+      const { capacity, component } = endpoint;
       const roleArn = "arn:aws:iam::123456789012:role/idle-free-v1-sm-x";
-      const host = component.host ?? deployment.sharedEndpoints.find((e) => e.name === component.shared)!;
+      const host = endpoint.kind === "scale-to-zero" ? endpoint.host : deployment.sharedEndpoints.find((e) => e.name === endpoint.sharedEndpoint)!;
       const config = componentEndpointConfigState({ host, executionRoleArn: roleArn, role: { namePrefix: "idle-free-v1-sm-", path: "/" }, tags });
       const ic = componentState({ component, endpointName: endpoint.endpointName, modelName: "m-0123abcd", capacity, tags });
       const validConfig = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"]);
@@ -57,9 +54,9 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
 
   it("name a new endpoint config when the variant or the execution role's name or path changes, and keep the name otherwise", () => {
     const deployment = resolveStage(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
-    const endpoint = deployment.models.find((m) => m.name === "qwen-7b")!.endpoint;
-    if (endpoint.kind !== "managed" || !endpoint.component || endpoint.capacity.kind !== "instance") throw new Error("not a component");
-    const host = endpoint.component!.host!;
+    const hosting = deployment.models.find((m) => m.name === "qwen-7b")!.hosting;
+    if (hosting.kind !== "scale-to-zero") throw new Error("not scaling to zero alone");
+    const { host } = hosting;
     const role = { namePrefix: "idle-free-v1-qwen-7b-sm-", path: "/" };
     const state = (h: typeof host, arn: string, r = role) =>
       componentEndpointConfigState({ host: h, executionRoleArn: arn, role: r, tags: {} }).EndpointConfigName;

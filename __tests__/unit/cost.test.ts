@@ -1,5 +1,6 @@
 import { loadConfig, parseConfig } from "../../config/load";
-import { costLine, diffCosts, estimateCost, formatCostMarkdown, formatCostTable } from "../../deployment/operations/cost";
+import { estimateCost } from "../../deployment/operations/cost";
+import { costLine, diffCosts, formatCostMarkdown, formatCostTable } from "../../deployment/operations/cost-report";
 import { MONITORING_PRICES, PRICES } from "../../reference/prices";
 import { resolveStage } from "../../deployment/resolve";
 
@@ -28,7 +29,7 @@ describe("cost estimate", () => {
     const alarms =
       deployment.apiAlarms.length +
       deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
-      deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0);
+      deployment.models.reduce((n, m) => n + (m.hosting.kind === "existing" ? 0 : m.hosting.alarms.length), 0);
     expect(alarms).toBeGreaterThan(10);
     const monitoring = Math.round((alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth) * 100) / 100;
     expect(e.monitoring).toEqual([{ stage: "v1", alarms, dashboards: 1, secrets: 0, monthly: monitoring }]);
@@ -139,7 +140,7 @@ describe("cost of models that scale to zero (examples/scale-to-zero.json)", () =
     const specs =
       deployment.apiAlarms.length +
       deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
-      deployment.models.reduce((n, m) => n + (m.endpoint.kind === "managed" ? m.endpoint.alarms.length : 0), 0);
+      deployment.models.reduce((n, m) => n + (m.hosting.kind === "existing" ? 0 : m.hosting.alarms.length), 0);
     expect(e.monitoring[0].alarms).toBe(specs + deployment.models.length);
   });
 });

@@ -105,6 +105,15 @@ describe("layers", () => {
     expect(long).toEqual([]);
   });
 
+  it("switch on where a model runs in one place: of the modules, only model-api.ts names the component and adopted kinds", () => {
+    const switching = files.filter(
+      (f) =>
+        f.startsWith("modules/") &&
+        /kind [!=]== "(scale-to-zero|placed|existing)"|case "(scale-to-zero|placed|existing)"/.test(readFileSync(join(ROOT, f), "utf8")),
+    );
+    expect(switching).toEqual(["modules/model-api.ts"]);
+  });
+
   it("take a config field to the Terraform JSON through few files: autoscaling.targetValue is named in at most four", () => {
     const naming = files.filter((f) => readFileSync(join(ROOT, f), "utf8").includes("targetValue"));
     expect(naming.length).toBeLessThanOrEqual(4);

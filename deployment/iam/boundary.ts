@@ -53,7 +53,8 @@ interface Scope {
   readonly tagged: { readonly StringEquals: Record<string, string> };
 }
 
-const scalesToZero = (stages: readonly Deployment[]) => stages.some((d) => d.models.some((m) => m.endpoint.kind === "managed" && m.endpoint.component));
+const scalesToZero = (stages: readonly Deployment[]) =>
+  stages.some((d) => d.models.some((m) => m.hosting.kind === "scale-to-zero" || m.hosting.kind === "placed"));
 
 /** Invoke the project's endpoints (and components), by tag; adopted endpoints, someone else's, by exact ARN. */
 function invokeStatements(at: Scope, adopted: readonly string[]): PolicyStatement[] {
@@ -139,19 +140,19 @@ function modelContainerStatements(at: Scope): PolicyStatement[] {
   const { partition, region, account } = at;
   const modelNeeds = at.stages.flatMap((d) =>
     d.models.flatMap((m) =>
-      m.endpoint.kind === "managed"
-        ? sagemakerExecutionStatements({
+      m.hosting.kind === "existing"
+        ? []
+        : sagemakerExecutionStatements({
             partition,
             region,
             account,
-            endpointName: m.endpoint.endpointName,
-            image: m.endpoint.container.image,
-            modelDataUrl: m.endpoint.container.modelDataUrl,
-            modelDataPrefix: m.endpoint.container.modelDataPrefix,
-            modelPackage: m.endpoint.container.modelPackageName !== undefined,
-            dataCapture: m.endpoint.capacity.kind === "instance" ? m.endpoint.capacity.dataCapture : undefined,
-          })
-        : [],
+            endpointName: m.hosting.endpointName,
+            image: m.hosting.container.image,
+            modelDataUrl: m.hosting.container.modelDataUrl,
+            modelDataPrefix: m.hosting.container.modelDataPrefix,
+            modelPackage: m.hosting.container.modelPackageName !== undefined,
+            dataCapture: m.hosting.kind === "serverless" ? undefined : m.hosting.capacity.dataCapture,
+          }),
     ),
   );
   const resourcesOf = (sid: string) => [...new Set(modelNeeds.filter((s) => s.Sid === sid).flatMap((s) => [s.Resource].flat()))];

@@ -55,9 +55,8 @@ export function createdEndpointAlarms(specs: readonly AlarmSpec[], watchesUpdate
   return watchesUpdates ? specs.filter((spec) => spec.rollback) : [];
 }
 
-/** Whether an endpoint's updates are blue/green, watched by its rollback alarms: an instance endpoint that is no inference component's. */
-export const watchesUpdates = (endpoint: { readonly capacity: { readonly kind: string }; readonly component?: unknown }): boolean =>
-  endpoint.capacity.kind === "instance" && endpoint.component === undefined;
+/** Whether a model's updates are blue/green, watched by its rollback alarms: an instance endpoint of its own. */
+export const watchesUpdates = (hosting: { readonly kind: string }): boolean => hosting.kind === "instance";
 
 /** Error rates and latency of the calls to an endpoint, or to one inference component, named for it. */
 function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {

@@ -41,7 +41,7 @@ export interface CostEstimate {
   readonly assumptions: readonly string[];
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+export const round = (n: number) => Math.round(n * 100) / 100;
 
 export function estimateCost(config: Config, table: PriceTable = PRICES): CostEstimate {
   const pricing: Pricing = { prices: { ...table.hourly, ...config.cost.prices }, unpriced: new Set(), scheduled: [], unscheduled: [] };
@@ -103,10 +103,11 @@ function withSchedules(pricing: Pricing, row: CostRow, schedules: Schedules): Co
  * and a wake-up alarm per model that scales to zero.
  */
 function monitoringOf(deployment: Deployment, on: boolean): MonitoringCost {
-  const managed = deployment.models.flatMap((m) => (m.endpoint.kind === "managed" ? [m.endpoint] : []));
+  const created = deployment.models.flatMap((m) => (m.hosting.kind === "existing" ? [] : [m.hosting]));
   const alarms =
-    managed.filter((e) => e.component).length +
-    managed.reduce((n, e) => n + createdEndpointAlarms(e.alarms, watchesUpdates(e), on).length, 0) +
+    // A wake-up alarm per model that scales to zero or is placed.
+    created.filter((h) => h.kind === "scale-to-zero" || h.kind === "placed").length +
+    created.reduce((n, h) => n + createdEndpointAlarms(h.alarms, watchesUpdates(h), on).length, 0) +
     (on ? deployment.apiAlarms.length + deployment.functions.reduce((n, f) => n + f.alarms.length, 0) : 0);
   const secrets = deployment.consumers ? 1 : 0;
   return {
@@ -125,10 +126,11 @@ function stageRows(deployment: Deployment, config: Config, table: PriceTable, pr
     instanceRow(pricing, { stage, model: e.name, capacity: e.instanceType, minCount: e.minInstances, maxCount: e.maxInstances }),
   );
   for (const m of deployment.models) {
-    // Placed models are billed by their shared endpoint.
-    if (m.endpoint.kind !== "managed" || m.endpoint.component?.shared) continue;
-    const capacity = m.endpoint.capacity;
-    if (capacity.kind === "serverless") {
+    // Placed models are billed by their shared endpoint; adopted ones where they are managed.
+    const { hosting } = m;
+    if (hosting.kind === "existing" || hosting.kind === "placed") continue;
+    if (hosting.kind === "serverless") {
+      const { capacity } = hosting;
       const gbSeconds = config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (capacity.memorySizeMb / 1024);
       const monthly = round(gbSeconds * table.serverlessPerGbSecond);
       const hourlyMax = round(monthly / HOURS_PER_MONTH);
@@ -145,6 +147,7 @@ function stageRows(deployment: Deployment, config: Config, table: PriceTable, pr
       });
       continue;
     }
+    const { capacity } = hosting;
     const minCount = capacity.autoscaling?.minCapacity ?? capacity.initialCount;
     const maxCount = capacity.autoscaling?.maxCapacity ?? capacity.initialCount;
     const row = instanceRow(pricing, { stage, model: m.name, capacity: capacity.type, minCount, maxCount });
@@ -197,111 +200,4 @@ function assumptionsOf(config: Config, table: PriceTable, pricing: Pricing): str
     `Monitoring per stage: ${MONITORING_PRICES.alarmMonth} per alarm-month, ${MONITORING_PRICES.dashboardMonth} per dashboard, ${MONITORING_PRICES.secretMonth} per secret (reference/prices.ts), before the account's free tier (10 alarms, 3 dashboards).`,
     "Not counted: Lambda, API Gateway, logs and data transfer (per request, small beside GPU hours).",
   ];
-}
-
-const money = (n: number | undefined) =>
-  n === undefined ? "unpriced" : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const range = (a: number | undefined, b: number | undefined) => (a === undefined ? "unpriced" : a === b ? money(a) : `${money(a)} - ${money(b)}`);
-
-/** A plain-text table for the terminal. */
-export function formatCostTable(e: CostEstimate): string {
-  const header = ["stage", "model", "capacity", "instances", "per hour", "per 30 days"];
-  const body = e.rows.map((r) => [
-    r.stage,
-    r.model,
-    r.capacity,
-    r.minCount === r.maxCount ? String(r.minCount) : `${r.minCount}-${r.maxCount}`,
-    range(r.hourlyMin, r.hourlyMax),
-    range(r.monthlyMin, r.monthlyMax),
-  ]);
-  const monitoring = e.monitoring.map((m) => [
-    m.stage,
-    "monitoring",
-    `${m.alarms} alarms, ${m.dashboards} dashboard${m.secrets ? `, ${m.secrets} secret` : ""}`,
-    "",
-    "",
-    money(m.monthly),
-  ]);
-  const totals = Object.entries(e.totals).map(([stage, t]) => [stage, "total", "", "", "", range(t.monthlyMin, t.monthlyMax)]);
-  const all = [header, ...body, ...monitoring, ...totals];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) => cell.padEnd(widths[i]))
-      .join("  ")
-      .trimEnd();
-  return [
-    line(header),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...body.map(line),
-    ...monitoring.map(line),
-    ...totals.map(line),
-    "",
-    ...(e.unpriced.length ? [`Unpriced (add them to cost.prices): ${e.unpriced.join(", ")}`] : []),
-    ...e.assumptions,
-  ].join("\n");
-}
-
-export interface CostChange {
-  readonly stage: string;
-  readonly model: string;
-  readonly before?: CostRow;
-  readonly after?: CostRow;
-  /** After minus before, per 30 days at max capacity (undefined when either side is unpriced). */
-  readonly monthlyMaxDelta?: number;
-}
-
-/** Per model and stage, what a change of config does to the bill. */
-export function diffCosts(base: CostEstimate, current: CostEstimate): CostChange[] {
-  const key = (r: CostRow) => `${r.stage}/${r.model}`;
-  const before = new Map(base.rows.map((r) => [key(r), r]));
-  const after = new Map(current.rows.map((r) => [key(r), r]));
-  const rows = new Map([...base.rows, ...current.rows].map((r) => [key(r), r]));
-  return [...rows].map(([k, row]) => {
-    const b = before.get(k);
-    const a = after.get(k);
-    const unknown = (b && b.monthlyMax === undefined) || (a && a.monthlyMax === undefined);
-    return {
-      stage: row.stage,
-      model: row.model,
-      before: b,
-      after: a,
-      monthlyMaxDelta: unknown ? undefined : round((a?.monthlyMax ?? 0) - (b?.monthlyMax ?? 0)),
-    };
-  });
-}
-
-/** The cost section of the pull-request comment, with the change from the base branch when there is one. */
-export function formatCostMarkdown(current: CostEstimate, base?: CostEstimate): string {
-  const changes = base ? diffCosts(base, current) : [];
-  const delta = (c: CostChange | undefined) =>
-    !c ? "" : c.monthlyMaxDelta === undefined ? " | unpriced" : ` | ${c.monthlyMaxDelta > 0 ? "+" : ""}${money(c.monthlyMaxDelta).replace("$-", "-$")}`;
-  const rows = current.rows.map((r) => {
-    const change = changes.find((c) => c.stage === r.stage && c.model === r.model);
-    return `| \`${r.stage}\` | ${r.model} | ${r.capacity} | ${r.minCount}-${r.maxCount} | ${range(r.monthlyMin, r.monthlyMax)}${base ? delta(change) : ""} |`;
-  });
-  const removed = changes.filter((c) => !c.after).map((c) => `| \`${c.stage}\` | ${c.model} | removed | | | ${delta(c).slice(3)} |`);
-  return [
-    "### Cost estimate (30 days)",
-    "",
-    `| stage | model | capacity | instances | min - max${base ? " | change at max" : ""} |`,
-    `| --- | --- | --- | --- | ---:${base ? " | ---:" : ""} |`,
-    ...rows,
-    ...removed,
-    "",
-    ...(current.unpriced.length ? [`:warning: Unpriced instance types: ${current.unpriced.join(", ")}`, ""] : []),
-    ...current.assumptions.map((a) => `- ${a}`),
-  ].join("\n");
-}
-
-/**
- * The line synth prints for a stage: one figure when minimum and maximum agree, and never "$0" for
- * instance types the price table does not have (those are named instead).
- */
-export function costLine(stage: string, total: { monthlyMin: number; monthlyMax: number }, unpriced: readonly string[]): string {
-  const note = unpriced.length ? ` (unpriced, not counted: ${unpriced.join(", ")})` : "";
-  if (unpriced.length && total.monthlyMax === 0)
-    return `${stage}: cost unknown: no price for ${unpriced.join(", ")} in the table (set cost.prices). Details: npm run cost`;
-  const range = total.monthlyMin === total.monthlyMax ? `$${total.monthlyMax.toFixed(0)}` : `$${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)}`;
-  return `${stage}: about ${range} per 30 days in SageMaker instances and monitoring${note}. Details: npm run cost`;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { InstanceCapacity, ModelConfig, SharedEndpointConfig } from "../../config/schema";
+import type { ModelConfig, SharedEndpointConfig } from "../../config/schema";
+import type { InstanceCapacity } from "./capacity";
 import { gpuCount } from "../../reference/instance-types";
 import { fitName, type ResourceNames } from "../names";
 import { specHash, type ContainerSpec } from "./model-container";
@@ -29,10 +30,6 @@ export interface ResolvedComponent {
   /** GPUs per copy; none on an instance type without GPUs in this product's table. */
   readonly gpus?: number;
   readonly memoryMb: number;
-  /** The shared endpoint (endpoints[].name) it runs on. */
-  readonly shared?: string;
-  /** Without `shared`: the endpoint of its own that it runs on. */
-  readonly host?: ComponentHost;
 }
 
 /** A shared endpoint of the config, with the names the stack gives it. */
@@ -42,6 +39,11 @@ export interface ResolvedSharedEndpoint extends ComponentHost {
   readonly rolePath: string;
 }
 
+/** Where a component runs: a shared endpoint, or an endpoint of its own that scales to zero. */
+export type ComponentPlacement =
+  | { readonly kind: "placed"; readonly component: ResolvedComponent; readonly sharedEndpoint: string }
+  | { readonly kind: "scale-to-zero"; readonly component: ResolvedComponent; readonly host: ComponentHost };
+
 /**
  * The inference component a model is, if it is one. Placed on a shared endpoint: the GPUs and memory
  * its placement says. Scaling to zero alone (autoscaling.minCapacity 0): all of its instance's GPUs
@@ -49,7 +51,7 @@ export interface ResolvedSharedEndpoint extends ComponentHost {
  * of its own, with one instance over its copies' need: a new version starts its copy before the
  * old one goes.
  */
-export function componentOf(m: ModelConfig, names: ResourceNames, container: ContainerSpec): ResolvedComponent | undefined {
+export function componentOf(m: ModelConfig, names: ResourceNames, container: ContainerSpec): ComponentPlacement | undefined {
   if (m.capacity.kind !== "instance") return undefined;
   const { placement, autoscaling } = m.capacity;
   const startup = { download: m.capacity.modelDownloadTimeoutSeconds, health: m.capacity.startupHealthCheckTimeoutSeconds };
@@ -57,15 +59,15 @@ export function componentOf(m: ModelConfig, names: ResourceNames, container: Con
     const baseName = names.endpoint(`${placement.endpoint}-${m.name}`);
     const endpointName = names.endpoint(placement.endpoint);
     const compute = { gpus: placement.gpus, memoryMb: placement.memoryMb };
-    return { name: componentName(baseName, { endpointName, container, compute, startup }), baseName, ...compute, shared: placement.endpoint };
+    const name = componentName(baseName, { endpointName, container, compute, startup });
+    return { kind: "placed", component: { name, baseName, ...compute }, sharedEndpoint: placement.endpoint };
   }
   if (autoscaling?.minCapacity !== 0) return undefined;
   const baseName = names.endpoint(m.name);
   const compute = { gpus: gpuCount(m.capacity.type), memoryMb: SOLO_COMPONENT_MEMORY_MB };
   return {
-    name: componentName(baseName, { endpointName: baseName, container, compute, startup }),
-    baseName,
-    ...compute,
+    kind: "scale-to-zero",
+    component: { name: componentName(baseName, { endpointName: baseName, container, compute, startup }), baseName, ...compute },
     host: {
       endpointName: baseName,
       instanceType: m.capacity.type,
