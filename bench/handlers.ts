@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { bundleHandler, esbuildOptions, FUNCTIONS_DIR } from "../deployment/lambda/bundle";
+import { bundleHandler } from "../packaging/bundle";
+import { esbuildOptions, FUNCTIONS_DIR } from "../deployment/lambda/esbuild-options";
 import { SageMakerEmulator } from "../local/emulator/sagemaker-emulator";
 import type { StreamingHandler } from "../local/lambda-runtime";
 

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleHandler } from "../deployment/lambda/bundle";
+import { bundleHandler } from "../packaging/bundle";
 import { handlerBenchmarks } from "./handlers";
 import { runtimeInitBenchmarks } from "./runtime-init";
 import { errorCleaningBenchmarks } from "./error-cleaning";

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
-import { bundleHandler } from "../deployment/lambda/bundle";
+import { bundleHandler } from "../packaging/bundle";
 import { LambdaProcess, findRuntimeClient } from "../testing/lambda-process";
 import type { Row } from "./handlers";
 

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
-import { bundleHandler, bundleWithData } from "../deployment/lambda/bundle";
+import { bundleHandler, bundleWithData } from "../packaging/bundle";
 
 export interface HandlerCodeProps {
   /** Folder under functions/ holding index.ts, or a name for the bundle of `entry`. */

@@ -9,7 +9,7 @@ import { assumeRolePolicy, invokerPolicyStatements, policyDocument, type PolicyS
 import type { WakeSpec } from "../deployment/lambda/wake";
 import type { BudgetSettings } from "../contract/budget";
 import { stackAccount } from "./stack-account";
-import { LAMBDA_RUNTIME } from "../deployment/lambda/bundle";
+import { LAMBDA_RUNTIME } from "../deployment/lambda/esbuild-options";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
 import type { HandlerKind, ResolvedFunction } from "../deployment/resolve";

@@ -1,4 +1,4 @@
-import { bundleHandler, bundleWithData } from "../../deployment/lambda/bundle";
+import { bundleHandler, bundleWithData } from "../../packaging/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
 import { contextsOf } from "../../local/emulator/context-limit";

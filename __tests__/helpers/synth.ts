@@ -1,5 +1,5 @@
 import { unzipSync } from "fflate";
-import { BUILD_DIR } from "../../deployment/lambda/bundle";
+import { BUILD_DIR } from "../../packaging/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";

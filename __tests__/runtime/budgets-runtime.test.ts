@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { bundleWithData } from "../../deployment/lambda/bundle";
+import { bundleWithData } from "../../packaging/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { budgetPartition, periodOf, type BudgetSettings } from "../../contract/budget";
 import { liveTally, reservationsOf, type Item } from "../../contract/budget-item";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { bundleWithData } from "../../deployment/lambda/bundle";
+import { bundleWithData } from "../../packaging/bundle";
 import { authorizerFiles, keyTableBytes } from "../../deployment/lambda/function-environment";
 import { LambdaProcess } from "../../testing/lambda-process";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";

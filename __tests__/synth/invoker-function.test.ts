@@ -1,6 +1,6 @@
 import { HandlerCode } from "../../modules/handler-code";
 import { InvokerFunction } from "../../modules/invoker-function";
-import { bundleHandler } from "../../deployment/lambda/bundle";
+import { bundleHandler } from "../../packaging/bundle";
 import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/synth";
 
 type Target = { model: string; endpointName: string };

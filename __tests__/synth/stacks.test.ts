@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { BUILD_DIR } from "../../deployment/lambda/bundle";
+import { BUILD_DIR } from "../../packaging/bundle";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { functionModels, only, parseTemplateJson, resources, synth, testConfig } from "../helpers/synth";
 import { Testing } from "cdktf";

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bundleHandler, bundleKey, esbuildOptions, forgetBundles } from "../../deployment/lambda/bundle";
+import { bundleHandler, bundleKey, forgetBundles } from "../../packaging/bundle";
+import { esbuildOptions } from "../../deployment/lambda/esbuild-options";
 import { deterministicZip } from "../../deployment/lambda/zip";
 import { tempDir } from "../helpers/temp";
 

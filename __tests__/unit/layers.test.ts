@@ -8,7 +8,7 @@ import { ROOT } from "../helpers/synth";
  * handlers know only the contract; config the tables and the contract (route names, the functions'
  * defaults); deployment (pure: resolve, names,
  * policies, documents) no constructs; modules (constructs) no stacks, and no config: they read what
- * resolve resolved. The entry points sit on top: bin/ and main.ts start the app and the tools,
+ * resolve resolved; packaging (the handlers' build, which writes zips) sits between them. The entry points sit on top: bin/ and main.ts start the app and the tools,
  * bench/ measures (with the tests' Terraform harness).
  */
 const BELOW: Record<string, readonly string[]> = {
@@ -17,14 +17,16 @@ const BELOW: Record<string, readonly string[]> = {
   functions: ["contract"],
   config: ["reference", "contract"],
   deployment: ["config", "reference", "contract"],
-  modules: ["deployment", "reference", "contract"],
-  stacks: ["modules", "deployment", "config", "reference", "contract"],
+  // The handlers' build: esbuild and zips written to .build/, with the options deployment settles.
+  packaging: ["deployment", "config", "reference", "contract"],
+  modules: ["packaging", "deployment", "reference", "contract"],
+  stacks: ["modules", "packaging", "deployment", "config", "reference", "contract"],
   local: ["functions", "deployment", "config", "reference", "contract"],
   // What only the tests and the bench run: AWS's runtime client harness, API Gateway's view of an answer.
-  testing: ["local", "functions", "deployment", "config", "reference", "contract"],
-  bin: ["stacks", "local", "functions", "deployment", "config", "reference", "contract"],
+  testing: ["local", "functions", "packaging", "deployment", "config", "reference", "contract"],
+  bin: ["stacks", "local", "functions", "packaging", "deployment", "config", "reference", "contract"],
   "main.ts": ["bin", "stacks", "deployment", "config", "reference", "contract"],
-  bench: ["__tests__", "testing", "local", "functions", "stacks", "deployment", "config", "reference", "contract"],
+  bench: ["__tests__", "testing", "local", "functions", "stacks", "packaging", "deployment", "config", "reference", "contract"],
 };
 /** Packages a layer may not use: configuration and handlers know no resources or constructs. */
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
@@ -32,7 +34,8 @@ const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
   contract: /^(cdktf|constructs|@cdktf\/|@aws-sdk\/)/,
   functions: /^(cdktf|constructs|@cdktf\/|zod)/,
   config: /^(cdktf|constructs|@cdktf\/)/,
-  deployment: /^(constructs|@cdktf\/)/,
+  // Pure: no constructs, no files written (packaging/ builds the handlers and writes their zips).
+  deployment: /^(constructs|@cdktf\/|node:fs$|node:child_process$)/,
 };
 
 const sources = (dir: string): string[] =>
