@@ -2,7 +2,7 @@ import { SageMakerEmulator } from "../local/emulator/sagemaker-emulator";
 import { createRuntimeClient } from "../functions/lib/client";
 import { ResponseStreamSink, boundHandlers, lambdaContext } from "../local/lambda-runtime";
 import { streamTimeoutsOf } from "../functions/lib/settings";
-import { BACKEND_BATCH, BATCH_CONCURRENCY, MAX_INPUTS } from "../functions/chat/embeddings";
+import { BACKEND_BATCH, BATCH_CONCURRENCY, MAX_INPUTS } from "../functions/openai/embeddings";
 import type { Row } from "./handlers";
 
 /**
@@ -15,7 +15,7 @@ export async function embeddingBatchBenchmarks(): Promise<Row[]> {
   const url = await emulator.start();
   const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
   const models = { bge: { endpoint: "ep-bge", chat: "prompt", stream: false, task: "embedding" } } as const;
-  const { chat } = boundHandlers({ models, corsOrigins: [], runtime, streamTimeouts: streamTimeoutsOf({}) });
+  const { openai: chat } = boundHandlers({ models, corsOrigins: [], runtime, streamTimeouts: streamTimeoutsOf({}) });
   const input = Array.from({ length: MAX_INPUTS }, (_, i) => `document ${i}: ${"some words ".repeat(20)}`);
   const body = JSON.stringify({ model: "bge", input, encoding_format: "base64" });
   const once = async () => {

@@ -32,7 +32,7 @@ function initMs(file: string, runs: number): number {
 
 export async function handlerBenchmarks(): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const handler of ["invoke", "stream", "chat"]) {
+  for (const handler of ["invoke", "stream", "openai"]) {
     const kb = bundleHandler(handler).codeBytes / 1024;
     rows.push([`${handler} bundle (minified)`, `${kb.toFixed(0)} KB`, "< 500 KB", kb < 500]);
   }

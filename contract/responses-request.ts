@@ -4,7 +4,7 @@ import { samplingProperties } from "./sampling";
 
 /**
  * The body of POST /v1/responses: OpenAI's Responses API, the stateless part. Items of `input`,
- * tools and text.format are read by the handler (functions/chat/lib/responses.ts), which names the
+ * tools and text.format are read by the handler (functions/openai/lib/responses.ts), which names the
  * field at fault; what needs state kept on a server (previous_response_id, conversation, stored
  * prompts, background runs) is refused by name.
  */

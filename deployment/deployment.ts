@@ -34,7 +34,7 @@ export interface Deployment {
   readonly names: ResourceNames;
   readonly models: readonly ResolvedModel[];
   /** The OpenAI-compatible function: it picks the model from the request, so it may call every endpoint. */
-  readonly chat: ResolvedFunction;
+  readonly openai: ResolvedFunction;
   /** With auth "apiKey": reads the key from Bearer or x-api-key for API Gateway to check. */
   readonly authorizer?: ResolvedFunction;
   /** Every function of the stage, for alarms and the dashboard. */
@@ -81,7 +81,7 @@ export interface DirectIntegration {
   readonly answer: DirectAnswer;
 }
 
-export type HandlerKind = "invoke" | "stream" | "chat" | "authorizer";
+export type HandlerKind = "invoke" | "stream" | "openai" | "authorizer";
 
 /** A Lambda function with everything InvokerFunction needs but the code and the partition. */
 export interface ResolvedFunction {

@@ -44,10 +44,12 @@ export function resolveStage(config: Config, stage: string): Deployment {
   const budgeted: BudgetedConsumer[] = (config.api.consumers ?? []).map((c) => ({ name: c.name, models: c.models ?? allModels, budget: c.budget }));
   const at: Resolving = { config, stage, names, budgeted };
   const models = [...config.models.map((m) => managedModel(at, m)), ...config.existingEndpoints.map((e) => existingModel(at, e))];
-  const chat = functionOf(at, {
+  // Its construct id, name and role prefix say "chat", as they did before the handler was named for
+  // what it serves: a deployed stage keeps its function, role and Terraform addresses.
+  const openai = functionOf(at, {
     id: "chat",
     functionName: names.sharedFunction("chat"),
-    handler: "chat",
+    handler: "openai",
     rolePrefix: names.rolePrefix("chat-fn"),
     timeoutSeconds: config.lambda.streamTimeoutSeconds,
     endpoints: models.map((m) => ({ model: m.name, route: m.route })),
@@ -55,7 +57,7 @@ export function resolveStage(config: Config, stage: string): Deployment {
   const authorizer = config.api.auth === "apiKey" ? authorizerOf(at) : undefined;
   const functions = [
     ...models.flatMap((m) => (m.integration.kind === "lambda" ? [m.integration.invoke, m.integration.stream] : [])),
-    chat,
+    openai,
     ...(authorizer ? [authorizer] : []),
   ];
   const consumers = consumersOf(at, models);
@@ -67,7 +69,7 @@ export function resolveStage(config: Config, stage: string): Deployment {
     ...(functions.some((f) => f.wake || f.budgets) ? { stateTable: stateTableName(names.prefix) } : {}),
     consumers,
     models,
-    chat,
+    openai,
     authorizer,
     functions,
     apiAlarms: [

@@ -67,7 +67,7 @@ export interface LocalStack {
   /** The stage table on loopback, when models scale to zero or consumers have budgets. */
   readonly stateTable?: { readonly url: string; readonly name: string };
   /** The stack's handlers, bound to its settings (for calling them without the API in front). */
-  readonly handlers: { readonly invoke: BufferedHandler; readonly stream: StreamingHandler; readonly chat: StreamingHandler };
+  readonly handlers: { readonly invoke: BufferedHandler; readonly stream: StreamingHandler; readonly openai: StreamingHandler };
   stop(): Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // Models that scale to zero: their held requests are counted in the stage table, here on loopback,
   // and their wakes asked of the emulator's SageMaker control plane. Budgets are kept there too, whatever the backend.
-  const budgets = deployment.chat.budgets;
+  const budgets = deployment.openai.budgets;
   const wantTable = deployment.stateTable && (emulator || budgets);
   const table = wantTable ? await startStateTable(deployment.stateTable!, config.region) : undefined;
   // The handlers run inside this stack's settings: nothing global changes, so stacks can share a process.
@@ -107,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const allowedHosts = LOOPBACK_HOSTS.includes(host) ? undefined : ["0.0.0.0", "::"].includes(host) ? ("any" as const) : [...LOOPBACK_HOSTS, host];
   const server: Server = createLocalApi({
     document,
-    handlers: { "local:invoke": handlers.invoke, "local:stream": handlers.stream, "local:chat": handlers.chat },
+    handlers: { "local:invoke": handlers.invoke, "local:stream": handlers.stream, "local:openai": handlers.openai },
     apiKey,
     consumers,
     allowedHosts,

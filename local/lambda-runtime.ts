@@ -166,23 +166,23 @@ export function withHandlerSettings<T extends AnyHandler>(handler: T, settings: 
 }
 
 /** The built-in handlers, loaded once the Lambda globals they use at import are in place. */
-export function builtInHandlers(): { invoke: BufferedHandler; stream: StreamingHandler; chat: StreamingHandler } {
+export function builtInHandlers(): { invoke: BufferedHandler; stream: StreamingHandler; openai: StreamingHandler } {
   installLambdaRuntime();
   /* eslint-disable @typescript-eslint/no-require-imports */
   return {
     invoke: require("../functions/invoke").handler,
     stream: require("../functions/stream").handler,
-    chat: require("../functions/chat").handler,
+    openai: require("../functions/openai").handler,
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** The built-in handlers, each run inside `settings`: what a local stack, or a test, serves. */
-export function boundHandlers(settings: HandlerSettings): { invoke: BufferedHandler; stream: StreamingHandler; chat: StreamingHandler } {
+export function boundHandlers(settings: HandlerSettings): { invoke: BufferedHandler; stream: StreamingHandler; openai: StreamingHandler } {
   const builtIn = builtInHandlers();
   return {
     invoke: withHandlerSettings(builtIn.invoke, settings),
     stream: withHandlerSettings(builtIn.stream, settings),
-    chat: withHandlerSettings(builtIn.chat, settings),
+    openai: withHandlerSettings(builtIn.openai, settings),
   };
 }

@@ -25,7 +25,7 @@ export interface InvokerEndpoint {
 
 export interface InvokerFunctionProps {
   readonly functionName: string;
-  /** Which handler it runs: the OpenAI function ("chat") finds its model table in its code's files. @default "invoke" */
+  /** Which handler it runs: the OpenAI function ("openai") finds its model table in its code's files. @default "invoke" */
   readonly handler?: HandlerKind;
   readonly code: HandlerCode;
   /** The only endpoints this function may invoke. */

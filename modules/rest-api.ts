@@ -36,7 +36,7 @@ export interface RestApiProps {
   readonly auth: ApiAuth;
   readonly models: readonly RestApiModel[];
   /** Streaming handler of the OpenAI-compatible routes. */
-  readonly chatFunction: LambdaFunction;
+  readonly openaiFunction: LambdaFunction;
   /** With auth "apiKey": the REQUEST authorizer that reads the key from Bearer or x-api-key. */
   readonly authorizerFunction?: LambdaFunction;
   /** `aws_partition` and region, for the response-streaming integration URIs. */
@@ -165,7 +165,7 @@ export class RestApi extends Construct {
       allow(`invoke-${m.model}`, m.invokeFunction, "POST", invokePath(m.model));
       allow(`stream-${m.model}`, m.streamFunction, "POST", streamPath(m.model));
     }
-    for (const r of OPENAI_ROUTES) allow(r.id, props.chatFunction, r.method, arnPath(r.path));
+    for (const r of OPENAI_ROUTES) allow(r.id, props.openaiFunction, r.method, arnPath(r.path));
     if (props.authorizerFunction) {
       new LambdaPermission(this, "authorizer", {
         action: "lambda:InvokeFunction",
@@ -192,7 +192,7 @@ function documentOf(props: RestApiProps) {
           }
         : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction), requestSchema: m.requestSchema },
     ),
-    chatUri: streaming(props.chatFunction),
+    openaiUri: streaming(props.openaiFunction),
     authorizerUri: props.authorizerFunction?.invokeArn,
     corsOrigins: props.corsOrigins,
   });

@@ -33,7 +33,7 @@ export interface LlmApiStackProps {
 export class LlmApiStack extends TerraformStack {
   readonly deployment: Deployment;
   readonly models: readonly ModelApi[];
-  readonly chat: InvokerFunction;
+  readonly openai: InvokerFunction;
   readonly authorizer?: InvokerFunction;
   readonly restApi: RestApi;
 
@@ -62,7 +62,7 @@ export class LlmApiStack extends TerraformStack {
     );
     this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region, code, alarms, tags, sharedEndpoints }));
     const components = this.models.flatMap((m) => (m.component ? [m.component] : []));
-    this.chat = invokerFor(this, deployment.chat, code.chat, partition, alarms, components);
+    this.openai = invokerFor(this, deployment.openai, code.openai, partition, alarms, components);
     const { consumerKeys, authorizer } = this.authorize(deployment, code.authorizer, partition, alarms);
     this.authorizer = authorizer;
     this.restApi = new RestApi(this, "rest-api", {
@@ -70,7 +70,7 @@ export class LlmApiStack extends TerraformStack {
       stageName: stage,
       auth: api.auth,
       models: this.models.flatMap((m) => (m.routes ? [m.routes] : [])),
-      chatFunction: this.chat.function,
+      openaiFunction: this.openai.function,
       authorizerFunction: this.authorizer?.function,
       partition,
       region,
@@ -103,7 +103,7 @@ export class LlmApiStack extends TerraformStack {
     return {
       invoke: new HandlerCode(this, "invoke-code", { handler: "invoke" }),
       stream: new HandlerCode(this, "stream-code", { handler: "stream" }),
-      chat: new HandlerCode(this, "chat-code", { handler: "chat", files: functionFiles(deployment.chat) }),
+      openai: new HandlerCode(this, "chat-code", { handler: "openai", files: functionFiles(deployment.openai) }),
       authorizer: new HandlerCode(this, "authorizer-code", {
         handler: "authorizer",
         files: deployment.consumers ? authorizerFiles(deployment.consumers) : undefined,

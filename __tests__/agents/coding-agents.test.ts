@@ -36,11 +36,11 @@ beforeAll(async () => {
   rig = await startRig(MODELS);
   // What the agents sent, as the OpenAI function received it.
   // (Object.assign keeps the mark that makes the local API stream the handler's answer.)
-  const chat = Object.assign((...args: Parameters<typeof rig.chat>) => {
+  const chat = Object.assign((...args: Parameters<typeof rig.openai>) => {
     seen.push({ path: args[0].path, body: JSON.parse(args[0].body ?? "{}") });
-    return rig.chat(...args);
-  }, rig.chat);
-  server = await startOpenAiServer({ ...rig, chat }, KEY);
+    return rig.openai(...args);
+  }, rig.openai);
+  server = await startOpenAiServer({ ...rig, openai: chat }, KEY);
   home = mkdtempSync(join(tmpdir(), "llm-api-agents-"));
 });
 afterAll(async () => {

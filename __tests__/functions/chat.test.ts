@@ -14,7 +14,7 @@ const messages = [
   { role: "system", content: "Be brief." },
   { role: "user", content: "Say hello" },
 ];
-const chat = (body: Record<string, unknown>) => call(rig.chat, apiEvent("POST", "/v1/chat/completions", body));
+const chat = (body: Record<string, unknown>) => call(rig.openai, apiEvent("POST", "/v1/chat/completions", body));
 
 /** The data payloads of an OpenAI-style stream. */
 const dataLines = (body: string) =>
@@ -25,7 +25,7 @@ const dataLines = (body: string) =>
 
 describe("GET /v1/models", () => {
   it("lists the configured models, OpenAI style", async () => {
-    const answer = await call(rig.chat, apiEvent("GET", "/v1/models"));
+    const answer = await call(rig.openai, apiEvent("GET", "/v1/models"));
     expect(answer.statusCode).toBe(200);
     expect(answer.json).toEqual({
       object: "list",

@@ -12,7 +12,7 @@ beforeEach(() => rig.emulator.behave("ep-mistral", {}));
 
 const messages = [{ role: "user", content: "Say hello" }];
 const stream = (body: unknown) => call(rig.stream, apiEvent("POST", "/mistral/stream", body));
-const chat = (body: Record<string, unknown>) => call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, ...body }));
+const chat = (body: Record<string, unknown>) => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, ...body }));
 const dataLines = (body: string) =>
   body
     .split("\n\n")
@@ -52,7 +52,7 @@ describe("status of a connection that drops", () => {
   it.each([
     ["invoke", "/mistral/invoke", { inputs: "x" }],
     ["stream", "/mistral/stream", { inputs: "x" }],
-    ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+    ["openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
   ] as const)("%s: a reset before the first byte is a 502 upstream_error, not a timeout", async (name, path, body) => {
     rig.emulator.behave("ep-mistral", { reset: true });
     const answer = await call(rig[name], apiEvent("POST", path, body));
@@ -74,7 +74,7 @@ describe("validation against inherited names", () => {
 
   it("refuses a chat request with an inherited top-level name", async () => {
     const answer = await call(
-      rig.chat,
+      rig.openai,
       apiEvent("POST", "/v1/chat/completions", undefined, '{"model":"mistral","messages":[{"role":"user","content":"x"}],"constructor":1}'),
     );
     expect(answer.statusCode).toBe(400);

@@ -22,14 +22,14 @@ describe("a client's input in error messages", () => {
     ["/v1/completions", { prompt: "x" }],
     ["/v1/embeddings", { input: "x" }],
   ])("%s: a model name over 256 characters is a 400 naming the field, not repeating the name", async (path, body) => {
-    const answer = await call(rig.chat, apiEvent("POST", path, { model: longName, ...body }));
+    const answer = await call(rig.openai, apiEvent("POST", path, { model: longName, ...body }));
     expect(answer.statusCode).toBe(400);
     expect(answer.json.error).toMatchObject({ param: "model", message: "model must have at most 256 characters." });
     expect(answer.body.length).toBeLessThan(300);
   });
 
   it("an unknown model of 256 characters is named by a short prefix only", async () => {
-    const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "x".repeat(256), messages }));
+    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "x".repeat(256), messages }));
     expect(answer.statusCode).toBe(404);
     expect(answer.json.error.message).toContain(`No model named "${"x".repeat(MAX_ECHO_CHARS)}…"`);
     expect(answer.json.error.message).not.toContain("x".repeat(MAX_ECHO_CHARS + 1));
@@ -38,16 +38,16 @@ describe("a client's input in error messages", () => {
   it("an unsupported field with a 100 KB name is named by a short prefix, and at most five are listed", async () => {
     const body: Record<string, unknown> = { model: "mistral", messages, ["k".repeat(100 * 1024)]: 1 };
     for (let i = 0; i < 10; i++) body[`extra_${i}`] = i;
-    const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", body));
+    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", body));
     expect(answer.statusCode).toBe(400);
     expect(answer.body.length).toBeLessThan(1000);
     expect(answer.json.error.message).toMatch(/and 6 more\.$/);
   });
 
   it("embeddings on a text model lists only the embedding models the caller's key may use", async () => {
-    const allowed = await call(rig.chat, asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral", "bge"]));
+    const allowed = await call(rig.openai, asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral", "bge"]));
     expect(allowed.json.error.message).toBe('"mistral" generates text and has no embeddings. Embedding models here: bge.');
-    const denied = await call(rig.chat, asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral"]));
+    const denied = await call(rig.openai, asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral"]));
     expect(denied.json.error.message).toBe('"mistral" generates text and has no embeddings. Embedding models here: none.');
   });
 });

@@ -42,17 +42,17 @@ describe("metering", () => {
   it.each([
     ["invoke", "POST", "/mistral/invoke", { inputs: "hi", parameters: { max_new_tokens: 3, details: true } }],
     ["stream", "POST", "/mistral/stream", { inputs: "hi", parameters: { max_new_tokens: 3 } }],
-    ["chat", "POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi" }], max_tokens: 3 }],
+    ["openai", "POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi" }], max_tokens: 3 }],
     [
-      "chat",
+      "openai",
       "POST",
       "/v1/chat/completions",
       { model: "vllm", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "hi" }], max_tokens: 3 },
     ],
-    ["chat", "POST", "/v1/completions", { model: "falcon", prompt: "hi", max_tokens: 3, stream: true }],
-    ["chat", "POST", "/v1/embeddings", { model: "bge", input: ["a", "b"] }],
-    ["chat", "POST", "/v1/responses", { model: "mistral", input: "hi", max_output_tokens: 3 }],
-    ["chat", "POST", "/v1/responses", { model: "vllm", input: "hi", max_output_tokens: 3, stream: true }],
+    ["openai", "POST", "/v1/completions", { model: "falcon", prompt: "hi", max_tokens: 3, stream: true }],
+    ["openai", "POST", "/v1/embeddings", { model: "bge", input: ["a", "b"] }],
+    ["openai", "POST", "/v1/responses", { model: "mistral", input: "hi", max_output_tokens: 3 }],
+    ["openai", "POST", "/v1/responses", { model: "vllm", input: "hi", max_output_tokens: 3, stream: true }],
   ] as const)("%s %s %s writes one record that fits the EMF specification", async (handler, method, path, body) => {
     const answer = await call(rig[handler], withConsumer(apiEvent(method, path, body)));
     expect(answer.statusCode).toBe(200);
@@ -72,13 +72,13 @@ describe("metering", () => {
 
   it("counts the tokens the response reported: chat usage, and generated tokens of the generate API", async () => {
     const chat = await call(
-      rig.chat,
+      rig.openai,
       apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi there" }], max_tokens: 4 }),
     );
     const usage = chat.json.usage;
     expect(records().at(-1)).toMatchObject({ Model: "mistral", Consumer: "default", InputTokens: usage.prompt_tokens, OutputTokens: usage.completion_tokens });
     const streamed = await call(
-      rig.chat,
+      rig.openai,
       apiEvent("POST", "/v1/chat/completions", {
         model: "mistral",
         stream: true,
@@ -103,12 +103,12 @@ describe("metering", () => {
   // from the backend (the handler asks it), and the client sees no usage chunk it did not ask for.
   const hi = [{ role: "user", content: "one two three" }];
   it.each([
-    ["chat completions on TGI", "chat", "/v1/chat/completions", { model: "mistral", stream: true, messages: hi, max_tokens: 2 }],
-    ["chat completions on vLLM", "chat", "/v1/chat/completions", { model: "vllm", stream: true, messages: hi, max_tokens: 2 }],
-    ["chat on a prompt-mode TGI model", "chat", "/v1/chat/completions", { model: "falcon", stream: true, messages: hi, max_tokens: 2 }],
-    ["completions", "chat", "/v1/completions", { model: "falcon", prompt: "one two three", max_tokens: 2, stream: true }],
-    ["responses on TGI", "chat", "/v1/responses", { model: "mistral", input: "one two three", max_output_tokens: 2, stream: true }],
-    ["responses on vLLM", "chat", "/v1/responses", { model: "vllm", input: "one two three", max_output_tokens: 2, stream: true }],
+    ["chat completions on TGI", "openai", "/v1/chat/completions", { model: "mistral", stream: true, messages: hi, max_tokens: 2 }],
+    ["chat completions on vLLM", "openai", "/v1/chat/completions", { model: "vllm", stream: true, messages: hi, max_tokens: 2 }],
+    ["chat on a prompt-mode TGI model", "openai", "/v1/chat/completions", { model: "falcon", stream: true, messages: hi, max_tokens: 2 }],
+    ["completions", "openai", "/v1/completions", { model: "falcon", prompt: "one two three", max_tokens: 2, stream: true }],
+    ["responses on TGI", "openai", "/v1/responses", { model: "mistral", input: "one two three", max_output_tokens: 2, stream: true }],
+    ["responses on vLLM", "openai", "/v1/responses", { model: "vllm", input: "one two three", max_output_tokens: 2, stream: true }],
     ["the generate stream", "stream", "/falcon/stream", { inputs: "one two three", parameters: { max_new_tokens: 2 } }],
   ] as const)("%s meters prompt and completion tokens the client did not ask for", async (_route, handler, path, body) => {
     const answer = await call(rig[handler], apiEvent("POST", path, body));
@@ -131,7 +131,10 @@ describe("metering", () => {
   });
 
   it("counts a refused request as an error, and a model name no config holds as '-' (cardinality stays bounded)", async () => {
-    const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "made-up-model-1234", messages: [{ role: "user", content: "hi" }] }));
+    const answer = await call(
+      rig.openai,
+      apiEvent("POST", "/v1/chat/completions", { model: "made-up-model-1234", messages: [{ role: "user", content: "hi" }] }),
+    );
     expect(answer.statusCode).toBe(404);
     expect(records().at(-1)).toMatchObject({ Model: "-", Errors: 1, StatusCode: 404 });
     expect(emfProblems(records().at(-1)!)).toEqual([]);

@@ -32,18 +32,18 @@ beforeEach(() => {
   for (const endpoint of ["ep-mistral", "ep-bge"]) rig.emulator.behave(endpoint, { zeroCopies: { wakeAfterMs: WAKE_MS, alarmAfterMs: 60_000 } });
 });
 
-const send = (handler: "invoke" | "stream" | "chat", path: string, body: unknown) => () => call(rig[handler], apiEvent("POST", path, body), FUNCTION_MS);
+const send = (handler: "invoke" | "stream" | "openai", path: string, body: unknown) => () => call(rig[handler], apiEvent("POST", path, body), FUNCTION_MS);
 const chat = { model: "mistral", messages: [{ role: "user", content: "hi" }] };
 const ROUTES: [string, () => ReturnType<typeof call>][] = [
   ["/mistral/invoke", send("invoke", "/mistral/invoke", { inputs: "x" })],
   ["/mistral/stream", send("stream", "/mistral/stream", { inputs: "x" })],
-  ["/v1/chat/completions", send("chat", "/v1/chat/completions", chat)],
-  ["/v1/chat/completions, streamed", send("chat", "/v1/chat/completions", { ...chat, stream: true })],
-  ["/v1/completions", send("chat", "/v1/completions", { model: "mistral", prompt: "hi" })],
-  ["/v1/completions, streamed", send("chat", "/v1/completions", { model: "mistral", prompt: "hi", stream: true })],
-  ["/v1/responses", send("chat", "/v1/responses", { model: "mistral", input: "hi" })],
-  ["/v1/responses, streamed", send("chat", "/v1/responses", { model: "mistral", input: "hi", stream: true })],
-  ["/v1/embeddings", send("chat", "/v1/embeddings", { model: "bge", input: ["a", "b"] })],
+  ["/v1/chat/completions", send("openai", "/v1/chat/completions", chat)],
+  ["/v1/chat/completions, streamed", send("openai", "/v1/chat/completions", { ...chat, stream: true })],
+  ["/v1/completions", send("openai", "/v1/completions", { model: "mistral", prompt: "hi" })],
+  ["/v1/completions, streamed", send("openai", "/v1/completions", { model: "mistral", prompt: "hi", stream: true })],
+  ["/v1/responses", send("openai", "/v1/responses", { model: "mistral", input: "hi" })],
+  ["/v1/responses, streamed", send("openai", "/v1/responses", { model: "mistral", input: "hi", stream: true })],
+  ["/v1/embeddings", send("openai", "/v1/embeddings", { model: "bge", input: ["a", "b"] })],
 ];
 
 describe("a model at zero copies", () => {
@@ -87,7 +87,7 @@ describe("a model at zero copies", () => {
     for (const endpoint of ["ep-mistral", "ep-bge"]) rig.emulator.behave(endpoint, {});
     rig.emulator.calls.length = 0;
     await ROUTES[2][1]();
-    await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages: [{ role: "user", content: "hi" }] }));
+    await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages: [{ role: "user", content: "hi" }] }));
     await ROUTES[8][1]();
     expect(rig.emulator.calls.map((c) => [c.endpoint, c.headers["x-amzn-sagemaker-inference-component"]])).toEqual([
       ["ep-mistral", "ic-mistral"],
@@ -114,11 +114,11 @@ describe("a model at zero copies", () => {
 
 describe("a model that takes longer to start than a request may be held", () => {
   beforeEach(() => rig.emulator.behave("ep-mistral", { zeroCopies: { wakeAfterMs: 60_000, alarmAfterMs: 60_000 } }));
-  const short = (handler: "stream" | "chat", path: string, body: unknown) =>
+  const short = (handler: "stream" | "openai", path: string, body: unknown) =>
     call(rig[handler], apiEvent("POST", path, body), 62_500 /* a hold of 1.5 s: the function's time, less a second, less a minute to answer */);
 
   it("refuses a buffered request after its hold: 503 model_starting with Retry-After 59, which every client measured honours", async () => {
-    const answer = await short("chat", "/v1/chat/completions", chat);
+    const answer = await short("openai", "/v1/chat/completions", chat);
     expect([answer.statusCode, answer.headers["retry-after"], answer.json]).toEqual([
       503,
       "59",
@@ -127,7 +127,7 @@ describe("a model that takes longer to start than a request may be held", () => 
   });
 
   it("ends a held stream, whose 200 has gone out, with a model_starting error event, never a success", async () => {
-    const answer = await short("chat", "/v1/chat/completions", { ...chat, stream: true });
+    const answer = await short("openai", "/v1/chat/completions", { ...chat, stream: true });
     expect(answer.statusCode).toBe(200);
     const events = sseEvents(answer.body);
     expect(events.at(-1)!.data.error).toMatchObject({ code: "model_starting" });
@@ -137,7 +137,7 @@ describe("a model that takes longer to start than a request may be held", () => 
   });
 
   it("refuses at once, but still wakes the model, when the function has no time left to hold the request", async () => {
-    const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { ...chat, stream: true }), 29_000);
+    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { ...chat, stream: true }), 29_000);
     expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([503, "59", "model_starting"]);
     expect(answer.json.error.message).toMatch(/^The model is starting: it scaled to zero while idle, and this request woke it/);
     expect(rig.emulator.wakeCalls.map((c) => c.component)).toEqual(["ic-mistral"]);

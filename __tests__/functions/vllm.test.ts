@@ -28,14 +28,14 @@ describe("a vLLM (LMI) model", () => {
   });
 
   it("answers a buffered chat completion through LMI's chat schema", async () => {
-    const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, max_tokens: 2 }));
+    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, max_tokens: 2 }));
     expect(answer.json.choices[0].message.content).toBe(VOCABULARY.slice(0, 2).join(""));
     expect(rig.emulator.calls.at(-1)!.body).toMatchObject({ messages, max_tokens: 2, stream: false });
   });
 
   it("relays LMI's JSON-line chat chunks as OpenAI SSE chunks ending in [DONE]", async () => {
     rig.emulator.behave("ep-vllm", { chunkBytes: 7 });
-    const answer = await call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true }));
+    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true }));
     const lines = answer.body
       .split("\n\n")
       .filter(Boolean)

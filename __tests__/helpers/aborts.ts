@@ -39,7 +39,7 @@ function abortAfterFirstToken(url: string, path: string, body: unknown, id: stri
 
 const bodies = {
   stream: (id: string) => ({ path: "/mistral-7b/stream", body: { inputs: id } }),
-  chat: (id: string) => ({ path: "/v1/chat/completions", body: { model: "mistral-7b", stream: true, messages: [{ role: "user", content: id }] } }),
+  openai: (id: string) => ({ path: "/v1/chat/completions", body: { model: "mistral-7b", stream: true, messages: [{ role: "user", content: id }] } }),
 };
 
 /** Logged records of one outcome, from the handlers' JSON lines. */
@@ -72,7 +72,7 @@ export function describeAborts(name: string, start: () => Promise<{ stack: Local
       await stop();
     });
 
-    it.each(["stream", "chat"] as const)(
+    it.each(["stream", "openai"] as const)(
       `%s: ${STREAMS} aborted streams each cancel the model within 1 s, leave no socket, are logged once, and free their memory`,
       async (route) => {
         const run = async (count: number, tag: string) => {

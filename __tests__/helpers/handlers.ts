@@ -23,7 +23,7 @@ export interface HandlerRig {
   readonly emulator: SageMakerEmulator;
   readonly invoke: BufferedHandler;
   readonly stream: StreamingHandler;
-  readonly chat: StreamingHandler;
+  readonly openai: StreamingHandler;
   stop(): Promise<void>;
 }
 
@@ -161,10 +161,10 @@ export async function startOpenAiServer(rig: HandlerRig, key: string): Promise<O
     title: "local",
     auth: "apiKey",
     models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),
-    chatUri: "local:chat",
+    openaiUri: "local:openai",
     authorizerUri: "local:authorizer",
   });
-  const server = createLocalApi({ document, apiKey: key, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:chat": rig.chat } });
+  const server = createLocalApi({ document, apiKey: key, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:openai": rig.openai } });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,

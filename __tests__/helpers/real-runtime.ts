@@ -21,7 +21,7 @@ export interface FunctionLog {
 
 export interface RealRuntimeRig {
   readonly emulator: SageMakerEmulator;
-  readonly functions: Readonly<Record<"invoke" | "stream" | "chat" | "authorizer", LambdaProcess>>;
+  readonly functions: Readonly<Record<"invoke" | "stream" | "openai" | "authorizer", LambdaProcess>>;
   readonly logs: FunctionLog[];
   stop(): Promise<void>;
 }
@@ -53,20 +53,20 @@ export async function startRealRuntime(
     ...extraEnvironment,
   };
   // As the stack deploys them: the OpenAI function finds its model table in its zip, the others in MODELS.
-  const start = (name: "invoke" | "stream" | "chat" | "authorizer") =>
+  const start = (name: "invoke" | "stream" | "openai" | "authorizer") =>
     LambdaProcess.start(client, {
-      zipPath: name === "chat" ? bundleWithData("chat", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath : bundleHandler(name).zipPath,
+      zipPath: name === "openai" ? bundleWithData("openai", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath : bundleHandler(name).zipPath,
       functionName: `llm-api-test-${name}`,
-      environment: name === "chat" ? environment : { ...environment, MODELS: JSON.stringify(models) },
+      environment: name === "openai" ? environment : { ...environment, MODELS: JSON.stringify(models) },
       onLog: (line) => logs.push({ function: name, line }),
     });
-  const [invoke, stream, chat, authorizer] = await Promise.all([start("invoke"), start("stream"), start("chat"), start("authorizer")]);
+  const [invoke, stream, openai, authorizer] = await Promise.all([start("invoke"), start("stream"), start("openai"), start("authorizer")]);
   return {
     emulator,
-    functions: { invoke, stream, chat, authorizer },
+    functions: { invoke, stream, openai, authorizer },
     logs,
     stop: async () => {
-      await Promise.all([invoke.stop(), stream.stop(), chat.stop(), authorizer.stop()]);
+      await Promise.all([invoke.stop(), stream.stop(), openai.stop(), authorizer.stop()]);
       await emulator.stop();
     },
   };

@@ -118,6 +118,6 @@ export function functionBudgets(fn: Record<string, any>): { table: string; consu
 
 function settingsFileOf(fn: Record<string, any>): Record<string, any> {
   const hex = Buffer.from(fn.source_code_hash, "base64").toString("hex").slice(0, 16);
-  const zip = unzipSync(readFileSync(join(BUILD_DIR, `chat-${hex}.zip`)));
+  const zip = unzipSync(readFileSync(join(BUILD_DIR, `openai-${hex}.zip`)));
   return JSON.parse(Buffer.from(zip[SETTINGS_FILE]).toString("utf8"));
 }

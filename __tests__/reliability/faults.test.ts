@@ -76,7 +76,7 @@ describe("injected faults", () => {
       const invoke = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }));
       const streamed = await stream();
       const chat = await call(
-        rig.chat,
+        rig.openai,
         apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "x" }], stream: true }),
       );
       expect([invoke.statusCode, streamed.statusCode, chat.statusCode]).toEqual([status, status, status]);

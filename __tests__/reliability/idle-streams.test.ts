@@ -18,10 +18,10 @@ beforeEach(() => {
 const messages = [{ role: "user", content: "Say hello" }];
 const ROUTES = {
   "/stream": () => call(rig.stream, apiEvent("POST", "/mistral/stream", { inputs: "x" })),
-  "chat, messages": () => call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, stream: true })),
-  "chat, vLLM": () => call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true })),
-  "chat, prompt": () => call(rig.chat, apiEvent("POST", "/v1/chat/completions", { model: "falcon", messages, stream: true })),
-  completions: () => call(rig.chat, apiEvent("POST", "/v1/completions", { model: "falcon", prompt: "x", stream: true })),
+  "chat, messages": () => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, stream: true })),
+  "chat, vLLM": () => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true })),
+  "chat, prompt": () => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "falcon", messages, stream: true })),
+  completions: () => call(rig.openai, apiEvent("POST", "/v1/completions", { model: "falcon", prompt: "x", stream: true })),
 };
 const ENDPOINT: Record<keyof typeof ROUTES, string> = {
   "/stream": "ep-mistral",

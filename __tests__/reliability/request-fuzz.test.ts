@@ -231,8 +231,8 @@ describe("handler fuzzing (no gateway validation)", () => {
   it.each([
     ["invoke", "/mistral-7b/invoke"],
     ["stream", "/mistral-7b/stream"],
-    ["chat", "/v1/chat/completions"],
-    ["chat", "/v1/completions"],
+    ["openai", "/v1/chat/completions"],
+    ["openai", "/v1/completions"],
   ])("%s on %s answers every generated body with 2xx or a JSON 4xx", async (name, path) => {
     const handler = handlers()[name];
     await fc.assert(

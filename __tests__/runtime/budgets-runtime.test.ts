@@ -26,7 +26,7 @@ let db: DynamoDBClient;
 let chat: LambdaProcess | undefined;
 const zip = () => {
   const budgets: BudgetSettings = { table: table.name, leaseSeconds: LEASE_SECONDS, consumers: { team: { tokens: BUDGET, period: "day" } } };
-  return bundleWithData("chat", { [SETTINGS_FILE]: JSON.stringify({ models: MODELS, budgets }) }).zipPath;
+  return bundleWithData("openai", { [SETTINGS_FILE]: JSON.stringify({ models: MODELS, budgets }) }).zipPath;
 };
 const startChat = () =>
   LambdaProcess.start(client!, {

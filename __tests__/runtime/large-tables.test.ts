@@ -38,7 +38,7 @@ beforeAll(async () => {
   emulator = new SageMakerEmulator(Object.values(models).map((m) => m.endpoint));
   const url = await emulator.start();
   chat = await LambdaProcess.start(client, {
-    zipPath: bundleWithData("chat", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath,
+    zipPath: bundleWithData("openai", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath,
     functionName: "llm-api-v1-chat",
     environment: { AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" },
   });

@@ -45,7 +45,7 @@ beforeEach(() => {
   for (const m of Object.values(MODELS)) rig?.emulator.behave(m.endpoint, {});
 });
 
-type Fn = "invoke" | "stream" | "chat";
+type Fn = "invoke" | "stream" | "openai";
 async function send(fn: Fn, method: string, path: string, body?: unknown, timeoutMs = 29_000): Promise<GatewayAnswer & { json: any }> {
   const answer = await rig.functions[fn].invoke(apiEvent(method, path, body), { timeoutMs });
   const seen = fn === "invoke" ? readProxyIntegration(answer) : await readStreamIntegration(answer);
@@ -70,14 +70,14 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       ["invoke, bad body", "invoke", "POST", "/mistral/invoke", { inputs: 42 }, {}, 400, "invalid_request"],
       ["invoke, unknown model", "invoke", "POST", "/nope/invoke", { inputs: "x" }, {}, 404, "model_not_found"],
       ["invoke, model 422", "invoke", "POST", "/mistral/invoke", { inputs: "x" }, { modelStatus: 422 }, 422, "model_rejected_request"],
-      ["models list", "chat", "GET", "/v1/models", undefined, {}, 200, ""],
-      ["chat, not streamed", "chat", "POST", "/v1/chat/completions", { model: "mistral", messages }, {}, 200, ""],
-      ["chat, prompt mode, not streamed", "chat", "POST", "/v1/chat/completions", { model: "falcon", messages }, {}, 200, ""],
-      ["chat, unknown model", "chat", "POST", "/v1/chat/completions", { model: "gpt-4o", messages }, {}, 404, "model_not_found"],
-      ["chat, unsupported parameter", "chat", "POST", "/v1/chat/completions", { model: "mistral", messages, n: 2 }, {}, 400, "invalid_request"],
+      ["models list", "openai", "GET", "/v1/models", undefined, {}, 200, ""],
+      ["chat, not streamed", "openai", "POST", "/v1/chat/completions", { model: "mistral", messages }, {}, 200, ""],
+      ["chat, prompt mode, not streamed", "openai", "POST", "/v1/chat/completions", { model: "falcon", messages }, {}, 200, ""],
+      ["chat, unknown model", "openai", "POST", "/v1/chat/completions", { model: "gpt-4o", messages }, {}, 404, "model_not_found"],
+      ["chat, unsupported parameter", "openai", "POST", "/v1/chat/completions", { model: "mistral", messages, n: 2 }, {}, 400, "invalid_request"],
       [
         "chat, too large",
-        "chat",
+        "openai",
         "POST",
         "/v1/chat/completions",
         { model: "mistral", messages: [{ role: "user", content: huge }] },
@@ -87,7 +87,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       ],
       [
         "chat stream, model 422",
-        "chat",
+        "openai",
         "POST",
         "/v1/chat/completions",
         { model: "mistral", messages, stream: true },
@@ -97,7 +97,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       ],
       [
         "chat stream, model 500",
-        "chat",
+        "openai",
         "POST",
         "/v1/chat/completions",
         { model: "mistral", messages, stream: true },
@@ -105,10 +105,10 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         424,
         "model_error",
       ],
-      ["chat, model 429", "chat", "POST", "/v1/chat/completions", { model: "mistral", messages }, { modelStatus: 429 }, 429, "model_overloaded"],
+      ["chat, model 429", "openai", "POST", "/v1/chat/completions", { model: "mistral", messages }, { modelStatus: 429 }, 429, "model_overloaded"],
       [
         "chat stream, not ready",
-        "chat",
+        "openai",
         "POST",
         "/v1/chat/completions",
         { model: "mistral", messages, stream: true },
@@ -116,10 +116,10 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         503,
         "model_unavailable",
       ],
-      ["responses, not streamed", "chat", "POST", "/v1/responses", { model: "mistral", input: "Say hello" }, {}, 200, ""],
+      ["responses, not streamed", "openai", "POST", "/v1/responses", { model: "mistral", input: "Say hello" }, {}, 200, ""],
       [
         "responses, stateful field",
-        "chat",
+        "openai",
         "POST",
         "/v1/responses",
         { model: "mistral", input: "x", previous_response_id: "r" },
@@ -129,7 +129,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       ],
       [
         "responses stream, model 500",
-        "chat",
+        "openai",
         "POST",
         "/v1/responses",
         { model: "mistral", input: "x", stream: true },
@@ -157,8 +157,8 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     it.each([
       ["invoke", "invoke", "/mistral/invoke", { inputs: "x" }],
       ["stream", "stream", "/mistral/stream", { inputs: "x" }],
-      ["chat, streamed", "chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
-      ["responses, streamed", "chat", "/v1/responses", { model: "mistral", input: "x", stream: true }],
+      ["chat, streamed", "openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+      ["responses, streamed", "openai", "/v1/responses", { model: "mistral", input: "x", stream: true }],
     ] as const)(
       "%s on a model at zero copies, with no time left to hold it: 503 model_starting with Retry-After 59, through the runtime's prelude",
       async (_, fn, path, body) => {
@@ -172,19 +172,19 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       rig.emulator.behave("ep-held", { zeroCopies: { wakeAfterMs: 3_000, alarmAfterMs: 60_000 } });
       rig.emulator.wakeCalls.length = 0;
       const started = performance.now();
-      const answer = await send("chat", "POST", "/v1/chat/completions", { model: "held", messages, stream: true }, 900_000);
+      const answer = await send("openai", "POST", "/v1/chat/completions", { model: "held", messages, stream: true }, 900_000);
       expect(answer.statusCode).toBe(200);
       expect(answer.chunks[0].text).toMatch(/^: held is starting/);
       expect(answer.chunks[0].at - started).toBeLessThan(2_000);
       expect(sseEvents(answer.body).at(-1)!.data).toBe("[DONE]");
       expect(rig.emulator.wakeCalls.map((c) => c.component)).toEqual(["ic-held"]);
-      expect(rig.logs.some((l) => l.function === "chat" && l.line.includes('"wake_ready"'))).toBe(true);
+      expect(rig.logs.some((l) => l.function === "openai" && l.line.includes('"wake_ready"'))).toBe(true);
     }, 60_000);
 
     it("the answers carry what each route promises", async () => {
       expect((await send("invoke", "POST", "/mistral/invoke", { inputs: "x" })).json).toEqual({ generated_text: VOCABULARY.join("") });
-      expect((await send("chat", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(Object.keys(MODELS));
-      const completion = (await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages })).json;
+      expect((await send("openai", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(Object.keys(MODELS));
+      const completion = (await send("openai", "POST", "/v1/chat/completions", { model: "mistral", messages })).json;
       expect(completion).toMatchObject({
         object: "chat.completion",
         model: "mistral",
@@ -195,7 +195,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     it.each([
       ["invoke", "/mistral/invoke", { inputs: "x" }],
       ["stream", "/mistral/stream", { inputs: "x" }],
-      ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+      ["openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
     ] as const)("%s: a model that does not answer before the deadline is a 504", async (fn, path, body) => {
       rig.emulator.behave("ep-mistral", { stallMs: 4000 });
       const answer = await send(fn, "POST", path, body, 2500);
@@ -219,11 +219,11 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     it("chat with max_tokens 32000 to an 8,192-token model: an answer that fits, buffered and streamed", async () => {
       const long = [{ role: "user", content: Array.from({ length: 7500 }, (_, i) => `w${i}`).join(" ") }];
       const since = rig.emulator.calls.length;
-      const whole = await send("chat", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000 });
+      const whole = await send("openai", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000 });
       expect(whole.statusCode).toBe(200);
       expect(whole.json.usage.prompt_tokens).toBe(7500);
       expect(whole.json.usage.total_tokens).toBeLessThanOrEqual(8192);
-      const streamed = await send("chat", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000, stream: true });
+      const streamed = await send("openai", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000, stream: true });
       const events = sseEvents(streamed.body).filter((e) => e.data?.choices);
       expect([streamed.statusCode, events.at(-1)?.data.choices[0].finish_reason]).toEqual([200, "stop"]);
       // Each refused once, then made with the 692 tokens left.
@@ -237,7 +237,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it("chat: OpenAI chunks arrive over time and end in [DONE]", async () => {
       rig.emulator.behave("ep-mistral", { tokenDelayMs: 30 });
-      const answer = await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages, stream: true });
+      const answer = await send("openai", "POST", "/v1/chat/completions", { model: "mistral", messages, stream: true });
       expect([answer.statusCode, answer.headers["content-type"]]).toEqual([200, "text/event-stream; charset=utf-8"]);
       const data = answer.body.split("\n\n").filter(Boolean);
       expect(data.at(-1)).toBe("data: [DONE]");
@@ -252,7 +252,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it("responses: events arrive over time, in order, ending in response.completed", async () => {
       rig.emulator.behave("ep-mistral", { tokenDelayMs: 30 });
-      const answer = await send("chat", "POST", "/v1/responses", { model: "mistral", input: "Say hello", stream: true });
+      const answer = await send("openai", "POST", "/v1/responses", { model: "mistral", input: "Say hello", stream: true });
       expect([answer.statusCode, answer.headers["content-type"]]).toEqual([200, "text/event-stream; charset=utf-8"]);
       const events = sseEvents(answer.body);
       expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
@@ -265,7 +265,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it.each([
       ["stream", "/mistral/stream", { inputs: "x" }],
-      ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+      ["openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
     ] as const)("%s: a model silent after its first token for the idle timeout ends with a timeout error event", async (fn, path, body) => {
       rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10, tokenDelayMs: 10_000 });
       const started = Date.now();
@@ -277,7 +277,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it.each([
       ["stream", "/mistral/stream", { inputs: "x" }],
-      ["chat", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
+      ["openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
     ] as const)("%s: a model silent before its first token for the first-token timeout is a 504", async (fn, path, body) => {
       rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10_000 });
       const started = Date.now();
@@ -297,7 +297,7 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it("chat: a failure after the first token is an error object and no [DONE]", async () => {
       rig.emulator.behave("ep-mistral", { cutAfterTokens: 2, cutWith: "InternalStreamFailure" });
-      const answer = await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages, stream: true });
+      const answer = await send("openai", "POST", "/v1/chat/completions", { model: "mistral", messages, stream: true });
       const data = answer.body.split("\n\n").filter(Boolean);
       expect(answer.statusCode).toBe(200);
       expect(data).not.toContain("data: [DONE]");
@@ -362,9 +362,9 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it("the request's metrics are one EMF line of their own, not wrapped in a log record, so CloudWatch can extract them", async () => {
       const before = rig.logs.length;
-      await send("chat", "POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi" }] });
+      await send("openai", "POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi" }] });
       // The handler meters after the answer has gone out: its lines may arrive a moment later.
-      const chatLines = () => rig.logs.slice(before).filter((l) => l.function === "chat");
+      const chatLines = () => rig.logs.slice(before).filter((l) => l.function === "openai");
       for (let waited = 0; waited < 3000 && !chatLines().some((l) => l.line.includes("_aws")); waited += 50) await new Promise((r) => setTimeout(r, 50));
       const lines = chatLines().map((l) => JSON.parse(l.line));
       const emf = lines.filter((r) => r._aws);

@@ -12,7 +12,7 @@ function synthApi(over: Partial<RestApiProps> = {}) {
       stageName: "v1",
       auth: "apiKey",
       models: [{ model: "mistral-7b", invokeFunction: fn("invoke"), streamFunction: fn("stream") }],
-      chatFunction: fn("chat"),
+      openaiFunction: fn("chat"),
       authorizerFunction: fn("authorizer"),
       partition: "aws",
       region: "us-east-1",

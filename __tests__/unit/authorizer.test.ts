@@ -143,7 +143,7 @@ describe("the authorizer with consumers", () => {
       if ((err as Error).message !== "Unauthorized") throw err;
       type = "UNAUTHORIZED";
     }
-    const document = buildOpenApiDocument({ title: "t", auth: "apiKey", models: [], chatUri: "chat", authorizerUri: "authorizer" });
+    const document = buildOpenApiDocument({ title: "t", auth: "apiKey", models: [], openaiUri: "chat", authorizerUri: "authorizer" });
     const response = (document["x-amazon-apigateway-gateway-responses"] as Record<string, any>)[type];
     const body = response.responseTemplates["application/json"]
       .replace("$context.httpMethod", method)

@@ -11,21 +11,21 @@ const documents = [
     buildOpenApiDocument({
       title: "t",
       auth: "apiKey",
-      chatUri: "arn:chat",
+      openaiUri: "arn:chat",
       authorizerUri: "arn:auth",
       models: [{ model: "m", invokeUri: "arn:i", streamUri: "arn:s" }],
     }),
   ],
   [
     "iam, cors",
-    buildOpenApiDocument({ title: "t", auth: "iam", chatUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),
+    buildOpenApiDocument({ title: "t", auth: "iam", openaiUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),
   ],
   [
     "direct integration",
     buildOpenApiDocument({
       title: "t",
       auth: "none",
-      chatUri: "arn:chat",
+      openaiUri: "arn:chat",
       models: [{ model: "d", invokeUri: "arn:d", direct: { credentials: "arn:r", answer: "list" } }],
     }),
   ],

@@ -29,14 +29,14 @@ describe("limits AWS checks only at apply", () => {
     const deployment = resolveStage(config, "v1");
     const stack = synth(config).stacks["llm-api-v1"];
     const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "llm-api-v1-chat") as any;
-    expect(chat.environment.variables).toEqual(functionEnvironment(deployment.chat));
+    expect(chat.environment.variables).toEqual(functionEnvironment(deployment.openai));
   });
 
   it("keeps the OpenAI function's model table out of its environment: 300 models fit", () => {
     const deployment = resolveStage(organisation(300, 1), "v1");
-    const bytes = Object.entries(functionEnvironment(deployment.chat)).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    const bytes = Object.entries(functionEnvironment(deployment.openai)).reduce((n, [k, v]) => n + k.length + v.length, 0);
     expect(bytes).toBeLessThan(512);
-    expect(JSON.parse(functionFiles(deployment.chat)![SETTINGS_FILE]).models).toHaveProperty("model-299");
+    expect(JSON.parse(functionFiles(deployment.openai)![SETTINGS_FILE]).models).toHaveProperty("model-299");
     expect(environmentProblems(deployment).filter((p) => p.includes("-chat"))).toEqual([]);
   });
 

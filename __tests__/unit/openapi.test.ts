@@ -10,7 +10,7 @@ const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
     { model: "mistral-7b", invokeUri: "invoke-a", streamUri: "stream-a" },
     { model: "falcon", invokeUri: "invoke-b", streamUri: "stream-b" },
   ],
-  chatUri: "chat",
+  openaiUri: "chat",
   authorizerUri: "authorizer",
   ...over,
 });

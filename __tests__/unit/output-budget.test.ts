@@ -1,4 +1,4 @@
-import { budgetThatFits, withinContext } from "../../functions/chat/lib/output-budget";
+import { budgetThatFits, withinContext } from "../../functions/openai/lib/output-budget";
 import { HttpError } from "../../functions/lib/errors";
 import { contextRefusal } from "../../local/emulator/context-limit";
 

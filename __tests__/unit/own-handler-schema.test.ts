@@ -49,7 +49,7 @@ describe("own handler request schemas", () => {
   it("puts the schema in the API document as the /invoke model, or leaves the body unchecked with false", () => {
     const schema = { type: "object", required: ["texts"], properties: { texts: { type: "array" } } };
     const doc = (requestSchema: Record<string, unknown> | false) =>
-      buildOpenApiDocument({ title: "t", auth: "none", chatUri: "c", models: [{ model: "clf", invokeUri: "i", streamUri: "s", requestSchema }] }) as Record<
+      buildOpenApiDocument({ title: "t", auth: "none", openaiUri: "c", models: [{ model: "clf", invokeUri: "i", streamUri: "s", requestSchema }] }) as Record<
         string,
         any
       >;

@@ -1,8 +1,8 @@
 import type { Tool } from "openai/resources/responses/responses";
 import type { ResponsesBody } from "../../contract/responses-request";
 import { HttpError } from "../../functions/lib/errors";
-import { planOf } from "../../functions/chat/lib/responses-input";
-import { IGNORED_TOOLS, callNameOf } from "../../functions/chat/lib/responses-tools";
+import { planOf } from "../../functions/openai/lib/responses-input";
+import { IGNORED_TOOLS, callNameOf } from "../../functions/openai/lib/responses-tools";
 
 // How a Responses request becomes the chat request the model runs: include values, tool types, ignored fields.
 const plan = (extra: Partial<ResponsesBody> & Record<string, unknown>) => planOf({ model: "m", input: "hi", ...extra } as ResponsesBody);

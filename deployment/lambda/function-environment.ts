@@ -14,7 +14,7 @@ const routesOf = (fn: Pick<ResolvedFunction, "endpoints">) => Object.fromEntries
  * which grows past Lambda's 4 KB environment near 50 models) goes there, read once per container.
  */
 export function functionFiles(fn: Pick<ResolvedFunction, "handler" | "endpoints" | "budgets">): Record<string, string> | undefined {
-  return fn.handler === "chat" ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn), ...(fn.budgets ? { budgets: fn.budgets } : {}) }) } : undefined;
+  return fn.handler === "openai" ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn), ...(fn.budgets ? { budgets: fn.budgets } : {}) }) } : undefined;
 }
 
 /** What the stack sets in a function's environment: its settings, its model's route (unless in its files), the CORS origins. */

@@ -3,7 +3,7 @@ import type { Deployment } from "../resolve";
 
 /**
  * The API document with placeholder integrations (`<prefix>:invoke`, `:stream`,
- * `:chat`): what the local server routes by and the public document is cut from.
+ * `:openai`): what the local server routes by and the public document is cut from.
  */
 export function placeholderDocument(deployment: Deployment, prefix: string): Record<string, unknown> {
   const { api, names } = deployment;
@@ -23,7 +23,7 @@ export function placeholderDocument(deployment: Deployment, prefix: string): Rec
               ...(m.integration.kind === "lambda" && m.integration.requestSchema !== undefined ? { requestSchema: m.integration.requestSchema } : {}),
             },
       ),
-    chatUri: `${prefix}:chat`,
+    openaiUri: `${prefix}:openai`,
     authorizerUri: `${prefix}:authorizer`,
     corsOrigins: api.corsOrigins,
   });

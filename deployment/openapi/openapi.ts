@@ -26,7 +26,7 @@ export interface OpenApiInput {
   readonly auth: ApiAuth;
   readonly models: readonly ModelRoutes[];
   /** Response-streaming URI of the OpenAI-compatible function (/v1/chat/completions, /v1/models). */
-  readonly chatUri: string;
+  readonly openaiUri: string;
   /**
    * With auth "apiKey": the invoke URI of the REQUEST authorizer that passes the key a client sent
    * (Bearer or x-api-key) to API Gateway, which checks it against the usage plans.
@@ -93,7 +93,7 @@ export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknow
   const ownSchemas: Record<string, Record<string, unknown>> = {};
   for (const m of input.models) Object.assign(paths, modelPaths(m, input, security, ownSchemas));
   for (const route of OPENAI_OPERATIONS) {
-    const op = operation({ ...route, tag: "openai", integration: streamed(input.chatUri, input), security });
+    const op = operation({ ...route, tag: "openai", integration: streamed(input.openaiUri, input), security });
     paths[route.path] = withPreflight({ [route.method]: route.parameters ? { parameters: route.parameters, ...op } : op }, origins);
   }
   return {

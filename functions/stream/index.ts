@@ -14,7 +14,7 @@ import { sseEvent } from "../lib/sse";
 import { generateStream } from "../lib/backends";
 import { generateBody, parseGenerateResponse, type GenerateRequest, type GenerateResult, type StreamToken } from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
-import { holdOf } from "../chat/chat";
+import { holdOf } from "../openai/chat";
 import { whileWaking } from "../lib/hold";
 
 /**

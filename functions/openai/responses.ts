@@ -14,7 +14,7 @@ import type { AnswerState } from "./answer-state";
 /** Names the built-in tools a request brought that the model did not see (clients add some by default). */
 export const IGNORED_TOOLS_HEADER = "x-ignored-tools";
 
-/** POST /v1/responses: the Responses API, stateless, on the model's chat path (functions/chat/lib/responses.ts maps it). */
+/** POST /v1/responses: the Responses API, stateless, on the model's chat path (functions/openai/lib/responses.ts maps it). */
 export async function responses(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
   const body = readJsonBody<ResponsesBody>(event, validateResponsesRequest, { schema: responsesRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
   const plan = planOf(body);
