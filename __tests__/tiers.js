@@ -104,6 +104,7 @@ const QUICK = [
   "unit/iam-policies.test.ts",
   "unit/layers.test.ts",
   "unit/limits.test.ts",
+  "unit/policy-pages.test.ts",
   "unit/main.test.ts",
   "unit/model-container.test.ts",
   "unit/model-message.test.ts",

@@ -14,3 +14,13 @@ export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = API_GATEWAY_INTEGRATION_T
  * its metrics and Application Auto Scaling's resource ids carry it (endpoint/<name>/variant/AllTraffic).
  */
 export const VARIANT_NAME = "AllTraffic";
+
+/**
+ * IAM's quotas on a role's policies ("IAM and AWS STS quotas", IAM user guide): a managed policy
+ * holds up to 6,144 characters (white space not counted; not raisable); a role may have up to 10
+ * managed policies attached by default (raisable to 20), and its inline policies together hold up
+ * to 10,240 characters (not raisable).
+ */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+export const MANAGED_POLICIES_PER_ROLE = 10;
+export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;

@@ -5,13 +5,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/iam/boundary";
-import { deployRoleStatements } from "../deployment/iam/deploy-role";
+import { ciRolePages } from "../deployment/iam/ci-role-pages";
+import { projectRolePath } from "../deployment/names";
 import type { Config } from "../config/schema";
-import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planRoleStatements, planSubjects, type CiScope } from "../deployment/iam/ci-policies";
-import { policyDocument } from "../deployment/iam/iam-policies";
+import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planSubjects, type CiScope } from "../deployment/iam/ci-policies";
+import { policyDocument, type PolicyDocument } from "../deployment/iam/iam-policies";
 import { useStateBackend } from "./backend";
 import { stateBackendOf } from "../deployment/resolve";
 import { defaultTags } from "../deployment/tags";
@@ -63,24 +64,31 @@ export class CiStack extends TerraformStack {
       description: `Permissions boundary of the roles of ${config.project}'s stage stacks`,
       policy: JSON.stringify(policyDocument(stageBoundaryStatements(config, partition, account))),
     });
-    new IamRolePolicy(this, "deploy-policy", {
-      role: this.deployRole.id,
-      name: "deploy-stages",
-      policy: JSON.stringify(policyDocument(deployRoleStatements({ ...reach, boundaryArn: boundary.arn }))),
-    });
-    // Plans read what deploys manage, and nothing else of the account (no ReadOnlyAccess).
-    const planScope = { ...reach, boundaryArn: boundary.arn };
-    new IamRolePolicy(this, "plan-policy", {
-      role: this.planRole.id,
-      name: "plan-stages",
-      policy: JSON.stringify(policyDocument(planRoleStatements(planScope, deployRoleStatements(planScope)))),
-    });
+    // Managed policies, not an inline one: the resources named one by one pass a role's 10,240
+    // characters of inline policy (ci-role-pages.ts). Plans read what deploys manage, and nothing
+    // else of the account (no ReadOnlyAccess).
+    const pages = ciRolePages({ ...reach, boundaryArn: boundary.arn });
+    this.attachPages(config.project, "deploy", this.deployRole, pages.deploy);
+    this.attachPages(config.project, "plan", this.planRole, pages.plan);
 
     new TerraformOutput(this, "stage_boundary_arn", { value: boundary.arn, description: "Permissions boundary of every role the stage stacks create." });
     new TerraformOutput(this, "plan_role_arn", { value: this.planRole.arn, description: "GitHub secret AWS_PLAN_ROLE_ARN (pull-request plans)." });
     new TerraformOutput(this, "deploy_role_arn", {
       value: this.deployRole.arn,
       description: "GitHub secret AWS_DEPLOY_ROLE_ARN (deploys from the environment).",
+    });
+  }
+
+  /** A role's policy pages as managed policies <project>-ci-<role>-<n>, attached to it. */
+  private attachPages(project: string, role: "deploy" | "plan", to: IamRole, pages: readonly PolicyDocument[]): void {
+    pages.forEach((page, i) => {
+      const policy = new IamPolicy(this, `${role}-policy-${i + 1}`, {
+        name: `${project}-ci-${role}-${i + 1}`,
+        path: projectRolePath(project),
+        description: `${role === "deploy" ? "Deploys" : "Pull-request plans"} of ${project}'s stages (${i + 1} of ${pages.length})`,
+        policy: JSON.stringify(page),
+      });
+      new IamRolePolicyAttachment(this, `${role}-policy-${i + 1}-attachment`, { role: to.name, policyArn: policy.arn });
     });
   }
 }

@@ -192,6 +192,21 @@ export function describePlannedConfig(file: string, options: { validate?: boolea
       for (const name of Object.keys(planned)) expect(comment).toContain(`<summary>${name}: full plan</summary>`);
     });
 
+    // A config without CI has no CI stack: the test is skipped, not passed empty.
+    const withCi = loadConfig(file).ci ? it : it.skip;
+    withCi("plans the CI roles' policies as managed policies attached to them, each within IAM's 6,144 characters where the plan knows it", () => {
+      const p = planned[`${config.project}-ci`];
+      const policies = p.plan.resource_changes.filter((r) => r.type === "aws_iam_policy" && /-ci-(deploy|plan)-\d+$/.test(r.change.after.name));
+      const attachments = p.plan.resource_changes.filter((r) => r.type === "aws_iam_role_policy_attachment");
+      expect(policies.length).toBeGreaterThanOrEqual(2);
+      expect(attachments.length).toBe(policies.length);
+      expect(p.plan.resource_changes.filter((r) => r.type === "aws_iam_role_policy")).toEqual([]);
+      // The pages naming the boundary (created in the same apply) are known only then; the others now.
+      const known = policies.filter((r) => !r.change.after_unknown.policy);
+      expect(known.length).toBeGreaterThan(0);
+      for (const r of known) expect([r.address, JSON.stringify(JSON.parse(r.change.after.policy)).length <= 6144]).toEqual([r.address, true]);
+    });
+
     it("plans the state bucket versioned, encrypted, private, TLS-only and protected from destroy", () => {
       const p = stateStack();
       expect(countOf(p, "aws_s3_bucket_versioning")).toBe(1);

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { loadConfig } from "../../config/load";
+import { readFileSync } from "node:fs";
+import { loadConfig, parseConfig } from "../../config/load";
 import { stagesOf } from "../../config/schema";
 import { ciScope, planRoleStatements } from "../../deployment/iam/ci-policies";
 import { deployRoleStatements } from "../../deployment/iam/deploy-role";
@@ -359,7 +360,15 @@ suite("a secret under a customer managed key (ci.secretKmsKeyArns)", () => {
 suite("names that another project's split would match", () => {
   // Project "llm", stage "api": its name pattern llm-api-* also covers project "llm-api"'s resources.
   const base = loadConfig(join(ROOT, "examples", "team.json"));
-  const scope = { ...ciScope(base, "aws", ACCOUNT), project: "llm", stages: ["api"] };
+  // Project llm's own config: team.json's model, with an alarm email and a consumer (a topic and a key table).
+  const llm = parseConfig({
+    ...JSON.parse(readFileSync(join(ROOT, "examples", "team.json"), "utf8")),
+    project: "llm",
+    stages: ["api"],
+    alarms: { email: "ops@example.com" },
+    api: { auth: "apiKey", consumers: [{ name: "search" }] },
+  });
+  const scope = ciScope(llm, "aws", ACCOUNT);
   const deploy = policyDocument(deployRoleStatements(scope)) as unknown as Record<string, unknown>;
   // Under llm's path, a role of llm's; under llm-api's path or IAM's default, a role llm did not make.
   const role = `arn:aws:iam::${ACCOUNT}:role/llm-api/llm/llm-api-v1-foo-exec`;
@@ -426,10 +435,43 @@ suite("names that another project's split would match", () => {
         principal,
         await decide(deploy, { action: "lambda:AddPermission", resource: fn, context: { ...tagged("llm"), "lambda:Principal": principal } }),
       ]).toEqual([principal, "ImplicitlyDenied"]);
-    const create = (project: string) => ({ action: "lambda:CreateFunction", resource: fn, context: { "aws:RequestTag/Project": project } });
+    const create = (name: string, project: string) => ({
+      action: "lambda:CreateFunction",
+      resource: `arn:aws:lambda:${base.region}:${ACCOUNT}:function:${name}`,
+      context: { "aws:RequestTag/Project": project },
+    });
     const retag = { action: "lambda:TagResource", resource: fn, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
     expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
-    expect([await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
+    // It creates its own functions by their names, tagged as its own; not llm-api's, though its pattern covers them.
+    const creates = [create("llm-api-chat", "llm"), create("llm-api-chat", "llm-api"), create("llm-api-v1-chat", "llm")];
+    expect(await Promise.all(creates.map((c) => decide(deploy, c)))).toEqual(["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
+  });
+
+  it("takes over no untagged resource its name pattern matches: each chain is denied at its first step, the tag", async () => {
+    // An untagged resource another product made under llm-*, against llm's own of the kind, both untagged
+    // (as at their creation): only the names llm's stages create may be tagged as llm's.
+    const at = (service: string, resource: string) => `arn:aws:${service}:${base.region}:${ACCOUNT}:${resource}`;
+    const chains: [string, string, string][] = [
+      // Tag a function, then replace its code and open it to everyone (it runs under its own role, outside the boundary).
+      ["lambda:TagResource", at("lambda", "function:llm-api-cron"), at("lambda", "function:llm-api-chat")],
+      // Tag a secret, then read it.
+      ["secretsmanager:TagResource", at("secretsmanager", "secret:llm-api-db-password-AbCdEf"), at("secretsmanager", "secret:llm-api-consumer-keys-AbCdEf")],
+      // Tag an endpoint, then delete it.
+      ["sagemaker:AddTags", at("sagemaker", "endpoint/llm-api-legacy"), at("sagemaker", "endpoint/llm-api-mistral-7b")],
+      // Tag a topic, then subscribe to it or delete it.
+      ["sns:TagResource", at("sns", "llm-api-events"), at("sns", "llm-api-alarms")],
+      // Tag a log group, then delete it (and its evidence).
+      ["logs:TagResource", at("logs", "log-group:/aws/lambda/llm-api-cron"), at("logs", "log-group:/aws/lambda/llm-api-chat")],
+      ["cloudwatch:TagResource", at("cloudwatch", "alarm:llm-api-cron-errors"), at("cloudwatch", "alarm:llm-api-chat-errors")],
+    ];
+    const tag = (action: string, resource: string) => decide(deploy, { action, resource, context: { "aws:RequestTag/Project": "llm" } });
+    for (const [action, foreign, own] of chains)
+      expect([action, await tag(action, foreign), await tag(action, own)]).toEqual([action, "ImplicitlyDenied", "Allowed"]);
+    // A role made outside the project's path: neither tagged nor passed, whatever its name.
+    const unbounded = `arn:aws:iam::${ACCOUNT}:role/llm-api-cron-role`;
+    expect(await tag("iam:TagRole", unbounded)).toBe("ImplicitlyDenied");
+    const pass = { action: "iam:PassRole", resource: unbounded, context: { ...tagged("llm"), "iam:PassedToService": "lambda.amazonaws.com" } };
+    expect(await decide(deploy, pass)).toBe("ImplicitlyDenied");
   });
 
   it("project llm-api's key table of the same name it may not read, write or delete", async () => {
@@ -445,28 +487,37 @@ suite("names that another project's split would match", () => {
   });
 
   it("project llm-api's log group, alarm, alarm topic and dashboard of the same name it may not change or delete, nor re-tag", async () => {
-    const cases: [string, string[], string][] = [
+    // [theirs, the actions, the tagging action, llm's own of the kind]
+    const cases: [string, string[], string, string][] = [
       [
         `arn:aws:logs:${base.region}:${ACCOUNT}:log-group:/aws/lambda/llm-api-v1-chat`,
         ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:UntagResource"],
         "logs:TagResource",
+        `arn:aws:logs:${base.region}:${ACCOUNT}:log-group:/aws/lambda/llm-api-chat`,
       ],
       [
         `arn:aws:cloudwatch:${base.region}:${ACCOUNT}:alarm:llm-api-v1-chat-5xx`,
         ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
         "cloudwatch:TagResource",
+        `arn:aws:cloudwatch:${base.region}:${ACCOUNT}:alarm:llm-api-chat-errors`,
       ],
-      [`arn:aws:sns:${base.region}:${ACCOUNT}:llm-api-v1-alarms`, ["sns:SetTopicAttributes", "sns:Subscribe", "sns:DeleteTopic"], "sns:TagResource"],
+      [
+        `arn:aws:sns:${base.region}:${ACCOUNT}:llm-api-v1-alarms`,
+        ["sns:SetTopicAttributes", "sns:Subscribe", "sns:DeleteTopic"],
+        "sns:TagResource",
+        `arn:aws:sns:${base.region}:${ACCOUNT}:llm-api-alarms`,
+      ],
     ];
-    for (const [resource, actions, tag] of cases) {
+    for (const [resource, actions, tag, own] of cases) {
       for (const action of actions) {
         expect([action, await decide(deploy, { action, resource, context: tagged("llm-api") })]).toEqual([action, "ImplicitlyDenied"]);
         expect([action, await decide(deploy, { action, resource, context: tagged("llm") })]).toEqual([action, "Allowed"]);
       }
       const retag = { action: tag, resource, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
       expect([tag, await decide(deploy, retag)]).toEqual([tag, "ImplicitlyDenied"]);
-      const create = (project: string) => ({ action: tag, resource, context: { "aws:RequestTag/Project": project } });
-      expect([tag, await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual([tag, "Allowed", "ImplicitlyDenied"]);
+      const create = (at: string, project: string) => ({ action: tag, resource: at, context: { "aws:RequestTag/Project": project } });
+      const creates = [create(own, "llm"), create(own, "llm-api"), create(resource, "llm")];
+      expect([tag, ...(await Promise.all(creates.map((c) => decide(deploy, c))))]).toEqual([tag, "Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
     }
     // Dashboards carry no tags: each stage's own is named exactly, so project llm-api's stays out of reach.
     const dashboard = (name: string) => ({ action: "cloudwatch:PutDashboard", resource: `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${name}` });
@@ -492,7 +543,9 @@ suite("names that another project's split would match", () => {
     const endpoint = cases[0][0];
     const retag = { action: "sagemaker:AddTags", resource: endpoint, context: { ...tagged("llm-api"), "aws:RequestTag/Project": "llm" } };
     expect(await decide(deploy, retag)).toBe("ImplicitlyDenied");
-    const create = (project: string) => ({ action: "sagemaker:CreateEndpoint", resource: endpoint, context: { "aws:RequestTag/Project": project } });
-    expect([await decide(deploy, create("llm")), await decide(deploy, create("llm-api"))]).toEqual(["Allowed", "ImplicitlyDenied"]);
+    const create = (at: string, project: string) => ({ action: "sagemaker:CreateEndpoint", resource: at, context: { "aws:RequestTag/Project": project } });
+    const own = `${sagemaker}:endpoint/llm-api-mistral-7b`;
+    const creates = [create(own, "llm"), create(own, "llm-api"), create(endpoint, "llm")];
+    expect(await Promise.all(creates.map((c) => decide(deploy, c)))).toEqual(["Allowed", "ImplicitlyDenied", "ImplicitlyDenied"]);
   });
 });

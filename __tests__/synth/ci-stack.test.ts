@@ -5,8 +5,12 @@ import { loadConfig } from "../../config/load";
 // The GitHub OIDC roles of examples/team.json.
 const stack = () => synth(join(ROOT, "examples", "team.json")).stacks["llm-api-ci"];
 const role = (s: ReturnType<typeof stack>, name: string) => resources(s, "aws_iam_role").find((r) => r.values.name === name)!.values;
-const statementsOf = (s: ReturnType<typeof stack>, policyName: string) =>
-  parseTemplateJson(resources(s, "aws_iam_role_policy").find((p) => p.values.name === policyName)!.values.policy).Statement;
+/** A role's managed policies (llm-api-ci-<role>-<n>), in order, as one list of statements. */
+const statementsOf = (s: ReturnType<typeof stack>, role: "deploy" | "plan") =>
+  resources(s, "aws_iam_policy")
+    .filter((p) => new RegExp(`^llm-api-ci-${role}-\\d+$`).test(p.values.name))
+    .sort((a, b) => Number(a.values.name.split("-").pop()) - Number(b.values.name.split("-").pop()))
+    .flatMap((p) => parseTemplateJson(p.values.policy).Statement);
 
 describe("CI stack", () => {
   it("creates the GitHub OIDC provider for sts.amazonaws.com", () => {
@@ -42,10 +46,17 @@ describe("CI stack", () => {
 
   it("gives the plan role the stage states (with their locks) and the reads of what deploys manage: no AWS-managed policy, nothing to write but locks", () => {
     const s = stack();
-    expect(resources(s, "aws_iam_role_policy_attachment")).toEqual([]);
+    // Only the stack's own policies are attached: the plan role's pages to it, the deploy role's to it.
+    expect(resources(s, "aws_iam_role_policy").map((p) => p.name)).toEqual([]);
+    const attached = resources(s, "aws_iam_role_policy_attachment").map((a) => [a.values.role, a.values.policy_arn]);
+    expect(attached.length).toBeGreaterThanOrEqual(2);
+    for (const [role, arn] of attached) {
+      const page = /^\$\{aws_iam_policy\.(deploy|plan)-policy-\d+\.arn\}$/.exec(arn);
+      expect([arn, role]).toEqual([arn, `\${aws_iam_role.${page?.[1]}-role.name}`]);
+    }
     const keys = (suffix = "") =>
       ["dev", "prod"].map((stage) => expect.stringMatching(new RegExp(`:s3:::acme-llm-api-tfstate/llm-api/llm-api-${stage}/\\*${suffix}$`)));
-    const plan = statementsOf(s, "plan-stages");
+    const plan = statementsOf(s, "plan");
     expect(plan.slice(0, 3)).toEqual([
       { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/) },
       { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: keys() },
@@ -60,13 +71,17 @@ describe("CI stack", () => {
       Action: "apigateway:GET",
       Condition: { StringEquals: { "aws:ResourceTag/Project": "llm-api" } },
     });
-    const deployState = statementsOf(s, "deploy-stages").find((st: { Sid: string }) => st.Sid === "ReadWriteState");
+    const deployState = statementsOf(s, "deploy").find((st: { Sid: string }) => st.Sid === "ReadWriteState");
     expect(deployState.Resource).toEqual(keys());
   });
 
   it("scopes the deploy role to resources named for the stages, so it cannot touch the CI roles or the state bucket", () => {
-    const statements = statementsOf(stack(), "deploy-stages");
-    const resourcesOf = (sid: string) => [statements.find((s: { Sid: string }) => s.Sid === sid).Resource].flat() as string[];
+    const statements = statementsOf(stack(), "deploy");
+    // A statement too long for one policy is split into Sid, Sid2, ...: its resources are theirs together.
+    const resourcesOf = (sid: string) =>
+      statements
+        .filter((s: { Sid: string }) => new RegExp(`^${sid}\\d*$`).test(s.Sid))
+        .flatMap((s: { Resource: string | string[] }) => [s.Resource].flat()) as string[];
     expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api/llm-api/llm-api-dev-*", "role/llm-api/llm-api/llm-api-prod-*"]);
     // Changing, deleting and passing a role also needs this project's tag: names can match another project's.
     expect(resourcesOf("PassStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api/llm-api/llm-api-dev-*", "role/llm-api/llm-api/llm-api-prod-*"]);
@@ -88,19 +103,39 @@ describe("CI stack", () => {
       expect(actions).not.toContain(never);
     // Stage roles by stage; SageMaker resources, functions, log groups, alarms and topics by the project's
     // names; and the Project tag on every call (created with it, used carrying it).
-    for (const sid of ["CreateTagged", "UseTagged"])
-      expect(resourcesOf(sid).map((r) => r.split(/account_id\}:/).pop())).toEqual([
-        "role/llm-api/llm-api/llm-api-dev-*",
-        "role/llm-api/llm-api/llm-api-prod-*",
-        "model/llm-api-*",
-        "endpoint-config/llm-api-*",
-        "endpoint/llm-api-*",
-        "function:llm-api-*",
-        "log-group:/aws/lambda/llm-api-*",
-        "log-group:/aws/apigateway/llm-api-*",
-        "alarm:llm-api-*",
-        "llm-api-*",
-      ]);
+    const tail = (r: string) => r.split(/account_id\}:/).pop();
+    expect(resourcesOf("UseTagged").map(tail)).toEqual([
+      "role/llm-api/llm-api/llm-api-dev-*",
+      "role/llm-api/llm-api/llm-api-prod-*",
+      "model/llm-api-*",
+      "endpoint-config/llm-api-*",
+      "endpoint/llm-api-*",
+      "function:llm-api-*",
+      "log-group:/aws/lambda/llm-api-*",
+      "log-group:/aws/apigateway/llm-api-*",
+      "alarm:llm-api-*",
+      "llm-api-*",
+    ]);
+    // Created (and so tagged while untagged) only under the names the stages give: a pattern is left
+    // only where the name ends in a hash (models, endpoint configs) or is the stage's (its roles).
+    const created = resourcesOf("CreateTagged").map(tail);
+    // (A log group's ARN with ":*" names its streams: the group itself is named exactly.)
+    expect(created.filter((r) => r?.includes("*") && !/^log-group:[^*]+:\*$/.test(r))).toEqual([
+      "role/llm-api/llm-api/llm-api-dev-*",
+      "role/llm-api/llm-api/llm-api-prod-*",
+      "model/llm-api-*",
+      "endpoint-config/llm-api-*",
+    ]);
+    expect(created).toEqual(
+      expect.arrayContaining([
+        "endpoint/llm-api-dev-mistral-7b",
+        "function:llm-api-prod-chat",
+        "function:llm-api-dev-mistral-7b-invoke",
+        "log-group:/aws/lambda/llm-api-prod-authorizer",
+        "log-group:/aws/apigateway/llm-api-dev-access",
+        "alarm:llm-api-prod-mistral-7b-stream-errors",
+      ]),
+    );
     expect(statements.find((s: { Sid: string }) => s.Sid === "UseTagged").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "llm-api" } });
     expect(statements.find((s: { Sid: string }) => s.Sid === "CreateTagged").Condition).toEqual({
       StringEquals: { "aws:RequestTag/Project": "llm-api" },

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { loadConfig } from "../../config/load";
-import { MANAGED_POLICY_MAX_CHARS, boundaryProblems, stageBoundaryStatements } from "../../deployment/iam/boundary";
+import { boundaryProblems, stageBoundaryStatements } from "../../deployment/iam/boundary";
+import { MANAGED_POLICY_MAX_CHARS } from "../../reference/aws-limits";
 import { policyDocument } from "../../deployment/iam/iam-policies";
 import { ROOT, testConfig } from "../helpers/synth";
 

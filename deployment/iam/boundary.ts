@@ -3,6 +3,7 @@ import type { Config } from "../../config/schema";
 import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
 import { stateTableName } from "../lambda/wake";
 import { resolveStages, type Deployment } from "../resolve";
+import { MANAGED_POLICY_MAX_CHARS } from "../../reference/aws-limits";
 
 /**
  * The permissions boundary of every role a stage stack creates. The CI stack (deployed by an
@@ -15,9 +16,6 @@ export const boundaryPolicyName = (project: string): string => `${project}-stage
 
 export const boundaryArn = (partition: string, account: string, project: string): string =>
   `arn:${partition}:iam::${account}:policy/${boundaryPolicyName(project)}`;
-
-/** AWS's limit on a managed policy document: 6,144 characters, white space not counted. */
-export const MANAGED_POLICY_MAX_CHARS = 6144;
 
 export function stageBoundaryStatements(config: Config, partition: string, account: string): PolicyStatement[] {
   const stages = resolveStages(config);

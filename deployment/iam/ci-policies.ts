@@ -1,6 +1,8 @@
 import { projectRolePath } from "../names";
 import { functionSettingsOf, stagesOf, type Config } from "../../config/schema";
 import type { PolicyStatement } from "./iam-policies";
+import { resolveStages } from "../resolve";
+import { exactNamesOf, type ExactNames } from "./exact-names";
 
 /**
  * IAM for GitHub Actions through OIDC: who may assume the roles (the trust
@@ -41,6 +43,8 @@ export interface CiScope {
   readonly account: string;
   readonly project: string;
   readonly stages: readonly string[];
+  /** The names of the functions, log groups, alarms, topics and key tables the stages create. */
+  readonly exact: ExactNames;
   /** State bucket and key prefix, when state is in S3. */
   readonly state?: { readonly bucket: string; readonly keyPrefix: string };
   readonly tokenSecretArns: readonly string[];
@@ -84,6 +88,7 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     account,
     project: config.project,
     stages: stagesOf(config),
+    exact: exactNamesOf(resolveStages(config)),
     state: config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix } : undefined,
     // Hugging Face tokens and imported consumer keys: both read when Terraform plans.
     tokenSecretArns: [

@@ -41,6 +41,7 @@ export const components = (scope: CiScope): TaggedKind => ({
     "sagemaker:DeleteTags",
   ],
   resources: [`arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${scope.project}-*`],
+  created: scope.exact.components.map((name) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${name}`),
 });
 
 /**

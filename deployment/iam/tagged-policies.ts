@@ -11,7 +11,15 @@ import { stageRoleArns, type CiScope } from "./ci-policies";
 export interface TaggedKind {
   readonly create: readonly string[];
   readonly use: readonly string[];
+  /** What it is used on while tagged: the project's names, by pattern. */
   readonly resources: readonly string[];
+  /**
+   * What it is created as, where synth knows the names: exactly those. A create's tags are authorized
+   * as the service's tagging action on a resource with none yet, so a pattern here would let an
+   * untagged resource of another product that matches it be tagged as the project's, then used.
+   * @default resources
+   */
+  readonly created?: readonly string[];
 }
 
 /**
@@ -30,7 +38,7 @@ export const taggedStatements = (scope: CiScope, kinds: readonly TaggedKind[]): 
       Sid: "CreateTagged",
       Effect: "Allow",
       Action: union((k) => k.create),
-      Resource: resources,
+      Resource: union((k) => k.created ?? k.resources),
       Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
     },
     {
@@ -75,6 +83,11 @@ export const sagemakerModels = (scope: CiScope): TaggedKind => ({
     "sagemaker:ListTags",
   ],
   resources: ["model", "endpoint-config", "endpoint"].map((kind) => arn(scope, "sagemaker", `${kind}/${scope.project}-*`)),
+  // Models and endpoint configs end in a hash; endpoints have the names the stages give them.
+  created: [
+    ...["model", "endpoint-config"].map((kind) => arn(scope, "sagemaker", `${kind}/${scope.project}-*`)),
+    ...scope.exact.endpoints.map((name) => arn(scope, "sagemaker", `endpoint/${name}`)),
+  ],
 });
 
 /** The functions; reads too: a function's configuration holds its settings. */
@@ -98,6 +111,7 @@ export const functions = (scope: CiScope): TaggedKind => ({
     "lambda:DeleteFunctionConcurrency",
   ],
   resources: [arn(scope, "lambda", `function:${scope.project}-*`)],
+  created: scope.exact.functions.map((name) => arn(scope, "lambda", `function:${name}`)),
 });
 
 /** The authorizer's key tables, one secret per stage of a config with consumers. */
@@ -116,6 +130,8 @@ export const keyTables = (scope: CiScope): TaggedKind => ({
     "secretsmanager:ListSecretVersionIds",
   ],
   resources: [arn(scope, "secretsmanager", `secret:${scope.project}-*`)],
+  // Secrets Manager appends a hyphen and six random characters to a secret's name in its ARN.
+  created: scope.exact.secrets.map((name) => arn(scope, "secretsmanager", `secret:${name}-??????`)),
 });
 
 /** The functions' and the API's log groups (the provider tags them in CreateLogGroup). */
@@ -123,6 +139,8 @@ export const logGroups = (scope: CiScope): TaggedKind => ({
   create: ["logs:CreateLogGroup", "logs:TagResource"],
   use: ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
   resources: ["lambda", "apigateway"].map((service) => arn(scope, "logs", `log-group:/aws/${service}/${scope.project}-*`)),
+  // Some calls name the group, some its streams (<group>:*).
+  created: scope.exact.logGroups.flatMap((name) => [arn(scope, "logs", `log-group:${name}`), arn(scope, "logs", `log-group:${name}:*`)]),
 });
 
 /** The stage's own alarms (the provider sends their tags with every PutMetricAlarm). */
@@ -130,6 +148,7 @@ export const alarms = (scope: CiScope): TaggedKind => ({
   create: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
   use: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
   resources: [arn(scope, "cloudwatch", `alarm:${scope.project}-*`)],
+  created: scope.exact.alarms.map((name) => arn(scope, "cloudwatch", `alarm:${name}`)),
 });
 
 /** The alarm topics and their subscriptions (a subscription's ARN is its topic's plus ":<id>"). */
@@ -148,4 +167,5 @@ export const alarmTopics = (scope: CiScope): TaggedKind => ({
     "sns:SetSubscriptionAttributes",
   ],
   resources: [arn(scope, "sns", `${scope.project}-*`)],
+  created: scope.exact.topics.map((name) => arn(scope, "sns", name)),
 });

@@ -1,14 +1,12 @@
 import type { Config } from "../../config/schema";
 import { boundaryArn, boundaryProblems } from "../iam/boundary";
-import { ciScope, planRoleStatements } from "../iam/ci-policies";
-import { deployRoleStatements } from "../iam/deploy-role";
+import { ciScope } from "../iam/ci-policies";
+import { ciRolePages } from "../iam/ci-role-pages";
+import { MANAGED_POLICIES_PER_ROLE, ROLE_INLINE_POLICY_MAX_CHARS } from "../../reference/aws-limits";
 import { environmentProblems } from "../lambda/function-environment";
 import { invokerPolicyStatements, policyDocument } from "../iam/iam-policies";
 import { resolveStages, type Deployment } from "../resolve";
 import { placeholderDocument } from "../openapi/api-document";
-
-/** IAM's limit on a role's inline policies together: 10,240 characters, white space not counted, not raisable. */
-export const ROLE_INLINE_POLICY_MAX_CHARS = 10240;
 
 /** Each function role's policy as it will be at apply (a 12-digit account; its log group by name). */
 function policyProblems(deployment: Deployment): string[] {
@@ -35,19 +33,17 @@ export function deploymentProblems(config: Config): string[] {
 }
 
 /**
- * The CI roles' inline policies as the CI stack writes them (a 12-digit account, the boundary's ARN),
- * against IAM's 10,240 characters: every stage adds its name patterns to most statements.
+ * The CI roles' managed policies as the CI stack writes them, against IAM's 10 per role: every stage
+ * adds the names of its functions, log groups, alarms and key table.
  */
 export function ciRoleProblems(config: Config): string[] {
   if (!config.ci) return [];
   const account = "123456789012";
   const scope = { ...ciScope(config, "aws", account), boundaryArn: boundaryArn("aws", account, config.project) };
-  const deploy = deployRoleStatements(scope);
-  const sizes = { deploy: JSON.stringify(policyDocument(deploy)).length, plan: JSON.stringify(policyDocument(planRoleStatements(scope, deploy))).length };
-  return Object.entries(sizes).flatMap(([role, size]) =>
-    size > ROLE_INLINE_POLICY_MAX_CHARS
+  return Object.entries(ciRolePages(scope)).flatMap(([role, pages]) =>
+    pages.length > MANAGED_POLICIES_PER_ROLE
       ? [
-          `ci: the ${role} role's policy would be ${size} characters for ${scope.stages.length} stage(s); IAM allows ${ROLE_INLINE_POLICY_MAX_CHARS} in a role's inline policies (not raisable). Fix: fewer stages per config (a project per group of stages)`,
+          `ci: the ${role} role would need ${pages.length} managed policies of 6,144 characters for ${scope.stages.length} stage(s); IAM attaches ${MANAGED_POLICIES_PER_ROLE} to a role by default. Fix: fewer stages per config (a project per group of stages)`,
         ]
       : [],
   );
