@@ -19,6 +19,7 @@ const FULL = [
   "terraform/multi-model.test.ts",
   "terraform/scale-to-zero.test.ts",
   "terraform/team.test.ts",
+  "terraform/ci-check.test.ts",
   // The IAM policy simulator (tools/iam-simulate).
   "security/boundary.test.ts",
   "security/deploy-role.test.ts",

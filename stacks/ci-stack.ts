@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/iam/boundary";
-import { ciRolePages } from "../deployment/iam/ci-role-pages";
+import { ciPolicyName, ciRolePages } from "../deployment/iam/ci-role-pages";
 import { projectRolePath } from "../deployment/names";
 import type { Config } from "../config/schema";
 import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planSubjects, type CiScope } from "../deployment/iam/ci-policies";
@@ -83,7 +83,7 @@ export class CiStack extends TerraformStack {
   private attachPages(project: string, role: "deploy" | "plan", to: IamRole, pages: readonly PolicyDocument[]): void {
     pages.forEach((page, i) => {
       const policy = new IamPolicy(this, `${role}-policy-${i + 1}`, {
-        name: `${project}-ci-${role}-${i + 1}`,
+        name: ciPolicyName(project, role, i + 1),
         path: projectRolePath(project),
         description: `${role === "deploy" ? "Deploys" : "Pull-request plans"} of ${project}'s stages (${i + 1} of ${pages.length})`,
         policy: JSON.stringify(page),

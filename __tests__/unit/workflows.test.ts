@@ -32,6 +32,9 @@ describe("GitHub workflows", () => {
     expect(deploy).toMatch(/concurrency:\n {2}group: deploy-main\n {2}cancel-in-progress: false/);
     expect(deploy).toContain("id-token: write");
     expect(deploy).toContain("role-to-assume: ${{ secrets.AWS_DEPLOY_ROLE_ARN }}");
+    // The deploy role's policies are checked against the config before anything changes.
+    const check = deploy.indexOf("run: node scripts/run-ts.js bin/ci-check.ts\n");
+    expect([check > 0, check < deploy.indexOf("npx cdktf deploy")]).toEqual([true, true]);
     for (const file of files) expect(readFileSync(join(dir, file), "utf8")).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/);
   });
 

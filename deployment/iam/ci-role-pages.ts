@@ -3,6 +3,12 @@ import { boundaryArn } from "./boundary";
 import { planRoleStatements, type CiScope } from "./ci-policies";
 import { deployRoleStatements } from "./deploy-role";
 import { laidOut, pageLayout } from "./policy-pages";
+import { projectRolePath } from "../names";
+
+/** The ARN of a CI role's nth managed policy, as the CI stack names it. */
+export const ciPolicyName = (project: string, role: "deploy" | "plan", n: number): string => `${project}-ci-${role}-${n}`;
+export const ciPolicyArn = (partition: string, account: string, project: string, role: "deploy" | "plan", n: number): string =>
+  `arn:${partition}:iam::${account}:policy${projectRolePath(project)}${ciPolicyName(project, role, n)}`;
 
 /** The longest partition name (aws-us-gov) and a 12-digit account: no real ARN of the stack is longer. */
 const LONGEST = { partition: "aws-us-gov", account: "123456789012" };

@@ -1,6 +1,7 @@
 import type { PolicyStatement } from "./iam-policies";
 import { secretStatements, stageNamed, stageRoleArns, stateStatements, type CiScope } from "./ci-policies";
 import { boundaryArn } from "./boundary";
+import { projectRolePath } from "../names";
 import { componentStatements, components, stateTables } from "./component-policies";
 import { alarms, alarmTopics, functions, keyTables, logGroups, sagemakerModels, stageRoles, taggedStatements } from "./tagged-policies";
 
@@ -16,6 +17,13 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     ...secretStatements(scope),
     // GetCallerIdentity has no resource-level permissions; the provider calls it to check credentials.
     { Sid: "WhoAmI", Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" },
+    // The deploy workflow checks its own policies against the config before it deploys (bin/ci-check.ts).
+    {
+      Sid: "ReadCiPolicies",
+      Effect: "Allow",
+      Action: ["iam:GetPolicy", "iam:GetPolicyVersion"],
+      Resource: `arn:${scope.partition}:iam::${scope.account}:policy${projectRolePath(scope.project)}${scope.project}-ci-*`,
+    },
     ...stageRoleStatements(scope),
     // Roles, models, functions, key tables, log groups, alarms, topics and components: by the Project tag.
     ...taggedStatements(scope, [
