@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import { stagesOf } from "../config/schema";
 import { commandLine, configFrom } from "./args";
 import { PROJECT_ROOT } from "../config/paths";
-import { placeholderDocument } from "../deployment/openapi/api-document";
-import { publicOpenApiDocument } from "../deployment/openapi/public-openapi";
+import { placeholderDocument } from "../deployment/openapi/placeholder-document";
+import { publicDocument } from "../deployment/openapi/public-document";
 import { resolveStage } from "../deployment/resolve";
 
 /** npm run openapi [-- --config FILE]: writes openapi/llm-api.openapi.json for clients and SDK generators. */
@@ -12,5 +12,5 @@ const config = configFrom(commandLine("npm run openapi [-- --config FILE]", {}).
 const stage = stagesOf(config)[0];
 const target = join(PROJECT_ROOT, "openapi", `${config.project}.openapi.json`);
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, `${JSON.stringify(publicOpenApiDocument(placeholderDocument(resolveStage(config, stage), "public"), stage), null, 2)}\n`);
+writeFileSync(target, `${JSON.stringify(publicDocument(placeholderDocument(resolveStage(config, stage), "public"), stage), null, 2)}\n`);
 console.log(`wrote ${target}`);

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { stagesOf, type Config } from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
-import { placeholderDocument } from "../deployment/openapi/api-document";
+import { placeholderDocument } from "../deployment/openapi/placeholder-document";
 import { resolveStage, type Deployment } from "../deployment/resolve";
 import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";

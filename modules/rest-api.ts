@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { ConsumerKeys } from "./consumer-keys";
-import { buildOpenApiDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi/openapi";
+import { gatewayDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi/gateway-document";
 import { OPENAI_ROUTES, arnPath, invokePath, streamPath } from "../contract/routes";
 
 export type RestApiModel =
@@ -180,7 +180,7 @@ export class RestApi extends Construct {
 /** The OpenAPI body the API is imported from: each model's integration, the OpenAI function's routes, the authorizer. */
 function documentOf(props: RestApiProps) {
   const streaming = (fn: LambdaFunction) => streamingInvokeUri(props.partition, props.region, fn.arn);
-  return buildOpenApiDocument({
+  return gatewayDocument({
     title: props.name,
     auth: props.auth,
     models: props.models.map((m) =>

@@ -155,9 +155,9 @@ export interface OpenAiServer {
 
 /** The rig's handlers behind a local API server with the given key, as OpenAI clients reach them. */
 export async function startOpenAiServer(rig: HandlerRig, key: string): Promise<OpenAiServer> {
-  const { buildOpenApiDocument } = await import("../../deployment/openapi/openapi");
+  const { gatewayDocument } = await import("../../deployment/openapi/gateway-document");
   const { createLocalApi } = await import("../../local/api-server");
-  const document = buildOpenApiDocument({
+  const document = gatewayDocument({
     title: "local",
     auth: "apiKey",
     models: Object.keys(TEST_MODELS).map((model) => ({ model, invokeUri: "local:invoke", streamUri: "local:stream" })),

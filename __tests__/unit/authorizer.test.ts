@@ -7,7 +7,7 @@ import { KEY_TABLE_MISS_REREAD_MS, KEY_TABLE_READ_TIMEOUT_MS, KEY_TABLE_TTL_MS, 
 import { SETTINGS_FILE } from "../../contract/routes";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
-import { buildOpenApiDocument } from "../../deployment/openapi/openapi";
+import { gatewayDocument } from "../../deployment/openapi/gateway-document";
 
 const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions";
 const event = (headers: Record<string, string>) => ({ type: "REQUEST", methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
@@ -143,7 +143,7 @@ describe("the authorizer with consumers", () => {
       if ((err as Error).message !== "Unauthorized") throw err;
       type = "UNAUTHORIZED";
     }
-    const document = buildOpenApiDocument({ title: "t", auth: "apiKey", models: [], openaiUri: "chat", authorizerUri: "authorizer" });
+    const document = gatewayDocument({ title: "t", auth: "apiKey", models: [], openaiUri: "chat", authorizerUri: "authorizer" });
     const response = (document["x-amazon-apigateway-gateway-responses"] as Record<string, any>)[type];
     const body = response.responseTemplates["application/json"]
       .replace("$context.httpMethod", method)

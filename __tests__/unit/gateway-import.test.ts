@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from "../../deployment/openapi/openapi";
+import { gatewayDocument } from "../../deployment/openapi/gateway-document";
 import { UNSUPPORTED_FORMATS, UNSUPPORTED_MODEL_KEYWORDS, gatewayModel } from "../../deployment/openapi/gateway-model";
 import { generateRequestSchema } from "../../contract/generate-request";
 import { chatRequestSchema } from "../../contract/chat-request";
@@ -8,7 +8,7 @@ import { chatRequestSchema } from "../../contract/chat-request";
 const documents = [
   [
     "api key",
-    buildOpenApiDocument({
+    gatewayDocument({
       title: "t",
       auth: "apiKey",
       openaiUri: "arn:chat",
@@ -18,11 +18,11 @@ const documents = [
   ],
   [
     "iam, cors",
-    buildOpenApiDocument({ title: "t", auth: "iam", openaiUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),
+    gatewayDocument({ title: "t", auth: "iam", openaiUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),
   ],
   [
     "direct integration",
-    buildOpenApiDocument({
+    gatewayDocument({
       title: "t",
       auth: "none",
       openaiUri: "arn:chat",

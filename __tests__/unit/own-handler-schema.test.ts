@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import { checkReferencedFiles } from "../../config/files";
 import type { ConfigError } from "../../config/errors";
-import { buildOpenApiDocument } from "../../deployment/openapi/openapi";
+import { gatewayDocument } from "../../deployment/openapi/gateway-document";
 import { tempDir } from "../helpers/temp";
 
 // An own /invoke handler may take its own payload: a request schema for the gateway, or none.
@@ -49,7 +49,7 @@ describe("own handler request schemas", () => {
   it("puts the schema in the API document as the /invoke model, or leaves the body unchecked with false", () => {
     const schema = { type: "object", required: ["texts"], properties: { texts: { type: "array" } } };
     const doc = (requestSchema: Record<string, unknown> | false) =>
-      buildOpenApiDocument({ title: "t", auth: "none", openaiUri: "c", models: [{ model: "clf", invokeUri: "i", streamUri: "s", requestSchema }] }) as Record<
+      gatewayDocument({ title: "t", auth: "none", openaiUri: "c", models: [{ model: "clf", invokeUri: "i", streamUri: "s", requestSchema }] }) as Record<
         string,
         any
       >;

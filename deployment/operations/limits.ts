@@ -6,7 +6,7 @@ import { MANAGED_POLICIES_PER_ROLE, ROLE_INLINE_POLICY_MAX_CHARS } from "../../r
 import { environmentProblems } from "../lambda/function-environment";
 import { invokerPolicyStatements, policyDocument } from "../iam/iam-policies";
 import { resolveStages, type Deployment } from "../resolve";
-import { placeholderDocument } from "../openapi/api-document";
+import { placeholderDocument } from "../openapi/placeholder-document";
 
 /** Each function role's policy as it will be at apply (a 12-digit account; its log group by name). */
 function policyProblems(deployment: Deployment): string[] {

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../../contract/json";
-import { CONTRACT_SCHEMAS } from "./openapi";
+import { CONTRACT_SCHEMAS } from "./gateway-document";
 
 /**
  * The OpenAPI document clients see: the deployed one without API Gateway's
@@ -8,7 +8,7 @@ import { CONTRACT_SCHEMAS } from "./openapi";
  * the request schemas in full (the gateway checks only part of them; the
  * handlers check the rest).
  */
-export function publicOpenApiDocument(deployed: Record<string, unknown>, stage: string): Record<string, unknown> {
+export function publicDocument(deployed: Record<string, unknown>, stage: string): Record<string, unknown> {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (value === null || typeof value !== "object") return value;

@@ -85,7 +85,7 @@ export const CONTRACT_SCHEMAS: Readonly<Record<string, Record<string, unknown>>>
   Error: withoutDialect(errorResponseSchema),
 };
 
-export function buildOpenApiDocument(input: OpenApiInput): Record<string, unknown> {
+export function gatewayDocument(input: OpenApiInput): Record<string, unknown> {
   if (input.auth === "apiKey" && !input.authorizerUri) throw new Error("auth apiKey needs the authorizer's URI");
   const { security, securitySchemes } = securityOf(input);
   const origins = input.corsOrigins ?? [];

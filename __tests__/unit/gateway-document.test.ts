@@ -1,7 +1,7 @@
 import Ajv from "ajv-draft-04";
 import { errorResponseSchema } from "../../contract/generate-request";
 import { openAiErrorType } from "../../contract/errors";
-import { buildOpenApiDocument, streamingInvokeUri, type OpenApiInput } from "../../deployment/openapi/openapi";
+import { gatewayDocument, streamingInvokeUri, type OpenApiInput } from "../../deployment/openapi/gateway-document";
 
 const input = (over: Partial<OpenApiInput> = {}): OpenApiInput => ({
   title: "llm-api-v1-api",
@@ -21,9 +21,9 @@ const operations = (doc: Record<string, any>): [string, string, Op][] =>
     Object.entries(item).map(([method, op]) => [path, method, op] as [string, string, Op]),
   );
 
-describe("buildOpenApiDocument", () => {
+describe("gatewayDocument", () => {
   it("gives each model a buffered and a streamed POST path, plus the OpenAI-compatible routes", () => {
-    const doc = buildOpenApiDocument(input());
+    const doc = gatewayDocument(input());
     expect(operations(doc).map(([path, method]) => `${method.toUpperCase()} ${path}`)).toEqual([
       "POST /mistral-7b/invoke",
       "POST /mistral-7b/stream",
@@ -39,7 +39,7 @@ describe("buildOpenApiDocument", () => {
   });
 
   it("calls every Lambda with POST; buffered within 29 s, streamed with STREAM for up to 15 minutes", () => {
-    const doc = buildOpenApiDocument(input()) as Record<string, any>;
+    const doc = gatewayDocument(input()) as Record<string, any>;
     expect(doc.paths["/mistral-7b/invoke"].post["x-amazon-apigateway-integration"]).toEqual({
       type: "aws_proxy",
       httpMethod: "POST",
@@ -62,7 +62,7 @@ describe("buildOpenApiDocument", () => {
   });
 
   it("validates a body at the gateway only where no function checks it; the OpenAI routes' function names the field itself", () => {
-    const doc = buildOpenApiDocument(input()) as Record<string, any>;
+    const doc = gatewayDocument(input()) as Record<string, any>;
     expect(doc["x-amazon-apigateway-request-validators"]).toEqual({ body: { validateRequestBody: true, validateRequestParameters: true } });
     const bodies = operations(doc).map(([path, method, op]) => [
       `${method} ${path}`,
@@ -86,7 +86,7 @@ describe("buildOpenApiDocument", () => {
   });
 
   it("when auth is apiKey, every method needs a key API Gateway checks, named by the authorizer from Bearer or x-api-key", () => {
-    const doc = buildOpenApiDocument(input()) as Record<string, any>;
+    const doc = gatewayDocument(input()) as Record<string, any>;
     expect(doc["x-amazon-apigateway-api-key-source"]).toBe("AUTHORIZER");
     expect(doc.components.securitySchemes).toEqual({
       api_key: { type: "apiKey", name: "x-api-key", in: "header" },
@@ -109,11 +109,11 @@ describe("buildOpenApiDocument", () => {
         error: { message: expect.any(String), type: "invalid_request_error", param: null, code: "invalid_api_key" },
       });
     }
-    expect(() => buildOpenApiDocument(input({ authorizerUri: undefined }))).toThrow("auth apiKey needs the authorizer's URI");
+    expect(() => gatewayDocument(input({ authorizerUri: undefined }))).toThrow("auth apiKey needs the authorizer's URI");
   });
 
   it("when auth is iam, it requires SigV4 on every method", () => {
-    const doc = buildOpenApiDocument(input({ auth: "iam" })) as Record<string, any>;
+    const doc = gatewayDocument(input({ auth: "iam" })) as Record<string, any>;
     expect(doc["x-amazon-apigateway-api-key-source"]).toBeUndefined();
     expect(doc.components.securitySchemes.sigv4["x-amazon-apigateway-authtype"]).toBe("awsSigv4");
     for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ sigv4: [] }]);
@@ -121,13 +121,13 @@ describe("buildOpenApiDocument", () => {
   });
 
   it("when auth is none, it leaves methods open and defines no scheme", () => {
-    const doc = buildOpenApiDocument(input({ auth: "none" })) as Record<string, any>;
+    const doc = gatewayDocument(input({ auth: "none" })) as Record<string, any>;
     expect(doc.components.securitySchemes).toEqual({});
     for (const [, , op] of operations(doc)) expect(op.security).toEqual([]);
   });
 
   it("answers API Gateway's own errors in OpenAI's error shape, as the handlers do, and unknown routes with 404 naming the route", () => {
-    const responses = buildOpenApiDocument(input())["x-amazon-apigateway-gateway-responses"] as Record<string, any>;
+    const responses = gatewayDocument(input())["x-amazon-apigateway-gateway-responses"] as Record<string, any>;
     expect(responses.BAD_REQUEST_BODY.statusCode).toBe("400");
     expect(responses.THROTTLED.statusCode).toBe("429");
     expect(responses.INVALID_API_KEY.statusCode).toBe("401");
@@ -152,11 +152,11 @@ describe("buildOpenApiDocument", () => {
   });
 
   it("is a pure function: the same input gives the same document", () => {
-    expect(JSON.stringify(buildOpenApiDocument(input()))).toBe(JSON.stringify(buildOpenApiDocument(input())));
+    expect(JSON.stringify(gatewayDocument(input()))).toBe(JSON.stringify(gatewayDocument(input())));
   });
 
   it("with CORS origins, it answers preflight with a mock integration and no key, and adds the origin to gateway errors", () => {
-    const doc = buildOpenApiDocument(input({ corsOrigins: ["https://chat.example.com"] })) as Record<string, any>;
+    const doc = gatewayDocument(input({ corsOrigins: ["https://chat.example.com"] })) as Record<string, any>;
     const preflights = operations(doc).filter(([, method]) => method === "options");
     expect(preflights.map(([path]) => path)).toEqual([
       "/mistral-7b/invoke",
@@ -184,10 +184,10 @@ describe("buildOpenApiDocument", () => {
       "'https://chat.example.com'",
     );
     // With several origins a gateway-made answer cannot pick the caller's: it names none, and never echoes the request's.
-    const several = buildOpenApiDocument(input({ corsOrigins: ["https://a.example", "https://b.example"] })) as Record<string, any>;
+    const several = gatewayDocument(input({ corsOrigins: ["https://a.example", "https://b.example"] })) as Record<string, any>;
     for (const [name, response] of Object.entries(several["x-amazon-apigateway-gateway-responses"] as Record<string, any>))
       expect([name, response.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]]).toEqual([name, undefined]);
     expect(JSON.stringify(several)).not.toContain("method.request.header.origin");
-    expect(operations(buildOpenApiDocument(input()) as Record<string, any>).some(([, method]) => method === "options")).toBe(false);
+    expect(operations(gatewayDocument(input()) as Record<string, any>).some(([, method]) => method === "options")).toBe(false);
   });
 });

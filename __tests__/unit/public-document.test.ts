@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { loadConfig } from "../../config/load";
-import { placeholderDocument } from "../../deployment/openapi/api-document";
+import { placeholderDocument } from "../../deployment/openapi/placeholder-document";
 import { resolveStage } from "../../deployment/resolve";
-import { publicOpenApiDocument } from "../../deployment/openapi/public-openapi";
+import { publicDocument } from "../../deployment/openapi/public-document";
 import { only, parseTemplateJson, ROOT, synth } from "../helpers/synth";
 
 const routes = (doc: Record<string, any>) =>
@@ -21,7 +21,7 @@ describe("published OpenAPI document", () => {
     it(`validates as OpenAPI 3 and has exactly the deployed routes (${file})`, async () => {
       const config = loadConfig(join(ROOT, file));
       const stage = config.stages?.[0] ?? config.stage;
-      const published = publicOpenApiDocument(placeholderDocument(resolveStage(config, stage), "public"), stage);
+      const published = publicDocument(placeholderDocument(resolveStage(config, stage), "public"), stage);
       await SwaggerParser.validate(structuredClone(published) as never);
       expect(JSON.stringify(published)).not.toContain("x-amazon-apigateway");
       const deployed = parseTemplateJson(only(synth(config).stacks[`${config.project}-${stage}`], "aws_api_gateway_rest_api").body);
@@ -43,6 +43,6 @@ describe("published OpenAPI document", () => {
   it("is committed up to date for the default config (run npm run openapi)", () => {
     const config = loadConfig(join(ROOT, "llm-api.config.json"));
     const committed = JSON.parse(readFileSync(join(ROOT, "openapi", "llm-api.openapi.json"), "utf8"));
-    expect(committed).toEqual(publicOpenApiDocument(placeholderDocument(resolveStage(config, "v1"), "public"), "v1"));
+    expect(committed).toEqual(publicDocument(placeholderDocument(resolveStage(config, "v1"), "public"), "v1"));
   });
 });

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument } from "./openapi";
+import { gatewayDocument } from "./gateway-document";
 import type { Deployment } from "../resolve";
 
 /**
@@ -7,7 +7,7 @@ import type { Deployment } from "../resolve";
  */
 export function placeholderDocument(deployment: Deployment, prefix: string): Record<string, unknown> {
   const { api, names } = deployment;
-  return buildOpenApiDocument({
+  return gatewayDocument({
     title: names.api,
     auth: api.auth,
     // Direct integrations have no /stream route; everything else runs the handlers here.
