@@ -1,18 +1,15 @@
 import type { z } from "zod";
 import { FLEET_START_SECONDS, PROVIDER_ENDPOINT_WAIT_SECONDS, blueGreenSeconds, trafficSteps, type DeploymentSettings } from "./deployment-time";
 import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
-import { DLC_ACCOUNTS, LMI_REGIONS } from "../reference/images";
-import { TEI_ACCOUNTS } from "../reference/tei-images";
-import { AWS_REGIONS } from "../reference/regions";
 import { LINEAR_STEP_PERCENT } from "../reference/provider-ranges";
 import { num, obj, type Issue } from "./loose";
 import { checkReservedNames } from "./reserved-names";
-import { checkHoldFits, checkScaleToZero, defaultStreamTimeoutSeconds } from "./scale-to-zero";
+import { checkHoldFits, checkScaleToZero } from "./scale-to-zero";
 import { checkPlacements } from "./placement";
+import { checkSettings, checkUniqueNames } from "./settings-checks";
+import { checkRegion, REGION } from "./region-checks";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
-
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : []);
 
@@ -31,15 +28,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
     issue(["models"], "no model to serve. Fix: add an entry to models (or existingEndpoints)");
   }
 
-  const seen = new Map<string, string>();
-  const named = [...models.map((m, i) => ({ name: m.name, group: "models", i })), ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i }))];
-  for (const { name, group, i } of named) {
-    if (typeof name !== "string") continue;
-    const first = seen.get(name);
-    if (first) issue([group, i, "name"], `"${name}" is already used by ${first}. Fix: give every model a unique name`);
-    else seen.set(name, `${group}[${i}]`);
-  }
-
+  checkUniqueNames(models, existing, issue);
   checkReservedNames(config, issue);
   checkPlacements(config, issue);
   checkHoldFits(config, issue);
@@ -48,36 +37,7 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
 
   if (typeof config.region === "string" && REGION.test(config.region)) checkRegion(config.region, models, issue);
 
-  if (Array.isArray(config.stages) && new Set(config.stages).size !== config.stages.length) {
-    issue(["stages"], "a stage is listed twice. Fix: list each stage once");
-  }
-
-  if (obj(obj(config.api)?.domain) && Array.isArray(config.stages) && config.stages.length > 1) {
-    issue(["api", "domain"], "one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain");
-  }
-
-  const alarmSettings = obj(config.alarms);
-  if (alarmSettings?.topicArn !== undefined && alarmSettings?.email !== undefined) {
-    issue(["alarms"], "both topicArn and email are set. Fix: keep one: email creates a topic, topicArn uses yours");
-  }
-
-  const lambdaSettings = obj(config.lambda);
-  const firstToken = num(lambdaSettings?.firstTokenTimeoutSeconds);
-  const streamTimeout = num(lambdaSettings?.streamTimeoutSeconds) ?? defaultStreamTimeoutSeconds(models);
-  if (firstToken !== undefined && firstToken >= streamTimeout) {
-    issue(
-      ["lambda", "firstTokenTimeoutSeconds"],
-      `${firstToken} s is not shorter than lambda.streamTimeoutSeconds (${streamTimeout} s), so it could never apply. Fix: lower it, or raise streamTimeoutSeconds`,
-    );
-  }
-
-  const api = obj(config.api);
-  if (api?.auth === "none" && api.allowUnauthenticated !== true) {
-    issue(["api", "auth"], '"none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true');
-  }
-  if (api && api.auth !== "apiKey" && api.quota !== undefined) {
-    issue(["api", "quota"], 'quotas apply per API key. Fix: remove api.quota or use auth "apiKey"');
-  }
+  checkSettings(config, models, issue);
 }
 
 /** Extra IAM statements may not grant "*": least privilege is the default the product keeps. */
@@ -259,36 +219,4 @@ function checkEmbeddingModel(m: Record<string, unknown>, at: (string | number)[]
       [...at, m.lambda !== undefined ? "lambda" : "integration"],
       "an embedding model has no /invoke route or functions of its own: /v1/embeddings serves it. Fix: remove it",
     );
-}
-
-/** The region must be one AWS has (as far as this product's tables know), and have the images the models need. */
-function checkRegion(region: string, models: Record<string, unknown>[], issue: Issue): void {
-  if (!AWS_REGIONS.has(region)) {
-    issue(
-      ["region"],
-      `"${region}" is not an AWS region. Fix: check the spelling, e.g. "us-east-1" (reference/regions.ts lists the regions this product knows)`,
-    );
-    return;
-  }
-  const needsLmi = models.findIndex((m) => m.server === "vllm" && obj(m.huggingFace)?.image === undefined);
-  if (needsLmi >= 0 && !LMI_REGIONS.includes(region)) {
-    issue(
-      ["region"],
-      `"${region}" has no Large Model Inference image in this product's table (needed by models[${needsLmi}]). Fix: use one of ${LMI_REGIONS.join(", ")}, or server "tgi"`,
-    );
-  }
-  const needsTei = models.findIndex((m) => m.server === "tei" && obj(m.huggingFace)?.image === undefined);
-  if (needsTei >= 0 && !TEI_ACCOUNTS[region]) {
-    issue(
-      ["region"],
-      `"${region}" has no Text Embeddings Inference image in this product's table (needed by models[${needsTei}]). Fix: use one of ${Object.keys(TEI_ACCOUNTS).join(", ")}, or set huggingFace.image`,
-    );
-  }
-  const needsDlc = models.findIndex((m) => m.server !== "tei" && obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
-  if (needsDlc >= 0 && !DLC_ACCOUNTS[region]) {
-    issue(
-      ["region"],
-      `"${region}" has no Hugging Face serving image in this product's table (needed by models[${needsDlc}]). Fix: use one of ${Object.keys(DLC_ACCOUNTS).join(", ")}, or set huggingFace.image`,
-    );
-  }
 }

@@ -1,93 +1,10 @@
 import { z } from "zod";
 import { INSTANCE_TYPE, placementSchema, trackingFields } from "./placement-schema";
+import { customSource, huggingFaceSource } from "./model-source-schema";
+import { functionSettingsSchema } from "./function-schema";
+import { ENDPOINT_NAME, MODEL_PACKAGE_ARN, NAME, S3_URI, seconds } from "./patterns";
 
 /** The model entries of the config file: what to serve, on what, and how the API reaches it. */
-
-export const NAME = /^[a-z0-9-]+$/;
-export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const MODEL_PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[A-Za-z0-9/-]+$/;
-const ECR_IMAGE = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[a-f0-9]{64})$/;
-export const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
-const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(.+\/)?$/;
-const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
-export const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
-
-const QUANTIZE = ["awq", "gptq", "bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "exl2", "fp8", "marlin"] as const;
-
-const huggingFace = z.strictObject({
-  modelId: z
-    .string()
-    // Older models have ids without an owner ("gpt2", "bert-base-uncased").
-    .regex(/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-      error: 'must be a Hugging Face model id like "mistralai/Mistral-7B-Instruct-v0.2" or "gpt2". Fix: copy the id from the model\'s page',
-    })
-    .describe("Hugging Face Hub model id: owner/name, or a name alone for the older models that have none."),
-  revision: z.string().min(1).optional().describe("Git revision (commit sha, branch or tag) to pin the weights."),
-  weightsS3Uri: z
-    .string()
-    .regex(S3_PREFIX, {
-      error: "must be an S3 prefix ending in /, like s3://my-models/qwen2.5-7b/. Fix: upload the model's files uncompressed under one prefix",
-    })
-    .optional()
-    .describe(
-      "Uncompressed S3 prefix holding the model's files (config, weights, tokenizer). SageMaker copies it to /opt/ml/model before the server starts, so a start (a wake from zero, a scale-out) reads S3 instead of the Hugging Face Hub; the server runs offline (HF_HUB_OFFLINE=1).",
-    ),
-  tokenSecretArn: z
-    .string()
-    .regex(SECRET_ARN, {
-      error:
-        "must be a Secrets Manager secret ARN. Fix: store the Hugging Face token in Secrets Manager and give its ARN; tokens are never read from this file",
-    })
-    .optional()
-    .describe("ARN of a Secrets Manager secret holding the Hugging Face token, for gated models."),
-  quantize: z.enum(QUANTIZE).optional().describe("TGI quantization (HF_MODEL_QUANTIZE)."),
-  toolCallParser: z
-    .string()
-    .regex(/^[a-z0-9_]+$/, {
-      error: 'must be a vLLM tool-call parser name like "hermes", "llama3_json" or "mistral". Fix: use the parser for the model family',
-    })
-    .optional()
-    .describe(
-      'vLLM only: lets the model pick tools itself (tool_choice "auto") with this parser (OPTION_TOOL_CALL_PARSER), e.g. hermes for Qwen, llama3_json, mistral.',
-    ),
-  trustRemoteCode: z.boolean().default(false).describe("Allow model repositories that ship their own Python code."),
-  fitCheck: z
-    .boolean()
-    .default(true)
-    .describe(
-      "Warn at synth when the weights (estimated from the parameter count in the model id) would not fit the GPU or serverless memory. false silences it.",
-    ),
-  task: z
-    .string()
-    .regex(/^[a-z0-9-]+$/, { error: 'must be a Hugging Face pipeline task like "text-generation". Fix: copy it from the model page' })
-    .optional()
-    .describe("Serverless (CPU inference toolkit) only: the pipeline task, HF_TASK. Default: text-generation."),
-  maxInputTokens: z.number().int().min(1).optional().describe("Longest prompt in tokens (MAX_INPUT_TOKENS)."),
-  maxTotalTokens: z.number().int().min(2).optional().describe("Prompt plus generated tokens (MAX_TOTAL_TOKENS)."),
-  maxBatchPrefillTokens: z.number().int().min(1).optional().describe("MAX_BATCH_PREFILL_TOKENS."),
-  image: z
-    .string()
-    .regex(ECR_IMAGE, { error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>" })
-    .optional()
-    .describe("Override the serving image (default: the pinned TGI image for the region)."),
-});
-
-const custom = z.strictObject({
-  image: z
-    .string()
-    .regex(ECR_IMAGE, { error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>" })
-    .describe("ECR image that serves /invocations and /ping on port 8080."),
-  modelDataUrl: z
-    .string()
-    .regex(S3_URI, { error: "must be an S3 URI. Fix: use s3://<bucket>/<key> of a model.tar.gz" })
-    .optional()
-    .describe("S3 URI of model artifacts (model.tar.gz)."),
-  environment: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string())
-    .default({})
-    .describe("Container environment."),
-});
 
 const instance = z.strictObject({
   type: z
@@ -165,63 +82,6 @@ const dataCapture = z.strictObject({
     .describe("KMS key that encrypts the captured data; the execution role may use it."),
 });
 
-const statement = z.strictObject({
-  Sid: z
-    .string()
-    .regex(/^[A-Za-z0-9]*$/)
-    .optional()
-    .describe("Statement id."),
-  Effect: z.enum(["Allow", "Deny"]).default("Allow").describe("Allow or Deny."),
-  Action: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]).describe('IAM actions, e.g. "dynamodb:GetItem".'),
-  Resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('ARNs the actions apply to ("*" is refused).'),
-});
-
-const functionSettings = z.strictObject({
-  timeoutSeconds: seconds(3, 900).optional().describe("Of the model's /invoke function (API Gateway still ends buffered calls at 29 s)."),
-  streamTimeoutSeconds: seconds(3, 900).optional().describe("Of the model's /stream function (default: lambda.streamTimeoutSeconds)."),
-  memorySizeMb: z.number().int().min(128).max(10240).optional().describe("Memory of the model's functions, MB (default: lambda.memorySizeMb)."),
-  reservedConcurrency: z.number().int().min(0).max(1000).optional().describe("Reserve (and cap) concurrent executions of each of the model's functions."),
-  environment: z
-    .record(
-      z
-        .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-        .refine((k) => !/(TOKEN|SECRET|PASSWORD|API_KEY|CREDENTIALS)$/i.test(k), {
-          error: "looks like a secret. Fix: keep secrets in Secrets Manager and read them in the handler",
-        })
-        .refine((k) => !["MODELS", "CORS_ORIGINS", "AWS_REGION", "METRICS_NAMESPACE", "STAGE", "CONSUMERS", "CONSUMER_KEYS", "KEY_HASH_SALT"].includes(k), {
-          error: "is set by the stack. Fix: use another name",
-        }),
-      z.string(),
-    )
-    .default({})
-    .describe("Environment variables of the model's functions; names that look like secrets, or that the stack sets, are refused."),
-  layers: z
-    .array(
-      z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/, {
-        error: "must be a Lambda layer version ARN. Fix: copy it with its version number",
-      }),
-    )
-    .max(5)
-    .default([])
-    .describe("Lambda layer version ARNs for the model's functions (up to 5)."),
-  handler: z
-    .string()
-    .regex(/^[\w./-]+\.(ts|js|mjs)$/, { error: 'must be a .ts or .js file in the project. Fix: e.g. "handlers/my-invoke.ts"' })
-    .optional()
-    .describe("Your own /invoke handler, bundled like the built-in one (see docs/options.md, the handler contract)."),
-  requestSchema: z
-    .union([
-      z.literal(false),
-      z.string().regex(/^[\w./-]+\.json$/, { error: 'must be a .json file in the project, or false. Fix: e.g. "handlers/classify.schema.json"' }),
-    ])
-    .optional()
-    .describe(
-      "With your own handler: the JSON Schema (draft 4) file API Gateway checks /invoke bodies against instead of the generate request, or false for no check at the gateway.",
-    ),
-  extraStatements: z.array(statement).default([]).describe("IAM statements added to the model's functions, e.g. to read a DynamoDB table."),
-});
-
 const customAttributes = z
   .string()
   .regex(/^[\x20-\x7E]{1,1024}$/, { error: 'must be 1-1024 printable ASCII characters (SageMaker\'s limit). Fix: e.g. "accept_eula=true"' })
@@ -234,7 +94,7 @@ export const modelSchema = z.strictObject({
     .regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"mistral-7b\"" })
     .max(32)
     .describe("Becomes the URL path (/<name>/invoke) and part of resource names."),
-  huggingFace: huggingFace.optional().describe("Serve a Hugging Face Hub model (one source of three: huggingFace, modelPackageArn or custom)."),
+  huggingFace: huggingFaceSource.optional().describe("Serve a Hugging Face Hub model (one source of three: huggingFace, modelPackageArn or custom)."),
   server: z
     .enum(["tgi", "vllm", "tei"])
     .default("tgi")
@@ -248,7 +108,7 @@ export const modelSchema = z.strictObject({
     })
     .optional()
     .describe("Serve a SageMaker model package (one source of three)."),
-  custom: custom.optional().describe("Serve your own image and model data (one source of three)."),
+  custom: customSource.optional().describe("Serve your own image and model data (one source of three)."),
   instance: instance.optional().describe("Run on a real-time endpoint of its own (one of instance, serverless or placement)."),
   serverless: serverless.optional().describe("Run on a serverless endpoint, billed per request; no GPU (one of instance, serverless or placement)."),
   placement: placementSchema.optional(),
@@ -282,7 +142,7 @@ export const modelSchema = z.strictObject({
     .describe(
       "lambda: the invoker functions (streaming, OpenAI routes); direct: API Gateway calls SageMaker itself for /invoke (no cold start, no streaming).",
     ),
-  lambda: functionSettings.optional().describe("Settings of this model's functions."),
+  lambda: functionSettingsSchema.optional().describe("Settings of this model's functions."),
   dataCapture: dataCapture.optional().describe("Model monitoring: capture a sample of requests and responses to S3 (instance endpoints)."),
   modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
   startupHealthCheckTimeoutSeconds: seconds(60, 3600).default(900).describe("Time allowed for the container to pass /ping (real-time endpoints)."),
@@ -290,7 +150,7 @@ export const modelSchema = z.strictObject({
 
 export const existingEndpointSchema = z.strictObject({
   customAttributes,
-  lambda: functionSettings.optional().describe("Settings of this endpoint's functions."),
+  lambda: functionSettingsSchema.optional().describe("Settings of this endpoint's functions."),
   name: z
     .string()
     .regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"legacy-falcon\"" })

@@ -5,23 +5,25 @@ import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
 import { METRICS_NAMESPACE_ENV, STAGE_ENV } from "../contract/metrics";
-import { apiAlarmSpecs, budgetAlarmSpecs, componentAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs } from "./operations/alarm-specs";
-import type { DashboardInput } from "./operations/dashboard";
+import { componentAlarmSpecs, endpointAlarmSpecs } from "./operations/alarm-specs";
+import { apiAlarmSpecs, budgetAlarmSpecs, functionAlarmSpecs } from "./operations/api-alarm-specs";
+import { dashboardInputOf } from "./operations/dashboard";
 import { containerSpec, type ContainerSpec } from "./sagemaker/model-container";
 import { directAnswerOf, existingEndpointRoute, modelRoute } from "./sagemaker/model-routes";
 import { resourceNames, type ResourceNames } from "./names";
 import { componentOf, sharedEndpointsOf } from "./sagemaker/inference-component";
 import { stateTableName, wakeOf } from "./lambda/wake";
-import type { ResolvedConsumer } from "./consumer";
 import { functionBudgets, type BudgetedConsumer } from "./lambda/budgets";
-import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel, StateBackend } from "./deployment";
+import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel } from "./deployment";
 export type { Hosting, CreatedHosting, InstanceHosting, ServerlessHosting, ScaleToZeroHosting, PlacedHosting, ExistingHosting } from "./sagemaker/hosting";
 export type { InstanceCapacity, ServerlessCapacity } from "./sagemaker/capacity";
 import type { Hosting } from "./sagemaker/hosting";
 import { componentOfHosting } from "./sagemaker/hosting";
-import { defaultTags } from "./tags";
+import { stageSettingsOf } from "./stage-settings";
+import { consumersOf } from "./consumer";
 
 // What resolve returns is declared in deployment.ts; importers find it here as well.
+export { stateBackendOf } from "./stage-settings";
 export type { ResolvedConsumer } from "./consumer";
 export type {
   Deployment,
@@ -44,23 +46,14 @@ export function resolveStage(config: Config, stage: string): Deployment {
   const budgeted: BudgetedConsumer[] = (config.api.consumers ?? []).map((c) => ({ name: c.name, models: c.models ?? allModels, budget: c.budget }));
   const at: Resolving = { config, stage, names, budgeted };
   const models = [...config.models.map((m) => managedModel(at, m)), ...config.existingEndpoints.map((e) => existingModel(at, e))];
-  // Its construct id, name and role prefix say "chat", as they did before the handler was named for
-  // what it serves: a deployed stage keeps its function, role and Terraform addresses.
-  const openai = functionOf(at, {
-    id: "chat",
-    functionName: names.sharedFunction("chat"),
-    handler: "openai",
-    rolePrefix: names.rolePrefix("chat-fn"),
-    timeoutSeconds: config.lambda.streamTimeoutSeconds,
-    endpoints: models.map((m) => ({ model: m.name, route: m.route })),
-  });
+  const openai = openaiFunctionOf(at, models);
   const authorizer = config.api.auth === "apiKey" ? authorizerOf(at) : undefined;
   const functions = [
     ...models.flatMap((m) => (m.integration.kind === "lambda" ? [m.integration.invoke, m.integration.stream] : [])),
     openai,
     ...(authorizer ? [authorizer] : []),
   ];
-  const consumers = consumersOf(at, models);
+  const consumers = consumersOf(config, names, models);
   return {
     ...stageSettingsOf(config, stage),
     stage,
@@ -81,7 +74,7 @@ export function resolveStage(config: Config, stage: string): Deployment {
       ),
       ...(consumers ?? []).flatMap((c) => (c.budget?.alarms ? budgetAlarmSpecs(names.prefix, config.project, stage, c.name) : [])),
     ],
-    dashboard: dashboardInputOf(at, models, functions, consumers),
+    dashboard: dashboardInputOf({ region: config.region, project: config.project, stage, apiName: names.api, models, functions, consumers }),
   };
 }
 
@@ -201,6 +194,23 @@ function existingModel(at: Resolving, e: ExistingEndpointConfig): ResolvedModel 
   return { name: e.name, route, hosting: { kind: "existing", endpointName: e.endpointName }, integration: lambdaIntegrationOf(at, e.name, route, e.lambda) };
 }
 
+/**
+ * The OpenAI-compatible function, which may call every model. Its construct id, name and role prefix
+ * say "chat", as they did before the handler was named for what it serves: a deployed stage keeps its
+ * function, role and Terraform addresses.
+ */
+function openaiFunctionOf(at: Resolving, models: readonly ResolvedModel[]): ResolvedFunction {
+  const { config, names } = at;
+  return functionOf(at, {
+    id: "chat",
+    functionName: names.sharedFunction("chat"),
+    handler: "openai",
+    rolePrefix: names.rolePrefix("chat-fn"),
+    timeoutSeconds: config.lambda.streamTimeoutSeconds,
+    endpoints: models.map((m) => ({ model: m.name, route: m.route })),
+  });
+}
+
 /** With auth "apiKey": the function that reads the key from Bearer or x-api-key. */
 function authorizerOf(at: Resolving): ResolvedFunction {
   const { names } = at;
@@ -214,73 +224,6 @@ function authorizerOf(at: Resolving): ResolvedFunction {
     endpoints: [],
   });
 }
-
-/** One key and usage plan each, with the API's throttle and quota unless its own. */
-function consumersOf(at: Resolving, models: readonly ResolvedModel[]): ResolvedConsumer[] | undefined {
-  const { config, names } = at;
-  return config.api.consumers?.map((c) => ({
-    name: c.name,
-    models: c.models ?? models.map((m) => m.name),
-    throttle: c.throttle ?? config.api.throttle,
-    quota: c.quota ?? config.api.quota,
-    keyName: names.consumerKey(c.name),
-    usagePlanName: names.consumerPlan(c.name),
-    keySecretArn: c.keySecretArn,
-    ...(c.budget ? { budget: c.budget } : {}),
-  }));
-}
-
-function dashboardInputOf(
-  at: Resolving,
-  models: readonly ResolvedModel[],
-  functions: readonly ResolvedFunction[],
-  consumers: readonly ResolvedConsumer[] | undefined,
-): DashboardInput {
-  const { config, stage, names } = at;
-  return {
-    region: config.region,
-    endpoints: models
-      .filter((m) => componentOfHosting(m.hosting) === undefined)
-      // Adopted endpoints are taken to be real-time: their instance metrics are drawn.
-      .map((m) => ({ name: m.hosting.endpointName, instance: m.hosting.kind !== "serverless" })),
-    components: models.flatMap((m) => componentOfHosting(m.hosting)?.name ?? []),
-    apiName: names.api,
-    stage,
-    functions: functions.map((f) => f.functionName),
-    ...(consumers ? { consumers: { namespace: config.project, names: consumers.map((c) => c.name) } } : {}),
-  };
-}
-
-/** What the stack reads of the config beside the models: already the deployment's own values. */
-function stageSettingsOf(
-  config: Config,
-  stage: string,
-): Pick<Deployment, "project" | "region" | "tags" | "backend" | "bounded" | "api" | "alarms" | "tracing"> {
-  const { api } = config;
-  return {
-    project: config.project,
-    region: config.region,
-    tags: defaultTags(config, stage),
-    ...(config.state ? { backend: stateBackendOf(config) } : {}),
-    bounded: config.ci !== undefined,
-    api: {
-      auth: api.auth,
-      throttle: api.throttle,
-      ...(api.quota ? { quota: api.quota } : {}),
-      corsOrigins: api.corsOrigins,
-      accessLogRetentionDays: api.accessLogRetentionDays,
-      ...(api.domain ? { domain: api.domain } : {}),
-    },
-    alarms: { enabled: config.alarms.enabled, email: config.alarms.email, topicArn: config.alarms.topicArn },
-    tracing: config.lambda.tracing,
-  };
-}
-
-/** Where every stack of the config keeps its state, when the config has `state`. */
-export function stateBackendOf(config: Config): StateBackend | undefined {
-  return config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix, region: config.state.region ?? config.region } : undefined;
-}
-
 /** Every stage of the config, resolved once: callers that ask again for the same config get the same values. */
 const resolved = new WeakMap<Config, readonly Deployment[]>();
 export function resolveStages(config: Config): readonly Deployment[] {

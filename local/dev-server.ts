@@ -94,14 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const handlers = boundHandlers(settings);
 
   const document = placeholderDocument(deployment, "local");
-  const apiKey = config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
-  // With consumers, a key each, limited to its models as deployed.
-  const consumers = deployment.consumers?.map((c) => ({
-    name: c.name,
-    key: options.consumerKeys?.[c.name] ?? `local-${c.name}-${randomBytes(9).toString("hex")}`,
-    models: c.models,
-    quota: c.quota?.limit,
-  }));
+  const { apiKey, consumers } = localKeys(options, deployment);
   // Loopback names only, unless the user chose to listen elsewhere: then that name, or any on a wildcard address.
   const host = options.host ?? "127.0.0.1";
   const allowedHosts = LOOPBACK_HOSTS.includes(host) ? undefined : ["0.0.0.0", "::"].includes(host) ? ("any" as const) : [...LOOPBACK_HOSTS, host];
@@ -140,6 +133,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       settings.runtime?.destroy();
     },
   };
+}
+
+/** The API key, or with consumers a key each, limited to its models as deployed. */
+function localKeys(options: LocalStackOptions, deployment: Deployment) {
+  const apiKey = options.config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
+  const consumers = deployment.consumers?.map((c) => ({
+    name: c.name,
+    key: options.consumerKeys?.[c.name] ?? `local-${c.name}-${randomBytes(9).toString("hex")}`,
+    models: c.models,
+    quota: c.quota?.limit,
+  }));
+  return { apiKey, consumers };
 }
 
 /** What answers the handlers' SageMaker calls: a bridge to the user's model server, or the emulator. */

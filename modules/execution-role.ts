@@ -1,7 +1,8 @@
 import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { assumeRolePolicy, policyDocument, sagemakerExecutionStatements, type ExecutionRoleInputs } from "../deployment/iam/iam-policies";
+import { assumeRolePolicy, policyDocument } from "../deployment/iam/iam-policies";
+import { sagemakerExecutionStatements, type ExecutionRoleInputs } from "../deployment/iam/execution-policies";
 import { stackAccount } from "./stack-account";
 
 export interface ExecutionRoleProps extends Omit<ExecutionRoleInputs, "account"> {

@@ -93,8 +93,8 @@ function scalarSchema(type: SpecType): JsonSchema | undefined {
   }
 }
 
-/** The CloudFormation resource schema of one resource type, with every type it refers to under definitions. */
-export function cloudFormationSchema(resource: SpecResource, typeDefinitions: ReadonlyMap<string, SpecTypeDefinition>): JsonSchema {
+/** The schemas of a resource's property types, each named type once under definitions. */
+function schemaBuilder(resource: SpecResource, typeDefinitions: ReadonlyMap<string, SpecTypeDefinition>) {
   const definitions: Record<string, JsonSchema> = {};
   const nameOf = new Map<string, string>();
 
@@ -141,6 +141,12 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
     };
   };
 
+  return { definitions, typeSchema, objectSchema };
+}
+
+/** The CloudFormation resource schema of one resource type, with every type it refers to under definitions. */
+export function cloudFormationSchema(resource: SpecResource, typeDefinitions: ReadonlyMap<string, SpecTypeDefinition>): JsonSchema {
+  const { definitions, typeSchema, objectSchema } = schemaBuilder(resource, typeDefinitions);
   const top = objectSchema(resource.properties);
   // Attributes are read-only top-level properties (a dotted name is a nested one: the property
   // that holds it is writable and already described).

@@ -142,6 +142,11 @@ export class RuntimeApi {
       accepted(res);
       return pending.resolve({ mode: "error", contentType, body, chunks: [], trailers: {}, errorType: header(req, "lambda-runtime-function-error-type") });
     }
+    return this.receive(req, res, pending, contentType);
+  }
+
+  /** A function's answer, buffered or streamed, with its chunks as they came and its trailers. */
+  private async receive(req: IncomingMessage, res: ServerResponse, pending: Pending, contentType: string): Promise<void> {
     const streamed = header(req, "lambda-runtime-function-response-mode") === "streaming";
     const chunks: RuntimeChunk[] = [];
     req.on("data", (bytes: Buffer) => {

@@ -1,5 +1,6 @@
 import { parseConfig } from "../../config/load";
-import { apiAlarmSpecs, endpointAlarmSpecs, functionAlarmSpecs, vcpuCount } from "../../deployment/operations/alarm-specs";
+import { endpointAlarmSpecs, vcpuCount } from "../../deployment/operations/alarm-specs";
+import { apiAlarmSpecs, functionAlarmSpecs } from "../../deployment/operations/api-alarm-specs";
 import { dashboardBody } from "../../deployment/operations/dashboard";
 
 const config = (models: unknown[], alarms: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, alarms });

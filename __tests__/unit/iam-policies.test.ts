@@ -1,12 +1,5 @@
-import {
-  endpointArn,
-  invokeEndpointStatements,
-  logWriteStatements,
-  parseS3Uri,
-  sagemakerExecutionStatements,
-  tlsOnlyBucketStatements,
-  type PolicyStatement,
-} from "../../deployment/iam/iam-policies";
+import { endpointArn, invokeEndpointStatements, logWriteStatements, tlsOnlyBucketStatements, type PolicyStatement } from "../../deployment/iam/iam-policies";
+import { parseS3Uri, sagemakerExecutionStatements } from "../../deployment/iam/execution-policies";
 import { tgiImage } from "../../reference/images";
 
 const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string]));

@@ -1,6 +1,7 @@
 import type { Config } from "../../config/schema";
 
-import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, sagemakerExecutionStatements, type PolicyStatement } from "./iam-policies";
+import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, type PolicyStatement } from "./iam-policies";
+import { sagemakerExecutionStatements } from "./execution-policies";
 import { stateTableName } from "../lambda/wake";
 import { resolveStages, type Deployment } from "../resolve";
 import { MANAGED_POLICY_MAX_CHARS } from "../../reference/aws-limits";

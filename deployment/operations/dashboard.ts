@@ -1,3 +1,4 @@
+import { componentOfHosting, type Hosting } from "../sagemaker/hosting";
 import { VARIANT_NAME } from "../../reference/aws-limits";
 
 /**
@@ -111,4 +112,28 @@ function consumersRow(consumers: NonNullable<DashboardInput["consumers"]>, stage
     widget("Input tokens by consumer", tokens("InputTokens"), region, y, 0, "Sum", 12),
     widget("Output tokens by consumer", tokens("OutputTokens"), region, y, 12, "Sum", 12),
   ];
+}
+
+/** What the dashboard draws of a stage: endpoints (adopted ones taken to be real-time), components, the API, functions, consumers. */
+export function dashboardInputOf(stage: {
+  readonly region: string;
+  readonly project: string;
+  readonly stage: string;
+  readonly apiName: string;
+  readonly models: readonly { readonly hosting: Hosting }[];
+  readonly functions: readonly { readonly functionName: string }[];
+  readonly consumers?: readonly { readonly name: string }[];
+}): DashboardInput {
+  const { models, consumers } = stage;
+  return {
+    region: stage.region,
+    endpoints: models
+      .filter((m) => componentOfHosting(m.hosting) === undefined)
+      .map((m) => ({ name: m.hosting.endpointName, instance: m.hosting.kind !== "serverless" })),
+    components: models.flatMap((m) => componentOfHosting(m.hosting)?.name ?? []),
+    apiName: stage.apiName,
+    stage: stage.stage,
+    functions: stage.functions.map((f) => f.functionName),
+    ...(consumers ? { consumers: { namespace: stage.project, names: consumers.map((c) => c.name) } } : {}),
+  };
 }

@@ -3,9 +3,11 @@ import { AwsCallError, awsJsonCall } from "./aws-json";
 import { HttpError } from "./errors";
 import { log } from "./log";
 import { handlerSettings } from "./settings";
-import { BUSY_RETRY_AFTER_SECONDS, RESERVATION_LEASE_SECONDS, budgetPartition, periodOf, type ConsumerBudget } from "../../contract/budget";
-import { INSUFFICIENT_QUOTA } from "../../contract/errors";
-import { budgetNames, liveTally, reservationsOf, type Item } from "../../contract/budget-item";
+import { RESERVATION_LEASE_SECONDS, budgetPartition, periodOf, type ConsumerBudget } from "../../contract/budget";
+import { busy, isSpent, remainingOf, spent, usedPercent, type ReserveRequest } from "./budget-room";
+
+export type { ReserveRequest } from "./budget-room";
+import { budgetNames, reservationsOf, type Item } from "../../contract/budget-item";
 
 /**
  * A consumer's token budget, kept exactly under any concurrency: one item per consumer and period
@@ -22,17 +24,6 @@ export interface Reservation {
   readonly remaining: number;
   /** Gives back what the answer did not use; returns the share of the budget used, in percent. */
   settle(used: number | undefined, answered: boolean): Promise<number | undefined>;
-}
-
-export interface ReserveRequest {
-  readonly consumer?: string;
-  readonly model: string;
-  readonly tokens: number;
-  readonly requestId: string;
-  /** How long the request may wait while answers still running hold the room it needs. @default 0 */
-  readonly waitMs?: number;
-  /** Called when the lease could not be kept: the answer must stop, or the budget could be overspent. */
-  readonly onLost: (error: HttpError) => void;
 }
 
 const n = (value: number) => ({ N: String(value) });
@@ -138,25 +129,6 @@ async function reserveOrWait(
     if (Date.now() + pause > on.deadline) throw on.busy(seen.item ?? {});
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
-}
-
-/** Spent for this request: what is used already, without the reservations of answers running, leaves no room for it. */
-function isSpent(budget: ConsumerBudget, request: ReserveRequest, item: Item): boolean {
-  const tally = liveTally(item, Math.floor(Date.now() / 1000));
-  const limit = budget.models?.[request.model];
-  return tally.used + request.tokens > budget.tokens || (limit !== undefined && (tally.models[request.model]?.used ?? 0) + request.tokens > limit);
-}
-
-/** 429 that clients retry: the room is held by answers still running, and comes back as they settle. */
-function busy(request: ReserveRequest, item: Item): HttpError {
-  const tally = liveTally(item, Math.floor(Date.now() / 1000));
-  return new HttpError(
-    429,
-    "budget_busy",
-    `This key's token budget has room, but answers still running hold ${tally.reserved} of it; this request may use up to ${request.tokens}. Try again in a few seconds.`,
-    undefined,
-    { headers: { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) } },
-  );
 }
 
 /** Renews the lease every third of it; when a renewal finds it gone, or the lease runs out unrenewed, the answer is stopped. */
@@ -267,37 +239,4 @@ async function settle(
     log("warn", "budget reservation had lapsed before its answer settled", { requestId: request.requestId });
     return usedPercent(budget, request.model, added.Attributes ?? {});
   }
-}
-
-/** Tokens left in the tightest budget the request counts against, with lapsed reservations not counted. */
-function remainingOf(budget: ConsumerBudget, model: string, item: Item): number {
-  const tally = liveTally(item, Math.floor(Date.now() / 1000));
-  const total = budget.tokens - tally.committed;
-  const limit = budget.models?.[model];
-  return Math.max(0, limit === undefined ? total : Math.min(total, limit - (tally.models[model]?.committed ?? 0)));
-}
-
-/** The larger share used, of the total and of the model's own budget. */
-function usedPercent(budget: ConsumerBudget, model: string, item: Item): number {
-  const tally = liveTally(item, Math.floor(Date.now() / 1000));
-  const limit = budget.models?.[model];
-  const shares = [tally.used / budget.tokens, ...(limit === undefined ? [] : [(tally.models[model]?.used ?? 0) / limit])];
-  return Math.round(100 * Math.max(...shares) * 10) / 10;
-}
-
-/** 429 in OpenAI's shape: the budget, the period and when it resets; SDKs are told not to retry (it would not pass until then). */
-function spent(request: ReserveRequest, budget: ConsumerBudget, endsAt: Date, item: Item | undefined): HttpError {
-  const tally = liveTally(item ?? {}, Math.floor(Date.now() / 1000));
-  const limit = budget.models?.[request.model];
-  const modelFull = limit !== undefined && (tally.models[request.model]?.committed ?? 0) + request.tokens > limit;
-  const [what, of, taken] = modelFull
-    ? [`budget for "${request.model}"`, limit, tally.models[request.model]?.committed ?? 0]
-    : ["token budget", budget.tokens, tally.committed];
-  return new HttpError(
-    429,
-    INSUFFICIENT_QUOTA,
-    `This key's ${what} for this ${budget.period} is spent: ${taken} of ${of} tokens are used or reserved, and this request may use up to ${request.tokens}. It resets at ${endsAt.toISOString()}.`,
-    undefined,
-    { headers: { "x-should-retry": "false" } },
-  );
 }

@@ -1,4 +1,4 @@
-import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand } from "@aws-sdk/client-sagemaker-runtime";
+import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand, type ResponseStream } from "@aws-sdk/client-sagemaker-runtime";
 import { runtime } from "./client";
 import { handlerSettings } from "./settings";
 import type { ModelRoute } from "../../contract/routes";
@@ -67,16 +67,7 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
   let timer = waitFirst();
   let output;
   try {
-    output = await client().send(
-      new InvokeEndpointWithResponseStreamCommand({
-        ...addressOf(target),
-        ContentType: "application/json",
-        Accept: "text/event-stream",
-        CustomAttributes: attributesOf(target),
-        Body: JSON.stringify(body),
-      }),
-      { abortSignal: signal },
-    );
+    output = await client().send(streamCommand(target, body), { abortSignal: signal });
   } catch (err) {
     clearTimeout(timer);
     throw failed(err);
@@ -94,13 +85,11 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
         const next = await iterator.next();
         clearTimeout(timer);
         if (next.done) return;
-        const event = next.value;
-        if (event.PayloadPart?.Bytes) {
+        const bytes = payloadOf(next.value);
+        if (bytes) {
           first = false;
-          yield event.PayloadPart.Bytes;
-        } else if (event.ModelStreamError)
-          throw Object.assign(new Error(event.ModelStreamError.Message), { name: "ModelStreamError", ErrorCode: event.ModelStreamError.ErrorCode });
-        else if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
+          yield bytes;
+        }
         timer = first ? waitFirst() : waitNext();
       }
     } catch (err) {
@@ -111,6 +100,24 @@ export async function invokeStream(target: Target, body: unknown, deadline: Abor
       void iterator.return?.()?.catch(() => undefined);
     }
   })();
+}
+
+const streamCommand = (target: Target, body: unknown) =>
+  new InvokeEndpointWithResponseStreamCommand({
+    ...addressOf(target),
+    ContentType: "application/json",
+    Accept: "text/event-stream",
+    CustomAttributes: attributesOf(target),
+    Body: JSON.stringify(body),
+  });
+
+/** An event's bytes; the model's or SageMaker's failure mid-stream, thrown as the SDK names it. */
+function payloadOf(event: ResponseStream): Uint8Array | undefined {
+  if (event.PayloadPart?.Bytes) return event.PayloadPart.Bytes;
+  if (event.ModelStreamError)
+    throw Object.assign(new Error(event.ModelStreamError.Message), { name: "ModelStreamError", ErrorCode: event.ModelStreamError.ErrorCode });
+  if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
+  return undefined;
 }
 
 /** A duration for a message: seconds, to a tenth. */
