@@ -8,7 +8,9 @@ import { configWarnings } from "./config/warnings";
 import { deploymentWarnings } from "./deployment/operations/limits";
 
 // Validate first: a bad config must fail before any Terraform is written.
-const { values } = commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE] [--strict])", { strict: { type: "boolean" } });
+const { values } = commandLine("cdktf synth (or node scripts/run-ts.js main.ts [--config FILE] [--strict])", {
+  strict: { type: "boolean" },
+});
 const config = configFrom(values.config);
 // --strict (or LLM_API_STRICT=1, for cdktf synth in CI) makes warnings errors, before any Terraform is written.
 const strict = values.strict === true || process.env.LLM_API_STRICT === "1";

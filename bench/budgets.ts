@@ -3,7 +3,8 @@ import { startStateTable } from "../local/state-table";
 import type { HandlerSettings } from "../functions/lib/settings";
 import type { Row } from "./handlers";
 
-const percentile = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))];
+const percentile = (v: number[], p: number) =>
+  [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))];
 
 /**
  * What a token budget adds to a request: the invoke handler for a consumer with a budget against
@@ -22,7 +23,11 @@ export async function budgetBenchmarks(): Promise<Row[]> {
     models: { bench: { endpoint: "ep-budget", chat: "messages", stream: true, contextTokens: 4096 } },
     corsOrigins: [],
     streamTimeouts: { firstTokenMs: 30_000, idleMs: 30_000 },
-    runtime: createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } }),
+    runtime: createRuntimeClient({
+      endpoint: url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "b", secretAccessKey: "b" },
+    }),
     endpoints: { dynamodb: table.url },
     budgets: { table: table.name, consumers: { metered: { tokens: 1e12, period: "day" } } },
   };

@@ -13,7 +13,11 @@ import type { Row } from "./handlers";
 export async function embeddingBatchBenchmarks(): Promise<Row[]> {
   const emulator = new SageMakerEmulator(["ep-bge"], {}, { "ep-bge": "tei" });
   const url = await emulator.start();
-  const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
+  const runtime = createRuntimeClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "b", secretAccessKey: "b" },
+  });
   const models = { bge: { endpoint: "ep-bge", chat: "prompt", stream: false, task: "embedding" } } as const;
   const { openai: chat } = boundHandlers({ models, corsOrigins: [], runtime, streamTimeouts: streamTimeoutsOf({}) });
   const input = Array.from({ length: MAX_INPUTS }, (_, i) => `document ${i}: ${"some words ".repeat(20)}`);
@@ -24,7 +28,14 @@ export async function embeddingBatchBenchmarks(): Promise<Row[]> {
       (head) => (status = head.statusCode),
       () => undefined,
     );
-    const event = { resource: "/v1/embeddings", path: "/v1/embeddings", httpMethod: "POST", body, isBase64Encoded: false, requestContext: { requestId: "b" } };
+    const event = {
+      resource: "/v1/embeddings",
+      path: "/v1/embeddings",
+      httpMethod: "POST",
+      body,
+      isBase64Encoded: false,
+      requestContext: { requestId: "b" },
+    };
     const started = performance.now();
     await chat(event as never, sink, lambdaContext("bench", 29_000));
     await new Promise<void>((resolve) => (sink.writableFinished ? resolve() : sink.on("finish", () => resolve())));
@@ -48,7 +59,12 @@ export async function embeddingBatchBenchmarks(): Promise<Row[]> {
     ]);
     rows.push([`embeddings, ${MAX_INPUTS} inputs, instant model (wall)`, `${instant.toFixed(0)} ms`, "-", true]);
     const serialMs = expectedCalls * 50;
-    rows.push([`embeddings, ${MAX_INPUTS} inputs, 50 ms per model call (wall)`, `${slow.toFixed(0)} ms`, `< serial ${serialMs} ms / 2`, slow < serialMs / 2]);
+    rows.push([
+      `embeddings, ${MAX_INPUTS} inputs, 50 ms per model call (wall)`,
+      `${slow.toFixed(0)} ms`,
+      `< serial ${serialMs} ms / 2`,
+      slow < serialMs / 2,
+    ]);
   } finally {
     await emulator.stop();
     runtime.destroy();

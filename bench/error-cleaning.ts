@@ -27,5 +27,12 @@ export function errorCleaningBenchmarks(): Row[] {
     const ms = (performance.now() - started) / 5;
     if (ms >= worst) [worst, worstShape] = [ms, shape];
   }
-  return [[`error cleaning, worst of ${Object.keys(SHAPES).length} 10 MB shapes (${worstShape})`, `${worst.toFixed(2)} ms`, "< 50 ms", worst < 50]];
+  return [
+    [
+      `error cleaning, worst of ${Object.keys(SHAPES).length} 10 MB shapes (${worstShape})`,
+      `${worst.toFixed(2)} ms`,
+      "< 50 ms",
+      worst < 50,
+    ],
+  ];
 }

@@ -13,7 +13,8 @@ import type { StreamingHandler } from "../local/lambda-runtime";
 export type Row = [name: string, result: string, budget: string, ok: boolean];
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-const percentile = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))];
+const percentile = (v: number[], p: number) =>
+  [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))];
 
 /** Module init time of a file in a fresh Node process, as Lambda's init phase loads it. */
 function initMs(file: string, runs: number): number {
@@ -23,7 +24,12 @@ function initMs(file: string, runs: number): number {
       Number(
         execFileSync("node", ["-e", script], {
           encoding: "utf8",
-          env: { ...process.env, AWS_REGION: "us-east-1", MODELS: "{}", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+          env: {
+            ...process.env,
+            AWS_REGION: "us-east-1",
+            MODELS: "{}",
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+          },
         }),
       ),
     ),
@@ -69,10 +75,21 @@ export async function handlerBenchmarks(): Promise<Row[]> {
   installLambdaRuntime();
   const { handler: invoke } = await import("../functions/invoke");
   const { handler: stream } = await import("../functions/stream");
-  const direct = new SageMakerRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "b", secretAccessKey: "b" } });
+  const direct = new SageMakerRuntimeClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "b", secretAccessKey: "b" },
+  });
   const body = { inputs: "Say hello", parameters: { max_new_tokens: 8 } };
   const event = (path: string) =>
-    ({ resource: path, path, httpMethod: "POST", body: JSON.stringify(body), isBase64Encoded: false, requestContext: { requestId: "bench" } }) as never;
+    ({
+      resource: path,
+      path,
+      httpMethod: "POST",
+      body: JSON.stringify(body),
+      isBase64Encoded: false,
+      requestContext: { requestId: "bench" },
+    }) as never;
 
   const { handler: authorize } = await import("../functions/authorizer");
   const authorizerEvent = {
@@ -85,7 +102,13 @@ export async function handlerBenchmarks(): Promise<Row[]> {
   const viaSdk: number[] = [];
   for (let i = 0; i < N + 50; i++) {
     let t = performance.now();
-    await direct.send(new InvokeEndpointCommand({ EndpointName: "ep-bench", ContentType: "application/json", Body: JSON.stringify(body) }));
+    await direct.send(
+      new InvokeEndpointCommand({
+        EndpointName: "ep-bench",
+        ContentType: "application/json",
+        Body: JSON.stringify(body),
+      }),
+    );
     const sdk = performance.now() - t;
     // What the product adds per request: the authorizer's work, then the handler's.
     t = performance.now();
@@ -125,7 +148,12 @@ export async function handlerBenchmarks(): Promise<Row[]> {
     gaps.push(firstAt - emulator.firstTokenSentAt.at(-1)!);
   }
   const gap = median(gaps);
-  rows.push(["stream: model's first token to client's first token (median of 20)", `${gap.toFixed(2)} ms`, "< 50 ms", gap < 50]);
+  rows.push([
+    "stream: model's first token to client's first token (median of 20)",
+    `${gap.toFixed(2)} ms`,
+    "< 50 ms",
+    gap < 50,
+  ]);
   await emulator.stop();
   return rows;
 }

@@ -28,9 +28,20 @@ export async function runLoad(connections: number, seconds: number): Promise<Loa
   process.env.LOG_LEVEL = "silent";
   const config = parseConfig({
     region: "us-east-1",
-    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    models: [
+      {
+        name: "mistral-7b",
+        huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+        instance: { type: "ml.g5.2xlarge" },
+      },
+    ],
   });
-  const stack = await startLocalStack({ config, port: 0, apiKey: "load", emulator: { firstTokenDelayMs: 20, tokenDelayMs: 2 } });
+  const stack = await startLocalStack({
+    config,
+    port: 0,
+    apiKey: "load",
+    emulator: { firstTokenDelayMs: 20, tokenDelayMs: 2 },
+  });
   const counts = { badBodies: 0, droppedStreams: 0, streams: 0 };
   try {
     const headers = { "content-type": "application/json", "x-api-key": "load" };
@@ -66,7 +77,12 @@ export async function runLoad(connections: number, seconds: number): Promise<Loa
       connections,
       duration: seconds,
       requests: [
-        { method: "POST", path: "/endpoints/llm-api-v1-mistral-7b/invocations", headers: { "content-type": "application/json" }, body: GENERATE },
+        {
+          method: "POST",
+          path: "/endpoints/llm-api-v1-mistral-7b/invocations",
+          headers: { "content-type": "application/json" },
+          body: GENERATE,
+        },
         {
           method: "POST",
           path: "/endpoints/llm-api-v1-mistral-7b/invocations-response-stream",

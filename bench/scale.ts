@@ -22,7 +22,9 @@ const raw = {
     huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
     instance: { type: "ml.g5.2xlarge" },
   })),
-  api: { consumers: Array.from({ length: CONSUMERS }, (_, i) => ({ name: `team-${i}`, models: [`model-${i % MODELS}`] })) },
+  api: {
+    consumers: Array.from({ length: CONSUMERS }, (_, i) => ({ name: `team-${i}`, models: [`model-${i % MODELS}`] })),
+  },
 };
 
 if (!requireTerraform()) process.exit(1);
@@ -51,7 +53,9 @@ void startFakeSecretsManager().then(async (sts) => {
   const managed = planned.plan.resource_changes.filter((r) => r.mode === "managed");
   const byType = new Map<string, number>();
   for (const r of managed) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
-  console.log(`offline plan (init, plan, show): ${(planMs / 1000).toFixed(1)} s; resources in the stage's state: ${managed.length}`);
+  console.log(
+    `offline plan (init, plan, show): ${(planMs / 1000).toFixed(1)} s; resources in the stage's state: ${managed.length}`,
+  );
   console.log(
     [...byType.entries()]
       .sort((a, b) => b[1] - a[1])

@@ -11,9 +11,19 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
  * An entry point's command line, parsed by Node's parseArgs. Every command takes --config;
  * a flag it does not know is refused with its usage line (exit 2), never a stack trace.
  */
-export function commandLine<O extends Options>(usage: string, options: O, allowPositionals = false, args: readonly string[] = process.argv.slice(2)) {
+export function commandLine<O extends Options>(
+  usage: string,
+  options: O,
+  allowPositionals = false,
+  args: readonly string[] = process.argv.slice(2),
+) {
   try {
-    return parseArgs({ args: [...args], options: { config: { type: "string" as const }, ...options }, allowPositionals, strict: true });
+    return parseArgs({
+      args: [...args],
+      options: { config: { type: "string" as const }, ...options },
+      allowPositionals,
+      strict: true,
+    });
   } catch (err) {
     console.error(`${(err as Error).message}\nusage: ${usage}`);
     process.exit(2);

@@ -19,7 +19,11 @@ export interface CiCheck {
  * applied (by an administrator) before the deploy that creates it: the deploy workflow stops here
  * instead of failing halfway with AccessDenied, and the pull-request comment says so before merge.
  */
-export async function ciCheck(argv: readonly string[], iam: IAMClient, env: NodeJS.ProcessEnv = process.env): Promise<CiCheck> {
+export async function ciCheck(
+  argv: readonly string[],
+  iam: IAMClient,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CiCheck> {
   const { values } = commandLine(
     "npm run ci-check -- --role-arn <a CI role's ARN> [--markdown] [--config FILE]",
     { "role-arn": { type: "string" }, markdown: { type: "boolean" } },
@@ -34,19 +38,27 @@ export async function ciCheck(argv: readonly string[], iam: IAMClient, env: Node
       `--role-arn (or ROLE_ARN) must be a CI role's ARN (it gives the account and partition), like arn:aws:iam::123456789012:role/${config.project}-ci-deploy. Got: "${roleArn}"`,
     );
   const [, partition, account] = role;
-  const scope = { ...ciScope(config, partition, account), boundaryArn: boundaryArn(partition, account, config.project) };
+  const scope = {
+    ...ciScope(config, partition, account),
+    boundaryArn: boundaryArn(partition, account, config.project),
+  };
   const expected = ciRolePages(scope).deploy;
   const arns = expected.map((_, i) => ciPolicyArn(partition, account, config.project, "deploy", i + 1));
   const deployed = await Promise.all(arns.map((arn) => deployedDocument(iam, arn)));
   const drift = ciPolicyDrift(expected, deployed);
-  return { current: drift.length === 0, report: reportOf(drift, ciStackName(config.project), values.markdown === true) };
+  return {
+    current: drift.length === 0,
+    report: reportOf(drift, ciStackName(config.project), values.markdown === true),
+  };
 }
 
 /** A managed policy's default version, or undefined when there is no such policy. */
 async function deployedDocument(iam: IAMClient, arn: string): Promise<PolicyDocument | undefined> {
   try {
     const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: arn }));
-    const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: Policy?.DefaultVersionId }));
+    const { PolicyVersion } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: Policy?.DefaultVersionId }),
+    );
     // IAM returns the document URL-encoded (RFC 3986).
     return JSON.parse(decodeURIComponent(PolicyVersion?.Document ?? "{}")) as PolicyDocument;
   } catch (err) {
@@ -60,6 +72,12 @@ async function deployedDocument(iam: IAMClient, arn: string): Promise<PolicyDocu
 function reportOf(drift: readonly string[], stack: string, markdown: boolean): string {
   if (drift.length === 0) return markdown ? "" : "The deploy role's policies are the ones this config needs.";
   const fix = `An administrator applies the CI stack first (npx cdktf deploy ${stack}); until then the deploy stops before it changes anything.`;
-  if (!markdown) return [`The deploy role's policies are not the ones this config needs:`, ...drift.map((d) => `  ${d}`), fix].join("\n");
-  return [`> [!WARNING]`, `> **CI roles:** the deploy role's policies are not the ones this change needs (${drift.join("; ")}). ${fix}`].join("\n");
+  if (!markdown)
+    return [`The deploy role's policies are not the ones this config needs:`, ...drift.map((d) => `  ${d}`), fix].join(
+      "\n",
+    );
+  return [
+    `> [!WARNING]`,
+    `> **CI roles:** the deploy role's policies are not the ones this change needs (${drift.join("; ")}). ${fix}`,
+  ].join("\n");
 }

@@ -8,7 +8,10 @@ import { formatCostMarkdown, formatCostTable } from "../deployment/operations/co
  * npm run cost [-- --config FILE]              the table in the terminal
  * npm run cost -- --markdown [--base FILE]      the PR comment section, with the change from FILE
  */
-const { values } = commandLine("npm run cost [-- --config FILE] [--markdown [--base FILE]]", { markdown: { type: "boolean" }, base: { type: "string" } });
+const { values } = commandLine("npm run cost [-- --config FILE] [--markdown [--base FILE]]", {
+  markdown: { type: "boolean" },
+  base: { type: "string" },
+});
 const current = estimateCost(configFrom(values.config));
 if (!values.markdown) {
   console.log(formatCostTable(current));

@@ -18,7 +18,9 @@ if (config.api.auth !== "apiKey") {
     const output = `terraform -chdir=cdktf.out/stacks/${config.project}-${stage} output`;
     const idOf = (consumer: string) =>
       `${output} -json api_key_ids | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8"))[${JSON.stringify(consumer)}]'`;
-    const keys = deployment.consumers?.map((c) => [c.name, idOf(c.name)] as const) ?? [["(all)", `${output} -raw api_key_id`] as const];
+    const keys = deployment.consumers?.map((c) => [c.name, idOf(c.name)] as const) ?? [
+      ["(all)", `${output} -raw api_key_id`] as const,
+    ];
     for (const [consumer, id] of keys) {
       console.log(
         `${stage} ${consumer}: aws apigateway get-api-key --region ${config.region} --api-key "$(${id})" --include-value --query value --output text`,

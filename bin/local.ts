@@ -10,17 +10,21 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * the key comes from LLM_API_KEY (or --api-key, which other users of the machine can read in `ps`).
  */
 async function main(): Promise<void> {
-  const { values } = commandLine("npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url URL] [--api-key KEY] [--cold-start SECONDS] [--config FILE]", {
-    port: { type: "string" },
-    host: { type: "string" },
-    "tgi-url": { type: "string" },
-    "api-key": { type: "string" },
-    "cold-start": { type: "string" },
-  });
+  const { values } = commandLine(
+    "npm run local [-- --port 8787] [--host 127.0.0.1] [--tgi-url URL] [--api-key KEY] [--cold-start SECONDS] [--config FILE]",
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      "tgi-url": { type: "string" },
+      "api-key": { type: "string" },
+      "cold-start": { type: "string" },
+    },
+  );
   const config = configFrom(values.config);
   const port = Number(values.port ?? process.env.PORT ?? 8787);
   const coldStartSeconds = values["cold-start"] === undefined ? undefined : Number(values["cold-start"]);
-  if (coldStartSeconds !== undefined && !(coldStartSeconds >= 0)) throw new Error(`--cold-start takes seconds, e.g. 20; got "${values["cold-start"]}"`);
+  if (coldStartSeconds !== undefined && !(coldStartSeconds >= 0))
+    throw new Error(`--cold-start takes seconds, e.g. 20; got "${values["cold-start"]}"`);
   const stack = await startLocalStack({
     config,
     port,
@@ -38,9 +42,12 @@ async function main(): Promise<void> {
         .map(([consumer, k]) => `\n    ${consumer}: ${k}`)
         .join("")
     : ` ${stack.apiKey ?? "(none: api.auth is not apiKey)"}`;
-  const budgeted = (config.api.consumers ?? []).flatMap((c) => (c.budget ? [`${c.name} ${c.budget.tokens} tokens a ${c.budget.period}`] : []));
+  const budgeted = (config.api.consumers ?? []).flatMap((c) =>
+    c.budget ? [`${c.name} ${c.budget.tokens} tokens a ${c.budget.period}`] : [],
+  );
   const usage = `AWS_ENDPOINT_URL_DYNAMODB=${stack.stateTable?.url} AWS_REGION=${config.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local npm run usage -- --budgets${values.config ? ` --config ${values.config}` : ""}`;
-  const budgets = budgeted.length && stack.stateTable ? `\n  budgets:  ${budgeted.join("; ")}\n            ${usage}` : "";
+  const budgets =
+    budgeted.length && stack.stateTable ? `\n  budgets:  ${budgeted.join("; ")}\n            ${usage}` : "";
   console.log(`LLM API running locally at ${stack.url}
   models:   ${stack.models.join(", ")}
   backend:  ${stack.backend}

@@ -6,7 +6,13 @@ import type { Config } from "../config/schema";
 import type { Item } from "../contract/budget-item";
 import { estimateCost } from "../deployment/operations/cost";
 import { resolveStage } from "../deployment/resolve";
-import { formatTable, formatUsage, metricDataQueries, usageQueries, usageReport } from "../deployment/operations/usage-report";
+import {
+  formatTable,
+  formatUsage,
+  metricDataQueries,
+  usageQueries,
+  usageReport,
+} from "../deployment/operations/usage-report";
 import { commandLine, configFrom } from "./args";
 
 /**
@@ -16,10 +22,18 @@ import { commandLine, configFrom } from "./args";
  * metrics (CloudWatch GetMetricData) and a share of the endpoint's cost at minimum capacity,
  * apportioned by tokens. AWS credentials needed; AWS_ENDPOINT_URL_DYNAMODB reaches a local table.
  */
-export async function usage(argv: readonly string[], clients: { cloudwatch: CloudWatchClient; dynamodb: DynamoDBClient }): Promise<string> {
+export async function usage(
+  argv: readonly string[],
+  clients: { cloudwatch: CloudWatchClient; dynamodb: DynamoDBClient },
+): Promise<string> {
   const { values } = commandLine(
     "npm run usage -- --stage <stage> [--since 30d] [--budgets] [--markdown] [--config FILE]",
-    { stage: { type: "string" }, since: { type: "string" }, budgets: { type: "boolean" }, markdown: { type: "boolean" } },
+    {
+      stage: { type: "string" },
+      since: { type: "string" },
+      budgets: { type: "boolean" },
+      markdown: { type: "boolean" },
+    },
     false,
     argv,
   );
@@ -27,7 +41,9 @@ export async function usage(argv: readonly string[], clients: { cloudwatch: Clou
   const stage = values.stage ?? config.stages?.[0] ?? config.stage;
   const days = Number(/^(\d+)d$/.exec(values.since ?? "30d")?.[1]);
   if (!Number.isInteger(days) || days < 1 || days > 455)
-    throw new Error(`--since must be a number of days like 30d (1 to 455, CloudWatch's retention). Got: ${values.since}`);
+    throw new Error(
+      `--since must be a number of days like 30d (1 to 455, CloudWatch's retention). Got: ${values.since}`,
+    );
   const deployment = resolveStage(config, stage);
   const markdown = values.markdown === true;
   const budgets = await budgetReport(deployment, clients.dynamodb, markdown);
@@ -37,21 +53,33 @@ export async function usage(argv: readonly string[], clients: { cloudwatch: Clou
 }
 
 /** The budgets' current periods, read consistently from the stage table; undefined without budgets. */
-async function budgetReport(deployment: Deployment, client: DynamoDBClient, markdown: boolean): Promise<string | undefined> {
+async function budgetReport(
+  deployment: Deployment,
+  client: DynamoDBClient,
+  markdown: boolean,
+): Promise<string | undefined> {
   const consumers = deployment.consumers ?? [];
   const now = new Date();
   const keys = budgetKeys(consumers, now);
   if (keys.length === 0 || !deployment.stateTable) return undefined;
   const items: Record<string, Item | undefined> = {};
   for (const { consumer, key } of keys) {
-    const read = await client.send(new GetItemCommand({ TableName: deployment.stateTable, Key: key as never, ConsistentRead: true }));
+    const read = await client.send(
+      new GetItemCommand({ TableName: deployment.stateTable, Key: key as never, ConsistentRead: true }),
+    );
     items[consumer] = read.Item as Item | undefined;
   }
   const { header, cells } = budgetTable(budgetRows(consumers, items, now));
   return formatTable(header, cells, markdown);
 }
 
-async function metricsReport(config: Config, deployment: Deployment, client: CloudWatchClient, days: number, markdown: boolean): Promise<string> {
+async function metricsReport(
+  config: Config,
+  deployment: Deployment,
+  client: CloudWatchClient,
+  days: number,
+  markdown: boolean,
+): Promise<string> {
   const { stage } = deployment;
   const queries = usageQueries(deployment);
   const end = new Date();
@@ -70,7 +98,8 @@ async function metricsReport(config: Config, deployment: Deployment, client: Clo
         }),
       );
       for (const result of answer.MetricDataResults ?? [])
-        if (result.Id) values_[result.Id] = (values_[result.Id] ?? 0) + (result.Values ?? []).reduce((a, b) => a + b, 0);
+        if (result.Id)
+          values_[result.Id] = (values_[result.Id] ?? 0) + (result.Values ?? []).reduce((a, b) => a + b, 0);
       token = answer.NextToken;
     } while (token);
   }

@@ -12,5 +12,8 @@ const config = configFrom(commandLine("npm run openapi [-- --config FILE]", {}).
 const stage = stagesOf(config)[0];
 const target = join(PROJECT_ROOT, "openapi", `${config.project}.openapi.json`);
 mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, `${JSON.stringify(publicDocument(placeholderDocument(resolveStage(config, stage), "public"), stage), null, 2)}\n`);
+writeFileSync(
+  target,
+  `${JSON.stringify(publicDocument(placeholderDocument(resolveStage(config, stage), "public"), stage), null, 2)}\n`,
+);
 console.log(`wrote ${target}`);

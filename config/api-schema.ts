@@ -9,21 +9,28 @@ const throttleSchema = z.strictObject({
 });
 const quotaSchema = z.strictObject({
   limit: z.number().int().min(1).describe("Requests per period and API key."),
-  period: z.enum(["DAY", "WEEK", "MONTH"]).describe("The period the limit counts, from the start of each day, week or month (UTC)."),
+  period: z
+    .enum(["DAY", "WEEK", "MONTH"])
+    .describe("The period the limit counts, from the start of each day, week or month (UTC)."),
 });
 
 const tokens = z.number().int().min(1).max(1e15);
 const budgetSchema = z.strictObject({
   tokens: tokens.describe("Prompt and answer tokens per period, over all the consumer's models."),
   period: z.enum(["day", "month"]).describe("The period the budget counts, from the start of each day or month (UTC)."),
-  models: z.record(z.string().min(1), tokens).optional().describe("Tokens per period for single models, within the total (model name to tokens)."),
+  models: z
+    .record(z.string().min(1), tokens)
+    .optional()
+    .describe("Tokens per period for single models, within the total (model name to tokens)."),
   alarms: z.boolean().default(true).describe("Alarm at 80 % and 100 % of the budget (to the alarm topic)."),
 });
 
 const consumer = z.strictObject({
   name: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "must be 1-32 lower-case letters, digits or '-', starting with a letter. Fix: e.g. \"search-team\"" })
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, {
+      error: "must be 1-32 lower-case letters, digits or '-', starting with a letter. Fix: e.g. \"search-team\"",
+    })
     .describe("Who the key is for; names the key, the usage plan and the metrics."),
   models: z.array(z.string().min(1)).min(1).optional().describe("Models the key may call (default: every model)."),
   throttle: throttleSchema.optional().describe("Default: api.throttle."),
@@ -31,18 +38,26 @@ const consumer = z.strictObject({
   keySecretArn: z
     .string()
     .regex(SECRET_ARN, {
-      error: "must be a Secrets Manager secret ARN. Fix: store the key (20 to 128 characters) as the secret's string and give its ARN",
+      error:
+        "must be a Secrets Manager secret ARN. Fix: store the key (20 to 128 characters) as the secret's string and give its ARN",
     })
     .optional()
-    .describe("Import this consumer's key from a Secrets Manager secret (its string) instead of having API Gateway generate one."),
+    .describe(
+      "Import this consumer's key from a Secrets Manager secret (its string) instead of having API Gateway generate one.",
+    ),
   budget: budgetSchema
     .optional()
-    .describe("Tokens the consumer may use per day or month; a request that could overspend it is refused (429 insufficient_quota)."),
+    .describe(
+      "Tokens the consumer may use per day or month; a request that could overspend it is refused (429 insufficient_quota).",
+    ),
 });
 
 export const apiSchema = z.strictObject({
   auth: z.enum(["apiKey", "iam", "none"]).default("apiKey").describe("apiKey (x-api-key header), iam (SigV4) or none."),
-  allowUnauthenticated: z.boolean().default(false).describe('Must be true to accept auth "none": a public API is never a default.'),
+  allowUnauthenticated: z
+    .boolean()
+    .default(false)
+    .describe('Must be true to accept auth "none": a public API is never a default.'),
   throttle: z
     .strictObject({
       rateLimit: z.number().positive().max(10000).default(5).describe("Steady requests per second."),
@@ -55,11 +70,14 @@ export const apiSchema = z.strictObject({
     .array(consumer)
     .min(1)
     .optional()
-    .describe("One API key and usage plan per consumer (team or application), each limited to its models. Without it, one key for all."),
+    .describe(
+      "One API key and usage plan per consumer (team or application), each limited to its models. Without it, one key for all.",
+    ),
   corsOrigins: z
     .array(
       z.string().regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, {
-        error: 'must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash',
+        error:
+          'must be an origin like "https://chat.example.com" (scheme and host, no path), or "*". Fix: remove the path or trailing slash',
       }),
     )
     .default([])
@@ -98,5 +116,7 @@ export const apiSchema = z.strictObject({
   manageAccountLogRole: z
     .boolean()
     .default(true)
-    .describe("Set the account-wide API Gateway CloudWatch role that access logs need. Set false when another stack manages it."),
+    .describe(
+      "Set the account-wide API Gateway CloudWatch role that access logs need. Set false when another stack manages it.",
+    ),
 });

@@ -12,7 +12,9 @@ const list = (v: unknown): Loose[] => (Array.isArray(v) ? v.filter((x): x is Loo
 function boundOf(m: Loose): "embedding" | "context" | undefined {
   if (m.server === "tei") return "embedding";
   const onInstance = m.instance !== undefined || m.placement !== undefined;
-  return obj(m.huggingFace) && onInstance && num(obj(m.huggingFace)?.maxTotalTokens) !== undefined ? "context" : undefined;
+  return obj(m.huggingFace) && onInstance && num(obj(m.huggingFace)?.maxTotalTokens) !== undefined
+    ? "context"
+    : undefined;
 }
 
 /**
@@ -32,9 +34,15 @@ export function checkBudgets(config: Loose, issue: Issue): void {
     const total = num(budget.tokens);
     for (const [model, tokens] of Object.entries(obj(budget.models) ?? {})) {
       if (!reachable.includes(model))
-        issue([...at, "models", model], `"${model}" is not a model this consumer may call. Fix: use one of ${reachable.join(", ")}`);
+        issue(
+          [...at, "models", model],
+          `"${model}" is not a model this consumer may call. Fix: use one of ${reachable.join(", ")}`,
+        );
       else if (total !== undefined && typeof tokens === "number" && tokens > total)
-        issue([...at, "models", model], `${tokens} is more than the consumer's total of ${total} tokens. Fix: lower it, or raise budget.tokens`);
+        issue(
+          [...at, "models", model],
+          `${tokens} is more than the consumer's total of ${total} tokens. Fix: lower it, or raise budget.tokens`,
+        );
     }
     for (const name of reachable) {
       const j = models.findIndex((m) => m.name === name);

@@ -1,5 +1,11 @@
 import type { z } from "zod";
-import { FLEET_START_SECONDS, PROVIDER_ENDPOINT_WAIT_SECONDS, blueGreenSeconds, trafficSteps, type DeploymentSettings } from "./deployment-time";
+import {
+  FLEET_START_SECONDS,
+  PROVIDER_ENDPOINT_WAIT_SECONDS,
+  blueGreenSeconds,
+  trafficSteps,
+  type DeploymentSettings,
+} from "./deployment-time";
 import { GPU_INSTANCE_TYPES, gpuCount } from "../reference/instance-types";
 import { LINEAR_STEP_PERCENT } from "../reference/provider-ranges";
 import { num, obj, type Issue } from "./loose";
@@ -11,7 +17,8 @@ import { checkRegion, REGION } from "./region-checks";
 
 /** Rules that span fields of the config; single fields are checked by their schemas. */
 
-const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : []);
+const list = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((x) => typeof x === "object" && x !== null) : [];
 
 /**
  * Checks that span fields. It may see a partly invalid value (single-field
@@ -24,7 +31,11 @@ export function checkCrossFields(config: Record<string, unknown>, ctx: z.Refinem
   const models = list(config.models);
   const existing = list(config.existingEndpoints);
 
-  if (Array.isArray(config.models) && Array.isArray(config.existingEndpoints) && models.length + existing.length === 0) {
+  if (
+    Array.isArray(config.models) &&
+    Array.isArray(config.existingEndpoints) &&
+    models.length + existing.length === 0
+  ) {
     issue(["models"], "no model to serve. Fix: add an entry to models (or existingEndpoints)");
   }
 
@@ -45,7 +56,10 @@ function checkStatements(fn: Record<string, unknown> | undefined, at: (string | 
   const wide = (v: unknown) => v === "*" || (Array.isArray(v) && v.includes("*"));
   list(fn?.extraStatements).forEach((st, i) => {
     if (wide(st.Action) || wide(st.Resource))
-      issue([...at, "lambda", "extraStatements", i], 'grants "*". Fix: name the actions and the resource ARNs the handler needs');
+      issue(
+        [...at, "lambda", "extraStatements", i],
+        'grants "*". Fix: name the actions and the resource ARNs the handler needs',
+      );
   });
 }
 
@@ -83,10 +97,16 @@ function checkServer(m: Record<string, unknown>, at: (string | number)[], issue:
   // A model placed on a shared endpoint runs on that endpoint's instances.
   const onInstance = instance !== undefined || obj(m.placement) !== undefined;
   if (m.server === "vllm" && !(hf && onInstance)) {
-    issue([...at, "server"], '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance');
+    issue(
+      [...at, "server"],
+      '"vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance',
+    );
   }
   if (hf?.toolCallParser !== undefined && m.server !== "vllm" && m.server !== "tei") {
-    issue([...at, "huggingFace", "toolCallParser"], 'is a vLLM setting; TGI picks tools by grammar without one. Fix: remove it, or set server "vllm"');
+    issue(
+      [...at, "huggingFace", "toolCallParser"],
+      'is a vLLM setting; TGI picks tools by grammar without one. Fix: remove it, or set server "vllm"',
+    );
   }
   if (m.server === "vllm" && hf?.quantize !== undefined && !["awq", "gptq", "fp8"].includes(String(hf.quantize))) {
     issue(
@@ -102,12 +122,18 @@ function checkServer(m: Record<string, unknown>, at: (string | number)[], issue:
     );
   }
   if (obj(m.vision)?.httpsImages === true && m.networkIsolation === true) {
-    issue([...at, "vision", "httpsImages"], "needs the container to fetch images, which networkIsolation forbids. Fix: set one of them to false");
+    issue(
+      [...at, "vision", "httpsImages"],
+      "needs the container to fetch images, which networkIsolation forbids. Fix: set one of them to false",
+    );
   }
   const type = instance?.type;
   // TEI runs on CPU instances too; TGI and vLLM need a GPU.
   if (hf && m.server !== "tei" && typeof type === "string" && hf.image === undefined && gpuCount(type) === undefined) {
-    issue([...at, "instance", "type"], `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`);
+    issue(
+      [...at, "instance", "type"],
+      `"${type}" is not a known GPU instance type for the TGI image. Fix: use one of ${GPU_INSTANCE_TYPES.join(", ")}`,
+    );
   }
 }
 
@@ -115,7 +141,11 @@ function checkServer(m: Record<string, unknown>, at: (string | number)[], issue:
 function checkHuggingFaceLimits(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
   const hf = obj(m.huggingFace);
   const serverless = obj(m.serverless);
-  if (hf && serverless && ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)) {
+  if (
+    hf &&
+    serverless &&
+    ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens"].some((k) => hf[k] !== undefined)
+  ) {
     issue(
       [...at, "huggingFace"],
       "quantize and token limits are TGI settings, and serverless endpoints run the CPU transformers image instead. Fix: remove them, or use an instance",
@@ -150,11 +180,17 @@ function checkHuggingFaceLimits(m: Record<string, unknown>, at: (string | number
 function checkUpdates(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
   const serverless = obj(m.serverless);
   if (m.integration === "direct" && obj(m.lambda)) {
-    issue([...at, "lambda"], 'a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"');
+    issue(
+      [...at, "lambda"],
+      'a direct integration runs no function of its own. Fix: remove lambda, or use integration "lambda"',
+    );
   }
   checkStatements(obj(m.lambda), at, issue);
   if (m.dataCapture !== undefined && serverless) {
-    issue([...at, "dataCapture"], "serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance");
+    issue(
+      [...at, "dataCapture"],
+      "serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance",
+    );
   }
   if (m.deployment !== undefined && serverless) {
     issue([...at, "deployment"], "blue/green updates need instances. Fix: remove deployment, or use an instance");
@@ -184,9 +220,13 @@ function checkAutoscaling(m: Record<string, unknown>, at: (string | number)[], i
   list(scaling?.schedules).forEach((sched, i) => {
     const low = num(sched.minCapacity);
     const high = num(sched.maxCapacity);
-    if (low === undefined && high === undefined) issue([...at, "autoscaling", "schedules", i], "changes nothing. Fix: set minCapacity, maxCapacity or both");
+    if (low === undefined && high === undefined)
+      issue([...at, "autoscaling", "schedules", i], "changes nothing. Fix: set minCapacity, maxCapacity or both");
     if (low !== undefined && high !== undefined && low > high)
-      issue([...at, "autoscaling", "schedules", i, "minCapacity"], `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`);
+      issue(
+        [...at, "autoscaling", "schedules", i, "minCapacity"],
+        `${low} is greater than maxCapacity (${high}). Fix: make minCapacity <= maxCapacity`,
+      );
     if (low === 0 && num(scaling?.minCapacity) !== 0)
       issue(
         [...at, "autoscaling", "schedules", i, "minCapacity"],
@@ -194,26 +234,50 @@ function checkAutoscaling(m: Record<string, unknown>, at: (string | number)[], i
       );
   });
   if (scaling && serverless) {
-    issue([...at, "autoscaling"], "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance");
+    issue(
+      [...at, "autoscaling"],
+      "serverless endpoints scale by themselves. Fix: remove autoscaling, or use an instance",
+    );
   }
   const min = num(scaling?.minCapacity);
   const max = num(scaling?.maxCapacity);
   if (min !== undefined && max !== undefined && min > max) {
-    issue([...at, "autoscaling", "minCapacity"], `${min} is greater than maxCapacity (${max}). Fix: make minCapacity <= maxCapacity`);
+    issue(
+      [...at, "autoscaling", "minCapacity"],
+      `${min} is greater than maxCapacity (${max}). Fix: make minCapacity <= maxCapacity`,
+    );
   }
   const initial = num(instance?.initialCount);
-  if (initial !== undefined && min !== undefined && max !== undefined && min <= max && (initial < min || initial > max)) {
-    issue([...at, "instance", "initialCount"], `${initial} is outside autoscaling ${min}..${max}. Fix: set initialCount within that range`);
+  if (
+    initial !== undefined &&
+    min !== undefined &&
+    max !== undefined &&
+    min <= max &&
+    (initial < min || initial > max)
+  ) {
+    issue(
+      [...at, "instance", "initialCount"],
+      `${initial} is outside autoscaling ${min}..${max}. Fix: set initialCount within that range`,
+    );
   }
 }
 
 /** An embedding model (TEI): a Hugging Face model, served at /v1/embeddings by the shared function only. */
 function checkEmbeddingModel(m: Record<string, unknown>, at: (string | number)[], issue: Issue): void {
   const hf = obj(m.huggingFace);
-  if (!hf) issue([...at, "server"], '"tei" serves a Hugging Face embedding model. Fix: give huggingFace.modelId, or use another server');
-  const generation = ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens", "toolCallParser"].filter((k) => hf?.[k] !== undefined);
+  if (!hf)
+    issue(
+      [...at, "server"],
+      '"tei" serves a Hugging Face embedding model. Fix: give huggingFace.modelId, or use another server',
+    );
+  const generation = ["quantize", "maxInputTokens", "maxTotalTokens", "maxBatchPrefillTokens", "toolCallParser"].filter(
+    (k) => hf?.[k] !== undefined,
+  );
   if (generation.length > 0)
-    issue([...at, "huggingFace", generation[0]], `is a text-generation setting; TEI serves embeddings. Fix: remove ${generation.join(", ")}`);
+    issue(
+      [...at, "huggingFace", generation[0]],
+      `is a text-generation setting; TEI serves embeddings. Fix: remove ${generation.join(", ")}`,
+    );
   if (m.integration === "direct" || m.lambda !== undefined)
     issue(
       [...at, m.lambda !== undefined ? "lambda" : "integration"],

@@ -70,7 +70,8 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
       '"messages" needs a backend with a chat API: TGI or vLLM serving a huggingFace model on an instance. Fix: use "prompt", or remove it for the default',
     );
   }
-  if (m.chat !== undefined && m.server === "tei") issue([...at, "chat"], "an embedding model has no chat. Fix: remove it");
+  if (m.chat !== undefined && m.server === "tei")
+    issue([...at, "chat"], "an embedding model has no chat. Fix: remove it");
   if (hf?.task !== undefined && (onInstance || m.server === "tei")) {
     issue(
       [...at, "huggingFace", "task"],
@@ -89,11 +90,16 @@ function checkModel(m: Loose, at: (string | number)[], region: string | undefine
 function checkConsumers(config: Loose, issue: Issue): void {
   const api = obj(config.api);
   if (!Array.isArray(api?.consumers)) return;
-  if (api.auth !== undefined && api.auth !== "apiKey") issue(["api", "consumers"], 'consumers get API keys. Fix: use auth "apiKey", or remove consumers');
+  if (api.auth !== undefined && api.auth !== "apiKey")
+    issue(["api", "consumers"], 'consumers get API keys. Fix: use auth "apiKey", or remove consumers');
   const served = new Set([...list(config.models), ...list(config.existingEndpoints)].map((m) => m.name));
   const seen = new Set<unknown>();
   list(api.consumers).forEach((c, i) => {
-    if (seen.has(c.name)) issue(["api", "consumers", i, "name"], `"${String(c.name)}" is listed twice. Fix: give each consumer its own name`);
+    if (seen.has(c.name))
+      issue(
+        ["api", "consumers", i, "name"],
+        `"${String(c.name)}" is listed twice. Fix: give each consumer its own name`,
+      );
     seen.add(c.name);
     const keyRegion = regionOf(c.keySecretArn);
     const region = typeof config.region === "string" ? config.region : undefined;
@@ -104,7 +110,10 @@ function checkConsumers(config: Loose, issue: Issue): void {
       );
     (Array.isArray(c.models) ? c.models : []).forEach((model, j) => {
       if (typeof model === "string" && !served.has(model))
-        issue(["api", "consumers", i, "models", j], `"${model}" is not a model of this API. Fix: use one of ${[...served].join(", ")}`);
+        issue(
+          ["api", "consumers", i, "models", j],
+          `"${model}" is not a model of this API. Fix: use one of ${[...served].join(", ")}`,
+        );
     });
   });
 }

@@ -6,7 +6,9 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -53,7 +55,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       const bound = issue.code === "too_small" ? "at least" : "at most";
       const limit = String(issue.code === "too_small" ? issue.minimum : issue.maximum);
       const what = issue.origin === "string" ? " characters long" : issue.origin === "array" ? " entries" : "";
-      const custom = issue.message.includes("Fix:") ? issue.message : `must be ${bound} ${limit}${what}. Fix: change it to ${bound} ${limit}${what}`;
+      const custom = issue.message.includes("Fix:")
+        ? issue.message
+        : `must be ${bound} ${limit}${what}. Fix: change it to ${bound} ${limit}${what}`;
       return `${at}: got ${shown(input)}; ${custom}`;
     }
     case "custom":
@@ -61,7 +65,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case "invalid_key": {
       // A record key that failed its own check: say what the check says.
       const inner = issue.issues.find((i) => i.message.includes("Fix:"))?.message;
-      return inner ? `${at}: got ${shown(input)}; ${inner}` : `${at}: ${JSON.stringify(String(issue.path.at(-1)))} is not an allowed name. Fix: rename it`;
+      return inner
+        ? `${at}: got ${shown(input)}; ${inner}`
+        : `${at}: ${JSON.stringify(String(issue.path.at(-1)))} is not an allowed name. Fix: rename it`;
     }
     default:
       return issue.message.includes("Fix:")

@@ -12,7 +12,10 @@ import type { Config } from "./schema";
 export function checkReferencedFiles(config: Config, file: string, root = PROJECT_ROOT): void {
   const problems: string[] = [];
   const settings = [
-    ...config.models.map((m, i) => ({ at: `models[${i}].lambda`, lambda: m.integration.kind === "lambda" ? m.integration.settings : undefined })),
+    ...config.models.map((m, i) => ({
+      at: `models[${i}].lambda`,
+      lambda: m.integration.kind === "lambda" ? m.integration.settings : undefined,
+    })),
     ...config.existingEndpoints.map((e, i) => ({ at: `existingEndpoints[${i}].lambda`, lambda: e.lambda })),
   ];
   for (const { at, lambda } of settings) {
@@ -21,7 +24,9 @@ export function checkReferencedFiles(config: Config, file: string, root = PROJEC
     const schema = lambda?.requestSchema;
     if (schema === undefined || schema === false) continue;
     if (!lambda?.handler) {
-      problems.push(`${at}.requestSchema: the built-in handler takes the generate request only. Fix: remove it, or give your own handler`);
+      problems.push(
+        `${at}.requestSchema: the built-in handler takes the generate request only. Fix: remove it, or give your own handler`,
+      );
       continue;
     }
     try {
@@ -46,7 +51,10 @@ export function requestSchemaOf(path: string, root = PROJECT_ROOT): Record<strin
   try {
     new Ajv({ strict: true }).compile(schema);
   } catch (err) {
-    throw new Error(`${path} is not a JSON Schema draft 4 that API Gateway can check (${(err as Error).message}). Fix: correct it`, { cause: err });
+    throw new Error(
+      `${path} is not a JSON Schema draft 4 that API Gateway can check (${(err as Error).message}). Fix: correct it`,
+      { cause: err },
+    );
   }
   return schema;
 }

@@ -6,7 +6,10 @@ import { configSchema } from "./schema";
  * source, min <= max...) are checked by synth, not by the schema.
  */
 export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(configSchema, { io: "input", target: "draft-7", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   return {
     ...schema,
     $id: "https://llm-api.local/schema/llm-api.config.schema.json",

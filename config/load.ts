@@ -27,14 +27,18 @@ export function loadConfig(file: string): Config {
     text = readFileSync(file, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [`cannot read the file (${code ?? String(err)}). Fix: pass an existing file with --config or LLM_API_CONFIG`]);
+    throw new ConfigError(file, [
+      `cannot read the file (${code ?? String(err)}). Fix: pass an existing file with --config or LLM_API_CONFIG`,
+    ]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     const { line, column } = jsonErrorLocation(text, err as Error);
-    throw new ConfigError(file, [`is not valid JSON at line ${line}, column ${column} (${(err as Error).message}). Fix: correct the JSON syntax there`]);
+    throw new ConfigError(file, [
+      `is not valid JSON at line ${line}, column ${column} (${(err as Error).message}). Fix: correct the JSON syntax there`,
+    ]);
   }
   return parseConfig(json, file);
 }

@@ -9,14 +9,19 @@ import { ENDPOINT_NAME, MODEL_PACKAGE_ARN, NAME, S3_URI, seconds } from "./patte
 const instance = z.strictObject({
   type: z
     .string()
-    .regex(INSTANCE_TYPE, { error: 'must be a SageMaker instance type like "ml.g5.2xlarge". Fix: use a type from the SageMaker inference pricing page' })
+    .regex(INSTANCE_TYPE, {
+      error:
+        'must be a SageMaker instance type like "ml.g5.2xlarge". Fix: use a type from the SageMaker inference pricing page',
+    })
     .describe("SageMaker instance type."),
   initialCount: z.number().int().min(1).max(100).default(1).describe("Instances when the endpoint is created."),
   volumeSizeGb: z.number().int().min(1).max(512).optional().describe("ML storage volume per instance, GB."),
 });
 
 const serverless = z.strictObject({
-  memorySizeMb: z.literal([1024, 2048, 3072, 4096, 5120, 6144]).describe("Memory per serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144."),
+  memorySizeMb: z
+    .literal([1024, 2048, 3072, 4096, 5120, 6144])
+    .describe("Memory per serverless worker: 1024, 2048, 3072, 4096, 5120 or 6144."),
   maxConcurrency: z.number().int().min(1).max(200).default(5).describe("Concurrent invocations (1-200)."),
 });
 
@@ -27,7 +32,9 @@ const schedule = z.strictObject({
     .describe("Names the scheduled action."),
   schedule: z
     .string()
-    .regex(/^(cron\(.+\)|rate\(.+\)|at\(.+\))$/, { error: 'must be an Application Auto Scaling schedule. Fix: e.g. "cron(0 20 ? * MON-FRI *)"' })
+    .regex(/^(cron\(.+\)|rate\(.+\)|at\(.+\))$/, {
+      error: 'must be an Application Auto Scaling schedule. Fix: e.g. "cron(0 20 ? * MON-FRI *)"',
+    })
     .describe("cron(...), rate(...) or at(...)."),
   timezone: z.string().min(1).default("UTC").describe("IANA time zone of the cron expression, e.g. Europe/Berlin."),
   minCapacity: z
@@ -35,7 +42,9 @@ const schedule = z.strictObject({
     .int()
     .min(0)
     .optional()
-    .describe("Fewest instances (copies, for a model that scales to zero) from this time on; 0 only where autoscaling.minCapacity is 0."),
+    .describe(
+      "Fewest instances (copies, for a model that scales to zero) from this time on; 0 only where autoscaling.minCapacity is 0.",
+    ),
   maxCapacity: z.number().int().min(1).optional().describe("Most instances from this time on."),
 });
 
@@ -55,10 +64,31 @@ const autoscaling = z.strictObject({
 });
 
 const deploymentSchema = z.strictObject({
-  strategy: z.enum(["allAtOnce", "canary", "linear"]).default("allAtOnce").describe("How traffic moves to the new fleet in a blue/green update."),
-  stepPercent: z.number().int().min(1).max(50).default(10).describe("Canary size, or linear step, in percent of capacity."),
-  waitSeconds: z.number().int().min(0).max(3600).default(300).describe("Time at each step while the rollback alarms watch."),
-  terminationWaitSeconds: z.number().int().min(0).max(3600).default(0).describe("Keep the old fleet this long after the switch."),
+  strategy: z
+    .enum(["allAtOnce", "canary", "linear"])
+    .default("allAtOnce")
+    .describe("How traffic moves to the new fleet in a blue/green update."),
+  stepPercent: z
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(10)
+    .describe("Canary size, or linear step, in percent of capacity."),
+  waitSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(300)
+    .describe("Time at each step while the rollback alarms watch."),
+  terminationWaitSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(0)
+    .describe("Keep the old fleet this long after the switch."),
   maxExecutionSeconds: z
     .number()
     .int()
@@ -77,16 +107,22 @@ const dataCapture = z.strictObject({
   captureContent: z.enum(["both", "input", "output"]).default("both").describe("Capture requests, responses or both."),
   kmsKeyArn: z
     .string()
-    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: "must be a KMS key ARN. Fix: copy it from KMS" })
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, {
+      error: "must be a KMS key ARN. Fix: copy it from KMS",
+    })
     .optional()
     .describe("KMS key that encrypts the captured data; the execution role may use it."),
 });
 
 const customAttributes = z
   .string()
-  .regex(/^[\x20-\x7E]{1,1024}$/, { error: 'must be 1-1024 printable ASCII characters (SageMaker\'s limit). Fix: e.g. "accept_eula=true"' })
+  .regex(/^[\x20-\x7E]{1,1024}$/, {
+    error: 'must be 1-1024 printable ASCII characters (SageMaker\'s limit). Fix: e.g. "accept_eula=true"',
+  })
   .optional()
-  .describe("Sent to the model as X-Amzn-SageMaker-Custom-Attributes unless the client sends its own, e.g. accept_eula=true for some model packages.");
+  .describe(
+    "Sent to the model as X-Amzn-SageMaker-Custom-Attributes unless the client sends its own, e.g. accept_eula=true for some model packages.",
+  );
 
 export const modelSchema = z.strictObject({
   name: z
@@ -94,7 +130,9 @@ export const modelSchema = z.strictObject({
     .regex(NAME, { error: "must use only lower-case letters, digits and '-'. Fix: rename it, e.g. \"mistral-7b\"" })
     .max(32)
     .describe("Becomes the URL path (/<name>/invoke) and part of resource names."),
-  huggingFace: huggingFaceSource.optional().describe("Serve a Hugging Face Hub model (one source of three: huggingFace, modelPackageArn or custom)."),
+  huggingFace: huggingFaceSource
+    .optional()
+    .describe("Serve a Hugging Face Hub model (one source of three: huggingFace, modelPackageArn or custom)."),
   server: z
     .enum(["tgi", "vllm", "tei"])
     .default("tgi")
@@ -104,16 +142,25 @@ export const modelSchema = z.strictObject({
   modelPackageArn: z
     .string()
     .regex(MODEL_PACKAGE_ARN, {
-      error: "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)",
+      error:
+        "must be a SageMaker model package ARN. Fix: copy it from the model package (arn:aws:sagemaker:<region>:<account>:model-package/...)",
     })
     .optional()
     .describe("Serve a SageMaker model package (one source of three)."),
   custom: customSource.optional().describe("Serve your own image and model data (one source of three)."),
-  instance: instance.optional().describe("Run on a real-time endpoint of its own (one of instance, serverless or placement)."),
-  serverless: serverless.optional().describe("Run on a serverless endpoint, billed per request; no GPU (one of instance, serverless or placement)."),
+  instance: instance
+    .optional()
+    .describe("Run on a real-time endpoint of its own (one of instance, serverless or placement)."),
+  serverless: serverless
+    .optional()
+    .describe("Run on a serverless endpoint, billed per request; no GPU (one of instance, serverless or placement)."),
   placement: placementSchema.optional(),
-  autoscaling: autoscaling.optional().describe("Application Auto Scaling of an instance model; minCapacity 0 scales it to zero when idle."),
-  deployment: deploymentSchema.optional().describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
+  autoscaling: autoscaling
+    .optional()
+    .describe("Application Auto Scaling of an instance model; minCapacity 0 scales it to zero when idle."),
+  deployment: deploymentSchema
+    .optional()
+    .describe("Blue/green updates with automatic rollback on the model's alarms (instance endpoints)."),
   customAttributes,
   chat: z
     .enum(["messages", "prompt", "none"])
@@ -124,7 +171,12 @@ export const modelSchema = z.strictObject({
   vision: z
     .union([
       z.literal(true),
-      z.strictObject({ httpsImages: z.boolean().default(false).describe("Also take https: image URLs, which the model server fetches.") }),
+      z.strictObject({
+        httpsImages: z
+          .boolean()
+          .default(false)
+          .describe("Also take https: image URLs, which the model server fetches."),
+      }),
     ])
     .optional()
     .describe(
@@ -143,9 +195,15 @@ export const modelSchema = z.strictObject({
       "lambda: the invoker functions (streaming, OpenAI routes); direct: API Gateway calls SageMaker itself for /invoke (no cold start, no streaming).",
     ),
   lambda: functionSettingsSchema.optional().describe("Settings of this model's functions."),
-  dataCapture: dataCapture.optional().describe("Model monitoring: capture a sample of requests and responses to S3 (instance endpoints)."),
-  modelDownloadTimeoutSeconds: seconds(60, 3600).default(1200).describe("Time allowed to download the model (real-time endpoints)."),
-  startupHealthCheckTimeoutSeconds: seconds(60, 3600).default(900).describe("Time allowed for the container to pass /ping (real-time endpoints)."),
+  dataCapture: dataCapture
+    .optional()
+    .describe("Model monitoring: capture a sample of requests and responses to S3 (instance endpoints)."),
+  modelDownloadTimeoutSeconds: seconds(60, 3600)
+    .default(1200)
+    .describe("Time allowed to download the model (real-time endpoints)."),
+  startupHealthCheckTimeoutSeconds: seconds(60, 3600)
+    .default(900)
+    .describe("Time allowed for the container to pass /ping (real-time endpoints)."),
 });
 
 export const existingEndpointSchema = z.strictObject({
@@ -158,6 +216,9 @@ export const existingEndpointSchema = z.strictObject({
     .describe("The model name clients use: the URL path (/<name>/invoke) and the OpenAI model."),
   endpointName: z
     .string()
-    .regex(ENDPOINT_NAME, { error: "must be a SageMaker endpoint name (letters, digits, '-', up to 63). Fix: copy it from the SageMaker console" })
+    .regex(ENDPOINT_NAME, {
+      error:
+        "must be a SageMaker endpoint name (letters, digits, '-', up to 63). Fix: copy it from the SageMaker console",
+    })
     .describe("The SageMaker endpoint that already exists."),
 });

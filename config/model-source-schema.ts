@@ -3,21 +3,33 @@ import { z } from "zod";
 /** Where a model comes from: a Hugging Face Hub model served by a pinned container, or an image of the user's own. */
 
 import { ECR_IMAGE, S3_PREFIX, S3_URI, SECRET_ARN } from "./patterns";
-const QUANTIZE = ["awq", "gptq", "bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "exl2", "fp8", "marlin"] as const;
+const QUANTIZE = [
+  "awq",
+  "gptq",
+  "bitsandbytes",
+  "bitsandbytes-nf4",
+  "bitsandbytes-fp4",
+  "eetq",
+  "exl2",
+  "fp8",
+  "marlin",
+] as const;
 
 export const huggingFaceSource = z.strictObject({
   modelId: z
     .string()
     // Older models have ids without an owner ("gpt2", "bert-base-uncased").
     .regex(/^(?:[A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/, {
-      error: 'must be a Hugging Face model id like "mistralai/Mistral-7B-Instruct-v0.2" or "gpt2". Fix: copy the id from the model\'s page',
+      error:
+        'must be a Hugging Face model id like "mistralai/Mistral-7B-Instruct-v0.2" or "gpt2". Fix: copy the id from the model\'s page',
     })
     .describe("Hugging Face Hub model id: owner/name, or a name alone for the older models that have none."),
   revision: z.string().min(1).optional().describe("Git revision (commit sha, branch or tag) to pin the weights."),
   weightsS3Uri: z
     .string()
     .regex(S3_PREFIX, {
-      error: "must be an S3 prefix ending in /, like s3://my-models/qwen2.5-7b/. Fix: upload the model's files uncompressed under one prefix",
+      error:
+        "must be an S3 prefix ending in /, like s3://my-models/qwen2.5-7b/. Fix: upload the model's files uncompressed under one prefix",
     })
     .optional()
     .describe(
@@ -35,7 +47,8 @@ export const huggingFaceSource = z.strictObject({
   toolCallParser: z
     .string()
     .regex(/^[a-z0-9_]+$/, {
-      error: 'must be a vLLM tool-call parser name like "hermes", "llama3_json" or "mistral". Fix: use the parser for the model family',
+      error:
+        'must be a vLLM tool-call parser name like "hermes", "llama3_json" or "mistral". Fix: use the parser for the model family',
     })
     .optional()
     .describe(
@@ -50,7 +63,9 @@ export const huggingFaceSource = z.strictObject({
     ),
   task: z
     .string()
-    .regex(/^[a-z0-9-]+$/, { error: 'must be a Hugging Face pipeline task like "text-generation". Fix: copy it from the model page' })
+    .regex(/^[a-z0-9-]+$/, {
+      error: 'must be a Hugging Face pipeline task like "text-generation". Fix: copy it from the model page',
+    })
     .optional()
     .describe("Serverless (CPU inference toolkit) only: the pipeline task, HF_TASK. Default: text-generation."),
   maxInputTokens: z.number().int().min(1).optional().describe("Longest prompt in tokens (MAX_INPUT_TOKENS)."),
@@ -58,7 +73,9 @@ export const huggingFaceSource = z.strictObject({
   maxBatchPrefillTokens: z.number().int().min(1).optional().describe("MAX_BATCH_PREFILL_TOKENS."),
   image: z
     .string()
-    .regex(ECR_IMAGE, { error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>" })
+    .regex(ECR_IMAGE, {
+      error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>",
+    })
     .optional()
     .describe("Override the serving image (default: the pinned TGI image for the region)."),
 });
@@ -66,7 +83,9 @@ export const huggingFaceSource = z.strictObject({
 export const customSource = z.strictObject({
   image: z
     .string()
-    .regex(ECR_IMAGE, { error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>" })
+    .regex(ECR_IMAGE, {
+      error: "must be an ECR image URI. Fix: use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>",
+    })
     .describe("ECR image that serves /invocations and /ping on port 8080."),
   modelDataUrl: z
     .string()

@@ -33,9 +33,18 @@ export const sharedEndpointSchema = z.strictObject({
     .describe("Part of the endpoint's name; models name it in placement.endpoint."),
   instanceType: z
     .string()
-    .regex(INSTANCE_TYPE, { error: 'must be a SageMaker instance type like "ml.g6e.12xlarge". Fix: use a type from the SageMaker inference pricing page' })
+    .regex(INSTANCE_TYPE, {
+      error:
+        'must be a SageMaker instance type like "ml.g6e.12xlarge". Fix: use a type from the SageMaker inference pricing page',
+    })
     .describe("Instance type of the endpoint; multi-GPU types hold several models."),
-  minInstances: z.number().int().min(0).max(100).default(0).describe("Instances kept when every model idles: 0 costs nothing."),
+  minInstances: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(0)
+    .describe("Instances kept when every model idles: 0 costs nothing."),
   maxInstances: z.number().int().min(1).max(100).describe("Most instances SageMaker may start for the models' copies."),
   volumeSizeGb: z.number().int().min(1).max(512).optional().describe("ML storage volume per instance, GB."),
 });
@@ -46,7 +55,13 @@ const copyTracking = trackingFields("copy", "invocationsPerInstance");
 export const placementSchema = z
   .strictObject({
     endpoint: z.string().min(1).describe("The shared endpoint (an entry of endpoints) the model runs on."),
-    gpus: z.number().int().min(1).max(8).optional().describe("GPUs each copy takes (the server shards over them). Leave out on a CPU instance type."),
+    gpus: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .optional()
+      .describe("GPUs each copy takes (the server shards over them). Leave out on a CPU instance type."),
     memoryMb: z.number().int().min(128).describe("Host memory each copy asks for, MB."),
     minCopies: z.number().int().min(0).default(0).describe("Copies kept while idle: 0 lets the model scale to zero."),
     maxCopies: z.number().int().min(1).max(100).describe("Most copies under load."),

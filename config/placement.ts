@@ -2,7 +2,8 @@ import { gpuCount } from "../reference/instance-types";
 import { num, obj, type Issue } from "./loose";
 import { toZeroMetricIssue } from "./scale-to-zero";
 
-const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => obj(x) !== undefined) : []);
+const list = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => obj(x) !== undefined) : [];
 
 /**
  * Models placed on shared endpoints: each names an endpoint of the config, takes no more GPUs than
@@ -26,7 +27,10 @@ export function checkPlacements(config: Record<string, unknown>, issue: Issue): 
     if (!host) {
       const names = endpoints.map((e) => `"${String(e.name)}"`).join(", ");
       const fix = names ? `use one of ${names}` : "add it to endpoints";
-      return issue(["models", i, "placement", "endpoint"], `"${String(placement.endpoint)}" is not in endpoints. Fix: ${fix}`);
+      return issue(
+        ["models", i, "placement", "endpoint"],
+        `"${String(placement.endpoint)}" is not in endpoints. Fix: ${fix}`,
+      );
     }
     checkPlacedModel(m, i, new Set(models.map((other) => other.name)), issue);
     const gpus = copyGpus(placement, host, endpoints.indexOf(host), ["models", i, "placement"], issue);
@@ -42,17 +46,30 @@ function checkEndpoints(endpoints: Record<string, unknown>[], models: Record<str
   const modelNames = new Set(models.map((m) => m.name));
   const seen = new Set<unknown>();
   endpoints.forEach((e, i) => {
-    if (seen.has(e.name)) issue(["endpoints", i, "name"], `"${String(e.name)}" is already used by another endpoint. Fix: give every endpoint a unique name`);
+    if (seen.has(e.name))
+      issue(
+        ["endpoints", i, "name"],
+        `"${String(e.name)}" is already used by another endpoint. Fix: give every endpoint a unique name`,
+      );
     seen.add(e.name);
     // Endpoint names are <project>-<stage>-<name> for models and shared endpoints alike.
     if (modelNames.has(e.name))
-      issue(["endpoints", i, "name"], `"${String(e.name)}" is also a model's name, and both would name one endpoint. Fix: rename the endpoint`);
+      issue(
+        ["endpoints", i, "name"],
+        `"${String(e.name)}" is also a model's name, and both would name one endpoint. Fix: rename the endpoint`,
+      );
     const min = num(e.minInstances);
     const max = num(e.maxInstances);
     if (min !== undefined && max !== undefined && min > max)
-      issue(["endpoints", i, "minInstances"], `${min} is greater than maxInstances (${max}). Fix: make minInstances <= maxInstances`);
+      issue(
+        ["endpoints", i, "minInstances"],
+        `${min} is greater than maxInstances (${max}). Fix: make minInstances <= maxInstances`,
+      );
     if (!models.some((m) => obj(m.placement)?.endpoint === e.name))
-      issue(["endpoints", i], `no model is placed on "${String(e.name)}". Fix: remove it, or give a model placement.endpoint "${String(e.name)}"`);
+      issue(
+        ["endpoints", i],
+        `no model is placed on "${String(e.name)}". Fix: remove it, or give a model placement.endpoint "${String(e.name)}"`,
+      );
   });
 }
 
@@ -73,9 +90,15 @@ function checkPlacedModel(m: Record<string, unknown>, i: number, modelNames: Rea
         `a placed model is an inference component: ${field === "autoscaling" ? "its copies are placement.minCopies and maxCopies" : "SageMaker updates it copy by copy, without it"}. Fix: remove ${field}`,
       );
   if (m.modelPackageArn !== undefined)
-    issue(["models", i, "modelPackageArn"], "a placed model is built from a container image. Fix: a huggingFace or custom model");
+    issue(
+      ["models", i, "modelPackageArn"],
+      "a placed model is built from a container image. Fix: a huggingFace or custom model",
+    );
   if (m.integration === "direct")
-    issue(["models", i, "integration"], 'API Gateway\'s direct integration cannot name an inference component. Fix: integration "lambda" (the default)');
+    issue(
+      ["models", i, "integration"],
+      'API Gateway\'s direct integration cannot name an inference component. Fix: integration "lambda" (the default)',
+    );
   if (placement.metric === "concurrentRequestsPerModel" && !num(placement.minCopies))
     issue(["models", i, "placement", "metric"], toZeroMetricIssue("minCopies 1"));
 }
@@ -95,16 +118,25 @@ function copyGpus(
   const maxInstances = num(host.maxInstances) ?? 1;
   if (instanceGpus === undefined) {
     if (gpus !== undefined)
-      issue([...at, "gpus"], `${type} has no GPUs in this product's table (reference/instance-types.ts). Fix: remove gpus, or use a GPU instance type`);
+      issue(
+        [...at, "gpus"],
+        `${type} has no GPUs in this product's table (reference/instance-types.ts). Fix: remove gpus, or use a GPU instance type`,
+      );
     return undefined;
   }
   if (gpus === undefined) {
     const plural = instanceGpus > 1 ? "s" : "";
-    issue([...at, "gpus"], `is needed on ${type}, which has ${instanceGpus} GPU${plural}. Fix: set the GPUs each copy takes, 1-${instanceGpus}`);
+    issue(
+      [...at, "gpus"],
+      `is needed on ${type}, which has ${instanceGpus} GPU${plural}. Fix: set the GPUs each copy takes, 1-${instanceGpus}`,
+    );
     return undefined;
   }
   if (gpus > instanceGpus) {
-    issue([...at, "gpus"], `${gpus} is more than ${type} has (${instanceGpus}). Fix: at most ${instanceGpus}, or a larger instance type for the endpoint`);
+    issue(
+      [...at, "gpus"],
+      `${gpus} is more than ${type} has (${instanceGpus}). Fix: at most ${instanceGpus}, or a larger instance type for the endpoint`,
+    );
     return undefined;
   }
   const perInstance = Math.floor(instanceGpus / gpus);
@@ -117,7 +149,13 @@ function copyGpus(
 }
 
 /** Together, the placed models fit the endpoint at their most, with room for one more copy of each. */
-function checkEndpointRoom(e: Record<string, unknown>, i: number, gpus: number | undefined, switching: number, issue: Issue): void {
+function checkEndpointRoom(
+  e: Record<string, unknown>,
+  i: number,
+  gpus: number | undefined,
+  switching: number,
+  issue: Issue,
+): void {
   const instanceGpus = typeof e.instanceType === "string" ? gpuCount(e.instanceType) : undefined;
   const max = num(e.maxInstances);
   if (gpus === undefined || instanceGpus === undefined || max === undefined) return;

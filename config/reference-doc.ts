@@ -40,7 +40,8 @@ function typeOf(s: Schema): string {
   if (s.enum) return s.enum.map(code).join(" \\| ");
   if (s.anyOf) return s.anyOf.map(typeOf).join(" or ");
   if (s.type === "array") return `array of ${s.items ? typeOf(s.items) : "any"}`;
-  if (s.type === "object" && !s.properties && typeof s.additionalProperties === "object") return `map of ${typeOf(s.additionalProperties)}`;
+  if (s.type === "object" && !s.properties && typeof s.additionalProperties === "object")
+    return `map of ${typeOf(s.additionalProperties)}`;
   return Array.isArray(s.type) ? s.type.join(" or ") : (s.type ?? "any");
 }
 
@@ -63,7 +64,8 @@ function limitsOf(s: Schema): string[] {
 
 function line(path: string, s: Schema, required: boolean): string {
   const facts = [typeOf(s), ...limitsOf(s)];
-  if (s.default !== undefined && !(typeof s.default === "object" && s.default !== null && !Array.isArray(s.default))) facts.push(`default ${code(s.default)}`);
+  if (s.default !== undefined && !(typeof s.default === "object" && s.default !== null && !Array.isArray(s.default)))
+    facts.push(`default ${code(s.default)}`);
   else if (required) facts.push("required");
   return `- \`${path}\`: ${facts.join("; ")}. ${prose(s.description ?? "")}`.trimEnd();
 }
@@ -91,7 +93,9 @@ export function renderConfigReference(schema: Record<string, unknown>): string {
   const root = schema as Schema;
   const sections = Object.entries(root.properties ?? {})
     .filter(([name]) => name !== "$schema")
-    .map(([name, s]) => [`### \`${name}\``, "", line(name, s, (root.required ?? []).includes(name)), ...nested(s, name)].join("\n"));
+    .map(([name, s]) =>
+      [`### \`${name}\``, "", line(name, s, (root.required ?? []).includes(name)), ...nested(s, name)].join("\n"),
+    );
   return [GENERATED_START, "", ...sections.flatMap((s) => [s, ""]), GENERATED_END].join("\n");
 }
 
@@ -99,6 +103,7 @@ export function renderConfigReference(schema: Record<string, unknown>): string {
 export function withReference(doc: string, reference: string): string {
   const start = doc.indexOf(GENERATED_START);
   const end = doc.indexOf(GENERATED_END);
-  if (start < 0 || end < start) throw new Error(`docs/configuration.md has lost its markers; put back ${GENERATED_START} and ${GENERATED_END}`);
+  if (start < 0 || end < start)
+    throw new Error(`docs/configuration.md has lost its markers; put back ${GENERATED_START} and ${GENERATED_END}`);
   return doc.slice(0, start) + reference + doc.slice(end + GENERATED_END.length);
 }

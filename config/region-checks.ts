@@ -28,7 +28,9 @@ export function checkRegion(region: string, models: Record<string, unknown>[], i
       `"${region}" has no Text Embeddings Inference image in this product's table (needed by models[${needsTei}]). Fix: use one of ${Object.keys(TEI_ACCOUNTS).join(", ")}, or set huggingFace.image`,
     );
   }
-  const needsDlc = models.findIndex((m) => m.server !== "tei" && obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined);
+  const needsDlc = models.findIndex(
+    (m) => m.server !== "tei" && obj(m.huggingFace) && obj(m.huggingFace)?.image === undefined,
+  );
   if (needsDlc >= 0 && !DLC_ACCOUNTS[region]) {
     issue(
       ["region"],

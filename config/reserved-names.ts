@@ -29,12 +29,19 @@ export function checkReservedNames(config: Record<string, unknown>, issue: Issue
         : name === "unknown"
           ? "it names unknown keys"
           : "it is a name every JavaScript object has";
-    issue(path, `"${name}" is reserved: ${why}. Fix: give the ${what} another name, e.g. "${what === "model" ? "mistral-7b" : "search-team"}"`);
+    issue(
+      path,
+      `"${name}" is reserved: ${why}. Fix: give the ${what} another name, e.g. "${what === "model" ? "mistral-7b" : "search-team"}"`,
+    );
   };
   const names = (entries: unknown) => (Array.isArray(entries) ? entries.map((e) => obj(e)?.name) : []);
   names(config.models).forEach((name, i) => check(["models", i, "name"], name, RESERVED_MODEL_NAMES, "model"));
-  names(config.existingEndpoints).forEach((name, i) => check(["existingEndpoints", i, "name"], name, RESERVED_MODEL_NAMES, "model"));
-  names(obj(config.api)?.consumers).forEach((name, i) => check(["api", "consumers", i, "name"], name, RESERVED_CONSUMER_NAMES, "consumer"));
+  names(config.existingEndpoints).forEach((name, i) =>
+    check(["existingEndpoints", i, "name"], name, RESERVED_MODEL_NAMES, "model"),
+  );
+  names(obj(config.api)?.consumers).forEach((name, i) =>
+    check(["api", "consumers", i, "name"], name, RESERVED_CONSUMER_NAMES, "consumer"),
+  );
   const stage = (path: (string | number)[], name: unknown) => {
     if (typeof name === "string" && RESERVED_STAGE_NAMES.includes(name))
       issue(

@@ -2,11 +2,14 @@ import { num, obj, type Issue } from "./loose";
 import { ANSWER_AFTER_HOLD_SECONDS, DEFAULT_WAKE_HOLD_SECONDS } from "../contract/wake";
 
 /** A model that scales to zero: alone (autoscaling.minCapacity 0) or placed on a shared endpoint. */
-export const wakesFromZero = (m: { readonly placement?: unknown; readonly autoscaling?: { readonly minCapacity?: unknown } }): boolean =>
-  m.placement !== undefined || m.autoscaling?.minCapacity === 0;
+export const wakesFromZero = (m: {
+  readonly placement?: unknown;
+  readonly autoscaling?: { readonly minCapacity?: unknown };
+}): boolean => m.placement !== undefined || m.autoscaling?.minCapacity === 0;
 
 /** The streaming functions' timeout when the config sets none: long enough to hold requests while a model wakes. */
-export const defaultStreamTimeoutSeconds = (models: readonly Parameters<typeof wakesFromZero>[0][]): number => (models.some(wakesFromZero) ? 900 : 300);
+export const defaultStreamTimeoutSeconds = (models: readonly Parameters<typeof wakesFromZero>[0][]): number =>
+  models.some(wakesFromZero) ? 900 : 300;
 
 /**
  * The functions that serve a model that scales to zero hold its streamed requests for
@@ -53,14 +56,25 @@ export function checkScaleToZero(m: Record<string, unknown>, at: (string | numbe
   const why = "autoscaling.minCapacity 0 deploys the model as an inference component, which";
   if (m.serverless !== undefined) return; // refused already: serverless has no autoscaling
   if (m.modelPackageArn !== undefined)
-    issue([...at, "modelPackageArn"], `${why} this product builds from a container image. Fix: minCapacity 1, or a huggingFace or custom model`);
+    issue(
+      [...at, "modelPackageArn"],
+      `${why} this product builds from a container image. Fix: minCapacity 1, or a huggingFace or custom model`,
+    );
   if (m.deployment !== undefined)
     issue(
       [...at, "deployment"],
       `${why} SageMaker updates copy by copy (a rolling update watched by the model's alarms), not blue/green. Fix: remove deployment`,
     );
-  if (m.dataCapture !== undefined) issue([...at, "dataCapture"], `${why} has no data capture in this product. Fix: remove dataCapture, or minCapacity 1`);
-  if (obj(m.autoscaling)?.metric === "concurrentRequestsPerModel") issue([...at, "autoscaling", "metric"], toZeroMetricIssue("minCapacity 1"));
+  if (m.dataCapture !== undefined)
+    issue(
+      [...at, "dataCapture"],
+      `${why} has no data capture in this product. Fix: remove dataCapture, or minCapacity 1`,
+    );
+  if (obj(m.autoscaling)?.metric === "concurrentRequestsPerModel")
+    issue([...at, "autoscaling", "metric"], toZeroMetricIssue("minCapacity 1"));
   if (m.integration === "direct")
-    issue([...at, "integration"], `${why} API Gateway's direct integration cannot name. Fix: integration "lambda" (the default), or minCapacity 1`);
+    issue(
+      [...at, "integration"],
+      `${why} API Gateway's direct integration cannot name. Fix: integration "lambda" (the default), or minCapacity 1`,
+    );
 }

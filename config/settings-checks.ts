@@ -8,7 +8,10 @@ type Entry = Record<string, unknown>;
 /** Every model and adopted endpoint has a name of its own: it is the API's path and the OpenAI model. */
 export function checkUniqueNames(models: readonly Entry[], existing: readonly Entry[], issue: Issue): void {
   const seen = new Map<string, string>();
-  const named = [...models.map((m, i) => ({ name: m.name, group: "models", i })), ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i }))];
+  const named = [
+    ...models.map((m, i) => ({ name: m.name, group: "models", i })),
+    ...existing.map((e, i) => ({ name: e.name, group: "existingEndpoints", i })),
+  ];
   for (const { name, group, i } of named) {
     if (typeof name !== "string") continue;
     const first = seen.get(name);
@@ -23,7 +26,10 @@ export function checkSettings(config: Entry, models: readonly Entry[], issue: Is
   }
 
   if (obj(obj(config.api)?.domain) && Array.isArray(config.stages) && config.stages.length > 1) {
-    issue(["api", "domain"], "one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain");
+    issue(
+      ["api", "domain"],
+      "one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain",
+    );
   }
 
   const alarmSettings = obj(config.alarms);
@@ -43,7 +49,10 @@ export function checkSettings(config: Entry, models: readonly Entry[], issue: Is
 
   const api = obj(config.api);
   if (api?.auth === "none" && api.allowUnauthenticated !== true) {
-    issue(["api", "auth"], '"none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true');
+    issue(
+      ["api", "auth"],
+      '"none" makes the API public. Fix: use "apiKey" or "iam", or also set api.allowUnauthenticated to true',
+    );
   }
   if (api && api.auth !== "apiKey" && api.quota !== undefined) {
     issue(["api", "quota"], 'quotas apply per API key. Fix: remove api.quota or use auth "apiKey"');

@@ -13,9 +13,14 @@ type RawModel = z.output<typeof modelSchema>;
 
 export type FunctionSettings = NonNullable<RawModel["lambda"]>;
 export type HuggingFaceSettings = NonNullable<RawModel["huggingFace"]>;
-export type HuggingFaceSource = { readonly kind: "huggingFace"; readonly server: RawModel["server"] } & HuggingFaceSettings;
+export type HuggingFaceSource = {
+  readonly kind: "huggingFace";
+  readonly server: RawModel["server"];
+} & HuggingFaceSettings;
 export type ModelSource =
-  HuggingFaceSource | { readonly kind: "modelPackage"; readonly arn: string } | ({ readonly kind: "custom" } & NonNullable<RawModel["custom"]>);
+  | HuggingFaceSource
+  | { readonly kind: "modelPackage"; readonly arn: string }
+  | ({ readonly kind: "custom" } & NonNullable<RawModel["custom"]>);
 
 /**
  * A real-time endpoint, with what only instances have: scaling, blue/green updates, data capture,
@@ -23,7 +28,10 @@ export type ModelSource =
  * its copies are its autoscaling, and `placement` says where and with how much of an instance.
  */
 export type InstanceCapacity = { readonly kind: "instance" } & NonNullable<RawModel["instance"]> &
-  Pick<RawModel, "autoscaling" | "deployment" | "dataCapture" | "modelDownloadTimeoutSeconds" | "startupHealthCheckTimeoutSeconds"> & {
+  Pick<
+    RawModel,
+    "autoscaling" | "deployment" | "dataCapture" | "modelDownloadTimeoutSeconds" | "startupHealthCheckTimeoutSeconds"
+  > & {
     readonly placement?: Placement;
   };
 export type SharedEndpointConfig = z.output<typeof sharedEndpointSchema>;
@@ -36,7 +44,8 @@ export type ServerlessCapacity = { readonly kind: "serverless" } & NonNullable<R
 export type Capacity = InstanceCapacity | ServerlessCapacity;
 
 /** lambda: the invoker functions (with their settings); direct: API Gateway calls SageMaker itself. */
-export type Integration = { readonly kind: "lambda"; readonly settings?: FunctionSettings } | { readonly kind: "direct" };
+export type Integration =
+  { readonly kind: "lambda"; readonly settings?: FunctionSettings } | { readonly kind: "direct" };
 
 export interface ModelConfig {
   readonly name: string;
@@ -70,7 +79,15 @@ function capacityOf(m: RawModel, endpoints: readonly SharedEndpointConfig[]): Ca
   if (m.serverless) return { kind: "serverless", ...m.serverless };
   const { autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds } = m;
   if (m.instance) {
-    return { kind: "instance", ...m.instance, autoscaling, deployment, dataCapture, modelDownloadTimeoutSeconds, startupHealthCheckTimeoutSeconds };
+    return {
+      kind: "instance",
+      ...m.instance,
+      autoscaling,
+      deployment,
+      dataCapture,
+      modelDownloadTimeoutSeconds,
+      startupHealthCheckTimeoutSeconds,
+    };
   }
   const host = m.placement && endpoints.find((e) => e.name === m.placement?.endpoint);
   if (m.placement && host) {
@@ -118,7 +135,13 @@ export function shapeConfig<
   },
 >(
   raw: T,
-): Omit<T, "models" | "lambda"> & { readonly models: readonly ModelConfig[]; readonly lambda: T["lambda"] & { readonly streamTimeoutSeconds: number } } {
-  const lambda = { ...raw.lambda, streamTimeoutSeconds: raw.lambda.streamTimeoutSeconds ?? defaultStreamTimeoutSeconds(raw.models) };
+): Omit<T, "models" | "lambda"> & {
+  readonly models: readonly ModelConfig[];
+  readonly lambda: T["lambda"] & { readonly streamTimeoutSeconds: number };
+} {
+  const lambda = {
+    ...raw.lambda,
+    streamTimeoutSeconds: raw.lambda.streamTimeoutSeconds ?? defaultStreamTimeoutSeconds(raw.models),
+  };
   return { ...raw, lambda, models: raw.models.map((m) => shapeModel(m, raw.endpoints)) };
 }

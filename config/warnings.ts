@@ -39,7 +39,9 @@ export function configWarnings(config: Config): string[] {
     ...config.models.map((m, i) => ({ at: `models[${i}]`, lambda: functionSettingsOf(m) })),
     ...config.existingEndpoints.map((e, i) => ({ at: `existingEndpoints[${i}]`, lambda: functionSettingsOf(e) })),
   ];
-  const reserved = settings.flatMap(({ at, lambda }) => (lambda?.reservedConcurrency ? [{ at, n: lambda.reservedConcurrency }] : []));
+  const reserved = settings.flatMap(({ at, lambda }) =>
+    lambda?.reservedConcurrency ? [{ at, n: lambda.reservedConcurrency }] : [],
+  );
   if (reserved.length > 0) {
     // Each model with reserved concurrency has two functions (invoke and stream) that reserve it.
     const total = reserved.reduce((sum, r) => sum + 2 * r.n, 0);

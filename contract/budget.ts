@@ -57,6 +57,7 @@ export const BUDGET_PARTITIONS = "budget#*";
 export function periodOf(period: BudgetPeriod, now: Date): { readonly key: string; readonly endsAt: Date } {
   const y = now.getUTCFullYear();
   const m = now.getUTCMonth();
-  if (period === "month") return { key: `month#${now.toISOString().slice(0, 7)}`, endsAt: new Date(Date.UTC(y, m + 1, 1)) };
+  if (period === "month")
+    return { key: `month#${now.toISOString().slice(0, 7)}`, endsAt: new Date(Date.UTC(y, m + 1, 1)) };
   return { key: `day#${now.toISOString().slice(0, 10)}`, endsAt: new Date(Date.UTC(y, m, now.getUTCDate() + 1)) };
 }

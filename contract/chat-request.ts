@@ -77,7 +77,12 @@ export const chatRequestSchema = {
         json_schema: {
           type: "object",
           required: ["name"],
-          properties: { name: { type: "string" }, description: { type: "string" }, schema: { type: "object" }, strict: { type: "boolean" } },
+          properties: {
+            name: { type: "string" },
+            description: { type: "string" },
+            schema: { type: "object" },
+            strict: { type: "boolean" },
+          },
         },
       },
     },
@@ -102,7 +107,8 @@ export interface ToolCall {
 
 /** A part of a message for a vision model: text, or an image as a data: or https: URL. */
 export type ContentPart =
-  { readonly type: "text"; readonly text: string } | { readonly type: "image_url"; readonly image_url: { readonly url: string; readonly detail?: string } };
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "image_url"; readonly image_url: { readonly url: string; readonly detail?: string } };
 
 /** The text of content parts, joined by line breaks; images add none. */
 export const textOfParts = (parts: readonly { readonly type?: unknown; readonly text?: unknown }[]): string =>
@@ -117,7 +123,8 @@ export interface ChatMessage {
   readonly tool_call_id?: string;
 }
 
-export type ToolChoice = "none" | "auto" | "required" | { readonly type: "function"; readonly function: { readonly name: string } };
+export type ToolChoice =
+  "none" | "auto" | "required" | { readonly type: "function"; readonly function: { readonly name: string } };
 
 export interface ChatRequest {
   readonly model: string;
@@ -134,7 +141,12 @@ export interface ChatRequest {
   readonly presence_penalty?: number;
   readonly tools?: readonly {
     readonly type: "function";
-    readonly function: { readonly name: string; readonly description?: string; readonly parameters?: object; readonly strict?: boolean };
+    readonly function: {
+      readonly name: string;
+      readonly description?: string;
+      readonly parameters?: object;
+      readonly strict?: boolean;
+    };
   }[];
   readonly tool_choice?: ToolChoice;
   readonly parallel_tool_calls?: boolean;

@@ -4,7 +4,13 @@
  * the failure (invalid_request, model_error, ...), `param` the request field at fault or null.
  */
 export type OpenAiErrorType =
-  "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "rate_limit_error" | "insufficient_quota" | "server_error";
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "insufficient_quota"
+  | "server_error";
 
 /** A spent budget: OpenAI answers 429 with this as both type and code, and clients tell it from a rate limit by it. */
 export const INSUFFICIENT_QUOTA = "insufficient_quota";
@@ -21,7 +27,12 @@ export function openAiErrorType(status: number): OpenAiErrorType {
 }
 
 export interface ErrorBody {
-  readonly error: { readonly message: string; readonly type: OpenAiErrorType; readonly param: string | null; readonly code: string };
+  readonly error: {
+    readonly message: string;
+    readonly type: OpenAiErrorType;
+    readonly param: string | null;
+    readonly code: string;
+  };
 }
 
 export function errorBody(status: number, code: string, message: string, param?: string): ErrorBody {

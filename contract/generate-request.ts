@@ -62,10 +62,20 @@ export const errorResponseSchema = {
         message: { type: "string" },
         type: {
           type: "string",
-          enum: ["invalid_request_error", "authentication_error", "permission_error", "not_found_error", "rate_limit_error", "server_error"],
+          enum: [
+            "invalid_request_error",
+            "authentication_error",
+            "permission_error",
+            "not_found_error",
+            "rate_limit_error",
+            "server_error",
+          ],
         },
         param: { type: "string", nullable: true, description: "The request field at fault, or null." },
-        code: { type: "string", description: "This API's name for the failure, such as invalid_request or model_error." },
+        code: {
+          type: "string",
+          description: "This API's name for the failure, such as invalid_request or model_error.",
+        },
       },
     },
   },

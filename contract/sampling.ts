@@ -4,7 +4,11 @@
  */
 export const samplingProperties = {
   stream: { type: "boolean", nullable: true },
-  stream_options: { type: "object", nullable: true, properties: { include_usage: { type: "boolean", nullable: true } } },
+  stream_options: {
+    type: "object",
+    nullable: true,
+    properties: { include_usage: { type: "boolean", nullable: true } },
+  },
   max_tokens: { type: "integer", nullable: true, minimum: 1, maximum: 32768 },
   temperature: { type: "number", nullable: true, minimum: 0, maximum: 2 },
   top_p: { type: "number", nullable: true, minimum: 0, exclusiveMinimum: true, maximum: 1 },

@@ -4,7 +4,11 @@ import type { FromSchema, JSONSchema } from "json-schema-to-ts";
 type WithoutExclusiveBounds<T> = T extends readonly unknown[]
   ? { readonly [K in keyof T]: WithoutExclusiveBounds<T[K]> }
   : T extends object
-    ? { readonly [K in keyof T as K extends "exclusiveMinimum" | "exclusiveMaximum" ? never : K]: WithoutExclusiveBounds<T[K]> }
+    ? {
+        readonly [
+          K in keyof T as K extends "exclusiveMinimum" | "exclusiveMaximum" ? never : K
+        ]: WithoutExclusiveBounds<T[K]>;
+      }
     : T;
 
 /** The TypeScript type of what a draft 4 schema admits. */

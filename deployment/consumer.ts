@@ -17,7 +17,11 @@ export interface ResolvedConsumer {
 }
 
 /** One key and usage plan each, with the API's throttle and quota unless its own. */
-export function consumersOf(config: Config, names: ResourceNames, models: readonly { readonly name: string }[]): ResolvedConsumer[] | undefined {
+export function consumersOf(
+  config: Config,
+  names: ResourceNames,
+  models: readonly { readonly name: string }[],
+): ResolvedConsumer[] | undefined {
   return config.api.consumers?.map((c) => ({
     name: c.name,
     models: c.models ?? models.map((m) => m.name),

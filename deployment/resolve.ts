@@ -1,6 +1,13 @@
 import { resolve as resolvePath } from "node:path";
 import { streamTimeoutEnvironment } from "./lambda/stream-environment";
-import { functionSettingsOf, stagesOf, type Config, type ExistingEndpointConfig, type FunctionSettings, type ModelConfig } from "../config/schema";
+import {
+  functionSettingsOf,
+  stagesOf,
+  type Config,
+  type ExistingEndpointConfig,
+  type FunctionSettings,
+  type ModelConfig,
+} from "../config/schema";
 import { PROJECT_ROOT } from "../config/paths";
 import { requestSchemaOf } from "../config/files";
 import { invokePath, type ModelRoute } from "../contract/routes";
@@ -15,7 +22,15 @@ import { componentOf, sharedEndpointsOf } from "./sagemaker/inference-component"
 import { stateTableName, wakeOf } from "./lambda/wake";
 import { functionBudgets, type BudgetedConsumer } from "./lambda/budgets";
 import type { Deployment, LambdaIntegration, ResolvedFunction, ResolvedModel } from "./deployment";
-export type { Hosting, CreatedHosting, InstanceHosting, ServerlessHosting, ScaleToZeroHosting, PlacedHosting, ExistingHosting } from "./sagemaker/hosting";
+export type {
+  Hosting,
+  CreatedHosting,
+  InstanceHosting,
+  ServerlessHosting,
+  ScaleToZeroHosting,
+  PlacedHosting,
+  ExistingHosting,
+} from "./sagemaker/hosting";
 export type { InstanceCapacity, ServerlessCapacity } from "./sagemaker/capacity";
 import type { Hosting } from "./sagemaker/hosting";
 import { componentOfHosting } from "./sagemaker/hosting";
@@ -37,15 +52,25 @@ export type {
   StateBackend,
 } from "./deployment";
 
-type FunctionSpec = Pick<ResolvedFunction, "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"> &
+type FunctionSpec = Pick<
+  ResolvedFunction,
+  "id" | "functionName" | "handler" | "rolePrefix" | "timeoutSeconds" | "endpoints"
+> &
   Partial<Pick<ResolvedFunction, "entry" | "memorySizeMb">>;
 
 export function resolveStage(config: Config, stage: string): Deployment {
   const names = resourceNames(config.project, stage);
   const allModels = [...config.models, ...config.existingEndpoints].map((m) => m.name);
-  const budgeted: BudgetedConsumer[] = (config.api.consumers ?? []).map((c) => ({ name: c.name, models: c.models ?? allModels, budget: c.budget }));
+  const budgeted: BudgetedConsumer[] = (config.api.consumers ?? []).map((c) => ({
+    name: c.name,
+    models: c.models ?? allModels,
+    budget: c.budget,
+  }));
   const at: Resolving = { config, stage, names, budgeted };
-  const models = [...config.models.map((m) => managedModel(at, m)), ...config.existingEndpoints.map((e) => existingModel(at, e))];
+  const models = [
+    ...config.models.map((m) => managedModel(at, m)),
+    ...config.existingEndpoints.map((e) => existingModel(at, e)),
+  ];
   const openai = openaiFunctionOf(at, models);
   const authorizer = config.api.auth === "apiKey" ? authorizerOf(at) : undefined;
   const functions = [
@@ -72,9 +97,19 @@ export function resolveStage(config: Config, stage: string): Deployment {
         config.alarms,
         models.filter((m) => m.integration.kind !== "shared").map((m) => invokePath(m.name)),
       ),
-      ...(consumers ?? []).flatMap((c) => (c.budget?.alarms ? budgetAlarmSpecs(names.prefix, config.project, stage, c.name) : [])),
+      ...(consumers ?? []).flatMap((c) =>
+        c.budget?.alarms ? budgetAlarmSpecs(names.prefix, config.project, stage, c.name) : [],
+      ),
     ],
-    dashboard: dashboardInputOf({ region: config.region, project: config.project, stage, apiName: names.api, models, functions, consumers }),
+    dashboard: dashboardInputOf({
+      region: config.region,
+      project: config.project,
+      stage,
+      apiName: names.api,
+      models,
+      functions,
+      consumers,
+    }),
   };
 }
 
@@ -118,7 +153,12 @@ function functionOf(at: Resolving, spec: FunctionSpec, settings?: FunctionSettin
 }
 
 /** A model's own /invoke and /stream functions. */
-function lambdaIntegrationOf(at: Resolving, name: string, route: ModelRoute, settings?: FunctionSettings): LambdaIntegration {
+function lambdaIntegrationOf(
+  at: Resolving,
+  name: string,
+  route: ModelRoute,
+  settings?: FunctionSettings,
+): LambdaIntegration {
   const { config, names } = at;
   const endpoints = [{ model: name, route }];
   const schema = settings?.requestSchema;
@@ -163,7 +203,12 @@ function managedModel(at: Resolving, m: ModelConfig): ResolvedModel {
       route.task === "embedding"
         ? { kind: "shared" }
         : m.integration.kind === "direct"
-          ? { kind: "direct", rolePrefix: names.rolePrefix(`${m.name}-gw`), rolePath: names.rolePath, answer: directAnswerOf(m) }
+          ? {
+              kind: "direct",
+              rolePrefix: names.rolePrefix(`${m.name}-gw`),
+              rolePath: names.rolePath,
+              answer: directAnswerOf(m),
+            }
           : lambdaIntegrationOf(at, m.name, route, functionSettingsOf(m)),
   };
 }
@@ -171,27 +216,55 @@ function managedModel(at: Resolving, m: ModelConfig): ResolvedModel {
 /** Where a model of this stack runs: an endpoint of its own (instances or serverless), or an inference component. */
 function hostingOf(at: Resolving, m: ModelConfig, container: ContainerSpec): Exclude<Hosting, { kind: "existing" }> {
   const { config, names } = at;
-  const created = { modelNamePrefix: names.modelPrefix(m.name), rolePrefix: names.rolePrefix(`${m.name}-sm`), rolePath: names.rolePath, container };
+  const created = {
+    modelNamePrefix: names.modelPrefix(m.name),
+    rolePrefix: names.rolePrefix(`${m.name}-sm`),
+    rolePath: names.rolePath,
+    container,
+  };
   if (m.capacity.kind === "serverless") {
     const { kind: _, ...capacity } = m.capacity;
     const endpointName = names.endpoint(m.name);
-    return { kind: "serverless", endpointName, ...created, capacity, alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms) };
+    return {
+      kind: "serverless",
+      endpointName,
+      ...created,
+      capacity,
+      alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
+    };
   }
   const { kind: _, placement: __, ...capacity } = m.capacity;
   const placed = componentOf(m, names, container);
   if (!placed) {
     const endpointName = names.endpoint(m.name);
-    return { kind: "instance", endpointName, ...created, capacity, alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms) };
+    return {
+      kind: "instance",
+      endpointName,
+      ...created,
+      capacity,
+      alarms: endpointAlarmSpecs(m.capacity, endpointName, config.alarms),
+    };
   }
   // A placed model is called on its shared endpoint; one that scales to zero on its own.
   const endpointName = names.endpoint(placed.kind === "placed" ? placed.sharedEndpoint : m.name);
-  return { ...placed, endpointName, ...created, capacity, alarms: componentAlarmSpecs(placed.component, config.alarms) };
+  return {
+    ...placed,
+    endpointName,
+    ...created,
+    capacity,
+    alarms: componentAlarmSpecs(placed.component, config.alarms),
+  };
 }
 
 /** An endpoint managed elsewhere, adopted: its own functions, no endpoint of this stack. */
 function existingModel(at: Resolving, e: ExistingEndpointConfig): ResolvedModel {
   const route = existingEndpointRoute(e);
-  return { name: e.name, route, hosting: { kind: "existing", endpointName: e.endpointName }, integration: lambdaIntegrationOf(at, e.name, route, e.lambda) };
+  return {
+    name: e.name,
+    route,
+    hosting: { kind: "existing", endpointName: e.endpointName },
+    integration: lambdaIntegrationOf(at, e.name, route, e.lambda),
+  };
 }
 
 /**

@@ -29,5 +29,7 @@ export function stageSettingsOf(
 
 /** Where every stack of the config keeps its state, when the config has `state`. */
 export function stateBackendOf(config: Config): StateBackend | undefined {
-  return config.state ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix, region: config.state.region ?? config.region } : undefined;
+  return config.state
+    ? { bucket: config.state.bucket, keyPrefix: config.state.keyPrefix, region: config.state.region ?? config.region }
+    : undefined;
 }

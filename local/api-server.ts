@@ -72,13 +72,17 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export function createLocalApi(options: LocalApiOptions): Server {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   // Node checks the timeout on this interval: keep it shorter than the timeout itself.
-  return createServer({ requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2) }, (req, res) => {
-    handle(options, req, res).catch((err) => {
-      // A handler that throws is a Lambda error: API Gateway answers 502.
-      if (!res.headersSent) gatewayError(options, req, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
-      else res.destroy(err as Error);
-    });
-  });
+  return createServer(
+    { requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout / 2) },
+    (req, res) => {
+      handle(options, req, res).catch((err) => {
+        // A handler that throws is a Lambda error: API Gateway answers 502.
+        if (!res.headersSent)
+          gatewayError(options, req, res, "DEFAULT_5XX", 502, "Internal server error", randomUUID());
+        else res.destroy(err as Error);
+      });
+    },
+  );
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | "too large"> {
@@ -96,7 +100,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer | "too large"> {
  * Header mappings as API Gateway applies them: 'quoted' values are constants,
  * method.request.header.<name> copies a request header.
  */
-function mappedHeaders(parameters: Record<string, string> | undefined, prefix: string, req: IncomingMessage): Record<string, string> {
+function mappedHeaders(
+  parameters: Record<string, string> | undefined,
+  prefix: string,
+  req: IncomingMessage,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(parameters ?? {})) {
     if (!key.startsWith(prefix)) continue;
@@ -122,12 +130,16 @@ function gatewayError(
 ): void {
   const responses = options.document["x-amazon-apigateway-gateway-responses"] ?? {};
   const response = responses[type] ?? responses.DEFAULT_4XX;
-  const template: string = response?.responseTemplates?.["application/json"] ?? '{"message":$context.error.messageString}';
+  const template: string =
+    response?.responseTemplates?.["application/json"] ?? '{"message":$context.error.messageString}';
   const body = template
     .replace("$context.error.messageString", JSON.stringify(message))
     .replace("$context.requestId", requestId)
     .replace("$context.httpMethod", req.method ?? "GET")
-    .replace("$context.resourcePath", routeOf(options.document.paths ?? {}, new URL(req.url ?? "/", "http://local").pathname)?.resource ?? "")
+    .replace(
+      "$context.resourcePath",
+      routeOf(options.document.paths ?? {}, new URL(req.url ?? "/", "http://local").pathname)?.resource ?? "",
+    )
     .replace("$context.path", new URL(req.url ?? "/", "http://local").pathname);
   res.writeHead(Number(response?.statusCode ?? fallbackStatus), {
     "content-type": "application/json",
@@ -141,7 +153,10 @@ function gatewayError(
  * The document's path that a request path matches, as API Gateway routes: a literal path first, then
  * one whose {name} segments take one segment each, with those segments as path parameters.
  */
-export function routeOf(paths: JsonObject, pathname: string): { resource: string; item: JsonObject; parameters: Record<string, string> } | undefined {
+export function routeOf(
+  paths: JsonObject,
+  pathname: string,
+): { resource: string; item: JsonObject; parameters: Record<string, string> } | undefined {
   if (paths[pathname]) return { resource: pathname, item: paths[pathname], parameters: {} };
   const segments = pathname.split("/");
   for (const [resource, item] of Object.entries(paths)) {
@@ -169,11 +184,16 @@ const usageOf = new WeakMap<LocalApiOptions, Map<string, number>>();
 
 async function handle(options: LocalApiOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
-  const refuse = (code: string, status: number, message: string) => gatewayError(options, req, res, code, status, message, requestId);
+  const refuse = (code: string, status: number, message: string) =>
+    gatewayError(options, req, res, code, status, message, requestId);
   const allowed = options.allowedHosts ?? LOOPBACK_HOSTS;
   if (allowed !== "any" && !allowed.includes(hostName(req.headers.host))) {
     res.writeHead(403, { "content-type": "application/json" });
-    res.end(JSON.stringify({ message: `Host ${JSON.stringify(req.headers.host ?? "")} is not served here; start with --host to allow it.` }));
+    res.end(
+      JSON.stringify({
+        message: `Host ${JSON.stringify(req.headers.host ?? "")} is not served here; start with --host to allow it.`,
+      }),
+    );
     return;
   }
   // The path as sent, as API Gateway matches it: "//x/m/invoke" is not "/m/invoke" (a URL parser would read "//x" as a host).
@@ -198,7 +218,10 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   const integration = operation["x-amazon-apigateway-integration"];
   if (integration?.type === "mock") {
     const answer = integration.responses?.default;
-    res.writeHead(Number(answer?.statusCode ?? 200), mappedHeaders(answer?.responseParameters, "method.response.header.", req));
+    res.writeHead(
+      Number(answer?.statusCode ?? 200),
+      mappedHeaders(answer?.responseParameters, "method.response.header.", req),
+    );
     res.end();
     return;
   }
@@ -207,7 +230,10 @@ async function handle(options: LocalApiOptions, req: IncomingMessage, res: Serve
   if (!handler) return refuse("DEFAULT_5XX", 500, "Internal server error");
 
   const event = proxyEvent(req, { requestId, method, url, route, body, authorizer: authorized.authorizer });
-  const context = lambdaContext(requestId, (integration.timeoutInMillis as number | undefined) ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS);
+  const context = lambdaContext(
+    requestId,
+    (integration.timeoutInMillis as number | undefined) ?? API_GATEWAY_INTEGRATION_TIMEOUT_MS,
+  );
   if (isStreaming(handler)) return runStreaming(handler, event, context, res);
   const result = await handler(event, context);
   res.writeHead(result.statusCode, result.headers as Record<string, string>);
@@ -228,12 +254,18 @@ interface Operation {
  * checks it; with consumers, the authorizer's policy allows the OpenAI routes and the consumer's own
  * models' routes, and its usage plan counts the quota. What the handlers get in their context, or why not.
  */
-function authorize(options: LocalApiOptions, req: IncomingMessage, path: string, operation: Operation): { authorizer?: Record<string, string> } | Refusal {
+function authorize(
+  options: LocalApiOptions,
+  req: IncomingMessage,
+  path: string,
+  operation: Operation,
+): { authorizer?: Record<string, string> } | Refusal {
   const needsKey = (operation.security ?? []).some((s) => "api_key" in s);
   if (!needsKey) return {};
   const key = apiKeyOf(req.headers as Record<string, string>);
   if (!key) return ["UNAUTHORIZED", 401, "Unauthorized"];
-  if (!options.consumers) return options.apiKey && sameKey(key, options.apiKey) ? {} : ["INVALID_API_KEY", 401, "Forbidden"];
+  if (!options.consumers)
+    return options.apiKey && sameKey(key, options.apiKey) ? {} : ["INVALID_API_KEY", 401, "Forbidden"];
   const consumer = options.consumers.find((c) => sameKey(key, c.key));
   if (!consumer) return ["INVALID_API_KEY", 401, "Forbidden"];
   const model = path.split("/")[1];

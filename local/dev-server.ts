@@ -67,7 +67,11 @@ export interface LocalStack {
   /** The stage table on loopback, when models scale to zero or consumers have budgets. */
   readonly stateTable?: { readonly url: string; readonly name: string };
   /** The stack's handlers, bound to its settings (for calling them without the API in front). */
-  readonly handlers: { readonly invoke: BufferedHandler; readonly stream: StreamingHandler; readonly openai: StreamingHandler };
+  readonly handlers: {
+    readonly invoke: BufferedHandler;
+    readonly stream: StreamingHandler;
+    readonly openai: StreamingHandler;
+  };
   stop(): Promise<void>;
 }
 
@@ -97,7 +101,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { apiKey, consumers } = localKeys(options, deployment);
   // Loopback names only, unless the user chose to listen elsewhere: then that name, or any on a wildcard address.
   const host = options.host ?? "127.0.0.1";
-  const allowedHosts = LOOPBACK_HOSTS.includes(host) ? undefined : ["0.0.0.0", "::"].includes(host) ? ("any" as const) : [...LOOPBACK_HOSTS, host];
+  const allowedHosts = LOOPBACK_HOSTS.includes(host)
+    ? undefined
+    : ["0.0.0.0", "::"].includes(host)
+      ? ("any" as const)
+      : [...LOOPBACK_HOSTS, host];
   const server: Server = createLocalApi({
     document,
     handlers: { "local:invoke": handlers.invoke, "local:stream": handlers.stream, "local:openai": handlers.openai },
@@ -137,7 +145,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /** The API key, or with consumers a key each, limited to its models as deployed. */
 function localKeys(options: LocalStackOptions, deployment: Deployment) {
-  const apiKey = options.config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
+  const apiKey =
+    options.config.api.auth === "apiKey" ? (options.apiKey ?? `local-${randomBytes(12).toString("hex")}`) : undefined;
   const consumers = deployment.consumers?.map((c) => ({
     name: c.name,
     key: options.consumerKeys?.[c.name] ?? `local-${c.name}-${randomBytes(9).toString("hex")}`,
@@ -173,7 +182,12 @@ async function startBackend(
 /** The handlers' settings for this stack, as the deployed stack sets them, with loopback stand-ins for AWS. */
 function localSettings(
   options: LocalStackOptions,
-  at: { routes: Record<string, ModelRoute>; runtimeUrl: string; table?: { name: string; url: string }; budgets?: BudgetSettings },
+  at: {
+    routes: Record<string, ModelRoute>;
+    runtimeUrl: string;
+    table?: { name: string; url: string };
+    budgets?: BudgetSettings;
+  },
 ): HandlerSettings {
   const { config } = options;
   const { routes, runtimeUrl, table, budgets } = at;
@@ -196,6 +210,8 @@ function localSettings(
       ...options.wake,
     },
     endpoints: { sagemaker: runtimeUrl, ...(table ? { dynamodb: table.url } : {}) },
-    ...(budgets ? { budgets: { ...budgets, ...(options.budgetLeaseSeconds ? { leaseSeconds: options.budgetLeaseSeconds } : {}) } } : {}),
+    ...(budgets
+      ? { budgets: { ...budgets, ...(options.budgetLeaseSeconds ? { leaseSeconds: options.budgetLeaseSeconds } : {}) } }
+      : {}),
   };
 }

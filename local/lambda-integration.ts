@@ -20,7 +20,9 @@ export function proxyEvent(
   },
 ): APIGatewayProxyEvent {
   const { requestId, method, url, route, body, authorizer } = at;
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]));
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+  );
   return {
     resource: route.resource,
     path: url.pathname,
@@ -33,12 +35,23 @@ export function proxyEvent(
     stageVariables: null,
     isBase64Encoded: false,
     body: body.length > 0 ? body.toString("utf8") : null,
-    requestContext: { requestId, httpMethod: method.toUpperCase(), path: url.pathname, resourcePath: route.resource, ...(authorizer ? { authorizer } : {}) },
+    requestContext: {
+      requestId,
+      httpMethod: method.toUpperCase(),
+      path: url.pathname,
+      resourcePath: route.resource,
+      ...(authorizer ? { authorizer } : {}),
+    },
   } as unknown as APIGatewayProxyEvent;
 }
 
 /** A streaming handler's answer, passed on as it comes; a slow reader slows it, one that leaves closes its stream. */
-export async function runStreaming(handler: StreamingHandler, event: APIGatewayProxyEvent, context: Context, res: ServerResponse): Promise<void> {
+export async function runStreaming(
+  handler: StreamingHandler,
+  event: APIGatewayProxyEvent,
+  context: Context,
+  res: ServerResponse,
+): Promise<void> {
   const sink = new ResponseStreamSink(
     (head) => res.writeHead(head.statusCode, head.headers),
     // A slow reader slows the handler; a reader that leaves ends the wait (no drain comes then).
@@ -57,6 +70,8 @@ export async function runStreaming(handler: StreamingHandler, event: APIGatewayP
     if (!res.writableFinished) sink.destroy();
   });
   await handler(event, sink, context);
-  await new Promise<void>((resolve) => (sink.writableFinished || sink.destroyed ? resolve() : sink.once("finish", resolve).once("close", resolve)));
+  await new Promise<void>((resolve) =>
+    sink.writableFinished || sink.destroyed ? resolve() : sink.once("finish", resolve).once("close", resolve),
+  );
   if (!res.destroyed) res.end();
 }

@@ -43,7 +43,8 @@ export type BufferedHandler = (event: APIGatewayProxyEvent, context: Context) =>
 export type StreamingHandler = (event: APIGatewayProxyEvent, stream: Writable, context: Context) => Promise<void>;
 export type AnyHandler = BufferedHandler | StreamingHandler;
 
-export const isStreaming = (handler: AnyHandler): handler is StreamingHandler => Boolean((handler as unknown as Record<symbol, unknown>)[STREAMING]);
+export const isStreaming = (handler: AnyHandler): handler is StreamingHandler =>
+  Boolean((handler as unknown as Record<symbol, unknown>)[STREAMING]);
 
 export function lambdaContext(requestId: string, timeoutMs = API_GATEWAY_INTEGRATION_TIMEOUT_MS): Context {
   const deadline = Date.now() + timeoutMs;
@@ -104,7 +105,10 @@ export class IntegrationResponseReader {
       }
       bytes = this.pending.subarray(at + DELIMITER.length);
       this.pending = undefined;
-      this.onHead({ statusCode: typeof head.statusCode === "number" ? head.statusCode : 200, headers: (head.headers ?? {}) as Record<string, string> });
+      this.onHead({
+        statusCode: typeof head.statusCode === "number" ? head.statusCode : 200,
+        headers: (head.headers ?? {}) as Record<string, string>,
+      });
     }
     if (bytes.length > 0) await this.onBody(bytes);
   }
@@ -161,7 +165,8 @@ export class ResponseStreamSink extends Writable {
 
 /** The handler, run inside one local stack's settings; streaming or not as the original. */
 export function withHandlerSettings<T extends AnyHandler>(handler: T, settings: HandlerSettings): T {
-  const bound = (...args: unknown[]) => withSettings(settings, () => (handler as (...a: unknown[]) => unknown)(...args));
+  const bound = (...args: unknown[]) =>
+    withSettings(settings, () => (handler as (...a: unknown[]) => unknown)(...args));
   return (isStreaming(handler) ? Object.assign(bound, { [STREAMING]: true }) : bound) as unknown as T;
 }
 
@@ -178,7 +183,11 @@ export function builtInHandlers(): { invoke: BufferedHandler; stream: StreamingH
 }
 
 /** The built-in handlers, each run inside `settings`: what a local stack, or a test, serves. */
-export function boundHandlers(settings: HandlerSettings): { invoke: BufferedHandler; stream: StreamingHandler; openai: StreamingHandler } {
+export function boundHandlers(settings: HandlerSettings): {
+  invoke: BufferedHandler;
+  stream: StreamingHandler;
+  openai: StreamingHandler;
+} {
   const builtIn = builtInHandlers();
   return {
     invoke: withHandlerSettings(builtIn.invoke, settings),

@@ -23,7 +23,11 @@ export async function startStateTable(name: string, region: string): Promise<Loc
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new DynamoDBClient({ endpoint: url, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint: url,
+    region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     await client.send(
       new CreateTableCommand({

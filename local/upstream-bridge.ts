@@ -35,7 +35,8 @@ async function upstreamModelId(base: string): Promise<string> {
 export function completionRequest(body: Json, model: string, stream: boolean): Json {
   const p: Json = body.parameters ?? {};
   const request: Json = { model, prompt: body.inputs, max_tokens: p.max_new_tokens ?? 256, stream };
-  for (const key of ["temperature", "top_p", "seed", "frequency_penalty", "stop"]) if (p[key] !== undefined) request[key] = p[key];
+  for (const key of ["temperature", "top_p", "seed", "frequency_penalty", "stop"])
+    if (p[key] !== undefined) request[key] = p[key];
   if (p.do_sample === false) request.temperature = 0;
   if (stream) request.stream_options = { include_usage: true };
   return request;
@@ -68,7 +69,8 @@ export async function readCapped(answer: Response, limit: number, cut: "keep-sta
     size += r.value.length;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);
-      if (cut === "refuse") throw new Error(`The model server's answer is larger than ${limit} bytes, SageMaker's limit.`);
+      if (cut === "refuse")
+        throw new Error(`The model server's answer is larger than ${limit} bytes, SageMaker's limit.`);
       return Buffer.concat(parts).subarray(0, limit).toString("utf8");
     }
   }
@@ -85,7 +87,12 @@ export async function startBridge(upstream: string): Promise<Bridge> {
     res.on("close", () => {
       if (!res.writableFinished) upstreamCall.abort();
     });
-    bridgeCall(req, res, { base, model }, AbortSignal.any([upstreamCall.signal, AbortSignal.timeout(UPSTREAM_TIMEOUT_MS)])).catch((err: Error) => {
+    bridgeCall(
+      req,
+      res,
+      { base, model },
+      AbortSignal.any([upstreamCall.signal, AbortSignal.timeout(UPSTREAM_TIMEOUT_MS)]),
+    ).catch((err: Error) => {
       upstreamCall.abort();
       failure(res, err);
     });
@@ -108,31 +115,51 @@ function failure(res: ServerResponse, err: Error): void {
   if (res.destroyed) return;
   // Once the stream has started its status is sent: the failure becomes the stream's error event.
   if (res.headersSent)
-    return void res.end(streamException("ModelStreamError", { Message: `Model server failed midway: ${err.message}`, ErrorCode: "ModelStreamError" }));
+    return void res.end(
+      streamException("ModelStreamError", {
+        Message: `Model server failed midway: ${err.message}`,
+        ErrorCode: "ModelStreamError",
+      }),
+    );
   // A refused or reset connection is the endpoint failing (502 to the client), as SageMaker's InternalFailure.
-  if (unreachable(err)) writeRuntimeError(res, 500, "InternalFailure", { Message: `Model server unreachable: ${err.message}` });
-  else writeModelError(res, 502, JSON.stringify({ error: `The model server's answer could not be read: ${err.message}` }));
+  if (unreachable(err))
+    writeRuntimeError(res, 500, "InternalFailure", { Message: `Model server unreachable: ${err.message}` });
+  else
+    writeModelError(res, 502, JSON.stringify({ error: `The model server's answer could not be read: ${err.message}` }));
 }
 
 /** One InvokeEndpoint(WithResponseStream) call, made to the model server's OpenAI API. */
-async function bridgeCall(req: IncomingMessage, res: ServerResponse, upstream: { base: string; model: string }, signal: AbortSignal): Promise<void> {
+async function bridgeCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: { base: string; model: string },
+  signal: AbortSignal,
+): Promise<void> {
   const match = ROUTE.exec(req.url ?? "");
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  if (req.method !== "POST" || !match) return writeRuntimeError(res, 404, "UnknownOperationException", { message: "Unknown operation" });
+  if (req.method !== "POST" || !match)
+    return writeRuntimeError(res, 404, "UnknownOperationException", { message: "Unknown operation" });
   const stream = match[2] === "invocations-response-stream";
   const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Json;
   const chat = Array.isArray(body.messages);
   const target = chat ? `${upstream.base}/v1/chat/completions` : `${upstream.base}/v1/completions`;
   const payload = chat ? { ...body, model: upstream.model, stream } : completionRequest(body, upstream.model, stream);
-  const answer = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), signal });
-  if (!answer.ok) return writeModelError(res, answer.status, await readCapped(answer, MAX_ERROR_BODY_BYTES, "keep-start"));
+  const answer = await fetch(target, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(payload),
+    signal,
+  });
+  if (!answer.ok)
+    return writeModelError(res, answer.status, await readCapped(answer, MAX_ERROR_BODY_BYTES, "keep-start"));
   if (!stream) return bufferedAnswer(res, answer, chat);
   res.writeHead(200, STREAM_HEADERS);
   if (!chat) return relayCompletions(res, answer);
   // Already the shape the chat handler reads: pass the bytes on as they come.
   const reader = answer.body!.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
+  for (let r = await reader.read(); !r.done; r = await reader.read())
+    await new Promise<void>((resolve) => res.write(payloadPart(r.value), () => resolve()));
   res.end();
 }
 
@@ -147,7 +174,8 @@ async function bufferedAnswer(res: ServerResponse, answer: Response, chat: boole
 
 /** OpenAI completion chunks to TGI generate-stream events. */
 async function relayCompletions(res: ServerResponse, answer: Response): Promise<void> {
-  const send = (text: string) => new Promise<void>((resolve) => res.write(payloadPart(Buffer.from(text)), () => resolve()));
+  const send = (text: string) =>
+    new Promise<void>((resolve) => res.write(payloadPart(Buffer.from(text)), () => resolve()));
   const reader = answer.body!.getReader();
   const decoder = new SseDecoder();
   let text = "";
@@ -159,13 +187,17 @@ async function relayCompletions(res: ServerResponse, answer: Response): Promise<
     const choice = event.choices?.[0];
     if (event.usage?.completion_tokens !== undefined) tokens = event.usage.completion_tokens;
     if (choice?.finish_reason) finish = choice.finish_reason;
-    if (choice?.text !== undefined && choice.text !== null && typeof choice.text !== "string") throw new Error("a completion chunk's text is not text");
+    if (choice?.text !== undefined && choice.text !== null && typeof choice.text !== "string")
+      throw new Error("a completion chunk's text is not text");
     if (choice?.text) {
       text += choice.text;
-      await send(`data:${JSON.stringify({ token: { text: choice.text, special: false }, generated_text: null, details: null })}\n\n`);
+      await send(
+        `data:${JSON.stringify({ token: { text: choice.text, special: false }, generated_text: null, details: null })}\n\n`,
+      );
     }
   };
-  for (let r = await reader.read(); !r.done; r = await reader.read()) for (const data of decoder.push(r.value)) await relay(data);
+  for (let r = await reader.read(); !r.done; r = await reader.read())
+    for (const data of decoder.push(r.value)) await relay(data);
   for (const data of decoder.end()) await relay(data);
   // Without the server's finish reason the answer was cut short: no final event, so the handler says so.
   if (finish) {

@@ -14,7 +14,13 @@ function metricQuery(id: string, m: MetricRef) {
   return {
     id,
     returnData: false,
-    metric: { namespace: m.namespace, metricName: m.name, dimensions: { ...m.dimensions }, period: m.periodSeconds, stat: m.stat },
+    metric: {
+      namespace: m.namespace,
+      metricName: m.name,
+      dimensions: { ...m.dimensions },
+      period: m.periodSeconds,
+      stat: m.stat,
+    },
   };
 }
 
@@ -67,6 +73,11 @@ export interface AlarmOptions {
 }
 
 /** An AlarmSet when alarms are on, else nothing. */
-export function alarmsFor(scope: Construct, id: string, specs: readonly AlarmSpec[], options: AlarmOptions | undefined): AlarmSet | undefined {
+export function alarmsFor(
+  scope: Construct,
+  id: string,
+  specs: readonly AlarmSpec[],
+  options: AlarmOptions | undefined,
+): AlarmSet | undefined {
   return options ? new AlarmSet(scope, id, { specs, actions: options.actions }) : undefined;
 }

@@ -36,6 +36,10 @@ export class ApiGatewayLogRole extends Construct {
       policyArn: `arn:${props.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
       provider: props.provider,
     });
-    this.account = new ApiGatewayAccount(this, "account", { cloudwatchRoleArn: role.arn, dependsOn: [attachment], provider: props.provider });
+    this.account = new ApiGatewayAccount(this, "account", {
+      cloudwatchRoleArn: role.arn,
+      dependsOn: [attachment],
+      provider: props.provider,
+    });
   }
 }

@@ -17,7 +17,13 @@ import { ComponentScaling } from "./component-scaling";
 type Tags = Readonly<Record<string, string>>;
 
 /** A Cloud Control resource with its schema given, so plans validate offline and never ask the registry. */
-function cloudControl(scope: Construct, id: string, typeName: CloudControlType, desiredState: Record<string, unknown>, extra = {}) {
+function cloudControl(
+  scope: Construct,
+  id: string,
+  typeName: CloudControlType,
+  desiredState: Record<string, unknown>,
+  extra = {},
+) {
   return new CloudcontrolapiResource(scope, id, {
     typeName,
     schema: JSON.stringify(CLOUD_CONTROL_SCHEMAS[typeName]),
@@ -43,12 +49,20 @@ export function defineComponentHost(
   },
 ): SagemakerEndpoint {
   const { endpointName } = props.host;
-  const state = componentEndpointConfigState({ host: props.host, executionRoleArn: props.executionRole.arn, role: props.role, tags: props.tags });
+  const state = componentEndpointConfigState({
+    host: props.host,
+    executionRoleArn: props.executionRole.arn,
+    role: props.role,
+    tags: props.tags,
+  });
   const config = cloudControl(scope, "endpoint-config", "AWS::SageMaker::EndpointConfig", state, {
     dependsOn: [props.rolePolicy],
     // A replaced role's ARN is unknown at plan, and the provider then plans an update of the config,
     // which Cloud Control refuses (ExecutionRoleArn is create-only): a new role makes a new config.
-    lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [`${props.executionRole.terraformResourceType}.${props.executionRole.friendlyUniqueId}.arn`] },
+    lifecycle: {
+      createBeforeDestroy: true,
+      replaceTriggeredBy: [`${props.executionRole.terraformResourceType}.${props.executionRole.friendlyUniqueId}.arn`],
+    },
   });
   const configName = state.EndpointConfigName as string;
   return new SagemakerEndpoint(scope, "endpoint", {
@@ -92,6 +106,11 @@ export function defineComponent(
     // A new component (a new version, or another endpoint) is made beside the old one, so traffic moves before the old one goes.
     { lifecycle: { createBeforeDestroy: true } },
   );
-  if (capacity.autoscaling) new ComponentScaling(scope, "scaling", { componentName: component.name, scaling: capacity.autoscaling, dependsOn: [resource] });
+  if (capacity.autoscaling)
+    new ComponentScaling(scope, "scaling", {
+      componentName: component.name,
+      scaling: capacity.autoscaling,
+      dependsOn: [resource],
+    });
   return resource;
 }

@@ -42,9 +42,15 @@ export class ComponentScaling extends Construct {
       minCapacity: scaling.minCapacity,
       maxCapacity: scaling.maxCapacity,
       // Scheduled actions move min and max; the next deploy must not move them back.
-      ...(scaling.schedules.length > 0 ? { lifecycle: { ...lifecycle, ignoreChanges: ["min_capacity", "max_capacity"] } } : {}),
+      ...(scaling.schedules.length > 0
+        ? { lifecycle: { ...lifecycle, ignoreChanges: ["min_capacity", "max_capacity"] } }
+        : {}),
     });
-    const onTarget = { serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId };
+    const onTarget = {
+      serviceNamespace: target.serviceNamespace,
+      scalableDimension: target.scalableDimension,
+      resourceId: target.resourceId,
+    };
     const tracking = new AppautoscalingPolicy(this, "tracking", {
       ...onTarget,
       lifecycle,
@@ -80,14 +86,22 @@ export class ComponentScaling extends Construct {
         schedule: schedule.schedule,
         timezone: schedule.timezone,
         // The provider takes capacities as strings here.
-        scalableTargetAction: { minCapacity: schedule.minCapacity?.toString(), maxCapacity: schedule.maxCapacity?.toString() },
+        scalableTargetAction: {
+          minCapacity: schedule.minCapacity?.toString(),
+          maxCapacity: schedule.maxCapacity?.toString(),
+        },
       });
     }
   }
 }
 
 /** The alarm that sets the wake-up policy off: a request SageMaker had no copy for. */
-function wakeUpAlarm(scope: Construct, componentName: string, wakeArn: string, lifecycle: { createBeforeDestroy: boolean }): CloudwatchMetricAlarm {
+function wakeUpAlarm(
+  scope: Construct,
+  componentName: string,
+  wakeArn: string,
+  lifecycle: { createBeforeDestroy: boolean },
+): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(scope, "wake-up-alarm", {
     lifecycle,
     alarmName: wakeUpAlarmName(componentName),

@@ -42,7 +42,8 @@ export class ConsumerKeys extends Construct {
     this.salt = salt.value;
     this.keys = props.consumers.map((consumer) => {
       const secret = consumer.keySecretArn
-        ? new DataAwsSecretsmanagerSecretVersion(this, `${consumer.name}-secret`, { secretId: consumer.keySecretArn }).secretString
+        ? new DataAwsSecretsmanagerSecretVersion(this, `${consumer.name}-secret`, { secretId: consumer.keySecretArn })
+            .secretString
         : undefined;
       const key = new ApiGatewayApiKey(this, consumer.name, {
         name: consumer.keyName,
@@ -66,7 +67,10 @@ export class ConsumerKeys extends Construct {
     // The salted hash of a key reveals nothing of it; nonsensitive lets it be a function setting.
     // join, not a template: the same input as keyHashInput, without interpolation inside a function call.
     this.hashes = Fn.jsonencode(
-      this.keys.map(({ consumer, key }) => [Fn.nonsensitive(Fn.sha256(Fn.join(KEY_HASH_SEPARATOR, [salt.value, key.value]))), consumer.name]),
+      this.keys.map(({ consumer, key }) => [
+        Fn.nonsensitive(Fn.sha256(Fn.join(KEY_HASH_SEPARATOR, [salt.value, key.value]))),
+        consumer.name,
+      ]),
     );
     // A table of any size (Secrets Manager takes 64 KB; Lambda's environment 4 KB), read by the authorizer.
     // No recovery window: a destroyed stage can be deployed again under the same name at once.

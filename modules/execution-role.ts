@@ -19,7 +19,10 @@ export interface ExecutionRoleProps extends Omit<ExecutionRoleInputs, "account">
  * so both keep the addresses they have): trusted by SageMaker for this account only, allowed what
  * sagemakerExecutionStatements gives it.
  */
-export function defineExecutionRole(scope: Construct, props: ExecutionRoleProps): { readonly role: IamRole; readonly policy: IamRolePolicy } {
+export function defineExecutionRole(
+  scope: Construct,
+  props: ExecutionRoleProps,
+): { readonly role: IamRole; readonly policy: IamRolePolicy } {
   const { rolePrefix, rolePath, description, policyPrefix, ...inputs } = props;
   const role = new IamRole(scope, "execution-role", {
     namePrefix: rolePrefix,

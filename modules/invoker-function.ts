@@ -5,7 +5,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { assumeRolePolicy, invokerPolicyStatements, policyDocument, type PolicyStatement } from "../deployment/iam/iam-policies";
+import {
+  assumeRolePolicy,
+  invokerPolicyStatements,
+  policyDocument,
+  type PolicyStatement,
+} from "../deployment/iam/iam-policies";
 import type { WakeSpec } from "../deployment/lambda/wake";
 import type { BudgetSettings } from "../contract/budget";
 import { stackAccount } from "./stack-account";
@@ -91,7 +96,14 @@ export class InvokerFunction extends Construct {
       role: this.role.id,
       namePrefix: "invoke-",
       policy: JSON.stringify(
-        policyDocument(invokerPolicyStatements(props, { partition: props.partition, region: props.region, account, logGroupArn: logGroup.arn })),
+        policyDocument(
+          invokerPolicyStatements(props, {
+            partition: props.partition,
+            region: props.region,
+            account,
+            logGroupArn: logGroup.arn,
+          }),
+        ),
       ),
     });
 

@@ -79,7 +79,9 @@ export class LlmEndpoint extends Construct {
     const scaling = instance?.autoscaling;
     const scalingGate = scaling
       ? new DataResource(this, "scaling-gate", {
-          triggersReplace: { variant: JSON.stringify({ variantName: variant.variantName, instanceType: variant.instanceType }) },
+          triggersReplace: {
+            variant: JSON.stringify({ variantName: variant.variantName, instanceType: variant.instanceType }),
+          },
         })
       : undefined;
 
@@ -143,18 +145,25 @@ export class LlmEndpoint extends Construct {
         schedule: schedule.schedule,
         timezone: schedule.timezone,
         // The provider takes capacities as strings here.
-        scalableTargetAction: { minCapacity: schedule.minCapacity?.toString(), maxCapacity: schedule.maxCapacity?.toString() },
+        scalableTargetAction: {
+          minCapacity: schedule.minCapacity?.toString(),
+          maxCapacity: schedule.maxCapacity?.toString(),
+        },
       });
     }
   }
 }
 
 /** A resource's address for replace_triggered_by: cdktf 0.21 writes a resource there as "${...}", which Terraform refuses. */
-const addressOf = (resource: TerraformResource): string => `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
+const addressOf = (resource: TerraformResource): string =>
+  `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 
 type InstanceScaling = NonNullable<InstanceCapacity["autoscaling"]>;
 
-function variantOf(hosting: InstanceHosting | ServerlessHosting, modelName: string): SagemakerEndpointConfigurationProductionVariants {
+function variantOf(
+  hosting: InstanceHosting | ServerlessHosting,
+  modelName: string,
+): SagemakerEndpointConfigurationProductionVariants {
   if (hosting.kind === "serverless") {
     const { memorySizeMb, maxConcurrency } = hosting.capacity;
     return { variantName: VARIANT, modelName, serverlessConfig: { memorySizeInMb: memorySizeMb, maxConcurrency } };
@@ -190,7 +199,12 @@ function dataCaptureOf(capture: InstanceCapacity["dataCapture"]) {
  */
 function deploymentConfigOf(instance: InstanceCapacity | undefined, rollback: readonly string[]) {
   if (!instance || !(instance.deployment || rollback.length > 0)) return undefined;
-  const deployment = instance.deployment ?? { strategy: "allAtOnce" as const, stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 0 };
+  const deployment = instance.deployment ?? {
+    strategy: "allAtOnce" as const,
+    stepPercent: 10,
+    waitSeconds: 300,
+    terminationWaitSeconds: 0,
+  };
   const step = { type: "CAPACITY_PERCENT", value: deployment.stepPercent };
   return {
     blueGreenUpdatePolicy: {
@@ -201,8 +215,11 @@ function deploymentConfigOf(instance: InstanceCapacity | undefined, rollback: re
         ...(deployment.strategy === "linear" ? { linearStepSize: step } : {}),
       },
       terminationWaitInSeconds: deployment.terminationWaitSeconds,
-      maximumExecutionTimeoutInSeconds: "maxExecutionSeconds" in deployment ? deployment.maxExecutionSeconds : undefined,
+      maximumExecutionTimeoutInSeconds:
+        "maxExecutionSeconds" in deployment ? deployment.maxExecutionSeconds : undefined,
     },
-    ...(rollback.length > 0 ? { autoRollbackConfiguration: { alarms: rollback.map((alarmName) => ({ alarmName })) } } : {}),
+    ...(rollback.length > 0
+      ? { autoRollbackConfiguration: { alarms: rollback.map((alarmName) => ({ alarmName })) } }
+      : {}),
   };
 }

@@ -76,17 +76,29 @@ export class ModelApi extends Construct {
       this.functions = [];
       this.routes = {
         model: model.name,
-        direct: { endpointName, roleArn: role.role.arn, answer: integration.answer, customAttributes: model.route.customAttributes },
+        direct: {
+          endpointName,
+          roleArn: role.role.arn,
+          answer: integration.answer,
+          customAttributes: model.route.customAttributes,
+        },
       };
       return;
     }
     const entry = integration.invoke.entry;
-    const invokeCode = entry ? new HandlerCode(this, `invoke-code-${model.name}`, { handler: `invoke-${model.name}`, entry }) : props.code.invoke;
+    const invokeCode = entry
+      ? new HandlerCode(this, `invoke-code-${model.name}`, { handler: `invoke-${model.name}`, entry })
+      : props.code.invoke;
     const components = this.component ? [this.component] : [];
     const invoke = invokerFor(this, integration.invoke, invokeCode, partition, props.alarms, components);
     const stream = invokerFor(this, integration.stream, props.code.stream, partition, props.alarms, components);
     this.functions = [invoke, stream];
-    this.routes = { model: model.name, invokeFunction: invoke.function, streamFunction: stream.function, requestSchema: integration.requestSchema };
+    this.routes = {
+      model: model.name,
+      invokeFunction: invoke.function,
+      streamFunction: stream.function,
+      requestSchema: integration.requestSchema,
+    };
   }
 }
 
@@ -105,7 +117,9 @@ function hostModel(scope: Construct, name: string, hosting: CreatedHosting, prop
   switch (hosting.kind) {
     case "instance":
     case "serverless": {
-      const rollbackAlarmNames = alarms ? hosting.alarms.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName) : [];
+      const rollbackAlarmNames = alarms
+        ? hosting.alarms.filter((spec) => spec.rollback).map((spec) => alarms.alarms[spec.id].alarmName)
+        : [];
       return { endpoint: new LlmEndpoint(scope, id, { ...common, hosting, rollbackAlarmNames }) };
     }
     case "scale-to-zero": {

@@ -67,7 +67,12 @@ export function defineModel(scope: Construct, props: ModelDefinitionProps): Mode
 
   const container: SagemakerModelPrimaryContainer = spec.modelPackageName
     ? { modelPackageName: spec.modelPackageName }
-    : { image: spec.image?.uri, modelDataUrl: spec.modelDataUrl, modelDataSource: modelDataSourceOf(spec.modelDataPrefix), environment };
+    : {
+        image: spec.image?.uri,
+        modelDataUrl: spec.modelDataUrl,
+        modelDataSource: modelDataSourceOf(spec.modelDataPrefix),
+        environment,
+      };
 
   const model = new SagemakerModel(scope, "model", {
     name: modelName,

@@ -11,7 +11,13 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { ConsumerKeys } from "./consumer-keys";
-import { gatewayDocument, directInvokeUri, streamingInvokeUri, type ApiAuth, type DirectAnswer } from "../deployment/openapi/gateway-document";
+import {
+  gatewayDocument,
+  directInvokeUri,
+  streamingInvokeUri,
+  type ApiAuth,
+  type DirectAnswer,
+} from "../deployment/openapi/gateway-document";
 import { OPENAI_ROUTES, arnPath, invokePath, streamPath } from "../contract/routes";
 
 export type RestApiModel =
@@ -27,7 +33,12 @@ export type RestApiModel =
   | {
       readonly model: string;
       /** API Gateway calls the endpoint itself for /invoke; no /stream. */
-      readonly direct: { readonly endpointName: string; readonly roleArn: string; readonly answer: DirectAnswer; readonly customAttributes?: string };
+      readonly direct: {
+        readonly endpointName: string;
+        readonly roleArn: string;
+        readonly answer: DirectAnswer;
+        readonly customAttributes?: string;
+      };
     };
 
 export interface RestApiProps {
@@ -116,7 +127,9 @@ export class RestApi extends Construct {
       // together at one key's rate. Without keys, the stage limit is the only throttle.
       settings: {
         metricsEnabled: true,
-        ...(props.auth === "apiKey" ? {} : { throttlingRateLimit: props.throttle.rateLimit, throttlingBurstLimit: props.throttle.burstLimit }),
+        ...(props.auth === "apiKey"
+          ? {}
+          : { throttlingRateLimit: props.throttle.rateLimit, throttlingBurstLimit: props.throttle.burstLimit }),
       },
     });
 
@@ -135,7 +148,11 @@ export class RestApi extends Construct {
           throttleSettings: { rateLimit: consumer.throttle.rateLimit, burstLimit: consumer.throttle.burstLimit },
           quotaSettings: consumer.quota ? { limit: consumer.quota.limit, period: consumer.quota.period } : undefined,
         });
-        new ApiGatewayUsagePlanKey(this, `usage-plan-key-${consumer.name}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: plan.id });
+        new ApiGatewayUsagePlanKey(this, `usage-plan-key-${consumer.name}`, {
+          keyId: key.id,
+          keyType: "API_KEY",
+          usagePlanId: plan.id,
+        });
       }
     } else if (props.auth === "apiKey") {
       const plan = new ApiGatewayUsagePlan(this, "usage-plan", {
@@ -145,7 +162,11 @@ export class RestApi extends Construct {
         quotaSettings: props.quota ? { limit: props.quota.limit, period: props.quota.period } : undefined,
       });
       const apiKey = new ApiGatewayApiKey(this, "api-key", { name: props.apiKeyName, enabled: true });
-      new ApiGatewayUsagePlanKey(this, "usage-plan-key", { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: plan.id });
+      new ApiGatewayUsagePlanKey(this, "usage-plan-key", {
+        keyId: apiKey.id,
+        keyType: "API_KEY",
+        usagePlanId: plan.id,
+      });
       return apiKey;
     }
     return undefined;
@@ -188,9 +209,18 @@ function documentOf(props: RestApiProps) {
         ? {
             model: m.model,
             invokeUri: directInvokeUri(props.partition, props.region, m.direct.endpointName),
-            direct: { credentials: m.direct.roleArn, answer: m.direct.answer, customAttributes: m.direct.customAttributes },
+            direct: {
+              credentials: m.direct.roleArn,
+              answer: m.direct.answer,
+              customAttributes: m.direct.customAttributes,
+            },
           }
-        : { model: m.model, invokeUri: m.invokeFunction.invokeArn, streamUri: streaming(m.streamFunction), requestSchema: m.requestSchema },
+        : {
+            model: m.model,
+            invokeUri: m.invokeFunction.invokeArn,
+            streamUri: streaming(m.streamFunction),
+            requestSchema: m.requestSchema,
+          },
     ),
     openaiUri: streaming(props.openaiFunction),
     authorizerUri: props.authorizerFunction?.invokeArn,

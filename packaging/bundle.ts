@@ -87,7 +87,13 @@ export function bundleHandler(handler: string, entry?: string): HandlerBundle {
     const output = (suffix: string) => Buffer.from(result.outputFiles.find((f) => f.path.endsWith(suffix))!.contents);
     const code = output("index.js");
     const zip = deterministicZip({ "index.js": code, "index.js.map": output("index.js.map") });
-    bundle = { handler, zipPath, sha256: createHash("sha256").update(zip).digest("base64"), codeBytes: code.length, zipBytes: zip.length };
+    bundle = {
+      handler,
+      zipPath,
+      sha256: createHash("sha256").update(zip).digest("base64"),
+      codeBytes: code.length,
+      zipBytes: zip.length,
+    };
     mkdirSync(BUILD_DIR, { recursive: true });
     writeAtomically(zipPath, zip);
     writeAtomically(metaPath, JSON.stringify(bundle));
@@ -103,7 +109,9 @@ export function bundleHandler(handler: string, entry?: string): HandlerBundle {
  */
 export function bundleWithData(handler: string, data: Readonly<Record<string, string>>): HandlerBundle {
   const base = bundleHandler(handler);
-  const files: Record<string, Buffer> = Object.fromEntries(Object.entries(unzipSync(readFileSync(base.zipPath))).map(([n, b]) => [n, Buffer.from(b)]));
+  const files: Record<string, Buffer> = Object.fromEntries(
+    Object.entries(unzipSync(readFileSync(base.zipPath))).map(([n, b]) => [n, Buffer.from(b)]),
+  );
   for (const [name, text] of Object.entries(data)) files[name] = Buffer.from(text);
   const zip = deterministicZip(files);
   const sha256 = createHash("sha256").update(zip).digest("base64");

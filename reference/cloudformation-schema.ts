@@ -57,7 +57,11 @@ export const CREATE_ONLY_OVERRIDES: Readonly<Record<string, readonly string[]>> 
  * AWS_SageMaker_InferenceComponent.json); the endpoint config's schema lists none.
  */
 export const WRITE_ONLY_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
-  "AWS::SageMaker::InferenceComponent": ["/properties/Specification/Container/Image", "/properties/RuntimeConfig/CopyCount", "/properties/DeploymentConfig"],
+  "AWS::SageMaker::InferenceComponent": [
+    "/properties/Specification/Container/Image",
+    "/properties/RuntimeConfig/CopyCount",
+    "/properties/DeploymentConfig",
+  ],
 };
 
 const TAG: JsonSchema = {
@@ -70,7 +74,9 @@ const TAG: JsonSchema = {
 /** Properties whose change replaces the resource: as the specification says, and as the registry's schema adds. */
 function createOnlyOf(resource: SpecResource): string[] {
   const overridden = CREATE_ONLY_OVERRIDES[resource.cloudFormationType] ?? [];
-  return Object.keys(resource.properties).filter((name) => resource.properties[name].causesReplacement === "yes" || overridden.includes(name));
+  return Object.keys(resource.properties).filter(
+    (name) => resource.properties[name].causesReplacement === "yes" || overridden.includes(name),
+  );
 }
 
 /** A scalar type's schema; undefined for the kinds that refer to other types. */
@@ -136,7 +142,9 @@ function schemaBuilder(resource: SpecResource, typeDefinitions: ReadonlyMap<stri
     return {
       type: "object",
       additionalProperties: false,
-      properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, typeSchema(property.type)])),
+      properties: Object.fromEntries(
+        Object.entries(properties).map(([name, property]) => [name, typeSchema(property.type)]),
+      ),
       ...(required.length > 0 ? { required } : {}),
     };
   };
@@ -145,12 +153,17 @@ function schemaBuilder(resource: SpecResource, typeDefinitions: ReadonlyMap<stri
 }
 
 /** The CloudFormation resource schema of one resource type, with every type it refers to under definitions. */
-export function cloudFormationSchema(resource: SpecResource, typeDefinitions: ReadonlyMap<string, SpecTypeDefinition>): JsonSchema {
+export function cloudFormationSchema(
+  resource: SpecResource,
+  typeDefinitions: ReadonlyMap<string, SpecTypeDefinition>,
+): JsonSchema {
   const { definitions, typeSchema, objectSchema } = schemaBuilder(resource, typeDefinitions);
   const top = objectSchema(resource.properties);
   // Attributes are read-only top-level properties (a dotted name is a nested one: the property
   // that holds it is writable and already described).
-  const attributes = Object.keys(resource.attributes).filter((name) => !name.includes(".") && !(name in resource.properties));
+  const attributes = Object.keys(resource.attributes).filter(
+    (name) => !name.includes(".") && !(name in resource.properties),
+  );
   const properties = { ...(top.properties as JsonSchema) };
   for (const name of attributes) properties[name] = typeSchema(resource.attributes[name].type);
   const createOnly = createOnlyOf(resource);
@@ -164,7 +177,9 @@ export function cloudFormationSchema(resource: SpecResource, typeDefinitions: Re
     ...(top.required ? { required: top.required } : {}),
     ...(createOnly.length > 0 ? { createOnlyProperties: createOnly.map((name) => `/properties/${name}`) } : {}),
     readOnlyProperties: attributes.map((name) => `/properties/${name}`),
-    ...(WRITE_ONLY_PROPERTIES[resource.cloudFormationType] ? { writeOnlyProperties: [...WRITE_ONLY_PROPERTIES[resource.cloudFormationType]] } : {}),
+    ...(WRITE_ONLY_PROPERTIES[resource.cloudFormationType]
+      ? { writeOnlyProperties: [...WRITE_ONLY_PROPERTIES[resource.cloudFormationType]] }
+      : {}),
     primaryIdentifier: (resource.primaryIdentifier ?? []).map((name) => `/properties/${name}`),
   };
 }

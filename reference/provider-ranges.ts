@@ -29,13 +29,15 @@ export const PROVIDER_RANGES: readonly ProviderRange[] = [
   },
   {
     configPath: deployment("waitSeconds"),
-    attribute: "aws_sagemaker_endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.wait_interval_in_seconds",
+    attribute:
+      "aws_sagemaker_endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.wait_interval_in_seconds",
     min: 0,
     max: 3600,
   },
   {
     configPath: deployment("stepPercent"),
-    attribute: "aws_sagemaker_endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.{canary_size,linear_step_size}.value",
+    attribute:
+      "aws_sagemaker_endpoint.deployment_config.blue_green_update_policy.traffic_routing_configuration.{canary_size,linear_step_size}.value",
     min: 1,
   },
 ];

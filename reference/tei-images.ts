@@ -51,5 +51,10 @@ export function teiImage(region: string, gpu: boolean): ImageRef | undefined {
   if (!account) return undefined;
   const repository = gpu ? "tei" : "tei-cpu";
   const domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-  return { uri: `${account}.dkr.ecr.${region}.${domain}/${repository}:${gpu ? TEI_GPU_TAG : TEI_CPU_TAG}`, account, region, repository };
+  return {
+    uri: `${account}.dkr.ecr.${region}.${domain}/${repository}:${gpu ? TEI_GPU_TAG : TEI_CPU_TAG}`,
+    account,
+    region,
+    repository,
+  };
 }

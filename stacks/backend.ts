@@ -3,7 +3,8 @@ import type { StateBackend } from "../deployment/deployment";
 import { localStatePath } from "./local-state";
 
 /** Terraform state key of a stack: one per stack and stage. */
-export const stateKey = (keyPrefix: string, stackName: string): string => `${keyPrefix ? `${keyPrefix}/` : ""}${stackName}/terraform.tfstate`;
+export const stateKey = (keyPrefix: string, stackName: string): string =>
+  `${keyPrefix ? `${keyPrefix}/` : ""}${stackName}/terraform.tfstate`;
 
 /** The S3 backend with S3-native locking when the config has `state`, else local state beside the project. */
 export function useStateBackend(stack: TerraformStack, state: StateBackend | undefined, stackName: string): void {

@@ -16,7 +16,9 @@ export interface Stacks {
 /** Every stack of one config: the state bucket, one API stack per stage, and the CI roles when asked. */
 export function buildStacks(app: App, config: Config): Stacks {
   const state = new StateStack(app, stateStackName(config.project), { config });
-  const api = resolveStages(config).map((deployment) => new LlmApiStack(app, apiStackName(config.project, deployment.stage), { deployment }));
+  const api = resolveStages(config).map(
+    (deployment) => new LlmApiStack(app, apiStackName(config.project, deployment.stage), { deployment }),
+  );
   const ci = config.ci ? new CiStack(app, ciStackName(config.project), { config, ci: config.ci }) : undefined;
   return { state, api, ci };
 }

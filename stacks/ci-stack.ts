@@ -11,7 +11,14 @@ import { boundaryPolicyName, stageBoundaryStatements } from "../deployment/iam/b
 import { ciPolicyName, ciRolePages } from "../deployment/iam/ci-role-pages";
 import { projectRolePath } from "../deployment/names";
 import type { Config } from "../config/schema";
-import { GITHUB_OIDC_HOST, ciScope, deploySubjects, githubTrustPolicy, planSubjects, type CiScope } from "../deployment/iam/ci-policies";
+import {
+  GITHUB_OIDC_HOST,
+  ciScope,
+  deploySubjects,
+  githubTrustPolicy,
+  planSubjects,
+  type CiScope,
+} from "../deployment/iam/ci-policies";
 import { policyDocument, type PolicyDocument } from "../deployment/iam/iam-policies";
 import { useStateBackend } from "./backend";
 import { stateBackendOf } from "../deployment/resolve";
@@ -40,7 +47,11 @@ export class CiStack extends TerraformStack {
 
     // One GitHub provider per account: reuse it when the config names it.
     const providerArn =
-      ci.oidcProviderArn ?? new IamOpenidConnectProvider(this, "github-oidc", { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ["sts.amazonaws.com"] }).arn;
+      ci.oidcProviderArn ??
+      new IamOpenidConnectProvider(this, "github-oidc", {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: ["sts.amazonaws.com"],
+      }).arn;
 
     this.planRole = new IamRole(this, "plan-role", {
       name: `${config.project}-ci-plan`,
@@ -71,8 +82,14 @@ export class CiStack extends TerraformStack {
     this.attachPages(config.project, "deploy", this.deployRole, pages.deploy);
     this.attachPages(config.project, "plan", this.planRole, pages.plan);
 
-    new TerraformOutput(this, "stage_boundary_arn", { value: boundary.arn, description: "Permissions boundary of every role the stage stacks create." });
-    new TerraformOutput(this, "plan_role_arn", { value: this.planRole.arn, description: "GitHub secret AWS_PLAN_ROLE_ARN (pull-request plans)." });
+    new TerraformOutput(this, "stage_boundary_arn", {
+      value: boundary.arn,
+      description: "Permissions boundary of every role the stage stacks create.",
+    });
+    new TerraformOutput(this, "plan_role_arn", {
+      value: this.planRole.arn,
+      description: "GitHub secret AWS_PLAN_ROLE_ARN (pull-request plans).",
+    });
     new TerraformOutput(this, "deploy_role_arn", {
       value: this.deployRole.arn,
       description: "GitHub secret AWS_DEPLOY_ROLE_ARN (deploys from the environment).",

@@ -58,9 +58,14 @@ export class LlmApiStack extends TerraformStack {
     if (deployment.stateTable) new StateTable(this, "state-table", { name: deployment.stateTable });
     // Shared endpoints first: the models placed on them are their inference components.
     const sharedEndpoints = Object.fromEntries(
-      deployment.sharedEndpoints.map((e) => [e.name, new SharedEndpoint(this, `shared-${e.name}`, { endpoint: e, region, partition, tags }).endpoint]),
+      deployment.sharedEndpoints.map((e) => [
+        e.name,
+        new SharedEndpoint(this, `shared-${e.name}`, { endpoint: e, region, partition, tags }).endpoint,
+      ]),
     );
-    this.models = deployment.models.map((model) => new ModelApi(this, model.name, { model, partition, region, code, alarms, tags, sharedEndpoints }));
+    this.models = deployment.models.map(
+      (model) => new ModelApi(this, model.name, { model, partition, region, code, alarms, tags, sharedEndpoints }),
+    );
     const components = this.models.flatMap((m) => (m.component ? [m.component] : []));
     this.openai = invokerFor(this, deployment.openai, code.openai, partition, alarms, components);
     const { consumerKeys, authorizer } = this.authorize(deployment, code.authorizer, partition, alarms);
@@ -85,7 +90,10 @@ export class LlmApiStack extends TerraformStack {
       consumers: consumerKeys,
     });
     alarmsFor(this, "alarms-api", deployment.apiAlarms, alarms);
-    new CloudwatchDashboard(this, "dashboard", { dashboardName: names.prefix, dashboardBody: dashboardBody(deployment.dashboard) });
+    new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: names.prefix,
+      dashboardBody: dashboardBody(deployment.dashboard),
+    });
 
     if (api.domain) this.customDomain(api.domain);
 
@@ -94,7 +102,9 @@ export class LlmApiStack extends TerraformStack {
 
   /** Where alarms notify: a topic the stack makes for an email, or the config's; none with alarms off. */
   private alarmActions(settings: Deployment["alarms"], prefix: string): AlarmOptions | undefined {
-    const topicArn = settings.email ? new AlarmTopic(this, "alarm-topic", { name: `${prefix}-alarms`, email: settings.email }).topic.arn : settings.topicArn;
+    const topicArn = settings.email
+      ? new AlarmTopic(this, "alarm-topic", { name: `${prefix}-alarms`, email: settings.email }).topic.arn
+      : settings.topicArn;
     return settings.enabled ? { actions: topicArn ? [topicArn] : undefined } : undefined;
   }
 
@@ -130,10 +140,18 @@ export class LlmApiStack extends TerraformStack {
       ...deployment.authorizer,
       ...(consumerKeys
         ? {
-            environment: { ...deployment.authorizer.environment, ...authorizerEnvironment(consumerKeys.tableSecretArn) },
+            environment: {
+              ...deployment.authorizer.environment,
+              ...authorizerEnvironment(consumerKeys.tableSecretArn),
+            },
             extraStatements: [
               ...(deployment.authorizer.extraStatements ?? []),
-              { Sid: "ReadKeyTable", Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: consumerKeys.tableSecretArn },
+              {
+                Sid: "ReadKeyTable",
+                Effect: "Allow" as const,
+                Action: "secretsmanager:GetSecretValue",
+                Resource: consumerKeys.tableSecretArn,
+              },
             ],
           }
         : {}),
@@ -150,16 +168,27 @@ export class LlmApiStack extends TerraformStack {
       basePath: domainConfig.basePath,
       hostedZoneId: domainConfig.hostedZoneId,
     });
-    new TerraformOutput(this, "custom_url", { value: domain.url, description: "Base URL of the API on its custom domain." });
+    new TerraformOutput(this, "custom_url", {
+      value: domain.url,
+      description: "Base URL of the API on its custom domain.",
+    });
     // The domain maps to the stage, so the OpenAI routes are at <domain>[/<basePath>]/v1.
-    new TerraformOutput(this, "custom_openai_base_url", { value: `${domain.url}/v1`, description: "baseURL for OpenAI clients on the custom domain." });
+    new TerraformOutput(this, "custom_openai_base_url", {
+      value: `${domain.url}/v1`,
+      description: "baseURL for OpenAI clients on the custom domain.",
+    });
   }
 
   /** What a user reads after apply: the URLs, the endpoint names, the key ids. */
   private outputs(deployment: Deployment, consumerKeys: ConsumerKeys | undefined): void {
-    new TerraformOutput(this, "invoke_url", { value: this.restApi.stage.invokeUrl, description: "Base URL of the API stage." });
+    new TerraformOutput(this, "invoke_url", {
+      value: this.restApi.stage.invokeUrl,
+      description: "Base URL of the API stage.",
+    });
     new TerraformOutput(this, "model_urls", {
-      value: Object.fromEntries(deployment.models.map((m) => [m.name, `${this.restApi.stage.invokeUrl}${invokePath(m.name)}`])),
+      value: Object.fromEntries(
+        deployment.models.map((m) => [m.name, `${this.restApi.stage.invokeUrl}${invokePath(m.name)}`]),
+      ),
       description: "POST {inputs, parameters} here for each model; /stream beside it streams tokens.",
     });
     new TerraformOutput(this, "openai_base_url", {
@@ -182,13 +211,19 @@ export class LlmApiStack extends TerraformStack {
         value: this.restApi.apiKey.id,
         description: "Read the key with: aws apigateway get-api-key --include-value --api-key <id>",
       });
-      new TerraformOutput(this, "api_key_value", { value: this.restApi.apiKey.value, sensitive: true, description: "Send as the x-api-key header." });
+      new TerraformOutput(this, "api_key_value", {
+        value: this.restApi.apiKey.value,
+        sensitive: true,
+        description: "Send as the x-api-key header.",
+      });
     }
   }
 
   /** ModelApi groups a model's resources but keeps their addresses from before it existed: its id is left out. */
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : element;
-    return super.allocateLogicalId({ scopes: node.scopes.filter((scope) => !ModelApi.isModelApi(scope)) } as unknown as Node);
+    return super.allocateLogicalId({
+      scopes: node.scopes.filter((scope) => !ModelApi.isModelApi(scope)),
+    } as unknown as Node);
   }
 }

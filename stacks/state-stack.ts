@@ -70,7 +70,11 @@ export class StateStack extends TerraformStack {
       const api =
         region === config.region
           ? undefined
-          : new AwsProvider(this, "aws-api", { region: config.region, alias: "api", defaultTags: [{ tags: defaultTags(config, "state") }] });
+          : new AwsProvider(this, "aws-api", {
+              region: config.region,
+              alias: "api",
+              defaultTags: [{ tags: defaultTags(config, "state") }],
+            });
       new ApiGatewayLogRole(this, "api-log-role", {
         rolePrefix: `${config.project}-apigw-logs-`,
         partition: new DataAwsPartition(this, "partition").partition,

@@ -25,7 +25,9 @@ export function findRuntimeClient(): RuntimeClient | string {
   const entry = join(RIC_MODULES, "aws-lambda-ric", "index.mjs");
   if (!existsSync(join(RIC_MODULES, "aws-lambda-ric", "rapid-client.node")))
     return "AWS's Lambda runtime client is not installed: run `bash scripts/setup-ric.sh` (needs cmake, make and g++; about a minute)";
-  const nodePackage = existsSync(RIC_MODULES) ? readdirSync(RIC_MODULES).find((name) => name.startsWith("node-linux-")) : undefined;
+  const nodePackage = existsSync(RIC_MODULES)
+    ? readdirSync(RIC_MODULES).find((name) => name.startsWith("node-linux-"))
+    : undefined;
   const node = nodePackage ? join(RIC_MODULES, nodePackage, "bin", "node") : "";
   if (!existsSync(node)) return "Node 22 for the runtime client is missing: run `bash scripts/setup-ric.sh`";
   return { node, entry };

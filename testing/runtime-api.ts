@@ -124,7 +124,9 @@ export class RuntimeApi {
     }
     if (req.method === "POST" && path === `${PREFIX}/init/error`) {
       const body = await readAll(req);
-      this.initFailure = new Error(`init error (${header(req, "lambda-runtime-function-error-type")}): ${body.toString("utf8")}`);
+      this.initFailure = new Error(
+        `init error (${header(req, "lambda-runtime-function-error-type")}): ${body.toString("utf8")}`,
+      );
       this.failAll(this.initFailure);
       return accepted(res);
     }
@@ -140,13 +142,25 @@ export class RuntimeApi {
     if (match[2] === "error") {
       const body = await readAll(req);
       accepted(res);
-      return pending.resolve({ mode: "error", contentType, body, chunks: [], trailers: {}, errorType: header(req, "lambda-runtime-function-error-type") });
+      return pending.resolve({
+        mode: "error",
+        contentType,
+        body,
+        chunks: [],
+        trailers: {},
+        errorType: header(req, "lambda-runtime-function-error-type"),
+      });
     }
     return this.receive(req, res, pending, contentType);
   }
 
   /** A function's answer, buffered or streamed, with its chunks as they came and its trailers. */
-  private async receive(req: IncomingMessage, res: ServerResponse, pending: Pending, contentType: string): Promise<void> {
+  private async receive(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pending: Pending,
+    contentType: string,
+  ): Promise<void> {
     const streamed = header(req, "lambda-runtime-function-response-mode") === "streaming";
     const chunks: RuntimeChunk[] = [];
     req.on("data", (bytes: Buffer) => {
@@ -161,7 +175,9 @@ export class RuntimeApi {
           .once("end", resolve)
           // Kept, not once: a broken-off request can say so twice.
           .on("error", reject)
-          .once("close", () => (req.complete ? resolve() : reject(new Error("the function's response broke off before its end")))),
+          .once("close", () =>
+            req.complete ? resolve() : reject(new Error("the function's response broke off before its end")),
+          ),
       );
     } catch (err) {
       return pending.reject(err as Error);

@@ -18,7 +18,14 @@ const KEY = "agent-key";
 // 8,192-token models: opencode asks for 32,000 output tokens, which must be fitted (output-budget.ts).
 const MODELS: Record<string, ModelRoute> = {
   coder: { endpoint: "ep-coder", chat: "messages", stream: true, contextTokens: 8192 },
-  "coder-vllm": { endpoint: "ep-coder-vllm", chat: "messages", stream: true, server: "lmi", autoTools: true, contextTokens: 8192 },
+  "coder-vllm": {
+    endpoint: "ep-coder-vllm",
+    chat: "messages",
+    stream: true,
+    server: "lmi",
+    autoTools: true,
+    contextTokens: 8192,
+  },
 };
 const ANSWER = VOCABULARY.join("");
 
@@ -53,7 +60,8 @@ beforeEach(() => {
 });
 
 /** The chat calls the model got since the test began, in order. */
-const modelCalls = (since: number) => rig.emulator.calls.slice(since).map((c) => c.body as { tools?: { function: { name: string } }[]; messages: any[] });
+const modelCalls = (since: number) =>
+  rig.emulator.calls.slice(since).map((c) => c.body as { tools?: { function: { name: string } }[]; messages: any[] });
 
 /** Every tool result the agent sent back answers a call the model made. */
 function toolRoundTrip(calls: ReturnType<typeof modelCalls>): { called: string[]; answered: string[] } {
@@ -85,29 +93,44 @@ wire_api = "responses"
   }
 
   const run = (codexHomeDir: string) =>
-    runAgent(process.execPath, [codex!.path, "exec", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "Look around, then say hello."], {
-      cwd: workdir("codex-work"),
-      env: privateEnv(home, { CODEX_HOME: codexHomeDir, LLM_API_KEY: KEY }),
-    });
+    runAgent(
+      process.execPath,
+      [
+        codex!.path,
+        "exec",
+        "--skip-git-repo-check",
+        "--dangerously-bypass-approvals-and-sandbox",
+        "Look around, then say hello.",
+      ],
+      {
+        cwd: workdir("codex-work"),
+        env: privateEnv(home, { CODEX_HOME: codexHomeDir, LLM_API_KEY: KEY }),
+      },
+    );
 
-  it.each(["coder", "coder-vllm"])("completes a turn with a tool call on its default config (namespace and web_search tools included): %s", async (model) => {
-    const since = rig.emulator.calls.length;
-    const result = await run(codexHome(model));
-    expect([result.status, result.stdout.trim().split("\n").at(-1)]).toEqual([0, ANSWER]);
-    // What Codex sent: its multi-agent namespace and the web search tool, on every turn.
-    const first = seen.find((s) => s.path === "/v1/responses")!.body;
-    expect(first.tools.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(["function", "namespace", "web_search"]));
-    expect(first.include).toEqual(["reasoning.encrypted_content"]);
-    expect(first.client_metadata).toEqual(expect.any(Object));
-    // What the model saw: the namespace's functions under joined names, no web search.
-    const calls = modelCalls(since);
-    const names = calls[0].tools!.map((t) => t.function.name);
-    expect(names).toEqual(expect.arrayContaining(["exec_command", "multi_agent_v1__spawn_agent"]));
-    expect(names.some((n) => n.includes("web_search"))).toBe(false);
-    const { called, answered } = toolRoundTrip(calls);
-    expect(called.length).toBeGreaterThan(0);
-    expect(answered).toEqual(called);
-  });
+  it.each(["coder", "coder-vllm"])(
+    "completes a turn with a tool call on its default config (namespace and web_search tools included): %s",
+    async (model) => {
+      const since = rig.emulator.calls.length;
+      const result = await run(codexHome(model));
+      expect([result.status, result.stdout.trim().split("\n").at(-1)]).toEqual([0, ANSWER]);
+      // What Codex sent: its multi-agent namespace and the web search tool, on every turn.
+      const first = seen.find((s) => s.path === "/v1/responses")!.body;
+      expect(first.tools.map((t: { type: string }) => t.type)).toEqual(
+        expect.arrayContaining(["function", "namespace", "web_search"]),
+      );
+      expect(first.include).toEqual(["reasoning.encrypted_content"]);
+      expect(first.client_metadata).toEqual(expect.any(Object));
+      // What the model saw: the namespace's functions under joined names, no web search.
+      const calls = modelCalls(since);
+      const names = calls[0].tools!.map((t) => t.function.name);
+      expect(names).toEqual(expect.arrayContaining(["exec_command", "multi_agent_v1__spawn_agent"]));
+      expect(names.some((n) => n.includes("web_search"))).toBe(false);
+      const { called, answered } = toolRoundTrip(calls);
+      expect(called.length).toBeGreaterThan(0);
+      expect(answered).toEqual(called);
+    },
+  );
 
   it("and on a function-tool-only config", async () => {
     const since = rig.emulator.calls.length;
@@ -126,10 +149,19 @@ wire_api = "responses"
   /** A project whose opencode.json names one custom provider on the API, on `npm`'s AI SDK provider. */
   function project(npm: string, model: string): string {
     const dir = workdir("opencode");
-    const provider = { npm, name: "llm-api", options: { baseURL: server.baseURL, apiKey: "{env:LLM_API_KEY}" }, models: { [model]: { name: model } } };
+    const provider = {
+      npm,
+      name: "llm-api",
+      options: { baseURL: server.baseURL, apiKey: "{env:LLM_API_KEY}" },
+      models: { [model]: { name: model } },
+    };
     writeFileSync(
       join(dir, "opencode.json"),
-      JSON.stringify({ $schema: "https://opencode.ai/config.json", provider: { "llm-api": provider }, model: `llm-api/${model}` }),
+      JSON.stringify({
+        $schema: "https://opencode.ai/config.json",
+        provider: { "llm-api": provider },
+        model: `llm-api/${model}`,
+      }),
     );
     return dir;
   }
@@ -140,18 +172,28 @@ wire_api = "responses"
     ["@ai-sdk/openai-compatible", "/v1/chat/completions", "coder-vllm", true],
     ["@ai-sdk/openai", "/v1/responses", "coder-vllm", true],
     ["@ai-sdk/openai", "/v1/responses", "coder", false],
-  ])("completes a turn with a tool call on %s (%s, model %s), its 32,000-token budget served", async (npm, path, model, fitted) => {
-    const since = rig.emulator.calls.length;
-    const env = privateEnv(home, { LLM_API_KEY: KEY, OPENCODE_DISABLE_MODELS_FETCH: "true", OPENCODE_DISABLE_AUTOUPDATE: "true" });
-    const result = await runAgent(opencode!.path, ["run", "Look around, then say hello."], { cwd: project(npm, model), env });
-    expect([result.status, result.stdout]).toEqual([0, expect.stringContaining(ANSWER)]);
-    expect(new Set(seen.map((s) => s.path))).toEqual(new Set([path]));
-    const calls = modelCalls(since);
-    const { called, answered } = toolRoundTrip(calls);
-    expect([called.length > 0, answered]).toEqual([true, called]);
-    // opencode's budget, and where the server refused it, the one that fits beside the prompt.
-    const budgets = calls.map((c) => (c as { max_tokens?: number }).max_tokens);
-    expect(budgets).toContain(32000);
-    expect(budgets.some((b) => b !== undefined && b < 8192)).toBe(fitted);
-  });
+  ])(
+    "completes a turn with a tool call on %s (%s, model %s), its 32,000-token budget served",
+    async (npm, path, model, fitted) => {
+      const since = rig.emulator.calls.length;
+      const env = privateEnv(home, {
+        LLM_API_KEY: KEY,
+        OPENCODE_DISABLE_MODELS_FETCH: "true",
+        OPENCODE_DISABLE_AUTOUPDATE: "true",
+      });
+      const result = await runAgent(opencode!.path, ["run", "Look around, then say hello."], {
+        cwd: project(npm, model),
+        env,
+      });
+      expect([result.status, result.stdout]).toEqual([0, expect.stringContaining(ANSWER)]);
+      expect(new Set(seen.map((s) => s.path))).toEqual(new Set([path]));
+      const calls = modelCalls(since);
+      const { called, answered } = toolRoundTrip(calls);
+      expect([called.length > 0, answered]).toEqual([true, called]);
+      // opencode's budget, and where the server refused it, the one that fits beside the prompt.
+      const budgets = calls.map((c) => (c as { max_tokens?: number }).max_tokens);
+      expect(budgets).toContain(32000);
+      expect(budgets.some((b) => b !== undefined && b < 8192)).toBe(fitted);
+    },
+  );
 });

@@ -14,9 +14,14 @@ const ARTIFACTS = join(ROOT, "test-artifacts");
 // The browser found on this machine, and also the npm-shipped Chromium where that is another one,
 // so the suite is shown to pass on a machine without a system browser.
 const found = browserAvailable() ? (findBrowser() as BrowserSource) : undefined;
-const sources: [string, BrowserSource][] = found ? [[found.kind === "path" ? found.path : "npm-shipped Chromium", found]] : [];
-if (found?.kind === "path" && process.platform === "linux" && process.arch === "x64") sources.push(["npm-shipped Chromium", { kind: "bundled" }]);
-const describeBrowsers = sources.length ? describe.each(sources) : describe.skip.each([["none", { kind: "bundled" } as BrowserSource]]);
+const sources: [string, BrowserSource][] = found
+  ? [[found.kind === "path" ? found.path : "npm-shipped Chromium", found]]
+  : [];
+if (found?.kind === "path" && process.platform === "linux" && process.arch === "x64")
+  sources.push(["npm-shipped Chromium", { kind: "bundled" }]);
+const describeBrowsers = sources.length
+  ? describe.each(sources)
+  : describe.skip.each([["none", { kind: "bundled" } as BrowserSource]]);
 
 describeBrowsers("chat page in %s", (_, source) => {
   let stack: LocalStack;
@@ -28,7 +33,11 @@ describeBrowsers("chat page in %s", (_, source) => {
     const config = parseConfig({
       region: "us-east-1",
       models: [
-        { name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } },
+        {
+          name: "mistral-7b",
+          huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+          instance: { type: "ml.g5.2xlarge" },
+        },
         // A model that scales to zero: its requests are held while it wakes.
         {
           name: "idle",
@@ -69,11 +78,14 @@ describeBrowsers("chat page in %s", (_, source) => {
     // Count every change to the answer's text while it streams.
     await page.evaluate(() => {
       (window as unknown as { updates: number }).updates = 0;
-      new MutationObserver(() => (window as unknown as { updates: number }).updates++).observe(document.getElementById("messages")!, {
-        subtree: true,
-        characterData: true,
-        childList: true,
-      });
+      new MutationObserver(() => (window as unknown as { updates: number }).updates++).observe(
+        document.getElementById("messages")!,
+        {
+          subtree: true,
+          characterData: true,
+          childList: true,
+        },
+      );
     });
     await page.getByTestId("prompt").fill("Say hello");
     await page.getByTestId("send").click();
@@ -106,7 +118,9 @@ describeBrowsers("chat page in %s", (_, source) => {
   it("shows a clear message for a wrong API key", async () => {
     await connect("not-the-key");
     await page.waitForFunction(() => document.getElementById("error")!.textContent !== "");
-    expect(await page.getByTestId("error").textContent()).toBe("The API key was refused (401). Check the key for this stage.");
+    expect(await page.getByTestId("error").textContent()).toBe(
+      "The API key was refused (401). Check the key for this stage.",
+    );
   });
 
   it("shows a clear message when the model is down", async () => {
@@ -124,7 +138,11 @@ describeBrowsers("chat page in %s", (_, source) => {
   });
 
   it("holds one request while a model that scaled to zero starts, shows how long (m:ss), then the answer", async () => {
-    stack.emulator!.behave("llm-api-v1-idle", { zeroCopies: { wakeAfterMs: 2500, alarmAfterMs: 60_000 }, firstTokenDelayMs: 10, tokenDelayMs: 10 });
+    stack.emulator!.behave("llm-api-v1-idle", {
+      zeroCopies: { wakeAfterMs: 2500, alarmAfterMs: 60_000 },
+      firstTokenDelayMs: 10,
+      tokenDelayMs: 10,
+    });
     const asked: string[] = [];
     page.on("request", (r) => (r.url().endsWith("/v1/chat/completions") ? asked.push(r.method()) : undefined));
     await connect("browser-test-key");
@@ -134,7 +152,9 @@ describeBrowsers("chat page in %s", (_, source) => {
     await page.getByTestId("send").click();
     await page.waitForFunction(() => /^Starting, 0:0[1-9]/.test(document.getElementById("status")!.textContent!));
     expect(await page.getByTestId("error").textContent()).toBe("");
-    await page.waitForFunction(() => document.getElementById("status")!.textContent === "Done.", undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.getElementById("status")!.textContent === "Done.", undefined, {
+      timeout: 20_000,
+    });
     expect(await page.locator('[data-role="assistant"]').last().textContent()).toBe(VOCABULARY.join(""));
     expect(await page.getByTestId("error").textContent()).toBe("");
     // One request, held: not one refused request every few seconds.

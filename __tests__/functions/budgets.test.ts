@@ -23,7 +23,10 @@ const REQUEST = {
 const SERVED_EACH = 310;
 const RESERVED_EACH = Buffer.byteLength(JSON.stringify(REQUEST)) + 256 + 10;
 const BUDGET = 20 * SERVED_EACH;
-const hf = { huggingFace: { modelId: "a/b", maxInputTokens: 512, maxTotalTokens: 1024 }, instance: { type: "ml.g5.2xlarge" } };
+const hf = {
+  huggingFace: { modelId: "a/b", maxInputTokens: 512, maxTotalTokens: 1024 },
+  instance: { type: "ml.g5.2xlarge" },
+};
 
 describe("token budgets", () => {
   let stack: LocalStack;
@@ -50,9 +53,21 @@ describe("token budgets", () => {
       config,
       port: 0,
       emulator: { firstTokenDelayMs: 5, tokenDelayMs: 2 },
-      consumerKeys: { "team-a": "key-a", "team-a2": "key-a2", "team-a3": "key-a3", "team-b": "key-b", "team-c": "key-c", "team-d": "key-d", "team-e": "key-e" },
+      consumerKeys: {
+        "team-a": "key-a",
+        "team-a2": "key-a2",
+        "team-a3": "key-a3",
+        "team-b": "key-b",
+        "team-c": "key-c",
+        "team-d": "key-d",
+        "team-e": "key-e",
+      },
     });
-    db = new DynamoDBClient({ endpoint: stack.stateTable!.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+    db = new DynamoDBClient({
+      endpoint: stack.stateTable!.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "l", secretAccessKey: "l" },
+    });
   });
   afterAll(async () => {
     db.destroy();
@@ -62,7 +77,9 @@ describe("token budgets", () => {
   const client = (key: string) => new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: key });
   const tally = async (consumer: string, period: "day" | "month") => {
     const key = { pk: { S: budgetPartition(consumer) }, sk: { S: periodOf(period, new Date()).key } };
-    const { Item } = await db.send(new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }));
+    const { Item } = await db.send(
+      new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }),
+    );
     return liveTally((Item ?? {}) as Item, Math.floor(Date.now() / 1000));
   };
 
@@ -80,34 +97,37 @@ describe("token budgets", () => {
     ["team-a", "key-a"],
     ["team-a2", "key-a2"],
     ["team-a3", "key-a3"],
-  ])("never serves %s more than its budget over 100 concurrent streams, and refuses the rest with 429 insufficient_quota", async (consumer, key) => {
-    const openai = client(key);
-    const one = async () => {
-      const stream = await openai.chat.completions.create(REQUEST);
-      let total = 0;
-      for await (const chunk of stream) total += chunk.usage?.total_tokens ?? 0;
-      return total;
-    };
-    const results = await Promise.allSettled(Array.from({ length: 100 }, one));
-    const served = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-    expect(served.length).toBeGreaterThan(0);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(served.every((t) => t === SERVED_EACH)).toBe(true);
-    const total = served.reduce((a, b) => a + b, 0);
-    expect(total).toBeLessThanOrEqual(BUDGET);
-    // Requests waited for running answers to settle rather than be refused: the budget was spent to
-    // within one reservation, and only then were the rest refused as spent.
-    expect(total + RESERVED_EACH).toBeGreaterThan(BUDGET);
-    for (const e of refused) {
-      expect(e).toBeInstanceOf(OpenAI.RateLimitError);
-      expect(e).toMatchObject({ status: 429, code: "insufficient_quota", type: "insufficient_quota" });
-      expect((e as Error).message).toMatch(/for this day is spent: .* It resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
-    }
-    // What the table holds is what was served: settled, nothing left reserved.
-    const after = await settled(consumer, "day");
-    expect(after).toMatchObject({ used: served.reduce((a, b) => a + b, 0), reserved: 0 });
-  });
+  ])(
+    "never serves %s more than its budget over 100 concurrent streams, and refuses the rest with 429 insufficient_quota",
+    async (consumer, key) => {
+      const openai = client(key);
+      const one = async () => {
+        const stream = await openai.chat.completions.create(REQUEST);
+        let total = 0;
+        for await (const chunk of stream) total += chunk.usage?.total_tokens ?? 0;
+        return total;
+      };
+      const results = await Promise.allSettled(Array.from({ length: 100 }, one));
+      const served = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+      expect(served.length).toBeGreaterThan(0);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(served.every((t) => t === SERVED_EACH)).toBe(true);
+      const total = served.reduce((a, b) => a + b, 0);
+      expect(total).toBeLessThanOrEqual(BUDGET);
+      // Requests waited for running answers to settle rather than be refused: the budget was spent to
+      // within one reservation, and only then were the rest refused as spent.
+      expect(total + RESERVED_EACH).toBeGreaterThan(BUDGET);
+      for (const e of refused) {
+        expect(e).toBeInstanceOf(OpenAI.RateLimitError);
+        expect(e).toMatchObject({ status: 429, code: "insufficient_quota", type: "insufficient_quota" });
+        expect((e as Error).message).toMatch(/for this day is spent: .* It resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
+      }
+      // What the table holds is what was served: settled, nothing left reserved.
+      const after = await settled(consumer, "day");
+      expect(after).toMatchObject({ used: served.reduce((a, b) => a + b, 0), reserved: 0 });
+    },
+  );
 
   it("tells a consumer with a budget what is left, and one without pays no call to the store", async () => {
     const before = await tally("team-c", "month");
@@ -125,7 +145,8 @@ describe("token budgets", () => {
     const calls: string[] = [];
     const real = globalThis.fetch;
     const spy = jest.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
-      if (String(input instanceof Request ? input.url : input).startsWith(stack.stateTable!.url)) calls.push(String(input));
+      if (String(input instanceof Request ? input.url : input).startsWith(stack.stateTable!.url))
+        calls.push(String(input));
       return real(input, init);
     });
     try {
@@ -146,7 +167,8 @@ describe("token budgets", () => {
 
   it("holds a model's own budget within the total, naming the model when it is spent", async () => {
     const openai = client("key-c");
-    const ask = (model: string) => openai.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 100 });
+    const ask = (model: string) =>
+      openai.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }], max_tokens: 100 });
     let refused: unknown;
     for (let i = 0; i < 20 && !refused; i++)
       refused = await ask("beta").then(
@@ -162,13 +184,19 @@ describe("token budgets", () => {
 
   it("charges /invoke what it reported, its prompt at its bound", async () => {
     const before = await tally("team-c", "month");
-    const answer = await post(`${stack.url}/alpha/invoke`, { inputs: "hi", parameters: { max_new_tokens: 5 } }, { authorization: "Bearer key-c" });
+    const answer = await post(
+      `${stack.url}/alpha/invoke`,
+      { inputs: "hi", parameters: { max_new_tokens: 5 } },
+      { authorization: "Bearer key-c" },
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers.get("x-budget-remaining-tokens")).toMatch(/^\d+$/);
     const after = await settled("team-c", "month");
     // The buffered generate answer counts its tokens but not the prompt's: the prompt is charged at its bound.
     expect(after.used - before.used).toBeGreaterThan(0);
-    expect(after.used - before.used).toBeLessThanOrEqual(Buffer.byteLength(JSON.stringify({ inputs: "hi", parameters: { max_new_tokens: 5 } })) + 256 + 5);
+    expect(after.used - before.used).toBeLessThanOrEqual(
+      Buffer.byteLength(JSON.stringify({ inputs: "hi", parameters: { max_new_tokens: 5 } })) + 256 + 5,
+    );
     expect(after.reserved).toBe(0);
   });
 
@@ -184,10 +212,16 @@ describe("token budgets", () => {
       }),
     );
     expect(await tally("team-d", "day")).toMatchObject({ used: 0, reserved: 0 });
-    const answer = await client("key-d").chat.completions.create({ model: "alpha", messages: [{ role: "user", content: "hi" }], max_tokens: 20 });
+    const answer = await client("key-d").chat.completions.create({
+      model: "alpha",
+      messages: [{ role: "user", content: "hi" }],
+      max_tokens: 20,
+    });
     const used = answer.usage!.total_tokens;
     await settled("team-d", "day");
-    const { Item } = await db.send(new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }));
+    const { Item } = await db.send(
+      new GetItemCommand({ TableName: stack.stateTable!.name, Key: key, ConsistentRead: true }),
+    );
     expect(Item!["r:stopped"]).toBeUndefined();
     expect([Item!.c.N, Item!.u.N, Item!["c:alpha"].N]).toEqual([String(used), String(used), String(used)]);
   });
@@ -201,6 +235,9 @@ describe("token budgets", () => {
        catch (e) { return { status: e.statusCode, body: JSON.parse(e.responseBody) }; }`,
       { baseURL: `${stack.url}/v1`, key: "key-e" },
     );
-    expect(seen).toMatchObject({ status: 429, body: { error: { type: "insufficient_quota", code: "insufficient_quota" } } });
+    expect(seen).toMatchObject({
+      status: 429,
+      body: { error: { type: "insufficient_quota", code: "insufficient_quota" } },
+    });
   });
 });

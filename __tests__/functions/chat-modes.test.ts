@@ -19,7 +19,12 @@ describe("chat modes", () => {
   });
   afterAll(() => stack.stop());
 
-  const chat = (model: string) => post(`${stack.url}/v1/chat/completions`, { model, messages: [{ role: "user", content: "hi" }] }, { "x-api-key": "k" });
+  const chat = (model: string) =>
+    post(
+      `${stack.url}/v1/chat/completions`,
+      { model, messages: [{ role: "user", content: "hi" }] },
+      { "x-api-key": "k" },
+    );
   const sent = () => stack.emulator!.calls.at(-1)!.body;
 
   it("uses the backend's chat API by default, and a rendered prompt for a model set to prompt", async () => {
@@ -32,12 +37,17 @@ describe("chat modes", () => {
   it("refuses chat on a model set to none, pointing to the routes it has, which still work", async () => {
     const res = await chat("nochat");
     expect([res.status, (await res.json()).error.message]).toEqual([400, expect.stringContaining("/v1/completions")]);
-    expect((await post(`${stack.url}/v1/completions`, { model: "nochat", prompt: "hi" }, { "x-api-key": "k" })).status).toBe(200);
+    expect(
+      (await post(`${stack.url}/v1/completions`, { model: "nochat", prompt: "hi" }, { "x-api-key": "k" })).status,
+    ).toBe(200);
   });
 
   it("refuses messages where the backend has no chat API, naming the field and the fix", () => {
     expect(() =>
-      parseConfig({ region: "us-east-1", models: [{ name: "m", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 }, chat: "messages" }] }),
+      parseConfig({
+        region: "us-east-1",
+        models: [{ name: "m", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 }, chat: "messages" }],
+      }),
     ).toThrow('models[0].chat: "messages" needs a backend with a chat API');
   });
 });

@@ -29,7 +29,12 @@ describe("GET /v1/models", () => {
     expect(answer.statusCode).toBe(200);
     expect(answer.json).toEqual({
       object: "list",
-      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen", "bge", "qwen-vl"].map((id) => ({ id, object: "model", created: 0, owned_by: "llm-api" })),
+      data: ["mistral", "falcon", "tiny", "gone", "vllm", "qwen", "bge", "qwen-vl"].map((id) => ({
+        id,
+        object: "model",
+        created: 0,
+        owned_by: "llm-api",
+      })),
     });
   });
 });
@@ -42,15 +47,23 @@ describe("POST /v1/chat/completions", () => {
       id: expect.stringMatching(/^chatcmpl-req-/),
       object: "chat.completion",
       model: "mistral",
-      choices: [{ index: 0, message: { role: "assistant", content: VOCABULARY.slice(0, 5).join("") }, finish_reason: "length" }],
+      choices: [
+        { index: 0, message: { role: "assistant", content: VOCABULARY.slice(0, 5).join("") }, finish_reason: "length" },
+      ],
       usage: { prompt_tokens: 4, completion_tokens: 5, total_tokens: 9 },
     });
-    expect(rig.emulator.calls.at(-1)).toMatchObject({ endpoint: "ep-mistral", body: { messages, max_tokens: 5, temperature: 0.2, stream: false } });
+    expect(rig.emulator.calls.at(-1)).toMatchObject({
+      endpoint: "ep-mistral",
+      body: { messages, max_tokens: 5, temperature: 0.2, stream: false },
+    });
   });
 
   it("with a model without a chat template, it renders the conversation as a prompt for the generate API", async () => {
     const answer = await chat({ model: "falcon", messages, max_completion_tokens: 3, temperature: 0, stop: "\n" });
-    expect(answer.json.choices[0]).toMatchObject({ message: { content: VOCABULARY.slice(0, 3).join("") }, finish_reason: "length" });
+    expect(answer.json.choices[0]).toMatchObject({
+      message: { content: VOCABULARY.slice(0, 3).join("") },
+      finish_reason: "length",
+    });
     expect(answer.json.usage).toBeUndefined();
     expect(rig.emulator.calls.at(-1)!.body).toEqual({
       inputs: "System: Be brief.\nUser: Say hello\nAssistant:",
@@ -64,8 +77,11 @@ describe("POST /v1/chat/completions", () => {
     const lines = dataLines(answer.body);
     expect(lines.at(-1)).toBe("[DONE]");
     const chunks = lines.slice(0, -1).map((l) => JSON.parse(l));
-    for (const c of chunks) expect(c).toMatchObject({ object: "chat.completion.chunk", model: "mistral", id: chunks[0].id });
-    expect(chunks.flatMap((c) => c.choices.map((ch: { delta: { content?: string } }) => ch.delta.content ?? "")).join("")).toBe(VOCABULARY.join(""));
+    for (const c of chunks)
+      expect(c).toMatchObject({ object: "chat.completion.chunk", model: "mistral", id: chunks[0].id });
+    expect(
+      chunks.flatMap((c) => c.choices.map((ch: { delta: { content?: string } }) => ch.delta.content ?? "")).join(""),
+    ).toBe(VOCABULARY.join(""));
     expect(chunks.filter((c) => c.choices[0]?.finish_reason).map((c) => c.choices[0].finish_reason)).toEqual(["stop"]);
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: VOCABULARY.length } });
   });
@@ -91,7 +107,12 @@ describe("POST /v1/chat/completions", () => {
   });
 
   it.each([
-    [{ functions: [], logit_bias: {} }, "unsupported_parameter", "functions", "Unsupported parameters: functions, logit_bias."],
+    [
+      { functions: [], logit_bias: {} },
+      "unsupported_parameter",
+      "functions",
+      "Unsupported parameters: functions, logit_bias.",
+    ],
     [
       { response_format: { type: "xml" } },
       "invalid_request",
@@ -100,7 +121,10 @@ describe("POST /v1/chat/completions", () => {
     ],
     [{ tool_choice: "auto" }, "invalid_request", "tool_choice", "tool_choice needs tools to choose from."],
     [
-      { tools: [{ type: "function", function: { name: "a" } }], tool_choice: { type: "function", function: { name: "b" } } },
+      {
+        tools: [{ type: "function", function: { name: "a" } }],
+        tool_choice: { type: "function", function: { name: "b" } },
+      },
       "invalid_request",
       "tool_choice",
       'tool_choice names "b", which is not among the tools.',
@@ -170,7 +194,11 @@ describe("POST /v1/chat/completions", () => {
       "unsupported_content",
       'messages[0].content[0]: model "mistral" takes text only. Models that take images here: qwen-vl.',
     ],
-    [[{ type: "text" }], "invalid_request", 'messages[0].content[0] must be a part like {"type": "text", "text": "..."}.'],
+    [
+      [{ type: "text" }],
+      "invalid_request",
+      'messages[0].content[0] must be a part like {"type": "text", "text": "..."}.',
+    ],
     [42, "invalid_request", "messages[0].content must be a string or a list of content parts."],
   ])("refuses content %j with a 400 that names the part", async (content, type, message) => {
     const calls = rig.emulator.calls.length;

@@ -21,7 +21,12 @@ describe("consumers", () => {
         ],
       },
     });
-    stack = await startLocalStack({ config, port: 0, emulator: {}, consumerKeys: { "team-a": "key-a", "team-b": "key-b" } });
+    stack = await startLocalStack({
+      config,
+      port: 0,
+      emulator: {},
+      consumerKeys: { "team-a": "key-a", "team-b": "key-b" },
+    });
   });
   afterAll(() => stack.stop());
 
@@ -40,10 +45,19 @@ describe("consumers", () => {
     expect((refused as { status: number; error: { message: string } }).error.message).toContain('"beta"');
     expect((await a.models.list()).data.map((m) => m.id)).toEqual(["alpha"]);
     // Its own model's routes, but not another's (the authorizer's policy).
-    expect((await post(`${stack.url}/alpha/invoke`, { inputs: "hi" }, { authorization: "Bearer key-a" })).status).toBe(200);
-    expect((await post(`${stack.url}/beta/invoke`, { inputs: "hi" }, { authorization: "Bearer key-a" })).status).toBe(403);
+    expect((await post(`${stack.url}/alpha/invoke`, { inputs: "hi" }, { authorization: "Bearer key-a" })).status).toBe(
+      200,
+    );
+    expect((await post(`${stack.url}/beta/invoke`, { inputs: "hi" }, { authorization: "Bearer key-a" })).status).toBe(
+      403,
+    );
     // LangChain raises the same refusal.
-    const chat = new ChatOpenAI({ model: "beta", apiKey: "key-a", configuration: { baseURL: `${stack.url}/v1` }, maxRetries: 0 });
+    const chat = new ChatOpenAI({
+      model: "beta",
+      apiKey: "key-a",
+      configuration: { baseURL: `${stack.url}/v1` },
+      maxRetries: 0,
+    });
     await expect(chat.invoke("hi")).rejects.toMatchObject({ status: 403 });
   });
 

@@ -8,7 +8,12 @@ describe("custom attributes through the local stack", () => {
     process.env.LOG_LEVEL = "silent";
     const config = localConfig({
       models: [
-        { name: "eula", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" }, customAttributes: "accept_eula=true" },
+        {
+          name: "eula",
+          huggingFace: { modelId: "a/b" },
+          instance: { type: "ml.g5.2xlarge" },
+          customAttributes: "accept_eula=true",
+        },
         { name: "plain", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } },
       ],
     });
@@ -24,19 +29,30 @@ describe("custom attributes through the local stack", () => {
     ["/eula/stream", generate],
     ["/v1/chat/completions", { model: "eula", messages: [{ role: "user", content: "hi" }] }],
     ["/v1/completions", { model: "eula", prompt: "hi" }],
-  ])("%s sends the model's configured attributes, and the client's own instead when it sends some", async (path, body) => {
-    expect((await post(`${stack.url}${path}`, body, { "x-api-key": "k" })).status).toBe(200);
-    expect(sentAttributes()).toBe("accept_eula=true");
-    const res = await post(`${stack.url}${path}`, body, { "x-api-key": "k", "X-Amzn-SageMaker-Custom-Attributes": "trace=on" });
-    expect(res.status).toBe(200);
-    await res.text();
-    expect(sentAttributes()).toBe("trace=on");
-  });
+  ])(
+    "%s sends the model's configured attributes, and the client's own instead when it sends some",
+    async (path, body) => {
+      expect((await post(`${stack.url}${path}`, body, { "x-api-key": "k" })).status).toBe(200);
+      expect(sentAttributes()).toBe("accept_eula=true");
+      const res = await post(`${stack.url}${path}`, body, {
+        "x-api-key": "k",
+        "X-Amzn-SageMaker-Custom-Attributes": "trace=on",
+      });
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(sentAttributes()).toBe("trace=on");
+    },
+  );
 
   it("sends none for a model without them, unless the client does", async () => {
     await (await post(`${stack.url}/plain/invoke`, generate, { "x-api-key": "k" })).text();
     expect(sentAttributes()).toBeUndefined();
-    await (await post(`${stack.url}/plain/invoke`, generate, { "x-api-key": "k", "x-amzn-sagemaker-custom-attributes": "a=b" })).text();
+    await (
+      await post(`${stack.url}/plain/invoke`, generate, {
+        "x-api-key": "k",
+        "x-amzn-sagemaker-custom-attributes": "a=b",
+      })
+    ).text();
     expect(sentAttributes()).toBe("a=b");
   });
 });

@@ -12,7 +12,8 @@ beforeEach(() => rig.emulator.behave("ep-mistral", {}));
 
 const messages = [{ role: "user", content: "Say hello" }];
 const stream = (body: unknown) => call(rig.stream, apiEvent("POST", "/mistral/stream", body));
-const chat = (body: Record<string, unknown>) => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, ...body }));
+const chat = (body: Record<string, unknown>) =>
+  call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, ...body }));
 const dataLines = (body: string) =>
   body
     .split("\n\n")
@@ -25,7 +26,10 @@ describe("answers cut short", () => {
     const events = sseEvents((await stream({ inputs: "x" })).body);
     expect(events.filter((e) => e.event === "token")).toHaveLength(3);
     expect(events.map((e) => e.event)).not.toContain("done");
-    expect(events.at(-1)).toEqual({ event: "error", data: apiError("upstream_error", expect.stringContaining("incomplete")) });
+    expect(events.at(-1)).toEqual({
+      event: "error",
+      data: apiError("upstream_error", expect.stringContaining("incomplete")),
+    });
   });
 
   it("stream: a stream with no token at all and no final event is a 502, not an empty success", async () => {
@@ -34,13 +38,16 @@ describe("answers cut short", () => {
     expect([answer.statusCode, answer.json.error.code]).toEqual([502, "upstream_error"]);
   });
 
-  it.each(["mistral", "falcon"])("chat (%s): a cut-short stream ends with an error chunk and no [DONE]", async (model) => {
-    rig.emulator.behave(model === "mistral" ? "ep-mistral" : "ep-falcon", { cutAfterTokens: 2, cutWith: "end" });
-    const lines = dataLines((await chat({ model, stream: true })).body);
-    expect(lines).not.toContain("[DONE]");
-    expect(JSON.parse(lines.at(-1)!)).toEqual(apiError("upstream_error", expect.stringContaining("incomplete")));
-    rig.emulator.behave("ep-falcon", {});
-  });
+  it.each(["mistral", "falcon"])(
+    "chat (%s): a cut-short stream ends with an error chunk and no [DONE]",
+    async (model) => {
+      rig.emulator.behave(model === "mistral" ? "ep-mistral" : "ep-falcon", { cutAfterTokens: 2, cutWith: "end" });
+      const lines = dataLines((await chat({ model, stream: true })).body);
+      expect(lines).not.toContain("[DONE]");
+      expect(JSON.parse(lines.at(-1)!)).toEqual(apiError("upstream_error", expect.stringContaining("incomplete")));
+      rig.emulator.behave("ep-falcon", {});
+    },
+  );
 
   it("a whole stream still ends in done and [DONE] (the check can pass)", async () => {
     expect(sseEvents((await stream({ inputs: "x" })).body).at(-1)!.event).toBe("done");
@@ -68,14 +75,22 @@ describe("validation against inherited names", () => {
   ])("refuses %s as an unknown field, without calling the model", async (raw, field) => {
     const calls = rig.emulator.calls.length;
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", undefined, raw));
-    expect([answer.statusCode, answer.json.error]).toEqual([400, apiError("invalid_request", `${field} is not a supported field.`, field).error]);
+    expect([answer.statusCode, answer.json.error]).toEqual([
+      400,
+      apiError("invalid_request", `${field} is not a supported field.`, field).error,
+    ]);
     expect(rig.emulator.calls.length).toBe(calls);
   });
 
   it("refuses a chat request with an inherited top-level name", async () => {
     const answer = await call(
       rig.openai,
-      apiEvent("POST", "/v1/chat/completions", undefined, '{"model":"mistral","messages":[{"role":"user","content":"x"}],"constructor":1}'),
+      apiEvent(
+        "POST",
+        "/v1/chat/completions",
+        undefined,
+        '{"model":"mistral","messages":[{"role":"user","content":"x"}],"constructor":1}',
+      ),
     );
     expect(answer.statusCode).toBe(400);
   });
@@ -96,11 +111,18 @@ describe("a model's error message", () => {
     rig.emulator.behave("ep-mistral", { modelStatus: 422, modelMessage: trace });
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }));
     expect(answer.json.error.message).toBe("Input validation error: bad");
-    rig.emulator.behave("ep-mistral", { modelStatus: 422, modelMessage: "cannot load /opt/ml/model/weights.py:12 here" });
-    expect((await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }))).json.error.message).toBe("cannot load <path> here");
+    rig.emulator.behave("ep-mistral", {
+      modelStatus: 422,
+      modelMessage: "cannot load /opt/ml/model/weights.py:12 here",
+    });
+    expect((await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }))).json.error.message).toBe(
+      "cannot load <path> here",
+    );
   });
 
   it("whole answers are untouched (the check can pass)", async () => {
-    expect((await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }))).json).toEqual({ generated_text: VOCABULARY.join("") });
+    expect((await call(rig.invoke, apiEvent("POST", "/mistral/invoke", { inputs: "x" }))).json).toEqual({
+      generated_text: VOCABULARY.join(""),
+    });
   });
 });

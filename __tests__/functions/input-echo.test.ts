@@ -29,7 +29,10 @@ describe("a client's input in error messages", () => {
   });
 
   it("an unknown model of 256 characters is named by a short prefix only", async () => {
-    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "x".repeat(256), messages }));
+    const answer = await call(
+      rig.openai,
+      apiEvent("POST", "/v1/chat/completions", { model: "x".repeat(256), messages }),
+    );
     expect(answer.statusCode).toBe(404);
     expect(answer.json.error.message).toContain(`No model named "${"x".repeat(MAX_ECHO_CHARS)}…"`);
     expect(answer.json.error.message).not.toContain("x".repeat(MAX_ECHO_CHARS + 1));
@@ -45,9 +48,19 @@ describe("a client's input in error messages", () => {
   });
 
   it("embeddings on a text model lists only the embedding models the caller's key may use", async () => {
-    const allowed = await call(rig.openai, asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral", "bge"]));
-    expect(allowed.json.error.message).toBe('"mistral" generates text and has no embeddings. Embedding models here: bge.');
-    const denied = await call(rig.openai, asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral"]));
-    expect(denied.json.error.message).toBe('"mistral" generates text and has no embeddings. Embedding models here: none.');
+    const allowed = await call(
+      rig.openai,
+      asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral", "bge"]),
+    );
+    expect(allowed.json.error.message).toBe(
+      '"mistral" generates text and has no embeddings. Embedding models here: bge.',
+    );
+    const denied = await call(
+      rig.openai,
+      asConsumer(apiEvent("POST", "/v1/embeddings", { model: "mistral", input: "x" }), ["mistral"]),
+    );
+    expect(denied.json.error.message).toBe(
+      '"mistral" generates text and has no embeddings. Embedding models here: none.',
+    );
   });
 });

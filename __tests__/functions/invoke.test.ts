@@ -17,7 +17,14 @@ describe("POST /{model}/invoke", () => {
     // Prepare
     const body = {
       inputs: "Say hello",
-      parameters: { max_new_tokens: 4, temperature: 0.7, top_p: 0.9, repetition_penalty: 1.1, stop: ["\n"], do_sample: true },
+      parameters: {
+        max_new_tokens: 4,
+        temperature: 0.7,
+        top_p: 0.9,
+        repetition_penalty: 1.1,
+        stop: ["\n"],
+        do_sample: true,
+      },
     };
     // Act
     const answer = await invoke(body);
@@ -26,7 +33,11 @@ describe("POST /{model}/invoke", () => {
     expect(answer.json).toEqual({ generated_text: VOCABULARY.slice(0, 4).join("") });
     expect(answer.headers["x-request-id"]).toMatch(/^req-/);
     expect(rig.emulator.calls).toEqual([
-      expect.objectContaining({ endpoint: "ep-mistral", stream: false, body: { inputs: "Say hello", parameters: body.parameters } }),
+      expect.objectContaining({
+        endpoint: "ep-mistral",
+        stream: false,
+        body: { inputs: "Say hello", parameters: body.parameters },
+      }),
     ]);
   });
 
@@ -41,20 +52,47 @@ describe("POST /{model}/invoke", () => {
     ["inputs missing", { parameters: {} }, 400, "invalid_request", "inputs"],
     ["inputs empty", { inputs: "" }, 400, "invalid_request", "inputs"],
     ["inputs not a string", { inputs: 42 }, 400, "invalid_request", "inputs"],
-    ["an unknown parameter", { inputs: "x", parameters: { max_tokens: 5 } }, 400, "invalid_request", "parameters.max_tokens"],
-    ["temperature 0", { inputs: "x", parameters: { temperature: 0 } }, 400, "invalid_request", "parameters.temperature"],
+    [
+      "an unknown parameter",
+      { inputs: "x", parameters: { max_tokens: 5 } },
+      400,
+      "invalid_request",
+      "parameters.max_tokens",
+    ],
+    [
+      "temperature 0",
+      { inputs: "x", parameters: { temperature: 0 } },
+      400,
+      "invalid_request",
+      "parameters.temperature",
+    ],
     ["top_p of 1", { inputs: "x", parameters: { top_p: 1 } }, 400, "invalid_request", "parameters.top_p"],
-    ["a fractional max_new_tokens", { inputs: "x", parameters: { max_new_tokens: 1.5 } }, 400, "invalid_request", "parameters.max_new_tokens"],
-    ["five stop sequences", { inputs: "x", parameters: { stop: ["a", "b", "c", "d", "e"] } }, 400, "invalid_request", "parameters.stop"],
+    [
+      "a fractional max_new_tokens",
+      { inputs: "x", parameters: { max_new_tokens: 1.5 } },
+      400,
+      "invalid_request",
+      "parameters.max_new_tokens",
+    ],
+    [
+      "five stop sequences",
+      { inputs: "x", parameters: { stop: ["a", "b", "c", "d", "e"] } },
+      400,
+      "invalid_request",
+      "parameters.stop",
+    ],
     ["a top-level array", [1, 2], 400, "invalid_request", "body"],
   ];
-  it.each(bad)("fails with 400 and a JSON error naming the field when given %s, without calling the model", async (_, body, status, type, field) => {
-    const answer = await invoke(body);
-    expect(answer.statusCode).toBe(status);
-    expect(answer.json.error).toMatchObject({ code: type, ...(field ? { param: field } : {}) });
-    expect(typeof answer.json.error.message).toBe("string");
-    expect(rig.emulator.calls).toHaveLength(0);
-  });
+  it.each(bad)(
+    "fails with 400 and a JSON error naming the field when given %s, without calling the model",
+    async (_, body, status, type, field) => {
+      const answer = await invoke(body);
+      expect(answer.statusCode).toBe(status);
+      expect(answer.json.error).toMatchObject({ code: type, ...(field ? { param: field } : {}) });
+      expect(typeof answer.json.error.message).toBe("string");
+      expect(rig.emulator.calls).toHaveLength(0);
+    },
+  );
 
   it("fails with 400 when the body is not JSON", async () => {
     const answer = await call(rig.invoke, apiEvent("POST", "/mistral/invoke", undefined, "{not json"));

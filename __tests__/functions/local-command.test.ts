@@ -6,10 +6,21 @@ import { ROOT } from "../helpers/synth";
 // whose stage table is started on loopback: the start that once failed on import() of dynalite.
 describe("npm run local", () => {
   it("starts a stage with token budgets, keeps them on loopback and says how to see them", async () => {
-    const child = spawn("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "bin", "local.ts"), "--config", "examples/central-api.json", "--port", "0"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "node",
+      [
+        join(ROOT, "scripts", "run-ts.js"),
+        join(ROOT, "bin", "local.ts"),
+        "--config",
+        "examples/central-api.json",
+        "--port",
+        "0",
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (b: Buffer) => (out += b.toString()));
     child.stderr.on("data", (b: Buffer) => (out += b.toString()));

@@ -27,11 +27,15 @@ function raw(text: string, waitMs = 3000): Promise<string> {
 
 describe("local server hardening", () => {
   it("answers only loopback host names, so a page on another site cannot reach it by DNS rebinding", async () => {
-    const foreign = await raw("GET /v1/models HTTP/1.1\r\nHost: attacker.example:80\r\nx-api-key: the-key\r\nConnection: close\r\n\r\n");
+    const foreign = await raw(
+      "GET /v1/models HTTP/1.1\r\nHost: attacker.example:80\r\nx-api-key: the-key\r\nConnection: close\r\n\r\n",
+    );
     expect(foreign).toMatch(/^HTTP\/1\.1 403 /);
     expect(foreign).toContain("is not served here");
     for (const host of [`localhost:${port()}`, `127.0.0.1:${port()}`]) {
-      expect(await raw(`GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nx-api-key: the-key\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 /);
+      expect(
+        await raw(`GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nx-api-key: the-key\r\nConnection: close\r\n\r\n`),
+      ).toMatch(/^HTTP\/1\.1 200 /);
     }
   });
 
@@ -45,7 +49,10 @@ describe("local server hardening", () => {
 
   it("ends a request whose body never finishes arriving", async () => {
     const started = Date.now();
-    const answer = await raw(`POST /mistral-7b/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: the-key\r\ncontent-length: 1000\r\n\r\n{"inputs":`, 5000);
+    const answer = await raw(
+      `POST /mistral-7b/invoke HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: the-key\r\ncontent-length: 1000\r\n\r\n{"inputs":`,
+      5000,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(Date.now() - started).toBeLessThan(3000);
   });
@@ -55,12 +62,15 @@ describe("local server hardening", () => {
       const res = await post(`${stack.url}/mistral-7b/invoke`, { inputs: "x" }, { "x-api-key": key });
       expect([key, res.status]).toEqual([key, 401]);
     }
-    expect((await post(`${stack.url}/mistral-7b/invoke`, { inputs: "x" }, { "x-api-key": "the-key" })).status).toBe(200);
+    expect((await post(`${stack.url}/mistral-7b/invoke`, { inputs: "x" }, { "x-api-key": "the-key" })).status).toBe(
+      200,
+    );
   });
 
   it("keeps only the emulator's recent calls, so large prompts do not pile up", async () => {
     const prompt = "p".repeat(100 * 1024);
-    for (let i = 0; i < RECORDED_CALLS + 30; i++) await post(`${stack.url}/mistral-7b/invoke`, { inputs: `${i} ${prompt}` }, { "x-api-key": "the-key" });
+    for (let i = 0; i < RECORDED_CALLS + 30; i++)
+      await post(`${stack.url}/mistral-7b/invoke`, { inputs: `${i} ${prompt}` }, { "x-api-key": "the-key" });
     expect(stack.emulator!.calls).toHaveLength(RECORDED_CALLS);
     expect(String(stack.emulator!.calls.at(-1)!.body.inputs).startsWith(`${RECORDED_CALLS + 29} `)).toBe(true);
   });

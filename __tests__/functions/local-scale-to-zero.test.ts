@@ -49,7 +49,11 @@ describe("the scale-to-zero example, locally", () => {
     );
     // Streamed, the servers differ on the wire (TGI's SSE, LMI's JSON lines): each is read as its own.
     for (const model of ["llama-8b", "qwen-14b"]) {
-      const stream = await client.chat.completions.create({ model, stream: true, messages: [{ role: "user", content: "hi" }] });
+      const stream = await client.chat.completions.create({
+        model,
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      });
       let text = "";
       for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
       expect([model, text.length > 5]).toEqual([model, true]);
@@ -60,13 +64,20 @@ describe("the scale-to-zero example, locally", () => {
   it("holds at most heldRequestsPerModel (50) requests of a model at once: the 51st gets a 503 at once", async () => {
     // Asleep again: a container asks for a copy at most every 30 s, and this one just woke it.
     resetWakes();
-    stack.emulator!.behave("idle-free-v1-shared-gpu", { firstTokenDelayMs: 150, tokenDelayMs: 40, zeroCopies: { wakeAfterMs: 5000, alarmAfterMs: 60_000 } });
+    stack.emulator!.behave("idle-free-v1-shared-gpu", {
+      firstTokenDelayMs: 150,
+      tokenDelayMs: 40,
+      zeroCopies: { wakeAfterMs: 5000, alarmAfterMs: 60_000 },
+    });
     const held = Array.from({ length: 50 }, () => fetchStream("llama-8b"));
     const heads = await Promise.all(held.map((h) => h.head));
     expect(heads.every((status) => status === 200)).toBe(true);
     const started = performance.now();
     const refused = await ask("llama-8b").catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
-    expect([refused instanceof OpenAI.APIError && refused.status, (refused as InstanceType<typeof OpenAI.APIError>).code]).toEqual([503, "model_starting"]);
+    expect([
+      refused instanceof OpenAI.APIError && refused.status,
+      (refused as InstanceType<typeof OpenAI.APIError>).code,
+    ]).toEqual([503, "model_starting"]);
     expect(performance.now() - started).toBeLessThan(1000);
     // The held ones get their answers once the copy is up, and give their places back.
     const bodies = await Promise.all(held.map((h) => h.body));

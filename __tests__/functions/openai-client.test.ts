@@ -26,7 +26,11 @@ describe("the openai npm client", () => {
   });
 
   it("gets a buffered completion", async () => {
-    const completion = await client.chat.completions.create({ model: "mistral", messages: [{ role: "user", content: "Say hello" }], max_tokens: 4 });
+    const completion = await client.chat.completions.create({
+      model: "mistral",
+      messages: [{ role: "user", content: "Say hello" }],
+      max_tokens: 4,
+    });
     expect(completion.choices[0].message.content).toBe(VOCABULARY.slice(0, 4).join(""));
     expect(completion.choices[0].finish_reason).toBe("length");
     expect(completion.usage?.completion_tokens).toBe(4);
@@ -34,7 +38,11 @@ describe("the openai npm client", () => {
 
   it("gets a streamed completion token by token", async () => {
     rig.emulator.behave("ep-mistral", { tokenDelayMs: 25 });
-    const stream = await client.chat.completions.create({ model: "mistral", messages: [{ role: "user", content: "Say hello" }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: "mistral",
+      messages: [{ role: "user", content: "Say hello" }],
+      stream: true,
+    });
     const arrivals: { text: string; at: number }[] = [];
     for await (const chunk of stream) {
       const text = chunk.choices[0]?.delta?.content;

@@ -55,7 +55,12 @@ describe("what OpenAI clients send by default", () => {
       user: null,
     } as never);
     expect(text.choices[0].text).toEqual(expect.any(String));
-    const vectors = await fixture.openai.embeddings.create({ model: "bge", input: "Hi", dimensions: null, user: null } as never);
+    const vectors = await fixture.openai.embeddings.create({
+      model: "bge",
+      input: "Hi",
+      dimensions: null,
+      user: null,
+    } as never);
     expect(vectors.data).toHaveLength(1);
   });
 
@@ -79,12 +84,14 @@ describe("what OpenAI clients send by default", () => {
   });
 
   it("refuses an unknown field of /v1/completions by name, as chat does", async () => {
-    const error = await fixture.openai.completions.create({ model: "falcon", prompt: "x", logit_bias: { 1: 2 } } as never).catch((e: unknown) => e);
-    expect([(error as BadRequestError).status, (error as BadRequestError).param, (error as BadRequestError).code]).toEqual([
-      400,
-      "logit_bias",
-      "unsupported_parameter",
-    ]);
+    const error = await fixture.openai.completions
+      .create({ model: "falcon", prompt: "x", logit_bias: { 1: 2 } } as never)
+      .catch((e: unknown) => e);
+    expect([
+      (error as BadRequestError).status,
+      (error as BadRequestError).param,
+      (error as BadRequestError).code,
+    ]).toEqual([400, "logit_bias", "unsupported_parameter"]);
   });
 
   it("retrieves a model, and answers 404 in OpenAI's shape for one it does not have", async () => {
@@ -101,11 +108,20 @@ describe("what OpenAI clients send by default", () => {
   });
 
   it("answers an unknown route with 404 naming it, not Missing Authentication Token", async () => {
-    const res = await fetch(`${fixture.server.baseURL}/assistants`, { method: "POST", headers: { authorization: `Bearer ${KEY}` }, body: "{}" });
+    const res = await fetch(`${fixture.server.baseURL}/assistants`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}` },
+      body: "{}",
+    });
     expect([res.status, await res.json()]).toEqual([
       404,
       {
-        error: { message: "Unknown route: POST /v1/assistants", type: "not_found_error", param: null, code: "unknown_route" },
+        error: {
+          message: "Unknown route: POST /v1/assistants",
+          type: "not_found_error",
+          param: null,
+          code: "unknown_route",
+        },
         requestId: expect.any(String),
       },
     ]);

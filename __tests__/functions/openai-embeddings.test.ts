@@ -32,11 +32,13 @@ describe("the openai client", () => {
 
   it("refuses a chat model for embeddings and an embedding model for chat or completions, naming the right route", async () => {
     const onChatModel = await f.openai.embeddings.create({ model: "mistral", input: "x" }).catch((e: unknown) => e);
-    expect([(onChatModel as { status: number }).status, (onChatModel as { error: { message: string } }).error.message]).toEqual([
-      400,
-      expect.stringContaining("Embedding models here: bge"),
-    ]);
-    const chat = await f.openai.chat.completions.create({ model: "bge", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect([
+      (onChatModel as { status: number }).status,
+      (onChatModel as { error: { message: string } }).error.message,
+    ]).toEqual([400, expect.stringContaining("Embedding models here: bge")]);
+    const chat = await f.openai.chat.completions
+      .create({ model: "bge", messages: [{ role: "user", content: "hi" }] })
+      .catch((e: unknown) => e);
     expect([(chat as { status: number }).status, (chat as { error: { message: string } }).error.message]).toEqual([
       400,
       expect.stringContaining("/v1/embeddings"),
@@ -51,15 +53,26 @@ describe("the openai client", () => {
       [{ input: "" }, "input"],
       [{ input: "x", dimensions: 4 }, "dimensions"],
     ] as const) {
-      const error = await f.openai.embeddings.create({ model: "bge", ...(extra as { input: string }) }).catch((e: unknown) => e);
-      expect([field, (error as { status: number }).status, (error as { error: { param: string } }).error.param]).toEqual([field, 400, field]);
+      const error = await f.openai.embeddings
+        .create({ model: "bge", ...(extra as { input: string }) })
+        .catch((e: unknown) => e);
+      expect([
+        field,
+        (error as { status: number }).status,
+        (error as { error: { param: string } }).error.param,
+      ]).toEqual([field, 400, field]);
     }
   });
 });
 
 describe("LangChain's OpenAIEmbeddings", () => {
   it("embeds documents and a query", async () => {
-    const embeddings = new OpenAIEmbeddings({ model: "bge", apiKey: KEY, configuration: { baseURL: f.server.baseURL }, maxRetries: 0 });
+    const embeddings = new OpenAIEmbeddings({
+      model: "bge",
+      apiKey: KEY,
+      configuration: { baseURL: f.server.baseURL },
+      maxRetries: 0,
+    });
     expect(await embeddings.embedDocuments(["a", "bb"])).toEqual(expected(["a", "bb"]));
     expect(await embeddings.embedQuery("query")).toEqual(expected(["query"])[0]);
   });
@@ -81,10 +94,16 @@ describe("the Vercel AI SDK", () => {
 describe("batches larger than TEI takes in one call", () => {
   const texts = Array.from({ length: 100 }, (_, i) => `document number ${i}`);
   /** The backend calls of the last request: TEI's {inputs}, at most 32 each. */
-  const callsSince = (before: number) => f.rig.emulator.calls.slice(before).map((c) => (c.body.inputs as string[]).length);
+  const callsSince = (before: number) =>
+    f.rig.emulator.calls.slice(before).map((c) => (c.body.inputs as string[]).length);
 
   it("LangChain's embedDocuments of 100 texts (512 per request by default): one request, four model calls, in order", async () => {
-    const embeddings = new OpenAIEmbeddings({ model: "bge", apiKey: KEY, configuration: { baseURL: f.server.baseURL }, maxRetries: 0 });
+    const embeddings = new OpenAIEmbeddings({
+      model: "bge",
+      apiKey: KEY,
+      configuration: { baseURL: f.server.baseURL },
+      maxRetries: 0,
+    });
     const before = f.rig.emulator.calls.length;
     expect(await embeddings.embedDocuments(texts)).toEqual(expected(texts));
     expect(callsSince(before).sort((a, b) => b - a)).toEqual([32, 32, 32, 4]);
@@ -105,7 +124,9 @@ describe("batches larger than TEI takes in one call", () => {
     const answer = await f.openai.embeddings.create({ model: "bge", input: many, encoding_format: "float" });
     expect(answer.data.map((d) => d.index)).toEqual(many.map((_, i) => i));
     expect(answer.data[2047].embedding).toEqual(expected(["t2047"])[0]);
-    const error = await f.openai.embeddings.create({ model: "bge", input: [...many, "one more"] }).catch((e: unknown) => e);
+    const error = await f.openai.embeddings
+      .create({ model: "bge", input: [...many, "one more"] })
+      .catch((e: unknown) => e);
     expect([(error as { status: number }).status, (error as { param: string }).param]).toEqual([400, "input"]);
   });
 
@@ -114,7 +135,9 @@ describe("batches larger than TEI takes in one call", () => {
     try {
       const before = f.rig.emulator.calls.length;
       // Ten calls' worth of inputs.
-      const error = await f.openai.embeddings.create({ model: "bge", input: [...texts, ...texts, ...texts] }).catch((e: unknown) => e);
+      const error = await f.openai.embeddings
+        .create({ model: "bge", input: [...texts, ...texts, ...texts] })
+        .catch((e: unknown) => e);
       expect([(error as { status: number }).status, (error as { code: string }).code]).toEqual([424, "model_error"]);
       // The first calls fail; none starts after a failure is seen (at most one round of the calls in flight).
       expect(f.rig.emulator.calls.length - before).toBeLessThanOrEqual(4);

@@ -20,15 +20,30 @@ describe.each([
   ["vLLM", "qwen"],
 ])("responses.create, %s backend", (_backend, model) => {
   it("answers a buffered response with its text, status and usage", async () => {
-    const response = await f.openai.responses.create({ model, input: "Say hello", instructions: "Be brief.", max_output_tokens: 4 });
-    expect(response).toMatchObject({ object: "response", model, status: "incomplete", incomplete_details: { reason: "max_output_tokens" }, store: false });
+    const response = await f.openai.responses.create({
+      model,
+      input: "Say hello",
+      instructions: "Be brief.",
+      max_output_tokens: 4,
+    });
+    expect(response).toMatchObject({
+      object: "response",
+      model,
+      status: "incomplete",
+      incomplete_details: { reason: "max_output_tokens" },
+      store: false,
+    });
     expect(response.output_text).toBe(VOCABULARY.slice(0, 4).join(""));
     expect(response.usage).toMatchObject({ output_tokens: 4, total_tokens: response.usage!.input_tokens + 4 });
     expect(response.id).toMatch(/^resp_/);
   });
 
   it("streams the documented event sequence, ending in response.completed", async () => {
-    const stream = await f.openai.responses.create({ model, input: [{ role: "user", content: "Say hello" }], stream: true });
+    const stream = await f.openai.responses.create({
+      model,
+      input: [{ role: "user", content: "Say hello" }],
+      stream: true,
+    });
     const types: string[] = [];
     let text = "";
     let final: unknown;
@@ -50,7 +65,10 @@ describe.each([
       "response.completed",
     ]);
     expect(text).toBe(VOCABULARY.join(""));
-    expect(final).toMatchObject({ status: "completed", output: [{ type: "message", role: "assistant", content: [{ type: "output_text", text }] }] });
+    expect(final).toMatchObject({
+      status: "completed",
+      output: [{ type: "message", role: "assistant", content: [{ type: "output_text", text }] }],
+    });
   });
 
   it("calls a function tool, then answers from the tool's result (buffered and streamed)", async () => {
@@ -64,7 +82,9 @@ describe.each([
     const argumentDeltas: string[] = [];
     stream.on("response.function_call_arguments.delta", (e) => argumentDeltas.push(e.delta));
     const streamed = await stream.finalResponse();
-    expect(streamed.output).toMatchObject([{ type: "function_call", name: "get_weather", arguments: argumentDeltas.join("") }]);
+    expect(streamed.output).toMatchObject([
+      { type: "function_call", name: "get_weather", arguments: argumentDeltas.join("") },
+    ]);
 
     const second = await f.openai.responses.create({
       model,
@@ -80,7 +100,11 @@ describe.each([
   });
 
   it("answers in JSON that fits text.format json_schema", async () => {
-    const schema = { type: "object", properties: { city: { type: "string" }, celsius: { type: "integer" } }, required: ["city", "celsius"] };
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, celsius: { type: "integer" } },
+      required: ["city", "celsius"],
+    };
     const response = await f.openai.responses.create({
       model,
       input: "Weather in Paris as JSON",
@@ -127,9 +151,13 @@ describe.each([
   ["vLLM", "qwen"],
 ])("a Codex turn, %s backend", (_backend, model) => {
   it("calls the namespaced function under its name and namespace, and says web_search was left out", async () => {
-    const { data, response } = await f.openai.responses.create(codexTurn(model, [{ role: "user", content: "Plan the work." }])).withResponse();
+    const { data, response } = await f.openai.responses
+      .create(codexTurn(model, [{ role: "user", content: "Plan the work." }]))
+      .withResponse();
     expect(response.headers.get("x-ignored-tools")).toBe("web_search");
-    expect(data.output).toMatchObject([{ type: "function_call", name: "spawn_agent", namespace: "multi_agent_v1", status: "completed" }]);
+    expect(data.output).toMatchObject([
+      { type: "function_call", name: "spawn_agent", namespace: "multi_agent_v1", status: "completed" },
+    ]);
     const model_saw = f.rig.emulator.calls.at(-1)!.body as { tools: { function: { name: string } }[] };
     expect(model_saw.tools.map((t) => t.function.name)).toEqual(["multi_agent_v1__spawn_agent"]);
   });
@@ -162,7 +190,9 @@ describe.each([
     );
     expect(next.output.map((o) => o.type)).toEqual(["message"]);
     const sent = f.rig.emulator.calls.at(-1)!.body as { messages: { tool_calls?: { function: { name: string } }[] }[] };
-    expect(sent.messages.flatMap((m) => m.tool_calls ?? []).map((c) => c.function.name)).toEqual(["multi_agent_v1__spawn_agent"]);
+    expect(sent.messages.flatMap((m) => m.tool_calls ?? []).map((c) => c.function.name)).toEqual([
+      "multi_agent_v1__spawn_agent",
+    ]);
   });
 });
 
@@ -193,14 +223,24 @@ describe("what needs state or OpenAI's own tools is refused by name", () => {
     [{ input: [{ type: "item_reference", id: "msg_1" }] }, "input[0].type"],
     [{ input: [{ role: "user", content: [{ type: "input_file", file_id: "file-1" }] }] }, "input[0].content[0]"],
   ])("%j: 400 with param", async (change, param) => {
-    const error = await f.openai.responses.create({ model: "mistral", input: "x", ...change } as never).catch((e: unknown) => e);
+    const error = await f.openai.responses
+      .create({ model: "mistral", input: "x", ...change } as never)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect([(error as BadRequestError).param, (error as BadRequestError).type]).toEqual([param, "invalid_request_error"]);
+    expect([(error as BadRequestError).param, (error as BadRequestError).type]).toEqual([
+      param,
+      "invalid_request_error",
+    ]);
     expect((error as BadRequestError).message).toMatch(/./);
   });
 
   it("takes store: true, and says the response was not stored", async () => {
-    const response = await f.openai.responses.create({ model: "mistral", input: "x", store: true, metadata: { team: "a" } });
+    const response = await f.openai.responses.create({
+      model: "mistral",
+      input: "x",
+      store: true,
+      metadata: { team: "a" },
+    });
     expect([(response as unknown as { store: boolean }).store, response.metadata]).toEqual([false, { team: "a" }]);
   });
 });

@@ -6,7 +6,10 @@ const KEY = "vision-key";
 const f = useOpenAiFixture(KEY);
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 const dataUrl = `data:image/png;base64,${PNG.toString("base64")}`;
 const look = (url: string) => [
   {
@@ -54,7 +57,9 @@ describe("a vision model (models[].vision)", () => {
   });
 
   it("refuses an https: URL it was not configured to fetch, by the part's name", async () => {
-    const error = await f.openai.chat.completions.create({ model: "qwen-vl", messages: look("https://images.example.com/cat.png") }).catch((e: unknown) => e);
+    const error = await f.openai.chat.completions
+      .create({ model: "qwen-vl", messages: look("https://images.example.com/cat.png") })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
     expect([(error as BadRequestError).param, (error as BadRequestError).message]).toEqual([
       "messages[0].content[1]",
@@ -63,17 +68,28 @@ describe("a vision model (models[].vision)", () => {
   });
 
   it("refuses what is not an image URL", async () => {
-    const error = await f.openai.chat.completions.create({ model: "qwen-vl", messages: look("data:text/html;base64,PGgxPg==") }).catch((e: unknown) => e);
-    expect([(error as BadRequestError).status, (error as BadRequestError).param]).toEqual([400, "messages[0].content[1].image_url.url"]);
+    const error = await f.openai.chat.completions
+      .create({ model: "qwen-vl", messages: look("data:text/html;base64,PGgxPg==") })
+      .catch((e: unknown) => e);
+    expect([(error as BadRequestError).status, (error as BadRequestError).param]).toEqual([
+      400,
+      "messages[0].content[1].image_url.url",
+    ]);
   });
 });
 
 describe("a text model", () => {
   it("refuses an image with a 400 that says which models take images, and calls no model", async () => {
     const before = f.rig.emulator.calls.length;
-    const error = await f.openai.chat.completions.create({ model: "mistral", messages: look(dataUrl) }).catch((e: unknown) => e);
+    const error = await f.openai.chat.completions
+      .create({ model: "mistral", messages: look(dataUrl) })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
-    expect([(error as BadRequestError).param, (error as BadRequestError).code, (error as BadRequestError).message]).toEqual([
+    expect([
+      (error as BadRequestError).param,
+      (error as BadRequestError).code,
+      (error as BadRequestError).message,
+    ]).toEqual([
       "messages[0].content[1]",
       "unsupported_content",
       expect.stringContaining('model "mistral" takes text only. Models that take images here: qwen-vl.'),

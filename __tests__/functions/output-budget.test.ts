@@ -27,7 +27,8 @@ afterAll(async () => {
 
 /** A prompt of n tokens as the emulator counts them (words). */
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" ");
-const budgetsSent = (since: number) => rig.emulator.calls.slice(since).map((c) => (c.body as { max_tokens?: number }).max_tokens);
+const budgetsSent = (since: number) =>
+  rig.emulator.calls.slice(since).map((c) => (c.body as { max_tokens?: number }).max_tokens);
 
 describe.each([
   // vLLM refuses any budget past the context; TGI only the prompt plus its first 1,024-token chunk.
@@ -36,7 +37,11 @@ describe.each([
 ])("max_tokens 32000 to an 8,192-token model on %s", (_server, model, promptTokens, fits) => {
   it("answers within the context, buffered: the call is made again with the budget that fits", async () => {
     const since = rig.emulator.calls.length;
-    const answer = await openai.chat.completions.create({ model, max_tokens: 32000, messages: [{ role: "user", content: words(promptTokens) }] });
+    const answer = await openai.chat.completions.create({
+      model,
+      max_tokens: 32000,
+      messages: [{ role: "user", content: words(promptTokens) }],
+    });
     expect(budgetsSent(since)).toEqual([32000, fits]);
     expect(answer.usage!.prompt_tokens).toBe(promptTokens);
     expect(answer.usage!.total_tokens).toBeLessThanOrEqual(CONTEXT);
@@ -72,9 +77,17 @@ describe.each([
 
 it("an answer cut by the context says length, with honest usage", async () => {
   const since = rig.emulator.calls.length;
-  const answer = await openai.chat.completions.create({ model: "vllm-8k", max_tokens: 32000, messages: [{ role: "user", content: words(CONTEXT - 3) }] });
+  const answer = await openai.chat.completions.create({
+    model: "vllm-8k",
+    max_tokens: 32000,
+    messages: [{ role: "user", content: words(CONTEXT - 3) }],
+  });
   expect(budgetsSent(since)).toEqual([32000, 3]);
-  expect([answer.choices[0].finish_reason, answer.usage!.completion_tokens, answer.usage!.total_tokens]).toEqual(["length", 3, CONTEXT]);
+  expect([answer.choices[0].finish_reason, answer.usage!.completion_tokens, answer.usage!.total_tokens]).toEqual([
+    "length",
+    3,
+    CONTEXT,
+  ]);
 });
 
 it("a prompt that fills the context alone is the model's 4xx, made once", async () => {

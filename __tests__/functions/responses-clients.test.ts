@@ -18,7 +18,12 @@ describe("the AI SDK's createOpenAI provider (the Responses API)", () => {
       "generateText, streamText",
       { openai: true },
     );
-    expect(out).toEqual({ generated: VOCABULARY.join(""), finish: "stop", streamed: VOCABULARY.join(""), streamedFinish: "stop" });
+    expect(out).toEqual({
+      generated: VOCABULARY.join(""),
+      finish: "stop",
+      streamed: VOCABULARY.join(""),
+      streamedFinish: "stop",
+    });
     const call = f.rig.emulator.calls.find((c) => c.endpoint === "ep-mistral");
     expect(call?.body.messages).toEqual([{ role: "user", content: "Say hello" }]);
   });
@@ -62,7 +67,12 @@ describe("the OpenAI Agents SDK with its default model (OpenAIResponsesModel, na
        let text = ""; for await (const t of streamed.toTextStream()) text += t;
        await streamed.completed;
        process.stdout.write(JSON.stringify({ ran, final: result.finalOutput, items: result.newItems.map((i) => i.type), streamed: text }));`,
-      { OPENAI_BASE_URL: f.server.baseURL, OPENAI_API_KEY: KEY, OPENAI_DEFAULT_MODEL: "qwen", OPENAI_AGENTS_DISABLE_TRACING: "1" },
+      {
+        OPENAI_BASE_URL: f.server.baseURL,
+        OPENAI_API_KEY: KEY,
+        OPENAI_DEFAULT_MODEL: "qwen",
+        OPENAI_AGENTS_DISABLE_TRACING: "1",
+      },
     );
     expect(out.ran).toEqual(["Paris"]);
     expect(out.items).toEqual(["tool_call_item", "tool_call_output_item", "message_output_item"]);

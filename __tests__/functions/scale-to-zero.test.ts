@@ -2,7 +2,15 @@ import OpenAI from "openai";
 import type { ModelRoute } from "../../contract/routes";
 import { resetWakes } from "../../functions/lib/wake";
 import { apiError } from "../helpers/api-error";
-import { apiEvent, call, sseEvents, startOpenAiServer, startRig, TEST_MODELS, type HandlerRig } from "../helpers/handlers";
+import {
+  apiEvent,
+  call,
+  sseEvents,
+  startOpenAiServer,
+  startRig,
+  TEST_MODELS,
+  type HandlerRig,
+} from "../helpers/handlers";
 
 /**
  * Models that scale to zero, through the real SageMaker runtime SDK against the emulator playing an
@@ -29,10 +37,12 @@ beforeEach(() => {
   resetWakes();
   rig.emulator.wakeCalls.length = 0;
   // The alarm would act only after a minute: here every copy is the handlers' own wake.
-  for (const endpoint of ["ep-mistral", "ep-bge"]) rig.emulator.behave(endpoint, { zeroCopies: { wakeAfterMs: WAKE_MS, alarmAfterMs: 60_000 } });
+  for (const endpoint of ["ep-mistral", "ep-bge"])
+    rig.emulator.behave(endpoint, { zeroCopies: { wakeAfterMs: WAKE_MS, alarmAfterMs: 60_000 } });
 });
 
-const send = (handler: "invoke" | "stream" | "openai", path: string, body: unknown) => () => call(rig[handler], apiEvent("POST", path, body), FUNCTION_MS);
+const send = (handler: "invoke" | "stream" | "openai", path: string, body: unknown) => () =>
+  call(rig[handler], apiEvent("POST", path, body), FUNCTION_MS);
 const chat = { model: "mistral", messages: [{ role: "user", content: "hi" }] };
 const ROUTES: [string, () => ReturnType<typeof call>][] = [
   ["/mistral/invoke", send("invoke", "/mistral/invoke", { inputs: "x" })],
@@ -47,20 +57,23 @@ const ROUTES: [string, () => ReturnType<typeof call>][] = [
 ];
 
 describe("a model at zero copies", () => {
-  it.each(ROUTES)("%s: the first request is held while a copy starts, and gets the model's answer", async (_, request) => {
-    const started = performance.now();
-    const answer = await request();
-    expect(answer.statusCode).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(WAKE_MS);
-    expect(rig.emulator.wakeCalls.map((c) => c.component)).toHaveLength(1);
-    if (answer.headers["content-type"]?.startsWith("text/event-stream")) {
-      // The 200 and a comment line went out at once, long before the model's first token.
-      expect(answer.chunks[0].text).toMatch(/^: mistral is starting/);
-      expect(answer.chunks[0].at - started).toBeLessThan(WAKE_MS / 2);
-      expect(sseEvents(answer.body).length).toBeGreaterThan(1);
-      expect(answer.body).not.toContain("model_starting");
-    } else expect(answer.json.error ?? null).toBeNull();
-  });
+  it.each(ROUTES)(
+    "%s: the first request is held while a copy starts, and gets the model's answer",
+    async (_, request) => {
+      const started = performance.now();
+      const answer = await request();
+      expect(answer.statusCode).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(WAKE_MS);
+      expect(rig.emulator.wakeCalls.map((c) => c.component)).toHaveLength(1);
+      if (answer.headers["content-type"]?.startsWith("text/event-stream")) {
+        // The 200 and a comment line went out at once, long before the model's first token.
+        expect(answer.chunks[0].text).toMatch(/^: mistral is starting/);
+        expect(answer.chunks[0].at - started).toBeLessThan(WAKE_MS / 2);
+        expect(sseEvents(answer.body).length).toBeGreaterThan(1);
+        expect(answer.body).not.toContain("model_starting");
+      } else expect(answer.json.error ?? null).toBeNull();
+    },
+  );
 
   it("asks SageMaker for a copy once per wake, however many requests find the model asleep", async () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => ROUTES[2][1]()));
@@ -87,7 +100,10 @@ describe("a model at zero copies", () => {
     for (const endpoint of ["ep-mistral", "ep-bge"]) rig.emulator.behave(endpoint, {});
     rig.emulator.calls.length = 0;
     await ROUTES[2][1]();
-    await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages: [{ role: "user", content: "hi" }] }));
+    await call(
+      rig.openai,
+      apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages: [{ role: "user", content: "hi" }] }),
+    );
     await ROUTES[8][1]();
     expect(rig.emulator.calls.map((c) => [c.endpoint, c.headers["x-amzn-sagemaker-inference-component"]])).toEqual([
       ["ep-mistral", "ic-mistral"],
@@ -100,9 +116,16 @@ describe("a model at zero copies", () => {
     const server = await startOpenAiServer(rig, "sk-test");
     try {
       const client = new OpenAI({ baseURL: server.baseURL, apiKey: "sk-test" });
-      const answer = await client.chat.completions.create({ model: "mistral", messages: [{ role: "user", content: "hi" }] });
+      const answer = await client.chat.completions.create({
+        model: "mistral",
+        messages: [{ role: "user", content: "hi" }],
+      });
       expect(answer.choices[0].message.content).toBeTruthy();
-      const stream = await client.chat.completions.create({ model: "mistral", stream: true, messages: [{ role: "user", content: "again" }] });
+      const stream = await client.chat.completions.create({
+        model: "mistral",
+        stream: true,
+        messages: [{ role: "user", content: "again" }],
+      });
       let text = "";
       for await (const c of stream) text += c.choices[0]?.delta?.content ?? "";
       expect(text.length).toBeGreaterThan(5);
@@ -115,14 +138,21 @@ describe("a model at zero copies", () => {
 describe("a model that takes longer to start than a request may be held", () => {
   beforeEach(() => rig.emulator.behave("ep-mistral", { zeroCopies: { wakeAfterMs: 60_000, alarmAfterMs: 60_000 } }));
   const short = (handler: "stream" | "openai", path: string, body: unknown) =>
-    call(rig[handler], apiEvent("POST", path, body), 62_500 /* a hold of 1.5 s: the function's time, less a second, less a minute to answer */);
+    call(
+      rig[handler],
+      apiEvent("POST", path, body),
+      62_500 /* a hold of 1.5 s: the function's time, less a second, less a minute to answer */,
+    );
 
   it("refuses a buffered request after its hold: 503 model_starting with Retry-After 59, which every client measured honours", async () => {
     const answer = await short("openai", "/v1/chat/completions", chat);
     expect([answer.statusCode, answer.headers["retry-after"], answer.json]).toEqual([
       503,
       "59",
-      apiError("model_starting", "The model is still starting after this request waited for it as long as it may; retry after 59 s."),
+      apiError(
+        "model_starting",
+        "The model is still starting after this request waited for it as long as it may; retry after 59 s.",
+      ),
     ]);
   });
 
@@ -138,8 +168,14 @@ describe("a model that takes longer to start than a request may be held", () => 
 
   it("refuses at once, but still wakes the model, when the function has no time left to hold the request", async () => {
     const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { ...chat, stream: true }), 29_000);
-    expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([503, "59", "model_starting"]);
-    expect(answer.json.error.message).toMatch(/^The model is starting: it scaled to zero while idle, and this request woke it/);
+    expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([
+      503,
+      "59",
+      "model_starting",
+    ]);
+    expect(answer.json.error.message).toMatch(
+      /^The model is starting: it scaled to zero while idle, and this request woke it/,
+    );
     expect(rig.emulator.wakeCalls.map((c) => c.component)).toEqual(["ic-mistral"]);
   });
 });

@@ -28,7 +28,11 @@ describe("handler settings", () => {
     process.env.MODELS = "{}";
     resetSettings();
     const inside = await withSettings(
-      { models: { x: { endpoint: "ep-x", chat: "prompt", stream: true } }, corsOrigins: ["https://a.example"], streamTimeouts: { firstTokenMs: 1, idleMs: 1 } },
+      {
+        models: { x: { endpoint: "ep-x", chat: "prompt", stream: true } },
+        corsOrigins: ["https://a.example"],
+        streamTimeouts: { firstTokenMs: 1, idleMs: 1 },
+      },
       async () => {
         await new Promise((r) => setTimeout(r, 5));
         return handlerSettings();
@@ -46,18 +50,28 @@ describe("two local stacks in one process", () => {
     process.env.LOG_LEVEL = "silent";
     const one = await startLocalStack({ config: localConfig(), port: 0, apiKey: "k1", emulator: {} });
     const two = await startLocalStack({
-      config: localConfig({ models: [{ name: "qwen", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 2048 } }] }),
+      config: localConfig({
+        models: [
+          { name: "qwen", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 2048 } },
+        ],
+      }),
       port: 0,
       apiKey: "k2",
       emulator: {},
     });
     try {
       const models = async (url: string, key: string) =>
-        (await (await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).json()).data.map((m: { id: string }) => m.id);
+        (await (await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).json()).data.map(
+          (m: { id: string }) => m.id,
+        );
       expect(await models(one.url, "k1")).toEqual(["mistral-7b"]);
       expect(await models(two.url, "k2")).toEqual(["qwen"]);
       const calls = await Promise.all([
-        post(`${one.url}/mistral-7b/invoke`, { inputs: "hi", parameters: { max_new_tokens: 2 } }, { "x-api-key": "k1" }),
+        post(
+          `${one.url}/mistral-7b/invoke`,
+          { inputs: "hi", parameters: { max_new_tokens: 2 } },
+          { "x-api-key": "k1" },
+        ),
         post(`${two.url}/qwen/invoke`, { inputs: "hi", parameters: { max_new_tokens: 2 } }, { "x-api-key": "k2" }),
         post(`${one.url}/qwen/invoke`, { inputs: "hi" }, { "x-api-key": "k1" }),
       ]);

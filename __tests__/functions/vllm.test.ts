@@ -11,31 +11,53 @@ const messages = [{ role: "user", content: "Say hello" }];
 
 describe("a vLLM (LMI) model", () => {
   it("answers /invoke from LMI's single-object response", async () => {
-    const answer = await call(rig.invoke, apiEvent("POST", "/vllm/invoke", { inputs: "hi", parameters: { max_new_tokens: 3 } }));
+    const answer = await call(
+      rig.invoke,
+      apiEvent("POST", "/vllm/invoke", { inputs: "hi", parameters: { max_new_tokens: 3 } }),
+    );
     expect([answer.statusCode, answer.json]).toEqual([200, { generated_text: VOCABULARY.slice(0, 3).join("") }]);
-    expect(rig.emulator.calls.at(-1)).toMatchObject({ endpoint: "ep-vllm", body: { inputs: "hi", parameters: { max_new_tokens: 3 } } });
-  });
-
-  it.each([0, 1, 4, 9])("streams /stream from LMI's JSON lines, cut into %i-byte parts (0: whole lines)", async (bytes) => {
-    rig.emulator.behave("ep-vllm", bytes ? { chunkBytes: bytes } : {});
-    const answer = await call(rig.stream, apiEvent("POST", "/vllm/stream", { inputs: "hi", parameters: { details: true } }));
-    const events = sseEvents(answer.body);
-    expect(events.filter((e) => e.event === "token").map((e) => e.data.text)).toEqual(VOCABULARY);
-    expect(events.at(-1)).toEqual({
-      event: "done",
-      data: { generated_text: VOCABULARY.join(""), finish_reason: "eos_token", usage: { completion_tokens: VOCABULARY.length } },
+    expect(rig.emulator.calls.at(-1)).toMatchObject({
+      endpoint: "ep-vllm",
+      body: { inputs: "hi", parameters: { max_new_tokens: 3 } },
     });
   });
 
+  it.each([0, 1, 4, 9])(
+    "streams /stream from LMI's JSON lines, cut into %i-byte parts (0: whole lines)",
+    async (bytes) => {
+      rig.emulator.behave("ep-vllm", bytes ? { chunkBytes: bytes } : {});
+      const answer = await call(
+        rig.stream,
+        apiEvent("POST", "/vllm/stream", { inputs: "hi", parameters: { details: true } }),
+      );
+      const events = sseEvents(answer.body);
+      expect(events.filter((e) => e.event === "token").map((e) => e.data.text)).toEqual(VOCABULARY);
+      expect(events.at(-1)).toEqual({
+        event: "done",
+        data: {
+          generated_text: VOCABULARY.join(""),
+          finish_reason: "eos_token",
+          usage: { completion_tokens: VOCABULARY.length },
+        },
+      });
+    },
+  );
+
   it("answers a buffered chat completion through LMI's chat schema", async () => {
-    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, max_tokens: 2 }));
+    const answer = await call(
+      rig.openai,
+      apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, max_tokens: 2 }),
+    );
     expect(answer.json.choices[0].message.content).toBe(VOCABULARY.slice(0, 2).join(""));
     expect(rig.emulator.calls.at(-1)!.body).toMatchObject({ messages, max_tokens: 2, stream: false });
   });
 
   it("relays LMI's JSON-line chat chunks as OpenAI SSE chunks ending in [DONE]", async () => {
     rig.emulator.behave("ep-vllm", { chunkBytes: 7 });
-    const answer = await call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true }));
+    const answer = await call(
+      rig.openai,
+      apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true }),
+    );
     const lines = answer.body
       .split("\n\n")
       .filter(Boolean)

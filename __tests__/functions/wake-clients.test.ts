@@ -21,7 +21,12 @@ const KEY = "wake-clients-key";
 let stack: LocalStack;
 let baseURL: string;
 beforeAll(async () => {
-  stack = await startLocalStack({ config: loadConfig(join(ROOT, "examples", "scale-to-zero.json")), port: 0, apiKey: KEY, coldStartSeconds: COLD_START_S });
+  stack = await startLocalStack({
+    config: loadConfig(join(ROOT, "examples", "scale-to-zero.json")),
+    port: 0,
+    apiKey: KEY,
+    coldStartSeconds: COLD_START_S,
+  });
   baseURL = `${stack.url}/v1`;
 });
 afterAll(() => stack.stop());
@@ -43,27 +48,47 @@ async function everyClient(): Promise<Record<string, string>> {
   const v649 = new OpenAI({ baseURL, apiKey: KEY });
   const v625 = new OpenAI625({ baseURL, apiKey: KEY });
   const clients: Record<string, () => Promise<string>> = {
-    "openai 6.49, chat": async () => (await v649.chat.completions.create({ model: MODEL, messages })).choices[0].message.content ?? "",
-    "openai 6.49, chat streamed": async () => text(await v649.chat.completions.create({ model: MODEL, messages, stream: true })),
-    "openai 6.49, Responses streamed": async () => responsesText(await v649.responses.create({ model: MODEL, input: "Say hello", stream: true })),
-    "openai 6.25, chat": async () => (await v625.chat.completions.create({ model: MODEL, messages })).choices[0].message.content ?? "",
-    "openai 6.25, chat streamed": async () => text(await v625.chat.completions.create({ model: MODEL, messages, stream: true })),
-    "openai 6.25, Responses streamed": async () => responsesText(await v625.responses.create({ model: MODEL, input: "Say hello", stream: true })),
+    "openai 6.49, chat": async () =>
+      (await v649.chat.completions.create({ model: MODEL, messages })).choices[0].message.content ?? "",
+    "openai 6.49, chat streamed": async () =>
+      text(await v649.chat.completions.create({ model: MODEL, messages, stream: true })),
+    "openai 6.49, Responses streamed": async () =>
+      responsesText(await v649.responses.create({ model: MODEL, input: "Say hello", stream: true })),
+    "openai 6.25, chat": async () =>
+      (await v625.chat.completions.create({ model: MODEL, messages })).choices[0].message.content ?? "",
+    "openai 6.25, chat streamed": async () =>
+      text(await v625.chat.completions.create({ model: MODEL, messages, stream: true })),
+    "openai 6.25, Responses streamed": async () =>
+      responsesText(await v625.responses.create({ model: MODEL, input: "Say hello", stream: true })),
     "AI SDK generateText": async () =>
-      (await runAiSdk(`return (await generateText({ model: provider("${MODEL}"), prompt: "Say hello" })).text;`, { baseURL, key: KEY })) as string,
-    "AI SDK streamText": async () =>
-      (await runAiSdk(`let t = ""; for await (const p of streamText({ model: provider("${MODEL}"), prompt: "Say hello" }).textStream) t += p; return t;`, {
+      (await runAiSdk(`return (await generateText({ model: provider("${MODEL}"), prompt: "Say hello" })).text;`, {
         baseURL,
         key: KEY,
       })) as string,
-    "LangChain ChatOpenAI": async () => String((await new ChatOpenAI({ model: MODEL, apiKey: KEY, configuration: { baseURL } }).invoke("Say hello")).content),
+    "AI SDK streamText": async () =>
+      (await runAiSdk(
+        `let t = ""; for await (const p of streamText({ model: provider("${MODEL}"), prompt: "Say hello" }).textStream) t += p; return t;`,
+        {
+          baseURL,
+          key: KEY,
+        },
+      )) as string,
+    "LangChain ChatOpenAI": async () =>
+      String(
+        (await new ChatOpenAI({ model: MODEL, apiKey: KEY, configuration: { baseURL } }).invoke("Say hello")).content,
+      ),
     "Agents SDK": async () =>
       (await runModule(
         `import { Agent, run, setTracingDisabled } from "@openai/agents";
          setTracingDisabled(true);
          const result = await run(new Agent({ name: "Assistant", instructions: "Answer briefly." }), "Say hello");
          process.stdout.write(JSON.stringify(result.finalOutput));`,
-        { OPENAI_BASE_URL: baseURL, OPENAI_API_KEY: KEY, OPENAI_DEFAULT_MODEL: MODEL, OPENAI_AGENTS_DISABLE_TRACING: "1" },
+        {
+          OPENAI_BASE_URL: baseURL,
+          OPENAI_API_KEY: KEY,
+          OPENAI_DEFAULT_MODEL: MODEL,
+          OPENAI_AGENTS_DISABLE_TRACING: "1",
+        },
       )) as string,
   };
   const settled = await Promise.all(
@@ -97,7 +122,8 @@ describe(`the first request after idle (a ${COLD_START_S} s cold start), from st
   });
 
   it("gets its answer, every client", () => {
-    for (const [client, result] of Object.entries(results)) expect([client, result]).toEqual([client, "answered: true"]);
+    for (const [client, result] of Object.entries(results))
+      expect([client, result]).toEqual([client, "answered: true"]);
   });
 
   it("sees a held stream's first bytes within 2 s", () => {
@@ -105,6 +131,8 @@ describe(`the first request after idle (a ${COLD_START_S} s cold start), from st
   });
 
   it("asked SageMaker for one copy for all of them", () => {
-    expect(stack.emulator!.wakeCalls.map((c) => c.component)).toEqual([expect.stringMatching(/^idle-free-v1-qwen-7b-/)]);
+    expect(stack.emulator!.wakeCalls.map((c) => c.component)).toEqual([
+      expect.stringMatching(/^idle-free-v1-qwen-7b-/),
+    ]);
   });
 });

@@ -22,16 +22,20 @@ interface Aborted {
 /** Starts a streamed request, and as soon as the first token arrives, goes away. */
 function abortAfterFirstToken(url: string, path: string, body: unknown, id: string): Promise<Aborted> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": KEY } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`${path}: status ${res.statusCode}`));
-      res.on("data", (chunk: Buffer) => {
-        const text = chunk.toString("utf8");
-        if (!text.includes("event: token") && !text.includes('"content"')) return;
-        const at = performance.now();
-        req.destroy();
-        resolve({ id, at });
-      });
-    });
+    const req = request(
+      `${url}${path}`,
+      { method: "POST", headers: { "content-type": "application/json", "x-api-key": KEY } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`${path}: status ${res.statusCode}`));
+        res.on("data", (chunk: Buffer) => {
+          const text = chunk.toString("utf8");
+          if (!text.includes("event: token") && !text.includes('"content"')) return;
+          const at = performance.now();
+          req.destroy();
+          resolve({ id, at });
+        });
+      },
+    );
     req.on("error", () => undefined);
     req.end(JSON.stringify(body));
   });
@@ -39,14 +43,19 @@ function abortAfterFirstToken(url: string, path: string, body: unknown, id: stri
 
 const bodies = {
   stream: (id: string) => ({ path: "/mistral-7b/stream", body: { inputs: id } }),
-  openai: (id: string) => ({ path: "/v1/chat/completions", body: { model: "mistral-7b", stream: true, messages: [{ role: "user", content: id }] } }),
+  openai: (id: string) => ({
+    path: "/v1/chat/completions",
+    body: { model: "mistral-7b", stream: true, messages: [{ role: "user", content: id }] },
+  }),
 };
 
 /** Logged records of one outcome, from the handlers' JSON lines. */
-const records = (lines: string[], outcome: string) => lines.map((l) => JSON.parse(l)).filter((r) => r.outcome === outcome);
+const records = (lines: string[], outcome: string) =>
+  lines.map((l) => JSON.parse(l)).filter((r) => r.outcome === outcome);
 
 async function settle(check: () => Promise<boolean> | boolean, ms = 3000): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < ms; await new Promise((r) => setTimeout(r, 20))) if (await check()) return;
+  for (const started = Date.now(); Date.now() - started < ms; await new Promise((r) => setTimeout(r, 20)))
+    if (await check()) return;
 }
 
 export interface Upstream {
@@ -55,7 +64,10 @@ export interface Upstream {
   open(): Promise<number>;
 }
 
-export function describeAborts(name: string, start: () => Promise<{ stack: LocalStack; upstream: Upstream; stop(): Promise<void> }>) {
+export function describeAborts(
+  name: string,
+  start: () => Promise<{ stack: LocalStack; upstream: Upstream; stop(): Promise<void> }>,
+) {
   describe(`clients leaving mid-stream, ${name}`, () => {
     let stack: LocalStack;
     let upstream: Upstream;
@@ -79,12 +91,16 @@ export function describeAborts(name: string, start: () => Promise<{ stack: Local
           const late: string[] = [];
           for (let batch = 0; batch < count / AT_ONCE; batch++) {
             const ids = Array.from({ length: AT_ONCE }, (_, i) => `${tag}-${route}-${batch * AT_ONCE + i}`);
-            const aborted = await Promise.all(ids.map((id) => abortAfterFirstToken(stack.url, bodies[route](id).path, bodies[route](id).body, id)));
+            const aborted = await Promise.all(
+              ids.map((id) => abortAfterFirstToken(stack.url, bodies[route](id).path, bodies[route](id).body, id)),
+            );
             await settle(() => aborted.every((a) => upstream.stoppedAt.has(a.id)), 2000);
             for (const a of aborted) {
               const stopped = upstream.stoppedAt.get(a.id);
               if (stopped === undefined || stopped - a.at > 1000)
-                late.push(`${a.id}: ${stopped === undefined ? "still generating" : `${(stopped - a.at).toFixed(0)} ms`}`);
+                late.push(
+                  `${a.id}: ${stopped === undefined ? "still generating" : `${(stopped - a.at).toFixed(0)} ms`}`,
+                );
             }
           }
           return late;

@@ -31,7 +31,8 @@ export function codexOrSkip(): Agent | null {
 export function opencodeOrSkip(): Agent | null {
   const binary = join(AGENTS, "opencode-linux-x64-baseline", "bin", "opencode");
   return optionalTool("opencode", () => {
-    if (process.platform !== "linux" || process.arch !== "x64") return `the pinned opencode build is for linux-x64, not ${process.platform}-${process.arch}`;
+    if (process.platform !== "linux" || process.arch !== "x64")
+      return `the pinned opencode build is for linux-x64, not ${process.platform}-${process.arch}`;
     return existsSync(binary) ? { path: binary } : `opencode is not installed (${SETUP})`;
   });
 }
@@ -47,9 +48,18 @@ export interface AgentRun {
  * on purpose: the API it calls runs in this process, so a synchronous spawn would stall the very
  * server the agent waits on.
  */
-export function runAgent(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<AgentRun> {
+export function runAgent(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<AgentRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], timeout: options.timeoutMs ?? 120_000 });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs ?? 120_000,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));

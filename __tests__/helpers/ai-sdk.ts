@@ -7,8 +7,11 @@ import { execFile } from "node:child_process";
  */
 export function runModule(script: string, env: Record<string, string>): Promise<any> {
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ["--input-type=module", "-e", script], { cwd: __dirname, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    execFile(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      { cwd: __dirname, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
     ),
   );
 }

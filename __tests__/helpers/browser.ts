@@ -33,7 +33,9 @@ const thisHost: Host = { env: process.env, platform: process.platform, arch: pro
 /** Where the browser comes from on this host, or why there is none. */
 export function findBrowser(host: Host = thisHost): BrowserSource | string {
   if (host.env.CHROMIUM_PATH) {
-    return host.exists(host.env.CHROMIUM_PATH) ? { kind: "path", path: host.env.CHROMIUM_PATH } : `CHROMIUM_PATH=${host.env.CHROMIUM_PATH} does not exist`;
+    return host.exists(host.env.CHROMIUM_PATH)
+      ? { kind: "path", path: host.env.CHROMIUM_PATH }
+      : `CHROMIUM_PATH=${host.env.CHROMIUM_PATH} does not exist`;
   }
   if (host.env.LLM_API_BROWSER !== "bundled") {
     const installed = INSTALLED_BROWSERS.find((path) => host.exists(path));
@@ -55,11 +57,19 @@ export function browserAvailable(): boolean {
 }
 
 // The machine's network may be closed: background services would only fail to connect.
-const QUIET = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const QUIET = [
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export async function launchChromium(source: BrowserSource | string = findBrowser()): Promise<Browser> {
   if (typeof source === "string") throw new Error(source);
-  if (source.kind === "path") return chromium.launch({ executablePath: source.path, headless: true, args: ["--no-sandbox", ...QUIET] });
+  if (source.kind === "path")
+    return chromium.launch({ executablePath: source.path, headless: true, args: ["--no-sandbox", ...QUIET] });
   const bundled = unpackBundledChromium();
   // Its args are made for one page per Lambda: --single-process ends the browser with its first page.
   const args = bundled.args.filter((arg) => arg !== "--single-process");
@@ -68,6 +78,9 @@ export async function launchChromium(source: BrowserSource | string = findBrowse
 
 /** The package is an ES module, which jest's CommonJS runtime cannot load: a plain Node child unpacks it. */
 function unpackBundledChromium(): { path: string; args: string[] } {
-  const script = 'import c from "@sparticuz/chromium"; process.stdout.write(JSON.stringify({ path: await c.executablePath(), args: c.args }));';
-  return JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: __dirname }));
+  const script =
+    'import c from "@sparticuz/chromium"; process.stdout.write(JSON.stringify({ path: await c.executablePath(), args: c.args }));';
+  return JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: __dirname }),
+  );
 }

@@ -78,11 +78,16 @@ const validate = new Ajv({ strict: true }).compile(schema);
 export function emfProblems(doc: Record<string, unknown>): string[] {
   if (!validate(doc)) return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
   const problems: string[] = [];
-  for (const directive of (doc._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics) {
-    for (const dimension of directive.Dimensions.flat()) if (typeof doc[dimension] !== "string") problems.push(`dimension ${dimension} is not a string member`);
+  for (const directive of (doc._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] })
+    .CloudWatchMetrics) {
+    for (const dimension of directive.Dimensions.flat())
+      if (typeof doc[dimension] !== "string") problems.push(`dimension ${dimension} is not a string member`);
     for (const { Name } of directive.Metrics) {
       const value = doc[Name];
-      if (!(typeof value === "number" || (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === "number"))))
+      if (!(
+        typeof value === "number" ||
+        (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === "number"))
+      ))
         problems.push(`metric ${Name} is not a number member`);
     }
   }

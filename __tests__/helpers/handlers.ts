@@ -56,7 +56,11 @@ export async function startRig(
   );
   const url = await emulator.start();
   process.env.LOG_LEVEL ??= "silent";
-  const runtime = createRuntimeClient({ endpoint: url, region: "us-east-1", credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" } });
+  const runtime = createRuntimeClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "emulator", secretAccessKey: "emulator" },
+  });
   // SageMaker's control plane (the handlers' wakes) is the emulator too.
   const settings = { models, corsOrigins: [], runtime, streamTimeouts, wake, endpoints: { sagemaker: url } };
   const handlers = boundHandlers(settings);
@@ -121,7 +125,13 @@ export async function call(handler: AnyHandler, event: APIGatewayProxyEvent, tim
     return { ...head, body, json: parse(body), chunks };
   }
   const result: APIGatewayProxyResult = await (handler as BufferedHandler)(event, context);
-  return { statusCode: result.statusCode, headers: (result.headers ?? {}) as Record<string, string>, body: result.body, json: parse(result.body), chunks: [] };
+  return {
+    statusCode: result.statusCode,
+    headers: (result.headers ?? {}) as Record<string, string>,
+    body: result.body,
+    json: parse(result.body),
+    chunks: [],
+  };
 }
 
 /** The SSE events of a body: [{event, data}], data parsed as JSON where it is JSON. */
@@ -164,7 +174,11 @@ export async function startOpenAiServer(rig: HandlerRig, key: string): Promise<O
     openaiUri: "local:openai",
     authorizerUri: "local:authorizer",
   });
-  const server = createLocalApi({ document, apiKey: key, handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:openai": rig.openai } });
+  const server = createLocalApi({
+    document,
+    apiKey: key,
+    handlers: { "local:invoke": rig.invoke, "local:stream": rig.stream, "local:openai": rig.openai },
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     baseURL: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`,

@@ -24,7 +24,8 @@ export interface Simulation {
 }
 
 export type SimulationResult =
-  { readonly resultType: "error"; readonly errors: unknown } | { readonly resultType: "single" | "wildcard"; readonly overallResult: string };
+  | { readonly resultType: "error"; readonly errors: unknown }
+  | { readonly resultType: "single" | "wildcard"; readonly overallResult: string };
 export type RunSimulation = (simulation: Simulation, options: object) => Promise<SimulationResult>;
 
 const SIMULATOR = join(ROOT, "tools", "iam-simulate", "node_modules", "@cloud-copilot", "iam-simulate");

@@ -25,7 +25,8 @@ function hidden(tool: OptionalTool): boolean {
 export function optionalTool<T>(tool: OptionalTool, find: () => T | string): T | null {
   const found: T | string = hidden(tool) ? `hidden by LLM_API_WITHOUT=${process.env.LLM_API_WITHOUT}` : find();
   if (typeof found !== "string") return found;
-  if (process.env.CI === "true") throw new Error(`CI must run the ${OPTIONAL_TOOLS[tool].toLowerCase()} tests: ${found}`);
+  if (process.env.CI === "true")
+    throw new Error(`CI must run the ${OPTIONAL_TOOLS[tool].toLowerCase()} tests: ${found}`);
   process.stderr.write(`\n${bannerOf(tool)}: ${found} ***\n\n`);
   return null;
 }

@@ -8,7 +8,10 @@ import type { PlanJson } from "./terraform";
 
 /** The resources a resource refers to or depends on, from the plan's configuration, as an apply records them. */
 export function dependenciesOf(plan: PlanJson, address: string): string[] {
-  const resource = plan.configuration.root_module.resources.find((r) => r.address === address) as { expressions: unknown; depends_on?: string[] };
+  const resource = plan.configuration.root_module.resources.find((r) => r.address === address) as {
+    expressions: unknown;
+    depends_on?: string[];
+  };
   const found = new Set<string>(resource.depends_on ?? []);
   const walk = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach(walk);
@@ -23,13 +26,18 @@ export function dependenciesOf(plan: PlanJson, address: string): string[] {
 }
 
 export const terraformIn = (dir: string, args: string[]): string =>
-  execFileSync("terraform", args, { cwd: dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  execFileSync("terraform", args, {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
 
 /** Whether applying the saved plan `plan.bin` in `dir` runs `later` after `earlier` (edges of `terraform graph`). */
 export function applyOrder(dir: string): (later: string, earlier: string) => boolean {
-  const edges = [...terraformIn(dir, ["graph", "-plan=plan.bin"]).matchAll(/"(?:\[root\] )?([^"]+)" -> "(?:\[root\] )?([^"]+)"/g)].map(
-    (m) => [m[1], m[2]] as const,
-  );
+  const edges = [
+    ...terraformIn(dir, ["graph", "-plan=plan.bin"]).matchAll(/"(?:\[root\] )?([^"]+)" -> "(?:\[root\] )?([^"]+)"/g),
+  ].map((m) => [m[1], m[2]] as const);
   // In Terraform's graph an edge points from a node to what it depends on.
   return (later, earlier) => {
     const seen = new Set<string>();

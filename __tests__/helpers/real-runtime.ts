@@ -55,12 +55,20 @@ export async function startRealRuntime(
   // As the stack deploys them: the OpenAI function finds its model table in its zip, the others in MODELS.
   const start = (name: "invoke" | "stream" | "openai" | "authorizer") =>
     LambdaProcess.start(client, {
-      zipPath: name === "openai" ? bundleWithData("openai", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath : bundleHandler(name).zipPath,
+      zipPath:
+        name === "openai"
+          ? bundleWithData("openai", { [SETTINGS_FILE]: JSON.stringify({ models }) }).zipPath
+          : bundleHandler(name).zipPath,
       functionName: `llm-api-test-${name}`,
       environment: name === "openai" ? environment : { ...environment, MODELS: JSON.stringify(models) },
       onLog: (line) => logs.push({ function: name, line }),
     });
-  const [invoke, stream, openai, authorizer] = await Promise.all([start("invoke"), start("stream"), start("openai"), start("authorizer")]);
+  const [invoke, stream, openai, authorizer] = await Promise.all([
+    start("invoke"),
+    start("stream"),
+    start("openai"),
+    start("authorizer"),
+  ]);
   return {
     emulator,
     functions: { invoke, stream, openai, authorizer },

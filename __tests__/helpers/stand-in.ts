@@ -9,7 +9,10 @@ export interface StandIn {
  * Runs an AWS service stand-in (a server's source, or a file of it, printing its port) in a child
  * process: the tests run Terraform synchronously, which would block a server in their own process.
  */
-export async function startStandIn(server: string | { readonly file: string }, env: Record<string, string>): Promise<StandIn> {
+export async function startStandIn(
+  server: string | { readonly file: string },
+  env: Record<string, string>,
+): Promise<StandIn> {
   const args = typeof server === "string" ? ["-e", server] : [server.file];
   const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve, reject) => {

@@ -39,7 +39,13 @@ export interface StackJson {
 export function testConfig(overrides: Partial<ConfigInput> = {}): Config {
   return parseConfig({
     region: "us-east-1",
-    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    models: [
+      {
+        name: "mistral-7b",
+        huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+        instance: { type: "ml.g5.2xlarge" },
+      },
+    ],
     ...overrides,
   });
 }
@@ -53,13 +59,17 @@ export function synth(config: Config | string): SynthResult {
   app.synth();
   const names = installLockFile(outdir);
   const stacks: Record<string, StackJson> = {};
-  for (const name of names) stacks[name] = JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
+  for (const name of names)
+    stacks[name] = JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
   return { outdir, stacks };
 }
 
 /** Resources of one type as [{ name, values }]. */
 export function resources(stack: StackJson, type: string): { name: string; values: Record<string, any> }[] {
-  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => ({ name, values: values as Record<string, any> }));
+  return Object.entries(stack.resource?.[type] ?? {}).map(([name, values]) => ({
+    name,
+    values: values as Record<string, any>,
+  }));
 }
 
 export function only(stack: StackJson, type: string): Record<string, any> {
@@ -110,7 +120,9 @@ export function functionModels(fn: Record<string, any>): Record<string, unknown>
 }
 
 /** The consumers' budgets a synthesised function keeps: BUDGETS in its environment, else its settings file's; undefined without. */
-export function functionBudgets(fn: Record<string, any>): { table: string; consumers: Record<string, unknown> } | undefined {
+export function functionBudgets(
+  fn: Record<string, any>,
+): { table: string; consumers: Record<string, unknown> } | undefined {
   const env = fn.environment?.variables ?? {};
   if (env.MODELS) return env.BUDGETS ? JSON.parse(env.BUDGETS) : undefined;
   return settingsFileOf(fn).budgets;

@@ -16,12 +16,19 @@ export interface TerraformCheck {
 export function terraformCheck(env: NodeJS.ProcessEnv = process.env): TerraformCheck {
   const version = spawnSync("terraform", ["version"], { encoding: "utf8" });
   if (version.error || version.status !== 0) {
-    return { ready: false, reason: 'terraform is not on PATH. Install Terraform >= 1.10 (CI: .ci/run), then run eval "$(../shared/tools/terraform-env)".' };
+    return {
+      ready: false,
+      reason:
+        'terraform is not on PATH. Install Terraform >= 1.10 (CI: .ci/run), then run eval "$(../shared/tools/terraform-env)".',
+    };
   }
   // Without TF_CLI_CONFIG_FILE, init downloads the provider from the registry.
   const cliConfig = env.TF_CLI_CONFIG_FILE;
   if (cliConfig && !existsSync(cliConfig)) {
-    return { ready: false, reason: `TF_CLI_CONFIG_FILE names ${cliConfig}, which does not exist. Run: eval "$(../shared/tools/terraform-env)".` };
+    return {
+      ready: false,
+      reason: `TF_CLI_CONFIG_FILE names ${cliConfig}, which does not exist. Run: eval "$(../shared/tools/terraform-env)".`,
+    };
   }
   return { ready: true };
 }
@@ -81,7 +88,9 @@ export function terraform(cwd: string, args: string[]): string {
       args[0] === "init" && !process.env.TF_CLI_CONFIG_FILE
         ? '\nNo network? Point TF_CLI_CONFIG_FILE at a provider mirror: eval "$(../shared/tools/terraform-env)"'
         : "";
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}${hint}`, { cause: err });
+    throw new Error(`terraform ${args.join(" ")} failed in ${cwd}:\n${e.stderr ?? ""}\n${e.stdout ?? ""}${hint}`, {
+      cause: err,
+    });
   }
 }
 
@@ -114,20 +123,31 @@ export interface PlanJson {
     mode: "managed" | "data";
     type: string;
     name: string;
-    change: { actions: string[]; before?: Record<string, any> | null; after: Record<string, any>; after_unknown: Record<string, any> };
+    change: {
+      actions: string[];
+      before?: Record<string, any> | null;
+      after: Record<string, any>;
+      after_unknown: Record<string, any>;
+    };
   }[];
   configuration: { root_module: ModuleConfiguration };
   planned_values: { outputs?: Record<string, { value?: unknown; sensitive: boolean }> };
 }
 
 /** Copies a synthesised stack, then init + validate (unless told not to) + plan + show -json, with no network and no AWS. */
-export function planOffline(stackDir: string, secretsManagerUrl: string, options: { validate?: boolean } = {}): PlannedStack {
+export function planOffline(
+  stackDir: string,
+  secretsManagerUrl: string,
+  options: { validate?: boolean } = {},
+): PlannedStack {
   const dir = tempDir("llm-api-plan-");
   cpSync(stackDir, dir, { recursive: true });
   writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify(offlineOverride(secretsManagerUrl), null, 2));
   terraform(dir, ["init", "-input=false", "-no-color"]);
   const validate =
-    options.validate === false ? { valid: true, error_count: 0, diagnostics: [] } : JSON.parse(terraform(dir, ["validate", "-json", "-no-color"]));
+    options.validate === false
+      ? { valid: true, error_count: 0, diagnostics: [] }
+      : JSON.parse(terraform(dir, ["validate", "-json", "-no-color"]));
   terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
   const plan = JSON.parse(terraform(dir, ["show", "-json", "plan.bin"]));
   return { dir, validate, plan };
@@ -155,9 +175,14 @@ export function planStacksOffline(
   const outputOf: Record<string, [string, string]> = {};
   for (const [name, stackDir] of Object.entries(stackDirs)) {
     cpSync(stackDir, join(dir, name), { recursive: true });
-    writeFileSync(join(dir, name, "offline_override.tf.json"), JSON.stringify({ provider: override.provider }, null, 2));
+    writeFileSync(
+      join(dir, name, "offline_override.tf.json"),
+      JSON.stringify({ provider: override.provider }, null, 2),
+    );
     modules[name] = { source: `./${name}` };
-    const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { output?: Record<string, { sensitive?: boolean }> };
+    const stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+      output?: Record<string, { sensitive?: boolean }>;
+    };
     for (const [out, spec] of Object.entries(stack.output ?? {})) {
       const key = `o${Object.keys(outputOf).length}`;
       outputs[key] = { value: `\${module.${name}.${out}}`, sensitive: spec.sensitive === true };
@@ -166,12 +191,17 @@ export function planStacksOffline(
   }
   const first = Object.values(stackDirs)[0];
   cpSync(join(first, ".terraform.lock.hcl"), join(dir, ".terraform.lock.hcl"));
-  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: override.terraform, module: modules, output: outputs }, null, 2));
+  writeFileSync(
+    join(dir, "main.tf.json"),
+    JSON.stringify({ terraform: override.terraform, module: modules, output: outputs }, null, 2),
+  );
   terraform(dir, ["init", "-input=false", "-no-color"]);
   // `terraform plan` validates the configuration first and fails on any error; a separate `validate`
   // (another start of the 700 MB provider) is asked for where its own report is wanted.
   const validated: PlannedStack["validate"] =
-    options.validate === false ? { valid: true, error_count: 0, diagnostics: [] } : JSON.parse(terraform(dir, ["validate", "-json", "-no-color"]));
+    options.validate === false
+      ? { valid: true, error_count: 0, diagnostics: [] }
+      : JSON.parse(terraform(dir, ["validate", "-json", "-no-color"]));
   terraform(dir, ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=plan.bin"]);
   const plan = JSON.parse(terraform(dir, ["show", "-json", "plan.bin"])) as PlanJson;
   const diagnostics = validated.diagnostics.filter((d) => !AS_MODULE.has((d as { summary?: string }).summary ?? ""));

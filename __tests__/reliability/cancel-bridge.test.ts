@@ -20,7 +20,10 @@ describeAborts("through the bridge to an OpenAI-style model server", async () =>
     streams++;
     res.writeHead(200, { "content-type": "text/event-stream" });
     const tick = setInterval(() => {
-      const choice = body.prompt !== undefined ? { text: " w", finish_reason: null } : { delta: { content: " w" }, finish_reason: null };
+      const choice =
+        body.prompt !== undefined
+          ? { text: " w", finish_reason: null }
+          : { delta: { content: " w" }, finish_reason: null };
       res.write(`data: ${JSON.stringify({ choices: [choice] })}\n\n`);
     }, 20);
     res.on("close", () => {
@@ -30,7 +33,12 @@ describeAborts("through the bridge to an OpenAI-style model server", async () =>
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const stack = await startLocalStack({ config: localConfig(), port: 0, apiKey: KEY, tgiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  const stack = await startLocalStack({
+    config: localConfig(),
+    port: 0,
+    apiKey: KEY,
+    tgiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  });
   const upstream: Upstream = {
     stoppedAt,
     open: () => new Promise((resolve) => server.getConnections((_, n) => resolve(n + streams))),

@@ -11,7 +11,12 @@ import { tempDir } from "../helpers/temp";
 jest.setTimeout(120_000);
 
 const valid = JSON.parse(readFileSync(join(ROOT, "examples", "multi-model.json"), "utf8"));
-const anything = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined), fc.double(), fc.string({ maxLength: 200 }));
+const anything = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }),
+  fc.constant(undefined),
+  fc.double(),
+  fc.string({ maxLength: 200 }),
+);
 
 /** Every path into the example config, so a mutation can land anywhere. */
 function paths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
@@ -40,7 +45,8 @@ const mutated = fc
 const configs = fc.oneof({ weight: 4, arbitrary: mutated }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) });
 
 /** Problem lines: a JSON path (or "(top level)"), a colon, and words; never a stack frame. */
-const PROBLEM = /^(\(top level\)|(\$?[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])(\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])*): \S/;
+const PROBLEM =
+  /^(\(top level\)|(\$?[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])(\[\d+\]|\.[A-Za-z_$][\w$-]*|\["(?:[^"\\]|\\.)*"\])*): \S/;
 
 describe("config fuzzing", () => {
   it("reports every invalid config as ConfigError lines naming a path, and nothing else ever escapes", () => {
@@ -79,7 +85,11 @@ describe("config fuzzing", () => {
     for (const config of samples) {
       const dir = tempDir("llm-api-fuzz-");
       writeFileSync(join(dir, "config.json"), JSON.stringify(config));
-      const run = spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "main.ts"), "--config", "config.json"], { cwd: dir, encoding: "utf8" });
+      const run = spawnSync(
+        "node",
+        [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "main.ts"), "--config", "config.json"],
+        { cwd: dir, encoding: "utf8" },
+      );
       expect(run.status).toBe(1);
       expect(run.stderr.startsWith(`Invalid config ${join(dir, "config.json")}: `)).toBe(true);
       expect(run.stderr).not.toMatch(/^\s+at /m);

@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 beforeEach(() => rig.emulator.behave("ep-mistral", {}));
 
-const stream = (timeoutMs = 29_000) => call(rig.stream, apiEvent("POST", "/mistral/stream", { inputs: "x" }), timeoutMs);
+const stream = (timeoutMs = 29_000) =>
+  call(rig.stream, apiEvent("POST", "/mistral/stream", { inputs: "x" }), timeoutMs);
 
 describe("injected faults", () => {
   it("a first token slower than the function's time left gets a 504 before any token, on time", async () => {
@@ -77,7 +78,11 @@ describe("injected faults", () => {
       const streamed = await stream();
       const chat = await call(
         rig.openai,
-        apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "x" }], stream: true }),
+        apiEvent("POST", "/v1/chat/completions", {
+          model: "mistral",
+          messages: [{ role: "user", content: "x" }],
+          stream: true,
+        }),
       );
       expect([invoke.statusCode, streamed.statusCode, chat.statusCode]).toEqual([status, status, status]);
     }

@@ -18,10 +18,14 @@ beforeEach(() => {
 const messages = [{ role: "user", content: "Say hello" }];
 const ROUTES = {
   "/stream": () => call(rig.stream, apiEvent("POST", "/mistral/stream", { inputs: "x" })),
-  "chat, messages": () => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, stream: true })),
-  "chat, vLLM": () => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true })),
-  "chat, prompt": () => call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "falcon", messages, stream: true })),
-  completions: () => call(rig.openai, apiEvent("POST", "/v1/completions", { model: "falcon", prompt: "x", stream: true })),
+  "chat, messages": () =>
+    call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "mistral", messages, stream: true })),
+  "chat, vLLM": () =>
+    call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "vllm", messages, stream: true })),
+  "chat, prompt": () =>
+    call(rig.openai, apiEvent("POST", "/v1/chat/completions", { model: "falcon", messages, stream: true })),
+  completions: () =>
+    call(rig.openai, apiEvent("POST", "/v1/completions", { model: "falcon", prompt: "x", stream: true })),
 };
 const ENDPOINT: Record<keyof typeof ROUTES, string> = {
   "/stream": "ep-mistral",
@@ -46,7 +50,9 @@ describe("a model that goes quiet", () => {
       expect(answer.statusCode).toBe(200);
       expect(took).toBeGreaterThanOrEqual(IDLE_MS);
       expect(took).toBeLessThan(IDLE_MS + 1500);
-      expect(lastEvent(answer.body)).toEqual(apiError("timeout", "The model sent nothing for 0.4 s; the stream was ended."));
+      expect(lastEvent(answer.body)).toEqual(
+        apiError("timeout", "The model sent nothing for 0.4 s; the stream was ended."),
+      );
       expect(answer.body).not.toContain("[DONE]");
       // The emulator saw its caller leave: the model stops generating.
       await new Promise((r) => setTimeout(r, 50));
@@ -54,25 +60,34 @@ describe("a model that goes quiet", () => {
     },
   );
 
-  it.each(routes)("%s: silent before its first token, the client gets a 504 in JSON within the first-token timeout", async (route) => {
-    rig.emulator.behave(ENDPOINT[route], { firstTokenDelayMs: 10_000 });
-    const before = rig.emulator.cancelled.length;
-    const started = Date.now();
-    const answer = await ROUTES[route]();
-    const took = Date.now() - started;
-    expect(took).toBeGreaterThanOrEqual(FIRST_TOKEN_MS);
-    expect(took).toBeLessThan(FIRST_TOKEN_MS + 1500);
-    expect([answer.statusCode, answer.json]).toEqual([504, apiError("timeout", "The model sent no token in 0.8 s; the call was cancelled.")]);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(rig.emulator.cancelled.length).toBe(before + 1);
-  });
+  it.each(routes)(
+    "%s: silent before its first token, the client gets a 504 in JSON within the first-token timeout",
+    async (route) => {
+      rig.emulator.behave(ENDPOINT[route], { firstTokenDelayMs: 10_000 });
+      const before = rig.emulator.cancelled.length;
+      const started = Date.now();
+      const answer = await ROUTES[route]();
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(FIRST_TOKEN_MS);
+      expect(took).toBeLessThan(FIRST_TOKEN_MS + 1500);
+      expect([answer.statusCode, answer.json]).toEqual([
+        504,
+        apiError("timeout", "The model sent no token in 0.8 s; the call was cancelled."),
+      ]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(rig.emulator.cancelled.length).toBe(before + 1);
+    },
+  );
 
   it("that never answers the call at all gets the same 504, and no connection is left open", async () => {
     rig.emulator.behave("ep-mistral", { stallMs: 10_000 });
     const started = Date.now();
     const answer = await ROUTES["/stream"]();
     expect(Date.now() - started).toBeLessThan(FIRST_TOKEN_MS + 1500);
-    expect([answer.statusCode, answer.json.error.message]).toEqual([504, "The model sent no token in 0.8 s; the call was cancelled."]);
+    expect([answer.statusCode, answer.json.error.message]).toEqual([
+      504,
+      "The model sent no token in 0.8 s; the call was cancelled.",
+    ]);
     await new Promise((r) => setTimeout(r, 50));
     expect(await rig.emulator.connections()).toBe(0);
   });

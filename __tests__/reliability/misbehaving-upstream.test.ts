@@ -13,7 +13,8 @@ const MB = 1024 * 1024;
 /** Writes `total` bytes of `piece` with backpressure, stopping when the reader goes away. */
 async function pour(res: ServerResponse, piece: string, total: number): Promise<void> {
   const chunk = Buffer.from(piece.repeat(Math.max(1, Math.floor((64 * 1024) / piece.length))));
-  for (let sent = 0; sent < total && !res.destroyed; sent += chunk.length) await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+  for (let sent = 0; sent < total && !res.destroyed; sent += chunk.length)
+    await new Promise<void>((resolve) => res.write(chunk, () => resolve()));
   res.end();
 }
 
@@ -40,7 +41,9 @@ const MODES: Record<string, (res: ServerResponse, chat: boolean) => void | Promi
   },
   "object-text": (res, chat) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
-    const choice = chat ? { delta: { content: { html: "<b>" } }, finish_reason: null } : { text: { html: "<b>" }, finish_reason: null };
+    const choice = chat
+      ? { delta: { content: { html: "<b>" } }, finish_reason: null }
+      : { text: { html: "<b>" }, finish_reason: null };
     res.end(sse({ choices: [choice] }) + "data: [DONE]\n\n");
   },
 };
@@ -59,7 +62,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   process.env.LOG_LEVEL = "silent";
-  stack = await startLocalStack({ config: config(), port: 0, apiKey: "k", tgiUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  stack = await startLocalStack({
+    config: config(),
+    port: 0,
+    apiKey: "k",
+    tgiUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+  });
 });
 afterAll(async () => {
   await stack.stop();
@@ -70,7 +78,11 @@ afterAll(async () => {
 const key = { authorization: "Bearer k" };
 const generate = (mode: string) => post(`${stack.url}/mistral-7b/stream`, { inputs: mode }, key);
 const chat = (mode: string) =>
-  post(`${stack.url}/v1/chat/completions`, { model: "mistral-7b", messages: [{ role: "user", content: mode }], stream: true }, key);
+  post(
+    `${stack.url}/v1/chat/completions`,
+    { model: "mistral-7b", messages: [{ role: "user", content: mode }], stream: true },
+    key,
+  );
 
 /** Runs `act` while sampling the process's memory; returns its result and the peak growth in MB. */
 async function peakGrowth<T>(act: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
@@ -131,7 +143,9 @@ describe("a misbehaving model server behind the local stack", () => {
       return { status: res.status, body: await res.json() };
     });
     expect(result.status).toBe(502);
-    expect(result.body.error.message).toBe(`The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.`);
+    expect(result.body.error.message).toBe(
+      `The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.`,
+    );
     expect(growthMb).toBeLessThan(150);
   });
 

@@ -17,7 +17,13 @@ beforeAll(async () => {
   process.env.LOG_LEVEL = "silent";
   const config = parseConfig({
     region: "us-east-1",
-    models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+    models: [
+      {
+        name: "mistral-7b",
+        huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+        instance: { type: "ml.g5.2xlarge" },
+      },
+    ],
   });
   stack = await startLocalStack({ config, port: 0, apiKey: "k", emulator: {} });
 });
@@ -45,7 +51,14 @@ const GENERATE_KEYS = [
   "toString",
   "hasOwnProperty",
 ];
-const scalar = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 6 }));
+const scalar = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.string(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 6 }),
+);
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 
 /** JSON text, or raw bytes that are not JSON or not UTF-8. */
@@ -75,8 +88,18 @@ const rawBodies = fc.oneof(
 const generateBodies = fc
   .record(
     {
-      inputs: fc.oneof(fc.string(), fc.string({ minLength: 2000, maxLength: 20_000 }), fc.integer(), fc.constant(null), fc.array(fc.string())),
-      parameters: fc.oneof(fc.dictionary(fc.constantFrom(...GENERATE_KEYS), scalar, { maxKeys: 5 }), fc.string(), fc.constant(null)),
+      inputs: fc.oneof(
+        fc.string(),
+        fc.string({ minLength: 2000, maxLength: 20_000 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.array(fc.string()),
+      ),
+      parameters: fc.oneof(
+        fc.dictionary(fc.constantFrom(...GENERATE_KEYS), scalar, { maxKeys: 5 }),
+        fc.string(),
+        fc.constant(null),
+      ),
       extra: scalar,
     },
     { requiredKeys: [] },
@@ -101,7 +124,11 @@ const chatBodies = fc
               tool_call_id: fc.oneof(fc.string(), fc.integer()),
               tool_calls: fc.oneof(
                 fc.array(
-                  fc.record({ id: fc.string(), type: fc.constantFrom("function", "x"), function: fc.record({ name: fc.string(), arguments: scalar }) }),
+                  fc.record({
+                    id: fc.string(),
+                    type: fc.constantFrom("function", "x"),
+                    function: fc.record({ name: fc.string(), arguments: scalar }),
+                  }),
                   { maxLength: 2 },
                 ),
                 scalar,
@@ -202,14 +229,18 @@ describe("request fuzzing", () => {
       )
       .map((b) => JSON.stringify(b));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(completionBodies, rawBodies, chatBodies), (body) => send("POST", "/v1/completions", body)),
+      fc.asyncProperty(fc.oneof(completionBodies, rawBodies, chatBodies), (body) =>
+        send("POST", "/v1/completions", body),
+      ),
       { numRuns: RUNS },
     );
   });
 
   it("POST /v1/chat/completions answers every generated body with 2xx or a JSON 4xx, never 5xx", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(chatBodies, rawBodies, generateBodies), (body) => send("POST", "/v1/chat/completions", body)),
+      fc.asyncProperty(fc.oneof(chatBodies, rawBodies, generateBodies), (body) =>
+        send("POST", "/v1/chat/completions", body),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -242,7 +273,8 @@ describe("handler fuzzing (no gateway validation)", () => {
         const answer = await call(handler, event);
         counts.requests++;
         expect(answer.statusCode).toBeLessThan(500);
-        if (answer.statusCode >= 400) expect([typeof answer.json?.error?.type, typeof answer.json?.error?.message]).toEqual(["string", "string"]);
+        if (answer.statusCode >= 400)
+          expect([typeof answer.json?.error?.type, typeof answer.json?.error?.message]).toEqual(["string", "string"]);
       }),
       { numRuns: 500 },
     );

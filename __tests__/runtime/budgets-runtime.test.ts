@@ -25,7 +25,11 @@ let emulator: SageMakerEmulator;
 let db: DynamoDBClient;
 let chat: LambdaProcess | undefined;
 const zip = () => {
-  const budgets: BudgetSettings = { table: table.name, leaseSeconds: LEASE_SECONDS, consumers: { team: { tokens: BUDGET, period: "day" } } };
+  const budgets: BudgetSettings = {
+    table: table.name,
+    leaseSeconds: LEASE_SECONDS,
+    consumers: { team: { tokens: BUDGET, period: "day" } },
+  };
   return bundleWithData("openai", { [SETTINGS_FILE]: JSON.stringify({ models: MODELS, budgets }) }).zipPath;
 };
 const startChat = () =>
@@ -46,7 +50,11 @@ beforeAll(async () => {
   table = await startStateTable("llm-api-v1-state", "us-east-1");
   emulator = new SageMakerEmulator(["ep-m"], { tokenDelayMs: 5 }, {}, contextsOf(Object.values(MODELS)));
   emulatorUrl = await emulator.start();
-  db = new DynamoDBClient({ endpoint: table.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+  db = new DynamoDBClient({
+    endpoint: table.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "l", secretAccessKey: "l" },
+  });
   chat = await startChat();
 }, 60_000);
 afterAll(async () => {
@@ -57,12 +65,21 @@ afterAll(async () => {
 /** A chat request as API Gateway passes it, after the authorizer named the key's consumer. */
 const asTeam = (body: unknown) => {
   const event = apiEvent("POST", "/v1/chat/completions", body);
-  return { ...event, requestContext: { ...event.requestContext, authorizer: { consumer: "team", models: JSON.stringify(["m"]) } } };
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { consumer: "team", models: JSON.stringify(["m"]) } },
+  };
 };
-const ask = (maxTokens: number, stream = true) => ({ model: "m", messages: [{ role: "user", content: "hi" }], max_tokens: maxTokens, stream });
+const ask = (maxTokens: number, stream = true) => ({
+  model: "m",
+  messages: [{ role: "user", content: "hi" }],
+  max_tokens: maxTokens,
+  stream,
+});
 const item = async () => {
   const key = { pk: { S: budgetPartition("team") }, sk: { S: periodOf("day", new Date()).key } };
-  return ((await db.send(new GetItemCommand({ TableName: table.name, Key: key, ConsistentRead: true }))).Item ?? {}) as Item;
+  return ((await db.send(new GetItemCommand({ TableName: table.name, Key: key, ConsistentRead: true }))).Item ??
+    {}) as Item;
 };
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -140,7 +157,9 @@ suite("token budgets under AWS's Lambda runtime client", () => {
     const refused = await readStreamIntegration(await chat!.invoke(asTeam(ask(200)), { timeoutMs: 20_000 }));
     expect(refused.statusCode).toBe(429);
     expect(JSON.parse(refused.body).error).toMatchObject({ type: "insufficient_quota", code: "insufficient_quota" });
-    expect(JSON.parse(refused.body).error.message).toMatch(/for this day is spent: 1900 of 2000 tokens are used or reserved/);
+    expect(JSON.parse(refused.body).error.message).toMatch(
+      /for this day is spent: 1900 of 2000 tokens are used or reserved/,
+    );
     expect(refused.headers["x-should-retry"]).toBe("false");
     // Refused at once: a spent budget is not waited on.
     expect(Date.now() - started).toBeLessThan(2000);

@@ -46,7 +46,13 @@ beforeEach(() => {
 });
 
 type Fn = "invoke" | "stream" | "openai";
-async function send(fn: Fn, method: string, path: string, body?: unknown, timeoutMs = 29_000): Promise<GatewayAnswer & { json: any }> {
+async function send(
+  fn: Fn,
+  method: string,
+  path: string,
+  body?: unknown,
+  timeoutMs = 29_000,
+): Promise<GatewayAnswer & { json: any }> {
   const answer = await rig.functions[fn].invoke(apiEvent(method, path, body), { timeoutMs });
   const seen = fn === "invoke" ? readProxyIntegration(answer) : await readStreamIntegration(answer);
   let json: unknown;
@@ -69,12 +75,48 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       ["invoke", "invoke", "POST", "/mistral/invoke", { inputs: "x" }, {}, 200, ""],
       ["invoke, bad body", "invoke", "POST", "/mistral/invoke", { inputs: 42 }, {}, 400, "invalid_request"],
       ["invoke, unknown model", "invoke", "POST", "/nope/invoke", { inputs: "x" }, {}, 404, "model_not_found"],
-      ["invoke, model 422", "invoke", "POST", "/mistral/invoke", { inputs: "x" }, { modelStatus: 422 }, 422, "model_rejected_request"],
+      [
+        "invoke, model 422",
+        "invoke",
+        "POST",
+        "/mistral/invoke",
+        { inputs: "x" },
+        { modelStatus: 422 },
+        422,
+        "model_rejected_request",
+      ],
       ["models list", "openai", "GET", "/v1/models", undefined, {}, 200, ""],
       ["chat, not streamed", "openai", "POST", "/v1/chat/completions", { model: "mistral", messages }, {}, 200, ""],
-      ["chat, prompt mode, not streamed", "openai", "POST", "/v1/chat/completions", { model: "falcon", messages }, {}, 200, ""],
-      ["chat, unknown model", "openai", "POST", "/v1/chat/completions", { model: "gpt-4o", messages }, {}, 404, "model_not_found"],
-      ["chat, unsupported parameter", "openai", "POST", "/v1/chat/completions", { model: "mistral", messages, n: 2 }, {}, 400, "invalid_request"],
+      [
+        "chat, prompt mode, not streamed",
+        "openai",
+        "POST",
+        "/v1/chat/completions",
+        { model: "falcon", messages },
+        {},
+        200,
+        "",
+      ],
+      [
+        "chat, unknown model",
+        "openai",
+        "POST",
+        "/v1/chat/completions",
+        { model: "gpt-4o", messages },
+        {},
+        404,
+        "model_not_found",
+      ],
+      [
+        "chat, unsupported parameter",
+        "openai",
+        "POST",
+        "/v1/chat/completions",
+        { model: "mistral", messages, n: 2 },
+        {},
+        400,
+        "invalid_request",
+      ],
       [
         "chat, too large",
         "openai",
@@ -105,7 +147,16 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         424,
         "model_error",
       ],
-      ["chat, model 429", "openai", "POST", "/v1/chat/completions", { model: "mistral", messages }, { modelStatus: 429 }, 429, "model_overloaded"],
+      [
+        "chat, model 429",
+        "openai",
+        "POST",
+        "/v1/chat/completions",
+        { model: "mistral", messages },
+        { modelStatus: 429 },
+        429,
+        "model_overloaded",
+      ],
       [
         "chat stream, not ready",
         "openai",
@@ -116,7 +167,16 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         503,
         "model_unavailable",
       ],
-      ["responses, not streamed", "openai", "POST", "/v1/responses", { model: "mistral", input: "Say hello" }, {}, 200, ""],
+      [
+        "responses, not streamed",
+        "openai",
+        "POST",
+        "/v1/responses",
+        { model: "mistral", input: "Say hello" },
+        {},
+        200,
+        "",
+      ],
       [
         "responses, stateful field",
         "openai",
@@ -138,21 +198,60 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         "model_error",
       ],
       ["stream, unknown model", "stream", "POST", "/nope/stream", { inputs: "x" }, {}, 404, "model_not_found"],
-      ["stream, unsupported parameter", "stream", "POST", "/mistral/stream", { inputs: "x", parameters: { max_tokens: 5 } }, {}, 400, "invalid_request"],
+      [
+        "stream, unsupported parameter",
+        "stream",
+        "POST",
+        "/mistral/stream",
+        { inputs: "x", parameters: { max_tokens: 5 } },
+        {},
+        400,
+        "invalid_request",
+      ],
       ["stream, too large", "stream", "POST", "/mistral/stream", { inputs: big }, {}, 413, "request_too_large"],
-      ["stream, model 500", "stream", "POST", "/mistral/stream", { inputs: "x" }, { modelStatus: 500 }, 424, "model_error"],
-      ["stream, SageMaker throttles", "stream", "POST", "/mistral/stream", { inputs: "x" }, { throttle: true }, 429, "throttled"],
-      ["stream, unavailable", "stream", "POST", "/mistral/stream", { inputs: "x" }, { unavailable: true }, 503, "model_unavailable"],
+      [
+        "stream, model 500",
+        "stream",
+        "POST",
+        "/mistral/stream",
+        { inputs: "x" },
+        { modelStatus: 500 },
+        424,
+        "model_error",
+      ],
+      [
+        "stream, SageMaker throttles",
+        "stream",
+        "POST",
+        "/mistral/stream",
+        { inputs: "x" },
+        { throttle: true },
+        429,
+        "throttled",
+      ],
+      [
+        "stream, unavailable",
+        "stream",
+        "POST",
+        "/mistral/stream",
+        { inputs: "x" },
+        { unavailable: true },
+        503,
+        "model_unavailable",
+      ],
     ];
-    it.each(cases)("%s: status, JSON content type and body arrive intact", async (_, fn, method, path, body, behaviour, status, type) => {
-      rig.emulator.behave("ep-mistral", behaviour);
-      const answer = await send(fn, method, path, body);
-      expect(answer.statusCode).toBe(status);
-      expect(answer.headers["content-type"]).toMatch(/^application\/json/);
-      expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
-      if (type) expect(answer.json.error).toMatchObject({ code: type, message: expect.any(String) });
-      else expect(answer.json).toEqual(expect.any(Object));
-    });
+    it.each(cases)(
+      "%s: status, JSON content type and body arrive intact",
+      async (_, fn, method, path, body, behaviour, status, type) => {
+        rig.emulator.behave("ep-mistral", behaviour);
+        const answer = await send(fn, method, path, body);
+        expect(answer.statusCode).toBe(status);
+        expect(answer.headers["content-type"]).toMatch(/^application\/json/);
+        expect(answer.headers["x-request-id"]).toEqual(expect.any(String));
+        if (type) expect(answer.json.error).toMatchObject({ code: type, message: expect.any(String) });
+        else expect(answer.json).toEqual(expect.any(Object));
+      },
+    );
 
     it.each([
       ["invoke", "invoke", "/mistral/invoke", { inputs: "x" }],
@@ -163,8 +262,18 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       "%s on a model at zero copies, with no time left to hold it: 503 model_starting with Retry-After 59, through the runtime's prelude",
       async (_, fn, path, body) => {
         rig.emulator.behave("ep-idle", { zeroCopies: { wakeAfterMs: 60_000, alarmAfterMs: 60_000 } });
-        const answer = await send(fn, "POST", path.replace("mistral", "idle"), JSON.parse(JSON.stringify(body).replace('"mistral"', '"idle"')), 3_000);
-        expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([503, "59", "model_starting"]);
+        const answer = await send(
+          fn,
+          "POST",
+          path.replace("mistral", "idle"),
+          JSON.parse(JSON.stringify(body).replace('"mistral"', '"idle"')),
+          3_000,
+        );
+        expect([answer.statusCode, answer.headers["retry-after"], answer.json.error.code]).toEqual([
+          503,
+          "59",
+          "model_starting",
+        ]);
       },
     );
 
@@ -172,7 +281,13 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
       rig.emulator.behave("ep-held", { zeroCopies: { wakeAfterMs: 3_000, alarmAfterMs: 60_000 } });
       rig.emulator.wakeCalls.length = 0;
       const started = performance.now();
-      const answer = await send("openai", "POST", "/v1/chat/completions", { model: "held", messages, stream: true }, 900_000);
+      const answer = await send(
+        "openai",
+        "POST",
+        "/v1/chat/completions",
+        { model: "held", messages, stream: true },
+        900_000,
+      );
       expect(answer.statusCode).toBe(200);
       expect(answer.chunks[0].text).toMatch(/^: held is starting/);
       expect(answer.chunks[0].at - started).toBeLessThan(2_000);
@@ -182,8 +297,12 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     }, 60_000);
 
     it("the answers carry what each route promises", async () => {
-      expect((await send("invoke", "POST", "/mistral/invoke", { inputs: "x" })).json).toEqual({ generated_text: VOCABULARY.join("") });
-      expect((await send("openai", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(Object.keys(MODELS));
+      expect((await send("invoke", "POST", "/mistral/invoke", { inputs: "x" })).json).toEqual({
+        generated_text: VOCABULARY.join(""),
+      });
+      expect((await send("openai", "GET", "/v1/models")).json.data.map((m: { id: string }) => m.id)).toEqual(
+        Object.keys(MODELS),
+      );
       const completion = (await send("openai", "POST", "/v1/chat/completions", { model: "mistral", messages })).json;
       expect(completion).toMatchObject({
         object: "chat.completion",
@@ -219,15 +338,26 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     it("chat with max_tokens 32000 to an 8,192-token model: an answer that fits, buffered and streamed", async () => {
       const long = [{ role: "user", content: Array.from({ length: 7500 }, (_, i) => `w${i}`).join(" ") }];
       const since = rig.emulator.calls.length;
-      const whole = await send("openai", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000 });
+      const whole = await send("openai", "POST", "/v1/chat/completions", {
+        model: "small",
+        messages: long,
+        max_tokens: 32000,
+      });
       expect(whole.statusCode).toBe(200);
       expect(whole.json.usage.prompt_tokens).toBe(7500);
       expect(whole.json.usage.total_tokens).toBeLessThanOrEqual(8192);
-      const streamed = await send("openai", "POST", "/v1/chat/completions", { model: "small", messages: long, max_tokens: 32000, stream: true });
+      const streamed = await send("openai", "POST", "/v1/chat/completions", {
+        model: "small",
+        messages: long,
+        max_tokens: 32000,
+        stream: true,
+      });
       const events = sseEvents(streamed.body).filter((e) => e.data?.choices);
       expect([streamed.statusCode, events.at(-1)?.data.choices[0].finish_reason]).toEqual([200, "stop"]);
       // Each refused once, then made with the 692 tokens left.
-      expect(rig.emulator.calls.slice(since).map((c) => (c.body as { max_tokens: number }).max_tokens)).toEqual([32000, 692, 32000, 692]);
+      expect(rig.emulator.calls.slice(since).map((c) => (c.body as { max_tokens: number }).max_tokens)).toEqual([
+        32000, 692, 32000, 692,
+      ]);
     });
 
     it("stream on a serverless model: one token event and done", async () => {
@@ -252,7 +382,11 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
 
     it("responses: events arrive over time, in order, ending in response.completed", async () => {
       rig.emulator.behave("ep-mistral", { tokenDelayMs: 30 });
-      const answer = await send("openai", "POST", "/v1/responses", { model: "mistral", input: "Say hello", stream: true });
+      const answer = await send("openai", "POST", "/v1/responses", {
+        model: "mistral",
+        input: "Say hello",
+        stream: true,
+      });
       expect([answer.statusCode, answer.headers["content-type"]]).toEqual([200, "text/event-stream; charset=utf-8"]);
       const events = sseEvents(answer.body);
       expect(events.map((e) => e.data.sequence_number)).toEqual(events.map((_, i) => i));
@@ -266,25 +400,36 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     it.each([
       ["stream", "/mistral/stream", { inputs: "x" }],
       ["openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
-    ] as const)("%s: a model silent after its first token for the idle timeout ends with a timeout error event", async (fn, path, body) => {
-      rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10, tokenDelayMs: 10_000 });
-      const started = Date.now();
-      const answer = await send(fn, "POST", path, body);
-      expect(Date.now() - started).toBeLessThan(2500);
-      expect(answer.statusCode).toBe(200);
-      expect(sseEvents(answer.body).at(-1)!.data).toEqual(apiError("timeout", "The model sent nothing for 1 s; the stream was ended."));
-    });
+    ] as const)(
+      "%s: a model silent after its first token for the idle timeout ends with a timeout error event",
+      async (fn, path, body) => {
+        rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10, tokenDelayMs: 10_000 });
+        const started = Date.now();
+        const answer = await send(fn, "POST", path, body);
+        expect(Date.now() - started).toBeLessThan(2500);
+        expect(answer.statusCode).toBe(200);
+        expect(sseEvents(answer.body).at(-1)!.data).toEqual(
+          apiError("timeout", "The model sent nothing for 1 s; the stream was ended."),
+        );
+      },
+    );
 
     it.each([
       ["stream", "/mistral/stream", { inputs: "x" }],
       ["openai", "/v1/chat/completions", { model: "mistral", messages, stream: true }],
-    ] as const)("%s: a model silent before its first token for the first-token timeout is a 504", async (fn, path, body) => {
-      rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10_000 });
-      const started = Date.now();
-      const answer = await send(fn, "POST", path, body);
-      expect(Date.now() - started).toBeLessThan(3500);
-      expect([answer.statusCode, answer.json]).toEqual([504, apiError("timeout", "The model sent no token in 2 s; the call was cancelled.")]);
-    });
+    ] as const)(
+      "%s: a model silent before its first token for the first-token timeout is a 504",
+      async (fn, path, body) => {
+        rig.emulator.behave("ep-mistral", { firstTokenDelayMs: 10_000 });
+        const started = Date.now();
+        const answer = await send(fn, "POST", path, body);
+        expect(Date.now() - started).toBeLessThan(3500);
+        expect([answer.statusCode, answer.json]).toEqual([
+          504,
+          apiError("timeout", "The model sent no token in 2 s; the call was cancelled."),
+        ]);
+      },
+    );
 
     it("stream: a failure after the first token is an error event after the tokens so far", async () => {
       rig.emulator.behave("ep-mistral", { cutAfterTokens: 3, cutWith: "ModelStreamError" });
@@ -324,7 +469,9 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
     it('names the Bearer key as the usage identifier and allows the stage; without a key, fails with "Unauthorized" (API Gateway\'s 401)', async () => {
       expect(await authorize({ Authorization: "Bearer sk-test" })).toMatchObject({
         usageIdentifierKey: "sk-test",
-        policyDocument: { Statement: [{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*" }] },
+        policyDocument: {
+          Statement: [{ Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*" }],
+        },
       });
       const keyless = await call({});
       expect([keyless.mode, JSON.parse(keyless.body.toString("utf8")).errorMessage]).toEqual(["error", "Unauthorized"]);
@@ -357,22 +504,30 @@ suite("under AWS's Lambda runtime client, as API Gateway reads the answers", () 
         .filter((l) => l.function === "invoke")
         .map((l) => JSON.parse(l.line))
         .filter((r) => !r._aws);
-      expect(records).toEqual([expect.objectContaining({ level: "INFO", message: expect.objectContaining({ status: 200, model: "mistral" }) })]);
+      expect(records).toEqual([
+        expect.objectContaining({ level: "INFO", message: expect.objectContaining({ status: 200, model: "mistral" }) }),
+      ]);
     });
 
     it("the request's metrics are one EMF line of their own, not wrapped in a log record, so CloudWatch can extract them", async () => {
       const before = rig.logs.length;
-      await send("openai", "POST", "/v1/chat/completions", { model: "mistral", messages: [{ role: "user", content: "hi" }] });
+      await send("openai", "POST", "/v1/chat/completions", {
+        model: "mistral",
+        messages: [{ role: "user", content: "hi" }],
+      });
       // The handler meters after the answer has gone out: its lines may arrive a moment later.
       const chatLines = () => rig.logs.slice(before).filter((l) => l.function === "openai");
-      for (let waited = 0; waited < 3000 && !chatLines().some((l) => l.line.includes("_aws")); waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; waited < 3000 && !chatLines().some((l) => l.line.includes("_aws")); waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
       const lines = chatLines().map((l) => JSON.parse(l.line));
       const emf = lines.filter((r) => r._aws);
       expect(emf).toHaveLength(1);
       expect(emfProblems(emf[0])).toEqual([]);
       expect(emf[0]).toMatchObject({ Stage: "v1", Model: "mistral", Requests: 1 });
       // The log record beside it is the runtime's JSON format; the EMF document is not inside one.
-      expect(lines.filter((r) => r.level).every((r) => !JSON.stringify(r.message ?? "").includes("CloudWatchMetrics"))).toBe(true);
+      expect(
+        lines.filter((r) => r.level).every((r) => !JSON.stringify(r.message ?? "").includes("CloudWatchMetrics")),
+      ).toBe(true);
     });
   });
 });

@@ -18,15 +18,30 @@ const simulator = simulatorOrSkip();
 const suite = simulator ? describe : describe.skip;
 const CONFIGS = SHIPPED_CONFIGS;
 /** As CI deploys it: with ci, so the stage roles carry the boundary. */
-const withCi = (config: Config): Config => (config.ci ? config : { ...config, ci: { repository: "acme/llm-api", branch: "main", environment: "production" } });
+const withCi = (config: Config): Config =>
+  config.ci ? config : { ...config, ci: { repository: "acme/llm-api", branch: "main", environment: "production" } };
 
 const DEFAULT_KEY_POLICY = {
   Version: "2012-10-17",
-  Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+  Statement: [
+    {
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ],
 };
 
 type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "NotApplicable";
-async function decide(identity: unknown, action: string, resource: string, context: Record<string, string> = {}, boundary?: unknown): Promise<Decision> {
+async function decide(
+  identity: unknown,
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+  boundary?: unknown,
+): Promise<Decision> {
   const simulation: Simulation = {
     identityPolicies: [{ name: "identity", policy: identity }],
     serviceControlPolicies: [],
@@ -34,11 +49,17 @@ async function decide(identity: unknown, action: string, resource: string, conte
     ...(boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: boundary }] } : {}),
     // KMS asks the key's own policy first: the default one, which lets IAM policies of the account decide.
     ...(action.startsWith("kms:") ? { resourcePolicy: DEFAULT_KEY_POLICY } : {}),
-    request: { action, principal: `arn:aws:iam::${ACCOUNT}:role/tested`, resource: { accountId: ACCOUNT, resource }, contextVariables: context },
+    request: {
+      action,
+      principal: `arn:aws:iam::${ACCOUNT}:role/tested`,
+      resource: { accountId: ACCOUNT, resource },
+      contextVariables: context,
+    },
   };
   const result = await simulator!(simulation, {});
   // A statement may list a resource of a type the action never takes (a log group beside its streams): no request asks that.
-  if (result.resultType === "error" && JSON.stringify(result.errors).includes("no.resource.types")) return "NotApplicable";
+  if (result.resultType === "error" && JSON.stringify(result.errors).includes("no.resource.types"))
+    return "NotApplicable";
   if (result.resultType === "error") throw new Error(`${action} on ${resource}: ${JSON.stringify(result.errors)}`);
   return result.overallResult as Decision;
 }
@@ -53,13 +74,28 @@ suite("the deploy role's escalation path, by IAM simulation", () => {
 
   it("allows the stage's own roles under the boundary (the check can pass)", async () => {
     const own = { "iam:PermissionsBoundary": boundary };
-    expect(await decide(deploy, "iam:CreateRole", role("llm-api-dev-x"), { ...own, "aws:RequestTag/Project": config.project })).toBe("Allowed");
-    expect(await decide(deploy, "iam:PutRolePolicy", role("llm-api-prod-x"), { ...own, "aws:ResourceTag/Project": config.project })).toBe("Allowed");
+    expect(
+      await decide(deploy, "iam:CreateRole", role("llm-api-dev-x"), {
+        ...own,
+        "aws:RequestTag/Project": config.project,
+      }),
+    ).toBe("Allowed");
+    expect(
+      await decide(deploy, "iam:PutRolePolicy", role("llm-api-prod-x"), {
+        ...own,
+        "aws:ResourceTag/Project": config.project,
+      }),
+    ).toBe("Allowed");
   });
 
   it.each([
     ["create a role without the boundary", "iam:CreateRole", role("llm-api-dev-x"), {}],
-    ["create a role under another boundary", "iam:CreateRole", role("llm-api-dev-x"), { "iam:PermissionsBoundary": admin }],
+    [
+      "create a role under another boundary",
+      "iam:CreateRole",
+      role("llm-api-dev-x"),
+      { "iam:PermissionsBoundary": admin },
+    ],
     [
       "attach AdministratorAccess to a stage role",
       "iam:AttachRolePolicy",
@@ -67,26 +103,53 @@ suite("the deploy role's escalation path, by IAM simulation", () => {
       { "iam:PermissionsBoundary": boundary, "iam:PolicyARN": admin },
     ],
     ["put an inline policy on a role without the boundary", "iam:PutRolePolicy", role("llm-api-dev-x"), {}],
-    ["remove a stage role's boundary", "iam:DeleteRolePermissionsBoundary", role("llm-api-dev-x"), { "iam:PermissionsBoundary": boundary }],
-    ["swap a stage role's boundary for another", "iam:PutRolePermissionsBoundary", role("llm-api-dev-x"), { "iam:PermissionsBoundary": admin }],
-    ["change a stage role's trust policy", "iam:UpdateAssumeRolePolicy", role("llm-api-dev-x"), { "iam:PermissionsBoundary": boundary }],
+    [
+      "remove a stage role's boundary",
+      "iam:DeleteRolePermissionsBoundary",
+      role("llm-api-dev-x"),
+      { "iam:PermissionsBoundary": boundary },
+    ],
+    [
+      "swap a stage role's boundary for another",
+      "iam:PutRolePermissionsBoundary",
+      role("llm-api-dev-x"),
+      { "iam:PermissionsBoundary": admin },
+    ],
+    [
+      "change a stage role's trust policy",
+      "iam:UpdateAssumeRolePolicy",
+      role("llm-api-dev-x"),
+      { "iam:PermissionsBoundary": boundary },
+    ],
     ["rewrite the boundary policy", "iam:CreatePolicyVersion", boundary, {}],
     ["make another version of the boundary the default", "iam:SetDefaultPolicyVersion", boundary, {}],
     ["delete the boundary policy", "iam:DeletePolicy", boundary, {}],
     ["create a policy of its own", "iam:CreatePolicy", `arn:aws:iam::${ACCOUNT}:policy/llm-api-dev-admin`, {}],
     // The CI stack's roles are at IAM's default path, outside the project's.
-    ["write the deploy role's own policy", "iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/llm-api-ci-deploy`, { "iam:PermissionsBoundary": boundary }],
+    [
+      "write the deploy role's own policy",
+      "iam:PutRolePolicy",
+      `arn:aws:iam::${ACCOUNT}:role/llm-api-ci-deploy`,
+      { "iam:PermissionsBoundary": boundary },
+    ],
     [
       "create a stage-named role outside the project's path",
       "iam:CreateRole",
       `arn:aws:iam::${ACCOUNT}:role/llm-api-dev-x`,
       { "iam:PermissionsBoundary": boundary },
     ],
-    ["create a role outside the stage names", "iam:CreateRole", role("payments-admin"), { "iam:PermissionsBoundary": boundary }],
+    [
+      "create a role outside the stage names",
+      "iam:CreateRole",
+      role("payments-admin"),
+      { "iam:PermissionsBoundary": boundary },
+    ],
   ])("denies: %s", async (_, action, resource, context) => {
     // With the project's tag in the request and on the role, so what denies is what the case names.
     const tags = { "aws:RequestTag/Project": config.project, "aws:ResourceTag/Project": config.project };
-    expect(await decide(deploy, action, resource, { ...tags, ...(context as Record<string, string>) })).not.toBe("Allowed");
+    expect(await decide(deploy, action, resource, { ...tags, ...(context as Record<string, string>) })).not.toBe(
+      "Allowed",
+    );
   });
 });
 
@@ -101,9 +164,13 @@ suite("the stage boundary, by IAM simulation", () => {
       )
       .replace(
         /\$\{aws_cloudwatch_log_group\.([^.]+)\.arn\}/g,
-        (_, n) => `arn:aws:logs:${region}:${ACCOUNT}:log-group:${(stack.resource!.aws_cloudwatch_log_group[n] as { name: string }).name}`,
+        (_, n) =>
+          `arn:aws:logs:${region}:${ACCOUNT}:log-group:${(stack.resource!.aws_cloudwatch_log_group[n] as { name: string }).name}`,
       )
-      .replace(/\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/g, `arn:aws:execute-api:${region}:${ACCOUNT}:abc123`);
+      .replace(
+        /\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/g,
+        `arn:aws:execute-api:${region}:${ACCOUNT}:abc123`,
+      );
 
   for (const file of simulator ? CONFIGS : []) {
     const config = withCi(loadConfig(file));
@@ -117,7 +184,9 @@ suite("the stage boundary, by IAM simulation", () => {
       for (const stage of stagesOf(config)) {
         const stack = stacks[`${config.project}-${stage}`];
         const roles = Object.values(stack.resource?.aws_iam_role ?? {}) as { permissions_boundary?: string }[];
-        expect(roles.every((r) => r.permissions_boundary?.endsWith(`:policy/${config.project}-stage-boundary`))).toBe(true);
+        expect(roles.every((r) => r.permissions_boundary?.endsWith(`:policy/${config.project}-stage-boundary`))).toBe(
+          true,
+        );
         for (const [id, p] of Object.entries(stack.resource?.aws_iam_role_policy ?? {})) {
           const policy = JSON.parse(resolved(stack, (p as { policy: string }).policy, config.region));
           for (const st of policy.Statement as {
@@ -129,12 +198,19 @@ suite("the stage boundary, by IAM simulation", () => {
             // Cloud Control resources' own); adopted endpoints do not, and their statement needs none.
             const context = {
               "aws:ResourceTag/Project": config.project,
-              ...Object.fromEntries(Object.values(st.Condition ?? {}).flatMap((c) => Object.entries(c).map(([k, v]) => [k, String(v).replace(/\*/g, "")]))),
+              ...Object.fromEntries(
+                Object.values(st.Condition ?? {}).flatMap((c) =>
+                  Object.entries(c).map(([k, v]) => [k, String(v).replace(/\*/g, "")]),
+                ),
+              ),
             };
             for (const action of [st.Action].flat())
               for (const resource of [st.Resource].flat()) {
                 // A log group's ":*" stands for its streams: one of them is asked for.
-                const sample = resource === "*" ? "*" : resource.replace(/(:log-group:[^*]+):\*$/, "$1:log-stream:x").replace(/\*/g, "x");
+                const sample =
+                  resource === "*"
+                    ? "*"
+                    : resource.replace(/(:log-group:[^*]+):\*$/, "$1:log-stream:x").replace(/\*/g, "x");
                 const decision = await decide(policy, action, sample, context, boundary);
                 if (decision === "NotApplicable") continue;
                 checked++;
@@ -169,16 +245,29 @@ suite("the stage boundary, by IAM simulation", () => {
       // stage "api" against project "llm-api"): refused by its tag.
       const stage = stagesOf(config)[0];
       const overlapping: [string, string][] = [
-        ["sagemaker:InvokeEndpoint", `arn:aws:sagemaker:${config.region}:${ACCOUNT}:endpoint/${config.project}-${stage}-x`],
-        ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${config.region}:${ACCOUNT}:secret:${config.project}-${stage}-x-AbCdEf`],
+        [
+          "sagemaker:InvokeEndpoint",
+          `arn:aws:sagemaker:${config.region}:${ACCOUNT}:endpoint/${config.project}-${stage}-x`,
+        ],
+        [
+          "secretsmanager:GetSecretValue",
+          `arn:aws:secretsmanager:${config.region}:${ACCOUNT}:secret:${config.project}-${stage}-x-AbCdEf`,
+        ],
       ];
       for (const [action, resource] of overlapping) {
-        expect([action, await decide(everything, action, resource, { "aws:ResourceTag/Project": "other" }, boundary)]).toEqual([action, "ImplicitlyDenied"]);
-        expect([action, await decide(everything, action, resource, { "aws:ResourceTag/Project": config.project }, boundary)]).toEqual([action, "Allowed"]);
+        expect([
+          action,
+          await decide(everything, action, resource, { "aws:ResourceTag/Project": "other" }, boundary),
+        ]).toEqual([action, "ImplicitlyDenied"]);
+        expect([
+          action,
+          await decide(everything, action, resource, { "aws:ResourceTag/Project": config.project }, boundary),
+        ]).toEqual([action, "Allowed"]);
       }
       const allowed: string[] = [];
       for (const [action, resource] of beyond)
-        if ((await decide(everything, action, resource, {}, boundary)) === "Allowed") allowed.push(`${action} on ${resource}`);
+        if ((await decide(everything, action, resource, {}, boundary)) === "Allowed")
+          allowed.push(`${action} on ${resource}`);
       expect(allowed).toEqual([]);
     });
   }

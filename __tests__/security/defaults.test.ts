@@ -2,9 +2,12 @@ import { join } from "node:path";
 import { parseTemplateJson, resources, ROOT, synth } from "../helpers/synth";
 
 // Security defaults, across every stack of every example config.
-const all = ["llm-api.config.json", "examples/multi-model.json", "examples/team.json", "examples/backends.json"].flatMap((file) =>
-  Object.entries(synth(join(ROOT, file)).stacks).map(([name, stack]) => ({ file, name, stack })),
-);
+const all = [
+  "llm-api.config.json",
+  "examples/multi-model.json",
+  "examples/team.json",
+  "examples/backends.json",
+].flatMap((file) => Object.entries(synth(join(ROOT, file)).stacks).map(([name, stack]) => ({ file, name, stack })));
 
 describe("security defaults", () => {
   it("keeps every log group for a limited time", () => {
@@ -19,9 +22,15 @@ describe("security defaults", () => {
         expect(stage.values.access_log_settings.destination_arn).toMatch(/aws_cloudwatch_log_group/);
       for (const api of resources(stack, "aws_api_gateway_rest_api")) {
         const body = parseTemplateJson(api.values.body);
-        for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, { security: unknown[] }>>)) {
+        for (const [path, item] of Object.entries(
+          body.paths as Record<string, Record<string, { security: unknown[] }>>,
+        )) {
           for (const [method, op] of Object.entries(item))
-            expect([path, method, op.security]).toEqual([path, method, method === "options" ? [] : [{ api_key: [], bearer: [] }]]);
+            expect([path, method, op.security]).toEqual([
+              path,
+              method,
+              method === "options" ? [] : [{ api_key: [], bearer: [] }],
+            ]);
         }
       }
     }
@@ -56,12 +65,20 @@ describe("security defaults", () => {
         ignore_public_acls: true,
         restrict_public_buckets: true,
       });
-      expect(resources(stack, "aws_s3_bucket_versioning")[0].values.versioning_configuration).toEqual({ status: "Enabled" });
+      expect(resources(stack, "aws_s3_bucket_versioning")[0].values.versioning_configuration).toEqual({
+        status: "Enabled",
+      });
       expect(
-        resources(stack, "aws_s3_bucket_server_side_encryption_configuration")[0].values.rule[0].apply_server_side_encryption_by_default.sse_algorithm,
+        resources(stack, "aws_s3_bucket_server_side_encryption_configuration")[0].values.rule[0]
+          .apply_server_side_encryption_by_default.sse_algorithm,
       ).toBe("AES256");
       const deny = parseTemplateJson(resources(stack, "aws_s3_bucket_policy")[0].values.policy).Statement[0];
-      expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": false } } });
+      expect(deny).toMatchObject({
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": false } },
+      });
     }
   });
 });

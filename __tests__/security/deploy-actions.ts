@@ -49,7 +49,12 @@ const taggedNeeds = (at: Place, arn: string, creates: string[], uses: string[]):
 ];
 /** A SageMaker resource of the project: tags given at creation are authorized as AddTags. */
 const sagemakerNeeds = (at: Place, arn: string, creates: string[], uses: string[]): Need[] =>
-  taggedNeeds(at, arn, [...creates, "sagemaker:AddTags"], [...uses, "sagemaker:ListTags", "sagemaker:AddTags", "sagemaker:DeleteTags"]);
+  taggedNeeds(
+    at,
+    arn,
+    [...creates, "sagemaker:AddTags"],
+    [...uses, "sagemaker:ListTags", "sagemaker:AddTags", "sagemaker:DeleteTags"],
+  );
 const apigw = (at: Place, path: string) => `arn:aws:apigateway:${at.region}::${path}`;
 const ID = "a1b2c3d4e5";
 
@@ -64,24 +69,35 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       return [
         // Created with its boundary and the provider's default tags in the request; a changed boundary is put on a tagged role.
         ...each(["iam:CreateRole"], role, { ...bounded, "aws:RequestTag/Project": at.project }),
-        ...(bounded ? each(["iam:PutRolePermissionsBoundary"], role, { ...bounded, "aws:ResourceTag/Project": at.project }) : []),
+        ...(bounded
+          ? each(["iam:PutRolePermissionsBoundary"], role, { ...bounded, "aws:ResourceTag/Project": at.project })
+          : []),
         // Tags given at creation: TagRole on a role that has none yet (IAM's "tag on create").
         ...each(["iam:TagRole"], role, { "aws:RequestTag/Project": at.project }),
-        ...each(["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"], role),
+        ...each(
+          ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
+          role,
+        ),
         // The role carries the provider's default tags, Project among them.
-        ...each(["iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"], role, { "aws:ResourceTag/Project": at.project }),
+        ...each(["iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:DeleteRole"], role, {
+          "aws:ResourceTag/Project": at.project,
+        }),
       ];
     },
   },
   aws_iam_role_policy: {
-    source: "provider iam/role_policy.go (PutRolePolicy, GetRolePolicy, DeleteRolePolicy); IAM reference: role, iam:PermissionsBoundary",
+    source:
+      "provider iam/role_policy.go (PutRolePolicy, GetRolePolicy, DeleteRolePolicy); IAM reference: role, iam:PermissionsBoundary",
     named: true,
     needs: (v, at) => {
       const role = `arn:aws:iam::${at.account}:role/${at.nameOf(v.role)}`;
       const bounded = at.boundary ? { "iam:PermissionsBoundary": at.boundary } : undefined;
       // On a role of the project's, which carries its Project tag.
       return [
-        ...each(["iam:PutRolePolicy", "iam:DeleteRolePolicy"], role, { ...bounded, "aws:ResourceTag/Project": at.project }),
+        ...each(["iam:PutRolePolicy", "iam:DeleteRolePolicy"], role, {
+          ...bounded,
+          "aws:ResourceTag/Project": at.project,
+        }),
         ...each(["iam:GetRolePolicy"], role),
       ];
     },
@@ -141,12 +157,18 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       if (v.type_name === "AWS::SageMaker::InferenceComponent") {
         return [
           ...cloudControl,
-          ...each(["sagemaker:CreateInferenceComponent"], `${sagemaker}:endpoint/${value("EndpointName")}`, { "aws:ResourceTag/Project": at.project }),
+          ...each(["sagemaker:CreateInferenceComponent"], `${sagemaker}:endpoint/${value("EndpointName")}`, {
+            "aws:ResourceTag/Project": at.project,
+          }),
           ...sagemakerNeeds(
             at,
             `${sagemaker}:inference-component/${value("InferenceComponentName")}`,
             ["sagemaker:CreateInferenceComponent"],
-            ["sagemaker:DescribeInferenceComponent", "sagemaker:UpdateInferenceComponent", "sagemaker:DeleteInferenceComponent"],
+            [
+              "sagemaker:DescribeInferenceComponent",
+              "sagemaker:UpdateInferenceComponent",
+              "sagemaker:DeleteInferenceComponent",
+            ],
           ),
         ];
       }
@@ -252,7 +274,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     ],
   },
   aws_appautoscaling_scheduled_action: {
-    source: "provider appautoscaling/scheduled_action.go (PutScheduledAction, DescribeScheduledActions, DeleteScheduledAction)",
+    source:
+      "provider appautoscaling/scheduled_action.go (PutScheduledAction, DescribeScheduledActions, DeleteScheduledAction)",
     named: false,
     needs: (_, at) => [
       ...each(
@@ -270,9 +293,13 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     needs: (v, at) => [
       // Created with the provider's default tags, Project among them; changed and deleted carrying it.
       // Tags given at creation are authorized as TagResource too, on a function that has none yet.
-      ...each(["lambda:CreateFunction", "lambda:TagResource"], `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`, {
-        "aws:RequestTag/Project": at.project,
-      }),
+      ...each(
+        ["lambda:CreateFunction", "lambda:TagResource"],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${v.function_name}`,
+        {
+          "aws:RequestTag/Project": at.project,
+        },
+      ),
       ...each(
         [
           // Reads too: a function's configuration holds its settings.
@@ -296,21 +323,32 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         "iam:PassedToService": "lambda.amazonaws.com",
         "aws:ResourceTag/Project": at.project,
       }),
-      ...((v.layers as string[] | undefined) ?? []).map((layer) => ({ action: "lambda:GetLayerVersion", resource: layer })),
+      ...((v.layers as string[] | undefined) ?? []).map((layer) => ({
+        action: "lambda:GetLayerVersion",
+        resource: layer,
+      })),
     ],
   },
   aws_lambda_permission: {
     source: "provider lambda/permission.go (AddPermission, GetPolicy, RemovePermission); IAM reference: function",
     named: true,
     needs: (v, at) => [
-      ...each(["lambda:GetPolicy", "lambda:RemovePermission"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`, {
-        "aws:ResourceTag/Project": at.project,
-      }),
+      ...each(
+        ["lambda:GetPolicy", "lambda:RemovePermission"],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`,
+        {
+          "aws:ResourceTag/Project": at.project,
+        },
+      ),
       // The principal the permission lets in (the product's are all API Gateway).
-      ...each(["lambda:AddPermission"], `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`, {
-        "aws:ResourceTag/Project": at.project,
-        "lambda:Principal": v.principal,
-      }),
+      ...each(
+        ["lambda:AddPermission"],
+        `arn:aws:lambda:${at.region}:${at.account}:function:${at.nameOf(v.function_name)}`,
+        {
+          "aws:ResourceTag/Project": at.project,
+          "lambda:Principal": v.principal,
+        },
+      ),
     ],
   },
   aws_cloudwatch_log_group: {
@@ -323,7 +361,14 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         at,
         `arn:aws:logs:${at.region}:${at.account}:log-group:${v.name}`,
         ["logs:CreateLogGroup", "logs:TagResource"],
-        ["logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:DeleteLogGroup", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
+        [
+          "logs:PutRetentionPolicy",
+          "logs:DeleteRetentionPolicy",
+          "logs:DeleteLogGroup",
+          "logs:TagResource",
+          "logs:UntagResource",
+          "logs:ListTagsForResource",
+        ],
       ),
       // IAM reference: DescribeLogGroups has no resource types, so only "*" grants it.
       ...each(["logs:DescribeLogGroups"], "*"),
@@ -338,7 +383,13 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         at,
         `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:${v.alarm_name}`,
         ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
-        ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+        [
+          "cloudwatch:PutMetricAlarm",
+          "cloudwatch:DeleteAlarms",
+          "cloudwatch:TagResource",
+          "cloudwatch:UntagResource",
+          "cloudwatch:ListTagsForResource",
+        ],
       ),
       // The provider reads alarms by listing them; the list shows names, so it is granted on every alarm.
       ...each(["cloudwatch:DescribeAlarms"], `arn:aws:cloudwatch:${at.region}:${at.account}:alarm:*`),
@@ -374,7 +425,9 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     needs: (v, at) => {
       const secret = `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.name}-AbCdEf`;
       return [
-        ...each(["secretsmanager:CreateSecret", "secretsmanager:TagResource"], secret, { "aws:RequestTag/Project": at.project }),
+        ...each(["secretsmanager:CreateSecret", "secretsmanager:TagResource"], secret, {
+          "aws:RequestTag/Project": at.project,
+        }),
         ...each(
           [
             "secretsmanager:DescribeSecret",
@@ -396,14 +449,20 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     named: true,
     needs: (v, at) =>
       each(
-        ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:ListSecretVersionIds"],
+        [
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:UpdateSecretVersionStage",
+          "secretsmanager:ListSecretVersionIds",
+        ],
         // secret_id references the secret, resolved to its name.
         `arn:aws:secretsmanager:${at.region}:${at.account}:secret:${v.secret_id}-AbCdEf`,
         { "aws:ResourceTag/Project": at.project },
       ),
   },
   aws_cloudwatch_dashboard: {
-    source: "provider cloudwatch/dashboard.go (PutDashboard, GetDashboard, DeleteDashboards); IAM reference: dashboard (no region)",
+    source:
+      "provider cloudwatch/dashboard.go (PutDashboard, GetDashboard, DeleteDashboards); IAM reference: dashboard (no region)",
     named: true,
     needs: (v, at) =>
       each(
@@ -420,7 +479,14 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
         at,
         `arn:aws:sns:${at.region}:${at.account}:${v.name}`,
         ["sns:CreateTopic", "sns:TagResource"],
-        ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:TagResource", "sns:UntagResource", "sns:ListTagsForResource"],
+        [
+          "sns:GetTopicAttributes",
+          "sns:SetTopicAttributes",
+          "sns:DeleteTopic",
+          "sns:TagResource",
+          "sns:UntagResource",
+          "sns:ListTagsForResource",
+        ],
       ),
   },
   aws_sns_topic_subscription: {
@@ -442,11 +508,19 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     needs: (_, at) => [
       // Created with the provider's default tags, then known by them (ABAC: "API Gateway resources that can be tagged").
       ...each(["apigateway:POST"], apigw(at, "/restapis"), { "aws:RequestTag/Project": at.project }),
-      ...each(["apigateway:PUT", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}`), projectTag(at)),
+      ...each(
+        ["apigateway:PUT", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"],
+        apigw(at, `/restapis/${ID}`),
+        projectTag(at),
+      ),
       // A later change of the stack's tags (never of Project, which the create set).
-      ...each(["apigateway:PUT", "apigateway:DELETE", "apigateway:GET"], apigw(at, `/tags/${encodeURIComponent(apigw(at, `/restapis/${ID}`))}`), {
-        "aws:TagKeys": ["Stage", "ManagedBy"],
-      }),
+      ...each(
+        ["apigateway:PUT", "apigateway:DELETE", "apigateway:GET"],
+        apigw(at, `/tags/${encodeURIComponent(apigw(at, `/restapis/${ID}`))}`),
+        {
+          "aws:TagKeys": ["Stage", "ManagedBy"],
+        },
+      ),
     ],
   },
   aws_api_gateway_deployment: {
@@ -460,34 +534,46 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     ],
   },
   aws_api_gateway_stage: {
-    source: "provider apigateway/stage.go (POST /restapis/{id}/stages, GET, PATCH, DELETE /restapis/{id}/stages/{name}); IAM reference: Stages, Stage",
+    source:
+      "provider apigateway/stage.go (POST /restapis/{id}/stages, GET, PATCH, DELETE /restapis/{id}/stages/{name}); IAM reference: Stages, Stage",
     named: false,
     needs: (v, at) => [
       ...each(["apigateway:POST"], apigw(at, `/restapis/${ID}/stages`), projectTag(at)),
-      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/restapis/${ID}/stages/${v.stage_name}`), projectTag(at)),
+      ...each(
+        ["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"],
+        apigw(at, `/restapis/${ID}/stages/${v.stage_name}`),
+        projectTag(at),
+      ),
     ],
   },
   aws_api_gateway_method_settings: {
     source: "provider apigateway/method_settings.go (PATCH and GET /restapis/{id}/stages/{name}); IAM reference: Stage",
     named: false,
-    needs: (_, at) => each(["apigateway:PATCH", "apigateway:GET"], apigw(at, `/restapis/${ID}/stages/v1`), projectTag(at)),
+    needs: (_, at) =>
+      each(["apigateway:PATCH", "apigateway:GET"], apigw(at, `/restapis/${ID}/stages/v1`), projectTag(at)),
   },
   aws_api_gateway_api_key: {
-    source: "provider apigateway/api_key.go (POST /apikeys, GET /apikeys/{id} with its value, PATCH, DELETE); IAM reference: ApiKeys, ApiKey",
+    source:
+      "provider apigateway/api_key.go (POST /apikeys, GET /apikeys/{id} with its value, PATCH, DELETE); IAM reference: ApiKeys, ApiKey",
     named: false,
     needs: (_, at) => [
       ...each(["apigateway:POST"], apigw(at, "/apikeys"), { "aws:RequestTag/Project": at.project }),
       // The key carries the provider's default tags: the plan role reads only keys tagged with its project.
-      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/apikeys/${ID}`), { "aws:ResourceTag/Project": at.project }),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/apikeys/${ID}`), {
+        "aws:ResourceTag/Project": at.project,
+      }),
     ],
   },
   aws_api_gateway_usage_plan: {
-    source: "provider apigateway/usage_plan.go (POST /usageplans, GET, PATCH, DELETE /usageplans/{id}); IAM reference: UsagePlans, UsagePlan",
+    source:
+      "provider apigateway/usage_plan.go (POST /usageplans, GET, PATCH, DELETE /usageplans/{id}); IAM reference: UsagePlans, UsagePlan",
     named: false,
     needs: (_, at) => [
       ...each(["apigateway:POST"], apigw(at, "/usageplans"), { "aws:RequestTag/Project": at.project }),
       // Tagged with the project (default tags): the plan role reads only such plans.
-      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}`), { "aws:ResourceTag/Project": at.project }),
+      ...each(["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}`), {
+        "aws:ResourceTag/Project": at.project,
+      }),
     ],
   },
   aws_api_gateway_usage_plan_key: {
@@ -497,7 +583,9 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
     needs: (_, at) => [
       // A usage plan's keys inherit its tags for access control ("API Gateway resources that can be tagged").
       ...each(["apigateway:POST"], apigw(at, `/usageplans/${ID}/keys`), projectTag(at)),
-      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}/keys/${ID}`), { "aws:ResourceTag/Project": at.project }),
+      ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/usageplans/${ID}/keys/${ID}`), {
+        "aws:ResourceTag/Project": at.project,
+      }),
     ],
   },
   aws_api_gateway_domain_name: {
@@ -518,7 +606,10 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       const domain = at.nameOf(v.domain_name);
       return [
         ...each(["apigateway:POST"], apigw(at, `/domainnames/${domain}/basepathmappings`)),
-        ...each(["apigateway:GET", "apigateway:DELETE"], apigw(at, `/domainnames/${domain}/basepathmappings/${v.base_path || "(none)"}`)),
+        ...each(
+          ["apigateway:GET", "apigateway:DELETE"],
+          apigw(at, `/domainnames/${domain}/basepathmappings/${v.base_path || "(none)"}`),
+        ),
       ];
     },
   },
@@ -527,7 +618,10 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
       "provider route53/record.go (ChangeResourceRecordSets, GetChange while it waits, ListResourceRecordSets to read; GetHostedZone); IAM reference: hostedzone, change",
     named: true,
     needs: (v) => [
-      ...each(["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"], `arn:aws:route53:::hostedzone/${v.zone_id}`),
+      ...each(
+        ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:GetHostedZone"],
+        `arn:aws:route53:::hostedzone/${v.zone_id}`,
+      ),
       ...each(["route53:GetChange"], "arn:aws:route53:::change/C0000000000"),
     ],
   },
@@ -536,7 +630,11 @@ export const DEPLOY_ACTIONS: Readonly<Record<string, Row>> = {
 
 /** Data sources the stacks read, and what reading them calls. */
 export const DATA_ACTIONS: Readonly<Record<string, Row>> = {
-  aws_partition: { source: "provider meta/partition_data_source.go: computed locally, no call", named: true, needs: () => [] },
+  aws_partition: {
+    source: "provider meta/partition_data_source.go: computed locally, no call",
+    named: true,
+    needs: () => [],
+  },
   aws_caller_identity: {
     source: "provider meta/caller_identity_data_source.go (sts:GetCallerIdentity, which no policy can deny)",
     named: false,

@@ -29,23 +29,38 @@ function resolve(stack: StackJson, text: string): string {
       /\$\{aws_cloudwatch_log_group\.([^.]+)\.arn\}/g,
       (_, n) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${named("aws_cloudwatch_log_group", n).name}`,
     )
-    .replace(/\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/g, `arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123`);
+    .replace(
+      /\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/g,
+      `arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123`,
+    );
 }
 
 /** The inline policy of the role whose description matches. */
 function policyOf(stack: StackJson, roleDescription: RegExp): Record<string, unknown> {
   const role = resources(stack, "aws_iam_role").find((r) => roleDescription.test(r.values.description))!;
-  const policy = resources(stack, "aws_iam_role_policy").find((p) => p.values.role === `\${aws_iam_role.${role.name}.id}`)!;
+  const policy = resources(stack, "aws_iam_role_policy").find(
+    (p) => p.values.role === `\${aws_iam_role.${role.name}.id}`,
+  )!;
   // Resolved in the raw template: once filled in, it is plain JSON.
   return JSON.parse(resolve(stack, policy.values.policy));
 }
 
-async function decide(policy: Record<string, unknown>, action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
+async function decide(
+  policy: Record<string, unknown>,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]> = {},
+): Promise<string> {
   const simulation: Simulation = {
     identityPolicies: [{ name: "inline", policy }],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    request: { action, principal: `arn:aws:iam::${ACCOUNT}:role/tested`, resource: { accountId: ACCOUNT, resource }, contextVariables: context },
+    request: {
+      action,
+      principal: `arn:aws:iam::${ACCOUNT}:role/tested`,
+      resource: { accountId: ACCOUNT, resource },
+      contextVariables: context,
+    },
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
@@ -58,17 +73,29 @@ suite("IAM, by simulation", () => {
   it("lets a model's invoker invoke exactly its endpoint, buffered and streaming, and nothing else", async () => {
     const invoker = policyOf(api, /^Invoker for llama-8b$/);
     expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe("Allowed");
-    expect(await decide(invoker, "sagemaker:InvokeEndpointWithResponseStream", endpoint("llm-api-prod-llama-8b"))).toBe("Allowed");
-    expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-qwen-small"))).toBe("ImplicitlyDenied");
-    expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("someone-elses-endpoint"))).toBe("ImplicitlyDenied");
-    expect(await decide(invoker, "sagemaker:CreateEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe("ImplicitlyDenied");
-    expect(await decide(invoker, "sagemaker:DeleteEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe("ImplicitlyDenied");
+    expect(await decide(invoker, "sagemaker:InvokeEndpointWithResponseStream", endpoint("llm-api-prod-llama-8b"))).toBe(
+      "Allowed",
+    );
+    expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-qwen-small"))).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("someone-elses-endpoint"))).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await decide(invoker, "sagemaker:CreateEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await decide(invoker, "sagemaker:DeleteEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe(
+      "ImplicitlyDenied",
+    );
   });
 
   it("lets the adopted endpoint's invoker invoke only that endpoint, by its exact ARN", async () => {
     const invoker = policyOf(api, /^Invoker for legacy-falcon$/);
     expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("falcon-7b-instruct-prod"))).toBe("Allowed");
-    expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe("ImplicitlyDenied");
+    expect(await decide(invoker, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe(
+      "ImplicitlyDenied",
+    );
   });
 
   it("lets the chat function invoke the served endpoints only", async () => {
@@ -81,14 +108,36 @@ suite("IAM, by simulation", () => {
   it("lets the SageMaker execution role pull its image and write its logs, but not invoke endpoints", async () => {
     const exec = policyOf(api, /^SageMaker execution role for llm-api-prod-llama-8b$/);
     expect(await decide(exec, "sagemaker:InvokeEndpoint", endpoint("llm-api-prod-llama-8b"))).toBe("ImplicitlyDenied");
-    expect(await decide(exec, "ecr:BatchGetImage", `arn:aws:ecr:${REGION}:763104351884:repository/huggingface-pytorch-tgi-inference`)).toBe("Allowed");
-    expect(await decide(exec, "ecr:BatchGetImage", `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/other`)).toBe("ImplicitlyDenied");
     expect(
-      await decide(exec, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/llm-api-prod-llama-8b:log-stream:x`),
+      await decide(
+        exec,
+        "ecr:BatchGetImage",
+        `arn:aws:ecr:${REGION}:763104351884:repository/huggingface-pytorch-tgi-inference`,
+      ),
     ).toBe("Allowed");
-    expect(await decide(exec, "logs:PutLogEvents", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`)).toBe("ImplicitlyDenied");
-    expect(await decide(exec, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" })).toBe("Allowed");
-    expect(await decide(exec, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Billing" })).toBe("ImplicitlyDenied");
+    expect(await decide(exec, "ecr:BatchGetImage", `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/other`)).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(
+      await decide(
+        exec,
+        "logs:PutLogEvents",
+        `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/Endpoints/llm-api-prod-llama-8b:log-stream:x`,
+      ),
+    ).toBe("Allowed");
+    expect(
+      await decide(
+        exec,
+        "logs:PutLogEvents",
+        `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/other:log-stream:x`,
+      ),
+    ).toBe("ImplicitlyDenied");
+    expect(
+      await decide(exec, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" }),
+    ).toBe("Allowed");
+    expect(await decide(exec, "cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Billing" })).toBe(
+      "ImplicitlyDenied",
+    );
   });
 
   it("lets only this API's routes invoke each function (the Lambda permission, as a resource policy)", async () => {
@@ -116,7 +165,10 @@ suite("IAM, by simulation", () => {
           request: {
             action: "lambda:InvokeFunction",
             principal: "apigateway.amazonaws.com",
-            resource: { accountId: ACCOUNT, resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:llm-api-prod-llama-8b-invoke` },
+            resource: {
+              accountId: ACCOUNT,
+              resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:llm-api-prod-llama-8b-invoke`,
+            },
             contextVariables: { "aws:SourceArn": sourceArn },
           },
         },
@@ -126,8 +178,12 @@ suite("IAM, by simulation", () => {
       return result.overallResult;
     };
     expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/prod/POST/llama-8b/invoke`)).toBe("Allowed");
-    expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/prod/POST/qwen-small/invoke`)).toBe("ImplicitlyDenied");
-    expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi/prod/POST/llama-8b/invoke`)).toBe("ImplicitlyDenied");
+    expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:abc123/prod/POST/qwen-small/invoke`)).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await call(`arn:aws:execute-api:${REGION}:${ACCOUNT}:otherapi/prod/POST/llama-8b/invoke`)).toBe(
+      "ImplicitlyDenied",
+    );
   });
 
   it("lets the functions keep budgets in their stage table's budget items only, and nothing else of it", async () => {
@@ -137,14 +193,28 @@ suite("IAM, by simulation", () => {
     const keys = (...k: string[]) => ({ "dynamodb:LeadingKeys": k });
     for (const role of [/^Invoker for llama-8b, open-llama/, /^Invoker for llama-8b$/]) {
       const fn = policyOf(central, role);
-      for (const action of ["dynamodb:UpdateItem", "dynamodb:GetItem"]) expect(await decide(fn, action, table, keys("budget#search-team"))).toBe("Allowed");
+      for (const action of ["dynamodb:UpdateItem", "dynamodb:GetItem"])
+        expect(await decide(fn, action, table, keys("budget#search-team"))).toBe("Allowed");
       // Another partition of the table (the held-request counts), another project's table, or another action.
       expect(await decide(fn, "dynamodb:UpdateItem", table, keys("hold"))).toBe("ImplicitlyDenied");
-      expect(await decide(fn, "dynamodb:UpdateItem", table, keys("budget#search-team", "hold"))).toBe("ImplicitlyDenied");
-      expect(await decide(fn, "dynamodb:UpdateItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other-prod-state`, keys("budget#x"))).toBe(
+      expect(await decide(fn, "dynamodb:UpdateItem", table, keys("budget#search-team", "hold"))).toBe(
         "ImplicitlyDenied",
       );
-      for (const action of ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DeleteTable"])
+      expect(
+        await decide(
+          fn,
+          "dynamodb:UpdateItem",
+          `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other-prod-state`,
+          keys("budget#x"),
+        ),
+      ).toBe("ImplicitlyDenied");
+      for (const action of [
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
+        "dynamodb:Scan",
+        "dynamodb:Query",
+        "dynamodb:DeleteTable",
+      ])
         expect(await decide(fn, action, table, keys("budget#search-team"))).toBe("ImplicitlyDenied");
     }
     // A model no consumer with a budget may call keeps none.
@@ -166,11 +236,19 @@ suite("IAM, by simulation", () => {
       PlanReadScaling: "Application Auto Scaling Describe* have no resources",
       PlanListLogGroups: "logs:DescribeLogGroups has no resources",
       // The stage boundary: a ceiling over the roles' own statements above.
-      PublishMetrics: "cloudwatch:PutMetricData has no resources (the roles' own statements carry the namespace condition)",
+      PublishMetrics:
+        "cloudwatch:PutMetricData has no resources (the roles' own statements carry the namespace condition)",
     };
     const found = new Set<string>();
-    for (const stack of [...Object.values(stacks), ...Object.values(synth(join(ROOT, "examples", "team.json")).stacks)]) {
-      for (const p of [...resources(stack, "aws_iam_role_policy"), ...resources(stack, "aws_s3_bucket_policy"), ...resources(stack, "aws_iam_policy")]) {
+    for (const stack of [
+      ...Object.values(stacks),
+      ...Object.values(synth(join(ROOT, "examples", "team.json")).stacks),
+    ]) {
+      for (const p of [
+        ...resources(stack, "aws_iam_role_policy"),
+        ...resources(stack, "aws_s3_bucket_policy"),
+        ...resources(stack, "aws_iam_policy"),
+      ]) {
         for (const s of parseTemplateJson(p.values.policy).Statement as {
           Sid: string;
           Effect: string;

@@ -18,10 +18,19 @@ interface Trust {
 }
 
 /** Who assumes the role: the service, acting for an account (with the source its requests carry, where AWS documents one). */
-async function assume(trust: Trust, service: string, region: string, account: string, keys: "both" | "none" = "both"): Promise<string> {
+async function assume(
+  trust: Trust,
+  service: string,
+  region: string,
+  account: string,
+  keys: "both" | "none" = "both",
+): Promise<string> {
   const source: Record<string, string> =
     service === "sagemaker.amazonaws.com"
-      ? { "aws:SourceArn": `arn:aws:sagemaker:${region}:${account}:endpoint/some-endpoint`, "aws:SourceAccount": account }
+      ? {
+          "aws:SourceArn": `arn:aws:sagemaker:${region}:${account}:endpoint/some-endpoint`,
+          "aws:SourceAccount": account,
+        }
       : { "aws:SourceAccount": account };
   const result = await simulator!(
     {
@@ -64,7 +73,11 @@ const roles = (simulator ? CONFIGS : []).flatMap((file) => {
 suite("service roles trust their service for this account only", () => {
   it("finds the service roles of every example (the check can fail)", () => {
     const services = new Set(roles.flatMap((r) => r.trust.Statement.map((st) => st.Principal.Service)));
-    expect([...services].sort()).toEqual(["apigateway.amazonaws.com", "lambda.amazonaws.com", "sagemaker.amazonaws.com"]);
+    expect([...services].sort()).toEqual([
+      "apigateway.amazonaws.com",
+      "lambda.amazonaws.com",
+      "sagemaker.amazonaws.com",
+    ]);
   });
 
   it.each(roles.map((r) => [r.label, r] as const))("%s", async (_label, role) => {

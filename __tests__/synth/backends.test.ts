@@ -7,11 +7,19 @@ describe("serving backends", () => {
 
   it("runs the TGI model on the TGI image and the vLLM model on the LMI image, each with its own settings", () => {
     const containers = Object.fromEntries(
-      resources(api(), "aws_sagemaker_model").map((m) => [m.values.name.replace(/-[0-9a-f]{8}$/, ""), m.values.primary_container]),
+      resources(api(), "aws_sagemaker_model").map((m) => [
+        m.values.name.replace(/-[0-9a-f]{8}$/, ""),
+        m.values.primary_container,
+      ]),
     );
     expect(containers["llm-api-v1-mistral-tgi"]).toEqual({
       image: `763104351884.dkr.ecr.us-west-2.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`,
-      environment: { HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2", SM_NUM_GPUS: "1", MAX_INPUT_TOKENS: "3072", MAX_TOTAL_TOKENS: "4096" },
+      environment: {
+        HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2",
+        SM_NUM_GPUS: "1",
+        MAX_INPUT_TOKENS: "3072",
+        MAX_TOTAL_TOKENS: "4096",
+      },
     });
     expect(containers["llm-api-v1-qwen-vllm"]).toEqual({
       image: `763104351884.dkr.ecr.us-west-2.amazonaws.com/djl-inference:${LMI_TAG}`,
@@ -35,7 +43,13 @@ describe("serving backends", () => {
     expect(functionModels(chat.values)).toEqual({
       // contextTokens from maxTotalTokens: the local emulator refuses budgets past it as TGI and vLLM do.
       "mistral-tgi": { endpoint: "llm-api-v1-mistral-tgi", chat: "messages", stream: true, contextTokens: 4096 },
-      "qwen-vllm": { endpoint: "llm-api-v1-qwen-vllm", chat: "messages", stream: true, server: "lmi", contextTokens: 8192 },
+      "qwen-vllm": {
+        endpoint: "llm-api-v1-qwen-vllm",
+        chat: "messages",
+        stream: true,
+        server: "lmi",
+        contextTokens: 8192,
+      },
     });
   });
 

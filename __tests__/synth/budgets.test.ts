@@ -10,7 +10,8 @@ const model = (name: string) => ({
   huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2", maxInputTokens: 4096, maxTotalTokens: 8192 },
   instance: { type: "ml.g5.2xlarge" },
 });
-const stageOf = (api: ConfigInput["api"]) => synth(testConfig({ models: [model("alpha"), model("beta")], api })).stacks["llm-api-v1"];
+const stageOf = (api: ConfigInput["api"]) =>
+  synth(testConfig({ models: [model("alpha"), model("beta")], api })).stacks["llm-api-v1"];
 const byName = (stack: ReturnType<typeof stageOf>) =>
   Object.fromEntries(resources(stack, "aws_lambda_function").map((f) => [f.values.function_name, f.values]));
 
@@ -52,8 +53,20 @@ describe("a stage with token budgets", () => {
       .map((a) => a.values)
       .filter((a) => /budget/.test(a.alarm_name));
     expect(alarms.map((a) => [a.alarm_name, a.comparison_operator, a.threshold, a.metric_name, a.dimensions])).toEqual([
-      ["llm-api-v1-search-budget-80", "GreaterThanOrEqualToThreshold", 80, "BudgetUsed", { Stage: "v1", Consumer: "search" }],
-      ["llm-api-v1-search-budget-spent", "GreaterThanOrEqualToThreshold", 1, "BudgetRefusals", { Stage: "v1", Consumer: "search" }],
+      [
+        "llm-api-v1-search-budget-80",
+        "GreaterThanOrEqualToThreshold",
+        80,
+        "BudgetUsed",
+        { Stage: "v1", Consumer: "search" },
+      ],
+      [
+        "llm-api-v1-search-budget-spent",
+        "GreaterThanOrEqualToThreshold",
+        1,
+        "BudgetRefusals",
+        { Stage: "v1", Consumer: "search" },
+      ],
     ]);
   });
 

@@ -4,7 +4,8 @@ import { loadConfig } from "../../config/load";
 
 // The GitHub OIDC roles of examples/team.json.
 const stack = () => synth(join(ROOT, "examples", "team.json")).stacks["llm-api-ci"];
-const role = (s: ReturnType<typeof stack>, name: string) => resources(s, "aws_iam_role").find((r) => r.values.name === name)!.values;
+const role = (s: ReturnType<typeof stack>, name: string) =>
+  resources(s, "aws_iam_role").find((r) => r.values.name === name)!.values;
 /** A role's managed policies (llm-api-ci-<role>-<n>), in order, as one list of statements. */
 const statementsOf = (s: ReturnType<typeof stack>, role: "deploy" | "plan") =>
   resources(s, "aws_iam_policy")
@@ -36,12 +37,16 @@ describe("CI stack", () => {
     const config = loadConfig(join(ROOT, "examples", "team.json"));
     const reviewed = synth({ ...config, ci: { ...config.ci!, planEnvironment: "plan-review" } }).stacks["llm-api-ci"];
     const trust = JSON.parse(role(reviewed, "llm-api-ci-plan").assume_role_policy).Statement[0];
-    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:environment:plan-review"]);
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:acme/llm-api:environment:plan-review",
+    ]);
   });
 
   it("lets only jobs in the repository's production environment assume the deploy role (not any job on main)", () => {
     const trust = JSON.parse(role(stack(), "llm-api-ci-deploy").assume_role_policy).Statement[0];
-    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual(["repo:acme/llm-api:environment:production"]);
+    expect(trust.Condition.StringEquals["token.actions.githubusercontent.com:sub"]).toEqual([
+      "repo:acme/llm-api:environment:production",
+    ]);
   });
 
   it("gives the plan role the stage states (with their locks) and the reads of what deploys manage: no AWS-managed policy, nothing to write but locks", () => {
@@ -55,10 +60,17 @@ describe("CI stack", () => {
       expect([arn, role]).toEqual([arn, `\${aws_iam_role.${page?.[1]}-role.name}`]);
     }
     const keys = (suffix = "") =>
-      ["dev", "prod"].map((stage) => expect.stringMatching(new RegExp(`:s3:::acme-llm-api-tfstate/llm-api/llm-api-${stage}/\\*${suffix}$`)));
+      ["dev", "prod"].map((stage) =>
+        expect.stringMatching(new RegExp(`:s3:::acme-llm-api-tfstate/llm-api/llm-api-${stage}/\\*${suffix}$`)),
+      );
     const plan = statementsOf(s, "plan");
     expect(plan.slice(0, 3)).toEqual([
-      { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/) },
+      {
+        Sid: "ListState",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: expect.stringMatching(/:s3:::acme-llm-api-tfstate$/),
+      },
       { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: keys() },
       { Sid: "LockState", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: keys("\\.tflock") },
     ]);
@@ -82,11 +94,19 @@ describe("CI stack", () => {
       statements
         .filter((s: { Sid: string }) => new RegExp(`^${sid}\\d*$`).test(s.Sid))
         .flatMap((s: { Resource: string | string[] }) => [s.Resource].flat()) as string[];
-    expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api/llm-api/llm-api-dev-*", "role/llm-api/llm-api/llm-api-prod-*"]);
+    expect(resourcesOf("ReadStageRoles").map((r) => r.split(":").pop())).toEqual([
+      "role/llm-api/llm-api/llm-api-dev-*",
+      "role/llm-api/llm-api/llm-api-prod-*",
+    ]);
     // Changing, deleting and passing a role also needs this project's tag: names can match another project's.
-    expect(resourcesOf("PassStageRoles").map((r) => r.split(":").pop())).toEqual(["role/llm-api/llm-api/llm-api-dev-*", "role/llm-api/llm-api/llm-api-prod-*"]);
+    expect(resourcesOf("PassStageRoles").map((r) => r.split(":").pop())).toEqual([
+      "role/llm-api/llm-api/llm-api-dev-*",
+      "role/llm-api/llm-api/llm-api-prod-*",
+    ]);
     for (const sid of ["UseTagged", "PassStageRoles"])
-      expect(statements.find((s: { Sid: string }) => s.Sid === sid).Condition.StringEquals["aws:ResourceTag/Project"]).toBe("llm-api");
+      expect(
+        statements.find((s: { Sid: string }) => s.Sid === sid).Condition.StringEquals["aws:ResourceTag/Project"],
+      ).toBe("llm-api");
     // Roles are created and their policies written only under the boundary the CI stack makes.
     // Created with the project's tag in the request, written only while they carry it.
     const boundaryRef = expect.stringMatching(/^\$\{aws_iam_policy\.stage-boundary\.arn\}$/);
@@ -99,7 +119,12 @@ describe("CI stack", () => {
       Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryRef, "aws:ResourceTag/Project": "llm-api" } },
     });
     const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
-    for (const never of ["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion"])
+    for (const never of [
+      "iam:AttachRolePolicy",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:CreatePolicyVersion",
+    ])
       expect(actions).not.toContain(never);
     // Stage roles by stage; SageMaker resources, functions, log groups, alarms and topics by the project's
     // names; and the Project tag on every call (created with it, used carrying it).
@@ -136,7 +161,9 @@ describe("CI stack", () => {
         "alarm:llm-api-prod-mistral-7b-stream-errors",
       ]),
     );
-    expect(statements.find((s: { Sid: string }) => s.Sid === "UseTagged").Condition).toEqual({ StringEquals: { "aws:ResourceTag/Project": "llm-api" } });
+    expect(statements.find((s: { Sid: string }) => s.Sid === "UseTagged").Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/Project": "llm-api" },
+    });
     expect(statements.find((s: { Sid: string }) => s.Sid === "CreateTagged").Condition).toEqual({
       StringEquals: { "aws:RequestTag/Project": "llm-api" },
       Null: { "aws:ResourceTag/Project": "true" },
@@ -144,7 +171,9 @@ describe("CI stack", () => {
     for (const sid of ["ReadStageRoles", "CreateTagged", "UseTagged", "WriteBoundedStageRoles", "PassStageRoles"])
       for (const r of resourcesOf(sid)) expect(r).not.toMatch(/llm-api-ci/);
     // "*" only where AWS offers no resource-level permission.
-    const wildcards = statements.filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*")).map((s: { Sid: string }) => s.Sid);
+    const wildcards = statements
+      .filter((s: { Resource: string | string[] }) => [s.Resource].flat().includes("*"))
+      .map((s: { Sid: string }) => s.Sid);
     expect(wildcards).toEqual(["WhoAmI", "ListLogGroups", "ReadScaling"]);
   });
 

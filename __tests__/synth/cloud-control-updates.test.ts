@@ -2,7 +2,11 @@ import { compare } from "fast-json-patch";
 import { loadConfig, parseConfig } from "../../config/load";
 import { stagesOf, type Config, type ConfigInput } from "../../config/schema";
 import { resolveStage, type Deployment } from "../../deployment/resolve";
-import { componentEndpointConfigState, componentState, type ResolvedComponent } from "../../deployment/sagemaker/inference-component";
+import {
+  componentEndpointConfigState,
+  componentState,
+  type ResolvedComponent,
+} from "../../deployment/sagemaker/inference-component";
 import { specHash } from "../../deployment/sagemaker/model-container";
 import { defaultTags } from "../../deployment/tags";
 import { CLOUD_CONTROL_SCHEMAS, type CloudControlType } from "../../reference/cloudformation";
@@ -26,7 +30,8 @@ const ACCOUNT = "123456789012";
 /** Every Cloud Control resource of a stage, by the construct that makes it. */
 function desiredStates(deployment: Deployment, tags: Record<string, string>): Map<string, State> {
   const states = new Map<string, State>();
-  const roleArn = (prefix: string, path: string) => `arn:aws:iam::${ACCOUNT}:role${path}${prefix}20261207000000000000000001`;
+  const roleArn = (prefix: string, path: string) =>
+    `arn:aws:iam::${ACCOUNT}:role${path}${prefix}20261207000000000000000001`;
   for (const e of deployment.sharedEndpoints) {
     const doc = componentEndpointConfigState({
       host: e,
@@ -57,7 +62,8 @@ function desiredStates(deployment: Deployment, tags: Record<string, string>): Ma
   return states;
 }
 
-const nameOf = ({ type, doc }: State) => String(type === "AWS::SageMaker::EndpointConfig" ? doc.EndpointConfigName : doc.InferenceComponentName);
+const nameOf = ({ type, doc }: State) =>
+  String(type === "AWS::SageMaker::EndpointConfig" ? doc.EndpointConfigName : doc.InferenceComponentName);
 
 /** Whether a patch path touches a schema path: the same, or one inside the other. */
 const touches = (patchPath: string, schemaPath: string) => {
@@ -68,7 +74,10 @@ const touches = (patchPath: string, schemaPath: string) => {
 /** The patch paths of a resource that keeps its name and may not be patched there. */
 function forbiddenPatches(before: State, after: State): string[] {
   if (nameOf(before) !== nameOf(after)) return [];
-  const schema = CLOUD_CONTROL_SCHEMAS[after.type] as { createOnlyProperties?: string[]; writeOnlyProperties?: string[] };
+  const schema = CLOUD_CONTROL_SCHEMAS[after.type] as {
+    createOnlyProperties?: string[];
+    writeOnlyProperties?: string[];
+  };
   const fixed = [...(schema.createOnlyProperties ?? []), ...(schema.writeOnlyProperties ?? [])];
   return compare(before.doc, after.doc)
     .map((op) => op.path)
@@ -90,74 +99,115 @@ const CHANGES: readonly Change[] = [
       eachModel(c, (m) => {
         if (!m.huggingFace) return m;
         const hf = m.huggingFace;
-        return { ...m, huggingFace: hf.weightsS3Uri ? { ...hf, weightsS3Uri: `${hf.weightsS3Uri}v2/` } : { ...hf, revision: "abc123" } };
+        return {
+          ...m,
+          huggingFace: hf.weightsS3Uri
+            ? { ...hf, weightsS3Uri: `${hf.weightsS3Uri}v2/` }
+            : { ...hf, revision: "abc123" },
+        };
       }),
   },
   {
     name: "more memory per copy",
-    config: (c) => eachModel(c, (m) => (m.placement ? { ...m, placement: { ...m.placement, memoryMb: m.placement.memoryMb * 2 } } : m)),
+    config: (c) =>
+      eachModel(c, (m) =>
+        m.placement ? { ...m, placement: { ...m.placement, memoryMb: m.placement.memoryMb * 2 } } : m,
+      ),
   },
   {
     name: "another instance type",
-    config: (c) => eachModel(c, (m) => (m.instance && m.autoscaling?.minCapacity === 0 ? { ...m, instance: { ...m.instance, type: "ml.g6e.12xlarge" } } : m)),
+    config: (c) =>
+      eachModel(c, (m) =>
+        m.instance && m.autoscaling?.minCapacity === 0
+          ? { ...m, instance: { ...m.instance, type: "ml.g6e.12xlarge" } }
+          : m,
+      ),
   },
   {
     name: "a higher maximum",
-    config: (c) => eachModel(c, (m) => (m.autoscaling ? { ...m, autoscaling: { ...m.autoscaling, maxCapacity: m.autoscaling.maxCapacity + 1 } } : m)),
+    config: (c) =>
+      eachModel(c, (m) =>
+        m.autoscaling ? { ...m, autoscaling: { ...m.autoscaling, maxCapacity: m.autoscaling.maxCapacity + 1 } } : m,
+      ),
   },
   {
     name: "longer startup timeouts",
-    config: (c) => eachModel(c, (m) => ({ ...m, modelDownloadTimeoutSeconds: 1800, startupHealthCheckTimeoutSeconds: 1200 })),
+    config: (c) =>
+      eachModel(c, (m) => ({ ...m, modelDownloadTimeoutSeconds: 1800, startupHealthCheckTimeoutSeconds: 1200 })),
   },
   { name: "alarms turned off", config: (c) => ({ ...c, alarms: { ...c.alarms, enabled: false } }) },
-  { name: "other alarm thresholds", config: (c) => ({ ...c, alarms: { ...c.alarms, endpoint5xxRate: 0.1, modelLatencyP90Ms: 60000 } }) },
+  {
+    name: "other alarm thresholds",
+    config: (c) => ({ ...c, alarms: { ...c.alarms, endpoint5xxRate: 0.1, modelLatencyP90Ms: 60000 } }),
+  },
   { name: "new tags", config: (c) => ({ ...c, tags: { ...c.tags, team: "search" } }) },
   {
     name: "a new execution role path",
     config: (c) => c,
     deployment: (d) => ({
       ...d,
-      models: d.models.map((m) => (m.hosting.kind === "existing" ? m : { ...m, hosting: { ...m.hosting, rolePath: "/llm-api/moved/" } })),
+      models: d.models.map((m) =>
+        m.hosting.kind === "existing" ? m : { ...m, hosting: { ...m.hosting, rolePath: "/llm-api/moved/" } },
+      ),
       sharedEndpoints: d.sharedEndpoints.map((e) => ({ ...e, rolePath: "/llm-api/moved/" })),
     }),
   },
 ];
 
 describe("day-2 changes to Cloud Control resources", () => {
-  const configs = SHIPPED_CONFIGS.map((file) => [file.split("/").pop()!, JSON.parse(readFileSync(file, "utf8")) as ConfigInput] as const);
+  const configs = SHIPPED_CONFIGS.map(
+    (file) => [file.split("/").pop()!, JSON.parse(readFileSync(file, "utf8")) as ConfigInput] as const,
+  );
 
   it("find the Cloud Control resources of the shipped configs, so the rule below has something to hold for", () => {
     const counts = configs.map(([file, input]) => {
       const config = loadConfigInput(input);
-      return [file, desiredStates(resolveStage(config, stagesOf(config)[0]), defaultTags(config, stagesOf(config)[0])).size] as const;
+      return [
+        file,
+        desiredStates(resolveStage(config, stagesOf(config)[0]), defaultTags(config, stagesOf(config)[0])).size,
+      ] as const;
     });
     expect(counts.find(([file]) => file === "scale-to-zero.json")![1]).toBe(7);
   });
 
   describe.each(configs)("%s", (_, input) => {
-    it.each(CHANGES.map((c) => [c.name, c] as const))("%s patches no write-only or create-only property of a resource that keeps its name", (_name, change) => {
-      const before = loadConfigInput(input);
-      const after = loadConfigInput(change.config(input));
-      for (const stage of stagesOf(before)) {
-        const was = desiredStates(resolveStage(before, stage), defaultTags(before, stage));
-        const resolved = resolveStage(after, stage);
-        const now = desiredStates(change.deployment ? change.deployment(resolved) : resolved, defaultTags(after, stage));
-        const wrong = [...now].flatMap(([key, state]) => (was.has(key) ? forbiddenPatches(was.get(key)!, state).map((p) => `${key}: ${p}`) : []));
-        expect(wrong).toEqual([]);
-      }
-    });
+    it.each(CHANGES.map((c) => [c.name, c] as const))(
+      "%s patches no write-only or create-only property of a resource that keeps its name",
+      (_name, change) => {
+        const before = loadConfigInput(input);
+        const after = loadConfigInput(change.config(input));
+        for (const stage of stagesOf(before)) {
+          const was = desiredStates(resolveStage(before, stage), defaultTags(before, stage));
+          const resolved = resolveStage(after, stage);
+          const now = desiredStates(
+            change.deployment ? change.deployment(resolved) : resolved,
+            defaultTags(after, stage),
+          );
+          const wrong = [...now].flatMap(([key, state]) =>
+            was.has(key) ? forbiddenPatches(was.get(key)!, state).map((p) => `${key}: ${p}`) : [],
+          );
+          expect(wrong).toEqual([]);
+        }
+      },
+    );
   });
 
   it("would catch a patch on a write-only path, and on a create-only one under the same name", () => {
     const config = loadConfig(SHIPPED_CONFIGS.find((f) => f.endsWith("scale-to-zero.json"))!);
     const states = desiredStates(resolveStage(config, "v1"), {});
     const component = states.get("model-qwen-7b/component")!;
-    const withDeploymentConfig = { ...component, doc: { ...component.doc, DeploymentConfig: { RollingUpdatePolicy: { WaitIntervalInSeconds: 60 } } } };
+    const withDeploymentConfig = {
+      ...component,
+      doc: { ...component.doc, DeploymentConfig: { RollingUpdatePolicy: { WaitIntervalInSeconds: 60 } } },
+    };
     expect(forbiddenPatches(component, withDeploymentConfig)).toEqual(["/DeploymentConfig"]);
     const moreCopies = { ...component, doc: { ...component.doc, RuntimeConfig: { CopyCount: 2 } } };
     expect(forbiddenPatches(component, moreCopies)).toEqual(["/RuntimeConfig/CopyCount"]);
     const config2 = states.get("model-qwen-7b/endpoint-config")!;
-    const sameNameNewRole = { ...config2, doc: { ...config2.doc, ExecutionRoleArn: "arn:aws:iam::123456789012:role/other" } };
+    const sameNameNewRole = {
+      ...config2,
+      doc: { ...config2.doc, ExecutionRoleArn: "arn:aws:iam::123456789012:role/other" },
+    };
     expect(forbiddenPatches(config2, sameNameNewRole)).toEqual(["/ExecutionRoleArn"]);
   });
 

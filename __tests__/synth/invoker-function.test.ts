@@ -37,7 +37,9 @@ describe("InvokerFunction", () => {
       memory_size: 1024,
       timeout: 20,
       source_code_hash: bundleHandler("invoke").sha256,
-      environment: { variables: { MODELS: JSON.stringify({ m: { endpoint: "llm-api-v1-m", chat: "messages", stream: true } }) } },
+      environment: {
+        variables: { MODELS: JSON.stringify({ m: { endpoint: "llm-api-v1-m", chat: "messages", stream: true } }) },
+      },
       logging_config: { log_format: "JSON" },
     });
     expect(fn.filename).toMatch(/^assets\/code_zip_[0-9A-F]+\/[0-9A-F]+\/invoke-[0-9a-f]{20}\.zip$/);
@@ -52,11 +54,20 @@ describe("InvokerFunction", () => {
 
   it("may invoke exactly its endpoints and write only its own logs", () => {
     const stack = synthInvoker([{ model: "m", endpointName: "llm-api-v1-m" }]);
-    const arn = expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/llm-api-v1-m$/);
-    expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
+    const arn = expect.stringMatching(
+      /^arn:aws:sagemaker:eu-west-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/llm-api-v1-m$/,
+    );
+    expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({
+      Service: "lambda.amazonaws.com",
+    });
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(statements).toEqual([
-      { Sid: "InvokeModelEndpoints", Effect: "Allow", Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"], Resource: [arn] },
+      {
+        Sid: "InvokeModelEndpoints",
+        Effect: "Allow",
+        Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+        Resource: [arn],
+      },
       {
         Sid: "WriteOwnLogs",
         Effect: "Allow",
@@ -70,7 +81,9 @@ describe("InvokerFunction", () => {
     const stack = synthInvoker([{ model: "legacy", endpointName: "Falcon-Prod" }]);
     const [invoke] = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
     expect(invoke.Resource).toEqual([
-      expect.stringMatching(/^arn:aws:sagemaker:eu-west-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/falcon-prod$/),
+      expect.stringMatching(
+        /^arn:aws:sagemaker:eu-west-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:endpoint\/falcon-prod$/,
+      ),
     ]);
   });
 });

@@ -22,7 +22,12 @@ describe("LlmEndpoint", () => {
     const model = only(stack, "aws_sagemaker_model");
     expect(model.primary_container).toEqual({
       image: `763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`,
-      environment: { HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2", SM_NUM_GPUS: "4", MAX_INPUT_TOKENS: "3072", MAX_TOTAL_TOKENS: "4096" },
+      environment: {
+        HF_MODEL_ID: "mistralai/Mistral-7B-Instruct-v0.2",
+        SM_NUM_GPUS: "4",
+        MAX_INPUT_TOKENS: "3072",
+        MAX_TOTAL_TOKENS: "4096",
+      },
     });
     expect(model.lifecycle).toEqual({ create_before_destroy: true });
     expect(model.name).toMatch(/^llm-api-v1-m-[0-9a-f]{8}$/);
@@ -34,7 +39,9 @@ describe("LlmEndpoint", () => {
         Effect: "Allow",
         Principal: { Service: "sagemaker.amazonaws.com" },
         Action: "sts:AssumeRole",
-        Condition: { ArnLike: { "aws:SourceArn": "arn:aws:sagemaker:us-east-1:${data.aws_caller_identity.caller.account_id}:*" } },
+        Condition: {
+          ArnLike: { "aws:SourceArn": "arn:aws:sagemaker:us-east-1:${data.aws_caller_identity.caller.account_id}:*" },
+        },
       },
     ]);
   });
@@ -70,11 +77,15 @@ describe("LlmEndpoint", () => {
   it("fails the apply when SageMaker rolled an update back: the endpoint must run the config this apply created", () => {
     const stack = synthModel(tgi);
     const endpoint = only(stack, "aws_sagemaker_endpoint");
-    const config = /^\$\{(aws_sagemaker_endpoint_configuration\.[^.]+)\.name\}$/.exec(endpoint.endpoint_config_name)![1];
+    const config = /^\$\{(aws_sagemaker_endpoint_configuration\.[^.]+)\.name\}$/.exec(
+      endpoint.endpoint_config_name,
+    )![1];
     expect(endpoint.lifecycle.postcondition).toEqual([
       {
         condition: `\${self.endpoint_config_name == ${config}.name}`,
-        error_message: expect.stringMatching(/^SageMaker rolled the update of endpoint llm-api-v1-m back: .*describe-endpoint --endpoint-name llm-api-v1-m/),
+        error_message: expect.stringMatching(
+          /^SageMaker rolled the update of endpoint llm-api-v1-m back: .*describe-endpoint --endpoint-name llm-api-v1-m/,
+        ),
       },
     ]);
   });
@@ -85,7 +96,9 @@ describe("LlmEndpoint", () => {
     const [secret] = Object.entries(stack.data!.aws_secretsmanager_secret_version);
     expect(secret[1]).toEqual({ secret_id: arn });
     const model = only(stack, "aws_sagemaker_model");
-    expect(model.primary_container.environment.HF_TOKEN).toBe(`\${data.aws_secretsmanager_secret_version.${secret[0]}.secret_string}`);
+    expect(model.primary_container.environment.HF_TOKEN).toBe(
+      `\${data.aws_secretsmanager_secret_version.${secret[0]}.secret_string}`,
+    );
     // A rotated token changes the name too, through a hash Terraform computes.
     expect(model.name).toMatch(
       new RegExp(
@@ -96,9 +109,16 @@ describe("LlmEndpoint", () => {
 
   it("gives the execution role only what the model needs, and no SageMaker actions", () => {
     const stack = synthModel(tgi);
-    expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({ Service: "sagemaker.amazonaws.com" });
+    expect(JSON.parse(only(stack, "aws_iam_role").assume_role_policy).Statement[0].Principal).toEqual({
+      Service: "sagemaker.amazonaws.com",
+    });
     const statements = parseTemplateJson(only(stack, "aws_iam_role_policy").policy).Statement;
-    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(["WriteEndpointLogs", "PublishEndpointMetrics", "EcrLogin", "PullModelImage"]);
+    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual([
+      "WriteEndpointLogs",
+      "PublishEndpointMetrics",
+      "EcrLogin",
+      "PullModelImage",
+    ]);
     expect(statements[0].Resource[0]).toMatch(
       /^arn:aws:logs:us-east-1:\$\{data\.aws_caller_identity\.caller\.account_id\}:log-group:\/aws\/sagemaker\/Endpoints\/llm-api-v1-m$/,
     );
@@ -133,12 +153,17 @@ describe("LlmEndpoint", () => {
       target_value: 8,
       scale_in_cooldown: 600,
       scale_out_cooldown: 120,
-      predefined_metric_specification: { predefined_metric_type: "SageMakerVariantConcurrentRequestsPerModelHighResolution" },
+      predefined_metric_specification: {
+        predefined_metric_type: "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+      },
     });
   });
 
   it("when serverless, it sets memory and concurrency, no instance, no autoscaling, and the CPU image", () => {
-    const stack = synthModel({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 4096, maxConcurrency: 8 } });
+    const stack = synthModel({
+      huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" },
+      serverless: { memorySizeMb: 4096, maxConcurrency: 8 },
+    });
     const variant = only(stack, "aws_sagemaker_endpoint_configuration").production_variants[0];
     expect(variant.serverless_config).toEqual({ memory_size_in_mb: 4096, max_concurrency: 8 });
     expect(variant.instance_type).toBeUndefined();
@@ -151,21 +176,36 @@ describe("LlmEndpoint", () => {
     const stack = synthModel({ modelPackageArn: arn, instance: { type: "ml.g5.xlarge" } });
     const model = only(stack, "aws_sagemaker_model");
     expect([model.primary_container, model.enable_network_isolation]).toEqual([{ model_package_name: arn }, true]);
-    const open = only(synthModel({ modelPackageArn: arn, instance: { type: "ml.g5.xlarge" }, networkIsolation: false }), "aws_sagemaker_model");
+    const open = only(
+      synthModel({ modelPackageArn: arn, instance: { type: "ml.g5.xlarge" }, networkIsolation: false }),
+      "aws_sagemaker_model",
+    );
     expect(open.enable_network_isolation).toBeUndefined();
     // Isolation is part of the model: turning it off makes a new model under a new name, created before the old goes.
     expect(open.name).not.toBe(model.name);
   });
 
   it("isolates a custom image when asked, and leaves Hugging Face models (which download from the Hub) open", () => {
-    const custom = { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz" };
-    expect(only(synthModel({ custom, instance: { type: "ml.g5.xlarge" }, networkIsolation: true }), "aws_sagemaker_model").enable_network_isolation).toBe(true);
+    const custom = {
+      image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0",
+      modelDataUrl: "s3://bucket/model.tar.gz",
+    };
+    expect(
+      only(synthModel({ custom, instance: { type: "ml.g5.xlarge" }, networkIsolation: true }), "aws_sagemaker_model")
+        .enable_network_isolation,
+    ).toBe(true);
     expect(only(synthModel(tgi), "aws_sagemaker_model").enable_network_isolation).toBeUndefined();
   });
 
   it("on serverless, sets the pipeline task the config names (HF_TASK), text-generation by default", () => {
     const env = (hf: Record<string, unknown>) =>
-      only(synthModel({ huggingFace: { modelId: "a/b", ...hf }, serverless: { memorySizeMb: 2048 } }), "aws_sagemaker_model").primary_container.environment;
-    expect([env({}).HF_TASK, env({ task: "text2text-generation" }).HF_TASK]).toEqual(["text-generation", "text2text-generation"]);
+      only(
+        synthModel({ huggingFace: { modelId: "a/b", ...hf }, serverless: { memorySizeMb: 2048 } }),
+        "aws_sagemaker_model",
+      ).primary_container.environment;
+    expect([env({}).HF_TASK, env({ task: "text2text-generation" }).HF_TASK]).toEqual([
+      "text-generation",
+      "text2text-generation",
+    ]);
   });
 });

@@ -6,7 +6,13 @@ import { only, parseTemplateJson, resources, synthConstruct } from "../helpers/s
 function synthApi(over: Partial<RestApiProps> = {}) {
   return synthConstruct((stack) => {
     const fn = (id: string) =>
-      new LambdaFunction(stack, id, { functionName: id, role: "arn:aws:iam::1:role/r", runtime: "nodejs22.x", handler: "index.handler", filename: "x.zip" });
+      new LambdaFunction(stack, id, {
+        functionName: id,
+        role: "arn:aws:iam::1:role/r",
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        filename: "x.zip",
+      });
     new RestApi(stack, "api", {
       name: "llm-api-v1-api",
       stageName: "v1",
@@ -43,13 +49,17 @@ describe("RestApi", () => {
       responseTransferMode: "STREAM",
       uri: "arn:aws:apigateway:us-east-1:lambda:path/2021-11-15/functions/${aws_lambda_function.stream.arn}/response-streaming-invocations",
     });
-    expect(integration("/v1/chat/completions").uri).toContain("${aws_lambda_function.chat.arn}/response-streaming-invocations");
+    expect(integration("/v1/chat/completions").uri).toContain(
+      "${aws_lambda_function.chat.arn}/response-streaming-invocations",
+    );
     expect(integration("/v1/models", "get").uri).toBe(integration("/v1/chat/completions").uri);
   });
 
   it("redeploys when the body changes, new deployment first", () => {
     const deployment = only(synthApi(), "aws_api_gateway_deployment");
-    expect(deployment.triggers).toEqual({ redeployment: expect.stringMatching(/^\$\{sha256\(aws_api_gateway_rest_api\.[^.]+\.body\)\}$/) });
+    expect(deployment.triggers).toEqual({
+      redeployment: expect.stringMatching(/^\$\{sha256\(aws_api_gateway_rest_api\.[^.]+\.body\)\}$/),
+    });
     expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
   });
 
@@ -59,7 +69,10 @@ describe("RestApi", () => {
     expect(stage.stage_name).toBe("v1");
     expect(stage.access_log_settings.destination_arn).toMatch(/^\$\{aws_cloudwatch_log_group\.[^.]+\.arn\}$/);
     expect(Object.keys(JSON.parse(stage.access_log_settings.format))).toContain("requestId");
-    expect(only(stack, "aws_cloudwatch_log_group")).toEqual({ name: "/aws/apigateway/llm-api-v1-access", retention_in_days: 30 });
+    expect(only(stack, "aws_cloudwatch_log_group")).toEqual({
+      name: "/aws/apigateway/llm-api-v1-access",
+      retention_in_days: 30,
+    });
     expect(only(stack, "aws_api_gateway_method_settings")).toEqual({
       rest_api_id: expect.any(String),
       stage_name: expect.any(String),
@@ -71,7 +84,11 @@ describe("RestApi", () => {
 
   it("without API keys, the stage limit is the throttle; with tracing, the stage is traced too", () => {
     const stack = synthApi({ auth: "iam", tracing: true });
-    expect(only(stack, "aws_api_gateway_method_settings").settings).toEqual({ metrics_enabled: true, throttling_rate_limit: 5, throttling_burst_limit: 10 });
+    expect(only(stack, "aws_api_gateway_method_settings").settings).toEqual({
+      metrics_enabled: true,
+      throttling_rate_limit: 5,
+      throttling_burst_limit: 10,
+    });
     expect(only(stack, "aws_api_gateway_stage").xray_tracing_enabled).toBe(true);
   });
 
@@ -102,10 +119,16 @@ describe("RestApi", () => {
         .filter(([, op]) => op["x-amazon-apigateway-integration"]?.type === "aws_proxy")
         .map(([method]) => `/*/${method.toUpperCase()}${arnPath(path)}`),
     );
-    const granted = permissions.map((p) => p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, ""));
+    const granted = permissions.map((p) =>
+      p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, ""),
+    );
     expect(routed.filter((r) => !granted.includes(r))).toEqual([]);
-    for (const p of permissions) expect(p).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
-    const grants = permissions.map((p) => [p.function_name, p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, "")]);
+    for (const p of permissions)
+      expect(p).toMatchObject({ action: "lambda:InvokeFunction", principal: "apigateway.amazonaws.com" });
+    const grants = permissions.map((p) => [
+      p.function_name,
+      p.source_arn.replace(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}/, ""),
+    ]);
     expect(grants.sort()).toEqual([
       // The authorizer, for this API's authorizers only.
       ["${aws_lambda_function.authorizer.function_name}", "/authorizers/*"],

@@ -10,18 +10,33 @@ import { resolveStages } from "../../deployment/resolve";
 
 describe("stacks", () => {
   it("when state is configured, the API stack keeps its state in S3 with lock-file locking, one key per stack", () => {
-    const { stacks } = synth(testConfig({ stage: "prod", state: { bucket: "acme-tfstate", keyPrefix: "teams/ml", region: "eu-central-1" } }));
+    const { stacks } = synth(
+      testConfig({ stage: "prod", state: { bucket: "acme-tfstate", keyPrefix: "teams/ml", region: "eu-central-1" } }),
+    );
     expect(stacks["llm-api-prod"].terraform!.backend).toEqual({
-      s3: { bucket: "acme-tfstate", key: "teams/ml/llm-api-prod/terraform.tfstate", region: "eu-central-1", encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: "acme-tfstate",
+        key: "teams/ml/llm-api-prod/terraform.tfstate",
+        region: "eu-central-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
     });
     // The state bucket cannot keep its own state in itself.
-    expect(stacks["llm-api-state"].terraform!.backend).toEqual({ local: { path: "../../../terraform.llm-api-state.tfstate" } });
-    expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({ bucket: "acme-tfstate", lifecycle: { prevent_destroy: true } });
+    expect(stacks["llm-api-state"].terraform!.backend).toEqual({
+      local: { path: "../../../terraform.llm-api-state.tfstate" },
+    });
+    expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({
+      bucket: "acme-tfstate",
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it("without state, every stack uses a local backend and the bucket gets a generated name", () => {
     const { stacks } = synth(testConfig());
-    expect(stacks["llm-api-v1"].terraform!.backend).toEqual({ local: { path: "../../../terraform.llm-api-v1.tfstate" } });
+    expect(stacks["llm-api-v1"].terraform!.backend).toEqual({
+      local: { path: "../../../terraform.llm-api-v1.tfstate" },
+    });
     expect(only(stacks["llm-api-state"], "aws_s3_bucket")).toMatchObject({ bucket_prefix: "llm-api-tfstate-" });
   });
 
@@ -59,19 +74,34 @@ describe("stacks", () => {
   it("outputs the invoke URL, per-model URLs, endpoint names and the API key", () => {
     const { stacks } = synth(testConfig());
     const outputs = stacks["llm-api-v1"].output!;
-    expect(Object.keys(outputs).sort()).toEqual(["api_key_id", "api_key_value", "endpoint_names", "invoke_url", "model_urls", "openai_base_url"]);
+    expect(Object.keys(outputs).sort()).toEqual([
+      "api_key_id",
+      "api_key_value",
+      "endpoint_names",
+      "invoke_url",
+      "model_urls",
+      "openai_base_url",
+    ]);
     expect(outputs.api_key_value.sensitive).toBe(true);
-    expect(outputs.model_urls.value).toEqual({ "mistral-7b": expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.invoke_url\}\/mistral-7b\/invoke$/) });
+    expect(outputs.model_urls.value).toEqual({
+      "mistral-7b": expect.stringMatching(/^\$\{aws_api_gateway_stage\.[^.]+\.invoke_url\}\/mistral-7b\/invoke$/),
+    });
   });
 
   it("sets the account's API Gateway log role in the once-per-account state stack, in the API's region, never in a stage stack", () => {
-    const { stacks } = synth(testConfig({ stages: ["dev", "prod"], state: { bucket: "tfstate-bucket", region: "eu-west-1" } }));
-    for (const stage of ["llm-api-dev", "llm-api-prod"]) expect(resources(stacks[stage], "aws_api_gateway_account")).toHaveLength(0);
+    const { stacks } = synth(
+      testConfig({ stages: ["dev", "prod"], state: { bucket: "tfstate-bucket", region: "eu-west-1" } }),
+    );
+    for (const stage of ["llm-api-dev", "llm-api-prod"])
+      expect(resources(stacks[stage], "aws_api_gateway_account")).toHaveLength(0);
     const state = stacks["llm-api-state"];
     const account = only(state, "aws_api_gateway_account");
     expect(account.provider).toBe("aws.api");
     expect(state.provider!.aws).toEqual(
-      expect.arrayContaining([expect.objectContaining({ region: "eu-west-1" }), expect.objectContaining({ region: "us-east-1", alias: "api" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ region: "eu-west-1" }),
+        expect.objectContaining({ region: "us-east-1", alias: "api" }),
+      ]),
     );
     const elsewhere = synth(testConfig({ api: { manageAccountLogRole: false } })).stacks["llm-api-state"];
     expect(resources(elsewhere, "aws_api_gateway_account")).toHaveLength(0);
@@ -84,7 +114,8 @@ describe("stacks", () => {
     const body = parseTemplateJson(only(api, "aws_api_gateway_rest_api").body);
     expect(body.paths["/v1/chat/completions"].options["x-amazon-apigateway-integration"].type).toBe("mock");
     const plain = synth(testConfig()).stacks["llm-api-v1"];
-    for (const fn of resources(plain, "aws_lambda_function")) expect(fn.values.environment.variables.CORS_ORIGINS).toBeUndefined();
+    for (const fn of resources(plain, "aws_lambda_function"))
+      expect(fn.values.environment.variables.CORS_ORIGINS).toBeUndefined();
   });
 
   it("gives the streaming functions the stream timeouts the config sets, and sets nothing for the defaults", () => {
@@ -92,15 +123,20 @@ describe("stacks", () => {
       Object.fromEntries(
         resources(synth(config).stacks["llm-api-v1"], "aws_lambda_function").map((fn) => [
           fn.values.function_name,
-          [fn.values.environment.variables.FIRST_TOKEN_TIMEOUT_SECONDS, fn.values.environment.variables.STREAM_IDLE_TIMEOUT_SECONDS],
+          [
+            fn.values.environment.variables.FIRST_TOKEN_TIMEOUT_SECONDS,
+            fn.values.environment.variables.STREAM_IDLE_TIMEOUT_SECONDS,
+          ],
         ]),
       );
-    expect(variablesOf(testConfig({ lambda: { firstTokenTimeoutSeconds: 90, streamIdleTimeoutSeconds: 20 } }))).toEqual({
-      "llm-api-v1-mistral-7b-invoke": [undefined, undefined],
-      "llm-api-v1-mistral-7b-stream": ["90", "20"],
-      "llm-api-v1-chat": ["90", "20"],
-      "llm-api-v1-authorizer": [undefined, undefined],
-    });
+    expect(variablesOf(testConfig({ lambda: { firstTokenTimeoutSeconds: 90, streamIdleTimeoutSeconds: 20 } }))).toEqual(
+      {
+        "llm-api-v1-mistral-7b-invoke": [undefined, undefined],
+        "llm-api-v1-mistral-7b-stream": ["90", "20"],
+        "llm-api-v1-chat": ["90", "20"],
+        "llm-api-v1-authorizer": [undefined, undefined],
+      },
+    );
     for (const values of Object.values(variablesOf(testConfig()))) expect(values).toEqual([undefined, undefined]);
   });
 });
@@ -117,7 +153,10 @@ describe("consumers", () => {
       ],
       api: {
         quota: { limit: 1000, period: "DAY" },
-        consumers: [{ name: "team-a", models: ["alpha"], throttle: { rateLimit: 50, burstLimit: 100 } }, { name: "team-b" }],
+        consumers: [
+          { name: "team-a", models: ["alpha"], throttle: { rateLimit: 50, burstLimit: 100 } },
+          { name: "team-b" },
+        ],
       },
     });
     return synth(config).stacks["llm-api-v1"];
@@ -148,20 +187,35 @@ describe("consumers", () => {
     const config = parseConfig({
       region: "us-east-1",
       models: [{ name: "alpha", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } }],
-      api: { consumers: [{ name: "imported", keySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbC" }, { name: "generated" }] },
+      api: {
+        consumers: [
+          { name: "imported", keySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbC" },
+          { name: "generated" },
+        ],
+      },
     });
     const s = synth(config).stacks["llm-api-v1"];
-    const keys = resources(s, "aws_api_gateway_api_key").map((r: { values: Record<string, unknown> }) => [r.values.name, r.values.value]);
+    const keys = resources(s, "aws_api_gateway_api_key").map((r: { values: Record<string, unknown> }) => [
+      r.values.name,
+      r.values.value,
+    ]);
     expect(keys.sort()).toEqual([
       ["llm-api-v1-generated-key", undefined],
-      ["llm-api-v1-imported-key", expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[^.]+\.secret_string\}$/)],
+      [
+        "llm-api-v1-imported-key",
+        expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret_version\.[^.]+\.secret_string\}$/),
+      ],
       ["llm-api-v1-key-hash-salt", undefined],
     ]);
     // A short imported key fails the plan, naming the consumer and the fix.
-    const imported = resources(s, "aws_api_gateway_api_key").find((r: { values: { name: string } }) => r.values.name === "llm-api-v1-imported-key");
+    const imported = resources(s, "aws_api_gateway_api_key").find(
+      (r: { values: { name: string } }) => r.values.name === "llm-api-v1-imported-key",
+    );
     expect(imported.values.lifecycle.precondition).toEqual([
       {
-        condition: expect.stringMatching(/^\$\{nonsensitive\(\(length\(data\.aws_secretsmanager_secret_version\.[^.]+\.secret_string\) >= 32\)\)\}$/),
+        condition: expect.stringMatching(
+          /^\$\{nonsensitive\(\(length\(data\.aws_secretsmanager_secret_version\.[^.]+\.secret_string\) >= 32\)\)\}$/,
+        ),
         error_message: expect.stringContaining(
           "The key of consumer imported (secret arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbC) is shorter than 32 characters",
         ),
@@ -177,7 +231,9 @@ describe("consumers", () => {
   it("draws each consumer's tokens on the stage dashboard, from the handlers' metrics", () => {
     const { only } = require("../helpers/synth");
     const body = JSON.parse(only(stack(), "aws_cloudwatch_dashboard").dashboard_body);
-    const widget = body.widgets.find((w: { properties: { title: string } }) => w.properties.title === "Input tokens by consumer");
+    const widget = body.widgets.find(
+      (w: { properties: { title: string } }) => w.properties.title === "Input tokens by consumer",
+    );
     expect(widget.properties.metrics).toEqual([
       ["llm-api", "InputTokens", "Stage", "v1", "Consumer", "team-a"],
       ["llm-api", "InputTokens", "Stage", "v1", "Consumer", "team-b"],
@@ -193,7 +249,10 @@ describe("consumers", () => {
     expect(Object.keys(env)).not.toEqual(expect.arrayContaining(["CONSUMERS"]));
     const hex = Buffer.from(authorizer.values.source_code_hash, "base64").toString("hex").slice(0, 16);
     const zip = unzipSync(readFileSync(join(BUILD_DIR, `authorizer-${hex}.zip`)));
-    expect(JSON.parse(Buffer.from(zip[SETTINGS_FILE]).toString("utf8")).consumers).toEqual({ "team-a": ["alpha"], "team-b": ["alpha", "beta"] });
+    expect(JSON.parse(Buffer.from(zip[SETTINGS_FILE]).toString("utf8")).consumers).toEqual({
+      "team-a": ["alpha"],
+      "team-b": ["alpha", "beta"],
+    });
     // The key table: a secret of the stage, named to the authorizer by ARN, readable by its role only.
     const [table] = resources(stack(), "aws_secretsmanager_secret");
     expect(table.values).toMatchObject({ name: "llm-api-v1-consumer-keys", recovery_window_in_days: 0 });
@@ -211,11 +270,13 @@ describe("consumers", () => {
         `^\\{"salt":\\$\\{jsonencode\\(aws_api_gateway_api_key\\.consumer-keys_key-hash-salt_[0-9A-F]+\\.value\\)\\},"keys":\\$\\{jsonencode\\(\\[${salted("team-a")}, ${salted("team-b")}\\]\\)\\}\\}$`,
       ),
     );
-    const salt = resources(stack(), "aws_api_gateway_api_key").find((k: { values: { name: string } }) => k.values.name.endsWith("-key-hash-salt"));
-    expect(salt.values).toMatchObject({ enabled: false });
-    expect(resources(stack(), "aws_api_gateway_usage_plan_key").map((k: { values: { key_id: string } }) => k.values.key_id)).not.toContain(
-      `\${aws_api_gateway_api_key.${salt.name}.id}`,
+    const salt = resources(stack(), "aws_api_gateway_api_key").find((k: { values: { name: string } }) =>
+      k.values.name.endsWith("-key-hash-salt"),
     );
+    expect(salt.values).toMatchObject({ enabled: false });
+    expect(
+      resources(stack(), "aws_api_gateway_usage_plan_key").map((k: { values: { key_id: string } }) => k.values.key_id),
+    ).not.toContain(`\${aws_api_gateway_api_key.${salt.name}.id}`);
   });
 });
 

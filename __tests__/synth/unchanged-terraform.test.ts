@@ -15,7 +15,8 @@ const recorded = JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string, Rec
 describe("the shipped configs' Terraform", () => {
   const now: Record<string, Record<string, string>> = {};
   afterAll(() => {
-    if (process.env.UPDATE_DIGESTS === "1") writeFileSync(FIXTURE, `${JSON.stringify({ ...recorded, ...now }, null, 2)}\n`);
+    if (process.env.UPDATE_DIGESTS === "1")
+      writeFileSync(FIXTURE, `${JSON.stringify({ ...recorded, ...now }, null, 2)}\n`);
   });
 
   it.each(Object.keys(recorded))("%s synthesises to the recorded Terraform", (file) => {

@@ -13,13 +13,20 @@ const idle = (name: string) => ({
   instance: { type: "ml.g6e.xlarge" },
   autoscaling: { minCapacity: 0, maxCapacity: 1, targetValue: 10 },
 });
-const warm = { name: "warm", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } };
+const warm = {
+  name: "warm",
+  huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+  instance: { type: "ml.g5.2xlarge" },
+};
 const stage = (models: ConfigInput["models"]) => synth(testConfig({ models })).stacks["llm-api-v1"];
 
 /** A function's role policy statements, by the function's name. */
 function policiesByFunction(stack: ReturnType<typeof stage>): Record<string, any[]> {
   const roleOfPolicy = Object.fromEntries(
-    resources(stack, "aws_iam_role_policy").map((p) => [String(p.values.role).match(/aws_iam_role\.([^.]+)\./)![1], p.values]),
+    resources(stack, "aws_iam_role_policy").map((p) => [
+      String(p.values.role).match(/aws_iam_role\.([^.]+)\./)![1],
+      p.values,
+    ]),
   );
   return Object.fromEntries(
     resources(stack, "aws_lambda_function").map((f) => {
@@ -46,7 +53,9 @@ describe("a stage with models that scale to zero", () => {
         step_adjustment: [{ metric_interval_lower_bound: "0", scaling_adjustment: 1 }],
       }),
     );
-    const alarms = resources(stack, "aws_cloudwatch_metric_alarm").filter((a) => a.values.metric_name === "NoCapacityInvocationFailures");
+    const alarms = resources(stack, "aws_cloudwatch_metric_alarm").filter(
+      (a) => a.values.metric_name === "NoCapacityInvocationFailures",
+    );
     expect(alarms.map((a) => a.values.treat_missing_data)).toEqual(["notBreaching", "notBreaching"]);
   });
 
@@ -56,7 +65,9 @@ describe("a stage with models that scale to zero", () => {
     const wakeOf = (name: string) => policies[name].find((s) => s.Sid === "WakeOwnComponents");
     const countOf = (name: string) => policies[name].find((s) => s.Sid === "CountHeldRequests");
     const own = (model: string) =>
-      components.filter((c) => c.startsWith(`llm-api-v1-${model}-`)).map((c) => expect.stringMatching(new RegExp(`:inference-component/${c}$`)));
+      components
+        .filter((c) => c.startsWith(`llm-api-v1-${model}-`))
+        .map((c) => expect.stringMatching(new RegExp(`:inference-component/${c}$`)));
     for (const model of ["sleepy", "dozy"])
       for (const kind of ["fn", "st"].map((k) => `llm-api-v1-${model}-${k === "fn" ? "invoke" : "stream"}`)) {
         expect([kind, wakeOf(kind)]).toEqual([
@@ -101,16 +112,29 @@ describe("a stage with models that scale to zero", () => {
   });
 
   it("tells the functions that hold where the table is, and no other", () => {
-    const env = Object.fromEntries(resources(stack, "aws_lambda_function").map((f) => [f.values.function_name, f.values.environment?.variables ?? {}]));
+    const env = Object.fromEntries(
+      resources(stack, "aws_lambda_function").map((f) => [
+        f.values.function_name,
+        f.values.environment?.variables ?? {},
+      ]),
+    );
     expect(env["llm-api-v1-sleepy-stream"].STATE_TABLE).toBe("llm-api-v1-state");
     expect(env["llm-api-v1-warm-stream"].STATE_TABLE).toBeUndefined();
     // The defaults (a 780 s hold, 50 held per model) are the functions' own: not repeated in the environment.
-    expect([env["llm-api-v1-sleepy-stream"].WAKE_HOLD_SECONDS, env["llm-api-v1-sleepy-stream"].HELD_PER_MODEL]).toEqual([undefined, undefined]);
+    expect([env["llm-api-v1-sleepy-stream"].WAKE_HOLD_SECONDS, env["llm-api-v1-sleepy-stream"].HELD_PER_MODEL]).toEqual(
+      [undefined, undefined],
+    );
   });
 
   it("gives the streaming functions 900 s by default, so a hold of 780 s and the answer fit", () => {
-    const timeouts = Object.fromEntries(resources(stack, "aws_lambda_function").map((f) => [f.values.function_name, f.values.timeout]));
-    expect([timeouts["llm-api-v1-chat"], timeouts["llm-api-v1-sleepy-stream"], timeouts["llm-api-v1-sleepy-invoke"]]).toEqual([900, 900, 29]);
+    const timeouts = Object.fromEntries(
+      resources(stack, "aws_lambda_function").map((f) => [f.values.function_name, f.values.timeout]),
+    );
+    expect([
+      timeouts["llm-api-v1-chat"],
+      timeouts["llm-api-v1-sleepy-stream"],
+      timeouts["llm-api-v1-sleepy-invoke"],
+    ]).toEqual([900, 900, 29]);
   });
 });
 

@@ -22,7 +22,8 @@ describeTf("ci-check against the CI stack's policies as Terraform applied them",
   let iam: StandIn;
   let client: IAMClient;
   const modeFile = join(tempDir("llm-api-ci-check-"), "mode");
-  const check = (config: string, extra: string[] = []) => ciCheck(["--role-arn", ROLE, "--config", config, ...extra], client);
+  const check = (config: string, extra: string[] = []) =>
+    ciCheck(["--role-arn", ROLE, "--config", config, ...extra], client);
 
   beforeAll(async () => {
     writeFileSync(modeFile, "");
@@ -30,7 +31,11 @@ describeTf("ci-check against the CI stack's policies as Terraform applied them",
       { file: join(ROOT, "__tests__", "helpers", "stand-ins", "iam-policies.js") },
       { PATH: process.env.PATH ?? "", MODE_FILE: modeFile },
     );
-    client = new IAMClient({ endpoint: iam.url, region: "us-east-1", credentials: { accessKeyId: "offline", secretAccessKey: "offline" } });
+    client = new IAMClient({
+      endpoint: iam.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "offline", secretAccessKey: "offline" },
+    });
     const result = synth(loadConfig(TEAM));
     const dir = tempDir("llm-api-ci-apply-");
     cpSync(join(result.outdir, "stacks", "llm-api-ci"), dir, { recursive: true });
@@ -60,19 +65,33 @@ describeTf("ci-check against the CI stack's policies as Terraform applied them",
   });
 
   it("finds the deploy role's policies current for the config they were applied from", async () => {
-    expect(await check(TEAM)).toEqual({ current: true, report: "The deploy role's policies are the ones this config needs." });
+    expect(await check(TEAM)).toEqual({
+      current: true,
+      report: "The deploy role's policies are the ones this config needs.",
+    });
     expect(await check(TEAM, ["--markdown"])).toEqual({ current: true, report: "" });
   });
 
   it("names what a new model needs of them, and the fix, before the deploy would fail on it", async () => {
     const team = JSON.parse(readFileSync(TEAM, "utf8"));
     const more = join(tempDir("llm-api-ci-check-"), "more.json");
-    writeFileSync(more, JSON.stringify({ ...team, $schema: undefined, models: [...team.models, { ...team.models[0], name: "mistral-next" }] }));
+    writeFileSync(
+      more,
+      JSON.stringify({
+        ...team,
+        $schema: undefined,
+        models: [...team.models, { ...team.models[0], name: "mistral-next" }],
+      }),
+    );
     const result = await check(more);
     expect(result.current).toBe(false);
-    expect(result.report).toMatch(/^The deploy role.s policies are not the ones this config needs:\n {2}changed CreateTagged\n/);
+    expect(result.report).toMatch(
+      /^The deploy role.s policies are not the ones this config needs:\n {2}changed CreateTagged\n/,
+    );
     expect(result.report).toContain("An administrator applies the CI stack first (npx cdktf deploy llm-api-ci)");
-    expect((await check(more, ["--markdown"])).report).toMatch(/^> \[!WARNING\]\n> \*\*CI roles:\*\* .*changed CreateTagged/);
+    expect((await check(more, ["--markdown"])).report).toMatch(
+      /^> \[!WARNING\]\n> \*\*CI roles:\*\* .*changed CreateTagged/,
+    );
   });
 
   it("treats a CI stack that cannot read its own policies (from before this check) as one to apply", async () => {

@@ -49,7 +49,11 @@ const config = (s: Stage): ConfigInput => ({
       instance: { type: s.soloType ?? "ml.g6e.xlarge" },
       autoscaling: { minCapacity: 0, maxCapacity: s.soloMax ?? 1, targetValue: 10 },
     },
-    { name: "placed", huggingFace: tgi(s.revision), placement: { endpoint: "gpu", gpus: 1, memoryMb: s.placedMemoryMb ?? 16384, maxCopies: 1 } },
+    {
+      name: "placed",
+      huggingFace: tgi(s.revision),
+      placement: { endpoint: "gpu", gpus: 1, memoryMb: s.placedMemoryMb ?? 16384, maxCopies: 1 },
+    },
   ],
 });
 
@@ -61,13 +65,17 @@ function stageStack(s: Stage): Record<string, any> {
   const deployment = resolveStage(parseConfig(config(s)), "v1");
   const common = { region: "us-east-1", partition: "aws", tags: { Project: "life", Stage: "v1" } };
   const stack = synthConstruct((scope) => {
-    const host = new SharedEndpoint(scope, "shared-gpu", { ...common, endpoint: deployment.sharedEndpoints[0] }).endpoint;
+    const host = new SharedEndpoint(scope, "shared-gpu", { ...common, endpoint: deployment.sharedEndpoints[0] })
+      .endpoint;
     for (const m of deployment.models) {
       // Both models are inference components on instances (the config above says so).
       const { hosting } = m;
       if (hosting.kind === "placed") new PlacedModel(scope, `model-${m.name}`, { ...common, hosting, host });
       else if (hosting.kind === "scale-to-zero")
-        new ScaleToZeroEndpoint(scope, `model-${m.name}`, { ...common, hosting: { ...hosting, rolePath: s.soloRolePath ?? hosting.rolePath } });
+        new ScaleToZeroEndpoint(scope, `model-${m.name}`, {
+          ...common,
+          hosting: { ...hosting, rolePath: s.soloRolePath ?? hosting.rolePath },
+        });
       else throw new Error(`${m.name}: expected an inference component, got ${hosting.kind}`);
     }
   }) as Record<string, any>;
@@ -88,8 +96,14 @@ describeTf("terraform apply of inference components against SageMaker's control 
     const { terraform: tf, ...rest } = stack;
     const override = offlineOverride(sts.url);
     const endpoints = [{ sagemaker: stand.url, cloudcontrol: stand.url, iam: stand.url, sts: sts.url }];
-    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }));
-    writeFileSync(join(dir, "offline_override.tf.json"), JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints } } }));
+    writeFileSync(
+      join(dir, "cdk.tf.json"),
+      JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }),
+    );
+    writeFileSync(
+      join(dir, "offline_override.tf.json"),
+      JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints } } }),
+    );
   };
   const step = (dir: string, name: string, stack: Record<string, any>) => {
     const before = stand.journal().calls.length;
@@ -107,9 +121,23 @@ describeTf("terraform apply of inference components against SageMaker's control 
     step(dir, "deploy", stageStack({}));
     step(dir, "new model version", stageStack({ revision: "abc123" }));
     step(dir, "more memory per copy", stageStack({ revision: "abc123", placedMemoryMb: 32768 }));
-    step(dir, "another instance type", stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge" }));
-    step(dir, "a higher maximum", stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge", soloMax: 2 }));
-    const renamed = stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge", soloMax: 2, soloRolePath: "/llm-api/life/moved/" });
+    step(
+      dir,
+      "another instance type",
+      stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge" }),
+    );
+    step(
+      dir,
+      "a higher maximum",
+      stageStack({ revision: "abc123", placedMemoryMb: 32768, soloType: "ml.g6e.2xlarge", soloMax: 2 }),
+    );
+    const renamed = stageStack({
+      revision: "abc123",
+      placedMemoryMb: 32768,
+      soloType: "ml.g6e.2xlarge",
+      soloMax: 2,
+      soloRolePath: "/llm-api/life/moved/",
+    });
     writeStack(dir, renamed);
     terraform(dir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=rename.bin"]);
     renamePlan = JSON.parse(terraform(dir, ["show", "-json", "rename.bin"])).resource_changes;
@@ -118,11 +146,16 @@ describeTf("terraform apply of inference components against SageMaker's control 
   });
   afterAll(() => Promise.all([stand?.stop(), sts?.stop()]));
 
-  const ops = (name: string) => steps[name].calls.map((c) => c.operation).filter((o) => !/^(Describe|List|Get|CloudControl\.Get)/.test(o) && o !== "ListTags");
-  const named = (name: string, operation: string) => steps[name].calls.filter((c) => c.operation === operation).map((c) => c.name);
+  const ops = (name: string) =>
+    steps[name].calls
+      .map((c) => c.operation)
+      .filter((o) => !/^(Describe|List|Get|CloudControl\.Get)/.test(o) && o !== "ListTags");
+  const named = (name: string, operation: string) =>
+    steps[name].calls.filter((c) => c.operation === operation).map((c) => c.name);
 
   it("every step's apply goes through", () => {
-    for (const [name, s] of Object.entries(steps)) expect([name, s.ok, s.ok ? "" : s.output.slice(-2000)]).toEqual([name, true, ""]);
+    for (const [name, s] of Object.entries(steps))
+      expect([name, s.ok, s.ok ? "" : s.output.slice(-2000)]).toEqual([name, true, ""]);
   });
 
   it("deploys each component with one copy and no deployment config, on its endpoint, with its model", () => {
@@ -145,11 +178,14 @@ describeTf("terraform apply of inference components against SageMaker's control 
     expect(calls).not.toContain("UpdateInferenceComponent");
     expect(calls).not.toContain("CloudControl.UpdateResource");
     const journal = stand.journal();
-    for (const name of created.filter((n) => journal.components[n!])) expect(journal.models[journal.components[name!].Specification.ModelName]).toBeDefined();
+    for (const name of created.filter((n) => journal.components[n!]))
+      expect(journal.models[journal.components[name!].Specification.ModelName]).toBeDefined();
   });
 
   it("more memory per copy is a new component for that model alone", () => {
-    expect(named("more memory per copy", "CreateInferenceComponent")).toEqual([expect.stringMatching(/^life-v1-gpu-placed-[0-9a-f]{8}$/)]);
+    expect(named("more memory per copy", "CreateInferenceComponent")).toEqual([
+      expect.stringMatching(/^life-v1-gpu-placed-[0-9a-f]{8}$/),
+    ]);
     expect(named("more memory per copy", "DeleteInferenceComponent")).toHaveLength(1);
     expect(ops("more memory per copy")).not.toContain("CreateEndpointConfig");
   });
@@ -163,20 +199,30 @@ describeTf("terraform apply of inference components against SageMaker's control 
         ["CreateEndpointConfig", "UpdateEndpoint", "DeleteEndpointConfig"],
       ]);
     }
-    const variant = stand.journal().configs[stand.journal().endpoints["life-v1-solo"].EndpointConfigName].ProductionVariants[0];
-    expect([variant.InstanceType, variant.ManagedInstanceScaling]).toEqual(["ml.g6e.2xlarge", { Status: "ENABLED", MinInstanceCount: 0, MaxInstanceCount: 3 }]);
+    const variant =
+      stand.journal().configs[stand.journal().endpoints["life-v1-solo"].EndpointConfigName].ProductionVariants[0];
+    expect([variant.InstanceType, variant.ManagedInstanceScaling]).toEqual([
+      "ml.g6e.2xlarge",
+      { Status: "ENABLED", MinInstanceCount: 0, MaxInstanceCount: 3 },
+    ]);
   });
 
   it("a renamed execution role makes a new model and a new endpoint config of new names before the old ones go", () => {
     // Planned: the role's new ARN is unknown, and the config is replaced with it, created before the old one goes.
-    const config = renamePlan.find((c) => c.address.startsWith("aws_cloudcontrolapi_resource.model-solo_endpoint-config"))!;
+    const config = renamePlan.find((c) =>
+      c.address.startsWith("aws_cloudcontrolapi_resource.model-solo_endpoint-config"),
+    )!;
     expect([config.change.actions, config.action_reason]).toEqual([["create", "delete"], "replace_by_triggers"]);
     const calls = ops("a renamed execution role");
-    expect(steps["a renamed execution role"].calls.find((c) => c.operation === "iam.CreateRole")).toMatchObject({ path: "/llm-api/life/moved/" });
+    expect(steps["a renamed execution role"].calls.find((c) => c.operation === "iam.CreateRole")).toMatchObject({
+      path: "/llm-api/life/moved/",
+    });
     const newConfig = named("a renamed execution role", "CreateEndpointConfig")[0];
     const oldConfig = named("a renamed execution role", "DeleteEndpointConfig")[0];
     expect(newConfig).not.toBe(oldConfig);
-    expect(stand.journal().configs[newConfig!].ExecutionRoleArn).toMatch(/^arn:aws:iam::123456789012:role\/llm-api\/life\/moved\/life-v1-solo-sm-/);
+    expect(stand.journal().configs[newConfig!].ExecutionRoleArn).toMatch(
+      /^arn:aws:iam::123456789012:role\/llm-api\/life\/moved\/life-v1-solo-sm-/,
+    );
     expect(calls.indexOf("CreateModel")).toBeLessThan(calls.indexOf("UpdateEndpoint"));
     expect(calls.indexOf("DeleteEndpointConfig")).toBeGreaterThan(calls.indexOf("UpdateEndpoint"));
     expect(calls).toContain("iam.DeleteRole");
@@ -205,7 +251,10 @@ describeTf("the former component design, with a rolling update's DeploymentConfi
       const rollback = alarms.map((a) => `{"AlarmName" = "${a}"}`).join(", ");
       const deployment = `"DeploymentConfig" = {"RollingUpdatePolicy" = {"MaximumBatchSize" = {"Type" = "COPY_COUNT", "Value" = 1}, "WaitIntervalInSeconds" = 120}, "AutoRollbackConfiguration" = {"Alarms" = [${rollback}]}}`;
       expect(r.desired_state).toContain(`"RuntimeConfig" = {"CopyCount" = 1}`);
-      r.desired_state = r.desired_state.replace(`"RuntimeConfig" = {"CopyCount" = 1}`, `"RuntimeConfig" = {"CopyCount" = 1}, ${deployment}`);
+      r.desired_state = r.desired_state.replace(
+        `"RuntimeConfig" = {"CopyCount" = 1}`,
+        `"RuntimeConfig" = {"CopyCount" = 1}, ${deployment}`,
+      );
     }
     return stack;
   };
@@ -218,7 +267,10 @@ describeTf("the former component design, with a rolling update's DeploymentConfi
       const { terraform: tf, ...rest } = stack;
       const override = offlineOverride(sts.url);
       const endpoints = [{ sagemaker: stand.url, cloudcontrol: stand.url, iam: stand.url, sts: sts.url }];
-      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }));
+      writeFileSync(
+        join(dir, "cdk.tf.json"),
+        JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }),
+      );
       writeFileSync(
         join(dir, "offline_override.tf.json"),
         JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints } } }),

@@ -3,7 +3,11 @@ import { join } from "node:path";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 import { resolveStage } from "../../deployment/resolve";
-import { componentEndpointConfigState, type ComponentHost, type RoleIdentity } from "../../deployment/sagemaker/inference-component";
+import {
+  componentEndpointConfigState,
+  type ComponentHost,
+  type RoleIdentity,
+} from "../../deployment/sagemaker/inference-component";
 import { defaultTags } from "../../deployment/tags";
 import { synth } from "../helpers/synth";
 import { offlineOverride, planOffline, requireTerraform, type PlanJson } from "../helpers/terraform";
@@ -63,7 +67,9 @@ const ownerOf = (address: string): string | undefined => /\.(?:model|shared)-([a
 /** JSON as Terraform's jsonencode writes it: keys sorted, no spaces. */
 const tfJson = (value: unknown): string =>
   JSON.stringify(value, (_, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 
 /** The deployed state: the kept resources as planned, with the values AWS would have filled in. */
@@ -73,7 +79,9 @@ function deployedState(
   tags: Record<string, string>,
   configured: ReadonlySet<string>,
 ): string {
-  const planned = plan.planned_values.root_module.resources.filter((r) => r.mode === "managed" && KEPT.includes(r.type) && ownerOf(r.address));
+  const planned = plan.planned_values.root_module.resources.filter(
+    (r) => r.mode === "managed" && KEPT.includes(r.type) && ownerOf(r.address),
+  );
   const roleOf = new Map<string, string>();
   let n = 0;
   const filled = (r: Planned): Record<string, any> => {
@@ -107,11 +115,22 @@ function deployedState(
       case "aws_cloudcontrolapi_resource": {
         if (v.type_name === "AWS::SageMaker::InferenceComponent") {
           const name = JSON.parse(v.desired_state).InferenceComponentName;
-          return { ...v, id: `${ARN}:inference-component/${name}`, properties: "{}", role_arn: null, type_version_id: null };
+          return {
+            ...v,
+            id: `${ARN}:inference-component/${name}`,
+            properties: "{}",
+            role_arn: null,
+            type_version_id: null,
+          };
         }
         // The config's desired state holds the role's ARN, unknown until the role exists: as the apply wrote it.
         const host = hosts.get(owner)!;
-        const state = componentEndpointConfigState({ host, executionRoleArn: roleOf.get(owner)!, role: host.role, tags });
+        const state = componentEndpointConfigState({
+          host,
+          executionRoleArn: roleOf.get(owner)!,
+          role: host.role,
+          tags,
+        });
         return {
           ...v,
           id: `${ARN}:endpoint-config/${state.EndpointConfigName}`,
@@ -131,7 +150,12 @@ function deployedState(
           role_arn: "arn:aws:iam::x:role/slr",
         };
       default:
-        return { ...v, id: v.name, arn: `arn:aws:application-autoscaling:us-east-1:${ACCOUNT}:scalingPolicy:${++n}`, alarm_arns: [] };
+        return {
+          ...v,
+          id: v.name,
+          arn: `arn:aws:application-autoscaling:us-east-1:${ACCOUNT}:scalingPolicy:${++n}`,
+          alarm_arns: [],
+        };
     }
   };
   // What an apply records as create-before-destroy: the resources configured so, and everything they
@@ -144,7 +168,10 @@ function deployedState(
   };
   configured.forEach(mark);
   // Roles first: the others read their ARNs.
-  const ordered = [...planned.filter((r) => r.type === "aws_iam_role"), ...planned.filter((r) => r.type !== "aws_iam_role")];
+  const ordered = [
+    ...planned.filter((r) => r.type === "aws_iam_role"),
+    ...planned.filter((r) => r.type !== "aws_iam_role"),
+  ];
   const resources = ordered.map((r) => ({
     mode: "managed",
     type: r.type,
@@ -154,14 +181,22 @@ function deployedState(
       {
         schema_version: 0,
         attributes: filled(r),
-        sensitive_attributes: r.type === "aws_cloudcontrolapi_resource" ? [[{ type: "get_attr", value: "schema" }]] : [],
+        sensitive_attributes:
+          r.type === "aws_cloudcontrolapi_resource" ? [[{ type: "get_attr", value: "schema" }]] : [],
         private: "bnVsbA==",
         create_before_destroy: cbd.has(r.address),
         dependencies: dependenciesOf(plan, r.address),
       },
     ],
   }));
-  return JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-0000-0000-000000000002", outputs: {}, resources });
+  return JSON.stringify({
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "00000000-0000-0000-0000-000000000002",
+    outputs: {},
+    resources,
+  });
 }
 
 const terraform = terraformIn;
@@ -171,9 +206,13 @@ describeTf("updating deployed inference components", () => {
   let waitsFor: (later: string, earlier: string) => boolean;
   const of = (owner: string, type: string) => changes.filter((c) => ownerOf(c.address) === owner && c.type === type);
   const component = (owner: string) =>
-    of(owner, "aws_cloudcontrolapi_resource").filter((c) => (c.change.after ?? c.change.before).type_name === "AWS::SageMaker::InferenceComponent");
+    of(owner, "aws_cloudcontrolapi_resource").filter(
+      (c) => (c.change.after ?? c.change.before).type_name === "AWS::SageMaker::InferenceComponent",
+    );
   const endpointConfig = (owner: string) =>
-    of(owner, "aws_cloudcontrolapi_resource").filter((c) => (c.change.after ?? c.change.before).type_name === "AWS::SageMaker::EndpointConfig");
+    of(owner, "aws_cloudcontrolapi_resource").filter(
+      (c) => (c.change.after ?? c.change.before).type_name === "AWS::SageMaker::EndpointConfig",
+    );
 
   // The stacks read their account from STS: the stand-in answers.
   let sts: FakeSecretsManager;
@@ -185,17 +224,26 @@ describeTf("updating deployed inference components", () => {
     const hosts = new Map<string, ComponentHost & { role: RoleIdentity }>([
       ...deployment.models.flatMap((m) =>
         m.hosting.kind === "scale-to-zero"
-          ? [[m.name, { ...m.hosting.host, role: { namePrefix: m.hosting.rolePrefix, path: m.hosting.rolePath } }] as const]
+          ? [
+              [
+                m.name,
+                { ...m.hosting.host, role: { namePrefix: m.hosting.rolePrefix, path: m.hosting.rolePath } },
+              ] as const,
+            ]
           : [],
       ),
-      ...deployment.sharedEndpoints.map((e) => [e.name, { ...e, role: { namePrefix: e.rolePrefix, path: e.rolePath } }] as const),
+      ...deployment.sharedEndpoints.map(
+        (e) => [e.name, { ...e, role: { namePrefix: e.rolePrefix, path: e.rolePath } }] as const,
+      ),
     ]);
     const deployed = synth(config);
     const planned = planOffline(join(deployed.outdir, "stacks", "idle-v1"), sts.url, { validate: false });
     const configured = new Set(
       Object.entries(deployed.stacks["idle-v1"].resource ?? {}).flatMap(([type, byName]) =>
         Object.entries(byName).flatMap(([name, r]) =>
-          (r as { lifecycle?: { create_before_destroy?: boolean } }).lifecycle?.create_before_destroy ? [`${type}.${name}`] : [],
+          (r as { lifecycle?: { create_before_destroy?: boolean } }).lifecycle?.create_before_destroy
+            ? [`${type}.${name}`]
+            : [],
         ),
       ),
     );
@@ -213,7 +261,9 @@ describeTf("updating deployed inference components", () => {
 
   it("when nothing changes, the model, endpoint config, endpoint, component and scaling are left alone", () => {
     // The kept resources but the role policies, whose text in this offline state is a stand-in.
-    const same = changes.filter((x) => ownerOf(x.address) === "same" && KEPT.includes(x.type) && x.type !== "aws_iam_role_policy");
+    const same = changes.filter(
+      (x) => ownerOf(x.address) === "same" && KEPT.includes(x.type) && x.type !== "aws_iam_role_policy",
+    );
     for (const c of same) expect([c.address, c.change.actions]).toEqual([c.address, ["no-op"]]);
     expect(same.map((c) => c.type).sort()).toEqual([
       "aws_appautoscaling_policy",
@@ -254,7 +304,11 @@ describeTf("updating deployed inference components", () => {
 
   it("more copies on a shared endpoint change the scalable target in place", () => {
     const target = of("busier", "aws_appautoscaling_target")[0];
-    expect([target.change.actions, target.change.before?.max_capacity, target.change.after.max_capacity]).toEqual([["update"], 1, 3]);
+    expect([target.change.actions, target.change.before?.max_capacity, target.change.after.max_capacity]).toEqual([
+      ["update"],
+      1,
+      3,
+    ]);
     expect(component("busier").map((c) => c.change.actions)).toEqual([["no-op"]]);
   });
 
@@ -262,7 +316,10 @@ describeTf("updating deployed inference components", () => {
     const ics = component("mover");
     expect(ics.map((c) => c.change.actions)).toEqual([["create", "delete"]]);
     const state = JSON.parse(ics[0].change.after.desired_state);
-    expect([state.InferenceComponentName, state.EndpointName]).toEqual([expect.stringMatching(/^idle-v1-gpu-mover-[0-9a-f]{8}$/), "idle-v1-gpu"]);
+    expect([state.InferenceComponentName, state.EndpointName]).toEqual([
+      expect.stringMatching(/^idle-v1-gpu-mover-[0-9a-f]{8}$/),
+      "idle-v1-gpu",
+    ]);
     expect(of("mover", "aws_sagemaker_endpoint").map((c) => c.change.actions)).toEqual([["delete"]]);
     // The functions that name it are updated once the new component exists.
     const chat = changes.find((c) => c.address.startsWith("aws_lambda_function.chat_function"))!;

@@ -25,7 +25,12 @@ const mistral = (revision?: string): Partial<ConfigInput> => ({
   models: [
     {
       name: "m",
-      huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2", maxInputTokens: 3072, maxTotalTokens: 4096, ...(revision ? { revision } : {}) },
+      huggingFace: {
+        modelId: "mistralai/Mistral-7B-Instruct-v0.2",
+        maxInputTokens: 3072,
+        maxTotalTokens: 4096,
+        ...(revision ? { revision } : {}),
+      },
       instance: { type: "ml.g5.2xlarge" },
     },
   ],
@@ -46,14 +51,26 @@ function writeStack(dir: string, stack: Record<string, any>, sagemakerUrl: strin
   const { terraform: tf, ...rest } = stack;
   // STS (the stack's account, for its roles' trust) answers from the Secrets Manager stand-in.
   const override = offlineOverride(sts.url);
-  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }));
+  writeFileSync(
+    join(dir, "cdk.tf.json"),
+    JSON.stringify({ ...rest, terraform: { required_providers: tf.required_providers } }),
+  );
   writeFileSync(
     join(dir, "offline_override.tf.json"),
-    JSON.stringify({ ...override, provider: { aws: { ...(override.provider as any).aws, endpoints: [{ sagemaker: sagemakerUrl, sts: sts.url }] } } }),
+    JSON.stringify({
+      ...override,
+      provider: { aws: { ...(override.provider as any).aws, endpoints: [{ sagemaker: sagemakerUrl, sts: sts.url }] } },
+    }),
   );
 }
 
-type StateResource = { mode: string; type: string; name: string; provider: string; instances: { attributes: Record<string, unknown>; [k: string]: unknown }[] };
+type StateResource = {
+  mode: string;
+  type: string;
+  name: string;
+  provider: string;
+  instances: { attributes: Record<string, unknown>; [k: string]: unknown }[];
+};
 
 /** A state that holds the execution role and its policy as an earlier apply left them; nothing of SageMaker yet. */
 function seedRole(dir: string, stack: Record<string, any>): void {
@@ -77,7 +94,10 @@ function seedRole(dir: string, stack: Record<string, any>): void {
         instance({
           ...role,
           // The trust as Terraform renders it: the account, from STS, in place of its expression.
-          assume_role_policy: String(role.assume_role_policy).replace("${data.aws_caller_identity.caller.account_id}", ACCOUNT),
+          assume_role_policy: String(role.assume_role_policy).replace(
+            "${data.aws_caller_identity.caller.account_id}",
+            ACCOUNT,
+          ),
           "//": undefined,
           id: name,
           name,
@@ -106,15 +126,27 @@ function seedRole(dir: string, stack: Record<string, any>): void {
     name: policyName,
     provider: 'provider["registry.terraform.io/hashicorp/aws"]',
     instances: [
-      instance({ name_prefix: policy.name_prefix, policy: rendered, id: `${name}:model-1`, name: "model-1", role: name }, [`aws_iam_role.${roleName}`]),
+      instance(
+        { name_prefix: policy.name_prefix, policy: rendered, id: `${name}:model-1`, name: "model-1", role: name },
+        [`aws_iam_role.${roleName}`],
+      ),
     ],
   });
-  const state = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "00000000-0000-0000-0000-000000000003", outputs: {}, resources };
+  const state = {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "00000000-0000-0000-0000-000000000003",
+    outputs: {},
+    resources,
+  };
   writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
 }
 
-const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: StateResource[] };
-const endpointIn = (dir: string) => stateOf(dir).resources.find((r) => r.type === "aws_sagemaker_endpoint")!.instances[0].attributes;
+const stateOf = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { resources: StateResource[] };
+const endpointIn = (dir: string) =>
+  stateOf(dir).resources.find((r) => r.type === "aws_sagemaker_endpoint")!.instances[0].attributes;
 
 /**
  * One stage's life, in the order a team lives it: the deploy; an update to a new model version that
@@ -165,7 +197,10 @@ describeTf("terraform apply against a SageMaker stand-in", () => {
     );
     // SageMaker was asked to move, and answered InService on the old config: the provider's wait succeeded.
     expect(afterRollback.calls.map((c) => c.operation)).toContain("UpdateEndpoint");
-    expect(afterRollback.endpoints["llm-api-v1-m"]).toMatchObject({ EndpointConfigName: first.config, EndpointStatus: "InService" });
+    expect(afterRollback.endpoints["llm-api-v1-m"]).toMatchObject({
+      EndpointConfigName: first.config,
+      EndpointStatus: "InService",
+    });
     // Nothing the endpoint runs on was deleted; the new model and config are there too, for the next apply.
     expect(Object.keys(afterRollback.models)).toContain(first.model);
     expect(Object.keys(afterRollback.configs)).toContain(first.config);

@@ -37,8 +37,16 @@ const before: ConfigInput = {
     { name: "same", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
     { name: "bigger", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
     { name: "revised", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
-    { name: "captured", huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-a-AbCdEf") }, instance: on("ml.g5.2xlarge") },
-    { name: "rotated", huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-b-AbCdEf") }, instance: on("ml.g5.2xlarge") },
+    {
+      name: "captured",
+      huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-a-AbCdEf") },
+      instance: on("ml.g5.2xlarge"),
+    },
+    {
+      name: "rotated",
+      huggingFace: { ...mistral, tokenSecretArn: secret("hf-token-b-AbCdEf") },
+      instance: on("ml.g5.2xlarge"),
+    },
     { name: "scaled", huggingFace: mistral, instance: on("ml.g5.2xlarge"), autoscaling: scaling() },
     { name: "retrained", huggingFace: mistral, instance: on("ml.g5.2xlarge"), autoscaling: scaling() },
     {
@@ -47,7 +55,12 @@ const before: ConfigInput = {
       instance: on("ml.g5.2xlarge"),
       autoscaling: scaling([{ name: "night", schedule: "cron(0 20 * * ? *)", minCapacity: 1, maxCapacity: 1 }]),
     },
-    { name: "guarded", huggingFace: mistral, instance: on("ml.g5.2xlarge"), deployment: { strategy: "canary", stepPercent: 10 } },
+    {
+      name: "guarded",
+      huggingFace: mistral,
+      instance: on("ml.g5.2xlarge"),
+      deployment: { strategy: "canary", stepPercent: 10 },
+    },
     // Deployed by an earlier version with alarms off, so without rollback alarms (see planUpdate).
     { name: "legacy", huggingFace: mistral, instance: on("ml.g5.2xlarge") },
   ],
@@ -165,14 +178,22 @@ function stateOf(plan: PlanJson, planned: Planned[], n: number) {
           triggers_replace: { value: v.triggers_replace, type: ["object", { variant: "string" }] },
         };
       default:
-        return { ...v, id: `${v.name}-${resourceId}`, resource_id: resourceId, arn: `${scalingArn}:scheduledAction:0000:scheduledActionName/${v.name}` };
+        return {
+          ...v,
+          id: `${v.name}-${resourceId}`,
+          resource_id: resourceId,
+          arn: `${scalingArn}:scheduledAction:0000:scheduledActionName/${v.name}`,
+        };
     }
   };
   return planned.map((r) => ({
     mode: "managed",
     type: r.type,
     name: r.name,
-    provider: r.type === "terraform_data" ? 'provider["terraform.io/builtin/terraform"]' : 'provider["registry.terraform.io/hashicorp/aws"]',
+    provider:
+      r.type === "terraform_data"
+        ? 'provider["terraform.io/builtin/terraform"]'
+        : 'provider["registry.terraform.io/hashicorp/aws"]',
     instances: [
       {
         schema_version: 0,
@@ -215,18 +236,24 @@ async function planUpdate(): Promise<Update> {
   const old = await startFakeSecretsManager("hf_the_old_token");
   let deployed: string;
   try {
-    const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), old.url, { validate: false });
+    const planned = planOffline(join(synth(parseConfig(before)).outdir, "stacks", "llm-api-v1"), old.url, {
+      validate: false,
+    });
     deployed = deployedState(planned.plan as PlanWithValues);
   } finally {
     await old.stop();
   }
   // What a night-time deploy finds: the schedule has moved the scheduled model's maximum.
   const state = JSON.parse(deployed);
-  const target = state.resources.find((r: Planned) => r.type === "aws_appautoscaling_target" && modelOf(`x.${r.name}`) === "scheduled");
+  const target = state.resources.find(
+    (r: Planned) => r.type === "aws_appautoscaling_target" && modelOf(`x.${r.name}`) === "scheduled",
+  );
   expect(target.instances[0].attributes.max_capacity).toBe(3);
   target.instances[0].attributes.max_capacity = 1;
   // An endpoint deployed without rollback alarms: now that every instance endpoint has one, the provider replaces it.
-  const legacy = state.resources.find((r: Planned) => r.type === "aws_sagemaker_endpoint" && modelOf(`x.${r.name}`) === "legacy");
+  const legacy = state.resources.find(
+    (r: Planned) => r.type === "aws_sagemaker_endpoint" && modelOf(`x.${r.name}`) === "legacy",
+  );
   legacy.instances[0].attributes.deployment_config = [];
 
   const rotated = await startFakeSecretsManager("hf_the_old_token", { "hf-token-b-AbCdEf": "hf_the_new_token" });
@@ -245,8 +272,10 @@ async function planUpdate(): Promise<Update> {
   }
 }
 
-const actionsOf = (changes: PlanJson["resource_changes"], type: string) => changes.filter((c) => c.type === type).map((c) => c.change.actions);
-const addressOf = (changes: PlanJson["resource_changes"], type: string) => changes.find((c) => c.type === type)!.address;
+const actionsOf = (changes: PlanJson["resource_changes"], type: string) =>
+  changes.filter((c) => c.type === type).map((c) => c.change.actions);
+const addressOf = (changes: PlanJson["resource_changes"], type: string) =>
+  changes.find((c) => c.type === type)!.address;
 
 describeTf("updating deployed endpoints", () => {
   let update: Update;
@@ -268,7 +297,9 @@ describeTf("updating deployed endpoints", () => {
     const endpoint = changes.find((c) => c.type === "aws_sagemaker_endpoint")!;
     expect(endpoint.change.actions).toEqual(["delete", "create"]);
     const risky = summarizePlan("llm-api-v1", { resource_changes: changes }).risky;
-    expect(risky.find((line) => line.startsWith(`replace ${endpoint.address}`))).toMatch(/because of deployment_config.*10-20 minutes/);
+    expect(risky.find((line) => line.startsWith(`replace ${endpoint.address}`))).toMatch(
+      /because of deployment_config.*10-20 minutes/,
+    );
   });
 
   it("when nothing changes, the endpoint's resources are left alone", () => {

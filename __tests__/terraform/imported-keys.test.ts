@@ -13,7 +13,11 @@ describeTf("terraform: imported consumer keys", () => {
   const config = parseConfig({
     region: "us-east-1",
     models: [{ name: "alpha", huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" } }],
-    api: { consumers: [{ name: "search-team", keySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:search-key-AbCdEf" }] },
+    api: {
+      consumers: [
+        { name: "search-team", keySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:search-key-AbCdEf" },
+      ],
+    },
   });
   const stackDir = () => join(synth(config).outdir, "stacks", "llm-api-v1");
 

@@ -3,12 +3,22 @@ import { endpointAlarmSpecs, vcpuCount } from "../../deployment/operations/alarm
 import { apiAlarmSpecs, functionAlarmSpecs } from "../../deployment/operations/api-alarm-specs";
 import { dashboardBody } from "../../deployment/operations/dashboard";
 
-const config = (models: unknown[], alarms: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, alarms });
-const tgi = (instance: string, extra: Record<string, unknown> = {}) => ({ name: "m", huggingFace: { modelId: "a/b" }, instance: { type: instance }, ...extra });
+const config = (models: unknown[], alarms: Record<string, unknown> = {}) =>
+  parseConfig({ region: "us-east-1", models, alarms });
+const tgi = (instance: string, extra: Record<string, unknown> = {}) => ({
+  name: "m",
+  huggingFace: { modelId: "a/b" },
+  instance: { type: instance },
+  ...extra,
+});
 
 describe("alarm specs", () => {
   it("watches a GPU endpoint's error rates, latency, utilisation and saturation with the configured thresholds", () => {
-    const c = config([tgi("ml.g5.12xlarge")], { endpoint5xxRate: 0.02, modelLatencyP90Ms: 15000, gpuUtilizationPercent: 90 });
+    const c = config([tgi("ml.g5.12xlarge")], {
+      endpoint5xxRate: 0.02,
+      modelLatencyP90Ms: 15000,
+      gpuUtilizationPercent: 90,
+    });
     const specs = endpointAlarmSpecs(c.models[0].capacity, "llm-api-v1-m", c.alarms);
     expect(specs.map((s) => [s.name, s.threshold, Boolean(s.rollback)])).toEqual([
       ["llm-api-v1-m-5xx-rate", 0.02, true],
@@ -44,10 +54,18 @@ describe("alarm specs", () => {
 
   it("sets saturation at 1.5x the autoscaling target, and watches only errors and latency on serverless", () => {
     const scaled = config([tgi("ml.g5.2xlarge", { autoscaling: { minCapacity: 1, maxCapacity: 3, targetValue: 40 } })]);
-    expect(endpointAlarmSpecs(scaled.models[0].capacity, "e", scaled.alarms).find((s) => s.id === "saturation")!.threshold).toBe(60);
+    expect(
+      endpointAlarmSpecs(scaled.models[0].capacity, "e", scaled.alarms).find((s) => s.id === "saturation")!.threshold,
+    ).toBe(60);
     const serverless = config([{ name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 } }]);
-    expect(endpointAlarmSpecs(serverless.models[0].capacity, "e", serverless.alarms).map((s) => s.id)).toEqual(["errors-5xx", "errors-4xx", "latency-p90"]);
-    expect([vcpuCount("ml.g5.xlarge"), vcpuCount("ml.g5.48xlarge"), vcpuCount("ml.p4d.24xlarge")]).toEqual([4, 192, 96]);
+    expect(endpointAlarmSpecs(serverless.models[0].capacity, "e", serverless.alarms).map((s) => s.id)).toEqual([
+      "errors-5xx",
+      "errors-4xx",
+      "latency-p90",
+    ]);
+    expect([vcpuCount("ml.g5.xlarge"), vcpuCount("ml.g5.48xlarge"), vcpuCount("ml.p4d.24xlarge")]).toEqual([
+      4, 192, 96,
+    ]);
   });
 
   it("watches the API's error rates, the latency of its buffered routes only, and each function's errors, throttles and duration near its timeout", () => {
@@ -92,6 +110,7 @@ describe("dashboard", () => {
       expect(w.x + w.width).toBeLessThanOrEqual(24);
     }
     const named = JSON.stringify(body);
-    for (const name of ["ep-a", "ep-b", '"ApiName","api","Stage","v1"', '"FunctionName","f1"', '"FunctionName","f2"']) expect(named).toContain(name);
+    for (const name of ["ep-a", "ep-b", '"ApiName","api","Stage","v1"', '"FunctionName","f1"', '"FunctionName","f2"'])
+      expect(named).toContain(name);
   });
 });

@@ -3,14 +3,20 @@ import { apiKeyOf } from "../../functions/lib/api-key";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { KEY_TABLE_MISS_REREAD_MS, KEY_TABLE_READ_TIMEOUT_MS, KEY_TABLE_TTL_MS, handler } from "../../functions/authorizer";
+import {
+  KEY_TABLE_MISS_REREAD_MS,
+  KEY_TABLE_READ_TIMEOUT_MS,
+  KEY_TABLE_TTL_MS,
+  handler,
+} from "../../functions/authorizer";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { startFakeSecretsManager, type FakeSecretsManager } from "../helpers/fake-secrets-manager";
 import { tempDir } from "../helpers/temp";
 import { gatewayDocument } from "../../deployment/openapi/gateway-document";
 
 const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/POST/v1/chat/completions";
-const event = (headers: Record<string, string>) => ({ type: "REQUEST", methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
+const event = (headers: Record<string, string>) =>
+  ({ type: "REQUEST", methodArn: METHOD_ARN, headers }) as unknown as APIGatewayRequestAuthorizerEvent;
 
 /** Points the authorizer at a key-table secret on a stand-in, its consumers in `root`'s settings file, as the stack sets it. */
 function readKeyTableFrom(root: string, secret: string, url: string): void {
@@ -48,7 +54,13 @@ describe("the authorizer", () => {
       usageIdentifierKey: "sk-1",
       policyDocument: {
         Version: "2012-10-17",
-        Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*" }],
+        Statement: [
+          {
+            Action: "execute-api:Invoke",
+            Effect: "Allow",
+            Resource: "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*",
+          },
+        ],
       },
     });
   });
@@ -60,7 +72,11 @@ describe("the authorizer", () => {
 
 describe("the authorizer with consumers", () => {
   const sha = (text: string) => require("node:crypto").createHash("sha256").update(text).digest("hex");
-  const saved = { CONSUMERS: process.env.CONSUMERS, CONSUMER_KEYS: process.env.CONSUMER_KEYS, KEY_HASH_SALT: process.env.KEY_HASH_SALT };
+  const saved = {
+    CONSUMERS: process.env.CONSUMERS,
+    CONSUMER_KEYS: process.env.CONSUMER_KEYS,
+    KEY_HASH_SALT: process.env.KEY_HASH_SALT,
+  };
   // As Terraform computes them: sha256 of "<salt>:<key>".
   beforeAll(() => {
     process.env.CONSUMERS = JSON.stringify({ "team-a": ["alpha"], "team-b": ["alpha", "beta"] });
@@ -98,13 +114,19 @@ describe("the authorizer with consumers", () => {
           {
             Action: "execute-api:Invoke",
             Effect: "Allow",
-            Resource: ["arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/v1/*", "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/alpha/*"],
+            Resource: [
+              "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/v1/*",
+              "arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/alpha/*",
+            ],
           },
         ],
       },
       context: { consumer: "team-a", models: '["alpha"]' },
     });
-    expect((await handler(event({ "x-api-key": "key-b" }))).context).toEqual({ consumer: "team-b", models: '["alpha","beta"]' });
+    expect((await handler(event({ "x-api-key": "key-b" }))).context).toEqual({
+      consumer: "team-b",
+      models: '["alpha","beta"]',
+    });
   });
 
   it("gives a key no consumer holds no model (API Gateway refuses the key itself), and still denies no key", async () => {
@@ -121,7 +143,11 @@ describe("the authorizer with consumers", () => {
    * a policy without an Allow matching the method ARN is ACCESS_DENIED; each rendered from the
    * gateway responses of the document the stack imports.
    */
-  async function gatewayAnswer(headers: Record<string, string>, method: string, resourcePath: string): Promise<{ status: number; body: any } | "allowed"> {
+  async function gatewayAnswer(
+    headers: Record<string, string>,
+    method: string,
+    resourcePath: string,
+  ): Promise<{ status: number; body: any } | "allowed"> {
     const methodArn = `arn:aws:execute-api:us-east-1:123456789012:abc123/v1/${method}${resourcePath}`;
     const authorize = { ...event(headers), methodArn } as APIGatewayRequestAuthorizerEvent;
     let type: string;
@@ -143,7 +169,13 @@ describe("the authorizer with consumers", () => {
       if ((err as Error).message !== "Unauthorized") throw err;
       type = "UNAUTHORIZED";
     }
-    const document = gatewayDocument({ title: "t", auth: "apiKey", models: [], openaiUri: "chat", authorizerUri: "authorizer" });
+    const document = gatewayDocument({
+      title: "t",
+      auth: "apiKey",
+      models: [],
+      openaiUri: "chat",
+      authorizerUri: "authorizer",
+    });
     const response = (document["x-amazon-apigateway-gateway-responses"] as Record<string, any>)[type];
     const body = response.responseTemplates["application/json"]
       .replace("$context.httpMethod", method)
@@ -155,12 +187,24 @@ describe("the authorizer with consumers", () => {
   it("as API Gateway answers it: 401 without a key, 403 naming the model for another team's model, through the real authorizer", async () => {
     expect(await gatewayAnswer({}, "POST", "/alpha/invoke")).toEqual({
       status: 401,
-      body: { error: { message: expect.stringContaining("No API key"), type: "invalid_request_error", param: null, code: "invalid_api_key" } },
+      body: {
+        error: {
+          message: expect.stringContaining("No API key"),
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      },
     });
     expect(await gatewayAnswer({ authorization: "Bearer key-a" }, "POST", "/beta/invoke")).toEqual({
       status: 403,
       body: {
-        error: { message: "This API key may not call POST /beta/invoke.", type: "permission_error", param: null, code: "permission_denied" },
+        error: {
+          message: "This API key may not call POST /beta/invoke.",
+          type: "permission_error",
+          param: null,
+          code: "permission_denied",
+        },
         requestId: "r-1",
       },
     });
@@ -173,14 +217,18 @@ describe("the authorizer as deployed: consumers in its settings file, the key ta
   const sha = (text: string) => createHash("sha256").update(text).digest("hex");
   const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:llm-api-v1-consumer-keys-AbCdEf";
   const consumers = Array.from({ length: 100 }, (_, i) => `team-${i}`);
-  const table = (names: string[]) => JSON.stringify({ salt: "s4lt", keys: names.map((n) => [sha(`s4lt:key-of-${n}`), n]) });
+  const table = (names: string[]) =>
+    JSON.stringify({ salt: "s4lt", keys: names.map((n) => [sha(`s4lt:key-of-${n}`), n]) });
   let fake: FakeSecretsManager;
   let secrets: string;
   const saved = { ...process.env };
   beforeAll(async () => {
     const root = tempDir("llm-api-authorizer-");
     secrets = join(root, "secrets.json");
-    writeFileSync(join(root, SETTINGS_FILE), JSON.stringify({ consumers: Object.fromEntries(consumers.map((c, i) => [c, [`model-${i}`]])) }));
+    writeFileSync(
+      join(root, SETTINGS_FILE),
+      JSON.stringify({ consumers: Object.fromEntries(consumers.map((c, i) => [c, [`model-${i}`]])) }),
+    );
     writeFileSync(secrets, JSON.stringify({ "llm-api-v1-consumer-keys-AbCdEf": table(consumers.slice(0, 99)) }));
     fake = await startFakeSecretsManager("", { file: secrets });
     readKeyTableFrom(root, SECRET, fake.url);
@@ -234,7 +282,10 @@ describe("the key table while Secrets Manager fails or goes silent", () => {
     mode = join(root, "mode");
     calls = join(root, "calls");
     writeFileSync(join(root, SETTINGS_FILE), JSON.stringify({ consumers: { search: ["mistral"] } }));
-    writeFileSync(secrets, JSON.stringify({ [NAME]: JSON.stringify({ salt: "s", keys: [[sha("s:key-of-search"), "search"]] }) }));
+    writeFileSync(
+      secrets,
+      JSON.stringify({ [NAME]: JSON.stringify({ salt: "s", keys: [[sha("s:key-of-search"), "search"]] }) }),
+    );
     fake = await startFakeSecretsManager("", { file: secrets }, { modeFile: mode, callsFile: calls });
     readKeyTableFrom(root, SECRET, fake.url);
   });

@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DescribeInferenceComponentCommand, SageMakerClient, UpdateInferenceComponentRuntimeConfigCommand } from "@aws-sdk/client-sagemaker";
+import {
+  DescribeInferenceComponentCommand,
+  SageMakerClient,
+  UpdateInferenceComponentRuntimeConfigCommand,
+} from "@aws-sdk/client-sagemaker";
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { AwsCallError, awsJsonCall } from "../../functions/lib/aws-json";
 import { createRuntimeClient } from "../../functions/lib/client";
@@ -74,11 +78,19 @@ const sdk = { region: "eu-west-1", credentials, maxAttempts: 1 };
 
 describe("the functions' own calls to SageMaker's control plane and DynamoDB", () => {
   it.each([
-    ["DescribeInferenceComponent", { InferenceComponentName: "ic-a" }, () => new DescribeInferenceComponentCommand({ InferenceComponentName: "ic-a" })],
+    [
+      "DescribeInferenceComponent",
+      { InferenceComponentName: "ic-a" },
+      () => new DescribeInferenceComponentCommand({ InferenceComponentName: "ic-a" }),
+    ],
     [
       "UpdateInferenceComponentRuntimeConfig",
       { InferenceComponentName: "ic-a", DesiredRuntimeConfig: { CopyCount: 1 } },
-      () => new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: "ic-a", DesiredRuntimeConfig: { CopyCount: 1 } }),
+      () =>
+        new UpdateInferenceComponentRuntimeConfigCommand({
+          InferenceComponentName: "ic-a",
+          DesiredRuntimeConfig: { CopyCount: 1 },
+        }),
     ],
   ] as const)("send %s as @aws-sdk/client-sagemaker does", async (operation, input, command) => {
     await ours("sagemaker", operation, input);
@@ -111,7 +123,13 @@ describe("the functions' own calls to SageMaker's control plane and DynamoDB", (
   });
 
   it("names an error as the service's type, as the SDK does", async () => {
-    answer = { status: 400, body: { __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException", message: "The conditional request failed" } };
+    answer = {
+      status: 400,
+      body: {
+        __type: "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+        message: "The conditional request failed",
+      },
+    };
     const mine = await ours("dynamodb", "UpdateItem", { TableName: "t" }).catch((e: unknown) => e);
     const client = new DynamoDBClient({ ...sdk, endpoint: url });
     const theirs = await client.send(new UpdateItemCommand({ TableName: "t", Key: {} })).catch((e: unknown) => e);

@@ -18,7 +18,10 @@ describe("the stage boundary's size", () => {
   it("fails when 60 models with their own images and buckets would pass the limit, naming the field and the fix", () => {
     const models = Array.from({ length: 60 }, (_, i) => ({
       name: `team-${i}`,
-      custom: { image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/team-model-${i}:1`, modelDataUrl: `s3://team-bucket-${i}/model.tar.gz` },
+      custom: {
+        image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/team-model-${i}:1`,
+        modelDataUrl: `s3://team-bucket-${i}/model.tar.gz`,
+      },
       instance: { type: "ml.g5.xlarge" },
     }));
     const [problem] = boundaryProblems(testConfig({ ci, models } as never));
@@ -32,7 +35,9 @@ describe("the stage boundary's size", () => {
 describe("the stage boundary's reads of model data", () => {
   it("lists a model's S3 prefix under that prefix only: the listings keep their conditions, merged or not", () => {
     const config = loadConfig(join(ROOT, "examples", "scale-to-zero.json"));
-    const listings = stageBoundaryStatements(config, "aws", "123456789012").filter((s) => s.Sid?.startsWith("ListModelData"));
+    const listings = stageBoundaryStatements(config, "aws", "123456789012").filter((s) =>
+      s.Sid?.startsWith("ListModelData"),
+    );
     expect(listings).toEqual([
       {
         Sid: "ListModelData0",

@@ -14,7 +14,9 @@ describe("a request's most", () => {
     expect(mostTokens(700, undefined, { task: "embedding" }, "bge")).toBe(700);
   });
   it("refuses a request that names no output budget on a model of unknown context, naming max_tokens", () => {
-    expect(() => mostTokens(10, undefined, {}, "m")).toThrow(expect.objectContaining({ statusCode: 400, field: "max_tokens" }));
+    expect(() => mostTokens(10, undefined, {}, "m")).toThrow(
+      expect.objectContaining({ statusCode: 400, field: "max_tokens" }),
+    );
     expect(mostTokens(10, 5, {}, "m")).toBe(10 + 256 + 5);
   });
   it("reads the output budget in each API's word for it", () => {
@@ -51,6 +53,11 @@ describe("periods and the tally", () => {
       "r:live": { M: { n: { N: "30" }, m: { S: "m" }, until: { N: "2000" } } },
       "r:gone": { M: { n: { N: "500" }, m: { S: "m" }, until: { N: "999" } } },
     };
-    expect(liveTally(item, 1000)).toEqual({ used: 100, reserved: 30, committed: 130, models: { m: { used: 60, reserved: 30, committed: 90 } } });
+    expect(liveTally(item, 1000)).toEqual({
+      used: 100,
+      reserved: 30,
+      committed: 130,
+      models: { m: { used: 60, reserved: 30, committed: 90 } },
+    });
   });
 });

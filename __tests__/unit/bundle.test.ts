@@ -56,7 +56,14 @@ describe("bundling", () => {
     expect(/require\("@(aws-sdk\/client-sagemaker-runtime|smithy\/[a-z-]+)"\)/.test(files["index.js"])).toBe(false);
     expect(bundle.codeBytes).toBeLessThan(500 * 1024);
     expect(bundle.sha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(esbuildOptions("x.ts")).toMatchObject({ bundle: true, minify: true, platform: "node", format: "cjs", external: [], mainFields: ["module", "main"] });
+    expect(esbuildOptions("x.ts")).toMatchObject({
+      bundle: true,
+      minify: true,
+      platform: "node",
+      format: "cjs",
+      external: [],
+      mainFields: ["module", "main"],
+    });
   });
 
   it("reuses the last build while no input changed, with the same bytes and hash", () => {

@@ -16,7 +16,11 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
 
   it("know endpoint configs cannot change in place and components can, but for their name and endpoint", () => {
     expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"].createOnlyProperties).toEqual(
-      expect.arrayContaining(["/properties/ProductionVariants", "/properties/ExecutionRoleArn", "/properties/EndpointConfigName"]),
+      expect.arrayContaining([
+        "/properties/ProductionVariants",
+        "/properties/ExecutionRoleArn",
+        "/properties/EndpointConfigName",
+      ]),
     );
     // A component changes in place, but for its name and the endpoint it is on (UpdateInferenceComponent takes neither).
     expect(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"].createOnlyProperties).toEqual([
@@ -34,15 +38,31 @@ describe("CloudFormation schemas of the Cloud Control types", () => {
 
   describe("accept what synth writes for examples/scale-to-zero.json, and refuse a wrong field", () => {
     const deployment = resolveStage(loadConfig(join(ROOT, "examples", "scale-to-zero.json")), "v1");
-    const components = deployment.models.flatMap((m) => (m.hosting.kind === "scale-to-zero" || m.hosting.kind === "placed" ? [m.hosting] : []));
+    const components = deployment.models.flatMap((m) =>
+      m.hosting.kind === "scale-to-zero" || m.hosting.kind === "placed" ? [m.hosting] : [],
+    );
     const tags = { Project: "idle-free", Stage: "v1" };
 
     it.each(components.map((e) => [e.endpointName, e] as const))("%s", (_, endpoint) => {
       const { capacity, component } = endpoint;
       const roleArn = "arn:aws:iam::123456789012:role/idle-free-v1-sm-x";
-      const host = endpoint.kind === "scale-to-zero" ? endpoint.host : deployment.sharedEndpoints.find((e) => e.name === endpoint.sharedEndpoint)!;
-      const config = componentEndpointConfigState({ host, executionRoleArn: roleArn, role: { namePrefix: "idle-free-v1-sm-", path: "/" }, tags });
-      const ic = componentState({ component, endpointName: endpoint.endpointName, modelName: "m-0123abcd", capacity, tags });
+      const host =
+        endpoint.kind === "scale-to-zero"
+          ? endpoint.host
+          : deployment.sharedEndpoints.find((e) => e.name === endpoint.sharedEndpoint)!;
+      const config = componentEndpointConfigState({
+        host,
+        executionRoleArn: roleArn,
+        role: { namePrefix: "idle-free-v1-sm-", path: "/" },
+        tags,
+      });
+      const ic = componentState({
+        component,
+        endpointName: endpoint.endpointName,
+        modelName: "m-0123abcd",
+        capacity,
+        tags,
+      });
       const validConfig = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::EndpointConfig"]);
       const validComponent = ajv.compile(CLOUD_CONTROL_SCHEMAS["AWS::SageMaker::InferenceComponent"]);
       expect([validConfig(config), validConfig.errors]).toEqual([true, null]);

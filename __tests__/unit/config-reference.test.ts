@@ -35,14 +35,19 @@ describe("the configuration reference (docs/configuration.md)", () => {
     const fields = allFields(configJsonSchema());
     expect(fields.filter(([, s]) => !s.description).map(([path]) => path)).toEqual([]);
     const lines = committed().split("\n");
-    for (const [path] of fields) expect([path, lines.filter((l) => l.startsWith(`- \`${path}\`:`)).length]).toEqual([path, 1]);
+    for (const [path] of fields)
+      expect([path, lines.filter((l) => l.startsWith(`- \`${path}\`:`)).length]).toEqual([path, 1]);
   });
 
   it("gives each field its type, default and limits", () => {
     const doc = committed();
-    expect(doc).toContain("- `models[].instance.initialCount`: integer; 1 to 100; default `1`. Instances when the endpoint is created.");
+    expect(doc).toContain(
+      "- `models[].instance.initialCount`: integer; 1 to 100; default `1`. Instances when the endpoint is created.",
+    );
     expect(doc).toContain('- `api.auth`: `"apiKey"` \\| `"iam"` \\| `"none"`; default `"apiKey"`.');
-    expect(doc).toContain("- `region`: string; pattern `^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$`; required. AWS region to deploy to.");
+    expect(doc).toContain(
+      "- `region`: string; pattern `^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$`; required. AWS region to deploy to.",
+    );
   });
 
   it("fails when the doc has lost its markers, rather than writing the reference somewhere", () => {

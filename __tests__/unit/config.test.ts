@@ -6,7 +6,13 @@ import { modelRoute } from "../../deployment/sagemaker/model-routes";
 
 const base = () => ({
   region: "us-east-1",
-  models: [{ name: "mistral-7b", huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" }, instance: { type: "ml.g5.2xlarge" } }],
+  models: [
+    {
+      name: "mistral-7b",
+      huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
+      instance: { type: "ml.g5.2xlarge" },
+    },
+  ],
 });
 type Base = ReturnType<typeof base> & Record<string, any>;
 
@@ -64,7 +70,10 @@ describe("config", () => {
           models: [
             {
               name: "m",
-              custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1", environment: { HF: "hf_abcdefghijklmnopqrstuvwxyz0123456789" } },
+              custom: {
+                image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1",
+                environment: { HF: "hf_abcdefghijklmnopqrstuvwxyz0123456789" },
+              },
               instance: { type: "ml.g5.2xlarge" },
             },
           ],
@@ -78,7 +87,10 @@ describe("config", () => {
           models: [
             {
               name: "m",
-              custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1", environment: { HUGGING_FACE_HUB_TOKEN: "x" } },
+              custom: {
+                image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1",
+                environment: { HUGGING_FACE_HUB_TOKEN: "x" },
+              },
               instance: { type: "ml.g5.2xlarge" },
             },
           ],
@@ -92,7 +104,12 @@ describe("config", () => {
       ],
       [
         "a certificate in another region",
-        { ...hfModel({}), api: { domain: { name: "llm.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" } } },
+        {
+          ...hfModel({}),
+          api: {
+            domain: { name: "llm.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc" },
+          },
+        },
         "api.domain.certificateArn: is in us-west-2, but a regional API Gateway domain needs a certificate in the API's region (us-east-1)",
       ],
       [
@@ -127,7 +144,16 @@ describe("config", () => {
       ],
       [
         "weights from S3 on serverless",
-        { region: "us-east-1", models: [{ name: "m", huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, serverless: { memorySizeMb: 6144 } }] },
+        {
+          region: "us-east-1",
+          models: [
+            {
+              name: "m",
+              huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" },
+              serverless: { memorySizeMb: 6144 },
+            },
+          ],
+        },
         "models[0].huggingFace.weightsS3Uri: weights from S3 are for models on instances",
       ],
       [
@@ -135,7 +161,11 @@ describe("config", () => {
         hfModel({}, { networkIsolation: true }),
         "models[0].networkIsolation: would stop the container from downloading the model",
       ],
-      ["a region that does not exist", { ...hfModel({}), region: "us-east-3" }, 'region: "us-east-3" is not an AWS region'],
+      [
+        "a region that does not exist",
+        { ...hfModel({}), region: "us-east-3" },
+        'region: "us-east-3" is not an AWS region',
+      ],
       [
         "a task on an instance model",
         hfModel({ task: "fill-mask" }),
@@ -151,7 +181,11 @@ describe("config", () => {
         { ...hfModel({}), api: { auth: "iam", consumers: [{ name: "a" }] } },
         'api.consumers: consumers get API keys. Fix: use auth "apiKey"',
       ],
-      ["a consumer listed twice", { ...hfModel({}), api: { consumers: [{ name: "a" }, { name: "a" }] } }, 'api.consumers[1].name: "a" is listed twice'],
+      [
+        "a consumer listed twice",
+        { ...hfModel({}), api: { consumers: [{ name: "a" }, { name: "a" }] } },
+        'api.consumers[1].name: "a" is listed twice',
+      ],
       [
         "a budget on a model whose context is not given",
         { ...hfModel({}), api: { consumers: [{ name: "a", budget: { tokens: 1000, period: "day" } }] } },
@@ -182,18 +216,28 @@ describe("config", () => {
 
   it("takes an embedding model (server tei) on a CPU instance or serverless, and refuses generation settings or routes of its own on it", () => {
     const tei = (m: Record<string, unknown>) => () =>
-      parseConfig({ region: "us-east-1", models: [{ name: "bge", server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5" }, ...m }] });
+      parseConfig({
+        region: "us-east-1",
+        models: [{ name: "bge", server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5" }, ...m }],
+      });
     expect(tei({ instance: { type: "ml.c6i.xlarge" } })).not.toThrow();
     expect(tei({ serverless: { memorySizeMb: 2048 } })).not.toThrow();
     expect(tei({ instance: { type: "ml.g5.xlarge" }, huggingFace: { modelId: "a/b", quantize: "awq" } })).toThrow(
       "models[0].huggingFace.quantize: is a text-generation setting; TEI serves embeddings. Fix: remove quantize",
     );
-    expect(tei({ instance: { type: "ml.g5.xlarge" }, integration: "direct" })).toThrow("models[0].integration: an embedding model has no /invoke route");
+    expect(tei({ instance: { type: "ml.g5.xlarge" }, integration: "direct" })).toThrow(
+      "models[0].integration: an embedding model has no /invoke route",
+    );
     expect(() =>
       parseConfig({
         region: "us-east-1",
         models: [
-          { name: "bge", server: "tei", modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/x/1", instance: { type: "ml.g5.xlarge" } },
+          {
+            name: "bge",
+            server: "tei",
+            modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/x/1",
+            instance: { type: "ml.g5.xlarge" },
+          },
         ],
       }),
     ).toThrow('models[0].server: "tei" serves a Hugging Face embedding model');
@@ -218,15 +262,25 @@ describe("config", () => {
   });
 
   it("takes network isolation on a Hugging Face model whose weights come from S3: nothing is downloaded at start", () => {
-    const m = { name: "m", huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, instance: { type: "ml.g5.2xlarge" }, networkIsolation: true };
+    const m = {
+      name: "m",
+      huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" },
+      instance: { type: "ml.g5.2xlarge" },
+      networkIsolation: true,
+    };
     expect(() => parseConfig({ region: "us-east-1", models: [m] })).not.toThrow();
   });
 
   it("takes Hugging Face ids with an owner and the older ones without (gpt2), and refuses what is neither", () => {
     const withId = (modelId: string) => () =>
-      parseConfig({ region: "us-east-1", models: [{ name: "m", huggingFace: { modelId }, instance: { type: "ml.g5.2xlarge" } }] });
-    for (const id of ["gpt2", "bert-base-uncased", "mistralai/Mistral-7B-Instruct-v0.2"]) expect(withId(id)).not.toThrow();
-    for (const id of ["a/b/c", "/gpt2", "gpt 2", "owner/"]) expect(withId(id)).toThrow(/models\[0\]\.huggingFace\.modelId: .*must be a Hugging Face model id/);
+      parseConfig({
+        region: "us-east-1",
+        models: [{ name: "m", huggingFace: { modelId }, instance: { type: "ml.g5.2xlarge" } }],
+      });
+    for (const id of ["gpt2", "bert-base-uncased", "mistralai/Mistral-7B-Instruct-v0.2"])
+      expect(withId(id)).not.toThrow();
+    for (const id of ["a/b/c", "/gpt2", "gpt 2", "owner/"])
+      expect(withId(id)).toThrow(/models\[0\]\.huggingFace\.modelId: .*must be a Hugging Face model id/);
   });
 
   it("when optional sections are left out, it fills in the documented defaults", () => {
@@ -236,7 +290,13 @@ describe("config", () => {
       stage: "v1",
       tags: {},
       existingEndpoints: [],
-      api: { auth: "apiKey", allowUnauthenticated: false, throttle: { rateLimit: 5, burstLimit: 10 }, accessLogRetentionDays: 30, manageAccountLogRole: true },
+      api: {
+        auth: "apiKey",
+        allowUnauthenticated: false,
+        throttle: { rateLimit: 5, burstLimit: 10 },
+        accessLogRetentionDays: 30,
+        manageAccountLogRole: true,
+      },
       lambda: { memorySizeMb: 512, timeoutSeconds: 29, logRetentionDays: 30 },
     });
     expect(config.models[0]).toMatchObject({
@@ -247,7 +307,13 @@ describe("config", () => {
 
   it("when the example with three models is loaded, it holds a scaled TGI model, a serverless model and an adopted endpoint", () => {
     const config = loadConfig(join(ROOT, "examples", "multi-model.json"));
-    expect(config.models.map((m) => [m.name, m.capacity.kind === "instance" && !!m.capacity.autoscaling, m.capacity.kind === "serverless"])).toEqual([
+    expect(
+      config.models.map((m) => [
+        m.name,
+        m.capacity.kind === "instance" && !!m.capacity.autoscaling,
+        m.capacity.kind === "serverless",
+      ]),
+    ).toEqual([
       ["llama-8b", true, false],
       ["qwen-small", false, true],
     ]);
@@ -367,7 +433,12 @@ describe("config", () => {
     ],
     [
       "an unsupported serverless memory size",
-      (c) => (c.models[0] = { name: "tiny", huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" }, serverless: { memorySizeMb: 1000 } } as any),
+      (c) =>
+        (c.models[0] = {
+          name: "tiny",
+          huggingFace: { modelId: "Qwen/Qwen2.5-0.5B" },
+          serverless: { memorySizeMb: 1000 },
+        } as any),
       "models[0].serverless.memorySizeMb: got 1000. Fix: use one of 1024, 2048, 3072, 4096, 5120, 6144",
     ],
     [
@@ -386,18 +457,26 @@ describe("config", () => {
       (c) => {
         Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
         placed(c, {});
-        c.models.push({ ...c.models[0], name: "second", placement: { ...(c.models[0] as any).placement, endpoint: "gpus" } } as any);
+        c.models.push({
+          ...c.models[0],
+          name: "second",
+          placement: { ...(c.models[0] as any).placement, endpoint: "gpus" },
+        } as any);
       },
       'models[1].placement.endpoint: "gpus" is not in endpoints. Fix: use one of "gpu"',
     ],
     [
       "a placement of more GPUs than the instance has",
-      (c) => Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) && placed(c, { gpus: 8 }),
+      (c) =>
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) &&
+        placed(c, { gpus: 8 }),
       "models[0].placement.gpus: 8 is more than ml.g6e.12xlarge has (4). Fix: at most 4, or a larger instance type for the endpoint",
     ],
     [
       "more copies than the endpoint's instances hold",
-      (c) => Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) && placed(c, { gpus: 2, maxCopies: 3 }),
+      (c) =>
+        Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) &&
+        placed(c, { gpus: 2, maxCopies: 3 }),
       "models[0].placement.maxCopies: 3 copies of 2 GPUs do not fit 1 × ml.g6e.12xlarge (2 per instance). Fix: at most 2, or raise endpoints[0].maxInstances",
     ],
     [
@@ -436,12 +515,19 @@ describe("config", () => {
     ],
     [
       "a model's own stream function too short to hold its requests while it wakes",
-      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 1, targetValue: 10 }, lambda: { streamTimeoutSeconds: 600 } }),
+      (c) =>
+        Object.assign(c.models[0], {
+          autoscaling: { minCapacity: 0, maxCapacity: 1, targetValue: 10 },
+          lambda: { streamTimeoutSeconds: 600 },
+        }),
       "models[0].lambda.streamTimeoutSeconds: 600 s does not cover holding a request 780 s while the model wakes from zero (lambda.wakeHoldSeconds) and 60 s to answer after it. Fix: raise it to at least 840 (at most 900), or lower lambda.wakeHoldSeconds to at most 540",
     ],
     [
       "a model that scales to zero alone on the concurrency metric",
-      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 1, metric: "concurrentRequestsPerModel", targetValue: 4 } }),
+      (c) =>
+        Object.assign(c.models[0], {
+          autoscaling: { minCapacity: 0, maxCapacity: 1, metric: "concurrentRequestsPerModel", targetValue: 4 },
+        }),
       'models[0].autoscaling.metric: concurrentRequestsPerModel is not documented to take a model in to zero: AWS scales components in to zero on invocations per copy. Fix: metric "invocationsPerInstance" (invocations per copy per minute), or minCapacity 1',
     ],
     [
@@ -463,7 +549,12 @@ describe("config", () => {
       (c) => {
         Object.assign(c, { endpoints: [{ name: "gpu", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] });
         placed(c, {});
-        c.models.push({ ...c.models[0], name: "gpu-mistral-7b", placement: undefined, instance: { type: "ml.g5.2xlarge" } } as any);
+        c.models.push({
+          ...c.models[0],
+          name: "gpu-mistral-7b",
+          placement: undefined,
+          instance: { type: "ml.g5.2xlarge" },
+        } as any);
       },
       'models[0].name: on "gpu" its component is named "gpu-mistral-7b", as the model "gpu-mistral-7b" names its own. Fix: rename one of them',
     ],
@@ -472,12 +563,21 @@ describe("config", () => {
       (c) =>
         Object.assign(c, { endpoints: [{ name: "other", instanceType: "ml.g6e.12xlarge", maxInstances: 1 }] }) &&
         placed(c, { endpoint: "other" }) &&
-        c.models.push({ ...c.models[0], name: "other", placement: undefined, instance: { type: "ml.g5.2xlarge" } } as any),
+        c.models.push({
+          ...c.models[0],
+          name: "other",
+          placement: undefined,
+          instance: { type: "ml.g5.2xlarge" },
+        } as any),
       'endpoints[0].name: "other" is also a model\'s name, and both would name one endpoint. Fix: rename the endpoint',
     ],
     [
       "scale to zero with blue/green deployment",
-      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 }, deployment: { strategy: "canary" } }),
+      (c) =>
+        Object.assign(c.models[0], {
+          autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 },
+          deployment: { strategy: "canary" },
+        }),
       "models[0].deployment: autoscaling.minCapacity 0 deploys the model as an inference component, which SageMaker updates copy by copy (a rolling update watched by the model's alarms), not blue/green. Fix: remove deployment",
     ],
     [
@@ -504,7 +604,11 @@ describe("config", () => {
     ],
     [
       "scale to zero behind a direct integration",
-      (c) => Object.assign(c.models[0], { autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 }, integration: "direct" }),
+      (c) =>
+        Object.assign(c.models[0], {
+          autoscaling: { minCapacity: 0, maxCapacity: 2, targetValue: 5 },
+          integration: "direct",
+        }),
       'models[0].integration: autoscaling.minCapacity 0 deploys the model as an inference component, which API Gateway\'s direct integration cannot name. Fix: integration "lambda" (the default), or minCapacity 1',
     ],
     [
@@ -514,7 +618,13 @@ describe("config", () => {
     ],
     [
       "vllm without an instance",
-      (c) => (c.models[0] = { name: "v", server: "vllm", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 } } as any),
+      (c) =>
+        (c.models[0] = {
+          name: "v",
+          server: "vllm",
+          huggingFace: { modelId: "a/b" },
+          serverless: { memorySizeMb: 2048 },
+        } as any),
       `models[0].server: "vllm" serves a huggingFace model on an instance. Fix: use "tgi" (the default), or give huggingFace and instance`,
     ],
     [
@@ -542,14 +652,24 @@ describe("config", () => {
       (c) =>
         Object.assign(c, {
           stages: ["dev", "prod"],
-          api: { domain: { name: "llm.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-123" } },
+          api: {
+            domain: {
+              name: "llm.example.com",
+              certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-123",
+            },
+          },
         }),
       `api.domain: one custom domain cannot belong to several stage stacks. Fix: use one config per stage, each with its own domain`,
     ],
     [
       "data capture on serverless",
       (c) =>
-        (c.models[0] = { name: "s", huggingFace: { modelId: "a/b" }, serverless: { memorySizeMb: 2048 }, dataCapture: { s3Uri: "s3://bucket/x/" } } as any),
+        (c.models[0] = {
+          name: "s",
+          huggingFace: { modelId: "a/b" },
+          serverless: { memorySizeMb: 2048 },
+          dataCapture: { s3Uri: "s3://bucket/x/" },
+        } as any),
       `models[0].dataCapture: serverless endpoints cannot capture data. Fix: remove dataCapture, or use an instance`,
     ],
     [
@@ -559,7 +679,10 @@ describe("config", () => {
     ],
     [
       "a canary update whose waits and termination wait outlast the provider",
-      (c) => Object.assign(c.models[0], { deployment: { strategy: "canary", waitSeconds: 1200, terminationWaitSeconds: 900 } }),
+      (c) =>
+        Object.assign(c.models[0], {
+          deployment: { strategy: "canary", waitSeconds: 1200, terminationWaitSeconds: 900 },
+        }),
       `models[0].deployment: an update would take about 70 minutes (2 traffic steps`,
     ],
     [
@@ -586,9 +709,13 @@ describe("config", () => {
   });
 
   it("fails cleanly when the file holds null or a list, and quotes odd keys in paths (found by fuzzing)", () => {
-    expect(() => parseConfig(null)).toThrow("config: 1 problem\n  - (top level): expected object, got null. Fix: give a object");
+    expect(() => parseConfig(null)).toThrow(
+      "config: 1 problem\n  - (top level): expected object, got null. Fix: give a object",
+    );
     expect(() => parseConfig([])).toThrow(ConfigError);
-    expect(problems((c) => (c[" "] = 1))).toEqual([`[" "]: unknown key. Fix: remove it or correct the spelling (see schema/llm-api.config.schema.json)`]);
+    expect(problems((c) => (c[" "] = 1))).toEqual([
+      `[" "]: unknown key. Fix: remove it or correct the spelling (see schema/llm-api.config.schema.json)`,
+    ]);
   });
 
   it("fails when the file is not JSON, naming the position", () => {
@@ -614,11 +741,17 @@ describe("config", () => {
 describe("lambda.streamTimeoutSeconds", () => {
   it("is 900 s by default when a model scales to zero, so a 780 s hold and the answer fit; 300 s otherwise", () => {
     const models = (autoscaling?: object) => [{ ...base().models[0], ...(autoscaling ? { autoscaling } : {}) }];
-    expect(parseConfig({ ...base(), models: models({ minCapacity: 0, maxCapacity: 1, targetValue: 10 }) }).lambda.streamTimeoutSeconds).toBe(900);
+    expect(
+      parseConfig({ ...base(), models: models({ minCapacity: 0, maxCapacity: 1, targetValue: 10 }) }).lambda
+        .streamTimeoutSeconds,
+    ).toBe(900);
     expect(parseConfig({ ...base(), models: models() }).lambda.streamTimeoutSeconds).toBe(300);
     expect(
-      parseConfig({ ...base(), lambda: { streamTimeoutSeconds: 850 }, models: models({ minCapacity: 0, maxCapacity: 1, targetValue: 10 }) }).lambda
-        .streamTimeoutSeconds,
+      parseConfig({
+        ...base(),
+        lambda: { streamTimeoutSeconds: 850 },
+        models: models({ minCapacity: 0, maxCapacity: 1, targetValue: 10 }),
+      }).lambda.streamTimeoutSeconds,
     ).toBe(850);
   });
 });
@@ -629,7 +762,9 @@ describe("JSON Schema", () => {
     const { configJsonSchema } = require("../../config/json-schema");
     const committed = JSON.parse(readFileSync(join(ROOT, "schema", "llm-api.config.schema.json"), "utf8"));
     expect(committed).toEqual(configJsonSchema());
-    expect(committed.properties.models.items.properties.huggingFace.properties.tokenSecretArn.pattern).toMatch(/secretsmanager/);
+    expect(committed.properties.models.items.properties.huggingFace.properties.tokenSecretArn.pattern).toMatch(
+      /secretsmanager/,
+    );
   });
 });
 
@@ -637,24 +772,33 @@ describe("models[].vision", () => {
   it("takes true or {httpsImages} on a TGI or vLLM model on an instance, and routes chat images to it", () => {
     const data = parseConfig({ ...base(), models: [{ ...base().models[0], vision: true }] });
     expect(modelRoute(data.models[0], "ep").vision).toBe("data");
-    const https = parseConfig({ ...base(), models: [{ ...base().models[0], server: "vllm", vision: { httpsImages: true } }] });
+    const https = parseConfig({
+      ...base(),
+      models: [{ ...base().models[0], server: "vllm", vision: { httpsImages: true } }],
+    });
     expect(modelRoute(https.models[0], "ep").vision).toBe("https");
     expect(modelRoute(parseConfig(base()).models[0], "ep").vision).toBeUndefined();
   });
 
   it.each([
-    ["serverless", (c: Base) => Object.assign(c.models[0], { instance: undefined, serverless: { memorySizeMb: 6144 }, vision: true })],
+    [
+      "serverless",
+      (c: Base) =>
+        Object.assign(c.models[0], { instance: undefined, serverless: { memorySizeMb: 6144 }, vision: true }),
+    ],
     ["an embedding model", (c: Base) => Object.assign(c.models[0], { server: "tei", vision: true })],
     ["prompt-mode chat", (c: Base) => Object.assign(c.models[0], { chat: "prompt", vision: true })],
   ])("refuses it on %s, by field, with the fix", (_, mutate) => {
     expect(problems(mutate)).toContainEqual(
-      expect.stringMatching(/^models\[0\]\.vision: takes images through the chat API of TGI or vLLM on an instance\. Fix:/),
+      expect.stringMatching(
+        /^models\[0\]\.vision: takes images through the chat API of TGI or vLLM on an instance\. Fix:/,
+      ),
     );
   });
 
   it("refuses httpsImages with networkIsolation: the container could not fetch them", () => {
-    expect(problems((c) => Object.assign(c.models[0], { networkIsolation: true, vision: { httpsImages: true } }))).toContainEqual(
-      expect.stringMatching(/^models\[0\]\.vision\.httpsImages: needs the container to fetch images/),
-    );
+    expect(
+      problems((c) => Object.assign(c.models[0], { networkIsolation: true, vision: { httpsImages: true } })),
+    ).toContainEqual(expect.stringMatching(/^models\[0\]\.vision\.httpsImages: needs the container to fetch images/));
   });
 });

@@ -4,8 +4,14 @@ import { costLine, diffCosts, formatCostMarkdown, formatCostTable } from "../../
 import { MONITORING_PRICES, PRICES } from "../../reference/prices";
 import { resolveStage } from "../../deployment/resolve";
 
-const config = (models: unknown[], extra: Record<string, unknown> = {}) => parseConfig({ region: "us-east-1", models, ...extra });
-const g5 = (name: string, extra: Record<string, unknown> = {}) => ({ name, huggingFace: { modelId: "a/b" }, instance: { type: "ml.g5.2xlarge" }, ...extra });
+const config = (models: unknown[], extra: Record<string, unknown> = {}) =>
+  parseConfig({ region: "us-east-1", models, ...extra });
+const g5 = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  huggingFace: { modelId: "a/b" },
+  instance: { type: "ml.g5.2xlarge" },
+  ...extra,
+});
 
 describe("cost estimate", () => {
   it("prices a model per hour and per 30 days at its minimum and maximum capacity", () => {
@@ -25,20 +31,33 @@ describe("cost estimate", () => {
       },
     ]);
     // The stage's alarms (one per spec the stack creates), its dashboard, and no secret without consumers.
-    const deployment = resolveStage(config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]), "v1");
+    const deployment = resolveStage(
+      config([g5("m", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetValue: 10 } })]),
+      "v1",
+    );
     const alarms =
       deployment.apiAlarms.length +
       deployment.functions.reduce((n, f) => n + f.alarms.length, 0) +
       deployment.models.reduce((n, m) => n + (m.hosting.kind === "existing" ? 0 : m.hosting.alarms.length), 0);
     expect(alarms).toBeGreaterThan(10);
-    const monitoring = Math.round((alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth) * 100) / 100;
+    const monitoring =
+      Math.round((alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth) * 100) / 100;
     expect(e.monitoring).toEqual([{ stage: "v1", alarms, dashboards: 1, secrets: 0, monthly: monitoring }]);
-    expect(e.totals).toEqual({ v1: { monthlyMin: Math.round((1090.8 + monitoring) * 100) / 100, monthlyMax: Math.round((4363.2 + monitoring) * 100) / 100 } });
-    expect(formatCostTable(e)).toMatch(new RegExp(`v1 +monitoring +${alarms} alarms, 1 dashboard +\\$${monitoring.toFixed(2)}`));
+    expect(e.totals).toEqual({
+      v1: {
+        monthlyMin: Math.round((1090.8 + monitoring) * 100) / 100,
+        monthlyMax: Math.round((4363.2 + monitoring) * 100) / 100,
+      },
+    });
+    expect(formatCostTable(e)).toMatch(
+      new RegExp(`v1 +monitoring +${alarms} alarms, 1 dashboard +\\$${monitoring.toFixed(2)}`),
+    );
   });
 
   it("uses the initial count without autoscaling, and one row per stage", () => {
-    const e = estimateCost(config([{ ...g5("m"), instance: { type: "ml.g5.2xlarge", initialCount: 2 } }], { stages: ["dev", "prod"] }));
+    const e = estimateCost(
+      config([{ ...g5("m"), instance: { type: "ml.g5.2xlarge", initialCount: 2 } }], { stages: ["dev", "prod"] }),
+    );
     expect(e.rows.map((r) => [r.stage, r.minCount, r.maxCount, r.monthlyMax])).toEqual([
       ["dev", 2, 2, 2181.6],
       ["prod", 2, 2, 2181.6],
@@ -53,12 +72,21 @@ describe("cost estimate", () => {
     );
     // 50,000 requests x 3 s x 4 GB x $0.00002
     expect(e.rows[0]).toMatchObject({ capacity: "serverless", monthlyMin: 0, monthlyMax: 12 });
-    expect(e.assumptions.join("\n")).toContain("Serverless: 50000 requests/month x 3 s x memory, at 0.00002 per GB-second");
+    expect(e.assumptions.join("\n")).toContain(
+      "Serverless: 50000 requests/month x 3 s x memory, at 0.00002 per GB-second",
+    );
   });
 
   it("names instance types it has no price for instead of counting them as free", () => {
     const e = estimateCost(
-      config([{ name: "c", custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" }, instance: { type: "ml.m7i.2xlarge" } }, g5("m")]),
+      config([
+        {
+          name: "c",
+          custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1" },
+          instance: { type: "ml.m7i.2xlarge" },
+        },
+        g5("m"),
+      ]),
     );
     expect(e.unpriced).toEqual(["ml.m7i.2xlarge"]);
     expect(e.rows[0].monthlyMax).toBeUndefined();
@@ -114,14 +142,21 @@ describe("cost of models that scale to zero (examples/scale-to-zero.json)", () =
     expect(e.rows.map((r) => r.model).sort()).toEqual(["bge-base", "qwen-7b", "shared-gpu"]);
     const shared = e.rows.find((r) => r.model === "shared-gpu")!;
     expect([shared.capacity, shared.minCount, shared.maxCount]).toEqual(["ml.g6e.12xlarge", 0, 2]);
-    expect(e.assumptions).toContain("Shared endpoint shared-gpu: its instances, whatever runs on them (llama-8b, qwen-14b).");
+    expect(e.assumptions).toContain(
+      "Shared endpoint shared-gpu: its instances, whatever runs on them (llama-8b, qwen-14b).",
+    );
   });
 
   it("costs nothing per model while idle, and full instances at the most", () => {
     for (const row of e.rows) {
       // qwen-7b keeps a copy in office hours (below).
       const floor = row.model === "qwen-7b" ? PRICES.hourly[row.capacity] * 242 : 0;
-      expect([row.model, row.minCount, row.hourlyMin, row.monthlyMin]).toEqual([row.model, 0, 0, Math.round(floor * 100) / 100]);
+      expect([row.model, row.minCount, row.hourlyMin, row.monthlyMin]).toEqual([
+        row.model,
+        0,
+        0,
+        Math.round(floor * 100) / 100,
+      ]);
       expect(row.monthlyMax).toBeCloseTo(PRICES.hourly[row.capacity] * row.maxCount * 720, 1);
     }
     expect(formatCostTable(e)).toContain("$0.00 - $");

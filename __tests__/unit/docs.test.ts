@@ -3,7 +3,12 @@ import { dirname, join, relative } from "node:path";
 import { ROOT } from "../helpers/synth";
 
 /** The pages a reader follows: the front page, the contributor's and change pages, and docs/. */
-const PAGES = ["README.md", "CHANGELOG.md", "CONTRIBUTING.md", ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`)].filter((f) => f.endsWith(".md"));
+const PAGES = [
+  "README.md",
+  "CHANGELOG.md",
+  "CONTRIBUTING.md",
+  ...readdirSync(join(ROOT, "docs")).map((f) => `docs/${f}`),
+].filter((f) => f.endsWith(".md"));
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
 const slug = (heading: string) =>
@@ -43,7 +48,15 @@ describe("the documentation", () => {
   });
 
   it("finds the pages and their links, so the check below has something to check", () => {
-    expect(PAGES).toEqual(expect.arrayContaining(["README.md", "CHANGELOG.md", "CONTRIBUTING.md", "docs/configuration.md", "docs/testing.md"]));
+    expect(PAGES).toEqual(
+      expect.arrayContaining([
+        "README.md",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "docs/configuration.md",
+        "docs/testing.md",
+      ]),
+    );
     expect(PAGES.flatMap(linksOf).length).toBeGreaterThan(20);
   });
 
@@ -58,7 +71,9 @@ describe("the documentation", () => {
 
   it("would catch a broken link and a broken anchor", () => {
     expect(broken(["README.md", "docs/nothing-here.md"])).toBe("README.md: docs/nothing-here.md (no such file)");
-    expect(broken(["README.md", "docs/testing.md#no-such-heading"])).toBe("README.md: docs/testing.md#no-such-heading (no such heading)");
+    expect(broken(["README.md", "docs/testing.md#no-such-heading"])).toBe(
+      "README.md: docs/testing.md#no-such-heading (no such heading)",
+    );
     expect(broken(["README.md", "docs/testing.md#timings"])).toBeNull();
   });
 });

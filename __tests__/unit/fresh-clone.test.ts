@@ -37,7 +37,9 @@ describe("a fresh clone without the optional test tools", () => {
   jest.setTimeout(120_000);
 
   it("finds the suites that need each tool", () => {
-    expect(needing["iam-simulate"]).toEqual(expect.arrayContaining(["__tests__/security/deploy-role.test.ts", "__tests__/security/iam-simulation.test.ts"]));
+    expect(needing["iam-simulate"]).toEqual(
+      expect.arrayContaining(["__tests__/security/deploy-role.test.ts", "__tests__/security/iam-simulation.test.ts"]),
+    );
     expect(needing.ric).toEqual(expect.arrayContaining(["__tests__/runtime/real-runtime.test.ts"]));
     expect(needing.codex).toEqual(["__tests__/agents/coding-agents.test.ts"]);
     expect(needing.opencode).toEqual(["__tests__/agents/coding-agents.test.ts"]);
@@ -47,23 +49,32 @@ describe("a fresh clone without the optional test tools", () => {
     const files = [...new Set(Object.values(needing).flat())];
     const env: NodeJS.ProcessEnv = { ...process.env, LLM_API_WITHOUT: "all" };
     delete env.CI;
-    const run = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--ci=false", "--runTestsByPath", ...files], {
-      cwd: ROOT,
-      env,
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve("jest/bin/jest"), "--ci=false", "--runTestsByPath", ...files],
+      {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+      },
+    );
     const output = `${run.stdout}\n${run.stderr}`;
     expect([run.status, output.match(/Tests:.*$/m)?.[0]]).toEqual([0, expect.not.stringMatching(/failed/)]);
     expect(output).not.toMatch(/Tests:.* passed/);
-    for (const tool of Object.keys(OPTIONAL_TOOLS) as OptionalTool[]) expect([tool, output.includes(bannerOf(tool))]).toEqual([tool, true]);
+    for (const tool of Object.keys(OPTIONAL_TOOLS) as OptionalTool[])
+      expect([tool, output.includes(bannerOf(tool))]).toEqual([tool, true]);
   });
 
   it("fails those suites under CI=true instead of skipping them", () => {
-    const run = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), "--ci", "--runTestsByPath", needing["iam-simulate"][0]], {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true", LLM_API_WITHOUT: "iam-simulate" },
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      process.execPath,
+      [require.resolve("jest/bin/jest"), "--ci", "--runTestsByPath", needing["iam-simulate"][0]],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CI: "true", LLM_API_WITHOUT: "iam-simulate" },
+        encoding: "utf8",
+      },
+    );
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain("CI must run the iam simulation tests: hidden by LLM_API_WITHOUT=iam-simulate");
   });

@@ -55,7 +55,11 @@ describe("gatewayDocument", () => {
       responseTransferMode: "STREAM",
       timeoutInMillis: 900000,
     });
-    expect(doc.paths["/v1/models"].get["x-amazon-apigateway-integration"]).toMatchObject({ httpMethod: "POST", uri: "chat", responseTransferMode: "STREAM" });
+    expect(doc.paths["/v1/models"].get["x-amazon-apigateway-integration"]).toMatchObject({
+      httpMethod: "POST",
+      uri: "chat",
+      responseTransferMode: "STREAM",
+    });
     expect(streamingInvokeUri("aws", "eu-west-1", "arn:fn")).toBe(
       "arn:aws:apigateway:eu-west-1:lambda:path/2021-11-15/functions/arn:fn/response-streaming-invocations",
     );
@@ -63,7 +67,9 @@ describe("gatewayDocument", () => {
 
   it("validates a body at the gateway only where no function checks it; the OpenAI routes' function names the field itself", () => {
     const doc = gatewayDocument(input()) as Record<string, any>;
-    expect(doc["x-amazon-apigateway-request-validators"]).toEqual({ body: { validateRequestBody: true, validateRequestParameters: true } });
+    expect(doc["x-amazon-apigateway-request-validators"]).toEqual({
+      body: { validateRequestBody: true, validateRequestParameters: true },
+    });
     const bodies = operations(doc).map(([path, method, op]) => [
       `${method} ${path}`,
       op["x-amazon-apigateway-request-validator"],
@@ -95,7 +101,11 @@ describe("gatewayDocument", () => {
         name: "Authorization",
         in: "header",
         "x-amazon-apigateway-authtype": "custom",
-        "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "authorizer", authorizerResultTtlInSeconds: 0 },
+        "x-amazon-apigateway-authorizer": {
+          type: "request",
+          authorizerUri: "authorizer",
+          authorizerResultTtlInSeconds: 0,
+        },
       },
     });
     for (const [, , op] of operations(doc)) expect(op.security).toEqual([{ api_key: [], bearer: [] }]);
@@ -109,7 +119,9 @@ describe("gatewayDocument", () => {
         error: { message: expect.any(String), type: "invalid_request_error", param: null, code: "invalid_api_key" },
       });
     }
-    expect(() => gatewayDocument(input({ authorizerUri: undefined }))).toThrow("auth apiKey needs the authorizer's URI");
+    expect(() => gatewayDocument(input({ authorizerUri: undefined }))).toThrow(
+      "auth apiKey needs the authorizer's URI",
+    );
   });
 
   it("when auth is iam, it requires SigV4 on every method", () => {
@@ -146,9 +158,11 @@ describe("gatewayDocument", () => {
       if (response.statusCode && name !== "UNAUTHORIZED" && name !== "ACCESS_DENIED" && name !== "INVALID_API_KEY")
         expect([name, body.error.type]).toEqual([name, openAiErrorType(Number(response.statusCode))]);
     }
-    expect(JSON.parse(responses.MISSING_AUTHENTICATION_TOKEN.responseTemplates["application/json"].replace("$context.requestId", "r")).error.message).toBe(
-      "Unknown route: $context.httpMethod $context.path",
-    );
+    expect(
+      JSON.parse(
+        responses.MISSING_AUTHENTICATION_TOKEN.responseTemplates["application/json"].replace("$context.requestId", "r"),
+      ).error.message,
+    ).toBe("Unknown route: $context.httpMethod $context.path");
   });
 
   it("is a pure function: the same input gives the same document", () => {
@@ -174,20 +188,34 @@ describe("gatewayDocument", () => {
       expect(op.security).toEqual([]);
       expect(op["x-amazon-apigateway-integration"].type).toBe("mock");
     }
-    const models = doc.paths["/v1/models"].options["x-amazon-apigateway-integration"].responses.default.responseParameters;
+    const models =
+      doc.paths["/v1/models"].options["x-amazon-apigateway-integration"].responses.default.responseParameters;
     expect(models).toEqual({
       "method.response.header.Access-Control-Allow-Origin": "'https://chat.example.com'",
       "method.response.header.Access-Control-Allow-Methods": "'GET,OPTIONS'",
-      "method.response.header.Access-Control-Allow-Headers": "'content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes'",
+      "method.response.header.Access-Control-Allow-Headers":
+        "'content-type,x-api-key,authorization,x-amzn-sagemaker-custom-attributes'",
     });
-    expect(doc["x-amazon-apigateway-gateway-responses"].THROTTLED.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]).toBe(
-      "'https://chat.example.com'",
-    );
+    expect(
+      doc["x-amazon-apigateway-gateway-responses"].THROTTLED.responseParameters[
+        "gatewayresponse.header.Access-Control-Allow-Origin"
+      ],
+    ).toBe("'https://chat.example.com'");
     // With several origins a gateway-made answer cannot pick the caller's: it names none, and never echoes the request's.
-    const several = gatewayDocument(input({ corsOrigins: ["https://a.example", "https://b.example"] })) as Record<string, any>;
-    for (const [name, response] of Object.entries(several["x-amazon-apigateway-gateway-responses"] as Record<string, any>))
-      expect([name, response.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]]).toEqual([name, undefined]);
+    const several = gatewayDocument(input({ corsOrigins: ["https://a.example", "https://b.example"] })) as Record<
+      string,
+      any
+    >;
+    for (const [name, response] of Object.entries(
+      several["x-amazon-apigateway-gateway-responses"] as Record<string, any>,
+    ))
+      expect([name, response.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"]]).toEqual([
+        name,
+        undefined,
+      ]);
     expect(JSON.stringify(several)).not.toContain("method.request.header.origin");
-    expect(operations(gatewayDocument(input()) as Record<string, any>).some(([, method]) => method === "options")).toBe(false);
+    expect(operations(gatewayDocument(input()) as Record<string, any>).some(([, method]) => method === "options")).toBe(
+      false,
+    );
   });
 });

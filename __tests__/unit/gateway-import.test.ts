@@ -18,7 +18,13 @@ const documents = [
   ],
   [
     "iam, cors",
-    gatewayDocument({ title: "t", auth: "iam", openaiUri: "arn:chat", corsOrigins: ["https://a.example"], models: [{ model: "m", invokeUri: "arn:i" }] }),
+    gatewayDocument({
+      title: "t",
+      auth: "iam",
+      openaiUri: "arn:chat",
+      corsOrigins: ["https://a.example"],
+      models: [{ model: "m", invokeUri: "arn:i" }],
+    }),
   ],
   [
     "direct integration",
@@ -35,9 +41,11 @@ const documents = [
 function* schemasIn(schema: any, path: string): Generator<[string, any]> {
   if (!schema || typeof schema !== "object") return;
   yield [path, schema];
-  for (const [name, sub] of Object.entries(schema.properties ?? {})) yield* schemasIn(sub, `${path}.properties.${name}`);
+  for (const [name, sub] of Object.entries(schema.properties ?? {}))
+    yield* schemasIn(sub, `${path}.properties.${name}`);
   if (schema.items) yield* schemasIn(schema.items, `${path}.items`);
-  for (const key of ["anyOf", "oneOf", "allOf"]) for (const [i, sub] of (schema[key] ?? []).entries()) yield* schemasIn(sub, `${path}.${key}[${i}]`);
+  for (const key of ["anyOf", "oneOf", "allOf"])
+    for (const [i, sub] of (schema[key] ?? []).entries()) yield* schemasIn(sub, `${path}.${key}[${i}]`);
 }
 
 function problems(doc: any): string[] {
@@ -50,14 +58,16 @@ function problems(doc: any): string[] {
     }
   }
   for (const [path, item] of Object.entries<any>(doc.paths)) {
-    if (!path.split("/").every((segment) => /^[A-Za-z0-9\-.,{}]*$/.test(segment))) found.push(`path ${path} has characters a segment may not hold`);
+    if (!path.split("/").every((segment) => /^[A-Za-z0-9\-.,{}]*$/.test(segment)))
+      found.push(`path ${path} has characters a segment may not hold`);
     for (const [method, op] of Object.entries<any>(item)) {
       if (!Array.isArray(op.security)) found.push(`${method} ${path}: security must be set per operation`);
       for (const [status, response] of Object.entries<any>(op.responses ?? {})) {
         if (response.$ref) found.push(`${method} ${path} ${status}: response by $ref`);
         for (const [type, content] of Object.entries<any>(response.content ?? {})) {
           const schema = content.schema;
-          if (schema && !schema.$ref && schema.type !== "object") found.push(`${method} ${path} ${status} ${type}: a primitive response schema`);
+          if (schema && !schema.$ref && schema.type !== "object")
+            found.push(`${method} ${path} ${status} ${type}: a primitive response schema`);
         }
       }
     }
@@ -66,7 +76,10 @@ function problems(doc: any): string[] {
     if (scheme.type !== "apiKey") found.push(`security scheme type ${scheme.type}`);
   for (const [type, response] of Object.entries<any>(doc["x-amazon-apigateway-gateway-responses"])) {
     if (type === "REQUEST_TOO_LARGE") found.push("REQUEST_TOO_LARGE cannot be customised");
-    if ("statusCode" in response && !(typeof response.statusCode === "string" && /^[1-5]\d\d$/.test(response.statusCode)))
+    if (
+      "statusCode" in response &&
+      !(typeof response.statusCode === "string" && /^[1-5]\d\d$/.test(response.statusCode))
+    )
       found.push(`${type}: statusCode ${JSON.stringify(response.statusCode)}`);
   }
   return found;
@@ -80,7 +93,10 @@ describe("the OpenAPI body, against API Gateway's list of unsupported features",
   it("the check finds each of them in a document that has them (it can fail)", () => {
     const bad = structuredClone(documents[0][1]) as any;
     bad.components.schemas.GenerateRequest = generateRequestSchema;
-    bad.paths["/m/stream"].post.responses["200"] = { description: "sse", content: { "text/event-stream": { schema: { type: "string" } } } };
+    bad.paths["/m/stream"].post.responses["200"] = {
+      description: "sse",
+      content: { "text/event-stream": { schema: { type: "string" } } },
+    };
     bad["x-amazon-apigateway-gateway-responses"].REQUEST_TOO_LARGE = { statusCode: 413 };
     bad["x-amazon-apigateway-gateway-responses"].THROTTLED.statusCode = 429;
     expect(problems(bad)).toEqual(
@@ -101,7 +117,13 @@ describe("the OpenAPI body, against API Gateway's list of unsupported features",
     expect(model.required).toEqual(["model", "messages"]);
     // OpenAPI 3.0's nullable becomes draft 4's type list, which API Gateway's models take.
     expect(model.properties.top_p).toEqual({ type: ["number", "null"], minimum: 0, maximum: 1 });
-    expect(model.properties.messages.items.properties.role.enum).toEqual(["system", "developer", "user", "assistant", "tool"]);
+    expect(model.properties.messages.items.properties.role.enum).toEqual([
+      "system",
+      "developer",
+      "user",
+      "assistant",
+      "tool",
+    ]);
     expect(model.properties.messages.minItems).toBe(1);
   });
 });

@@ -1,19 +1,36 @@
-import { endpointArn, invokeEndpointStatements, logWriteStatements, tlsOnlyBucketStatements, type PolicyStatement } from "../../deployment/iam/iam-policies";
+import {
+  endpointArn,
+  invokeEndpointStatements,
+  logWriteStatements,
+  tlsOnlyBucketStatements,
+  type PolicyStatement,
+} from "../../deployment/iam/iam-policies";
 import { parseS3Uri, sagemakerExecutionStatements } from "../../deployment/iam/execution-policies";
 import { tgiImage } from "../../reference/images";
 
-const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string]));
+const resourcesOf = (statements: PolicyStatement[]) =>
+  statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource as string]));
 
 describe("IAM statements", () => {
   it("lets the invoker call exactly the given endpoints, buffered and streaming", () => {
-    const arns = ["arn:aws:sagemaker:us-east-1:123456789012:endpoint/a", "arn:aws:sagemaker:us-east-1:123456789012:endpoint/b"];
+    const arns = [
+      "arn:aws:sagemaker:us-east-1:123456789012:endpoint/a",
+      "arn:aws:sagemaker:us-east-1:123456789012:endpoint/b",
+    ];
     expect(invokeEndpointStatements(arns)).toEqual([
-      { Sid: "InvokeModelEndpoints", Effect: "Allow", Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"], Resource: arns },
+      {
+        Sid: "InvokeModelEndpoints",
+        Effect: "Allow",
+        Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+        Resource: arns,
+      },
     ]);
   });
 
   it("builds endpoint ARNs with the lower-case name SageMaker uses", () => {
-    expect(endpointArn("aws", "eu-west-1", "123456789012", "Falcon-Prod")).toBe("arn:aws:sagemaker:eu-west-1:123456789012:endpoint/falcon-prod");
+    expect(endpointArn("aws", "eu-west-1", "123456789012", "Falcon-Prod")).toBe(
+      "arn:aws:sagemaker:eu-west-1:123456789012:endpoint/falcon-prod",
+    );
   });
 
   it("lets a function write only to its own log group", () => {
@@ -54,7 +71,13 @@ describe("IAM statements", () => {
   });
 
   it('uses "*" only where AWS has no resource-level permission, and scopes it by condition when it can', () => {
-    const statements = sagemakerExecutionStatements({ partition: "aws", region: "us-east-1", account: "1", endpointName: "e", image: tgiImage("us-east-1") });
+    const statements = sagemakerExecutionStatements({
+      partition: "aws",
+      region: "us-east-1",
+      account: "1",
+      endpointName: "e",
+      image: tgiImage("us-east-1"),
+    });
     const wildcards = statements.filter((s) => resourcesOf([s]).includes("*")).map((s) => [s.Action, s.Condition]);
     expect(wildcards).toEqual([
       ["cloudwatch:PutMetricData", { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/Endpoints" } }],

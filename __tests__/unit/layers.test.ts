@@ -26,7 +26,18 @@ const BELOW: Record<string, readonly string[]> = {
   testing: ["local", "functions", "packaging", "deployment", "config", "reference", "contract"],
   bin: ["stacks", "local", "functions", "packaging", "deployment", "config", "reference", "contract"],
   "main.ts": ["bin", "stacks", "deployment", "config", "reference", "contract"],
-  bench: ["__tests__", "testing", "local", "functions", "stacks", "packaging", "deployment", "config", "reference", "contract"],
+  bench: [
+    "__tests__",
+    "testing",
+    "local",
+    "functions",
+    "stacks",
+    "packaging",
+    "deployment",
+    "config",
+    "reference",
+    "contract",
+  ],
 };
 /** Packages a layer may not use: configuration and handlers know no resources or constructs. */
 const FORBIDDEN_PACKAGES: Record<string, RegExp> = {
@@ -42,7 +53,13 @@ const sources = (dir: string): string[] =>
   dir.endsWith(".ts")
     ? [dir]
     : readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? (e.name === "node_modules" ? [] : sources(join(dir, e.name))) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+        e.isDirectory()
+          ? e.name === "node_modules"
+            ? []
+            : sources(join(dir, e.name))
+          : e.name.endsWith(".ts")
+            ? [join(dir, e.name)]
+            : [],
       );
 
 function importsOf(file: string): string[] {
@@ -56,7 +73,8 @@ describe("layers", () => {
   const files = Object.keys(BELOW).flatMap(sources);
 
   it("finds the source files of every layer", () => {
-    for (const layer of Object.keys(BELOW)) expect([layer, files.some((f) => layerOf(f) === layer)]).toEqual([layer, true]);
+    for (const layer of Object.keys(BELOW))
+      expect([layer, files.some((f) => layerOf(f) === layer)]).toEqual([layer, true]);
   });
 
   it("import nothing from a layer above them, nor a package their layer must not know", () => {
@@ -80,7 +98,10 @@ describe("layers", () => {
       return [`${base}.ts`, `${base}/index.ts`, base].find((f) => known.has(f));
     };
     const edges = new Map(
-      files.map((f) => [f, importsOf(f).flatMap((spec) => (spec.startsWith(".") ? [target(f, spec)].filter((t): t is string => !!t) : []))]),
+      files.map((f) => [
+        f,
+        importsOf(f).flatMap((spec) => (spec.startsWith(".") ? [target(f, spec)].filter((t): t is string => !!t) : [])),
+      ]),
     );
     const circles: string[] = [];
     const state = new Map<string, "open" | "done">();
@@ -98,7 +119,10 @@ describe("layers", () => {
 
   it("give the constructs only what resolve resolved: a Deployment holds no raw config", () => {
     const text = readFileSync(join(ROOT, "deployment", "deployment.ts"), "utf8");
-    const deployment = text.slice(text.indexOf("export interface Deployment {"), text.indexOf("\n}\n", text.indexOf("export interface Deployment {")));
+    const deployment = text.slice(
+      text.indexOf("export interface Deployment {"),
+      text.indexOf("\n}\n", text.indexOf("export interface Deployment {")),
+    );
     expect(deployment).toContain("readonly models");
     expect(deployment).not.toMatch(/:\s*Config\b|readonly config\b/);
   });
@@ -112,7 +136,9 @@ describe("layers", () => {
     const switching = files.filter(
       (f) =>
         f.startsWith("modules/") &&
-        /kind [!=]== "(scale-to-zero|placed|existing)"|case "(scale-to-zero|placed|existing)"/.test(readFileSync(join(ROOT, f), "utf8")),
+        /kind [!=]== "(scale-to-zero|placed|existing)"|case "(scale-to-zero|placed|existing)"/.test(
+          readFileSync(join(ROOT, f), "utf8"),
+        ),
     );
     expect(switching).toEqual(["modules/model-api.ts"]);
   });

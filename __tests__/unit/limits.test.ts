@@ -1,6 +1,17 @@
 import { loadConfig, parseConfig } from "../../config/load";
-import { apiResourceCount, ciRoleProblems, deploymentProblems, deploymentWarnings } from "../../deployment/operations/limits";
-import { authorizerFiles, environmentProblems, functionEnvironment, functionFiles, keyTableBytes } from "../../deployment/lambda/function-environment";
+import {
+  apiResourceCount,
+  ciRoleProblems,
+  deploymentProblems,
+  deploymentWarnings,
+} from "../../deployment/operations/limits";
+import {
+  authorizerFiles,
+  environmentProblems,
+  functionEnvironment,
+  functionFiles,
+  keyTableBytes,
+} from "../../deployment/lambda/function-environment";
 import { SETTINGS_FILE } from "../../contract/routes";
 import { resolveStage } from "../../deployment/resolve";
 import { synth, SHIPPED_CONFIGS } from "../helpers/synth";
@@ -16,7 +27,9 @@ const organisation = (models: number, consumers: number) =>
       huggingFace: { modelId: "mistralai/Mistral-7B-Instruct-v0.2" },
       instance: { type: "ml.g5.2xlarge" },
     })),
-    api: { consumers: Array.from({ length: consumers }, (_, i) => ({ name: `team-${i}`, models: [`model-${i % models}`] })) },
+    api: {
+      consumers: Array.from({ length: consumers }, (_, i) => ({ name: `team-${i}`, models: [`model-${i % models}`] })),
+    },
   });
 
 describe("limits AWS checks only at apply", () => {
@@ -28,13 +41,18 @@ describe("limits AWS checks only at apply", () => {
     const config = organisation(3, 2);
     const deployment = resolveStage(config, "v1");
     const stack = synth(config).stacks["llm-api-v1"];
-    const chat = Object.values(stack.resource!.aws_lambda_function).find((f: any) => f.function_name === "llm-api-v1-chat") as any;
+    const chat = Object.values(stack.resource!.aws_lambda_function).find(
+      (f: any) => f.function_name === "llm-api-v1-chat",
+    ) as any;
     expect(chat.environment.variables).toEqual(functionEnvironment(deployment.openai));
   });
 
   it("keeps the OpenAI function's model table out of its environment: 300 models fit", () => {
     const deployment = resolveStage(organisation(300, 1), "v1");
-    const bytes = Object.entries(functionEnvironment(deployment.openai)).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    const bytes = Object.entries(functionEnvironment(deployment.openai)).reduce(
+      (n, [k, v]) => n + k.length + v.length,
+      0,
+    );
     expect(bytes).toBeLessThan(512);
     expect(JSON.parse(functionFiles(deployment.openai)![SETTINGS_FILE]).models).toHaveProperty("model-299");
     expect(environmentProblems(deployment).filter((p) => p.includes("-chat"))).toEqual([]);
@@ -48,7 +66,9 @@ describe("limits AWS checks only at apply", () => {
     expect(deploymentWarnings(organisation(100, 100))).toEqual([expect.stringContaining("Resources per API")]);
     // The key table at apply: each hash 64 characters; Secrets Manager takes 65,536 bytes.
     expect(keyTableBytes(deployment.consumers!)).toBeLessThan(10_000);
-    expect(JSON.parse(authorizerFiles(deployment.consumers!)[SETTINGS_FILE]).consumers["team-99"]).toEqual(["model-99"]);
+    expect(JSON.parse(authorizerFiles(deployment.consumers!)[SETTINGS_FILE]).consumers["team-99"]).toEqual([
+      "model-99",
+    ]);
   });
 
   it("fails past the key table's 64 KB and IAM's policy size, naming the field and the fix", () => {

@@ -26,11 +26,15 @@ describe("main.ts", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     // The default config scales from 1 to 2 instances: the range of what it costs to leave running.
-    expect(run.stdout).toBe("v1: about $1096-2187 per 30 days in SageMaker instances and monitoring. Details: npm run cost\n");
+    expect(run.stdout).toBe(
+      "v1: about $1096-2187 per 30 days in SageMaker instances and monitoring. Details: npm run cost\n",
+    );
     const stacks = join(run.cwd, "cdktf.out", "stacks");
     expect(readdirSync(stacks).sort()).toEqual(["llm-api-state", "llm-api-v1"]);
     for (const stack of readdirSync(stacks)) {
-      expect(readFileSync(join(stacks, stack, ".terraform.lock.hcl"), "utf8")).toBe(readFileSync(join(ROOT, ".terraform.lock.hcl"), "utf8"));
+      expect(readFileSync(join(stacks, stack, ".terraform.lock.hcl"), "utf8")).toBe(
+        readFileSync(join(ROOT, ".terraform.lock.hcl"), "utf8"),
+      );
     }
   });
 
@@ -64,10 +68,11 @@ describe("main.ts", () => {
     // JSON.parse makes "__proto__" an own key, as it would be in a config file.
     writeFileSync(
       file,
-      JSON.stringify({ region: "us-east-1", models: [model("v1"), model("constructor")], api: { consumers: [{ name: "constructor" }] } }).replace(
-        '"constructor"}]',
-        '"__proto__"}]',
-      ),
+      JSON.stringify({
+        region: "us-east-1",
+        models: [model("v1"), model("constructor")],
+        api: { consumers: [{ name: "constructor" }] },
+      }).replace('"constructor"}]', '"__proto__"}]'),
     );
     const run = runMain([], { LLM_API_CONFIG: file });
     expect(run.status).toBe(1);
@@ -94,10 +99,19 @@ describe("main.ts --strict", () => {
 
 describe("npm run keys", () => {
   it("prints per consumer the command that reads its key, and no key value", () => {
-    const run = spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "bin", "keys.ts"), "--config", join(ROOT, "examples", "central-api.json")], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const run = spawnSync(
+      "node",
+      [
+        join(ROOT, "scripts", "run-ts.js"),
+        join(ROOT, "bin", "keys.ts"),
+        "--config",
+        join(ROOT, "examples", "central-api.json"),
+      ],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
     expect(run.status).toBe(0);
     // By the id the stack outputs, never by a name query (names are not unique: "team" also finds "team-key").
     expect(run.stdout.trim().split("\n")).toEqual(
@@ -122,12 +136,17 @@ describe("entry points", () => {
 
 describe("npm run destroy", () => {
   const destroy = (args: string[]) =>
-    spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "bin", "destroy.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    spawnSync("node", [join(ROOT, "scripts", "run-ts.js"), join(ROOT, "bin", "destroy.ts"), ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
 
   it("refuses to destroy the state bucket, saying why and what to do instead", () => {
     const run = destroy(["llm-api-state"]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("Refusing to destroy llm-api-state: its bucket holds the Terraform state of every stage and has prevent_destroy.");
+    expect(run.stderr).toContain(
+      "Refusing to destroy llm-api-state: its bucket holds the Terraform state of every stage and has prevent_destroy.",
+    );
   });
 
   it("fails when no stack is named", () => {

@@ -3,7 +3,8 @@ import { containerSpec, tgiEnvironment } from "../../deployment/sagemaker/model-
 import { DLC_ACCOUNTS, TGI_TAG, hfCpuImage, parseEcrImage, tgiImage } from "../../reference/images";
 import { GPU_COUNT } from "../../reference/instance-types";
 
-const model = (m: Record<string, unknown>) => parseConfig({ region: "us-east-1", models: [{ name: "m", ...m }] }).models[0];
+const model = (m: Record<string, unknown>) =>
+  parseConfig({ region: "us-east-1", models: [{ name: "m", ...m }] }).models[0];
 const specOf = (m: ReturnType<typeof model>, region: string) => containerSpec(m.source, m.capacity, region);
 
 describe("serving containers", () => {
@@ -49,7 +50,9 @@ describe("serving containers", () => {
       }),
       "eu-south-1",
     );
-    expect(spec.image!.uri).toBe(`692866216735.dkr.ecr.eu-south-1.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`);
+    expect(spec.image!.uri).toBe(
+      `692866216735.dkr.ecr.eu-south-1.amazonaws.com/huggingface-pytorch-tgi-inference:${TGI_TAG}`,
+    );
     expect(spec.tokenSecretArn).toBe("arn:aws:secretsmanager:us-east-1:123456789012:secret:hf-AbC");
     expect(Object.values(spec.environment).join(" ")).not.toContain("secretsmanager");
     expect(spec.environment.HF_TOKEN).toBeUndefined();
@@ -59,18 +62,34 @@ describe("serving containers", () => {
     ["TGI", {}, "HF_MODEL_REVISION"],
     ["vLLM", { server: "vllm" }, "OPTION_REVISION"],
     ["TEI", { server: "tei" }, "HF_MODEL_REVISION"],
-  ])("on %s, loads weights from an S3 prefix: SageMaker's copy in /opt/ml/model, the Hub never called", (_server, extra, revisionVariable) => {
-    const hub = specOf(model({ ...extra, huggingFace: { modelId: "a/b", revision: "abc" }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
-    expect(hub.environment).toMatchObject({ HF_MODEL_ID: "a/b", [revisionVariable]: "abc" });
-    const s3 = specOf(model({ ...extra, huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
-    expect(s3.modelDataPrefix).toBe("s3://models/a-b/");
-    expect(s3.environment).toMatchObject({ HF_MODEL_ID: "/opt/ml/model", HF_HUB_OFFLINE: "1" });
-    expect(s3.environment[revisionVariable]).toBeUndefined();
-    expect(hub.modelDataPrefix).toBeUndefined();
-  });
+  ])(
+    "on %s, loads weights from an S3 prefix: SageMaker's copy in /opt/ml/model, the Hub never called",
+    (_server, extra, revisionVariable) => {
+      const hub = specOf(
+        model({ ...extra, huggingFace: { modelId: "a/b", revision: "abc" }, instance: { type: "ml.g5.xlarge" } }),
+        "us-east-1",
+      );
+      expect(hub.environment).toMatchObject({ HF_MODEL_ID: "a/b", [revisionVariable]: "abc" });
+      const s3 = specOf(
+        model({
+          ...extra,
+          huggingFace: { modelId: "a/b", weightsS3Uri: "s3://models/a-b/" },
+          instance: { type: "ml.g5.xlarge" },
+        }),
+        "us-east-1",
+      );
+      expect(s3.modelDataPrefix).toBe("s3://models/a-b/");
+      expect(s3.environment).toMatchObject({ HF_MODEL_ID: "/opt/ml/model", HF_HUB_OFFLINE: "1" });
+      expect(s3.environment[revisionVariable]).toBeUndefined();
+      expect(hub.modelDataPrefix).toBeUndefined();
+    },
+  );
 
   it("serves a Hugging Face model on serverless with the CPU toolkit image, since TGI needs a GPU", () => {
-    const spec = specOf(model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
+    const spec = specOf(
+      model({ huggingFace: { modelId: "Qwen/Qwen2.5-0.5B-Instruct" }, serverless: { memorySizeMb: 6144 } }),
+      "us-east-1",
+    );
     expect(spec.image).toEqual(hfCpuImage("us-east-1"));
     expect(spec.environment).toEqual({ HF_MODEL_ID: "Qwen/Qwen2.5-0.5B-Instruct", HF_TASK: "text-generation" });
     expect(spec.tokenVariable).toBe("HF_API_TOKEN");
@@ -78,7 +97,10 @@ describe("serving containers", () => {
 
   it("on vLLM, names a quantization only when it happens on load (fp8): AWQ and GPTQ checkpoints say so themselves", () => {
     const lmi = (quantize: string) =>
-      specOf(model({ server: "vllm", huggingFace: { modelId: "a/b", quantize }, instance: { type: "ml.g5.xlarge" } }), "us-east-1").environment;
+      specOf(
+        model({ server: "vllm", huggingFace: { modelId: "a/b", quantize }, instance: { type: "ml.g5.xlarge" } }),
+        "us-east-1",
+      ).environment;
     expect(lmi("fp8").OPTION_QUANTIZE).toBe("fp8");
     expect(lmi("awq").OPTION_QUANTIZE).toBeUndefined();
     expect(lmi("gptq").OPTION_QUANTIZE).toBeUndefined();
@@ -90,16 +112,25 @@ describe("serving containers", () => {
   });
 
   it("on serverless, names settings as the CPU inference toolkit reads them: HF_TRUST_REMOTE_CODE, and the token in HF_API_TOKEN", () => {
-    const spec = specOf(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, serverless: { memorySizeMb: 6144 } }), "us-east-1");
+    const spec = specOf(
+      model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, serverless: { memorySizeMb: 6144 } }),
+      "us-east-1",
+    );
     expect(spec.environment).toEqual({ HF_MODEL_ID: "a/b", HF_TASK: "text-generation", HF_TRUST_REMOTE_CODE: "true" });
     expect(spec.tokenVariable).toBe("HF_API_TOKEN");
-    const onInstance = specOf(model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, instance: { type: "ml.g5.xlarge" } }), "us-east-1");
+    const onInstance = specOf(
+      model({ huggingFace: { modelId: "a/b", trustRemoteCode: true }, instance: { type: "ml.g5.xlarge" } }),
+      "us-east-1",
+    );
     expect([onInstance.environment.HF_MODEL_TRUST_REMOTE_CODE, onInstance.tokenVariable]).toEqual(["true", "HF_TOKEN"]);
   });
 
   it("serves an embedding model with Text Embeddings Inference: the GPU image on a GPU instance, the CPU image elsewhere", () => {
     const tei = (capacity: Record<string, unknown>) =>
-      specOf(model({ server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5", revision: "r1" }, ...capacity }), "eu-west-1");
+      specOf(
+        model({ server: "tei", huggingFace: { modelId: "BAAI/bge-small-en-v1.5", revision: "r1" }, ...capacity }),
+        "eu-west-1",
+      );
     expect(tei({ instance: { type: "ml.g5.xlarge" } }).image!.uri).toBe(
       "141502667606.dkr.ecr.eu-west-1.amazonaws.com/tei:2.0.1-tei1.8.2-gpu-py310-cu122-ubuntu22.04",
     );
@@ -117,7 +148,11 @@ describe("serving containers", () => {
   it("runs a custom image with its S3 model data and environment, or a model package as is", () => {
     const custom = specOf(
       model({
-        custom: { image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0", modelDataUrl: "s3://bucket/model.tar.gz", environment: { A: "1" } },
+        custom: {
+          image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/my-llm:1.0",
+          modelDataUrl: "s3://bucket/model.tar.gz",
+          environment: { A: "1" },
+        },
         instance: { type: "ml.g5.xlarge" },
       }),
       "us-east-1",
@@ -129,10 +164,17 @@ describe("serving containers", () => {
       tokenVariable: "HF_TOKEN",
     });
     const pkg = specOf(
-      model({ modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", instance: { type: "ml.g5.xlarge" } }),
+      model({
+        modelPackageArn: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3",
+        instance: { type: "ml.g5.xlarge" },
+      }),
       "us-east-1",
     );
-    expect(pkg).toEqual({ modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3", environment: {}, tokenVariable: "HF_TOKEN" });
+    expect(pkg).toEqual({
+      modelPackageName: "arn:aws:sagemaker:us-east-1:123456789012:model-package/llm/3",
+      environment: {},
+      tokenVariable: "HF_TOKEN",
+    });
   });
 
   it("uses the China domain in China regions and fails with the fix for a region it does not know", () => {

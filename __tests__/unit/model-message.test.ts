@@ -12,8 +12,16 @@ const WORST: [string, string, string][] = [
   ["path runs", "/a".repeat(5 * MB), capped("/a".repeat(MAX_MODEL_MESSAGE_CHARS))],
   ["newline and space runs", "e" + "\n ".repeat(5 * MB) + "at", "e"],
   ["dotted path runs", "/a.".repeat(3 * MB) + "py", capped("/a.".repeat(MAX_MODEL_MESSAGE_CHARS))],
-  ["a 10 MB JSON body", JSON.stringify({ error: "x\n/a".repeat(3 * MB) }), capped("x\n/a".repeat(MAX_MODEL_MESSAGE_CHARS))],
-  ["a 10 MB JSON body of one line", JSON.stringify({ error: "/a".repeat(5 * MB) }), capped("/a".repeat(MAX_MODEL_MESSAGE_CHARS))],
+  [
+    "a 10 MB JSON body",
+    JSON.stringify({ error: "x\n/a".repeat(3 * MB) }),
+    capped("x\n/a".repeat(MAX_MODEL_MESSAGE_CHARS)),
+  ],
+  [
+    "a 10 MB JSON body of one line",
+    JSON.stringify({ error: "/a".repeat(5 * MB) }),
+    capped("/a".repeat(MAX_MODEL_MESSAGE_CHARS)),
+  ],
   ["a 10 MB body that is not JSON", "{" + "[".repeat(10 * MB), capped("{" + "[".repeat(MAX_MODEL_MESSAGE_CHARS))],
 ];
 
@@ -23,7 +31,9 @@ describe("modelMessage", () => {
   });
 
   it("keeps the lines before a Python or JavaScript traceback", () => {
-    expect(modelMessage('bad input\nTraceback (most recent call last):\n  File "/x/y.py", line 1', "f")).toBe("bad input");
+    expect(modelMessage('bad input\nTraceback (most recent call last):\n  File "/x/y.py", line 1', "f")).toBe(
+      "bad input",
+    );
     expect(modelMessage("bad input\n\n   \nTraceback (most recent call last):", "f")).toBe("bad input");
     expect(modelMessage("failed\n    at Object.run (/srv/app/index.js:3:9)", "f")).toBe("failed");
     expect(modelMessage("failed\nat run (/srv/app/index.js:3:9)", "f")).toBe("failed");
@@ -37,7 +47,9 @@ describe("modelMessage", () => {
   });
 
   it("reads TGI's JSON body, and falls back when nothing is left", () => {
-    expect(modelMessage(JSON.stringify({ error: "Input validation error: too long", error_type: "validation" }), "f")).toBe("Input validation error: too long");
+    expect(
+      modelMessage(JSON.stringify({ error: "Input validation error: too long", error_type: "validation" }), "f"),
+    ).toBe("Input validation error: too long");
     expect(modelMessage(JSON.stringify({ message: "busy" }), "f")).toBe("busy");
     expect(modelMessage("\n\n  ", "fallback")).toBe("fallback");
     expect(modelMessage(undefined, "fallback")).toBe("fallback");

@@ -6,7 +6,11 @@ import { contextRefusal } from "../../local/emulator/context-limit";
 describe("budgetThatFits", () => {
   it.each([
     // TGI 3.3.6, router/src/validation.rs: the prompt plus the first 1,024-token chunk.
-    ["TGI", "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8192. Given: 7500 `inputs` tokens and 1024 `max_new_tokens`", 692],
+    [
+      "TGI",
+      "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 8192. Given: 7500 `inputs` tokens and 1024 `max_new_tokens`",
+      692,
+    ],
     // vLLM, as its users report it.
     [
       "vLLM",
@@ -25,7 +29,11 @@ describe("budgetThatFits", () => {
 
   it("finds no budget in other refusals, or where the prompt alone fills the context", () => {
     expect(budgetThatFits("Input validation error: `temperature` must be strictly positive")).toBeUndefined();
-    expect(budgetThatFits("`inputs` tokens + `max_new_tokens` must be <= 8192. Given: 9000 `inputs` tokens and 1024 `max_new_tokens`")).toBeUndefined();
+    expect(
+      budgetThatFits(
+        "`inputs` tokens + `max_new_tokens` must be <= 8192. Given: 9000 `inputs` tokens and 1024 `max_new_tokens`",
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -39,7 +47,9 @@ describe("withinContext", () => {
 
   it("makes the call once more with the budget that fits, and says so", async () => {
     const fitted: number[][] = [];
-    await expect(withinContext({ messages: [], max_tokens: 32000 }, refusedAbove(8182), (a, f) => fitted.push([a, f]))).resolves.toBe("answered with 8182");
+    await expect(
+      withinContext({ messages: [], max_tokens: 32000 }, refusedAbove(8182), (a, f) => fitted.push([a, f])),
+    ).resolves.toBe("answered with 8182");
     expect(fitted).toEqual([[32000, 8182]]);
   });
 
@@ -49,7 +59,10 @@ describe("withinContext", () => {
       seen.push(body.parameters);
       if (seen.length === 1)
         throw new HttpError(422, "model_rejected_request", "x", undefined, {
-          cause: { OriginalMessage: "`inputs` tokens + `max_new_tokens` must be <= 100. Given: 90 `inputs` tokens and 50 `max_new_tokens`" },
+          cause: {
+            OriginalMessage:
+              "`inputs` tokens + `max_new_tokens` must be <= 100. Given: 90 `inputs` tokens and 50 `max_new_tokens`",
+          },
         });
       return "ok";
     };
@@ -74,7 +87,10 @@ describe("withinContext", () => {
 
 describe("the emulator's context, as the servers enforce it", () => {
   const words = (n: number) => Array.from({ length: n }, () => "w").join(" ");
-  const chat = (n: number, max_tokens?: number) => ({ messages: [{ role: "user", content: words(n) }], ...(max_tokens ? { max_tokens } : {}) });
+  const chat = (n: number, max_tokens?: number) => ({
+    messages: [{ role: "user", content: words(n) }],
+    ...(max_tokens ? { max_tokens } : {}),
+  });
 
   it("TGI checks the prompt and the first 1,024 tokens of the budget, with a 422", () => {
     expect(contextRefusal(chat(100, 32000), "tgi", 8192)).toBeUndefined();

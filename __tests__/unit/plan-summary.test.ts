@@ -1,6 +1,14 @@
-import { COMMENT_LIMIT, COMMENT_MARKER, renderComment, summarizePlan, type PlanJson } from "../../deployment/operations/plan-summary";
+import {
+  COMMENT_LIMIT,
+  COMMENT_MARKER,
+  renderComment,
+  summarizePlan,
+  type PlanJson,
+} from "../../deployment/operations/plan-summary";
 
-const plan = (...changes: [string, string[]][]): PlanJson => ({ resource_changes: changes.map(([address, actions]) => ({ address, change: { actions } })) });
+const plan = (...changes: [string, string[]][]): PlanJson => ({
+  resource_changes: changes.map(([address, actions]) => ({ address, change: { actions } })),
+});
 
 describe("plan summary", () => {
   it("counts creates, updates, replacements and destroys, and ignores reads and no-ops", () => {
@@ -36,10 +44,17 @@ describe("plan summary", () => {
         {
           address: "module.m.aws_sagemaker_endpoint.endpoint",
           type: "aws_sagemaker_endpoint",
-          change: { actions: ["delete", "create"], replace_paths: [["deployment_config", 0, "auto_rollback_configuration"]] },
+          change: {
+            actions: ["delete", "create"],
+            replace_paths: [["deployment_config", 0, "auto_rollback_configuration"]],
+          },
         },
         { address: "aws_sagemaker_endpoint.other", type: "aws_sagemaker_endpoint", change: { actions: ["update"] } },
-        { address: "aws_sagemaker_model.m", type: "aws_sagemaker_model", change: { actions: ["create", "delete"], replace_paths: [["name"]] } },
+        {
+          address: "aws_sagemaker_model.m",
+          type: "aws_sagemaker_model",
+          change: { actions: ["create", "delete"], replace_paths: [["name"]] },
+        },
       ],
     });
     expect(summary.risky).toEqual([
@@ -50,7 +65,9 @@ describe("plan summary", () => {
   });
 
   it("renders a table, a warning per risky change and each full plan folded away, under the marker", () => {
-    const comment = renderComment([summarizePlan("llm-api-dev", plan(["aws_lambda_function.a", ["delete"]]))], { "llm-api-dev": "  - aws_lambda_function.a" });
+    const comment = renderComment([summarizePlan("llm-api-dev", plan(["aws_lambda_function.a", ["delete"]]))], {
+      "llm-api-dev": "  - aws_lambda_function.a",
+    });
     expect(comment.split("\n").slice(0, 6)).toEqual([
       COMMENT_MARKER,
       "### Terraform plan",
@@ -60,7 +77,9 @@ describe("plan summary", () => {
       "| `llm-api-dev` | 0 | 0 | 0 | 1 |",
     ]);
     expect(comment).toContain("- :warning: `llm-api-dev`: destroy aws_lambda_function.a");
-    expect(comment).toContain("<details><summary>llm-api-dev: full plan</summary>\n\n```\n  - aws_lambda_function.a\n```\n\n</details>");
+    expect(comment).toContain(
+      "<details><summary>llm-api-dev: full plan</summary>\n\n```\n  - aws_lambda_function.a\n```\n\n</details>",
+    );
   });
 
   it("cuts long plans so the comment stays under GitHub's limit", () => {

@@ -14,7 +14,10 @@ const statement = (Sid: string, resources: number, length = 40): PolicyStatement
   Sid,
   Effect: "Allow",
   Action: "lambda:GetFunction",
-  Resource: Array.from({ length: resources }, (_, i) => `arn:aws:lambda:us-east-1:123456789012:function:${String(i).padStart(length, "x")}`),
+  Resource: Array.from(
+    { length: resources },
+    (_, i) => `arn:aws:lambda:us-east-1:123456789012:function:${String(i).padStart(length, "x")}`,
+  ),
 });
 const size = (page: unknown) => JSON.stringify(page).length;
 /** Every statement's resources, its parts (Sid, Sid2, ...) joined in order. */
@@ -35,15 +38,21 @@ describe("managed policy pages", () => {
     for (const page of pages) expect(size(page)).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
     expect(joined(pages)).toEqual(Object.fromEntries(statements.map((st) => [st.Sid, st.Resource])));
     // The huge statement is cut into parts; the small ones fill the room the parts leave.
-    expect(pages.flatMap((p) => p.Statement.map((st) => st.Sid)).filter((sid) => sid.startsWith("Huge")).length).toBeGreaterThan(2);
-    expect(pages.length).toBeLessThanOrEqual(Math.ceil(statements.reduce((n, st) => n + size(st), 0) / MANAGED_POLICY_MAX_CHARS) + 1);
+    expect(
+      pages.flatMap((p) => p.Statement.map((st) => st.Sid)).filter((sid) => sid.startsWith("Huge")).length,
+    ).toBeGreaterThan(2);
+    expect(pages.length).toBeLessThanOrEqual(
+      Math.ceil(statements.reduce((n, st) => n + size(st), 0) / MANAGED_POLICY_MAX_CHARS) + 1,
+    );
   });
 
   it("lays out statements of the same shape by a layout measured on longer values, and refuses other statements", () => {
     const long = [statement("A", 50, 60), statement("B", 5, 60)];
     const short = [statement("A", 50, 10), statement("B", 5, 10)];
     const pages = laidOut(short, pageLayout(long));
-    expect(pages.map((p) => p.Statement.map((st) => st.Sid))).toEqual(laidOut(long, pageLayout(long)).map((p) => p.Statement.map((st) => st.Sid)));
+    expect(pages.map((p) => p.Statement.map((st) => st.Sid))).toEqual(
+      laidOut(long, pageLayout(long)).map((p) => p.Statement.map((st) => st.Sid)),
+    );
     expect(() => laidOut([statement("A", 49), statement("B", 5)], pageLayout(long))).toThrow(/other statements/);
   });
 
@@ -55,11 +64,18 @@ describe("managed policy pages", () => {
     const examples = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".json"));
     for (const file of examples) {
       const config = loadConfig(join(ROOT, "examples", file));
-      const scope = { ...ciScope(config, "aws-us-gov", "123456789012"), boundaryArn: boundaryArn("aws-us-gov", "123456789012", config.project) };
+      const scope = {
+        ...ciScope(config, "aws-us-gov", "123456789012"),
+        boundaryArn: boundaryArn("aws-us-gov", "123456789012", config.project),
+      };
       const pages = ciRolePages(scope);
-      for (const page of [...pages.deploy, ...pages.plan]) expect([file, size(page) <= MANAGED_POLICY_MAX_CHARS]).toEqual([file, true]);
+      for (const page of [...pages.deploy, ...pages.plan])
+        expect([file, size(page) <= MANAGED_POLICY_MAX_CHARS]).toEqual([file, true]);
       const sids = pages.deploy.flatMap((p) => p.Statement.map((st) => st.Sid.replace(/\d+$/, "")));
-      expect([file, [...new Set(sids)].sort()]).toEqual([file, [...new Set(deployRoleStatements(scope).map((st) => st.Sid.replace(/\d+$/, "")))].sort()]);
+      expect([file, [...new Set(sids)].sort()]).toEqual([
+        file,
+        [...new Set(deployRoleStatements(scope).map((st) => st.Sid.replace(/\d+$/, "")))].sort(),
+      ]);
     }
   });
 });

@@ -24,9 +24,13 @@ describe("published OpenAPI document", () => {
       const published = publicDocument(placeholderDocument(resolveStage(config, stage), "public"), stage);
       await SwaggerParser.validate(structuredClone(published) as never);
       expect(JSON.stringify(published)).not.toContain("x-amazon-apigateway");
-      const deployed = parseTemplateJson(only(synth(config).stacks[`${config.project}-${stage}`], "aws_api_gateway_rest_api").body);
+      const deployed = parseTemplateJson(
+        only(synth(config).stacks[`${config.project}-${stage}`], "aws_api_gateway_rest_api").body,
+      );
       expect(routes(published)).toEqual(routes(deployed));
-      expect((published.servers as { url: string }[])[0].url).toBe("https://{apiId}.execute-api.{region}.amazonaws.com/{stage}");
+      expect((published.servers as { url: string }[])[0].url).toBe(
+        "https://{apiId}.execute-api.{region}.amazonaws.com/{stage}",
+      );
     });
   }
 

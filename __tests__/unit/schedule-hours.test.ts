@@ -20,7 +20,9 @@ describe("scheduledMinimumHours", () => {
   it("keeps a minimum all month when nothing lowers it, and the schedule's own when one does", () => {
     expect(scheduledMinimumHours(1, [])).toBe(720);
     // Lowered to 1 on January 20 (UTC), 15 days into the window.
-    expect(scheduledMinimumHours(2, [{ schedule: "cron(0 0 20 1 ? *)", timezone: "UTC", minCapacity: 1 }])).toBe(15 * 24 * 2 + 15 * 24);
+    expect(scheduledMinimumHours(2, [{ schedule: "cron(0 0 20 1 ? *)", timezone: "UTC", minCapacity: 1 }])).toBe(
+      15 * 24 * 2 + 15 * 24,
+    );
     // Nights at 1 instance, days at 2, every day: 13 h x 2 + 11 h x 1 per day, over 30 days.
     const days = [
       { schedule: "cron(0 8 * * ? *)", timezone: "UTC", minCapacity: 2 },
@@ -31,6 +33,8 @@ describe("scheduledMinimumHours", () => {
 
   it("prices nothing it cannot place on the calendar: rate() and at()", () => {
     expect(scheduledMinimumHours(0, [{ schedule: "rate(1 day)", timezone: "UTC", minCapacity: 1 }])).toBeUndefined();
-    expect(scheduledMinimumHours(0, [{ schedule: "at(2026-02-01T08:00:00)", timezone: "UTC", minCapacity: 1 }])).toBeUndefined();
+    expect(
+      scheduledMinimumHours(0, [{ schedule: "at(2026-02-01T08:00:00)", timezone: "UTC", minCapacity: 1 }]),
+    ).toBeUndefined();
   });
 });

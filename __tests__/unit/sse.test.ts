@@ -20,11 +20,9 @@ describe("SseDecoder", () => {
 
   it("accepts CRLF and CR line ends, multi-line data, comments and other fields", () => {
     const decoder = new SseDecoder();
-    expect(decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r"))).toEqual([
-      "one\ntwo",
-      "three",
-      "four",
-    ]);
+    expect(
+      decoder.push(bytes(": keep-alive\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: three\r\rdata: four\r\r")),
+    ).toEqual(["one\ntwo", "three", "four"]);
     // A CR that ends a piece ends its line at once; an LF opening the next piece is its CRLF's second half, not a line.
     expect(decoder.push(bytes("\ndata: five\n\n"))).toEqual(["five"]);
     expect(decoder.end()).toEqual([]);
@@ -45,7 +43,9 @@ describe("SseDecoder", () => {
 
   it("turns invalid UTF-8 into replacement characters instead of failing", () => {
     const decoder = new SseDecoder();
-    expect(decoder.push(new Uint8Array([...bytes("data: a"), 0xff, 0xfe, ...bytes("b\n\n")]))).toEqual(["a\uFFFD\uFFFDb"]);
+    expect(decoder.push(new Uint8Array([...bytes("data: a"), 0xff, 0xfe, ...bytes("b\n\n")]))).toEqual([
+      "a\uFFFD\uFFFDb",
+    ]);
   });
 
   it("ends the stream on a line longer than the limit instead of buffering it", () => {
@@ -58,7 +58,11 @@ describe("SseDecoder", () => {
     } catch (err) {
       thrown = err;
     }
-    expect(thrown).toMatchObject({ statusCode: 502, type: "upstream_error", message: expect.stringContaining("longer than") });
+    expect(thrown).toMatchObject({
+      statusCode: 502,
+      type: "upstream_error",
+      message: expect.stringContaining("longer than"),
+    });
     // Long streams of short lines are fine.
     const many = new SseDecoder();
     let events = 0;
@@ -68,7 +72,9 @@ describe("SseDecoder", () => {
 
   it("ends the stream on a line longer than the limit that arrives in one piece", () => {
     const decoder = new SseDecoder();
-    expect(() => decoder.push(bytes(`data: ${"x".repeat(16 * 1024 * 1024)}\n\n`))).toThrow(`The model sent a line longer than ${MAX_LINE_CHARS} characters`);
+    expect(() => decoder.push(bytes(`data: ${"x".repeat(16 * 1024 * 1024)}\n\n`))).toThrow(
+      `The model sent a line longer than ${MAX_LINE_CHARS} characters`,
+    );
   });
 
   it("ends the stream on an event larger than the limit, however short its lines, in any piece size", () => {
@@ -87,7 +93,10 @@ describe("SseDecoder", () => {
       } catch (err) {
         thrown = err;
       }
-      expect(thrown).toMatchObject({ statusCode: 502, message: `The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.` });
+      expect(thrown).toMatchObject({
+        statusCode: 502,
+        message: `The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.`,
+      });
       expect(fed).toBeLessThanOrEqual(MAX_EVENT_CHARS);
     }
     // The count starts again at each blank line: many events of that size in total are fine.
@@ -132,7 +141,11 @@ describe("LineSplitter", () => {
     } catch (err) {
       thrown = err;
     }
-    expect(thrown).toMatchObject({ statusCode: 502, type: "upstream_error", message: expect.stringContaining("longer than") });
+    expect(thrown).toMatchObject({
+      statusCode: 502,
+      type: "upstream_error",
+      message: expect.stringContaining("longer than"),
+    });
     expect(splitter.end()).toEqual([]);
   });
 

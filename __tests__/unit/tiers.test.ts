@@ -2,12 +2,20 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ROOT } from "../helpers/synth";
 
-const { QUICK, FULL, FULL_ONLY_HELPERS } = require("../tiers.js") as { QUICK: string[]; FULL: string[]; FULL_ONLY_HELPERS: string[] };
+const { QUICK, FULL, FULL_ONLY_HELPERS } = require("../tiers.js") as {
+  QUICK: string[];
+  FULL: string[];
+  FULL_ONLY_HELPERS: string[];
+};
 const TESTS = join(ROOT, "__tests__");
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith(".test.ts") ? [relative(TESTS, join(dir, e.name))] : [],
+    e.isDirectory()
+      ? testFiles(join(dir, e.name))
+      : e.name.endsWith(".test.ts")
+        ? [relative(TESTS, join(dir, e.name))]
+        : [],
   );
 }
 
@@ -16,7 +24,9 @@ function localImports(file: string, seen = new Set<string>()): Set<string> {
   const text = readFileSync(join(TESTS, file), "utf8");
   for (const [, spec] of text.matchAll(/(?:from|import|require)\s*\(?\s*"(\.[^"]+)"/g)) {
     const target = relative(TESTS, resolve(dirname(join(TESTS, file)), spec));
-    const withExt = [target, `${target}.ts`].find((t) => !t.startsWith("..") && existsSync(join(TESTS, t)) && t.endsWith(".ts"));
+    const withExt = [target, `${target}.ts`].find(
+      (t) => !t.startsWith("..") && existsSync(join(TESTS, t)) && t.endsWith(".ts"),
+    );
     if (withExt && !seen.has(withExt)) {
       seen.add(withExt);
       localImports(withExt, seen);
@@ -30,7 +40,11 @@ describe("test tiers (__tests__/tiers.js)", () => {
     const suites = testFiles(TESTS).sort();
     const listed = [...QUICK, ...FULL];
     const twice = listed.filter((s, i) => listed.indexOf(s) !== i);
-    expect({ unlisted: suites.filter((s) => !listed.includes(s)), missing: listed.filter((s) => !suites.includes(s)), twice }).toEqual({
+    expect({
+      unlisted: suites.filter((s) => !listed.includes(s)),
+      missing: listed.filter((s) => !suites.includes(s)),
+      twice,
+    }).toEqual({
       unlisted: [],
       missing: [],
       twice: [],
@@ -38,7 +52,9 @@ describe("test tiers (__tests__/tiers.js)", () => {
   });
 
   it("keep Terraform, the IAM simulator and AWS's runtime client out of the quick tier", () => {
-    const needing = QUICK.flatMap((suite) => [...localImports(suite)].filter((f) => FULL_ONLY_HELPERS.includes(f)).map((f) => `${suite} -> ${f}`));
+    const needing = QUICK.flatMap((suite) =>
+      [...localImports(suite)].filter((f) => FULL_ONLY_HELPERS.includes(f)).map((f) => `${suite} -> ${f}`),
+    );
     expect(needing).toEqual([]);
   });
 

@@ -27,7 +27,11 @@ let table: LocalStateTable;
 let dynamodb: DynamoDBClient;
 beforeAll(async () => {
   table = await startStateTable("central-ml-prod-state", "us-east-1");
-  dynamodb = new DynamoDBClient({ endpoint: table.url, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+  dynamodb = new DynamoDBClient({
+    endpoint: table.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "l", secretAccessKey: "l" },
+  });
 });
 afterAll(async () => {
   dynamodb.destroy();
@@ -86,7 +90,14 @@ describe("npm run usage", () => {
     const row = (consumer: string, model: string) => rows.find((r) => r[0] === consumer && r[1] === model);
     // llama-8b: ml.g5.2xlarge at minimum 1 instance for 30 days; search-team used 40,000 of its 160,000 tokens.
     const llamaMonth = 1.515 * 24 * 30;
-    expect(row("search-team", "llama-8b")).toEqual(["search-team", "llama-8b", "100", "30000", "10000", `$${((llamaMonth * 40_000) / 160_000).toFixed(2)}`]);
+    expect(row("search-team", "llama-8b")).toEqual([
+      "search-team",
+      "llama-8b",
+      "100",
+      "30000",
+      "10000",
+      `$${((llamaMonth * 40_000) / 160_000).toFixed(2)}`,
+    ]);
     expect(row("support-bot", "llama-8b")?.[5]).toBe(`$${((llamaMonth * 120_000) / 160_000).toFixed(2)}`);
     // Embeddings count requests but no tokens, and the serverless endpoint has no hourly price: no share.
     expect(row("search-team", "bge-small")).toEqual(["search-team", "bge-small", "400", "0", "0", "n/a"]);
@@ -95,7 +106,9 @@ describe("npm run usage", () => {
   });
 
   it("refuses a period it cannot read, saying how to give one", async () => {
-    await expect(usage(["--config", CONFIG, "--since", "a month"], clients())).rejects.toThrow(/--since must be a number of days like 30d/);
+    await expect(usage(["--config", CONFIG, "--since", "a month"], clients())).rejects.toThrow(
+      /--since must be a number of days like 30d/,
+    );
   });
 
   it("shows each budgeted consumer's current period from the stage table: used, reserved by running answers, and left", async () => {

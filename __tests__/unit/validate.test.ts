@@ -16,7 +16,9 @@ describe("validate", () => {
 
   it("refuses a schema with a keyword Ajv does not know, instead of skipping it", () => {
     const Ajv = require("ajv-draft-04");
-    expect(() => new Ajv({ strict: true }).compile({ type: "string", patern: "^a" })).toThrow(/unknown keyword: "patern"/);
+    expect(() => new Ajv({ strict: true }).compile({ type: "string", patern: "^a" })).toThrow(
+      /unknown keyword: "patern"/,
+    );
   });
 
   it("accepts the documented generate payload", () => {
@@ -43,23 +45,43 @@ describe("validate", () => {
     [{ inputs: 1 }, "inputs", "inputs must be a string, not integer."],
     [{ inputs: "x", extra: 1 }, "extra", "extra is not a supported field."],
     [{ inputs: "x", parameters: [] }, "parameters", "parameters must be an object, not array."],
-    [{ inputs: "x", parameters: { temperature: 0 } }, "parameters.temperature", "parameters.temperature must be greater than 0."],
+    [
+      { inputs: "x", parameters: { temperature: 0 } },
+      "parameters.temperature",
+      "parameters.temperature must be greater than 0.",
+    ],
     [{ inputs: "x", parameters: { top_p: 1 } }, "parameters.top_p", "parameters.top_p must be less than 1."],
-    [{ inputs: "x", parameters: { max_new_tokens: 0 } }, "parameters.max_new_tokens", "parameters.max_new_tokens must be at least 1."],
-    [{ inputs: "x", parameters: { stop: ["a", 2] } }, "parameters.stop[1]", "parameters.stop[1] must be a string, not integer."],
+    [
+      { inputs: "x", parameters: { max_new_tokens: 0 } },
+      "parameters.max_new_tokens",
+      "parameters.max_new_tokens must be at least 1.",
+    ],
+    [
+      { inputs: "x", parameters: { stop: ["a", 2] } },
+      "parameters.stop[1]",
+      "parameters.stop[1] must be a string, not integer.",
+    ],
     [null, "body", "body must be an object, not null."],
   ])("names the first problem of %j", (value, field, message) => {
     expect(validate(generateRequestSchema, value)).toEqual({ field, message });
   });
 
   it("checks chat messages item by item, and leaves unknown chat fields to the handler", () => {
-    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }, { content: "x" }] })).toEqual({
+    expect(
+      validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }, { content: "x" }] }),
+    ).toEqual({
       field: "messages[1].role",
       message: "messages[1].role is required.",
     });
-    expect(validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], logit_bias: {} })).toBeUndefined();
     expect(
-      validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], tools: [{ type: "function", function: { name: "a b" } }] }),
+      validate(chatRequestSchema, { model: "m", messages: [{ role: "user", content: "hi" }], logit_bias: {} }),
+    ).toBeUndefined();
+    expect(
+      validate(chatRequestSchema, {
+        model: "m",
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "a b" } }],
+      }),
     ).toEqual({
       field: "tools[0].function.name",
       message: "tools[0].function.name must match ^[A-Za-z0-9_-]{1,64}$.",

@@ -35,7 +35,10 @@ describe("GitHub workflows", () => {
     // The deploy role's policies are checked against the config before anything changes.
     const check = deploy.indexOf("run: node scripts/run-ts.js bin/ci-check.ts\n");
     expect([check > 0, check < deploy.indexOf("npx cdktf deploy")]).toEqual([true, true]);
-    for (const file of files) expect(readFileSync(join(dir, file), "utf8")).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/);
+    for (const file of files)
+      expect(readFileSync(join(dir, file), "utf8")).not.toMatch(
+        /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/,
+      );
   });
 
   it("pins Terraform and plans every pull request with the read-only role, updating one comment", () => {
@@ -50,7 +53,8 @@ describe("GitHub workflows", () => {
   });
 
   it("turns off the cdktf CLI's checkpoint call wherever the project runs the CLI", () => {
-    for (const file of files) expect(readFileSync(join(dir, file), "utf8")).toMatch(/\nenv:\n {2}CHECKPOINT_DISABLE: "1"\n/);
+    for (const file of files)
+      expect(readFileSync(join(dir, file), "utf8")).toMatch(/\nenv:\n {2}CHECKPOINT_DISABLE: "1"\n/);
     const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
     const cli = Object.values(scripts).filter((command) => /\bcdktf /.test(command));
     expect(cli.length).toBeGreaterThanOrEqual(3);

@@ -67,11 +67,15 @@ function invokeStatements(at: Scope, adopted: readonly string[]): PolicyStatemen
       Resource: [
         ...named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:endpoint/${prefix}*`),
         // Models that scale to zero are called as inference components, authorized on the component too.
-        ...(scalesToZero(at.stages) ? named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`) : []),
+        ...(scalesToZero(at.stages)
+          ? named((prefix) => `arn:${partition}:sagemaker:${region}:${account}:inference-component/${prefix}*`)
+          : []),
       ],
       Condition: at.tagged,
     },
-    ...(adopted.length ? [{ Sid: "InvokeAdoptedEndpoints", Effect: "Allow" as const, Action: invoke, Resource: [...adopted] }] : []),
+    ...(adopted.length
+      ? [{ Sid: "InvokeAdoptedEndpoints", Effect: "Allow" as const, Action: invoke, Resource: [...adopted] }]
+      : []),
   ];
 }
 
@@ -90,7 +94,10 @@ function stageTableStatements(at: Scope): PolicyStatement[] {
     { Sid: "CountHeldRequests", Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: tables },
   ];
   const budgets = stages.some((d) => d.functions.some((f) => f.budgets));
-  return [...(scalesToZero(stages) ? wake : []), ...(budgets ? [{ ...budgetStatement(tables), Sid: "KeepProjectBudgets" }] : [])];
+  return [
+    ...(scalesToZero(stages) ? wake : []),
+    ...(budgets ? [{ ...budgetStatement(tables), Sid: "KeepProjectBudgets" }] : []),
+  ];
 }
 
 /** The project's log groups, and the authorizer's key table (by tag). */
@@ -103,7 +110,9 @@ function projectResourceStatements(at: Scope): PolicyStatement[] {
       Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       Resource: [
         ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/${prefix}*`),
-        ...named((prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${prefix}*`),
+        ...named(
+          (prefix) => `arn:${partition}:logs:${region}:${account}:log-group:/aws/sagemaker/Endpoints/${prefix}*`,
+        ),
       ],
     },
     {
@@ -154,12 +163,16 @@ function modelContainerStatements(at: Scope): PolicyStatement[] {
           }),
     ),
   );
-  const resourcesOf = (sid: string) => [...new Set(modelNeeds.filter((s) => s.Sid === sid).flatMap((s) => [s.Resource].flat()))];
+  const resourcesOf = (sid: string) => [
+    ...new Set(modelNeeds.filter((s) => s.Sid === sid).flatMap((s) => [s.Resource].flat())),
+  ];
   const merged = (sid: string, action: string | readonly string[]): PolicyStatement[] => {
     const resources = resourcesOf(sid);
     return resources.length ? [{ Sid: sid, Effect: "Allow", Action: action, Resource: resources }] : [];
   };
-  const listings = [...new Map(modelNeeds.filter((s) => s.Sid === "ListModelData").map((s) => [JSON.stringify(s), s])).values()].map((s, i) => ({
+  const listings = [
+    ...new Map(modelNeeds.filter((s) => s.Sid === "ListModelData").map((s) => [JSON.stringify(s), s])).values(),
+  ].map((s, i) => ({
     ...s,
     Sid: `ListModelData${i}`,
   }));

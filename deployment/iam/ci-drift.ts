@@ -7,9 +7,14 @@ import type { PolicyDocument, PolicyStatement } from "./iam-policies";
  * pages, a statement cut into parts (Sid, Sid2, ...) joined again; and as values, not text: IAM
  * keeps a document as Terraform sent it, which may order keys differently.
  */
-export function ciPolicyDrift(expected: readonly PolicyDocument[], deployed: readonly (PolicyDocument | undefined)[]): string[] {
+export function ciPolicyDrift(
+  expected: readonly PolicyDocument[],
+  deployed: readonly (PolicyDocument | undefined)[],
+): string[] {
   if (deployed.every((page) => page === undefined))
-    return [`none of its ${expected.length} policies could be read (the CI stack is not applied, or is from before this check)`];
+    return [
+      `none of its ${expected.length} policies could be read (the CI stack is not applied, or is from before this check)`,
+    ];
   const want = joined(expected);
   const have = joined(deployed.flatMap((page) => (page ? [page] : [])));
   const missing = [...want.keys()].filter((sid) => !have.has(sid));

@@ -21,7 +21,9 @@ export const planSubjects = (repository: string, planEnvironment?: string): stri
  * assume the role, and the environment's deployment-branch rule (main only) and its reviewers
  * decide which runs reach it. docs/deploy.md says how to set that rule.
  */
-export const deploySubjects = (repository: string, environment: string): string[] => [`repo:${repository}:environment:${environment}`];
+export const deploySubjects = (repository: string, environment: string): string[] => [
+  `repo:${repository}:environment:${environment}`,
+];
 
 export function githubTrustPolicy(providerArn: string, subjects: readonly string[]): string {
   return JSON.stringify({
@@ -31,7 +33,9 @@ export function githubTrustPolicy(providerArn: string, subjects: readonly string
         Effect: "Allow",
         Principal: { Federated: providerArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: subjects } },
+        Condition: {
+          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com", [`${GITHUB_OIDC_HOST}:sub`]: subjects },
+        },
       },
     ],
   });
@@ -77,7 +81,11 @@ export function stageNamed(scope: CiScope, arn: (name: string) => string): strin
 }
 
 const scalesToZero = (config: Config) =>
-  config.models.some((m) => m.capacity.kind === "instance" && (m.capacity.placement !== undefined || m.capacity.autoscaling?.minCapacity === 0));
+  config.models.some(
+    (m) =>
+      m.capacity.kind === "instance" &&
+      (m.capacity.placement !== undefined || m.capacity.autoscaling?.minCapacity === 0),
+  );
 
 /** What the CI roles may reach, from the config. */
 export function ciScope(config: Config, partition: string, account: string): CiScope {
@@ -93,7 +101,9 @@ export function ciScope(config: Config, partition: string, account: string): CiS
     // Hugging Face tokens and imported consumer keys: both read when Terraform plans.
     tokenSecretArns: [
       ...new Set([
-        ...config.models.flatMap((m) => (m.source.kind === "huggingFace" && m.source.tokenSecretArn ? [m.source.tokenSecretArn] : [])),
+        ...config.models.flatMap((m) =>
+          m.source.kind === "huggingFace" && m.source.tokenSecretArn ? [m.source.tokenSecretArn] : [],
+        ),
         ...(config.api.consumers ?? []).flatMap((c) => (c.keySecretArn ? [c.keySecretArn] : [])),
       ]),
     ],
@@ -120,10 +130,24 @@ export function stateStatements(scope: CiScope, write: boolean): PolicyStatement
   return [
     { Sid: "ListState", Effect: "Allow", Action: "s3:ListBucket", Resource: bucket },
     write
-      ? { Sid: "ReadWriteState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: keys }
+      ? {
+          Sid: "ReadWriteState",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Resource: keys,
+        }
       : { Sid: "ReadState", Effect: "Allow", Action: "s3:GetObject", Resource: keys },
     // Plans take the S3 lock too (use_lockfile writes <key>.tflock).
-    ...(write ? [] : [{ Sid: "LockState", Effect: "Allow" as const, Action: ["s3:PutObject", "s3:DeleteObject"], Resource: keys.map((k) => `${k}.tflock`) }]),
+    ...(write
+      ? []
+      : [
+          {
+            Sid: "LockState",
+            Effect: "Allow" as const,
+            Action: ["s3:PutObject", "s3:DeleteObject"],
+            Resource: keys.map((k) => `${k}.tflock`),
+          },
+        ]),
   ];
 }
 
@@ -131,7 +155,12 @@ export function secretStatements(scope: CiScope): PolicyStatement[] {
   if (scope.tokenSecretArns.length === 0) return [];
   const keys = scope.secretKmsKeyArns ?? [];
   return [
-    { Sid: "ReadModelTokens", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...scope.tokenSecretArns] },
+    {
+      Sid: "ReadModelTokens",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: [...scope.tokenSecretArns],
+    },
     // A secret under a customer managed key is decrypted for Secrets Manager on the caller's behalf.
     ...(keys.length
       ? [
@@ -166,7 +195,9 @@ export function planRoleStatements(scope: CiScope, deployStatements: readonly Po
       // Reading a token under a customer managed key is a decrypt: a plan reads tokens too.
       if (st.Sid === "DecryptSecrets") return [st];
       const actions = [st.Action].flat().filter((a) => READ_ACTION.test(a));
-      return actions.length ? [{ ...st, Sid: `Plan${st.Sid}`, Action: actions.length === 1 ? actions[0] : actions }] : [];
+      return actions.length
+        ? [{ ...st, Sid: `Plan${st.Sid}`, Action: actions.length === 1 ? actions[0] : actions }]
+        : [];
     });
   const keys = (resource: string) => /::\/(apikeys|usageplans)\/\*$/.test(resource);
   const collections = (resource: string) => /::\/(apikeys|usageplans)$/.test(resource);

@@ -6,9 +6,15 @@ import { laidOut, pageLayout } from "./policy-pages";
 import { projectRolePath } from "../names";
 
 /** The ARN of a CI role's nth managed policy, as the CI stack names it. */
-export const ciPolicyName = (project: string, role: "deploy" | "plan", n: number): string => `${project}-ci-${role}-${n}`;
-export const ciPolicyArn = (partition: string, account: string, project: string, role: "deploy" | "plan", n: number): string =>
-  `arn:${partition}:iam::${account}:policy${projectRolePath(project)}${ciPolicyName(project, role, n)}`;
+export const ciPolicyName = (project: string, role: "deploy" | "plan", n: number): string =>
+  `${project}-ci-${role}-${n}`;
+export const ciPolicyArn = (
+  partition: string,
+  account: string,
+  project: string,
+  role: "deploy" | "plan",
+  n: number,
+): string => `arn:${partition}:iam::${account}:policy${projectRolePath(project)}${ciPolicyName(project, role, n)}`;
 
 /** The longest partition name (aws-us-gov) and a 12-digit account: no real ARN of the stack is longer. */
 const LONGEST = { partition: "aws-us-gov", account: "123456789012" };
@@ -20,12 +26,19 @@ const LONGEST = { partition: "aws-us-gov", account: "123456789012" };
  * take, so a page that fits here fits at apply.
  */
 export function ciRolePages(scope: CiScope): { readonly deploy: PolicyDocument[]; readonly plan: PolicyDocument[] } {
-  const measuring: CiScope = { ...scope, ...LONGEST, boundaryArn: boundaryArn(LONGEST.partition, LONGEST.account, scope.project) };
+  const measuring: CiScope = {
+    ...scope,
+    ...LONGEST,
+    boundaryArn: boundaryArn(LONGEST.partition, LONGEST.account, scope.project),
+  };
   const statementsOf = (s: CiScope) => {
     const deploy = deployRoleStatements(s);
     return { deploy, plan: planRoleStatements(s, deploy) };
   };
   const real = statementsOf(scope);
   const measured = statementsOf(measuring);
-  return { deploy: laidOut(real.deploy, pageLayout(measured.deploy)), plan: laidOut(real.plan, pageLayout(measured.plan)) };
+  return {
+    deploy: laidOut(real.deploy, pageLayout(measured.deploy)),
+    plan: laidOut(real.plan, pageLayout(measured.plan)),
+  };
 }

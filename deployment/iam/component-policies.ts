@@ -22,7 +22,8 @@ export const stateTables = (scope: CiScope): TaggedKind => ({
     "dynamodb:UntagResource",
   ],
   resources: scope.stages.map(
-    (stage) => `arn:${scope.partition}:dynamodb:${scope.region}:${scope.account}:table/${stateTableName(`${scope.project}-${stage}`)}`,
+    (stage) =>
+      `arn:${scope.partition}:dynamodb:${scope.region}:${scope.account}:table/${stateTableName(`${scope.project}-${stage}`)}`,
   ),
 });
 
@@ -40,8 +41,12 @@ export const components = (scope: CiScope): TaggedKind => ({
     "sagemaker:ListTags",
     "sagemaker:DeleteTags",
   ],
-  resources: [`arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${scope.project}-*`],
-  created: scope.exact.components.map((name) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${name}`),
+  resources: [
+    `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${scope.project}-*`,
+  ],
+  created: scope.exact.components.map(
+    (name) => `arn:${scope.partition}:sagemaker:${scope.region}:${scope.account}:inference-component/${name}`,
+  ),
 });
 
 /**
@@ -68,6 +73,10 @@ export const componentStatements = (scope: CiScope): PolicyStatement[] => [
     Sid: "ManageComponentAlarms",
     Effect: "Allow",
     Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
-    Resource: stageNamed(scope, (n) => `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-inference-component/${n}`),
+    Resource: stageNamed(
+      scope,
+      (n) =>
+        `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.account}:alarm:TargetTracking-inference-component/${n}`,
+    ),
   },
 ];

@@ -4,7 +4,16 @@ import { boundaryArn } from "./boundary";
 import { projectRolePath } from "../names";
 import { componentStatements, components, stateTables } from "./component-policies";
 import { scalingStatements } from "./scaling-policies";
-import { alarms, alarmTopics, functions, keyTables, logGroups, sagemakerModels, stageRoles, taggedStatements } from "./tagged-policies";
+import {
+  alarms,
+  alarmTopics,
+  functions,
+  keyTables,
+  logGroups,
+  sagemakerModels,
+  stageRoles,
+  taggedStatements,
+} from "./tagged-policies";
 
 /**
  * The deploy role's policy: every action a deploy of the stage stacks calls, each on resources
@@ -42,7 +51,16 @@ export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
     ...retireAndInvokeStatements(scope),
     ...apiAndMonitoringStatements(scope),
     ...(scope.components ? componentStatements(scope) : []),
-    ...(scope.layerArns?.length ? [{ Sid: "UseLayers", Effect: "Allow" as const, Action: "lambda:GetLayerVersion", Resource: [...scope.layerArns] }] : []),
+    ...(scope.layerArns?.length
+      ? [
+          {
+            Sid: "UseLayers",
+            Effect: "Allow" as const,
+            Action: "lambda:GetLayerVersion",
+            Resource: [...scope.layerArns],
+          },
+        ]
+      : []),
     ...(scope.domain ? domainStatements(scope, scope.domain) : []),
     ...scalingStatements(scope),
   ];
@@ -58,7 +76,13 @@ function stageRoleStatements(scope: CiScope): PolicyStatement[] {
     {
       Sid: "ReadStageRoles",
       Effect: "Allow",
-      Action: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
+      Action: [
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+      ],
       Resource: stageRoleArns(scope),
     },
     {
@@ -68,7 +92,10 @@ function stageRoleStatements(scope: CiScope): PolicyStatement[] {
       Action: "iam:CreateRole",
       Resource: stageRoleArns(scope),
       Condition: {
-        StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project), "aws:RequestTag/Project": scope.project },
+        StringEquals: {
+          "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project),
+          "aws:RequestTag/Project": scope.project,
+        },
       },
     },
     {
@@ -79,7 +106,10 @@ function stageRoleStatements(scope: CiScope): PolicyStatement[] {
       Action: ["iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"],
       Resource: stageRoleArns(scope),
       Condition: {
-        StringEquals: { "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project), "aws:ResourceTag/Project": scope.project },
+        StringEquals: {
+          "iam:PermissionsBoundary": scope.boundaryArn ?? boundaryArn(p, a, scope.project),
+          "aws:ResourceTag/Project": scope.project,
+        },
       },
     },
     {
@@ -124,7 +154,9 @@ function retireAndInvokeStatements(scope: CiScope): PolicyStatement[] {
       Effect: "Allow",
       Action: "lambda:AddPermission",
       Resource: functions(scope).resources,
-      Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project, "lambda:Principal": "apigateway.amazonaws.com" } },
+      Condition: {
+        StringEquals: { "aws:ResourceTag/Project": scope.project, "lambda:Principal": "apigateway.amazonaws.com" },
+      },
     },
     {
       Sid: "AutoscalingServiceRole",
@@ -178,7 +210,12 @@ function apiAndMonitoringStatements(scope: CiScope): PolicyStatement[] {
       Action: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
       Resource: named(scope, (n) => `arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-endpoint/${n}`),
     },
-    { Sid: "ReadAlarms", Effect: "Allow", Action: "cloudwatch:DescribeAlarms", Resource: `arn:${p}:cloudwatch:${r}:${a}:alarm:*` },
+    {
+      Sid: "ReadAlarms",
+      Effect: "Allow",
+      Action: "cloudwatch:DescribeAlarms",
+      Resource: `arn:${p}:cloudwatch:${r}:${a}:alarm:*`,
+    },
     {
       Sid: "ManageDashboards",
       Effect: "Allow",
@@ -213,7 +250,12 @@ function domainStatements(scope: CiScope, domain: NonNullable<CiScope["domain"]>
             Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"],
             Resource: `arn:${p}:route53:::hostedzone/${domain.hostedZoneId}`,
           },
-          { Sid: "WatchRecordChange", Effect: "Allow" as const, Action: "route53:GetChange", Resource: `arn:${p}:route53:::change/*` },
+          {
+            Sid: "WatchRecordChange",
+            Effect: "Allow" as const,
+            Action: "route53:GetChange",
+            Resource: `arn:${p}:route53:::change/*`,
+          },
         ]
       : []),
   ];

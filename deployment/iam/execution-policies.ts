@@ -22,7 +22,10 @@ export interface ExecutionRoleInputs {
 export function sagemakerExecutionStatements(input: ExecutionRoleInputs): PolicyStatement[] {
   const { partition, region, account } = input;
   const repositories: string[] = [];
-  if (input.image) repositories.push(`arn:${partition}:ecr:${input.image.region}:${input.image.account}:repository/${input.image.repository}`);
+  if (input.image)
+    repositories.push(
+      `arn:${partition}:ecr:${input.image.region}:${input.image.account}:repository/${input.image.repository}`,
+    );
   if (input.modelPackage) repositories.push(`arn:${partition}:ecr:${region}:${account}:repository/*`);
 
   const statements: PolicyStatement[] = [...endpointLogStatements(input), ...imageStatements(repositories)];
@@ -30,7 +33,12 @@ export function sagemakerExecutionStatements(input: ExecutionRoleInputs): Policy
   if (input.modelDataUrl) {
     const { bucket, key } = parseS3Uri(input.modelDataUrl);
     const objects = key === "" || key.endsWith("/") ? `${key}*` : key;
-    statements.push({ Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::${bucket}/${objects}` });
+    statements.push({
+      Sid: "ReadModelData",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `arn:${partition}:s3:::${bucket}/${objects}`,
+    });
   }
   if (input.modelDataPrefix) statements.push(...prefixReadStatements(partition, input.modelDataPrefix));
   return statements;
@@ -74,12 +82,27 @@ function imageStatements(repositories: readonly string[]): PolicyStatement[] {
 }
 
 /** Write captured requests and answers under the capture prefix, with its key if it has one. */
-function dataCaptureStatements(partition: string, capture: NonNullable<ExecutionRoleInputs["dataCapture"]>): PolicyStatement[] {
+function dataCaptureStatements(
+  partition: string,
+  capture: NonNullable<ExecutionRoleInputs["dataCapture"]>,
+): PolicyStatement[] {
   const { bucket, key } = parseS3Uri(capture.s3Uri);
   return [
-    { Sid: "WriteDataCapture", Effect: "Allow", Action: "s3:PutObject", Resource: `arn:${partition}:s3:::${bucket}/${key}*` },
+    {
+      Sid: "WriteDataCapture",
+      Effect: "Allow",
+      Action: "s3:PutObject",
+      Resource: `arn:${partition}:s3:::${bucket}/${key}*`,
+    },
     ...(capture.kmsKeyArn
-      ? [{ Sid: "EncryptDataCapture", Effect: "Allow" as const, Action: ["kms:GenerateDataKey", "kms:Encrypt"], Resource: capture.kmsKeyArn }]
+      ? [
+          {
+            Sid: "EncryptDataCapture",
+            Effect: "Allow" as const,
+            Action: ["kms:GenerateDataKey", "kms:Encrypt"],
+            Resource: capture.kmsKeyArn,
+          },
+        ]
       : []),
   ];
 }
@@ -88,7 +111,12 @@ function dataCaptureStatements(partition: string, capture: NonNullable<Execution
 export function prefixReadStatements(partition: string, uri: string): PolicyStatement[] {
   const { bucket, key } = parseS3Uri(uri);
   return [
-    { Sid: "ReadModelData", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::${bucket}/${key}*` },
+    {
+      Sid: "ReadModelData",
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: `arn:${partition}:s3:::${bucket}/${key}*`,
+    },
     {
       Sid: "ListModelData",
       Effect: "Allow",

@@ -18,7 +18,10 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-export const policyDocument = (statements: readonly PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+export const policyDocument = (statements: readonly PolicyStatement[]): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: statements,
+});
 
 /** Where a role serves: its trust names the account (and for SageMaker the region) that may use it. */
 export interface TrustScope {
@@ -64,12 +67,22 @@ export function endpointArn(partition: string, region: string, account: string, 
 }
 
 /** An inference component's ARN: InvokeEndpoint with InferenceComponentName is authorized on it as well as on the endpoint (service authorization reference). */
-export function inferenceComponentArn(partition: string, region: string, account: string, componentName: string): string {
+export function inferenceComponentArn(
+  partition: string,
+  region: string,
+  account: string,
+  componentName: string,
+): string {
   return `arn:${partition}:sagemaker:${region}:${account}:inference-component/${componentName}`;
 }
 
 /** The ARNs a function needs to invoke a route: its endpoint, and its inference component if it is one. */
-export function routeArns(partition: string, region: string, account: string, route: { readonly endpoint: string; readonly component?: string }): string[] {
+export function routeArns(
+  partition: string,
+  region: string,
+  account: string,
+  route: { readonly endpoint: string; readonly component?: string },
+): string[] {
   return [
     endpointArn(partition, region, account, route.endpoint),
     ...(route.component ? [inferenceComponentArn(partition, region, account, route.component)] : []),
@@ -129,13 +142,18 @@ export function invokerPolicyStatements(
   at: { partition: string; region: string; account: string; logGroupArn: string },
 ): PolicyStatement[] {
   const { partition, region, account } = at;
-  const components = fn.endpoints.flatMap((e) => (e.route.component ? [inferenceComponentArn(partition, region, account, e.route.component)] : []));
+  const components = fn.endpoints.flatMap((e) =>
+    e.route.component ? [inferenceComponentArn(partition, region, account, e.route.component)] : [],
+  );
   return invokerStatements({
     endpointArns: fn.endpoints.flatMap((e) => routeArns(partition, region, account, e.route)),
     logGroupArn: at.logGroupArn,
     tracing: fn.tracing,
     extraStatements: fn.extraStatements,
-    wake: fn.wake && { componentArns: components, tableArn: dynamodbTableArn(partition, region, account, fn.wake.table) },
+    wake: fn.wake && {
+      componentArns: components,
+      tableArn: dynamodbTableArn(partition, region, account, fn.wake.table),
+    },
     budgetTableArn: fn.budgets && dynamodbTableArn(partition, region, account, fn.budgets.table),
   });
 }
@@ -146,12 +164,26 @@ export const dynamodbTableArn = (partition: string, region: string, account: str
 
 /** X-Ray segments: PutTraceSegments and PutTelemetryRecords have no resource-level permissions. */
 export function tracingStatements(): PolicyStatement[] {
-  return [{ Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }];
+  return [
+    {
+      Sid: "WriteTraces",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      Resource: "*",
+    },
+  ];
 }
 
 /** Write to one log group only; CreateLogGroup is not needed because the stack creates it. */
 export function logWriteStatements(logGroupArn: string): PolicyStatement[] {
-  return [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` }];
+  return [
+    {
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `${logGroupArn}:*`,
+    },
+  ];
 }
 
 /** A function role's statements: invoke its endpoints (none for the authorizer), write its log group, traces, the config's extra statements. */

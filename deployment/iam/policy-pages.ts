@@ -18,7 +18,11 @@ function cut(statements: readonly PolicyStatement[], part: Part): PolicyStatemen
   const st = statements[part.statement];
   const whole = part.from === 0 && part.to === resourcesOf(st).length;
   if (whole) return st;
-  return { ...st, Sid: part.index === 0 ? st.Sid : `${st.Sid}${part.index + 1}`, Resource: resourcesOf(st).slice(part.from, part.to) };
+  return {
+    ...st,
+    Sid: part.index === 0 ? st.Sid : `${st.Sid}${part.index + 1}`,
+    Resource: resourcesOf(st).slice(part.from, part.to),
+  };
 }
 
 const sizeOf = (statements: readonly PolicyStatement[]) => JSON.stringify(policyDocument(statements)).length;

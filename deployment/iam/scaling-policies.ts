@@ -14,7 +14,10 @@ export function scalingStatements(scope: CiScope): PolicyStatement[] {
       Action: "application-autoscaling:RegisterScalableTarget",
       Resource: target,
       Condition: {
-        StringEquals: { "aws:RequestTag/Project": scope.project, "application-autoscaling:service-namespace": "sagemaker" },
+        StringEquals: {
+          "aws:RequestTag/Project": scope.project,
+          "application-autoscaling:service-namespace": "sagemaker",
+        },
         Null: { "aws:ResourceTag/Project": "true" },
       },
     },

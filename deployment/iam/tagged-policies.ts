@@ -39,7 +39,10 @@ export const taggedStatements = (scope: CiScope, kinds: readonly TaggedKind[]): 
       Effect: "Allow",
       Action: union((k) => k.create),
       Resource: union((k) => k.created ?? k.resources),
-      Condition: { StringEquals: { "aws:RequestTag/Project": scope.project }, Null: { "aws:ResourceTag/Project": "true" } },
+      Condition: {
+        StringEquals: { "aws:RequestTag/Project": scope.project },
+        Null: { "aws:ResourceTag/Project": "true" },
+      },
     },
     {
       Sid: "UseTagged",
@@ -51,7 +54,8 @@ export const taggedStatements = (scope: CiScope, kinds: readonly TaggedKind[]): 
   ];
 };
 
-const arn = (scope: CiScope, service: string, resource: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:${resource}`;
+const arn = (scope: CiScope, service: string, resource: string) =>
+  `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:${resource}`;
 
 /**
  * The stage roles: tags given at creation are authorized as TagRole on a role with none yet; changing
@@ -82,7 +86,9 @@ export const sagemakerModels = (scope: CiScope): TaggedKind => ({
     "sagemaker:DeleteTags",
     "sagemaker:ListTags",
   ],
-  resources: ["model", "endpoint-config", "endpoint"].map((kind) => arn(scope, "sagemaker", `${kind}/${scope.project}-*`)),
+  resources: ["model", "endpoint-config", "endpoint"].map((kind) =>
+    arn(scope, "sagemaker", `${kind}/${scope.project}-*`),
+  ),
   // Models and endpoint configs end in a hash; endpoints have the names the stages give them.
   created: [
     ...["model", "endpoint-config"].map((kind) => arn(scope, "sagemaker", `${kind}/${scope.project}-*`)),
@@ -137,16 +143,34 @@ export const keyTables = (scope: CiScope): TaggedKind => ({
 /** The functions' and the API's log groups (the provider tags them in CreateLogGroup). */
 export const logGroups = (scope: CiScope): TaggedKind => ({
   create: ["logs:CreateLogGroup", "logs:TagResource"],
-  use: ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
-  resources: ["lambda", "apigateway"].map((service) => arn(scope, "logs", `log-group:/aws/${service}/${scope.project}-*`)),
+  use: [
+    "logs:DeleteLogGroup",
+    "logs:PutRetentionPolicy",
+    "logs:DeleteRetentionPolicy",
+    "logs:TagResource",
+    "logs:UntagResource",
+    "logs:ListTagsForResource",
+  ],
+  resources: ["lambda", "apigateway"].map((service) =>
+    arn(scope, "logs", `log-group:/aws/${service}/${scope.project}-*`),
+  ),
   // Some calls name the group, some its streams (<group>:*).
-  created: scope.exact.logGroups.flatMap((name) => [arn(scope, "logs", `log-group:${name}`), arn(scope, "logs", `log-group:${name}:*`)]),
+  created: scope.exact.logGroups.flatMap((name) => [
+    arn(scope, "logs", `log-group:${name}`),
+    arn(scope, "logs", `log-group:${name}:*`),
+  ]),
 });
 
 /** The stage's own alarms (the provider sends their tags with every PutMetricAlarm). */
 export const alarms = (scope: CiScope): TaggedKind => ({
   create: ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
-  use: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"],
+  use: [
+    "cloudwatch:PutMetricAlarm",
+    "cloudwatch:DeleteAlarms",
+    "cloudwatch:TagResource",
+    "cloudwatch:UntagResource",
+    "cloudwatch:ListTagsForResource",
+  ],
   resources: [arn(scope, "cloudwatch", `alarm:${scope.project}-*`)],
   created: scope.exact.alarms.map((name) => arn(scope, "cloudwatch", `alarm:${name}`)),
 });

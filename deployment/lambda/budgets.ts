@@ -19,9 +19,14 @@ export function functionBudgets(
 ): { budgets?: BudgetSettings } {
   const served = consumers.filter((c) => c.budget && c.models.some((m) => endpoints.some((e) => e.model === m)));
   if (served.length === 0) return {};
-  const entry = ({ tokens, period, models }: ConsumerBudget): ConsumerBudget => ({ tokens, period, ...(models ? { models } : {}) });
+  const entry = ({ tokens, period, models }: ConsumerBudget): ConsumerBudget => ({
+    tokens,
+    period,
+    ...(models ? { models } : {}),
+  });
   return { budgets: { table, consumers: Object.fromEntries(served.map((c) => [c.name, entry(c.budget!)])) } };
 }
 
 /** The variable a generate function reads its budgets from; the OpenAI function's are in its settings file. */
-export const budgetEnvironment = (budgets?: BudgetSettings): Record<string, string> => (budgets ? { [BUDGETS_ENV]: JSON.stringify(budgets) } : {});
+export const budgetEnvironment = (budgets?: BudgetSettings): Record<string, string> =>
+  budgets ? { [BUDGETS_ENV]: JSON.stringify(budgets) } : {};

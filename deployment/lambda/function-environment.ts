@@ -7,14 +7,19 @@ import { budgetEnvironment } from "./budgets";
 /** Lambda's limit on a function's environment: 4 KB for all keys and values together, not raisable. */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 
-const routesOf = (fn: Pick<ResolvedFunction, "endpoints">) => Object.fromEntries(fn.endpoints.map((e) => [e.model, e.route]));
+const routesOf = (fn: Pick<ResolvedFunction, "endpoints">) =>
+  Object.fromEntries(fn.endpoints.map((e) => [e.model, e.route]));
 
 /**
  * The files beside a function's code: the OpenAI function's model table (every model of the stage,
  * which grows past Lambda's 4 KB environment near 50 models) goes there, read once per container.
  */
-export function functionFiles(fn: Pick<ResolvedFunction, "handler" | "endpoints" | "budgets">): Record<string, string> | undefined {
-  return fn.handler === "openai" ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn), ...(fn.budgets ? { budgets: fn.budgets } : {}) }) } : undefined;
+export function functionFiles(
+  fn: Pick<ResolvedFunction, "handler" | "endpoints" | "budgets">,
+): Record<string, string> | undefined {
+  return fn.handler === "openai"
+    ? { [SETTINGS_FILE]: JSON.stringify({ models: routesOf(fn), ...(fn.budgets ? { budgets: fn.budgets } : {}) }) }
+    : undefined;
 }
 
 /** What the stack sets in a function's environment: its settings, its model's route (unless in its files), the CORS origins. */
@@ -31,12 +36,18 @@ export function functionEnvironment(
 }
 
 /** The authorizer's files: its consumers' models, known at synth. */
-export function authorizerFiles(consumers: readonly Pick<ResolvedConsumer, "name" | "models">[]): Record<string, string> {
-  return { [SETTINGS_FILE]: JSON.stringify({ consumers: Object.fromEntries(consumers.map((c) => [c.name, c.models])) }) };
+export function authorizerFiles(
+  consumers: readonly Pick<ResolvedConsumer, "name" | "models">[],
+): Record<string, string> {
+  return {
+    [SETTINGS_FILE]: JSON.stringify({ consumers: Object.fromEntries(consumers.map((c) => [c.name, c.models])) }),
+  };
 }
 
 /** The authorizer's environment: the secret that holds its key table (computed by Terraform at apply). */
-export const authorizerEnvironment = (tableSecretArn: string): Record<string, string> => ({ [CONSUMER_KEYS_SECRET_ENV]: tableSecretArn });
+export const authorizerEnvironment = (tableSecretArn: string): Record<string, string> => ({
+  [CONSUMER_KEYS_SECRET_ENV]: tableSecretArn,
+});
 
 /** Secrets Manager's limit on a secret's value. */
 export const SECRET_VALUE_MAX_BYTES = 65_536;
@@ -45,7 +56,8 @@ export const SECRET_VALUE_MAX_BYTES = 65_536;
 export const keyTableBytes = (consumers: readonly Pick<ResolvedConsumer, "name">[]): number =>
   Buffer.byteLength(JSON.stringify({ salt: "0".repeat(40), keys: consumers.map((c) => ["0".repeat(64), c.name]) }));
 
-const bytesOf = (env: Readonly<Record<string, string>>) => Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+const bytesOf = (env: Readonly<Record<string, string>>) =>
+  Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
 
 /**
  * Each function's environment as it will be at apply (a key's hash is 64 hex characters, the salt an
@@ -56,7 +68,10 @@ export function environmentProblems(deployment: Deployment): string[] {
     const env = functionEnvironment(fn);
     if (fn !== deployment.authorizer || !deployment.consumers) return env;
     // A secret's ARN: its name and a 7-character suffix in a 12-digit account.
-    return { ...env, ...authorizerEnvironment(`arn:aws:secretsmanager:${"x".repeat(14)}:123456789012:secret:${"x".repeat(64)}-AbCdEf`) };
+    return {
+      ...env,
+      ...authorizerEnvironment(`arn:aws:secretsmanager:${"x".repeat(14)}:123456789012:secret:${"x".repeat(64)}-AbCdEf`),
+    };
   };
   const table = deployment.consumers ? keyTableBytes(deployment.consumers) : 0;
   const secret =

@@ -1,4 +1,10 @@
-import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS, HELD_PER_MODEL_ENV, STATE_TABLE_ENV, WAKE_HOLD_ENV } from "../../contract/wake";
+import {
+  DEFAULT_HELD_PER_MODEL,
+  DEFAULT_WAKE_HOLD_SECONDS,
+  HELD_PER_MODEL_ENV,
+  STATE_TABLE_ENV,
+  WAKE_HOLD_ENV,
+} from "../../contract/wake";
 
 /**
  * What a function that serves models scaling to zero needs to hold their requests while they wake
@@ -24,7 +30,13 @@ export function wakeOf(
   lambda: { readonly wakeHoldSeconds: number; readonly heldRequestsPerModel: number },
 ): { wake?: WakeSpec } {
   if (!endpoints.some((e) => e.route.component)) return {};
-  return { wake: { table: stateTableName(prefix), holdSeconds: lambda.wakeHoldSeconds, heldPerModel: lambda.heldRequestsPerModel } };
+  return {
+    wake: {
+      table: stateTableName(prefix),
+      holdSeconds: lambda.wakeHoldSeconds,
+      heldPerModel: lambda.heldRequestsPerModel,
+    },
+  };
 }
 
 /** The variables the handlers read their wake settings from; the defaults are left out. */

@@ -50,7 +50,11 @@ export function vcpuCount(instanceType: string): number {
  * turning alarms on or off must leave that set alone. An inference component has none to keep:
  * a new version of it is a new component, which no alarm rolls back.
  */
-export function createdEndpointAlarms(specs: readonly AlarmSpec[], watchesUpdates: boolean, alarmsOn: boolean): readonly AlarmSpec[] {
+export function createdEndpointAlarms(
+  specs: readonly AlarmSpec[],
+  watchesUpdates: boolean,
+  alarmsOn: boolean,
+): readonly AlarmSpec[] {
   if (alarmsOn) return specs;
   return watchesUpdates ? specs.filter((spec) => spec.rollback) : [];
 }
@@ -60,7 +64,13 @@ export const watchesUpdates = (hosting: { readonly kind: string }): boolean => h
 
 /** Error rates and latency of the calls to an endpoint, or to one inference component, named for it. */
 function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {
-  const invocation = (name: string): MetricRef => ({ namespace: "AWS/SageMaker", name, dimensions: dims, stat: "Sum", periodSeconds: 60 });
+  const invocation = (name: string): MetricRef => ({
+    namespace: "AWS/SageMaker",
+    name,
+    dimensions: dims,
+    stat: "Sum",
+    periodSeconds: 60,
+  });
   return [
     {
       id: "errors-5xx",
@@ -101,7 +111,10 @@ function invocationAlarmSpecs(endpointName: string, dims: Dimensions, t: Thresho
  * (SageMaker publishes a component's invocation metrics under it). Its instances are the endpoint's,
  * shared or managed by SageMaker, so no instance alarms of its own.
  */
-export function componentAlarmSpecs(component: { readonly name: string; readonly baseName: string }, t: Thresholds): AlarmSpec[] {
+export function componentAlarmSpecs(
+  component: { readonly name: string; readonly baseName: string },
+  t: Thresholds,
+): AlarmSpec[] {
   // Named for the model's base name, so a new version's component updates the alarms in place.
   return invocationAlarmSpecs(component.baseName, { InferenceComponentName: component.name }, t);
 }
@@ -110,12 +123,22 @@ export function endpointAlarmSpecs(capacity: Capacity, endpointName: string, t: 
   const dims = { EndpointName: endpointName, VariantName: VARIANT };
   const specs = invocationAlarmSpecs(endpointName, dims, t);
   if (capacity.kind !== "instance") return specs;
-  return [...specs, ...instanceAlarmSpecs(capacity.type, endpointName, dims, t), saturationAlarmSpec(capacity, endpointName, dims, t)];
+  return [
+    ...specs,
+    ...instanceAlarmSpecs(capacity.type, endpointName, dims, t),
+    saturationAlarmSpec(capacity, endpointName, dims, t),
+  ];
 }
 
 /** CPU, memory and (with GPUs) GPU use of an endpoint's instances. SageMaker sums use over all cores and GPUs (0-100 per unit): the per-unit threshold is scaled. */
 function instanceAlarmSpecs(type: string, endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec[] {
-  const utilisation = (name: string): MetricRef => ({ namespace: "/aws/sagemaker/Endpoints", name, dimensions: dims, stat: "Average", periodSeconds: 300 });
+  const utilisation = (name: string): MetricRef => ({
+    namespace: "/aws/sagemaker/Endpoints",
+    name,
+    dimensions: dims,
+    stat: "Average",
+    periodSeconds: 300,
+  });
   const gpus = gpuCount(type) ?? 0;
   const spec = (id: string, name: string, description: string, threshold: number, metric: string): AlarmSpec => ({
     id,
@@ -134,7 +157,13 @@ function instanceAlarmSpecs(type: string, endpointName: string, dims: Dimensions
       t.cpuPercent * vcpuCount(type),
       "CPUUtilization",
     ),
-    spec("memory", "memory", `Instance memory over ${t.memoryPercent}% on ${endpointName}.`, t.memoryPercent, "MemoryUtilization"),
+    spec(
+      "memory",
+      "memory",
+      `Instance memory over ${t.memoryPercent}% on ${endpointName}.`,
+      t.memoryPercent,
+      "MemoryUtilization",
+    ),
     ...(gpus > 0
       ? [
           spec(
@@ -157,7 +186,12 @@ function instanceAlarmSpecs(type: string, endpointName: string, dims: Dimensions
 }
 
 /** More invocations per instance than it can serve, even after scaling out. */
-function saturationAlarmSpec(capacity: Extract<Capacity, { kind: "instance" }>, endpointName: string, dims: Dimensions, t: Thresholds): AlarmSpec {
+function saturationAlarmSpec(
+  capacity: Extract<Capacity, { kind: "instance" }>,
+  endpointName: string,
+  dims: Dimensions,
+  t: Thresholds,
+): AlarmSpec {
   const scaling = capacity.autoscaling;
   const target = scaling?.metric === "invocationsPerInstance" ? scaling.targetValue * 1.5 : 120;
   const saturation = t.invocationsPerInstancePerMinute ?? target;
@@ -168,6 +202,12 @@ function saturationAlarmSpec(capacity: Extract<Capacity, { kind: "instance" }>, 
     threshold: saturation,
     evaluationPeriods: 5,
     datapointsToAlarm: 3,
-    metric: { namespace: "AWS/SageMaker", name: "InvocationsPerInstance", dimensions: dims, stat: "Sum", periodSeconds: 60 },
+    metric: {
+      namespace: "AWS/SageMaker",
+      name: "InvocationsPerInstance",
+      dimensions: dims,
+      stat: "Sum",
+      periodSeconds: 60,
+    },
   };
 }

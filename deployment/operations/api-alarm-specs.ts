@@ -7,7 +7,12 @@ import type { AlarmSpec, MetricRef, Thresholds } from "./alarm-specs";
  * last as long as their generation, so the stage-wide latency would fire on long answers. The
  * per-route metrics exist because the stage enables detailed metrics.
  */
-export function apiAlarmSpecs(apiName: string, stage: string, t: Thresholds, bufferedPaths: readonly string[]): AlarmSpec[] {
+export function apiAlarmSpecs(
+  apiName: string,
+  stage: string,
+  t: Thresholds,
+  bufferedPaths: readonly string[],
+): AlarmSpec[] {
   const metric = (name: string, stat: string, route?: string): MetricRef => ({
     namespace: "AWS/ApiGateway",
     name,
@@ -94,7 +99,13 @@ export function functionAlarmSpecs(functionName: string, timeoutSeconds: number,
  * it is spent (a request was refused for it).
  */
 export function budgetAlarmSpecs(prefix: string, namespace: string, stage: string, consumer: string): AlarmSpec[] {
-  const metric = (name: string, stat: string): MetricRef => ({ namespace, name, dimensions: { Stage: stage, Consumer: consumer }, stat, periodSeconds: 300 });
+  const metric = (name: string, stat: string): MetricRef => ({
+    namespace,
+    name,
+    dimensions: { Stage: stage, Consumer: consumer },
+    stat,
+    periodSeconds: 300,
+  });
   const once = { evaluationPeriods: 1, datapointsToAlarm: 1, atOrAbove: true };
   return [
     {

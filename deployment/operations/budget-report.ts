@@ -23,18 +23,33 @@ type Budgeted = Pick<ResolvedConsumer, "name" | "budget">;
 /** The item of each budgeted consumer's current period. */
 export function budgetKeys(consumers: readonly Budgeted[], now: Date): { consumer: string; key: Item }[] {
   return consumers.flatMap((c) =>
-    c.budget ? [{ consumer: c.name, key: { pk: { S: budgetPartition(c.name) }, sk: { S: periodOf(c.budget.period, now).key } } }] : [],
+    c.budget
+      ? [
+          {
+            consumer: c.name,
+            key: { pk: { S: budgetPartition(c.name) }, sk: { S: periodOf(c.budget.period, now).key } },
+          },
+        ]
+      : [],
   );
 }
 
-export function budgetRows(consumers: readonly Budgeted[], items: Readonly<Record<string, Item | undefined>>, now: Date): BudgetRow[] {
+export function budgetRows(
+  consumers: readonly Budgeted[],
+  items: Readonly<Record<string, Item | undefined>>,
+  now: Date,
+): BudgetRow[] {
   return consumers.flatMap((c) => {
     if (!c.budget) return [];
     const tally = liveTally(items[c.name] ?? {}, Math.floor(now.getTime() / 1000));
     const resets = periodOf(c.budget.period, now).endsAt.toISOString();
     const limits = c.budget.models ?? {};
     const models = [...new Set([...Object.keys(tally.models), ...Object.keys(limits)])].sort();
-    const row = (model: string, budget: number | undefined, t: { used: number; reserved: number; committed: number }): BudgetRow => ({
+    const row = (
+      model: string,
+      budget: number | undefined,
+      t: { used: number; reserved: number; committed: number },
+    ): BudgetRow => ({
       consumer: c.name,
       model,
       budget,
@@ -53,6 +68,14 @@ const cell = (n: number | undefined) => (n === undefined ? "-" : String(n));
 export function budgetTable(rows: readonly BudgetRow[]): { header: string[]; cells: string[][] } {
   return {
     header: ["consumer", "model", "budget", "used", "reserved", "left", "resets"],
-    cells: rows.map((r) => [r.consumer, r.model, cell(r.budget), String(r.used), String(r.reserved), cell(r.left), r.resets]),
+    cells: rows.map((r) => [
+      r.consumer,
+      r.model,
+      cell(r.budget),
+      String(r.used),
+      String(r.reserved),
+      cell(r.left),
+      r.resets,
+    ]),
   };
 }

@@ -3,8 +3,11 @@ import { round, type CostEstimate, type CostRow } from "./cost";
 /** The cost estimate as people read it: a table for the terminal, Markdown for a pull request, one line per stage at synth. */
 
 const money = (n: number | undefined) =>
-  n === undefined ? "unpriced" : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const range = (a: number | undefined, b: number | undefined) => (a === undefined ? "unpriced" : a === b ? money(a) : `${money(a)} - ${money(b)}`);
+  n === undefined
+    ? "unpriced"
+    : `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const range = (a: number | undefined, b: number | undefined) =>
+  a === undefined ? "unpriced" : a === b ? money(a) : `${money(a)} - ${money(b)}`;
 
 /** A plain-text table for the terminal. */
 export function formatCostTable(e: CostEstimate): string {
@@ -25,7 +28,14 @@ export function formatCostTable(e: CostEstimate): string {
     "",
     money(m.monthly),
   ]);
-  const totals = Object.entries(e.totals).map(([stage, t]) => [stage, "total", "", "", "", range(t.monthlyMin, t.monthlyMax)]);
+  const totals = Object.entries(e.totals).map(([stage, t]) => [
+    stage,
+    "total",
+    "",
+    "",
+    "",
+    range(t.monthlyMin, t.monthlyMax),
+  ]);
   const all = [header, ...body, ...monitoring, ...totals];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row: string[]) =>
@@ -78,12 +88,18 @@ export function diffCosts(base: CostEstimate, current: CostEstimate): CostChange
 export function formatCostMarkdown(current: CostEstimate, base?: CostEstimate): string {
   const changes = base ? diffCosts(base, current) : [];
   const delta = (c: CostChange | undefined) =>
-    !c ? "" : c.monthlyMaxDelta === undefined ? " | unpriced" : ` | ${c.monthlyMaxDelta > 0 ? "+" : ""}${money(c.monthlyMaxDelta).replace("$-", "-$")}`;
+    !c
+      ? ""
+      : c.monthlyMaxDelta === undefined
+        ? " | unpriced"
+        : ` | ${c.monthlyMaxDelta > 0 ? "+" : ""}${money(c.monthlyMaxDelta).replace("$-", "-$")}`;
   const rows = current.rows.map((r) => {
     const change = changes.find((c) => c.stage === r.stage && c.model === r.model);
     return `| \`${r.stage}\` | ${r.model} | ${r.capacity} | ${r.minCount}-${r.maxCount} | ${range(r.monthlyMin, r.monthlyMax)}${base ? delta(change) : ""} |`;
   });
-  const removed = changes.filter((c) => !c.after).map((c) => `| \`${c.stage}\` | ${c.model} | removed | | | ${delta(c).slice(3)} |`);
+  const removed = changes
+    .filter((c) => !c.after)
+    .map((c) => `| \`${c.stage}\` | ${c.model} | removed | | | ${delta(c).slice(3)} |`);
   return [
     "### Cost estimate (30 days)",
     "",
@@ -101,10 +117,17 @@ export function formatCostMarkdown(current: CostEstimate, base?: CostEstimate): 
  * The line synth prints for a stage: one figure when minimum and maximum agree, and never "$0" for
  * instance types the price table does not have (those are named instead).
  */
-export function costLine(stage: string, total: { monthlyMin: number; monthlyMax: number }, unpriced: readonly string[]): string {
+export function costLine(
+  stage: string,
+  total: { monthlyMin: number; monthlyMax: number },
+  unpriced: readonly string[],
+): string {
   const note = unpriced.length ? ` (unpriced, not counted: ${unpriced.join(", ")})` : "";
   if (unpriced.length && total.monthlyMax === 0)
     return `${stage}: cost unknown: no price for ${unpriced.join(", ")} in the table (set cost.prices). Details: npm run cost`;
-  const range = total.monthlyMin === total.monthlyMax ? `$${total.monthlyMax.toFixed(0)}` : `$${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)}`;
+  const range =
+    total.monthlyMin === total.monthlyMax
+      ? `$${total.monthlyMax.toFixed(0)}`
+      : `$${total.monthlyMin.toFixed(0)}-${total.monthlyMax.toFixed(0)}`;
   return `${stage}: about ${range} per 30 days in SageMaker instances and monitoring${note}. Details: npm run cost`;
 }

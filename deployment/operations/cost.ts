@@ -44,7 +44,12 @@ export interface CostEstimate {
 export const round = (n: number) => Math.round(n * 100) / 100;
 
 export function estimateCost(config: Config, table: PriceTable = PRICES): CostEstimate {
-  const pricing: Pricing = { prices: { ...table.hourly, ...config.cost.prices }, unpriced: new Set(), scheduled: [], unscheduled: [] };
+  const pricing: Pricing = {
+    prices: { ...table.hourly, ...config.cost.prices },
+    unpriced: new Set(),
+    scheduled: [],
+    unscheduled: [],
+  };
   const rows: CostRow[] = [];
   const monitoring: MonitoringCost[] = [];
   for (const deployment of resolveStages(config)) {
@@ -64,7 +69,10 @@ interface Pricing {
 }
 
 /** Instances of one type between two counts; an unpriced type is listed without prices, never as free. */
-function instanceRow(pricing: Pricing, row: Pick<CostRow, "stage" | "model" | "capacity" | "minCount" | "maxCount">): CostRow {
+function instanceRow(
+  pricing: Pricing,
+  row: Pick<CostRow, "stage" | "model" | "capacity" | "minCount" | "maxCount">,
+): CostRow {
   const price = pricing.prices[row.capacity];
   if (price === undefined) {
     pricing.unpriced.add(row.capacity);
@@ -80,7 +88,9 @@ function instanceRow(pricing: Pricing, row: Pick<CostRow, "stage" | "model" | "c
   };
 }
 
-type Schedules = NonNullable<Extract<Config["models"][number]["capacity"], { kind: "instance" }>["autoscaling"]>["schedules"];
+type Schedules = NonNullable<
+  Extract<Config["models"][number]["capacity"], { kind: "instance" }>["autoscaling"]
+>["schedules"];
 
 /** A model whose schedules move its minimum: the lowest one, and the instance-hours at the minimum over 30 days. */
 function withSchedules(pricing: Pricing, row: CostRow, schedules: Schedules): CostRow {
@@ -115,7 +125,11 @@ function monitoringOf(deployment: Deployment, on: boolean): MonitoringCost {
     alarms,
     dashboards: 1,
     secrets,
-    monthly: round(alarms * MONITORING_PRICES.alarmMonth + MONITORING_PRICES.dashboardMonth + secrets * MONITORING_PRICES.secretMonth),
+    monthly: round(
+      alarms * MONITORING_PRICES.alarmMonth +
+        MONITORING_PRICES.dashboardMonth +
+        secrets * MONITORING_PRICES.secretMonth,
+    ),
   };
 }
 
@@ -123,7 +137,13 @@ function monitoringOf(deployment: Deployment, on: boolean): MonitoringCost {
 function stageRows(deployment: Deployment, config: Config, table: PriceTable, pricing: Pricing): CostRow[] {
   const { stage } = deployment;
   const rows: CostRow[] = deployment.sharedEndpoints.map((e) =>
-    instanceRow(pricing, { stage, model: e.name, capacity: e.instanceType, minCount: e.minInstances, maxCount: e.maxInstances }),
+    instanceRow(pricing, {
+      stage,
+      model: e.name,
+      capacity: e.instanceType,
+      minCount: e.minInstances,
+      maxCount: e.maxInstances,
+    }),
   );
   for (const m of deployment.models) {
     // Placed models are billed by their shared endpoint; adopted ones where they are managed.
@@ -131,7 +151,8 @@ function stageRows(deployment: Deployment, config: Config, table: PriceTable, pr
     if (hosting.kind === "existing" || hosting.kind === "placed") continue;
     if (hosting.kind === "serverless") {
       const { capacity } = hosting;
-      const gbSeconds = config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (capacity.memorySizeMb / 1024);
+      const gbSeconds =
+        config.cost.serverlessRequestsPerMonth * config.cost.serverlessAverageSeconds * (capacity.memorySizeMb / 1024);
       const monthly = round(gbSeconds * table.serverlessPerGbSecond);
       const hourlyMax = round(monthly / HOURS_PER_MONTH);
       rows.push({
@@ -156,7 +177,10 @@ function stageRows(deployment: Deployment, config: Config, table: PriceTable, pr
   return rows;
 }
 
-function totalsOf(rows: readonly CostRow[], monitoring: readonly MonitoringCost[]): Record<string, { monthlyMin: number; monthlyMax: number }> {
+function totalsOf(
+  rows: readonly CostRow[],
+  monitoring: readonly MonitoringCost[],
+): Record<string, { monthlyMin: number; monthlyMax: number }> {
   const totals: Record<string, { monthlyMin: number; monthlyMax: number }> = {};
   const add = (stage: string, min: number, max: number) => {
     const t = (totals[stage] ??= { monthlyMin: 0, monthlyMax: 0 });
@@ -183,8 +207,14 @@ function assumptionsOf(config: Config, table: PriceTable, pricing: Pricing): str
           `Scheduled minimums on the calendar, each schedule in its time zone, over 30 days from Monday 2026-01-05: ${[...new Set(scheduled)].join(", ")}; the minimum per 30 days is those hours.`,
         ]
       : []),
-    ...(unscheduled.length ? [`Schedules by rate() or at() are not priced (${[...new Set(unscheduled)].join(", ")}): the range is min to max capacity.`] : []),
-    ...(config.models.some((m) => m.capacity.kind === "instance" && m.capacity.placement && m.capacity.autoscaling?.schedules.length)
+    ...(unscheduled.length
+      ? [
+          `Schedules by rate() or at() are not priced (${[...new Set(unscheduled)].join(", ")}): the range is min to max capacity.`,
+        ]
+      : []),
+    ...(config.models.some(
+      (m) => m.capacity.kind === "instance" && m.capacity.placement && m.capacity.autoscaling?.schedules.length,
+    )
       ? ["Schedules of models placed on shared endpoints are not priced: the shared endpoint's instances are."]
       : []),
     ...config.endpoints.map(
@@ -195,7 +225,9 @@ function assumptionsOf(config: Config, table: PriceTable, pricing: Pricing): str
           .join(", ")}).`,
     ),
     ...(config.existingEndpoints.length
-      ? [`Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`]
+      ? [
+          `Adopted endpoints (${config.existingEndpoints.map((e) => e.name).join(", ")}) are billed where they are managed and are not counted.`,
+        ]
       : []),
     `Monitoring per stage: ${MONITORING_PRICES.alarmMonth} per alarm-month, ${MONITORING_PRICES.dashboardMonth} per dashboard, ${MONITORING_PRICES.secretMonth} per secret (reference/prices.ts), before the account's free tier (10 alarms, 3 dashboards).`,
     "Not counted: Lambda, API Gateway, logs and data transfer (per request, small beside GPU hours).",

@@ -20,7 +20,14 @@ export interface DashboardInput {
 type Metric = (string | Record<string, string>)[];
 
 function widget(title: string, metrics: Metric[], region: string, y: number, x: number, stat = "Sum", width = 8) {
-  return { type: "metric", x, y, width, height: 6, properties: { title, region, metrics, stat, period: 60, view: "timeSeries", stacked: false } };
+  return {
+    type: "metric",
+    x,
+    y,
+    width,
+    height: 6,
+    properties: { title, region, metrics, stat, period: 60, view: "timeSeries", stacked: false },
+  };
 }
 
 /** One row per endpoint, one per inference component, the API's, the functions', and with consumers their tokens. */
@@ -40,7 +47,8 @@ const invocationMetrics = (dims: string[]): Metric[] =>
   ["Invocations", "Invocation4XXErrors", "Invocation5XXErrors"].map((name) => ["AWS/SageMaker", name, ...dims]);
 
 /** The model's latency at p50 and p90 (microseconds). */
-const modelLatencyMetrics = (dims: string[]): Metric[] => ["p50", "p90"].map((stat) => ["AWS/SageMaker", "ModelLatency", ...dims, { stat }]);
+const modelLatencyMetrics = (dims: string[]): Metric[] =>
+  ["p50", "p90"].map((stat) => ["AWS/SageMaker", "ModelLatency", ...dims, { stat }]);
 
 /** A row of widgets, placed at height y. */
 type Row = (region: string, y: number) => unknown[];
@@ -48,12 +56,13 @@ type Row = (region: string, y: number) => unknown[];
 function endpointRow(e: DashboardInput["endpoints"][number]): Row {
   const dims = ["EndpointName", e.name, "VariantName", VARIANT_NAME];
   const invocations = invocationMetrics(dims);
-  const latency: Metric[] = [...modelLatencyMetrics(dims), ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }]];
-  const utilisation: Metric[] = ["GPUUtilization", "GPUMemoryUtilization", "MemoryUtilization", "CPUUtilization"].map((m) => [
-    "/aws/sagemaker/Endpoints",
-    m,
-    ...dims,
-  ]);
+  const latency: Metric[] = [
+    ...modelLatencyMetrics(dims),
+    ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
+  ];
+  const utilisation: Metric[] = ["GPUUtilization", "GPUMemoryUtilization", "MemoryUtilization", "CPUUtilization"].map(
+    (m) => ["/aws/sagemaker/Endpoints", m, ...dims],
+  );
   const serverless: Metric[] = [
     ["AWS/SageMaker", "ModelSetupTime", ...dims, { stat: "Maximum" }],
     ["AWS/SageMaker", "OverheadLatency", ...dims, { stat: "p90" }],
@@ -75,7 +84,13 @@ function componentRow(name: string): Row {
     widget(`${name}: invocations and errors`, invocations, region, y, 0),
     widget(`${name}: model latency (µs)`, latency, region, y, 8, "p90"),
     // Requests that found no copy: each wakes the model (the wake-up alarm watches this metric).
-    widget(`${name}: requests at zero copies`, [["AWS/SageMaker", "NoCapacityInvocationFailures", ...dims]], region, y, 16),
+    widget(
+      `${name}: requests at zero copies`,
+      [["AWS/SageMaker", "NoCapacityInvocationFailures", ...dims]],
+      region,
+      y,
+      16,
+    ),
   ];
 }
 
@@ -107,7 +122,8 @@ function functionsRow(functions: readonly string[]): Row {
 }
 
 function consumersRow(consumers: NonNullable<DashboardInput["consumers"]>, stage: string): Row {
-  const tokens = (metric: string) => consumers.names.map((c) => [consumers.namespace, metric, "Stage", stage, "Consumer", c]);
+  const tokens = (metric: string) =>
+    consumers.names.map((c) => [consumers.namespace, metric, "Stage", stage, "Consumer", c]);
   return (region, y) => [
     widget("Input tokens by consumer", tokens("InputTokens"), region, y, 0, "Sum", 12),
     widget("Output tokens by consumer", tokens("OutputTokens"), region, y, 12, "Sum", 12),

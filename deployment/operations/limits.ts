@@ -13,7 +13,9 @@ function policyProblems(deployment: Deployment): string[] {
   const { region } = deployment;
   return deployment.functions.flatMap((fn) => {
     const logGroupArn = `arn:aws:logs:${region}:123456789012:log-group:/aws/lambda/${fn.functionName}`;
-    const document = policyDocument(invokerPolicyStatements(fn, { partition: "aws", region, account: "123456789012", logGroupArn }));
+    const document = policyDocument(
+      invokerPolicyStatements(fn, { partition: "aws", region, account: "123456789012", logGroupArn }),
+    );
     const size = JSON.stringify(document).length;
     return size > ROLE_INLINE_POLICY_MAX_CHARS
       ? [
@@ -28,7 +30,10 @@ function policyProblems(deployment: Deployment): string[] {
  * the stage boundary's size, each function's environment and each function role's policy.
  */
 export function deploymentProblems(config: Config): string[] {
-  const perStage = resolveStages(config).flatMap((deployment) => [...environmentProblems(deployment), ...policyProblems(deployment)]);
+  const perStage = resolveStages(config).flatMap((deployment) => [
+    ...environmentProblems(deployment),
+    ...policyProblems(deployment),
+  ]);
   return [...boundaryProblems(config), ...ciRoleProblems(config), ...new Set(perStage)];
 }
 

@@ -45,13 +45,17 @@ export function summarizePlan(stack: string, plan: PlanJson): StackSummary {
       counts.update++;
       // SageMaker starts the new endpoint config at its initial count; the provider cannot ask it to keep the current one.
       if (type === ENDPOINT)
-        risky.push(`update ${address}: the endpoint restarts at its initial instance count (initialCount), and autoscaling takes it from there`);
+        risky.push(
+          `update ${address}: the endpoint restarts at its initial instance count (initialCount), and autoscaling takes it from there`,
+        );
     } else if (actions === "delete") {
       counts.destroy++;
       risky.push(`destroy ${address}`);
     } else if (actions === "create,delete" || actions === "delete,create") {
       counts.replace++;
-      const because = change.replace_paths?.length ? ` because of ${change.replace_paths.map((p) => p.join(".")).join(", ")}` : "";
+      const because = change.replace_paths?.length
+        ? ` because of ${change.replace_paths.map((p) => p.join(".")).join(", ")}`
+        : "";
       const downtime =
         actions !== "delete,create"
           ? ""
@@ -63,7 +67,9 @@ export function summarizePlan(stack: string, plan: PlanJson): StackSummary {
     // "read" and "no-op" change nothing.
     if (type === "aws_iam_role" && actions !== "delete" && actions !== "no-op" && actions !== "read")
       for (const principal of foreignPrincipals(change.after?.assume_role_policy))
-        risky.push(`${address} trusts ${principal}, which is neither an AWS service nor GitHub's OIDC provider: check who may assume it`);
+        risky.push(
+          `${address} trusts ${principal}, which is neither an AWS service nor GitHub's OIDC provider: check who may assume it`,
+        );
   }
   return { stack, ...counts, risky };
 }
@@ -71,7 +77,11 @@ export function summarizePlan(stack: string, plan: PlanJson): StackSummary {
 const fence = (text: string) => `\`\`\`\n${text.replace(/```/g, "ʼʼʼ")}\n\`\`\``;
 
 /** The comment's Markdown; full plans are cut so the whole fits in one comment. */
-export function renderComment(summaries: readonly StackSummary[], fullPlans: Readonly<Record<string, string>>, footer = ""): string {
+export function renderComment(
+  summaries: readonly StackSummary[],
+  fullPlans: Readonly<Record<string, string>>,
+  footer = "",
+): string {
   const head = [
     COMMENT_MARKER,
     "### Terraform plan",
@@ -87,7 +97,10 @@ export function renderComment(summaries: readonly StackSummary[], fullPlans: Rea
   const each = Math.floor(budget / Math.max(1, summaries.length));
   const details = summaries.map((s) => {
     const plan = fullPlans[s.stack] ?? "";
-    const shown = plan.length > each ? `${plan.slice(0, each)}\n... (${plan.length - each} more characters: see the workflow log)` : plan;
+    const shown =
+      plan.length > each
+        ? `${plan.slice(0, each)}\n... (${plan.length - each} more characters: see the workflow log)`
+        : plan;
     return `<details><summary>${s.stack}: full plan</summary>\n\n${fence(shown)}\n\n</details>`;
   });
   return [head, ...details, footer].filter(Boolean).join("\n");

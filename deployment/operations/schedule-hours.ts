@@ -26,7 +26,12 @@ const CRON = /^cron\((.+)\)$/;
 function firings(schedule: PricedSchedule): number[] | undefined {
   const fields = CRON.exec(schedule.schedule)?.[1];
   if (!fields) return undefined;
-  const cron = new Cron(`0 ${fields}`, { timezone: schedule.timezone, alternativeWeekdays: true, mode: "7-part", paused: true });
+  const cron = new Cron(`0 ${fields}`, {
+    timezone: schedule.timezone,
+    alternativeWeekdays: true,
+    mode: "7-part",
+    paused: true,
+  });
   const times: number[] = [];
   let next = cron.nextRun(new Date(PRICING_WINDOW_START - LOOKBACK_MS));
   while (next && next.getTime() < PRICING_WINDOW_START + WINDOW_MS) {

@@ -22,12 +22,19 @@ export function usageQueries(deployment: Deployment): UsageQuery[] {
     { name: "default", models: deployment.models.map((m) => m.name) },
   ];
   return consumers.flatMap((c, i) =>
-    c.models.flatMap((model, j) => USAGE_METRICS.map((metric, k) => ({ id: `q${i}_${j}_${k}`, consumer: c.name, model, metric }))),
+    c.models.flatMap((model, j) =>
+      USAGE_METRICS.map((metric, k) => ({ id: `q${i}_${j}_${k}`, consumer: c.name, model, metric })),
+    ),
   );
 }
 
 /** GetMetricData's MetricDataQueries: the sum of each metric over the whole period. */
-export function metricDataQueries(queries: readonly UsageQuery[], namespace: string, stage: string, periodSeconds: number) {
+export function metricDataQueries(
+  queries: readonly UsageQuery[],
+  namespace: string,
+  stage: string,
+  periodSeconds: number,
+) {
   return queries.map((q) => ({
     Id: q.id,
     ReturnData: true,
@@ -61,7 +68,12 @@ export interface UsageRow {
  * The report: each consumer's use of each model (a consumer without traffic shows zeros), and its
  * share of the endpoint's cost over `days`, apportioned by tokens.
  */
-export function usageReport(queries: readonly UsageQuery[], values: Readonly<Record<string, number>>, costRows: readonly CostRow[], days: number): UsageRow[] {
+export function usageReport(
+  queries: readonly UsageQuery[],
+  values: Readonly<Record<string, number>>,
+  costRows: readonly CostRow[],
+  days: number,
+): UsageRow[] {
   const rows = new Map<string, { consumer: string; model: string } & Record<UsageMetric, number>>();
   for (const q of queries) {
     const key = `${q.consumer}\u0000${q.model}`;
@@ -76,8 +88,18 @@ export function usageReport(queries: readonly UsageQuery[], values: Readonly<Rec
     // The cost table's 30 days at minimum capacity, scaled to the period.
     const monthly = costRows.find((c) => c.model === r.model)?.monthlyMin;
     const total = modelTokens.get(r.model) ?? 0;
-    const cost = monthly !== undefined && monthly > 0 && total > 0 ? Math.round((monthly / 30) * days * (tokensOf(r) / total) * 100) / 100 : undefined;
-    return { consumer: r.consumer, model: r.model, requests: r.Requests, inputTokens: r.InputTokens, outputTokens: r.OutputTokens, costShare: cost };
+    const cost =
+      monthly !== undefined && monthly > 0 && total > 0
+        ? Math.round((monthly / 30) * days * (tokensOf(r) / total) * 100) / 100
+        : undefined;
+    return {
+      consumer: r.consumer,
+      model: r.model,
+      requests: r.Requests,
+      inputTokens: r.InputTokens,
+      outputTokens: r.OutputTokens,
+      costShare: cost,
+    };
   });
 }
 
@@ -85,13 +107,29 @@ const money = (n: number | undefined) => (n === undefined ? "n/a" : `$${n.toFixe
 
 export function formatUsage(rows: readonly UsageRow[], markdown: boolean): string {
   const header = ["consumer", "model", "requests", "input tokens", "output tokens", "cost share"];
-  const cells = rows.map((r) => [r.consumer, r.model, String(r.requests), String(r.inputTokens), String(r.outputTokens), money(r.costShare)]);
+  const cells = rows.map((r) => [
+    r.consumer,
+    r.model,
+    String(r.requests),
+    String(r.inputTokens),
+    String(r.outputTokens),
+    money(r.costShare),
+  ]);
   return formatTable(header, cells, markdown);
 }
 
 /** Columns padded for a terminal, or a Markdown table. */
-export function formatTable(header: readonly string[], cells: readonly (readonly string[])[], markdown: boolean): string {
-  if (markdown) return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...cells.map((c) => `| ${c.join(" | ")} |`)].join("\n");
+export function formatTable(
+  header: readonly string[],
+  cells: readonly (readonly string[])[],
+  markdown: boolean,
+): string {
+  if (markdown)
+    return [
+      `| ${header.join(" | ")} |`,
+      `| ${header.map(() => "---").join(" | ")} |`,
+      ...cells.map((c) => `| ${c.join(" | ")} |`),
+    ].join("\n");
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   return [header, ...cells]
     .map((c) =>

@@ -1,4 +1,7 @@
-import type { InstanceCapacity as InstanceSettings, ServerlessCapacity as ServerlessSettings } from "../../config/schema";
+import type {
+  InstanceCapacity as InstanceSettings,
+  ServerlessCapacity as ServerlessSettings,
+} from "../../config/schema";
 
 /**
  * What a model's constructs read of its capacity, with the config's defaults applied. Where the

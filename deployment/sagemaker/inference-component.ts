@@ -51,10 +51,17 @@ export type ComponentPlacement =
  * of its own, with one instance over its copies' need: a new version starts its copy before the
  * old one goes.
  */
-export function componentOf(m: ModelConfig, names: ResourceNames, container: ContainerSpec): ComponentPlacement | undefined {
+export function componentOf(
+  m: ModelConfig,
+  names: ResourceNames,
+  container: ContainerSpec,
+): ComponentPlacement | undefined {
   if (m.capacity.kind !== "instance") return undefined;
   const { placement, autoscaling } = m.capacity;
-  const startup = { download: m.capacity.modelDownloadTimeoutSeconds, health: m.capacity.startupHealthCheckTimeoutSeconds };
+  const startup = {
+    download: m.capacity.modelDownloadTimeoutSeconds,
+    health: m.capacity.startupHealthCheckTimeoutSeconds,
+  };
   if (placement) {
     const baseName = names.endpoint(`${placement.endpoint}-${m.name}`);
     const endpointName = names.endpoint(placement.endpoint);
@@ -67,7 +74,11 @@ export function componentOf(m: ModelConfig, names: ResourceNames, container: Con
   const compute = { gpus: gpuCount(m.capacity.type), memoryMb: SOLO_COMPONENT_MEMORY_MB };
   return {
     kind: "scale-to-zero",
-    component: { name: componentName(baseName, { endpointName: baseName, container, compute, startup }), baseName, ...compute },
+    component: {
+      name: componentName(baseName, { endpointName: baseName, container, compute, startup }),
+      baseName,
+      ...compute,
+    },
     host: {
       endpointName: baseName,
       instanceType: m.capacity.type,
@@ -87,7 +98,10 @@ export function componentOf(m: ModelConfig, names: ResourceNames, container: Con
  * in place is only what Cloud Control reads back: the tags, and the model's name when a rotated
  * token renames the model. (InferenceComponentName: up to 63 characters.)
  */
-export function componentName(baseName: string, what: { endpointName: string; container: ContainerSpec; compute: object; startup: object }): string {
+export function componentName(
+  baseName: string,
+  what: { endpointName: string; container: ContainerSpec; compute: object; startup: object },
+): string {
   const identity = {
     endpoint: what.endpointName,
     variant: COMPONENT_VARIANT,
@@ -102,7 +116,10 @@ export function componentName(baseName: string, what: { endpointName: string; co
 const shortHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 8);
 
 /** The config's shared endpoints, named for the stage. */
-export function sharedEndpointsOf(endpoints: readonly SharedEndpointConfig[], names: ResourceNames): ResolvedSharedEndpoint[] {
+export function sharedEndpointsOf(
+  endpoints: readonly SharedEndpointConfig[],
+  names: ResourceNames,
+): ResolvedSharedEndpoint[] {
   return endpoints.map((e) => ({
     name: e.name,
     endpointName: names.endpoint(e.name),
@@ -149,7 +166,11 @@ export function componentEndpointConfigState(input: {
     InstanceType: host.instanceType,
     // SageMaker starts the endpoint with an instance; managed scaling takes it from there.
     InitialInstanceCount: Math.max(1, host.minInstances),
-    ManagedInstanceScaling: { Status: "ENABLED", MinInstanceCount: host.minInstances, MaxInstanceCount: host.maxInstances },
+    ManagedInstanceScaling: {
+      Status: "ENABLED",
+      MinInstanceCount: host.minInstances,
+      MaxInstanceCount: host.maxInstances,
+    },
     ...(host.volumeSizeGb === undefined ? {} : { VolumeSizeInGB: host.volumeSizeGb }),
   };
   return {
@@ -182,7 +203,9 @@ export function componentState(input: {
     Specification: {
       ModelName: input.modelName,
       ComputeResourceRequirements: {
-        ...(component.gpus === undefined ? { NumberOfCpuCoresRequired: 1 } : { NumberOfAcceleratorDevicesRequired: component.gpus }),
+        ...(component.gpus === undefined
+          ? { NumberOfCpuCoresRequired: 1 }
+          : { NumberOfAcceleratorDevicesRequired: component.gpus }),
         MinMemoryRequiredInMb: component.memoryMb,
       },
       StartupParameters: {

@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import type { Capacity, HuggingFaceSettings, ModelSource } from "../../config/schema";
 import { gpuCount } from "../../reference/instance-types";
-import { UnsupportedRegionError, hfCpuImage, lmiImage, parseEcrImage, tgiImage, type ImageRef } from "../../reference/images";
+import {
+  UnsupportedRegionError,
+  hfCpuImage,
+  lmiImage,
+  parseEcrImage,
+  tgiImage,
+  type ImageRef,
+} from "../../reference/images";
 import { teiImage } from "../../reference/tei-images";
 
 /** What the SageMaker model's primary container runs, computed from the config alone. */
@@ -63,7 +70,8 @@ export function lmiEnvironment(hf: HuggingFace, instanceType: string, placedGpus
   if (hf.maxTotalTokens !== undefined) env.OPTION_MAX_MODEL_LEN = String(hf.maxTotalTokens);
   if (hf.maxBatchPrefillTokens !== undefined) env.OPTION_MAX_NUM_BATCHED_TOKENS = String(hf.maxBatchPrefillTokens);
   // Tool choice "auto" needs vLLM's parser for the model family (LMI tool calling guide).
-  if (hf.toolCallParser) Object.assign(env, { OPTION_ENABLE_AUTO_TOOL_CHOICE: "true", OPTION_TOOL_CALL_PARSER: hf.toolCallParser });
+  if (hf.toolCallParser)
+    Object.assign(env, { OPTION_ENABLE_AUTO_TOOL_CHOICE: "true", OPTION_TOOL_CALL_PARSER: hf.toolCallParser });
   return env;
 }
 
@@ -87,7 +95,12 @@ export function hfCpuEnvironment(hf: HuggingFace): Record<string, string> {
 }
 
 /** What the container runs, with network isolation where asked: it is part of the spec, so a change makes a new model. */
-export function containerSpec(source: ModelSource, capacity: Capacity, region: string, networkIsolation = false): ContainerSpec {
+export function containerSpec(
+  source: ModelSource,
+  capacity: Capacity,
+  region: string,
+  networkIsolation = false,
+): ContainerSpec {
   const spec = unisolatedSpec(source, capacity, region);
   return networkIsolation ? { ...spec, networkIsolation: true } : spec;
 }
@@ -103,18 +116,32 @@ export const MODEL_DIR = "/opt/ml/model";
 function withS3Weights(spec: ContainerSpec, prefix: string | undefined): ContainerSpec {
   if (!prefix) return spec;
   const { HF_MODEL_REVISION: _hubRevision, OPTION_REVISION: _lmiRevision, ...environment } = spec.environment;
-  return { ...spec, modelDataPrefix: prefix, environment: { ...environment, HF_MODEL_ID: MODEL_DIR, HF_HUB_OFFLINE: "1" } };
+  return {
+    ...spec,
+    modelDataPrefix: prefix,
+    environment: { ...environment, HF_MODEL_ID: MODEL_DIR, HF_HUB_OFFLINE: "1" },
+  };
 }
 
 function unisolatedSpec(source: ModelSource, capacity: Capacity, region: string): ContainerSpec {
-  if (source.kind === "huggingFace") return withS3Weights(huggingFaceSpec(source, capacity, region), source.weightsS3Uri);
+  if (source.kind === "huggingFace")
+    return withS3Weights(huggingFaceSpec(source, capacity, region), source.weightsS3Uri);
   if (source.kind === "custom") {
-    return { image: parseEcrImage(source.image), modelDataUrl: source.modelDataUrl, environment: { ...source.environment }, tokenVariable: "HF_TOKEN" };
+    return {
+      image: parseEcrImage(source.image),
+      modelDataUrl: source.modelDataUrl,
+      environment: { ...source.environment },
+      tokenVariable: "HF_TOKEN",
+    };
   }
   return { modelPackageName: source.arn, environment: {}, tokenVariable: "HF_TOKEN" };
 }
 
-function huggingFaceSpec(hf: Extract<ModelSource, { kind: "huggingFace" }>, capacity: Capacity, region: string): ContainerSpec {
+function huggingFaceSpec(
+  hf: Extract<ModelSource, { kind: "huggingFace" }>,
+  capacity: Capacity,
+  region: string,
+): ContainerSpec {
   const tokenSecretArn = hf.tokenSecretArn;
   if (hf.server === "tei") {
     const gpu = capacity.kind === "instance" && gpuCount(capacity.type) !== undefined;
@@ -124,11 +151,21 @@ function huggingFaceSpec(hf: Extract<ModelSource, { kind: "huggingFace" }>, capa
   }
   if (capacity.kind === "instance" && hf.server === "vllm") {
     const image = hf.image ? parseEcrImage(hf.image) : lmiImage(region);
-    return { image, environment: lmiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+    return {
+      image,
+      environment: lmiEnvironment(hf, capacity.type, capacity.placement?.gpus),
+      tokenSecretArn,
+      tokenVariable: "HF_TOKEN",
+    };
   }
   if (capacity.kind === "instance") {
     const image = hf.image ? parseEcrImage(hf.image) : tgiImage(region);
-    return { image, environment: tgiEnvironment(hf, capacity.type, capacity.placement?.gpus), tokenSecretArn, tokenVariable: "HF_TOKEN" };
+    return {
+      image,
+      environment: tgiEnvironment(hf, capacity.type, capacity.placement?.gpus),
+      tokenSecretArn,
+      tokenVariable: "HF_TOKEN",
+    };
   }
   return {
     image: hf.image ? parseEcrImage(hf.image) : hfCpuImage(region),

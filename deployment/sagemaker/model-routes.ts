@@ -20,7 +20,8 @@ export function modelRoute(model: ModelConfig, endpoint: string): ModelRoute {
 
 function routeOf(model: ModelConfig, endpoint: string): ModelRoute {
   const { source, capacity } = model;
-  if (source.kind === "huggingFace" && source.server === "tei") return { endpoint, chat: "prompt", stream: false, task: "embedding" };
+  if (source.kind === "huggingFace" && source.server === "tei")
+    return { endpoint, chat: "prompt", stream: false, task: "embedding" };
   const served = source.kind === "huggingFace" && capacity.kind === "instance";
   const lmi = served && source.server === "vllm";
   return {

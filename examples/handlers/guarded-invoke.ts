@@ -35,7 +35,9 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
     const topic = BLOCKED.find((t) => request.inputs.toLowerCase().includes(t));
     if (topic) throw new HttpError(400, "blocked_topic", `Prompts about "${topic}" are not served here.`, "inputs");
-    const result = parseGenerateResponse(await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)));
+    const result = parseGenerateResponse(
+      await invokeJson(route.endpoint, generateBody(request, false), timeLeftMs(context)),
+    );
     return jsonResponse(200, { generated_text: result.generated_text }, requestId);
   } catch (err) {
     return toHttpResponse(fromSageMakerError(err), requestId);

@@ -59,7 +59,11 @@ function modelsOf(env: NodeJS.ProcessEnv): Record<string, string[]> | undefined 
 /** The salt and the key hashes: from the secret the stack names, else (local and tests) from the environment. */
 async function keyTableOf(env: NodeJS.ProcessEnv): Promise<KeyTable> {
   const secretId = env[CONSUMER_KEYS_SECRET_ENV];
-  if (!secretId) return { salt: env[KEY_HASH_SALT_ENV] ?? "", keys: JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][] };
+  if (!secretId)
+    return {
+      salt: env[KEY_HASH_SALT_ENV] ?? "",
+      keys: JSON.parse(env[CONSUMER_KEYS_ENV] || "[]") as [string, string][],
+    };
   // Loaded on the first read, not at init: a stage without consumers never loads it (bench: cold init).
   const sdk = await import("@aws-sdk/client-secrets-manager");
   // One attempt per read: the backoff below paces the retries, not the SDK's own.
@@ -83,7 +87,9 @@ function dueForRead(source: string, stale: boolean, now: number): boolean {
  * Manager is down) and backs off; with no table yet, the request fails (a 500 from API Gateway).
  */
 async function consumersOf(env: NodeJS.ProcessEnv, stale = false): Promise<Consumers | undefined> {
-  const source = [CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV, CONSUMER_KEYS_SECRET_ENV].map((k) => env[k] ?? "").join("\n");
+  const source = [CONSUMERS_ENV, CONSUMER_KEYS_ENV, KEY_HASH_SALT_ENV, CONSUMER_KEYS_SECRET_ENV]
+    .map((k) => env[k] ?? "")
+    .join("\n");
   const now = Date.now();
   const kept = cached?.source === source ? cached : undefined;
   if (!dueForRead(source, stale, now)) {
@@ -93,7 +99,10 @@ async function consumersOf(env: NodeJS.ProcessEnv, stale = false): Promise<Consu
   const models = modelsOf(env);
   try {
     const table = models ? await keyTableOf(env) : undefined;
-    const consumers = models && table ? { models, byHash: new Map(table.keys.map(([hash, name]) => [hash, name])), salt: table.salt } : undefined;
+    const consumers =
+      models && table
+        ? { models, byHash: new Map(table.keys.map(([hash, name]) => [hash, name])), salt: table.salt }
+        : undefined;
     cached = { source, consumers, readAt: now };
     failing = undefined;
     return consumers;
@@ -101,7 +110,11 @@ async function consumersOf(env: NodeJS.ProcessEnv, stale = false): Promise<Consu
     const count = failing?.source === source ? failing.count + 1 : 1;
     failing = { source, count, retryAt: Date.now() + Math.min(1000 * 2 ** (count - 1), KEY_TABLE_BACKOFF_MAX_MS) };
     const servedAt = kept ? Math.round((now - kept.readAt) / 1000) : undefined;
-    log("warn", "key table read failed", { failures: count, servingTableFromSecondsAgo: servedAt, error: (err as Error).name });
+    log("warn", "key table read failed", {
+      failures: count,
+      servingTableFromSecondsAgo: servedAt,
+      error: (err as Error).name,
+    });
     if (kept) return kept.consumers;
     throw err;
   }
@@ -120,7 +133,8 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
   });
   if (!key) throw new Error("Unauthorized");
   let consumers = await consumersOf(process.env);
-  if (!consumers) return { principalId: "api-key", usageIdentifierKey: key, policyDocument: policy("Allow", `${base}/*`) };
+  if (!consumers)
+    return { principalId: "api-key", usageIdentifierKey: key, policyDocument: policy("Allow", `${base}/*`) };
   let consumer = consumers.byHash.get(sha256(keyHashInput(consumers.salt, key)));
   // A key created since the table was read: read it again (rate-limited), then it is known.
   if (!consumer) {

@@ -38,12 +38,23 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     );
     const timeoutMs = timeLeftMs(context);
     // Held within API Gateway's 29 s, a buffered integration's limit.
-    const hold = { model, requestId, tally, holdMs: Math.max(0, Math.min(INVOKE_HOLD_SECONDS * 1000, timeoutMs - INVOKE_ANSWER_MS)) };
-    const result = parseGenerateResponse(await whileWaking(route, hold, () => invokeJson(route, generateBody(request, false), timeoutMs)));
+    const hold = {
+      model,
+      requestId,
+      tally,
+      holdMs: Math.max(0, Math.min(INVOKE_HOLD_SECONDS * 1000, timeoutMs - INVOKE_ANSWER_MS)),
+    };
+    const result = parseGenerateResponse(
+      await whileWaking(route, hold, () => invokeJson(route, generateBody(request, false), timeoutMs)),
+    );
     // The generate API's buffered answer gives no prompt count: its InputTokens are counted missing.
     const usage = { outputTokens: result.generated_tokens, generation: true };
     const budgetUsedPercent = await budget?.settle(usage, true);
-    requestSucceeded(record, { generatedTokens: result.generated_tokens }, { ...usage, heldMs: tally.heldMs, budgetUsedPercent });
+    requestSucceeded(
+      record,
+      { generatedTokens: result.generated_tokens },
+      { ...usage, heldMs: tally.heldMs, budgetUsedPercent },
+    );
     return jsonResponse(200, { generated_text: result.generated_text }, requestId, { ...cors, ...budgetHeaders });
   } catch (err) {
     const error = fromSageMakerError(err);

@@ -31,16 +31,30 @@ export class AwsCallError extends Error {
 /** Where a service is reached: the local stack's override, the SDK's standard variable, or AWS. */
 function endpointOf(service: JsonService, region: string): string {
   const local = handlerSettings().endpoints?.[service];
-  return local ?? process.env[SERVICES[service].endpointEnv] ?? `https://${service === "sagemaker" ? "api.sagemaker" : "dynamodb"}.${region}.amazonaws.com`;
+  return (
+    local ??
+    process.env[SERVICES[service].endpointEnv] ??
+    `https://${service === "sagemaker" ? "api.sagemaker" : "dynamodb"}.${region}.amazonaws.com`
+  );
 }
 
-export async function awsJsonCall<T>(service: JsonService, operation: string, input: unknown, signal?: AbortSignal): Promise<T> {
+export async function awsJsonCall<T>(
+  service: JsonService,
+  operation: string,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const client = handlerSettings().runtime ?? runtime;
   const region = await client.config.region();
   const url = new URL(endpointOf(service, region));
   const { prefix, json } = SERVICES[service];
   const body = JSON.stringify(input);
-  const signer = new SignatureV4({ service, region, credentials: client.config.credentials, sha256: client.config.sha256 });
+  const signer = new SignatureV4({
+    service,
+    region,
+    credentials: client.config.credentials,
+    sha256: client.config.sha256,
+  });
   const signed = await signer.sign({
     method: "POST",
     protocol: url.protocol,
@@ -48,7 +62,11 @@ export async function awsJsonCall<T>(service: JsonService, operation: string, in
     port: url.port ? Number(url.port) : undefined,
     path: url.pathname,
     query: {},
-    headers: { host: url.host, "content-type": `application/x-amz-json-${json}`, "x-amz-target": `${prefix}.${operation}` },
+    headers: {
+      host: url.host,
+      "content-type": `application/x-amz-json-${json}`,
+      "x-amz-target": `${prefix}.${operation}`,
+    },
     body,
   });
   const response = await fetch(url, { method: "POST", headers: signed.headers, body, signal });

@@ -14,11 +14,21 @@ const ANSWER_AFTER_WAIT_MS = 15_000;
  * the output budget it names, else by the model's context, which also bounds the two together.
  * Embeddings answer no tokens.
  */
-export function mostTokens(bodyBytes: number, output: number | undefined, route: Pick<ModelRoute, "task" | "contextTokens">, model: string): number {
+export function mostTokens(
+  bodyBytes: number,
+  output: number | undefined,
+  route: Pick<ModelRoute, "task" | "contextTokens">,
+  model: string,
+): number {
   if (route.task === "embedding") return bodyBytes;
   const context = route.contextTokens;
   if (output === undefined && context === undefined)
-    throw new HttpError(400, "invalid_request", `This key has a token budget and the context of "${echo(model)}" is not known: name max_tokens.`, "max_tokens");
+    throw new HttpError(
+      400,
+      "invalid_request",
+      `This key has a token budget and the context of "${echo(model)}" is not known: name max_tokens.`,
+      "max_tokens",
+    );
   const most = bodyBytes + TEMPLATE_MARGIN_TOKENS + (output ?? context!);
   return context === undefined ? most : Math.min(most, context);
 }
@@ -26,7 +36,9 @@ export function mostTokens(bodyBytes: number, output: number | undefined, route:
 /** The output budget a request names, in whichever API's word for it. */
 export function outputBudgetOf(body: Record<string, unknown>): number | undefined {
   const parameters = body.parameters as Record<string, unknown> | undefined;
-  const named = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens, parameters?.max_new_tokens].find((v) => typeof v === "number");
+  const named = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens, parameters?.max_new_tokens].find(
+    (v) => typeof v === "number",
+  );
   return named as number | undefined;
 }
 
@@ -90,5 +102,7 @@ type Tally = { readonly inputTokens?: number; readonly outputTokens?: number; re
 export function usedTokens(tally: Tally, promptBound: number, reserved: number): number | undefined {
   if (!tally.generation) return tally.inputTokens;
   if (tally.outputTokens === undefined) return undefined;
-  return tally.inputTokens !== undefined ? tally.inputTokens + tally.outputTokens : Math.min(reserved, promptBound + tally.outputTokens);
+  return tally.inputTokens !== undefined
+    ? tally.inputTokens + tally.outputTokens
+    : Math.min(reserved, promptBound + tally.outputTokens);
 }

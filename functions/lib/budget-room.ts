@@ -20,7 +20,10 @@ export interface ReserveRequest {
 export function isSpent(budget: ConsumerBudget, request: ReserveRequest, item: Item): boolean {
   const tally = liveTally(item, Math.floor(Date.now() / 1000));
   const limit = budget.models?.[request.model];
-  return tally.used + request.tokens > budget.tokens || (limit !== undefined && (tally.models[request.model]?.used ?? 0) + request.tokens > limit);
+  return (
+    tally.used + request.tokens > budget.tokens ||
+    (limit !== undefined && (tally.models[request.model]?.used ?? 0) + request.tokens > limit)
+  );
 }
 
 /** 429 that clients retry: the room is held by answers still running, and comes back as they settle. */
@@ -47,12 +50,20 @@ export function remainingOf(budget: ConsumerBudget, model: string, item: Item): 
 export function usedPercent(budget: ConsumerBudget, model: string, item: Item): number {
   const tally = liveTally(item, Math.floor(Date.now() / 1000));
   const limit = budget.models?.[model];
-  const shares = [tally.used / budget.tokens, ...(limit === undefined ? [] : [(tally.models[model]?.used ?? 0) / limit])];
+  const shares = [
+    tally.used / budget.tokens,
+    ...(limit === undefined ? [] : [(tally.models[model]?.used ?? 0) / limit]),
+  ];
   return Math.round(100 * Math.max(...shares) * 10) / 10;
 }
 
 /** 429 in OpenAI's shape: the budget, the period and when it resets; SDKs are told not to retry (it would not pass until then). */
-export function spent(request: ReserveRequest, budget: ConsumerBudget, endsAt: Date, item: Item | undefined): HttpError {
+export function spent(
+  request: ReserveRequest,
+  budget: ConsumerBudget,
+  endsAt: Date,
+  item: Item | undefined,
+): HttpError {
   const tally = liveTally(item ?? {}, Math.floor(Date.now() / 1000));
   const limit = budget.models?.[request.model];
   const modelFull = limit !== undefined && (tally.models[request.model]?.committed ?? 0) + request.tokens > limit;

@@ -45,9 +45,15 @@ async function twice<T>(call: () => Promise<T>): Promise<T> {
 }
 
 const unavailable = (cause: unknown) =>
-  new HttpError(503, "budget_unavailable", "This key's token budget could not be checked, so nothing was sent to the model. Try again.", undefined, {
-    cause,
-  });
+  new HttpError(
+    503,
+    "budget_unavailable",
+    "This key's token budget could not be checked, so nothing was sent to the model. Try again.",
+    undefined,
+    {
+      cause,
+    },
+  );
 
 /** A reservation for the request, or undefined when its consumer has no budget (no call is made). Throws 429 when it would overspend. */
 export async function reserve(request: ReserveRequest): Promise<Reservation | undefined> {
@@ -67,7 +73,8 @@ export async function reserve(request: ReserveRequest): Promise<Reservation | un
     const until = Math.floor(Date.now() / 1000) + lease;
     return update(settings.table, {
       Key: key,
-      UpdateExpression: "SET #c = if_not_exists(#c, :zero) + :n, #cm = if_not_exists(#cm, :zero) + :n, #r = :entry, expiresAt = :expires",
+      UpdateExpression:
+        "SET #c = if_not_exists(#c, :zero) + :n, #cm = if_not_exists(#cm, :zero) + :n, #r = :entry, expiresAt = :expires",
       ConditionExpression: `(attribute_not_exists(#c) OR #c <= :maxTotal)${modelLimit === undefined ? "" : " AND (attribute_not_exists(#cm) OR #cm <= :maxModel)"}`,
       ExpressionAttributeNames: { "#c": names.committed, "#cm": names.modelCommitted, "#r": names.reservation },
       ExpressionAttributeValues: {
@@ -112,7 +119,12 @@ const LONGEST_WAIT_MS = 2000;
 async function reserveOrWait(
   attempt: () => Promise<{ Attributes?: Item }>,
   release: () => Promise<{ released: boolean; item?: Item }>,
-  on: { deadline: number; spent: (item: Item) => boolean; refusal: (item?: Item) => HttpError; busy: (item: Item) => HttpError },
+  on: {
+    deadline: number;
+    spent: (item: Item) => boolean;
+    refusal: (item?: Item) => HttpError;
+    busy: (item: Item) => HttpError;
+  },
 ): Promise<Item> {
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(2 * wait, LONGEST_WAIT_MS)) {
     try {
@@ -132,7 +144,13 @@ async function reserveOrWait(
 }
 
 /** Renews the lease every third of it; when a renewal finds it gone, or the lease runs out unrenewed, the answer is stopped. */
-function keepLease(table: string, key: Item, reservation: string, lease: number, request: ReserveRequest): NodeJS.Timeout {
+function keepLease(
+  table: string,
+  key: Item,
+  reservation: string,
+  lease: number,
+  request: ReserveRequest,
+): NodeJS.Timeout {
   let until = Math.floor(Date.now() / 1000) + lease;
   const timer = setInterval(
     () => {
@@ -169,13 +187,20 @@ function keepLease(table: string, key: Item, reservation: string, lease: number,
 
 /** Removes the reservations whose lease ran out, each only as it was read (a renewal since keeps it). */
 async function releaseLapsed(table: string, key: Item): Promise<{ released: boolean; item?: Item }> {
-  const { Item: item } = await awsJsonCall<{ Item?: Item }>("dynamodb", "GetItem", { TableName: table, Key: key, ConsistentRead: true });
+  const { Item: item } = await awsJsonCall<{ Item?: Item }>("dynamodb", "GetItem", {
+    TableName: table,
+    Key: key,
+    ConsistentRead: true,
+  });
   const nowSeconds = Math.floor(Date.now() / 1000);
   const lapsed = reservationsOf(item ?? {}).filter((r) => r.until <= nowSeconds);
   if (lapsed.length === 0) return { released: false, item };
   // What each counter gives back: the total, and each model's.
   const back = new Map<string, number>();
-  for (const r of [...lapsed.map((l) => ({ ...l, counter: "c" })), ...lapsed.map((l) => ({ ...l, counter: budgetNames(l.model, "").modelCommitted }))])
+  for (const r of [
+    ...lapsed.map((l) => ({ ...l, counter: "c" })),
+    ...lapsed.map((l) => ({ ...l, counter: budgetNames(l.model, "").modelCommitted })),
+  ])
     back.set(r.counter, (back.get(r.counter) ?? 0) + r.tokens);
   const counters = [...back];
   await update(table, {
@@ -210,12 +235,18 @@ async function settle(
 ): Promise<number | undefined> {
   const attr = { "#c": names.committed, "#cm": names.modelCommitted, "#u": names.used, "#um": names.modelUsed };
   const base = { ":zero": n(0), ":used": n(used) };
-  if (used > request.tokens) log("warn", "answer used more than its reservation", { requestId: request.requestId, reserved: request.tokens, used });
+  if (used > request.tokens)
+    log("warn", "answer used more than its reservation", {
+      requestId: request.requestId,
+      reserved: request.tokens,
+      used,
+    });
   try {
     const settled = await twice(() =>
       update(table, {
         Key: key,
-        UpdateExpression: "SET #c = #c + :delta, #cm = #cm + :delta, #u = if_not_exists(#u, :zero) + :used, #um = if_not_exists(#um, :zero) + :used REMOVE #r",
+        UpdateExpression:
+          "SET #c = #c + :delta, #cm = #cm + :delta, #u = if_not_exists(#u, :zero) + :used, #um = if_not_exists(#um, :zero) + :used REMOVE #r",
         ConditionExpression: "attribute_exists(#r)",
         ExpressionAttributeNames: { ...attr, "#r": names.reservation },
         ExpressionAttributeValues: { ...base, ":delta": n(used - request.tokens) },

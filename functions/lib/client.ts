@@ -9,7 +9,10 @@ export function createRuntimeClient(config: SageMakerRuntimeClientConfig = {}): 
     maxAttempts: 2,
     // One Lambda container serves one request at a time; the local server runs many at once
     // through one client, and the SDK's default of 50 sockets would queue them.
-    requestHandler: { httpAgent: { maxSockets: 1024, keepAlive: true }, httpsAgent: { maxSockets: 1024, keepAlive: true } },
+    requestHandler: {
+      httpAgent: { maxSockets: 1024, keepAlive: true },
+      httpsAgent: { maxSockets: 1024, keepAlive: true },
+    },
     ...config,
   });
 }

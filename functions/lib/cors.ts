@@ -6,7 +6,9 @@ import { BUDGET_REMAINING_HEADER } from "../../contract/budget";
  * origin is echoed only when it is on the list, so other sites cannot read answers.
  */
 /** Headers a page may read besides the safelisted ones: the request id, what was left out, when to retry, the budget left. */
-const EXPOSED = { "access-control-expose-headers": `x-request-id, x-ignored-tools, retry-after, ${BUDGET_REMAINING_HEADER}` };
+const EXPOSED = {
+  "access-control-expose-headers": `x-request-id, x-ignored-tools, retry-after, ${BUDGET_REMAINING_HEADER}`,
+};
 
 export function corsHeaders(headers: Record<string, string | undefined> | null | undefined): Record<string, string> {
   const allowed = handlerSettings().corsOrigins;

@@ -33,11 +33,13 @@ interface SdkError {
 }
 
 /** An upstream value of the wrong type: never passed on to a client. */
-export const notText = (what: string): HttpError => new HttpError(502, "upstream_error", `The model sent ${what} that is not text; the stream was ended.`);
+export const notText = (what: string): HttpError =>
+  new HttpError(502, "upstream_error", `The model sent ${what} that is not text; the stream was ended.`);
 
 /** Longest piece of a client's own input that an error message repeats: a name, not a payload. */
 export const MAX_ECHO_CHARS = 64;
-export const echo = (text: string): string => (text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : text);
+export const echo = (text: string): string =>
+  text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}…` : text;
 
 /** Longest model message passed to a client; the whole one goes to the log (see logDetail). */
 export const MAX_MODEL_MESSAGE_CHARS = 2048;
@@ -57,7 +59,11 @@ function beforeTrace(text: string): string {
   for (; end < lines.length; end++) {
     const line = lines[end].trimStart();
     const indented = line.length < lines[end].length;
-    if (TRACE_STARTS.some((marker) => line.startsWith(marker)) || (line.startsWith("at ") && (indented || JS_FRAME.test(line)))) break;
+    if (
+      TRACE_STARTS.some((marker) => line.startsWith(marker)) ||
+      (line.startsWith("at ") && (indented || JS_FRAME.test(line)))
+    )
+      break;
   }
   return lines.slice(0, end).join("\n");
 }
@@ -109,7 +115,8 @@ function leadingMessage(body: string): string | undefined {
  */
 export function modelMessage(original: string | undefined, fallback: string): string {
   if (!original) return fallback;
-  const text = original.length <= MAX_JSON_CHARS ? (innerMessage(original) ?? original) : (leadingMessage(original) ?? original);
+  const text =
+    original.length <= MAX_JSON_CHARS ? (innerMessage(original) ?? original) : (leadingMessage(original) ?? original);
   const clean = hidePaths(beforeTrace(text.slice(0, SCAN_CHARS))).trim();
   if (!clean) return fallback;
   return clean.length > MAX_MODEL_MESSAGE_CHARS ? `${clean.slice(0, MAX_MODEL_MESSAGE_CHARS)}…` : clean;
@@ -138,14 +145,27 @@ export function fromSageMakerError(err: unknown): HttpError {
   switch (e.name) {
     case "ModelError": {
       const status = e.OriginalStatusCode ?? 0;
-      if (status === 429) return new HttpError(429, "model_overloaded", "The model is busy; retry with backoff.", undefined, cause);
+      if (status === 429)
+        return new HttpError(429, "model_overloaded", "The model is busy; retry with backoff.", undefined, cause);
       // TGI answers 424 when generation itself failed: that is the model's failure, not the request's.
       if (status >= 400 && status < 500 && status !== 424)
-        return new HttpError(status, "model_rejected_request", modelMessage(e.OriginalMessage, message), undefined, cause);
+        return new HttpError(
+          status,
+          "model_rejected_request",
+          modelMessage(e.OriginalMessage, message),
+          undefined,
+          cause,
+        );
       return new HttpError(424, "model_error", `The model failed (status ${status || "unknown"}).`, undefined, cause);
     }
     case "ThrottlingException":
-      return new HttpError(429, "throttled", "Too many requests to the model endpoint; retry with backoff.", undefined, cause);
+      return new HttpError(
+        429,
+        "throttled",
+        "Too many requests to the model endpoint; retry with backoff.",
+        undefined,
+        cause,
+      );
     case "ModelNotReadyException":
     case "ServiceUnavailable":
     case "InternalDependencyException":
@@ -196,10 +216,23 @@ export const modelStarting = (why: keyof typeof STARTING = "refused", cause?: { 
 
 export const JSON_HEADERS = { "content-type": "application/json" } as const;
 
-export function jsonResponse(statusCode: number, body: unknown, requestId?: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode, headers: { ...JSON_HEADERS, ...(requestId ? { "x-request-id": requestId } : {}), ...extraHeaders }, body: JSON.stringify(body) };
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  requestId?: string,
+  extraHeaders: Record<string, string> = {},
+): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { ...JSON_HEADERS, ...(requestId ? { "x-request-id": requestId } : {}), ...extraHeaders },
+    body: JSON.stringify(body),
+  };
 }
 
-export function toHttpResponse(err: HttpError, requestId?: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
+export function toHttpResponse(
+  err: HttpError,
+  requestId?: string,
+  extraHeaders: Record<string, string> = {},
+): APIGatewayProxyResult {
   return jsonResponse(err.statusCode, err.toBody(), requestId, { ...extraHeaders, ...err.headers });
 }

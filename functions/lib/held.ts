@@ -21,12 +21,18 @@ const n = (value: number) => ({ N: String(value) });
  * A place among the requests held for `model`, or null when `cap` are held already. Without a table
  * (a stack whose models never scale to zero, or a local stack without one) every request gets one.
  */
-export async function holdPlace(table: string | undefined, model: string, cap: number, windowSeconds: number): Promise<HeldPlace | null> {
+export async function holdPlace(
+  table: string | undefined,
+  model: string,
+  cap: number,
+  windowSeconds: number,
+): Promise<HeldPlace | null> {
   if (!table) return { release: async () => undefined };
   const now = Math.floor(Date.now() / 1000);
   const names = { "#held": "held", "#until": "until" };
   const refused = (err: unknown) => err instanceof AwsCallError && err.name === "ConditionalCheckFailedException";
-  const update = <T>(input: Record<string, unknown>) => awsJsonCall<T>("dynamodb", "UpdateItem", { TableName: table, Key: key(model), ...input });
+  const update = <T>(input: Record<string, unknown>) =>
+    awsJsonCall<T>("dynamodb", "UpdateItem", { TableName: table, Key: key(model), ...input });
   let until: number;
   try {
     // One more in the window that is open.
@@ -47,7 +53,12 @@ export async function holdPlace(table: string | undefined, model: string, cap: n
         UpdateExpression: "SET #held = :one, #until = :until, expiresAt = :expires",
         ConditionExpression: "attribute_not_exists(#until) OR #until <= :now",
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ":one": n(1), ":now": n(now), ":until": n(until), ":expires": n(until + windowSeconds) },
+        ExpressionAttributeValues: {
+          ":one": n(1),
+          ":now": n(now),
+          ":until": n(until),
+          ":expires": n(until + windowSeconds),
+        },
       });
     } catch (second) {
       if (refused(second)) return null;

@@ -46,7 +46,13 @@ export async function whileWaking<T>(target: Target, hold: Hold | undefined, att
     for (;;) {
       try {
         const result = await attempt();
-        if (place) log("info", "wake_ready", { requestId: hold.requestId, model: hold.model, component, held_ms: Date.now() - started });
+        if (place)
+          log("info", "wake_ready", {
+            requestId: hold.requestId,
+            model: hold.model,
+            component,
+            held_ms: Date.now() - started,
+          });
         return result;
       } catch (err) {
         if (!isStarting(err)) throw err;
@@ -61,7 +67,8 @@ export async function whileWaking<T>(target: Target, hold: Hold | undefined, att
           await wake(component, hold.requestId);
           await hold.onWaiting?.();
           const every = wakeSettings().heartbeatMs ?? HEARTBEAT_SECONDS * 1000;
-          if (hold.heartbeat) beat = setInterval(() => void hold.heartbeat!(Date.now() - started).catch(() => undefined), every).unref();
+          if (hold.heartbeat)
+            beat = setInterval(() => void hold.heartbeat!(Date.now() - started).catch(() => undefined), every).unref();
         }
         const retryMs = wakeSettings().retryMs ?? RETRY_SECONDS * 1000;
         if (Date.now() - started + retryMs > hold.holdMs) throw modelStarting("timeout");
@@ -84,7 +91,12 @@ export async function whileWaking<T>(target: Target, hold: Hold | undefined, att
 /** A place among the held requests; if the table cannot be reached, the request is held uncounted rather than refused. */
 async function placeOrUncounted(settings: WakeSettings, hold: Hold): Promise<HeldPlace | null> {
   try {
-    return await holdPlace(settings.table, hold.model, settings.heldPerModel, hold.holdMs / 1000 + ANSWER_AFTER_HOLD_SECONDS);
+    return await holdPlace(
+      settings.table,
+      hold.model,
+      settings.heldPerModel,
+      hold.holdMs / 1000 + ANSWER_AFTER_HOLD_SECONDS,
+    );
   } catch (err) {
     log("warn", "hold count unavailable", { requestId: hold.requestId, model: hold.model, error: (err as Error).name });
     return { release: async () => undefined };
@@ -98,10 +110,12 @@ export const holdMsWithin = (limitSeconds: number, timeLeftMs: number): number =
 /** A streamed request's hold: its 200 goes out at the first refusal, then a comment line every HEARTBEAT_SECONDS. */
 export function streamHold(options: Omit<Hold, "onWaiting" | "heartbeat"> & { readonly open: () => Writable }): Hold {
   const { open, ...hold } = options;
-  const minutes = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, "0")}`;
+  const minutes = (ms: number) =>
+    `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, "0")}`;
   return {
     ...hold,
-    onWaiting: () => write(open(), `: ${hold.model} is starting (it scaled to zero while idle); this stream waits for it\n\n`),
+    onWaiting: () =>
+      write(open(), `: ${hold.model} is starting (it scaled to zero while idle); this stream waits for it\n\n`),
     heartbeat: (heldMs) => write(open(), `: still starting, ${minutes(heldMs)}\n\n`),
   };
 }

@@ -53,7 +53,11 @@ export class LineSplitter {
     if (this.pendingChars > MAX_LINE_CHARS) {
       this.pending = [];
       this.pendingChars = 0;
-      throw new HttpError(502, "upstream_error", `The model sent a line longer than ${MAX_LINE_CHARS} characters; the stream was ended.`);
+      throw new HttpError(
+        502,
+        "upstream_error",
+        `The model sent a line longer than ${MAX_LINE_CHARS} characters; the stream was ended.`,
+      );
     }
     this.pending.push(piece);
   }

@@ -27,5 +27,9 @@ export function log(level: Level, message: string, fields: Record<string, unknow
  * with its outcome: "client_closed" when the client left (499), else "error".
  */
 export function logFailure(message: string, statusCode: number, fields: Record<string, unknown>): void {
-  log(statusCode >= 500 ? "error" : "warn", message, { status: statusCode, outcome: statusCode === 499 ? "client_closed" : "error", ...fields });
+  log(statusCode >= 500 ? "error" : "warn", message, {
+    status: statusCode,
+    outcome: statusCode === 499 ? "client_closed" : "error",
+    ...fields,
+  });
 }

@@ -35,7 +35,13 @@ const DIMENSION_SETS = [
 ];
 
 /** The EMF document of one request. */
-export function emfRecord(m: RequestMeter, namespace: string, stage: string, knownModels: readonly string[], now = Date.now()): Record<string, unknown> {
+export function emfRecord(
+  m: RequestMeter,
+  namespace: string,
+  stage: string,
+  knownModels: readonly string[],
+  now = Date.now(),
+): Record<string, unknown> {
   const values: Record<string, number> = { Requests: 1, Errors: m.status >= 400 ? 1 : 0, Duration: m.durationMs };
   if (m.inputTokens !== undefined) values.InputTokens = m.inputTokens;
   if (m.outputTokens !== undefined) values.OutputTokens = m.outputTokens;
@@ -44,12 +50,24 @@ export function emfRecord(m: RequestMeter, namespace: string, stage: string, kno
   if (m.budgetUsedPercent !== undefined) values.BudgetUsed = m.budgetUsedPercent;
   if (m.budgetRefused) values.BudgetRefusals = 1;
   // What the model did not report is counted as missing, never guessed.
-  if (m.generation && m.status < 400) values.UsageMissing = m.inputTokens === undefined || m.outputTokens === undefined ? 1 : 0;
-  const unit = (name: string) => (["Duration", "TimeToFirstToken", "HeldTime"].includes(name) ? "Milliseconds" : name === "BudgetUsed" ? "Percent" : "Count");
+  if (m.generation && m.status < 400)
+    values.UsageMissing = m.inputTokens === undefined || m.outputTokens === undefined ? 1 : 0;
+  const unit = (name: string) =>
+    ["Duration", "TimeToFirstToken", "HeldTime"].includes(name)
+      ? "Milliseconds"
+      : name === "BudgetUsed"
+        ? "Percent"
+        : "Count";
   return {
     _aws: {
       Timestamp: now,
-      CloudWatchMetrics: [{ Namespace: namespace, Dimensions: DIMENSION_SETS, Metrics: Object.keys(values).map((Name) => ({ Name, Unit: unit(Name) })) }],
+      CloudWatchMetrics: [
+        {
+          Namespace: namespace,
+          Dimensions: DIMENSION_SETS,
+          Metrics: Object.keys(values).map((Name) => ({ Name, Unit: unit(Name) })),
+        },
+      ],
     },
     Stage: stage,
     Model: m.model && knownModels.includes(m.model) ? m.model : "-",

@@ -6,13 +6,21 @@ export type { ModelRoute };
 export type ModelRoutes = Readonly<Record<string, ModelRoute>>;
 
 /** The models a caller may know of: its own with per-consumer keys, else all. */
-const visible = (routes: ModelRoutes, allowed?: ReadonlySet<string>, keep: (route: ModelRoute) => boolean = () => true) =>
-  Object.keys(routes).filter((name) => (!allowed || allowed.has(name)) && keep(routes[name]));
+const visible = (
+  routes: ModelRoutes,
+  allowed?: ReadonlySet<string>,
+  keep: (route: ModelRoute) => boolean = () => true,
+) => Object.keys(routes).filter((name) => (!allowed || allowed.has(name)) && keep(routes[name]));
 
 export function routeFor(routes: ModelRoutes, model: string, allowed?: ReadonlySet<string>): ModelRoute {
   const route = Object.prototype.hasOwnProperty.call(routes, model) ? routes[model] : undefined;
   if (!route)
-    throw new HttpError(404, "model_not_found", `No model named "${echo(model)}". Available: ${visible(routes, allowed).join(", ") || "none"}.`, "model");
+    throw new HttpError(
+      404,
+      "model_not_found",
+      `No model named "${echo(model)}". Available: ${visible(routes, allowed).join(", ") || "none"}.`,
+      "model",
+    );
   return route;
 }
 
@@ -33,7 +41,12 @@ export function chatRoute(routes: ModelRoutes, model: string): ModelRoute {
 export function generationRoute(routes: ModelRoutes, model: string): ModelRoute {
   const route = routeFor(routes, model);
   if (route.task === "embedding")
-    throw new HttpError(400, "invalid_request", `"${echo(model)}" is an embedding model: it answers POST /v1/embeddings, not text generation.`, "model");
+    throw new HttpError(
+      400,
+      "invalid_request",
+      `"${echo(model)}" is an embedding model: it answers POST /v1/embeddings, not text generation.`,
+      "model",
+    );
   return route;
 }
 
@@ -68,7 +81,8 @@ export function allowedModels(event: AuthorizedEvent): ReadonlySet<string> | und
 
 /** 403 in OpenAI's shape when the caller's key may not call the model. */
 export function checkAccess(allowed: ReadonlySet<string> | undefined, model: string): void {
-  if (allowed && !allowed.has(model)) throw new HttpError(403, "permission_denied", `This API key may not call the model "${echo(model)}".`, "model");
+  if (allowed && !allowed.has(model))
+    throw new HttpError(403, "permission_denied", `This API key may not call the model "${echo(model)}".`, "model");
 }
 
 /** The consumer of the caller's key, from the authorizer's context; undefined without consumers. */

@@ -25,8 +25,15 @@ export function modelFromPath(path: string): string {
 function refuseUnknownFields(body: object, schema: { readonly properties?: object }): void {
   const unsupported = Object.keys(body).filter((k) => !Object.hasOwn(schema.properties ?? {}, k));
   if (unsupported.length === 0) return;
-  const named = unsupported.slice(0, 5).map(echo).join(", ") + (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
-  throw new HttpError(400, "unsupported_parameter", `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`, echo(unsupported[0]));
+  const named =
+    unsupported.slice(0, 5).map(echo).join(", ") +
+    (unsupported.length > 5 ? ` and ${unsupported.length - 5} more` : "");
+  throw new HttpError(
+    400,
+    "unsupported_parameter",
+    `Unsupported parameter${unsupported.length > 1 ? "s" : ""}: ${named}.`,
+    echo(unsupported[0]),
+  );
 }
 
 /**
@@ -40,9 +47,14 @@ export function readJsonBody<T>(
   options: { readonly schema?: Parameters<typeof withoutNulls>[0]; readonly maxBytes?: number } = {},
 ): T {
   const { schema, maxBytes = MAX_BODY_BYTES } = options;
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8")) : undefined;
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, "base64")
+      : Buffer.from(event.body, "utf8")
+    : undefined;
   if (!raw || raw.length === 0) throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
-  if (raw.length > maxBytes) throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${maxBytes}.`);
+  if (raw.length > maxBytes)
+    throw new HttpError(413, "request_too_large", `The body is ${raw.length} bytes; the limit is ${maxBytes}.`);
   let body: unknown;
   try {
     body = JSON.parse(raw.toString("utf8"));
@@ -61,6 +73,8 @@ export const CUSTOM_ATTRIBUTES_HEADER = "x-amzn-sagemaker-custom-attributes";
 
 /** The route with the client's custom attributes, if it sent any, over the model's configured ones. */
 export function withClientAttributes(route: ModelRoute, event: Pick<APIGatewayProxyEvent, "headers">): ModelRoute {
-  const sent = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === CUSTOM_ATTRIBUTES_HEADER)?.[1];
+  const sent = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === CUSTOM_ATTRIBUTES_HEADER,
+  )?.[1];
   return sent ? { ...route, customAttributes: sent } : route;
 }

@@ -13,7 +13,12 @@ export function openResponse(responseStream: Writable, statusCode: number, heade
  * Lambda's runtime writes the prelude (status and headers) on the first write() only, and a
  * body handed to end() alone reaches API Gateway without it, which answers 502.
  */
-export function writeJson(responseStream: Writable, statusCode: number, body: unknown, headers: Record<string, string>): void {
+export function writeJson(
+  responseStream: Writable,
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
   const out = openResponse(responseStream, statusCode, { ...JSON_HEADERS, ...headers });
   out.write(JSON.stringify(body));
   out.end();

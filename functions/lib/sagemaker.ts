@@ -1,4 +1,8 @@
-import { InvokeEndpointCommand, InvokeEndpointWithResponseStreamCommand, type ResponseStream } from "@aws-sdk/client-sagemaker-runtime";
+import {
+  InvokeEndpointCommand,
+  InvokeEndpointWithResponseStreamCommand,
+  type ResponseStream,
+} from "@aws-sdk/client-sagemaker-runtime";
 import { runtime } from "./client";
 import { handlerSettings } from "./settings";
 import type { ModelRoute } from "../../contract/routes";
@@ -12,10 +16,17 @@ export const INVOKE_ENDPOINT_LIMIT_MS = 60_000;
 export type Target = string | Pick<ModelRoute, "endpoint" | "customAttributes" | "component">;
 /** Where a call goes: the endpoint, and the inference component on it for a model that scales to zero. */
 const addressOf = (target: Target) =>
-  typeof target === "string" ? { EndpointName: target } : { EndpointName: target.endpoint, InferenceComponentName: target.component };
+  typeof target === "string"
+    ? { EndpointName: target }
+    : { EndpointName: target.endpoint, InferenceComponentName: target.component };
 const attributesOf = (target: Target) => (typeof target === "string" ? undefined : target.customAttributes);
 
-export async function invokeJson(target: Target, body: unknown, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
+export async function invokeJson(
+  target: Target,
+  body: unknown,
+  timeoutMs: number,
+  cancel?: AbortSignal,
+): Promise<string> {
   const deadline = AbortSignal.timeout(Math.min(timeoutMs, INVOKE_ENDPOINT_LIMIT_MS));
   try {
     const output = await client().send(
@@ -37,7 +48,8 @@ export async function invokeJson(target: Target, body: unknown, timeoutMs: numbe
 /** The container's client, or the one a local stack runs its calls with. */
 const client = () => handlerSettings().runtime ?? runtime;
 
-const either = (deadline: AbortSignal, cancel?: AbortSignal): AbortSignal => (cancel ? AbortSignal.any([deadline, cancel]) : deadline);
+const either = (deadline: AbortSignal, cancel?: AbortSignal): AbortSignal =>
+  cancel ? AbortSignal.any([deadline, cancel]) : deadline;
 
 /**
  * Why a call failed: the client left (we cancelled it), our own deadline passed (504, whatever the
@@ -45,7 +57,8 @@ const either = (deadline: AbortSignal, cancel?: AbortSignal): AbortSignal => (ca
  */
 function failure(err: unknown, deadline: AbortSignal, cancel?: AbortSignal): HttpError {
   if (cancel?.aborted) return clientClosed();
-  if (deadline.aborted) return new HttpError(504, "timeout", "The model did not answer in time.", undefined, { cause: err });
+  if (deadline.aborted)
+    return new HttpError(504, "timeout", "The model did not answer in time.", undefined, { cause: err });
   return fromSageMakerError(err);
 }
 
@@ -55,14 +68,22 @@ function failure(err: unknown, deadline: AbortSignal, cancel?: AbortSignal): Htt
  * timeout, or goes silent for the idle timeout between parts, is cancelled: a 504 `timeout` that says
  * which. Only time spent waiting on the model counts: a slow client is backpressure, not silence.
  */
-export async function invokeStream(target: Target, body: unknown, deadline: AbortSignal, cancel?: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
+export async function invokeStream(
+  target: Target,
+  body: unknown,
+  deadline: AbortSignal,
+  cancel?: AbortSignal,
+): Promise<AsyncIterable<Uint8Array>> {
   const { firstTokenMs, idleMs } = handlerSettings().streamTimeouts;
   const silence = new AbortController();
   const signal = AbortSignal.any([deadline, silence.signal, ...(cancel ? [cancel] : [])]);
-  const failed = (err: unknown) => (silence.signal.aborted && !cancel?.aborted ? (silence.signal.reason as HttpError) : failure(err, deadline, cancel));
+  const failed = (err: unknown) =>
+    silence.signal.aborted && !cancel?.aborted ? (silence.signal.reason as HttpError) : failure(err, deadline, cancel);
   // unref: a watch left armed (a stream its caller never read) must not keep a process alive.
-  const watch = (ms: number, message: string) => setTimeout(() => silence.abort(new HttpError(504, "timeout", message)), ms).unref();
-  const waitFirst = () => watch(firstTokenMs, `The model sent no token in ${inSeconds(firstTokenMs)} s; the call was cancelled.`);
+  const watch = (ms: number, message: string) =>
+    setTimeout(() => silence.abort(new HttpError(504, "timeout", message)), ms).unref();
+  const waitFirst = () =>
+    watch(firstTokenMs, `The model sent no token in ${inSeconds(firstTokenMs)} s; the call was cancelled.`);
   const waitNext = () => watch(idleMs, `The model sent nothing for ${inSeconds(idleMs)} s; the stream was ended.`);
   let timer = waitFirst();
   let output;
@@ -115,8 +136,12 @@ const streamCommand = (target: Target, body: unknown) =>
 function payloadOf(event: ResponseStream): Uint8Array | undefined {
   if (event.PayloadPart?.Bytes) return event.PayloadPart.Bytes;
   if (event.ModelStreamError)
-    throw Object.assign(new Error(event.ModelStreamError.Message), { name: "ModelStreamError", ErrorCode: event.ModelStreamError.ErrorCode });
-  if (event.InternalStreamFailure) throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
+    throw Object.assign(new Error(event.ModelStreamError.Message), {
+      name: "ModelStreamError",
+      ErrorCode: event.ModelStreamError.ErrorCode,
+    });
+  if (event.InternalStreamFailure)
+    throw Object.assign(new Error(event.InternalStreamFailure.Message), { name: "InternalStreamFailure" });
   return undefined;
 }
 

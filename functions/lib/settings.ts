@@ -10,9 +10,16 @@ import {
   STREAM_IDLE_TIMEOUT_ENV,
   type StreamTimeouts,
 } from "../../contract/stream-timeouts";
-import { DEFAULT_HELD_PER_MODEL, DEFAULT_WAKE_HOLD_SECONDS, HELD_PER_MODEL_ENV, STATE_TABLE_ENV, WAKE_HOLD_ENV } from "../../contract/wake";
+import {
+  DEFAULT_HELD_PER_MODEL,
+  DEFAULT_WAKE_HOLD_SECONDS,
+  HELD_PER_MODEL_ENV,
+  STATE_TABLE_ENV,
+  WAKE_HOLD_ENV,
+} from "../../contract/wake";
 
-const secondsOf = (value: string | undefined, fallback: number) => 1000 * (Number(value) > 0 ? Number(value) : fallback);
+const secondsOf = (value: string | undefined, fallback: number) =>
+  1000 * (Number(value) > 0 ? Number(value) : fallback);
 
 /** The stream timeouts the stack sets, or the config's defaults. */
 export function streamTimeoutsOf(env: NodeJS.ProcessEnv): StreamTimeouts {

@@ -38,7 +38,11 @@ export class SseDecoder {
       this.eventChars = line === "" ? 0 : this.eventChars + line.length + 1;
       if (this.eventChars > MAX_EVENT_CHARS) {
         this.eventChars = 0;
-        throw new HttpError(502, "upstream_error", `The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.`);
+        throw new HttpError(
+          502,
+          "upstream_error",
+          `The model sent an event larger than ${MAX_EVENT_CHARS} characters; the stream was ended.`,
+        );
       }
       this.parser.feed(`${line}\n`);
     }

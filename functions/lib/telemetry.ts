@@ -24,13 +24,23 @@ export interface RequestRecord {
 export type MeterFields = Omit<RequestMeter, "model" | "consumer" | "status" | "durationMs">;
 
 /** `message`: the log line's, when it names more than the handler (the OpenAI function's route). */
-export function requestSucceeded(r: RequestRecord, logFields: Record<string, unknown>, meterFields: MeterFields, message = r.name): void {
+export function requestSucceeded(
+  r: RequestRecord,
+  logFields: Record<string, unknown>,
+  meterFields: MeterFields,
+  message = r.name,
+): void {
   const latencyMs = Date.now() - r.started;
   log("info", message, { requestId: r.requestId, model: r.model, status: 200, ...logFields, latencyMs });
   meter({ model: r.model, consumer: consumerOf(r.event), status: 200, ...meterFields, durationMs: latencyMs });
 }
 
-export function requestFailed(r: RequestRecord, error: HttpError, logFields: Record<string, unknown>, meterFields: MeterFields): void {
+export function requestFailed(
+  r: RequestRecord,
+  error: HttpError,
+  logFields: Record<string, unknown>,
+  meterFields: MeterFields,
+): void {
   const latencyMs = Date.now() - r.started;
   const closed = error.type === "client_closed";
   logFailure(`${r.name} ${closed ? "closed by the client" : "failed"}`, error.statusCode, {
@@ -41,5 +51,12 @@ export function requestFailed(r: RequestRecord, error: HttpError, logFields: Rec
     latencyMs,
   });
   const budgetRefused = error.type === INSUFFICIENT_QUOTA;
-  meter({ model: r.model, consumer: consumerOf(r.event), status: error.statusCode, ...meterFields, budgetRefused, durationMs: latencyMs });
+  meter({
+    model: r.model,
+    consumer: consumerOf(r.event),
+    status: error.statusCode,
+    ...meterFields,
+    budgetRefused,
+    durationMs: latencyMs,
+  });
 }

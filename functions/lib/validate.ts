@@ -21,7 +21,9 @@ function typeOf(value: unknown): string {
 function fieldOf(instancePath: string, child?: unknown): string {
   const parts = instancePath.split("/").slice(1);
   if (typeof child === "string") parts.push(child);
-  const path = parts.map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((at, p) => (/^\d+$/.test(p) ? `${at}[${p}]` : at ? `${at}.${p}` : p), "");
+  const path = parts
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((at, p) => (/^\d+$/.test(p) ? `${at}[${p}]` : at ? `${at}.${p}` : p), "");
   return path || "body";
 }
 
@@ -34,7 +36,10 @@ function valueAt(value: unknown, instancePath: string): unknown {
     .split("/")
     .slice(1)
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), value);
+    .reduce<unknown>(
+      (at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 function describe(e: ValidationError, body: unknown): SchemaProblem {

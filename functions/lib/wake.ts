@@ -21,11 +21,18 @@ export async function wake(component: string, requestId?: string): Promise<WakeO
   if (now - (lastAsked.get(component) ?? -Infinity) < WAKE_COOLDOWN_SECONDS * 1000) return "recent";
   lastAsked.set(component, now);
   try {
-    const described = await awsJsonCall<{ RuntimeConfig?: { DesiredCopyCount?: number } }>("sagemaker", "DescribeInferenceComponent", {
-      InferenceComponentName: component,
-    });
+    const described = await awsJsonCall<{ RuntimeConfig?: { DesiredCopyCount?: number } }>(
+      "sagemaker",
+      "DescribeInferenceComponent",
+      {
+        InferenceComponentName: component,
+      },
+    );
     if ((described.RuntimeConfig?.DesiredCopyCount ?? 0) > 0) return "waking";
-    await awsJsonCall("sagemaker", "UpdateInferenceComponentRuntimeConfig", { InferenceComponentName: component, DesiredRuntimeConfig: { CopyCount: 1 } });
+    await awsJsonCall("sagemaker", "UpdateInferenceComponentRuntimeConfig", {
+      InferenceComponentName: component,
+      DesiredRuntimeConfig: { CopyCount: 1 },
+    });
     log("info", "wake_started", { requestId, component });
     return "asked";
   } catch (err) {

@@ -46,7 +46,11 @@ export async function reserveBudget(
   call: { readonly model: string; readonly route: ModelRoute },
   output: number | null | undefined,
 ): Promise<void> {
-  session.reservation = await reserveFor(event, { model: call.model, route: call.route, output: output ?? undefined }, session);
+  session.reservation = await reserveFor(
+    event,
+    { model: call.model, route: call.route, output: output ?? undefined },
+    session,
+  );
 }
 
 /** Settles the reservation with what the model reported (or, for an answer that went out unreported, all of it); the share used, in percent. */

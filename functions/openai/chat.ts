@@ -6,7 +6,16 @@ import { chatRequestSchema, type ChatCompletionBody, type ChatRequest } from "..
 import { validateChatRequest } from "../../contract/validators";
 import { allowedModels, chatRoute, checkAccess, type ModelRoute } from "../lib/models";
 import { handlerSettings } from "../lib/settings";
-import { argumentsText, chunk, completion, finishReason, promptRequest, toolCallsOf, type ToolCallOut, type Usage } from "./lib/openai";
+import {
+  argumentsText,
+  chunk,
+  completion,
+  finishReason,
+  promptRequest,
+  toolCallsOf,
+  type ToolCallOut,
+  type Usage,
+} from "./lib/openai";
 import { checkBackendSupports, checkChatRequest } from "./lib/chat-checks";
 import { chatBody } from "./lib/chat-backend";
 import { MAX_LARGE_BODY_BYTES, readJsonBody, withClientAttributes } from "../lib/request";
@@ -44,12 +53,16 @@ export interface Call {
  * wait for response headers that clients allow.
  */
 export function holdOf(
-  call: Pick<Call, "id" | "model" | "timeoutMs" | "open"> & { readonly cancel?: AbortSignal; readonly tally?: { heldMs?: number } },
+  call: Pick<Call, "id" | "model" | "timeoutMs" | "open"> & {
+    readonly cancel?: AbortSignal;
+    readonly tally?: { heldMs?: number };
+  },
   stream: boolean,
 ): Hold {
   const base = { model: call.model, requestId: call.id, cancel: call.cancel, tally: call.tally };
   const seconds = handlerSettings().wake?.holdSeconds ?? DEFAULT_WAKE_HOLD_SECONDS;
-  if (stream && call.open) return streamHold({ ...base, holdMs: holdMsWithin(seconds, call.timeoutMs), open: call.open });
+  if (stream && call.open)
+    return streamHold({ ...base, holdMs: holdMsWithin(seconds, call.timeoutMs), open: call.open });
   return { ...base, holdMs: holdMsWithin(Math.min(BUFFERED_HOLD_SECONDS, seconds), call.timeoutMs) };
 }
 
@@ -57,7 +70,12 @@ export function holdOf(
 export const fitted =
   (call: Pick<Call, "id" | "model">) =>
   (asked: number, fits: number): void =>
-    log("info", "output budget fitted", { requestId: call.id, model: call.model, askedTokens: asked, fittedTokens: fits });
+    log("info", "output budget fitted", {
+      requestId: call.id,
+      model: call.model,
+      askedTokens: asked,
+      fittedTokens: fits,
+    });
 
 /** A chat.completion as this API answers it. */
 export interface ChatCompletion {
@@ -77,7 +95,8 @@ export type ChunkSink = (chunk: Record<string, unknown>) => Promise<void>;
 /** Delta fields a client reads as text (vLLM adds reasoning_content): anything else is refused, not passed on. */
 const TEXT_FIELDS = ["role", "content", "reasoning_content", "refusal"] as const;
 
-const incomplete = () => new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
+const incomplete = () =>
+  new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
 
 /** The models that take images, of those the key may use. */
 const visionModelsOf = (routes: Readonly<Record<string, ModelRoute>>, allowed?: ReadonlySet<string>) =>
@@ -92,12 +111,23 @@ export function chatCall(event: APIGatewayProxyEvent, session: AnswerState, requ
   const routes = handlerSettings().models;
   checkBackendSupports(request, route, request.model, visionModelsOf(routes, allowedModels(event)));
   session.tally.generation = true;
-  return { id, model: request.model, route, request, timeoutMs: timeLeftMs(session.context), cancel: session.cancel, tally: session.tally };
+  return {
+    id,
+    model: request.model,
+    route,
+    request,
+    timeoutMs: timeLeftMs(session.context),
+    cancel: session.cancel,
+    tally: session.tally,
+  };
 }
 
 /** POST /v1/chat/completions, buffered or streamed. */
 export async function chatCompletion(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
-  const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest, { schema: chatRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
+  const body = readJsonBody<ChatCompletionBody>(event, validateChatRequest, {
+    schema: chatRequestSchema,
+    maxBytes: MAX_LARGE_BODY_BYTES,
+  });
   const request = checkChatRequest(body);
   const out = () => (session.out ??= openResponse(session.responseStream, 200, { ...SSE_HEADERS, ...session.headers }));
   const call = { ...chatCall(event, session, request, `chatcmpl-${session.requestId}`), open: out };
@@ -112,16 +142,23 @@ export async function chatCompletion(event: APIGatewayProxyEvent, session: Answe
 export async function answer(call: Call): Promise<ChatCompletion> {
   // Held while the model wakes; a budget too large for the prompt is fitted (output-budget.ts).
   const invoke = (body: Record<string, unknown>) =>
-    whileWaking(call.route, holdOf(call, false), () => withinContext(body, (b) => invokeJson(call.route, b, call.timeoutMs, call.cancel), fitted(call)));
+    whileWaking(call.route, holdOf(call, false), () =>
+      withinContext(body, (b) => invokeJson(call.route, b, call.timeoutMs, call.cancel), fitted(call)),
+    );
   if (call.route.chat === "messages") {
     const backend = JSON.parse(await invoke(chatBody(call.route, call.request, false))) as {
-      choices?: { message?: { content?: string | null; tool_calls?: unknown }; finish_reason?: string; logprobs?: unknown }[];
+      choices?: {
+        message?: { content?: string | null; tool_calls?: unknown };
+        finish_reason?: string;
+        logprobs?: unknown;
+      }[];
       usage?: Usage;
     };
     const choice = backend.choices?.[0];
     const calls = toolCallsOf(choice?.message?.tool_calls, (i) => `call_${call.id}_${i}`);
     const content = choice?.message?.content;
-    if (!calls && typeof content !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no message.");
+    if (!calls && typeof content !== "string")
+      throw new HttpError(502, "upstream_error", "The model's answer has no message.");
     const finish = calls ? "tool_calls" : finishReason(choice?.finish_reason);
     call.tally.inputTokens = backend.usage?.prompt_tokens;
     call.tally.outputTokens = backend.usage?.completion_tokens;
@@ -132,7 +169,12 @@ export async function answer(call: Call): Promise<ChatCompletion> {
   }
   const result = parseGenerateResponse(await invoke(generateBody(promptRequest(call.request), false)));
   call.tally.outputTokens = result.generated_tokens;
-  return completion(call.id, call.model, result.generated_text, finishReason(result.finish_reason)) as unknown as ChatCompletion;
+  return completion(
+    call.id,
+    call.model,
+    result.generated_text,
+    finishReason(result.finish_reason),
+  ) as unknown as ChatCompletion;
 }
 
 /**
@@ -144,10 +186,15 @@ export async function streamChunks(call: Call, emit: ChunkSink): Promise<void> {
     const whole = await answer(call);
     const { content, tool_calls } = whole.choices[0].message;
     const calls = tool_calls?.map((c, index) => ({ index, ...c }));
-    await emit(chunk(call.id, call.model, { role: "assistant", content, ...(calls ? { tool_calls: calls } : {}) }, null));
+    await emit(
+      chunk(call.id, call.model, { role: "assistant", content, ...(calls ? { tool_calls: calls } : {}) }, null),
+    );
     return emit(chunk(call.id, call.model, {}, whole.choices[0].finish_reason));
   }
-  const body = call.route.chat === "messages" ? chatBody(call.route, call.request, true) : generateBody(promptRequest(call.request), true);
+  const body =
+    call.route.chat === "messages"
+      ? chatBody(call.route, call.request, true)
+      : generateBody(promptRequest(call.request), true);
   const deadline = AbortSignal.timeout(call.timeoutMs);
   const parts = await whileWaking(call.route, holdOf(call, true), () =>
     withinContext(body, (b) => invokeStream(call.route, b, deadline, call.cancel), fitted(call)),
@@ -171,15 +218,25 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, emi
     const args = argumentsText(d.function?.arguments);
     if (started.has(index)) return { index, function: { arguments: args } };
     started.add(index);
-    return { index, id: `call_${call.id}_${index}`, type: "function", function: { name: String(d.function?.name ?? ""), arguments: args } };
+    return {
+      index,
+      id: `call_${call.id}_${index}`,
+      type: "function",
+      function: { name: String(d.function?.name ?? ""), arguments: args },
+    };
   };
   const relay = async (chunkObject: JsonObject) => {
     const event = chunkObject as {
-      choices?: { delta?: Record<string, unknown> & { tool_calls?: ToolCallDelta[] }; finish_reason?: string | null; logprobs?: unknown }[];
+      choices?: {
+        delta?: Record<string, unknown> & { tool_calls?: ToolCallDelta[] };
+        finish_reason?: string | null;
+        logprobs?: unknown;
+      }[];
       usage?: Usage;
       error?: string;
     };
-    if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
+    if (typeof event.error === "string")
+      throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
     const choice = event.choices?.[0];
     const wantUsage = call.request.stream_options?.include_usage === true;
     if (event.usage) {
@@ -193,7 +250,9 @@ async function relayChatStream(call: Call, parts: AsyncIterable<Uint8Array>, emi
     }
     if (choice.finish_reason) finished = true;
     const { tool_calls, ...delta } = choice.delta ?? {};
-    for (const key of TEXT_FIELDS) if (delta[key] !== undefined && delta[key] !== null && typeof delta[key] !== "string") throw notText(`a delta's ${key}`);
+    for (const key of TEXT_FIELDS)
+      if (delta[key] !== undefined && delta[key] !== null && typeof delta[key] !== "string")
+        throw notText(`a delta's ${key}`);
     if (Array.isArray(tool_calls)) delta.tool_calls = tool_calls.map(toolDelta);
     const finish = choice.finish_reason ? (started.size > 0 ? "tool_calls" : finishReason(choice.finish_reason)) : null;
     await emit(chunk(call.id, call.model, delta, finish, wantUsage ? event.usage : undefined, choice.logprobs ?? null));
@@ -211,7 +270,9 @@ async function relayGenerateStream(call: Call, parts: AsyncIterable<Uint8Array>,
   const relay = async (token: StreamToken) => {
     if (token.text) {
       call.tally.firstTokenMs ??= Date.now() - call.tally.started;
-      await emit(chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null));
+      await emit(
+        chunk(call.id, call.model, first ? { role: "assistant", content: token.text } : { content: token.text }, null),
+      );
       first = false;
     }
     if (token.final) final = token.final;

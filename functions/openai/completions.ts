@@ -31,8 +31,10 @@ function promptOf(prompt: unknown): string {
 /** OpenAI's legacy completion as the generate API takes it; fields only OpenAI's own models honour are refused by name. */
 export function generateRequestOf(body: CompletionBody): GenerateRequest {
   if (body.echo) throw refuse("echo", "the generate API does not return the prompt with the answer.");
-  if (body.suffix !== undefined && body.suffix !== null) throw refuse("suffix", "no model here fills in between a prompt and a suffix.");
-  if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== 0) throw refuse("logprobs", "use /v1/chat/completions with logprobs.");
+  if (body.suffix !== undefined && body.suffix !== null)
+    throw refuse("suffix", "no model here fills in between a prompt and a suffix.");
+  if (body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== 0)
+    throw refuse("logprobs", "use /v1/chat/completions with logprobs.");
   const stop: unknown = body.stop;
   checkStop(stop);
   // OpenAI's default for this route is 16 tokens.
@@ -65,7 +67,11 @@ export async function textCompletion(event: APIGatewayProxyEvent, session: Answe
   if (!body.stream || !route.stream) {
     const result = parseGenerateResponse(
       await whileWaking(route, holdOf(call, false), () =>
-        withinContext(generateBody(request, false), (b) => invokeJson(route, b, timeoutMs, session.cancel), fitted(call)),
+        withinContext(
+          generateBody(request, false),
+          (b) => invokeJson(route, b, timeoutMs, session.cancel),
+          fitted(call),
+        ),
       ),
     );
     session.tally.outputTokens = result.generated_tokens;
@@ -105,7 +111,12 @@ async function relay(
   for await (const bytes of parts) for (const t of tokens.push(bytes)) await each(t);
   for (const t of tokens.end()) await each(t);
   // An answer cut short is an error, never a success.
-  if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final token: the answer is incomplete.");
+  if (!final)
+    throw new HttpError(
+      502,
+      "upstream_error",
+      "The model's stream ended before its final token: the answer is incomplete.",
+    );
   tally.outputTokens = final.generated_tokens;
   tally.inputTokens = final.input_length;
   await send(out(), shape("", final));

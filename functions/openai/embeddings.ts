@@ -24,7 +24,13 @@ export const BATCH_CONCURRENCY = 4;
 /** OpenAI's input as TEI takes it: a string or a list of strings; token arrays are refused, TEI tokenizes itself. */
 function inputsOf(input: unknown): string[] {
   if (typeof input === "string" && input.length > 0) return [input];
-  if (Array.isArray(input) && input.length > 0 && input.length <= MAX_INPUTS && input.every((s) => typeof s === "string" && s.length > 0)) return input;
+  if (
+    Array.isArray(input) &&
+    input.length > 0 &&
+    input.length <= MAX_INPUTS &&
+    input.every((s) => typeof s === "string" && s.length > 0)
+  )
+    return input;
   throw new HttpError(
     400,
     "invalid_request",
@@ -37,7 +43,9 @@ function inputsOf(input: unknown): string[] {
 const base64Of = (vector: readonly number[]) => Buffer.from(new Float32Array(vector).buffer).toString("base64");
 
 const isVectors = (value: unknown, count: number): value is number[][] =>
-  Array.isArray(value) && value.length === count && value.every((v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number"));
+  Array.isArray(value) &&
+  value.length === count &&
+  value.every((v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "number"));
 
 /**
  * POST /v1/embeddings on a TEI endpoint, whose /invocations is TEI's /embed: {inputs} in, a list of
@@ -45,11 +53,19 @@ const isVectors = (value: unknown, count: number): value is number[][] =>
  * A batch larger than TEI takes is split and answered in order (bench: embedding batches).
  */
 export async function embeddings(event: APIGatewayProxyEvent, session: AnswerState): Promise<void> {
-  const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, { schema: embeddingRequestSchema, maxBytes: MAX_LARGE_BODY_BYTES });
+  const body = readJsonBody<EmbeddingBody>(event, validateEmbeddingRequest, {
+    schema: embeddingRequestSchema,
+    maxBytes: MAX_LARGE_BODY_BYTES,
+  });
   session.model = body.model;
   const inputs = inputsOf(body.input);
   if (body.dimensions !== undefined)
-    throw new HttpError(400, "unsupported_parameter", "dimensions: the model returns vectors of its own size; leave dimensions out.", "dimensions");
+    throw new HttpError(
+      400,
+      "unsupported_parameter",
+      "dimensions: the model returns vectors of its own size; leave dimensions out.",
+      "dimensions",
+    );
   const allowed = allowedModels(event);
   checkAccess(allowed, body.model);
   const route = withClientAttributes(embeddingRoute(handlerSettings().models, body.model, allowed), event);
@@ -62,9 +78,15 @@ export async function embeddings(event: APIGatewayProxyEvent, session: AnswerSta
   const vectors = await whileWaking(route, holdOf(call, false), () =>
     inBatches(inputs, BACKEND_BATCH, BATCH_CONCURRENCY, async (batch, failed) => {
       const answer = JSON.parse(
-        await invokeJson(route, { inputs: batch }, Math.max(1, deadline - Date.now()), AbortSignal.any([session.cancel, failed])),
+        await invokeJson(
+          route,
+          { inputs: batch },
+          Math.max(1, deadline - Date.now()),
+          AbortSignal.any([session.cancel, failed]),
+        ),
       ) as unknown;
-      if (!isVectors(answer, batch.length)) throw new HttpError(502, "upstream_error", `The model's answer is not ${batch.length} embedding vector(s).`);
+      if (!isVectors(answer, batch.length))
+        throw new HttpError(502, "upstream_error", `The model's answer is not ${batch.length} embedding vector(s).`);
       return answer;
     }),
   );
@@ -75,7 +97,11 @@ export async function embeddings(event: APIGatewayProxyEvent, session: AnswerSta
     {
       object: "list",
       model: body.model,
-      data: vectors.map((vector, index) => ({ object: "embedding", index, embedding: base64 ? base64Of(vector) : vector })),
+      data: vectors.map((vector, index) => ({
+        object: "embedding",
+        index,
+        embedding: base64 ? base64Of(vector) : vector,
+      })),
     },
     session.headers,
   );

@@ -12,7 +12,13 @@ import { SSE_HEADERS, endWith, failureOf, openResponse, watchClient, write, writ
 import { invokeJson, invokeStream } from "../lib/sagemaker";
 import { sseEvent } from "../lib/sse";
 import { generateStream } from "../lib/backends";
-import { generateBody, parseGenerateResponse, type GenerateRequest, type GenerateResult, type StreamToken } from "../lib/backends/tgi";
+import {
+  generateBody,
+  parseGenerateResponse,
+  type GenerateRequest,
+  type GenerateResult,
+  type StreamToken,
+} from "../lib/backends/tgi";
 import { timeLeftMs } from "../lib/timing";
 import { holdOf } from "../openai/chat";
 import { whileWaking } from "../lib/hold";
@@ -26,34 +32,40 @@ import { whileWaking } from "../lib/hold";
  * without the model's final event is an error event, never a `done`. A client that leaves cancels
  * the model call.
  */
-export const handler = awslambda.streamifyResponse(async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
-  const requestId = requestIdOf(event, context);
-  const call: StreamCall = {
-    event,
-    context,
-    responseStream,
-    requestId,
-    headers: { "x-request-id": requestId, ...corsHeaders(event.headers) },
-    started: Date.now(),
-    model: modelFromPath(event.resource ?? event.path ?? ""),
-    client: watchClient(responseStream),
-    tokens: 0,
-    tally: {},
-    usage: { generation: true },
-  };
-  try {
-    checkAccess(allowedModels(event), call.model);
-    const route = withClientAttributes(routeFor(handlerSettings().models, call.model), event);
-    const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
-    const output = request.parameters?.max_new_tokens;
-    call.budget = await reserveFor(event, { model: call.model, route, output }, { ...call, stop: (e) => call.client.abort(e) });
-    // Serverless endpoints cannot stream: one token event carries the whole answer.
-    await (route.stream ? streamTokens : answerWhole)(call, route, request);
-    await succeeded(call, !route.stream);
-  } catch (err) {
-    await failed(call, err);
-  }
-});
+export const handler = awslambda.streamifyResponse(
+  async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context) => {
+    const requestId = requestIdOf(event, context);
+    const call: StreamCall = {
+      event,
+      context,
+      responseStream,
+      requestId,
+      headers: { "x-request-id": requestId, ...corsHeaders(event.headers) },
+      started: Date.now(),
+      model: modelFromPath(event.resource ?? event.path ?? ""),
+      client: watchClient(responseStream),
+      tokens: 0,
+      tally: {},
+      usage: { generation: true },
+    };
+    try {
+      checkAccess(allowedModels(event), call.model);
+      const route = withClientAttributes(routeFor(handlerSettings().models, call.model), event);
+      const request = readJsonBody<GenerateRequest>(event, validateGenerateRequest);
+      const output = request.parameters?.max_new_tokens;
+      call.budget = await reserveFor(
+        event,
+        { model: call.model, route, output },
+        { ...call, stop: (e) => call.client.abort(e) },
+      );
+      // Serverless endpoints cannot stream: one token event carries the whole answer.
+      await (route.stream ? streamTokens : answerWhole)(call, route, request);
+      await succeeded(call, !route.stream);
+    } catch (err) {
+      await failed(call, err);
+    }
+  },
+);
 
 /** One /stream request, as far as answering it, metering it and settling its budget go. */
 interface StreamCall {
@@ -76,11 +88,14 @@ interface StreamCall {
   readonly usage: { inputTokens?: number; outputTokens?: number; generation: true };
 }
 
-const opened = (call: StreamCall): Writable => (call.out ??= openResponse(call.responseStream, 200, { ...SSE_HEADERS, ...call.headers }));
+const opened = (call: StreamCall): Writable =>
+  (call.out ??= openResponse(call.responseStream, 200, { ...SSE_HEADERS, ...call.headers }));
 
 /** A model that cannot stream: its whole answer as one token event, then done. */
 async function answerWhole(call: StreamCall, route: ModelRoute, request: GenerateRequest): Promise<void> {
-  const result = parseGenerateResponse(await invokeJson(route, generateBody(request, false), timeLeftMs(call.context), call.client.signal));
+  const result = parseGenerateResponse(
+    await invokeJson(route, generateBody(request, false), timeLeftMs(call.context), call.client.signal),
+  );
   await write(opened(call), sseEvent(JSON.stringify({ text: result.generated_text }), "token"));
   await write(opened(call), sseEvent(JSON.stringify(done(result)), "done"));
   call.out!.end();
@@ -91,8 +106,20 @@ async function answerWhole(call: StreamCall, route: ModelRoute, request: Generat
 async function streamTokens(call: StreamCall, route: ModelRoute, request: GenerateRequest): Promise<void> {
   const timeoutMs = timeLeftMs(call.context);
   const deadline = AbortSignal.timeout(timeoutMs);
-  const hold = holdOf({ id: call.requestId, model: call.model, cancel: call.client.signal, tally: call.tally, timeoutMs, open: () => opened(call) }, true);
-  const parts = await whileWaking(route, hold, () => invokeStream(route, generateBody(request, true), deadline, call.client.signal));
+  const hold = holdOf(
+    {
+      id: call.requestId,
+      model: call.model,
+      cancel: call.client.signal,
+      tally: call.tally,
+      timeoutMs,
+      open: () => opened(call),
+    },
+    true,
+  );
+  const parts = await whileWaking(route, hold, () =>
+    invokeStream(route, generateBody(request, true), deadline, call.client.signal),
+  );
   const tokensOf = generateStream(route);
   let final: GenerateResult | undefined;
   const emit = async (token: StreamToken) => {
@@ -109,7 +136,12 @@ async function streamTokens(call: StreamCall, route: ModelRoute, request: Genera
   };
   for await (const bytes of parts) for (const token of tokensOf.push(bytes)) await emit(token);
   for (const token of tokensOf.end()) await emit(token);
-  if (!final) throw new HttpError(502, "upstream_error", "The model's stream ended before its final event: the answer is incomplete.");
+  if (!final)
+    throw new HttpError(
+      502,
+      "upstream_error",
+      "The model's stream ended before its final event: the answer is incomplete.",
+    );
   await write(opened(call), sseEvent(JSON.stringify(done(final)), "done"));
   opened(call).end();
 }
@@ -125,15 +157,25 @@ const recordOf = (call: StreamCall): RequestRecord => ({
 async function succeeded(call: StreamCall, buffered: boolean): Promise<void> {
   const { tokens, firstTokenMs } = call;
   const budgetUsedPercent = await call.budget?.settle(call.usage, true);
-  const reported = buffered ? { outputTokens: call.usage.outputTokens } : { ...call.usage, firstTokenMs, heldMs: call.tally.heldMs };
-  requestSucceeded(recordOf(call), buffered ? { buffered } : { tokens, firstTokenMs }, { ...reported, budgetUsedPercent });
+  const reported = buffered
+    ? { outputTokens: call.usage.outputTokens }
+    : { ...call.usage, firstTokenMs, heldMs: call.tally.heldMs };
+  requestSucceeded(recordOf(call), buffered ? { buffered } : { tokens, firstTokenMs }, {
+    ...reported,
+    budgetUsedPercent,
+  });
 }
 
 async function failed(call: StreamCall, err: unknown): Promise<void> {
   const { tokens, firstTokenMs, responseStream } = call;
   const error = failureOf(err, call.client, responseStream);
   const budgetUsedPercent = await call.budget?.settle(call.usage, firstTokenMs !== undefined);
-  requestFailed(recordOf(call), error, { tokens, firstTokenMs, detail: logDetail(error) }, { firstTokenMs, heldMs: call.tally.heldMs, budgetUsedPercent });
+  requestFailed(
+    recordOf(call),
+    error,
+    { tokens, firstTokenMs, detail: logDetail(error) },
+    { firstTokenMs, heldMs: call.tally.heldMs, budgetUsedPercent },
+  );
   if (error.type === "client_closed") responseStream.destroy();
   else if (call.out) await endWith(call.out, sseEvent(JSON.stringify(error.toBody()), "error"));
   else writeError(responseStream, error, call.headers);

@@ -12,7 +12,8 @@ for (const [id, key] of [
   $(id).value = sessionStorage.getItem(key) ?? "";
   $(id).addEventListener("change", () => sessionStorage.setItem(key, $(id).value.trim()));
 }
-for (const id of ["temperature", "top-p"]) $(id).addEventListener("input", () => ($(`${id}-value`).textContent = $(id).value));
+for (const id of ["temperature", "top-p"])
+  $(id).addEventListener("input", () => ($(`${id}-value`).textContent = $(id).value));
 
 const base = () => ($("base-url").value.trim() || location.origin).replace(/\/+$/, "");
 const headers = () => ({ "content-type": "application/json", authorization: `Bearer ${$("api-key").value.trim()}` });
@@ -148,7 +149,10 @@ async function send(text) {
     const onComment = (text) => {
       if (starting || !/is starting/.test(text)) return;
       const start = Date.now();
-      const show = () => setStatus(`Starting, ${since(start)}: the model scaled to zero while idle, and this request woke it (that takes minutes).`);
+      const show = () =>
+        setStatus(
+          `Starting, ${since(start)}: the model scaled to zero while idle, and this request woke it (that takes minutes).`,
+        );
       show();
       starting = setInterval(show, 1000);
     };

@@ -22,8 +22,14 @@ const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 export function answerFor(body: JsonObject): TgiAnswer {
   const limit = body.messages ? body.max_tokens : body.parameters?.max_new_tokens;
   const count = Math.min(typeof limit === "number" ? limit : VOCABULARY.length, VOCABULARY.length);
-  const prompt = body.messages ? body.messages.map((m: { content: string | null }) => m.content ?? "").join(" ") : String(body.inputs ?? "");
-  return { tokens: VOCABULARY.slice(0, count), finishReason: count < VOCABULARY.length ? "length" : "eos_token", promptTokens: words(prompt) };
+  const prompt = body.messages
+    ? body.messages.map((m: { content: string | null }) => m.content ?? "").join(" ")
+    : String(body.inputs ?? "");
+  return {
+    tokens: VOCABULARY.slice(0, count),
+    finishReason: count < VOCABULARY.length ? "length" : "eos_token",
+    promptTokens: words(prompt),
+  };
 }
 
 export const isChat = (body: JsonObject): boolean => Array.isArray(body.messages);

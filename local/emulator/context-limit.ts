@@ -32,7 +32,11 @@ export interface Refusal {
 }
 
 /** The server's refusal of a call whose prompt and budget do not fit, or undefined when they fit. */
-export function contextRefusal(body: JsonObject, format: ServerFormat, contextTokens: number | undefined): Refusal | undefined {
+export function contextRefusal(
+  body: JsonObject,
+  format: ServerFormat,
+  contextTokens: number | undefined,
+): Refusal | undefined {
   if (contextTokens === undefined || format === "tei") return undefined;
   const input = answerFor(body).promptTokens;
   const asked = budgetOf(body);
@@ -44,7 +48,10 @@ export function contextRefusal(body: JsonObject, format: ServerFormat, contextTo
   }
   if (asked === undefined || input + asked <= contextTokens) return undefined;
   const message = `'max_tokens' or 'max_completion_tokens' is too large: ${asked}. This model's maximum context length is ${contextTokens} tokens and your request has ${input} input tokens (${asked} > ${contextTokens} - ${input}). (parameter=max_tokens, value=${asked})`;
-  return { status: 400, body: JSON.stringify({ error: { message, type: "BadRequestError", param: "max_tokens", code: 400 } }) };
+  return {
+    status: 400,
+    body: JSON.stringify({ error: { message, type: "BadRequestError", param: "max_tokens", code: 400 } }),
+  };
 }
 
 /** The call as the server runs it: generation stops where the context is full. */

@@ -13,12 +13,23 @@ const codec = new EventStreamCodec(
 type Headers = Record<string, string>;
 
 export function encodeMessage(headers: Headers, payload: Uint8Array): Buffer {
-  const typed = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, { type: "string" as const, value }]));
+  const typed = Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, { type: "string" as const, value }]),
+  );
   return Buffer.from(codec.encode({ headers: typed, body: payload }));
 }
 
 export const payloadPart = (bytes: Uint8Array): Buffer =>
-  encodeMessage({ ":event-type": "PayloadPart", ":content-type": "application/octet-stream", ":message-type": "event" }, bytes);
+  encodeMessage(
+    { ":event-type": "PayloadPart", ":content-type": "application/octet-stream", ":message-type": "event" },
+    bytes,
+  );
 
-export const streamException = (type: "ModelStreamError" | "InternalStreamFailure", body: Record<string, string>): Buffer =>
-  encodeMessage({ ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" }, Buffer.from(JSON.stringify(body)));
+export const streamException = (
+  type: "ModelStreamError" | "InternalStreamFailure",
+  body: Record<string, string>,
+): Buffer =>
+  encodeMessage(
+    { ":exception-type": type, ":content-type": "application/json", ":message-type": "exception" },
+    Buffer.from(JSON.stringify(body)),
+  );

@@ -15,7 +15,9 @@ export function exampleOf(schema: Schema | undefined): unknown {
   if (schema?.enum?.length) return schema.enum[0];
   switch (schema?.type) {
     case "object":
-      return Object.fromEntries(Object.entries(schema.properties ?? { answer: { type: "string" } }).map(([k, v]) => [k, exampleOf(v)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? { answer: { type: "string" } }).map(([k, v]) => [k, exampleOf(v)]),
+      );
     case "array":
       return [exampleOf(schema.items)];
     case "number":
@@ -44,7 +46,8 @@ function toolCallOf(body: JsonObject): ToolCallPlan | undefined {
 
 /** The JSON schema a JSON response format asks for, in either server's form. */
 function jsonSchemaOf(body: JsonObject): Schema | undefined {
-  const format = body.response_format as { type?: string; value?: Schema; json_schema?: { schema?: Schema } } | undefined;
+  const format = body.response_format as
+    { type?: string; value?: Schema; json_schema?: { schema?: Schema } } | undefined;
   if (!format) return undefined;
   if (format.type === "json") return format.value ?? { type: "object" };
   if (format.type === "json_object") return { type: "object" };
@@ -81,9 +84,15 @@ function textAnswer(body: JsonObject) {
 }
 
 const logprobsOf = (body: JsonObject, tokens: readonly string[]) =>
-  body.logprobs ? { content: tokens.map((token) => ({ token, logprob: -0.5, bytes: [...Buffer.from(token)], top_logprobs: [] })) } : null;
+  body.logprobs
+    ? { content: tokens.map((token) => ({ token, logprob: -0.5, bytes: [...Buffer.from(token)], top_logprobs: [] })) }
+    : null;
 
-const usage = (prompt: number, completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion });
+const usage = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
 
 export function chatBuffered(body: JsonObject, format: ServerFormat): unknown {
   const call = toolCallOf(body);
@@ -92,12 +101,21 @@ export function chatBuffered(body: JsonObject, format: ServerFormat): unknown {
     const tgi = format === "tgi";
     const toolCall = tgi
       ? { id: "0", type: "function", function: { description: null, name: call.name, arguments: call.args } }
-      : { id: "chatcmpl-tool-1", type: "function", function: { name: call.name, arguments: JSON.stringify(call.args) } };
+      : {
+          id: "chatcmpl-tool-1",
+          type: "function",
+          function: { name: call.name, arguments: JSON.stringify(call.args) },
+        };
     return {
       ...base,
       id: "",
       choices: [
-        { index: 0, message: { role: "assistant", content: null, tool_calls: [toolCall] }, logprobs: null, finish_reason: tgi ? "stop" : "tool_calls" },
+        {
+          index: 0,
+          message: { role: "assistant", content: null, tool_calls: [toolCall] },
+          logprobs: null,
+          finish_reason: tgi ? "stop" : "tool_calls",
+        },
       ],
       usage: usage(answerFor(body).promptTokens, 8),
     };
@@ -142,17 +160,29 @@ export function chatChunks(body: JsonObject, format: ServerFormat): JsonObject[]
         : first
           ? { index: 0, id: "chatcmpl-tool-1", type: "function", function: { name: call.name, arguments: piece } }
           : { index: 0, function: { arguments: piece } };
-      chunks.push(chunk({ role: "assistant", ...(tgi ? {} : { content: null }), tool_calls: [toolCall] }, last ? (tgi ? "stop" : "tool_calls") : null));
+      chunks.push(
+        chunk(
+          { role: "assistant", ...(tgi ? {} : { content: null }), tool_calls: [toolCall] },
+          last ? (tgi ? "stop" : "tool_calls") : null,
+        ),
+      );
     });
   } else {
     answer.tokens.forEach((token, i) => {
       const last = i === answer.tokens.length - 1;
       const finish = last ? (answer.finishReason === "length" ? "length" : tgi ? "stop" : "eos_token") : null;
-      chunks.push(chunk(i === 0 || tgi ? { role: "assistant", content: token } : { content: token }, finish, logprobsOf(body, [token])));
+      chunks.push(
+        chunk(
+          i === 0 || tgi ? { role: "assistant", content: token } : { content: token },
+          finish,
+          logprobsOf(body, [token]),
+        ),
+      );
     });
   }
   const generated = call ? pieces(JSON.stringify(call.args)).length : answer.tokens.length;
   // Both end with a usage chunk only when stream_options.include_usage asks for one (TGI 3.3.6 router/src/chat.rs).
-  if (body.stream_options?.include_usage) chunks.push({ ...chunk({}, null), choices: [], usage: usage(answer.promptTokens, generated) });
+  if (body.stream_options?.include_usage)
+    chunks.push({ ...chunk({}, null), choices: [], usage: usage(answer.promptTokens, generated) });
   return chunks;
 }

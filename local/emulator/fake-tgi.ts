@@ -30,7 +30,9 @@ export function buffered(body: JsonObject, format: ServerFormat = "tgi"): unknow
   const answer = answerFor(body);
   const text = answer.tokens.join("");
   if (isChat(body)) return chatBuffered(body, format);
-  const details = body.parameters?.details ? { details: { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } } : {};
+  const details = body.parameters?.details
+    ? { details: { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null } }
+    : {};
   // LMI answers one object; TGI a list of one.
   return format === "lmi" ? { generated_text: text, ...details } : [{ generated_text: text, ...details }];
 }
@@ -46,7 +48,8 @@ function lmiLines(body: JsonObject): string[] {
     const line: Record<string, unknown> = { token: { id: 1000 + i, text: token, log_prob: -0.5 } };
     if (last) {
       line.generated_text = text;
-      if (body.parameters?.details) line.details = { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length };
+      if (body.parameters?.details)
+        line.details = { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length };
     }
     return `${JSON.stringify(line)}\n`;
   });
@@ -66,7 +69,14 @@ export function streamEvents(body: JsonObject, format: ServerFormat = "tgi"): st
       index: i + 1,
       token: { id: 1000 + i, text: token, logprob: -0.5, special: false },
       generated_text: last ? text : null,
-      details: last ? { finish_reason: answer.finishReason, generated_tokens: answer.tokens.length, seed: null, input_length: answer.promptTokens } : null,
+      details: last
+        ? {
+            finish_reason: answer.finishReason,
+            generated_tokens: answer.tokens.length,
+            seed: null,
+            input_length: answer.promptTokens,
+          }
+        : null,
     };
     events.push(`data:${JSON.stringify(event)}\n\n`);
   });
@@ -75,7 +85,9 @@ export function streamEvents(body: JsonObject, format: ServerFormat = "tgi"): st
 
 /** The container's mid-stream failure event. */
 export const errorEvent = (message: string, format: ServerFormat = "tgi"): string =>
-  format === "lmi" ? `${JSON.stringify({ error: message, code: 500 })}\n` : `data:${JSON.stringify({ error: message, error_type: "generation" })}\n\n`;
+  format === "lmi"
+    ? `${JSON.stringify({ error: message, code: 500 })}\n`
+    : `data:${JSON.stringify({ error: message, error_type: "generation" })}\n\n`;
 
 /** Dimensions of the emulated embedding model. */
 export const EMBEDDING_DIMENSIONS = 8;
@@ -83,11 +95,14 @@ export const EMBEDDING_DIMENSIONS = 8;
 /** TEI's /embed: {inputs: string | string[]} to one vector per input, derived from the text (unit length, as TEI normalizes). */
 export function embed(body: JsonObject): unknown {
   const inputs: unknown[] = Array.isArray(body.inputs) ? body.inputs : [body.inputs];
-  if (!inputs.every((t) => typeof t === "string")) return { error: "Failed to deserialize the JSON body", error_type: "validation" };
+  if (!inputs.every((t) => typeof t === "string"))
+    return { error: "Failed to deserialize the JSON body", error_type: "validation" };
   return inputs.map((text) => {
     const raw = Array.from(
       { length: EMBEDDING_DIMENSIONS },
-      (_, i) => Math.sin((String(text).length + 1) * (i + 1)) + (String(text).charCodeAt(i % Math.max(1, String(text).length)) || 0) / 1000,
+      (_, i) =>
+        Math.sin((String(text).length + 1) * (i + 1)) +
+        (String(text).charCodeAt(i % Math.max(1, String(text).length)) || 0) / 1000,
     );
     const norm = Math.hypot(...raw) || 1;
     return raw.map((x) => Math.fround(x / norm));

@@ -11,7 +11,12 @@ export const STREAM_HEADERS = {
 } as const;
 
 /** An error: status, X-Amzn-ErrorType header, JSON body. */
-export function writeRuntimeError(res: ServerResponse, status: number, type: string, body: Record<string, unknown>): void {
+export function writeRuntimeError(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: Record<string, unknown>,
+): void {
   if (res.destroyed || res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json", "x-amzn-errortype": type });
   res.end(JSON.stringify(body));

@@ -8,7 +8,15 @@ import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./run
 import type { JsonObject } from "../../contract/json";
 import { contextRefusal, withinContext } from "./context-limit";
 import { VARIANT_NAME } from "../../reference/aws-limits";
-import { ALARM_WAKE_AFTER_MS, NO_CAPACITY_MESSAGE, RECORDED_CALLS, type Behaviour, type CancelledCall, type RecordedCall, type WakeCall } from "./behaviour";
+import {
+  ALARM_WAKE_AFTER_MS,
+  NO_CAPACITY_MESSAGE,
+  RECORDED_CALLS,
+  type Behaviour,
+  type CancelledCall,
+  type RecordedCall,
+  type WakeCall,
+} from "./behaviour";
 
 export { ALARM_WAKE_AFTER_MS, NO_CAPACITY_MESSAGE, RECORDED_CALLS } from "./behaviour";
 export type { Behaviour, CancelledCall, RecordedCall, WakeCall } from "./behaviour";
@@ -77,13 +85,19 @@ export class SageMakerEmulator {
     const zero = endpoint ? (this.behaviours.get(endpoint) ?? this.defaults).zeroCopies : undefined;
     const state = this.waking.get(component);
     if (!zero || !state) return zero ? 0 : 1;
-    return state.askedAt !== undefined || performance.now() >= state.refusedAt + (zero.alarmAfterMs ?? ALARM_WAKE_AFTER_MS) ? 1 : 0;
+    return state.askedAt !== undefined ||
+      performance.now() >= state.refusedAt + (zero.alarmAfterMs ?? ALARM_WAKE_AFTER_MS)
+      ? 1
+      : 0;
   }
 
   /** SageMaker's control plane, for the two calls the handlers make to wake a component (JSON 1.1). */
   private control(res: ServerResponse, operation: string, body: JsonObject): void {
     const component = String(body.InferenceComponentName ?? "");
-    if (!this.endpointOf.has(component)) return this.error(res, 400, "ValidationException", { message: `Could not find inference component "${component}".` });
+    if (!this.endpointOf.has(component))
+      return this.error(res, 400, "ValidationException", {
+        message: `Could not find inference component "${component}".`,
+      });
     if (operation === "DescribeInferenceComponent") {
       const copies = this.desiredCopies(component);
       return void res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(
@@ -99,7 +113,9 @@ export class SageMakerEmulator {
       const state = this.waking.get(component) ?? { refusedAt: performance.now() };
       state.askedAt ??= performance.now();
       this.waking.set(component, state);
-      return void res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end(JSON.stringify({ InferenceComponentArn: component }));
+      return void res
+        .writeHead(200, { "content-type": "application/x-amz-json-1.1" })
+        .end(JSON.stringify({ InferenceComponentArn: component }));
     }
     this.error(res, 400, "UnknownOperationException", { message: operation });
   }
@@ -112,7 +128,9 @@ export class SageMakerEmulator {
 
   /** Open connections to the emulator (callers that left must leave none behind). */
   connections(): Promise<number> {
-    return new Promise((resolve, reject) => (this.server ? this.server.getConnections((err, n) => (err ? reject(err) : resolve(n))) : resolve(0)));
+    return new Promise((resolve, reject) =>
+      this.server ? this.server.getConnections((err, n) => (err ? reject(err) : resolve(n))) : resolve(0),
+    );
   }
 
   private sleep(ms: number): Promise<void> {
@@ -131,8 +149,13 @@ export class SageMakerEmulator {
     for await (const c of req) chunks.push(c as Buffer);
     const target = req.headers["x-amz-target"];
     if (req.method === "POST" && req.url === "/" && typeof target === "string" && target.startsWith("SageMaker."))
-      return this.control(res, target.slice("SageMaker.".length), JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
-    if (req.method !== "POST" || !match) return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
+      return this.control(
+        res,
+        target.slice("SageMaker.".length),
+        JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"),
+      );
+    if (req.method !== "POST" || !match)
+      return this.error(res, 404, "UnknownOperationException", { message: "Unknown operation" });
     const endpoint = decodeURIComponent(match[1]);
     // The model called: the inference component named in the call, else the endpoint's one model.
     const component = req.headers["x-amzn-sagemaker-inference-component"];
@@ -147,19 +170,23 @@ export class SageMakerEmulator {
     }
     keepRecent(this.calls, { endpoint, stream, body, headers: req.headers });
     if (!this.endpoints.includes(endpoint)) {
-      return this.error(res, 400, "ValidationError", { Message: `Endpoint ${endpoint} of account 123456789012 not found.` });
+      return this.error(res, 400, "ValidationError", {
+        Message: `Endpoint ${endpoint} of account 123456789012 not found.`,
+      });
     }
     const b = this.behaviours.get(endpoint) ?? this.defaults;
     if (b.reset) return void req.socket.destroy();
     if (b.stallMs) await this.sleep(b.stallMs);
     if (res.destroyed) return;
-    if (this.asleep(model, b.zeroCopies)) return this.error(res, 400, "ValidationError", { Message: NO_CAPACITY_MESSAGE });
+    if (this.asleep(model, b.zeroCopies))
+      return this.error(res, 400, "ValidationError", { Message: NO_CAPACITY_MESSAGE });
     if (b.throttle) return this.error(res, 400, "ThrottlingException", { message: "Rate exceeded" });
     if (b.notReady) return this.error(res, 429, "ModelNotReadyException", { Message: "Model is not ready" });
     if (b.unavailable) return this.error(res, 503, "ServiceUnavailable", { Message: "Service unavailable" });
     if (b.modelStatus) return this.modelError(res, b.modelStatus, b.modelMessage ?? "model failure");
     // TEI answers buffered calls only.
-    if (stream && this.formatOf(model) === "tei") return this.modelError(res, 400, "Streaming is not supported for embeddings");
+    if (stream && this.formatOf(model) === "tei")
+      return this.modelError(res, 400, "Streaming is not supported for embeddings");
     const context = Object.hasOwn(this.contexts, model) ? this.contexts[model] : undefined;
     const refusal = contextRefusal(body, this.formatOf(model), context);
     if (refusal) return writeModelError(res, refusal.status, refusal.body);
@@ -181,7 +208,8 @@ export class SageMakerEmulator {
       // The caller left: stop generating, as a model server does when its client goes.
       if (!res.writableFinished) keepRecent(this.cancelled, { body, at: performance.now(), tokens: sent });
     });
-    const send = (frame: Buffer) => new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
+    const send = (frame: Buffer) =>
+      new Promise<void>((resolve) => (res.destroyed ? resolve() : res.write(frame, () => resolve())));
     let events = streamEvents(body, format);
     if (b.cutAfterTokens !== undefined) events = events.slice(0, b.cutAfterTokens);
     // An endless model repeats its first (never final) token.
@@ -203,7 +231,12 @@ export class SageMakerEmulator {
     if (b.cutAfterTokens !== undefined) {
       switch (b.cutWith ?? "ModelStreamError") {
         case "ModelStreamError":
-          await send(streamException("ModelStreamError", { Message: "The model stopped responding", ErrorCode: "ModelStreamError" }));
+          await send(
+            streamException("ModelStreamError", {
+              Message: "The model stopped responding",
+              ErrorCode: "ModelStreamError",
+            }),
+          );
           break;
         case "InternalStreamFailure":
           await send(streamException("InternalStreamFailure", { Message: "Internal stream failure" }));

@@ -9,7 +9,8 @@ const fs = require("node:fs");
 const ACCOUNT = "123456789012";
 const policies = {};
 const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const tagsXml = (tags) => tags.map((t) => `<member><Key>${xml(t.Key)}</Key><Value>${xml(t.Value)}</Value></member>`).join("");
+const tagsXml = (tags) =>
+  tags.map((t) => `<member><Key>${xml(t.Key)}</Key><Value>${xml(t.Value)}</Value></member>`).join("");
 const policyXml = (p) =>
   `<Policy><PolicyName>${xml(p.PolicyName)}</PolicyName><DefaultVersionId>v${p.versions.length}</DefaultVersionId><PolicyId>ANPA${p.id}</PolicyId>` +
   `<Path>${xml(p.Path)}</Path><Arn>${p.Arn}</Arn><AttachmentCount>0</AttachmentCount><PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount>` +
@@ -18,10 +19,15 @@ const policyXml = (p) =>
 const versionXml = (p, n) =>
   `<PolicyVersion><Document>${encodeURIComponent(p.versions[n - 1])}</Document><VersionId>v${n}</VersionId>` +
   `<IsDefaultVersion>${n === p.versions.length}</IsDefaultVersion><CreateDate>2026-12-08T00:00:00Z</CreateDate></PolicyVersion>`;
-const noSuch = (arn) => ({ status: 404, code: "NoSuchEntity", message: `Policy ${arn} does not exist or is not attachable.` });
+const noSuch = (arn) => ({
+  status: 404,
+  code: "NoSuchEntity",
+  message: `Policy ${arn} does not exist or is not attachable.`,
+});
 const tagsOf = (p) => {
   const tags = [];
-  for (let i = 1; p.has(`Tags.member.${i}.Key`); i++) tags.push({ Key: p.get(`Tags.member.${i}.Key`), Value: p.get(`Tags.member.${i}.Value`) });
+  for (let i = 1; p.has(`Tags.member.${i}.Key`); i++)
+    tags.push({ Key: p.get(`Tags.member.${i}.Key`), Value: p.get(`Tags.member.${i}.Value`) });
   return tags;
 };
 
@@ -31,7 +37,12 @@ const actions = {
   CreatePolicy: (p) => {
     const path = p.get("Path") ?? "/";
     const arn = `arn:aws:iam::${ACCOUNT}:policy${path}${p.get("PolicyName")}`;
-    if (policies[arn]) return { status: 409, code: "EntityAlreadyExists", message: `A policy called ${p.get("PolicyName")} already exists.` };
+    if (policies[arn])
+      return {
+        status: 409,
+        code: "EntityAlreadyExists",
+        message: `A policy called ${p.get("PolicyName")} already exists.`,
+      };
     policies[arn] = {
       PolicyName: p.get("PolicyName"),
       Path: path,
@@ -44,11 +55,15 @@ const actions = {
     return `<CreatePolicyResult>${policyXml(policies[arn])}</CreatePolicyResult>`;
   },
   GetPolicy: (p) =>
-    policies[p.get("PolicyArn")] ? `<GetPolicyResult>${policyXml(policies[p.get("PolicyArn")])}</GetPolicyResult>` : noSuch(p.get("PolicyArn")),
+    policies[p.get("PolicyArn")]
+      ? `<GetPolicyResult>${policyXml(policies[p.get("PolicyArn")])}</GetPolicyResult>`
+      : noSuch(p.get("PolicyArn")),
   GetPolicyVersion: (p) => {
     const policy = policies[p.get("PolicyArn")];
     const n = Number(String(p.get("VersionId")).slice(1));
-    return policy && policy.versions[n - 1] ? `<GetPolicyVersionResult>${versionXml(policy, n)}</GetPolicyVersionResult>` : noSuch(p.get("PolicyArn"));
+    return policy && policy.versions[n - 1]
+      ? `<GetPolicyVersionResult>${versionXml(policy, n)}</GetPolicyVersionResult>`
+      : noSuch(p.get("PolicyArn"));
   },
   ListPolicyVersions: (p) => {
     const policy = policies[p.get("PolicyArn")];
@@ -89,8 +104,12 @@ const server = http.createServer((req, res) => {
       : handler
         ? handler(params)
         : { status: 400, code: "InvalidAction", message: `the stand-in does not serve ${action}` };
-    const ns = action === "GetCallerIdentity" ? "https://sts.amazonaws.com/doc/2011-06-15/" : "https://iam.amazonaws.com/doc/2010-05-08/";
-    const requestId = "<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata>";
+    const ns =
+      action === "GetCallerIdentity"
+        ? "https://sts.amazonaws.com/doc/2011-06-15/"
+        : "https://iam.amazonaws.com/doc/2010-05-08/";
+    const requestId =
+      "<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata>";
     if (typeof result === "string") {
       res.writeHead(200, { "content-type": "text/xml" });
       return res.end(`<${action}Response xmlns="${ns}">${result}${requestId}</${action}Response>`);

@@ -22,7 +22,16 @@ const ACCOUNT = "123456789012";
 const REGION = "us-east-1";
 const SCHEMAS = JSON.parse(fs.readFileSync(process.env.SCHEMAS_FILE, "utf8"));
 const GPUS = JSON.parse(process.env.GPUS);
-const state = { models: {}, configs: {}, endpoints: {}, components: {}, roles: {}, resources: {}, requests: {}, calls: [] };
+const state = {
+  models: {},
+  configs: {},
+  endpoints: {},
+  components: {},
+  roles: {},
+  resources: {},
+  requests: {},
+  calls: [],
+};
 const save = () => fs.writeFileSync(process.env.JOURNAL, JSON.stringify(state));
 const now = () => Date.now() / 1000;
 const arn = (kind, name) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${name.toLowerCase()}`;
@@ -31,19 +40,26 @@ const notFound = (what, name) => fail("ValidationException", `Could not find ${w
 const journal = (operation, detail) => state.calls.push({ operation, ...detail });
 
 // ---- SageMaker ----
-const rolledBack = () => fs.existsSync(process.env.ROLLBACK_FILE) && fs.readFileSync(process.env.ROLLBACK_FILE, "utf8") === "1";
+const rolledBack = () =>
+  fs.existsSync(process.env.ROLLBACK_FILE) && fs.readFileSync(process.env.ROLLBACK_FILE, "utf8") === "1";
 const sagemaker = {
   CreateModel: (r) => {
-    if (state.models[r.ModelName]) return fail("ValidationException", `Cannot create already existing model "${arn("model", r.ModelName)}".`);
+    if (state.models[r.ModelName])
+      return fail("ValidationException", `Cannot create already existing model "${arn("model", r.ModelName)}".`);
     state.models[r.ModelName] = { ...r, ModelArn: arn("model", r.ModelName), CreationTime: now() };
     return { ModelArn: arn("model", r.ModelName) };
   },
   DescribeModel: (r) => state.models[r.ModelName] || notFound("model", r.ModelName),
-  DeleteModel: (r) => (state.models[r.ModelName] ? (delete state.models[r.ModelName], {}) : notFound("model", r.ModelName)),
-  CreateEndpointConfig: (r) => createEndpointConfig(r) ?? { EndpointConfigArn: arn("endpoint-config", r.EndpointConfigName) },
-  DescribeEndpointConfig: (r) => state.configs[r.EndpointConfigName] || notFound("endpoint configuration", r.EndpointConfigName),
+  DeleteModel: (r) =>
+    state.models[r.ModelName] ? (delete state.models[r.ModelName], {}) : notFound("model", r.ModelName),
+  CreateEndpointConfig: (r) =>
+    createEndpointConfig(r) ?? { EndpointConfigArn: arn("endpoint-config", r.EndpointConfigName) },
+  DescribeEndpointConfig: (r) =>
+    state.configs[r.EndpointConfigName] || notFound("endpoint configuration", r.EndpointConfigName),
   DeleteEndpointConfig: (r) =>
-    state.configs[r.EndpointConfigName] ? (delete state.configs[r.EndpointConfigName], {}) : notFound("endpoint configuration", r.EndpointConfigName),
+    state.configs[r.EndpointConfigName]
+      ? (delete state.configs[r.EndpointConfigName], {})
+      : notFound("endpoint configuration", r.EndpointConfigName),
   CreateEndpoint: (r) => {
     if (!state.configs[r.EndpointConfigName]) return notFound("endpoint configuration", r.EndpointConfigName);
     state.endpoints[r.EndpointName] = {
@@ -75,7 +91,10 @@ const sagemaker = {
     }
     return seen;
   },
-  DeleteEndpoint: (r) => (state.endpoints[r.EndpointName] ? (delete state.endpoints[r.EndpointName], {}) : notFound("endpoint", r.EndpointName)),
+  DeleteEndpoint: (r) =>
+    state.endpoints[r.EndpointName]
+      ? (delete state.endpoints[r.EndpointName], {})
+      : notFound("endpoint", r.EndpointName),
   ListTags: () => ({ Tags: [] }),
   AddTags: () => ({ Tags: [] }),
   DeleteTags: () => ({}),
@@ -83,8 +102,15 @@ const sagemaker = {
 
 function createEndpointConfig(r) {
   if (state.configs[r.EndpointConfigName])
-    return fail("ValidationException", `Cannot create already existing endpoint configuration "${arn("endpoint-config", r.EndpointConfigName)}".`);
-  state.configs[r.EndpointConfigName] = { ...r, EndpointConfigArn: arn("endpoint-config", r.EndpointConfigName), CreationTime: now() };
+    return fail(
+      "ValidationException",
+      `Cannot create already existing endpoint configuration "${arn("endpoint-config", r.EndpointConfigName)}".`,
+    );
+  state.configs[r.EndpointConfigName] = {
+    ...r,
+    EndpointConfigArn: arn("endpoint-config", r.EndpointConfigName),
+    CreationTime: now(),
+  };
   return undefined;
 }
 
@@ -92,16 +118,22 @@ function createEndpointConfig(r) {
 function gpuRoom(endpointName, adding) {
   const config = state.configs[state.endpoints[endpointName].EndpointConfigName];
   const variant = config.ProductionVariants[0];
-  const max = (variant.ManagedInstanceScaling?.MaxInstanceCount ?? variant.InitialInstanceCount) * (GPUS[variant.InstanceType] ?? 0);
+  const max =
+    (variant.ManagedInstanceScaling?.MaxInstanceCount ?? variant.InitialInstanceCount) *
+    (GPUS[variant.InstanceType] ?? 0);
   const used = Object.values(state.components)
     .filter((c) => c.EndpointName === endpointName)
-    .reduce((n, c) => n + (c.Specification.ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired ?? 0) * c.copies, 0);
+    .reduce(
+      (n, c) => n + (c.Specification.ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired ?? 0) * c.copies,
+      0,
+    );
   return { max, used, fits: used + adding <= max };
 }
 
 // ---- Cloud Control, for the two SageMaker types ----
 const pointers = (list) => (list ?? []).map((p) => p.replace(/^\/properties/, ""));
-const touches = (path, schemaPath) => path === schemaPath || path.startsWith(`${schemaPath}/`) || schemaPath.startsWith(`${path}/`);
+const touches = (path, schemaPath) =>
+  path === schemaPath || path.startsWith(`${schemaPath}/`) || schemaPath.startsWith(`${path}/`);
 
 function without(doc, paths) {
   const copy = JSON.parse(JSON.stringify(doc));
@@ -121,7 +153,8 @@ function readModel(resource) {
     model.InferenceComponentArn = resource.identifier;
     model.InferenceComponentStatus = "InService";
     model.RuntimeConfig = { DesiredCopyCount: c.copies, CurrentCopyCount: c.copies };
-    if (model.Specification?.Container && Object.keys(model.Specification.Container).length === 0) delete model.Specification.Container;
+    if (model.Specification?.Container && Object.keys(model.Specification.Container).length === 0)
+      delete model.Specification.Container;
   } else model.EndpointConfigArn = resource.identifier;
   return model;
 }
@@ -130,8 +163,14 @@ const handlers = {
   "AWS::SageMaker::EndpointConfig": {
     create: (d) => {
       const refused = createEndpointConfig(d);
-      journal("CreateEndpointConfig", { name: d.EndpointConfigName, role: d.ExecutionRoleArn, variants: d.ProductionVariants });
-      return refused ? { error: ["AlreadyExists", refused.body.message] } : { identifier: arn("endpoint-config", d.EndpointConfigName) };
+      journal("CreateEndpointConfig", {
+        name: d.EndpointConfigName,
+        role: d.ExecutionRoleArn,
+        variants: d.ProductionVariants,
+      });
+      return refused
+        ? { error: ["AlreadyExists", refused.body.message] }
+        : { identifier: arn("endpoint-config", d.EndpointConfigName) };
     },
     update: () => undefined,
     delete: (d) => {
@@ -143,10 +182,18 @@ const handlers = {
     create: (d) => {
       const name = d.InferenceComponentName;
       const copies = d.RuntimeConfig?.CopyCount ?? 1;
-      journal("CreateInferenceComponent", { name, endpoint: d.EndpointName, model: d.Specification.ModelName, copies, deploymentConfig: d.DeploymentConfig });
+      journal("CreateInferenceComponent", {
+        name,
+        endpoint: d.EndpointName,
+        model: d.Specification.ModelName,
+        copies,
+        deploymentConfig: d.DeploymentConfig,
+      });
       if (state.components[name]) return { error: ["AlreadyExists", `Inference Component ${name} already exists.`] };
-      if (!state.endpoints[d.EndpointName]) return { error: ["NotFound", `Could not find endpoint "${arn("endpoint", d.EndpointName)}".`] };
-      if (!state.models[d.Specification.ModelName]) return { error: ["NotFound", `Could not find model "${arn("model", d.Specification.ModelName)}".`] };
+      if (!state.endpoints[d.EndpointName])
+        return { error: ["NotFound", `Could not find endpoint "${arn("endpoint", d.EndpointName)}".`] };
+      if (!state.models[d.Specification.ModelName])
+        return { error: ["NotFound", `Could not find model "${arn("model", d.Specification.ModelName)}".`] };
       const gpus = (d.Specification.ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired ?? 0) * copies;
       const room = gpuRoom(d.EndpointName, gpus);
       if (!room.fits)
@@ -162,7 +209,11 @@ const handlers = {
     update: (before, after) => {
       const name = after.InferenceComponentName;
       if (JSON.stringify(before.Specification) !== JSON.stringify(after.Specification) || after.DeploymentConfig)
-        journal("UpdateInferenceComponent", { name, specification: after.Specification, deploymentConfig: after.DeploymentConfig });
+        journal("UpdateInferenceComponent", {
+          name,
+          specification: after.Specification,
+          deploymentConfig: after.DeploymentConfig,
+        });
       if (JSON.stringify(before.Tags) !== JSON.stringify(after.Tags)) journal("AddTags", { name });
       Object.assign(state.components[name], after);
     },
@@ -196,7 +247,10 @@ function patchError(resource, ops) {
   try {
     return [undefined, applyPatch(readModel(resource), ops, true, false).newDocument];
   } catch (err) {
-    return ["InvalidRequest", `[noSuchPath] ${err.message.split("\n")[0]} (${ops.map((o) => `${o.op} ${o.path}`).join(", ")})`];
+    return [
+      "InvalidRequest",
+      `[noSuchPath] ${err.message.split("\n")[0]} (${ops.map((o) => `${o.op} ${o.path}`).join(", ")})`,
+    ];
   }
 }
 
@@ -210,12 +264,23 @@ const cloudControl = {
   },
   GetResource: (r) => {
     const resource = state.resources[r.Identifier];
-    if (!resource) return fail("ResourceNotFoundException", `Resource of type '${r.TypeName}' with identifier '${r.Identifier}' was not found.`);
-    return { TypeName: r.TypeName, ResourceDescription: { Identifier: r.Identifier, Properties: JSON.stringify(readModel(resource)) } };
+    if (!resource)
+      return fail(
+        "ResourceNotFoundException",
+        `Resource of type '${r.TypeName}' with identifier '${r.Identifier}' was not found.`,
+      );
+    return {
+      TypeName: r.TypeName,
+      ResourceDescription: { Identifier: r.Identifier, Properties: JSON.stringify(readModel(resource)) },
+    };
   },
   UpdateResource: (r) => {
     const resource = state.resources[r.Identifier];
-    if (!resource) return fail("ResourceNotFoundException", `Resource of type '${r.TypeName}' with identifier '${r.Identifier}' was not found.`);
+    if (!resource)
+      return fail(
+        "ResourceNotFoundException",
+        `Resource of type '${r.TypeName}' with identifier '${r.Identifier}' was not found.`,
+      );
     const ops = JSON.parse(r.PatchDocument);
     journal("CloudControl.UpdateResource", { typeName: r.TypeName, identifier: r.Identifier, patch: ops });
     const [code, merged] = patchError(resource, ops);
@@ -248,14 +313,21 @@ const roleXml = (role) =>
   `<Description>${xml(role.Description ?? "")}</Description><MaxSessionDuration>3600</MaxSessionDuration><Tags>` +
   role.Tags.map((t) => `<member><Key>${xml(t.Key)}</Key><Value>${xml(t.Value)}</Value></member>`).join("") +
   `</Tags></Role>`;
-const noRole = (name) => ({ status: 404, code: "NoSuchEntity", message: `The role with name ${name} cannot be found.` });
-const members = (list, tag) => list.map((x) => `<member>${tag ? `<${tag}>${xml(x)}</${tag}>` : xml(x)}</member>`).join("");
+const noRole = (name) => ({
+  status: 404,
+  code: "NoSuchEntity",
+  message: `The role with name ${name} cannot be found.`,
+});
+const members = (list, tag) =>
+  list.map((x) => `<member>${tag ? `<${tag}>${xml(x)}</${tag}>` : xml(x)}</member>`).join("");
 const iam = {
   CreateRole: (p) => {
     const name = p.get("RoleName");
-    if (state.roles[name]) return { status: 409, code: "EntityAlreadyExists", message: `Role with name ${name} already exists.` };
+    if (state.roles[name])
+      return { status: 409, code: "EntityAlreadyExists", message: `Role with name ${name} already exists.` };
     const tags = [];
-    for (let i = 1; p.has(`Tags.member.${i}.Key`); i++) tags.push({ Key: p.get(`Tags.member.${i}.Key`), Value: p.get(`Tags.member.${i}.Value`) });
+    for (let i = 1; p.has(`Tags.member.${i}.Key`); i++)
+      tags.push({ Key: p.get(`Tags.member.${i}.Key`), Value: p.get(`Tags.member.${i}.Value`) });
     const path = p.get("Path") || "/";
     const role = {
       Path: path,
@@ -272,7 +344,10 @@ const iam = {
     journal("iam.CreateRole", { name, path });
     return `<CreateRoleResult>${roleXml(role)}</CreateRoleResult>`;
   },
-  GetRole: (p) => (state.roles[p.get("RoleName")] ? `<GetRoleResult>${roleXml(state.roles[p.get("RoleName")])}</GetRoleResult>` : noRole(p.get("RoleName"))),
+  GetRole: (p) =>
+    state.roles[p.get("RoleName")]
+      ? `<GetRoleResult>${roleXml(state.roles[p.get("RoleName")])}</GetRoleResult>`
+      : noRole(p.get("RoleName")),
   DeleteRole: (p) => {
     if (!state.roles[p.get("RoleName")]) return noRole(p.get("RoleName"));
     delete state.roles[p.get("RoleName")];
@@ -288,12 +363,18 @@ const iam = {
   GetRolePolicy: (p) => {
     const role = state.roles[p.get("RoleName")];
     const doc = role?.policies[p.get("PolicyName")];
-    if (doc === undefined) return { status: 404, code: "NoSuchEntity", message: `The role policy with name ${p.get("PolicyName")} cannot be found.` };
+    if (doc === undefined)
+      return {
+        status: 404,
+        code: "NoSuchEntity",
+        message: `The role policy with name ${p.get("PolicyName")} cannot be found.`,
+      };
     return `<GetRolePolicyResult><RoleName>${xml(role.RoleName)}</RoleName><PolicyName>${xml(p.get("PolicyName"))}</PolicyName><PolicyDocument>${encodeURIComponent(doc)}</PolicyDocument></GetRolePolicyResult>`;
   },
   DeleteRolePolicy: (p) => {
     const role = state.roles[p.get("RoleName")];
-    if (!role || role.policies[p.get("PolicyName")] === undefined) return { status: 404, code: "NoSuchEntity", message: "no such policy" };
+    if (!role || role.policies[p.get("PolicyName")] === undefined)
+      return { status: 404, code: "NoSuchEntity", message: "no such policy" };
     delete role.policies[p.get("PolicyName")];
     return "";
   },
@@ -315,11 +396,15 @@ function answerIam(res, body) {
   const params = new URLSearchParams(body);
   const action = params.get("Action");
   const handler = iam[action];
-  const result = handler ? handler(params) : { status: 400, code: "InvalidAction", message: `${action} is not served here` };
+  const result = handler
+    ? handler(params)
+    : { status: 400, code: "InvalidAction", message: `${action} is not served here` };
   const requestId = "<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata>";
   if (typeof result === "string") {
     res.writeHead(200, { "content-type": "text/xml" });
-    return res.end(`<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/">${result}${requestId}</${action}Response>`);
+    return res.end(
+      `<${action}Response xmlns="https://iam.amazonaws.com/doc/2010-05-08/">${result}${requestId}</${action}Response>`,
+    );
   }
   res.writeHead(result.status, { "content-type": "text/xml" });
   res.end(
@@ -340,7 +425,10 @@ http
       const [service, operation] = target.split(".");
       const request = body ? JSON.parse(body) : {};
       const table = service === "SageMaker" ? sagemaker : service === "CloudApiService" ? cloudControl : {};
-      if (service === "SageMaker") journal(operation, { name: request.EndpointName || request.EndpointConfigName || request.ModelName || request.ResourceArn });
+      if (service === "SageMaker")
+        journal(operation, {
+          name: request.EndpointName || request.EndpointConfigName || request.ModelName || request.ResourceArn,
+        });
       const handler = table[operation];
       const result = handler ? handler(request) : fail("UnknownOperationException", target);
       save();

@@ -13,14 +13,19 @@ export interface StreamReader<T> {
   end(): T[];
 }
 
-function reader<T>(decoder: { push(b: Uint8Array): string[]; end(): string[] }, parse: (data: string) => T | undefined): StreamReader<T> {
+function reader<T>(
+  decoder: { push(b: Uint8Array): string[]; end(): string[] },
+  parse: (data: string) => T | undefined,
+): StreamReader<T> {
   const parseAll = (items: string[]) => items.map(parse).filter((x): x is T => x !== undefined);
   return { push: (bytes) => parseAll(decoder.push(bytes)), end: () => parseAll(decoder.end()) };
 }
 
 /** Tokens of a generate stream. */
 export function generateStream(route: ModelRoute): StreamReader<StreamToken> {
-  return route.server === "lmi" ? reader(new JsonLinesDecoder(), parseLmiStreamLine) : reader(new SseDecoder(), parseStreamEvent);
+  return route.server === "lmi"
+    ? reader(new JsonLinesDecoder(), parseLmiStreamLine)
+    : reader(new SseDecoder(), parseStreamEvent);
 }
 
 /** chat.completion.chunk objects of a chat stream; TGI's closing [DONE] is dropped. */

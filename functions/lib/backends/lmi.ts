@@ -32,7 +32,8 @@ function parseLine(line: string): JsonObject {
 /** One line of LMI's generate stream. */
 export function parseLmiStreamLine(line: string): StreamToken {
   const event = parseLine(line);
-  if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
+  if (typeof event.error === "string")
+    throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
   const text = event.token?.text ?? "";
   if (typeof text !== "string") throw notText("a token's text");
   if (typeof event.generated_text === "string") {

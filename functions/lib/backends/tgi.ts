@@ -30,11 +30,14 @@ export function parseGenerateResponse(text: string): GenerateResult {
   const parsed = parseJson(text);
   const first = (Array.isArray(parsed) ? parsed[0] : parsed) as
     { generated_text?: unknown; details?: { finish_reason?: string; generated_tokens?: number } } | undefined;
-  if (!first || typeof first.generated_text !== "string") throw new HttpError(502, "upstream_error", "The model's answer has no generated_text.");
+  if (!first || typeof first.generated_text !== "string")
+    throw new HttpError(502, "upstream_error", "The model's answer has no generated_text.");
   return {
     generated_text: first.generated_text,
     ...(first.details?.finish_reason ? { finish_reason: first.details.finish_reason } : {}),
-    ...(typeof first.details?.generated_tokens === "number" ? { generated_tokens: first.details.generated_tokens } : {}),
+    ...(typeof first.details?.generated_tokens === "number"
+      ? { generated_tokens: first.details.generated_tokens }
+      : {}),
   };
 }
 
@@ -54,7 +57,8 @@ export function parseStreamEvent(data: string): StreamToken {
     error?: string;
     error_type?: string;
   };
-  if (typeof event.error === "string") throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
+  if (typeof event.error === "string")
+    throw new HttpError(502, "model_error", `The model failed while generating: ${event.error}`);
   const text = event.token && !event.token.special ? (event.token.text ?? "") : "";
   if (typeof text !== "string") throw notText("a token's text");
   if (typeof event.generated_text === "string") {
@@ -63,7 +67,9 @@ export function parseStreamEvent(data: string): StreamToken {
       final: {
         generated_text: event.generated_text,
         ...(event.details?.finish_reason ? { finish_reason: event.details.finish_reason } : {}),
-        ...(typeof event.details?.generated_tokens === "number" ? { generated_tokens: event.details.generated_tokens } : {}),
+        ...(typeof event.details?.generated_tokens === "number"
+          ? { generated_tokens: event.details.generated_tokens }
+          : {}),
         ...(typeof event.details?.input_length === "number" ? { input_length: event.details.input_length } : {}),
       },
     };

@@ -18,7 +18,10 @@ function responseFormat(request: ChatRequest, lmi: boolean): unknown {
   const format = request.response_format;
   if (!format || format.type === "text") return undefined;
   if (lmi) return format;
-  return { type: "json", value: format.type === "json_schema" ? (format.json_schema?.schema ?? { type: "object" }) : { type: "object" } };
+  return {
+    type: "json",
+    value: format.type === "json_schema" ? (format.json_schema?.schema ?? { type: "object" }) : { type: "object" },
+  };
 }
 
 /** The chat request for the backend's own OpenAI-style API (TGI's Messages API, or vLLM in LMI). */
@@ -27,7 +30,16 @@ export function chatBody(route: ModelRoute, request: ChatRequest, stream: boolea
   const body: Record<string, unknown> = { model: "tgi", messages: request.messages.map(backendMessage), stream };
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   if (maxTokens !== undefined) body.max_tokens = maxTokens;
-  for (const key of ["temperature", "seed", "frequency_penalty", "presence_penalty", "tools", "tool_choice", "logprobs", "top_logprobs"] as const) {
+  for (const key of [
+    "temperature",
+    "seed",
+    "frequency_penalty",
+    "presence_penalty",
+    "tools",
+    "tool_choice",
+    "logprobs",
+    "top_logprobs",
+  ] as const) {
     if (request[key] !== undefined) body[key] = request[key];
   }
   // TGI makes one call at a time and has no such field; vLLM takes it.

@@ -2,7 +2,8 @@ import { textOfParts, type ChatRequest } from "../../../contract/chat-request";
 import type { GenerateRequest } from "../../lib/backends/tgi";
 
 /** OpenAI's stop as the backends take it: always a list. */
-export const stopList = (stop: ChatRequest["stop"]) => (stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop]);
+export const stopList = (stop: ChatRequest["stop"]) =>
+  stop === undefined ? undefined : typeof stop === "string" ? [stop] : [...stop];
 
 /**
  * For models without a chat template: the conversation as one prompt for the
@@ -14,7 +15,10 @@ export function promptRequest(request: ChatRequest): GenerateRequest {
   const text = (content: ChatRequest["messages"][number]["content"]) =>
     typeof content === "string" || content === null ? (content ?? "") : textOfParts(content);
   const inputs = `${request.messages.map((m) => `${label[m.role]}: ${text(m.content)}`).join("\n")}\nAssistant:`;
-  return { inputs, parameters: generateParameters({ ...request, max_tokens: request.max_completion_tokens ?? request.max_tokens }) };
+  return {
+    inputs,
+    parameters: generateParameters({ ...request, max_tokens: request.max_completion_tokens ?? request.max_tokens }),
+  };
 }
 
 /** OpenAI's sampling fields as the generate API's parameters. presence_penalty has no generate equivalent. */
@@ -46,7 +50,8 @@ export interface ToolCallOut {
 }
 
 /** Arguments as the JSON text OpenAI clients parse: TGI gives them as an object. */
-export const argumentsText = (args: unknown): string => (typeof args === "string" ? args : args === undefined || args === null ? "" : JSON.stringify(args));
+export const argumentsText = (args: unknown): string =>
+  typeof args === "string" ? args : args === undefined || args === null ? "" : JSON.stringify(args);
 
 /** A backend's tool calls in OpenAI's shape, each under an id of this API (TGI numbers every call "0"). */
 export function toolCallsOf(raw: unknown, idOf: (index: number) => string): ToolCallOut[] | undefined {
@@ -69,7 +74,14 @@ export interface Usage {
   readonly total_tokens: number;
 }
 
-export function completion(id: string, model: string, content: string | null, finish: string, usage?: Usage, extras: Extras = {}): Record<string, unknown> {
+export function completion(
+  id: string,
+  model: string,
+  content: string | null,
+  finish: string,
+  usage?: Usage,
+  extras: Extras = {},
+): Record<string, unknown> {
   const message = { role: "assistant", content, ...(extras.tool_calls ? { tool_calls: extras.tool_calls } : {}) };
   return {
     id,

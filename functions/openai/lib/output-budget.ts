@@ -51,7 +51,11 @@ function withBudget(body: Body, budget: number): Body {
  * Makes the call; when the server refuses its budget as too large for the prompt, makes it once more
  * with the budget that fits. Any other failure, or a refusal that leaves no room, is thrown as it was.
  */
-export async function withinContext<T>(body: Body, call: (body: Body) => Promise<T>, onFit?: (asked: number, fits: number) => void): Promise<T> {
+export async function withinContext<T>(
+  body: Body,
+  call: (body: Body) => Promise<T>,
+  onFit?: (asked: number, fits: number) => void,
+): Promise<T> {
   try {
     return await call(body);
   } catch (err) {

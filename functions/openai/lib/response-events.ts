@@ -1,6 +1,15 @@
 import { HttpError } from "../../lib/errors";
 import { callNameOf } from "./responses-tools";
-import { functionCallItem, logprobsOf, messageItem, outputText, responseObject, type Logprob, type ResponseBase, type ResponseUsage } from "./responses";
+import {
+  functionCallItem,
+  logprobsOf,
+  messageItem,
+  outputText,
+  responseObject,
+  type Logprob,
+  type ResponseBase,
+  type ResponseUsage,
+} from "./responses";
 
 type Json = Record<string, unknown>;
 
@@ -54,14 +63,17 @@ export class ResponseEvents {
   async chunk(chunk: Record<string, unknown>): Promise<void> {
     await this.start();
     const choice = (
-      chunk.choices as { delta?: { content?: unknown; tool_calls?: unknown }; finish_reason?: string | null; logprobs?: unknown }[] | undefined
+      chunk.choices as
+        | { delta?: { content?: unknown; tool_calls?: unknown }; finish_reason?: string | null; logprobs?: unknown }[]
+        | undefined
     )?.[0];
     if (!choice) return;
     const content = choice.delta?.content;
     if (typeof content === "string" && content !== "") await this.textDelta(content, logprobsOf(choice));
     const deltas = choice.delta?.tool_calls;
     if (Array.isArray(deltas))
-      for (const d of deltas as { index?: number; id?: string; function?: { name?: string; arguments?: string } }[]) await this.callDelta(d);
+      for (const d of deltas as { index?: number; id?: string; function?: { name?: string; arguments?: string } }[])
+        await this.callDelta(d);
     if (choice.finish_reason) this.finish = choice.finish_reason;
   }
 
@@ -70,16 +82,33 @@ export class ResponseEvents {
       this.text = { outputIndex: this.output.length, id: `msg_${this.base.id}`, value: "", logprobs: [] };
       this.output.push(messageItem(this.text.id, "", "in_progress"));
       const at = { item_id: this.text.id, output_index: this.text.outputIndex };
-      await this.emit("response.output_item.added", { output_index: at.output_index, item: messageItem(this.text.id, "", "in_progress") });
-      await this.emit("response.content_part.added", { ...at, content_index: 0, part: outputText("", this.withLogprobs ? [] : undefined) });
+      await this.emit("response.output_item.added", {
+        output_index: at.output_index,
+        item: messageItem(this.text.id, "", "in_progress"),
+      });
+      await this.emit("response.content_part.added", {
+        ...at,
+        content_index: 0,
+        part: outputText("", this.withLogprobs ? [] : undefined),
+      });
     }
     this.text.value += delta;
     if (this.withLogprobs) this.text.logprobs.push(...logprobs);
     const given = this.withLogprobs ? logprobs : [];
-    await this.emit("response.output_text.delta", { item_id: this.text.id, output_index: this.text.outputIndex, content_index: 0, delta, logprobs: given });
+    await this.emit("response.output_text.delta", {
+      item_id: this.text.id,
+      output_index: this.text.outputIndex,
+      content_index: 0,
+      delta,
+      logprobs: given,
+    });
   }
 
-  private async callDelta(d: { index?: number; id?: string; function?: { name?: string; arguments?: string } }): Promise<void> {
+  private async callDelta(d: {
+    index?: number;
+    id?: string;
+    function?: { name?: string; arguments?: string };
+  }): Promise<void> {
     const index = d.index ?? 0;
     let call = this.calls.get(index);
     if (!call) {
@@ -103,13 +132,22 @@ export class ResponseEvents {
     const delta = d.function?.arguments ?? "";
     if (delta === "") return;
     call.arguments += delta;
-    await this.emit("response.function_call_arguments.delta", { item_id: call.id, output_index: call.outputIndex, delta });
+    await this.emit("response.function_call_arguments.delta", {
+      item_id: call.id,
+      output_index: call.outputIndex,
+      delta,
+    });
   }
 
   /** Closes every item and the response, with the model's token counts. */
   async complete(usage?: ResponseUsage): Promise<void> {
     await this.start();
-    if (!this.finish) throw new HttpError(502, "upstream_error", "The model's stream ended before its final chunk: the answer is incomplete.");
+    if (!this.finish)
+      throw new HttpError(
+        502,
+        "upstream_error",
+        "The model's stream ended before its final chunk: the answer is incomplete.",
+      );
     if (this.text) {
       const { id, outputIndex, value } = this.text;
       const logprobs = this.withLogprobs ? this.text.logprobs : undefined;
@@ -132,7 +170,10 @@ export class ResponseEvents {
         "completed",
         this.base.namespaced,
       );
-      await this.emit("response.output_item.done", { output_index: call.outputIndex, item: this.output[call.outputIndex] });
+      await this.emit("response.output_item.done", {
+        output_index: call.outputIndex,
+        item: this.output[call.outputIndex],
+      });
     }
     if (this.output.length === 0) this.output.push(messageItem(`msg_${this.base.id}`, "", "completed"));
     const status = this.finish === "length" ? "incomplete" : "completed";
@@ -141,7 +182,12 @@ export class ResponseEvents {
 
   /** The events that end a failed stream: response.failed with the error, then an error event. */
   failureText(error: { readonly message: string; readonly code: string; readonly param: string | null }): string {
-    const failed = responseObject(this.base, "failed", this.output, { error: { code: error.code, message: error.message } });
-    return this.eventText("response.failed", { response: failed }) + this.eventText("error", { code: error.code, message: error.message, param: error.param });
+    const failed = responseObject(this.base, "failed", this.output, {
+      error: { code: error.code, message: error.message },
+    });
+    return (
+      this.eventText("response.failed", { response: failed }) +
+      this.eventText("error", { code: error.code, message: error.message, param: error.param })
+    );
   }
 }

@@ -12,17 +12,25 @@ import { modelNameOf, toolChoiceOf, toolPlanOf, type ToolPlan } from "./response
 
 const bad = (param: string, message: string) => new HttpError(400, "invalid_request", message, param);
 const stateless = (param: string, why: string) =>
-  new HttpError(400, "unsupported_parameter", `${param}: ${why} This API keeps no state: send the whole conversation in input.`, param);
+  new HttpError(
+    400,
+    "unsupported_parameter",
+    `${param}: ${why} This API keeps no state: send the whole conversation in input.`,
+    param,
+  );
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** What needs state or services kept by OpenAI is refused by name, with why. */
 function refuseStateful(body: ResponsesBody): void {
-  if (body.previous_response_id !== undefined) throw stateless("previous_response_id", "no response is stored to continue from.");
+  if (body.previous_response_id !== undefined)
+    throw stateless("previous_response_id", "no response is stored to continue from.");
   if (body.conversation !== undefined) throw stateless("conversation", "no conversation is stored.");
   if (body.prompt !== undefined) throw stateless("prompt", "no prompt template is stored.");
-  if (body.background !== undefined && body.background !== false) throw stateless("background", "a background run needs a stored response to poll.");
+  if (body.background !== undefined && body.background !== false)
+    throw stateless("background", "a background run needs a stored response to poll.");
 }
 
 /**
@@ -52,14 +60,24 @@ function includesLogprobs(include: unknown): boolean {
 /** A content part's text, or an image part in the chat API's shape; other kinds are refused. */
 function partOf(part: unknown, at: string): Json {
   const p = isObject(part) ? part : {};
-  if ((p.type === "input_text" || p.type === "output_text" || p.type === "text") && typeof p.text === "string") return { type: "text", text: p.text };
+  if ((p.type === "input_text" || p.type === "output_text" || p.type === "text") && typeof p.text === "string")
+    return { type: "text", text: p.text };
   if (p.type === "refusal" && typeof p.refusal === "string") return { type: "text", text: p.refusal };
   if (p.type === "input_image") {
     if (typeof p.image_url !== "string")
-      throw bad(`${at}.image_url`, `${at}.image_url must be a data: or https: URL (file_id needs files stored on a server).`);
-    return { type: "image_url", image_url: { url: p.image_url, ...(typeof p.detail === "string" ? { detail: p.detail } : {}) } };
+      throw bad(
+        `${at}.image_url`,
+        `${at}.image_url must be a data: or https: URL (file_id needs files stored on a server).`,
+      );
+    return {
+      type: "image_url",
+      image_url: { url: p.image_url, ...(typeof p.detail === "string" ? { detail: p.detail } : {}) },
+    };
   }
-  throw bad(at, `${at} must be a part like {"type": "input_text", "text": "..."} or an input_image; ${String(p.type ?? "this part")} is not taken.`);
+  throw bad(
+    at,
+    `${at} must be a part like {"type": "input_text", "text": "..."} or an input_image; ${String(p.type ?? "this part")} is not taken.`,
+  );
 }
 
 function contentOf(content: unknown, at: string): string | Json[] {
@@ -76,7 +94,8 @@ export function messagesOf(body: ResponsesBody): Json[] {
   if (body.instructions) messages.push({ role: "system", content: body.instructions });
   const input: unknown = body.input;
   if (typeof input === "string") return [...messages, { role: "user", content: input }];
-  if (!Array.isArray(input) || input.length === 0) throw bad("input", "input must be a string or a non-empty list of items.");
+  if (!Array.isArray(input) || input.length === 0)
+    throw bad("input", "input must be a string or a non-empty list of items.");
   input.forEach((raw: unknown, i) => {
     const at = `input[${i}]`;
     const item = isObject(raw) ? raw : {};
@@ -89,13 +108,18 @@ export function messagesOf(body: ResponsesBody): Json[] {
       if (typeof item.call_id !== "string" || typeof item.name !== "string" || typeof item.arguments !== "string")
         throw bad(at, `${at} (a function_call) needs call_id, name and arguments as strings.`);
       // A namespaced call goes back to the model under the name it called.
-      const call = { id: item.call_id, type: "function", function: { name: modelNameOf(item.name, item.namespace), arguments: item.arguments } };
+      const call = {
+        id: item.call_id,
+        type: "function",
+        function: { name: modelNameOf(item.name, item.namespace), arguments: item.arguments },
+      };
       // Calls made in one turn are one assistant message with several tool calls.
       const last = messages.at(-1);
       if (last?.role === "assistant" && Array.isArray(last.tool_calls)) (last.tool_calls as Json[]).push(call);
       else messages.push({ role: "assistant", content: null, tool_calls: [call] });
     } else if (type === "function_call_output") {
-      if (typeof item.call_id !== "string") throw bad(`${at}.call_id`, `${at}.call_id is required: name the call this output answers.`);
+      if (typeof item.call_id !== "string")
+        throw bad(`${at}.call_id`, `${at}.call_id is required: name the call this output answers.`);
       const output = typeof item.output === "string" ? item.output : contentOf(item.output, `${at}.output`);
       const text = typeof output === "string" ? output : textOfParts(output);
       messages.push({ role: "tool", tool_call_id: item.call_id, content: text });
@@ -104,7 +128,10 @@ export function messagesOf(body: ResponsesBody): Json[] {
     } else if (type === "item_reference") {
       throw stateless(`${at}.type`, "an item_reference points to a stored item.");
     } else {
-      throw bad(`${at}.type`, `${at}.type ${JSON.stringify(type)} is a built-in tool's item; only messages and function calls run here.`);
+      throw bad(
+        `${at}.type`,
+        `${at}.type ${JSON.stringify(type)} is a built-in tool's item; only messages and function calls run here.`,
+      );
     }
   });
   return messages;
@@ -116,7 +143,11 @@ function responseFormatOf(format: NonNullable<ResponsesBody["text"]>["format"]):
   if (typeof format.name !== "string") throw bad("text.format.name", "text.format.name is required for json_schema.");
   return {
     type: "json_schema",
-    json_schema: { name: format.name, schema: format.schema ?? { type: "object" }, ...(format.strict != null ? { strict: format.strict } : {}) },
+    json_schema: {
+      name: format.name,
+      schema: format.schema ?? { type: "object" },
+      ...(format.strict != null ? { strict: format.strict } : {}),
+    },
   };
 }
 
@@ -150,6 +181,7 @@ export function planOf(body: ResponsesBody): ResponsesPlan {
 
 function topLogprobsOf(value: unknown): number {
   if (value === undefined || value === null) return 0;
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 20) throw bad("top_logprobs", "top_logprobs must be an integer from 0 to 20.");
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 20)
+    throw bad("top_logprobs", "top_logprobs must be an integer from 0 to 20.");
   return value as number;
 }

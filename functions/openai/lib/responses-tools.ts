@@ -8,7 +8,8 @@ import { HttpError } from "../../lib/errors";
  */
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Built-in tools left out of what the model sees, and why: clients (Codex) add some by default. */
 export const IGNORED_TOOLS: Readonly<Record<string, string>> = {
@@ -51,11 +52,13 @@ const bad = (param: string, message: string) => new HttpError(400, "invalid_requ
 function functionOf(tool: Json, at: string, name: string): Json {
   if (typeof tool.name !== "string" || tool.name === "") throw bad(`${at}.name`, `${at}.name is required.`);
   const fn: Json = { name };
-  for (const key of ["description", "parameters", "strict"]) if (tool[key] !== undefined && tool[key] !== null) fn[key] = tool[key];
+  for (const key of ["description", "parameters", "strict"])
+    if (tool[key] !== undefined && tool[key] !== null) fn[key] = tool[key];
   return { type: "function", function: fn };
 }
 
-const ignoredName = (tool: Json) => (typeof tool.name === "string" ? `${String(tool.type)}:${tool.name}` : String(tool.type));
+const ignoredName = (tool: Json) =>
+  typeof tool.name === "string" ? `${String(tool.type)}:${tool.name}` : String(tool.type);
 
 function unknownType(tool: Json, at: string): HttpError {
   return unsupported(
@@ -66,11 +69,16 @@ function unknownType(tool: Json, at: string): HttpError {
 
 /** The model's tools for a request's `tools`; names must stay unique once namespaces are flattened. */
 export function toolPlanOf(tools: readonly unknown[] | null | undefined): ToolPlan {
-  const plan = { tools: [] as Json[], ignored: [] as string[], namespaced: new Map<string, { namespace: string; name: string }>() };
+  const plan = {
+    tools: [] as Json[],
+    ignored: [] as string[],
+    namespaced: new Map<string, { namespace: string; name: string }>(),
+  };
   const seen = new Set<string>();
   const add = (fn: Json, at: string) => {
     const name = (fn.function as { name: string }).name;
-    if (seen.has(name)) throw bad(at, `${at}: a second tool the model would see as "${name}"; tool names must be unique.`);
+    if (seen.has(name))
+      throw bad(at, `${at}: a second tool the model would see as "${name}"; tool names must be unique.`);
     seen.add(name);
     plan.tools.push(fn);
   };
@@ -79,7 +87,8 @@ export function toolPlanOf(tools: readonly unknown[] | null | undefined): ToolPl
     const tool = isObject(raw) ? raw : {};
     if (tool.type === "function") return add(functionOf(tool, at, String(tool.name)), at);
     if (tool.type === "namespace") return namespaceTools(tool, at, plan, add);
-    if (typeof tool.type === "string" && Object.hasOwn(IGNORED_TOOLS, tool.type)) return void plan.ignored.push(ignoredName(tool));
+    if (typeof tool.type === "string" && Object.hasOwn(IGNORED_TOOLS, tool.type))
+      return void plan.ignored.push(ignoredName(tool));
     throw unknownType(tool, at);
   });
   return plan;
@@ -91,7 +100,8 @@ function namespaceTools(
   plan: ToolPlan & { namespaced: Map<string, { namespace: string; name: string }> },
   add: (fn: Json, at: string) => void,
 ) {
-  if (typeof tool.name !== "string" || tool.name === "") throw bad(`${at}.name`, `${at}.name (the namespace) is required.`);
+  if (typeof tool.name !== "string" || tool.name === "")
+    throw bad(`${at}.name`, `${at}.name (the namespace) is required.`);
   if (!Array.isArray(tool.tools)) throw bad(`${at}.tools`, `${at}.tools must list the namespace's function tools.`);
   const namespace = tool.name;
   tool.tools.forEach((raw: unknown, j) => {
@@ -109,7 +119,8 @@ function namespaceTools(
 }
 
 /** The name the model knows a call by: a namespaced call's joined name. */
-export const modelNameOf = (name: string, namespace: unknown): string => (typeof namespace === "string" && namespace !== "" ? flatName(namespace, name) : name);
+export const modelNameOf = (name: string, namespace: unknown): string =>
+  typeof namespace === "string" && namespace !== "" ? flatName(namespace, name) : name;
 
 /** A call's name and namespace as the Responses API gives them back. */
 export function callNameOf(name: string, namespaced: Namespaced | undefined): { name: string; namespace?: string } {

@@ -112,11 +112,19 @@ export const functionCallItem = (id: string, call: ToolCallOut, status: Status, 
 /** A buffered chat answer as a response. */
 export function responseOfCompletion(
   base: ResponseBase,
-  answer: { content: string | null; tool_calls?: readonly ToolCallOut[]; finish: string; logprobs?: readonly Logprob[] },
+  answer: {
+    content: string | null;
+    tool_calls?: readonly ToolCallOut[];
+    finish: string;
+    logprobs?: readonly Logprob[];
+  },
   usage?: ResponseUsage,
 ): Json {
   const output: Json[] = [];
-  if (answer.content || !answer.tool_calls?.length) output.push(messageItem(`msg_${base.id}`, answer.content ?? "", "completed", answer.logprobs));
-  answer.tool_calls?.forEach((call, i) => output.push(functionCallItem(`fc_${base.id}_${i}`, call, "completed", base.namespaced)));
+  if (answer.content || !answer.tool_calls?.length)
+    output.push(messageItem(`msg_${base.id}`, answer.content ?? "", "completed", answer.logprobs));
+  answer.tool_calls?.forEach((call, i) =>
+    output.push(functionCallItem(`fc_${base.id}_${i}`, call, "completed", base.namespaced)),
+  );
   return responseObject(base, answer.finish === "length" ? "incomplete" : "completed", output, { usage });
 }
