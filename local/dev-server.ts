@@ -11,7 +11,7 @@ import { resolveStage, type Deployment } from "../deployment/resolve";
 import type { ModelRoute } from "../contract/routes";
 import { LOOPBACK_HOSTS, createLocalApi } from "./api-server";
 import { SageMakerEmulator, type Behaviour } from "./emulator/sagemaker-emulator";
-import { formatsOf } from "./emulator/fake-tgi";
+import { formatsOf } from "./emulator/serving-container";
 import { contextsOf } from "./emulator/context-limit";
 import { boundHandlers, type BufferedHandler, type StreamingHandler } from "./lambda-runtime";
 import { createRuntimeClient } from "../functions/lib/client";

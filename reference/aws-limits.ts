@@ -24,3 +24,9 @@ export const VARIANT_NAME = "AllTraffic";
 export const MANAGED_POLICY_MAX_CHARS = 6144;
 export const MANAGED_POLICIES_PER_ROLE = 10;
 export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;
+
+/** Lambda's limit on a function's environment: 4 KB for all keys and values together, not raisable (Lambda quotas). */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/** Secrets Manager's limit on a secret's value: 65,536 bytes (Secrets Manager quotas). */
+export const SECRET_VALUE_MAX_BYTES = 65_536;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ModelRoute } from "../../contract/routes";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { codexOrSkip, opencodeOrSkip, privateEnv, runAgent } from "../helpers/agents";
 import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
 

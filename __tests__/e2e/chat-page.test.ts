@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { parseConfig } from "../../config/load";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { ROOT } from "../helpers/synth";
 import { browserAvailable, findBrowser, launchChromium, type BrowserSource } from "../helpers/browser";
 

@@ -1,5 +1,5 @@
 import { apiError } from "../helpers/api-error";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { apiEvent, call, startRig, type HandlerRig } from "../helpers/handlers";
 
 // The OpenAI-compatible routes, through the real SDK and the emulator.

@@ -1,5 +1,5 @@
 import { apiError } from "../helpers/api-error";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { MAX_MODEL_MESSAGE_CHARS } from "../../functions/lib/errors";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 

@@ -1,4 +1,4 @@
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { apiEvent, call, startRig, type HandlerRig } from "../helpers/handlers";
 
 // POST /{model}/invoke through the real SDK and the SageMaker emulator.

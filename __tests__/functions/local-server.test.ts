@@ -1,7 +1,7 @@
 import { apiError } from "../helpers/api-error";
 import { localConfig as config, post } from "../helpers/local";
 import { startLocalStack, type LocalStack } from "../../local/dev-server";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 
 // `npm run local` in-process: the document's routes, its key check, CORS, and the emulator or a real server behind.
 

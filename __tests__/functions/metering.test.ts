@@ -1,6 +1,6 @@
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 import { emfProblems } from "../helpers/emf";
-import { answerFor } from "../../local/emulator/fake-tgi";
+import { answerFor } from "../../local/emulator/serving-container";
 import { emfRecord } from "../../functions/lib/metering";
 
 // One EMF record per request on every route, fitting the specification, with the tokens the response reported.

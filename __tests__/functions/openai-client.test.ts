@@ -1,5 +1,5 @@
 import OpenAI, { AuthenticationError } from "openai";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { TEST_MODELS, startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
 
 // The official openai client against a local server running the same handler code.

@@ -1,5 +1,5 @@
 import { OpenAIEmbeddings } from "@langchain/openai";
-import { EMBEDDING_DIMENSIONS, embed } from "../../local/emulator/fake-tgi";
+import { EMBEDDING_DIMENSIONS, embed } from "../../local/emulator/serving-container";
 import { useOpenAiFixture } from "../helpers/openai-fixture";
 import { runAiSdk } from "../helpers/ai-sdk";
 

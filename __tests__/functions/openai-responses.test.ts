@@ -1,6 +1,6 @@
 import { APIError, BadRequestError } from "openai";
 import type { ResponseInput, Tool } from "openai/resources/responses/responses";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { useOpenAiFixture } from "../helpers/openai-fixture";
 
 // The Responses API (POST /v1/responses) through the official client, configured with a base URL and a key only.

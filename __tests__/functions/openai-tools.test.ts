@@ -1,5 +1,5 @@
 import { ChatOpenAI } from "@langchain/openai";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { startOpenAiServer, startRig, type HandlerRig, type OpenAiServer } from "../helpers/handlers";
 import { runAiSdk } from "../helpers/ai-sdk";
 

@@ -1,4 +1,4 @@
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { useOpenAiFixture } from "../helpers/openai-fixture";
 import { runAiSdk, runModule } from "../helpers/ai-sdk";
 

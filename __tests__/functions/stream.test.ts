@@ -1,5 +1,5 @@
 import { apiError } from "../helpers/api-error";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 
 // POST /{model}/stream: Lambda response streaming over InvokeEndpointWithResponseStream, via the emulator.

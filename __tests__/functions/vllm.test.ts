@@ -1,4 +1,4 @@
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 
 // The same three routes against an endpoint playing the LMI (vLLM) container: JSON answers and JSON-lines streams.

@@ -11,7 +11,7 @@ import {
 } from "../../local/lambda-runtime";
 import type { ModelRoute } from "../../functions/lib/models";
 import { SageMakerEmulator } from "../../local/emulator/sagemaker-emulator";
-import { formatsOf } from "../../local/emulator/fake-tgi";
+import { formatsOf } from "../../local/emulator/serving-container";
 import { contextsOf } from "../../local/emulator/context-limit";
 import { createRuntimeClient } from "../../functions/lib/client";
 

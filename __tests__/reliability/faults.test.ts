@@ -1,5 +1,5 @@
 import { apiError } from "../helpers/api-error";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { apiEvent, call, sseEvents, startRig, type HandlerRig } from "../helpers/handlers";
 
 // Faults injected through the emulator: each maps to its documented status or SSE error event, nothing hangs.

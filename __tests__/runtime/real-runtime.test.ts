@@ -1,5 +1,5 @@
 import { apiError } from "../helpers/api-error";
-import { VOCABULARY } from "../../local/emulator/fake-tgi";
+import { VOCABULARY } from "../../local/emulator/serving-container";
 import { readProxyIntegration, readStreamIntegration, type GatewayAnswer } from "../../testing/api-gateway-view";
 import type { Behaviour } from "../../local/emulator/sagemaker-emulator";
 import { apiEvent, sseEvents } from "../helpers/handlers";

@@ -3,9 +3,7 @@ import type { Deployment, ResolvedConsumer, ResolvedFunction } from "../resolve"
 import { SETTINGS_FILE } from "../../contract/routes";
 import { wakeEnvironment } from "./wake";
 import { budgetEnvironment } from "./budgets";
-
-/** Lambda's limit on a function's environment: 4 KB for all keys and values together, not raisable. */
-export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+import { LAMBDA_ENVIRONMENT_MAX_BYTES, SECRET_VALUE_MAX_BYTES } from "../../reference/aws-limits";
 
 const routesOf = (fn: Pick<ResolvedFunction, "endpoints">) =>
   Object.fromEntries(fn.endpoints.map((e) => [e.model, e.route]));
@@ -48,9 +46,6 @@ export function authorizerFiles(
 export const authorizerEnvironment = (tableSecretArn: string): Record<string, string> => ({
   [CONSUMER_KEYS_SECRET_ENV]: tableSecretArn,
 });
-
-/** Secrets Manager's limit on a secret's value. */
-export const SECRET_VALUE_MAX_BYTES = 65_536;
 
 /** The key table's size at apply: each hash 64 hex characters, the salt an API Gateway key of 40. */
 export const keyTableBytes = (consumers: readonly Pick<ResolvedConsumer, "name">[]): number =>

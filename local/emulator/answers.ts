@@ -1,7 +1,7 @@
 import type { JsonObject } from "../../contract/json";
 
 /**
- * The emulated model's answers, shared by the generate (fake-tgi.ts) and chat (fake-chat.ts)
+ * The emulated model's answers, shared by the generate (serving-container.ts) and chat (container-chat.ts)
  * shapes: the same tokens whatever the server, a prompt counted in words.
  */
 
@@ -10,7 +10,7 @@ export type ServerFormat = "tgi" | "lmi" | "tei";
 
 export const VOCABULARY = ["Hello", ",", " wörld", "!", " Ünïcode", " 🚀", " works", " here", " too", "."];
 
-export interface TgiAnswer {
+export interface ModelAnswer {
   readonly tokens: readonly string[];
   readonly finishReason: "length" | "eos_token";
   readonly promptTokens: number;
@@ -19,7 +19,7 @@ export interface TgiAnswer {
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** Tokens for a generate or chat request: the vocabulary in order, cut at max_new_tokens / max_tokens. */
-export function answerFor(body: JsonObject): TgiAnswer {
+export function answerFor(body: JsonObject): ModelAnswer {
   const limit = body.messages ? body.max_tokens : body.parameters?.max_new_tokens;
   const count = Math.min(typeof limit === "number" ? limit : VOCABULARY.length, VOCABULARY.length);
   const prompt = body.messages

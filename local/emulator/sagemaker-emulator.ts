@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buffered, errorEvent, streamEvents, type ServerFormat } from "./fake-tgi";
+import { buffered, errorEvent, streamEvents, type ServerFormat } from "./serving-container";
 import { payloadPart, streamException } from "./event-stream";
 import { ROUTE, STREAM_HEADERS, writeModelError, writeRuntimeError } from "./runtime-wire";
 import type { JsonObject } from "../../contract/json";

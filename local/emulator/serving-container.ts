@@ -1,14 +1,14 @@
 import type { JsonObject } from "../../contract/json";
 import type { ModelRoute } from "../../contract/routes";
-import { chatBuffered, chatChunks } from "./fake-chat";
-import { VOCABULARY, answerFor, isChat, type ServerFormat, type TgiAnswer } from "./answers";
+import { chatBuffered, chatChunks } from "./container-chat";
+import { VOCABULARY, answerFor, isChat, type ServerFormat, type ModelAnswer } from "./answers";
 
-export { VOCABULARY, answerFor, isChat, type ServerFormat, type TgiAnswer };
+export { VOCABULARY, answerFor, isChat, type ServerFormat, type ModelAnswer };
 
 /**
  * A stand-in for the serving containers: deterministic tokens in the payload
  * and stream shapes of TGI's /invocations route (SSE) or of the LMI container
- * with vLLM (JSON lines), on SageMaker.
+ * with vLLM (JSON lines), and the embeddings of TEI, on SageMaker.
  */
 /**
  * The container each model plays: LMI for vLLM, TEI for embedding models, TGI (the default) otherwise.
