@@ -21,6 +21,15 @@ import {
  */
 const named = stageNamed;
 
+/** What the provider reads of a role to refresh it. */
+const ROLE_READS = [
+  "iam:GetRole",
+  "iam:GetRolePolicy",
+  "iam:ListRolePolicies",
+  "iam:ListAttachedRolePolicies",
+  "iam:ListInstanceProfilesForRole",
+] as const;
+
 export function deployRoleStatements(scope: CiScope): PolicyStatement[] {
   return [
     ...stateStatements(scope, true),
@@ -76,13 +85,7 @@ function stageRoleStatements(scope: CiScope): PolicyStatement[] {
     {
       Sid: "ReadStageRoles",
       Effect: "Allow",
-      Action: [
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole",
-      ],
+      Action: [...ROLE_READS],
       Resource: stageRoleArns(scope),
     },
     {
@@ -136,15 +139,7 @@ function retireAndInvokeStatements(scope: CiScope): PolicyStatement[] {
       // that moves them deletes them, so it may read and delete those of this project, nothing more.
       Sid: "RetireUnpathedStageRoles",
       Effect: "Allow",
-      Action: [
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole",
-        "iam:DeleteRolePolicy",
-        "iam:DeleteRole",
-      ],
+      Action: [...ROLE_READS, "iam:DeleteRolePolicy", "iam:DeleteRole"],
       Resource: named(scope, (n) => `arn:${p}:iam::${a}:role/${n}`),
       Condition: { StringEquals: { "aws:ResourceTag/Project": scope.project } },
     },
