@@ -31,6 +31,10 @@ export async function ciCheck(
     argv,
   );
   const config = configFrom(values.config);
+  if (!config.ci)
+    throw new Error(
+      "The config has no `ci`: there are no CI roles to check. Fix: add ci (docs/deploy.md, CI roles), or run this from the config that has it",
+    );
   const roleArn = values["role-arn"] ?? env.ROLE_ARN ?? "";
   const role = /^arn:([a-z-]+):iam::(\d{12}):role\//.exec(roleArn);
   if (!role)

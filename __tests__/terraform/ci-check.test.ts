@@ -107,6 +107,15 @@ describeTf("ci-check against the CI stack's policies as Terraform applied them",
 });
 
 describe("ci-check's command line", () => {
+  it("refuses a config without ci, naming the fix", async () => {
+    const iam = new IAMClient({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    const noCi = join(ROOT, "examples", "central-api.json");
+    await expect(ciCheck(["--role-arn", ROLE, "--config", noCi], iam, {})).rejects.toThrow(
+      /^The config has no `ci`: there are no CI roles to check\. Fix: add ci/,
+    );
+    iam.destroy();
+  });
+
   it("refuses a role ARN it cannot read the account and partition from, naming the form", async () => {
     const iam = new IAMClient({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
     await expect(ciCheck(["--role-arn", "llm-api-ci-deploy", "--config", TEAM], iam, {})).rejects.toThrow(
