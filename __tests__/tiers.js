@@ -78,6 +78,7 @@ const QUICK = [
   "security/defaults.test.ts",
   "synth/backends.test.ts",
   "synth/ci-stack.test.ts",
+  "synth/exact-names.test.ts",
   "synth/cloud-control-updates.test.ts",
   "synth/integrations.test.ts",
   "synth/invoker-function.test.ts",

@@ -50,10 +50,15 @@ export function resourceNames(project: string, stage: string) {
     consumerPlan: (consumer: string) => `${prefix}-${consumer}-usage`,
     apiKey: `${prefix}-default-key`,
     accessLogGroup: `/aws/apigateway/${prefix}-access`,
+    /** The topic the stack makes when alarms notify an email. */
+    alarmTopic: `${prefix}-alarms`,
   };
 }
 
 export type ResourceNames = ReturnType<typeof resourceNames>;
+
+/** A function's log group, which the stack creates (with its retention) before the function. */
+export const functionLogGroupName = (functionName: string): string => `/aws/lambda/${functionName}`;
 
 /** The alarm that wakes an inference component at zero copies (CloudWatch alarm names: up to 255 characters). */
 export const wakeUpAlarmName = (componentName: string): string => `${componentName}-wake-up`;

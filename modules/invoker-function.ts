@@ -14,6 +14,7 @@ import {
 import type { WakeSpec } from "../deployment/lambda/wake";
 import type { BudgetSettings } from "../contract/budget";
 import { stackAccount } from "./stack-account";
+import { functionLogGroupName } from "../deployment/names";
 import { LAMBDA_RUNTIME } from "../deployment/lambda/esbuild-options";
 import type { HandlerCode } from "./handler-code";
 import type { ModelRoute } from "../contract/routes";
@@ -80,7 +81,7 @@ export class InvokerFunction extends Construct {
 
     // Created here, not by Lambda, so it has a retention and the role needs no logs:CreateLogGroup.
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/lambda/${props.functionName}`,
+      name: functionLogGroupName(props.functionName),
       retentionInDays: props.logRetentionDays ?? 30,
     });
 

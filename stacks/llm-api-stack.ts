@@ -51,7 +51,7 @@ export class LlmApiStack extends TerraformStack {
       Aspects.of(this).add(new PermissionsBoundary(boundaryArn(partition, account, deployment.project)));
     }
 
-    const alarms = this.alarmActions(deployment.alarms, names.prefix);
+    const alarms = this.alarmActions(deployment.alarms, names.alarmTopic);
 
     const code = this.handlerCode(deployment);
     // The table that counts requests held while models wake from zero, before the functions that use it.
@@ -101,9 +101,9 @@ export class LlmApiStack extends TerraformStack {
   }
 
   /** Where alarms notify: a topic the stack makes for an email, or the config's; none with alarms off. */
-  private alarmActions(settings: Deployment["alarms"], prefix: string): AlarmOptions | undefined {
+  private alarmActions(settings: Deployment["alarms"], topicName: string): AlarmOptions | undefined {
     const topicArn = settings.email
-      ? new AlarmTopic(this, "alarm-topic", { name: `${prefix}-alarms`, email: settings.email }).topic.arn
+      ? new AlarmTopic(this, "alarm-topic", { name: topicName, email: settings.email }).topic.arn
       : settings.topicArn;
     return settings.enabled ? { actions: topicArn ? [topicArn] : undefined } : undefined;
   }

@@ -1,6 +1,7 @@
 import type { Deployment } from "../deployment";
-import { keyTableSecretName } from "../names";
+import { functionLogGroupName, keyTableSecretName, wakeUpAlarmName } from "../names";
 import { componentOfHosting } from "../sagemaker/hosting";
+import { componentNamePattern } from "../sagemaker/inference-component";
 
 /**
  * What the stage stacks create under names synth knows exactly, for the deploy role to name one by
@@ -38,9 +39,10 @@ export function exactNamesOf(stages: readonly Deployment[]): ExactNames {
       ]),
     ),
     components: unique(stages.flatMap((d) => d.models.flatMap((m) => componentPattern(m.hosting) ?? []))),
-    logGroups: unique([...functions.map((f) => `/aws/lambda/${f}`), ...stages.map((d) => d.names.accessLogGroup)]),
+    logGroups: unique([...functions.map(functionLogGroupName), ...stages.map((d) => d.names.accessLogGroup)]),
     alarms: unique(stages.flatMap(alarmNames)),
-    topics: unique(stages.flatMap((d) => (d.alarms.enabled && d.alarms.email ? [`${d.names.prefix}-alarms`] : []))),
+    // The stack makes the topic for an email whether or not alarms are on.
+    topics: unique(stages.flatMap((d) => (d.alarms.email ? [d.names.alarmTopic] : []))),
     secrets: unique(stages.flatMap((d) => (d.consumers?.length ? [keyTableSecretName(d.names.prefix)] : []))),
   };
 }
@@ -48,15 +50,14 @@ export function exactNamesOf(stages: readonly Deployment[]): ExactNames {
 /** A component's name with its hash left open: a new version of the model is a new component. */
 const componentPattern = (hosting: Deployment["models"][number]["hosting"]): string | undefined => {
   const component = componentOfHosting(hosting);
-  return component ? `${component.name.slice(0, -8)}????????` : undefined;
+  return component ? componentNamePattern(component.name) : undefined;
 };
 
 function alarmNames(d: Deployment): string[] {
   const models = d.models.flatMap((m) => {
     const component = componentPattern(m.hosting);
     const specs = m.hosting.kind === "existing" ? [] : m.hosting.alarms.map((s) => s.name);
-    // A component's wake-up alarm is named for the component.
-    return component ? [...specs, `${component}-wake-up`] : specs;
+    return component ? [...specs, wakeUpAlarmName(component)] : specs;
   });
   return [...d.apiAlarms.map((s) => s.name), ...d.functions.flatMap((f) => f.alarms.map((s) => s.name)), ...models];
 }

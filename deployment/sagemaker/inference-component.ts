@@ -113,7 +113,12 @@ export function componentName(
   return `${fitName(baseName, 54)}-${shortHash(identity)}`;
 }
 
-const shortHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 8);
+const HASH_CHARS = 8;
+const shortHash = (value: unknown) =>
+  createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, HASH_CHARS);
+
+/** Every version of a component's name, its hash left open (IAM's `?`): what the deploy role may create. */
+export const componentNamePattern = (name: string): string => `${name.slice(0, -HASH_CHARS)}${"?".repeat(HASH_CHARS)}`;
 
 /** The config's shared endpoints, named for the stage. */
 export function sharedEndpointsOf(
