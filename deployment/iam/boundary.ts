@@ -4,6 +4,7 @@ import { budgetStatement, dynamodbTableArn, endpointArn, policyDocument, type Po
 import { sagemakerExecutionStatements } from "./execution-policies";
 import { stateTableName } from "../lambda/wake";
 import { resolveStages, type Deployment } from "../resolve";
+import { componentOfHosting } from "../sagemaker/hosting";
 import { MANAGED_POLICY_MAX_CHARS } from "../../reference/aws-limits";
 
 /**
@@ -53,7 +54,7 @@ interface Scope {
 }
 
 const scalesToZero = (stages: readonly Deployment[]) =>
-  stages.some((d) => d.models.some((m) => m.hosting.kind === "scale-to-zero" || m.hosting.kind === "placed"));
+  stages.some((d) => d.models.some((m) => componentOfHosting(m.hosting) !== undefined));
 
 /** Invoke the project's endpoints (and components), by tag; adopted endpoints, someone else's, by exact ARN. */
 function invokeStatements(at: Scope, adopted: readonly string[]): PolicyStatement[] {

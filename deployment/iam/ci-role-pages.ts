@@ -21,7 +21,7 @@ const LONGEST = { partition: "aws-us-gov", account: "123456789012" };
 
 /**
  * The CI roles' policies as managed policies of at most 6,144 characters each. Names one by one take
- * more than a role's 10,240 characters of inline policy (examples/central-api.json: about 28,000 for
+ * more than a role's 10,240 characters of inline policy (examples/central-api.json: about 20,000 for
  * the deploy role). The layout is measured with the longest values the references in the ARNs can
  * take, so a page that fits here fits at apply.
  */

@@ -3,6 +3,7 @@ import { resolveStages, type Deployment } from "../resolve";
 import { createdEndpointAlarms, watchesUpdates } from "./alarm-specs";
 import { HOURS_PER_MONTH, MONITORING_PRICES, PRICES, type PriceTable } from "../../reference/prices";
 import { scheduledMinimumHours } from "./schedule-hours";
+import { componentOfHosting } from "../sagemaker/hosting";
 
 /**
  * What a config costs to leave running: per model and stage, per hour and per
@@ -116,7 +117,7 @@ function monitoringOf(deployment: Deployment, on: boolean): MonitoringCost {
   const created = deployment.models.flatMap((m) => (m.hosting.kind === "existing" ? [] : [m.hosting]));
   const alarms =
     // A wake-up alarm per model that scales to zero or is placed.
-    created.filter((h) => h.kind === "scale-to-zero" || h.kind === "placed").length +
+    created.filter((h) => componentOfHosting(h) !== undefined).length +
     created.reduce((n, h) => n + createdEndpointAlarms(h.alarms, watchesUpdates(h), on).length, 0) +
     (on ? deployment.apiAlarms.length + deployment.functions.reduce((n, f) => n + f.alarms.length, 0) : 0);
   const secrets = deployment.consumers ? 1 : 0;
