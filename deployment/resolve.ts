@@ -32,7 +32,7 @@ export type {
   ExistingHosting,
 } from "./sagemaker/hosting";
 export type { InstanceCapacity, ServerlessCapacity } from "./sagemaker/capacity";
-import type { Hosting } from "./sagemaker/hosting";
+import type { CreatedHosting } from "./sagemaker/hosting";
 import { componentOfHosting } from "./sagemaker/hosting";
 import { stageSettingsOf } from "./stage-settings";
 import { consumersOf } from "./consumer";
@@ -214,7 +214,7 @@ function managedModel(at: Resolving, m: ModelConfig): ResolvedModel {
 }
 
 /** Where a model of this stack runs: an endpoint of its own (instances or serverless), or an inference component. */
-function hostingOf(at: Resolving, m: ModelConfig, container: ContainerSpec): Exclude<Hosting, { kind: "existing" }> {
+function hostingOf(at: Resolving, m: ModelConfig, container: ContainerSpec): CreatedHosting {
   const { config, names } = at;
   const created = {
     modelNamePrefix: names.modelPrefix(m.name),
